@@ -1,0 +1,57 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AppConfig, loadConfig } from './config/app-config';
+import { createValidationPipe } from './common/http/validation';
+import { seedIfEmpty } from './database/seed';
+import { migrateWithLock } from './database/migrate';
+
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('乡安 API')
+    .setDescription('乡镇安全生产：隐患随手拍与台账、承诺书、宣传推送、工作台账与年度总结')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, doc);
+}
+
+/**
+ * Builds the whole server: API under /api, OpenAPI at /api/docs, the h5 mini-program on /.
+ * main.ts and every test start the app through here, so they run the same thing.
+ */
+export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: boolean } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  app.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
+
+  SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+
+  const h5 = cfg.H5_DIR ? resolve(cfg.H5_DIR) : '';
+  if (h5 && existsSync(join(h5, 'index.html'))) {
+    app.use(express.static(h5, { index: 'index.html', maxAge: '1h', setHeaders: (res, p) => p.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
+  }
+
+  await migrateWithLock(app.get(DataSource));
+  await app.init();
+  if (opts.seed ?? cfg.seedDemo) await seedIfEmpty(app.get(DataSource), cfg);
+  return app;
+}

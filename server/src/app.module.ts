@@ -1,0 +1,69 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AuthGuard } from './common/auth/auth.guard';
+import { CommonModule } from './common/common.module';
+import { HttpExceptionFilter } from './common/http/http-exception.filter';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { OrgScopeGuard } from './common/scope/org-scope.guard';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { buildDataSourceOptions } from './database/db-options';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthController } from './modules/health/health.controller';
+import { JobsModule } from './modules/jobs/jobs.module';
+import { OrgsModule } from './modules/orgs/orgs.module';
+import { StorageModule } from './modules/storage/storage.module';
+import { WechatModule } from './modules/wechat/wechat.module';
+// feature modules — each feature adds its one import line here
+// (end of feature imports)
+
+@Module({})
+export class AppModule {
+  static forRoot(cfg: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(cfg),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: cfg.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customProps: (req: IncomingMessage & { user?: { id: number; role: string } }) => (req.user ? { userId: req.user.id, role: req.user.role } : {}),
+            autoLogging: { ignore: (req) => req.url === '/api/health' },
+            serializers: { req: (r: { method: string; url: string; id: unknown }) => ({ id: r.id, method: r.method, url: r.url }) },
+          },
+        }),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(cfg), retryAttempts: 10, retryDelay: 1000 }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: cfg.RATE_LIMIT_PER_MINUTE }],
+          storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : undefined,
+          // per user when signed in, else per address
+          getTracker: (req: Record<string, any>) => (req.user?.id ? `u${req.user.id}` : req.ips?.length ? req.ips[0] : req.ip),
+        }),
+        JwtModule.register({ global: true, secret: cfg.JWT_SECRET, signOptions: { expiresIn: cfg.JWT_EXPIRES_IN as any } }),
+        CommonModule,
+        JobsModule,
+        WechatModule,
+        StorageModule,
+        AuthModule,
+        OrgsModule,
+        // feature modules
+        // (end of feature modules)
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: OrgScopeGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyRecord } from './idempotency/idempotency-record.entity';
+import { SequenceService } from './db/sequence.service';
+import { ScopeService } from './scope/scope.service';
+import { OrgUnit } from '../modules/orgs/org-unit.entity';
+import { User } from '../modules/users/user.entity';
+
+/** Shared mechanisms every feature module uses: scope, sequences, idempotency records. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OrgUnit, User, IdempotencyRecord])],
+  providers: [ScopeService, SequenceService],
+  exports: [ScopeService, SequenceService, TypeOrmModule],
+})
+export class CommonModule {}

@@ -1,0 +1,87 @@
+import {
+  BadRequestException, CallHandler, ConflictException, ExecutionContext, Injectable, NestInterceptor, SetMetadata,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LIMITS } from '@xiangan/shared';
+import type { Request, Response } from 'express';
+import { from, Observable, of, switchMap, catchError, throwError } from 'rxjs';
+import { QueryFailedError, Repository } from 'typeorm';
+import { IdempotencyRecord } from './idempotency-record.entity';
+
+export const IDEMPOTENT = 'xiangan:idempotent';
+/** The route accepts `Idempotency-Key`: a retry with the same key gets the first answer and creates nothing. */
+export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
+
+const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,64}$/;
+const WAIT_MS = 10_000;
+
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return err instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(String((err as Error).message)));
+}
+
+/**
+ * The first request with a key reserves a row (unique on user + key), runs, and stores its answer.
+ * A concurrent duplicate — the same phone retrying, or the same key reaching another server process —
+ * waits for that answer and replays it. A failed first attempt frees the key so the retry can run.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectRepository(IdempotencyRecord) private readonly records: Repository<IdempotencyRecord>,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.reflector.get<boolean>(IDEMPOTENT, ctx.getHandler())) return next.handle();
+    const req = ctx.switchToHttp().getRequest<Request & { user?: { id: number } }>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const key = req.header('idempotency-key');
+    if (!key || !req.user) return next.handle();
+    if (!KEY_PATTERN.test(key) || key.length > LIMITS.idempotencyKeyMax) {
+      throw new BadRequestException(['Idempotency-Key must be 8–64 characters of letters, digits, _ . : -']);
+    }
+    const route = `${req.method} ${req.route?.path ?? req.path}`.slice(0, 120);
+    const userId = req.user.id;
+
+    return from(this.reserve(userId, key, route)).pipe(
+      switchMap((existing) => {
+        if (existing) {
+          res.status(existing.statusCode!);
+          res.setHeader('Idempotent-Replayed', 'true');
+          return of(existing.body ? JSON.parse(existing.body) : undefined);
+        }
+        return next.handle().pipe(
+          switchMap((body) =>
+            from(
+              this.records.update({ userId, key }, { statusCode: res.statusCode || 201, body: body === undefined ? null : JSON.stringify(body) }),
+            ).pipe(switchMap(() => of(body))),
+          ),
+          catchError((err) => from(this.records.delete({ userId, key }).catch(() => undefined)).pipe(switchMap(() => throwError(() => err)))),
+        );
+      }),
+    );
+  }
+
+  /** null: this request owns the key and should run. A record: replay it. */
+  private async reserve(userId: number, key: string, route: string): Promise<IdempotencyRecord | null> {
+    try {
+      await this.records.insert({ userId, key, route, statusCode: null, body: null });
+      return null;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const rec = await this.records.findOne({ where: { userId, key } });
+      if (!rec) return this.reserve(userId, key, route); // the first attempt failed and freed the key
+      if (rec.route !== route) throw new UnprocessableEntityException('Idempotency-Key 已用于另一个操作');
+      if (rec.statusCode !== null) return rec;
+      if (Date.now() > deadline) throw new ConflictException('相同的请求正在处理中，请稍后再试');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** The default secret: fine on a laptop, refused in production. */
+export const DEV_JWT_SECRET = 'xiangan-dev-secret-change-me';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * Every environment variable the server reads, validated once at start-up.
+ * README "Configuration" lists the same names; keep the two in step.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** `mysql://user:pass@host:3306/db`; unset → embedded SQLite at SQLITE_PATH. */
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  @IsString()
+  SQLITE_PATH = 'data/xiangan.sqlite';
+
+  /** `redis://127.0.0.1:6379`; unset → background jobs run in-process. */
+  @IsOptional() @IsString()
+  REDIS_URL?: string;
+
+  @IsString() @MinLength(16)
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @IsString()
+  JWT_EXPIRES_IN = '7d';
+
+  /** `POST /api/auth/dev`: on by default outside production; production refuses to start with it on. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  DEV_LOGIN?: boolean;
+
+  @IsString()
+  WECHAT_API_BASE = 'https://api.weixin.qq.com';
+
+  @IsOptional() @IsString()
+  WECHAT_APPID?: string;
+
+  @IsOptional() @IsString()
+  WECHAT_SECRET?: string;
+
+  /** Run user text and images through WeChat content security before others see them. */
+  @Transform(toBool) @IsBoolean()
+  WECHAT_CONTENT_SECURITY = false;
+
+  /** Subscribe-message template ids (mini-program console → 订阅消息). */
+  @IsOptional() @IsString()
+  WECHAT_TPL_HAZARD_UPDATE?: string;
+  @IsOptional() @IsString()
+  WECHAT_TPL_HAZARD_DEADLINE?: string;
+  @IsOptional() @IsString()
+  WECHAT_TPL_PUBLICITY?: string;
+  @IsOptional() @IsString()
+  WECHAT_TPL_PLEDGE?: string;
+
+  /** `develop` | `trial` | `release`: which mini-program version a subscribe message / QR opens. */
+  @IsIn(['develop', 'trial', 'release'])
+  WECHAT_MINIPROGRAM_STATE: 'develop' | 'trial' | 'release' = 'release';
+
+  @IsIn(['local', 's3'])
+  STORAGE_DRIVER: 'local' | 's3' = 'local';
+
+  @IsString()
+  STORAGE_DIR = 'data/uploads';
+
+  @IsOptional() @IsString()
+  S3_ENDPOINT?: string;
+  @IsOptional() @IsString()
+  S3_REGION?: string;
+  @IsOptional() @IsString()
+  S3_BUCKET?: string;
+  @IsOptional() @IsString()
+  S3_ACCESS_KEY_ID?: string;
+  @IsOptional() @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Public origin used in QR codes and share links, e.g. `https://xiangan.example.gov.cn`. */
+  @IsString()
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** The h5 build the server serves on `/`; empty to serve none. */
+  @IsString()
+  H5_DIR = '../miniapp/dist/h5';
+
+  /** Seed the demo town when the database has no units (defaults on for SQLite). */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SEED_DEMO?: boolean;
+
+  /** Requests per minute per client (IP or user) on the whole API. */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Stricter limit on login and write endpoints that create records. */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_WRITES_PER_MINUTE = 120;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Run background job workers in this process (turn off on API-only replicas). */
+  @Transform(toBool) @IsBoolean()
+  JOBS_WORKER = true;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+  get devLoginEnabled(): boolean {
+    return this.DEV_LOGIN ?? !this.isProduction;
+  }
+  get dbKind(): 'mysql' | 'sqlite' {
+    return this.DATABASE_URL ? 'mysql' : 'sqlite';
+  }
+  get seedDemo(): boolean {
+    return this.SEED_DEMO ?? this.dbKind === 'sqlite';
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Validate `env`; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const picked: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && (known.includes(k) || k.startsWith('S3_') || k.startsWith('WECHAT_'))) picked[k] = v;
+  const cfg = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
+  const errors = validateSync(cfg, { whitelist: false });
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (cfg.isProduction) {
+    if (cfg.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: production refuses the default secret; set a random value of 32+ characters');
+    if (cfg.DEV_LOGIN) problems.push('DEV_LOGIN: production refuses the dev login; unset DEV_LOGIN');
+    if (!cfg.WECHAT_APPID || !cfg.WECHAT_SECRET) problems.push('WECHAT_APPID/WECHAT_SECRET: production needs the mini-program credentials for login');
+    if (cfg.STORAGE_DRIVER === 's3' && (!cfg.S3_BUCKET || !cfg.S3_ENDPOINT)) problems.push('S3_BUCKET/S3_ENDPOINT: required with STORAGE_DRIVER=s3');
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n - ${problems.join('\n - ')}`);
+  return cfg;
+}

@@ -1,0 +1,15 @@
+/**
+ * Every entity, in one list the app and the migration CLI share.
+ * A feature adds its entities here (one line each) — nowhere else.
+ */
+import { Counter } from '../common/db/counter.entity';
+import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
+import { OrgUnit } from '../modules/orgs/org-unit.entity';
+import { User } from '../modules/users/user.entity';
+
+export const ENTITIES = [
+  Counter,
+  IdempotencyRecord,
+  OrgUnit,
+  User,
+];

@@ -1,0 +1,22 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Runs pending MySQL migrations under a named lock, so several replicas starting at once
+ * migrate exactly once. SQLite keeps its schema in step by itself.
+ */
+export async function migrateWithLock(ds: DataSource): Promise<number> {
+  if (ds.options.type !== 'mysql') return 0;
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    const [{ got }] = await qr.query("SELECT GET_LOCK('xiangan_migrations', 120) AS got");
+    if (Number(got) !== 1) throw new Error('could not take the migration lock within 120 s');
+    const done = await ds.runMigrations({ transaction: 'each' });
+    if (done.length) new Logger('Migrations').log(`applied ${done.map((m) => m.name).join(', ')}`);
+    return done.length;
+  } finally {
+    await qr.query("SELECT RELEASE_LOCK('xiangan_migrations')").catch(() => undefined);
+    await qr.release();
+  }
+}

@@ -1,0 +1,15 @@
+/** `pnpm --filter @xiangan/server seed`: runs migrations (MySQL) and seeds the demo town into an empty database. */
+import 'reflect-metadata';
+import dataSource from './data-source';
+import { seedIfEmpty } from './seed';
+
+(async () => {
+  await dataSource.initialize();
+  if (dataSource.options.type === 'mysql') await dataSource.runMigrations();
+  const seeded = await seedIfEmpty(dataSource);
+  console.log(seeded ? 'demo town seeded' : 'database already has units; nothing seeded');
+  await dataSource.destroy();
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

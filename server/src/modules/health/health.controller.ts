@@ -1,0 +1,28 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthDto } from '@xiangan/shared';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Public } from '../../common/auth/decorators';
+import { AppConfig } from '../../config/app-config';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly ds: DataSource, private readonly cfg: AppConfig, @Inject(JOB_QUEUE) private readonly queue: JobQueue) {}
+
+  /** 200 when the database answers, 503 (status `degraded`) when it does not: load balancers read this. */
+  @Get()
+  @Public()
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
+    let ok = true;
+    try {
+      await Promise.race([this.ds.query('SELECT 1'), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+    } catch {
+      ok = false;
+      res.status(503);
+    }
+    return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: process.env.npm_package_version ?? '0.1.0' };
+  }
+}

@@ -1,0 +1,91 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import type { JobHandler, JobOptions, JobQueue } from './job-queue';
+
+const PREFIX = 'xiangan';
+
+/** BullMQ on Redis: jobs outlive a process, and every replica shares one queue per job name. */
+export class BullMqQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly logger = new Logger('Jobs');
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly connection: IORedis;
+
+  constructor(redisUrl: string, private readonly runWorkers: boolean) {
+    // maxRetriesPerRequest: null lets workers wait out a Redis restart instead of failing jobs.
+    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+    this.connection.on('error', (e) => this.logger.warn(`redis: ${e.message}`));
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: PREFIX });
+      q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  register<T>(name: string, handler: JobHandler<T>, opts?: { concurrency?: number }): void {
+    this.queue(name);
+    if (!this.runWorkers) return;
+    const w = new Worker(name, async (job) => handler(job.data as T, { attempt: job.attemptsMade + 1, jobId: String(job.id) }), {
+      connection: this.connection.duplicate(),
+      prefix: PREFIX,
+      concurrency: opts?.concurrency ?? 4,
+    });
+    w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
+    w.on('failed', (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.logger.error(`job ${name} ${job.id} failed: ${err.message}`);
+    });
+    this.workers.push(w);
+  }
+
+  private jobOpts(o: JobOptions = {}) {
+    return {
+      jobId: o.jobId,
+      delay: o.delayMs,
+      attempts: o.attempts ?? 3,
+      backoff: { type: 'exponential', delay: o.backoffMs ?? 1000 },
+      removeOnComplete: { age: 24 * 3600, count: 10000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+
+  async add<T>(name: string, data: T, opts?: JobOptions): Promise<void> {
+    await this.queue(name).add(name, data, this.jobOpts(opts));
+  }
+
+  async addBulk<T>(name: string, jobs: { data: T; opts?: JobOptions }[]): Promise<void> {
+    for (let i = 0; i < jobs.length; i += 500) {
+      await this.queue(name).addBulk(jobs.slice(i, i + 500).map((j) => ({ name, data: j.data, opts: this.jobOpts(j.opts) })));
+    }
+  }
+
+  async every(name: string, everyMs: number): Promise<void> {
+    await this.queue(name).upsertJobScheduler(`${name}:every`, { every: everyMs }, { name, data: {} });
+  }
+
+  async idle(timeoutMs = 30_000): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      let busy = 0;
+      for (const q of this.queues.values()) {
+        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        busy += Object.values(c).reduce((a, b) => a + b, 0);
+      }
+      if (busy === 0) return true;
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,23 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { BullMqQueue } from './bullmq-queue';
+import { InProcessQueue } from './in-process-queue';
+import { JOB_QUEUE, JobQueue } from './job-queue';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: JOB_QUEUE,
+      inject: [AppConfig],
+      useFactory: (cfg: AppConfig): JobQueue => (cfg.REDIS_URL ? new BullMqQueue(cfg.REDIS_URL, cfg.JOBS_WORKER) : new InProcessQueue()),
+    },
+  ],
+  exports: [JOB_QUEUE],
+})
+export class JobsModule implements OnApplicationShutdown {
+  constructor(@Inject(JOB_QUEUE) private readonly queue: JobQueue) {}
+  async onApplicationShutdown() {
+    await this.queue.close();
+  }
+}

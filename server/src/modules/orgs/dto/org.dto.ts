@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CreateOrgUnitRequest, ORG_TYPES, OrgType, OrgUnitDto, UpdateOrgUnitRequest } from '@xiangan/shared';
+import { IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Length, Min } from 'class-validator';
+import type { OrgUnit } from '../org-unit.entity';
+
+export class CreateOrgUnitDto implements CreateOrgUnitRequest {
+  @ApiProperty() @IsInt() @Min(1)
+  parentId: number;
+
+  @ApiProperty({ enum: ORG_TYPES }) @IsIn(ORG_TYPES as unknown as string[])
+  type: OrgType;
+
+  @ApiProperty() @IsString() @Length(1, 100)
+  name: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
+  code?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0)
+  population?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsLatitude()
+  lat?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsLongitude()
+  lng?: number;
+}
+
+export class UpdateOrgUnitDto implements UpdateOrgUnitRequest {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
+  code?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0)
+  population?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsLatitude()
+  lat?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsLongitude()
+  lng?: number;
+}
+
+export function mapOrgUnit(o: OrgUnit): OrgUnitDto {
+  return {
+    id: o.id,
+    parentId: o.parentId,
+    type: o.type,
+    name: o.name,
+    path: o.path,
+    code: o.code,
+    population: o.population,
+    lat: o.lat,
+    lng: o.lng,
+  };
+}

@@ -1,0 +1,68 @@
+import { ConflictException, Injectable, NotFoundException, ForbiddenException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { OFFICER_ROLES, Paginated, UserDto } from '@xiangan/shared';
+import { In, Repository } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { pageOf } from '../../common/http/page-query.dto';
+import { ScopeService } from '../../common/scope/scope.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { CreateUserDto, mapUser, UpdateUserDto, UserListQueryDto } from './dto/user.dto';
+import { User } from './user.entity';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    private readonly scope: ScopeService,
+  ) {}
+
+  /** Users in the caller's subtree; phones masked for everyone but admins. */
+  async list(user: AuthUser, q: UserListQueryDto): Promise<Paginated<UserDto>> {
+    const { page, pageSize, skip } = pageOf(q);
+    const qb = this.users.createQueryBuilder('u').where('u.disabled = :d', { d: false });
+    this.scope.restrict(qb, 'u.orgPath', user);
+    if (q.orgId) {
+      const org = await this.scope.requireOrg(user, q.orgId);
+      qb.andWhere('u.orgPath LIKE :op', { op: `${org.path}%` });
+    }
+    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.officersOnly) qb.andWhere('u.role IN (:...officers)', { officers: OFFICER_ROLES });
+    if (q.q) qb.andWhere('u.name LIKE :q', { q: `%${q.q.replace(/[%_]/g, '')}%` });
+    const [rows, total] = await qb.orderBy('u.id', 'ASC').skip(skip).take(pageSize).getManyAndCount();
+    const names = await this.orgNames(rows.map((r) => r.orgId));
+    return { items: rows.map((r) => mapUser(r, names.get(r.orgId ?? 0) ?? null, user.role === 'admin')), total, page, pageSize };
+  }
+
+  async create(user: AuthUser, dto: CreateUserDto): Promise<UserDto> {
+    const org = await this.scope.requireOrg(user, dto.orgId);
+    if (dto.openid && (await this.users.exist({ where: { openid: dto.openid } }))) throw new ConflictException('该微信账号已存在');
+    const row = await this.users.save(this.users.create({ ...dto, openid: dto.openid ?? null, orgId: org.id, orgPath: org.path }));
+    return mapUser(row, org.name, true);
+  }
+
+  async update(user: AuthUser, id: number, dto: UpdateUserDto): Promise<UserDto> {
+    const row = await this.users.findOne({ where: { id } });
+    if (!row) throw new NotFoundException(`用户 ${id} 不存在`);
+    if (!this.scope.covers(user, row.orgPath ?? undefined)) throw new ForbiddenException(`用户 ${id} 不在您的管辖范围内`);
+    let orgName: string | null = null;
+    if (dto.orgId) {
+      const org = await this.scope.requireOrg(user, dto.orgId);
+      row.orgId = org.id;
+      row.orgPath = org.path;
+      orgName = org.name;
+    }
+    const { orgId: _o, ...rest } = dto;
+    Object.assign(row, rest);
+    await this.users.save(row);
+    if (!orgName && row.orgId) orgName = (await this.orgs.findOne({ where: { id: row.orgId } }))?.name ?? null;
+    return mapUser(row, orgName, true);
+  }
+
+  async orgNames(ids: (number | null)[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids.filter((x): x is number => !!x))];
+    if (!unique.length) return new Map();
+    const rows = await this.orgs.find({ where: { id: In(unique) }, select: ['id', 'name'] });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+}

@@ -1,0 +1,2 @@
+/** Statistics and the year-end report. */
+export {};
