@@ -21,7 +21,8 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       entities: ENTITIES,
-      migrations: [join(__dirname, '..', 'migrations', '*.{js,ts}')],
+      // compiled: dist/migrations/*.js; under jest (sources): src/migrations/*.ts — never the .d.ts files
+      migrations: [join(__dirname, '..', 'migrations', __filename.endsWith('.ts') ? '*[0-9]-*.ts' : '*.js')],
       migrationsTableName: 'typeorm_migrations',
       migrationsRun: false,
       synchronize: false,

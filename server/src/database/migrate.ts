@@ -12,6 +12,8 @@ export async function migrateWithLock(ds: DataSource): Promise<number> {
   try {
     const [{ got }] = await qr.query("SELECT GET_LOCK('xiangan_migrations', 120) AS got");
     if (Number(got) !== 1) throw new Error('could not take the migration lock within 120 s');
+    // Tables take the database's default charset: make it utf8mb4 so Chinese text and emoji fit.
+    await qr.query('ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci').catch(() => undefined);
     const done = await ds.runMigrations({ transaction: 'each' });
     if (done.length) new Logger('Migrations').log(`applied ${done.map((m) => m.name).join(', ')}`);
     return done.length;

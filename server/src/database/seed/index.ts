@@ -7,14 +7,16 @@ import { seedOrgsAndUsers } from './orgs.seed';
 // feature seeders — each feature adds its one import line here
 // (end of feature seeder imports)
 
-/** Runs in order; later seeders use the units and users earlier ones made. */
-const SEEDERS: Seeder[] = [
-  seedOrgsAndUsers,
+/** The base: units and demo users (what most tests need). */
+const BASE_SEEDERS: Seeder[] = [seedOrgsAndUsers];
+
+/** Runs in order after the base; later seeders use what earlier ones made (a year of the demo town's activity). */
+const FEATURE_SEEDERS: Seeder[] = [
   // feature seeders
   // (end of feature seeders)
 ];
 
-export async function seedDemo(ds: DataSource, now = new Date()): Promise<SeedContext> {
+export async function seedDemo(ds: DataSource, now = new Date(), mode: 'base' | 'full' = 'full'): Promise<SeedContext> {
   const rand = seededRandom(20260601);
   const ctx: SeedContext = {
     ds,
@@ -25,7 +27,7 @@ export async function seedDemo(ds: DataSource, now = new Date()): Promise<SeedCo
     pick: (xs) => xs[Math.floor(rand() * xs.length)],
     int: (min, max) => min + Math.floor(rand() * (max - min + 1)),
   };
-  for (const s of SEEDERS) await s(ctx);
+  for (const s of mode === 'full' ? [...BASE_SEEDERS, ...FEATURE_SEEDERS] : BASE_SEEDERS) await s(ctx);
   return ctx;
 }
 

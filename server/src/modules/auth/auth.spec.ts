@@ -1,0 +1,96 @@
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
+import { FakeWechat } from '../../testing/fake-wechat';
+import { createTestApp, TestApp } from '../../testing/test-app';
+
+describe('config at start-up', () => {
+  it('refuses a production start with the default JWT secret, naming it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' })).toThrow(/JWT_SECRET/);
+  });
+  it('refuses a production start with the dev login on', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-long-random-secret-0123456789abcdef', DEV_LOGIN: 'true', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' }),
+    ).toThrow(/DEV_LOGIN/);
+  });
+  it('refuses bad values with the variable name', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ STORAGE_DRIVER: 'ftp' })).toThrow(/STORAGE_DRIVER/);
+  });
+  it('starts in development with defaults: SQLite, dev login on', () => {
+    const cfg = loadConfig({});
+    expect(cfg.dbKind).toBe('sqlite');
+    expect(cfg.devLoginEnabled).toBe(true);
+    expect(cfg.JWT_SECRET).toBe(DEV_JWT_SECRET);
+  });
+  it('accepts a proper production configuration with dev login off', () => {
+    const cfg = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-long-random-secret-0123456789abcdef', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' });
+    expect(cfg.devLoginEnabled).toBe(false);
+  });
+});
+
+describe('WeChat login against the fake WeChat server', () => {
+  let wx: FakeWechat;
+  let t: TestApp;
+  beforeAll(async () => {
+    wx = await new FakeWechat().start();
+    t = await createTestApp({ env: wx.env() });
+  });
+  afterAll(async () => {
+    await t.close();
+    await wx.stop();
+  });
+
+  it('exchanges a wx.login code for a token and creates a resident once', async () => {
+    const res = await t.http.post('/api/auth/wechat').send({ code: wx.code('o-villager-1') });
+    expect(res.status).toBe(200);
+    expect(res.body.token).toEqual(expect.any(String));
+    expect(res.body.user).toMatchObject({ role: 'resident', orgId: null });
+    const again = await t.http.post('/api/auth/wechat').send({ code: wx.code('o-villager-1') });
+    expect(again.body.user.id).toBe(res.body.user.id);
+    const me = await t.http.get('/api/me').set({ Authorization: `Bearer ${again.body.token}` });
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(res.body.user.id);
+  });
+
+  it('answers 401 for an invalid code and for a code used twice', async () => {
+    const bad = await t.http.post('/api/auth/wechat').send({ code: 'not-a-real-code' });
+    expect(bad.status).toBe(401);
+    expect(bad.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    const code = wx.code('o-villager-2');
+    expect((await t.http.post('/api/auth/wechat').send({ code })).status).toBe(200);
+    const reused = await t.http.post('/api/auth/wechat').send({ code });
+    expect(reused.status).toBe(401);
+  });
+
+  it('maps WeChat rate limiting to 429 and a WeChat outage to 503', async () => {
+    wx.nextLoginError = 45011;
+    expect((await t.http.post('/api/auth/wechat').send({ code: wx.code('o-x') })).status).toBe(429);
+    wx.nextLoginError = -1;
+    const busy = await t.http.post('/api/auth/wechat').send({ code: wx.code('o-y') });
+    expect(busy.status).toBe(503);
+    expect(busy.body.message).toMatch(/微信/);
+  });
+
+  it('names the missing field when the code is absent', async () => {
+    const res = await t.http.post('/api/auth/wechat').send({});
+    expect(res.status).toBe(400);
+    expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^code /)]));
+  });
+});
+
+describe('dev login', () => {
+  it('is refused in production', async () => {
+    const wx = await new FakeWechat().start();
+    const t = await createTestApp({
+      env: { ...wx.env(), NODE_ENV: 'production', JWT_SECRET: 'a-long-random-secret-0123456789abcdef' },
+    });
+    try {
+      const res = await t.http.post('/api/auth/dev').send({ openid: 'demo-town' });
+      expect(res.status).toBe(403);
+      expect((await t.http.get('/api/auth/dev/accounts')).status).toBe(404);
+    } finally {
+      await t.close();
+      await wx.stop();
+    }
+  });
+});
