@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
+import { AppThrottlerGuard } from './common/http/throttler.guard';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { OrgScopeGuard } from './common/scope/org-scope.guard';
 import { AppConfig } from './config/app-config';
@@ -41,7 +42,10 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(cfg), retryAttempts: 10, retryDelay: 1000 }),
         ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: 60_000, limit: cfg.RATE_LIMIT_PER_MINUTE }],
+          throttlers: [
+            { name: 'default', ttl: 60_000, limit: cfg.RATE_LIMIT_PER_MINUTE },
+            { name: 'writes', ttl: 60_000, limit: cfg.RATE_LIMIT_WRITES_PER_MINUTE },
+          ],
           storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : undefined,
           // per user when signed in, else per address
           getTracker: (req: Record<string, any>) => (req.user?.id ? `u${req.user.id}` : req.ips?.length ? req.ips[0] : req.ip),
@@ -60,7 +64,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AppThrottlerGuard },
         { provide: APP_GUARD, useClass: OrgScopeGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

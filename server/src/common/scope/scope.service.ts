@@ -19,8 +19,8 @@ export class ScopeService {
 
   /** True when the unit at `path` is inside the user's subtree. */
   covers(user: AuthUser, path: string | null | undefined): boolean {
-    if (!path) return false;
     if (this.isAdmin(user)) return true;
+    if (!path) return false;
     return !!user.orgPath && path.startsWith(user.orgPath);
   }
 

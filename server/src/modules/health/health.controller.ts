@@ -17,11 +17,14 @@ export class HealthController {
   @Public()
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
     let ok = true;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.ds.query('SELECT 1'), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+      await Promise.race([this.ds.query('SELECT 1'), new Promise((_, rej) => (timer = setTimeout(() => rej(new Error('timeout')), 2000)))]);
     } catch {
       ok = false;
       res.status(503);
+    } finally {
+      clearTimeout(timer);
     }
     return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: process.env.npm_package_version ?? '0.1.0' };
   }
