@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One command: install, build, and start 乡安 with the embedded database and the demo town.
+#   ./scripts/start-demo.sh      → http://localhost:3000 (h5 mini-program + API + /api/docs)
+# PORT, SQLITE_PATH and every variable of README "Configuration" are honoured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-tools.sh
+ensure_pnpm
+log "installing dependencies"
+pnpm install --frozen-lockfile --reporter=silent
+log "building shared, server and the h5 mini-program"
+pnpm --filter @xiangan/shared build >/dev/null
+pnpm --filter @xiangan/server build >/dev/null
+pnpm --filter @xiangan/miniapp build:h5 >/dev/null
+export PORT="${PORT:-3000}"
+cd server
+log "starting on http://localhost:$PORT  (first start seeds the demo town 青山县石桥镇; Ctrl-C stops)"
+exec node dist/main.js

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# One command: install everything and run every test — shared unit tests, server integration tests on
+# SQLite AND on MariaDB (real migrations), the migration drift check, the mini-program builds and size
+# check, and the cross-package API and browser tests in test/. Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+source scripts/ensure-tools.sh
+set +e
+
+ensure_pnpm || exit 1
+ensure_apt chromium /usr/bin/chromium || exit 1
+ensure_apt poppler-utils pdftoppm || exit 1
+ensure_apt fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || exit 1
+ensure_apt libreoffice-writer-nogui libreoffice || exit 1
+ensure_mariadb || exit 1
+ensure_redis || exit 1
+
+out="$root/test/artifacts/results"
+rm -rf "$out"; mkdir -p "$out"
+extra_pass=0; extra_fail=0
+check() { # check NAME CMD… — a non-jest check counted as one test
+  local name="$1"; shift
+  if "$@" >"$out/$name.log" 2>&1; then extra_pass=$((extra_pass + 1)); log "✔ $name"
+  else extra_fail=$((extra_fail + 1)); log "✘ $name (see test/artifacts/results/$name.log)"; tail -20 "$out/$name.log" >&2; fi
+}
+
+log "installing dependencies"
+pnpm install --frozen-lockfile --reporter=silent || exit 1
+log "building"
+pnpm --filter @xiangan/shared build >"$out/build-shared.log" 2>&1 || { cat "$out/build-shared.log"; exit 1; }
+pnpm --filter @xiangan/server build >"$out/build-server.log" 2>&1 || { cat "$out/build-server.log"; exit 1; }
+check build-h5 pnpm --filter @xiangan/miniapp build:h5
+check build-weapp pnpm --filter @xiangan/miniapp build:weapp
+check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
+check migrations-match-entities pnpm --filter @xiangan/server migration:check
+check typecheck pnpm -r --if-present run typecheck
+
+jest_run() { # jest_run NAME DIR ENV… -- ARGS…
+  local name="$1" dir="$2"; shift 2
+  log "tests: $name"
+  (cd "$dir" && env "$@" npx jest --ci --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
+  local rc=$?
+  [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; grep -E '✕|●' "$out/$name.log" | head -40 >&2; }
+  return 0
+}
+
+jest_run shared shared CI=true
+jest_run server-sqlite server CI=true
+jest_run server-mariadb server CI=true TEST_DB=mysql
+jest_run e2e test CI=true
+
+node - "$out" "$extra_pass" "$extra_fail" <<'JS'
+const fs = require('fs'); const path = require('path');
+const [dir, xp, xf] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+let passed = xp, failed = xf, skipped = 0;
+for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  // a suite that failed to load has no test results: count it as a failure
+  const broken = r.testResults.filter((s) => s.status === 'failed' && (!s.assertionResults || s.assertionResults.length === 0)).length;
+  console.error(`  ${f.replace('.json', '').padEnd(16)} ${r.numPassedTests} passed, ${r.numFailedTests + broken} failed, ${r.numPendingTests} skipped`);
+  passed += r.numPassedTests; failed += r.numFailedTests + broken; skipped += r.numPendingTests;
+}
+const names = ['shared', 'server-sqlite', 'server-mariadb', 'e2e'];
+for (const n of names) if (!fs.existsSync(path.join(dir, n + '.json'))) { console.error(`  ${n}: no results (runner crashed)`); failed += 1; }
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+process.exit(failed ? 1 : 0);
+JS
