@@ -22,7 +22,6 @@ RUN pnpm --filter @xiangan/shared build \
  && pnpm --filter @xiangan/server build \
  && pnpm --filter @xiangan/miniapp build:h5 \
  && pnpm --filter @xiangan/server deploy --prod /out/server \
- && cp -r server/dist /out/server/dist \
  && mkdir -p /out/h5 && cp -r miniapp/dist/h5/. /out/h5/
 
 FROM node:20-bookworm-slim
