@@ -1,0 +1,75 @@
+/**
+ * Pages. Each feature owns the marked sections below — add your pages between your markers only.
+ * Resident pages live in the main package (pages/…); officer pages in the `officer` subpackage
+ * (paths relative to `officer/`). The first page is the launch page.
+ */
+export default defineAppConfig({
+  pages: [
+    // shell pages
+    'pages/index/index',
+    'pages/login/index',
+    'pages/me/index',
+    'pages/pick-village/index',
+    // end shell pages
+
+    // hazards pages
+    'pages/report/index',
+    'pages/my-reports/index',
+    // end hazards pages
+
+    // pledges pages
+    'pages/pledges/index',
+    // end pledges pages
+
+    // publicity pages
+    'pages/feed/index',
+    // end publicity pages
+
+    // fieldwork pages
+    // end fieldwork pages
+  ],
+  subPackages: [
+    {
+      root: 'officer',
+      pages: [
+        // hazards pages
+        'ledger/index',
+        'map/index',
+        // end hazards pages
+
+        // pledges pages
+        'campaigns/index',
+        // end pledges pages
+
+        // publicity pages
+        'publish/index',
+        // end publicity pages
+
+        // fieldwork pages
+        'fieldwork/index',
+        // end fieldwork pages
+
+        // stats pages
+        'stats/index',
+        // end stats pages
+      ],
+    },
+  ],
+  // officers mostly open the ledger: fetch it on Wi-Fi in the background once they reach home
+  preloadRule: {
+    'pages/index/index': { network: 'wifi', packages: ['officer'] },
+  },
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#1a6fd1',
+    navigationBarTitleText: '乡安',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f1f4f8',
+  },
+  permission: {
+    'scope.userLocation': { desc: '您的位置信息将用于上报隐患时记录隐患所在地点' },
+  },
+  requiredPrivateInfos: ['getLocation', 'chooseLocation'],
+  __usePrivacyCheck__: true,
+  lazyCodeLoading: 'requiredComponents',
+});

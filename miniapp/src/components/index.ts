@@ -1,0 +1,10 @@
+export { default as PageShell } from './PageShell';
+export { default as BigTile } from './BigTile';
+export { default as Card } from './Card';
+export { default as StatusTag } from './StatusTag';
+export type { Tone } from './StatusTag';
+export { default as Empty } from './Empty';
+export { default as Loading } from './Loading';
+export { default as Field, FormRow } from './Field';
+export { default as PrimaryButton } from './PrimaryButton';
+export { default as PrivacyDialog } from './PrivacyDialog';

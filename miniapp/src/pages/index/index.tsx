@@ -1,0 +1,108 @@
+import { View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { isOfficer, ROLE_LABELS } from '@xiangan/shared';
+import { useEffect } from 'react';
+import { BigTile, Loading, PageShell } from '../../components';
+import { session, useSession } from '../../store/session';
+import { LOGIN_PAGE } from '../../services/config';
+import './index.scss';
+
+/** Resident entries (also shown to officers, smaller). */
+const RESIDENT_TILES = [
+  { title: '隐患随手拍', desc: '看到隐患，拍照上报', icon: '拍', color: '#c62828', url: '/pages/report/index' },
+  { title: '我的上报', desc: '查看处理进度', icon: '查', color: '#1a6fd1', url: '/pages/my-reports/index' },
+  { title: '签承诺书', desc: '防溺水·假期安全', icon: '签', color: '#1e7e34', url: '/pages/pledges/index' },
+  { title: '安全宣传', desc: '通知和安全知识', icon: '宣', color: '#c25400', url: '/pages/feed/index' },
+];
+
+const OFFICER_TILES = [
+  { title: '隐患台账', desc: '受理·交办·销号', icon: '账', color: '#c62828', url: '/officer/ledger/index' },
+  { title: '承诺书活动', desc: '发起·查看未签', icon: '签', color: '#1e7e34', url: '/officer/campaigns/index' },
+  { title: '发布宣传', desc: '推送·查看阅读', icon: '宣', color: '#c25400', url: '/officer/publish/index' },
+  { title: '工作台账', desc: '检查·执法·演练', icon: '记', color: '#6a3fb5', url: '/officer/fieldwork/index' },
+  { title: '统计与总结', desc: '数据·年度总结', icon: '统', color: '#1a6fd1', url: '/officer/stats/index' },
+  { title: '隐患地图', desc: '按位置查看隐患', icon: '图', color: '#00796b', url: '/officer/map/index' },
+];
+
+const VILLAGE_ASKED_KEY = 'xa_village_asked';
+
+export default function Home() {
+  const { status, me, offline } = useSession();
+
+  useEffect(() => {
+    if (status === 'anon') Taro.reLaunch({ url: LOGIN_PAGE });
+  }, [status]);
+
+  // a resident without a village is asked once to pick one (their feed and reports depend on it)
+  useEffect(() => {
+    if (status !== 'ready' || !me || me.role !== 'resident' || me.orgId) return;
+    const asked = Taro.getStorageSync(VILLAGE_ASKED_KEY);
+    if (asked === me.id) return;
+    Taro.setStorageSync(VILLAGE_ASKED_KEY, me.id);
+    Taro.navigateTo({ url: '/pages/pick-village/index?first=1' });
+  }, [status, me]);
+
+  useDidShow(() => {
+    if (session.get().status === 'ready' && !session.get().offline) session.refreshMe().catch(() => undefined);
+  });
+
+  if (status !== 'ready' || !me) {
+    return (
+      <PageShell>
+        <Loading text='正在登录…' />
+      </PageShell>
+    );
+  }
+
+  const officer = isOfficer(me.role);
+  const h5 = process.env.TARO_ENV === 'h5';
+  const switchRole = () => Taro.navigateTo({ url: `${LOGIN_PAGE}?switch=1` });
+  const logout = () => {
+    session.logout();
+    Taro.reLaunch({ url: LOGIN_PAGE });
+  };
+
+  return (
+    <PageShell flush heading={false}>
+      <View className='home__head'>
+        <View className='home__hello'>{officer ? '安全工作，辛苦了' : '您好，安全无小事'}</View>
+        <View className='home__name'>{me.name || '乡安用户'}</View>
+        <View className='home__meta'>
+          <View className='home__role'>{ROLE_LABELS[me.role] ?? me.role}</View>
+          <View className='home__org'>{me.orgName || '未选择所在村'}</View>
+        </View>
+        <View className='home__links'>
+          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/me/index' })}>我的</View>
+          {h5 || me.devLogin ? <View className='home__link' onClick={switchRole}>切换身份</View> : null}
+          {h5 ? <View className='home__link' onClick={logout}>退出</View> : null}
+        </View>
+      </View>
+
+      <View className='home__body'>
+        {offline ? <View className='home__notice'>当前网络不好，显示的是上次的信息</View> : null}
+        {officer ? (
+          <>
+            <View className='xa-tiles'>
+              {OFFICER_TILES.map((t) => (
+                <BigTile key={t.url} {...t} />
+              ))}
+            </View>
+            <View className='home__section'>群众服务</View>
+            {RESIDENT_TILES.map((t) => (
+              <BigTile key={t.url} {...t} size='small' />
+            ))}
+          </>
+        ) : (
+          <>
+            <View className='xa-tiles'>
+              {RESIDENT_TILES.map((t) => (
+                <BigTile key={t.url} {...t} />
+              ))}
+            </View>
+            <View className='home__hotline'>遇到紧急情况请直接拨打 119 / 110 / 120</View>
+          </>
+        )}
+      </View>
+    </PageShell>
+  );
+}

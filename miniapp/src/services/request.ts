@@ -1,0 +1,245 @@
+/**
+ * The one wrapper around Taro.request. Every `services/<domain>.ts` goes through `api.*` here.
+ *
+ *   api.get<Paginated<HazardDto>>('/hazards', { query: { status: 'reported' } })
+ *   api.post<HazardDto>('/hazards', body, { idempotent: true })          // retried safely
+ *   api.post('/hazards/1/assign', body, { idempotent: draftKey })        // reuse your own key across taps
+ *
+ * - base URL from services/config.ts; bearer token from storage; JSON; 15 s timeout
+ * - non-2xx → throws ApiError { statusCode, message (string), messages (string[]), error }
+ * - 401 → token cleared, app sent to the login page
+ * - network failure, timeouts and 5xx are retried with backoff (3 tries in all), but ONLY for GET/HEAD
+ *   or writes marked `idempotent` (those carry an `Idempotency-Key` created once per call, or the one you pass)
+ */
+import Taro from '@tarojs/taro';
+import type { ApiError as ApiErrorBody } from '@xiangan/shared';
+import { apiUrl, LOGIN_PAGE, TOKEN_KEY } from './config';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions {
+  method?: HttpMethod;
+  data?: unknown;
+  /** Appended as a query string; null/undefined/'' values are skipped. */
+  query?: Record<string, QueryValue | QueryValue[]>;
+  header?: Record<string, string>;
+  /** Mark a write as retry-safe: `true` creates an Idempotency-Key for this call; a string is used as the key. */
+  idempotent?: boolean | string;
+  /** Total attempts for retry-safe requests (default 3). */
+  tries?: number;
+  /** ms; default 15 000. */
+  timeout?: number;
+  /** Send the bearer token (default true). */
+  auth?: boolean;
+  /** Do not jump to the login page on 401 (login calls themselves). */
+  noLoginRedirect?: boolean;
+}
+
+/** An answer that was not 2xx, or no answer at all (statusCode 0). */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly error: string;
+  /** Every message the server gave (validation errors name each field). */
+  readonly messages: string[];
+  constructor(statusCode: number, message: string | string[], error = '') {
+    const list = Array.isArray(message) ? message.map(String) : [String(message ?? '')];
+    super(list.filter(Boolean).join('；') || `HTTP ${statusCode}`);
+    this.name = 'ApiError';
+    this.statusCode = statusCode;
+    this.error = error;
+    this.messages = list;
+  }
+  get isNetwork(): boolean {
+    return this.statusCode === 0;
+  }
+}
+
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
+// ---- token -------------------------------------------------------------------------------------
+
+export function getToken(): string {
+  try {
+    return (Taro.getStorageSync(TOKEN_KEY) as string) || '';
+  } catch {
+    return '';
+  }
+}
+
+export function setToken(token: string | null): void {
+  if (token) Taro.setStorageSync(TOKEN_KEY, token);
+  else Taro.removeStorageSync(TOKEN_KEY);
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+/** The session store subscribes here so a 401 anywhere also clears `me`. */
+export function onUnauthorized(fn: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+let redirecting = false;
+/** Clears the token and sends the app to the login page (upload.ts uses it too). */
+export function handleUnauthorized(noRedirect?: boolean) {
+  setToken(null);
+  unauthorizedListeners.forEach((fn) => fn());
+  if (noRedirect || redirecting) return;
+  const pages = Taro.getCurrentPages();
+  const current = pages.length ? `/${pages[pages.length - 1].route ?? ''}` : '';
+  if (current.startsWith(LOGIN_PAGE)) return;
+  redirecting = true;
+  Taro.reLaunch({ url: LOGIN_PAGE }).finally(() => {
+    redirecting = false;
+  });
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+/** A random key for `Idempotency-Key` (≤ 64 chars). Keep one per logical submission. */
+export function newIdempotencyKey(): string {
+  const rnd = () => Math.random().toString(36).slice(2, 10);
+  return `${Date.now().toString(36)}-${rnd()}${rnd()}`;
+}
+
+export function buildQuery(query?: RequestOptions['query']): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    const values = Array.isArray(v) ? v : [v];
+    for (const x of values) {
+      if (x === undefined || x === null || x === '') continue;
+      parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(x))}`);
+    }
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** 0.6 s, 1.8 s … with ±25 % jitter so many phones do not retry in step. */
+export function backoffMs(attempt: number): number {
+  const base = 600 * Math.pow(3, attempt - 1);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 0 || status >= 500;
+}
+
+/** Server error body → ApiError (the body may be JSON text when it came through uploadFile). */
+export function toApiError(statusCode: number, body: unknown): ApiError {
+  let data = body as Partial<ApiErrorBody> | string | undefined;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data) as Partial<ApiErrorBody>;
+    } catch {
+      /* plain text body */
+    }
+  }
+  if (data && typeof data === 'object' && data.message !== undefined) {
+    return new ApiError(statusCode, data.message as string | string[], data.error ?? '');
+  }
+  return new ApiError(statusCode, typeof data === 'string' && data.length < 200 ? data : '', '');
+}
+
+/** Run `attempt` up to `tries` times while it fails with a retryable ApiError. Shared with upload.ts. */
+export async function withRetries<T>(attempt: () => Promise<T>, retrySafe: boolean, tries = 3): Promise<T> {
+  const max = retrySafe ? Math.max(1, tries) : 1;
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= max || !(err instanceof ApiError) || !isRetryableStatus(err.statusCode)) throw err;
+      await sleep(backoffMs(i));
+    }
+  }
+}
+
+export function authHeader(): Record<string, string> {
+  const token = getToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+// ---- request -----------------------------------------------------------------------------------
+
+export async function request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const header: Record<string, string> = { Accept: 'application/json', ...opts.header };
+  if (opts.data !== undefined) header['Content-Type'] = 'application/json';
+  if (opts.idempotent) header['Idempotency-Key'] = typeof opts.idempotent === 'string' ? opts.idempotent : newIdempotencyKey();
+  const retrySafe = method === 'GET' || method === 'HEAD' || !!opts.idempotent;
+  const url = apiUrl(path) + buildQuery(opts.query);
+
+  return withRetries(async () => {
+    // read the token on every attempt: a login may have happened meanwhile
+    const h = opts.auth === false ? header : { ...header, ...authHeader() };
+    let res: Taro.request.SuccessCallbackResult<any>;
+    try {
+      res = await Taro.request({
+        url,
+        method: method as keyof Taro.request.Method,
+        data: opts.data as Record<string, unknown> | undefined,
+        header: h,
+        timeout: opts.timeout ?? 15000,
+        dataType: 'json',
+        responseType: 'text',
+      });
+    } catch (err) {
+      const msg = (err as { errMsg?: string })?.errMsg ?? String(err);
+      throw new ApiError(0, /timeout/i.test(msg) ? '网络超时，请稍后重试' : '网络连接失败，请检查网络后重试', 'NetworkError');
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
+    if (res.statusCode === 401) handleUnauthorized(opts.noLoginRedirect);
+    throw toApiError(res.statusCode, res.data);
+  }, retrySafe, opts.tries);
+}
+
+export const api = {
+  get: <T = unknown>(path: string, opts?: Omit<RequestOptions, 'method' | 'data'>) => request<T>(path, { ...opts, method: 'GET' }),
+  post: <T = unknown>(path: string, data?: unknown, opts?: Omit<RequestOptions, 'method' | 'data'>) =>
+    request<T>(path, { ...opts, method: 'POST', data: data ?? {} }),
+  put: <T = unknown>(path: string, data?: unknown, opts?: Omit<RequestOptions, 'method' | 'data'>) =>
+    request<T>(path, { ...opts, method: 'PUT', data: data ?? {} }),
+  patch: <T = unknown>(path: string, data?: unknown, opts?: Omit<RequestOptions, 'method' | 'data'>) =>
+    request<T>(path, { ...opts, method: 'PATCH', data: data ?? {} }),
+  del: <T = unknown>(path: string, opts?: Omit<RequestOptions, 'method' | 'data'>) => request<T>(path, { ...opts, method: 'DELETE' }),
+};
+
+// ---- user-facing messages ----------------------------------------------------------------------
+
+const STATUS_TEXT: Record<number, string> = {
+  400: '填写的内容有误，请检查后再提交',
+  401: '登录已过期，请重新登录',
+  403: '没有权限进行此操作',
+  404: '内容不存在或已删除',
+  409: '状态已变化，请刷新后再试',
+  413: '文件太大，请换一张小一点的图片',
+  415: '文件类型不支持，请上传照片',
+  429: '操作太频繁，请稍后再试',
+};
+
+const hasChinese = (s: string) => /[\u4e00-\u9fa5]/.test(s);
+
+/** A message an older villager can read: the server's Chinese text when it has one, else plain words by status. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.isNetwork) return err.message;
+    const zh = err.messages.filter(hasChinese);
+    if (zh.length) return zh.join('；');
+    if (err.statusCode >= 500) return '服务器繁忙，请稍后再试';
+    return STATUS_TEXT[err.statusCode] ?? '操作没有成功，请稍后再试';
+  }
+  const msg = (err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? '';
+  if (/cancel/i.test(msg)) return '';
+  return hasChinese(msg) ? msg : '操作没有成功，请稍后再试';
+}
+
+/** Show `err` as a toast in Chinese (nothing for a user's own cancel). */
+export function toastError(err: unknown): void {
+  const title = errorText(err);
+  if (!title) return;
+  Taro.showToast({ title, icon: 'none', duration: 3000 });
+}

@@ -1,0 +1,139 @@
+/**
+ * The session: token + the caller (`MeDto`). A tiny external store read with `useSession()`;
+ * no provider needed, so every page (main package or subpackage) sees the same state.
+ *
+ *   const { status, me } = useSession();     // status: 'loading' | 'ready' | 'anon'
+ *   await session.bootstrap();               // once at launch (app.tsx); safe to call again
+ *   await session.loginDev('demo-town'); session.logout();
+ */
+import Taro from '@tarojs/taro';
+import { useSyncExternalStore } from 'react';
+import { isOfficer, type LoginResponse, type MeDto } from '@xiangan/shared';
+import { authApi, loginWithWechat } from '../services/auth';
+import { ApiError, getToken, onUnauthorized, setToken } from '../services/request';
+
+export type SessionStatus = 'loading' | 'ready' | 'anon';
+
+export interface SessionState {
+  status: SessionStatus;
+  token: string;
+  me: MeDto | null;
+  /** Set when the session came from the cached profile because the network was down. */
+  offline: boolean;
+}
+
+const ME_KEY = 'xa_me';
+
+let state: SessionState = { status: 'loading', token: '', me: null, offline: false };
+const listeners = new Set<() => void>();
+
+function set(patch: Partial<SessionState>) {
+  state = { ...state, ...patch };
+  listeners.forEach((l) => l());
+}
+
+function cacheMe(me: MeDto | null) {
+  if (me) Taro.setStorageSync(ME_KEY, me);
+  else Taro.removeStorageSync(ME_KEY);
+}
+
+function cachedMe(): MeDto | null {
+  try {
+    const v = Taro.getStorageSync(ME_KEY);
+    return v && typeof v === 'object' ? (v as MeDto) : null;
+  } catch {
+    return null;
+  }
+}
+
+onUnauthorized(() => {
+  cacheMe(null);
+  set({ status: 'anon', token: '', me: null });
+});
+
+let booting: Promise<void> | null = null;
+
+async function doBootstrap(): Promise<void> {
+  const token = getToken();
+  if (token) {
+    set({ token });
+    try {
+      const me = await authApi.me();
+      cacheMe(me);
+      set({ status: 'ready', me, offline: false });
+      return;
+    } catch (err) {
+      if (err instanceof ApiError && err.isNetwork) {
+        const me = cachedMe();
+        if (me) return set({ status: 'ready', me, offline: true });
+      }
+      if (!(err instanceof ApiError) || err.statusCode === 401) {
+        setToken(null);
+        cacheMe(null);
+      }
+    }
+  }
+  // weapp logs in silently with the WeChat code; h5 (and a weapp whose server lacks WeChat credentials) uses the login page
+  if (process.env.TARO_ENV === 'weapp') {
+    try {
+      apply(await loginWithWechat());
+      return;
+    } catch {
+      /* fall through to the login page */
+    }
+  }
+  set({ status: 'anon', token: '', me: null });
+}
+
+function apply(res: LoginResponse) {
+  setToken(res.token);
+  cacheMe(res.user);
+  set({ status: 'ready', token: res.token, me: res.user, offline: false });
+}
+
+export const session = {
+  get: () => state,
+  subscribe(fn: () => void) {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  },
+  bootstrap(): Promise<void> {
+    if (!booting) booting = doBootstrap().finally(() => (booting = null));
+    return booting;
+  },
+  async loginDev(openid: string): Promise<MeDto> {
+    const res = await authApi.dev(openid);
+    apply(res);
+    return res.user;
+  },
+  async loginWechat(): Promise<MeDto> {
+    const res = await loginWithWechat();
+    apply(res);
+    return res.user;
+  },
+  /** After PATCH /me or anything else that changed the profile. */
+  setMe(me: MeDto) {
+    cacheMe(me);
+    set({ me, status: 'ready' });
+  },
+  async refreshMe(): Promise<MeDto> {
+    const me = await authApi.me();
+    session.setMe(me);
+    return me;
+  },
+  logout() {
+    setToken(null);
+    cacheMe(null);
+    set({ status: 'anon', token: '', me: null, offline: false });
+  },
+};
+
+export function useSession(): SessionState {
+  return useSyncExternalStore(session.subscribe, session.get, session.get);
+}
+
+/** Officers are every role but resident. */
+export function useIsOfficer(): boolean {
+  const { me } = useSession();
+  return !!me && isOfficer(me.role);
+}
