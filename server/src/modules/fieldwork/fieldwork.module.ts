@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { HazardsModule } from '../hazards/hazards.module';
+import { FIELD_CONTROLLERS } from './fieldwork.controller';
+import { FieldworkService } from './fieldwork.service';
+import { HazardFindingsPort } from './hazard-findings.port';
+
+/** Field work log: inspections, enforcement, drills, activities (training, publicity, filings…). */
+@Module({
+  imports: [HazardsModule],
+  controllers: FIELD_CONTROLLERS,
+  providers: [FieldworkService, HazardFindingsPort],
+  exports: [FieldworkService],
+})
+export class FieldworkModule {}

@@ -1,0 +1,240 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  FieldRecordDto,
+  FieldRecordPage,
+  FieldRevisionDto,
+  FieldType,
+  isOfficer,
+  validateFieldRecord,
+} from '@xiangan/shared';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { pageOf } from '../../common/http/page-query.dto';
+import { ScopeService } from '../../common/scope/scope.service';
+import { Hazard } from '../hazards/hazard.entity';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { User } from '../users/user.entity';
+import { CreateFieldRecordDto, FieldRecordQueryDto, mapFieldRecord, UpdateFieldRecordDto } from './dto/field-record.dto';
+import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from './field-record.entity';
+import { HazardFindingsPort } from './hazard-findings.port';
+
+/** Today as `YYYY-MM-DD` in China (UTC+8), where the work is done. */
+export function todayInChina(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+@Injectable()
+export class FieldworkService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scope: ScopeService,
+    private readonly findings: HazardFindingsPort,
+  ) {}
+
+  async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string): Promise<FieldRecordDto> {
+    if (clientKey) {
+      const again = await this.ds.getRepository(FieldRecord).findOne({ where: { createdById: user.id, clientKey } });
+      if (again) return this.detail(user, again);
+    }
+    const errors = validateFieldRecord(type, dto.kind, dto.metrics, dto.sector);
+    if (dto.findings?.length && type !== 'inspection' && type !== 'enforcement') errors.push('findings are only taken on inspections and enforcement cases');
+    if (errors.length) throw new BadRequestException(errors);
+    const org = await this.orgFor(user, dto.orgId);
+    await this.checkUnits(user, dto.units?.map((u) => u.orgId).filter((x): x is number => !!x) ?? []);
+    if (dto.units?.some((u) => !u.orgId && !u.name?.trim())) throw new BadRequestException(['units each need an orgId or a name']);
+    const date = dto.date ?? todayInChina();
+    this.checkDate(date);
+    let hazardIds = await this.checkHazards(user, dto.hazardIds ?? []);
+    if (dto.findings?.length) {
+      // Findings enter the ledger first (through the hazards module), then link back to this record.
+      for (const f of dto.findings) if (f.orgId) await this.scope.requireOrg(user, f.orgId);
+      hazardIds = [...new Set([...hazardIds, ...(await this.findings.createFromFindings(user, org, dto.findings, clientKey))])];
+    }
+
+    const saved = await this.ds.transaction(async (tx) => {
+      const row = await tx.save(
+        FieldRecord,
+        tx.create(FieldRecord, {
+          type,
+          kind: dto.kind,
+          date,
+          orgId: org.id,
+          orgPath: org.path,
+          sector: dto.sector ?? null,
+          campaign: dto.campaign?.trim() || null,
+          title: dto.title?.trim() || null,
+          metrics: cleanMetrics(dto.metrics),
+          units: dto.units ?? [],
+          hazardIds,
+          party: dto.party?.trim() || null,
+          tags: dto.tags ?? [],
+          notes: dto.notes?.trim() || null,
+          createdById: user.id,
+          clientKey: clientKey ?? null,
+        }),
+      );
+      await this.writeDerived(tx, row);
+      return row;
+    });
+    return this.detail(user, saved);
+  }
+
+  async list(type: FieldType, user: AuthUser, q: FieldRecordQueryDto): Promise<FieldRecordPage> {
+    const { page, pageSize, skip } = pageOf(q);
+    const qb = this.ds.getRepository(FieldRecord).createQueryBuilder('r').where('r.type = :type', { type });
+    this.scope.restrict(qb, 'r.orgPath', user);
+    if (q.orgId) {
+      const org = await this.scope.requireOrg(user, q.orgId);
+      qb.andWhere('r.orgPath LIKE :op', { op: `${org.path}%` });
+    }
+    if (q.kind) qb.andWhere('r.kind = :kind', { kind: q.kind });
+    if (q.sector) qb.andWhere('r.sector = :sector', { sector: q.sector });
+    if (q.from) qb.andWhere('r.date >= :from', { from: q.from });
+    if (q.to) qb.andWhere('r.date <= :to', { to: q.to });
+    const [rows, total] = await qb.orderBy('r.date', 'DESC').addOrderBy('r.id', 'DESC').skip(skip).take(pageSize).getManyAndCount();
+    const names = await this.names(rows);
+    return { items: rows.map((r) => mapFieldRecord(r, names)), total, page, pageSize };
+  }
+
+  async get(type: FieldType, user: AuthUser, id: number): Promise<FieldRecordDto> {
+    return this.detail(user, await this.load(type, user, id));
+  }
+
+  async revisions(type: FieldType, user: AuthUser, id: number): Promise<FieldRevisionDto[]> {
+    const r = await this.load(type, user, id);
+    const revs = await this.ds.getRepository(FieldRecordRevision).find({ where: { recordId: r.id }, order: { id: 'DESC' } });
+    const users = await this.userNames(revs.map((v) => v.editedById));
+    return revs.map((v) => ({
+      id: v.id,
+      editedById: v.editedById,
+      editedByName: users.get(v.editedById) ?? null,
+      editedAt: v.editedAt.toISOString(),
+      previous: v.previous as FieldRevisionDto['previous'],
+    }));
+  }
+
+  async update(type: FieldType, user: AuthUser, id: number, dto: UpdateFieldRecordDto): Promise<FieldRecordDto> {
+    const r = await this.load(type, user, id);
+    const kind = dto.kind ?? r.kind;
+    const metrics = dto.metrics ?? (dto.kind && dto.kind !== r.kind ? {} : r.metrics ?? {});
+    const sector = dto.sector !== undefined ? dto.sector : r.sector;
+    const errors = validateFieldRecord(type, kind, metrics, sector);
+    if (errors.length) throw new BadRequestException(errors);
+    if (dto.date) this.checkDate(dto.date);
+    const org = dto.orgId && dto.orgId !== r.orgId ? await this.orgFor(user, dto.orgId) : null;
+    if (dto.units) {
+      await this.checkUnits(user, dto.units.map((u) => u.orgId).filter((x): x is number => !!x));
+      if (dto.units.some((u) => !u.orgId && !u.name?.trim())) throw new BadRequestException(['units each need an orgId or a name']);
+    }
+    const hazardIds = dto.hazardIds ? await this.checkHazards(user, dto.hazardIds) : r.hazardIds ?? [];
+    const previous = this.snapshot(r);
+    await this.ds.transaction(async (tx) => {
+      await tx.save(FieldRecordRevision, tx.create(FieldRecordRevision, { recordId: r.id, previous, editedById: user.id }));
+      Object.assign(r, {
+        kind,
+        sector: sector ?? null,
+        metrics: cleanMetrics(metrics),
+        hazardIds,
+        updatedById: user.id,
+        revisionCount: r.revisionCount + 1,
+        ...(dto.date ? { date: dto.date } : {}),
+        ...(org ? { orgId: org.id, orgPath: org.path } : {}),
+        ...(dto.campaign !== undefined ? { campaign: dto.campaign.trim() || null } : {}),
+        ...(dto.title !== undefined ? { title: dto.title.trim() || null } : {}),
+        ...(dto.units ? { units: dto.units } : {}),
+        ...(dto.party !== undefined ? { party: dto.party.trim() || null } : {}),
+        ...(dto.tags ? { tags: dto.tags } : {}),
+        ...(dto.notes !== undefined ? { notes: dto.notes.trim() || null } : {}),
+      });
+      await tx.save(FieldRecord, r);
+      await tx.delete(FieldMetric, { recordId: r.id });
+      await tx.delete(FieldRecordHazard, { recordId: r.id });
+      await this.writeDerived(tx, r);
+    });
+    return this.detail(user, r);
+  }
+
+  /** The metric rows and hazard links the statistics read, rebuilt from the record. */
+  private async writeDerived(tx: EntityManager, r: FieldRecord): Promise<void> {
+    const metrics = Object.entries(r.metrics ?? {}).filter(([, v]) => typeof v === 'number');
+    if (metrics.length) {
+      await tx.insert(
+        FieldMetric,
+        metrics.map(([metric, value]) => ({ recordId: r.id, orgPath: r.orgPath, date: r.date, type: r.type, kind: r.kind, sector: r.sector, metric, value })),
+      );
+    }
+    const ids = [...new Set(r.hazardIds ?? [])];
+    if (ids.length) await tx.insert(FieldRecordHazard, ids.map((hazardId) => ({ recordId: r.id, hazardId, orgPath: r.orgPath, date: r.date })));
+  }
+
+  private snapshot(r: FieldRecord): Record<string, unknown> {
+    const { id, type, kind, date, orgId, sector, campaign, title, metrics, units, hazardIds, party, tags, notes, updatedById, updatedAt } = r;
+    return { id, type, kind, date, orgId, sector, campaign, title, metrics, units, hazardIds, party, tags, notes, updatedById, updatedAt: updatedAt?.toISOString?.() ?? updatedAt };
+  }
+
+  private async load(type: FieldType, user: AuthUser, id: number): Promise<FieldRecord> {
+    const r = await this.ds.getRepository(FieldRecord).findOne({ where: { id, type } });
+    // Out of scope answers like missing: existence is not revealed.
+    if (!r || !this.scope.covers(user, r.orgPath)) throw new NotFoundException(`记录 ${id} 不存在`);
+    return r;
+  }
+
+  private async detail(_user: AuthUser, r: FieldRecord): Promise<FieldRecordDto> {
+    return mapFieldRecord(r, await this.names([r]));
+  }
+
+  private async orgFor(user: AuthUser, orgId?: number): Promise<OrgUnit> {
+    if (orgId) return this.scope.requireOrg(user, orgId);
+    if (!user.orgId) throw new ForbiddenException('您还没有所属单位');
+    return this.scope.requireOrg(user, user.orgId);
+  }
+
+  private async checkUnits(user: AuthUser, ids: number[]): Promise<void> {
+    if (!isOfficer(user.role)) throw new ForbiddenException();
+    await this.scope.requireOrgs(user, ids);
+  }
+
+  private checkDate(date: string): void {
+    const d = new Date(`${date}T00:00:00Z`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw new BadRequestException(['date must be a real calendar day']);
+    if (date > todayInChina(new Date(Date.now() + 86400_000))) throw new BadRequestException(['date must not be in the future']);
+  }
+
+  /** Linked hazards must exist and lie in the caller's scope (404 otherwise, like any record). */
+  private async checkHazards(user: AuthUser, ids: number[]): Promise<number[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const rows = await this.ds.getRepository(Hazard).find({ where: { id: In(unique) }, select: { id: true, orgPath: true, responsibleOrgPath: true } });
+    for (const id of unique) {
+      const h = rows.find((x) => x.id === id);
+      if (!h || !(this.scope.covers(user, h.orgPath) || this.scope.covers(user, h.responsibleOrgPath))) {
+        throw new BadRequestException([`hazardIds: hazard ${id} not found in your scope`]);
+      }
+    }
+    return unique;
+  }
+
+  private async names(rows: FieldRecord[]) {
+    const orgIds = new Set<number>();
+    for (const r of rows) {
+      orgIds.add(r.orgId);
+      for (const u of r.units ?? []) if (u.orgId) orgIds.add(u.orgId);
+    }
+    const orgs = orgIds.size ? await this.ds.getRepository(OrgUnit).find({ where: { id: In([...orgIds]) }, select: { id: true, name: true } }) : [];
+    return { org: new Map(orgs.map((o) => [o.id, o.name])), user: await this.userNames(rows.map((r) => r.createdById)) };
+  }
+
+  private async userNames(ids: number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const users = await this.ds.getRepository(User).find({ where: { id: In(unique) }, select: { id: true, name: true } });
+    return new Map(users.map((u) => [u.id, u.name ?? '']));
+  }
+}
+
+function cleanMetrics(m: Record<string, number> | null | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m ?? {})) if (typeof v === 'number') out[k] = v;
+  return out;
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { FieldFinding } from '@xiangan/shared';
+import type { AuthUser } from '../../common/auth/auth-user';
+import type { OrgUnit } from '../orgs/org-unit.entity';
+import { HazardsService } from '../hazards/hazards.service';
+
+/**
+ * Turns inspection findings into ledger hazards through the hazard ledger's own service (codes,
+ * events, content checks, notifications stay in one place). Each finding carries a client key
+ * derived from the record's Idempotency-Key, so a retried submission creates no second hazard.
+ */
+@Injectable()
+export class HazardFindingsPort {
+  constructor(private readonly hazards: HazardsService) {}
+
+  async createFromFindings(user: AuthUser, org: OrgUnit, findings: FieldFinding[], clientKey?: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (const [i, f] of findings.entries()) {
+      const key = clientKey ? `${clientKey.slice(0, 56)}:f${i}` : undefined;
+      const h = await this.hazards.create(user, { category: f.category, description: f.description, level: f.level, orgId: f.orgId ?? org.id } as any, key);
+      ids.push(h.id);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+
+/** The few SQL spellings that differ between MySQL/MariaDB and SQLite. */
+export class Sql {
+  readonly mysql: boolean;
+  constructor(ds: DataSource) {
+    this.mysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+  }
+
+  /** Seconds from `a` to `b` (both datetime columns). */
+  seconds(a: string, b: string): string {
+    return this.mysql ? `TIMESTAMPDIFF(SECOND, ${a}, ${b})` : `((julianday(${b}) - julianday(${a})) * 86400.0)`;
+  }
+
+  /** `YYYY-MM` of a UTC datetime column, in China time. */
+  monthCn(col: string): string {
+    return this.mysql ? `DATE_FORMAT(DATE_ADD(${col}, INTERVAL 8 HOUR), '%Y-%m')` : `strftime('%Y-%m', ${col}, '+8 hours')`;
+  }
+
+  /**
+   * The id of the child of the unit at `parentPath` that a row's `orgPath` lies under
+   * ('' for rows on the unit itself): `/1/6/` + `/1/6/9/31/` → `9`.
+   */
+  childOf(col: string, parentPath: string): string {
+    const start = parentPath.length + 1;
+    const rest = `SUBSTR(${col}, ${start})`;
+    return `SUBSTR(${rest}, 1, INSTR(${rest}, '/') - 1)`;
+  }
+}
+
+/** A datetime literal both databases compare correctly against a DATETIME(3) column (UTC). */
+export function dbTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Local (China) day `YYYY-MM-DD` → the UTC instant it starts. */
+export function cnDayStart(day: string): Date {
+  return new Date(`${day}T00:00:00+08:00`);
+}
+
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+export const rate = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);

@@ -1,0 +1,78 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { MonthlyBriefQuery, OFFICER_ROLES, StatsQuery } from '@xiangan/shared';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsPositive, Matches } from 'class-validator';
+import type { Response } from 'express';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { OrgScope } from '../../common/scope/org-scope.guard';
+import { ReportService } from './report.service';
+import { StatsService } from './stats.service';
+
+export class StatsQueryDto implements StatsQuery {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  orgId?: number;
+  @ApiPropertyOptional({ example: '2026-01-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be YYYY-MM-DD' })
+  from?: string;
+  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be YYYY-MM-DD' })
+  to?: string;
+}
+
+export class DashboardQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  orgId?: number;
+}
+
+export class MonthlyBriefQueryDto implements MonthlyBriefQuery {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  orgId?: number;
+  @ApiPropertyOptional({ example: '2026-05' }) @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  month?: string;
+}
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+function sendDocx(res: Response, buf: Buffer, filename: string) {
+  res.setHeader('Content-Type', DOCX);
+  res.setHeader('Content-Disposition', `attachment; filename="report.docx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(buf);
+}
+
+@ApiTags('stats')
+@ApiBearerAuth()
+@Controller('stats')
+export class StatsController {
+  constructor(private readonly stats: StatsService, private readonly reports: ReportService) {}
+
+  @Get('summary')
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  summary(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto) {
+    return this.stats.summary(user, q.orgId, this.stats.period(q.from, q.to));
+  }
+
+  @Get('dashboard')
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  dashboard(@CurrentUser() user: AuthUser, @Query() q: DashboardQueryDto) {
+    return this.stats.dashboard(user, q.orgId);
+  }
+
+  @Get('summary.docx')
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res() res: Response) {
+    const { buffer, filename } = await this.reports.yearReport(user, q.orgId, this.stats.period(q.from, q.to));
+    sendDocx(res, buffer, filename);
+  }
+
+  @Get('monthly-brief.docx')
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  async monthlyBrief(@CurrentUser() user: AuthUser, @Query() q: MonthlyBriefQueryDto, @Res() res: Response) {
+    const { buffer, filename } = await this.reports.monthlyBrief(user, q.orgId, q.month);
+    sendDocx(res, buffer, filename);
+  }
+}

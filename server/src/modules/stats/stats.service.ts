@@ -1,0 +1,367 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ChildStats,
+  DashboardDto,
+  FIELD_KINDS,
+  FieldKindStats,
+  FieldSectorStats,
+  FieldStats,
+  FieldType,
+  HAZARD_CATEGORY_LABELS,
+  HazardCategory,
+  HazardStats,
+  kindLabel,
+  SNAPSHOT_KINDS,
+  StatsSummaryDto,
+} from '@xiangan/shared';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { ScopeService } from '../../common/scope/scope.service';
+import { FieldMetric, FieldRecord, FieldRecordHazard } from '../fieldwork/field-record.entity';
+import { todayInChina } from '../fieldwork/fieldwork.service';
+import { Hazard } from '../hazards/hazard.entity';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { buildFigures } from './report-figures';
+import { PledgeStatsSource, PublicityStatsSource } from './sources';
+import { addDays, cnDayStart, dbTime, num, rate, Sql } from './sql';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+interface HazardAgg {
+  stats: HazardStats;
+  byChild: Map<string, { found: number; rectified: number }>;
+}
+
+@Injectable()
+export class StatsService {
+  private readonly sql: Sql;
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scope: ScopeService,
+    private readonly pledgeSource: PledgeStatsSource,
+    private readonly publicitySource: PublicityStatsSource,
+  ) {
+    this.sql = new Sql(ds);
+  }
+
+  period(from?: string, to?: string, now = new Date()): Period {
+    const today = todayInChina(now);
+    const f = from ?? `${today.slice(0, 4)}-01-01`;
+    const t = to ?? today;
+    for (const [k, v] of [['from', f], ['to', t]] as const) {
+      if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new BadRequestException([`${k} must be YYYY-MM-DD`]);
+    }
+    if (f > t) throw new BadRequestException(['from must not be after to']);
+    return { from: f, to: t };
+  }
+
+  async summary(user: AuthUser, orgId: number | undefined, p: Period): Promise<StatsSummaryDto> {
+    const org = await this.scope.targetOrg(user, orgId);
+    return this.summaryFor(org, p);
+  }
+
+  async summaryFor(org: OrgUnit, p: Period): Promise<StatsSummaryDto> {
+    const [hz, fw, pledges, publicity, children] = await Promise.all([
+      this.hazards(org, p),
+      this.fieldwork(org, p),
+      this.pledgeSource.stats(org, p, this.sql),
+      this.publicitySource.stats(org, p, this.sql),
+      this.ds.getRepository(OrgUnit).find({ where: { parentId: org.id, archived: false }, order: { id: 'ASC' } }),
+    ]);
+    // Per sector: field work and the ledger side by side.
+    const sectors = new Map<string, FieldSectorStats>();
+    const sector = (code: string) => {
+      let s = sectors.get(code);
+      if (!s) {
+        s = { sector: code, label: HAZARD_CATEGORY_LABELS[code as HazardCategory] ?? code, inspections: 0, enforcements: 0, units: 0, issues: 0, issuesRectified: 0, penalties: 0, hazards: 0, hazardsRectified: 0 };
+        sectors.set(code, s);
+      }
+      return s;
+    };
+    for (const r of fw.sectorRows) {
+      const s = sector(r.sector);
+      if (r.type === 'inspection') s.inspections += r.records;
+      if (r.type === 'enforcement') {
+        s.enforcements += r.records;
+        if (r.kind === 'simple') s.penalties += r.records;
+      }
+    }
+    for (const m of fw.sectorMetricRows) {
+      if (m.type !== 'inspection') continue;
+      const s = sector(m.sector);
+      if (m.metric === 'units') s.units += m.value;
+      if (m.metric === 'issues') s.issues += m.value;
+      if (m.metric === 'issuesRectified') s.issuesRectified += m.value;
+    }
+    for (const c of hz.stats.byCategory) {
+      const s = sector(c.category);
+      s.hazards = c.found;
+      s.hazardsRectified = c.rectified;
+    }
+    const fieldwork: FieldStats = {
+      records: fw.records,
+      byKind: fw.byKind,
+      bySector: [...sectors.values()].sort((a, b) => b.inspections + b.hazards - (a.inspections + a.hazards)),
+      campaigns: fw.campaigns,
+      drills: fw.drills,
+    };
+    const childStats: ChildStats[] = children.map((c) => {
+      const key = String(c.id);
+      return {
+        orgId: c.id,
+        orgName: c.name,
+        type: c.type,
+        hazardsFound: hz.byChild.get(key)?.found ?? 0,
+        hazardsRectified: hz.byChild.get(key)?.rectified ?? 0,
+        inspections: fw.byChild.get(key)?.inspections ?? 0,
+        fieldRecords: fw.byChild.get(key)?.records ?? 0,
+        signatures: pledges.byChild.get(key) ?? 0,
+      };
+    });
+    const summary: StatsSummaryDto = {
+      org: { id: org.id, name: org.name, type: org.type, population: org.population },
+      from: p.from,
+      to: p.to,
+      hazards: hz.stats,
+      pledges: pledges.stats,
+      publicity: publicity,
+      fieldwork,
+      figures: [],
+      children: childStats,
+    };
+    summary.figures = buildFigures(summary);
+    return summary;
+  }
+
+  // ---- hazards (the ledger) -------------------------------------------------------------------
+
+  private hasHazards(): boolean {
+    return this.ds.hasMetadata(Hazard);
+  }
+
+  async hazards(org: OrgUnit, p: Period, now = new Date()): Promise<HazardAgg> {
+    const empty: HazardStats = {
+      available: this.hasHazards(), found: 0, rectified: 0, closed: 0, rectificationRate: null, major: 0, overdue: 0, escalated: 0, rejected: 0, inProgress: 0, avgDaysToClose: null, byCategory: [], fromFieldWork: 0,
+    };
+    const byChild = new Map<string, { found: number; rectified: number }>();
+    if (!empty.available) return { stats: empty, byChild };
+    const child = this.sql.childOf('h.orgPath', org.path);
+    const live = `h.status <> 'rejected'`;
+    const rows: any[] = await this.ds
+      .getRepository(Hazard)
+      .createQueryBuilder('h')
+      .select('h.category', 'category')
+      .addSelect(child, 'child')
+      .addSelect(`SUM(CASE WHEN ${live} THEN 1 ELSE 0 END)`, 'found')
+      .addSelect(`SUM(CASE WHEN h.status IN ('rectified','closed') THEN 1 ELSE 0 END)`, 'rectified')
+      .addSelect(`SUM(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END)`, 'closed')
+      .addSelect(`SUM(CASE WHEN ${live} AND h.level = 'major' THEN 1 ELSE 0 END)`, 'major')
+      .addSelect(`SUM(CASE WHEN h.status IN ('assigned','rectifying') AND h.deadline < :now THEN 1 ELSE 0 END)`, 'overdue')
+      .addSelect(`SUM(CASE WHEN ${live} AND h.escalatedTo IS NOT NULL THEN 1 ELSE 0 END)`, 'escalated')
+      .addSelect(`SUM(CASE WHEN h.status = 'rejected' THEN 1 ELSE 0 END)`, 'rejected')
+      .addSelect(`SUM(CASE WHEN h.status IN ('reported','assigned','rectifying','rectified') THEN 1 ELSE 0 END)`, 'inProgress')
+      .addSelect(`SUM(CASE WHEN h.status = 'closed' AND h.closedAt IS NOT NULL THEN ${this.sql.seconds('h.createdAt', 'h.closedAt')} ELSE 0 END)`, 'closeSeconds')
+      .addSelect(`SUM(CASE WHEN h.status = 'closed' AND h.closedAt IS NOT NULL THEN 1 ELSE 0 END)`, 'closedTimed')
+      .where('h.orgPath LIKE :p', { p: `${org.path}%` })
+      .andWhere('h.createdAt >= :from AND h.createdAt < :to', { from: dbTime(cnDayStart(p.from)), to: dbTime(cnDayStart(addDays(p.to, 1))) })
+      .setParameter('now', dbTime(now))
+      .groupBy('h.category')
+      .addGroupBy(child)
+      .getRawMany();
+    const s = empty;
+    let closeSeconds = 0;
+    let closedTimed = 0;
+    const cats = new Map<string, HazardStats['byCategory'][number]>();
+    for (const r of rows) {
+      const v = {
+        found: num(r.found), rectified: num(r.rectified), closed: num(r.closed), major: num(r.major), overdue: num(r.overdue),
+        escalated: num(r.escalated), rejected: num(r.rejected), inProgress: num(r.inProgress),
+      };
+      s.found += v.found; s.rectified += v.rectified; s.closed += v.closed; s.major += v.major; s.overdue += v.overdue;
+      s.escalated += v.escalated; s.rejected += v.rejected; s.inProgress += v.inProgress;
+      closeSeconds += num(r.closeSeconds);
+      closedTimed += num(r.closedTimed);
+      let c = cats.get(r.category);
+      if (!c) cats.set(r.category, (c = { category: r.category, label: HAZARD_CATEGORY_LABELS[r.category as HazardCategory] ?? r.category, found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0 }));
+      c.found += v.found; c.rectified += v.rectified; c.closed += v.closed; c.major += v.major; c.inProgress += v.inProgress;
+      const k = String(r.child ?? '');
+      const b = byChild.get(k) ?? { found: 0, rectified: 0 };
+      b.found += v.found; b.rectified += v.rectified;
+      byChild.set(k, b);
+    }
+    s.rectificationRate = rate(s.rectified, s.found);
+    s.avgDaysToClose = closedTimed ? Math.round((closeSeconds / closedTimed / 86400) * 10) / 10 : null;
+    s.byCategory = [...cats.values()].filter((c) => c.found > 0).sort((a, b) => b.found - a.found);
+    // Hazards found through field work (linked from inspections / enforcement in the period).
+    const linked = await this.ds
+      .getRepository(FieldRecordHazard)
+      .createQueryBuilder('l')
+      .select('COUNT(DISTINCT l.hazardId)', 'n')
+      .where('l.orgPath LIKE :p', { p: `${org.path}%` })
+      .andWhere('l.date >= :from AND l.date <= :to', p)
+      .getRawOne();
+    s.fromFieldWork = num(linked?.n);
+    return { stats: s, byChild };
+  }
+
+  // ---- field work ---------------------------------------------------------------------------------
+
+  async fieldwork(org: OrgUnit, p: Period) {
+    const scope = { p: `${org.path}%`, from: p.from, to: p.to };
+    const child = this.sql.childOf('r.orgPath', org.path);
+    const recRows: any[] = await this.ds
+      .getRepository(FieldRecord)
+      .createQueryBuilder('r')
+      .select('r.type', 'type').addSelect('r.kind', 'kind').addSelect('r.sector', 'sector').addSelect(child, 'child')
+      .addSelect('COUNT(*)', 'n')
+      .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
+      .groupBy('r.type').addGroupBy('r.kind').addGroupBy('r.sector').addGroupBy(child)
+      .getRawMany();
+    const metricRows: any[] = await this.ds
+      .getRepository(FieldMetric)
+      .createQueryBuilder('m')
+      .select('m.type', 'type').addSelect('m.kind', 'kind').addSelect('m.sector', 'sector').addSelect('m.metric', 'metric')
+      .addSelect('SUM(m.value)', 'v')
+      .where('m.orgPath LIKE :p AND m.date >= :from AND m.date <= :to', scope)
+      .andWhere('m.kind NOT IN (:...snap)', { snap: SNAPSHOT_KINDS })
+      .groupBy('m.type').addGroupBy('m.kind').addGroupBy('m.sector').addGroupBy('m.metric')
+      .getRawMany();
+    // Head-counts (staff): the latest record of each unit in the period, summed over units.
+    const snapRows: any[] = await this.ds.query(
+      `SELECT m.kind AS kind, m.metric AS metric, SUM(m.value) AS v FROM field_metric m
+        WHERE m.recordId IN (
+          SELECT MAX(r.id) FROM field_record r
+           WHERE r.type = 'activity' AND r.kind IN (${SNAPSHOT_KINDS.map(() => '?').join(',')}) AND r.orgPath LIKE ? AND r.date >= ? AND r.date <= ?
+             AND r.date = (SELECT MAX(r2.date) FROM field_record r2 WHERE r2.orgId = r.orgId AND r2.type = r.type AND r2.kind = r.kind AND r2.date >= ? AND r2.date <= ?)
+           GROUP BY r.orgId, r.kind)
+        GROUP BY m.kind, m.metric`,
+      [...SNAPSHOT_KINDS, scope.p, p.from, p.to, p.from, p.to],
+    );
+    const campaignRows: any[] = await this.ds
+      .getRepository(FieldRecord)
+      .createQueryBuilder('r')
+      .select('r.campaign', 'name').addSelect('COUNT(*)', 'n').addSelect('MIN(r.date)', 'first').addSelect('MAX(r.date)', 'last')
+      .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
+      .andWhere('r.campaign IS NOT NULL')
+      .groupBy('r.campaign')
+      .orderBy('MIN(r.date)', 'ASC')
+      .limit(50)
+      .getRawMany();
+    const drillRows = await this.ds
+      .getRepository(FieldRecord)
+      .createQueryBuilder('r')
+      .where("r.type = 'drill' AND r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to", scope)
+      .orderBy('r.date', 'ASC').addOrderBy('r.id', 'ASC')
+      .limit(100)
+      .getMany();
+    const drillOrgs = drillRows.length ? await this.ds.getRepository(OrgUnit).findByIds([...new Set(drillRows.map((d) => d.orgId))]) : [];
+
+    const kinds = new Map<string, FieldKindStats>();
+    const kindOf = (type: FieldType, kind: string) => {
+      const key = `${type}.${kind}`;
+      let k = kinds.get(key);
+      if (!k) kinds.set(key, (k = { type, kind, label: kindLabel(type, kind), records: 0, metrics: {} }));
+      return k;
+    };
+    const byChild = new Map<string, { records: number; inspections: number }>();
+    let records = 0;
+    const sectorRows: { type: string; kind: string; sector: string; records: number }[] = [];
+    for (const r of recRows) {
+      const n = num(r.n);
+      records += n;
+      kindOf(r.type, r.kind).records += n;
+      if (r.sector) sectorRows.push({ type: r.type, kind: r.kind, sector: r.sector, records: n });
+      const c = byChild.get(String(r.child ?? '')) ?? { records: 0, inspections: 0 };
+      c.records += n;
+      if (r.type === 'inspection') c.inspections += n;
+      byChild.set(String(r.child ?? ''), c);
+    }
+    const sectorMetricRows: { type: string; sector: string; metric: string; value: number }[] = [];
+    for (const m of metricRows) {
+      const k = kindOf(m.type, m.kind);
+      k.metrics[m.metric] = round2((k.metrics[m.metric] ?? 0) + num(m.v));
+      if (m.sector) sectorMetricRows.push({ type: m.type, sector: m.sector, metric: m.metric, value: num(m.v) });
+    }
+    for (const m of snapRows) {
+      const k = kindOf('activity', m.kind);
+      k.metrics[m.metric] = num(m.v);
+    }
+    // Keep the catalogue's order so the report reads the same every year.
+    const order = Object.entries(FIELD_KINDS).flatMap(([t, ks]) => Object.keys(ks).map((k) => `${t}.${k}`));
+    const byKind = [...kinds.values()].sort((a, b) => order.indexOf(`${a.type}.${a.kind}`) - order.indexOf(`${b.type}.${b.kind}`));
+    return {
+      records,
+      byKind,
+      sectorRows,
+      sectorMetricRows,
+      byChild,
+      campaigns: campaignRows.map((c) => ({ name: c.name, records: num(c.n), firstDate: c.first, lastDate: c.last })),
+      drills: drillRows.map((d) => ({
+        id: d.id,
+        date: d.date,
+        kind: d.kind,
+        label: kindLabel('drill', d.kind),
+        title: d.title,
+        participants: num(d.metrics?.participants),
+        tags: d.tags ?? [],
+        orgName: drillOrgs.find((o) => o.id === d.orgId)?.name ?? null,
+      })),
+    };
+  }
+
+  // ---- dashboard ------------------------------------------------------------------------------------
+
+  async dashboard(user: AuthUser, orgId?: number, now = new Date()): Promise<DashboardDto> {
+    const org = await this.scope.targetOrg(user, orgId);
+    const today = todayInChina(now);
+    const year = Number(today.slice(0, 4));
+    const month = today.slice(0, 7);
+    const yearP = { from: `${year}-01-01`, to: today };
+    const monthP = { from: `${month}-01`, to: today };
+    const [ys, ms] = await Promise.all([this.summaryFor(org, yearP), this.summaryFor(org, monthP)]);
+    const trend: DashboardDto['trend'] = [];
+    for (let m = 1; m <= Number(month.slice(5)); m++) trend.push({ month: `${year}-${String(m).padStart(2, '0')}`, found: 0, closed: 0 });
+    if (this.hasHazards()) {
+      const range = { p: `${org.path}%`, from: dbTime(cnDayStart(yearP.from)), to: dbTime(cnDayStart(addDays(today, 1))) };
+      const foundRows: any[] = await this.ds.getRepository(Hazard).createQueryBuilder('h')
+        .select(this.sql.monthCn('h.createdAt'), 'm').addSelect('COUNT(*)', 'n')
+        .where("h.orgPath LIKE :p AND h.createdAt >= :from AND h.createdAt < :to AND h.status <> 'rejected'", range)
+        .groupBy(this.sql.monthCn('h.createdAt')).getRawMany();
+      const closedRows: any[] = await this.ds.getRepository(Hazard).createQueryBuilder('h')
+        .select(this.sql.monthCn('h.closedAt'), 'm').addSelect('COUNT(*)', 'n')
+        .where("h.orgPath LIKE :p AND h.closedAt >= :from AND h.closedAt < :to AND h.status = 'closed'", range)
+        .groupBy(this.sql.monthCn('h.closedAt')).getRawMany();
+      for (const r of foundRows) { const t = trend.find((x) => x.month === r.m); if (t) t.found = num(r.n); }
+      for (const r of closedRows) { const t = trend.find((x) => x.month === r.m); if (t) t.closed = num(r.n); }
+    }
+    const drills = ys.fieldwork.byKind.filter((k) => k.type === 'drill').reduce((a, k) => a + k.records, 0);
+    return {
+      org: { id: org.id, name: org.name, type: org.type },
+      month,
+      year,
+      thisMonth: {
+        found: ms.hazards.found, closed: ms.hazards.closed, inProgress: ms.hazards.inProgress, overdue: ms.hazards.overdue,
+        fieldRecords: ms.fieldwork.records, signatures: ms.pledges.signed,
+      },
+      thisYear: {
+        found: ys.hazards.found, closed: ys.hazards.closed, rectificationRate: ys.hazards.rectificationRate,
+        fieldRecords: ys.fieldwork.records, signatures: ys.pledges.signed, drills,
+      },
+      trend,
+      byCategory: ys.hazards.byCategory.map((c) => ({ category: c.category, label: c.label, found: c.found, closed: c.closed })),
+      byChild: ys.children.filter((c) => c.hazardsFound > 0 || ['village', 'community'].includes(c.type)).map((c) => ({ orgId: c.orgId, orgName: c.orgName, found: c.hazardsFound, closed: c.hazardsRectified })),
+      pledges: ys.pledges.byKind.map((k) => ({ kind: k.kind, label: k.label, signed: k.signed, roster: k.roster, rate: k.rate })),
+      figures: ys.figures,
+    };
+  }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
