@@ -22,6 +22,9 @@ import { OrgsModule } from './modules/orgs/orgs.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { WechatModule } from './modules/wechat/wechat.module';
 // feature modules — each feature adds its one import line here
+import { HazardsModule } from './modules/hazards/hazards.module';
+import { MediaModule } from './modules/media/media.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 // (end of feature imports)
 
 @Module({})
@@ -58,6 +61,9 @@ export class AppModule {
         AuthModule,
         OrgsModule,
         // feature modules
+        MediaModule,
+        NotificationsModule,
+        HazardsModule,
         // (end of feature modules)
       ],
       controllers: [HealthController],

@@ -274,3 +274,47 @@ export interface MonthlyReportDto {
   /** Open items with what is being done (latest note). */
   openItems: { code: string; category: string; status: HazardStatus; latestNote: string | null; deadline: string | null }[];
 }
+
+/** How long after 销号 the reporter may still say "没修好" and reopen the hazard. */
+export const HAZARD_REOPEN_DAYS = 30;
+/** Probable duplicates: same category, open, within this distance and this many days. */
+export const HAZARD_DUPLICATE_RADIUS_M = 200;
+export const HAZARD_DUPLICATE_DAYS = 7;
+/** Reminders to the responsible officer this long before the deadline (and once after it). */
+export const HAZARD_REMIND_BEFORE_HOURS = 24;
+/** Most rows one export.xlsx / one map answer carries. */
+export const HAZARD_EXPORT_MAX_ROWS = 50_000;
+export const HAZARD_MAP_MAX_POINTS = 2_000;
+
+export interface HazardCreatedDto {
+  id: number;
+  code: string;
+  status: HazardStatus;
+}
+
+/** Media upload purposes: who may later read the bytes depends on it. */
+export const MEDIA_PURPOSES = ['hazard', 'message', 'avatar'] as const;
+export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
+export type MediaSecurityStatus = 'pending' | 'pass' | 'risky';
+
+export interface MediaUploadedDto extends MediaRef {
+  width: number;
+  height: number;
+  size: number;
+}
+
+/** In-app notifications (generic: hazard reminders today; other features may add kinds). */
+export interface NotificationDto {
+  id: number;
+  kind: string;
+  title: string;
+  body: string | null;
+  /** Mini-program page to open, e.g. `/officer/hazard/index?id=12`. */
+  link: string | null;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface NotificationListDto extends Paginated<NotificationDto> {
+  unread: number;
+}

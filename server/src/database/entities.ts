@@ -6,10 +6,18 @@ import { Counter } from '../common/db/counter.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { OrgUnit } from '../modules/orgs/org-unit.entity';
 import { User } from '../modules/users/user.entity';
+import { Hazard } from '../modules/hazards/hazard.entity';
+import { HazardEvent } from '../modules/hazards/hazard-event.entity';
+import { Media } from '../modules/media/media.entity';
+import { Notification } from '../modules/notifications/notification.entity';
 
 export const ENTITIES = [
   Counter,
   IdempotencyRecord,
   OrgUnit,
   User,
+  Hazard,
+  HazardEvent,
+  Media,
+  Notification,
 ];

@@ -1,0 +1,108 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { HazardCategory, HazardLevel, HazardStatus } from '@xiangan/shared';
+import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAtColumn } from '../../common/db/columns';
+
+/**
+ * A hazard (隐患). Indexes are laid out for the ledger at a million rows: the scope prefix
+ * (`orgPath LIKE '/1/6/%'`) leads, then the columns the ledger filters, counts and sorts by, so the
+ * counts per state and the page of ids come from the index alone (see hazards.service listIds).
+ */
+@Entity('hazard')
+@Index('uq_hazard_code', ['code'], { unique: true })
+@Index('uq_hazard_client_key', ['reporterId', 'clientKey'], { unique: true })
+@Index('idx_hazard_ledger', ['orgPath', 'status', 'level', 'deadline', 'createdAt'])
+@Index('idx_hazard_org_created', ['orgPath', 'createdAt'])
+@Index('idx_hazard_org_category', ['orgPath', 'category', 'status', 'createdAt'])
+@Index('idx_hazard_responsible', ['responsibleOrgPath', 'status', 'createdAt'])
+@Index('idx_hazard_deadline', ['status', 'deadline'])
+@Index('idx_hazard_dup', ['category', 'createdAt'])
+@Index('idx_hazard_reporter', ['reporterId', 'createdAt'])
+@Index('idx_hazard_created', ['createdAt'])
+export class Hazard {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** `YH-2026-000123`, numbered per year across every server process. */
+  @Column({ type: 'varchar', length: 20 })
+  code: string;
+
+  @Column({ type: 'varchar', length: 24 })
+  category: HazardCategory;
+
+  @Column({ type: 'varchar', length: 8, default: 'general' })
+  level: HazardLevel;
+
+  @Column({ type: 'varchar', length: 12, default: 'reported' })
+  status: HazardStatus;
+
+  @Column({ type: 'varchar', length: 1000 })
+  description: string;
+
+  /** Content-security verdict of the description (`review` is held for officers only). */
+  @Column({ type: 'varchar', length: 8, default: 'pass' })
+  textCheck: string;
+
+  @DoubleColumn()
+  lat: number | null;
+
+  @DoubleColumn()
+  lng: number | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  address: string | null;
+
+  /** The village / unit the hazard lies in. */
+  @Column({ type: 'int' })
+  orgId: number;
+
+  @OrgPathColumn()
+  orgPath: string;
+
+  @Column({ type: 'int' })
+  reporterId: number;
+
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  reporterRole: string | null;
+
+  /** Hidden from officials too. */
+  @Column({ type: 'boolean', default: false })
+  anonymous: boolean;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  contactPhone: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  responsibleOrgId: number | null;
+
+  @OrgPathColumn({ nullable: true })
+  responsibleOrgPath: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  responsibleUserId: number | null;
+
+  @DateTimeColumn({ nullable: true })
+  deadline: Date | null;
+
+  /** County department the hazard was escalated to (上报县级). */
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  escalatedTo: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  duplicateOfId: number | null;
+
+  @DateTimeColumn({ nullable: true })
+  rectifiedAt: Date | null;
+
+  @DateTimeColumn({ nullable: true })
+  closedAt: Date | null;
+
+  /** The phone's Idempotency-Key: unique per reporter, so a retried submission never makes a second row. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientKey: string | null;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+
+  @UpdatedAtColumn()
+  updatedAt: Date;
+}

@@ -1,0 +1,142 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { HAZARD_ACTION_ROLES, HAZARD_EXPORT_MAX_ROWS, OFFICER_ROLES, ROLES } from '@xiangan/shared';
+import type { Response } from 'express';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { IdPipe } from '../../common/http/id.pipe';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import {
+  AnswerHazardDto, AssignHazardDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, MonthlyQueryDto, NoteDto,
+  RectifyHazardDto, RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
+} from './dto/hazard.dto';
+import { writeLedgerXlsx } from './hazard-export';
+import { HazardsService } from './hazards.service';
+import { MonthlyReportService } from './monthly-report.service';
+
+@ApiTags('hazards')
+@ApiBearerAuth()
+@Controller('hazards')
+export class HazardsController {
+  constructor(private readonly hazards: HazardsService) {}
+
+  @Post()
+  @Roles(...ROLES)
+  @Idempotent()
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateHazardDto, @Headers('idempotency-key') key?: string) {
+    return this.hazards.create(user, dto, key);
+  }
+
+  @Get()
+  @Roles(...ROLES)
+  list(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto) {
+    return this.hazards.list(user, q);
+  }
+
+  @Get('map')
+  @Roles(...OFFICER_ROLES)
+  map(@CurrentUser() user: AuthUser, @Query() q: MapQueryDto) {
+    return this.hazards.map(user, q);
+  }
+
+  @Get('export.xlsx')
+  @Roles(...OFFICER_ROLES)
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto, @Res() res: Response) {
+    // Validate scope before the first byte goes out (an error after that cannot become a 403).
+    const rows = this.hazards.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
+    const first = await rows.next();
+    const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', `attachment; filename="hazards-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`隐患台账-${stamp}.xlsx`)}`);
+    async function* all() {
+      if (!first.done) yield first.value;
+      yield* rows;
+    }
+    await writeLedgerXlsx(res, all(), `隐患台账 ${stamp}`);
+  }
+
+  @Get(':id')
+  @Roles(...ROLES)
+  detail(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.hazards.detail(user, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.assign)
+  assign(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: AssignHazardDto) {
+    return this.hazards.assign(user, id, dto);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.start)
+  start(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: StartHazardDto) {
+    return this.hazards.start(user, id, dto);
+  }
+
+  @Post(':id/rectify')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.rectify)
+  rectify(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RectifyHazardDto) {
+    return this.hazards.rectify(user, id, dto);
+  }
+
+  @Post(':id/verify')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.verify)
+  verify(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: VerifyHazardDto) {
+    return this.hazards.verify(user, id, dto);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.reject)
+  reject(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RejectHazardDto) {
+    return this.hazards.reject(user, id, dto);
+  }
+
+  @Post(':id/escalate')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.escalate)
+  escalate(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: EscalateHazardDto) {
+    return this.hazards.escalate(user, id, dto);
+  }
+
+  @Post(':id/answer')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.answer)
+  answer(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: AnswerHazardDto) {
+    return this.hazards.answer(user, id, dto);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.reopen)
+  reopen(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: ReopenHazardDto) {
+    return this.hazards.reopen(user, id, dto);
+  }
+
+  @Post(':id/comment')
+  @HttpCode(200)
+  @Roles(...HAZARD_ACTION_ROLES.comment)
+  comment(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: NoteDto) {
+    return this.hazards.comment(user, id, dto);
+  }
+}
+
+@ApiTags('hazards')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly monthly: MonthlyReportService) {}
+
+  /** 月会商 figures for a unit and month. */
+  @Get('monthly')
+  @Roles(...OFFICER_ROLES)
+  monthlyReport(@CurrentUser() user: AuthUser, @Query() q: MonthlyQueryDto) {
+    return this.monthly.monthly(user, q.orgId, q.month);
+  }
+}

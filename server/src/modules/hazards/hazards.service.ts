@@ -1,0 +1,667 @@
+import {
+  BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, OnModuleInit,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  availableActions, canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTION_ROLES, HAZARD_DUPLICATE_DAYS, HAZARD_DUPLICATE_RADIUS_M,
+  HAZARD_MAP_MAX_POINTS, HAZARD_OPEN_STATUSES, HAZARD_REOPEN_DAYS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HAZARD_TRANSITIONS,
+  HazardAction, HazardCreatedDto, HazardDetailDto, HazardEventDto, HazardLedgerDto, HazardMapPoint, HazardStatus, isOfficer,
+  isOverdue, formatHazardCode, maskPhone,
+} from '@xiangan/shared';
+import { Brackets, DataSource, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { SequenceService } from '../../common/db/sequence.service';
+import { pageOf } from '../../common/http/page-query.dto';
+import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
+import { ScopeService } from '../../common/scope/scope.service';
+import { MediaService } from '../media/media.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { User } from '../users/user.entity';
+import { ContentSecurityService } from '../wechat/content-security.service';
+import { subscribeValue } from '../wechat/content-security.service';
+import {
+  AnswerHazardDto, AssignHazardDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, NoteDto, RectifyHazardDto,
+  RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
+} from './dto/hazard.dto';
+import { mapHazardSummary } from './dto/hazard.mapper';
+import { HazardEvent } from './hazard-event.entity';
+import { Hazard } from './hazard.entity';
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
+
+/** The year a hazard is numbered in: the calendar year in China. */
+export function chinaYear(d: Date): number {
+  return new Date(d.getTime() + CHINA_OFFSET_MS).getUTCFullYear();
+}
+
+/** `2026-06-30` → end of that day in China; a full ISO time is taken as given. */
+export function parseDeadline(s: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T23:59:59.999+08:00`) : new Date(s);
+}
+
+/** `from`/`to` filters: a date means the whole day in China time. */
+function parseDayBound(s: string, end: boolean): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return new Date(`${s}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00`);
+  return new Date(s);
+}
+
+function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const R = 6371000;
+  const toRad = (x: number) => (x * Math.PI) / 180;
+  const dLat = toRad(b.lat - a.lat);
+  const dLng = toRad(b.lng - a.lng);
+  const s = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(s));
+}
+
+/** The 409 every illegal transition answers, naming the current state. */
+export function illegalTransition(status: HazardStatus, action: HazardAction): ConflictException {
+  return new ConflictException(`当前状态为「${HAZARD_STATUS_LABELS[status]}」，不能执行「${HAZARD_ACTION_LABELS[action]}」`);
+}
+
+interface TransitionSpec {
+  action: HazardAction;
+  to: HazardStatus | null;
+  patch?: Partial<Hazard>;
+  note?: string | null;
+  photoIds?: number[];
+  data?: Record<string, unknown> | null;
+}
+
+@Injectable()
+export class HazardsService implements OnModuleInit {
+  constructor(
+    private readonly ds: DataSource,
+    @InjectRepository(Hazard) private readonly hazards: Repository<Hazard>,
+    @InjectRepository(HazardEvent) private readonly events: Repository<HazardEvent>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly scope: ScopeService,
+    private readonly sequence: SequenceService,
+    private readonly media: MediaService,
+    private readonly cs: ContentSecurityService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  onModuleInit() {
+    // Hazard photos (report and after-photos) are readable by whoever may see the hazard.
+    this.media.registerAccessPolicy('hazard', async (user, id) => {
+      const h = await this.hazards.findOne({ where: { id }, select: ['id', 'orgPath', 'responsibleOrgPath', 'reporterId'] });
+      return !!h && this.canView(user, h);
+    });
+  }
+
+  /** Dates as the driver binds them: SQLite stores UTC text, MySQL takes a Date (timezone 'Z'). */
+  private t(d: Date): Date | string {
+    return this.ds.options.type === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+  }
+
+  // ---- visibility ------------------------------------------------------------------------------
+
+  canView(user: AuthUser, h: Pick<Hazard, 'orgPath' | 'responsibleOrgPath' | 'reporterId'>): boolean {
+    if (h.reporterId === user.id) return true;
+    if (!isOfficer(user.role)) return false;
+    return this.scope.covers(user, h.orgPath) || this.scope.covers(user, h.responsibleOrgPath);
+  }
+
+  /** Officers in whose scope the hazard lies (as place or as responsible unit). */
+  private officerInScope(user: AuthUser, h: Hazard): boolean {
+    return isOfficer(user.role) && (this.scope.covers(user, h.orgPath) || this.scope.covers(user, h.responsibleOrgPath));
+  }
+
+  /** Adds the caller's visibility to a ledger query: residents their own reports, officers their subtree. */
+  private applyScope(qb: SelectQueryBuilder<Hazard>, user: AuthUser): void {
+    if (!isOfficer(user.role)) {
+      qb.andWhere('h.reporterId = :me', { me: user.id });
+      return;
+    }
+    const p = this.scope.prefix(user);
+    if (p === null) return;
+    // A department works on what is assigned to it wherever it lies; others see the places under them.
+    if (user.role === 'department_officer') {
+      qb.andWhere(new Brackets((w) => w.where('h.orgPath LIKE :sp', { sp: `${p}%` }).orWhere('h.responsibleOrgPath LIKE :sp', { sp: `${p}%` })));
+    } else {
+      qb.andWhere('h.orgPath LIKE :sp', { sp: `${p}%` });
+    }
+  }
+
+  private async loadVisible(user: AuthUser, id: number, manager?: EntityManager): Promise<Hazard> {
+    const h = await (manager ?? this.ds.manager).findOne(Hazard, { where: { id } });
+    if (!h || !this.canView(user, h)) throw new NotFoundException(`隐患 ${id} 不存在`);
+    return h;
+  }
+
+  private async orgNames(ids: (number | null | undefined)[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids.filter((x): x is number => !!x))];
+    if (!unique.length) return new Map();
+    const rows = await this.orgs.find({ where: { id: In(unique) }, select: ['id', 'name'] });
+    return new Map(rows.map((o) => [o.id, o.name]));
+  }
+
+  // ---- report ----------------------------------------------------------------------------------
+
+  async create(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<HazardCreatedDto> {
+    if (clientKey) {
+      const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
+      if (existing) return { id: existing.id, code: existing.code, status: existing.status };
+    }
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
+    const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
+    const org = await this.placeOf(user, dto.orgId);
+    if (dto.level === 'major' && !isOfficer(user.role)) dto.level = undefined; // a villager cannot grade a hazard
+
+    const now = new Date();
+    // The number comes from its own short transaction so concurrent reports do not queue on the counter row
+    // for the whole insert; a failed insert leaves a gap in the numbering, never a duplicate.
+    const seq = await this.sequence.next(`hazard:${chinaYear(now)}`);
+    let created: Hazard;
+    try {
+      created = await this.ds.transaction(async (m) => {
+        const h = await m.save(
+          m.create(Hazard, {
+            code: formatHazardCode(chinaYear(now), seq),
+            category: dto.category,
+            level: dto.level ?? 'general',
+            status: 'reported',
+            description: dto.description,
+            textCheck: verdict,
+            lat: dto.lat ?? null,
+            lng: dto.lng ?? null,
+            address: dto.address || null,
+            orgId: org.id,
+            orgPath: org.path,
+            reporterId: user.id,
+            reporterRole: user.role,
+            anonymous: !!dto.anonymous,
+            contactPhone: dto.contactPhone ?? null,
+            clientKey: clientKey ?? null,
+          }),
+        );
+        const photoIds = await this.media.attach(dto.photoIds, user.id, 'hazard', h.id, m);
+        await m.insert(HazardEvent, {
+          hazardId: h.id, action: 'report', fromStatus: null, toStatus: 'reported', actorId: user.id, actorRole: user.role,
+          note: null, photoIds: photoIds.length ? photoIds : null, data: null,
+        });
+        return h;
+      });
+    } catch (err) {
+      if (clientKey && isUniqueViolation(err)) {
+        const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey } });
+        if (existing) return { id: existing.id, code: existing.code, status: existing.status };
+      }
+      throw err;
+    }
+    await this.recordProbableDuplicates(created);
+    await this.notifyFirstResponders(created);
+    return { id: created.id, code: created.code, status: created.status };
+  }
+
+  /** The unit a report lies in: the one chosen (an officer's must be in scope), else the reporter's own. */
+  private async placeOf(user: AuthUser, orgId?: number): Promise<OrgUnit> {
+    if (orgId) {
+      if (isOfficer(user.role)) return this.scope.requireOrg(user, orgId);
+      const o = await this.orgs.findOne({ where: { id: orgId } });
+      if (!o || o.archived) throw new BadRequestException([`orgId ${orgId} is not a known unit`]);
+      if (['county', 'town', 'department'].includes(o.type)) throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
+      return o;
+    }
+    if (user.orgId) {
+      const own = await this.orgs.findOne({ where: { id: user.orgId } });
+      if (own) return own;
+    }
+    throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
+  }
+
+  /** Open reports of the same category close by in the last days, in the viewer's scope. */
+  private async nearbyOpen(h: Hazard, user?: AuthUser): Promise<Hazard[]> {
+    if (h.lat == null || h.lng == null) return [];
+    const dLat = HAZARD_DUPLICATE_RADIUS_M / 111_320;
+    const dLng = HAZARD_DUPLICATE_RADIUS_M / (111_320 * Math.max(0.1, Math.cos((h.lat * Math.PI) / 180)));
+    const since = new Date(h.createdAt.getTime() - HAZARD_DUPLICATE_DAYS * 86400_000);
+    const qb = this.hazards
+      .createQueryBuilder('h')
+      .where('h.category = :c', { c: h.category })
+      .andWhere('h.createdAt >= :since AND h.createdAt <= :until', { since: this.t(since), until: this.t(h.createdAt) })
+      .andWhere('h.id <> :id', { id: h.id })
+      .andWhere('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES })
+      .andWhere('h.lat BETWEEN :la1 AND :la2 AND h.lng BETWEEN :ln1 AND :ln2', { la1: h.lat - dLat, la2: h.lat + dLat, ln1: h.lng - dLng, ln2: h.lng + dLng })
+      .orderBy('h.createdAt', 'DESC')
+      .limit(20);
+    if (user) this.applyScope(qb, user);
+    const rows = await qb.getMany();
+    return rows.filter((r) => distanceM({ lat: h.lat!, lng: h.lng! }, { lat: r.lat!, lng: r.lng! }) <= HAZARD_DUPLICATE_RADIUS_M);
+  }
+
+  private async recordProbableDuplicates(h: Hazard): Promise<void> {
+    const near = await this.nearbyOpen(h);
+    if (!near.length) return;
+    await this.events.insert({
+      hazardId: h.id, action: 'duplicate', fromStatus: null, toStatus: null, actorId: null, actorRole: null,
+      note: `附近${HAZARD_DUPLICATE_RADIUS_M}米内${HAZARD_DUPLICATE_DAYS}天内有同类隐患：${near.map((n) => n.code).join('、')}`,
+      photoIds: null, data: { ids: near.map((n) => n.id), codes: near.map((n) => n.code) },
+    });
+  }
+
+  /** Grid and village officers over the place hear of a new report at once (the review queue). */
+  private async notifyFirstResponders(h: Hazard): Promise<void> {
+    const unitIds = this.scope.ancestorIds(h.orgPath);
+    if (!unitIds.length) return;
+    const officers = await this.users.find({
+      where: { orgId: In(unitIds), role: In(['grid_officer', 'village_officer']), disabled: false },
+      select: ['id'],
+      take: 20,
+    });
+    for (const o of officers) {
+      await this.notifications.notify(o.id, {
+        kind: 'hazard_reported',
+        title: `新隐患 ${h.code}`,
+        body: h.description.slice(0, 80),
+        link: `/officer/hazard/index?id=${h.id}`,
+        dedupeKey: `hazard:${h.id}:reported`,
+      });
+    }
+  }
+
+  // ---- ledger ----------------------------------------------------------------------------------
+
+  private filtered(user: AuthUser, q: HazardListQueryDto): SelectQueryBuilder<Hazard> {
+    const qb = this.hazards.createQueryBuilder('h');
+    this.applyScope(qb, user);
+    if (q.mine) qb.andWhere('h.reporterId = :mine', { mine: user.id });
+    if (q.category) qb.andWhere('h.category = :category', { category: q.category });
+    if (q.level) qb.andWhere('h.level = :level', { level: q.level });
+    if (q.from) qb.andWhere('h.createdAt >= :from', { from: this.t(parseDayBound(q.from, false)) });
+    if (q.to) qb.andWhere('h.createdAt <= :to', { to: this.t(parseDayBound(q.to, true)) });
+    if (q.q) {
+      const s = q.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('h.code = :qExact', { qExact: q.q }).orWhere("h.description LIKE :qLike ESCAPE '\\'", { qLike: `%${s}%` }).orWhere("h.address LIKE :qLike ESCAPE '\\'"),
+        ),
+      );
+    }
+    return qb;
+  }
+
+  private applyStatusFilters(qb: SelectQueryBuilder<Hazard>, q: HazardListQueryDto, now: Date): void {
+    if (q.status) qb.andWhere('h.status IN (:...statuses)', { statuses: q.status.split(',') });
+    if (q.overdue === true) qb.andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) });
+    if (q.overdue === false) qb.andWhere(new Brackets((w) => w.where('h.status NOT IN (:...work)', { work: OPEN_WORK }).orWhere('h.deadline IS NULL').orWhere('h.deadline >= :now', { now: this.t(now) })));
+  }
+
+  /**
+   * The ledger. Counts per state answer the same filters except state; the page is sorted by urgency
+   * (open major hazards, then overdue, then newest). Ids are picked from the index first and rows
+   * fetched after ("deferred join"), so a deep town subtree sorts index entries, not whole rows.
+   */
+  async list(user: AuthUser, q: HazardListQueryDto): Promise<HazardLedgerDto> {
+    const { page, pageSize, skip } = pageOf(q);
+    const now = new Date();
+    if (!isOfficer(user.role)) q.mine = true;
+    if (q.orgId) {
+      const org = isOfficer(user.role) ? await this.scope.requireOrg(user, q.orgId) : await this.orgs.findOne({ where: { id: q.orgId } });
+      if (!org) throw new NotFoundException(`单位 ${q.orgId} 不存在`);
+      q.orgId = undefined;
+      (q as HazardListQueryDto & { _orgPath?: string })._orgPath = org.path;
+    }
+    const orgPath = (q as HazardListQueryDto & { _orgPath?: string })._orgPath;
+    const base = () => {
+      const qb = this.filtered(user, q);
+      if (orgPath) qb.andWhere('h.orgPath LIKE :op', { op: `${orgPath}%` });
+      return qb;
+    };
+
+    const countRows = await base().select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>();
+    const counts: HazardLedgerDto['counts'] = {};
+    for (const s of HAZARD_STATUSES) counts[s] = 0;
+    for (const r of countRows) counts[r.status] = Number(r.n);
+    const od = await base().select('COUNT(*)', 'n').andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) }).getRawOne<{ n: string }>();
+    counts.overdue = Number(od?.n ?? 0);
+
+    const listQb = base();
+    this.applyStatusFilters(listQb, q, now);
+    const total =
+      !q.status && q.overdue === undefined
+        ? Object.entries(counts).filter(([k]) => k !== 'overdue').reduce((a, [, v]) => a + (v ?? 0), 0)
+        : q.overdue === true && !q.status
+          ? counts.overdue ?? 0
+          : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
+
+    const idRows = await listQb
+      .select('h.id', 'id')
+      .addSelect(
+        `CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`,
+        'urgency',
+      )
+      .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: this.t(now) })
+      .orderBy('urgency', 'ASC')
+      .addOrderBy('h.createdAt', 'DESC')
+      .addOrderBy('h.id', 'DESC')
+      .offset(skip)
+      .limit(pageSize)
+      .getRawMany<{ id: number | string }>();
+    const ids = idRows.map((r) => Number(r.id));
+    const rows = ids.length ? await this.hazards.find({ where: { id: In(ids) } }) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((id) => byId.get(id)!).filter(Boolean);
+    const names = await this.orgNames(ordered.flatMap((h) => [h.orgId, h.responsibleOrgId]));
+    const photos = await this.media.byEntities('hazard', ids);
+    const items = ordered.map((h) => {
+      const first = (photos.get(h.id) ?? []).find((m) => this.media.visibleBySecurity(user, m));
+      return mapHazardSummary(h, names, first ? this.media.refOf(first).thumbUrl : null, now);
+    });
+    return { items, total, page, pageSize, counts };
+  }
+
+  /** Keyset-paged rows for the export (same filters and scope as the ledger). */
+  async *exportRows(user: AuthUser, q: HazardListQueryDto, max: number): AsyncGenerator<{ h: Hazard; names: Map<number, string> }> {
+    const now = new Date();
+    let orgPath: string | undefined;
+    if (q.orgId) orgPath = (await this.scope.requireOrg(user, q.orgId)).path;
+    let lastId = Number.MAX_SAFE_INTEGER;
+    let sent = 0;
+    const allOrgs = await this.orgs.find({ select: ['id', 'name'] });
+    const names = new Map(allOrgs.map((o) => [o.id, o.name]));
+    while (sent < max) {
+      const qb = this.filtered(user, { ...q, orgId: undefined } as HazardListQueryDto);
+      if (orgPath) qb.andWhere('h.orgPath LIKE :op', { op: `${orgPath}%` });
+      this.applyStatusFilters(qb, q, now);
+      const batch = await qb.andWhere('h.id < :lastId', { lastId }).orderBy('h.id', 'DESC').take(Math.min(1000, max - sent)).getMany();
+      if (!batch.length) return;
+      for (const h of batch) yield { h, names };
+      sent += batch.length;
+      lastId = batch[batch.length - 1].id;
+    }
+  }
+
+  // ---- detail ----------------------------------------------------------------------------------
+
+  async detail(user: AuthUser, id: number): Promise<HazardDetailDto> {
+    const h = await this.loadVisible(user, id);
+    const now = new Date();
+    const events = await this.events.find({ where: { hazardId: id }, order: { id: 'ASC' } });
+    const officer = this.officerInScope(user, h);
+    const isMine = h.reporterId === user.id;
+    const seeReporter = isMine || (officer && !h.anonymous);
+    const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is number => !!x))];
+    const actors = actorIds.length ? await this.users.find({ where: { id: In(actorIds) }, select: ['id', 'name'] }) : [];
+    const actorName = new Map(actors.map((a) => [a.id, a.name]));
+    const allPhotoIds = events.flatMap((e) => e.photoIds ?? []);
+    const refs = await this.media.refs(allPhotoIds, user);
+    const refById = new Map(refs.map((r) => [r.id, r]));
+    const names = await this.orgNames([h.orgId, h.responsibleOrgId]);
+    const reportEvent = events.find((e) => e.action === 'report');
+    const photos = (reportEvent?.photoIds ?? []).map((pid) => refById.get(pid)).filter((r): r is NonNullable<typeof r> => !!r);
+
+    const timeline: HazardEventDto[] = events
+      .filter((e) => officer || e.action !== 'duplicate')
+      .map((e) => {
+        const byReporter = e.actorId === h.reporterId;
+        return {
+          id: e.id,
+          action: e.action as HazardEventDto['action'],
+          fromStatus: e.fromStatus,
+          toStatus: e.toStatus,
+          actorName: e.actorId == null ? null : byReporter && !seeReporter ? (h.anonymous ? '匿名群众' : '群众') : actorName.get(e.actorId) ?? null,
+          actorRole: e.actorRole,
+          note: e.note,
+          photos: (e.photoIds ?? []).map((pid) => refById.get(pid)).filter((r): r is NonNullable<typeof r> => !!r),
+          data: officer ? e.data : null,
+          createdAt: e.createdAt.toISOString(),
+        };
+      });
+
+    let probableDuplicates: HazardDetailDto['probableDuplicates'] = [];
+    if (officer && HAZARD_OPEN_STATUSES.includes(h.status)) {
+      probableDuplicates = (await this.nearbyOpen(h, user)).map((d) => ({
+        id: d.id, code: d.code, status: d.status, description: d.description, reportedAt: d.createdAt.toISOString(),
+      }));
+    }
+    const reporter = seeReporter ? await this.users.findOne({ where: { id: h.reporterId }, select: ['id', 'name'] }) : null;
+    const summary = mapHazardSummary(h, names, photos[0]?.thumbUrl ?? null, now);
+    return {
+      ...summary,
+      contactPhone: officer || isMine ? h.contactPhone : maskPhone(h.contactPhone),
+      lat: h.lat,
+      lng: h.lng,
+      photos,
+      reporterName: seeReporter && !(h.anonymous && !isMine) ? reporter?.name ?? null : null,
+      anonymous: h.anonymous,
+      isMine,
+      rectifiedAt: h.rectifiedAt ? h.rectifiedAt.toISOString() : null,
+      escalatedTo: h.escalatedTo,
+      duplicateOfId: h.duplicateOfId,
+      probableDuplicates,
+      actions: this.actionsFor(user, h, now),
+      timeline,
+    };
+  }
+
+  /** The buttons: the state machine's actions for this role, narrowed by who the caller is to this hazard. */
+  private actionsFor(user: AuthUser, h: Hazard, now: Date): HazardAction[] {
+    return availableActions(h.status, user.role).filter((a) => {
+      try {
+        this.assertMayAct(user, h, a, now);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------
+
+  /** Role and relationship checks (the state is checked separately, answering 409). */
+  private assertMayAct(user: AuthUser, h: Hazard, action: HazardAction, now = new Date()): void {
+    const label = HAZARD_ACTION_LABELS[action];
+    if (!HAZARD_ACTION_ROLES[action].includes(user.role)) throw new ForbiddenException(`当前身份无权执行「${label}」`);
+    const officer = this.officerInScope(user, h);
+    if (!isOfficer(user.role)) {
+      if (h.reporterId !== user.id) throw new NotFoundException(`隐患 ${h.id} 不存在`);
+      if (action === 'reopen') {
+        if (h.status !== 'closed') throw illegalTransition(h.status, action);
+        if (!h.closedAt || now.getTime() - h.closedAt.getTime() > HAZARD_REOPEN_DAYS * 86400_000) {
+          throw new ForbiddenException(`销号已超过${HAZARD_REOPEN_DAYS}天，请重新上报`);
+        }
+      }
+      return;
+    }
+    if (!officer) throw new NotFoundException(`隐患 ${h.id} 不存在`);
+    // A department acts only on what was handed to it.
+    if (user.role === 'department_officer' && action !== 'comment' && !this.scope.covers(user, h.responsibleOrgPath)) {
+      throw new ForbiddenException(`该隐患未交办给您的单位，不能执行「${label}」`);
+    }
+  }
+
+  /**
+   * Every state change goes through here: state machine → role and scope → a conditional UPDATE
+   * (`WHERE status = :from`) so of two concurrent requests exactly one wins → event on the timeline.
+   */
+  private async transition(user: AuthUser, id: number, spec: TransitionSpec, validate?: (h: Hazard) => Promise<void> | void): Promise<HazardDetailDto> {
+    const h = await this.loadVisible(user, id);
+    const { action } = spec;
+    if (!HAZARD_ACTION_ROLES[action].includes(user.role)) throw new ForbiddenException(`当前身份无权执行「${HAZARD_ACTION_LABELS[action]}」`);
+    if (action !== 'comment' && !canTransition(action, h.status)) {
+      // A resident who is not the reporter must not learn the state either.
+      if (!isOfficer(user.role) && h.reporterId !== user.id) throw new NotFoundException(`隐患 ${id} 不存在`);
+      throw illegalTransition(h.status, action);
+    }
+    this.assertMayAct(user, h, action);
+    if (spec.to && action !== 'comment' && !HAZARD_TRANSITIONS[action as Exclude<HazardAction, 'comment'>].to.includes(spec.to)) {
+      throw new Error(`state machine has no ${action}: ${h.status} → ${spec.to}`);
+    }
+    if (validate) await validate(h);
+    const from = h.status;
+    const to = spec.to ?? from;
+    await this.ds.transaction(async (m) => {
+      if (spec.to) {
+        const r = await m
+          .createQueryBuilder()
+          .update(Hazard)
+          .set({ ...(spec.patch ?? {}), status: to })
+          .where('id = :id AND status = :from', { id, from })
+          .execute();
+        if (!r.affected) {
+          const cur = await m.findOne(Hazard, { where: { id }, select: ['id', 'status'] });
+          throw illegalTransition(cur?.status ?? from, action);
+        }
+      }
+      const photoIds = await this.media.attach(spec.photoIds, user.id, 'hazard', id, m);
+      await m.insert(HazardEvent, {
+        hazardId: id, action, fromStatus: from, toStatus: to, actorId: user.id, actorRole: user.role,
+        note: spec.note ?? null, photoIds: photoIds.length ? photoIds : null, data: (spec.data ?? null) as never,
+      });
+    });
+    await this.afterTransition(user, { ...h, ...(spec.patch ?? {}), status: to } as Hazard, action, from, spec.note ?? null);
+    return this.detail(user, id);
+  }
+
+  /** The reporter follows the hazard (in-app + WeChat when subscribed); a new responsible officer hears of it. */
+  private async afterTransition(actor: AuthUser, h: Hazard, action: HazardAction, from: HazardStatus, note: string | null): Promise<void> {
+    if (h.reporterId !== actor.id && (from !== h.status || action === 'comment')) {
+      const title = from !== h.status ? `您上报的隐患${HAZARD_STATUS_LABELS[h.status]}` : '您上报的隐患有新留言';
+      await this.notifications.notify(h.reporterId, { kind: 'hazard_update', title, body: `${h.code} ${note ?? ''}`.trim(), link: `/pages/hazard/index?id=${h.id}` });
+      await this.notifications.pushWechat({
+        userId: h.reporterId,
+        template: 'hazard_update',
+        page: `pages/hazard/index?id=${h.id}`,
+        data: { character_string1: subscribeValue.code(h.code), phrase2: subscribeValue.phrase(HAZARD_STATUS_LABELS[h.status]), thing3: subscribeValue.thing(note ?? HAZARD_ACTION_LABELS[action]) },
+      });
+    }
+    if (action === 'assign') {
+      for (const uid of await this.responsibleUserIds(h)) {
+        if (uid === actor.id) continue;
+        await this.notifications.notify(uid, {
+          kind: 'hazard_assigned',
+          title: `交办隐患 ${h.code}`,
+          body: `整改期限 ${h.deadline ? new Date(h.deadline.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10) : '未定'}：${h.description.slice(0, 60)}`,
+          link: `/officer/hazard/index?id=${h.id}`,
+        });
+      }
+    }
+  }
+
+  /** Who answers for a hazard: the named officer, else the officers of the responsible unit. */
+  async responsibleUserIds(h: Pick<Hazard, 'responsibleUserId' | 'responsibleOrgId'>): Promise<number[]> {
+    if (h.responsibleUserId) return [h.responsibleUserId];
+    if (!h.responsibleOrgId) return [];
+    const rows = await this.users.find({
+      where: { orgId: h.responsibleOrgId, role: In(['grid_officer', 'village_officer', 'town_officer', 'department_officer']), disabled: false },
+      select: ['id'],
+      take: 10,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async assign(user: AuthUser, id: number, dto: AssignHazardDto) {
+    const deadline = parseDeadline(dto.deadline);
+    if (Number.isNaN(deadline.getTime())) throw new BadRequestException(['deadline must be a date']);
+    if (deadline.getTime() < Date.now() - 60_000) throw new BadRequestException(['deadline must not be in the past']);
+    // The county may assign anywhere in the county; everyone else inside their own subtree.
+    const org = await this.scope.requireOrg(user, dto.responsibleOrgId);
+    if (dto.responsibleUserId) {
+      const u = await this.users.findOne({ where: { id: dto.responsibleUserId } });
+      if (!u || u.disabled || !isOfficer(u.role) || !u.orgPath?.startsWith(org.path)) {
+        throw new BadRequestException(['responsibleUserId must be an officer of the responsible unit']);
+      }
+    }
+    return this.transition(user, id, {
+      action: 'assign',
+      to: 'assigned',
+      note: dto.note ?? null,
+      patch: {
+        responsibleOrgId: org.id,
+        responsibleOrgPath: org.path,
+        responsibleUserId: dto.responsibleUserId ?? null,
+        deadline,
+        ...(dto.level ? { level: dto.level } : {}),
+      },
+      data: { responsibleOrgId: org.id, responsibleOrgName: org.name, deadline: deadline.toISOString(), level: dto.level ?? null, responsibleUserId: dto.responsibleUserId ?? null },
+    });
+  }
+
+  start(user: AuthUser, id: number, dto: StartHazardDto) {
+    return this.transition(user, id, { action: 'start', to: 'rectifying', note: dto.note ?? null, photoIds: dto.photoIds });
+  }
+
+  rectify(user: AuthUser, id: number, dto: RectifyHazardDto) {
+    return this.transition(user, id, { action: 'rectify', to: 'rectified', note: dto.note, photoIds: dto.photoIds, patch: { rectifiedAt: new Date() } });
+  }
+
+  verify(user: AuthUser, id: number, dto: VerifyHazardDto) {
+    if (!dto.passed && !dto.note) throw new BadRequestException(['note is required when verification fails (say what is still wrong)']);
+    return this.transition(user, id, {
+      action: 'verify',
+      to: dto.passed ? 'closed' : 'rectifying',
+      note: dto.note ?? null,
+      photoIds: dto.photoIds,
+      patch: dto.passed ? { closedAt: new Date() } : { rectifiedAt: null },
+      data: { passed: dto.passed },
+    });
+  }
+
+  async reject(user: AuthUser, id: number, dto: RejectHazardDto) {
+    let original: Hazard | null = null;
+    if (dto.duplicateOfId) {
+      if (dto.duplicateOfId === id) throw new BadRequestException(['duplicateOfId must be another hazard']);
+      original = await this.hazards.findOne({ where: { id: dto.duplicateOfId } });
+      if (!original || !this.canView(user, original)) throw new BadRequestException([`duplicateOfId ${dto.duplicateOfId} is not a hazard you can see`]);
+    }
+    return this.transition(user, id, {
+      action: 'reject',
+      to: 'rejected',
+      note: dto.reason,
+      patch: { duplicateOfId: original?.id ?? null },
+      data: original ? { duplicateOfId: original.id, duplicateOfCode: original.code } : null,
+    });
+  }
+
+  escalate(user: AuthUser, id: number, dto: EscalateHazardDto) {
+    return this.transition(user, id, { action: 'escalate', to: 'escalated', note: dto.note, patch: { escalatedTo: dto.department }, data: { department: dto.department } });
+  }
+
+  answer(user: AuthUser, id: number, dto: AnswerHazardDto) {
+    return this.transition(user, id, { action: 'answer', to: 'closed', note: dto.note, patch: { closedAt: new Date() } });
+  }
+
+  reopen(user: AuthUser, id: number, dto: ReopenHazardDto) {
+    return this.transition(user, id, {
+      action: 'reopen',
+      to: 'reported',
+      note: dto.note,
+      photoIds: dto.photoIds,
+      patch: { closedAt: null, rectifiedAt: null, deadline: null, duplicateOfId: null },
+    });
+  }
+
+  comment(user: AuthUser, id: number, dto: NoteDto) {
+    return this.transition(user, id, { action: 'comment', to: null, note: dto.note, photoIds: dto.photoIds });
+  }
+
+  // ---- map -------------------------------------------------------------------------------------
+
+  async map(user: AuthUser, q: MapQueryDto): Promise<{ points: HazardMapPoint[]; truncated: boolean }> {
+    const [minLng, minLat, maxLng, maxLat] = q.bbox.split(',').map(Number);
+    if (minLng > maxLng || minLat > maxLat || minLat < -90 || maxLat > 90 || minLng < -180 || maxLng > 180) {
+      throw new BadRequestException(['bbox must be minLng,minLat,maxLng,maxLat with min ≤ max']);
+    }
+    const now = new Date();
+    const qb = this.hazards
+      .createQueryBuilder('h')
+      .select(['h.id', 'h.code', 'h.lat', 'h.lng', 'h.status', 'h.level', 'h.category', 'h.deadline'])
+      .where('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES })
+      .andWhere('h.lat BETWEEN :minLat AND :maxLat AND h.lng BETWEEN :minLng AND :maxLng', { minLat, maxLat, minLng, maxLng });
+    this.applyScope(qb, user);
+    if (q.category) qb.andWhere('h.category = :c', { c: q.category });
+    const rows = await qb.orderBy('h.createdAt', 'DESC').take(HAZARD_MAP_MAX_POINTS + 1).getMany();
+    return {
+      truncated: rows.length > HAZARD_MAP_MAX_POINTS,
+      points: rows.slice(0, HAZARD_MAP_MAX_POINTS).map((h) => ({
+        id: h.id, code: h.code, lat: h.lat!, lng: h.lng!, status: h.status, level: h.level, category: h.category, overdue: isOverdue(h.status, h.deadline, now),
+      })),
+    };
+  }
+}

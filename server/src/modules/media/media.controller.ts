@@ -1,0 +1,75 @@
+import {
+  BadRequestException, CallHandler, Controller, ExecutionContext, Get, Injectable, NestInterceptor, Param, PayloadTooLargeException,
+  Post, Query, Req, Res, UseInterceptors,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { LIMITS, ROLES } from '@xiangan/shared';
+import type { Request, Response } from 'express';
+import multer from 'multer';
+import { Observable } from 'rxjs';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
+import { IdPipe } from '../../common/http/id.pipe';
+import { MediaService } from './media.service';
+
+/** Reads the multipart body into memory after the guards ran, with a size limit answered 413 in plain words. */
+@Injectable()
+export class ImageUploadInterceptor implements NestInterceptor {
+  private readonly single = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: LIMITS.uploadMaxBytes, files: 1, fields: 4, fieldSize: 1024 },
+  }).single('file');
+
+  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    await new Promise<void>((resolve, reject) =>
+      this.single(req, res, (err: unknown) => {
+        if (!err) return resolve();
+        const code = (err as { code?: string }).code;
+        if (code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLargeException(`图片不能超过 ${LIMITS.uploadMaxBytes / 1024 / 1024} MB，请压缩后再上传`));
+        if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') return reject(new BadRequestException(['file: send one image in the multipart field "file"']));
+        reject(new BadRequestException([`file: ${(err as Error).message}`]));
+      }),
+    );
+    return next.handle();
+  }
+}
+
+function send(res: Response, r: { stream: NodeJS.ReadableStream; mime: string; etag: string; signed: boolean }) {
+  res.setHeader('Content-Type', r.mime);
+  res.setHeader('ETag', r.etag);
+  res.setHeader('Cache-Control', r.signed ? 'private, max-age=3600' : 'private, no-cache');
+  res.setHeader('Content-Disposition', 'inline');
+  r.stream.on('error', () => res.destroy());
+  r.stream.pipe(res);
+}
+
+@ApiTags('media')
+@ApiBearerAuth()
+@Controller('media')
+export class MediaController {
+  constructor(private readonly media: MediaService) {}
+
+  @Post()
+  @Roles(...ROLES)
+  @UseInterceptors(ImageUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['hazard', 'message', 'avatar'] } } } })
+  upload(@CurrentUser() user: AuthUser, @Req() req: Request) {
+    return this.media.upload(user, req.file, (req.body as Record<string, unknown> | undefined)?.purpose);
+  }
+
+  /** Bytes: with a signed URL from an API answer, or with a bearer token of a user allowed to see the image. */
+  @Get(':id')
+  @Public()
+  async full(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Res() res: Response) {
+    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'full', exp, sig));
+  }
+
+  @Get(':id/thumb')
+  @Public()
+  async thumb(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Res() res: Response) {
+    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'thumb', exp, sig));
+  }
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { NotificationDto, NotificationListDto } from '@xiangan/shared';
+import { IsNull, Repository } from 'typeorm';
+import { pageOf, PageQueryDto } from '../../common/http/page-query.dto';
+import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
+import { Notification } from './notification.entity';
+
+export interface NotifyInput {
+  kind: string;
+  title: string;
+  body?: string | null;
+  link?: string | null;
+  /** Same (user, dedupeKey) twice → stored once; `notify` answers false the second time. */
+  dedupeKey?: string | null;
+}
+
+/**
+ * WeChat subscribe-message hook. The publicity feature owns consents (`POST /api/subscriptions`) and
+ * provides this token; until it does, notices are in-app only. `send` answers false when the user
+ * has no consent left for the template.
+ */
+export const SUBSCRIBE_PUSH = Symbol('SUBSCRIBE_PUSH');
+export interface SubscribePush {
+  send(input: { userId: number; template: 'hazard_deadline' | 'hazard_update'; page: string; data: Record<string, { value: string }> }): Promise<boolean>;
+}
+
+export function mapNotification(n: Notification): NotificationDto {
+  return { id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, read: !!n.readAt, createdAt: n.createdAt.toISOString() };
+}
+
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger('Notifications');
+  constructor(
+    @InjectRepository(Notification) private readonly repo: Repository<Notification>,
+    @Optional() @Inject(SUBSCRIBE_PUSH) private readonly push?: SubscribePush,
+  ) {}
+
+  /** Stores an in-app notice; false when the same dedupeKey was already used for this user. */
+  async notify(userId: number, input: NotifyInput): Promise<boolean> {
+    // The unique index is what guarantees once; the look-up first just spares the database a failed insert.
+    if (input.dedupeKey && (await this.repo.exist({ where: { userId, dedupeKey: input.dedupeKey } }))) return false;
+    try {
+      await this.repo.insert({
+        userId,
+        kind: input.kind,
+        title: input.title.slice(0, 100),
+        body: input.body?.slice(0, 500) ?? null,
+        link: input.link ?? null,
+        dedupeKey: input.dedupeKey ?? null,
+        readAt: null,
+      });
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Best effort WeChat push through the publicity feature's consent ledger (no-op when absent). */
+  async pushWechat(input: Parameters<SubscribePush['send']>[0]): Promise<boolean> {
+    if (!this.push) return false;
+    try {
+      return await this.push.send(input);
+    } catch (err) {
+      this.logger.warn(`subscribe push failed for user ${input.userId}: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  async list(userId: number, q: PageQueryDto): Promise<NotificationListDto> {
+    const { page, pageSize, skip } = pageOf(q);
+    const [rows, total] = await this.repo.findAndCount({ where: { userId }, order: { id: 'DESC' }, skip, take: pageSize });
+    const unread = await this.repo.count({ where: { userId, readAt: IsNull() } });
+    return { items: rows.map(mapNotification), total, page, pageSize, unread };
+  }
+
+  async markRead(userId: number, id: number): Promise<NotificationDto> {
+    const n = await this.repo.findOne({ where: { id, userId } });
+    if (!n) throw new NotFoundException(`通知 ${id} 不存在`);
+    if (!n.readAt) {
+      n.readAt = new Date();
+      await this.repo.update({ id, userId }, { readAt: n.readAt });
+    }
+    return mapNotification(n);
+  }
+
+  async markAllRead(userId: number): Promise<{ updated: number }> {
+    const r = await this.repo.update({ userId, readAt: IsNull() }, { readAt: new Date() });
+    return { updated: r.affected ?? 0 };
+  }
+}
