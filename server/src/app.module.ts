@@ -25,6 +25,8 @@ import { WechatModule } from './modules/wechat/wechat.module';
 import { HazardsModule } from './modules/hazards/hazards.module';
 import { MediaModule } from './modules/media/media.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { FieldworkModule } from './modules/fieldwork/fieldwork.module';
+import { StatsModule } from './modules/stats/stats.module';
 // (end of feature imports)
 
 @Module({})
@@ -64,6 +66,8 @@ export class AppModule {
         MediaModule,
         NotificationsModule,
         HazardsModule,
+        FieldworkModule,
+        StatsModule,
         // (end of feature modules)
       ],
       controllers: [HealthController],

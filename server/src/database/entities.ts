@@ -10,6 +10,7 @@ import { Hazard } from '../modules/hazards/hazard.entity';
 import { HazardEvent } from '../modules/hazards/hazard-event.entity';
 import { Media } from '../modules/media/media.entity';
 import { Notification } from '../modules/notifications/notification.entity';
+import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
 
 export const ENTITIES = [
   Counter,
@@ -20,4 +21,8 @@ export const ENTITIES = [
   HazardEvent,
   Media,
   Notification,
+  FieldRecord,
+  FieldMetric,
+  FieldRecordHazard,
+  FieldRecordRevision,
 ];

@@ -5,6 +5,7 @@ import { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import { SeedContext, seededRandom, Seeder } from './context';
 import { seedOrgsAndUsers } from './orgs.seed';
 // feature seeders — each feature adds its one import line here
+import { seedFieldwork } from './fieldwork.seed';
 // (end of feature seeder imports)
 
 /** The base: units and demo users (what most tests need). */
@@ -13,6 +14,7 @@ const BASE_SEEDERS: Seeder[] = [seedOrgsAndUsers];
 /** Runs in order after the base; later seeders use what earlier ones made (a year of the demo town's activity). */
 const FEATURE_SEEDERS: Seeder[] = [
   // feature seeders
+  seedFieldwork,
   // (end of feature seeders)
 ];
 

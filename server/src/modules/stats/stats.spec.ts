@@ -230,7 +230,7 @@ describe('field work and statistics', () => {
     expect(text).toContain(`石桥镇${YEAR}年度安全生产和消防工作总结`);
     expect(text).toContain(`出动检查人员${exp.town.inspectors}人次`);
     expect(text).toContain(`检查生产经营单位${exp.town.units}家次`);
-    expect(text).toContain('简易程序当场处罚12件，其中烟花爆竹6件；危险化学品1件；工贸企业5件');
+    expect(text).toContain('简易程序当场处罚12件，其中烟花爆竹6件；工贸企业5件；危险化学品1件');
     expect(text).toContain(`消防检查${exp.town.fireInspections}次，交办整改问题${exp.town.fireIssues}个`);
     expect(text).toContain(`悬挂横幅${exp.town.banners}幅`);
     expect(text).toContain('讲座16次');
