@@ -27,6 +27,8 @@ import { MediaModule } from './modules/media/media.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { FieldworkModule } from './modules/fieldwork/fieldwork.module';
 import { StatsModule } from './modules/stats/stats.module';
+import { PublicityModule } from './modules/publicity/publicity.module';
+import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 // (end of feature imports)
 
 @Module({})
@@ -68,6 +70,8 @@ export class AppModule {
         HazardsModule,
         FieldworkModule,
         StatsModule,
+        SubscriptionsModule,
+        PublicityModule,
         // (end of feature modules)
       ],
       controllers: [HealthController],

@@ -11,6 +11,8 @@ import { HazardEvent } from '../modules/hazards/hazard-event.entity';
 import { Media } from '../modules/media/media.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
+import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
+import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
 
 export const ENTITIES = [
   Counter,
@@ -25,4 +27,10 @@ export const ENTITIES = [
   FieldMetric,
   FieldRecordHazard,
   FieldRecordRevision,
+  Message,
+  MessageAudience,
+  MessageReceipt,
+  MessageDelivery,
+  MessageReminder,
+  SubscriptionConsent,
 ];

@@ -6,6 +6,7 @@ import { SeedContext, seededRandom, Seeder } from './context';
 import { seedOrgsAndUsers } from './orgs.seed';
 // feature seeders — each feature adds its one import line here
 import { seedFieldwork } from './fieldwork.seed';
+import { seedPublicity } from './publicity.seed';
 // (end of feature seeder imports)
 
 /** The base: units and demo users (what most tests need). */
@@ -15,6 +16,7 @@ const BASE_SEEDERS: Seeder[] = [seedOrgsAndUsers];
 const FEATURE_SEEDERS: Seeder[] = [
   // feature seeders
   seedFieldwork,
+  seedPublicity,
   // (end of feature seeders)
 ];
 

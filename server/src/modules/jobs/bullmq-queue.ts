@@ -3,7 +3,8 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 
-const PREFIX = 'xiangan';
+/** JOBS_PREFIX (read when a queue is made) lets a test run or a second deployment on one Redis keep its queues apart. */
+const prefix = () => process.env.JOBS_PREFIX || 'xiangan';
 
 /** BullMQ on Redis: jobs outlive a process, and every replica shares one queue per job name. */
 export class BullMqQueue implements JobQueue {
@@ -22,7 +23,7 @@ export class BullMqQueue implements JobQueue {
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: PREFIX });
+      q = new Queue(name, { connection: this.connection, prefix: prefix() });
       q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
     }
@@ -34,7 +35,7 @@ export class BullMqQueue implements JobQueue {
     if (!this.runWorkers) return;
     const w = new Worker(name, async (job) => handler(job.data as T, { attempt: job.attemptsMade + 1, jobId: String(job.id) }), {
       connection: this.connection.duplicate(),
-      prefix: PREFIX,
+      prefix: prefix(),
       concurrency: opts?.concurrency ?? 4,
     });
     w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));

@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { MESSAGE_CATEGORY_LABELS } from '@xiangan/shared';
+import { DataSource, Repository } from 'typeorm';
+import { subscribeValue } from '../wechat/content-security.service';
+import { WechatClient, WechatError, WX_ERR } from '../wechat/wechat.client';
+import { JOB_QUEUE, JobContext, JobQueue } from '../jobs/job-queue';
+import { NotificationsService } from '../notifications/notifications.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { User } from '../users/user.entity';
+import { isRetryableWechatError, SubscriptionsService } from '../subscriptions/subscriptions.service';
+import { dbTime, marks } from './db-util';
+import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
+import { JOB_FANOUT } from './publicity.service';
+import { JOB_REMIND, ReachService } from './reach.service';
+
+export const JOB_SEND = 'publicity.send';
+export const SEND_ATTEMPTS = 5;
+const BATCH = 500;
+
+/** Subscribe-message data of the 宣传推送 template (fields documented in docs/DEVELOPING.md). */
+export function publicityTemplateData(title: string, orgName: string, at: Date, hint: string) {
+  return { thing1: subscribeValue.thing(title), thing2: subscribeValue.thing(orgName), time3: subscribeValue.time(at), thing4: subscribeValue.thing(hint) };
+}
+
+/**
+ * The background side of publishing: fan-out (one job per message, resumable, enqueuing one send job
+ * per consenting user with jobId `msg-<messageId>-user-<userId>`) and the sends themselves.
+ * Exactly once per user: `message_delivery` has (messageId, userId) unique, and a send first claims
+ * its row (pending → sending) with a conditional UPDATE, spending the consent in the same transaction.
+ */
+@Injectable()
+export class DeliveryService implements OnModuleInit {
+  private readonly logger = new Logger('PublicityDelivery');
+  private backoffMs = Number(process.env.PUBLICITY_SEND_BACKOFF_MS ?? 2000);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly wechat: WechatClient,
+    private readonly subs: SubscriptionsService,
+    private readonly notifications: NotificationsService,
+    private readonly reach: ReachService,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    @InjectRepository(MessageDelivery) private readonly deliveries: Repository<MessageDelivery>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+  ) {}
+
+  onModuleInit() {
+    this.queue.register<{ messageId: number }>(JOB_FANOUT, (d) => this.fanout(d.messageId), { concurrency: 1 });
+    this.queue.register<{ messageId: number; userId: number }>(JOB_SEND, (d, ctx) => this.send(d.messageId, d.userId, ctx), { concurrency: 8 });
+    this.queue.register<{ reminderId: number }>(JOB_REMIND, (d) => this.remind(d.reminderId), { concurrency: 1 });
+  }
+
+  /**
+   * Walks the consenting users of the audience in id order, in batches: inserts their delivery rows
+   * (a duplicate is ignored) and enqueues their send jobs (a duplicate jobId is ignored). A crash
+   * half-way re-runs the job from the start and changes nothing already done.
+   */
+  async fanout(messageId: number): Promise<void> {
+    const tpl = this.subs.canSend('publicity') ? this.subs.templateId('publicity')! : null;
+    if (!tpl) return; // in-app only: the feed is the delivery
+    const msg = await this.messages.findOne({ where: { id: messageId } });
+    if (!msg || msg.status !== 'published') return;
+    const paths = [...new Set((await this.ds.getRepository(MessageAudience).find({ where: { messageId } })).map((a) => a.targetOrgPath))];
+    if (!paths.length) return;
+    const roles = msg.roles ?? [];
+    const ignore = this.ds.options.type === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    let after = 0;
+    for (;;) {
+      const rows: { id: number; orgPath: string }[] = await this.ds.query(
+        `SELECT u.id, u.orgPath FROM subscription_consent c JOIN app_user u ON u.id = c.userId
+          WHERE c.templateId = ? AND c.remaining > 0 AND c.userId > ? AND u.disabled = 0
+            AND (${paths.map(() => 'u.orgPath LIKE ?').join(' OR ')}) ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
+          ORDER BY c.userId LIMIT ${BATCH}`,
+        [tpl, after, ...paths.map((p) => `${p}%`), ...roles],
+      );
+      if (!rows.length) break;
+      after = Number(rows[rows.length - 1].id);
+      const values = rows.map(() => `(?, ?, ?, 'pending', 0)`).join(', ');
+      await this.ds.query(
+        `${ignore} INTO message_delivery (messageId, userId, userOrgPath, status, attempts) VALUES ${values}`,
+        rows.flatMap((r) => [messageId, Number(r.id), r.orgPath]),
+      );
+      await this.queue.addBulk(
+        JOB_SEND,
+        rows.map((r) => ({
+          data: { messageId, userId: Number(r.id) },
+          opts: { jobId: `msg-${messageId}-user-${r.id}`, attempts: SEND_ATTEMPTS, backoffMs: this.backoffMs },
+        })),
+      );
+      if (rows.length < BATCH) break;
+    }
+  }
+
+  /** One user's subscribe message. See the class comment for why it can never go out twice. */
+  async send(messageId: number, userId: number, ctx: JobContext = { attempt: 1, jobId: '' }): Promise<void> {
+    const tpl = this.subs.templateId('publicity');
+    const msg = await this.messages.findOne({ where: { id: messageId } });
+    if (!tpl || !msg) return;
+    if (msg.status !== 'published') {
+      await this.deliveries.update({ messageId, userId, status: 'pending' }, { status: 'failed', error: 'message withdrawn before sending' });
+      return;
+    }
+    const now = new Date();
+    const claimed = await this.ds.transaction(async (m) => {
+      const r = await m.createQueryBuilder().update(MessageDelivery)
+        .set({ status: 'sending', attempts: () => 'attempts + 1', claimedAt: now })
+        .where("messageId = :messageId AND userId = :userId AND status = 'pending'", { messageId, userId }).execute();
+      if (!r.affected) return 'taken' as const;
+      if (!(await this.subs.spend(userId, tpl, m))) {
+        await m.update(MessageDelivery, { messageId, userId }, { status: 'no_consent', error: 'no consent left' });
+        return 'no_consent' as const;
+      }
+      return 'claimed' as const;
+    });
+    if (claimed !== 'claimed') return;
+
+    const user = await this.users.findOne({ where: { id: userId } });
+    if (!user?.openid || user.openid.startsWith('dev:')) {
+      await this.ds.transaction(async (m) => {
+        await this.subs.refund(userId, tpl, m);
+        await m.update(MessageDelivery, { messageId, userId }, { status: 'failed', error: 'no WeChat openid' });
+      });
+      return;
+    }
+    const org = await this.orgs.findOne({ where: { id: msg.orgId } });
+    const hint = msg.ackRequired ? '请打开阅读并点“已阅并知晓”' : `${MESSAGE_CATEGORY_LABELS[msg.category] ?? ''}安全提醒，请点击查看`;
+    try {
+      const res: unknown = await this.wechat.sendSubscribeMessage({
+        openid: user.openid, templateId: tpl, page: `pages/message/index?id=${messageId}`,
+        data: publicityTemplateData(msg.title, org?.name ?? '乡安', msg.publishedAt ?? now, hint),
+      });
+      const msgid = (res as { msgid?: number | string } | undefined)?.msgid;
+      await this.deliveries.update({ messageId, userId, status: 'sending' }, { status: 'sent', sentAt: new Date(), error: null, wxMsgId: msgid != null ? String(msgid) : null });
+    } catch (err) {
+      const e = err as Error;
+      if (err instanceof WechatError && err.errcode === WX_ERR.NO_SUBSCRIBE_CONSENT) {
+        await this.ds.transaction(async (m) => {
+          await this.subs.zero(userId, tpl, m);
+          await m.update(MessageDelivery, { messageId, userId }, { status: 'no_consent', error: `43101 ${err.errmsg}`.slice(0, 255) });
+        });
+        return;
+      }
+      if (!isRetryableWechatError(err)) {
+        // The request may have reached WeChat: sending again could deliver twice, so stop here.
+        await this.deliveries.update({ messageId, userId }, { status: 'unknown', error: `outcome unknown: ${e.message}`.slice(0, 255) });
+        return;
+      }
+      const last = ctx.attempt >= SEND_ATTEMPTS;
+      await this.ds.transaction(async (m) => {
+        await this.subs.refund(userId, tpl, m);
+        await m.update(MessageDelivery, { messageId, userId }, { status: last ? 'failed' : 'pending', error: e.message.slice(0, 255) });
+      });
+      if (!last) throw err; // the queue retries with backoff
+    }
+  }
+
+  /** 催阅 for one unit: an in-app notice to each pending user, and a subscribe message where consent is left. */
+  async remind(reminderId: number): Promise<void> {
+    const rem = await this.ds.getRepository(MessageReminder).findOne({ where: { id: reminderId } });
+    if (!rem) return;
+    const msg = await this.messages.findOne({ where: { id: rem.messageId } });
+    if (!msg || msg.status !== 'published') return;
+    const org = await this.orgs.findOne({ where: { id: msg.orgId } });
+    const { sql, params } = this.reach.pendingSql(msg, rem.orgPath);
+    const ask = msg.ackRequired ? '阅读并点“已阅并知晓”' : '阅读';
+    let after = 0;
+    for (;;) {
+      const rows: { id: number }[] = await this.ds.query(`SELECT u.id FROM ${sql} AND u.id > ? ORDER BY u.id LIMIT ${BATCH}`, [...params, after]);
+      if (!rows.length) break;
+      after = Number(rows[rows.length - 1].id);
+      for (const r of rows) {
+        const userId = Number(r.id);
+        await this.notifications.notify(userId, {
+          kind: 'publicity_remind', title: `请${ask}：${msg.title}`.slice(0, 100), body: `${org?.name ?? ''}提醒您尽快${ask}。`,
+          link: `/pages/message/index?id=${msg.id}`, dedupeKey: `publicity-remind-${reminderId}`,
+        });
+        // at most once per reminder and user: no retry of a subscribe send (it might have gone out)
+        await this.subs.trySend(userId, 'publicity', publicityTemplateData(msg.title, org?.name ?? '乡安', msg.publishedAt ?? new Date(), `请尽快${ask}`), `pages/message/index?id=${msg.id}`);
+      }
+      if (rows.length < BATCH) break;
+    }
+  }
+
+  dbTime(d: Date) {
+    return dbTime(this.ds, d);
+  }
+}

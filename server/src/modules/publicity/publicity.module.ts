@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeliveryService } from './delivery.service';
+import { FeedService } from './feed.service';
+import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from './message.entity';
+import { PublicityController } from './publicity.controller';
+import { PublicityService } from './publicity.service';
+import { ReachService } from './reach.service';
+
+/** 宣传推送: compose, schedule, feed, reach, subscribe-message fan-out. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Message, MessageAudience, MessageReceipt, MessageDelivery, MessageReminder])],
+  controllers: [PublicityController],
+  providers: [PublicityService, FeedService, ReachService, DeliveryService],
+  exports: [PublicityService, FeedService],
+})
+export class PublicityModule {}

@@ -1,0 +1,314 @@
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  FeedMessageDto, isOfficer, MESSAGE_CATEGORY_LABELS, MESSAGE_STATUS_LABELS, MessageBlock, MessageDto, MessageListItemDto,
+  MessageStatus, Paginated, PUBLICITY_LIMITS, Role,
+} from '@xiangan/shared';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { pageOf } from '../../common/http/page-query.dto';
+import { ScopeService } from '../../common/scope/scope.service';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { MediaService } from '../media/media.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { User } from '../users/user.entity';
+import { ContentSecurityService } from '../wechat/content-security.service';
+import { dbTime, marks, rate } from './db-util';
+import { CreateMessageDto, MessageListQueryDto, PublishMessageDto, UpdateMessageDto } from './dto/publicity.dto';
+import { Message, MessageAudience, MessageReceipt } from './message.entity';
+
+export const JOB_FANOUT = 'publicity.fanout';
+export const JOB_PUBLISH_DUE = 'publicity.publish-due';
+export const JOB_PUBLISH_ONE = 'publicity.publish';
+
+const STATE = (s: MessageStatus) => `${MESSAGE_STATUS_LABELS[s]}（${s}）`;
+
+/** Compose, schedule, publish and withdraw (the officer side). */
+@Injectable()
+export class PublicityService implements OnModuleInit {
+  private readonly logger = new Logger('Publicity');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly scope: ScopeService,
+    private readonly media: MediaService,
+    private readonly cs: ContentSecurityService,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    @InjectRepository(MessageAudience) private readonly audience: Repository<MessageAudience>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {}
+
+  onModuleInit() {
+    this.queue.register<{ id: number }>(JOB_PUBLISH_ONE, async ({ id }) => void (await this.publishIfDue(id)), { concurrency: 2 });
+    this.queue.register(JOB_PUBLISH_DUE, async () => void (await this.publishDue()), { concurrency: 1 });
+    // The backstop for scheduled messages (a delayed job lost with an in-process queue, clocks, restarts).
+    void this.queue.every(JOB_PUBLISH_DUE, 30_000).catch((e) => this.logger.warn(`schedule ${JOB_PUBLISH_DUE}: ${e.message}`));
+  }
+
+  // ---- compose ---------------------------------------------------------------------------------
+
+  /** Checks blocks and turns them into what is stored (image URLs are never taken from the client). */
+  private async cleanBody(body: MessageBlock[]): Promise<MessageBlock[]> {
+    const errors: string[] = [];
+    const out: MessageBlock[] = [];
+    let total = 0;
+    body.forEach((b, i) => {
+      const text = b.text?.trim() ?? '';
+      total += text.length;
+      if ((b.type === 'p' || b.type === 'h') && !text) errors.push(`body.${i}.text must not be empty for a ${b.type} block`);
+      if (b.type === 'image' && !b.mediaId) errors.push(`body.${i}.mediaId is required for an image block`);
+      if (b.type === 'video' && !b.url) errors.push(`body.${i}.url is required for a video block (https link)`);
+      if (b.type !== 'p' && b.bold) errors.push(`body.${i}.bold is only allowed on a p block`);
+      if (b.type !== 'image' && b.mediaId) errors.push(`body.${i}.mediaId is only allowed on an image block`);
+      if (b.type === 'image' && b.url) errors.push(`body.${i}.url must not be given for an image block (the server sets it)`);
+      const clean: MessageBlock = { type: b.type };
+      if (text) clean.text = text;
+      if (b.type === 'p' && b.bold) clean.bold = true;
+      if (b.type === 'image') clean.mediaId = b.mediaId;
+      if (b.type === 'video') clean.url = b.url;
+      out.push(clean);
+    });
+    if (total > 20000) errors.push('body must be at most 20000 characters in all');
+    const ids = out.filter((b) => b.type === 'image').map((b) => b.mediaId!);
+    if (ids.length) {
+      const found = new Set((await this.media.refs(ids)).map((r) => r.id));
+      out.forEach((b, i) => b.type === 'image' && !found.has(b.mediaId!) && errors.push(`body.${i}.mediaId ${b.mediaId} is not an uploaded image`));
+    }
+    if (errors.length) throw new BadRequestException(errors);
+    return out;
+  }
+
+  /**
+   * Target units, checked against the officer's scope; a unit inside another target is dropped
+   * (its people are already addressed), so subtrees never overlap and counts add up.
+   */
+  private async cleanAudience(user: AuthUser, orgIds: number[], roles: Role[] | undefined): Promise<{ units: OrgUnit[]; roles: Role[] }> {
+    const units = await this.scope.requireOrgs(user, orgIds);
+    const kept = units.filter((u) => !units.some((o) => o.id !== u.id && u.path.startsWith(o.path)));
+    return { units: kept.sort((a, b) => a.id - b.id), roles: [...new Set(roles ?? [])].sort() };
+  }
+
+  private async checkText(user: AuthUser, title: string | undefined, body: MessageBlock[] | undefined) {
+    await this.cs.assertText(user.openid, 'title', title, 3);
+    if (body) await this.cs.assertText(user.openid, 'body', body.map((b) => b.text ?? '').filter(Boolean).join('\n'), 3);
+  }
+
+  private async writeAudience(m: EntityManager, messageId: number, units: OrgUnit[], roles: Role[]) {
+    await m.delete(MessageAudience, { messageId });
+    const rows = units.flatMap((u) =>
+      (roles.length ? roles : ['*']).map((role) => ({ messageId, targetOrgId: u.id, targetOrgPath: u.path, role, feedAt: null })),
+    );
+    for (let i = 0; i < rows.length; i += 200) await m.insert(MessageAudience, rows.slice(i, i + 200));
+  }
+
+  async create(user: AuthUser, dto: CreateMessageDto): Promise<MessageDto> {
+    if (!user.orgId || !user.orgPath) throw new BadRequestException(['您还没有所属单位，不能发布宣传']);
+    const body = await this.cleanBody(dto.body);
+    const aud = await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles);
+    await this.checkText(user, dto.title, body);
+    const id = await this.ds.transaction(async (m) => {
+      const r = await m.insert(Message, {
+        title: dto.title.trim(), body, category: dto.category, status: 'draft', scheduledAt: null, ackRequired: !!dto.ackRequired,
+        publisherId: user.id, orgId: user.orgId!, orgPath: user.orgPath!, roles: aud.roles, audienceSize: null, publishedAt: null, withdrawnAt: null,
+      });
+      const id = Number(r.identifiers[0].id);
+      await this.writeAudience(m, id, aud.units, aud.roles);
+      return id;
+    });
+    return this.get(user, id) as Promise<MessageDto>;
+  }
+
+  /** A message the officer may manage (its publisher's unit in scope), else 404. */
+  async manageable(user: AuthUser, id: number): Promise<Message> {
+    const msg = await this.messages.findOne({ where: { id } });
+    if (!msg || !isOfficer(user.role) || !this.scope.covers(user, msg.orgPath)) throw new NotFoundException(`消息 ${id} 不存在`);
+    return msg;
+  }
+
+  async update(user: AuthUser, id: number, dto: UpdateMessageDto): Promise<MessageDto> {
+    const msg = await this.manageable(user, id);
+    if (msg.status !== 'draft') throw new ConflictException(`消息当前状态为${STATE(msg.status)}，只有草稿可以修改`);
+    const body = dto.body ? await this.cleanBody(dto.body) : undefined;
+    const aud = dto.audience ? await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles) : undefined;
+    await this.checkText(user, dto.title, body);
+    await this.ds.transaction(async (m) => {
+      const patch: Partial<Message> = {};
+      if (dto.title !== undefined) patch.title = dto.title.trim();
+      if (body) patch.body = body;
+      if (dto.category) patch.category = dto.category;
+      if (dto.ackRequired !== undefined) patch.ackRequired = dto.ackRequired;
+      if (aud) patch.roles = aud.roles;
+      // conditional: a publish racing this edit wins, and the edit is refused
+      const r = await m.update(Message, { id, status: 'draft' }, { ...patch, updatedAt: new Date() });
+      if (!r.affected) throw new ConflictException('消息已不是草稿，不能修改');
+      if (aud) await this.writeAudience(m, id, aud.units, aud.roles);
+    });
+    return this.get(user, id) as Promise<MessageDto>;
+  }
+
+  // ---- publish ---------------------------------------------------------------------------------
+
+  /** Users addressed by a message now: one indexed range per target subtree on app_user.orgPath. */
+  async countAudience(paths: string[], roles: string[], m: EntityManager = this.ds.manager): Promise<number> {
+    if (!paths.length) return 0;
+    const where = paths.map(() => 'orgPath LIKE ?').join(' OR ');
+    const roleSql = roles.length ? ` AND role IN (${marks(roles.length)})` : '';
+    const rows = await m.query(`SELECT COUNT(*) AS n FROM app_user WHERE (${where}) AND disabled = 0${roleSql}`, [
+      ...paths.map((p) => `${p}%`), ...roles,
+    ]);
+    return Number(rows[0].n);
+  }
+
+  async publish(user: AuthUser, id: number, dto: PublishMessageDto): Promise<MessageDto> {
+    const msg = await this.manageable(user, id);
+    if (msg.status !== 'draft') throw new ConflictException(`消息当前状态为${STATE(msg.status)}，只有草稿可以发布`);
+    if (dto.scheduledAt) {
+      const at = new Date(dto.scheduledAt);
+      const now = Date.now();
+      if (at.getTime() <= now + 30_000) throw new BadRequestException(['scheduledAt must be at least a minute in the future (leave it out to publish now)']);
+      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000) throw new BadRequestException([`scheduledAt must be within ${PUBLICITY_LIMITS.scheduleDaysMax} days`]);
+      const r = await this.messages.update({ id, status: 'draft' }, { status: 'scheduled', scheduledAt: at });
+      if (!r.affected) throw new ConflictException('消息已不是草稿');
+      await this.queue.add(JOB_PUBLISH_ONE, { id }, { jobId: `publish-${id}-${at.getTime()}`, delayMs: at.getTime() - now, attempts: 5, backoffMs: 2000 });
+      return this.get(user, id) as Promise<MessageDto>;
+    }
+    const ok = await this.goLive(id, ['draft']);
+    if (!ok) throw new ConflictException('消息已不是草稿');
+    return this.get(user, id) as Promise<MessageDto>;
+  }
+
+  /**
+   * Makes a message live: one conditional UPDATE decides which caller (request, timer, second
+   * server) publishes it, so it happens exactly once. Then the fan-out job is queued.
+   */
+  async goLive(id: number, from: MessageStatus[], dueBefore?: Date): Promise<boolean> {
+    const now = new Date();
+    const won = await this.ds.transaction(async (m) => {
+      const qb = m.createQueryBuilder().update(Message).set({ status: 'published', publishedAt: now, updatedAt: now })
+        .where('id = :id AND status IN (:...from)', { id, from });
+      if (dueBefore) qb.andWhere('scheduledAt <= :due', { due: dueBefore });
+      const r = await qb.execute();
+      if (!r.affected) return false;
+      const targets = await m.find(MessageAudience, { where: { messageId: id } });
+      const msg = await m.findOneByOrFail(Message, { id });
+      const size = await this.countAudience([...new Set(targets.map((t) => t.targetOrgPath))], msg.roles, m);
+      await m.update(Message, { id }, { audienceSize: size });
+      await m.update(MessageAudience, { messageId: id }, { feedAt: now });
+      return true;
+    });
+    if (won) await this.queue.add(JOB_FANOUT, { messageId: id }, { jobId: `fanout-${id}`, attempts: 10, backoffMs: 5000 });
+    return won;
+  }
+
+  async publishIfDue(id: number): Promise<boolean> {
+    return this.goLive(id, ['scheduled'], new Date());
+  }
+
+  /** Every scheduled message whose time has come (run by the every-30-s job on one replica at a time). */
+  async publishDue(now = new Date()): Promise<number> {
+    const due = await this.messages.createQueryBuilder('m').select('m.id', 'id')
+      .where("m.status = 'scheduled' AND m.scheduledAt <= :now", { now }).orderBy('m.scheduledAt', 'ASC').limit(500).getRawMany<{ id: number }>();
+    let n = 0;
+    for (const { id } of due) if (await this.goLive(Number(id), ['scheduled'], now)) n++;
+    return n;
+  }
+
+  async withdraw(user: AuthUser, id: number): Promise<MessageDto> {
+    const msg = await this.manageable(user, id);
+    if (msg.status !== 'published' && msg.status !== 'scheduled') throw new ConflictException(`消息当前状态为${STATE(msg.status)}，不能撤回`);
+    await this.ds.transaction(async (m) => {
+      const r = await m.update(Message, { id, status: In(['published', 'scheduled']) }, { status: 'withdrawn', withdrawnAt: new Date() });
+      if (!r.affected) throw new ConflictException('消息状态已变化，请刷新');
+      await m.update(MessageAudience, { messageId: id }, { feedAt: null });
+    });
+    return this.get(user, id) as Promise<MessageDto>;
+  }
+
+  // ---- read (officer) --------------------------------------------------------------------------
+
+  async toDto(msgs: Message[]): Promise<MessageDto[]> {
+    if (!msgs.length) return [];
+    const ids = msgs.map((m) => m.id);
+    const aud = await this.audience.find({ where: { messageId: In(ids) } });
+    const orgIds = [...new Set([...aud.map((a) => a.targetOrgId), ...msgs.map((m) => m.orgId)])];
+    const orgs = new Map((await this.orgs.find({ where: { id: In(orgIds) } })).map((o) => [o.id, o]));
+    const people = new Map((await this.users.find({ where: { id: In([...new Set(msgs.map((m) => m.publisherId))]) } })).map((u) => [u.id, u]));
+    return msgs.map((m) => {
+      const units = [...new Set(aud.filter((a) => a.messageId === m.id).map((a) => a.targetOrgId))].map((oid) => ({
+        orgId: oid, name: orgs.get(oid)?.name ?? `#${oid}`, type: orgs.get(oid)?.type ?? 'unknown',
+      }));
+      return {
+        id: m.id, title: m.title, body: this.renderBody(m.body), category: m.category, categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
+        status: m.status, statusLabel: MESSAGE_STATUS_LABELS[m.status], ackRequired: m.ackRequired,
+        scheduledAt: m.scheduledAt?.toISOString() ?? null, publishedAt: m.publishedAt?.toISOString() ?? null, withdrawnAt: m.withdrawnAt?.toISOString() ?? null,
+        publisherId: m.publisherId, publisherName: people.get(m.publisherId)?.name ?? null, orgId: m.orgId, orgName: orgs.get(m.orgId)?.name ?? null,
+        audience: { units, roles: (m.roles ?? []) as Role[] }, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString(),
+      };
+    });
+  }
+
+  /** Image blocks get a signed URL the phone's <Image> can load. */
+  renderBody(body: MessageBlock[]): MessageBlock[] {
+    return (body ?? []).map((b) => (b.type === 'image' && b.mediaId ? { ...b, url: this.media.refOf({ id: b.mediaId }).url } : { ...b }));
+  }
+
+  async get(user: AuthUser, id: number): Promise<MessageDto> {
+    const msg = await this.manageable(user, id);
+    return (await this.toDto([msg]))[0];
+  }
+
+  async list(user: AuthUser, q: MessageListQueryDto): Promise<Paginated<MessageListItemDto>> {
+    const { page, pageSize, skip } = pageOf(q);
+    const qb = this.messages.createQueryBuilder('m');
+    this.scope.restrict(qb, 'm.orgPath', user);
+    if (q.status) qb.andWhere('m.status = :status', { status: q.status });
+    if (q.category) qb.andWhere('m.category = :category', { category: q.category });
+    const [rows, total] = await qb.orderBy('m.id', 'DESC').skip(skip).take(pageSize).getManyAndCount();
+    const dtos = await this.toDto(rows);
+    const counts = new Map<number, { read: number; acked: number }>();
+    if (rows.length) {
+      const ids = rows.map((r) => r.id);
+      const rs = await this.ds.query(
+        `SELECT messageId, COUNT(readAt) AS r, COUNT(ackedAt) AS a FROM message_receipt WHERE messageId IN (${marks(ids.length)}) GROUP BY messageId`, ids,
+      );
+      for (const x of rs) counts.set(Number(x.messageId), { read: Number(x.r), acked: Number(x.a) });
+    }
+    const items = dtos.map(({ body: _b, ...d }, i) => {
+      const c = counts.get(d.id) ?? { read: 0, acked: 0 };
+      const size = rows[i].audienceSize;
+      return { ...d, audienceSize: size, readCount: c.read, ackCount: c.acked, readRate: rate(c.read, size ?? 0), ackRate: rows[i].ackRequired ? rate(c.acked, size ?? 0) : null };
+    });
+    return { items, total, page, pageSize };
+  }
+
+  /** The message as a resident would see it (no receipt; buttons shown disabled). */
+  async preview(user: AuthUser, id: number): Promise<FeedMessageDto> {
+    const msg = await this.manageable(user, id);
+    const org = await this.orgs.findOne({ where: { id: msg.orgId } });
+    return {
+      ...feedItemOf(msg, org?.name ?? null, null, null, this.renderBody(msg.body)),
+      publishedAt: (msg.publishedAt ?? new Date()).toISOString(),
+      body: this.renderBody(msg.body), inAudience: false,
+    };
+  }
+
+  dbTime(d: Date) {
+    return dbTime(this.ds, d);
+  }
+}
+
+/** The feed card of a message for one user. */
+export function feedItemOf(m: Message, orgName: string | null, receipt: Pick<MessageReceipt, 'readAt' | 'ackedAt'> | null, remindedAt: Date | null, body: MessageBlock[]) {
+  const first = body.find((b) => b.type === 'p' && b.text)?.text ?? '';
+  const chars = Array.from(first);
+  const cover = body.find((b) => b.type === 'image' && b.url)?.url ?? null;
+  return {
+    id: m.id, title: m.title, category: m.category, categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
+    summary: chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : first, coverUrl: cover, publisherOrgName: orgName,
+    publishedAt: (m.publishedAt ?? m.createdAt).toISOString(), ackRequired: m.ackRequired,
+    read: !!receipt?.readAt, readAt: receipt?.readAt?.toISOString() ?? null, acked: !!receipt?.ackedAt, ackedAt: receipt?.ackedAt?.toISOString() ?? null,
+    remindedAt: remindedAt && !(m.ackRequired ? receipt?.ackedAt : receipt?.readAt) ? remindedAt.toISOString() : null,
+  };
+}
