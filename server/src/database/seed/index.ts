@@ -5,6 +5,7 @@ import { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import { SeedContext, seededRandom, Seeder } from './context';
 import { seedOrgsAndUsers } from './orgs.seed';
 // feature seeders — each feature adds its one import line here
+import { seedHazards } from './hazards.seed';
 import { seedFieldwork } from './fieldwork.seed';
 import { seedPublicity } from './publicity.seed';
 // (end of feature seeder imports)
@@ -15,6 +16,7 @@ const BASE_SEEDERS: Seeder[] = [seedOrgsAndUsers];
 /** Runs in order after the base; later seeders use what earlier ones made (a year of the demo town's activity). */
 const FEATURE_SEEDERS: Seeder[] = [
   // feature seeders
+  seedHazards,
   seedFieldwork,
   seedPublicity,
   // (end of feature seeders)

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_REMIND_BEFORE_HOURS } from '@xiangan/shared';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -92,7 +92,7 @@ export class HazardRemindersService implements OnModuleInit {
           time3: subscribeValue.time(deadline),
           phrase4: subscribeValue.phrase(kind === 'due_soon' ? '即将到期' : '已逾期'),
         },
-      });
+      }, `hazard:${h.id}:${kind}:${deadline.getTime()}:${uid}`);
     }
     if (sent) {
       await this.events.insert({

@@ -1,10 +1,14 @@
-import { Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { NotificationDto, NotificationListDto } from '@xiangan/shared';
 import { IsNull, Repository } from 'typeorm';
 import { pageOf, PageQueryDto } from '../../common/http/page-query.dto';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { Notification } from './notification.entity';
+
+const PUSH_JOB = 'notifications.wechat-push';
+type PushInput = Parameters<SubscribePush['send']>[0];
 
 export interface NotifyInput {
   kind: string;
@@ -30,12 +34,20 @@ export function mapNotification(n: Notification): NotificationDto {
 }
 
 @Injectable()
-export class NotificationsService {
+export class NotificationsService implements OnModuleInit {
   private readonly logger = new Logger('Notifications');
   constructor(
     @InjectRepository(Notification) private readonly repo: Repository<Notification>,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Optional() @Inject(SUBSCRIBE_PUSH) private readonly push?: SubscribePush,
   ) {}
+
+  onModuleInit() {
+    // One attempt only: a WeChat send that may have gone out must not be repeated (it would spend a second consent).
+    this.queue.register<PushInput>(PUSH_JOB, async (input) => {
+      await this.sendWechat(input);
+    });
+  }
 
   /** Stores an in-app notice; false when the same dedupeKey was already used for this user. */
   async notify(userId: number, input: NotifyInput): Promise<boolean> {
@@ -58,8 +70,16 @@ export class NotificationsService {
     }
   }
 
-  /** Best effort WeChat push through the publicity feature's consent ledger (no-op when absent). */
-  async pushWechat(input: Parameters<SubscribePush['send']>[0]): Promise<boolean> {
+  /**
+   * Queues a WeChat subscribe message (never sent inside the request). `jobId` makes a push happen once
+   * across replicas (e.g. the reminder's dedupeKey). No-op when no consent feature is wired in.
+   */
+  async pushWechat(input: PushInput, jobId?: string): Promise<void> {
+    if (!this.push) return;
+    await this.queue.add(PUSH_JOB, input, { jobId, attempts: 1 });
+  }
+
+  private async sendWechat(input: PushInput): Promise<boolean> {
     if (!this.push) return false;
     try {
       return await this.push.send(input);
