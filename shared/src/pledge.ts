@@ -16,3 +16,212 @@ export const PLEDGE_KIND_LABELS: Record<PledgeKind, string> = {
   fire_food_responsibility: '消防及食品安全责任书',
   food_drug_coordinator: '食药品协管员责任书',
 };
+
+/** Who signs a pledge: a template declares one or more (guardian and student, sometimes the head teacher). */
+export interface PledgeSignerSpec {
+  /** `guardian`, `student`, `teacher`, `principal`, `coordinator`… — unique within a template. */
+  role: string;
+  /** Shown above the canvas, e.g. 家长（监护人）签名. */
+  label: string;
+}
+
+export const PLEDGE_FIELD_TYPES = ['text', 'phone', 'relation'] as const;
+export type PledgeFieldType = (typeof PLEDGE_FIELD_TYPES)[number];
+
+/** A field the signer fills in (student name, class, guardian, relation, phone; or unit and person in charge). */
+export interface PledgeFieldSpec {
+  /** `studentName`, `className`, `guardianName`, `relation`, `phone`, `unitName`, `principalName`… */
+  key: string;
+  label: string;
+  type: PledgeFieldType;
+  required: boolean;
+}
+
+export const PLEDGE_RELATIONS = ['父亲', '母亲', '祖父', '祖母', '外祖父', '外祖母', '其他监护人'] as const;
+
+/** Kinds of roster a campaign may import. */
+export const PLEDGE_ROSTER_KINDS = ['student', 'enterprise'] as const;
+export type PledgeRosterKind = (typeof PLEDGE_ROSTER_KINDS)[number];
+/** Column headers the import expects, in this order (extra columns are ignored). */
+export const PLEDGE_ROSTER_COLUMNS: Record<PledgeRosterKind, string[]> = {
+  student: ['学生姓名', '班级', '监护人', '联系电话'],
+  enterprise: ['单位名称', '负责人', '联系电话'],
+};
+
+export interface PledgeTemplateVersionDto {
+  id: number;
+  templateId: number;
+  version: number;
+  kind: PledgeKind;
+  title: string;
+  body: string;
+  signers: PledgeSignerSpec[];
+  fields: PledgeFieldSpec[];
+  /** SHA-256 (hex) of the canonical JSON of kind, title, body, signers and fields. */
+  contentHash: string;
+  /** True once any signature refers to this version: it can never change (it never does anyway). */
+  locked: boolean;
+  createdAt: string;
+}
+
+export interface PledgeTemplateDto {
+  id: number;
+  kind: PledgeKind;
+  kindLabel: string;
+  title: string;
+  latest: PledgeTemplateVersionDto;
+  versionCount: number;
+}
+
+export interface CreatePledgeTemplateRequest {
+  kind: PledgeKind;
+  title: string;
+  body: string;
+  signers: PledgeSignerSpec[];
+  fields: PledgeFieldSpec[];
+}
+
+/** A new version of an existing template (the old versions stay as they were). */
+export type CreatePledgeTemplateVersionRequest = Omit<CreatePledgeTemplateRequest, 'kind'>;
+
+export const PLEDGE_CAMPAIGN_STATUSES = ['open', 'expired', 'closed'] as const;
+export type PledgeCampaignStatus = (typeof PLEDGE_CAMPAIGN_STATUSES)[number];
+export const PLEDGE_CAMPAIGN_STATUS_LABELS: Record<PledgeCampaignStatus, string> = {
+  open: '签署中',
+  expired: '已截止',
+  closed: '已关闭',
+};
+
+export interface CreatePledgeCampaignRequest {
+  templateVersionId: number;
+  /** The unit the campaign is for (a school, a village, the whole town); must be in the officer's scope. */
+  orgId: number;
+  title?: string;
+  /** ISO date-time; signing is refused after it. */
+  deadline: string;
+}
+
+export interface PledgeCampaignDto {
+  id: number;
+  title: string;
+  kind: PledgeKind;
+  kindLabel: string;
+  templateVersionId: number;
+  orgId: number;
+  orgName: string;
+  deadline: string;
+  status: PledgeCampaignStatus;
+  rosterKind: PledgeRosterKind | null;
+  rosterCount: number;
+  signedCount: number;
+  createdAt: string;
+  /** For a resident: the id of their own signature in this campaign, if any. */
+  mySignatureId?: number | null;
+}
+
+export interface PledgeProgressGroup {
+  /** Class (一年级一班) or unit name; `未分组` when signed without a roster entry. */
+  group: string;
+  roster: number;
+  signed: number;
+}
+
+export interface PledgeCampaignDetailDto extends PledgeCampaignDto {
+  version: PledgeTemplateVersionDto;
+  /** Officers only: signed / roster by class or unit. */
+  progress: PledgeProgressGroup[] | null;
+  /** The h5 link the QR code carries. */
+  shareUrl: string;
+  lastReminderAt: string | null;
+}
+
+export interface PledgeRosterImportResult {
+  imported: number;
+  rosterKind: PledgeRosterKind;
+  /** Roster entries replaced by this import (an import replaces the whole unsigned roster). */
+  replaced: number;
+}
+
+/** A roster entry as a signer sees it when picking their child (names of others masked). */
+export interface PledgeRosterPickDto {
+  id: number;
+  group: string;
+  name: string;
+  guardianName: string | null;
+  phone: string | null;
+  signed: boolean;
+}
+
+/** 未签名单 row (officers): phone masked. */
+export interface PledgeUnsignedDto {
+  rosterId: number;
+  rowNo: number;
+  group: string;
+  name: string;
+  guardianName: string | null;
+  phone: string | null;
+}
+
+export interface PledgeSignerImageInput {
+  role: string;
+  /** `data:image/png;base64,…` of the canvas (at most LIMITS.signatureMaxBytes decoded). */
+  image: string;
+}
+
+/**
+ * `POST /api/pledge-campaigns/:id/signatures` (JSON, header `Idempotency-Key`): the fields the template
+ * declares and one PNG per declared signer.
+ */
+export interface SignPledgeRequest {
+  /** The roster entry picked (when the campaign has a roster). */
+  rosterId?: number;
+  fields: Record<string, string>;
+  signatures: PledgeSignerImageInput[];
+}
+
+export interface PledgeSignatureImageDto {
+  role: string;
+  label: string;
+  sha256: string;
+  /** `GET /api/pledge-signatures/:id/images/:role` (authorised). */
+  url: string;
+}
+
+export interface PledgeSignatureDto {
+  id: number;
+  campaignId: number;
+  campaignTitle: string;
+  kind: PledgeKind;
+  seq: number;
+  group: string | null;
+  fields: Record<string, string>;
+  images: PledgeSignatureImageDto[];
+  signedAt: string;
+  templateVersionId: number;
+  contentHash: string;
+  prevHash: string;
+  chainHash: string;
+}
+
+export interface PledgeSignatureDetailDto extends PledgeSignatureDto {
+  version: PledgeTemplateVersionDto;
+}
+
+export interface PledgeVerifyResult {
+  ok: boolean;
+  count: number;
+  /** The campaign's stored head: equals the last record's chain hash when intact. */
+  headHash: string;
+  firstBroken: null | { seq: number; id: number | null; reason: string };
+}
+
+export interface PledgeRemindResult {
+  id: number;
+  remindedAt: string;
+  unsignedCount: number;
+  /** Signers reached in-app (their phone matches an account). */
+  notified: number;
+}
+
+/** Hash the chain starts from. */
+export const PLEDGE_CHAIN_GENESIS = '0'.repeat(64);

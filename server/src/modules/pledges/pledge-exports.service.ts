@@ -1,0 +1,165 @@
+import { Inject, Injectable, Logger, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PLEDGE_KIND_LABELS } from '@xiangan/shared';
+import ExcelJS from 'exceljs';
+import type { Response } from 'express';
+import { existsSync, readFileSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import { DataSource, IsNull } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
+import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
+import { PledgeTemplatesService } from './pledge-templates.service';
+import { PledgeRosterEntry, PledgeSignature } from './pledge.entities';
+
+/** One PDF or sheet holds at most this many signed pledges; larger campaigns export per class (`?group=`). */
+export const EXPORT_MAX_ROWS = 3000;
+
+/**
+ * CJK fonts pdfkit can embed (it subsets, so the PDF carries only the glyphs used). PLEDGE_PDF_FONT overrides;
+ * the default is Debian's fonts-noto-cjk (`apt-get install fonts-noto-cjk`).
+ */
+const FONT_CANDIDATES: [string, string | undefined][] = [
+  [process.env.PLEDGE_PDF_FONT ?? '', process.env.PLEDGE_PDF_FONT_FAMILY],
+  ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
+  ['/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
+  ['/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', 'NotoSerifCJKsc-Regular'],
+  ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'WenQuanYi Micro Hei'],
+];
+
+let fontCache: { buf: Buffer; family?: string } | null = null;
+function cjkFont(): { buf: Buffer; family?: string } {
+  if (fontCache) return fontCache;
+  for (const [path, family] of FONT_CANDIDATES) {
+    if (path && existsSync(path)) return (fontCache = { buf: readFileSync(path), family });
+  }
+  throw new ServiceUnavailableException('服务器缺少中文字体，无法导出 PDF（请安装 fonts-noto-cjk 或设置 PLEDGE_PDF_FONT）');
+}
+
+@Injectable()
+export class PledgeExportsService {
+  private readonly logger = new Logger('PledgeExports');
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly campaigns: PledgeCampaignsService,
+    private readonly templates: PledgeTemplatesService,
+    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+  ) {}
+
+  private async countAndCheck(campaignId: number, group?: string): Promise<number> {
+    const n = await this.ds.getRepository(PledgeSignature).count({ where: { campaignId, ...(group ? { groupName: group } : {}) } });
+    if (n > EXPORT_MAX_ROWS) throw new PayloadTooLargeException(`共 ${n} 份，超过单次导出上限 ${EXPORT_MAX_ROWS} 份，请按班级（group）分批导出`);
+    return n;
+  }
+
+  private async *signatures(campaignId: number, group?: string): AsyncGenerator<PledgeSignature> {
+    for (let after = 0; ; ) {
+      const qb = this.ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after', { id: campaignId, after });
+      if (group) qb.andWhere('s.groupName = :group', { group });
+      const rows = await qb.orderBy('s.seq', 'ASC').take(200).getMany();
+      if (!rows.length) return;
+      for (const r of rows) yield r;
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  /** One A4 page per signed pledge: the full text, the fields, each signer's image, the time and the hashes. Streamed. */
+  async pdf(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
+    const c = await this.campaigns.loadForOfficer(user, campaignId);
+    await this.countAndCheck(campaignId, group);
+    const font = cjkFont();
+    const versionCache = new Map<number, Awaited<ReturnType<PledgeTemplatesService['version']>>>();
+    const doc = new PDFDocument({ size: 'A4', margin: 48, autoFirstPage: false, info: { Title: c.title, Author: '乡安', Subject: PLEDGE_KIND_LABELS[c.kind] } });
+    doc.registerFont('cjk', font.buf, font.family);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.pdf"; filename*=UTF-8''${encodeURIComponent(`${c.title}-签名.pdf`)}`);
+    doc.pipe(res);
+    let pages = 0;
+    try {
+      for await (const s of this.signatures(campaignId, group)) {
+        let v = versionCache.get(s.templateVersionId);
+        if (!v) versionCache.set(s.templateVersionId, (v = await this.templates.version(s.templateVersionId)));
+        const imgs = await Promise.all(s.images.map(async (i) => ({ ...i, png: await this.storage.get(i.key).catch(() => null) })));
+        doc.addPage();
+        pages++;
+        doc.font('cjk');
+        const width = doc.page.width - 96;
+        doc.fontSize(18).text(v.title, { align: 'center', width });
+        doc.moveDown(0.2).fontSize(9).fillColor('#555').text(`${c.title} · 第 ${s.seq} 份`, { align: 'center', width }).fillColor('#000');
+        doc.moveDown(0.6);
+        // fit the whole text on the page: shrink the body font for long custom texts
+        let size = 11;
+        const room = doc.page.height - doc.y - 48 - 250;
+        while (size > 7 && doc.fontSize(size).heightOfString(v.body, { width, lineGap: 2, paragraphGap: 3 }) > room) size -= 0.5;
+        doc.fontSize(size).text(v.body, { width, lineGap: 2, paragraphGap: 3 });
+        doc.moveDown(0.8).fontSize(11);
+        const line = v.fields.map((f) => `${f.label}：${s.fields[f.key] ?? '—'}`).join('    ');
+        doc.text(line, { width });
+        doc.moveDown(0.5);
+        const top = doc.y;
+        const boxW = Math.min(220, (width - 16 * (imgs.length - 1)) / Math.max(1, imgs.length));
+        imgs.forEach((img, i) => {
+          const x = 48 + i * (boxW + 16);
+          const label = v!.signers.find((x2) => x2.role === img.role)?.label ?? img.role;
+          doc.fontSize(10).text(`${label}签名：`, x, top, { width: boxW });
+          if (img.png) doc.image(img.png, x, top + 16, { fit: [boxW, 80] });
+          else doc.fontSize(9).fillColor('#c00').text('（图片缺失）', x, top + 40).fillColor('#000');
+          doc.rect(x, top + 14, boxW, 84).lineWidth(0.5).strokeColor('#999').stroke();
+        });
+        doc.x = 48;
+        doc.y = top + 108;
+        doc.fontSize(11).text(`签署时间：${fmtChina(s.signedAt)}（北京时间）`, { width });
+        doc.moveDown(0.4).fontSize(7).fillColor('#444');
+        doc.text(`正文哈希 SHA-256：${s.contentHash}`, { width });
+        for (const img of s.images) doc.text(`${img.role} 签名图片 SHA-256：${img.sha256}`, { width });
+        doc.text(`上一环链哈希：${s.prevHash}`, { width });
+        doc.text(`本环链哈希：${s.chainHash}`, { width }).fillColor('#000');
+      }
+      if (!pages) {
+        doc.addPage().font('cjk').fontSize(14).text(`《${c.title}》暂无签名`, { align: 'center' });
+      }
+    } catch (err) {
+      this.logger.error(`pdf export of campaign ${campaignId} failed: ${(err as Error).message}`);
+    }
+    doc.end();
+  }
+
+  /** Summary sheet of signed pledges plus the unsigned list, streamed. */
+  async xlsx(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
+    const c = await this.campaigns.loadForOfficer(user, campaignId);
+    await this.countAndCheck(campaignId, group);
+    const v = await this.templates.version(c.templateVersionId);
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${c.title}-汇总.xlsx`)}`);
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
+    const ws = wb.addWorksheet('已签');
+    ws.columns = [
+      { header: '编号', key: 'seq', width: 8 },
+      { header: c.rosterKind === 'enterprise' ? '单位' : '班级', key: 'group', width: 16 },
+      ...v.fields.map((f) => ({ header: f.label, key: `f_${f.key}`, width: f.type === 'phone' ? 15 : 14 })),
+      { header: '签署时间', key: 'time', width: 20 },
+      { header: '链哈希', key: 'hash', width: 70 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    for await (const s of this.signatures(campaignId, group)) {
+      ws.addRow({ seq: s.seq, group: s.groupName ?? '', ...Object.fromEntries(v.fields.map((f) => [`f_${f.key}`, s.fields[f.key] ?? ''])), time: fmtChina(s.signedAt), hash: s.chainHash }).commit();
+    }
+    ws.commit();
+    if (c.rosterKind) {
+      const un = wb.addWorksheet('未签');
+      un.columns = [
+        { header: '名单行号', key: 'row', width: 10 },
+        { header: c.rosterKind === 'enterprise' ? '单位' : '班级', key: 'group', width: 16 },
+        { header: c.rosterKind === 'enterprise' ? '单位名称' : '学生姓名', key: 'name', width: 16 },
+        { header: c.rosterKind === 'enterprise' ? '负责人' : '监护人', key: 'guardian', width: 12 },
+        { header: '联系电话', key: 'phone', width: 15 },
+      ];
+      un.getRow(1).font = { bold: true };
+      const rows = await this.ds.getRepository(PledgeRosterEntry).find({ where: { campaignId, signatureId: IsNull(), ...(group ? { groupName: group } : {}) }, order: { groupName: 'ASC', rowNo: 'ASC' }, take: 20000 });
+      // an officer exporting their own roster to chase signatures gets the full phone (it is their file)
+      for (const r of rows) un.addRow({ row: r.rowNo, group: r.groupName, name: r.name, guardian: r.guardianName ?? '', phone: r.phone ?? '' }).commit();
+      un.commit();
+    }
+    await wb.commit();
+  }
+}

@@ -1,0 +1,234 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { PledgeFieldSpec, PledgeKind, PledgeRosterKind, PledgeSignerSpec } from '@xiangan/shared';
+import { CreatedAtColumn, DateTimeColumn, JsonColumn, OrgPathColumn } from '../../common/db/columns';
+
+/** A pledge text family (防溺水承诺书 …); its words live in versions. */
+@Entity('pledge_template')
+export class PledgeTemplate {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind: PledgeKind;
+
+  @Column({ type: 'varchar', length: 60 })
+  title: string;
+
+  @Column({ type: 'int', nullable: true })
+  latestVersionId: number | null;
+
+  @Column({ type: 'int', default: 0 })
+  versionCount: number;
+
+  /** Set on the shipped defaults (= kind) so two processes starting at once seed them once. */
+  @Index('uq_pledge_template_builtin', { unique: true })
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  builtinKey: string | null;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+}
+
+/** One immutable wording of a template. Rows are only ever inserted. */
+@Entity('pledge_template_version')
+@Index('uq_pledge_template_version', ['templateId', 'version'], { unique: true })
+export class PledgeTemplateVersion {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  templateId: number;
+
+  @Column({ type: 'int' })
+  version: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind: PledgeKind;
+
+  @Column({ type: 'varchar', length: 60 })
+  title: string;
+
+  @Column({ type: 'text' })
+  body: string;
+
+  @JsonColumn({ nullable: false })
+  signers: PledgeSignerSpec[];
+
+  @JsonColumn({ nullable: false })
+  fields: PledgeFieldSpec[];
+
+  @Column({ type: 'varchar', length: 64 })
+  contentHash: string;
+
+  @Column({ type: 'int', nullable: true })
+  createdById: number | null;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+}
+
+/** A template version sent to a unit with a deadline. `seq`/`lastHash` are the head of its signature chain. */
+@Entity('pledge_campaign')
+export class PledgeCampaign {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  templateVersionId: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  kind: PledgeKind;
+
+  @Column({ type: 'varchar', length: 60 })
+  title: string;
+
+  @Column({ type: 'int' })
+  orgId: number;
+
+  @Index('idx_pledge_campaign_org_path')
+  @OrgPathColumn()
+  orgPath: string;
+
+  @DateTimeColumn()
+  deadline: Date;
+
+  @DateTimeColumn({ nullable: true })
+  closedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  rosterKind: PledgeRosterKind | null;
+
+  @Column({ type: 'int', default: 0 })
+  rosterCount: number;
+
+  /** Number of signatures = seq of the newest one. */
+  @Column({ type: 'int', default: 0 })
+  seq: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  lastHash: string;
+
+  @DateTimeColumn({ nullable: true })
+  lastReminderAt: Date | null;
+
+  @Column({ type: 'int', nullable: true })
+  createdById: number | null;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+}
+
+/** One row of an imported roster (a student with class and guardian, or an enterprise). */
+@Entity('pledge_roster_entry')
+@Index('idx_pledge_roster_campaign_group', ['campaignId', 'groupName'])
+@Index('uq_pledge_roster_dedupe', ['campaignId', 'dedupeKey'], { unique: true })
+export class PledgeRosterEntry {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  campaignId: number;
+
+  @Column({ type: 'int' })
+  rowNo: number;
+
+  /** Class (一年级一班) for students; the unit name itself for enterprises. */
+  @Column({ type: 'varchar', length: 60 })
+  groupName: string;
+
+  /** Student name, or the enterprise's name. */
+  @Column({ type: 'varchar', length: 60 })
+  name: string;
+
+  /** Guardian, or the person in charge (负责人). */
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  guardianName: string | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  phone: string | null;
+
+  /** Same identity rule a signature uses (name + group + phone). */
+  @Column({ type: 'varchar', length: 64 })
+  dedupeKey: string;
+
+  @Column({ type: 'int', nullable: true })
+  signatureId: number | null;
+}
+
+/** One signed pledge, a link in its campaign's hash chain. Never updated after insert. */
+@Entity('pledge_signature')
+@Index('uq_pledge_signature_seq', ['campaignId', 'seq'], { unique: true })
+@Index('uq_pledge_signature_dedupe', ['campaignId', 'dedupeKey'], { unique: true })
+@Index('uq_pledge_signature_client', ['signerUserId', 'clientKey'], { unique: true })
+@Index('idx_pledge_signature_campaign_group', ['campaignId', 'groupName'])
+export class PledgeSignature {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  campaignId: number;
+
+  @Column({ type: 'int' })
+  seq: number;
+
+  @Column({ type: 'int', nullable: true })
+  rosterEntryId: number | null;
+
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  groupName: string | null;
+
+  @Column({ type: 'varchar', length: 64 })
+  dedupeKey: string;
+
+  @Column({ type: 'int' })
+  signerUserId: number;
+
+  /** The phone's Idempotency-Key (or a server-made one), unique per signer. */
+  @Column({ type: 'varchar', length: 64 })
+  clientKey: string;
+
+  @Column({ type: 'int' })
+  templateVersionId: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  contentHash: string;
+
+  @JsonColumn({ nullable: false })
+  fields: Record<string, string>;
+
+  /** [{ role, key, sha256 }] — the PNGs in object storage. */
+  @JsonColumn({ nullable: false })
+  images: { role: string; key: string; sha256: string }[];
+
+  @DateTimeColumn()
+  signedAt: Date;
+
+  @Column({ type: 'varchar', length: 64 })
+  prevHash: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  chainHash: string;
+}
+
+/** A reminder an officer sent for the unsigned. */
+@Entity('pledge_reminder')
+@Index('idx_pledge_reminder_campaign', ['campaignId'])
+export class PledgeReminder {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  campaignId: number;
+
+  @Column({ type: 'int' })
+  createdById: number;
+
+  @Column({ type: 'int' })
+  unsignedCount: number;
+
+  @Column({ type: 'int' })
+  notified: number;
+
+  @CreatedAtColumn()
+  createdAt: Date;
+}

@@ -1,0 +1,69 @@
+import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { LIMITS } from '@xiangan/shared';
+import sharp from 'sharp';
+
+const DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/=\s]+)$/;
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Below these a canvas is blank or a stray tap, not a signature. */
+export const INK_MIN_PIXELS = 150;
+export const INK_MIN_BOX_WIDTH = 40;
+export const INK_MIN_BOX_HEIGHT = 12;
+
+export interface InkStats {
+  width: number;
+  height: number;
+  ink: number;
+  box: { w: number; h: number };
+}
+
+export function decodeSignatureDataUrl(field: string, dataUrl: unknown): Buffer {
+  if (typeof dataUrl !== 'string') throw new BadRequestException([`${field} must be a PNG data URL`]);
+  const m = DATA_URL.exec(dataUrl.slice(0, 40).includes('base64,') ? dataUrl : '');
+  if (!m) throw new UnsupportedMediaTypeException(`${field} 必须是 PNG 图片（data:image/png;base64,…）`);
+  if (m[1].length > Math.ceil((LIMITS.signatureMaxBytes * 4) / 3) + 8) {
+    throw new PayloadTooLargeException(`${field} 签名图片过大（不超过 ${LIMITS.signatureMaxBytes / 1024} KB）`);
+  }
+  const buf = Buffer.from(m[1], 'base64');
+  if (buf.length > LIMITS.signatureMaxBytes) throw new PayloadTooLargeException(`${field} 签名图片过大（不超过 ${LIMITS.signatureMaxBytes / 1024} KB）`);
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_MAGIC)) throw new UnsupportedMediaTypeException(`${field} 不是 PNG 图片`);
+  return buf;
+}
+
+/** Counts "ink": pixels that are visible (alpha) and darker than the paper, and their bounding box. */
+export async function inkStats(png: Buffer): Promise<InkStats> {
+  const img = sharp(png, { limitInputPixels: 4096 * 4096 });
+  const { data, info } = await img.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = info;
+  let ink = 0;
+  let minX = width, minY = height, maxX = -1, maxY = -1;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i += channels) {
+      const a = data[i + 3];
+      if (a < 64) continue;
+      const lum = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
+      if (lum > 180) continue;
+      ink++;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  return { width, height, ink, box: maxX < 0 ? { w: 0, h: 0 } : { w: maxX - minX + 1, h: maxY - minY + 1 } };
+}
+
+/** 400 naming the field when the canvas is blank or holds only a dot or a short dash. */
+export async function assertSigned(field: string, label: string, png: Buffer): Promise<InkStats> {
+  let s: InkStats;
+  try {
+    s = await inkStats(png);
+  } catch {
+    throw new BadRequestException([`${field} 图片无法读取，请重新签名`]);
+  }
+  if (s.width < 100 || s.height < 50) throw new BadRequestException([`${field} 签名区域太小，请在整块签名板上签名`]);
+  if (s.ink < INK_MIN_PIXELS || s.box.w < INK_MIN_BOX_WIDTH || s.box.h < INK_MIN_BOX_HEIGHT) {
+    throw new BadRequestException([`${field} ${label}签名为空或过于简单，请用手指写下完整的名字`]);
+  }
+  return s;
+}
