@@ -29,6 +29,7 @@ import { FieldworkModule } from './modules/fieldwork/fieldwork.module';
 import { StatsModule } from './modules/stats/stats.module';
 import { PublicityModule } from './modules/publicity/publicity.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
+import { PledgesModule } from './modules/pledges/pledges.module';
 // (end of feature imports)
 
 @Module({})
@@ -72,6 +73,7 @@ export class AppModule {
         StatsModule,
         SubscriptionsModule,
         PublicityModule,
+        PledgesModule,
         // (end of feature modules)
       ],
       controllers: [HealthController],

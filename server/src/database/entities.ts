@@ -13,6 +13,7 @@ import { Notification } from '../modules/notifications/notification.entity';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
+import { PledgeCampaign, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
   Counter,
@@ -33,4 +34,10 @@ export const ENTITIES = [
   MessageDelivery,
   MessageReminder,
   SubscriptionConsent,
+  PledgeTemplate,
+  PledgeTemplateVersion,
+  PledgeCampaign,
+  PledgeRosterEntry,
+  PledgeSignature,
+  PledgeReminder,
 ];
