@@ -276,10 +276,11 @@ export class HazardsService implements OnModuleInit {
     if (q.from) qb.andWhere('h.createdAt >= :from', { from: this.t(parseDayBound(q.from, false)) });
     if (q.to) qb.andWhere('h.createdAt <= :to', { to: this.t(parseDayBound(q.to, true)) });
     if (q.q) {
-      const s = q.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      // '!' as the LIKE escape: the same on MySQL (where backslash is special in literals) and SQLite
+      const s = q.q.replace(/[!%_]/g, (c) => `!${c}`);
       qb.andWhere(
         new Brackets((w) =>
-          w.where('h.code = :qExact', { qExact: q.q }).orWhere("h.description LIKE :qLike ESCAPE '\\'", { qLike: `%${s}%` }).orWhere("h.address LIKE :qLike ESCAPE '\\'"),
+          w.where('h.code = :qExact', { qExact: q.q }).orWhere("h.description LIKE :qLike ESCAPE '!'", { qLike: `%${s}%` }).orWhere("h.address LIKE :qLike ESCAPE '!'"),
         ),
       );
     }
