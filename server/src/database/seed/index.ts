@@ -8,6 +8,7 @@ import { seedOrgsAndUsers } from './orgs.seed';
 import { seedHazards } from './hazards.seed';
 import { seedFieldwork } from './fieldwork.seed';
 import { seedPublicity } from './publicity.seed';
+import { seedPledges } from './pledges.seed';
 // (end of feature seeder imports)
 
 /** The base: units and demo users (what most tests need). */
@@ -19,6 +20,7 @@ const FEATURE_SEEDERS: Seeder[] = [
   seedHazards,
   seedFieldwork,
   seedPublicity,
+  seedPledges,
   // (end of feature seeders)
 ];
 

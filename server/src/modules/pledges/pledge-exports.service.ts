@@ -11,6 +11,7 @@ import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeRosterEntry, PledgeSignature } from './pledge.entities';
+import { readSignatureImage } from './signature-art';
 
 /** One PDF or sheet holds at most this many signed pledges; larger campaigns export per class (`?group=`). */
 export const EXPORT_MAX_ROWS = 3000;
@@ -79,7 +80,7 @@ export class PledgeExportsService {
       for await (const s of this.signatures(campaignId, group)) {
         let v = versionCache.get(s.templateVersionId);
         if (!v) versionCache.set(s.templateVersionId, (v = await this.templates.version(s.templateVersionId)));
-        const imgs = await Promise.all(s.images.map(async (i) => ({ ...i, png: await this.storage.get(i.key).catch(() => null) })));
+        const imgs = await Promise.all(s.images.map(async (i) => ({ ...i, png: await readSignatureImage(this.storage, i.key).catch(() => null) })));
         doc.addPage();
         pages++;
         doc.font('cjk');

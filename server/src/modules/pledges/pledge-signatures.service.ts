@@ -19,6 +19,7 @@ import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService, versionContentHash } from './pledge-templates.service';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion } from './pledge.entities';
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
+import { readSignatureImage } from './signature-art';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 interface Prepared {
@@ -307,7 +308,7 @@ export class PledgeSignaturesService {
     const s = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
     const img = s?.images.find((i) => i.role === role);
     if (!s || !img) throw new NotFoundException('签名图片不存在');
-    return this.storage.get(img.key);
+    return readSignatureImage(this.storage, img.key);
   }
 
   async mine(user: AuthUser, q: PageQueryDto): Promise<Paginated<PledgeSignatureDto>> {
@@ -361,7 +362,7 @@ export class PledgeSignaturesService {
           for (const img of s.images) {
             let actual: string;
             try {
-              actual = sha256(await this.storage.get(img.key));
+              actual = sha256(await readSignatureImage(this.storage, img.key));
             } catch {
               return broken(s.seq, s.id, `${img.role} 签名图片缺失`);
             }

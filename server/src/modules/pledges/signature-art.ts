@@ -29,3 +29,19 @@ export async function dotPng(width = 600, height = 240): Promise<Buffer> {
 }
 
 export const pngDataUrl = (b: Buffer) => `data:image/png;base64,${b.toString('base64')}`;
+
+/** Seeded signatures share a few generated images under these keys; they are drawn on first read. */
+export const SEED_SIGNATURE_PREFIX = 'pledges/seed/signature-';
+
+/** Reads a stored signature PNG; seed images are (re)drawn and stored the first time they are missing. */
+export async function readSignatureImage(storage: { get(k: string): Promise<Buffer>; put(k: string, b: Buffer, t: string): Promise<void> }, key: string): Promise<Buffer> {
+  try {
+    return await storage.get(key);
+  } catch (err) {
+    const m = key.startsWith(SEED_SIGNATURE_PREFIX) ? /(\d+)\.png$/.exec(key) : null;
+    if (!m) throw err;
+    const png = await drawSignaturePng(Number(m[1]));
+    await storage.put(key, png, 'image/png');
+    return png;
+  }
+}
