@@ -12,7 +12,7 @@ mysql=(mariadb -h"$host" -P"$port" -u"$user")
 "${mysql[@]}" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 trap '"${mysql[@]}" -e "DROP DATABASE IF EXISTS \`$db\`"' EXIT
 pnpm run build >/dev/null
-export DATABASE_URL="mysql://$user@$host:$port/$db"
+export DATABASE_URL="mariadb://$user@$host:$port/$db"
 npx typeorm -d dist/database/data-source.js migration:run >/dev/null
 npx typeorm -d dist/database/data-source.js migration:generate "src/migrations/$name" --pretty=false
 npx prettier --version >/dev/null 2>&1 || true

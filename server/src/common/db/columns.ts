@@ -5,8 +5,10 @@ import { Column, ColumnOptions, CreateDateColumn, UpdateDateColumn } from 'typeo
  * Times are UTC with millisecond precision.
  */
 export const DateTimeColumn = (opts: ColumnOptions = {}) => Column({ type: 'datetime', precision: 3, ...opts });
-export const CreatedAtColumn = (opts: ColumnOptions = {}) => CreateDateColumn({ type: 'datetime', precision: 3, ...opts });
-export const UpdatedAtColumn = (opts: ColumnOptions = {}) => UpdateDateColumn({ type: 'datetime', precision: 3, ...opts });
+// TypeORM's own default for these on MySQL is datetime(6) DEFAULT CURRENT_TIMESTAMP(6); anything else makes
+// every schema diff report them as changed.
+export const CreatedAtColumn = (opts: ColumnOptions = {}) => CreateDateColumn({ type: 'datetime', ...opts });
+export const UpdatedAtColumn = (opts: ColumnOptions = {}) => UpdateDateColumn({ type: 'datetime', ...opts });
 /** JSON stored as text: portable, and never queried inside. */
 export const JsonColumn = (opts: ColumnOptions = {}) => Column({ type: 'simple-json', nullable: true, ...opts });
 export const DoubleColumn = (opts: ColumnOptions = {}) => Column({ type: 'double', nullable: true, ...opts });
