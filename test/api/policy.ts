@@ -1,0 +1,161 @@
+/**
+ * WHO MAY CALL WHAT — the declared authorisation policy of the API. authz-matrix.spec.ts reads the OpenAPI
+ * document of the running server and fails for any operation missing here, then checks the server against
+ * this table: every role, anonymous, and outsiders on records of another village / town.
+ *
+ * A new endpoint must be declared here with its roles and scope (that is the point: a person decides who may
+ * call it, the test holds the server to that decision).
+ *
+ *   roles      roles that pass the role check ('public' = no token needed)
+ *   scope      'public'  anyone, no record behind it
+ *              'none'    any allowed role, nothing scoped (own session, calendars, templates)
+ *              'own'     the caller's own records only (a signature, a notification)
+ *              'org'     records of the caller's unit subtree only
+ *              'signed'  public route that still needs a token or a signed URL (media bytes)
+ *   fixture    which record of village B (河口村) / the town the {id} refers to in the scope sweep (support/fixtures.ts)
+ *   outsiders  demo accounts that must NOT get a 2xx on that record (default by scope, see OUTSIDERS)
+ *   insiders   demo accounts that DO get a 2xx on a GET of that record (proves the fixture is real, so the
+ *              outsiders' refusal is not vacuous)
+ *   listLeak   a list endpoint whose items must not include the fixture for outsiders
+ */
+import type { Role } from '@xiangan/shared';
+
+export const ALL: Role[] = ['resident', 'grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer', 'admin'];
+export const OFFICERS: Role[] = ALL.filter((r) => r !== 'resident');
+export const MANAGING: Role[] = ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'admin'];
+const ADMIN: Role[] = ['admin'];
+
+export type Scope = 'public' | 'none' | 'own' | 'org' | 'signed';
+
+export interface Policy {
+  roles: Role[] | 'public';
+  scope: Scope;
+  fixture?: string;
+  outsiders?: string[];
+  insiders?: string[];
+  listLeak?: string;
+  /** 'signed' scope: a GET (with {id} = the fixture's parent record) whose answer carries signed URLs of this route. */
+  signedFrom?: { path: string; as: string; fixture: string };
+  /** Extra path params (besides {id}) for the sweeps. */
+  params?: Record<string, string>;
+  note?: string;
+}
+
+/** Demo accounts outside 河口村: 柳林村's village and grid officers, 白沙镇's town officer, 柳林村's resident. */
+export const OUT_VILLAGE = ['demo-village', 'demo-grid', 'demo-town-baisha'];
+export const OUT_RESIDENT = ['demo-resident'];
+export const OUT_ALL = [...OUT_VILLAGE, ...OUT_RESIDENT];
+export const OUT_TOWN = ['demo-town-baisha'];
+
+const fieldType = (p: string): Record<string, Policy> => ({
+  [`POST /api/${p}`]: { roles: MANAGING, scope: 'org', note: 'orgId in the body must be in scope (tested in server/stats.spec)' },
+  [`GET /api/${p}`]: { roles: OFFICERS, scope: 'org', listLeak: p === 'inspections' ? 'inspectionB' : undefined },
+  [`GET /api/${p}/{id}`]: { roles: OFFICERS, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
+  [`PATCH /api/${p}/{id}`]: { roles: MANAGING, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE },
+  [`GET /api/${p}/{id}/revisions`]: { roles: OFFICERS, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou'] },
+});
+
+export const POLICY: Record<string, Policy> = {
+  // ---- platform
+  'GET /api/health': { roles: 'public', scope: 'public' },
+  'POST /api/auth/wechat': { roles: 'public', scope: 'public' },
+  'POST /api/auth/dev': { roles: 'public', scope: 'public', note: 'local only; production refuses to start with it' },
+  'GET /api/auth/dev/accounts': { roles: 'public', scope: 'public' },
+  'GET /api/me': { roles: ALL, scope: 'none' },
+  'PATCH /api/me': { roles: ALL, scope: 'none' },
+
+  // ---- units and users
+  'GET /api/orgs': { roles: ALL, scope: 'none', note: 'the tree in scope; residents pick their village from it' },
+  'GET /api/orgs/{id}': { roles: ALL, scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, insiders: ['demo-village-hekou', 'demo-town', 'demo-county'] },
+  'POST /api/orgs': { roles: ADMIN, scope: 'none' },
+  'PATCH /api/orgs/{id}': { roles: ADMIN, scope: 'none' },
+  'DELETE /api/orgs/{id}': { roles: ADMIN, scope: 'none' },
+  'GET /api/users': { roles: OFFICERS, scope: 'org' },
+  'POST /api/users': { roles: ADMIN, scope: 'none' },
+  'PATCH /api/users/{id}': { roles: ADMIN, scope: 'none' },
+
+  // ---- field work (four record types, one shape)
+  ...fieldType('inspections'),
+  ...fieldType('enforcements'),
+  ...fieldType('drills'),
+  ...fieldType('activities'),
+
+  // ---- statistics
+  'GET /api/stats/summary': { roles: OFFICERS, scope: 'org' },
+  'GET /api/stats/dashboard': { roles: OFFICERS, scope: 'org' },
+  'GET /api/stats/summary.docx': { roles: OFFICERS, scope: 'org' },
+  'GET /api/stats/monthly-brief.docx': { roles: OFFICERS, scope: 'org' },
+
+  // ---- media: bytes only with a signed URL or a token of someone who may see the hazard
+  'POST /api/media': { roles: ALL, scope: 'own' },
+  'GET /api/media/{id}': { roles: 'public', scope: 'signed', fixture: 'mediaB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou', 'demo-town'], signedFrom: { path: '/api/hazards/{id}', as: 'demo-parent', fixture: 'hazardB' } },
+  'GET /api/media/{id}/thumb': { roles: 'public', scope: 'signed', fixture: 'mediaB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou'], signedFrom: { path: '/api/hazards/{id}', as: 'demo-village-hekou', fixture: 'hazardB' } },
+
+  // ---- notifications (in-app)
+  'GET /api/notifications': { roles: ALL, scope: 'own' },
+  'POST /api/notifications/read-all': { roles: ALL, scope: 'own' },
+  'POST /api/notifications/{id}/read': { roles: ALL, scope: 'own', fixture: 'notificationB', outsiders: ['demo-resident', 'demo-village'] },
+
+  // ---- hazards
+  'POST /api/hazards': { roles: ALL, scope: 'own' },
+  'GET /api/hazards': { roles: ALL, scope: 'org', listLeak: 'hazardB', note: 'residents see their own reports' },
+  'GET /api/hazards/map': { roles: OFFICERS, scope: 'org', listLeak: 'hazardB' },
+  'GET /api/hazards/export.xlsx': { roles: OFFICERS, scope: 'org' },
+  'GET /api/hazards/{id}': { roles: ALL, scope: 'org', fixture: 'hazardB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou', 'demo-town', 'demo-county'] },
+  'POST /api/hazards/{id}/assign': { roles: ['grid_officer', 'village_officer', 'town_officer', 'county_officer', 'admin'], scope: 'org', fixture: 'hazardB', outsiders: OUT_VILLAGE },
+  'POST /api/hazards/{id}/start': { roles: ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'admin'], scope: 'org', fixture: 'hazardB2', outsiders: OUT_VILLAGE },
+  'POST /api/hazards/{id}/rectify': { roles: ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'admin'], scope: 'org', fixture: 'hazardB2', outsiders: OUT_VILLAGE },
+  'POST /api/hazards/{id}/verify': { roles: ['grid_officer', 'village_officer', 'town_officer', 'admin'], scope: 'org', fixture: 'hazardB2', outsiders: OUT_VILLAGE },
+  'POST /api/hazards/{id}/reject': { roles: ['grid_officer', 'village_officer', 'town_officer', 'admin'], scope: 'org', fixture: 'hazardB', outsiders: OUT_VILLAGE },
+  'POST /api/hazards/{id}/escalate': { roles: ['village_officer', 'town_officer', 'admin'], scope: 'org', fixture: 'hazardB', outsiders: ['demo-village', 'demo-town-baisha'] },
+  'POST /api/hazards/{id}/answer': { roles: ['county_officer', 'admin'], scope: 'org', note: 'the county answers an escalation' },
+  'POST /api/hazards/{id}/reopen': { roles: ['resident', 'grid_officer', 'village_officer', 'town_officer', 'admin'], scope: 'org', fixture: 'hazardB', outsiders: OUT_ALL },
+  'POST /api/hazards/{id}/comment': { roles: ALL, scope: 'org', fixture: 'hazardB', outsiders: OUT_ALL },
+  'GET /api/reports/monthly': { roles: OFFICERS, scope: 'org' },
+
+  // ---- subscriptions
+  'GET /api/subscriptions': { roles: ALL, scope: 'own' },
+  'POST /api/subscriptions': { roles: ALL, scope: 'own' },
+
+  // ---- publicity
+  'POST /api/messages': { roles: MANAGING, scope: 'org' },
+  'GET /api/messages': { roles: OFFICERS, scope: 'org', listLeak: 'messageB' },
+  'GET /api/messages/{id}': { roles: OFFICERS, scope: 'org', fixture: 'messageB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
+  'PATCH /api/messages/{id}': { roles: MANAGING, scope: 'org', fixture: 'messageB', outsiders: OUT_VILLAGE },
+  'POST /api/messages/{id}/publish': { roles: MANAGING, scope: 'org', fixture: 'messageB', outsiders: OUT_VILLAGE },
+  'POST /api/messages/{id}/withdraw': { roles: MANAGING, scope: 'org', fixture: 'messageTown', outsiders: ['demo-village', 'demo-grid', 'demo-town-baisha'], note: "a village officer cannot withdraw the town's message" },
+  'GET /api/messages/{id}/preview': { roles: OFFICERS, scope: 'org', fixture: 'messageB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou'] },
+  'GET /api/messages/{id}/stats': { roles: OFFICERS, scope: 'org', fixture: 'messageB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
+  'POST /api/messages/{id}/remind-units': { roles: MANAGING, scope: 'org', fixture: 'messageB', outsiders: OUT_VILLAGE },
+  'POST /api/messages/{id}/read': { roles: ALL, scope: 'org', fixture: 'messageB', outsiders: ['demo-resident', 'demo-village', 'demo-town-baisha'], note: 'only the audience reads / acknowledges' },
+  'POST /api/messages/{id}/ack': { roles: ALL, scope: 'org', fixture: 'messageB', outsiders: ['demo-resident', 'demo-village', 'demo-town-baisha'] },
+  'GET /api/feed': { roles: ALL, scope: 'org', listLeak: 'messageB' },
+  'GET /api/feed/unread-count': { roles: ALL, scope: 'own' },
+  'GET /api/feed/{id}': { roles: ALL, scope: 'org', fixture: 'messageB', outsiders: ['demo-resident', 'demo-village', 'demo-town-baisha'], insiders: ['demo-parent'] },
+  'GET /api/publicity/calendar': { roles: OFFICERS, scope: 'none' },
+
+  // ---- pledges
+  'GET /api/pledge-templates': { roles: OFFICERS, scope: 'none' },
+  'POST /api/pledge-templates': { roles: ['town_officer', 'department_officer', 'admin'], scope: 'none' },
+  'GET /api/pledge-templates/{id}': { roles: OFFICERS, scope: 'none' },
+  'PUT /api/pledge-templates/{id}': { roles: ['town_officer', 'department_officer', 'admin'], scope: 'none' },
+  'POST /api/pledge-templates/{id}/versions': { roles: ['town_officer', 'department_officer', 'admin'], scope: 'none' },
+  'POST /api/pledge-campaigns': { roles: ['village_officer', 'town_officer', 'department_officer', 'admin'], scope: 'org' },
+  'GET /api/pledge-campaigns': { roles: ALL, scope: 'org', note: 'residents: campaigns open to them' },
+  'GET /api/pledge-campaigns/{id}': { roles: ALL, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town', 'demo-parent'], note: 'a parent opens it from the class group QR: residents may read the campaign card' },
+  'POST /api/pledge-campaigns/{id}/close': { roles: ['village_officer', 'town_officer', 'department_officer', 'admin'], scope: 'org', fixture: 'campaignB', outsiders: ['demo-village', 'demo-town-baisha'] },
+  'POST /api/pledge-campaigns/{id}/roster': { roles: ['village_officer', 'town_officer', 'department_officer', 'admin'], scope: 'org', fixture: 'campaignB', outsiders: ['demo-village', 'demo-town-baisha'] },
+  'GET /api/pledge-campaigns/{id}/roster': { roles: ALL, scope: 'none', note: "the signing page's name picker: whoever may sign (anyone with the QR) may search it, q ≥ 2 characters, answers masked" },
+  'GET /api/pledge-campaigns/{id}/unsigned': { roles: OFFICERS, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou'] },
+  'POST /api/pledge-campaigns/{id}/remind': { roles: ['village_officer', 'town_officer', 'department_officer', 'admin'], scope: 'org', fixture: 'campaignB', outsiders: ['demo-village', 'demo-town-baisha'] },
+  'GET /api/pledge-campaigns/{id}/qrcode': { roles: OFFICERS, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE },
+  'POST /api/pledge-campaigns/{id}/signatures': { roles: ALL, scope: 'org', note: 'anyone with the QR signs; duplicates and deadlines are the checks' },
+  'GET /api/pledge-campaigns/{id}/signatures': { roles: OFFICERS, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
+  'GET /api/pledge-campaigns/{id}/signatures.pdf': { roles: OFFICERS, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE },
+  'GET /api/pledge-campaigns/{id}/signatures.xlsx': { roles: OFFICERS, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE },
+  'GET /api/pledge-campaigns/{id}/verify': { roles: OFFICERS, scope: 'org', fixture: 'campaignB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou'] },
+  'GET /api/my/pledges': { roles: ALL, scope: 'own', listLeak: 'signatureB' },
+  'GET /api/pledge-signatures/mine': { roles: ALL, scope: 'own', listLeak: 'signatureB' },
+  'GET /api/pledge-signatures/{id}': { roles: ALL, scope: 'own', fixture: 'signatureB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou'] },
+  'GET /api/pledge-signatures/{id}/images/{role}': { roles: 'public', scope: 'signed', fixture: 'signatureB', params: { role: 'guardian' }, outsiders: OUT_ALL, signedFrom: { path: '/api/pledge-signatures/{id}', as: 'demo-parent', fixture: 'signatureB' }, note: 'bytes only through the signed URL in an answer the caller was allowed' },
+};
