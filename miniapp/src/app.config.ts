@@ -19,6 +19,8 @@ export default defineAppConfig({
 
     // pledges pages
     'pages/pledges/index',
+    'pages/pledge-sign/index',
+    'pages/pledge-view/index',
     // end pledges pages
 
     // publicity pages
@@ -39,6 +41,7 @@ export default defineAppConfig({
 
         // pledges pages
         'campaigns/index',
+        'campaign/index',
         // end pledges pages
 
         // publicity pages

@@ -1,10 +1,48 @@
-// Placeholder created by the shell so the build works; the feature's owner replaces this page.
-import { Empty, PageShell } from '../../components';
+import { View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import type { PledgeCampaignDto, PledgeSignatureDto } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Empty, Loading, PageShell, StatusTag } from '../../components';
+import { pledgesApi } from '../../services/pledges';
+import { toastError } from '../../services/request';
 
-export default function Placeholder() {
+const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
+
+/** Resident: pledges open to me, and the ones I have signed. */
+export default function Pledges() {
+  const [open, setOpen] = useState<PledgeCampaignDto[] | null>(null);
+  const [mine, setMine] = useState<PledgeSignatureDto[]>([]);
+  useDidShow(() => {
+    Promise.all([pledgesApi.campaigns({ pageSize: 50 }), pledgesApi.mine()])
+      .then(([c, m]) => {
+        setOpen(c.items.filter((x) => x.status === 'open' && !x.mySignatureId));
+        setMine(m.items);
+      })
+      .catch(toastError);
+  });
+  if (!open) return <PageShell title='签承诺书'><Loading /></PageShell>;
   return (
     <PageShell title='签承诺书'>
-      <Empty text='签承诺书 功能建设中' />
+      <View className='xa-page__sub'>待我签署</View>
+      {open.length ? (
+        open.map((c) => (
+          <Card key={c.id} title={c.title} extra={<StatusTag tone='warning' text='待签' />} onClick={() => Taro.navigateTo({ url: `/pages/pledge-sign/index?c=${c.id}` })}>
+            <View style={{ fontSize: '30rpx', color: '#475569' }}>{c.orgName} · 截止 {china(c.deadline).slice(0, 10)}</View>
+          </Card>
+        ))
+      ) : (
+        <Empty text='暂时没有要签的承诺书。老师或村里发来的链接、二维码也能直接打开签署。' />
+      )}
+      <View className='xa-page__sub'>我已签署</View>
+      {mine.length ? (
+        mine.map((s) => (
+          <Card key={s.id} title={s.campaignTitle} extra={<StatusTag tone='success' text='已签' />} onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${s.id}` })}>
+            <View style={{ fontSize: '30rpx', color: '#475569' }}>{s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {china(s.signedAt)}</View>
+          </Card>
+        ))
+      ) : (
+        <Empty text='还没有签过承诺书' />
+      )}
     </PageShell>
   );
 }

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '签署进度', enableShareAppMessage: true } as any);

@@ -1,0 +1,161 @@
+import { Input, ScrollView, Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { PLEDGE_RELATIONS, type PledgeCampaignDetailDto, type PledgeFieldSpec, type PledgeRosterPickDto } from '@xiangan/shared';
+import { createRef, useEffect, useMemo, useRef, useState } from 'react';
+import { Card, Empty, Field, Loading, PageShell, PrimaryButton } from '../../components';
+import { pledgesApi } from '../../services/pledges';
+import { errorText, newIdempotencyKey, toastError } from '../../services/request';
+import SignaturePad, { type SignaturePadHandle } from './SignaturePad';
+import './index.scss';
+
+/** `?c=12` from a share card / h5 QR, or `scene=c%3D12` from a mini-program code. */
+function campaignIdFrom(params: Record<string, string | undefined>): number {
+  if (params.c) return Number(params.c);
+  const scene = decodeURIComponent(params.scene ?? '');
+  const m = /c=(\d+)/.exec(scene);
+  return m ? Number(m[1]) : 0;
+}
+
+const fmt = (iso: string) => iso.slice(0, 10);
+
+export default function PledgeSign() {
+  const router = useRouter();
+  const id = campaignIdFrom(router.params as Record<string, string | undefined>);
+  const [c, setC] = useState<PledgeCampaignDetailDto | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const [read, setRead] = useState(false);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [q, setQ] = useState('');
+  const [picks, setPicks] = useState<PledgeRosterPickDto[] | null>(null);
+  const [picked, setPicked] = useState<PledgeRosterPickDto | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [empties, setEmpties] = useState<Record<string, boolean>>({});
+  const key = useRef(newIdempotencyKey());
+
+  useEffect(() => {
+    if (!id) return setLoadError('二维码或链接不完整，请重新扫码');
+    pledgesApi.campaign(id).then(setC, (e) => setLoadError(errorText(e)));
+  }, [id]);
+
+  const pads = useMemo(() => Object.fromEntries((c?.version.signers ?? []).map((s) => [s.role, createRef<SignaturePadHandle>()])), [c]);
+  const rosterFields = c?.rosterKind === 'student' ? ['studentName', 'className'] : c?.rosterKind === 'enterprise' ? ['unitName'] : [];
+  const visibleFields = (c?.version.fields ?? []).filter((f) => !(picked && rosterFields.includes(f.key)));
+  const paragraphs = useMemo(() => (c?.version.body ?? '').split('\n').filter(Boolean), [c]);
+
+  if (loadError) return <PageShell title='签署承诺书'><Empty text={loadError} /></PageShell>;
+  if (!c) return <PageShell title='签署承诺书'><Loading /></PageShell>;
+
+  const closed = c.status !== 'open';
+  const set = (k: string, v: string) => {
+    setFields((f) => ({ ...f, [k]: v }));
+    setErrors((e) => ({ ...e, [k]: '' }));
+  };
+
+  const search = async () => {
+    if (q.trim().length < 2) return Taro.showToast({ title: '请输入完整姓名', icon: 'none' });
+    try {
+      const r = await pledgesApi.rosterPick(c.id, q.trim());
+      setPicks(r);
+      if (r.length === 1 && !r[0].signed) setPicked(r[0]);
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
+  const validate = (): boolean => {
+    const errs: Record<string, string> = {};
+    for (const f of visibleFields) {
+      const v = (fields[f.key] ?? '').trim();
+      if (f.required && !v) errs[f.key] = `请填写${f.label}`;
+      else if (v && f.type === 'phone' && !/^1[3-9]\d{9}$/.test(v.replace(/[\s-]/g, ''))) errs[f.key] = '请填写 11 位手机号';
+    }
+    setErrors(errs);
+    if (c.rosterKind && !picked) {
+      Taro.showToast({ title: '请先在名单中找到并选择学生', icon: 'none' });
+      return false;
+    }
+    const blank = c.version.signers.find((s) => pads[s.role].current?.isEmpty());
+    if (blank) {
+      Taro.showToast({ title: `请${blank.label}签名`, icon: 'none' });
+      return false;
+    }
+    return Object.keys(errs).length === 0;
+  };
+
+  const submit = async () => {
+    if (!validate()) return;
+    try {
+      const signatures = await Promise.all(c.version.signers.map(async (s) => ({ role: s.role, image: await pads[s.role].current!.toDataUrl() })));
+      const body = { ...(picked ? { rosterId: picked.id } : {}), fields: Object.fromEntries(visibleFields.map((f) => [f.key, (fields[f.key] ?? '').trim()]).filter(([, v]) => v)), signatures };
+      const res = await pledgesApi.sign(c.id, body, key.current);
+      Taro.showToast({ title: '签署成功', icon: 'success' });
+      Taro.redirectTo({ url: `/pages/pledge-view/index?id=${res.id}` });
+    } catch (e) {
+      key.current = newIdempotencyKey();
+      Taro.showModal({ title: '没有提交成功', content: errorText(e) || '请稍后再试', showCancel: false });
+    }
+  };
+
+  const input = (f: PledgeFieldSpec) =>
+    f.type === 'relation' ? (
+      <View className='pledge-relations'>
+        {PLEDGE_RELATIONS.map((r) => (
+          <View key={r} className={`pledge-chip ${fields[f.key] === r ? 'pledge-chip--on' : ''}`} onClick={() => set(f.key, r)}>{r}</View>
+        ))}
+      </View>
+    ) : (
+      <Input className='xa-input' id={`field-${f.key}`} type={f.type === 'phone' ? 'number' : 'text'} maxlength={f.type === 'phone' ? 11 : 30} value={fields[f.key] ?? ''} placeholder={`请输入${f.label}`} onInput={(e) => set(f.key, e.detail.value)} />
+    );
+
+  return (
+    <PageShell title={c.kindLabel} subtitle={`${c.orgName} · 截止 ${fmt(c.deadline)}`}>
+      {c.mySignatureId ? (
+        <Card title='您已签署过本承诺书'>
+          <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${c.mySignatureId}` })}>查看我签的承诺书</PrimaryButton>
+        </Card>
+      ) : null}
+      <ScrollView scrollY className='pledge-text' id='pledge-text' lowerThreshold={60} onScrollToLower={() => setRead(true)}>
+        <View className='pledge-text__title'>{c.version.title}</View>
+        {paragraphs.map((p, i) => <View key={i} className='pledge-text__para'>{p}</View>)}
+        <View className='pledge-text__end' id='pledge-end'>— 全文完 —</View>
+      </ScrollView>
+      {closed ? (
+        <View className='pledge-tip'>{c.status === 'expired' ? `已于 ${fmt(c.deadline)} 截止签署` : '本承诺书已关闭'}</View>
+      ) : !read ? (
+        <View className='pledge-tip'>请把上面的承诺书从头读到尾（向上滑动到“全文完”），读完后才能填写和签名。</View>
+      ) : (
+        <View id='pledge-form'>
+          <View className='pledge-done'>✓ 已阅读全文</View>
+          {c.rosterKind ? (
+            <Field label={c.rosterKind === 'student' ? '在名单中找到学生' : '在名单中找到单位'} required hint='输入完整姓名后点“查找”'>
+              <View style={{ display: 'flex', gap: '16rpx' }}>
+                <Input className='xa-input' id='roster-q' style={{ flex: 1 }} value={q} placeholder={c.rosterKind === 'student' ? '学生姓名' : '单位名称'} onInput={(e) => setQ(e.detail.value)} onConfirm={search} />
+                <PrimaryButton block={false} size='small' onClick={search}>查找</PrimaryButton>
+              </View>
+              {picks?.length === 0 ? <View className='pledge-tip'>名单中没有找到，请核对姓名，或联系班主任。</View> : null}
+              {picks?.map((p) => (
+                <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''} ${p.signed ? 'pledge-pick__item--off' : ''}`} onClick={() => !p.signed && setPicked(p)}>
+                  {p.name} · {p.group} · {p.guardianName ?? ''} {p.phone ?? ''} {p.signed ? '（已签）' : ''}
+                </View>
+              ))}
+            </Field>
+          ) : null}
+          {visibleFields.map((f) => (
+            <Field key={f.key} label={f.label} required={f.required} error={errors[f.key]}>{input(f)}</Field>
+          ))}
+          <View className='pledge-tip'>手机横过来签名更方便。每位签字人在自己的签名板上签名。</View>
+          {c.version.signers.map((s) => (
+            <View key={s.role}>
+              <SignaturePad id={`pad-${s.role}`} label={s.label} ref={pads[s.role]} onChange={(e) => setEmpties((m) => ({ ...m, [s.role]: e }))} />
+              <View className='pledge-pad__tools'>
+                <PrimaryButton type='plain' size='small' block={false} onClick={() => pads[s.role].current?.clear()}>清除重签</PrimaryButton>
+                <Text style={{ fontSize: '28rpx', color: '#64748b', alignSelf: 'center' }}>{empties[s.role] === false ? '已签名' : '未签名'}</Text>
+              </View>
+            </View>
+          ))}
+          <PrimaryButton id='pledge-submit' onClick={submit}>确认并提交签名</PrimaryButton>
+        </View>
+      )}
+    </PageShell>
+  );
+}

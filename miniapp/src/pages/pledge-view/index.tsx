@@ -1,0 +1,41 @@
+import { Image, Text, View } from '@tarojs/components';
+import { useRouter } from '@tarojs/taro';
+import type { PledgeSignatureDetailDto } from '@xiangan/shared';
+import { useEffect, useState } from 'react';
+import { Card, Empty, Loading, PageShell } from '../../components';
+import { pledgesApi, signedImageUrl } from '../../services/pledges';
+import { errorText } from '../../services/request';
+import '../pledge-sign/index.scss';
+
+const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
+
+/** One signed pledge, as its signer (or an officer in scope) sees it: the text, the fields, the signatures, the hash. */
+export default function PledgeView() {
+  const id = Number(useRouter().params.id);
+  const [s, setS] = useState<PledgeSignatureDetailDto | null>(null);
+  const [err, setErr] = useState('');
+  useEffect(() => {
+    pledgesApi.signature(id).then(setS, (e) => setErr(errorText(e)));
+  }, [id]);
+  if (err) return <PageShell title='我的承诺书'><Empty text={err} /></PageShell>;
+  if (!s) return <PageShell title='我的承诺书'><Loading /></PageShell>;
+  return (
+    <PageShell title='我的承诺书' subtitle={`${s.campaignTitle}`}>
+      <Card title={<Text id='signed-ok'>已签署 · {china(s.signedAt)}</Text>}>
+        {s.version.fields.map((f) => (
+          <View key={f.key} className='pledge-text__para'>{f.label}：{s.fields[f.key] ?? '—'}</View>
+        ))}
+      </Card>
+      {s.images.map((i) => (
+        <Card key={i.role} title={`${i.label}签名`}>
+          <Image src={signedImageUrl(i.url)} mode='widthFix' style={{ width: '100%', background: '#fff' }} />
+        </Card>
+      ))}
+      <View className='pledge-text' style={{ height: 'auto' }}>
+        <View className='pledge-text__title'>{s.version.title}</View>
+        {s.version.body.split('\n').filter(Boolean).map((p, k) => <View key={k} className='pledge-text__para'>{p}</View>)}
+      </View>
+      <View style={{ fontSize: '24rpx', color: '#64748b', wordBreak: 'break-all', margin: '24rpx 0' }}>防篡改编号：{s.chainHash}</View>
+    </PageShell>
+  );
+}
