@@ -15,6 +15,7 @@ export default defineAppConfig({
     // hazards pages
     'pages/report/index',
     'pages/my-reports/index',
+    'pages/hazard/index',
     // end hazards pages
 
     // pledges pages
@@ -37,6 +38,8 @@ export default defineAppConfig({
         // hazards pages
         'ledger/index',
         'map/index',
+        'hazard/index',
+        'monthly/index',
         // end hazards pages
 
         // pledges pages

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '隐患台账' });
+export default definePageConfig({ navigationBarTitleText: '隐患台账', enablePullDownRefresh: true });

@@ -1,10 +1,61 @@
-// Placeholder created by the shell so the build works; the feature's owner replaces this page.
-import { Empty, PageShell } from '../../components';
+import { Image, Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import type { HazardSummaryDto } from '@xiangan/shared';
+import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Empty, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { hazardsApi, mediaSrc, shortTime, statusText, statusTone } from '../../services/hazards';
+import { toastError } from '../../services/request';
+import { countDrafts } from '../../utils/drafts';
+import './index.scss';
 
-export default function Placeholder() {
+export default function MyReportsPage() {
+  const [items, setItems] = useState<HazardSummaryDto[] | null>(null);
+  const [page, setPage] = useState(1);
+  const [total, setTotal] = useState(0);
+  const [drafts, setDrafts] = useState(0);
+  const load = async (p = 1) => {
+    try {
+      const r = await hazardsApi.list({ mine: true, page: p, pageSize: 20 });
+      setItems((cur) => (p === 1 ? r.items : [...(cur ?? []), ...r.items]));
+      setPage(p);
+      setTotal(r.total);
+    } catch (err) {
+      toastError(err);
+      if (p === 1) setItems([]);
+    }
+  };
+  useDidShow(() => {
+    setDrafts(countDrafts('hazard'));
+    void load(1);
+  });
+  usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
+  useReachBottom(() => items && items.length < total && void load(page + 1));
   return (
     <PageShell title='我的上报'>
-      <Empty text='我的上报 功能建设中' />
+      {drafts ? (
+        <Card onClick={() => Taro.navigateTo({ url: '/pages/report/index' })}>
+          <Text className='mr-draft'>有 {drafts} 条草稿没发出去，点这里重新提交 ›</Text>
+        </Card>
+      ) : null}
+      {items && !items.length ? <Empty text='您还没有上报过隐患' /> : null}
+      {(items ?? []).map((h) => (
+        <Card
+          key={h.id}
+          onClick={() => Taro.navigateTo({ url: `/pages/hazard/index?id=${h.id}` })}
+          title={HAZARD_CATEGORY_LABELS[h.category]}
+          extra={<StatusTag text={statusText(h.status)} tone={statusTone(h.status)} />}
+        >
+          <View style={{ display: 'flex', gap: '16px' }}>
+            {h.thumbUrl ? <Image src={mediaSrc(h.thumbUrl)} mode='aspectFill' style={{ width: '140px', height: '140px', borderRadius: '12px', flexShrink: 0 }} /> : null}
+            <View style={{ flex: 1, fontSize: '32px', lineHeight: 1.5 }}>
+              <View>{h.description.slice(0, 40)}</View>
+              <View style={{ color: '#6b7280', fontSize: '28px' }}>{h.code}　{shortTime(h.reportedAt)}</View>
+            </View>
+          </View>
+        </Card>
+      ))}
+      <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: '/pages/report/index' })}>我要上报新隐患</PrimaryButton>
     </PageShell>
   );
 }

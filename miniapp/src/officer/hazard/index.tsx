@@ -1,0 +1,148 @@
+import { Input, Picker, Switch, Text, Textarea, View } from '@tarojs/components';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import type { HazardAction, HazardDetailDto, HazardLevel, OrgUnitDto } from '@xiangan/shared';
+import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { HazardHead, Timeline } from '../../pages/hazard/HazardView';
+import { hazardsApi, shortTime, statusText, statusTone } from '../../services/hazards';
+import { flattenOrgs, orgsApi } from '../../services/orgs';
+import { toastError } from '../../services/request';
+import { chooseImages, uploadImages } from '../../services/upload';
+
+const COUNTY_DEPTS = ['青山县应急管理局', '青山县住房和城乡建设局', '青山县交通运输局', '青山县水利局', '青山县自然资源局', '青山县市场监督管理局'];
+const todayPlus = (d: number) => new Date(Date.now() + d * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** One hazard for an officer: the facts, photos, timeline, and the actions the state machine allows. */
+export default function OfficerHazardPage() {
+  const id = Number(useRouter().params.id);
+  const [h, setH] = useState<HazardDetailDto | null>(null);
+  const [form, setForm] = useState<HazardAction | null>(null);
+  const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const [unitIdx, setUnitIdx] = useState(0);
+  const [deadline, setDeadline] = useState(todayPlus(7));
+  const [level, setLevel] = useState<HazardLevel>('general');
+  const [note, setNote] = useState('');
+  const [passed, setPassed] = useState(true);
+  const [dept, setDept] = useState(0);
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [dupOf, setDupOf] = useState<number | null>(null);
+
+  const load = () => hazardsApi.detail(id).then((d) => (setH(d), setLevel(d.level))).catch(toastError);
+  useDidShow(() => void load());
+  const open = async (a: HazardAction) => {
+    setForm(a);
+    setNote('');
+    setPhotos([]);
+    setDupOf(null);
+    if (a === 'assign' && !units.length) {
+      const list = flattenOrgs(await orgsApi.tree().catch(() => [] as OrgUnitDto[])).filter((u) => u.unit.type !== 'county');
+      setUnits(list);
+      const here = list.findIndex((u) => u.unit.id === h?.orgId);
+      setUnitIdx(Math.max(0, here));
+    }
+  };
+  const submit = async () => {
+    if (!form || !h) return;
+    try {
+      const photoIds = photos.length ? (await uploadImages(photos)).map((m) => Number(m.id)) : undefined;
+      let body: Record<string, unknown> = {};
+      if (form === 'assign') body = { responsibleOrgId: units[unitIdx].unit.id, deadline, level, note: note || undefined };
+      else if (form === 'verify') body = { passed, note: note || undefined, photoIds };
+      else if (form === 'reject') body = { reason: note, duplicateOfId: dupOf ?? undefined };
+      else if (form === 'escalate') body = { department: COUNTY_DEPTS[dept], note };
+      else if (form === 'start') body = { note: note || undefined };
+      else body = { note, photoIds };
+      const next = await hazardsApi.act(id, form, body as never);
+      setH(next);
+      setForm(null);
+      Taro.showToast({ title: `已${HAZARD_ACTION_LABELS[form]}`, icon: 'success' });
+    } catch (err) {
+      toastError(err);
+    }
+  };
+  if (!h) return <PageShell title='隐患处理'><Loading /></PageShell>;
+  const needsNote = form && !['assign', 'start', 'verify'].includes(form);
+  return (
+    <PageShell title='隐患处理'>
+      <HazardHead h={h} officer />
+      {h.probableDuplicates.length ? (
+        <Card title='附近可能重复的上报'>
+          {h.probableDuplicates.map((d) => (
+            <View key={d.id} style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }} onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })}>
+              <Text>{d.code} {d.description.slice(0, 12)}</Text>
+              <StatusTag text={statusText(d.status)} tone={statusTone(d.status)} />
+            </View>
+          ))}
+        </Card>
+      ) : null}
+      {!form ? (
+        <View style={{ display: 'flex', flexWrap: 'wrap', gap: '16px', margin: '16px 0' }}>
+          {h.actions.map((a) => (
+            <PrimaryButton key={a} block={false} type={a === 'reject' ? 'danger' : a === 'comment' ? 'plain' : 'primary'} onClick={() => open(a)}>
+              {HAZARD_ACTION_LABELS[a]}
+            </PrimaryButton>
+          ))}
+        </View>
+      ) : (
+        <Card title={HAZARD_ACTION_LABELS[form]}>
+          {form === 'assign' ? (
+            <>
+              <Field label='责任单位' required>
+                <Picker mode='selector' range={units.map((u) => [...u.trail.slice(1), u.unit.name].join(' / '))} value={unitIdx} onChange={(e) => setUnitIdx(Number(e.detail.value))}>
+                  <View className='xa-input'>{units[unitIdx] ? units[unitIdx].unit.name : '加载中…'} ▾</View>
+                </Picker>
+              </Field>
+              <Field label='整改期限' required>
+                <Picker mode='date' value={deadline} start={todayPlus(0)} onChange={(e) => setDeadline(e.detail.value)}>
+                  <View className='xa-input'>{deadline} ▾</View>
+                </Picker>
+              </Field>
+              <Field label='隐患等级'>
+                <Picker mode='selector' range={HAZARD_LEVELS.map((l) => HAZARD_LEVEL_LABELS[l])} value={HAZARD_LEVELS.indexOf(level)} onChange={(e) => setLevel(HAZARD_LEVELS[Number(e.detail.value)])}>
+                  <View className='xa-input'>{HAZARD_LEVEL_LABELS[level]} ▾</View>
+                </Picker>
+              </Field>
+            </>
+          ) : null}
+          {form === 'verify' ? (
+            <View style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', fontSize: '32px', padding: '16px 0' }}>
+              <Text>{passed ? '验收合格，销号' : '不合格，退回整改'}</Text>
+              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color='#2e7d32' />
+            </View>
+          ) : null}
+          {form === 'escalate' ? (
+            <Field label='县级部门' required>
+              <Picker mode='selector' range={COUNTY_DEPTS} value={dept} onChange={(e) => setDept(Number(e.detail.value))}>
+                <View className='xa-input'>{COUNTY_DEPTS[dept]} ▾</View>
+              </Picker>
+            </Field>
+          ) : null}
+          {form === 'reject' && h.probableDuplicates.length ? (
+            <Field label='与哪条重复（选填）'>
+              <Picker mode='selector' range={['不是重复', ...h.probableDuplicates.map((d) => d.code)]} value={dupOf ? h.probableDuplicates.findIndex((d) => d.id === dupOf) + 1 : 0} onChange={(e) => setDupOf(Number(e.detail.value) ? h.probableDuplicates[Number(e.detail.value) - 1].id : null)}>
+                <View className='xa-input'>{dupOf ? h.probableDuplicates.find((d) => d.id === dupOf)?.code : '不是重复'} ▾</View>
+              </Picker>
+            </Field>
+          ) : null}
+          <Field label={form === 'reject' ? '不予受理的理由' : form === 'verify' && !passed ? '哪里不合格' : '说明'} required={!!needsNote || (form === 'verify' && !passed)}>
+            <Textarea className='xa-textarea' value={note} maxlength={LIMITS.noteMax} onInput={(e) => setNote(e.detail.value)} placeholder={form === 'rectify' ? '例如：已安装护栏30米' : ''} />
+          </Field>
+          {['rectify', 'verify', 'comment'].includes(form) ? (
+            <Field label={`照片（${photos.length}）`}>
+              <PrimaryButton type='secondary' size='small' onClick={async () => setPhotos([...photos, ...(await chooseImages(LIMITS.hazardPhotosMax - photos.length))])}>
+                拍整改后照片
+              </PrimaryButton>
+            </Field>
+          ) : null}
+          <View style={{ display: 'flex', gap: '16px' }}>
+            <PrimaryButton type='plain' onClick={() => setForm(null)}>取消</PrimaryButton>
+            <PrimaryButton onClick={submit}>确定{HAZARD_ACTION_LABELS[form]}</PrimaryButton>
+          </View>
+        </Card>
+      )}
+      {h.deadline ? <View style={{ fontSize: '28px', color: '#6b7280', margin: '8px 0' }}>整改期限 {shortTime(h.deadline, true)}</View> : null}
+      <Timeline h={h} />
+    </PageShell>
+  );
+}

@@ -1,0 +1,47 @@
+import { Textarea, View } from '@tarojs/components';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
+import type { HazardDetailDto } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Loading, PageShell, PrimaryButton } from '../../components';
+import { hazardsApi } from '../../services/hazards';
+import { toastError } from '../../services/request';
+import { HazardHead, Timeline } from './HazardView';
+
+/** The reporter follows a report; "没修好" reopens a closed one within 30 days. */
+export default function HazardPage() {
+  const id = Number(useRouter().params.id);
+  const [h, setH] = useState<HazardDetailDto | null>(null);
+  const [note, setNote] = useState('');
+  const [reopening, setReopening] = useState(false);
+  const load = () => hazardsApi.detail(id).then(setH).catch(toastError);
+  useDidShow(() => void load());
+  if (!h) return <PageShell title='隐患详情'><Loading /></PageShell>;
+  const canReopen = h.actions.includes('reopen');
+  const reopen = async () => {
+    if (!note.trim()) return Taro.showToast({ title: '请说一说哪里没修好', icon: 'none' });
+    try {
+      setH(await hazardsApi.act(id, 'reopen', { note: note.trim() }));
+      setReopening(false);
+      setNote('');
+      Taro.showToast({ title: '已重新提交，工作人员会再处理', icon: 'none' });
+    } catch (err) {
+      toastError(err);
+    }
+  };
+  return (
+    <PageShell title='隐患详情'>
+      <HazardHead h={h} />
+      {canReopen && !reopening ? (
+        <PrimaryButton type='danger' onClick={() => setReopening(true)}>没修好，重新反映</PrimaryButton>
+      ) : null}
+      {reopening ? (
+        <Card title='哪里没修好？'>
+          <Textarea className='xa-textarea' value={note} maxlength={500} onInput={(e) => setNote(e.detail.value)} placeholder='例如：护栏又倒了' />
+          <View style={{ height: '16px' }} />
+          <PrimaryButton onClick={reopen}>提交</PrimaryButton>
+        </Card>
+      ) : null}
+      <Timeline h={h} />
+    </PageShell>
+  );
+}

@@ -1,0 +1,65 @@
+/** Hazards (隐患随手拍 and the ledger): every call the pages make, typed with @xiangan/shared. */
+import Taro from '@tarojs/taro';
+import type {
+  AnswerHazardRequest, AssignHazardRequest, CreateHazardRequest, EscalateHazardRequest, HazardAction, HazardCreatedDto,
+  HazardDetailDto, HazardLedgerDto, HazardListQuery, HazardMapPoint, HazardStatus, MonthlyReportDto, NoteRequest,
+  NotificationListDto, RectifyHazardRequest, RejectHazardRequest, VerifyHazardRequest,
+} from '@xiangan/shared';
+import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
+import type { Tone } from '../components';
+import { apiUrl } from './config';
+import { api, ApiError, authHeader, buildQuery, newIdempotencyKey } from './request';
+
+export const hazardsApi = {
+  /** `key` is kept with the draft so a resend after a lost answer never makes a second report. */
+  create: (body: CreateHazardRequest, key: string) => api.post<HazardCreatedDto>('/hazards', body, { idempotent: key || newIdempotencyKey() }),
+  list: (q: HazardListQuery) => api.get<HazardLedgerDto>('/hazards', { query: q as Record<string, string | number | boolean | undefined> }),
+  detail: (id: number) => api.get<HazardDetailDto>(`/hazards/${id}`),
+  act: (id: number, action: HazardAction, body: AssignHazardRequest | RectifyHazardRequest | VerifyHazardRequest | RejectHazardRequest | EscalateHazardRequest | AnswerHazardRequest | NoteRequest | Record<string, never>) =>
+    api.post<HazardDetailDto>(`/hazards/${id}/${action}`, body, { idempotent: true }),
+  map: (bbox: [number, number, number, number]) => api.get<{ points: HazardMapPoint[]; truncated: boolean }>('/hazards/map', { query: { bbox: bbox.join(',') } }),
+  monthly: (month: string, orgId?: number) => api.get<MonthlyReportDto>('/reports/monthly', { query: { month, orgId } }),
+  notifications: () => api.get<NotificationListDto>('/notifications'),
+};
+
+/** Image URLs from the API are signed paths under /api; weapp needs them absolute. */
+export function mediaSrc(url: string | null | undefined): string {
+  return url ? apiUrl(url) : '';
+}
+
+export function statusTone(status: HazardStatus, overdue?: boolean): Tone {
+  if (overdue) return 'warning';
+  if (status === 'closed') return 'success';
+  if (status === 'rejected') return 'default';
+  if (status === 'escalated') return 'danger';
+  return 'primary';
+}
+
+export const statusText = (s: HazardStatus) => HAZARD_STATUS_LABELS[s];
+
+/** China-time `MM-DD HH:mm` / `YYYY-MM-DD`. */
+export function shortTime(iso: string | null | undefined, withYear = false): string {
+  if (!iso) return '';
+  const s = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return withYear ? s.slice(0, 10) : `${s.slice(5, 10)} ${s.slice(11, 16)}`;
+}
+
+/** export.xlsx: h5 downloads through the browser; weapp downloads then opens the document. */
+export async function exportLedger(q: HazardListQuery): Promise<void> {
+  const url = apiUrl('/hazards/export.xlsx') + buildQuery(q as Record<string, string | number | boolean | undefined>);
+  if (process.env.TARO_ENV === 'h5') {
+    const res = await fetch(url, { headers: authHeader() });
+    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({}))).message ?? '导出失败');
+    const blob = await res.blob();
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `隐患台账-${new Date().toISOString().slice(0, 10)}.xlsx`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    return;
+  }
+  const r = await Taro.downloadFile({ url, header: authHeader() });
+  if (r.statusCode !== 200) throw new ApiError(r.statusCode, '导出失败');
+  await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'xlsx', showMenu: true });
+}
