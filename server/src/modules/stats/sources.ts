@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { MESSAGE_CATEGORY_LABELS, MessageCategory, PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeKind, PledgeStats, PublicityStats } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
 import type { OrgUnit } from '../orgs/org-unit.entity';
-import { PledgeCampaign, PledgeSignature } from '../pledges/pledge.entities';
+import { PledgeCampaign, PledgeRosterEntry, PledgeSignature } from '../pledges/pledge.entities';
 import { Message, MessageDelivery, MessageReceipt } from '../publicity/message.entity';
 import { addDays, cnDayStart, dbTime, num, rate, Sql } from './sql';
 import type { Period } from './stats.service';
@@ -19,7 +19,7 @@ export class PledgeStatsSource {
 
   async stats(org: OrgUnit, p: Period, sql: Sql): Promise<{ stats: PledgeStats; byChild: Map<string, number> }> {
     const byChild = new Map<string, number>();
-    const available = this.ds.hasMetadata(PledgeCampaign) && this.ds.hasMetadata(PledgeSignature);
+    const available = this.ds.hasMetadata(PledgeCampaign) && this.ds.hasMetadata(PledgeSignature) && this.ds.hasMetadata(PledgeRosterEntry);
     const byKind = new Map(PLEDGE_KINDS.map((k) => [k, { kind: k as string, label: PLEDGE_KIND_LABELS[k], campaigns: 0, signed: 0, roster: 0, rate: null as number | null, units: 0 }]));
     if (!available) return { stats: { available, signed: 0, byKind: [] }, byChild };
     const r = range(p);
@@ -41,8 +41,18 @@ export class PledgeStatsSource {
       .select('c.kind', 'kind')
       .addSelect('COUNT(*)', 'campaigns')
       .addSelect('SUM(c.rosterCount)', 'roster')
-      .addSelect('SUM(CASE WHEN c.rosterCount > 0 THEN c.seq ELSE 0 END)', 'rosterSigned')
       .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: `${org.path}%`, ...r })
+      .groupBy('c.kind')
+      .getRawMany();
+    // Of those rosters, the entries that have signed (a pledge signed before the roster came and not on it is not counted).
+    const rosterSigned: any[] = await this.ds
+      .getRepository(PledgeRosterEntry)
+      .createQueryBuilder('e')
+      .innerJoin(PledgeCampaign, 'c', 'c.id = e.campaignId')
+      .select('c.kind', 'kind')
+      .addSelect('COUNT(*)', 'n')
+      .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: `${org.path}%`, ...r })
+      .andWhere('e.signatureId IS NOT NULL')
       .groupBy('c.kind')
       .getRawMany();
     let total = 0;
@@ -59,7 +69,8 @@ export class PledgeStatsSource {
       if (!k) continue;
       k.campaigns = num(c.campaigns);
       k.roster = num(c.roster);
-      k.rate = k.roster ? rate(Math.min(num(c.rosterSigned), k.roster), k.roster) : null;
+      const got = num(rosterSigned.find((x) => x.kind === c.kind)?.n);
+      k.rate = k.roster ? rate(got, k.roster) : null;
     }
     for (const k of byKind.values()) if (['production_responsibility', 'fire_food_responsibility', 'food_drug_coordinator'].includes(k.kind)) k.units = k.signed;
     return { stats: { available, signed: total, byKind: [...byKind.values()].filter((k) => k.campaigns || k.signed) }, byChild };
