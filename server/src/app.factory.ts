@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createValidationPipe } from './common/http/validation';
+import { jsonDepthLimit } from './common/http/json-depth';
 import { seedIfEmpty } from './database/seed';
 import { migrateWithLock } from './database/migrate';
 
@@ -33,6 +34,7 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   app.use(express.json({ limit: '2mb' }));
+  app.use(jsonDepthLimit(32));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

@@ -6,7 +6,7 @@ import {
 } from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
@@ -50,7 +50,7 @@ export class CreateMessageDto implements CreateMessageRequest {
   @ApiProperty({ enum: CATEGORY_CODES }) @IsIn(CATEGORY_CODES)
   category: MessageCategory;
 
-  @ApiProperty({ type: MessageAudienceDto }) @ValidateNested() @Type(() => MessageAudienceDto)
+  @ApiProperty({ type: MessageAudienceDto }) @IsDefined() @ValidateNested() @Type(() => MessageAudienceDto)
   audience: MessageAudienceDto;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
