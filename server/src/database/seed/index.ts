@@ -41,10 +41,25 @@ export async function seedDemo(ds: DataSource, now = new Date(), mode: 'base' | 
 
 /** First start of an empty database: create the demo town (青山县石桥镇). */
 export async function seedIfEmpty(ds: DataSource, _cfg?: AppConfig): Promise<boolean> {
-  if ((await ds.getRepository(OrgUnit).count()) > 0) return false;
-  const log = new Logger('Seed');
-  const t = Date.now();
-  await seedDemo(ds);
-  log.log(`demo town seeded in ${Date.now() - t} ms`);
-  return true;
+  // Several replicas may start at once on one empty MySQL: a named lock makes exactly one of them seed
+  // (the others wait, then see units and skip). SQLite is one process.
+  const qr = ds.options.type === 'mysql' ? ds.createQueryRunner() : null;
+  try {
+    if (qr) {
+      await qr.connect();
+      const [{ got }] = await qr.query("SELECT GET_LOCK('xiangan_seed', 300) AS got");
+      if (Number(got) !== 1) throw new Error('could not take the seed lock within 300 s');
+    }
+    if ((await ds.getRepository(OrgUnit).count()) > 0) return false;
+    const log = new Logger('Seed');
+    const t = Date.now();
+    await seedDemo(ds);
+    log.log(`demo town seeded in ${Date.now() - t} ms`);
+    return true;
+  } finally {
+    if (qr) {
+      await qr.query("SELECT RELEASE_LOCK('xiangan_seed')").catch(() => undefined);
+      await qr.release();
+    }
+  }
 }
