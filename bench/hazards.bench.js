@@ -1,0 +1,260 @@
+/**
+ * Hazard ledger at 1,000,000 rows on MariaDB, next to raw mysql2 baselines in the same run.
+ *
+ *   node bench/hazards.bench.js            (HAZARD_ROWS=1000000 by default)
+ *
+ * 1. scratch database; the built server (server/dist/main.js) runs the real migrations and seeds the demo county;
+ * 2. 18 more towns × 8 villages are added (a county of ~20 towns), and HAZARD_ROWS hazards are bulk-loaded
+ *    with multi-row INSERTs, spread over every village of the county (so one town holds ~1/20 of them);
+ * 3. ledger list over HTTP as the 石桥镇 officer (filtered + paged) — p50/p95 — next to mysql2 running the
+ *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to a raw
+ *    single-row INSERT into `hazard` at the same concurrency.
+ */
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+const { createConnection, createPool } = require('mysql2/promise');
+
+const ROOT = join(__dirname, '..');
+const MYSQL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+const ROWS = Number(process.env.HAZARD_ROWS || 1_000_000);
+const LIST_REQUESTS = Number(process.env.LIST_REQUESTS || 200);
+const SUBMITS = Number(process.env.SUBMITS || 1200);
+const CONCURRENCY = 16;
+
+const CATS = ['road_traffic', 'construction', 'industry_trade', 'hazardous_chemicals', 'fireworks', 'fire', 'gas', 'rural_power', 'food_drug', 'forest_fire', 'geological', 'flood_reservoir', 'drowning', 'crowded_places', 'campus', 'special_equipment', 'confined_space', 'non_coal_mine', 'other'];
+// a realistic ledger: most closed, some open
+const STATUS_MIX = [['closed', 80], ['rejected', 4], ['reported', 3], ['assigned', 4], ['rectifying', 5], ['rectified', 2], ['escalated', 2]];
+
+function pct(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+const r2 = (x) => Math.round(x * 100) / 100;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer(dbUrl, port) {
+  const env = {
+    ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: dbUrl, SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', STORAGE_DIR: `/tmp/xa-bench-uploads-${process.pid}`, REDIS_URL: '',
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.ok) return { child, base };
+    } catch {}
+    await sleep(250);
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+async function login(base, openid) {
+  const r = await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
+  const b = await r.json();
+  return { Authorization: `Bearer ${b.token}` };
+}
+
+async function addTowns(db) {
+  const [[county]] = await db.query("SELECT id, path FROM org_unit WHERE type = 'county' ORDER BY id LIMIT 1");
+  for (let t = 0; t < 18; t++) {
+    const [r] = await db.query("INSERT INTO org_unit (parentId, type, name, path, lat, lng) VALUES (?, 'town', ?, '/p/', ?, ?)", [county.id, `基准镇${t + 1}`, 29.5 + t * 0.01, 106.3 + t * 0.01]);
+    const tpath = `${county.path}${r.insertId}/`;
+    await db.query('UPDATE org_unit SET path = ? WHERE id = ?', [tpath, r.insertId]);
+    for (let v = 0; v < 8; v++) {
+      const [rv] = await db.query("INSERT INTO org_unit (parentId, type, name, path, lat, lng) VALUES (?, 'village', ?, '/p/', ?, ?)", [r.insertId, `基准镇${t + 1}第${v + 1}村`, 29.5 + t * 0.01 + v * 0.001, 106.3 + t * 0.01 + v * 0.001]);
+      await db.query('UPDATE org_unit SET path = ? WHERE id = ?', [`${tpath}${rv.insertId}/`, rv.insertId]);
+    }
+  }
+}
+
+async function bulkLoad(db, rows) {
+  const villages = (await db.query("SELECT id, path, lat, lng FROM org_unit WHERE type IN ('village','community')"))[0];
+  const [[{ maxId }]] = await db.query('SELECT COALESCE(MAX(id), 0) AS maxId FROM hazard');
+  const [[u]] = await db.query("SELECT id FROM app_user WHERE openid LIKE 'dev:villager-%' ORDER BY id LIMIT 1");
+  const statusBag = STATUS_MIX.flatMap(([s, n]) => Array(n).fill(s));
+  const now = Date.now();
+  const BATCH = 5000;
+  const t0 = Date.now();
+  await db.query('SET unique_checks = 0');
+  for (let done = 0; done < rows; done += BATCH) {
+    const vals = [];
+    const n = Math.min(BATCH, rows - done);
+    for (let i = 0; i < n; i++) {
+      const k = done + i;
+      const v = villages[k % villages.length];
+      const status = statusBag[(k * 7919) % statusBag.length];
+      const created = new Date(now - ((k * 2654435761) % (3 * 365 * 86400)) * 1000);
+      const deadline = ['assigned', 'rectifying', 'rectified', 'closed'].includes(status) ? new Date(created.getTime() + ((k % 20) - 3) * 86400_000 + 10 * 86400_000) : null;
+      const ts = (d) => (d ? d.toISOString().slice(0, 23).replace('T', ' ') : null);
+      vals.push([
+        `YH-BENCH-${String(k).padStart(8, '0')}`, CATS[k % CATS.length], k % 53 === 0 ? 'major' : 'general', status, `基准隐患 ${k}：村道急弯无警示标志，需设置反光镜`, 'pass',
+        (v.lat ?? 29.57) + ((k % 100) - 50) * 0.0001, (v.lng ?? 106.5) + ((k % 97) - 48) * 0.0001, '基准地址', v.id, v.path, u.id, 'resident', 0,
+        status === 'reported' || status === 'rejected' || status === 'escalated' ? null : v.id, status === 'reported' || status === 'rejected' || status === 'escalated' ? null : v.path,
+        ts(deadline), status === 'closed' ? ts(new Date(created.getTime() + 5 * 86400_000)) : null, ts(created), ts(created),
+      ]);
+    }
+    await db.query(
+      'INSERT INTO hazard (code, category, level, status, description, textCheck, lat, lng, address, orgId, orgPath, reporterId, reporterRole, anonymous, responsibleOrgId, responsibleOrgPath, deadline, closedAt, createdAt, updatedAt) VALUES ?',
+      [vals],
+    );
+    if ((done / BATCH) % 40 === 0) process.stderr.write(`  loaded ${done + n} rows (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+  }
+  await db.query('SET unique_checks = 1');
+  await db.query('ANALYZE TABLE hazard');
+  return { seconds: (Date.now() - t0) / 1000, rowsPerSec: Math.round(rows / ((Date.now() - t0) / 1000)), maxIdBefore: maxId };
+}
+
+async function timeAll(n, fn) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await fn(i);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { p50: r2(pct(times, 50)), p95: r2(pct(times, 95)), n };
+}
+
+async function concurrent(total, conc, fn) {
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: conc }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= total) return;
+      await fn(i);
+    }
+  }));
+  return Math.round((total / (Date.now() - t0)) * 1000);
+}
+
+async function run() {
+  const name = `xa_bench_hz_${process.pid}`;
+  const admin = await createConnection(MYSQL);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const dbUrl = `${MYSQL}/${name}`;
+  const port = 39000 + (process.pid % 1000);
+  let server;
+  const pool = createPool({ uri: dbUrl, connectionLimit: CONCURRENCY + 2, timezone: 'Z' });
+  try {
+    server = await startServer(dbUrl, port);
+    const db = await createConnection({ uri: dbUrl, timezone: 'Z' });
+    await addTowns(db);
+    process.stderr.write(`bulk loading ${ROWS} hazards…\n`);
+    const load = await bulkLoad(db, ROWS);
+    const [[{ total }]] = await db.query('SELECT COUNT(*) AS total FROM hazard');
+    const [[town]] = await db.query("SELECT id, path FROM org_unit WHERE name = '石桥镇'");
+    const [[{ inTown }]] = await db.query('SELECT COUNT(*) AS inTown FROM hazard WHERE orgPath LIKE ?', [`${town.path}%`]);
+    await db.end();
+
+    const headers = await login(server.base, 'demo-town');
+    const get = async (qs) => {
+      const r = await fetch(`${server.base}/api/hazards?${qs}`, { headers });
+      if (!r.ok) throw new Error(`list ${r.status}`);
+      return r.json();
+    };
+    const cases = {
+      status: (i) => `status=rectifying&pageSize=20&page=${1 + (i % 5)}`,
+      category: (i) => `category=${CATS[i % CATS.length]}&pageSize=20&page=${1 + (i % 3)}`,
+      overdue: () => 'overdue=true&pageSize=20',
+      unfiltered: (i) => `pageSize=20&page=${1 + (i % 5)}`,
+    };
+    const probe = await get('pageSize=1');
+    if (probe.total < Number(inTown)) throw new Error(`town officer sees ${probe.total} of ${inTown} hazards in the town: wrong account`);
+    // warm up
+    for (const f of Object.values(cases)) for (let i = 0; i < 5; i++) await get(f(i));
+    const list = {};
+    for (const [k, f] of Object.entries(cases)) list[k] = await timeAll(LIST_REQUESTS, (i) => get(f(i)));
+
+    // raw baseline: the same page-of-ids query the service runs (status filter), without counts or mapping
+    const now = new Date();
+    const rawList = await timeAll(LIST_REQUESTS, (i) =>
+      pool.query(
+        `SELECT h.id, CASE WHEN h.level = 'major' AND h.status IN ('reported','assigned','rectifying','rectified','escalated') THEN 0 WHEN h.status IN ('assigned','rectifying') AND h.deadline < ? THEN 1 ELSE 2 END AS urgency
+         FROM hazard h WHERE h.orgPath LIKE ? AND h.status IN ('rectifying') ORDER BY urgency ASC, h.createdAt DESC, h.id DESC LIMIT 20 OFFSET ?`,
+        [now, `${town.path}%`, 20 * (i % 5)],
+      ),
+    );
+    const rawCounts = await timeAll(LIST_REQUESTS, () => pool.query('SELECT status, COUNT(*) n FROM hazard h WHERE h.orgPath LIKE ? GROUP BY status', [`${town.path}%`]));
+
+    // submit throughput over HTTP (idempotency key, sequence, insert, event, duplicate scan, notifications)
+    const resident = await login(server.base, 'demo-resident');
+    const submitRps = await concurrent(SUBMITS, CONCURRENCY, async (i) => {
+      const r = await fetch(`${server.base}/api/hazards`, {
+        method: 'POST',
+        headers: { ...resident, 'content-type': 'application/json', 'Idempotency-Key': `bench-${process.pid}-${i}` },
+        body: JSON.stringify({ category: CATS[i % CATS.length], description: `基准提交 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 }),
+      });
+      if (r.status !== 201) throw new Error(`submit ${r.status} ${await r.text()}`);
+    });
+    const [[v]] = await pool.query("SELECT id, path FROM org_unit WHERE name = '柳林村'");
+    const rawInsertRps = await concurrent(SUBMITS, CONCURRENCY, (i) =>
+      pool.query(
+        "INSERT INTO hazard (code, category, level, status, description, textCheck, orgId, orgPath, reporterId, anonymous, createdAt, updatedAt) VALUES (?, ?, 'general', 'reported', ?, 'pass', ?, ?, 1, 0, NOW(3), NOW(3))",
+        [`YH-RAW-${process.pid}-${i}`, CATS[i % CATS.length], `原始插入 ${i}`, v.id, v.path],
+      ),
+    );
+    // the same writes a submit makes, in one transaction, as the fairer raw comparison
+    const rawTxRps = await concurrent(SUBMITS, CONCURRENCY, async (i) => {
+      const c = await pool.getConnection();
+      try {
+        await c.beginTransaction();
+        await c.query("INSERT INTO counter (name, value) VALUES ('bench', LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)");
+        const [[{ s }]] = await c.query('SELECT LAST_INSERT_ID() AS s');
+        await c.commit();
+        await c.beginTransaction();
+        const [r] = await c.query(
+          "INSERT INTO hazard (code, category, level, status, description, textCheck, orgId, orgPath, reporterId, anonymous, clientKey, createdAt, updatedAt) VALUES (?, ?, 'general', 'reported', ?, 'pass', ?, ?, 1, 0, ?, NOW(3), NOW(3))",
+          [`YH-TX-${s}`, CATS[i % CATS.length], `事务插入 ${i}`, v.id, v.path, `tx-${process.pid}-${i}`],
+        );
+        await c.query("INSERT INTO hazard_event (hazardId, action, toStatus, actorId, createdAt) VALUES (?, 'report', 'reported', 1, NOW(3))", [r.insertId]);
+        await c.commit();
+      } finally {
+        c.release();
+      }
+    });
+
+    const figures = {
+      rows: Number(total),
+      rowsInTown: Number(inTown),
+      bulkLoadSeconds: r2(load.seconds),
+      bulkLoadRowsPerSec: load.rowsPerSec,
+      listHttpMs: list,
+      listRawIdsQueryMs: rawList,
+      listRawCountsQueryMs: rawCounts,
+      submitHttpPerSec: submitRps,
+      rawSingleInsertPerSec: rawInsertRps,
+      rawSameWritesTxPerSec: rawTxRps,
+      submitVsRawInsert: r2(submitRps / rawInsertRps),
+      submitVsRawTx: r2(submitRps / rawTxRps),
+      listP95UnderTarget: Math.max(...Object.values(list).map((x) => x.p95)) < 50,
+    };
+    return figures;
+  } finally {
+    await pool.end().catch(() => undefined);
+    if (server) {
+      server.child.kill('SIGTERM');
+      await sleep(500);
+    }
+    if (!process.env.BENCH_KEEP_DB) {
+      const c = await createConnection(MYSQL);
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    }
+  }
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+  run()
+    .then((f) => {
+      console.log(JSON.stringify(f, null, 2));
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
