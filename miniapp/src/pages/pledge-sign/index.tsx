@@ -128,10 +128,8 @@ export default function PledgeSign() {
           <View className='pledge-done'>✓ 已阅读全文</View>
           {c.rosterKind ? (
             <Field label={c.rosterKind === 'student' ? '在名单中找到学生' : '在名单中找到单位'} required hint='输入完整姓名后点“查找”'>
-              <View style={{ display: 'flex', gap: '16rpx' }}>
-                <Input className='xa-input' id='roster-q' style={{ flex: 1 }} value={q} placeholder={c.rosterKind === 'student' ? '学生姓名' : '单位名称'} onInput={(e) => setQ(e.detail.value)} onConfirm={search} />
-                <PrimaryButton block={false} size='small' onClick={search}>查找</PrimaryButton>
-              </View>
+              <Input className='xa-input' id='roster-q' value={q} placeholder={c.rosterKind === 'student' ? '学生姓名' : '单位名称'} onInput={(e) => setQ(e.detail.value)} onConfirm={search} />
+              <PrimaryButton type='secondary' id='roster-search' onClick={search}>查找</PrimaryButton>
               {picks?.length === 0 ? <View className='pledge-tip'>名单中没有找到，请核对姓名，或联系班主任。</View> : null}
               {picks?.map((p) => (
                 <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''} ${p.signed ? 'pledge-pick__item--off' : ''}`} onClick={() => !p.signed && setPicked(p)}>

@@ -72,12 +72,20 @@ export class PledgeSignaturesService {
     const earlier = await this.ds.getRepository(PledgeSignature).findOne({ where: { signerUserId: user.id, clientKey } });
     if (earlier) return this.dto(earlier, c, version);
 
+    // a picked roster entry supplies who the pledge is about (student + class, or the unit)
+    let picked: PledgeRosterEntry | null = null;
+    if (c.rosterKind && dto.rosterId) {
+      picked = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { id: dto.rosterId, campaignId: c.id } });
+      if (!picked) throw new BadRequestException([`rosterId ${dto.rosterId} 不在本活动名单中`]);
+    }
+    const fromRoster: Record<string, string> = !picked ? {} : c.rosterKind === 'student' ? { studentName: picked.name, className: picked.groupName } : { unitName: picked.name };
+
     // fields: exactly the declared ones, required present, phone valid
     const errors: string[] = [];
     const fields: Record<string, string> = {};
     for (const k of Object.keys(dto.fields)) if (!version.fields.some((f) => f.key === k)) errors.push(`fields.${k} is not a field of this pledge`);
     for (const f of version.fields) {
-      const raw = dto.fields[f.key];
+      const raw = fromRoster[f.key] ?? dto.fields[f.key];
       const v = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : raw === undefined || raw === null ? '' : null;
       if (v === null) errors.push(`fields.${f.key} must be a string`);
       else if (!v && f.required) errors.push(`fields.${f.key} ${f.label}不能为空`);
@@ -94,10 +102,8 @@ export class PledgeSignaturesService {
     // roster: the picked entry is authoritative for who the pledge is about
     let entry: PledgeRosterEntry | null = null;
     if (c.rosterKind) {
-      if (dto.rosterId) {
-        entry = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { id: dto.rosterId, campaignId: c.id } });
-        if (!entry) throw new BadRequestException([`rosterId ${dto.rosterId} 不在本活动名单中`]);
-      } else {
+      if (picked) entry = picked;
+      else {
         const key = this.identityOf(c, fields);
         entry = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { campaignId: c.id, dedupeKey: key } });
         if (!entry) throw new BadRequestException(['rosterId 名单中没有找到该学生（单位），请在名单中搜索姓名后选择，或联系老师核对']);

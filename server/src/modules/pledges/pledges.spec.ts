@@ -143,7 +143,7 @@ describe(`pledges (${TEST_DB})`, () => {
       const pick = await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '陈一' }).set(await t.as('parent'));
       expect(pick.status).toBe(200);
       expect(pick.body).toEqual([{ id: expect.any(Number), group: '三年级一班', name: '陈一', guardianName: '陈*', phone: '138****0011', signed: false }]);
-      const res = await sign('parent', id, { rosterId: pick.body[0].id, fields: { ...studentFields('随便', '乱填'), phone: '13800000011' }, signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const res = await sign('parent', id, { rosterId: pick.body[0].id, fields: { guardianName: '陈父', relation: '父亲', phone: '13800000011' }, signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
       expect(res.status).toBe(201);
       expect(res.body.fields).toMatchObject({ studentName: '陈一', className: '三年级一班' });
       const un = await t.http.get(`/api/pledge-campaigns/${id}/unsigned`).set(await t.as('school'));

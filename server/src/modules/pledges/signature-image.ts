@@ -30,27 +30,20 @@ export function decodeSignatureDataUrl(field: string, dataUrl: unknown): Buffer 
   return buf;
 }
 
-/** Counts "ink": pixels that are visible (alpha) and darker than the paper, and their bounding box. */
+/**
+ * Counts "ink" — pixels darker than the paper once drawn onto white — and the bounding box of the strokes.
+ * All in libvips (sharp's thread pool): no per-pixel JavaScript on the request path.
+ */
 export async function inkStats(png: Buffer): Promise<InkStats> {
-  const img = sharp(png, { limitInputPixels: 4096 * 4096 });
-  const { data, info } = await img.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const { width, height, channels } = info;
-  let ink = 0;
-  let minX = width, minY = height, maxX = -1, maxY = -1;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i += channels) {
-      const a = data[i + 3];
-      if (a < 64) continue;
-      const lum = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
-      if (lum > 180) continue;
-      ink++;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-  }
-  return { width, height, ink, box: maxX < 0 ? { w: 0, h: 0 } : { w: maxX - minX + 1, h: maxY - minY + 1 } };
+  // sharp applies operations in its own fixed order, so flattening onto white is a separate pass
+  const { data, info } = await sharp(png, { limitInputPixels: 4096 * 4096 }).flatten({ background: '#ffffff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const grey = () => sharp(data, { raw: { width, height, channels: info.channels } });
+  const stats = await grey().threshold(181).stats();
+  const ink = Math.round((1 - stats.channels[0].mean / 255) * width * height);
+  if (ink === 0) return { width, height, ink, box: { w: 0, h: 0 } };
+  const trimmed = await grey().trim({ background: '#ffffff', threshold: 75 }).toBuffer({ resolveWithObject: true });
+  return { width, height, ink, box: { w: trimmed.info.width, h: trimmed.info.height } };
 }
 
 /** 400 naming the field when the canvas is blank or holds only a dot or a short dash. */
