@@ -1,0 +1,155 @@
+/**
+ * Signing throughput against MariaDB over HTTP, next to a raw mysql2 baseline.
+ *
+ * Starts `node server/dist/main.js` on a scratch MariaDB database (migrations + demo seed), creates a campaign of a
+ * one-signer template (安全生产责任书), and keeps CONCURRENCY signers busy for DURATION_S seconds, each POSTing a
+ * ~15 KB hand-signature PNG with an Idempotency-Key. Every answer must be 201; afterwards the chain must verify.
+ * Baseline: the same number of rows of the same shape inserted with plain mysql2 single-row INSERTs at the same
+ * concurrency into a copy of pledge_signature (no HTTP, no PNG decode, no storage, no chain lock).
+ *
+ *   node bench/pledges.bench.js            (env: PLEDGE_BENCH_CONCURRENCY=32 PLEDGE_BENCH_SECONDS=20 MYSQL_URL=mysql://root@127.0.0.1:3306)
+ */
+const { spawn } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const { mkdtempSync, rmSync } = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const SERVER_DIR = path.join(ROOT, 'server');
+const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
+const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
+
+const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+const CONCURRENCY = Number(process.env.PLEDGE_BENCH_CONCURRENCY || 32);
+const DURATION_S = Number(process.env.PLEDGE_BENCH_SECONDS || 20);
+const WARMUP_S = 3;
+
+const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
+
+/** A signature-like PNG of about 15 KB (strokes with pen pressure noise on a 1500×600 canvas, as a dpr-2 phone sends). */
+async function signaturePng() {
+  let d = '';
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let s = 0; s < 9; s++) {
+    let x = 80 + s * 150, y = 300;
+    d += `<path d="M ${x} ${y}`;
+    for (let i = 0; i < 40; i++) { x += (rnd() - 0.3) * 18; y += (rnd() - 0.5) * 60; y = Math.max(60, Math.min(540, y)); d += ` L ${x.toFixed(1)} ${y.toFixed(1)}`; }
+    d += `" fill="none" stroke="#111" stroke-width="${(5 + rnd() * 4).toFixed(1)}" stroke-linecap="round" stroke-linejoin="round"/>`;
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1500" height="600">${d}</svg>`;
+  return sharp(Buffer.from(svg)).png({ compressionLevel: 6 }).toBuffer();
+}
+
+async function call(base, method, p, { token, body, headers = {} } = {}) {
+  const res = await fetch(base + p, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(30000) });
+  const text = await res.text();
+  let json; try { json = JSON.parse(text); } catch { json = text; }
+  return { status: res.status, body: json };
+}
+
+async function run() {
+  const dbName = `xa_bench_pledges_${process.pid}`;
+  const admin = await mysql.createConnection(MYSQL_URL);
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xa-bench-pledges-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join(SERVER_DIR, 'dist', 'main.js')], {
+    cwd: SERVER_DIR,
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `${MYSQL_URL}/${dbName}`, REDIS_URL: '', SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn', STORAGE_DIR: path.join(dataDir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', DB_POOL_SIZE: '20' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const figures = {};
+  try {
+    for (let i = 0; ; i++) {
+      try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* starting */ }
+      if (i > 240) throw new Error(`server did not start:\n${out.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const town = (await call(base, 'POST', '/api/auth/dev', { body: { openid: 'demo-town' } })).body;
+    const tpls = (await call(base, 'GET', '/api/pledge-templates', { token: town.token })).body;
+    const tpl = tpls.find((t) => t.kind === 'production_responsibility');
+    const camp = (await call(base, 'POST', '/api/pledge-campaigns', { token: town.token, body: { templateVersionId: tpl.latest.id, orgId: town.user.orgId, title: '压测安全生产责任书', deadline: new Date(Date.now() + 86400_000).toISOString() } })).body;
+    const signers = [];
+    for (let i = 0; i < 50; i++) signers.push((await call(base, 'POST', '/api/auth/dev', { body: { openid: `bench-signer-${i}` } })).body.token);
+    const png = await signaturePng();
+    const image = `data:image/png;base64,${png.toString('base64')}`;
+    figures.pngBytes = png.length;
+
+    // ---- HTTP signing, sustained concurrency ----
+    let n = 0;
+    const lat = [];
+    const statuses = {};
+    const t0 = Date.now();
+    const measureFrom = t0 + WARMUP_S * 1000;
+    const stopAt = measureFrom + DURATION_S * 1000;
+    let measured = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
+      while (Date.now() < stopAt) {
+        const i = n++;
+        const s = Date.now();
+        const r = await call(base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, {
+          token: signers[i % signers.length],
+          headers: { 'Idempotency-Key': `bench-${camp.id}-${i}-k` },
+          body: { fields: { unitName: `压测企业${i}`, principalName: '张三', phone: `139${String(i).padStart(8, '0')}` }, signatures: [{ role: 'principal', image }] },
+        });
+        const e = Date.now();
+        statuses[r.status] = (statuses[r.status] || 0) + 1;
+        if (r.status !== 201 && statuses[r.status] < 3) console.error('unexpected', r.status, JSON.stringify(r.body).slice(0, 300));
+        if (s >= measureFrom && e <= stopAt) { lat.push(e - s); measured++; }
+      }
+    }));
+    const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+    figures.http = { concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat) };
+    const verify = (await call(base, 'GET', `/api/pledge-campaigns/${camp.id}/verify`, { token: town.token })).body;
+    figures.chain = { ok: verify.ok, count: verify.count, created: statuses[201] || 0 };
+
+    // ---- raw mysql2 baseline: equivalent rows, same concurrency, single-row INSERTs ----
+    const pool = mysql.createPool({ uri: `${MYSQL_URL}/${dbName}`, connectionLimit: CONCURRENCY });
+    await pool.query('CREATE TABLE bench_raw_signature LIKE pledge_signature');
+    const pngHash = createHash('sha256').update(png).digest('hex');
+    const rawLat = [];
+    let k = 0;
+    const r0 = Date.now();
+    const rawStop = r0 + Math.min(DURATION_S, 10) * 1000;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < rawStop) {
+        const i = k++;
+        const fields = JSON.stringify({ unitName: `压测企业${i}`, principalName: '张三', phone: `139${String(i).padStart(8, '0')}` });
+        const h = createHash('sha256').update(fields + i).digest('hex');
+        const s = Date.now();
+        await pool.execute(
+          'INSERT INTO bench_raw_signature (campaignId, seq, rosterEntryId, groupName, dedupeKey, signerUserId, clientKey, templateVersionId, contentHash, fields, images, signedAt, prevHash, chainHash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+          [camp.id, i + 1, null, `压测企业${i}`, h, 1, `raw-${i}`, tpl.latest.id, tpl.latest.contentHash, fields, JSON.stringify([{ role: 'principal', key: `pledges/x/${i}.png`, sha256: pngHash }]), new Date(), h, h],
+        );
+        rawLat.push(Date.now() - s);
+      }
+    }));
+    const rawSecs = (Date.now() - r0) / 1000;
+    figures.rawMysql2 = { concurrency: CONCURRENCY, rows: k, perSecond: +(k / rawSecs).toFixed(1), p50ms: pct(rawLat, 50), p99ms: pct(rawLat, 99) };
+    await pool.end();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+  run().then((f) => {
+    console.log(JSON.stringify(f, null, 2));
+    console.log(`pledge signing over HTTP: ${f.http.perSecond}/s p50 ${f.http.p50ms} ms p99 ${f.http.p99ms} ms (c=${f.http.concurrency}, ${f.pngBytes} B PNG) | raw mysql2 INSERT: ${f.rawMysql2.perSecond}/s p50 ${f.rawMysql2.p50ms} ms p99 ${f.rawMysql2.p99ms} ms | chain ok=${f.chain.ok} ${f.chain.count}/${f.chain.created}`);
+  }, (e) => { console.error(e); process.exit(1); });
+}
