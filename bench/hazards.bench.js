@@ -77,6 +77,12 @@ async function bulkLoad(db, rows) {
   const now = Date.now();
   const BATCH = 5000;
   const t0 = Date.now();
+  // LOAD-style: drop the secondary indexes, insert in primary-key order, rebuild each index by sorting once.
+  // (Maintaining ten B-trees row by row overflows a small buffer pool into random IO.)
+  const [idx] = await db.query(
+    "SELECT INDEX_NAME AS name, NON_UNIQUE AS nonUnique, GROUP_CONCAT(CONCAT('`', COLUMN_NAME, '`') ORDER BY SEQ_IN_INDEX) AS cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'hazard' AND INDEX_NAME <> 'PRIMARY' GROUP BY INDEX_NAME, NON_UNIQUE",
+  );
+  await db.query(`ALTER TABLE hazard ${idx.map((i) => `DROP INDEX \`${i.name}\``).join(', ')}`);
   await db.query('SET unique_checks = 0');
   for (let done = 0; done < rows; done += BATCH) {
     const vals = [];
@@ -102,6 +108,9 @@ async function bulkLoad(db, rows) {
     if ((done / BATCH) % 40 === 0) process.stderr.write(`  loaded ${done + n} rows (${Math.round((Date.now() - t0) / 1000)} s)\n`);
   }
   await db.query('SET unique_checks = 1');
+  const tIdx = Date.now();
+  await db.query(`ALTER TABLE hazard ${idx.map((i) => `ADD ${Number(i.nonUnique) ? '' : 'UNIQUE '}INDEX \`${i.name}\` (${i.cols})`).join(', ')}`);
+  process.stderr.write(`  indexes rebuilt in ${Math.round((Date.now() - tIdx) / 1000)} s\n`);
   await db.query('ANALYZE TABLE hazard');
   return { seconds: (Date.now() - t0) / 1000, rowsPerSec: Math.round(rows / ((Date.now() - t0) / 1000)), maxIdBefore: maxId };
 }
