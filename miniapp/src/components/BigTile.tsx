@@ -1,7 +1,8 @@
 /**
  * BigTile — a large tappable entry on a home screen. Wrap several in <View className='xa-tiles'>.
  * Props: title: string, desc?: string, icon?: string (one character shown in a coloured disc, e.g. '拍'),
- *        color?: string (disc colour, default primary), size?: 'large' (2 per row) | 'small' (full-width row),
+ *        color?: string (disc colour, default primary),
+ *        size?: 'hero' (2 per row, extra large) | 'large' (2 per row) | 'small' (full-width row),
  *        url?: string (Taro.navigateTo target), onClick?: () => void, badge?: number | string (red count).
  */
 import { Text, View } from '@tarojs/components';
@@ -13,7 +14,7 @@ export interface BigTileProps {
   desc?: string;
   icon?: string;
   color?: string;
-  size?: 'large' | 'small';
+  size?: 'hero' | 'large' | 'small';
   url?: string;
   onClick?: () => void;
   badge?: number | string;
@@ -26,7 +27,7 @@ export default function BigTile({ title, desc, icon, color = '#1a6fd1', size = '
   };
   const showBadge = badge !== undefined && badge !== 0 && badge !== '';
   return (
-    <View className={`xa-tile xa-tile--${size}`} onClick={tap} hoverClass='none' aria-role='button' aria-label={title}>
+    <View className={`xa-tile xa-tile--${size === 'hero' ? 'large xa-tile--hero' : size}`} onClick={tap} hoverClass='none' aria-role='button' aria-label={title}>
       <View className='xa-tile__icon' style={{ background: color }}>
         {icon ?? title.slice(0, 1)}
       </View>

@@ -22,14 +22,34 @@ export interface PageShellProps {
   children?: ReactNode;
 }
 
+/** h5 has no native navigation bar: offer 返回 (or 首页 when opened directly) beside the heading. */
+function BackLink() {
+  const pages = Taro.getCurrentPages();
+  const route = pages.length ? pages[pages.length - 1].route ?? '' : '';
+  if (route.startsWith('pages/index/index') || route.startsWith('pages/login/index')) return null;
+  const canBack = pages.length > 1;
+  const go = () => (canBack ? Taro.navigateBack() : Taro.reLaunch({ url: '/pages/index/index' }));
+  return (
+    <View className='xa-page__back' onClick={go} aria-role='button'>
+      {canBack ? '‹ 返回' : '‹ 首页'}
+    </View>
+  );
+}
+
 export default function PageShell({ title, heading, subtitle, footer, flush, className, children }: PageShellProps) {
   useEffect(() => {
     if (title) Taro.setNavigationBarTitle({ title }).catch(() => undefined);
   }, [title]);
-  const showHeading = heading ?? process.env.TARO_ENV === 'h5';
+  const h5 = process.env.TARO_ENV === 'h5';
+  const showHeading = heading ?? h5;
   return (
     <View className={`xa-page ${className ?? ''}`}>
-      {showHeading && title ? <View className='xa-page__title'>{title}</View> : null}
+      {showHeading && title ? (
+        <View className='xa-page__head'>
+          {h5 ? <BackLink /> : null}
+          <View className='xa-page__title'>{title}</View>
+        </View>
+      ) : null}
       {subtitle ? <View className='xa-page__sub'>{subtitle}</View> : null}
       <View className={flush ? 'xa-page__body--flush' : 'xa-page__body'}>{children}</View>
       {footer ? <View className='xa-page__footer'>{footer}</View> : null}

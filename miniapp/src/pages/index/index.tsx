@@ -9,7 +9,7 @@ import './index.scss';
 
 /** Resident entries (also shown to officers, smaller). */
 const RESIDENT_TILES = [
-  { title: '隐患随手拍', desc: '看到隐患，拍照上报', icon: '拍', color: '#c62828', url: '/pages/report/index' },
+  { title: '隐患随手拍', desc: '拍照上报隐患', icon: '拍', color: '#c62828', url: '/pages/report/index' },
   { title: '我的上报', desc: '查看处理进度', icon: '查', color: '#1a6fd1', url: '/pages/my-reports/index' },
   { title: '签承诺书', desc: '防溺水·假期安全', icon: '签', color: '#1e7e34', url: '/pages/pledges/index' },
   { title: '安全宣传', desc: '通知和安全知识', icon: '宣', color: '#c25400', url: '/pages/feed/index' },
@@ -96,7 +96,7 @@ export default function Home() {
           <>
             <View className='xa-tiles'>
               {RESIDENT_TILES.map((t) => (
-                <BigTile key={t.url} {...t} />
+                <BigTile key={t.url} {...t} size='hero' />
               ))}
             </View>
             <View className='home__hotline'>遇到紧急情况请直接拨打 119 / 110 / 120</View>

@@ -1,0 +1,118 @@
+/**
+ * The mini-program shell in h5: role-picker login, the resident and officer homes, 我的, switching roles.
+ * Screenshots land in test/artifacts/shell-*.png.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
+import { RunningServer, startServer } from '../support/server';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Open the app on the login page and pick the demo account shown as `name`. */
+async function loginAs(page: Page, name: string) {
+  await page.goto(`${server.baseUrl}/`);
+  await page.getByText('演示环境：点一下选择身份进入').waitFor();
+  await page.getByText(name, { exact: true }).click();
+}
+
+const visible = (page: Page, text: string) => page.getByText(text, { exact: true }).first().waitFor({ state: 'visible' });
+
+test('login page offers the demo accounts grouped by residents and officers', async () => {
+  const { context, page, errors } = await newPhonePage(browser);
+  await page.goto(`${server.baseUrl}/`);
+  await visible(page, '村民 / 家长');
+  await visible(page, '工作人员');
+  await visible(page, '王桂英');
+  await visible(page, '张建国');
+  await saveScreenshot(page, 'shell-login');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('resident logs in and sees the four big tiles', async () => {
+  const { context, page, errors } = await newPhonePage(browser);
+  await loginAs(page, '王桂英');
+  for (const t of ['隐患随手拍', '我的上报', '签承诺书', '安全宣传']) await visible(page, t);
+  await visible(page, '王桂英');
+  await visible(page, '村民/家长');
+  await visible(page, '柳林村');
+  // officer entries are not offered to a resident
+  expect(await page.getByText('隐患台账').count()).toBe(0);
+  await saveScreenshot(page, 'shell-resident-home');
+
+  // the token survives a reload (stored), and 我的 shows the profile and the privacy summary
+  await page.reload();
+  await visible(page, '隐患随手拍');
+  await page.getByText('我的', { exact: true }).click();
+  await visible(page, '个人信息');
+  await visible(page, '隐私保护指引');
+  await visible(page, '位置信息');
+  await saveScreenshot(page, 'shell-resident-me');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('town officer logs in, sees the officer tiles and opens the ledger in the subpackage', async () => {
+  const { context, page, errors } = await newPhonePage(browser);
+  await loginAs(page, '张建国');
+  for (const t of ['隐患台账', '承诺书活动', '发布宣传', '工作台账', '统计与总结', '隐患地图']) await visible(page, t);
+  await visible(page, '群众服务');
+  await visible(page, '隐患随手拍');
+  await visible(page, '镇安监办');
+  await visible(page, '石桥镇');
+  await saveScreenshot(page, 'shell-officer-home');
+
+  await page.getByText('隐患台账', { exact: true }).click();
+  await page.waitForURL(/#\/officer\/ledger\/index/);
+  await saveScreenshot(page, 'shell-officer-ledger');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('切换身份 goes back to the picker and another role takes over', async () => {
+  const { context, page } = await newPhonePage(browser);
+  await loginAs(page, '张建国');
+  await visible(page, '隐患台账');
+  await page.getByText('切换身份', { exact: true }).click();
+  await visible(page, '王桂英');
+  await page.getByText('王桂英', { exact: true }).click();
+  await visible(page, '签承诺书');
+  await page.waitForFunction(() => !document.body.innerText.includes('隐患台账'));
+
+  await page.getByText('退出', { exact: true }).click();
+  await visible(page, '演示环境：点一下选择身份进入');
+  await context.close();
+});
+
+test('a resident without a village is asked once to pick one', async () => {
+  // a new resident with no unit (dev accounts named demo-* show up in the picker)
+  const r = await fetch(`${server.baseUrl}/api/auth/dev`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ openid: 'demo-newcomer', name: '新村民' }),
+  });
+  expect(r.status).toBe(200);
+
+  const { context, page, errors } = await newPhonePage(browser);
+  await loginAs(page, '新村民');
+  await page.waitForURL(/#\/pages\/pick-village\/index/);
+  await visible(page, '柳林村');
+  await saveScreenshot(page, 'shell-pick-village');
+  await page.getByText('柳林村', { exact: true }).click();
+  await page.waitForURL(/#\/pages\/index\/index|#\/$|\/$/);
+  await visible(page, '隐患随手拍');
+  await visible(page, '柳林村');
+  expect(errors).toEqual([]);
+  await context.close();
+});
