@@ -1,5 +1,5 @@
 import {
-  BadRequestException, CallHandler, ConflictException, ExecutionContext, Injectable, NestInterceptor, SetMetadata,
+  BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor, ServiceUnavailableException, SetMetadata,
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -15,7 +15,14 @@ export const IDEMPOTENT = 'xiangan:idempotent';
 export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,64}$/;
-const WAIT_MS = 10_000;
+/** How long a retry waits for the first attempt's answer before answering 503 (the phone retries later). */
+const WAIT_MS = 5_000;
+/**
+ * A reservation still without an answer after this long was abandoned: its process was killed, or the database
+ * went away before the answer (or the release) could be written. A retry takes it over and runs again — safe,
+ * because records a phone creates also carry the key in their own unique column (hazards, signatures).
+ */
+const LEASE_S = 20;
 
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
@@ -47,7 +54,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const route = `${req.method} ${req.route?.path ?? req.path}`.slice(0, 120);
     const userId = req.user.id;
 
-    return from(this.reserve(userId, key, route)).pipe(
+    return from(this.reserve(userId, key, route, res)).pipe(
       switchMap((existing) => {
         if (existing) {
           res.status(existing.statusCode!);
@@ -67,7 +74,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** null: this request owns the key and should run. A record: replay it. */
-  private async reserve(userId: number, key: string, route: string): Promise<IdempotencyRecord | null> {
+  private async reserve(userId: number, key: string, route: string, res?: Response): Promise<IdempotencyRecord | null> {
     try {
       await this.records.insert({ userId, key, route, statusCode: null, body: null });
       return null;
@@ -77,11 +84,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const rec = await this.records.findOne({ where: { userId, key } });
-      if (!rec) return this.reserve(userId, key, route); // the first attempt failed and freed the key
+      if (!rec) return this.reserve(userId, key, route, res); // the first attempt failed and freed the key
       if (rec.route !== route) throw new UnprocessableEntityException('Idempotency-Key 已用于另一个操作');
       if (rec.statusCode !== null) return rec;
-      if (Date.now() > deadline) throw new ConflictException('相同的请求正在处理中，请稍后再试');
-      await new Promise((r) => setTimeout(r, 100));
+      if (await this.releaseIfAbandoned(rec.id)) return this.reserve(userId, key, route, res);
+      if (Date.now() > deadline) {
+        // still running elsewhere: transient, so the phone retries (it does not retry a 409)
+        res?.setHeader('Retry-After', '2');
+        throw new ServiceUnavailableException('相同的请求正在处理中，请稍后再试');
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** Deletes the reservation when it is older than the lease (by the database's own clock); true when this call did. */
+  private async releaseIfAbandoned(id: number): Promise<boolean> {
+    const older = this.records.manager.connection.options.type === 'mysql' ? `NOW() - INTERVAL ${LEASE_S} SECOND` : `datetime('now', '-${LEASE_S} seconds')`;
+    const r = await this.records.createQueryBuilder().delete().where(`id = :id AND statusCode IS NULL AND createdAt < ${older}`, { id }).execute();
+    return (r.affected ?? 0) > 0;
   }
 }
