@@ -9,7 +9,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { isRetryableWechatError, SubscriptionsService } from '../subscriptions/subscriptions.service';
-import { dbTime, marks } from './db-util';
+import { dbTime, inTransaction, marks } from './db-util';
 import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
 import { JOB_FANOUT } from './publicity.service';
 import { JOB_REMIND, ReachService } from './reach.service';
@@ -71,7 +71,7 @@ export class DeliveryService implements OnModuleInit {
     for (;;) {
       const rows: { id: number; orgPath: string }[] = await this.ds.query(
         `SELECT u.id, u.orgPath FROM subscription_consent c JOIN app_user u ON u.id = c.userId
-          WHERE c.templateId = ? AND c.remaining > 0 AND c.userId > ? AND u.disabled = 0
+          WHERE c.templateId = ? AND c.remaining > 0 AND c.userId > ? AND u.disabled = 0 AND u.openid IS NOT NULL AND u.openid NOT LIKE 'dev:%'
             AND (${paths.map(() => 'u.orgPath LIKE ?').join(' OR ')}) ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
           ORDER BY c.userId LIMIT ${BATCH}`,
         [tpl, after, ...paths.map((p) => `${p}%`), ...roles],
@@ -103,8 +103,15 @@ export class DeliveryService implements OnModuleInit {
       await this.deliveries.update({ messageId, userId, status: 'pending' }, { status: 'failed', error: 'message withdrawn before sending' });
       return;
     }
+    // Everything the send needs is read before the claim: after it, only the WeChat call and the result remain.
+    const user = await this.users.findOne({ where: { id: userId } });
+    if (!user?.openid || user.openid.startsWith('dev:') || user.disabled) {
+      await this.deliveries.update({ messageId, userId, status: 'pending' }, { status: 'failed', error: 'no WeChat openid' });
+      return;
+    }
+    const org = await this.orgs.findOne({ where: { id: msg.orgId } });
     const now = new Date();
-    const claimed = await this.ds.transaction(async (m) => {
+    const claimed = await inTransaction(this.ds, async (m) => {
       const r = await m.createQueryBuilder().update(MessageDelivery)
         .set({ status: 'sending', attempts: () => 'attempts + 1', claimedAt: now })
         .where("messageId = :messageId AND userId = :userId AND status = 'pending'", { messageId, userId }).execute();
@@ -117,15 +124,6 @@ export class DeliveryService implements OnModuleInit {
     });
     if (claimed !== 'claimed') return;
 
-    const user = await this.users.findOne({ where: { id: userId } });
-    if (!user?.openid || user.openid.startsWith('dev:')) {
-      await this.ds.transaction(async (m) => {
-        await this.subs.refund(userId, tpl, m);
-        await m.update(MessageDelivery, { messageId, userId }, { status: 'failed', error: 'no WeChat openid' });
-      });
-      return;
-    }
-    const org = await this.orgs.findOne({ where: { id: msg.orgId } });
     const hint = msg.ackRequired ? '请打开阅读并点“已阅并知晓”' : `${MESSAGE_CATEGORY_LABELS[msg.category] ?? ''}安全提醒，请点击查看`;
     try {
       const res: unknown = await this.wechat.sendSubscribeMessage({
@@ -137,7 +135,7 @@ export class DeliveryService implements OnModuleInit {
     } catch (err) {
       const e = err as Error;
       if (err instanceof WechatError && err.errcode === WX_ERR.NO_SUBSCRIBE_CONSENT) {
-        await this.ds.transaction(async (m) => {
+        await inTransaction(this.ds, async (m) => {
           await this.subs.zero(userId, tpl, m);
           await m.update(MessageDelivery, { messageId, userId }, { status: 'no_consent', error: `43101 ${err.errmsg}`.slice(0, 255) });
         });
@@ -149,7 +147,7 @@ export class DeliveryService implements OnModuleInit {
         return;
       }
       const last = ctx.attempt >= SEND_ATTEMPTS;
-      await this.ds.transaction(async (m) => {
+      await inTransaction(this.ds, async (m) => {
         await this.subs.refund(userId, tpl, m);
         await m.update(MessageDelivery, { messageId, userId }, { status: last ? 'failed' : 'pending', error: e.message.slice(0, 255) });
       });

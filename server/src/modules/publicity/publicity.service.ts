@@ -13,7 +13,7 @@ import { MediaService } from '../media/media.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { ContentSecurityService } from '../wechat/content-security.service';
-import { dbTime, marks, rate } from './db-util';
+import { dbTime, inTransaction, marks, rate } from './db-util';
 import { CreateMessageDto, MessageListQueryDto, PublishMessageDto, UpdateMessageDto } from './dto/publicity.dto';
 import { Message, MessageAudience, MessageReceipt } from './message.entity';
 
@@ -108,7 +108,7 @@ export class PublicityService implements OnModuleInit {
     const body = await this.cleanBody(dto.body);
     const aud = await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles);
     await this.checkText(user, dto.title, body);
-    const id = await this.ds.transaction(async (m) => {
+    const id = await inTransaction(this.ds, async (m) => {
       const r = await m.insert(Message, {
         title: dto.title.trim(), body, category: dto.category, status: 'draft', scheduledAt: null, ackRequired: !!dto.ackRequired,
         publisherId: user.id, orgId: user.orgId!, orgPath: user.orgPath!, roles: aud.roles, audienceSize: null, publishedAt: null, withdrawnAt: null,
@@ -133,7 +133,7 @@ export class PublicityService implements OnModuleInit {
     const body = dto.body ? await this.cleanBody(dto.body) : undefined;
     const aud = dto.audience ? await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles) : undefined;
     await this.checkText(user, dto.title, body);
-    await this.ds.transaction(async (m) => {
+    await inTransaction(this.ds, async (m) => {
       const patch: Partial<Message> = {};
       if (dto.title !== undefined) patch.title = dto.title.trim();
       if (body) patch.body = body;
@@ -185,7 +185,7 @@ export class PublicityService implements OnModuleInit {
    */
   async goLive(id: number, from: MessageStatus[], dueBefore?: Date): Promise<boolean> {
     const now = new Date();
-    const won = await this.ds.transaction(async (m) => {
+    const won = await inTransaction(this.ds, async (m) => {
       const qb = m.createQueryBuilder().update(Message).set({ status: 'published', publishedAt: now, updatedAt: now })
         .where('id = :id AND status IN (:...from)', { id, from });
       if (dueBefore) qb.andWhere('scheduledAt <= :due', { due: dueBefore });
@@ -218,7 +218,7 @@ export class PublicityService implements OnModuleInit {
   async withdraw(user: AuthUser, id: number): Promise<MessageDto> {
     const msg = await this.manageable(user, id);
     if (msg.status !== 'published' && msg.status !== 'scheduled') throw new ConflictException(`消息当前状态为${STATE(msg.status)}，不能撤回`);
-    await this.ds.transaction(async (m) => {
+    await inTransaction(this.ds, async (m) => {
       const r = await m.update(Message, { id, status: In(['published', 'scheduled']) }, { status: 'withdrawn', withdrawnAt: new Date() });
       if (!r.affected) throw new ConflictException('消息状态已变化，请刷新');
       await m.update(MessageAudience, { messageId: id }, { feedAt: null });
