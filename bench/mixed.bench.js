@@ -1,0 +1,208 @@
+/**
+ * End-to-end mixed load: residents reporting hazards and signing a pledge, officers browsing the ledger, a
+ * hazard's detail and the feed — open-loop (requests arrive at a fixed rate whether or not earlier ones have
+ * finished, as phones do) and stepped up until p99 passes 300 ms or errors appear. Reports the highest rate
+ * that kept p99 ≤ 300 ms on this machine, next to a raw mysql2 baseline doing the equivalent reads and
+ * inserts (the ledger page + counts, the feed page, a hazard-shaped insert) at the same concurrency.
+ *
+ * Loopback only; bounded: at most MIXED_MAX_STEPS steps of MIXED_STEP_SECONDS each (default 10 × 8 s).
+ *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS)
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const SERVER_DIR = path.join(ROOT, 'server');
+const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
+const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
+
+const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+const STEP_S = Number(process.env.MIXED_STEP_SECONDS || 8);
+const MAX_STEPS = Number(process.env.MIXED_MAX_STEPS || 10);
+const START_RPS = Number(process.env.MIXED_START_RPS || 10);
+const P99_LIMIT = 300;
+const MAX_OUTSTANDING = 1500;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
+const r1 = (x) => Math.round(x * 10) / 10;
+
+async function startServer(dbUrl) {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xa-mixed-'));
+  const env = {
+    ...process.env, DATABASE_URL: dbUrl, REDIS_URL: '', PORT: String(port), SEED_DEMO: 'true', NODE_ENV: 'development', LOG_LEVEL: 'warn', H5_DIR: '',
+    STORAGE_DIR: path.join(dir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+  };
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, [process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
+    try { if ((await fetch(`${base}/api/health`)).ok) return { child, base, dir }; } catch { /* not yet */ }
+    await sleep(200);
+  }
+  throw new Error(`server not healthy: ${err}`);
+}
+
+async function call(base, method, p, token, body, headers = {}) {
+  const t = performance.now();
+  try {
+    const r = await fetch(base + p, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const json = (r.headers.get('content-type') || '').includes('json') ? await r.json() : await r.arrayBuffer();
+    return { status: r.status, body: json, ms: performance.now() - t };
+  } catch (e) {
+    return { status: -1, body: String(e), ms: performance.now() - t };
+  }
+}
+
+async function signature(variant) {
+  let d = `M 40 ${100 + variant % 40}`;
+  for (let i = 0; i < 12; i++) d += ` Q ${60 + i * 40} ${60 + ((i * 37 + variant) % 90)} ${80 + i * 40} ${120 + ((i * 53 + variant) % 70)}`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="240"><path d="${d}" fill="none" stroke="#111" stroke-width="5" stroke-linecap="round"/></svg>`;
+  return `data:image/png;base64,${(await sharp(Buffer.from(svg)).png().toBuffer()).toString('base64')}`;
+}
+
+async function run() {
+  const dbName = `xa_bench_mixed_${Date.now().toString(36)}`;
+  const admin = await mysql.createConnection(MYSQL_URL);
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const dbUrl = `${MYSQL_URL}/${dbName}`;
+  let server;
+  try {
+    server = await startServer(dbUrl);
+    const base = server.base;
+    const login = async (openid, role, orgId) => (await call(base, 'POST', '/api/auth/dev', null, { openid, ...(role ? { role, orgId } : {}) })).body;
+    const town = await login('demo-town');
+    const village = await login('demo-village-hekou');
+    const orgs = (await call(base, 'GET', '/api/orgs', town.token)).body;
+    const flat = {};
+    const walk = (ns) => (ns || []).forEach((n) => { flat[n.name] ??= n.id; walk(n.children); });
+    walk(Array.isArray(orgs) ? orgs : [orgs]);
+    const villages = ['河口村', '柳林村', '石桥村', '王家坝村'].map((n) => flat[n]);
+    const residents = [];
+    for (let i = 0; i < 60; i++) residents.push(await login(`mixed-res-${i}`, 'resident', villages[i % villages.length]));
+    const officers = [town, village, await login('demo-village'), await login('demo-grid')];
+    const tpls = (await call(base, 'GET', '/api/pledge-templates', town.token)).body;
+    const version = tpls.find((x) => x.kind === 'drowning').latest;
+    const camp = (await call(base, 'POST', '/api/pledge-campaigns', village.token, { templateVersionId: version.id, orgId: flat['河口村'], deadline: new Date(Date.now() + 30 * 864e5).toISOString() })).body;
+    const sigs = [await signature(1), await signature(2)];
+    const someHazard = (await call(base, 'POST', '/api/hazards', residents[0].token, { category: 'fire', description: '混合负载的第一条隐患', orgId: villages[0] }, { 'Idempotency-Key': `mixed-first-${Date.now()}` })).body;
+
+    let n = 0;
+    const ops = [
+      // [weight, name, fn]
+      [25, 'report hazard', () => { const r = residents[n % residents.length]; return call(base, 'POST', '/api/hazards', r.token, { category: ['fire', 'road_traffic', 'construction'][n % 3], description: `混合负载隐患 ${n}`, orgId: r.user.orgId, lat: 29.56 + (n % 100) / 10000, lng: 106.5 }, { 'Idempotency-Key': `mixed-hz-${n}-${Date.now()}` }); }],
+      [15, 'sign pledge', () => { const r = residents[n % residents.length]; return call(base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, r.token, { fields: { studentName: `学生${n}`, className: `${(n % 6) + 1}年级一班`, guardianName: '家长', relation: '母亲', phone: `136${String(n).padStart(8, '0')}` }, signatures: [{ role: 'guardian', image: sigs[0] }, { role: 'student', image: sigs[1] }] }, { 'Idempotency-Key': `mixed-sg-${n}-${Date.now()}` }); }],
+      [30, 'ledger page', () => call(base, 'GET', `/api/hazards?page=1&pageSize=20${n % 2 ? '&status=reported' : ''}`, officers[n % officers.length].token)],
+      [10, 'hazard detail', () => call(base, 'GET', `/api/hazards/${someHazard.id}`, town.token)],
+      [20, 'feed', () => call(base, 'GET', '/api/feed?page=1&pageSize=20', (n % 3 ? residents[n % residents.length] : officers[n % officers.length]).token)],
+    ];
+    const total = ops.reduce((a, o) => a + o[0], 0);
+    const pick = (i) => { let x = (i * 7919) % total; for (const o of ops) { if (x < o[0]) return o; x -= o[0]; } return ops[0]; };
+
+    const steps = [];
+    let rate = START_RPS;
+    let best = null;
+    for (let s = 0; s < MAX_STEPS; s++) {
+      const lat = [];
+      const byOp = {};
+      let errors = 0;
+      let outstanding = 0;
+      let dropped = 0;
+      const inflight = [];
+      const t0 = performance.now();
+      const count = Math.round(rate * STEP_S);
+      for (let i = 0; i < count; i++) {
+        const due = t0 + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        if (outstanding > MAX_OUTSTANDING) { dropped++; continue; }
+        const o = pick(n);
+        n++;
+        outstanding++;
+        inflight.push(o[2]().then((r) => {
+          outstanding--;
+          lat.push(r.ms);
+          (byOp[o[1]] ??= []).push(r.ms);
+          if (r.status < 200 || r.status >= 300) errors++;
+        }));
+      }
+      await Promise.all(inflight);
+      const took = (performance.now() - t0) / 1000;
+      const step = { offeredRps: rate, achievedRps: r1(lat.length / took), p50: r1(pct(lat, 50)), p95: r1(pct(lat, 95)), p99: r1(pct(lat, 99)), errors, dropped,
+        p99ByOp: Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, r1(pct(v, 99))])) };
+      steps.push(step);
+      process.stderr.write(`mixed: ${JSON.stringify(step)}\n`);
+      const ok = step.p99 <= P99_LIMIT && errors <= lat.length * 0.01 && !dropped;
+      if (ok) best = step;
+      if (!ok) break;
+      rate = Math.round(rate * (rate < 100 ? 1.5 : 1.3));
+    }
+
+    // raw baseline: the same mix of reads and a hazard-shaped insert with mysql2, closed loop at 16 connections
+    const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 16, timezone: 'Z' });
+    await pool.query('CREATE TABLE hazard_raw_copy LIKE hazard');
+    const [[townRow]] = await pool.query("SELECT path FROM org_unit WHERE name = '石桥镇'");
+    const [[tpl]] = await pool.query("SELECT * FROM hazard WHERE id = ?", [someHazard.id]);
+    let rawDone = 0;
+    let k = 0;
+    const rawLat = [];
+    const rawEnd = performance.now() + 6000;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (performance.now() < rawEnd) {
+        const i = k++;
+        const t = performance.now();
+        const w = (i * 7919) % total;
+        if (w < 40) {
+          const row = { ...tpl, id: undefined, code: `RAW-${i}-${process.pid}`, clientKey: `raw-${i}`, description: `raw ${i}` };
+          delete row.id;
+          const cols = Object.keys(row);
+          await pool.query(`INSERT INTO hazard_raw_copy (${cols.map((c) => `\`${c}\``).join(',')}) VALUES (?)`, [cols.map((c) => row[c])]);
+        } else if (w < 80) {
+          await pool.query('SELECT * FROM hazard WHERE orgPath LIKE ? ORDER BY id DESC LIMIT 20', [`${townRow.path}%`]);
+          await pool.query('SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? GROUP BY status', [`${townRow.path}%`]);
+        } else {
+          await pool.query('SELECT * FROM message ORDER BY id DESC LIMIT 20');
+        }
+        rawLat.push(performance.now() - t);
+        rawDone++;
+      }
+    }));
+    await pool.end();
+    const rawPerSec = Math.round(rawDone / 6);
+
+    return {
+      p99LimitMs: P99_LIMIT,
+      sustainedRpsAtP99Under300: best ? best.achievedRps : 0,
+      firstFailingStep: steps[steps.length - 1] !== best ? steps[steps.length - 1] : 'none within the step limit',
+      steps: Object.fromEntries(steps.map((x) => [`${x.offeredRps}rps`, { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors }])),
+      rawMixOpsPerSec: rawPerSec,
+      rawMixP99Ms: r1(pct(rawLat, 99)),
+      mixedVsRaw: best ? Math.round((best.achievedRps / rawPerSec) * 100) / 100 : 0,
+    };
+  } finally {
+    if (server) { server.child.kill('SIGTERM'); await sleep(500); server.child.kill('SIGKILL'); rmSync(server.dir, { recursive: true, force: true }); }
+    const c = await mysql.createConnection(MYSQL_URL);
+    await c.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await c.end();
+  }
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+  run().then((f) => { console.log(JSON.stringify(f, null, 2)); process.exit(0); }).catch((e) => { console.error(e); process.exit(1); });
+}
