@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * Sums dist/weapp without the subpackage roots (read from dist/weapp/app.json) and fails when the
- * main package exceeds WeChat's 2 MB limit. Usage: node scripts/check-weapp-size.js [--max-kb N]
+ * main package exceeds WeChat's 2 MB limit. Usage: node scripts/check-weapp-size.js [--max-kb N] [--dir path/to/weapp]
  */
 const fs = require('fs');
 const path = require('path');
 
-const dist = path.resolve(__dirname, '..', 'dist', 'weapp');
+const dirIdx = process.argv.indexOf('--dir');
+const dist = dirIdx > 0 ? path.resolve(process.argv[dirIdx + 1]) : path.resolve(__dirname, '..', 'dist', 'weapp');
 const LIMIT_KB = 2048;
 const argIdx = process.argv.indexOf('--max-kb');
 const maxKb = argIdx > 0 ? Number(process.argv[argIdx + 1]) : LIMIT_KB;
