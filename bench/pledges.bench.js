@@ -27,20 +27,22 @@ const DURATION_S = Number(process.env.PLEDGE_BENCH_SECONDS || 20);
 const WARMUP_S = 3;
 
 const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+/** CPU ms (user + system) a process has used so far, from /proc (Linux). */
+const cpuMs = (pid) => { try { const f = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return ((Number(f[11]) + Number(f[12])) * 1000) / 100; } catch { return NaN; } };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
 
-/** A signature-like PNG of about 15 KB (strokes with pen pressure noise on a 1500×600 canvas, as a dpr-2 phone sends). */
+/** A signature-like PNG of about 15 KB (strokes of varying width on a 1000×400 canvas, about what a dpr-2 phone sends). */
 async function signaturePng() {
   let d = '';
   let seed = 7;
   const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  for (let s = 0; s < 9; s++) {
-    let x = 80 + s * 150, y = 300;
+  for (let s = 0; s < 5; s++) {
+    let x = 80 + s * 170, y = 200;
     d += `<path d="M ${x} ${y}`;
-    for (let i = 0; i < 40; i++) { x += (rnd() - 0.3) * 18; y += (rnd() - 0.5) * 60; y = Math.max(60, Math.min(540, y)); d += ` L ${x.toFixed(1)} ${y.toFixed(1)}`; }
+    for (let i = 0; i < 30; i++) { x += (rnd() - 0.3) * 14; y += (rnd() - 0.5) * 50; y = Math.max(40, Math.min(360, y)); d += ` L ${x.toFixed(1)} ${y.toFixed(1)}`; }
     d += `" fill="none" stroke="#111" stroke-width="${(5 + rnd() * 4).toFixed(1)}" stroke-linecap="round" stroke-linejoin="round"/>`;
   }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1500" height="600">${d}</svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="400">${d}</svg>`;
   return sharp(Buffer.from(svg)).png({ compressionLevel: 6 }).toBuffer();
 }
 
@@ -58,14 +60,14 @@ async function run() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xa-bench-pledges-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(SERVER_DIR, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...(process.env.PLEDGE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PLEDGE_BENCH_PROF}`] : []), path.join(SERVER_DIR, 'dist', 'main.js')], {
     cwd: SERVER_DIR,
     env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `${MYSQL_URL}/${dbName}`, REDIS_URL: '', SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn', STORAGE_DIR: path.join(dataDir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', DB_POOL_SIZE: '20' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => { out += d; if (process.env.PLEDGE_TIMING) process.stderr.write(d); });
   const figures = {};
   try {
     for (let i = 0; ; i++) {
@@ -88,6 +90,8 @@ async function run() {
     const lat = [];
     const statuses = {};
     const t0 = Date.now();
+    let cpuAtStart = NaN;
+    setTimeout(() => (cpuAtStart = cpuMs(child.pid)), WARMUP_S * 1000);
     const measureFrom = t0 + WARMUP_S * 1000;
     const stopAt = measureFrom + DURATION_S * 1000;
     let measured = 0;
@@ -106,8 +110,9 @@ async function run() {
         if (s >= measureFrom && e <= stopAt) { lat.push(e - s); measured++; }
       }
     }));
+    const cpuUsed = cpuMs(child.pid) - cpuAtStart;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-    figures.http = { concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat) };
+    figures.http = { concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat), serverCpuMsPerSignature: +(cpuUsed / measured).toFixed(2), serverCpuShare: +(cpuUsed / (DURATION_S * 1000)).toFixed(2), loadAvg: os.loadavg().map((x) => +x.toFixed(1)) };
     const verify = (await call(base, 'GET', `/api/pledge-campaigns/${camp.id}/verify`, { token: town.token })).body;
     figures.chain = { ok: verify.ok, count: verify.count, created: statuses[201] || 0 };
 
@@ -150,6 +155,6 @@ module.exports = { run };
 if (require.main === module) {
   run().then((f) => {
     console.log(JSON.stringify(f, null, 2));
-    console.log(`pledge signing over HTTP: ${f.http.perSecond}/s p50 ${f.http.p50ms} ms p99 ${f.http.p99ms} ms (c=${f.http.concurrency}, ${f.pngBytes} B PNG) | raw mysql2 INSERT: ${f.rawMysql2.perSecond}/s p50 ${f.rawMysql2.p50ms} ms p99 ${f.rawMysql2.p99ms} ms | chain ok=${f.chain.ok} ${f.chain.count}/${f.chain.created}`);
+    console.log(`pledge signing over HTTP: ${f.http.perSecond}/s p50 ${f.http.p50ms} ms p99 ${f.http.p99ms} ms (c=${f.http.concurrency}, ${f.pngBytes} B PNG) | raw mysql2 INSERT: ${f.rawMysql2.perSecond}/s p50 ${f.rawMysql2.p50ms} ms p99 ${f.rawMysql2.p99ms} ms | server CPU ${f.http.serverCpuMsPerSignature} ms/signature, used ${f.http.serverCpuShare} cores, load ${f.http.loadAvg.join(' ')} | chain ok=${f.chain.ok} ${f.chain.count}/${f.chain.created}`);
   }, (e) => { console.error(e); process.exit(1); });
 }

@@ -68,9 +68,9 @@ export class PledgeSignaturesService {
     const version = await this.templates.version(c.templateVersionId);
     const clientKey = idempotencyKey?.slice(0, 64) || `srv-${randomUUID()}`;
 
-    // a retry whose first attempt committed but whose answer was lost
-    const earlier = await this.ds.getRepository(PledgeSignature).findOne({ where: { signerUserId: user.id, clientKey } });
-    if (earlier) return this.dto(earlier, c, version);
+    // a retry whose first attempt committed but whose answer was lost (one indexed lookup, plain SQL: this is the hot path)
+    const [earlier] = await this.ds.query('SELECT id FROM pledge_signature WHERE signerUserId = ? AND clientKey = ?', [user.id, clientKey]);
+    if (earlier) return this.dto((await this.ds.getRepository(PledgeSignature).findOneBy({ id: earlier.id }))!, c, version);
 
     // a picked roster entry supplies who the pledge is about (student + class, or the unit)
     let picked: PledgeRosterEntry | null = null;
@@ -116,8 +116,8 @@ export class PledgeSignaturesService {
     const dedupeKey = entry ? entry.dedupeKey : this.identityOf(c, fields);
     const groupName = entry ? entry.groupName : fields.className ?? fields.unitName ?? null;
 
-    const existing = await this.ds.getRepository(PledgeSignature).findOne({ where: { campaignId: c.id, dedupeKey } });
-    if (existing) throw this.duplicate(existing);
+    const [existing] = await this.ds.query('SELECT seq, signedAt FROM pledge_signature WHERE campaignId = ? AND dedupeKey = ?', [c.id, dedupeKey]);
+    if (existing) throw this.duplicate({ seq: Number(existing.seq), signedAt: toDate(existing.signedAt) } as PledgeSignature);
 
     // images: decoded, non-blank, hashed, stored before the chain is touched
     const decoded = dto.signatures.map((s) => ({ role: s.role, png: decodeSignatureDataUrl(`signatures.${s.role}`, s.image) }));
@@ -222,7 +222,7 @@ export class PledgeSignaturesService {
 
     const dupes = await m.find(PledgeSignature, { where: { campaignId, dedupeKey: In(items.map((i) => i.dedupeKey)) } });
     const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
-    const replays = await m.find(PledgeSignature, { where: items.map((i) => ({ signerUserId: i.signerUserId, clientKey: i.clientKey })) });
+    const replays = await m.find(PledgeSignature, { where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) } });
     const now = new Date();
     const outcomes: Outcome[] = [];
     const rows: PledgeSignature[] = [];

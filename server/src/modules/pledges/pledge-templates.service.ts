@@ -90,9 +90,16 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     return { id: t.id, kind: t.kind, kindLabel: PLEDGE_KIND_LABELS[t.kind], title: t.title, latest: mapped[0], versionCount: t.versionCount, versions: mapped };
   }
 
+  /** Versions never change once written, so each process may keep them. */
+  private readonly versionCache = new Map<number, PledgeTemplateVersion>();
+
   async version(id: number): Promise<PledgeTemplateVersion> {
+    const hit = this.versionCache.get(id);
+    if (hit) return hit;
     const v = await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id } });
     if (!v) throw new NotFoundException(`承诺书版本 ${id} 不存在`);
+    if (this.versionCache.size > 500) this.versionCache.clear();
+    this.versionCache.set(id, v);
     return v;
   }
 

@@ -32,18 +32,28 @@ export function decodeSignatureDataUrl(field: string, dataUrl: unknown): Buffer 
 
 /**
  * Counts "ink" — pixels darker than the paper once drawn onto white — and the bounding box of the strokes.
- * All in libvips (sharp's thread pool): no per-pixel JavaScript on the request path.
+ * One libvips pass to 8-bit grey (sharp's thread pool), then a tight loop over one byte per pixel.
  */
 export async function inkStats(png: Buffer): Promise<InkStats> {
-  // sharp applies operations in its own fixed order, so flattening onto white is a separate pass
   const { data, info } = await sharp(png, { limitInputPixels: 4096 * 4096 }).flatten({ background: '#ffffff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
-  const { width, height } = info;
-  const grey = () => sharp(data, { raw: { width, height, channels: info.channels } });
-  const stats = await grey().threshold(181).stats();
-  const ink = Math.round((1 - stats.channels[0].mean / 255) * width * height);
-  if (ink === 0) return { width, height, ink, box: { w: 0, h: 0 } };
-  const trimmed = await grey().trim({ background: '#ffffff', threshold: 75 }).toBuffer({ resolveWithObject: true });
-  return { width, height, ink, box: { w: trimmed.info.width, h: trimmed.info.height } };
+  const { width, height, channels } = info;
+  let ink = 0;
+  let minX = width, minY = height, maxX = -1, maxY = -1;
+  for (let y = 0, i = 0; y < height; y++) {
+    let rowInk = false;
+    for (let x = 0; x < width; x++, i += channels) {
+      if (data[i] > 180) continue;
+      ink++;
+      rowInk = true;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+    }
+    if (rowInk) {
+      if (y < minY) minY = y;
+      maxY = y;
+    }
+  }
+  return { width, height, ink, box: maxX < 0 ? { w: 0, h: 0 } : { w: maxX - minX + 1, h: maxY - minY + 1 } };
 }
 
 /** 400 naming the field when the canvas is blank or holds only a dot or a short dash. */
