@@ -26,6 +26,7 @@ export default defineAppConfig({
 
     // publicity pages
     'pages/feed/index',
+    'pages/message/index',
     // end publicity pages
 
     // fieldwork pages
@@ -49,6 +50,8 @@ export default defineAppConfig({
 
         // publicity pages
         'publish/index',
+        'messages/index',
+        'reach/index',
         // end publicity pages
 
         // fieldwork pages

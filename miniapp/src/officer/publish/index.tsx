@@ -1,10 +1,169 @@
-// Placeholder created by the shell so the build works; the feature's owner replaces this page.
-import { Empty, PageShell } from '../../components';
+import { Input, Picker, Switch, Textarea, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import {
+  MESSAGE_CATEGORIES, ROLE_LABELS, type CalendarPresetDto, type FeedMessageDto, type MessageBlock, type MessageCategory, type OrgUnitDto, type Role,
+} from '@xiangan/shared';
+import { useEffect, useState } from 'react';
+import { Card, FormRow, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { flattenOrgs, orgsApi } from '../../services/orgs';
+import { publicityApi } from '../../services/publicity';
+import { toastError } from '../../services/request';
+import { chooseImages, uploadImage } from '../../services/upload';
+import MessageBody from '../../pages/message/MessageBody';
+import '../../pages/feed/index.scss';
+import './index.scss';
 
-export default function Placeholder() {
+const ROLE_CHOICES: Role[] = ['resident', 'grid_officer', 'village_officer', 'department_officer'];
+
+/** Officer: compose a notice (from a calendar preset or blank), choose who gets it, preview, publish now or later. */
+export default function Publish() {
+  const editId = Number(useRouter().params.id) || null;
+  const [presets, setPresets] = useState<CalendarPresetDto[]>([]);
+  const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const [title, setTitle] = useState('');
+  const [category, setCategory] = useState<MessageCategory>('other');
+  const [blocks, setBlocks] = useState<MessageBlock[]>([{ type: 'p', text: '' }]);
+  const [orgIds, setOrgIds] = useState<number[]>([]);
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [ackRequired, setAck] = useState(false);
+  const [date, setDate] = useState('');
+  const [time, setTime] = useState('09:00');
+  const [draftId, setDraftId] = useState<number | null>(editId);
+  const [preview, setPreview] = useState<FeedMessageDto | null>(null);
+
+  useEffect(() => {
+    publicityApi.calendar().then((c) => setPresets(c.presets)).catch(() => undefined);
+    orgsApi.tree().then((t) => setUnits(flattenOrgs(t))).catch(toastError);
+    if (editId)
+      publicityApi.get(editId).then((m) => {
+        setTitle(m.title); setCategory(m.category); setBlocks(m.body.map((b) => (b.type === 'image' ? { type: 'image', mediaId: b.mediaId, text: b.text, url: b.url } : b)));
+        setOrgIds(m.audience.units.map((u) => u.orgId)); setRoles(m.audience.roles); setAck(m.ackRequired);
+      }).catch(toastError);
+  }, [editId]);
+
+  const usePreset = (p: CalendarPresetDto) => {
+    setTitle(p.template.title); setCategory(p.category); setBlocks(p.template.body); setAck(p.ackRequired);
+    const kinds = p.suggestedAudience;
+    setOrgIds(units.filter(({ unit }) => (kinds.includes('town') ? unit.type === 'town' : kinds.includes(unit.type as any))).map(({ unit }) => unit.id).slice(0, 50));
+  };
+  const setBlock = (i: number, b: Partial<MessageBlock>) => setBlocks(blocks.map((x, k) => (k === i ? { ...x, ...b } : x)));
+  const addImage = async () => {
+    const [path] = await chooseImages(1);
+    if (!path) return;
+    try {
+      const m = await uploadImage(path, { formData: { purpose: 'message' } });
+      setBlocks([...blocks, { type: 'image', mediaId: Number(m.id), url: m.url }]);
+    } catch (e) { toastError(e); }
+  };
+  const payload = () => ({
+    title: title.trim(), category, ackRequired,
+    body: blocks.filter((b) => (b.type === 'image' ? b.mediaId : b.text?.trim() || b.url)).map((b) => (b.type === 'image' ? { type: 'image' as const, mediaId: b.mediaId, ...(b.text ? { text: b.text } : {}) } : b)),
+    audience: { orgIds, roles },
+  });
+  const save = async () => {
+    const body = payload();
+    const m = draftId ? await publicityApi.update(draftId, body) : await publicityApi.create(body);
+    setDraftId(m.id);
+    return m.id;
+  };
+  const run = (fn: () => Promise<unknown>) => async () => { try { await fn(); } catch (e) { toastError(e); } };
+  const doPreview = run(async () => setPreview(await publicityApi.preview(await save())));
+  const doSave = run(async () => { await save(); Taro.showToast({ title: '草稿已保存', icon: 'success' }); });
+  const doPublish = run(async () => {
+    const id = await save();
+    const scheduledAt = date ? new Date(`${date}T${time}:00+08:00`).toISOString() : undefined;
+    await publicityApi.publish(id, scheduledAt ? { scheduledAt } : {});
+    Taro.showToast({ title: scheduledAt ? '已定时' : '已发布', icon: 'success' });
+    Taro.redirectTo({ url: `/officer/reach/index?id=${id}` });
+  });
+
+  if (preview)
+    return (
+      <PageShell title='预览' footer={<PrimaryButton type='secondary' onClick={() => setPreview(null)}>返回修改</PrimaryButton>}>
+        <View className='pub-title'>{preview.title}</View>
+        <View className='pub-meta'><StatusTag tone='primary' text={preview.categoryLabel} />{preview.publisherOrgName}</View>
+        <MessageBody body={preview.body} />
+        {preview.ackRequired ? <PrimaryButton disabled>已阅并知晓（村民看到的按钮）</PrimaryButton> : null}
+      </PageShell>
+    );
+  const catIndex = MESSAGE_CATEGORIES.findIndex((c) => c.code === category);
   return (
-    <PageShell title='发布宣传'>
-      <Empty text='发布宣传 功能建设中' />
+    <PageShell title='发布宣传' footer={
+      <View className='pubc-actions'>
+        <PrimaryButton type='secondary' block={false} onClick={doSave}>存草稿</PrimaryButton>
+        <PrimaryButton type='secondary' block={false} onClick={doPreview}>预览</PrimaryButton>
+        <PrimaryButton block={false} onClick={doPublish} id='publish-button'>{date ? '定时发布' : '立即发布'}</PrimaryButton>
+      </View>
+    }>
+      {presets.length ? (
+        <Card title='宣传日历（点选套用模板）'>
+          <View className='pubc-presets'>
+            {presets.map((p) => (
+              <View key={p.key} className={`pubc-preset ${p.active ? 'pubc-preset--on' : ''}`} onClick={() => usePreset(p)}>
+                {p.name}<View className='pubc-preset__date'>{p.from.slice(5)}{p.to !== p.from ? `～${p.to.slice(5)}` : ''}</View>
+              </View>
+            ))}
+          </View>
+        </Card>
+      ) : null}
+      <Card title='标题'>
+        <Input className='pubc-input' value={title} maxlength={60} placeholder='例如：暑期防溺水“六不”' onInput={(e) => setTitle(e.detail.value)} id='title-input' />
+      </Card>
+      <Card title='正文'>
+        {blocks.map((b, i) => (
+          <View key={i} className='pubc-block'>
+            {b.type === 'image' ? <View className='pubc-tag'>图片 #{b.mediaId}</View> : b.type === 'video' ? (
+              <Input className='pubc-input' value={b.url} placeholder='视频链接 https://…' onInput={(e) => setBlock(i, { url: e.detail.value })} />
+            ) : (
+              <Textarea className={`pubc-text ${b.bold ? 'pub-body__p--bold' : ''}`} value={b.text ?? ''} maxlength={2000} autoHeight
+                placeholder={b.type === 'h' ? '小标题' : '段落内容'} onInput={(e) => setBlock(i, { text: e.detail.value })} />
+            )}
+            <View className='pubc-block__ops'>
+              {b.type === 'p' ? <View className='pubc-op' onClick={() => setBlock(i, { bold: !b.bold })}>{b.bold ? '取消加粗' : '加粗'}</View> : null}
+              <View className='pubc-op' onClick={() => setBlocks(blocks.filter((_, k) => k !== i))}>删除</View>
+            </View>
+          </View>
+        ))}
+        <View className='pubc-add'>
+          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'p', text: '' }])}>+ 段落</View>
+          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'h', text: '' }])}>+ 小标题</View>
+          <View className='pubc-op' onClick={addImage}>+ 图片</View>
+          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'video', url: '' }])}>+ 视频链接</View>
+        </View>
+      </Card>
+      <Card title='类别与要求'>
+        <FormRow label='类别'>
+          <Picker mode='selector' range={MESSAGE_CATEGORIES.map((c) => c.label)} value={Math.max(0, catIndex)} onChange={(e) => setCategory(MESSAGE_CATEGORIES[Number(e.detail.value)].code)}>
+            <View className='pubc-picker'>{MESSAGE_CATEGORIES[Math.max(0, catIndex)].label} ▾</View>
+          </Picker>
+        </FormRow>
+        <FormRow label='要求“已阅并知晓”'><Switch checked={ackRequired} onChange={(e) => setAck(e.detail.value)} /></FormRow>
+      </Card>
+      <Card title={`发给谁（已选 ${orgIds.length} 个单位）`}>
+        <View className='pubc-units'>
+          {units.map(({ unit, trail }) => (
+            <View key={unit.id} className={`pubc-unit ${orgIds.includes(unit.id) ? 'pubc-unit--on' : ''}`} style={{ paddingLeft: `${16 + trail.length * 24}px` }}
+              onClick={() => setOrgIds(orgIds.includes(unit.id) ? orgIds.filter((x) => x !== unit.id) : [...orgIds, unit.id])}>
+              {orgIds.includes(unit.id) ? '☑' : '☐'} {unit.name}{unit.type === 'town' ? '（全镇）' : ''}
+            </View>
+          ))}
+        </View>
+        <View className='pubc-roles'>
+          <View className='pubc-hint'>只发给这些身份（不选 = 所有人）：</View>
+          {ROLE_CHOICES.map((r) => (
+            <View key={r} className={`pubc-preset ${roles.includes(r) ? 'pubc-preset--on' : ''}`} onClick={() => setRoles(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])}>{ROLE_LABELS[r]}</View>
+          ))}
+        </View>
+      </Card>
+      <Card title='定时发布（不选 = 立即）'>
+        <FormRow label='日期'>
+          <Picker mode='date' value={date} onChange={(e) => setDate(e.detail.value)}><View className='pubc-picker'>{date || '选择日期'} ▾</View></Picker>
+        </FormRow>
+        <FormRow label='时间'>
+          <Picker mode='time' value={time} onChange={(e) => setTime(e.detail.value)}><View className='pubc-picker'>{time} ▾</View></Picker>
+        </FormRow>
+        {date ? <View className='pubc-op' onClick={() => setDate('')}>改为立即发布</View> : null}
+      </Card>
     </PageShell>
   );
 }

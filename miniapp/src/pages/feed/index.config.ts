@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '安全宣传' });
+export default definePageConfig({ navigationBarTitleText: '安全宣传', enablePullDownRefresh: true });

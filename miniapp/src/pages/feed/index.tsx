@@ -1,10 +1,62 @@
-// Placeholder created by the shell so the build works; the feature's owner replaces this page.
-import { Empty, PageShell } from '../../components';
+import { Image, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import type { FeedItemDto } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Empty, Loading, PageShell, StatusTag } from '../../components';
+import { apiUrl } from '../../services/config';
+import { chinaTime, publicityApi } from '../../services/publicity';
+import { toastError } from '../../services/request';
+import './index.scss';
 
-export default function Placeholder() {
+/** Everyone: safety notices addressed to my village / unit, newest first. */
+export default function Feed() {
+  const [items, setItems] = useState<FeedItemDto[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState(1);
+  const load = async (p = 1) => {
+    try {
+      const r = await publicityApi.feed(p, 20);
+      setItems((prev) => (p === 1 ? r.items : [...(prev ?? []), ...r.items]));
+      setTotal(r.total);
+      setPage(p);
+    } catch (e) {
+      toastError(e);
+      if (p === 1) setItems([]);
+    }
+  };
+  useDidShow(() => void load(1));
+  usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
+  useReachBottom(() => items && items.length < total && void load(page + 1));
+  if (!items) return <PageShell title='安全宣传'><Loading /></PageShell>;
   return (
     <PageShell title='安全宣传'>
-      <Empty text='安全宣传 功能建设中' />
+      {items.length ? (
+        items.map((m) => (
+          <Card
+            key={m.id}
+            className='pub-card'
+            title={
+              <View className='pub-card__title'>
+                {!m.read ? <View className='pub-dot' aria-label='未读' /> : null}
+                {m.title}
+              </View>
+            }
+            extra={<StatusTag tone='primary' text={m.categoryLabel} />}
+            onClick={() => Taro.navigateTo({ url: `/pages/message/index?id=${m.id}` })}
+          >
+            {m.coverUrl ? <Image className='pub-card__cover' src={apiUrl(m.coverUrl)} mode='aspectFill' lazyLoad /> : null}
+            {m.summary ? <View className='pub-card__summary'>{m.summary}</View> : null}
+            <View className='pub-card__meta'>
+              {m.publisherOrgName} · {chinaTime(m.publishedAt).slice(0, 10)}
+              {m.ackRequired ? (m.acked ? <StatusTag tone='success' text='已知晓' /> : <StatusTag tone='warning' text='请确认' />) : null}
+              {m.remindedAt ? <StatusTag tone='danger' text='催阅' /> : null}
+            </View>
+          </Card>
+        ))
+      ) : (
+        <Empty text='暂时没有发给您的安全宣传' />
+      )}
+      {items.length && items.length >= total ? <View className='pub-end'>没有更多了</View> : null}
     </PageShell>
   );
 }

@@ -1,0 +1,68 @@
+import { View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import type { MessageStatsDto } from '@xiangan/shared';
+import { useEffect, useState } from 'react';
+import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { pct, publicityApi } from '../../services/publicity';
+import { errorText, toastError } from '../../services/request';
+import './index.scss';
+
+/** Officer: who received, read and acknowledged a message, by unit; remind the units lagging behind. */
+export default function Reach() {
+  const { id: idRaw, orgId: orgRaw } = useRouter().params;
+  const id = Number(idRaw);
+  const [orgId, setOrgId] = useState<number | undefined>(orgRaw ? Number(orgRaw) : undefined);
+  const [s, setS] = useState<MessageStatsDto | null>(null);
+  const [err, setErr] = useState('');
+  const load = () => publicityApi.stats(id, orgId).then(setS).catch((e) => setErr(errorText(e)));
+  useEffect(() => void load(), [id, orgId]);
+  if (err) return <PageShell title='到达情况'><Empty text={err} /></PageShell>;
+  if (!s) return <PageShell title='到达情况'><Loading /></PageShell>;
+  const lagging = s.units.filter((u) => u.lagging);
+  const remind = async () => {
+    try {
+      const r = await publicityApi.remind(id, lagging.map((u) => u.orgId));
+      Taro.showModal({ title: '已催阅', content: `提醒了 ${r.reminded.length} 个单位、${r.reminded.reduce((a, u) => a + u.users, 0)} 人${r.skipped.length ? `；${r.skipped.length} 个单位一小时内已提醒过` : ''}`, showCancel: false });
+      await load();
+    } catch (e) { toastError(e); }
+  };
+  const withdraw = async () => {
+    const ok = await Taro.showModal({ title: '撤回这条宣传？', content: '撤回后村民将看不到它，记录会保留。' });
+    if (!ok.confirm) return;
+    try { await publicityApi.withdraw(id); await load(); } catch (e) { toastError(e); }
+  };
+  const main = s.ackRequired ? '已阅并知晓' : '已读';
+  return (
+    <PageShell title='到达情况' footer={s.status === 'published' ? (
+      <View className='reach-actions'>
+        <PrimaryButton block={false} type='danger' onClick={withdraw}>撤回</PrimaryButton>
+        <PrimaryButton block={false} onClick={remind} disabled={!lagging.length} id='remind-button'>催阅落后单位（{lagging.length}）</PrimaryButton>
+      </View>
+    ) : null}>
+      <Card title='总体'>
+        <View className='reach-kpis'>
+          <View className='reach-kpi'><View className='reach-kpi__n'>{s.audienceSize}</View>应收人数</View>
+          <View className='reach-kpi'><View className='reach-kpi__n'>{s.delivered}</View>微信送达</View>
+          <View className='reach-kpi'><View className='reach-kpi__n' id='reach-read'>{s.read}</View>已读 {pct(s.readRate)}</View>
+          {s.ackRequired ? <View className='reach-kpi'><View className='reach-kpi__n' id='reach-acked'>{s.acked}</View>已知晓 {pct(s.ackRate)}</View> : null}
+        </View>
+      </Card>
+      <Card title={s.breakdownOf ? `${s.breakdownOf.name} 各单位` : '各单位'} extra={orgId ? <View className='reach-link' onClick={() => setOrgId(undefined)}>返回上级</View> : null}>
+        {s.units.map((u) => (
+          <View key={u.orgId + u.name} className='reach-row' onClick={() => u.hasChildren && setOrgId(u.orgId)}>
+            <View className='reach-row__name'>{u.name}{u.hasChildren ? ' ›' : ''}</View>
+            <View className='reach-row__bar'><View className='reach-row__fill' style={{ width: pct(s.ackRequired ? u.ackRate : u.readRate).replace('—', '0%') }} /></View>
+            <View className='reach-row__nums'>
+              {s.ackRequired ? `${u.acked}/${u.audience}` : `${u.read}/${u.audience}`} {u.lagging ? <StatusTag tone='danger' text='落后' /> : null}
+            </View>
+          </View>
+        ))}
+      </Card>
+      {s.notAcknowledged.length ? (
+        <Card title={`还没有人${main}的单位（${s.notAcknowledged.length}）`}>
+          {s.notAcknowledged.map((u) => <View key={u.orgId} className='reach-silent'>{u.name}（{u.audience} 人）</View>)}
+        </Card>
+      ) : null}
+    </PageShell>
+  );
+}

@@ -1,0 +1,65 @@
+import { View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import type { FeedMessageDto } from '@xiangan/shared';
+import { useEffect, useState } from 'react';
+import { Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { askPublicitySubscription, chinaTime, publicityApi } from '../../services/publicity';
+import { errorText, toastError } from '../../services/request';
+import MessageBody from './MessageBody';
+import '../feed/index.scss';
+
+/** One notice: opening it marks it read; 已阅并知晓 when the sender asks for it. */
+export default function MessagePage() {
+  const id = Number(useRouter().params.id);
+  const [m, setM] = useState<FeedMessageDto | null>(null);
+  const [err, setErr] = useState('');
+  const [asked, setAsked] = useState(false);
+  useEffect(() => {
+    publicityApi
+      .open(id)
+      .then((msg) => {
+        setM(msg);
+        if (!msg.read) publicityApi.read(id).then((r) => setM((x) => (x ? { ...x, read: true, readAt: r.readAt } : x))).catch(() => undefined);
+      })
+      .catch((e) => setErr(errorText(e)));
+  }, [id]);
+  if (err) return <PageShell title='安全宣传'><Empty text={err} /></PageShell>;
+  if (!m) return <PageShell title='安全宣传'><Loading /></PageShell>;
+  const ack = async () => {
+    try {
+      const r = await publicityApi.ack(id);
+      setM({ ...m, acked: true, ackedAt: r.ackedAt, read: true });
+      Taro.showToast({ title: '已确认，谢谢', icon: 'success' });
+    } catch (e) {
+      toastError(e);
+    }
+  };
+  const subscribe = async () => {
+    setAsked(true);
+    if (await askPublicitySubscription()) Taro.showToast({ title: '有新提醒会通知您', icon: 'success' });
+  };
+  const footer = m.ackRequired ? (
+    m.acked ? (
+      <View>
+        <View className='pub-acked'>✓ 您已阅并知晓（{chinaTime(m.ackedAt)}）</View>
+        {process.env.TARO_ENV === 'weapp' && !asked ? (
+          <PrimaryButton type='secondary' onClick={subscribe}>以后有新的安全提醒通知我</PrimaryButton>
+        ) : null}
+      </View>
+    ) : (
+      <PrimaryButton onClick={ack} disabled={!m.inAudience} id='ack-button'>已阅并知晓</PrimaryButton>
+    )
+  ) : process.env.TARO_ENV === 'weapp' && !asked ? (
+    <PrimaryButton type='secondary' onClick={subscribe}>以后有新的安全提醒通知我</PrimaryButton>
+  ) : null;
+  return (
+    <PageShell title='安全宣传' footer={footer}>
+      <View className='pub-title'>{m.title}</View>
+      <View className='pub-meta'>
+        <StatusTag tone='primary' text={m.categoryLabel} />
+        {m.publisherOrgName} · {chinaTime(m.publishedAt)}
+      </View>
+      <MessageBody body={m.body} />
+    </PageShell>
+  );
+}
