@@ -2,7 +2,7 @@
  * PageShell — the frame of every page.
  * Props: title?: string (sets the navigation bar title; also shown as a big heading when `heading`),
  *        heading?: boolean (show the title inside the page too; default true in h5, false in weapp where the nav bar shows it),
- *        subtitle?: ReactNode, footer?: ReactNode (sticky bottom area, e.g. a PrimaryButton),
+ *        subtitle?: ReactNode, footer?: ReactNode (fixed bottom bar, e.g. a PrimaryButton; the page gets room for it),
  *        flush?: boolean (no side padding), className?: string, children.
  * Also hosts <PrivacyDialog/> so WeChat's privacy prompt can appear on any page.
  */
@@ -43,7 +43,7 @@ export default function PageShell({ title, heading, subtitle, footer, flush, cla
   const h5 = process.env.TARO_ENV === 'h5';
   const showHeading = heading ?? h5;
   return (
-    <View className={`xa-page ${className ?? ''}`}>
+    <View className={`xa-page ${footer ? 'xa-page--with-footer' : ''} ${className ?? ''}`}>
       {showHeading && title ? (
         <View className='xa-page__head'>
           {h5 ? <BackLink /> : null}
