@@ -1,0 +1,168 @@
+/**
+ * Publicity feed at 100,000 users and 5,000 messages on MariaDB, next to a raw mysql2 query of the same page.
+ *
+ *   node bench/feed.bench.js        (FEED_USERS=100000 FEED_MESSAGES=5000 FEED_REQUESTS=400 by default)
+ *
+ * 1. scratch database; the built server (server/dist/main.js) runs the real migrations and seeds the demo town;
+ * 2. FEED_USERS residents spread over the town's villages, grids, schools and enterprises (multi-row INSERTs);
+ * 3. FEED_MESSAGES published messages over three years: a third to the whole town, the rest to one village,
+ *    the schools or a group of enterprises — with message_audience rows as the service writes them — and
+ *    ~30 % of users having read some of them (receipts);
+ * 4. GET /api/feed (page 1 and page 3, 20 a page) for FEED_REQUESTS random users over HTTP — p50/p95 — and the
+ *    same page's id query plus receipts run directly by mysql2 (the floor the HTTP figure stands on).
+ */
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+const { createConnection } = require('mysql2/promise');
+
+const ROOT = join(__dirname, '..');
+const MYSQL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+const USERS = Number(process.env.FEED_USERS || 100_000);
+const MESSAGES = Number(process.env.FEED_MESSAGES || 5_000);
+const REQUESTS = Number(process.env.FEED_REQUESTS || 400);
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const r2 = (x) => Math.round(x * 100) / 100;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const dt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
+
+async function startServer(dbUrl, port) {
+  const env = {
+    ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: dbUrl, SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', STORAGE_DIR: `/tmp/xa-bench-uploads-${process.pid}`, REDIS_URL: '',
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try { if ((await fetch(`${base}/api/health`)).ok) return { child, base }; } catch {}
+    await sleep(250);
+  }
+  child.kill();
+  throw new Error('server did not start');
+}
+
+async function insertMany(db, sql, rows, batch = 5000) {
+  for (let i = 0; i < rows.length; i += batch) await db.query(sql, [rows.slice(i, i + batch)]);
+}
+
+async function seed(db) {
+  const [[town]] = await db.query("SELECT id, path FROM org_unit WHERE type = 'town' ORDER BY id LIMIT 1");
+  const [units] = await db.query("SELECT id, path, type FROM org_unit WHERE path LIKE ? AND type IN ('village','community','grid','school','enterprise')", [`${town.path}%`]);
+  const [[pub]] = await db.query("SELECT id FROM app_user WHERE openid = 'dev:demo-town'");
+  const t0 = Date.now();
+  const users = [];
+  for (let i = 0; i < USERS; i++) {
+    const u = units[i % units.length];
+    users.push([`dev:bench-u-${i}`, `村民${i}`, 'resident', u.id, u.path, 0]);
+  }
+  await insertMany(db, 'INSERT INTO app_user (openid, name, role, orgId, orgPath, disabled) VALUES ?', users);
+  const tUsers = Date.now() - t0;
+
+  const villages = units.filter((u) => u.type === 'village' || u.type === 'community');
+  const schools = units.filter((u) => u.type === 'school');
+  const ents = units.filter((u) => u.type === 'enterprise');
+  const [[{ maxId }]] = await db.query('SELECT COALESCE(MAX(id), 0) AS maxId FROM message');
+  const now = Date.now();
+  const msgs = [];
+  const aud = [];
+  for (let i = 0; i < MESSAGES; i++) {
+    const id = maxId + 1 + i;
+    const at = new Date(now - Math.floor(((MESSAGES - i) / MESSAGES) * 3 * 365 * 86400_000));
+    const kind = i % 3 === 0 ? 'town' : i % 3 === 1 ? 'village' : i % 2 ? 'school' : 'enterprise';
+    const targets = kind === 'town' ? [town] : kind === 'village' ? [villages[i % villages.length]] : kind === 'school' ? schools : ents.slice(i % 3, (i % 3) + 4);
+    msgs.push([id, `基准消息${i}`, JSON.stringify([{ type: 'p', text: `第${i}条安全提醒：请注意防火防溺水。` }]), 'other', 'published', i % 5 === 0 ? 1 : 0, pub.id, town.id, town.path, '[]', dt(at), dt(at), dt(at)]);
+    for (const t of targets) aud.push([id, t.id, t.path, '*', dt(at)]);
+  }
+  const t1 = Date.now();
+  await insertMany(db, 'INSERT INTO message (id, title, body, category, status, ackRequired, publisherId, orgId, orgPath, roles, publishedAt, createdAt, updatedAt) VALUES ?', msgs, 2000);
+  await insertMany(db, 'INSERT INTO message_audience (messageId, targetOrgId, targetOrgPath, role, feedAt) VALUES ?', aud);
+  // receipts: 30 % of users read a few of the newest town-wide messages
+  const [ids] = await db.query("SELECT id, orgId, orgPath FROM app_user WHERE openid LIKE 'dev:bench-u-%' AND MOD(id, 10) < 3");
+  const recent = msgs.filter((_, i) => i % 3 === 0).slice(-10).map((m) => m[0]);
+  const rec = [];
+  for (const u of ids) for (const m of recent.slice(0, 1 + (u.id % 4))) rec.push([m, u.id, u.orgId, u.orgPath, dt(new Date())]);
+  await insertMany(db, 'INSERT INTO message_receipt (messageId, userId, userOrgId, userOrgPath, readAt) VALUES ?', rec);
+  return { town, tUsers, tMessages: Date.now() - t1, receipts: rec.length, audienceRows: aud.length };
+}
+
+/** The same page the service computes: per (unit, role) ranges, merged, then the caller's receipts. */
+async function rawPage(db, user, page, pageSize) {
+  const anc = user.orgPath.split('/').filter(Boolean).map(Number);
+  const k = page * pageSize;
+  const parts = [];
+  const params = [];
+  let n = 0;
+  for (const o of anc) for (const r of ['*', 'resident']) {
+    parts.push(`SELECT * FROM (SELECT messageId, feedAt FROM message_audience WHERE targetOrgId = ? AND role = ? AND feedAt IS NOT NULL ORDER BY feedAt DESC, messageId DESC LIMIT ${k}) b${n++}`);
+    params.push(o, r);
+  }
+  const [rows] = await db.query(`SELECT messageId, MAX(feedAt) AS f FROM (${parts.join(' UNION ALL ')}) u GROUP BY messageId ORDER BY f DESC, messageId DESC LIMIT ${pageSize} OFFSET ${k - pageSize}`, params);
+  const ids = rows.map((r) => r.messageId);
+  if (ids.length) {
+    await db.query('SELECT * FROM message WHERE id IN (?)', [ids]);
+    await db.query('SELECT * FROM message_receipt WHERE userId = ? AND messageId IN (?)', [user.id, ids]);
+  }
+  return ids;
+}
+
+async function run() {
+  const name = `xa_bench_feed_${process.pid}`;
+  const root = await createConnection(MYSQL);
+  await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await root.end();
+  const dbUrl = `${MYSQL}/${name}`;
+  const port = 3900 + (process.pid % 500);
+  const { child, base } = await startServer(dbUrl, port);
+  const db = await createConnection({ uri: dbUrl, timezone: 'Z', multipleStatements: false });
+  try {
+    const s = await seed(db);
+    await db.query('ANALYZE TABLE message_audience, message, message_receipt, app_user');
+    const [sample] = await db.query("SELECT id, orgPath, openid FROM app_user WHERE openid LIKE 'dev:bench-u-%' ORDER BY RAND() LIMIT ?", [REQUESTS]);
+    const headers = [];
+    for (const u of sample) {
+      const r = await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: u.openid.slice(4) }) });
+      headers.push({ Authorization: `Bearer ${(await r.json()).token}` });
+    }
+    const measure = async (page) => {
+      const http = [];
+      const raw = [];
+      let items = 0;
+      // warm-up
+      for (let i = 0; i < 20; i++) await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i % headers.length] });
+      for (let i = 0; i < sample.length; i++) {
+        let t = performance.now();
+        const res = await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i] });
+        const body = await res.json();
+        http.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`feed ${res.status} ${JSON.stringify(body)}`);
+        items += body.items.length;
+        t = performance.now();
+        const ids = await rawPage(db, sample[i], page, 20);
+        raw.push(performance.now() - t);
+        if (ids.join() !== body.items.map((x) => x.id).join()) throw new Error(`raw page differs from the API for user ${sample[i].id}`);
+      }
+      return { httpP50: r2(pct(http, 50)), httpP95: r2(pct(http, 95)), rawP50: r2(pct(raw, 50)), rawP95: r2(pct(raw, 95)), avgItems: r2(items / sample.length) };
+    };
+    const p1 = await measure(1);
+    const p3 = await measure(3);
+    const t = performance.now();
+    for (let i = 0; i < 100; i++) await fetch(`${base}/api/feed/unread-count`, { headers: headers[i % headers.length] });
+    const unreadAvg = r2((performance.now() - t) / 100);
+    const [[{ n: audienceRows }]] = await db.query('SELECT COUNT(*) AS n FROM message_audience');
+    const out = {
+      users: USERS, messages: MESSAGES, audienceRows: Number(audienceRows), receipts: s.receipts, seedUsersMs: s.tUsers, seedMessagesMs: s.tMessages,
+      feedPage1: p1, feedPage3: p3, unreadCountAvgMs: unreadAvg,
+    };
+    console.log(JSON.stringify(out, null, 2));
+    return out;
+  } finally {
+    await db.end();
+    child.kill('SIGTERM');
+    const c = await createConnection(MYSQL);
+    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await c.end();
+  }
+}
+
+module.exports = { run };
+if (require.main === module) run().catch((e) => { console.error(e); process.exit(1); });
