@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-tools.sh
 ensure_pnpm
+# Chinese font for the signed-pledge PDF export (the rest works without it)
+ensure_apt fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || log "no CJK font: the pledge PDF export will answer 503 until fonts-noto-cjk is installed"
 log "installing dependencies"
 pnpm install --frozen-lockfile --reporter=silent
 log "building shared, server and the h5 mini-program"

@@ -39,7 +39,7 @@ check typecheck pnpm -r --if-present run typecheck
 jest_run() { # jest_run NAME DIR ENV… -- ARGS…
   local name="$1" dir="$2"; shift 2
   log "tests: $name"
-  (cd "$dir" && env "$@" npx jest --ci --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
+  (cd "$dir" && env "$@" npx jest --ci --forceExit --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
   [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; grep -E '✕|●' "$out/$name.log" | head -40 >&2; }
   return 0
