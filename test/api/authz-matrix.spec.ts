@@ -219,7 +219,7 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
     if (id === undefined) continue;
     for (const who of ['demo-resident', 'demo-village', 'demo-grid', 'demo-town-baisha']) {
       if (pol.roles === 'public' || !pol.roles.includes(w.s[who].user.role as any)) continue;
-      const q = o.path === '/api/feed' || o.path === '/api/hazards' || o.path === '/api/messages' ? { pageSize: '100' } : {};
+      const q: Record<string, string> = o.path === '/api/feed' || o.path === '/api/hazards' || o.path === '/api/messages' ? { pageSize: '100' } : {};
       const r = await api.call('GET', urlFor(o, pol, 999999, null, q), { token: w.s[who].token });
       calls++;
       const items: any[] = Array.isArray(r.body) ? r.body : r.body?.items ?? r.body?.hazards ?? r.body?.points ?? [];

@@ -61,7 +61,8 @@ export class Api {
     } catch (e) {
       const err = e as Error & { name: string };
       const timeout = err.name === 'TimeoutError' || err.name === 'AbortError';
-      return { status: timeout ? -2 : -1, body: { error: err.message, cause: String((err as any).cause ?? '') }, text: '', headers: new Headers(), ms: Date.now() - t };
+      const body = { error: err.message, cause: String((err as any).cause ?? '') } as unknown as T;
+      return { status: timeout ? -2 : -1, body, text: '', headers: new Headers(), ms: Date.now() - t };
     }
   }
 
