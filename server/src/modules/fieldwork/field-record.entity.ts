@@ -10,6 +10,8 @@ import { CreatedAtColumn, DoubleColumn, JsonColumn, OrgPathColumn, UpdatedAtColu
 @Entity('field_record')
 @Index('idx_field_record_scope', ['orgPath', 'date', 'type', 'kind', 'sector'])
 @Index('idx_field_record_type_date', ['type', 'date'])
+/** The latest record of a kind per unit (head-count snapshots in the statistics). */
+@Index('idx_field_record_kind_org', ['type', 'kind', 'orgId', 'date'])
 @Index('uq_field_record_client_key', ['createdById', 'clientKey'], { unique: true })
 export class FieldRecord {
   @PrimaryGeneratedColumn()

@@ -18,6 +18,8 @@ import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAt
 @Index('idx_hazard_dup', ['category', 'createdAt'])
 @Index('idx_hazard_reporter', ['reporterId', 'createdAt'])
 @Index('idx_hazard_created', ['createdAt'])
+/** Statistics (stats module): every column the summary aggregates, so a county-year is one index-only pass grouped in index order. */
+@Index('idx_hazard_stats', ['orgPath', 'category', 'status', 'level', 'createdAt', 'deadline', 'closedAt', 'escalatedTo'])
 export class Hazard {
   @PrimaryGeneratedColumn()
   id: number;

@@ -161,6 +161,8 @@ export class PledgeRosterEntry {
 @Index('uq_pledge_signature_dedupe', ['campaignId', 'dedupeKey'], { unique: true })
 @Index('uq_pledge_signature_client', ['signerUserId', 'clientKey'], { unique: true })
 @Index('idx_pledge_signature_campaign_group', ['campaignId', 'groupName'])
+/** Statistics (stats module): signatures of a campaign in a period, counted from the index alone. */
+@Index('idx_pledge_signature_campaign_signed', ['campaignId', 'signedAt'])
 export class PledgeSignature {
   @PrimaryGeneratedColumn()
   id: number;

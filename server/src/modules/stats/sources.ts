@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature } from '../pledges/pledge.entities';
 import { Message, MessageDelivery, MessageReceipt } from '../publicity/message.entity';
-import { addDays, cnDayStart, dbTime, num, rate, Sql } from './sql';
+import { addDays, childOfPath, cnDayStart, dbTime, num, rate, Sql } from './sql';
 import type { Period } from './stats.service';
 
 function range(p: Period) {
@@ -23,16 +23,16 @@ export class PledgeStatsSource {
     const byKind = new Map(PLEDGE_KINDS.map((k) => [k, { kind: k as string, label: PLEDGE_KIND_LABELS[k], campaigns: 0, signed: 0, roster: 0, rate: null as number | null, units: 0 }]));
     if (!available) return { stats: { available, signed: 0, byKind: [] }, byChild };
     const r = range(p);
-    const child = sql.childOf('c.orgPath', org.path);
-    // Signatures made in the period, in campaigns of the subtree.
+    // Signatures made in the period, in campaigns of the subtree (counted from idx_pledge_signature_campaign_signed;
+    // grouped per campaign unit, the child unit worked out from the path here).
     const signed: any[] = await this.ds
       .getRepository(PledgeSignature)
       .createQueryBuilder('s')
       .innerJoin(PledgeCampaign, 'c', 'c.id = s.campaignId')
-      .select('c.kind', 'kind').addSelect(child, 'child')
+      .select('c.kind', 'kind').addSelect('c.orgPath', 'orgPath')
       .addSelect('COUNT(*)', 'n')
       .where('c.orgPath LIKE :p AND s.signedAt >= :from AND s.signedAt < :to', { p: `${org.path}%`, ...r })
-      .groupBy('c.kind').addGroupBy(child)
+      .groupBy('c.kind').addGroupBy('c.orgPath')
       .getRawMany();
     // Campaigns running in the period (created before its end, deadline after its start): roster and roster signed.
     const camp: any[] = await this.ds
@@ -61,7 +61,7 @@ export class PledgeStatsSource {
       const n = num(s.n);
       total += n;
       if (k) k.signed += n;
-      const key = String(s.child ?? '');
+      const key = childOfPath(s.orgPath, org.path);
       byChild.set(key, (byChild.get(key) ?? 0) + n);
     }
     for (const c of camp) {

@@ -16,16 +16,6 @@ export class Sql {
   monthCn(col: string): string {
     return this.mysql ? `DATE_FORMAT(DATE_ADD(${col}, INTERVAL 8 HOUR), '%Y-%m')` : `strftime('%Y-%m', ${col}, '+8 hours')`;
   }
-
-  /**
-   * The id of the child of the unit at `parentPath` that a row's `orgPath` lies under
-   * ('' for rows on the unit itself): `/1/6/` + `/1/6/9/31/` → `9`.
-   */
-  childOf(col: string, parentPath: string): string {
-    const start = parentPath.length + 1;
-    const rest = `SUBSTR(${col}, ${start})`;
-    return `SUBSTR(${rest}, 1, INSTR(${rest}, '/') - 1)`;
-  }
 }
 
 /** A datetime literal both databases compare correctly against a DATETIME(3) column (UTC). */
@@ -46,3 +36,11 @@ export function addDays(day: string, n: number): string {
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 export const rate = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
+
+/** The id of the child of `parentPath` that `path` lies under ('' for the unit itself): `/1/6/` + `/1/6/9/31/` → `9`. */
+export function childOfPath(path: string, parentPath: string): string {
+  if (!path.startsWith(parentPath)) return '';
+  const rest = path.slice(parentPath.length);
+  const i = rest.indexOf('/');
+  return i > 0 ? rest.slice(0, i) : '';
+}

@@ -126,8 +126,8 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
   /** The seeded villagers living in a unit (dev openids `villager-N`), as login keys. */
   const villagersOf = async (orgKey: string) =>
     (await t.ds.getRepository(User).find({ where: { orgId: t.seed.org[orgKey].id, role: 'resident' }, order: { id: 'ASC' } }))
-      .filter((u) => u.openid.startsWith('dev:villager-'))
-      .map((u) => u.openid.slice(4));
+      .filter((u) => (u.openid ?? '').startsWith('dev:villager-'))
+      .map((u) => (u.openid ?? '').slice(4));
   const receipt = async (who: string, id: number, what: 'read' | 'ack') => ok(t.http.post(`/api/messages/${id}/${what}`).set(await t.as(who)), 200);
   const usersUnder = (orgKey: string) =>
     t.ds.getRepository(User).createQueryBuilder('u').where('u.orgPath LIKE :p AND u.disabled = :d', { p: `${t.seed.org[orgKey].path}%`, d: false }).getCount();

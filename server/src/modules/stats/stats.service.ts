@@ -24,7 +24,7 @@ import { Hazard } from '../hazards/hazard.entity';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { buildFigures } from './report-figures';
 import { PledgeStatsSource, PublicityStatsSource } from './sources';
-import { addDays, cnDayStart, dbTime, num, rate, Sql } from './sql';
+import { addDays, childOfPath, cnDayStart, dbTime, num, rate, Sql } from './sql';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -151,46 +151,56 @@ export class StatsService {
     };
     const byChild = new Map<string, { found: number; rectified: number }>();
     if (!empty.available) return { stats: empty, byChild };
-    const child = this.sql.childOf('h.orgPath', org.path);
-    const live = `h.status <> 'rejected'`;
+    // One index-only pass (idx_hazard_stats) grouped in the index's own order — no temporary table:
+    // the figures per state are derived from the status/level group keys in JS, the child unit from orgPath.
     const rows: any[] = await this.ds
       .getRepository(Hazard)
       .createQueryBuilder('h')
-      .select('h.category', 'category')
-      .addSelect(child, 'child')
-      .addSelect(`SUM(CASE WHEN ${live} THEN 1 ELSE 0 END)`, 'found')
-      .addSelect(`SUM(CASE WHEN h.status IN ('rectified','closed') THEN 1 ELSE 0 END)`, 'rectified')
-      .addSelect(`SUM(CASE WHEN h.status = 'closed' THEN 1 ELSE 0 END)`, 'closed')
-      .addSelect(`SUM(CASE WHEN ${live} AND h.level = 'major' THEN 1 ELSE 0 END)`, 'major')
-      .addSelect(`SUM(CASE WHEN h.status IN ('assigned','rectifying') AND h.deadline < :now THEN 1 ELSE 0 END)`, 'overdue')
-      .addSelect(`SUM(CASE WHEN ${live} AND h.escalatedTo IS NOT NULL THEN 1 ELSE 0 END)`, 'escalated')
-      .addSelect(`SUM(CASE WHEN h.status = 'rejected' THEN 1 ELSE 0 END)`, 'rejected')
-      .addSelect(`SUM(CASE WHEN h.status IN ('reported','assigned','rectifying','rectified') THEN 1 ELSE 0 END)`, 'inProgress')
-      .addSelect(`SUM(CASE WHEN h.status = 'closed' AND h.closedAt IS NOT NULL THEN ${this.sql.seconds('h.createdAt', 'h.closedAt')} ELSE 0 END)`, 'closeSeconds')
-      .addSelect(`SUM(CASE WHEN h.status = 'closed' AND h.closedAt IS NOT NULL THEN 1 ELSE 0 END)`, 'closedTimed')
+      .select('h.orgPath', 'orgPath')
+      .addSelect('h.category', 'category')
+      .addSelect('h.status', 'status')
+      .addSelect('h.level', 'level')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('SUM(CASE WHEN h.deadline < :now THEN 1 ELSE 0 END)', 'pastDeadline')
+      .addSelect('SUM(CASE WHEN h.escalatedTo IS NOT NULL THEN 1 ELSE 0 END)', 'escalated')
+      .addSelect(`SUM(CASE WHEN h.closedAt IS NOT NULL THEN ${this.sql.seconds('h.createdAt', 'h.closedAt')} ELSE 0 END)`, 'closeSeconds')
+      .addSelect('SUM(CASE WHEN h.closedAt IS NOT NULL THEN 1 ELSE 0 END)', 'closedTimed')
       .where('h.orgPath LIKE :p', { p: `${org.path}%` })
       .andWhere('h.createdAt >= :from AND h.createdAt < :to', { from: dbTime(cnDayStart(p.from)), to: dbTime(cnDayStart(addDays(p.to, 1))) })
       .setParameter('now', dbTime(now))
-      .groupBy('h.category')
-      .addGroupBy(child)
+      .groupBy('h.orgPath')
+      .addGroupBy('h.category')
+      .addGroupBy('h.status')
+      .addGroupBy('h.level')
       .getRawMany();
     const s = empty;
     let closeSeconds = 0;
     let closedTimed = 0;
     const cats = new Map<string, HazardStats['byCategory'][number]>();
     for (const r of rows) {
+      const n = num(r.n);
+      const st = r.status as string;
+      const live = st !== 'rejected';
       const v = {
-        found: num(r.found), rectified: num(r.rectified), closed: num(r.closed), major: num(r.major), overdue: num(r.overdue),
-        escalated: num(r.escalated), rejected: num(r.rejected), inProgress: num(r.inProgress),
+        found: live ? n : 0,
+        rectified: st === 'rectified' || st === 'closed' ? n : 0,
+        closed: st === 'closed' ? n : 0,
+        major: live && r.level === 'major' ? n : 0,
+        overdue: st === 'assigned' || st === 'rectifying' ? num(r.pastDeadline) : 0,
+        escalated: live ? num(r.escalated) : 0,
+        rejected: live ? 0 : n,
+        inProgress: ['reported', 'assigned', 'rectifying', 'rectified'].includes(st) ? n : 0,
       };
       s.found += v.found; s.rectified += v.rectified; s.closed += v.closed; s.major += v.major; s.overdue += v.overdue;
       s.escalated += v.escalated; s.rejected += v.rejected; s.inProgress += v.inProgress;
-      closeSeconds += num(r.closeSeconds);
-      closedTimed += num(r.closedTimed);
+      if (st === 'closed') {
+        closeSeconds += num(r.closeSeconds);
+        closedTimed += num(r.closedTimed);
+      }
       let c = cats.get(r.category);
       if (!c) cats.set(r.category, (c = { category: r.category, label: HAZARD_CATEGORY_LABELS[r.category as HazardCategory] ?? r.category, found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0 }));
       c.found += v.found; c.rectified += v.rectified; c.closed += v.closed; c.major += v.major; c.inProgress += v.inProgress;
-      const k = String(r.child ?? '');
+      const k = childOfPath(r.orgPath, org.path);
       const b = byChild.get(k) ?? { found: 0, rectified: 0 };
       b.found += v.found; b.rectified += v.rectified;
       byChild.set(k, b);
@@ -214,14 +224,13 @@ export class StatsService {
 
   async fieldwork(org: OrgUnit, p: Period) {
     const scope = { p: `${org.path}%`, from: p.from, to: p.to };
-    const child = this.sql.childOf('r.orgPath', org.path);
     const recRows: any[] = await this.ds
       .getRepository(FieldRecord)
       .createQueryBuilder('r')
-      .select('r.type', 'type').addSelect('r.kind', 'kind').addSelect('r.sector', 'sector').addSelect(child, 'child')
+      .select('r.type', 'type').addSelect('r.kind', 'kind').addSelect('r.sector', 'sector').addSelect('r.orgPath', 'orgPath')
       .addSelect('COUNT(*)', 'n')
       .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
-      .groupBy('r.type').addGroupBy('r.kind').addGroupBy('r.sector').addGroupBy(child)
+      .groupBy('r.orgPath').addGroupBy('r.type').addGroupBy('r.kind').addGroupBy('r.sector')
       .getRawMany();
     const metricRows: any[] = await this.ds
       .getRepository(FieldMetric)
@@ -233,15 +242,18 @@ export class StatsService {
       .groupBy('m.type').addGroupBy('m.kind').addGroupBy('m.sector').addGroupBy('m.metric')
       .getRawMany();
     // Head-counts (staff): the latest record of each unit in the period, summed over units.
+    // Head-counts (staff): the latest record of each unit in the period, summed over units.
+    const marks = SNAPSHOT_KINDS.map(() => '?').join(',');
     const snapRows: any[] = await this.ds.query(
       `SELECT m.kind AS kind, m.metric AS metric, SUM(m.value) AS v FROM field_metric m
-        WHERE m.recordId IN (
-          SELECT MAX(r.id) FROM field_record r
-           WHERE r.type = 'activity' AND r.kind IN (${SNAPSHOT_KINDS.map(() => '?').join(',')}) AND r.orgPath LIKE ? AND r.date >= ? AND r.date <= ?
-             AND r.date = (SELECT MAX(r2.date) FROM field_record r2 WHERE r2.orgId = r.orgId AND r2.type = r.type AND r2.kind = r.kind AND r2.date >= ? AND r2.date <= ?)
-           GROUP BY r.orgId, r.kind)
+         JOIN (SELECT MAX(r.id) AS id FROM field_record r
+                 JOIN (SELECT l.orgId AS orgId, l.kind AS kind, MAX(l.date) AS d FROM field_record l
+                        WHERE l.type = 'activity' AND l.kind IN (${marks}) AND l.orgPath LIKE ? AND l.date >= ? AND l.date <= ?
+                        GROUP BY l.orgId, l.kind) last ON r.orgId = last.orgId AND r.kind = last.kind AND r.date = last.d
+                WHERE r.type = 'activity'
+                GROUP BY r.orgId, r.kind) pick ON pick.id = m.recordId
         GROUP BY m.kind, m.metric`,
-      [...SNAPSHOT_KINDS, scope.p, p.from, p.to, p.from, p.to],
+      [...SNAPSHOT_KINDS, scope.p, p.from, p.to],
     );
     const campaignRows: any[] = await this.ds
       .getRepository(FieldRecord)
@@ -277,10 +289,11 @@ export class StatsService {
       records += n;
       kindOf(r.type, r.kind).records += n;
       if (r.sector) sectorRows.push({ type: r.type, kind: r.kind, sector: r.sector, records: n });
-      const c = byChild.get(String(r.child ?? '')) ?? { records: 0, inspections: 0 };
+      const ck = childOfPath(r.orgPath, org.path);
+      const c = byChild.get(ck) ?? { records: 0, inspections: 0 };
       c.records += n;
       if (r.type === 'inspection') c.inspections += n;
-      byChild.set(String(r.child ?? ''), c);
+      byChild.set(ck, c);
     }
     const sectorMetricRows: { type: string; sector: string; metric: string; value: number }[] = [];
     for (const m of metricRows) {
@@ -346,7 +359,8 @@ export class StatsService {
       month,
       year,
       thisMonth: {
-        found: ms.hazards.found, closed: ms.hazards.closed, inProgress: ms.hazards.inProgress, overdue: ms.hazards.overdue,
+        // 销号 this month: hazards closed in the month (whenever found) — the same figure as the trend's last bar.
+        found: ms.hazards.found, closed: this.hasHazards() ? trend[trend.length - 1]?.closed ?? 0 : 0, inProgress: ms.hazards.inProgress, overdue: ms.hazards.overdue,
         fieldRecords: ms.fieldwork.records, signatures: ms.pledges.signed,
       },
       thisYear: {

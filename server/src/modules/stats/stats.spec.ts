@@ -256,5 +256,19 @@ describe('field work and statistics', () => {
     expect(res.status).toBe(200);
     expect(res.body.trend.length).toBeGreaterThanOrEqual(1);
     expect(res.body.org.name).toBe('石桥镇');
+    // A hazard found last month and closed now counts in this month's 销号, not in its 上报;
+    // the month's tile and the trend's last bar are the same figure.
+    const repo = t.ds.getRepository(Hazard);
+    const now = Date.now();
+    await repo.save(repo.create({
+      code: 'YH-DASH-000001', category: 'fire' as any, level: 'general', status: 'closed' as any, description: '上月发现本月销号', orgId: t.seed.org.v_liulin.id,
+      orgPath: t.seed.org.v_liulin.path, reporterId: t.seed.user.town.id, createdAt: new Date(now - 40 * 86400_000), closedAt: new Date(now - 60_000),
+    }));
+    const after = (await t.http.get('/api/stats/dashboard').set(town)).body;
+    const last = after.trend[after.trend.length - 1];
+    expect(after.thisMonth.closed).toBe(res.body.thisMonth.closed + 1);
+    expect(after.thisMonth.found).toBe(res.body.thisMonth.found);
+    expect(after.thisMonth.closed).toBe(last.closed);
+    expect(after.thisMonth.found).toBe(last.found);
   });
 });
