@@ -23,6 +23,8 @@ export default function FieldworkPage() {
   const [recent, setRecent] = useState<FieldRecordDto[]>([]);
   const [key, setKey] = useState(newIdempotencyKey());
   const rule = FIELD_KINDS[type][kind];
+  // 行业领域 belongs to inspections and enforcement (and kinds that ask for it); a drill or a meeting has none.
+  const showSector = !!rule.sectorRequired || type === 'inspection' || type === 'enforcement';
 
   const load = (t = type) => listFieldRecords(t, { pageSize: 10 }).then((p) => setRecent(p.items), toastError);
   useDidShow(() => void load());
@@ -43,7 +45,7 @@ export default function FieldworkPage() {
     setKey(newIdempotencyKey());
   };
   const submit = async () => {
-    const body = { date, kind, sector: rule.sectorRequired || sector ? (sector as any) : undefined, metrics, campaign: campaign || undefined, notes: notes || undefined };
+    const body = { date, kind, sector: showSector ? (sector as any) : undefined, metrics, campaign: campaign || undefined, notes: notes || undefined };
     try {
       if (editing) await updateFieldRecord(type, editing.id, body);
       else await createFieldRecord(type, body, key);
@@ -88,7 +90,7 @@ export default function FieldworkPage() {
             <Text className='fw-value'>{date}</Text>
           </View>
         </Picker>
-        {(rule.sectorRequired || type === 'inspection' || type === 'enforcement') && (
+        {showSector && (
           <Picker mode='selector' range={HAZARD_CATEGORIES.map((c) => c.label)} value={sectorIdx} onChange={(e) => setSector(HAZARD_CATEGORIES[Number(e.detail.value)].code)}>
             <View className='fw-row'>
               <Text className='fw-label'>行业领域</Text>

@@ -5,26 +5,19 @@ import { useState } from 'react';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
 import { toastError } from '../../services/request';
 import { getDashboard, openReport } from '../../services/stats';
+import { F2Chart } from './F2Chart';
 import './index.scss';
 
-/** Bars drawn with views: the same in weapp and h5, no chart library in the package. */
-function Bars({ rows }: { rows: { label: string; a: number; b?: number }[] }) {
-  const max = Math.max(1, ...rows.map((r) => Math.max(r.a, r.b ?? 0)));
+/** Charts: AntV F2 on a Canvas 2D node (weapp and h5); pledge progress as plain progress bars. */
+const COLORS = ['#e8833a', '#2e9e5b'];
+
+function Legend({ names }: { names: [string, string] }) {
   return (
-    <View>
-      {rows.map((r) => (
-        <View key={r.label} className='st-bar-row'>
-          <Text className='st-bar-label'>{r.label}</Text>
-          <View className='st-bar-track'>
-            <View className='st-bar a' style={{ width: `${(r.a / max) * 100}%` }} />
-            {r.b !== undefined && <View className='st-bar b' style={{ width: `${(r.b / max) * 100}%` }} />}
-          </View>
-          <Text className='st-bar-num'>
-            {r.a}
-            {r.b !== undefined ? `/${r.b}` : ''}
-          </Text>
-        </View>
-      ))}
+    <View className='st-legend'>
+      <Text className='dot a' />
+      {names[0]}
+      <Text className='dot b' />
+      {names[1]}
     </View>
   );
 }
@@ -44,24 +37,38 @@ export default function StatsPage() {
         <View className='st-tile'><Text className='st-n'>{d.thisYear.rectificationRate === null ? '—' : `${Math.round(d.thisYear.rectificationRate * 100)}%`}</Text><Text className='st-t'>全年整改率</Text></View>
       </View>
       <Card title={`${year}年每月隐患：上报 / 销号`}>
-        <View className='st-legend'><Text className='dot a' />上报<Text className='dot b' />销号</View>
-        <Bars rows={d.trend.map((t) => ({ label: `${Number(t.month.slice(5))}月`, a: t.found, b: t.closed }))} />
+        <Legend names={['上报', '销号']} />
+        <F2Chart kind='line' colors={COLORS} data={d.trend.flatMap((t) => [{ x: `${Number(t.month.slice(5))}月`, series: '上报', value: t.found }, { x: `${Number(t.month.slice(5))}月`, series: '销号', value: t.closed }])} />
       </Card>
-      <Card title='按行业领域'>
-        <Bars rows={d.byCategory.slice(0, 10).map((c) => ({ label: c.label, a: c.found, b: c.closed }))} />
+      <Card title='按行业领域：上报 / 销号'>
+        <Legend names={['上报', '销号']} />
+        <F2Chart kind='bar' transposed height={Math.max(360, d.byCategory.slice(0, 8).length * 90)} colors={COLORS} data={[...d.byCategory.slice(0, 8)].reverse().flatMap((c) => [{ x: c.label, series: '上报', value: c.found }, { x: c.label, series: '销号', value: c.closed }])} />
       </Card>
-      <Card title='按村（社区）'>
-        <Bars rows={d.byChild.map((c) => ({ label: c.orgName, a: c.found, b: c.closed }))} />
+      <Card title='按村（社区）和单位：上报 / 已整改'>
+        <Legend names={['上报', '已整改']} />
+        <F2Chart kind='bar' transposed height={Math.max(360, d.byChild.length * 90)} colors={COLORS} data={[...d.byChild].reverse().flatMap((c) => [{ x: c.orgName, series: '上报', value: c.found }, { x: c.orgName, series: '已整改', value: c.closed }])} />
       </Card>
       {d.pledges.length > 0 && (
         <Card title='承诺书签订进度'>
-          {d.pledges.map((p) => (
-            <View key={p.kind} className='st-bar-row'>
-              <Text className='st-bar-label'>{p.label}</Text>
-              <View className='st-bar-track'><View className='st-bar a' style={{ width: `${Math.round((p.rate ?? 0) * 100)}%` }} /></View>
-              <Text className='st-bar-num'>{p.signed}{p.roster ? `/${p.roster}` : '份'}</Text>
-            </View>
-          ))}
+          {d.pledges.map((p) => {
+            const pct = p.rate === null ? null : `${Math.round(p.rate * 100)}%`;
+            return (
+              <View key={p.kind} className='st-pl'>
+                <View className='st-pl-head'>
+                  <Text className='st-pl-label'>{p.label}</Text>
+                  <Text className='st-pl-num'>已签{p.signed}份</Text>
+                </View>
+                {p.roster > 0 && pct !== null ? (
+                  <>
+                    <View className='st-pl-track'><View className='st-bar a' style={{ width: pct }} /></View>
+                    <Text className='st-pl-sub'>名单{p.roster}人，已签{pct}</Text>
+                  </>
+                ) : (
+                  <Text className='st-pl-sub'>没有导入名单，按签订份数统计</Text>
+                )}
+              </View>
+            );
+          })}
         </Card>
       )}
       <Card title={`${year}年度工作总结数据`}>

@@ -1,0 +1,95 @@
+import { Canvas as TaroCanvas, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { Axis, Canvas, Chart, Interval, jsx, Line } from '@antv/f2';
+import { useEffect, useMemo, useRef } from 'react';
+
+export interface SeriesRow {
+  x: string;
+  series: string;
+  value: number;
+}
+
+let seq = 0;
+
+/**
+ * A grouped bar or line chart drawn by AntV F2 into a Taro Canvas 2D node: the same code in weapp
+ * (canvas node from a selector query) and h5 (the <canvas> Taro renders).
+ */
+export function F2Chart({ data, kind, height = 420, colors, transposed = false }: { data: SeriesRow[]; kind: 'bar' | 'line'; height?: number; colors: string[]; transposed?: boolean }) {
+  const id = useMemo(() => `f2-${++seq}`, []);
+  const chart = useRef<any>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    const draw = (node: any, width: number, h: number) => {
+      if (cancelled || !node) return;
+      const dpr = Taro.getSystemInfoSync().pixelRatio || 2;
+      node.width = width * dpr;
+      node.height = h * dpr;
+      const context = node.getContext('2d');
+      // Whole-number ticks for counts (never 7.5 hazards), and at most ~6 category labels on a phone.
+      const max = Math.max(1, ...data.map((r) => r.value));
+      const step = Math.max(1, Math.ceil(max / 4));
+      const cats = new Set(data.map((r) => r.x)).size;
+      const label = { fontSize: 15, fill: '#444' };
+      const geom =
+        kind === 'bar'
+          ? jsx(Interval, { x: 'x', y: 'value', color: { field: 'series', range: colors }, adjust: 'dodge' })
+          : jsx(Line, { x: 'x', y: 'value', color: { field: 'series', range: colors }, lineWidth: 3 });
+      const children = jsx(Chart, {
+        data,
+        coord: { transposed },
+        // room on the right for the last value label
+        style: { padding: ['30px', '56px', '30px', '30px'] },
+        scale: { value: { min: 0, max: step * 4, tickInterval: step }, x: { tickCount: transposed ? cats : Math.min(cats, 6) } },
+        children: [jsx(Axis, { field: 'x', style: { label } }), jsx(Axis, { field: 'value', style: { label } }), geom],
+      });
+      // In weapp the frame/image functions live on the canvas node, not on a window.
+      const weapp =
+        process.env.TARO_ENV === 'h5'
+          ? {}
+          : {
+              createImage: () => node.createImage(),
+              requestAnimationFrame: (cb: any) => node.requestAnimationFrame(cb),
+              cancelAnimationFrame: (id: any) => node.cancelAnimationFrame(id),
+              offscreenCanvas: (Taro as any).createOffscreenCanvas?.({ type: '2d' }),
+            };
+      const props = { context, pixelRatio: dpr, width, height: h, children, animate: false, ...weapp };
+      if (chart.current) chart.current.update(props);
+      else {
+        chart.current = new Canvas(props);
+        chart.current.render();
+      }
+    };
+    const t = setTimeout(() => {
+      if (process.env.TARO_ENV === 'h5') {
+        const host = document.getElementById(id);
+        const el = (host?.tagName === 'CANVAS' ? host : host?.querySelector('canvas')) as HTMLCanvasElement | null;
+        const box = (host?.closest('.st-chart') ?? host) as HTMLElement | null;
+        if (el && box) {
+          const w = box.clientWidth;
+          el.style.width = `${w}px`;
+          el.style.height = `${box.clientHeight}px`;
+          draw(el, w, box.clientHeight);
+        }
+      } else {
+        Taro.createSelectorQuery()
+          .select(`#${id}`)
+          .fields({ node: true, size: true })
+          .exec((res) => draw(res?.[0]?.node, res?.[0]?.width, res?.[0]?.height));
+      }
+    }, 50);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [data, kind, id, transposed]);
+
+  useEffect(() => () => chart.current?.destroy?.(), []);
+
+  return (
+    <View className='st-chart' style={{ height: Taro.pxTransform(height) }}>
+      <TaroCanvas type='2d' id={id} canvasId={id} className='st-canvas' style={{ width: '100%', height: '100%' }} />
+    </View>
+  );
+}
