@@ -454,6 +454,7 @@ async function run() {
     out.summary = {
       coldMs: ms(cold.ms), p50Ms: ms(pct(warm, 50)), p95Ms: ms(pct(warm, 95)), maxMs: ms(Math.max(...warm)),
       rawP50Ms: ms(pct(rawRuns, 50)), rawP95Ms: ms(pct(rawRuns, 95)), rawMaxMs: ms(Math.max(...rawRuns)), rawFirstMs: ms(rawRuns[0]),
+      p50VsRaw: Math.round((pct(warm, 50) / pct(rawRuns, 50)) * 100) / 100,
       runs: RUNS, figuresAgree: agree, ours, raw, underOneSecond: Math.max(cold.ms, ...warm) < 1000,
     };
     return out;
