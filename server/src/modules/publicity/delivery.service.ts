@@ -126,12 +126,11 @@ export class DeliveryService implements OnModuleInit {
 
     const hint = msg.ackRequired ? '请打开阅读并点“已阅并知晓”' : `${MESSAGE_CATEGORY_LABELS[msg.category] ?? ''}安全提醒，请点击查看`;
     try {
-      const res: unknown = await this.wechat.sendSubscribeMessage({
+      const { msgid } = await this.wechat.sendSubscribeMessage({
         openid: user.openid, templateId: tpl, page: `pages/message/index?id=${messageId}`,
         data: publicityTemplateData(msg.title, org?.name ?? '乡安', msg.publishedAt ?? now, hint),
       });
-      const msgid = (res as { msgid?: number | string } | undefined)?.msgid;
-      await this.deliveries.update({ messageId, userId, status: 'sending' }, { status: 'sent', sentAt: new Date(), error: null, wxMsgId: msgid != null ? String(msgid) : null });
+      await this.deliveries.update({ messageId, userId, status: 'sending' }, { status: 'sent', sentAt: new Date(), error: null, wxMsgId: msgid });
     } catch (err) {
       const e = err as Error;
       if (err instanceof WechatError && err.errcode === WX_ERR.NO_SUBSCRIBE_CONSENT) {

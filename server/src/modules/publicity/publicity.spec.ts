@@ -3,6 +3,7 @@ import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { User } from '../users/user.entity';
+import { WechatClient } from '../wechat/wechat.client';
 import { DeliveryService } from './delivery.service';
 import { MessageDelivery } from './message.entity';
 import { PublicityService } from './publicity.service';
@@ -106,12 +107,40 @@ describe('publicity: compose, feed, reach (API)', () => {
     const p2 = await t.http.get('/api/feed?page=2&pageSize=2').set(r);
     expect(p2.body.items[0].id).toBe(ids[0]);
     expect(p2.body.total).toBe(p1.body.total);
+    const past = await t.http.get('/api/feed?page=999&pageSize=20').set(r);
+    expect(past.body).toMatchObject({ items: [], total: p1.body.total, page: 999, pageSize: 20 });
     expect((await t.http.get('/api/feed?pageSize=101').set(r)).status).toBe(400);
     const before = (await t.http.get('/api/feed/unread-count').set(r)).body.unread;
     await t.http.post(`/api/messages/${ids[2]}/read`).set(r).expect(200);
     expect((await t.http.get('/api/feed/unread-count').set(r)).body.unread).toBe(before - 1);
     const again = await t.http.get('/api/feed?page=1&pageSize=2').set(r);
     expect(again.body.items[0].read).toBe(true);
+  });
+
+  it('a feed page is one SQL statement after the sign-in lookup (no count, user, unit or receipt round trips)', async () => {
+    const r = await t.as('resident');
+    await publish((await draft({ orgIds: [t.seed.org.v_liulin.id] }, { title: '语句计数' })).id);
+    const qr = t.ds.createQueryRunner();
+    const proto = Object.getPrototypeOf(qr);
+    await qr.release();
+    const original = proto.query;
+    const seen: string[] = [];
+    proto.query = function (this: unknown, sql: string, ...rest: unknown[]) {
+      seen.push(sql);
+      return original.call(this, sql, ...rest);
+    };
+    let res;
+    try {
+      res = await t.http.get('/api/feed?pageSize=1').set(r);
+    } finally {
+      proto.query = original;
+    }
+    expect(res.status).toBe(200);
+    expect(res.body.items[0]).toMatchObject({ title: '语句计数', publisherOrgName: '石桥镇', read: false });
+    expect(res.body.total).toBeGreaterThan(res.body.items.length);
+    // the sign-in lookup (app_user) plus one statement for the page, its messages, receipts, reminders and total
+    expect(seen.filter((q) => /message/.test(q))).toHaveLength(1);
+    expect(seen.length).toBeLessThanOrEqual(2);
   });
 
   it('read and ack are idempotent and counted once; reach shows them by unit', async () => {
@@ -279,9 +308,15 @@ describe('publicity: compose, feed, reach (API)', () => {
       expect(await remaining(outside.id)).toBe(1);
       const by = Object.fromEntries(rows.map((r) => [r.userId, r]));
       expect(by[a.id].status).toBe('sent');
+      // WeChat's msgid (the fake numbers its sends 1, 2, …) is stored on the delivery row
+      const msgidOf = (openid: string) => String(wx.sends.findIndex((x, i) => i >= before && x.touser === openid) + 1);
+      expect(by[a.id].wxMsgId).toBe(msgidOf('o-sub-a'));
+      expect(by[b.id].wxMsgId).toBe(msgidOf('o-sub-b'));
+      expect(by[c.id].wxMsgId).toBeNull();
       expect(by[c.id].status).toBe('no_consent');
       expect(by[none.id]).toBeUndefined();
-      expect(rows.some((r) => r.attempts === 2 && r.status === 'sent')).toBe(true);
+      // the busy answer hit one of the three sends (which one depends on timing): it was retried once and settled
+      expect(rows.some((r) => r.attempts === 2 && ['sent', 'no_consent'].includes(r.status))).toBe(true);
       const s = (await t.http.get(`/api/messages/${m.id}/stats`).set(town)).body;
       expect(s).toMatchObject({ delivered: 2, noConsent: 1, deliveryPending: 0 });
       // a re-run of the fan-out and of every send job changes nothing
@@ -291,6 +326,20 @@ describe('publicity: compose, feed, reach (API)', () => {
       await settled(m.id, 3);
       await new Promise((r) => setTimeout(r, 300));
       expect(wx.sends.length - before).toBe(2);
+    });
+
+    it('keeps every digit of a 64-bit msgid from WeChat', async () => {
+      const client = t.app.get(WechatClient);
+      await client.accessToken();
+      const real = global.fetch;
+      const spy = jest.spyOn(global, 'fetch').mockImplementation(async (url, init) =>
+        String(url).includes('subscribe/send') ? new Response('{"errcode":0,"errmsg":"ok","msgid":2375290419290226689}') : real(url, init),
+      );
+      try {
+        expect(await client.sendSubscribeMessage({ openid: 'o-x', templateId: TPL, data: {} })).toEqual({ msgid: '2375290419290226689' });
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('trySend for other features spends a consent and reports no_consent / skipped', async () => {

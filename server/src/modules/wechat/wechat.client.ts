@@ -53,7 +53,8 @@ export class WechatClient {
     const text = await res.text();
     let body: any;
     try {
-      body = JSON.parse(text);
+      // WeChat's msgid is a 64-bit integer: quote long ones before parsing so no digit is lost to a JS number.
+      body = JSON.parse(text.replace(/("msgid"\s*:\s*)(\d{16,})/g, '$1"$2"'));
     } catch {
       throw new WechatError(-1, `non-JSON answer (HTTP ${res.status})`, api);
     }
@@ -133,9 +134,12 @@ export class WechatClient {
     return this.post('media_check_async', 'wxa/media_check_async', { media_url: mediaUrl, media_type: 2, version: 2, scene, openid });
   }
 
-  /** Subscribe message (POST /cgi-bin/message/subscribe/send). Throws WechatError 43101 when the user has no consent left. */
-  async sendSubscribeMessage(input: { openid: string; templateId: string; page?: string; data: Record<string, { value: string }> }): Promise<void> {
-    await this.post('subscribe_send', 'cgi-bin/message/subscribe/send', {
+  /**
+   * Subscribe message (POST /cgi-bin/message/subscribe/send) → WeChat's `msgid` as text (null if WeChat gave none).
+   * Throws WechatError 43101 when the user has no consent left.
+   */
+  async sendSubscribeMessage(input: { openid: string; templateId: string; page?: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }> {
+    const body = await this.post<{ msgid?: number | string }>('subscribe_send', 'cgi-bin/message/subscribe/send', {
       touser: input.openid,
       template_id: input.templateId,
       page: input.page,
@@ -143,6 +147,7 @@ export class WechatClient {
       miniprogram_state: this.cfg.WECHAT_MINIPROGRAM_STATE === 'release' ? 'formal' : this.cfg.WECHAT_MINIPROGRAM_STATE === 'trial' ? 'trial' : 'developer',
       lang: 'zh_CN',
     });
+    return { msgid: body?.msgid != null && body.msgid !== '' ? String(body.msgid) : null };
   }
 
   /** Mini-program code for any scene (POST /wxa/getwxacodeunlimit) → PNG/JPEG bytes. */
