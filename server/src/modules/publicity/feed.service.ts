@@ -1,15 +1,31 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FeedItemDto, FeedMessageDto, Paginated, ReceiptDto, UnreadCountDto } from '@xiangan/shared';
-import { DataSource, In, Repository } from 'typeorm';
+import { FeedItemDto, FeedMessageDto, MessageBlock, Paginated, ReceiptDto, UnreadCountDto } from '@xiangan/shared';
+import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 import { ScopeService } from '../../common/scope/scope.service';
-import { OrgUnit } from '../orgs/org-unit.entity';
 import { marks, readTime } from './db-util';
-import { Message, MessageReceipt, MessageReminder } from './message.entity';
+import { Message, MessageReceipt } from './message.entity';
 import { feedItemOf, PublicityService } from './publicity.service';
+
+/** A raw row of the feed statement (types differ between MySQL and SQLite: read through readTime / Number). */
+interface CardRow {
+  id: number | string;
+  title: string;
+  body: string | MessageBlock[];
+  category: Message['category'];
+  ackRequired: number | string | boolean;
+  publishedAt: unknown;
+  createdAt: unknown;
+  orgId: number;
+  orgName: string | null;
+  readAt: unknown;
+  ackedAt: unknown;
+  remindedAt: unknown;
+  total?: number | string;
+}
 
 /**
  * The resident side. A user is addressed through the ids on their unit path (own unit and every
@@ -23,20 +39,19 @@ export class FeedService {
     private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly publicity: PublicityService,
-    @InjectRepository(Message) private readonly messages: Repository<Message>,
     @InjectRepository(MessageReceipt) private readonly receipts: Repository<MessageReceipt>,
-    @InjectRepository(MessageReminder) private readonly reminders: Repository<MessageReminder>,
-    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
   ) {}
 
   private branches(user: AuthUser): { orgIds: number[]; roles: string[] } {
     return { orgIds: this.scope.ancestorIds(user.orgPath), roles: ['*', user.role] };
   }
 
-  /** Ids of the feed page, newest first: a union of per-(unit, role) index ranges, each cut at skip + pageSize. */
-  async pageIds(user: AuthUser, skip: number, take: number): Promise<number[]> {
+  /**
+   * The feed page as `SELECT messageId, f …`, newest first: a union of per-(unit, role) backward ranges on
+   * idx_message_audience_feed, each cut at skip + take, merged and de-duplicated.
+   */
+  private pageSql(user: AuthUser, skip: number, take: number): { sql: string; params: unknown[] } {
     const { orgIds, roles } = this.branches(user);
-    if (!orgIds.length) return [];
     const k = skip + take;
     const parts: string[] = [];
     const params: unknown[] = [];
@@ -49,11 +64,17 @@ export class FeedService {
         params.push(o, r);
       }
     }
-    const rows = await this.ds.query(
-      `SELECT messageId, MAX(feedAt) AS f FROM (${parts.join(' UNION ALL ')}) u GROUP BY messageId ORDER BY f DESC, messageId DESC LIMIT ${take} OFFSET ${skip}`,
+    return {
+      sql: `SELECT messageId, MAX(feedAt) AS f FROM (${parts.join(' UNION ALL ')}) u GROUP BY messageId ORDER BY f DESC, messageId DESC LIMIT ${take} OFFSET ${skip}`,
       params,
-    );
-    return rows.map((r: { messageId: number }) => Number(r.messageId));
+    };
+  }
+
+  /** Ids of the feed page, newest first. */
+  async pageIds(user: AuthUser, skip: number, take: number): Promise<number[]> {
+    if (!user.orgPath) return [];
+    const pg = this.pageSql(user, skip, take);
+    return (await this.ds.query(pg.sql, pg.params)).map((r: { messageId: number }) => Number(r.messageId));
   }
 
   private audienceWhere(user: AuthUser, alias = 'a'): { sql: string; params: unknown[] } {
@@ -64,39 +85,52 @@ export class FeedService {
     };
   }
 
+  /** Messages addressed to the user: an index-only count over the same (unit, role) ranges as the page. */
+  private totalSql(user: AuthUser): { sql: string; params: unknown[] } {
+    const w = this.audienceWhere(user);
+    return { sql: `SELECT COUNT(DISTINCT a.messageId) FROM message_audience a WHERE ${w.sql}`, params: w.params };
+  }
+
+  /**
+   * One statement for a whole feed page: the page's ids, the messages, the publisher's unit name, the caller's
+   * receipt, the last reminder to one of the caller's units, and (optionally) the total.
+   */
   async feed(user: AuthUser, q: PageQueryDto): Promise<Paginated<FeedItemDto>> {
     const { page, pageSize, skip } = pageOf(q);
     if (!user.orgPath) return { items: [], total: 0, page, pageSize };
-    const w = this.audienceWhere(user);
-    const [ids, totalRows] = await Promise.all([
-      this.pageIds(user, skip, pageSize),
-      this.ds.query(`SELECT COUNT(DISTINCT a.messageId) AS n FROM message_audience a WHERE ${w.sql}`, w.params),
-    ]);
-    return { items: await this.items(user, ids), total: Number(totalRows[0].n), page, pageSize };
+    const pg = this.pageSql(user, skip, pageSize);
+    const total = this.totalSql(user);
+    const rows = await this.cardRows(user, pg, total);
+    let n = rows.length ? Number(rows[0].total) : 0;
+    // past the last page the statement has no row to carry the total
+    if (!rows.length && skip > 0) n = Number(Object.values((await this.ds.query(total.sql, total.params))[0])[0]);
+    return { items: rows.map((r) => this.card(r)), total: n, page, pageSize };
   }
 
-  /** Feed cards for these message ids, in this order, with the caller's receipts and reminders. */
-  private async items(user: AuthUser, ids: number[]): Promise<FeedMessageDto[]> {
-    if (!ids.length) return [];
-    const [msgs, receipts, reminded] = await Promise.all([
-      this.messages.find({ where: { id: In(ids) } }),
-      this.receipts.find({ where: { userId: user.id, messageId: In(ids) } }),
-      this.ds.query(
-        `SELECT messageId, MAX(createdAt) AS at FROM message_reminder WHERE messageId IN (${marks(ids.length)}) AND orgId IN (${marks(this.scope.ancestorIds(user.orgPath).length)}) GROUP BY messageId`,
-        [...ids, ...this.scope.ancestorIds(user.orgPath)],
-      ),
-    ]);
-    const orgs = new Map((await this.orgs.find({ where: { id: In([...new Set(msgs.map((m) => m.orgId))]) } })).map((o) => [o.id, o.name]));
-    const byId = new Map(msgs.map((m) => [m.id, m]));
-    const rec = new Map(receipts.map((r) => [r.messageId, r]));
-    const rem = new Map<number, Date | null>(reminded.map((r: { messageId: number; at: unknown }) => [Number(r.messageId), readTime(r.at)]));
-    return ids
-      .map((id) => byId.get(id))
-      .filter((m): m is Message => !!m)
-      .map((m) => {
-        const body = this.publicity.renderBody(m.body);
-        return { ...feedItemOf(m, orgs.get(m.orgId) ?? null, rec.get(m.id) ?? null, rem.get(m.id) ?? null, body), body, inAudience: true };
-      });
+  private async cardRows(user: AuthUser, pg: { sql: string; params: unknown[] }, total?: { sql: string; params: unknown[] }): Promise<CardRow[]> {
+    const anc = this.scope.ancestorIds(user.orgPath);
+    return this.ds.query(
+      `SELECT m.id, m.title, m.body, m.category, m.ackRequired, m.publishedAt, m.createdAt, m.orgId, o.name AS orgName,
+              r.readAt, r.ackedAt,
+              (SELECT MAX(x.createdAt) FROM message_reminder x WHERE x.messageId = m.id AND x.orgId IN (${marks(anc.length)})) AS remindedAt
+              ${total ? `, (${total.sql}) AS total` : ''}
+         FROM (${pg.sql}) p
+         JOIN message m ON m.id = p.messageId
+         LEFT JOIN org_unit o ON o.id = m.orgId
+         LEFT JOIN message_receipt r ON r.messageId = p.messageId AND r.userId = ?
+        ORDER BY p.f DESC, p.messageId DESC`,
+      [...anc, ...(total?.params ?? []), ...pg.params, user.id],
+    );
+  }
+
+  private card(r: CardRow): FeedMessageDto {
+    const m = {
+      id: Number(r.id), title: r.title, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body, category: r.category,
+      ackRequired: !!Number(r.ackRequired), publishedAt: readTime(r.publishedAt), createdAt: readTime(r.createdAt)!,
+    } as Message;
+    const body = this.publicity.renderBody(m.body);
+    const receipt = { readAt: readTime(r.readAt), ackedAt: readTime(r.ackedAt) };
+    return { ...feedItemOf(m, r.orgName ?? null, receipt, readTime(r.remindedAt), body), body, inAudience: true };
   }
 
   async unreadCount(user: AuthUser): Promise<UnreadCountDto> {
@@ -125,7 +159,9 @@ export class FeedService {
   /** The opened message: for the audience (with their receipt). Anyone else: 404. */
   async open(user: AuthUser, id: number): Promise<FeedMessageDto> {
     if (!(await this.inAudience(user, id))) throw new NotFoundException(`消息 ${id} 不存在`);
-    return (await this.items(user, [id]))[0];
+    const rows = await this.cardRows(user, { sql: 'SELECT id AS messageId, publishedAt AS f FROM message WHERE id = ?', params: [id] });
+    if (!rows.length) throw new NotFoundException(`消息 ${id} 不存在`);
+    return this.card(rows[0]);
   }
 
   /**
