@@ -1,10 +1,11 @@
-import { Input, Picker, Switch, Textarea, View } from '@tarojs/components';
+import { Image, Input, Picker, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import {
   MESSAGE_CATEGORIES, ROLE_LABELS, type CalendarPresetDto, type FeedMessageDto, type MessageBlock, type MessageCategory, type OrgUnitDto, type Role,
 } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { Card, FormRow, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { apiUrl } from '../../services/config';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { publicityApi } from '../../services/publicity';
 import { toastError } from '../../services/request';
@@ -79,14 +80,13 @@ export default function Publish() {
 
   if (preview)
     return (
-      <PageShell title='预览' footer={<PrimaryButton type='secondary' onClick={() => setPreview(null)}>返回修改</PrimaryButton>}>
+      <PageShell title='预览' subtitle='村民收到后看到的样子（还没有发出）' footer={<PrimaryButton type='secondary' onClick={() => setPreview(null)}>返回修改</PrimaryButton>}>
         <View className='pub-title'>{preview.title}</View>
         <View className='pub-meta'><StatusTag tone='primary' text={preview.categoryLabel} />{preview.publisherOrgName}</View>
         <MessageBody body={preview.body} />
         {preview.ackRequired ? <PrimaryButton disabled>已阅并知晓（村民看到的按钮）</PrimaryButton> : null}
       </PageShell>
     );
-  const catIndex = MESSAGE_CATEGORIES.findIndex((c) => c.code === category);
   return (
     <PageShell title='发布宣传' footer={
       <View className='pubc-actions'>
@@ -112,7 +112,9 @@ export default function Publish() {
       <Card title='正文'>
         {blocks.map((b, i) => (
           <View key={i} className='pubc-block'>
-            {b.type === 'image' ? <View className='pubc-tag'>图片 #{b.mediaId}</View> : b.type === 'video' ? (
+            {b.type === 'image' ? (
+              b.url ? <Image className='pubc-img' src={apiUrl(b.url)} mode='widthFix' /> : <View className='pubc-tag'>图片</View>
+            ) : b.type === 'video' ? (
               <Input className='pubc-input' value={b.url} placeholder='视频链接 https://…' onInput={(e) => setBlock(i, { url: e.detail.value })} />
             ) : (
               <Textarea className={`pubc-text ${b.bold ? 'pub-body__p--bold' : ''}`} value={b.text ?? ''} maxlength={2000} autoHeight
@@ -132,14 +134,27 @@ export default function Publish() {
         </View>
       </Card>
       <Card title='类别与要求'>
-        <FormRow label='类别'>
-          <Picker mode='selector' range={MESSAGE_CATEGORIES.map((c) => c.label)} value={Math.max(0, catIndex)} onChange={(e) => setCategory(MESSAGE_CATEGORIES[Number(e.detail.value)].code)}>
-            <View className='pubc-picker'>{MESSAGE_CATEGORIES[Math.max(0, catIndex)].label} ▾</View>
-          </Picker>
-        </FormRow>
-        <FormRow label='要求“已阅并知晓”'><Switch checked={ackRequired} onChange={(e) => setAck(e.detail.value)} /></FormRow>
+        <View className='pubc-hint'>类别（点一个）</View>
+        <View className='pubc-presets pubc-cats'>
+          {MESSAGE_CATEGORIES.map((c) => (
+            <View key={c.code} className={`pubc-preset ${category === c.code ? 'pubc-preset--on' : ''}`} onClick={() => setCategory(c.code)} aria-role='radio' aria-checked={category === c.code}>
+              {category === c.code ? '✓ ' : ''}{c.label}
+            </View>
+          ))}
+        </View>
+        <View className={`pubc-ack ${ackRequired ? 'pubc-ack--on' : ''}`} onClick={() => setAck(!ackRequired)} aria-role='checkbox' aria-checked={ackRequired}>
+          <View className='pubc-ack__label'>{ackRequired ? '✓ ' : '☐ '}需要确认</View>
+          <View className='pubc-ack__hint'>收到的人要点“已阅并知晓”，您能看到谁还没确认</View>
+        </View>
       </Card>
       <Card title={`发给谁（已选 ${orgIds.length} 个单位）`}>
+        {orgIds.length ? (
+          <View className='pubc-presets pubc-chosen'>
+            {units.filter(({ unit }) => orgIds.includes(unit.id)).map(({ unit }) => (
+              <View key={unit.id} className='pubc-preset pubc-preset--on' onClick={() => setOrgIds(orgIds.filter((x) => x !== unit.id))}>{unit.name} ✕</View>
+            ))}
+          </View>
+        ) : <View className='pubc-hint'>在下面点选单位，选镇就是全镇所有人</View>}
         <View className='pubc-units'>
           {units.map(({ unit, trail }) => (
             <View key={unit.id} className={`pubc-unit ${orgIds.includes(unit.id) ? 'pubc-unit--on' : ''}`} style={{ paddingLeft: `${16 + trail.length * 24}px` }}
@@ -151,7 +166,7 @@ export default function Publish() {
         <View className='pubc-roles'>
           <View className='pubc-hint'>只发给这些身份（不选 = 所有人）：</View>
           {ROLE_CHOICES.map((r) => (
-            <View key={r} className={`pubc-preset ${roles.includes(r) ? 'pubc-preset--on' : ''}`} onClick={() => setRoles(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])}>{ROLE_LABELS[r]}</View>
+            <View key={r} className={`pubc-preset ${roles.includes(r) ? 'pubc-preset--on' : ''}`} onClick={() => setRoles(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])}>{roles.includes(r) ? '✓ ' : ''}{ROLE_LABELS[r]}</View>
           ))}
         </View>
       </Card>

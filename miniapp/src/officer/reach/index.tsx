@@ -32,23 +32,25 @@ export default function Reach() {
     try { await publicityApi.withdraw(id); await load(); } catch (e) { toastError(e); }
   };
   const main = s.ackRequired ? '已阅并知晓' : '已读';
+  const shownUnits = s.units.filter((u) => u.audience > 0);
+  const empty = s.units.length - shownUnits.length;
   return (
     <PageShell title='到达情况' footer={s.status === 'published' ? (
       <View className='reach-actions'>
-        <PrimaryButton block={false} type='danger' onClick={withdraw}>撤回</PrimaryButton>
-        <PrimaryButton block={false} onClick={remind} disabled={!lagging.length} id='remind-button'>催阅落后单位（{lagging.length}）</PrimaryButton>
+        <PrimaryButton block={false} type='secondary' onClick={withdraw}>撤回</PrimaryButton>
+        <PrimaryButton block={false} onClick={remind} disabled={lagging.length ? undefined : true} id='remind-button'>催阅落后单位（{lagging.length}）</PrimaryButton>
       </View>
     ) : null}>
       <Card title='总体'>
         <View className='reach-kpis'>
-          <View className='reach-kpi'><View className='reach-kpi__n'>{s.audienceSize}</View>应收人数</View>
-          <View className='reach-kpi'><View className='reach-kpi__n'>{s.delivered}</View>微信送达</View>
-          <View className='reach-kpi'><View className='reach-kpi__n' id='reach-read'>{s.read}</View>已读 {pct(s.readRate)}</View>
-          {s.ackRequired ? <View className='reach-kpi'><View className='reach-kpi__n' id='reach-acked'>{s.acked}</View>已知晓 {pct(s.ackRate)}</View> : null}
+          <View className='reach-kpi'><View className='reach-kpi__n'>{s.audienceSize}</View><View>应收人数</View></View>
+          <View className='reach-kpi'><View className='reach-kpi__n'>{s.delivered}</View><View>微信送达</View></View>
+          <View className='reach-kpi'><View className='reach-kpi__n' id='reach-read'>{s.read}</View><View>已读（{pct(s.readRate)}）</View></View>
+          {s.ackRequired ? <View className='reach-kpi'><View className='reach-kpi__n' id='reach-acked'>{s.acked}</View><View>已知晓（{pct(s.ackRate)}）</View></View> : null}
         </View>
       </Card>
       <Card title={s.breakdownOf ? `${s.breakdownOf.name} 各单位` : '各单位'} extra={orgId ? <View className='reach-link' onClick={() => setOrgId(undefined)}>返回上级</View> : null}>
-        {s.units.map((u) => (
+        {shownUnits.map((u) => (
           <View key={u.orgId + u.name} className='reach-row' onClick={() => u.hasChildren && setOrgId(u.orgId)}>
             <View className='reach-row__name'>{u.name}{u.hasChildren ? ' ›' : ''}</View>
             <View className='reach-row__bar'><View className='reach-row__fill' style={{ width: pct(s.ackRequired ? u.ackRate : u.readRate).replace('—', '0%') }} /></View>
@@ -57,6 +59,7 @@ export default function Reach() {
             </View>
           </View>
         ))}
+        {empty ? <View className='reach-note'>另有 {empty} 个单位没有要收这条宣传的人</View> : null}
       </Card>
       {s.notAcknowledged.length ? (
         <Card title={`还没有人${main}的单位（${s.notAcknowledged.length}）`}>

@@ -47,6 +47,7 @@ export default function Feed() {
             {m.coverUrl ? <Image className='pub-card__cover' src={apiUrl(m.coverUrl)} mode='aspectFill' lazyLoad /> : null}
             {m.summary ? <View className='pub-card__summary'>{m.summary}</View> : null}
             <View className='pub-card__meta'>
+              {!m.read ? <StatusTag tone='danger' text='未读' /> : null}
               {m.publisherOrgName} · {chinaTime(m.publishedAt).slice(0, 10)}
               {m.ackRequired ? (m.acked ? <StatusTag tone='success' text='已知晓' /> : <StatusTag tone='warning' text='请确认' />) : null}
               {m.remindedAt ? <StatusTag tone='danger' text='催阅' /> : null}

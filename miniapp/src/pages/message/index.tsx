@@ -47,7 +47,11 @@ export default function MessagePage() {
         ) : null}
       </View>
     ) : (
-      <PrimaryButton onClick={ack} disabled={!m.inAudience} id='ack-button'>已阅并知晓</PrimaryButton>
+      <View>
+        <View className='pub-ack-hint'>{m.publisherOrgName ?? '发布单位'}请您看完后点下面的按钮确认</View>
+        {/* `disabled={false}` would still render a disabled-looking button in h5 (attribute present): pass undefined */}
+        <PrimaryButton onClick={ack} disabled={m.inAudience ? undefined : true} id='ack-button'>已阅并知晓</PrimaryButton>
+      </View>
     )
   ) : process.env.TARO_ENV === 'weapp' && !asked ? (
     <PrimaryButton type='secondary' onClick={subscribe}>以后有新的安全提醒通知我</PrimaryButton>
