@@ -8,6 +8,7 @@ import { OrgUnit } from '../modules/orgs/org-unit.entity';
 import { User } from '../modules/users/user.entity';
 import { Hazard } from '../modules/hazards/hazard.entity';
 import { HazardEvent } from '../modules/hazards/hazard-event.entity';
+import { HazardCount } from '../modules/hazards/hazard-count.entity';
 import { Media } from '../modules/media/media.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   User,
   Hazard,
   HazardEvent,
+  HazardCount,
   Media,
   Notification,
   FieldRecord,

@@ -14,6 +14,14 @@ export class SequenceService {
     const m = manager ?? this.dataSource.manager;
     if (this.dataSource.options.type === 'mysql') {
       if (manager?.queryRunner) return this.nextMysql(manager, name);
+      // One autocommit statement: the OK packet carries LAST_INSERT_ID(expr) of this very statement
+      // (one round trip instead of BEGIN / upsert / SELECT / COMMIT).
+      const r = await this.dataSource.query(
+        'INSERT INTO counter (name, value) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)',
+        [name],
+      );
+      const v = Number((r as { insertId?: number }).insertId);
+      if (v > 0) return v;
       return this.dataSource.transaction((tx) => this.nextMysql(tx, name));
     }
     const rows = await m.query(

@@ -4,6 +4,7 @@ import { Like } from 'typeorm';
 import { Counter } from '../../common/db/counter.entity';
 import { HazardEvent } from '../../modules/hazards/hazard-event.entity';
 import { Hazard } from '../../modules/hazards/hazard.entity';
+import { rebuildHazardCounts } from '../../modules/hazards/hazard-counts.service';
 import type { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import { User } from '../../modules/users/user.entity';
 import type { SeedContext } from './context';
@@ -230,4 +231,6 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
   for (let i = 0; i < events.length; i += 200) await evRepo.insert(events.slice(i, i + 200) as never);
   const counters = ds.getRepository(Counter);
   for (const [year, value] of seqByYear) await counters.save({ name: `hazard:${year}`, value });
+  // The rows above were written directly: derive the ledger's counts and urgency ranks from them.
+  await rebuildHazardCounts(ds);
 }

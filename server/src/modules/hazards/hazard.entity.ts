@@ -10,9 +10,13 @@ import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAt
 @Entity('hazard')
 @Index('uq_hazard_code', ['code'], { unique: true })
 @Index('uq_hazard_client_key', ['reporterId', 'clientKey'], { unique: true })
-@Index('idx_hazard_ledger', ['orgPath', 'status', 'level', 'deadline', 'createdAt'])
+/** The ledger page, one unit at a time, read in urgency order from the index alone (see HazardLedgerQuery). */
+@Index('idx_hazard_unit_page', ['orgId', 'priority', 'createdAt', 'id', 'status', 'category', 'level', 'deadline'])
+/** Open work of a subtree: the overdue count and the overdue page (status leads, so the subtree range is short). */
+@Index('idx_hazard_work', ['status', 'orgPath', 'deadline', 'category', 'level', 'priority', 'createdAt'])
+/** Open work whose stored priority lags its deadline (normally none; the refresh job empties it each minute). */
+@Index('idx_hazard_stale', ['status', 'priority', 'deadline'])
 @Index('idx_hazard_org_created', ['orgPath', 'createdAt'])
-@Index('idx_hazard_org_category', ['orgPath', 'category', 'status', 'createdAt'])
 @Index('idx_hazard_responsible', ['responsibleOrgPath', 'status', 'createdAt'])
 @Index('idx_hazard_deadline', ['status', 'deadline'])
 @Index('idx_hazard_dup', ['category', 'createdAt'])
@@ -39,6 +43,14 @@ export class Hazard {
 
   @Column({ type: 'varchar', length: 1000 })
   description: string;
+
+  /**
+   * Sort rank of the ledger's urgency order, stored so the page can be read in index order:
+   * 2 = major and open, 1 = assigned/rectifying past its deadline, 0 = the rest. Set on every write;
+   * a deadline passing is caught by the minute job and, exactly, by the ledger query itself.
+   */
+  @Column({ type: 'tinyint', default: 0 })
+  priority: number;
 
   /** Content-security verdict of the description (`review` is held for officers only). */
   @Column({ type: 'varchar', length: 8, default: 'pass' })

@@ -2,16 +2,18 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
+import { HazardCount } from './hazard-count.entity';
 import { HazardRemindersService } from './hazard-reminders.service';
 import { HazardsController, ReportsController } from './hazards.controller';
+import { HazardCountService } from './hazard-counts.service';
 import { HazardsService } from './hazards.service';
 import { MonthlyReportService } from './monthly-report.service';
 
 /** 隐患随手拍 and the closed-loop ledger: reports, the state machine, reminders, map, export, 月会商. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Hazard, HazardEvent])],
+  imports: [TypeOrmModule.forFeature([Hazard, HazardEvent, HazardCount])],
   controllers: [HazardsController, ReportsController],
-  providers: [HazardsService, HazardRemindersService, MonthlyReportService],
-  exports: [HazardsService],
+  providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService],
+  exports: [HazardsService, HazardCountService],
 })
 export class HazardsModule {}

@@ -1,5 +1,5 @@
 import {
-  BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, OnModuleInit,
+  BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -15,6 +15,7 @@ import { SequenceService } from '../../common/db/sequence.service';
 import { pageOf } from '../../common/http/page-query.dto';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 import { ScopeService } from '../../common/scope/scope.service';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { MediaService } from '../media/media.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -28,6 +29,9 @@ import {
 import { mapHazardSummary } from './dto/hazard.mapper';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
+import { CountDelta, HazardCountService, priorityOf } from './hazard-counts.service';
+
+export const HAZARD_REPORTED_JOB = 'hazards.reported';
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -84,6 +88,8 @@ export class HazardsService implements OnModuleInit {
     private readonly media: MediaService,
     private readonly cs: ContentSecurityService,
     private readonly notifications: NotificationsService,
+    private readonly counts: HazardCountService,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
   ) {}
 
   onModuleInit() {
@@ -91,6 +97,13 @@ export class HazardsService implements OnModuleInit {
     this.media.registerAccessPolicy('hazard', async (user, id) => {
       const h = await this.hazards.findOne({ where: { id }, select: ['id', 'orgPath', 'responsibleOrgPath', 'reporterId'] });
       return !!h && this.canView(user, h);
+    });
+    // After a report is stored: probable duplicates for the officers, and the first responders hear of it.
+    this.queue.register<{ id: number }>(HAZARD_REPORTED_JOB, async ({ id }) => {
+      const h = await this.hazards.findOne({ where: { id } });
+      if (!h) return;
+      await this.recordProbableDuplicates(h);
+      await this.notifyFirstResponders(h);
     });
   }
 
@@ -143,29 +156,36 @@ export class HazardsService implements OnModuleInit {
 
   // ---- report ----------------------------------------------------------------------------------
 
+  /**
+   * A report, in as few round trips as the guarantees allow: the code from the sequence (its own one-statement
+   * transaction, so the counter row is never held across the insert), then one transaction with the hazard,
+   * its first timeline event and the count row. A retry with the same key meets the unique
+   * (reporterId, clientKey) and answers the first report. Duplicate hints and notices follow in a job.
+   */
   async create(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<HazardCreatedDto> {
-    if (clientKey) {
-      const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
-      if (existing) return { id: existing.id, code: existing.code, status: existing.status };
-    }
     if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
     const org = await this.placeOf(user, dto.orgId);
     if (dto.level === 'major' && !isOfficer(user.role)) dto.level = undefined; // a villager cannot grade a hazard
 
     const now = new Date();
-    // The number comes from its own short transaction so concurrent reports do not queue on the counter row
-    // for the whole insert; a failed insert leaves a gap in the numbering, never a duplicate.
+    const level = dto.level ?? 'general';
+    // A failed insert leaves a gap in the numbering, never a duplicate.
     const seq = await this.sequence.next(`hazard:${chinaYear(now)}`);
-    let created: Hazard;
+    const code = formatHazardCode(chinaYear(now), seq);
+    let id: number;
     try {
-      created = await this.ds.transaction(async (m) => {
-        const h = await m.save(
-          m.create(Hazard, {
-            code: formatHazardCode(chinaYear(now), seq),
+      id = await this.ds.transaction(async (m) => {
+        const r = await m
+          .createQueryBuilder()
+          .insert()
+          .into(Hazard)
+          .values({
+            code,
             category: dto.category,
-            level: dto.level ?? 'general',
+            level,
             status: 'reported',
+            priority: priorityOf('reported', level, null, now),
             description: dto.description,
             textCheck: verdict,
             lat: dto.lat ?? null,
@@ -178,25 +198,45 @@ export class HazardsService implements OnModuleInit {
             anonymous: !!dto.anonymous,
             contactPhone: dto.contactPhone ?? null,
             clientKey: clientKey ?? null,
-          }),
-        );
-        const photoIds = await this.media.attach(dto.photoIds, user.id, 'hazard', h.id, m);
-        await m.insert(HazardEvent, {
-          hazardId: h.id, action: 'report', fromStatus: null, toStatus: 'reported', actorId: user.id, actorRole: user.role,
-          note: null, photoIds: photoIds.length ? photoIds : null, data: null,
-        });
-        return h;
+            createdAt: now,
+            updatedAt: now,
+          })
+          .updateEntity(false)
+          .execute();
+        const hid = this.insertedId(r);
+        const photoIds = await this.media.attach(dto.photoIds, user.id, 'hazard', hid, m);
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(HazardEvent)
+          .values({
+            hazardId: hid, action: 'report', fromStatus: null, toStatus: 'reported', actorId: user.id, actorRole: user.role,
+            note: null, photoIds: photoIds.length ? photoIds : null, data: null, createdAt: now,
+          })
+          .updateEntity(false)
+          .execute();
+        await this.counts.apply(m, [{ orgId: org.id, orgPath: org.path, status: 'reported', category: dto.category, level, n: 1 }]);
+        return hid;
       });
     } catch (err) {
       if (clientKey && isUniqueViolation(err)) {
-        const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey } });
+        const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
         if (existing) return { id: existing.id, code: existing.code, status: existing.status };
       }
       throw err;
     }
-    await this.recordProbableDuplicates(created);
-    await this.notifyFirstResponders(created);
-    return { id: created.id, code: created.code, status: created.status };
+    await this.queue.add(HAZARD_REPORTED_JOB, { id }, { jobId: `hazard-reported-${id}`, attempts: 3, backoffMs: 2000 });
+    return { id, code, status: 'reported' };
+  }
+
+  /** The generated id of a one-row INSERT: MySQL's OK packet, SQLite's last row id. */
+  private insertedId(r: { raw: unknown; identifiers: Record<string, unknown>[] }): number {
+    const raw = r.raw as { insertId?: number } | number | undefined;
+    if (raw && typeof raw === 'object' && raw.insertId) return Number(raw.insertId);
+    if (typeof raw === 'number') return raw;
+    const ident = r.identifiers?.[0]?.id;
+    if (ident) return Number(ident);
+    throw new Error('insert returned no id');
   }
 
   /** The unit a report lies in: the one chosen (an officer's must be in scope), else the reporter's own. */
@@ -208,10 +248,8 @@ export class HazardsService implements OnModuleInit {
       if (['county', 'town', 'department'].includes(o.type)) throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
       return o;
     }
-    if (user.orgId) {
-      const own = await this.orgs.findOne({ where: { id: user.orgId } });
-      if (own) return own;
-    }
+    // The caller's own unit: the guard has just read it from the database with the user.
+    if (user.orgId && user.orgPath) return { id: user.orgId, path: user.orgPath } as OrgUnit;
     throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
   }
 
@@ -315,35 +353,61 @@ export class HazardsService implements OnModuleInit {
       return qb;
     };
 
-    const countRows = await base().select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>();
+    // Officers over a subtree (not departments, whose scope is two paths; not text search): counts from
+    // hazard_count, the page merged from per-unit index walks. Everything else: the plain queries below.
+    const fast = isOfficer(user.role) && user.role !== 'department_officer' && !q.mine && !q.q;
+    const subtree = orgPath ?? this.scope.prefix(user);
+    const keyFilter = { category: q.category, level: q.level };
+
     const counts: HazardLedgerDto['counts'] = {};
     for (const s of HAZARD_STATUSES) counts[s] = 0;
-    for (const r of countRows) counts[r.status] = Number(r.n);
-    const od = await base().select('COUNT(*)', 'n').andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) }).getRawOne<{ n: string }>();
+    if (fast && !q.from && !q.to) {
+      for (const [st, n] of await this.counts.byStatus(subtree, keyFilter)) counts[st] = n;
+    } else {
+      const countRows = await base().select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>();
+      for (const r of countRows) counts[r.status] = Number(r.n);
+    }
+    const od = await base()
+      .useIndex('idx_hazard_work')
+      .select('COUNT(*)', 'n')
+      .andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) })
+      .getRawOne<{ n: string }>();
     counts.overdue = Number(od?.n ?? 0);
 
     const listQb = base();
     this.applyStatusFilters(listQb, q, now);
+    const statuses = q.status ? q.status.split(',') : undefined;
+    const byUnit = fast && q.overdue !== true;
+    const units = byUnit ? await this.counts.units(subtree, { ...keyFilter, statuses }) : [];
     const total =
-      !q.status && q.overdue === undefined
-        ? Object.entries(counts).filter(([k]) => k !== 'overdue').reduce((a, [, v]) => a + (v ?? 0), 0)
-        : q.overdue === true && !q.status
-          ? counts.overdue ?? 0
-          : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
+      byUnit && !q.from && !q.to && q.overdue === undefined
+        ? units.reduce((a, u) => a + u.n, 0)
+        : !q.status && q.overdue === undefined
+          ? Object.entries(counts).filter(([k]) => k !== 'overdue').reduce((a, [, v]) => a + (v ?? 0), 0)
+          : q.overdue === true && !q.status
+            ? counts.overdue ?? 0
+            : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
 
-    const idRows = await listQb
-      .select('h.id', 'id')
-      .addSelect(
-        `CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`,
-        'urgency',
-      )
-      .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: this.t(now) })
-      .orderBy('urgency', 'ASC')
-      .addOrderBy('h.createdAt', 'DESC')
-      .addOrderBy('h.id', 'DESC')
-      .offset(skip)
-      .limit(pageSize)
-      .getRawMany<{ id: number | string }>();
+    let idRows: { id: number | string }[];
+    const unitIds = byUnit ? await this.pageByUnit(listQb, units.map((u) => u.orgId), q, skip, pageSize, now) : null;
+    if (unitIds) {
+      idRows = unitIds.map((id) => ({ id }));
+    } else {
+      if (q.overdue === true) listQb.useIndex('idx_hazard_work');
+      idRows = await listQb
+        .select('h.id', 'id')
+        .addSelect(
+          `CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`,
+          'urgency',
+        )
+        .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: this.t(now) })
+        .orderBy('urgency', 'ASC')
+        .addOrderBy('h.createdAt', 'DESC')
+        .addOrderBy('h.id', 'DESC')
+        .offset(skip)
+        .limit(pageSize)
+        .getRawMany<{ id: number | string }>();
+    }
     const ids = idRows.map((r) => Number(r.id));
     const rows = ids.length ? await this.hazards.find({ where: { id: In(ids) } }) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -355,6 +419,82 @@ export class HazardsService implements OnModuleInit {
       return mapHazardSummary(h, names, first ? this.media.refOf(first).thumbUrl : null, now);
     });
     return { items, total, page, pageSize, counts };
+  }
+
+  /**
+   * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree,
+   * read per unit from idx_hazard_unit_page — each unit walks its own index entries in order and stops after
+   * skip + pageSize matches — and merged. A unit-level equality keeps the order in the index, which a path
+   * prefix (a range) cannot. Work past its deadline whose stored priority has not caught up yet (the minute job)
+   * is found by idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read
+   * too much (very deep pages of a county): the caller falls back to the plain query.
+   */
+  private async pageByUnit(listQb: SelectQueryBuilder<Hazard>, unitIds: number[], q: HazardListQueryDto, skip: number, pageSize: number, now: Date): Promise<number[] | null> {
+    if (!unitIds.length) return [];
+    const stale = await listQb
+      .clone()
+      .useIndex('idx_hazard_stale')
+      .select('h.id', 'id')
+      .addSelect('h.createdAt', 'createdAt')
+      .andWhere('h.status IN (:...staleWork) AND h.priority = 0 AND h.deadline < :staleNow', { staleWork: OPEN_WORK, staleNow: this.t(now) })
+      .limit(1000)
+      .getRawMany<{ id: number | string; createdAt: Date | string }>();
+    if (stale.length >= 1000) return null;
+    const limit = skip + pageSize + stale.length;
+    if (unitIds.length * limit > 50_000) return null;
+
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    if (q.status) {
+      const st = q.status.split(',');
+      conds.push(`h.status IN (${st.map(() => '?').join(', ')})`);
+      params.push(...st);
+    }
+    if (q.category) {
+      conds.push('h.category = ?');
+      params.push(q.category);
+    }
+    if (q.level) {
+      conds.push('h.level = ?');
+      params.push(q.level);
+    }
+    if (q.from) {
+      conds.push('h.createdAt >= ?');
+      params.push(this.t(parseDayBound(q.from, false)));
+    }
+    if (q.to) {
+      conds.push('h.createdAt <= ?');
+      params.push(this.t(parseDayBound(q.to, true)));
+    }
+    if (q.overdue === false) {
+      conds.push(`(h.status NOT IN ('assigned', 'rectifying') OR h.deadline IS NULL OR h.deadline >= ?)`);
+      params.push(this.t(now));
+    }
+    const mysql = this.ds.options.type === 'mysql';
+    const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
+    const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
+    const parts: string[] = [];
+    const all: unknown[] = [];
+    unitIds.forEach((u, i) => {
+      parts.push(
+        `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ` +
+          `ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${limit}) u${i}`,
+      );
+      all.push(...params);
+    });
+    const rows: { id: number | string; priority: number | string; createdAt: Date | string }[] = await this.ds.query(parts.join(' UNION ALL '), all);
+    const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(`${String(v).replace(' ', 'T')}Z`));
+    const merged = new Map<number, { id: number; p: number; at: number }>();
+    for (const r of rows) merged.set(Number(r.id), { id: Number(r.id), p: Number(r.priority), at: ms(r.createdAt) });
+    for (const r of stale) {
+      const cur = merged.get(Number(r.id));
+      if (cur) cur.p = Math.max(cur.p, 1);
+      else merged.set(Number(r.id), { id: Number(r.id), p: 1, at: ms(r.createdAt) });
+    }
+    return [...merged.values()]
+      .sort((a, b) => b.p - a.p || b.at - a.at || b.id - a.id)
+      .slice(skip, skip + pageSize)
+      .map((r) => r.id);
   }
 
   /** Keyset-paged rows for the export (same filters and scope as the ledger). */
@@ -499,15 +639,24 @@ export class HazardsService implements OnModuleInit {
     const to = spec.to ?? from;
     await this.ds.transaction(async (m) => {
       if (spec.to) {
+        const patch = spec.patch ?? {};
+        const level = patch.level ?? h.level;
+        const deadline = 'deadline' in patch ? patch.deadline : h.deadline;
+        // `level` in the condition too: the count rows moved below are the ones this request read.
         const r = await m
           .createQueryBuilder()
           .update(Hazard)
-          .set({ ...(spec.patch ?? {}), status: to })
-          .where('id = :id AND status = :from', { id, from })
+          .set({ ...patch, status: to, priority: priorityOf(to, level, deadline) })
+          .where('id = :id AND status = :from AND level = :fromLevel', { id, from, fromLevel: h.level })
           .execute();
         if (!r.affected) {
           const cur = await m.findOne(Hazard, { where: { id }, select: ['id', 'status'] });
           throw illegalTransition(cur?.status ?? from, action);
+        }
+        if (to !== from || level !== h.level) {
+          const key = { orgId: h.orgId, orgPath: h.orgPath, category: h.category };
+          const deltas: CountDelta[] = [{ ...key, status: from, level: h.level, n: -1 }, { ...key, status: to, level, n: 1 }];
+          await this.counts.apply(m, deltas);
         }
       }
       const photoIds = await this.media.attach(spec.photoIds, user.id, 'hazard', id, m);

@@ -3,6 +3,8 @@ import {
   canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTIONS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HazardAction, HazardStatus,
 } from '@xiangan/shared';
 import { createTestApp, TestApp } from '../../testing/test-app';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { HazardCountService } from './hazard-counts.service';
 import { HazardRemindersService } from './hazard-reminders.service';
 
 const tomorrow = () => new Date(Date.now() + 86400_000 * 3).toISOString().slice(0, 10);
@@ -253,6 +255,8 @@ describe('hazards: report, ledger and the closed loop', () => {
     const first = await report('resident', { category: 'road_traffic', description: '柳林村口急弯无警示标志', lat: 29.5831, lng: 106.4871 });
     const second = await report('grid', { category: 'road_traffic', description: '村口弯道没有反光镜', lat: 29.5836, lng: 106.4875 });
     const far = await report('grid', { category: 'road_traffic', description: '远处', lat: 29.6, lng: 106.5 });
+    // duplicate hints are written by the job that follows a report
+    await t.app.get<JobQueue>(JOB_QUEUE).idle(10_000);
     const d = await t.http.get(`/api/hazards/${second.id}`).set(await t.as('village'));
     expect(d.body.probableDuplicates.map((x: { id: number }) => x.id)).toContain(first.id);
     expect(d.body.probableDuplicates.map((x: { id: number }) => x.id)).not.toContain(far.id);
@@ -264,6 +268,73 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(r.status).toBe(200);
     expect(r.body.duplicateOfId).toBe(first.id);
     expect((await act('village', far.id, 'reject', { reason: '重复', duplicateOfId: far.id })).status).toBe(400);
+  });
+
+  it('keeps hazard_count equal to a fresh GROUP BY through every kind of write, and the merged page in exact urgency order', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await report('resident', { category: i % 2 ? 'gas' : 'drowning', description: `计数校验 ${i}` })).id);
+    const walk = async (id: number, steps: [string, string, Record<string, unknown>][]) => {
+      for (const [who, a, body] of steps) {
+        const r = await act(who, id, a, body);
+        if (r.status !== 200) throw new Error(`${a} on ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    };
+    // level raised on assign, fail and pass at verify, reopen, reject, escalate + answer, plain assign
+    await walk(ids[0], [['village', 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }], ['village', 'start', {}], ['village', 'rectify', bodies.rectify],
+      ['village', 'verify', { passed: false, note: '护栏还没装' }], ['village', 'rectify', bodies.rectify], ['village', 'verify', bodies.verify], ['village', 'reopen', bodies.reopen]]);
+    await walk(ids[1], [['village', 'reject', bodies.reject]]);
+    await walk(ids[2], [['village', 'escalate', bodies.escalate], ['county', 'answer', bodies.answer]]);
+    await walk(ids[3], [['village', 'assign', bodyFor('assign')], ['village', 'start', {}]]);
+    await walk(ids[4], [['village', 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }], ['village', 'comment', bodies.comment]]);
+    // two officers assign the same report at once with different levels (re-assigning is allowed): each either
+    // applies on top of the other or answers 409 — the counts move exactly as the row does
+    const race = await Promise.all([
+      act('village', ids[5], 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }),
+      act('town', ids[5], 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'general' }),
+    ]);
+    expect(race.some((r) => r.status === 200)).toBe(true);
+    expect(race.every((r) => [200, 409].includes(r.status))).toBe(true);
+    // rejected illegal transitions change nothing
+    expect((await act('village', ids[1], 'start', {})).status).toBe(409);
+    // a deadline passes (written behind the service's back: stored priority lags until the minute job)
+    await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - 3600_000).toISOString().slice(0, 19).replace('T', ' '), ids[3]]);
+
+    const fresh = await t.ds.query('SELECT orgId, status, category, level, COUNT(*) AS n FROM hazard GROUP BY orgId, status, category, level');
+    const kept = await t.ds.query('SELECT orgId, status, category, level, n FROM hazard_count WHERE n <> 0');
+    const norm = (rows: { orgId: number; status: string; category: string; level: string; n: number | string }[]) =>
+      rows.map((r) => `${r.orgId}|${r.status}|${r.category}|${r.level}|${Number(r.n)}`).sort();
+    expect(norm(kept)).toEqual(norm(fresh));
+    expect(fresh.length).toBeGreaterThan(10);
+
+    // every page of the town's ledger, merged per unit, equals the plain ORDER BY over the whole subtree
+    const expectOrder = async (qs: string, where: string, params: unknown[]) => {
+      const now = new Date().toISOString().slice(0, 23).replace('T', ' ');
+      const rows = await t.ds.query(
+        `SELECT id FROM hazard WHERE orgPath LIKE ? ${where} ORDER BY CASE WHEN level = 'major' AND status IN ('reported','assigned','rectifying','rectified','escalated') THEN 0 ` +
+          `WHEN status IN ('assigned','rectifying') AND deadline < ? THEN 1 ELSE 2 END, createdAt DESC, id DESC`,
+        [`${t.seed.org.town.path}%`, ...params, now],
+      );
+      const got: number[] = [];
+      for (let page = 1; page < 50; page++) {
+        const r = await t.http.get(`/api/hazards?pageSize=7&page=${page}${qs}`).set(await t.as('town'));
+        expect(r.status).toBe(200);
+        expect(r.body.total).toBe(rows.length);
+        got.push(...r.body.items.map((i: { id: number }) => i.id));
+        if (r.body.items.length < 7) break;
+      }
+      expect(got).toEqual(rows.map((r: { id: number }) => Number(r.id)));
+      return got;
+    };
+    const all = await expectOrder('', '', []);
+    expect(all.indexOf(ids[3])).toBeLessThan(all.indexOf(ids[6])); // overdue (stale priority) before a fresh report
+    await expectOrder('&category=gas', 'AND category = ?', ['gas']);
+    await expectOrder('&status=reported,assigned&level=major', "AND status IN ('reported','assigned') AND level = ?", ['major']);
+    const counted = await t.app.get(HazardCountService).refreshPriority();
+    expect(counted).toBeGreaterThanOrEqual(1);
+    await expectOrder('', '', []);
+    const town = await t.http.get('/api/hazards?pageSize=1&category=drowning').set(await t.as('town'));
+    const direct = await t.ds.query("SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND category = 'drowning' GROUP BY status", [`${t.seed.org.town.path}%`]);
+    for (const r of direct) expect(town.body.counts[r.status]).toBe(Number(r.n));
   });
 
   it('ledger: counts per state, filters, urgency order, overdue flag, paging limits', async () => {

@@ -1,0 +1,145 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HAZARD_OPEN_STATUSES, HazardCategory, HazardLevel, HazardStatus } from '@xiangan/shared';
+import { DataSource, EntityManager } from 'typeorm';
+import { DateUtils } from 'typeorm/util/DateUtils';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+
+export const HAZARD_PRIORITY_JOB = 'hazards.priority';
+const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
+const q = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(',');
+
+/** The ledger's urgency rank (stored in hazard.priority): 2 major and open, 1 overdue work, 0 the rest. */
+export function priorityOf(status: HazardStatus, level: HazardLevel, deadline: Date | null | undefined, now = new Date()): number {
+  if (level === 'major' && HAZARD_OPEN_STATUSES.includes(status)) return 2;
+  if (OPEN_WORK.includes(status) && deadline && deadline.getTime() < now.getTime()) return 1;
+  return 0;
+}
+
+/** The same rank in SQL (rebuild, backfill). `?` = now. */
+export const PRIORITY_SQL = `CASE WHEN level = 'major' AND status IN (${q(HAZARD_OPEN_STATUSES)}) THEN 2 WHEN status IN (${q(OPEN_WORK)}) AND deadline < ? THEN 1 ELSE 0 END`;
+
+export interface CountDelta {
+  orgId: number;
+  orgPath: string;
+  status: HazardStatus;
+  category: HazardCategory;
+  level: HazardLevel;
+  n: number;
+}
+
+export interface CountFilter {
+  statuses?: string[];
+  category?: string;
+  level?: string;
+}
+
+function isMysql(m: EntityManager | DataSource): boolean {
+  const ds = m instanceof DataSource ? m : m.connection;
+  return ds.options.type === 'mysql';
+}
+
+/**
+ * Recomputes hazard_count and hazard.priority from the hazards themselves: for seeders and bulk loads
+ * that write hazards directly, and as the backfill of the migration. Normal writes never need it.
+ */
+export async function rebuildHazardCounts(m: EntityManager | DataSource, now = new Date()): Promise<void> {
+  const t = isMysql(m) ? now : DateUtils.mixedDateToUtcDatetimeString(now);
+  await m.query(`UPDATE hazard SET priority = ${PRIORITY_SQL}`, [t]);
+  await m.query('DELETE FROM hazard_count');
+  await m.query(
+    'INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) SELECT orgId, status, category, level, MIN(orgPath), COUNT(*) FROM hazard GROUP BY orgId, status, category, level',
+  );
+}
+
+/**
+ * Keeps per-unit counts of hazards by (status, category, level) in the same transaction as each write,
+ * and reads them for a subtree as one short index range (orgPath prefix). Also refreshes the stored
+ * priority of work whose deadline has passed.
+ */
+@Injectable()
+export class HazardCountService implements OnModuleInit {
+  private readonly logger = new Logger('HazardCounts');
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+  ) {}
+
+  async onModuleInit() {
+    this.queue.register(HAZARD_PRIORITY_JOB, async () => {
+      const n = await this.refreshPriority();
+      if (n) this.logger.log(`${n} hazards became overdue`);
+    }, { concurrency: 1 });
+    await this.queue.every(HAZARD_PRIORITY_JOB, 60_000);
+  }
+
+  private t(d: Date): Date | string {
+    return this.ds.options.type === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+  }
+
+  /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */
+  async apply(m: EntityManager, deltas: CountDelta[]): Promise<void> {
+    const merged = new Map<string, CountDelta>();
+    for (const d of deltas) {
+      const k = `${String(d.orgId).padStart(10, '0')}|${d.status}|${d.category}|${d.level}`;
+      const cur = merged.get(k);
+      if (cur) cur.n += d.n;
+      else merged.set(k, { ...d });
+    }
+    const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d).filter((d) => d.n !== 0);
+    if (!rows.length) return;
+    const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+    const params = rows.flatMap((d) => [d.orgId, d.status, d.category, d.level, d.orgPath, d.n]);
+    const upsert = isMysql(m) ? 'ON DUPLICATE KEY UPDATE n = n + VALUES(n)' : 'ON CONFLICT (orgId, status, category, level) DO UPDATE SET n = n + excluded.n';
+    await m.query(`INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) VALUES ${values} ${upsert}`, params);
+  }
+
+  private where(prefix: string | null, f: CountFilter): { sql: string; params: unknown[] } {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (prefix !== null) {
+      parts.push('orgPath LIKE ?');
+      params.push(`${prefix}%`);
+    }
+    if (f.statuses?.length) {
+      parts.push(`status IN (${f.statuses.map(() => '?').join(', ')})`);
+      params.push(...f.statuses);
+    }
+    if (f.category) {
+      parts.push('category = ?');
+      params.push(f.category);
+    }
+    if (f.level) {
+      parts.push('level = ?');
+      params.push(f.level);
+    }
+    return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  }
+
+  /** Hazards per state in the subtree (`prefix` null = everywhere) under the category/level filters. */
+  async byStatus(prefix: string | null, f: CountFilter): Promise<Map<HazardStatus, number>> {
+    const w = this.where(prefix, f);
+    const rows: { status: HazardStatus; n: string | number }[] = await this.ds.query(`SELECT status, SUM(n) AS n FROM hazard_count ${w.sql} GROUP BY status`, w.params);
+    return new Map(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Units of the subtree that hold matching hazards, with how many. */
+  async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number; n: number }[]> {
+    const w = this.where(prefix, f);
+    const rows: { orgId: number; n: string | number }[] = await this.ds.query(
+      `SELECT orgId, SUM(n) AS n FROM hazard_count ${w.sql} GROUP BY orgId HAVING SUM(n) > 0`,
+      w.params,
+    );
+    return rows.map((r) => ({ orgId: Number(r.orgId), n: Number(r.n) }));
+  }
+
+  /** Work whose deadline passed moves up to priority 1 (idx_hazard_stale: reads only those rows). */
+  async refreshPriority(now = new Date()): Promise<number> {
+    const r = await this.ds
+      .createQueryBuilder()
+      .update('hazard')
+      .set({ priority: 1 })
+      .where(`status IN (${q(OPEN_WORK)}) AND priority = 0 AND deadline < :now`, { now: this.t(now) })
+      .execute();
+    return r.affected ?? 0;
+  }
+}
