@@ -7,7 +7,13 @@
  * Baseline: the same number of rows of the same shape inserted with plain mysql2 single-row INSERTs at the same
  * concurrency into a copy of pledge_signature (no HTTP, no PNG decode, no storage, no chain lock).
  *
- *   node bench/pledges.bench.js            (env: PLEDGE_BENCH_CONCURRENCY=32 PLEDGE_BENCH_SECONDS=20 MYSQL_URL=mysql://root@127.0.0.1:3306)
+ * With PLEDGE_BENCH_PROCESSES=2 it starts two server processes on the same database (stateless replicas, as
+ * deployed) and the signers go round-robin over them. "server CPU / signature" is the CPU time (user + system, from
+ * /proc) all server processes used during the measured window divided by the signatures in that window: it is
+ * meaningful even on a loaded machine, where the wall-clock figures depend on how much CPU the server got.
+ *
+ *   node bench/pledges.bench.js   (env: PLEDGE_BENCH_CONCURRENCY=32 PLEDGE_BENCH_SECONDS=20 PLEDGE_BENCH_PROCESSES=1
+ *                                  PLEDGE_BENCH_DIST=server/dist PLEDGE_BENCH_PROF=<dir for --cpu-prof> MYSQL_URL=mysql://root@127.0.0.1:3306)
  */
 const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
@@ -24,6 +30,8 @@ const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const CONCURRENCY = Number(process.env.PLEDGE_BENCH_CONCURRENCY || 32);
 const DURATION_S = Number(process.env.PLEDGE_BENCH_SECONDS || 20);
+const PROCESSES = Math.max(1, Number(process.env.PLEDGE_BENCH_PROCESSES || 1));
+const DIST = path.resolve(ROOT, process.env.PLEDGE_BENCH_DIST || path.join(SERVER_DIR, 'dist'));
 const WARMUP_S = 3;
 
 const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
@@ -58,23 +66,32 @@ async function run() {
   const admin = await mysql.createConnection(MYSQL_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xa-bench-pledges-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(process.env.PLEDGE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PLEDGE_BENCH_PROF}`] : []), path.join(SERVER_DIR, 'dist', 'main.js')], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `${MYSQL_URL}/${dbName}`, REDIS_URL: '', SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn', STORAGE_DIR: path.join(dataDir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', DB_POOL_SIZE: '20' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => { out += d; if (process.env.PLEDGE_TIMING) process.stderr.write(d); });
-  const figures = {};
-  try {
+  const servers = [];
+  const startServer = async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...(process.env.PLEDGE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PLEDGE_BENCH_PROF}`] : []), path.join(DIST, 'main.js')], {
+      cwd: SERVER_DIR,
+      env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `${MYSQL_URL}/${dbName}`, REDIS_URL: '', SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn', STORAGE_DIR: path.join(dataDir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', DB_POOL_SIZE: '20' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const srv = { child, base: `http://127.0.0.1:${port}`, out: '' };
+    servers.push(srv);
+    child.stdout.on('data', (d) => (srv.out += d));
+    child.stderr.on('data', (d) => { srv.out += d; if (process.env.PLEDGE_TIMING) process.stderr.write(d); });
     for (let i = 0; ; i++) {
-      try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* starting */ }
-      if (i > 240) throw new Error(`server did not start:\n${out.slice(-3000)}`);
+      try { if ((await fetch(`${srv.base}/api/health`)).ok) break; } catch { /* starting */ }
+      if (child.exitCode !== null || i > 240) throw new Error(`server did not start:\n${srv.out.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    return srv;
+  };
+  const figures = {};
+  try {
+    // the first one migrates and seeds; the others start on the ready database (as replicas behind a balancer would)
+    await startServer();
+    for (let p = 1; p < PROCESSES; p++) await startServer();
+    const base = servers[0].base;
+    const cpuAll = () => servers.reduce((a, s) => a + cpuMs(s.child.pid), 0);
     const town = (await call(base, 'POST', '/api/auth/dev', { body: { openid: 'demo-town' } })).body;
     const tpls = (await call(base, 'GET', '/api/pledge-templates', { token: town.token })).body;
     const tpl = tpls.find((t) => t.kind === 'production_responsibility');
@@ -91,7 +108,7 @@ async function run() {
     const statuses = {};
     const t0 = Date.now();
     let cpuAtStart = NaN;
-    setTimeout(() => (cpuAtStart = cpuMs(child.pid)), WARMUP_S * 1000);
+    setTimeout(() => (cpuAtStart = cpuAll()), WARMUP_S * 1000);
     const measureFrom = t0 + WARMUP_S * 1000;
     const stopAt = measureFrom + DURATION_S * 1000;
     let measured = 0;
@@ -99,7 +116,7 @@ async function run() {
       while (Date.now() < stopAt) {
         const i = n++;
         const s = Date.now();
-        const r = await call(base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, {
+        const r = await call(servers[i % servers.length].base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, {
           token: signers[i % signers.length],
           headers: { 'Idempotency-Key': `bench-${camp.id}-${i}-k` },
           body: { fields: { unitName: `压测企业${i}`, principalName: '张三', phone: `139${String(i).padStart(8, '0')}` }, signatures: [{ role: 'principal', image }] },
@@ -110,9 +127,9 @@ async function run() {
         if (s >= measureFrom && e <= stopAt) { lat.push(e - s); measured++; }
       }
     }));
-    const cpuUsed = cpuMs(child.pid) - cpuAtStart;
+    const cpuUsed = cpuAll() - cpuAtStart;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-    figures.http = { concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat), serverCpuMsPerSignature: +(cpuUsed / measured).toFixed(2), serverCpuShare: +(cpuUsed / (DURATION_S * 1000)).toFixed(2), loadAvg: os.loadavg().map((x) => +x.toFixed(1)) };
+    figures.http = { processes: PROCESSES, concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat), serverCpuMsPerSignature: +(cpuUsed / measured).toFixed(2), serverCpuShare: +(cpuUsed / (DURATION_S * 1000)).toFixed(2), loadAvg: os.loadavg().map((x) => +x.toFixed(1)) };
     const verify = (await call(base, 'GET', `/api/pledge-campaigns/${camp.id}/verify`, { token: town.token })).body;
     figures.chain = { ok: verify.ok, count: verify.count, created: statuses[201] || 0 };
 
@@ -141,8 +158,7 @@ async function run() {
     figures.rawMysql2 = { concurrency: CONCURRENCY, rows: k, perSecond: +(k / rawSecs).toFixed(1), p50ms: pct(rawLat, 50), p99ms: pct(rawLat, 99) };
     await pool.end();
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await Promise.all(servers.map((s) => { if (s.child.exitCode !== null) return null; s.child.kill('SIGTERM'); return new Promise((r) => s.child.once('exit', r)); }));
     await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
@@ -155,6 +171,6 @@ module.exports = { run };
 if (require.main === module) {
   run().then((f) => {
     console.log(JSON.stringify(f, null, 2));
-    console.log(`pledge signing over HTTP: ${f.http.perSecond}/s p50 ${f.http.p50ms} ms p99 ${f.http.p99ms} ms (c=${f.http.concurrency}, ${f.pngBytes} B PNG) | raw mysql2 INSERT: ${f.rawMysql2.perSecond}/s p50 ${f.rawMysql2.p50ms} ms p99 ${f.rawMysql2.p99ms} ms | server CPU ${f.http.serverCpuMsPerSignature} ms/signature, used ${f.http.serverCpuShare} cores, load ${f.http.loadAvg.join(' ')} | chain ok=${f.chain.ok} ${f.chain.count}/${f.chain.created}`);
+    console.log(`pledge signing over HTTP: ${f.http.perSecond}/s p50 ${f.http.p50ms} ms p99 ${f.http.p99ms} ms (c=${f.http.concurrency}, ${f.http.processes} process(es), ${f.pngBytes} B PNG) | raw mysql2 INSERT: ${f.rawMysql2.perSecond}/s p50 ${f.rawMysql2.p50ms} ms p99 ${f.rawMysql2.p99ms} ms | server CPU ${f.http.serverCpuMsPerSignature} ms/signature, used ${f.http.serverCpuShare} cores, load ${f.http.loadAvg.join(' ')} | chain ok=${f.chain.ok} ${f.chain.count}/${f.chain.created}`);
   }, (e) => { console.error(e); process.exit(1); });
 }

@@ -3,22 +3,56 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Role } from '@xiangan/shared';
-import { Repository } from 'typeorm';
+import { EntitySubscriberInterface, RemoveEvent, Repository, UpdateEvent } from 'typeorm';
 import { User } from '../../modules/users/user.entity';
 import { IS_PUBLIC, ROLES } from './decorators';
 import type { AuthUser } from './auth-user';
 
 /**
+ * How long a user row read for auth is reused by this process. A change made through this process (TypeORM
+ * update/save/remove of a User) drops the cached rows at once; a change made by another replica or by hand in
+ * the database takes effect within this bound. A burst of requests from one user costs one read per TTL.
+ */
+export const AUTH_USER_TTL_MS = 3_000;
+/** Verified tokens remembered (token string → user id) so a burst does not redo the HMAC check each time. */
+const TOKEN_CACHE_MAX = 20_000;
+const USER_CACHE_MAX = 20_000;
+
+/**
  * Global guard: a valid bearer token for every route not marked @Public, then the route's @Roles.
- * The user row is re-read so a disabled account or a changed role takes effect at once.
+ * The user row is re-read at most every AUTH_USER_TTL_MS per process (and at once after a change made
+ * through this process), so a disabled account or a changed role takes effect promptly.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly tokens = new Map<string, { sub: number; expMs: number }>();
+  private readonly rows = new Map<number, { user: AuthUser | null; at: number }>();
+  /** Bumped on every invalidation: a read that raced a change is used once but not cached. */
+  private generation = 0;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     @InjectRepository(User) private readonly users: Repository<User>,
-  ) {}
+  ) {
+    // any write to a user through this DataSource invalidates the cached row (all rows when the id is unknown,
+    // e.g. a QueryBuilder update); registered on this app's DataSource only, so test apps never share a cache
+    const rows = this.rows;
+    const bump = () => (this.generation += 1);
+    const subscriber: EntitySubscriberInterface<User> = {
+      listenTo: () => User,
+      afterUpdate: (e: UpdateEvent<User>) => invalidate(e.entity?.id ?? e.databaseEntity?.id),
+      afterRemove: (e: RemoveEvent<User>) => invalidate(e.entityId ?? e.entity?.id ?? e.databaseEntity?.id),
+      afterSoftRemove: (e: RemoveEvent<User>) => invalidate(e.entityId ?? e.entity?.id ?? e.databaseEntity?.id),
+    };
+    function invalidate(id: unknown): void {
+      bump();
+      const n = Number(id);
+      if (Number.isInteger(n) && n > 0) rows.delete(n);
+      else rows.clear();
+    }
+    users.manager.connection.subscribers.push(subscriber);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -43,14 +77,39 @@ export class AuthGuard implements CanActivate {
   }
 
   private async resolve(token: string): Promise<AuthUser | null> {
-    let sub: number;
+    const sub = await this.verify(token);
+    if (sub === null) return null;
+    const now = Date.now();
+    const hit = this.rows.get(sub);
+    if (hit && now - hit.at < AUTH_USER_TTL_MS) return hit.user && { ...hit.user };
+    const gen = this.generation;
+    const u = await this.users.findOne({ where: { id: sub } });
+    const user: AuthUser | null = !u || u.disabled ? null : { id: u.id, role: u.role, orgId: u.orgId, orgPath: u.orgPath, openid: u.openid, name: u.name };
+    if (this.rows.size >= USER_CACHE_MAX) this.rows.clear();
+    if (gen === this.generation) this.rows.set(sub, { user, at: now });
+    return user && { ...user };
+  }
+
+  /** The token's user id, or null when it is not valid now. A token string once verified is remembered until it expires. */
+  private async verify(token: string): Promise<number | null> {
+    const now = Date.now();
+    const hit = this.tokens.get(token);
+    if (hit) {
+      if (now < hit.expMs) return hit.sub;
+      this.tokens.delete(token);
+    }
+    let payload: { sub: number; exp?: number };
     try {
-      sub = Number((await this.jwt.verifyAsync<{ sub: number }>(token)).sub);
+      payload = await this.jwt.verifyAsync<{ sub: number; exp?: number }>(token);
     } catch {
       return null;
     }
-    const u = await this.users.findOne({ where: { id: sub } });
-    if (!u || u.disabled) return null;
-    return { id: u.id, role: u.role, orgId: u.orgId, orgPath: u.orgPath, openid: u.openid, name: u.name };
+    const sub = Number(payload.sub);
+    if (!Number.isInteger(sub) || sub <= 0) return null;
+    // remember it until it expires (a token without exp: for ten minutes, then it is verified again)
+    const expMs = payload.exp ? payload.exp * 1000 : now + 600_000;
+    if (this.tokens.size >= TOKEN_CACHE_MAX) this.tokens.clear();
+    this.tokens.set(token, { sub, expMs });
+    return sub;
   }
 }

@@ -24,6 +24,8 @@ import { readSignatureImage } from './signature-art';
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 interface Prepared {
   campaignId: number;
+  /** The campaign's roster kind when the request was checked (re-checked under the lock; not stored). */
+  rosterKind: string | null;
   rosterEntryId: number | null;
   groupName: string | null;
   dedupeKey: string;
@@ -38,6 +40,8 @@ interface Prepared {
 type Outcome = { ok: PledgeSignature; replay?: boolean } | { err: HttpException };
 
 const BATCH_MAX = 64;
+/** How long the signing path reuses a campaign row (deadline, closing and roster kind are re-checked under the lock). */
+const CAMPAIGN_TTL_MS = 2_000;
 const IMAGE_URL_TTL_S = 3600;
 
 @Injectable()
@@ -46,6 +50,7 @@ export class PledgeSignaturesService {
   /** Per campaign (per process on SQLite): signatures waiting to be appended, and whether a writer runs. */
   private readonly queues = new Map<number, { item: Prepared; resolve: (o: Outcome) => void }[]>();
   private readonly running = new Set<number>();
+  private readonly campaignCache = new Map<number, { c: PledgeCampaign; at: number }>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -62,15 +67,45 @@ export class PledgeSignaturesService {
 
   // ---- signing ---------------------------------------------------------------------------------
 
-  async sign(user: AuthUser, campaignId: number, dto: SignPledgeDto, idempotencyKey?: string): Promise<PledgeSignatureDto> {
-    const c = await this.campaigns.load(campaignId);
+  /**
+   * Signs. Idempotent by the signer's key: the signature row stores it (unique per signer), so a retry whose
+   * first attempt committed gets that signature back (`replayed`), found under the chain lock — or, when the
+   * retry itself is refused (the campaign closed meanwhile), by one lookup on that refusal path only.
+   */
+  async sign(user: AuthUser, campaignId: number, dto: SignPledgeDto, idempotencyKey?: string): Promise<{ signature: PledgeSignatureDto; replayed: boolean }> {
+    const clientKey = idempotencyKey?.slice(0, 64) || `srv-${randomUUID()}`;
+    try {
+      return await this.signOnce(user, campaignId, dto, clientKey);
+    } catch (err) {
+      if (idempotencyKey && err instanceof HttpException && err.getStatus() < 500) {
+        const [earlier] = await this.ds.query('SELECT id FROM pledge_signature WHERE signerUserId = ? AND clientKey = ?', [user.id, clientKey]);
+        if (earlier) {
+          const s = (await this.ds.getRepository(PledgeSignature).findOneBy({ id: earlier.id }))!;
+          return { signature: await this.dto(s, await this.campaigns.load(s.campaignId)), replayed: true };
+        }
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The campaign as the signing path sees it, reused for CAMPAIGN_TTL_MS. Only a pre-check: the chain append
+   * re-reads deadline, closing, roster kind and template version under the campaign row lock.
+   */
+  private async campaignForSigning(id: number): Promise<PledgeCampaign> {
+    const now = Date.now();
+    const hit = this.campaignCache.get(id);
+    if (hit && now - hit.at < CAMPAIGN_TTL_MS) return hit.c;
+    const c = await this.campaigns.load(id);
+    if (this.campaignCache.size > 1000) this.campaignCache.clear();
+    this.campaignCache.set(id, { c, at: now });
+    return c;
+  }
+
+  private async signOnce(user: AuthUser, campaignId: number, dto: SignPledgeDto, clientKey: string): Promise<{ signature: PledgeSignatureDto; replayed: boolean }> {
+    const c = await this.campaignForSigning(campaignId);
     this.assertOpen(c);
     const version = await this.templates.version(c.templateVersionId);
-    const clientKey = idempotencyKey?.slice(0, 64) || `srv-${randomUUID()}`;
-
-    // a retry whose first attempt committed but whose answer was lost (one indexed lookup, plain SQL: this is the hot path)
-    const [earlier] = await this.ds.query('SELECT id FROM pledge_signature WHERE signerUserId = ? AND clientKey = ?', [user.id, clientKey]);
-    if (earlier) return this.dto((await this.ds.getRepository(PledgeSignature).findOneBy({ id: earlier.id }))!, c, version);
 
     // a picked roster entry supplies who the pledge is about (student + class, or the unit)
     let picked: PledgeRosterEntry | null = null;
@@ -116,10 +151,8 @@ export class PledgeSignaturesService {
     const dedupeKey = entry ? entry.dedupeKey : this.identityOf(c, fields);
     const groupName = entry ? entry.groupName : fields.className ?? fields.unitName ?? null;
 
-    const [existing] = await this.ds.query('SELECT seq, signedAt FROM pledge_signature WHERE campaignId = ? AND dedupeKey = ?', [c.id, dedupeKey]);
-    if (existing) throw this.duplicate({ seq: Number(existing.seq), signedAt: toDate(existing.signedAt) } as PledgeSignature);
-
-    // images: decoded, non-blank, hashed, stored before the chain is touched
+    // images: decoded, non-blank, hashed, stored before the chain is touched. A duplicate (same pledge signed
+    // before) is found under the chain lock; checking here as well would cost every signature a round trip.
     const decoded = dto.signatures.map((s) => ({ role: s.role, png: decodeSignatureDataUrl(`signatures.${s.role}`, s.image) }));
     await Promise.all(decoded.map((d) => assertSigned(`signatures.${d.role}`, version.signers.find((s) => s.role === d.role)!.label, d.png)));
     const stamp = randomUUID();
@@ -128,6 +161,7 @@ export class PledgeSignaturesService {
 
     const outcome = await this.append({
       campaignId: c.id,
+      rosterKind: c.rosterKind ?? null,
       rosterEntryId: entry?.id ?? null,
       groupName,
       dedupeKey,
@@ -143,7 +177,7 @@ export class PledgeSignaturesService {
       throw outcome.err;
     }
     if (outcome.replay) await Promise.all(images.map((i) => this.storage.delete(i.key).catch(() => undefined)));
-    return this.dto(outcome.ok, c, version);
+    return { signature: await this.dto(outcome.ok, c, outcome.ok.templateVersionId === version.id ? version : undefined), replayed: !!outcome.replay };
   }
 
   private identityOf(c: PledgeCampaign, fields: Record<string, string>): string {
@@ -213,7 +247,7 @@ export class PledgeSignaturesService {
 
   private async commitBatch(m: EntityManager, campaignId: number, items: Prepared[]): Promise<Outcome[]> {
     const lock = this.mysql ? ' FOR UPDATE' : '';
-    const [head] = await m.query(`SELECT id, seq, lastHash, deadline, closedAt, title FROM pledge_campaign WHERE id = ?${lock}`, [campaignId]);
+    const [head] = await m.query(`SELECT id, seq, lastHash, deadline, closedAt, title, rosterKind, templateVersionId FROM pledge_campaign WHERE id = ?${lock}`, [campaignId]);
     if (!head) return items.map(() => ({ err: new NotFoundException(`承诺书活动 ${campaignId} 不存在`) }));
     const c = m.create(PledgeCampaign, { id: head.id, title: head.title, deadline: toDate(head.deadline), closedAt: head.closedAt ? toDate(head.closedAt) : null });
     let seq = Number(head.seq);
@@ -224,12 +258,25 @@ export class PledgeSignaturesService {
     const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
     const replays = await m.find(PledgeSignature, { where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) } });
     const now = new Date();
-    const outcomes: Outcome[] = [];
+    const outcomes: (Outcome | { twin: number })[] = [];
     const rows: PledgeSignature[] = [];
+    const inBatch = new Map<string, number>(); // signer + key → index of the outcome that key got in this batch
     for (const it of items) {
       const replay = replays.find((r) => r.signerUserId === it.signerUserId && r.clientKey === it.clientKey);
       if (replay) {
         outcomes.push({ ok: replay, replay: true });
+        continue;
+      }
+      const keyOf = `${it.signerUserId}:${it.clientKey}`;
+      const twin = inBatch.get(keyOf);
+      if (twin !== undefined) {
+        // the same key twice in one batch (a retry overtaking its first attempt): it shares the first one's fate
+        outcomes.push({ twin });
+        continue;
+      }
+      inBatch.set(keyOf, outcomes.length);
+      if ((head.rosterKind ?? null) !== it.rosterKind || Number(head.templateVersionId) !== it.templateVersionId) {
+        outcomes.push({ err: new ConflictException('承诺书活动刚刚更新（名单或版本），请刷新后重新签署') });
         continue;
       }
       const dup = byKey.get(it.dedupeKey);
@@ -246,13 +293,20 @@ export class PledgeSignaturesService {
       seq += 1;
       const rec: ChainRecord = { ...it, seq, signedAt: new Date(now.getTime()) };
       const hash = chainHash(prev, rec);
-      const row = m.create(PledgeSignature, { ...it, seq, signedAt: rec.signedAt, prevHash: prev, chainHash: hash });
+      const { rosterKind: _checked, ...cols } = it;
+      const row = m.create(PledgeSignature, { ...cols, seq, signedAt: rec.signedAt, prevHash: prev, chainHash: hash });
       rows.push(row);
       byKey.set(it.dedupeKey, m.create(PledgeSignature, { ...row, id: 0 }));
       outcomes.push({ ok: row });
       prev = hash;
     }
-    if (!rows.length) return outcomes;
+    const settleTwins = (): Outcome[] =>
+      outcomes.map((o) => {
+        if (!('twin' in o)) return o;
+        const first = outcomes[o.twin] as Outcome;
+        return 'ok' in first ? { ok: first.ok, replay: true } : first;
+      });
+    if (!rows.length) return settleTwins();
     await m.insert(PledgeSignature, rows);
     const saved = await m.find(PledgeSignature, { where: { campaignId, seq: In(rows.map((r) => r.seq)) } });
     const bySeq = new Map(saved.map((s) => [s.seq, s]));
@@ -260,7 +314,15 @@ export class PledgeSignaturesService {
       const o = outcomes[i];
       if ('ok' in o && !o.replay) outcomes[i] = { ok: bySeq.get(o.ok.seq)! };
     }
-    for (const s of saved) if (s.rosterEntryId) await m.update(PledgeRosterEntry, { id: s.rosterEntryId }, { signatureId: s.id });
+    const settled = settleTwins();
+    // roster entries → their signature, one statement for the whole batch
+    const linked = saved.filter((s) => s.rosterEntryId);
+    if (linked.length) {
+      await m.query(
+        `UPDATE pledge_roster_entry SET signatureId = CASE id ${linked.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${linked.map(() => '?').join(',')})`,
+        [...linked.flatMap((s) => [s.rosterEntryId, s.id]), ...linked.map((s) => s.rosterEntryId)],
+      );
+    }
     const moved = await m
       .createQueryBuilder()
       .update(PledgeCampaign)
@@ -268,7 +330,7 @@ export class PledgeSignaturesService {
       .where('id = :id AND seq = :startSeq', { id: campaignId, startSeq })
       .execute();
     if (!moved.affected) throw new Error('chain head moved');
-    return outcomes;
+    return settled;
   }
 
   // ---- reading ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { PageQueryDto } from '../../common/http/page-query.dto';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
   CampaignListQueryDto, CreatePledgeCampaignDto, CreatePledgeTemplateDto, CreatePledgeTemplateVersionDto, RosterPickQueryDto, SignPledgeDto,
   UnsignedQueryDto,
@@ -137,14 +137,23 @@ export class PledgeCampaignsController {
 
   /**
    * JSON `{ rosterId?, fields, signatures: [{ role, image: 'data:image/png;base64,…' }] }`, one image per
-   * declared signer (≤ LIMITS.signatureMaxBytes each). Retry with the same `Idempotency-Key`.
+   * declared signer (≤ LIMITS.signatureMaxBytes each). Retry with the same `Idempotency-Key`: the signature
+   * stores the key (unique per signer), so a retry is answered with the stored signature, no reservation row.
    */
   @Post(':id/signatures')
-  @Idempotent()
+  @Idempotent({ storedByHandler: true })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @Roles(...ALL_ROLES)
-  sign(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: SignPledgeDto, @Headers('idempotency-key') key?: string) {
-    return this.signatures.sign(user, id, dto, key);
+  async sign(
+    @CurrentUser() user: AuthUser,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: SignPledgeDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    const { signature, replayed } = await this.signatures.sign(user, id, dto, key);
+    if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return signature;
   }
 
   @Get(':id/signatures.pdf')

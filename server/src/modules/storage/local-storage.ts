@@ -7,6 +7,8 @@ import { assertSafeKey, ObjectStorage } from './storage';
 export class LocalStorage implements ObjectStorage {
   readonly driver = 'local' as const;
   private readonly root: string;
+  /** Directories this process has made (or found): a put into one of them skips the mkdir walk. */
+  private readonly dirs = new Set<string>();
   constructor(dir: string) {
     this.root = resolve(dir);
   }
@@ -16,10 +18,23 @@ export class LocalStorage implements ObjectStorage {
   }
   async put(key: string, body: Buffer): Promise<void> {
     const p = this.path(key);
-    await mkdir(dirname(p), { recursive: true });
+    const dir = dirname(p);
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      if (this.dirs.size > 10_000) this.dirs.clear();
+      this.dirs.add(dir);
+    }
     // write then rename: a reader never sees half a file
     const tmp = `${p}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, body);
+    try {
+      await writeFile(tmp, body);
+    } catch (err) {
+      // the directory was removed underneath us (cleanup, tests): make it again once
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.dirs.delete(dir);
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, body);
+    }
     await rename(tmp, p);
   }
   async get(key: string): Promise<Buffer> {
