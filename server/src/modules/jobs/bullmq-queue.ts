@@ -12,6 +12,8 @@ export class BullMqQueue implements JobQueue {
   private readonly logger = new Logger('Jobs');
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** Workers do not close a connection they are handed, so the queue keeps and closes them itself. */
+  private readonly workerConnections: IORedis[] = [];
   private readonly connection: IORedis;
 
   constructor(redisUrl: string, private readonly runWorkers: boolean) {
@@ -33,8 +35,11 @@ export class BullMqQueue implements JobQueue {
   register<T>(name: string, handler: JobHandler<T>, opts?: { concurrency?: number }): void {
     this.queue(name);
     if (!this.runWorkers) return;
+    const connection = this.connection.duplicate();
+    connection.on('error', (e) => this.logger.warn(`redis (worker ${name}): ${e.message}`));
+    this.workerConnections.push(connection);
     const w = new Worker(name, async (job) => handler(job.data as T, { attempt: job.attemptsMade + 1, jobId: String(job.id) }), {
-      connection: this.connection.duplicate(),
+      connection,
       prefix: prefix(),
       concurrency: opts?.concurrency ?? 4,
     });
@@ -87,6 +92,19 @@ export class BullMqQueue implements JobQueue {
   async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    this.connection.disconnect();
+    await Promise.allSettled([...this.workerConnections, this.connection].map((c) => closeRedis(c)));
   }
+}
+
+/**
+ * QUIT (pending replies arrive first), bounded to a second; then the socket is dropped in any case,
+ * so a Redis that is down or frozen cannot hold the process open.
+ */
+async function closeRedis(c: IORedis): Promise<void> {
+  if (c.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([c.quit().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
+  }
+  c.disconnect();
 }
