@@ -163,6 +163,16 @@ export class HazardsService implements OnModuleInit {
    * (reporterId, clientKey) and answers the first report. Duplicate hints and notices follow in a job.
    */
   async create(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<HazardCreatedDto> {
+    return (await this.submit(user, dto, clientKey)).created;
+  }
+
+  /** `replayed`: the key had already made this reporter's hazard; that one is answered. */
+  async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<{ created: HazardCreatedDto; replayed: boolean }> {
+    if (clientKey) {
+      // One indexed read (no commit) so a retry neither burns a number nor runs the checks again.
+      const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
+      if (existing) return { created: { id: existing.id, code: existing.code, status: existing.status }, replayed: true };
+    }
     if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
     const org = await this.placeOf(user, dto.orgId);
@@ -221,12 +231,12 @@ export class HazardsService implements OnModuleInit {
     } catch (err) {
       if (clientKey && isUniqueViolation(err)) {
         const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
-        if (existing) return { id: existing.id, code: existing.code, status: existing.status };
+        if (existing) return { created: { id: existing.id, code: existing.code, status: existing.status }, replayed: true };
       }
       throw err;
     }
     await this.queue.add(HAZARD_REPORTED_JOB, { id }, { jobId: `hazard-reported-${id}`, attempts: 3, backoffMs: 2000 });
-    return { id, code, status: 'reported' };
+    return { created: { id, code, status: 'reported' }, replayed: false };
   }
 
   /** The generated id of a one-row INSERT: MySQL's OK packet, SQLite's last row id. */
