@@ -9,10 +9,12 @@
  *    the schools or a group of enterprises — with message_audience rows as the service writes them — and
  *    ~30 % of users having read some of them (receipts);
  * 4. GET /api/feed (page 1 and page 3, 20 a page) for FEED_REQUESTS random users over HTTP — p50/p95 — and the
- *    same page's id query plus receipts run directly by mysql2 (the floor the HTTP figure stands on).
+ *    same single statement the service runs (page ids, messages, unit name, receipt, reminder, total) run directly by
+ *    mysql2 (the floor the HTTP figure stands on). Load average before and after is printed: the machine is shared.
  */
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
+const os = require('node:os');
 const { createConnection } = require('mysql2/promise');
 
 const ROOT = join(__dirname, '..');
@@ -85,24 +87,34 @@ async function seed(db) {
   return { town, tUsers, tMessages: Date.now() - t1, receipts: rec.length, audienceRows: aud.length };
 }
 
-/** The same page the service computes: per (unit, role) ranges, merged, then the caller's receipts. */
+/**
+ * The same page the service computes, as the same single statement: per-(unit, role) ranges merged, joined to
+ * the messages, the publisher unit's name, the caller's receipt, the last reminder and the total.
+ */
 async function rawPage(db, user, page, pageSize) {
   const anc = user.orgPath.split('/').filter(Boolean).map(Number);
+  const roles = ['*', 'resident'];
   const k = page * pageSize;
   const parts = [];
   const params = [];
   let n = 0;
-  for (const o of anc) for (const r of ['*', 'resident']) {
+  for (const o of anc) for (const r of roles) {
     parts.push(`SELECT * FROM (SELECT messageId, feedAt FROM message_audience WHERE targetOrgId = ? AND role = ? AND feedAt IS NOT NULL ORDER BY feedAt DESC, messageId DESC LIMIT ${k}) b${n++}`);
     params.push(o, r);
   }
-  const [rows] = await db.query(`SELECT messageId, MAX(feedAt) AS f FROM (${parts.join(' UNION ALL ')}) u GROUP BY messageId ORDER BY f DESC, messageId DESC LIMIT ${pageSize} OFFSET ${k - pageSize}`, params);
-  const ids = rows.map((r) => r.messageId);
-  if (ids.length) {
-    await db.query('SELECT * FROM message WHERE id IN (?)', [ids]);
-    await db.query('SELECT * FROM message_receipt WHERE userId = ? AND messageId IN (?)', [user.id, ids]);
-  }
-  return ids;
+  const marks = (xs) => xs.map(() => '?').join(', ');
+  const [rows] = await db.query(
+    `SELECT m.id, m.title, m.body, m.category, m.ackRequired, m.publishedAt, m.createdAt, m.orgId, o.name AS orgName, r.readAt, r.ackedAt,
+            (SELECT MAX(x.createdAt) FROM message_reminder x WHERE x.messageId = m.id AND x.orgId IN (${marks(anc)})) AS remindedAt,
+            (SELECT COUNT(DISTINCT a.messageId) FROM message_audience a WHERE a.targetOrgId IN (${marks(anc)}) AND a.role IN (?, ?) AND a.feedAt IS NOT NULL) AS total
+       FROM (SELECT messageId, MAX(feedAt) AS f FROM (${parts.join(' UNION ALL ')}) u GROUP BY messageId ORDER BY f DESC, messageId DESC LIMIT ${pageSize} OFFSET ${k - pageSize}) p
+       JOIN message m ON m.id = p.messageId
+       LEFT JOIN org_unit o ON o.id = m.orgId
+       LEFT JOIN message_receipt r ON r.messageId = p.messageId AND r.userId = ?
+      ORDER BY p.f DESC, p.messageId DESC`,
+    [...anc, ...anc, ...roles, ...params, user.id],
+  );
+  return { ids: rows.map((r) => r.id), total: rows.length ? Number(rows[0].total) : 0 };
 }
 
 async function run() {
@@ -137,12 +149,14 @@ async function run() {
         if (res.status !== 200) throw new Error(`feed ${res.status} ${JSON.stringify(body)}`);
         items += body.items.length;
         t = performance.now();
-        const ids = await rawPage(db, sample[i], page, 20);
+        const rawRes = await rawPage(db, sample[i], page, 20);
         raw.push(performance.now() - t);
-        if (ids.join() !== body.items.map((x) => x.id).join()) throw new Error(`raw page differs from the API for user ${sample[i].id}`);
+        if (rawRes.ids.join() !== body.items.map((x) => x.id).join()) throw new Error(`raw page differs from the API for user ${sample[i].id}`);
+        if (rawRes.ids.length && rawRes.total !== body.total) throw new Error(`raw total ${rawRes.total} differs from the API's ${body.total}`);
       }
       return { httpP50: r2(pct(http, 50)), httpP95: r2(pct(http, 95)), rawP50: r2(pct(raw, 50)), rawP95: r2(pct(raw, 95)), avgItems: r2(items / sample.length) };
     };
+    const loadBefore = os.loadavg().map(r2);
     const p1 = await measure(1);
     const p3 = await measure(3);
     const t = performance.now();
@@ -150,6 +164,7 @@ async function run() {
     const unreadAvg = r2((performance.now() - t) / 100);
     const [[{ n: audienceRows }]] = await db.query('SELECT COUNT(*) AS n FROM message_audience');
     const out = {
+      loadavg: { before: loadBefore, after: os.loadavg().map(r2) },
       users: USERS, messages: MESSAGES, audienceRows: Number(audienceRows), receipts: s.receipts, seedUsersMs: s.tUsers, seedMessagesMs: s.tMessages,
       feedPage1: p1, feedPage3: p3, unreadCountAvgMs: unreadAvg,
     };
