@@ -1,3 +1,5 @@
+import { AUTH_USER_TTL_MS } from '../../common/auth/auth.guard';
+import { User } from '../users/user.entity';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
@@ -92,5 +94,42 @@ describe('dev login', () => {
       await t.close();
       await wx.stop();
     }
+  });
+});
+
+describe('the auth guard reuses a user row for a few seconds at most', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a change made outside this process (another replica, by hand) takes effect within AUTH_USER_TTL_MS', async () => {
+    const me = await t.login('cache-outside');
+    const id = (await t.http.get('/api/me').set(me)).body.id;
+    expect((await t.http.get('/api/me').set(me)).status).toBe(200); // row now cached
+    // raw SQL bypasses this process's TypeORM events: the cached row may still be used, but not for long
+    await t.ds.query('UPDATE app_user SET disabled = 1 WHERE id = ?', [id]);
+    await new Promise((r) => setTimeout(r, AUTH_USER_TTL_MS + 200));
+    expect((await t.http.get('/api/me').set(me)).status).toBe(401);
+  });
+
+  it('a change made through this process takes effect at once, for a role as for disabling', async () => {
+    const me = await t.login('cache-inside');
+    const first = await t.http.get('/api/me').set(me);
+    expect(first.body.role).toBe('resident');
+    await t.ds.getRepository(User).update({ id: first.body.id }, { role: 'admin' });
+    const promoted = await t.http.get('/api/me').set(me);
+    expect([promoted.status, promoted.body.role]).toEqual([200, 'admin']);
+    await t.ds.getRepository(User).update({ id: first.body.id }, { disabled: true });
+    expect((await t.http.get('/api/me').set(me)).status).toBe(401);
+  });
+
+  it('a tampered or expired token is refused even though a valid one was seen', async () => {
+    const me = await t.login('cache-token');
+    expect((await t.http.get('/api/me').set(me)).status).toBe(200);
+    const token = me.Authorization.slice(7);
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    expect((await t.http.get('/api/me').set({ Authorization: `Bearer ${tampered}` })).status).toBe(401);
   });
 });

@@ -202,6 +202,28 @@ describe(`pledges (${TEST_DB})`, () => {
       expect((await t.http.get(item.images[0].url.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(403);
     });
 
+    it('the same key sent four times at once makes one signature; every answer is it, the retries marked replayed', async () => {
+      const id = await newCampaign();
+      const body = { fields: studentFields('并发重试'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] };
+      const answers = await Promise.all([0, 1, 2, 3].map(() => sign('parent', id, body, `key-burst-${id}-0001`)));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length).toBe(3);
+      expect(await t.ds.getRepository(PledgeSignature).count({ where: { campaignId: id } })).toBe(1);
+      // the same key with different content (a client bug) is still that one signature, not a second one
+      const other = await sign('parent', id, { ...body, fields: studentFields('另一个孩子') }, `key-burst-${id}-0001`);
+      expect(other.status).toBe(201);
+      expect(other.body.id).toBe(answers[0].body.id);
+      // a retry that arrives after the campaign was closed still gets the signature it made
+      expect((await t.http.post(`/api/pledge-campaigns/${id}/close`).set(await t.as('school'))).status).toBe(200);
+      const late = await sign('parent', id, body, `key-burst-${id}-0001`);
+      expect(late.status).toBe(201);
+      expect(late.body.id).toBe(answers[0].body.id);
+      expect(late.headers['idempotent-replayed']).toBe('true');
+      const v = await t.http.get(`/api/pledge-campaigns/${id}/verify`).set(await t.as('school'));
+      expect(v.body).toMatchObject({ ok: true, count: 1 });
+    });
+
     it('refuses a signature after the deadline and on a closed campaign', async () => {
       const id = await newCampaign('school', 's_primary', new Date(Date.now() + 1500).toISOString());
       await new Promise((r) => setTimeout(r, 1700));

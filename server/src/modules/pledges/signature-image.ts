@@ -46,15 +46,18 @@ export async function inkStats(png: Buffer): Promise<InkStats> {
   if (data.length !== width * height * channels || channels < 3) return inkStatsVips(png);
   const limit = INK_LEVEL * 255;
   const rgba = channels === 4;
-  const words = rgba && data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, width * height) : null;
+  // Int32 words: opaque white is -1, a small integer for V8 (a Uint32 0xffffffff would be a heap double)
+  const words = rgba && data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, width * height) : null;
   let ink = 0;
   let minX = width, minY = height, maxX = -1, maxY = -1;
-  for (let y = 0, p = 0; y < height; y++) {
+  for (let y = 0; y < height; y++) {
     let rowInk = false;
-    for (let x = 0; x < width; x++, p++) {
-      if (words) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const p = row + x;
+      if (words !== null) {
         const w = words[p];
-        if (w === 0 || w === 0xffffffff) continue; // transparent, or opaque white: paper
+        if (w === 0 || w === -1) continue; // transparent, or opaque white: paper
       }
       const o = p * channels;
       const a = rgba ? data[o + 3] : 255;
