@@ -196,6 +196,7 @@ async function run() {
     list.countyUnfiltered = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`pageSize=20&page=${1 + (i % 5)}`));
     list.countyCategory = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`category=${CATS[i % CATS.length]}&pageSize=20`));
 
+    process.stderr.write(`list over HTTP: ${JSON.stringify(list)}\n`);
     // raw baseline: the same page-of-ids query the service runs (status filter), without counts or mapping
     const now = new Date();
     const rawList = await timeAll(LIST_REQUESTS, (i) =>
@@ -229,7 +230,7 @@ async function run() {
     });
     // the floor of any authenticated request on this server at the same concurrency (guard + one user read)
     const authedGetRps = await concurrent(SUBMITS, CONCURRENCY, async () => {
-      const r = await fetch(`${server.base}/api/auth/me`, { headers: resident });
+      const r = await fetch(`${server.base}/api/me`, { headers: resident });
       if (!r.ok) throw new Error(`me ${r.status}`);
       await r.arrayBuffer();
     });
