@@ -18,9 +18,10 @@ const BASE_SEEDERS: Seeder[] = [seedOrgsAndUsers];
 const FEATURE_SEEDERS: Seeder[] = [
   // feature seeders
   seedHazards,
-  seedFieldwork,
   seedPublicity,
   seedPledges,
+  // field work last: its inspections link to the hazards above
+  seedFieldwork,
   // (end of feature seeders)
 ];
 
