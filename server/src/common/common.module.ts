@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { serializeSqliteTransactions } from './db/sqlite-serial';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity';
 import { SequenceService } from './db/sequence.service';
@@ -13,4 +15,8 @@ import { User } from '../modules/users/user.entity';
   providers: [ScopeService, SequenceService],
   exports: [ScopeService, SequenceService, TypeOrmModule],
 })
-export class CommonModule {}
+export class CommonModule {
+  constructor(ds: DataSource) {
+    serializeSqliteTransactions(ds);
+  }
+}
