@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { isMysql } from '../common/db/dialect';
 
 /**
  * Runs pending MySQL migrations under a named lock, so several replicas starting at once
  * migrate exactly once. SQLite keeps its schema in step by itself.
  */
 export async function migrateWithLock(ds: DataSource): Promise<number> {
-  if (ds.options.type !== 'mysql') return 0;
+  if (!isMysql(ds)) return 0;
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {

@@ -2,10 +2,11 @@
 import 'reflect-metadata';
 import dataSource from './data-source';
 import { seedIfEmpty } from './seed';
+import { isMysql } from '../common/db/dialect';
 
 (async () => {
   await dataSource.initialize();
-  if (dataSource.options.type === 'mysql') await dataSource.runMigrations();
+  if (isMysql(dataSource)) await dataSource.runMigrations();
   const seeded = await seedIfEmpty(dataSource);
   console.log(seeded ? 'demo town seeded' : 'database already has units; nothing seeded');
   await dataSource.destroy();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { isMysql } from './dialect';
 
 /**
  * Next value of a named counter, atomic across server processes on one database.
@@ -12,7 +13,7 @@ export class SequenceService {
 
   async next(name: string, manager?: EntityManager): Promise<number> {
     const m = manager ?? this.dataSource.manager;
-    if (this.dataSource.options.type === 'mysql') {
+    if (isMysql(this.dataSource)) {
       if (manager?.queryRunner) return this.nextMysql(manager, name);
       // One autocommit statement: the OK packet carries LAST_INSERT_ID(expr) of this very statement
       // (one round trip instead of BEGIN / upsert / SELECT / COMMIT).

@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { from, Observable, of, switchMap, catchError, throwError } from 'rxjs';
 import { QueryFailedError, Repository } from 'typeorm';
 import { IdempotencyRecord } from './idempotency-record.entity';
+import { isMysql } from '../db/dialect';
 
 export const IDEMPOTENT = 'xiangan:idempotent';
 export interface IdempotentOptions {
@@ -111,7 +112,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** Deletes the reservation when it is older than the lease (by the database's own clock); true when this call did. */
   private async releaseIfAbandoned(id: number): Promise<boolean> {
-    const older = this.records.manager.connection.options.type === 'mysql' ? `NOW() - INTERVAL ${LEASE_S} SECOND` : `datetime('now', '-${LEASE_S} seconds')`;
+    const older = isMysql(this.records.manager) ? `NOW() - INTERVAL ${LEASE_S} SECOND` : `datetime('now', '-${LEASE_S} seconds')`;
     const r = await this.records.createQueryBuilder().delete().where(`id = :id AND statusCode IS NULL AND createdAt < ${older}`, { id }).execute();
     return (r.affected ?? 0) > 0;
   }

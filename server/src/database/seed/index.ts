@@ -9,6 +9,7 @@ import { seedHazards } from './hazards.seed';
 import { seedFieldwork } from './fieldwork.seed';
 import { seedPublicity } from './publicity.seed';
 import { seedPledges } from './pledges.seed';
+import { isMysql } from '../../common/db/dialect';
 // (end of feature seeder imports)
 
 /** The base: units and demo users (what most tests need). */
@@ -44,7 +45,7 @@ export async function seedDemo(ds: DataSource, now = new Date(), mode: 'base' | 
 export async function seedIfEmpty(ds: DataSource, _cfg?: AppConfig): Promise<boolean> {
   // Several replicas may start at once on one empty MySQL: a named lock makes exactly one of them seed
   // (the others wait, then see units and skip). SQLite is one process.
-  const qr = ds.options.type === 'mysql' ? ds.createQueryRunner() : null;
+  const qr = isMysql(ds) ? ds.createQueryRunner() : null;
   try {
     if (qr) {
       await qr.connect();

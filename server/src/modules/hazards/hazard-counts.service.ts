@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HAZARD_OPEN_STATUSES, HazardCategory, HazardLevel, HazardStatus } from '@xiangan/shared';
 import { DataSource, EntityManager } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { dbTime, isMysql } from '../../common/db/dialect';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -33,17 +33,12 @@ export interface CountFilter {
   level?: string;
 }
 
-function isMysql(m: EntityManager | DataSource): boolean {
-  const ds = m instanceof DataSource ? m : m.connection;
-  return ds.options.type === 'mysql';
-}
-
 /**
  * Recomputes hazard_count and hazard.priority from the hazards themselves: for seeders and bulk loads
  * that write hazards directly, and as the backfill of the migration. Normal writes never need it.
  */
 export async function rebuildHazardCounts(m: EntityManager | DataSource, now = new Date()): Promise<void> {
-  const t = isMysql(m) ? now : DateUtils.mixedDateToUtcDatetimeString(now);
+  const t = dbTime(m, now);
   await m.query(`UPDATE hazard SET priority = ${PRIORITY_SQL}`, [t]);
   await m.query('DELETE FROM hazard_count');
   await m.query(
@@ -73,7 +68,7 @@ export class HazardCountService implements OnModuleInit {
   }
 
   private t(d: Date): Date | string {
-    return this.ds.options.type === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+    return dbTime(this.ds, d);
   }
 
   /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */

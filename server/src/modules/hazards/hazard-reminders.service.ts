@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_REMIND_BEFORE_HOURS } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { NotificationsService } from '../notifications/notifications.service';
 import { subscribeValue } from '../wechat/content-security.service';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { HazardsService } from './hazards.service';
+import { dbTime } from '../../common/db/dialect';
 
 export const HAZARD_REMIND_JOB = 'hazards.remind';
 const EVERY_MS = 10 * 60_000;
@@ -41,7 +41,7 @@ export class HazardRemindersService implements OnModuleInit {
   }
 
   private t(d: Date): Date | string {
-    return this.ds.options.type === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+    return dbTime(this.ds, d);
   }
 
   async run(now = new Date()): Promise<{ sent: number; dueSoon: number; overdue: number }> {

@@ -9,7 +9,6 @@ import {
   isOverdue, formatHazardCode, maskPhone,
 } from '@xiangan/shared';
 import { Brackets, DataSource, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { SequenceService } from '../../common/db/sequence.service';
 import { pageOf } from '../../common/http/page-query.dto';
@@ -30,6 +29,7 @@ import { mapHazardSummary } from './dto/hazard.mapper';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { CountDelta, HazardCountService, priorityOf } from './hazard-counts.service';
+import { dbTime, isMysql } from '../../common/db/dialect';
 
 export const HAZARD_REPORTED_JOB = 'hazards.reported';
 
@@ -109,7 +109,7 @@ export class HazardsService implements OnModuleInit {
 
   /** Dates as the driver binds them: SQLite stores UTC text, MySQL takes a Date (timezone 'Z'). */
   private t(d: Date): Date | string {
-    return this.ds.options.type === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+    return dbTime(this.ds, d);
   }
 
   // ---- visibility ------------------------------------------------------------------------------
@@ -480,7 +480,7 @@ export class HazardsService implements OnModuleInit {
       conds.push(`(h.status NOT IN ('assigned', 'rectifying') OR h.deadline IS NULL OR h.deadline >= ?)`);
       params.push(this.t(now));
     }
-    const mysql = this.ds.options.type === 'mysql';
+    const mysql = isMysql(this.ds);
     const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
     const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
     const parts: string[] = [];

@@ -2,12 +2,12 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_CATEGORY_LABELS, HAZARD_OPEN_STATUSES, HazardCategory, HazardStatus, MonthlyReportDto } from '@xiangan/shared';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
+import { dbTime } from '../../common/db/dialect';
 
 /** Open and not handed to the county: what the town itself is still working on (正在办理). */
 const IN_PROGRESS: HazardStatus[] = HAZARD_OPEN_STATUSES.filter((s) => s !== 'escalated');
@@ -40,7 +40,7 @@ export class MonthlyReportService {
   ) {}
 
   private t(d: Date): Date | string {
-    return this.ds.options.type === 'mysql' ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+    return dbTime(this.ds, d);
   }
 
   async monthly(user: AuthUser, orgId: number | undefined, month: string, now = new Date()): Promise<MonthlyReportDto> {

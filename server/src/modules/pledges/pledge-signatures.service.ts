@@ -20,6 +20,7 @@ import { PledgeTemplatesService, versionContentHash } from './pledge-templates.s
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion } from './pledge.entities';
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
 import { readSignatureImage } from './signature-art';
+import { isMysql } from '../../common/db/dialect';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 interface Prepared {
@@ -62,7 +63,7 @@ export class PledgeSignaturesService {
   ) {}
 
   private get mysql(): boolean {
-    return this.ds.options.type === 'mysql';
+    return isMysql(this.ds);
   }
 
   // ---- signing ---------------------------------------------------------------------------------

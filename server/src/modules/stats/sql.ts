@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
+import { isMysql } from '../../common/db/dialect';
 
 /** The few SQL spellings that differ between MySQL/MariaDB and SQLite. */
 export class Sql {
   readonly mysql: boolean;
   constructor(ds: DataSource) {
-    this.mysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+    this.mysql = isMysql(ds);
   }
 
   /** Seconds from `a` to `b` (both datetime columns). */

@@ -9,6 +9,7 @@ import { WechatClient, WechatError, WX_ERR } from '../wechat/wechat.client';
 import type { SubscribePush } from '../notifications/notifications.service';
 import { SubscriptionConsent } from './subscription-consent.entity';
 import { SubscribeDto } from './subscriptions.dto';
+import { isMysql } from '../../common/db/dialect';
 
 export type TrySendResult = 'sent' | 'no_consent' | 'skipped' | 'failed';
 
@@ -84,7 +85,7 @@ export class SubscriptionsService implements SubscribePush {
 
   private async ensureRow(userId: number, templateId: string, m: EntityManager = this.ds.manager): Promise<void> {
     const sql =
-      this.ds.options.type === 'mysql'
+      isMysql(this.ds)
         ? 'INSERT IGNORE INTO subscription_consent (userId, templateId, remaining, banned, updatedAt) VALUES (?, ?, 0, 0, NOW(3))'
         : "INSERT OR IGNORE INTO subscription_consent (userId, templateId, remaining, banned, updatedAt) VALUES (?, ?, 0, 0, strftime('%Y-%m-%d %H:%M:%f','now'))";
     await m.query(sql, [userId, templateId]);
