@@ -2,6 +2,10 @@ import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeExce
 import { LIMITS } from '@xiangan/shared';
 import sharp from 'sharp';
 
+// libvips' operation cache keeps recent decoded images for reuse; every upload here is new, so it only costs memory
+// and hashing (~0.2 ms CPU per 1000×400 decode measured). Process-wide, and equally useless for other uploads.
+sharp.cache(false);
+
 const DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/=\s]+)$/;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -36,7 +40,7 @@ const INK_LEVEL = 180;
 /**
  * Counts "ink" — pixels darker than INK_LEVEL once drawn onto white paper — and the bounding box of the strokes.
  * libvips only decodes the PNG (sharp's thread pool, ~1.5 ms for 1000×400); the paper compositing and the luma are
- * done here in one pass over the RGBA words, skipping fully transparent and opaque white pixels with one compare.
+ * done here in one pass over the RGBA words, skipping runs of four fully transparent or opaque white pixels at once.
  * (Having libvips flatten and convert to grey first cost ~4 ms more CPU per image: its colour conversion goes
  * through linear light in floating point.) Anything that is not 8-bit goes through that libvips path instead.
  */
@@ -46,30 +50,39 @@ export async function inkStats(png: Buffer): Promise<InkStats> {
   if (data.length !== width * height * channels || channels < 3) return inkStatsVips(png);
   const limit = INK_LEVEL * 255;
   const rgba = channels === 4;
-  // Int32 words: opaque white is -1, a small integer for V8 (a Uint32 0xffffffff would be a heap double)
-  const words = rgba && data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, width * height) : null;
   let ink = 0;
   let minX = width, minY = height, maxX = -1, maxY = -1;
+  /** Composited onto white, Rec. 709 luma in 8.8 fixed point: l·a + 255·(255 − a) over 255, at or below INK_LEVEL. */
+  const isInk = (o: number): boolean => {
+    const a = rgba ? data[o + 3] : 255;
+    const l = (54 * data[o] + 183 * data[o + 1] + 19 * data[o + 2]) >> 8;
+    return l * a + 255 * (255 - a) <= limit;
+  };
+  const mark = (x: number): void => {
+    ink++;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+  };
+  // RGBA as Int32 words: transparent is 0, opaque white -1 (a small integer for V8; a Uint32 0xffffffff would be a
+  // heap double). Four words are skipped with one OR and one AND when they are all paper.
+  const words = rgba && data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, width * height) : null;
   for (let y = 0; y < height; y++) {
-    let rowInk = false;
+    const before = ink;
     const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const p = row + x;
-      if (words !== null) {
-        const w = words[p];
-        if (w === 0 || w === -1) continue; // transparent, or opaque white: paper
+    let x = 0;
+    if (words !== null) {
+      for (; x + 4 <= width; x += 4) {
+        const p = row + x;
+        const w0 = words[p], w1 = words[p + 1], w2 = words[p + 2], w3 = words[p + 3];
+        if ((w0 | w1 | w2 | w3) === 0 || (w0 & w1 & w2 & w3) === -1) continue;
+        for (let k = 0; k < 4; k++) {
+          const w = words[p + k];
+          if (w !== 0 && w !== -1 && isInk((p + k) * 4)) mark(x + k);
+        }
       }
-      const o = p * channels;
-      const a = rgba ? data[o + 3] : 255;
-      // Rec. 709 luma in 8.8 fixed point, composited onto white: l·a + 255·(255 − a) over 255
-      const l = (54 * data[o] + 183 * data[o + 1] + 19 * data[o + 2]) >> 8;
-      if (l * a + 255 * (255 - a) > limit) continue;
-      ink++;
-      rowInk = true;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
     }
-    if (rowInk) {
+    for (; x < width; x++) if (isInk((row + x) * channels)) mark(x);
+    if (ink !== before) {
       if (y < minY) minY = y;
       maxY = y;
     }
