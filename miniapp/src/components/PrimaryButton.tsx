@@ -49,8 +49,10 @@ export default function PrimaryButton(props: PrimaryButtonProps) {
     <Button
       id={id}
       className={cls}
-      disabled={disabled}
-      loading={isLoading}
+      // Taro h5 renders disabled={false} as the attribute disabled="false", which CSS reads as disabled: pass
+      // the prop only when true.
+      disabled={disabled ? true : undefined}
+      loading={isLoading || undefined}
       openType={openType}
       onClick={tap}
       onAgreePrivacyAuthorization={props.onAgreePrivacyAuthorization}
