@@ -127,6 +127,20 @@ test('concurrent signatures through both processes make one chain that verifies'
     expect(v.status).toBe(200);
     expect(v.body).toEqual(expect.objectContaining({ ok: true, count: N, firstBroken: null }));
   }
+
+  // the same key through both at once (signatures keep the key themselves, no reservation row): one signature each
+  const KEYS = 10;
+  const same = await pool(Array.from({ length: KEYS }, (_, i) => i), 4, async (i) => {
+    const key = `two-sig-same-${i}-${Date.now()}`;
+    const body = { fields: studentFields(`同键${i}`, '六年级二班', `136${String(i).padStart(8, '0')}`), signatures: [{ role: 'guardian', image: sig[0] }, { role: 'student', image: sig[1] }] };
+    return Promise.all([apiA, apiB, apiA, apiB].map((api) => api.call('POST', `/api/pledge-campaigns/${camp.body.id}/signatures`, { token: parents[i].token, headers: { 'Idempotency-Key': key }, body })));
+  });
+  for (const answers of same) {
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
+  }
+  const v = await apiA.call('GET', `/api/pledge-campaigns/${camp.body.id}/verify`, { token: village.token });
+  expect(v.body).toEqual(expect.objectContaining({ ok: true, count: N + KEYS, firstBroken: null }));
 });
 
 test('a publicity fan-out with both processes as workers sends exactly one message per user', async () => {
