@@ -15,6 +15,9 @@ import { JOB_FANOUT } from './publicity.service';
 import { JOB_REMIND, ReachService } from './reach.service';
 
 export const JOB_SEND = 'publicity.send';
+export const JOB_RESUME = 'publicity.resume';
+/** A pending send older than this (its job lost with a Redis outage, say) is enqueued again. */
+const RESUME_AFTER_MS = 5 * 60_000;
 export const SEND_ATTEMPTS = 5;
 const BATCH = 500;
 
@@ -51,6 +54,41 @@ export class DeliveryService implements OnModuleInit {
     this.queue.register<{ messageId: number }>(JOB_FANOUT, (d) => this.fanout(d.messageId), { concurrency: 1 });
     this.queue.register<{ messageId: number; userId: number }>(JOB_SEND, (d, ctx) => this.send(d.messageId, d.userId, ctx), { concurrency: 8 });
     this.queue.register<{ reminderId: number }>(JOB_REMIND, (d) => this.remind(d.reminderId), { concurrency: 1 });
+    this.queue.register(JOB_RESUME, () => this.resumePending().then(() => undefined), { concurrency: 1 });
+    void this.queue.every(JOB_RESUME, 60_000).catch((e) => this.logger.warn(`cannot schedule ${JOB_RESUME}: ${e.message}`));
+  }
+
+  /**
+   * Safety net for sends whose job never ran (enqueued while Redis was down, or lost with it): pending
+   * rows of messages published in the last week, older than RESUME_AFTER_MS, get a new job. The claim
+   * in send() still makes a second job for the same user a no-op, so this can only fill gaps.
+   */
+  async resumePending(now = new Date()): Promise<number> {
+    const since = new Date(now.getTime() - 7 * 24 * 3600_000);
+    const before = new Date(now.getTime() - RESUME_AFTER_MS);
+    const msgs: { id: number }[] = await this.ds.query(
+      `SELECT id FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`,
+      [dbTime(this.ds, since), dbTime(this.ds, before)],
+    );
+    const windowTag = Math.floor(now.getTime() / RESUME_AFTER_MS);
+    let n = 0;
+    for (const { id } of msgs) {
+      const rows: { userId: number }[] = await this.ds.query(
+        `SELECT userId FROM message_delivery WHERE messageId = ? AND status = 'pending' AND (claimedAt IS NULL OR claimedAt <= ?) LIMIT 5000`,
+        [Number(id), dbTime(this.ds, before)],
+      );
+      if (!rows.length) continue;
+      n += rows.length;
+      await this.queue.addBulk(
+        JOB_SEND,
+        rows.map((r) => ({
+          data: { messageId: Number(id), userId: Number(r.userId) },
+          opts: { jobId: `msg-${id}-user-${r.userId}-r${windowTag}`, attempts: SEND_ATTEMPTS, backoffMs: this.backoffMs },
+        })),
+      );
+    }
+    if (n) this.logger.warn(`re-enqueued ${n} pending subscribe sends`);
+    return n;
   }
 
   /**

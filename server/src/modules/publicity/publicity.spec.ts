@@ -5,7 +5,7 @@ import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { User } from '../users/user.entity';
 import { WechatClient } from '../wechat/wechat.client';
 import { DeliveryService } from './delivery.service';
-import { MessageDelivery } from './message.entity';
+import { Message, MessageDelivery } from './message.entity';
 import { PublicityService } from './publicity.service';
 import { SubscriptionConsent } from '../subscriptions/subscription-consent.entity';
 
@@ -326,6 +326,28 @@ describe('publicity: compose, feed, reach (API)', () => {
       await settled(m.id, 3);
       await new Promise((r) => setTimeout(r, 300));
       expect(wx.sends.length - before).toBe(2);
+    });
+
+    it('re-enqueues a send whose job was lost (pending long after publishing), still once per user', async () => {
+      const u = await wxUser('o-sub-lost', 'v_zhangjiawan');
+      await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
+      const m = await draft({ orgIds: [t.seed.org.v_zhangjiawan.id] }, { title: '张家湾村汛期提醒', category: 'disaster' });
+      await publish(m.id);
+      await settled(m.id, 1);
+      const before = wx.sends.length;
+      // as if Redis lost the job: the row is pending again, published 10 minutes ago, and no job exists
+      await t.ds.getRepository(MessageDelivery).update({ messageId: m.id, userId: u.id }, { status: 'pending', claimedAt: null });
+      await t.ds.getRepository(Message).update(m.id, { publishedAt: new Date(Date.now() - 10 * 60_000) });
+      await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
+      const d = t.app.get(DeliveryService);
+      expect(await d.resumePending()).toBeGreaterThanOrEqual(1);
+      const rows = await settled(m.id, 1);
+      expect(rows.find((r) => r.userId === u.id)?.status).toBe('sent');
+      expect(wx.sends.slice(before).filter((x) => x.touser === 'o-sub-lost')).toHaveLength(1);
+      // nothing pending any more: a second sweep enqueues nothing for this message and sends nothing
+      await d.resumePending();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(wx.sends.slice(before).filter((x) => x.touser === 'o-sub-lost')).toHaveLength(1);
     });
 
     it('keeps every digit of a 64-bit msgid from WeChat', async () => {
