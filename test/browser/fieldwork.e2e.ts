@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
 import { RunningServer, startServer } from '../support/server';
+import { pickDemoAccount } from '../support/h5';
 
 let server: RunningServer;
 let browser: Browser;
@@ -21,11 +22,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loginAs(page: Page, name: string) {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByText('演示环境：点一下选择身份进入').waitFor();
-  await page.getByText(name, { exact: true }).click();
-}
+const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name);
 const visible = (page: Page, text: string | RegExp) =>
   (typeof text === 'string' ? page.getByText(text, { exact: true }) : page.getByText(text)).first().waitFor({ state: 'visible' });
 

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
 import { ARTIFACTS_DIR, launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
 import { RunningServer, startServer } from '../support/server';
+import { pickDemoAccount } from '../support/h5';
 
 let server: RunningServer;
 let browser: Browser;
@@ -45,12 +46,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loginAs(page: Page, name: string) {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByText('演示环境：点一下选择身份进入').waitFor();
-  await page.getByText(name, { exact: true }).click();
-  await page.waitForURL(/pages\/index\/index|#\/$/);
-}
+const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name, { waitHome: true });
 
 /** Draws a zig-zag "signature" inside the element's box with the mouse. */
 async function drawWithMouse(page: Page, selector: string) {

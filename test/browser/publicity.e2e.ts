@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
 import { launchChromium, newPhonePage, PHONE, saveScreenshot } from '../support/chromium';
 import { RunningServer, startServer } from '../support/server';
+import { pickDemoAccount, shown, visible } from '../support/h5';
 
 let server: RunningServer;
 let browser: Browser;
@@ -25,15 +26,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loginAs(page: Page, name: string) {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByText('演示环境：点一下选择身份进入').waitFor();
-  await page.getByText(name, { exact: true }).click();
-  await page.waitForURL(/pages\/index\/index|#\/$/);
-}
-// h5 keeps earlier pages of the stack in the DOM (hidden): only ever look at visible elements
-const shown = (page: Page, text: string | RegExp) => page.getByText(text, { exact: true }).filter({ visible: true }).first();
-const visible = (page: Page, text: string | RegExp) => shown(page, text).waitFor({ state: 'visible' });
+const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name, { waitHome: true });
 const tap = async (page: Page, text: string | RegExp) => {
   await shown(page, text).click();
 };

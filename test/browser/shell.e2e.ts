@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
 import { RunningServer, startServer } from '../support/server';
+import { pickDemoAccount } from '../support/h5';
 
 let server: RunningServer;
 let browser: Browser;
@@ -19,12 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Open the app on the login page and pick the demo account shown as `name`. */
-async function loginAs(page: Page, name: string) {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByText('演示环境：点一下选择身份进入').waitFor();
-  await page.getByText(name, { exact: true }).click();
-}
+const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name);
 
 const visible = (page: Page, text: string) => page.getByText(text, { exact: true }).first().waitFor({ state: 'visible' });
 

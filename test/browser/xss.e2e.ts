@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Api } from '../support/api';
 import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
 import { ServerProcess, spawnServer } from '../support/proc';
+import { pickDemoAccount } from '../support/h5';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -28,12 +29,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loginAs(page: Page, name: string) {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByText('演示环境：点一下选择身份进入').waitFor();
-  await page.getByText(name, { exact: true }).click();
-  await page.waitForURL(/pages\/index\/index|#\/$/);
-}
+const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name, { waitHome: true });
 
 /** Opens `hash` and proves the payload is on screen as text and nothing ran. */
 async function expectInert(page: Page, hash: string, literal: string, shot: string) {
