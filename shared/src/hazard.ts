@@ -96,6 +96,21 @@ export const HAZARD_ACTION_ROLES: Record<HazardAction, Role[]> = {
   comment: ['resident', 'grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer', 'admin'],
 };
 
+/** County departments a town escalates to (上报县级); the county's own name is implied. */
+export const COUNTY_DEPARTMENTS = [
+  '县应急管理局',
+  '县住房和城乡建设局',
+  '县交通运输局',
+  '县水利局',
+  '县自然资源局',
+  '县市场监督管理局',
+  '县教育局',
+  '县农业农村局',
+  '县林业局',
+  '县公安局交通管理大队',
+  '县消防救援大队',
+] as const;
+
 export function canTransition(action: HazardAction, from: HazardStatus): boolean {
   if (action === 'comment') return true;
   return HAZARD_TRANSITIONS[action].from.includes(from);

@@ -1,6 +1,7 @@
-import { Input, Picker, Switch, Text, Textarea, View } from '@tarojs/components';
+import { Picker, Switch, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import type { HazardAction, HazardDetailDto, HazardLevel, OrgUnitDto } from '@xiangan/shared';
+import { COUNTY_DEPARTMENTS } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
@@ -10,7 +11,7 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { chooseImages, uploadImages } from '../../services/upload';
 
-const COUNTY_DEPTS = ['青山县应急管理局', '青山县住房和城乡建设局', '青山县交通运输局', '青山县水利局', '青山县自然资源局', '青山县市场监督管理局'];
+const COUNTY_DEPTS: string[] = [...COUNTY_DEPARTMENTS];
 const todayPlus = (d: number) => new Date(Date.now() + d * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** One hazard for an officer: the facts, photos, timeline, and the actions the state machine allows. */

@@ -5,11 +5,23 @@ import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, PageShell } from '../../components';
 import { hazardsApi, statusText } from '../../services/hazards';
+import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import './index.scss';
 
-// The demo town's extent; the county view pans wider.
-const BBOX: [number, number, number, number] = [106.40, 29.50, 106.70, 29.70];
+type Bbox = [number, number, number, number];
+/** Anywhere in China: used only when no unit in scope has coordinates yet. */
+const CHINA: Bbox = [73, 18, 135, 54];
+
+/** The extent of the officer's own units (those with coordinates), padded by ~3 km. */
+async function scopeBbox(): Promise<Bbox> {
+  const units = flattenOrgs(await orgsApi.tree()).map((u) => u.unit).filter((u) => u.lat !== null && u.lng !== null);
+  if (!units.length) return CHINA;
+  const lats = units.map((u) => u.lat as number);
+  const lngs = units.map((u) => u.lng as number);
+  const pad = 0.03;
+  return [Math.min(...lngs) - pad, Math.min(...lats) - pad, Math.max(...lngs) + pad, Math.max(...lats) + pad];
+}
 const colour = (p: HazardMapPoint) => (p.level === 'major' ? '#d32f2f' : p.overdue ? '#e65100' : p.status === 'reported' ? '#1a6fd1' : p.status === 'escalated' ? '#7b1fa2' : '#2e7d32');
 const LEGEND = [
   ['#d32f2f', '重大隐患'],
@@ -23,12 +35,20 @@ const LEGEND = [
 export default function HazardMapPage() {
   const [points, setPoints] = useState<HazardMapPoint[]>([]);
   const [sel, setSel] = useState<HazardMapPoint | null>(null);
-  useDidShow(() => void hazardsApi.map(BBOX).then((r) => setPoints(r.points)).catch(toastError));
+  const [bbox, setBbox] = useState<Bbox | null>(null);
+  useDidShow(() =>
+    void (async () => {
+      const b = bbox ?? (await scopeBbox());
+      setBbox(b);
+      setPoints((await hazardsApi.map(b)).points);
+    })().catch(toastError),
+  );
   const open = (id: number) => Taro.navigateTo({ url: `/officer/hazard/index?id=${id}` });
   const lats = points.map((p) => p.lat);
   const lngs = points.map((p) => p.lng);
-  const [minLat, maxLat] = [Math.min(...lats, 29.54), Math.max(...lats, 29.61)];
-  const [minLng, maxLng] = [Math.min(...lngs, 106.47), Math.max(...lngs, 106.54)];
+  // plot the points' own extent (or the scope's when there are none)
+  const [minLat, maxLat] = lats.length ? [Math.min(...lats), Math.max(...lats)] : bbox ? [bbox[1], bbox[3]] : [0, 1];
+  const [minLng, maxLng] = lngs.length ? [Math.min(...lngs), Math.max(...lngs)] : bbox ? [bbox[0], bbox[2]] : [0, 1];
   return (
     <PageShell title='隐患分布图' subtitle={`未销号隐患 ${points.length} 处`}>
       {process.env.TARO_ENV === 'weapp' ? (
@@ -39,6 +59,7 @@ export default function HazardMapPage() {
           scale={13}
           markers={points.map((p) => ({ id: p.id, latitude: p.lat, longitude: p.lng, width: 24, height: 24, iconPath: '', callout: { content: `${p.code} ${statusText(p.status)}`, color: colour(p), fontSize: 14, borderRadius: 6, padding: 6, display: 'BYCLICK' as const, bgColor: '#ffffff', textAlign: 'center' as const, anchorX: 0, anchorY: 0, borderWidth: 1, borderColor: colour(p) } })) as never}
           onCalloutTap={(e) => open(Number((e.detail as { markerId: number }).markerId))}
+          onError={() => Taro.showToast({ title: '地图加载失败', icon: 'none' })}
         />
       ) : (
         <View className='mp-plot'>
