@@ -14,6 +14,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { WechatClient } from '../wechat/wechat.client';
+import { subscribeValue } from '../wechat/content-security.service';
 import { CampaignListQueryDto, campaignStatus, CreatePledgeCampaignDto, mapCampaign, UnsignedQueryDto } from './dto/pledge.dto';
 import { compareGroups, identityKey } from './pledge-chain';
 import { PledgeTemplatesService } from './pledge-templates.service';
@@ -279,6 +280,16 @@ export class PledgeCampaignsService {
             dedupeKey: `pledge:${id}:${reminder.id}`,
           });
           if (ok) notified++;
+          // and a WeChat subscribe message where the guardian has a consent left (queued, once per reminder)
+          await this.notifications.pushWechat(
+            {
+              userId: u.id,
+              template: 'pledge',
+              page: `pages/pledge-sign/index?c=${id}`,
+              data: { thing1: subscribeValue.thing(c.title), time2: subscribeValue.time(c.deadline), thing3: subscribeValue.thing('请打开小程序阅读并签名') },
+            },
+            `pledge-remind-${reminder.id}-user-${u.id}`,
+          );
         }
       }
     } else if (!this.notifications) {

@@ -149,8 +149,8 @@ export class SubscriptionsService implements SubscribePush {
   }
 
   /** The notifications feature's hook (SUBSCRIBE_PUSH). */
-  async send(input: { userId: number; template: 'hazard_deadline' | 'hazard_update'; page: string; data: Record<string, { value: string }> }): Promise<boolean> {
-    const key: SubscribeTemplateKey = input.template === 'hazard_deadline' ? 'hazardDeadline' : 'hazardUpdate';
+  async send(input: { userId: number; template: 'hazard_deadline' | 'hazard_update' | 'pledge'; page: string; data: Record<string, { value: string }> }): Promise<boolean> {
+    const key: SubscribeTemplateKey = input.template === 'hazard_deadline' ? 'hazardDeadline' : input.template === 'pledge' ? 'pledge' : 'hazardUpdate';
     return (await this.trySend(input.userId, key, input.data, input.page)) === 'sent';
   }
 }
