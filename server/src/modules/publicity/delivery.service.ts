@@ -10,6 +10,7 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { isRetryableWechatError, SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { dbTime, inTransaction, marks } from './db-util';
+import { isMysql } from '../../common/db/dialect';
 import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
 import { JOB_FANOUT } from './publicity.service';
 import { JOB_REMIND, ReachService } from './reach.service';
@@ -104,7 +105,7 @@ export class DeliveryService implements OnModuleInit {
     const paths = [...new Set((await this.ds.getRepository(MessageAudience).find({ where: { messageId } })).map((a) => a.targetOrgPath))];
     if (!paths.length) return;
     const roles = msg.roles ?? [];
-    const ignore = this.ds.options.type === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    const ignore = isMysql(this.ds) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     let after = 0;
     for (;;) {
       const rows: { id: number; orgPath: string }[] = await this.ds.query(
