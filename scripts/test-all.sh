@@ -34,6 +34,7 @@ check build-h5 pnpm --filter @xiangan/miniapp build:h5
 check build-weapp pnpm --filter @xiangan/miniapp build:weapp
 check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
 check migrations-match-entities pnpm --filter @xiangan/server migration:check
+check openapi-document-committed node server/dist/openapi-cli.js --check
 check typecheck pnpm -r --if-present run typecheck
 
 jest_run() { # jest_run NAME DIR ENV… -- ARGS…
