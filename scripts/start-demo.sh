@@ -15,6 +15,7 @@ pnpm --filter @xiangan/shared build >/dev/null
 pnpm --filter @xiangan/server build >/dev/null
 pnpm --filter @xiangan/miniapp build:h5 >/dev/null
 export PORT="${PORT:-3000}"
+export LOG_LEVEL="${LOG_LEVEL:-warn}"   # quiet start; LOG_LEVEL=info shows every request
 cd server
 log "starting on http://localhost:$PORT  (first start seeds the demo town 青山县石桥镇; Ctrl-C stops)"
 exec node dist/main.js

@@ -13,14 +13,21 @@ type Bbox = [number, number, number, number];
 /** Anywhere in China: used only when no unit in scope has coordinates yet. */
 const CHINA: Bbox = [73, 18, 135, 54];
 
-/** The extent of the officer's own units (those with coordinates), padded by ~3 km. */
-async function scopeBbox(): Promise<Bbox> {
+interface Place {
+  name: string;
+  lat: number;
+  lng: number;
+}
+
+/** The officer's own units that have coordinates (villages are drawn as landmarks), and their extent padded by ~3 km. */
+async function scopeArea(): Promise<{ bbox: Bbox; places: Place[] }> {
   const units = flattenOrgs(await orgsApi.tree()).map((u) => u.unit).filter((u) => u.lat !== null && u.lng !== null);
-  if (!units.length) return CHINA;
+  if (!units.length) return { bbox: CHINA, places: [] };
   const lats = units.map((u) => u.lat as number);
   const lngs = units.map((u) => u.lng as number);
   const pad = 0.03;
-  return [Math.min(...lngs) - pad, Math.min(...lats) - pad, Math.max(...lngs) + pad, Math.max(...lats) + pad];
+  const places = units.filter((u) => u.type === 'village' || u.type === 'community').map((u) => ({ name: u.name, lat: u.lat as number, lng: u.lng as number }));
+  return { bbox: [Math.min(...lngs) - pad, Math.min(...lats) - pad, Math.max(...lngs) + pad, Math.max(...lats) + pad], places };
 }
 const colour = (p: HazardMapPoint) => (p.level === 'major' ? '#d32f2f' : p.overdue ? '#e65100' : p.status === 'reported' ? '#1a6fd1' : p.status === 'escalated' ? '#7b1fa2' : '#2e7d32');
 const LEGEND = [
@@ -35,17 +42,20 @@ const LEGEND = [
 export default function HazardMapPage() {
   const [points, setPoints] = useState<HazardMapPoint[]>([]);
   const [sel, setSel] = useState<HazardMapPoint | null>(null);
-  const [bbox, setBbox] = useState<Bbox | null>(null);
+  const [area, setArea] = useState<{ bbox: Bbox; places: Place[] } | null>(null);
+  const bbox = area?.bbox ?? null;
   useDidShow(() =>
     void (async () => {
-      const b = bbox ?? (await scopeBbox());
-      setBbox(b);
-      setPoints((await hazardsApi.map(b)).points);
+      const a = area ?? (await scopeArea());
+      setArea(a);
+      setPoints((await hazardsApi.map(a.bbox)).points);
     })().catch(toastError),
   );
   const open = (id: number) => Taro.navigateTo({ url: `/officer/hazard/index?id=${id}` });
-  const lats = points.map((p) => p.lat);
-  const lngs = points.map((p) => p.lng);
+  // the plot spans the points and the village landmarks
+  const places = area?.places ?? [];
+  const lats = [...points.map((p) => p.lat), ...places.map((p) => p.lat)];
+  const lngs = [...points.map((p) => p.lng), ...places.map((p) => p.lng)];
   // plot the points' own extent (or the scope's when there are none)
   const [minLat, maxLat] = lats.length ? [Math.min(...lats), Math.max(...lats)] : bbox ? [bbox[1], bbox[3]] : [0, 1];
   const [minLng, maxLng] = lngs.length ? [Math.min(...lngs), Math.max(...lngs)] : bbox ? [bbox[0], bbox[2]] : [0, 1];
@@ -63,6 +73,16 @@ export default function HazardMapPage() {
         />
       ) : (
         <View className='mp-plot'>
+          {places.map((pl) => (
+            <Text
+              key={pl.name}
+              className='mp-place'
+              // labels are centred on their place: keep them clear of the edges
+              style={{ left: `${Math.min(88, Math.max(12, ((pl.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4))}%`, top: `${(1 - (pl.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%` }}
+            >
+              {pl.name}
+            </Text>
+          ))}
           {points.map((p) => (
             <View
               key={p.id}
