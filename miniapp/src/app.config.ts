@@ -10,6 +10,7 @@ export default defineAppConfig({
     'pages/login/index',
     'pages/me/index',
     'pages/pick-village/index',
+    'pages/notices/index',
     // end shell pages
 
     // hazards pages

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
 import { RunningServer, startServer } from '../support/server';
-import { pickDemoAccount } from '../support/h5';
+import { pickDemoAccount, shown } from '../support/h5';
 
 let server: RunningServer;
 let browser: Browser;
@@ -123,5 +123,41 @@ test('a resident without a village is asked once to pick one', async () => {
   expect(keys[0]).toMatch(/\S{8,}/);
   expect(keys[1]).toBe(keys[0]);
   expect(errors.filter((e) => !e.startsWith('http 503'))).toEqual([]);
+  await context.close();
+});
+
+test('an officer sees a new report in 消息提醒 with an unread badge, and opens the hazard from it', async () => {
+  // a resident of 柳林村 reports a hazard through the API: the village's officers get an in-app notice
+  const dev = async (openid: string) => {
+    const r = await fetch(`${server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
+    return ((await r.json()) as { token: string }).token;
+  };
+  const resident = await dev('demo-resident');
+  const res = await fetch(`${server.baseUrl}/api/hazards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${resident}` },
+    body: JSON.stringify({ category: 'drowning', description: '村东头水塘没有护栏，孩子放学常在边上玩' }),
+  });
+  expect(res.status).toBe(201);
+  const code = ((await res.json()) as { code: string }).code;
+  // the notice is written by a background job: wait until the officer has it
+  const officer = await dev('demo-village');
+  for (let i = 0; i < 50; i++) {
+    const n = (await (await fetch(`${server.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${officer}` } })).json()) as { items: { title: string }[] };
+    if (n.items.some((x) => x.title.includes(code))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const { context, page, errors } = await newPhonePage(browser);
+  await loginAs(page, '李春梅');
+  await page.locator('.home__badge').first().waitFor({ state: 'visible' });
+  await page.locator('.home__link', { hasText: '消息' }).click();
+  await shown(page, '全部标为已读').waitFor({ state: 'visible' });
+  await page.getByText(`新隐患 ${code}`).first().waitFor({ state: 'visible' });
+  await saveScreenshot(page, 'shell-officer-notices');
+  await page.locator('.nt-item', { hasText: code }).filter({ visible: true }).click();
+  await page.waitForURL(/officer\/hazard\/index\?id=/);
+  await page.getByText('村东头水塘没有护栏，孩子放学常在边上玩').first().waitFor({ state: 'visible' });
+  expect(errors).toEqual([]);
   await context.close();
 });

@@ -1,10 +1,11 @@
 import { View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { isOfficer, ROLE_LABELS } from '@xiangan/shared';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { BigTile, Loading, PageShell } from '../../components';
 import { session, useSession } from '../../store/session';
 import { LOGIN_PAGE } from '../../services/config';
+import { notificationsApi } from '../../services/notifications';
 import './index.scss';
 
 /** Resident entries (also shown to officers, smaller). */
@@ -42,8 +43,12 @@ export default function Home() {
     Taro.navigateTo({ url: '/pages/pick-village/index?first=1' });
   }, [status, me]);
 
+  const [unread, setUnread] = useState(0);
   useDidShow(() => {
-    if (session.get().status === 'ready' && !session.get().offline) session.refreshMe().catch(() => undefined);
+    if (session.get().status === 'ready' && !session.get().offline) {
+      session.refreshMe().catch(() => undefined);
+      notificationsApi.list(1).then((r) => setUnread(r.unread)).catch(() => undefined);
+    }
   });
 
   if (status !== 'ready' || !me) {
@@ -72,6 +77,9 @@ export default function Home() {
           <View className='home__org'>{me.orgName || '未选择所在村'}</View>
         </View>
         <View className='home__links'>
+          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/notices/index' })}>
+            消息{unread ? <View className='home__badge'>{unread > 99 ? '99+' : unread}</View> : null}
+          </View>
           <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/me/index' })}>我的</View>
           {h5 || me.devLogin ? <View className='home__link' onClick={switchRole}>切换身份</View> : null}
           {h5 ? <View className='home__link' onClick={logout}>退出</View> : null}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '消息提醒', enablePullDownRefresh: true });
