@@ -12,7 +12,6 @@
  *    same single statement the service runs (page ids, messages, unit name, receipt, reminder, total) run directly by
  *    mysql2 (the floor the HTTP figure stands on). Load average before and after is printed: the machine is shared.
  */
-const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const os = require('node:os');
 const { createConnection } = require('mysql2/promise');
@@ -23,25 +22,10 @@ const USERS = Number(process.env.FEED_USERS || 100_000);
 const MESSAGES = Number(process.env.FEED_MESSAGES || 5_000);
 const REQUESTS = Number(process.env.FEED_REQUESTS || 400);
 
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 const r2 = (x) => Math.round(x * 100) / 100;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { pct, sleep, startServer } = require('./lib');
 const dt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
 
-async function startServer(dbUrl, port) {
-  const env = {
-    ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: dbUrl, SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', STORAGE_DIR: `/tmp/xa-bench-uploads-${process.pid}`, REDIS_URL: '',
-  };
-  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try { if ((await fetch(`${base}/api/health`)).ok) return { child, base }; } catch {}
-    await sleep(250);
-  }
-  child.kill();
-  throw new Error('server did not start');
-}
 
 async function insertMany(db, sql, rows, batch = 5000) {
   for (let i = 0; i < rows.length; i += batch) await db.query(sql, [rows.slice(i, i + batch)]);
@@ -123,8 +107,7 @@ async function run() {
   await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await root.end();
   const dbUrl = `${MYSQL}/${name}`;
-  const port = 3900 + (process.pid % 500);
-  const { child, base } = await startServer(dbUrl, port);
+  const { child, base } = await startServer(dbUrl);
   const db = await createConnection({ uri: dbUrl, timezone: 'Z', multipleStatements: false });
   try {
     const s = await seed(db);

@@ -10,7 +10,6 @@
  *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to a raw
  *    single-row INSERT into `hazard` at the same concurrency.
  */
-const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { createConnection, createPool } = require('mysql2/promise');
 
@@ -27,30 +26,9 @@ const OPEN = ['reported', 'assigned', 'rectifying', 'rectified', 'escalated'];
 const WORK = ['assigned', 'rectifying'];
 const STATUS_MIX = [['closed', 80], ['rejected', 4], ['reported', 3], ['assigned', 4], ['rectifying', 5], ['rectified', 2], ['escalated', 2]];
 
-function pct(xs, p) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 const r2 = (x) => Math.round(x * 100) / 100;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { pct, sleep, startServer } = require('./lib');
 
-async function startServer(dbUrl, port) {
-  const env = {
-    ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: dbUrl, SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', STORAGE_DIR: `/tmp/xa-bench-uploads-${process.pid}`, REDIS_URL: '',
-  };
-  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(`${base}/api/health`);
-      if (r.ok) return { child, base };
-    } catch {}
-    await sleep(250);
-  }
-  child.kill();
-  throw new Error('server did not start');
-}
 
 async function login(base, openid) {
   const r = await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
@@ -157,7 +135,7 @@ async function run() {
   let server;
   const pool = createPool({ uri: dbUrl, connectionLimit: CONCURRENCY + 2, timezone: 'Z' });
   try {
-    server = await startServer(dbUrl, port);
+    server = await startServer(dbUrl);
     const db = await createConnection({ uri: dbUrl, timezone: 'Z' });
     await addTowns(db);
     process.stderr.write(`bulk loading ${ROWS} hazards…\n`);

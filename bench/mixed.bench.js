@@ -8,8 +8,6 @@
  * Loopback only; bounded: at most MIXED_MAX_STEPS steps of MIXED_STEP_SECONDS each (default 16 × 8 s; it stops at the first step whose p99 passes 300 ms).
  *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS)
  */
-const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -26,30 +24,9 @@ const START_RPS = Number(process.env.MIXED_START_RPS || 10);
 const P99_LIMIT = 300;
 const MAX_OUTSTANDING = 1500;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
 const r1 = (x) => Math.round(x * 10) / 10;
+const { pct, sleep, startServer } = require('./lib');
 
-async function startServer(dbUrl) {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'xa-mixed-'));
-  const env = {
-    ...process.env, DATABASE_URL: dbUrl, REDIS_URL: '', PORT: String(port), SEED_DEMO: 'true', NODE_ENV: 'development', LOG_LEVEL: 'warn', H5_DIR: '',
-    STORAGE_DIR: path.join(dir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-  };
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, [process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], { cwd: SERVER_DIR, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
-    try { if ((await fetch(`${base}/api/health`)).ok) return { child, base, dir }; } catch { /* not yet */ }
-    await sleep(200);
-  }
-  throw new Error(`server not healthy: ${err}`);
-}
 
 async function call(base, method, p, token, body, headers = {}) {
   const t = performance.now();
@@ -194,7 +171,7 @@ async function run() {
       mixedVsRaw: best ? Math.round((best.achievedRps / rawPerSec) * 100) / 100 : 0,
     };
   } finally {
-    if (server) { server.child.kill('SIGTERM'); await sleep(500); server.child.kill('SIGKILL'); rmSync(server.dir, { recursive: true, force: true }); }
+    if (server) await server.stop();
     const c = await mysql.createConnection(MYSQL_URL);
     await c.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await c.end();

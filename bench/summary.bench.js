@@ -14,16 +14,14 @@
  * the database at the end.
  */
 'use strict';
-const { spawn } = require('node:child_process');
-const { createServer } = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const fs = require('node:fs');
 const mysql = require('mysql2/promise');
+const { pct, sleep, startServer } = require('./lib');
 const { HAZARD_CATEGORY_CODES, FIELD_KINDS, SNAPSHOT_KINDS, PLEDGE_KINDS, MESSAGE_CATEGORIES } = require('@xiangan/shared');
 
 const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'server', 'dist', 'main.js');
 const BASE = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const SCALE = Number(process.env.BENCH_SCALE || 1);
 const BATCH = 5000;
@@ -48,75 +46,12 @@ const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 214748364
 const int = (a, b) => a + Math.floor(rnd() * (b - a + 1));
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 const hex64 = (n, tag = '') => (tag + n.toString(16)).padStart(64, '0');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dbTime = (d) => d.toISOString().replace('T', ' ').replace('Z', '');
 const cnDay = (d) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
 
-function pct(xs, p) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
 const ms = (x) => Math.round(x * 10) / 10;
 
-async function startServer(dbUrl, extraEnv = {}) {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-bench-'));
-  const env = {
-    ...process.env,
-    NODE_ENV: 'development',
-    PORT: String(port),
-    DATABASE_URL: dbUrl,
-    REDIS_URL: '',
-    STORAGE_DIR: path.join(dataDir, 'uploads'),
-    LOG_LEVEL: 'warn',
-    H5_DIR: '',
-    JOBS_WORKER: 'false',
-    RATE_LIMIT_PER_MINUTE: '100000',
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    ...extraEnv,
-  };
-  if (!env.REDIS_URL) delete env.REDIS_URL;
-  const child = spawn(process.execPath, [MAIN], { cwd: path.join(ROOT, 'server'), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  let exited = null;
-  child.on('exit', (c) => (exited = c));
-  const base = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    if (exited !== null) throw new Error(`server exited ${exited}:\n${out.slice(-3000)}`);
-    try {
-      const r = await fetch(`${base}/api/health`);
-      if (r.ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() - t0 > 180_000) throw new Error(`server did not start:\n${out.slice(-3000)}`);
-    await sleep(300);
-  }
-  return {
-    base,
-    stop: async () => {
-      if (exited !== null) return;
-      child.kill('SIGTERM');
-      for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
-      if (exited === null) child.kill('SIGKILL');
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function insertRows(conn, table, cols, rows) {
   for (let i = 0; i < rows.length; i += BATCH) {
@@ -362,7 +297,7 @@ async function run() {
     // 1. Migrate and seed the org tree (and the demo town) through the built server.
     let t = Date.now();
     if (reuse) return await measure();
-    server = await startServer(dbUrl, { SEED_DEMO: 'true' });
+    server = await startServer(dbUrl, { JOBS_WORKER: 'false' });
     await server.stop();
     server = null;
     out.timings.migrateAndDemoSeedS = (Date.now() - t) / 1000;
@@ -408,7 +343,7 @@ async function run() {
 
   async function measure() {
     if (reuse) {
-      server = await startServer(dbUrl);
+      server = await startServer(dbUrl, { JOBS_WORKER: 'false' });
       await server.stop();
       pool = mysql.createPool({ uri: dbUrl, connectionLimit: 8, dateStrings: true });
       for (const tbl of ['hazard', 'pledge_signature', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'message', 'message_receipt']) {
@@ -418,7 +353,7 @@ async function run() {
     const [[county]] = await pool.query(`SELECT id, path, name FROM org_unit WHERE type = 'county' ORDER BY id LIMIT 1`);
     const year = cnDay(new Date()).slice(0, 4);
     // 3. A freshly started server; the first request is "cold".
-    server = await startServer(dbUrl);
+    server = await startServer(dbUrl, { JOBS_WORKER: 'false' });
     const login = await fetch(`${server.base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'demo-county' }) });
     const { token } = await login.json();
     const from = `${year}-01-01`;

@@ -1,0 +1,84 @@
+/** What every benchmark needs: percentiles, a free port, and the built server started on a scratch database. */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const SERVER_DIR = path.join(ROOT, 'server');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** p-th percentile (nearest rank) of a list of numbers; NaN for an empty list. */
+function pct(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+}
+
+const freePort = () =>
+  new Promise((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+
+/**
+ * Starts `server/dist/main.js` (or XA_SERVER_MAIN) on a free port against `dbUrl` — it migrates, and seeds the
+ * demo town into an empty database — with rate limits out of the way, in-process jobs and its own upload folder.
+ * Resolves once /api/health answers; `stop()` ends it and removes the folder.
+ */
+async function startServer(dbUrl, extraEnv = {}) {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-bench-'));
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    DATABASE_URL: dbUrl,
+    SEED_DEMO: 'true',
+    H5_DIR: '',
+    LOG_LEVEL: 'warn',
+    STORAGE_DIR: path.join(dir, 'uploads'),
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    ...extraEnv,
+  };
+  if (!extraEnv.REDIS_URL) delete env.REDIS_URL;
+  const child = spawn(process.execPath, [process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], {
+    cwd: SERVER_DIR,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${err}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() - t0 > 180_000) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${err}`);
+    }
+    await sleep(250);
+  }
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 50 && child.exitCode === null; i++) await sleep(100);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { base, port, child, dir, stop };
+}
+
+module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer };
