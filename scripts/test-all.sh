@@ -12,7 +12,6 @@ ensure_pnpm || exit 1
 ensure_apt chromium /usr/bin/chromium || exit 1
 ensure_apt poppler-utils pdftoppm || exit 1
 ensure_apt fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || exit 1
-ensure_apt libreoffice-writer-nogui libreoffice || exit 1
 ensure_mariadb || exit 1
 ensure_redis || exit 1
 
