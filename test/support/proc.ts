@@ -16,6 +16,15 @@ import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { freePort, H5_DIR, SERVER_DIR } from './server';
 
+/** SIGKILL a child (waking it first if it was paused with SIGSTOP) and wait until it has exited. */
+async function killHard(c: ChildProcess | null | undefined): Promise<void> {
+  if (!c || c.exitCode !== null) return;
+  const gone = new Promise((r) => c.once('exit', r));
+  c.kill('SIGCONT');
+  c.kill('SIGKILL');
+  await gone;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `node server/dist/main.js` unless XA_SERVER_MAIN points at another build (handy while others rebuild dist). */
@@ -237,14 +246,7 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     child = c;
     await waitTcpMysql(base, 60_000);
   };
-  const kill = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGCONT');
-    c.kill('SIGKILL');
-    await gone;
-  };
+  const kill = () => killHard(child);
   await start();
   return {
     port,
@@ -307,14 +309,7 @@ export async function startPrivateRedis(opts: { persist?: boolean } = {}): Promi
     }
     throw new Error(`redis on ${port} not up`);
   };
-  const kill = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGCONT');
-    c.kill('SIGKILL');
-    await gone;
-  };
+  const kill = () => killHard(child);
   await start();
   return {
     port,
