@@ -27,6 +27,19 @@ export interface CountDelta {
   n: number;
 }
 
+/** What the counts (and the statistics' rollups) know of one hazard, before or after a write. */
+export interface HazardFacts {
+  orgId: number;
+  orgPath: string;
+  category: HazardCategory;
+  status: HazardStatus;
+  level: HazardLevel;
+  createdAt: Date;
+  deadline: Date | null;
+  escalatedTo: string | null;
+  closedAt: Date | null;
+}
+
 export interface CountFilter {
   statuses?: string[];
   category?: string;
@@ -69,6 +82,17 @@ export class HazardCountService implements OnModuleInit {
 
   private t(d: Date): Date | string {
     return dbTime(this.ds, d);
+  }
+
+  /**
+   * The one hook every hazard write calls inside its transaction: `before` null for a new hazard, else the row
+   * as it was read (the write's conditional UPDATE guarantees it still was), `after` the row as written.
+   */
+  async change(m: EntityManager, before: HazardFacts | null, after: HazardFacts): Promise<void> {
+    const deltas: CountDelta[] = [];
+    if (before) deltas.push({ orgId: before.orgId, orgPath: before.orgPath, status: before.status, category: before.category, level: before.level, n: -1 });
+    deltas.push({ orgId: after.orgId, orgPath: after.orgPath, status: after.status, category: after.category, level: after.level, n: 1 });
+    await this.apply(m, deltas);
   }
 
   /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */

@@ -28,7 +28,7 @@ import {
 import { mapHazardSummary } from './dto/hazard.mapper';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
-import { CountDelta, HazardCountService, priorityOf } from './hazard-counts.service';
+import { HazardCountService, priorityOf } from './hazard-counts.service';
 import { dbTime, isMysql } from '../../common/db/dialect';
 
 export const HAZARD_REPORTED_JOB = 'hazards.reported';
@@ -225,7 +225,9 @@ export class HazardsService implements OnModuleInit {
           })
           .updateEntity(false)
           .execute();
-        await this.counts.apply(m, [{ orgId: org.id, orgPath: org.path, status: 'reported', category: dto.category, level, n: 1 }]);
+        await this.counts.change(m, null, {
+          orgId: org.id, orgPath: org.path, category: dto.category, status: 'reported', level, createdAt: now, deadline: null, escalatedTo: null, closedAt: null,
+        });
         return hid;
       });
     } catch (err) {
@@ -663,11 +665,8 @@ export class HazardsService implements OnModuleInit {
           const cur = await m.findOne(Hazard, { where: { id }, select: ['id', 'status'] });
           throw illegalTransition(cur?.status ?? from, action);
         }
-        if (to !== from || level !== h.level) {
-          const key = { orgId: h.orgId, orgPath: h.orgPath, category: h.category };
-          const deltas: CountDelta[] = [{ ...key, status: from, level: h.level, n: -1 }, { ...key, status: to, level, n: 1 }];
-          await this.counts.apply(m, deltas);
-        }
+        const after = { ...h, ...patch, status: to, level } as Hazard;
+        await this.counts.change(m, h, after);
       }
       const photoIds = await this.media.attach(spec.photoIds, user.id, 'hazard', id, m);
       await m.insert(HazardEvent, {
