@@ -9,6 +9,7 @@ import { User } from '../modules/users/user.entity';
 import { Hazard } from '../modules/hazards/hazard.entity';
 import { HazardEvent } from '../modules/hazards/hazard-event.entity';
 import { HazardCount } from '../modules/hazards/hazard-count.entity';
+import { HazardMonth } from '../modules/hazards/hazard-month.entity';
 import { Media } from '../modules/media/media.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   Hazard,
   HazardEvent,
   HazardCount,
+  HazardMonth,
   Media,
   Notification,
   FieldRecord,

@@ -3,6 +3,7 @@ import { HAZARD_OPEN_STATUSES, HazardCategory, HazardLevel, HazardStatus } from 
 import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
+import { monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -47,8 +48,8 @@ export interface CountFilter {
 }
 
 /**
- * Recomputes hazard_count and hazard.priority from the hazards themselves: for seeders and bulk loads
- * that write hazards directly, and as the backfill of the migration. Normal writes never need it.
+ * Recomputes hazard_count, the statistics' rollup hazard_month and hazard.priority from the hazards
+ * themselves: for seeders, bulk loads and tests that write hazards directly. Normal writes never need it.
  */
 export async function rebuildHazardCounts(m: EntityManager | DataSource, now = new Date()): Promise<void> {
   const t = dbTime(m, now);
@@ -57,6 +58,7 @@ export async function rebuildHazardCounts(m: EntityManager | DataSource, now = n
   await m.query(
     'INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) SELECT orgId, status, category, level, MIN(orgPath), COUNT(*) FROM hazard GROUP BY orgId, status, category, level',
   );
+  for (const sql of rebuildMonthSql(isMysql(m))) await m.query(sql);
 }
 
 /**
@@ -87,12 +89,15 @@ export class HazardCountService implements OnModuleInit {
   /**
    * The one hook every hazard write calls inside its transaction: `before` null for a new hazard, else the row
    * as it was read (the write's conditional UPDATE guarantees it still was), `after` the row as written.
+   * Moves the counts, and the statistics' month rollup by contribution(after) − contribution(before).
    */
   async change(m: EntityManager, before: HazardFacts | null, after: HazardFacts): Promise<void> {
     const deltas: CountDelta[] = [];
     if (before) deltas.push({ orgId: before.orgId, orgPath: before.orgPath, status: before.status, category: before.category, level: before.level, n: -1 });
     deltas.push({ orgId: after.orgId, orgPath: after.orgPath, status: after.status, category: after.category, level: after.level, n: 1 });
     await this.apply(m, deltas);
+    const upsert = monthUpsert(monthDeltas(before, after), isMysql(m));
+    if (upsert) await m.query(upsert[0], upsert[1]);
   }
 
   /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */
