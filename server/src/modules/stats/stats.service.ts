@@ -24,7 +24,8 @@ import { Hazard } from '../hazards/hazard.entity';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { buildFigures } from './report-figures';
 import { PledgeStatsSource, PublicityStatsSource } from './sources';
-import { addDays, childOfPath, cnDayStart, dbTime, num, rate, Sql } from './sql';
+import { counterSums, MONTH_COUNTERS } from '../hazards/hazard-month.rollup';
+import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -145,78 +146,81 @@ export class StatsService {
     return this.ds.hasMetadata(Hazard);
   }
 
+  /**
+   * The ledger's figures for hazards reported in the period, under the unit. Whole China months come from the
+   * rollup hazard_month (kept with every hazard write); the days left at either edge from the hazards
+   * themselves (a short createdAt range); overdue — it depends on the clock — live from open work. Every
+   * figure is the same as one pass over the period's hazards would give.
+   */
   async hazards(org: OrgUnit, p: Period, now = new Date()): Promise<HazardAgg> {
     const empty: HazardStats = {
       available: this.hasHazards(), found: 0, rectified: 0, closed: 0, rectificationRate: null, major: 0, overdue: 0, escalated: 0, rejected: 0, inProgress: 0, avgDaysToClose: null, byCategory: [], fromFieldWork: 0,
     };
     const byChild = new Map<string, { found: number; rectified: number }>();
     if (!empty.available) return { stats: empty, byChild };
-    // One index-only pass (idx_hazard_stats) grouped in the index's own order — no temporary table:
-    // the figures per state are derived from the status/level group keys in JS, the child unit from orgPath.
-    const rows: any[] = await this.ds
-      .getRepository(Hazard)
-      .createQueryBuilder('h')
-      .select('h.orgPath', 'orgPath')
-      .addSelect('h.category', 'category')
-      .addSelect('h.status', 'status')
-      .addSelect('h.level', 'level')
-      .addSelect('COUNT(*)', 'n')
-      .addSelect('SUM(CASE WHEN h.deadline < :now THEN 1 ELSE 0 END)', 'pastDeadline')
-      .addSelect('SUM(CASE WHEN h.escalatedTo IS NOT NULL THEN 1 ELSE 0 END)', 'escalated')
-      .addSelect(`SUM(CASE WHEN h.closedAt IS NOT NULL THEN ${this.sql.seconds('h.createdAt', 'h.closedAt')} ELSE 0 END)`, 'closeSeconds')
-      .addSelect('SUM(CASE WHEN h.closedAt IS NOT NULL THEN 1 ELSE 0 END)', 'closedTimed')
-      .where('h.orgPath LIKE :p', { p: `${org.path}%` })
-      .andWhere('h.createdAt >= :from AND h.createdAt < :to', { from: dbTime(cnDayStart(p.from)), to: dbTime(cnDayStart(addDays(p.to, 1))) })
-      .setParameter('now', dbTime(now))
-      .groupBy('h.orgPath')
-      .addGroupBy('h.category')
-      .addGroupBy('h.status')
-      .addGroupBy('h.level')
-      .getRawMany();
+    const prefix = `${org.path}%`;
+    const { months, edges } = splitByMonths(p.from, p.to);
+    const counters = MONTH_COUNTERS.filter((c) => c !== 'closedIn');
+    const fromRollup = months
+      ? this.ds.query(
+          `SELECT orgPath, category, ${counters.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM hazard_month
+            WHERE month >= ? AND month <= ? AND orgPath LIKE ? GROUP BY orgPath, category`,
+          [months.first, months.last, prefix],
+        )
+      : Promise.resolve([]);
+    const fromHazards = edges.length
+      ? this.ds.query(
+          `SELECT orgPath, category, ${counterSums(this.sql.mysql).map((e, i) => `${e} AS ${counters[i]}`).join(', ')} FROM hazard
+            WHERE orgPath LIKE ? AND (${edges.map(() => '(createdAt >= ? AND createdAt < ?)').join(' OR ')}) GROUP BY orgPath, category`,
+          [prefix, ...edges.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))])],
+        )
+      : Promise.resolve([]);
+    // Overdue: open work (status leads idx_hazard_work, so only that slice of the subtree is read) past its deadline.
+    const overdue = this.ds.query(
+      `SELECT COUNT(*) AS n FROM hazard WHERE status IN ('assigned', 'rectifying') AND orgPath LIKE ? AND deadline < ? AND createdAt >= ? AND createdAt < ?`,
+      [prefix, dbTime(now), dbTime(cnDayStart(p.from)), dbTime(cnDayStart(addDays(p.to, 1)))],
+    );
+    // Hazards found through field work (linked from inspections / enforcement in the period).
+    const linked = this.ds
+      .getRepository(FieldRecordHazard)
+      .createQueryBuilder('l')
+      .select('COUNT(DISTINCT l.hazardId)', 'n')
+      .where('l.orgPath LIKE :p', { p: prefix })
+      .andWhere('l.date >= :from AND l.date <= :to', p)
+      .getRawOne();
+    const [rollupRows, edgeRows, overdueRows, linkedRow] = await Promise.all([fromRollup, fromHazards, overdue, linked]);
+    // Both sources per (orgPath, category), folded in that order (the order categories of equal count are listed in).
+    const rows = new Map<string, { orgPath: string; category: string } & Record<string, number>>();
+    for (const r of [...rollupRows, ...edgeRows]) {
+      const k = `${r.orgPath}\u0000${r.category}`;
+      let acc = rows.get(k);
+      if (!acc) rows.set(k, (acc = { orgPath: r.orgPath, category: r.category, ...Object.fromEntries(counters.map((c) => [c, 0])) } as never));
+      for (const c of counters) acc[c] += num(r[c]);
+    }
     const s = empty;
+    s.overdue = num(overdueRows[0]?.n);
     let closeSeconds = 0;
     let closedTimed = 0;
     const cats = new Map<string, HazardStats['byCategory'][number]>();
-    for (const r of rows) {
-      const n = num(r.n);
-      const st = r.status as string;
-      const live = st !== 'rejected';
-      const v = {
-        found: live ? n : 0,
-        rectified: st === 'rectified' || st === 'closed' ? n : 0,
-        closed: st === 'closed' ? n : 0,
-        major: live && r.level === 'major' ? n : 0,
-        overdue: st === 'assigned' || st === 'rectifying' ? num(r.pastDeadline) : 0,
-        escalated: live ? num(r.escalated) : 0,
-        rejected: live ? 0 : n,
-        inProgress: ['reported', 'assigned', 'rectifying', 'rectified'].includes(st) ? n : 0,
-      };
-      s.found += v.found; s.rectified += v.rectified; s.closed += v.closed; s.major += v.major; s.overdue += v.overdue;
+    for (const k of [...rows.keys()].sort()) {
+      const v = rows.get(k)!;
+      if (v.found + v.rejected === 0) continue; // a rollup row left with closings only, or emptied by transitions
+      s.found += v.found; s.rectified += v.rectified; s.closed += v.closed; s.major += v.major;
       s.escalated += v.escalated; s.rejected += v.rejected; s.inProgress += v.inProgress;
-      if (st === 'closed') {
-        closeSeconds += num(r.closeSeconds);
-        closedTimed += num(r.closedTimed);
-      }
-      let c = cats.get(r.category);
-      if (!c) cats.set(r.category, (c = { category: r.category, label: HAZARD_CATEGORY_LABELS[r.category as HazardCategory] ?? r.category, found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0 }));
+      closeSeconds += v.closeSeconds;
+      closedTimed += v.closedTimed;
+      let c = cats.get(v.category);
+      if (!c) cats.set(v.category, (c = { category: v.category as HazardCategory, label: HAZARD_CATEGORY_LABELS[v.category as HazardCategory] ?? v.category, found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0 }));
       c.found += v.found; c.rectified += v.rectified; c.closed += v.closed; c.major += v.major; c.inProgress += v.inProgress;
-      const k = childOfPath(r.orgPath, org.path);
-      const b = byChild.get(k) ?? { found: 0, rectified: 0 };
+      const ck = childOfPath(v.orgPath, org.path);
+      const b = byChild.get(ck) ?? { found: 0, rectified: 0 };
       b.found += v.found; b.rectified += v.rectified;
-      byChild.set(k, b);
+      byChild.set(ck, b);
     }
     s.rectificationRate = rate(s.rectified, s.found);
     s.avgDaysToClose = closedTimed ? Math.round((closeSeconds / closedTimed / 86400) * 10) / 10 : null;
     s.byCategory = [...cats.values()].filter((c) => c.found > 0).sort((a, b) => b.found - a.found);
-    // Hazards found through field work (linked from inspections / enforcement in the period).
-    const linked = await this.ds
-      .getRepository(FieldRecordHazard)
-      .createQueryBuilder('l')
-      .select('COUNT(DISTINCT l.hazardId)', 'n')
-      .where('l.orgPath LIKE :p', { p: `${org.path}%` })
-      .andWhere('l.date >= :from AND l.date <= :to', p)
-      .getRawOne();
-    s.fromFieldWork = num(linked?.n);
+    s.fromFieldWork = num(linkedRow?.n);
     return { stats: s, byChild };
   }
 
@@ -341,17 +345,19 @@ export class StatsService {
     const trend: DashboardDto['trend'] = [];
     for (let m = 1; m <= Number(month.slice(5)); m++) trend.push({ month: `${year}-${String(m).padStart(2, '0')}`, found: 0, closed: 0 });
     if (this.hasHazards()) {
-      const range = { p: `${org.path}%`, from: dbTime(cnDayStart(yearP.from)), to: dbTime(cnDayStart(addDays(today, 1))) };
-      const foundRows: any[] = await this.ds.getRepository(Hazard).createQueryBuilder('h')
-        .select(this.sql.monthCn('h.createdAt'), 'm').addSelect('COUNT(*)', 'n')
-        .where("h.orgPath LIKE :p AND h.createdAt >= :from AND h.createdAt < :to AND h.status <> 'rejected'", range)
-        .groupBy(this.sql.monthCn('h.createdAt')).getRawMany();
-      const closedRows: any[] = await this.ds.getRepository(Hazard).createQueryBuilder('h')
-        .select(this.sql.monthCn('h.closedAt'), 'm').addSelect('COUNT(*)', 'n')
-        .where("h.orgPath LIKE :p AND h.closedAt >= :from AND h.closedAt < :to AND h.status = 'closed'", range)
-        .groupBy(this.sql.monthCn('h.closedAt')).getRawMany();
-      for (const r of foundRows) { const t = trend.find((x) => x.month === r.m); if (t) t.found = num(r.n); }
-      for (const r of closedRows) { const t = trend.find((x) => x.month === r.m); if (t) t.closed = num(r.n); }
+      // From the rollup: reports by month before this one, closings (closedAt's month) up to this one — the server
+      // stamps closedAt with its clock, so nothing closes after today. This month's reports: the month summary's.
+      const rows: { m: string; found: unknown; closedIn: unknown }[] = await this.ds.query(
+        'SELECT month AS m, SUM(found) AS found, SUM(closedIn) AS closedIn FROM hazard_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? GROUP BY month',
+        [`${year}-01`, month, `${org.path}%`],
+      );
+      for (const r of rows) {
+        const t = trend.find((x) => x.month === r.m);
+        if (!t) continue;
+        if (r.m < month) t.found = num(r.found);
+        t.closed = num(r.closedIn);
+      }
+      trend[trend.length - 1].found = ms.hazards.found;
     }
     const drills = ys.fieldwork.byKind.filter((k) => k.type === 'drill').reduce((a, k) => a + k.records, 0);
     return {
