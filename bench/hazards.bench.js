@@ -94,7 +94,10 @@ async function bulkLoad(db, rows) {
   const tCount = Date.now();
   await db.query('DELETE FROM hazard_count');
   await db.query('INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) SELECT orgId, status, category, level, MIN(orgPath), COUNT(*) FROM hazard GROUP BY orgId, status, category, level');
-  process.stderr.write(`  hazard_count rebuilt in ${Math.round((Date.now() - tCount) / 1000)} s\n`);
+  // …and hazard_tally (per subtree, for the ledger's counts), by the server's own rebuild statements.
+  const { tallyRebuildSql } = require(join(ROOT, 'server', 'dist', 'modules', 'hazards', 'hazard-tally.js'));
+  for (const sql of tallyRebuildSql(true)) await db.query(sql);
+  process.stderr.write(`  hazard_count and hazard_tally rebuilt in ${Math.round((Date.now() - tCount) / 1000)} s\n`);
   const tIdx = Date.now();
   await db.query(`ALTER TABLE hazard ${idx.map((i) => `ADD ${Number(i.nonUnique) ? '' : 'UNIQUE '}INDEX \`${i.name}\` (${i.cols})`).join(', ')}`);
   process.stderr.write(`  indexes rebuilt in ${Math.round((Date.now() - tIdx) / 1000)} s\n`);

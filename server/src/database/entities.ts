@@ -10,6 +10,7 @@ import { Hazard } from '../modules/hazards/hazard.entity';
 import { HazardEvent } from '../modules/hazards/hazard-event.entity';
 import { HazardCount } from '../modules/hazards/hazard-count.entity';
 import { HazardMonth } from '../modules/hazards/hazard-month.entity';
+import { HazardTally } from '../modules/hazards/hazard-tally.entity';
 import { Media } from '../modules/media/media.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
@@ -26,6 +27,7 @@ export const ENTITIES = [
   HazardEvent,
   HazardCount,
   HazardMonth,
+  HazardTally,
   Media,
   Notification,
   FieldRecord,

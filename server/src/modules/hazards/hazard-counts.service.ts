@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
 import { monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
+import { applyTally, rebuildTally } from './hazard-tally';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -59,6 +60,7 @@ export async function rebuildHazardCounts(m: EntityManager | DataSource, now = n
     'INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) SELECT orgId, status, category, level, MIN(orgPath), COUNT(*) FROM hazard GROUP BY orgId, status, category, level',
   );
   for (const sql of rebuildMonthSql(isMysql(m))) await m.query(sql);
+  await rebuildTally(m);
 }
 
 /**
@@ -98,6 +100,7 @@ export class HazardCountService implements OnModuleInit {
     await this.apply(m, deltas);
     const upsert = monthUpsert(monthDeltas(before, after), isMysql(m));
     if (upsert) await m.query(upsert[0], upsert[1]);
+    await applyTally(m, [{ before, after }]);
   }
 
   /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */

@@ -18,7 +18,10 @@ import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAt
 @Index('idx_hazard_stale', ['status', 'priority', 'deadline'])
 @Index('idx_hazard_org_created', ['orgPath', 'createdAt'])
 @Index('idx_hazard_responsible', ['responsibleOrgPath', 'status', 'createdAt'])
-@Index('idx_hazard_deadline', ['status', 'deadline'])
+/** Reminders by deadline, and the live part of the ledger's overdue count (work due this month, before now). */
+@Index('idx_hazard_deadline', ['status', 'deadline', 'orgPath', 'category', 'level'])
+/** The ledger page of a subtree that holds much of everything (a county): one walk in urgency order, scope filtered in the index. */
+@Index('idx_hazard_rank', ['priority', 'createdAt', 'id', 'orgPath', 'status', 'category', 'level', 'deadline'])
 @Index('idx_hazard_dup', ['category', 'createdAt'])
 @Index('idx_hazard_reporter', ['reporterId', 'createdAt'])
 @Index('idx_hazard_created', ['createdAt'])

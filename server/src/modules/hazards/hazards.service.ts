@@ -29,12 +29,15 @@ import { mapHazardSummary } from './dto/hazard.mapper';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { HazardCountService, priorityOf } from './hazard-counts.service';
+import { chinaMonth, readTally, tallyUnitOf } from './hazard-tally';
 import { dbTime, isMysql } from '../../common/db/dialect';
 
 export const HAZARD_REPORTED_JOB = 'hazards.reported';
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
+/** Most index entries the ledger will walk in urgency order for one page before it prefers per-unit walks. */
+export const RANK_WALK_MAX = 5_000;
 
 /** The year a hazard is numbered in: the calendar year in China. */
 export function chinaYear(d: Date): number {
@@ -365,45 +368,72 @@ export class HazardsService implements OnModuleInit {
       return qb;
     };
 
-    // Officers over a subtree (not departments, whose scope is two paths; not text search): counts from
-    // hazard_count, the page merged from per-unit index walks. Everything else: the plain queries below.
+    // Officers over a subtree (not departments, whose scope is two paths; not text search): counts and overdue
+    // from hazard_tally, the page from one index walk in urgency order (a subtree holding much of everything)
+    // or merged from per-unit walks (a small one). Everything else: the plain queries below.
     const fast = isOfficer(user.role) && user.role !== 'department_officer' && !q.mine && !q.q;
     const subtree = orgPath ?? this.scope.prefix(user);
     const keyFilter = { category: q.category, level: q.level };
+    const statuses = q.status ? q.status.split(',') : undefined;
+    const tallied = fast && !q.from && !q.to;
 
     const counts: HazardLedgerDto['counts'] = {};
     for (const s of HAZARD_STATUSES) counts[s] = 0;
-    if (fast && !q.from && !q.to) {
-      for (const [st, n] of await this.counts.byStatus(subtree, keyFilter)) counts[st] = n;
+    if (tallied) {
+      const unit = tallyUnitOf(subtree);
+      const { month, start } = chinaMonth(now);
+      let overdue = 0;
+      for (const r of await readTally(this.ds, [unit], keyFilter)) {
+        counts[r.status] = (counts[r.status] ?? 0) + r.n;
+        if (r.dueMonth && r.dueMonth < month) overdue += r.n;
+      }
+      // Work due earlier this month whose deadline has passed: a short range of idx_hazard_deadline.
+      const live = await base()
+        .useIndex('idx_hazard_deadline')
+        .select('COUNT(*)', 'n')
+        .andWhere('h.status IN (:...work) AND h.deadline >= :monthStart AND h.deadline < :now', { work: OPEN_WORK, monthStart: this.t(start), now: this.t(now) })
+        .getRawOne<{ n: string }>();
+      counts.overdue = overdue + Number(live?.n ?? 0);
     } else {
       const countRows = await base().select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>();
       for (const r of countRows) counts[r.status] = Number(r.n);
+      const od = await base()
+        .useIndex('idx_hazard_work')
+        .select('COUNT(*)', 'n')
+        .andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) })
+        .getRawOne<{ n: string }>();
+      counts.overdue = Number(od?.n ?? 0);
     }
-    const od = await base()
-      .useIndex('idx_hazard_work')
-      .select('COUNT(*)', 'n')
-      .andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) })
-      .getRawOne<{ n: string }>();
-    counts.overdue = Number(od?.n ?? 0);
+    const stateTotal = (statuses ?? HAZARD_STATUSES).reduce((a, st) => a + (counts[st as HazardStatus] ?? 0), 0);
 
     const listQb = base();
     this.applyStatusFilters(listQb, q, now);
-    const statuses = q.status ? q.status.split(',') : undefined;
-    const byUnit = fast && q.overdue !== true;
-    const units = byUnit ? await this.counts.units(subtree, { ...keyFilter, statuses }) : [];
     const total =
-      byUnit && !q.from && !q.to && q.overdue === undefined
-        ? units.reduce((a, u) => a + u.n, 0)
+      tallied && q.overdue === undefined
+        ? stateTotal
         : !q.status && q.overdue === undefined
-          ? Object.entries(counts).filter(([k]) => k !== 'overdue').reduce((a, [, v]) => a + (v ?? 0), 0)
+          ? stateTotal
           : q.overdue === true && !q.status
             ? counts.overdue ?? 0
             : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
 
     let idRows: { id: number | string }[];
-    const unitIds = byUnit ? await this.pageByUnit(listQb, units.map((u) => u.orgId), q, skip, pageSize, now) : null;
-    if (unitIds) {
-      idRows = unitIds.map((id) => ({ id }));
+    let pageIds: number[] | null = null;
+    if (fast) {
+      // Walking the urgency index reads about (skip + pageSize) × everything ÷ this subtree's matches entries.
+      const matches = q.overdue === true ? counts.overdue ?? 0 : stateTotal;
+      const walk = tallied && matches > 0 ? ((skip + pageSize) * (await this.everything())) / matches : Infinity;
+      if (walk <= this.ledgerWalkMax) pageIds = await this.ledgerPage(listQb, { walk: subtree }, q, skip, pageSize, now);
+      else {
+        // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
+        const units = await this.counts.units(subtree, { ...keyFilter, statuses });
+        pageIds = this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
+          ? await this.ledgerPage(listQb, { walk: subtree }, q, skip, pageSize, now)
+          : await this.ledgerPage(listQb, { units: units.map((u) => u.orgId) }, q, skip, pageSize, now);
+      }
+    }
+    if (pageIds) {
+      idRows = pageIds.map((id) => ({ id }));
     } else {
       if (q.overdue === true) listQb.useIndex('idx_hazard_work');
       idRows = await listQb
@@ -433,16 +463,30 @@ export class HazardsService implements OnModuleInit {
     return { items, total, page, pageSize, counts };
   }
 
+  /** Most index entries one ledger page may walk in urgency order before per-unit walks are preferred (tests move it). */
+  ledgerWalkMax = RANK_WALK_MAX;
+
+  /** How many hazards there are in all (tally unit 0): the ledger's planning estimate, re-read every 10 s. */
+  private everythingCache = { n: 0, at: 0 };
+  private async everything(): Promise<number> {
+    if (Date.now() - this.everythingCache.at > 10_000) {
+      const r = await this.ds.query('SELECT COALESCE(SUM(n), 0) AS n FROM hazard_tally WHERE unitId = 0');
+      this.everythingCache = { n: Number(r[0]?.n ?? 0), at: Date.now() };
+    }
+    return this.everythingCache.n;
+  }
+
   /**
-   * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree,
-   * read per unit from idx_hazard_unit_page — each unit walks its own index entries in order and stops after
-   * skip + pageSize matches — and merged. A unit-level equality keeps the order in the index, which a path
-   * prefix (a range) cannot. Work past its deadline whose stored priority has not caught up yet (the minute job)
-   * is found by idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read
-   * too much (very deep pages of a county): the caller falls back to the plain query.
+   * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree:
+   * either one walk down idx_hazard_rank filtered by the subtree's path in the index (`walk`: cheap when the
+   * subtree holds a good share of all hazards, e.g. a county), or per unit from idx_hazard_unit_page — each unit
+   * walks its own entries in order and stops after skip + pageSize matches — merged (`units`: a town or a village).
+   * Work past its deadline whose stored priority has not caught up yet (the minute job) is found by
+   * idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read too much
+   * (very deep pages of a big subtree): the caller falls back to the plain query.
    */
-  private async pageByUnit(listQb: SelectQueryBuilder<Hazard>, unitIds: number[], q: HazardListQueryDto, skip: number, pageSize: number, now: Date): Promise<number[] | null> {
-    if (!unitIds.length) return [];
+  private async ledgerPage(listQb: SelectQueryBuilder<Hazard>, plan: { walk: string | null } | { units: number[] }, q: HazardListQueryDto, skip: number, pageSize: number, now: Date): Promise<number[] | null> {
+    if ('units' in plan && !plan.units.length) return [];
     const stale = await listQb
       .clone()
       .useIndex('idx_hazard_stale')
@@ -453,7 +497,7 @@ export class HazardsService implements OnModuleInit {
       .getRawMany<{ id: number | string; createdAt: Date | string }>();
     if (stale.length >= 1000) return null;
     const limit = skip + pageSize + stale.length;
-    if (unitIds.length * limit > 50_000) return null;
+    if ('units' in plan && plan.units.length * limit > 50_000) return null;
 
     const conds: string[] = [];
     const params: unknown[] = [];
@@ -482,19 +526,31 @@ export class HazardsService implements OnModuleInit {
       conds.push(`(h.status NOT IN ('assigned', 'rectifying') OR h.deadline IS NULL OR h.deadline >= ?)`);
       params.push(this.t(now));
     }
+    if (q.overdue === true) {
+      conds.push(`h.status IN ('assigned', 'rectifying') AND h.deadline < ?`);
+      params.push(this.t(now));
+    }
     const mysql = isMysql(this.ds);
-    const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
-    const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
-    const parts: string[] = [];
-    const all: unknown[] = [];
-    unitIds.forEach((u, i) => {
-      parts.push(
-        `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ` +
-          `ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${limit}) u${i}`,
+    const order = `ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${limit}`;
+    let rows: { id: number | string; priority: number | string; createdAt: Date | string }[];
+    if ('walk' in plan) {
+      const where = [...(plan.walk ? ['h.orgPath LIKE ?'] : []), ...conds];
+      const hint = mysql ? ' FORCE INDEX (idx_hazard_rank)' : '';
+      rows = await this.ds.query(
+        `SELECT h.id, h.priority, h.createdAt FROM hazard h${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`,
+        [...(plan.walk ? [`${plan.walk}%`] : []), ...params],
       );
-      all.push(...params);
-    });
-    const rows: { id: number | string; priority: number | string; createdAt: Date | string }[] = await this.ds.query(parts.join(' UNION ALL '), all);
+    } else {
+      const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
+      const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
+      const parts: string[] = [];
+      const all: unknown[] = [];
+      plan.units.forEach((u, i) => {
+        parts.push(`SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ${order}) u${i}`);
+        all.push(...params);
+      });
+      rows = await this.ds.query(parts.join(' UNION ALL '), all);
+    }
     const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(`${String(v).replace(' ', 'T')}Z`));
     const merged = new Map<number, { id: number; p: number; at: number }>();
     for (const r of rows) merged.set(Number(r.id), { id: Number(r.id), p: Number(r.priority), at: ms(r.createdAt) });

@@ -4,7 +4,10 @@ import {
 } from '@xiangan/shared';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
-import { HazardCountService } from './hazard-counts.service';
+import { HazardCountService, rebuildHazardCounts } from './hazard-counts.service';
+import { dueMonthOf, tallyUnitsOf } from './hazard-tally';
+import { HazardsService, RANK_WALK_MAX } from './hazards.service';
+
 import { HazardRemindersService } from './hazard-reminders.service';
 
 const tomorrow = () => new Date(Date.now() + 86400_000 * 3).toISOString().slice(0, 10);
@@ -270,7 +273,22 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect((await act('village', far.id, 'reject', { reason: '重复', duplicateOfId: far.id })).status).toBe(400);
   });
 
-  it('keeps hazard_count equal to a fresh GROUP BY through every kind of write, and the merged page in exact urgency order', async () => {
+  /** hazard_tally equals what the hazards themselves say: each hazard once under every unit of its path and under 0. */
+  const expectTallyFresh = async () => {
+    const hz: { orgPath: string; status: HazardStatus; category: string; level: string; deadline: Date | string | null }[] = await t.ds.query('SELECT orgPath, status, category, level, deadline FROM hazard');
+    const want = new Map<string, number>();
+    for (const h of hz) {
+      for (const u of tallyUnitsOf(h.orgPath)) {
+        const k = `${u}|${h.status}|${h.category}|${h.level}|${dueMonthOf(h.status, h.deadline)}`;
+        want.set(k, (want.get(k) ?? 0) + 1);
+      }
+    }
+    const kept: { unitId: number; status: string; category: string; level: string; dueMonth: string; n: number | string }[] = await t.ds.query('SELECT * FROM hazard_tally WHERE n <> 0');
+    expect(kept.map((r) => `${r.unitId}|${r.status}|${r.category}|${r.level}|${r.dueMonth}=${Number(r.n)}`).sort()).toEqual([...want].map(([k, n]) => `${k}=${n}`).sort());
+    expect(want.size).toBeGreaterThan(10);
+  };
+
+  it('keeps hazard_count and hazard_tally equal to the hazards through every kind of write, and the page in exact urgency order either way', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) ids.push((await report('resident', { category: i % 2 ? 'gas' : 'drowning', description: `计数校验 ${i}` })).id);
     const walk = async (id: number, steps: [string, string, Record<string, unknown>][]) => {
@@ -296,6 +314,7 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(race.every((r) => [200, 409].includes(r.status))).toBe(true);
     // rejected illegal transitions change nothing
     expect((await act('village', ids[1], 'start', {})).status).toBe(409);
+    await expectTallyFresh();
     // a deadline passes (written behind the service's back: stored priority lags until the minute job)
     await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - 3600_000).toISOString().slice(0, 19).replace('T', ' '), ids[3]]);
 
@@ -332,6 +351,28 @@ describe('hazards: report, ledger and the closed loop', () => {
     const counted = await t.app.get(HazardCountService).refreshPriority();
     expect(counted).toBeGreaterThanOrEqual(1);
     await expectOrder('', '', []);
+    // the same pages when the ledger walks the urgency index (a county's plan) and when it merges per unit (a town's)
+    const svc = t.app.get(HazardsService);
+    for (const max of [Infinity, 0]) {
+      svc.ledgerWalkMax = max;
+      await expectOrder('', '', []);
+      await expectOrder('&category=gas', 'AND category = ?', ['gas']);
+      await expectOrder('&status=assigned,rectifying&overdue=false', "AND status IN ('assigned','rectifying') AND deadline >= ?", [new Date().toISOString().slice(0, 23).replace('T', ' ')]);
+      const overdue = await expectOrder('&overdue=true', "AND status IN ('assigned','rectifying') AND deadline < ?", [new Date().toISOString().slice(0, 23).replace('T', ' ')]);
+      expect(overdue).toContain(ids[3]);
+    }
+    svc.ledgerWalkMax = RANK_WALK_MAX;
+    // overdue: work due in an earlier month is counted from the tally, work due this month live
+    await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - 40 * 86400_000).toISOString().slice(0, 19).replace('T', ' '), ids[4]]);
+    await rebuildHazardCounts(t.ds);
+    await expectTallyFresh();
+    for (const [who, path] of [['town', t.seed.org.town.path], ['county', t.seed.org.county.path], ['village', t.seed.org.v_liulin.path]] as const) {
+      const r = await t.http.get('/api/hazards?pageSize=1').set(await t.as(who));
+      const [od] = await t.ds.query("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('assigned','rectifying') AND deadline < ?", [`${path}%`, new Date().toISOString().slice(0, 23).replace('T', ' ')]);
+      expect(r.body.counts.overdue).toBe(Number(od.n));
+      const byState = await t.ds.query('SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? GROUP BY status', [`${path}%`]);
+      for (const row of byState) expect(r.body.counts[row.status]).toBe(Number(row.n));
+    }
     const town = await t.http.get('/api/hazards?pageSize=1&category=drowning').set(await t.as('town'));
     const direct = await t.ds.query("SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND category = 'drowning' GROUP BY status", [`${t.seed.org.town.path}%`]);
     for (const r of direct) expect(town.body.counts[r.status]).toBe(Number(r.n));
