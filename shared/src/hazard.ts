@@ -310,7 +310,8 @@ export interface HazardCreatedDto {
 /** Media upload purposes: who may later read the bytes depends on it. */
 export const MEDIA_PURPOSES = ['hazard', 'message', 'avatar'] as const;
 export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
-export type MediaSecurityStatus = 'pending' | 'pass' | 'risky';
+/** WeChat image check: `pending` until the verdict arrives; `review` = WeChat asks for a human look (no officer decision path yet). */
+export type MediaSecurityStatus = 'pending' | 'pass' | 'review' | 'risky';
 
 export interface MediaUploadedDto extends MediaRef {
   width: number;

@@ -2,7 +2,7 @@ import {
   BadRequestException, CallHandler, Controller, ExecutionContext, Get, Injectable, NestInterceptor, Param, PayloadTooLargeException,
   Post, Query, Req, Res, UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LIMITS, ROLES } from '@xiangan/shared';
 import type { Request, Response } from 'express';
 import multer from 'multer';
@@ -63,13 +63,15 @@ export class MediaController {
   /** Bytes: with a signed URL from an API answer, or with a bearer token of a user allowed to see the image. */
   @Get(':id')
   @Public()
-  async full(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Res() res: Response) {
-    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'full', exp, sig));
+  @ApiQuery({ name: 'o', required: false, description: '`1` on an officer URL (still valid after a risky verdict)' })
+  async full(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Query('o') o: string, @Res() res: Response) {
+    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'full', exp, sig, o));
   }
 
   @Get(':id/thumb')
   @Public()
-  async thumb(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Res() res: Response) {
-    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'thumb', exp, sig));
+  @ApiQuery({ name: 'o', required: false, description: '`1` on an officer URL (still valid after a risky verdict)' })
+  async thumb(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Query('o') o: string, @Res() res: Response) {
+    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'thumb', exp, sig, o));
   }
 }

@@ -128,10 +128,14 @@ export class MediaService {
     return { ...this.refOf(row), width: row.width, height: row.height, size: row.size };
   }
 
-  /** WeChat's asynchronous image verdict (message push `wxa_media_check`). */
+  /**
+   * WeChat's asynchronous image verdict (message push `wxa_media_check`, modules/wechat/wechat-push.service.ts),
+   * stored as is: `pass` → shown to whoever may see the record; `risky` → officers only (not even the uploader);
+   * `review` → as `pending` (uploader and officers), recorded so it can be found — there is no officer decision
+   * path yet. Only a pending image takes a verdict: a repeated or late push cannot undo one.
+   */
   async applyCheckResult(traceId: string, suggest: 'pass' | 'review' | 'risky'): Promise<number> {
-    const status = suggest === 'pass' ? 'pass' : suggest === 'risky' ? 'risky' : 'pending';
-    const r = await this.repo.update({ secTraceId: traceId }, { secStatus: status });
+    const r = await this.repo.update({ secTraceId: traceId, secStatus: 'pending' }, { secStatus: suggest });
     return r.affected ?? 0;
   }
 
@@ -160,7 +164,7 @@ export class MediaService {
     return ids
       .map((id) => byId.get(id))
       .filter((m): m is Media => !!m && (!viewer || this.visibleBySecurity(viewer, m)))
-      .map((m) => this.refOf(m));
+      .map((m) => this.refOf(m, viewer));
   }
 
   /** Every image attached to these entities, grouped by entity id (list thumbnails, detail galleries). */
@@ -176,34 +180,41 @@ export class MediaService {
     return out;
   }
 
-  refOf(m: Pick<Media, 'id'>): MediaRef {
-    return { id: m.id, url: this.signedPath(m.id, 'full'), thumbUrl: this.signedPath(m.id, 'thumb') };
+  /**
+   * Signed URLs for an image. An officer viewing an image not passed by content security gets officer URLs
+   * (`&o=1`, signed as such), which keep working after a `risky` verdict; everyone else's stop then.
+   */
+  refOf(m: Pick<Media, 'id'> & Partial<Pick<Media, 'secStatus'>>, viewer?: AuthUser): MediaRef {
+    const staff = !!viewer && isOfficer(viewer.role) && !!m.secStatus && m.secStatus !== 'pass';
+    return { id: m.id, url: this.signedPath(m.id, 'full', URL_TTL_S, staff), thumbUrl: this.signedPath(m.id, 'thumb', URL_TTL_S, staff) };
   }
 
+  /** Content security: passed → anyone allowed the record; pending/review → also the uploader and officers; risky → officers only. */
   visibleBySecurity(viewer: AuthUser, m: Media): boolean {
-    return m.secStatus === 'pass' || m.ownerId === viewer.id || isOfficer(viewer.role);
+    if (m.secStatus === 'pass' || isOfficer(viewer.role)) return true;
+    return m.secStatus !== 'risky' && m.ownerId === viewer.id;
   }
 
   // ---- reading bytes -----------------------------------------------------------------------------
 
-  private sign(id: number, variant: 'full' | 'thumb', exp: number): string {
-    return createHmac('sha256', this.cfg.JWT_SECRET).update(`media:${id}:${variant}:${exp}`).digest('base64url').slice(0, 32);
+  private sign(id: number, variant: 'full' | 'thumb', exp: number, staff = false): string {
+    return createHmac('sha256', this.cfg.JWT_SECRET).update(`media:${id}:${variant}:${exp}${staff ? ':staff' : ''}`).digest('base64url').slice(0, 32);
   }
 
   /**
    * `/api/media/12?exp=…&sig=…`: a capability URL handed only to users allowed to see the image
    * (an <Image> on the phone cannot send a bearer header). Expiry rounded to the hour.
    */
-  signedPath(id: number, variant: 'full' | 'thumb', ttlS = URL_TTL_S): string {
+  signedPath(id: number, variant: 'full' | 'thumb', ttlS = URL_TTL_S, staff = false): string {
     const exp = Math.ceil((Date.now() / 1000 + ttlS) / 3600) * 3600;
-    return `/api/media/${id}${variant === 'thumb' ? '/thumb' : ''}?exp=${exp}&sig=${this.sign(id, variant, exp)}`;
+    return `/api/media/${id}${variant === 'thumb' ? '/thumb' : ''}?exp=${exp}${staff ? '&o=1' : ''}&sig=${this.sign(id, variant, exp, staff)}`;
   }
 
-  private validSignature(id: number, variant: 'full' | 'thumb', exp?: string, sig?: string): boolean {
+  private validSignature(id: number, variant: 'full' | 'thumb', exp?: string, sig?: string, staff = false): boolean {
     if (!exp || !sig || !/^\d{1,12}$/.test(exp)) return false;
     const e = Number(exp);
     if (e * 1000 < Date.now()) return false;
-    const want = Buffer.from(this.sign(id, variant, e));
+    const want = Buffer.from(this.sign(id, variant, e, staff));
     const got = Buffer.from(sig);
     return want.length === got.length && timingSafeEqual(want, got);
   }
@@ -224,16 +235,19 @@ export class MediaService {
     variant: 'full' | 'thumb',
     exp?: string,
     sig?: string,
+    officerUrl?: string,
   ): Promise<{ stream: Readable; mime: string; etag: string; signed: boolean }> {
     const m = await this.repo.findOne({ where: { id } });
     const notFound = new NotFoundException(`图片 ${id} 不存在`);
     if (!m) throw notFound;
-    const signed = this.validSignature(id, variant, exp, sig);
+    const staffSigned = officerUrl === '1' && this.validSignature(id, variant, exp, sig, true);
+    const signed = staffSigned || this.validSignature(id, variant, exp, sig);
     if (!signed) {
       if (!user) throw notFound;
       if (!(await this.canRead(user, m))) throw notFound;
     }
-    if (m.secStatus === 'risky' && (!user || !isOfficer(user.role))) throw notFound;
+    // Risky: officers only — a resident's URL handed out before the verdict stops working.
+    if (m.secStatus === 'risky' && !staffSigned && (!user || !isOfficer(user.role))) throw notFound;
     const key = variant === 'thumb' ? m.thumbKey : m.storageKey;
     return { stream: await this.storage.stream(key), mime: m.mime, etag: `"${m.sha256.slice(0, 16)}${variant === 'thumb' ? 't' : ''}"`, signed };
   }
