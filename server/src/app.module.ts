@@ -21,6 +21,7 @@ import { JobsModule } from './modules/jobs/jobs.module';
 import { OrgsModule } from './modules/orgs/orgs.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { WechatModule } from './modules/wechat/wechat.module';
+import { WechatPushModule } from './modules/wechat/wechat-push.module';
 // feature modules — each feature adds its one import line here
 import { HazardsModule } from './modules/hazards/hazards.module';
 import { MediaModule } from './modules/media/media.module';
@@ -62,6 +63,7 @@ export class AppModule {
         CommonModule,
         JobsModule,
         WechatModule,
+        WechatPushModule,
         StorageModule,
         AuthModule,
         OrgsModule,

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /** The default secret: fine on a laptop, refused in production. */
 export const DEV_JWT_SECRET = 'xiangan-dev-secret-change-me';
@@ -52,6 +52,17 @@ export class AppConfig {
   /** Run user text and images through WeChat content security before others see them. */
   @Transform(toBool) @IsBoolean()
   WECHAT_CONTENT_SECURITY = false;
+
+  /**
+   * 消息推送 Token (mini-program console → 开发管理 → 消息推送), 3-32 letters or digits. WeChat signs every push
+   * with it (image content-security verdicts arrive this way). Unset → `/api/wechat/push` answers 404.
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9]{3,32}$/, { message: 'WECHAT_PUSH_TOKEN must be 3-32 letters or digits (as the console accepts)' })
+  WECHAT_PUSH_TOKEN?: string;
+
+  /** 消息推送 EncodingAESKey (43 characters) for 安全模式; when set, plain-mode pushes are refused. */
+  @IsOptional() @Matches(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey' })
+  WECHAT_PUSH_AES_KEY?: string;
 
   /** Subscribe-message template ids (mini-program console → 订阅消息). */
   @IsOptional() @IsString()
@@ -135,6 +146,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cfg = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
   const errors = validateSync(cfg, { whitelist: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_PUSH_TOKEN) problems.push('WECHAT_PUSH_AES_KEY: set WECHAT_PUSH_TOKEN too (pushes are signed with the token)');
+  if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_APPID) problems.push('WECHAT_PUSH_AES_KEY: needs WECHAT_APPID (each encrypted push names the appid it is for)');
   if (cfg.isProduction) {
     if (cfg.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: production refuses the default secret; set a random value of 32+ characters');
     if (cfg.DEV_LOGIN) problems.push('DEV_LOGIN: production refuses the dev login; unset DEV_LOGIN');

@@ -2,6 +2,7 @@
  * A local stand-in for api.weixin.qq.com that answers in WeChat's real request and response shapes,
  * errors included. Tests point WECHAT_API_BASE at it and script its behaviour.
  */
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,6 +12,23 @@ export interface FakeWechatSend {
   page?: string;
   data: Record<string, { value: string }>;
   at: number;
+}
+
+/** A message push as WeChat sends it: the URL's query and the JSON body. */
+export interface FakePush {
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+export interface FakePushOptions {
+  /** 安全模式: encrypt the message and sign with msg_signature (default: plain mode). */
+  safe?: boolean;
+  /** Seconds since 1970 to sign with (default now). */
+  timestamp?: number;
+  /** The appid written inside the ciphertext (default this mini-program's). */
+  appid?: string;
+  /** Sign this as `Encrypt` instead of the real ciphertext (garbage tests). */
+  encrypt?: string;
 }
 
 export class FakeWechat {
@@ -36,6 +54,9 @@ export class FakeWechat {
   secChecks: { openid: string; content: string; scene: number }[] = [];
   mediaChecks: { openid: string; media_url: string; trace_id: string }[] = [];
   tokenIssued = 0;
+  /** The console's 消息推送 settings (开发管理 → 消息推送): Token and EncodingAESKey. */
+  readonly pushToken = 'FakePushToken2024';
+  readonly pushAesKey = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
   calls: { path: string; at: number }[] = [];
   private token = 'fake-token-0';
   private server: Server | null = null;
@@ -58,6 +79,83 @@ export class FakeWechat {
   /** Env for the server under test. */
   env(): Record<string, string> {
     return { WECHAT_API_BASE: this.baseUrl, WECHAT_APPID: this.appid, WECHAT_SECRET: this.secret };
+  }
+
+  /** Env for the server's message-push endpoint: the Token, plus the EncodingAESKey in safe mode. */
+  pushEnv(mode: 'plain' | 'safe'): Record<string, string> {
+    return { WECHAT_PUSH_TOKEN: this.pushToken, ...(mode === 'safe' ? { WECHAT_PUSH_AES_KEY: this.pushAesKey } : {}) };
+  }
+
+  // ---- message push (WeChat → the server) ---------------------------------------------------------
+  // Written from the message-push document, independently of the server's code, so the two check each other.
+
+  private sha1Sorted(parts: string[]): string {
+    return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  }
+
+  /** random(16) + msg length (4, big-endian) + msg + appid, PKCS#7 to 32-byte blocks, AES-256-CBC, IV = key[0..16). */
+  encryptPush(msg: string, appid = this.appid): string {
+    const key = Buffer.from(this.pushAesKey + '=', 'base64');
+    const body = Buffer.from(msg, 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const plain = Buffer.concat([randomBytes(16), len, body, Buffer.from(appid, 'utf8')]);
+    const pad = 32 - (plain.length % 32);
+    const c = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+    c.setAutoPadding(false);
+    return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), c.final()]).toString('base64');
+  }
+
+  /** The `wxa_media_check` event (content security 2.0) WeChat pushes for a media_check_async trace id. */
+  mediaCheckEvent(traceId: string, suggest: 'pass' | 'review' | 'risky'): Record<string, unknown> {
+    const check = this.mediaChecks.find((c) => c.trace_id === traceId);
+    const label = suggest === 'pass' ? 100 : 20002;
+    return {
+      ToUserName: 'gh_fake0000001',
+      FromUserName: check?.openid ?? '',
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: 'event',
+      Event: 'wxa_media_check',
+      appid: this.appid,
+      trace_id: traceId,
+      version: 2,
+      result: { suggest, label },
+      detail: [{ strategy: 'content_model', errcode: 0, suggest, label, prob: 90 }],
+    };
+  }
+
+  /** Signs (and in safe mode encrypts) `msg` as WeChat's push does. */
+  signPush(msg: Record<string, unknown>, opts: FakePushOptions = {}): FakePush {
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const nonce = String(Math.floor(Math.random() * 1e9));
+    const signature = this.sha1Sorted([this.pushToken, timestamp, nonce]);
+    if (!opts.safe) return { query: { signature, timestamp, nonce }, body: msg };
+    const encrypt = opts.encrypt ?? this.encryptPush(JSON.stringify(msg), opts.appid);
+    return {
+      query: { signature, timestamp, nonce, openid: String(msg.FromUserName ?? ''), encrypt_type: 'aes', msg_signature: this.sha1Sorted([this.pushToken, timestamp, nonce, encrypt]) },
+      body: { ToUserName: msg.ToUserName ?? 'gh_fake0000001', Encrypt: encrypt },
+    };
+  }
+
+  /** POSTs a push to the server's push URL; WeChat counts only a quick 2xx as delivered. */
+  async deliverPush(url: string, push: FakePush, contentType = 'application/json'): Promise<{ status: number; text: string }> {
+    const res = await fetch(`${url}?${new URLSearchParams(push.query)}`, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(push.body) });
+    return { status: res.status, text: await res.text() };
+  }
+
+  /** Sign and deliver in one step. */
+  async push(url: string, msg: Record<string, unknown>, opts: FakePushOptions = {}): Promise<{ status: number; text: string }> {
+    return this.deliverPush(url, this.signPush(msg, opts));
+  }
+
+  /** The console's 提交: a GET with signature, timestamp, nonce and echostr; the server must echo echostr. */
+  async verifyPushUrl(url: string, opts: { token?: string; timestamp?: number } = {}): Promise<{ status: number; text: string; echostr: string }> {
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const nonce = String(Math.floor(Math.random() * 1e9));
+    const echostr = String(Math.floor(Math.random() * 1e18));
+    const signature = this.sha1Sorted([opts.token ?? this.pushToken, timestamp, nonce]);
+    const res = await fetch(`${url}?${new URLSearchParams({ signature, timestamp, nonce, echostr })}`);
+    return { status: res.status, text: await res.text(), echostr };
   }
 
   /** Register a login code the way wx.login would hand one out. */
