@@ -61,6 +61,8 @@ export const POLICY: Record<string, Policy> = {
   'POST /api/auth/wechat': { roles: 'public', scope: 'public' },
   'POST /api/auth/dev': { roles: 'public', scope: 'public', note: 'local only; production refuses to start with it' },
   'GET /api/auth/dev/accounts': { roles: 'public', scope: 'public' },
+  'GET /api/wechat/push': { roles: 'public', scope: 'signed', note: "WeChat's message-push URL verification: sha1 signature with WECHAT_PUSH_TOKEN (401 without it); 404 when the token is not configured" },
+  'POST /api/wechat/push': { roles: 'public', scope: 'signed', note: 'WeChat message push (wxa_media_check verdicts): signature / msg_signature with WECHAT_PUSH_TOKEN; 404 when not configured' },
   'GET /api/me': { roles: ALL, scope: 'none' },
   'PATCH /api/me': { roles: ALL, scope: 'none' },
 
