@@ -458,7 +458,7 @@ export class HazardsService implements OnModuleInit {
     const photos = await this.media.byEntities('hazard', ids);
     const items = ordered.map((h) => {
       const first = (photos.get(h.id) ?? []).find((m) => this.media.visibleBySecurity(user, m));
-      return mapHazardSummary(h, names, first ? this.media.refOf(first).thumbUrl : null, now);
+      return mapHazardSummary(h, names, first ? this.media.refOf(first, user).thumbUrl : null, now);
     });
     return { items, total, page, pageSize, counts };
   }
