@@ -39,6 +39,9 @@ const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
 /** Most index entries the ledger will walk in urgency order for one page before it prefers per-unit walks. */
 export const RANK_WALK_MAX = 5_000;
 
+/** The row changed between the read and the conditional UPDATE without leaving its state: read again. */
+class StaleRead extends Error {}
+
 /** The year a hazard is numbered in: the calendar year in China. */
 export function chinaYear(d: Date): number {
   return new Date(d.getTime() + CHINA_OFFSET_MS).getUTCFullYear();
@@ -690,6 +693,20 @@ export class HazardsService implements OnModuleInit {
    * (`WHERE status = :from`) so of two concurrent requests exactly one wins → event on the timeline.
    */
   private async transition(user: AuthUser, id: number, spec: TransitionSpec, validate?: (h: Hazard) => Promise<void> | void): Promise<HazardDetailDto> {
+    // A concurrent write that left the state as it was (e.g. two re-assignments) makes the conditional UPDATE miss:
+    // read again and retry, so counts and rollups always move from the row as it really was.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { h, from, to } = await this.transitionOnce(user, id, spec, validate);
+        await this.afterTransition(user, { ...h, ...(spec.patch ?? {}), status: to } as Hazard, spec.action, from, spec.note ?? null);
+        return this.detail(user, id);
+      } catch (err) {
+        if (!(err instanceof StaleRead) || attempt >= 3) throw err instanceof StaleRead ? new ConflictException('隐患刚被他人修改，请刷新后重试') : err;
+      }
+    }
+  }
+
+  private async transitionOnce(user: AuthUser, id: number, spec: TransitionSpec, validate?: (h: Hazard) => Promise<void> | void): Promise<{ h: Hazard; from: HazardStatus; to: HazardStatus }> {
     const h = await this.loadVisible(user, id);
     const { action } = spec;
     if (!HAZARD_ACTION_ROLES[action].includes(user.role)) throw new ForbiddenException(`当前身份无权执行「${HAZARD_ACTION_LABELS[action]}」`);
@@ -710,15 +727,21 @@ export class HazardsService implements OnModuleInit {
         const patch = spec.patch ?? {};
         const level = patch.level ?? h.level;
         const deadline = 'deadline' in patch ? patch.deadline : h.deadline;
-        // `level` in the condition too: the count rows moved below are the ones this request read.
+        // Every column the counts and rollups derive from is in the condition: the rows they move are the ones read.
+        // (SQLite compares times as instants: a row written by hand may lack the milliseconds the driver writes.)
+        const sameTime = (col: string, param: string) => (isMysql(m) ? `${col} = :${param}` : `julianday(${col}) = julianday(:${param})`);
         const r = await m
           .createQueryBuilder()
           .update(Hazard)
           .set({ ...patch, status: to, priority: priorityOf(to, level, deadline) })
           .where('id = :id AND status = :from AND level = :fromLevel', { id, from, fromLevel: h.level })
+          .andWhere(h.deadline ? sameTime('deadline', 'fromDeadline') : 'deadline IS NULL', { fromDeadline: h.deadline ? this.t(h.deadline) : null })
+          .andWhere(h.closedAt ? sameTime('closedAt', 'fromClosedAt') : 'closedAt IS NULL', { fromClosedAt: h.closedAt ? this.t(h.closedAt) : null })
+          .andWhere(h.escalatedTo != null ? 'escalatedTo = :fromEscalatedTo' : 'escalatedTo IS NULL', { fromEscalatedTo: h.escalatedTo })
           .execute();
         if (!r.affected) {
-          const cur = await m.findOne(Hazard, { where: { id }, select: ['id', 'status'] });
+          const cur = await m.findOne(Hazard, { where: { id }, select: ['id', 'status', 'level'] });
+          if (cur && cur.status === from && cur.level === h.level) throw new StaleRead();
           throw illegalTransition(cur?.status ?? from, action);
         }
         const after = { ...h, ...patch, status: to, level } as Hazard;
@@ -730,8 +753,7 @@ export class HazardsService implements OnModuleInit {
         note: spec.note ?? null, photoIds: photoIds.length ? photoIds : null, data: (spec.data ?? null) as never,
       });
     });
-    await this.afterTransition(user, { ...h, ...(spec.patch ?? {}), status: to } as Hazard, action, from, spec.note ?? null);
-    return this.detail(user, id);
+    return { h, from, to };
   }
 
   /** The reporter follows the hazard (in-app + WeChat when subscribed); a new responsible officer hears of it. */

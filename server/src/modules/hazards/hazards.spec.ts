@@ -314,6 +314,18 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(race.every((r) => [200, 409].includes(r.status))).toBe(true);
     // rejected illegal transitions change nothing
     expect((await act('village', ids[1], 'start', {})).status).toBe(409);
+    // two re-assignments at once with the same level and different deadlines: both apply, one after the other,
+    // and the tally/rollups move from the row as it really was (the state alone would not catch this)
+    const twice = (await report('resident', { category: 'gas', description: '计数校验 同时改派' })).id;
+    const later = new Date(Date.now() + 86400_000 * 40).toISOString().slice(0, 10);
+    await walk(twice, [['village', 'assign', bodyFor('assign')]]);
+    for (let round = 0; round < 3; round++) {
+      const both = await Promise.all([
+        act('village', twice, 'assign', { responsibleOrgId: liulin, deadline: round % 2 ? tomorrow() : later }),
+        act('town', twice, 'assign', { responsibleOrgId: liulin, deadline: round % 2 ? later : tomorrow() }),
+      ]);
+      expect(both.map((r) => r.status)).toEqual([200, 200]);
+    }
     await expectTallyFresh();
     // a deadline passes (written behind the service's back: stored priority lags until the minute job)
     await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - 3600_000).toISOString().slice(0, 19).replace('T', ' '), ids[3]]);
