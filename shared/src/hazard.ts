@@ -206,6 +206,8 @@ export interface MediaRef {
   id: number;
   url: string;
   thumbUrl: string;
+  /** For officers only, while WeChat has not passed the image: 审核中 (pending/review) or 违规 (risky). */
+  check?: Exclude<MediaSecurityStatus, 'pass'>;
 }
 
 export interface HazardEventDto {

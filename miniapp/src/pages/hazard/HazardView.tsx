@@ -1,11 +1,21 @@
 /** Hazard detail blocks shared by the resident page and the officer page: head, photos, timeline. */
 import { Image, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import type { HazardDetailDto } from '@xiangan/shared';
+import type { HazardDetailDto, MediaRef } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, ROLE_LABELS } from '@xiangan/shared';
 import { Card, StatusTag } from '../../components';
 import { mediaSrc, shortTime, statusText, statusTone } from '../../services/hazards';
 import './view.scss';
+
+/** A photo thumbnail; officers see a mark on a photo WeChat has not passed (residents never get such photos of others). */
+function Photo({ p, small, onOpen }: { p: MediaRef; small?: boolean; onOpen: () => void }) {
+  return (
+    <View className={`hv-photo-box ${small ? 'hv-photo--s' : 'hv-photo'}`} onClick={onOpen}>
+      <Image src={mediaSrc(p.thumbUrl)} mode='aspectFill' className={small ? 'hv-photo hv-photo--s' : 'hv-photo'} />
+      {p.check ? <Text className={`hv-check ${p.check === 'risky' ? 'hv-check--risky' : ''}`}>{p.check === 'risky' ? '违规图片' : '审核中'}</Text> : null}
+    </View>
+  );
+}
 
 export function HazardHead({ h, officer }: { h: HazardDetailDto; officer?: boolean }) {
   const preview = (i: number) => Taro.previewImage({ urls: h.photos.map((p) => mediaSrc(p.url)), current: mediaSrc(h.photos[i].url) });
@@ -31,7 +41,7 @@ export function HazardHead({ h, officer }: { h: HazardDetailDto; officer?: boole
       {h.photos.length ? (
         <View className='hv-photos'>
           {h.photos.map((p, i) => (
-            <Image key={p.id} src={mediaSrc(p.thumbUrl)} mode='aspectFill' className='hv-photo' onClick={() => preview(i)} />
+            <Photo key={p.id} p={p} onOpen={() => preview(i)} />
           ))}
         </View>
       ) : null}
@@ -60,7 +70,7 @@ export function Timeline({ h }: { h: HazardDetailDto }) {
             {e.photos.length ? (
               <View className='hv-photos'>
                 {e.photos.map((p) => (
-                  <Image key={p.id} src={mediaSrc(p.thumbUrl)} mode='aspectFill' className='hv-photo hv-photo--s' onClick={() => Taro.previewImage({ urls: e.photos.map((x) => mediaSrc(x.url)), current: mediaSrc(p.url) })} />
+                  <Photo key={p.id} p={p} small onOpen={() => Taro.previewImage({ urls: e.photos.map((x) => mediaSrc(x.url)), current: mediaSrc(p.url) })} />
                 ))}
               </View>
             ) : null}

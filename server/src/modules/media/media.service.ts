@@ -186,7 +186,9 @@ export class MediaService {
    */
   refOf(m: Pick<Media, 'id'> & Partial<Pick<Media, 'secStatus'>>, viewer?: AuthUser): MediaRef {
     const staff = !!viewer && isOfficer(viewer.role) && !!m.secStatus && m.secStatus !== 'pass';
-    return { id: m.id, url: this.signedPath(m.id, 'full', URL_TTL_S, staff), thumbUrl: this.signedPath(m.id, 'thumb', URL_TTL_S, staff) };
+    const ref: MediaRef = { id: m.id, url: this.signedPath(m.id, 'full', URL_TTL_S, staff), thumbUrl: this.signedPath(m.id, 'thumb', URL_TTL_S, staff) };
+    if (staff && m.secStatus && m.secStatus !== 'pass') ref.check = m.secStatus;
+    return ref;
   }
 
   /** Content security: passed → anyone allowed the record; pending/review → also the uploader and officers; risky → officers only. */

@@ -195,6 +195,11 @@ describe('message push, safe mode (token + EncodingAESKey)', () => {
     expect((await t.http.get(officerUrl)).status).toBe(200); // no header: as the mini-program's <Image> loads it
     expect((await t.http.get(officerUrl.replace('o=1', 'o=0'))).status).toBe(404);
     expect(await h.bytes('town', p1)).toBe(200);
+    // officers see the verdict as a mark on the photo; residents' answers never carry one
+    const officerView = await t.http.get(`/api/hazards/${hazardId}`).set(await t.as('village'));
+    expect(officerView.body.photos.find((p: { id: number }) => p.id === p1)).toMatchObject({ check: 'risky' });
+    const residentView = await t.http.get(`/api/hazards/${hazardId}`).set(await t.as('resident'));
+    expect(JSON.stringify(residentView.body)).not.toContain('"check"');
     // the ledger's thumbnail for the officer loads too (the list signs it for the viewer)
     const ledger = await t.http.get('/api/hazards?pageSize=100').set(await t.as('village'));
     const thumb = ledger.body.items.find((i: { id: number }) => i.id === hazardId)?.thumbUrl as string;
