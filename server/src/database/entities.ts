@@ -14,9 +14,10 @@ import { HazardTally } from '../modules/hazards/hazard-tally.entity';
 import { Media } from '../modules/media/media.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from '../modules/fieldwork/field-record.entity';
+import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
-import { PledgeCampaign, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
+import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
   Counter,
@@ -34,6 +35,7 @@ export const ENTITIES = [
   FieldMetric,
   FieldRecordHazard,
   FieldRecordRevision,
+  FieldMonth,
   Message,
   MessageAudience,
   MessageReceipt,
@@ -46,4 +48,5 @@ export const ENTITIES = [
   PledgeRosterEntry,
   PledgeSignature,
   PledgeReminder,
+  PledgeMonth,
 ];

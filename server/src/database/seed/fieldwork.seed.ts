@@ -2,6 +2,7 @@ import type { FieldType, FieldUnitRef } from '@xiangan/shared';
 import { FieldMetric, FieldRecord, FieldRecordHazard } from '../../modules/fieldwork/field-record.entity';
 import { Hazard } from '../../modules/hazards/hazard.entity';
 import type { SeedContext } from './context';
+import { rebuildFieldMonth } from '../../modules/fieldwork/field-month.rollup';
 
 /**
  * A year of the demo town's field work at the scale of the reference report (石桥镇): about 60
@@ -161,4 +162,6 @@ export async function seedFieldwork(ctx: SeedContext): Promise<void> {
     const links = saved.flatMap((r) => (r.hazardIds ?? []).map((hazardId) => ({ recordId: r.id, hazardId, orgPath: r.orgPath, date: r.date })));
     if (links.length) await ds.getRepository(FieldRecordHazard).insert(links);
   }
+  // Records went in directly: the statistics' monthly rollup follows by a rebuild.
+  await rebuildFieldMonth(ds);
 }

@@ -5,6 +5,8 @@ import { PledgeTemplatesService } from '../../modules/pledges/pledge-templates.s
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../../modules/pledges/pledge.entities';
 import { drawSignaturePng, SEED_SIGNATURE_PREFIX } from '../../modules/pledges/signature-art';
 import type { SeedContext } from './context';
+import { rebuildPledgeMonth } from '../../modules/pledges/pledge-month.rollup';
+import { isMysql } from '../../common/db/dialect';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '罗', '谢', '唐'];
 const GIVEN = ['子涵', '欣怡', '浩然', '梓萱', '宇轩', '雨桐', '俊杰', '思琪', '博文', '诗涵', '皓轩', '梦瑶', '一诺', '佳怡', '明轩', '语桐', '天佑', '可馨', '睿', '彤'];
@@ -136,4 +138,6 @@ export async function seedPledges(ctx: SeedContext): Promise<void> {
   await run({ kind: 'production_responsibility', org: town, title: `${year}年度企业安全生产责任书`, created: day(2, 20, 9), deadline: day(3, 31, 18), roster: enterprises, rosterKind: 'enterprise', signRate: 1, fields: (s) => ({ unitName: s.name, principalName: s.guardian, phone: s.phone }) });
   await run({ kind: 'fire_food_responsibility', org: town, title: `${year}年度村（社区）消防及食品安全责任书`, created: day(2, 25, 9), deadline: day(3, 31, 18), roster: villages, rosterKind: 'enterprise', signRate: 1, fields: (s) => ({ unitName: s.name, principalName: s.guardian, phone: s.phone }) });
   await run({ kind: 'food_drug_coordinator', org: town, title: `${year}年度食品药品安全协管员责任书`, created: day(3, 5, 9), deadline: day(3, 31, 18), roster: null, rosterKind: null, signRate: 1, subjects: villages.map((v) => ({ ...v, name: ctx.pick(SURNAMES) + ctx.pick(['春兰', '国富', '小平', '玉珍']) , group: v.name })), fields: (s) => ({ signerName: s.name, unitName: s.group, phone: s.phone }) });
+  // Signatures went in directly: the statistics' rollup and the campaigns' rosterSigned follow by a rebuild.
+  await rebuildPledgeMonth(ds, isMysql(ds));
 }

@@ -17,6 +17,8 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { CreateFieldRecordDto, FieldRecordQueryDto, mapFieldRecord, UpdateFieldRecordDto } from './dto/field-record.dto';
 import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from './field-record.entity';
+import { FieldFacts, fieldMonthDeltas, fieldMonthUpsert } from './field-month.rollup';
+import { isMysql } from '../../common/db/dialect';
 import { HazardFindingsPort } from './hazard-findings.port';
 
 /** Today as `YYYY-MM-DD` in China (UTC+8), where the work is done. */
@@ -75,6 +77,7 @@ export class FieldworkService {
         }),
       );
       await this.writeDerived(tx, row);
+      await this.moveRollup(tx, null, factsOf(row));
       return row;
     });
     return this.detail(user, saved);
@@ -130,6 +133,9 @@ export class FieldworkService {
     const hazardIds = dto.hazardIds ? await this.checkHazards(user, dto.hazardIds) : r.hazardIds ?? [];
     const previous = this.snapshot(r);
     await this.ds.transaction(async (tx) => {
+      // What the statistics hold for this record now, read under its row lock (MySQL) so concurrent edits of one
+      // record take turns: the rollup moves by (this edit) − (what the last committed edit left), never a stale read.
+      const before = await this.storedFacts(tx, r.id);
       await tx.save(FieldRecordRevision, tx.create(FieldRecordRevision, { recordId: r.id, previous, editedById: user.id }));
       Object.assign(r, {
         kind,
@@ -151,8 +157,23 @@ export class FieldworkService {
       await tx.delete(FieldMetric, { recordId: r.id });
       await tx.delete(FieldRecordHazard, { recordId: r.id });
       await this.writeDerived(tx, r);
+      await this.moveRollup(tx, before, factsOf(r));
     });
     return this.detail(user, r);
+  }
+
+  /** The record's key columns and metric rows as stored (the rollup's `before` of an edit). */
+  private async storedFacts(tx: EntityManager, id: number): Promise<FieldFacts | null> {
+    const [rec] = await tx.query(`SELECT orgPath, date, type, kind, sector FROM field_record WHERE id = ?${isMysql(tx) ? ' FOR UPDATE' : ''}`, [id]);
+    if (!rec) return null;
+    const metrics: { metric: string; value: unknown }[] = await tx.query('SELECT metric, value FROM field_metric WHERE recordId = ?', [id]);
+    return { orgPath: rec.orgPath, date: rec.date, type: rec.type, kind: rec.kind, sector: rec.sector ?? null, metrics: metrics.map((m) => [m.metric, Number(m.value)]) };
+  }
+
+  /** The statistics' monthly rollup moves by after − before: one upsert, rows in key order, last in the transaction. */
+  private async moveRollup(tx: EntityManager, before: FieldFacts | null, after: FieldFacts): Promise<void> {
+    const up = fieldMonthUpsert(fieldMonthDeltas(before, after), isMysql(tx));
+    if (up) await tx.query(up[0], up[1]);
   }
 
   /** The metric rows and hazard links the statistics read, rebuilt from the record. */
@@ -231,6 +252,14 @@ export class FieldworkService {
     const users = await this.ds.getRepository(User).find({ where: { id: In(unique) }, select: { id: true, name: true } });
     return new Map(users.map((u) => [u.id, u.name ?? '']));
   }
+}
+
+/** What the rollup counts of a record: the same metric rows writeDerived stores. */
+function factsOf(r: FieldRecord): FieldFacts {
+  return {
+    orgPath: r.orgPath, date: r.date, type: r.type, kind: r.kind, sector: r.sector ?? null,
+    metrics: Object.entries(r.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'),
+  };
 }
 
 function cleanMetrics(m: Record<string, number> | null | undefined): Record<string, number> {

@@ -5,7 +5,7 @@ import {
   PledgeRemindResult, PledgeRosterImportResult, PledgeRosterPickDto, PledgeUnsignedDto,
 } from '@xiangan/shared';
 import QRCode from 'qrcode';
-import { Brackets, DataSource, In, IsNull } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, Not } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -19,6 +19,7 @@ import { CampaignListQueryDto, campaignStatus, CreatePledgeCampaignDto, mapCampa
 import { compareGroups, identityKey } from './pledge-chain';
 import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeCampaign, PledgeReminder, PledgeRosterEntry, PledgeSignature } from './pledge.entities';
+import { isMysql } from '../../common/db/dialect';
 import { parseRoster } from './roster-import';
 
 /** Reminders for one campaign at most this often (a class group should not be spammed). */
@@ -195,6 +196,9 @@ export class PledgeCampaignsService {
     const { kind, rows } = await parseRoster(file);
     if (c.rosterKind && c.rosterKind !== kind) throw new BadRequestException([`file 是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单`]);
     return this.ds.transaction(async (m) => {
+      // The campaign row first (MySQL): signing batches link entries and count them under the same lock, so the
+      // rosterSigned figure set below cannot miss a batch committing meanwhile.
+      if (isMysql(m)) await m.query('SELECT id FROM pledge_campaign WHERE id = ? FOR UPDATE', [id]);
       const existing = await m.find(PledgeRosterEntry, { where: { campaignId: id } });
       const byKey = new Map(existing.map((e) => [e.dedupeKey, e]));
       const incoming = new Set(rows.map((r) => r.dedupeKey));
@@ -216,7 +220,8 @@ export class PledgeCampaignsService {
         if (e && (e.rowNo !== r.rowNo || e.guardianName !== r.guardianName)) await m.update(PledgeRosterEntry, { id: e.id }, { rowNo: r.rowNo, guardianName: r.guardianName });
       }
       const count = await m.count(PledgeRosterEntry, { where: { campaignId: id } });
-      await m.update(PledgeCampaign, { id }, { rosterKind: kind, rosterCount: count });
+      const rosterSigned = await m.count(PledgeRosterEntry, { where: { campaignId: id, signatureId: Not(IsNull()) } });
+      await m.update(PledgeCampaign, { id }, { rosterKind: kind, rosterCount: count, rosterSigned });
       return { imported: rows.length, rosterKind: kind, replaced: drop.length };
     });
   }

@@ -19,6 +19,7 @@ import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService, versionContentHash } from './pledge-templates.service';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion } from './pledge.entities';
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
+import { signedUpsert } from './pledge-month.rollup';
 import { readSignatureImage } from './signature-art';
 import { isMysql } from '../../common/db/dialect';
 
@@ -317,17 +318,26 @@ export class PledgeSignaturesService {
     }
     const settled = settleTwins();
     // roster entries → their signature, one statement for the whole batch
+    // (an entry keeps the signature it has; the count of entries newly linked goes to the campaign's rosterSigned —
+    // an entry dropped by a roster import since the signer picked it is not counted)
     const linked = saved.filter((s) => s.rosterEntryId);
+    let newlyLinked = 0;
     if (linked.length) {
-      await m.query(
-        `UPDATE pledge_roster_entry SET signatureId = CASE id ${linked.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${linked.map(() => '?').join(',')})`,
+      const res = await m.queryRunner!.query(
+        `UPDATE pledge_roster_entry SET signatureId = CASE id ${linked.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${linked.map(() => '?').join(',')}) AND signatureId IS NULL`,
         [...linked.flatMap((s) => [s.rosterEntryId, s.id]), ...linked.map((s) => s.rosterEntryId)],
+        true,
       );
+      newlyLinked = Number(res.affected ?? 0);
     }
+    // the statistics' rollup: this batch's signatures per China month (one upsert; only this campaign's rows,
+    // which its row lock already serialises)
+    const up = signedUpsert(campaignId, rows.map((r) => r.signedAt), this.mysql);
+    if (up) await m.query(up[0], up[1]);
     const moved = await m
       .createQueryBuilder()
       .update(PledgeCampaign)
-      .set({ seq, lastHash: prev })
+      .set({ seq, lastHash: prev, ...(newlyLinked ? { rosterSigned: () => `rosterSigned + ${newlyLinked}` } : {}) })
       .where('id = :id AND seq = :startSeq', { id: campaignId, startSeq })
       .execute();
     if (!moved.affected) throw new Error('chain head moved');

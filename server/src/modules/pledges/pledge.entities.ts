@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { PledgeFieldSpec, PledgeKind, PledgeRosterKind, PledgeSignerSpec } from '@xiangan/shared';
 import { CreatedAtColumn, DateTimeColumn, JsonColumn, OrgPathColumn } from '../../common/db/columns';
 
@@ -105,6 +105,13 @@ export class PledgeCampaign {
   @Column({ type: 'int', default: 0 })
   seq: number;
 
+  /**
+   * Roster entries that have signed (signatureId set), kept by the signing batch and the roster import under
+   * the campaign row lock — the statistics read it instead of counting the roster.
+   */
+  @Column({ type: 'int', default: 0 })
+  rosterSigned: number;
+
   @Column({ type: 'varchar', length: 64 })
   lastHash: string;
 
@@ -210,6 +217,26 @@ export class PledgeSignature {
 
   @Column({ type: 'varchar', length: 64 })
   chainHash: string;
+}
+
+/**
+ * The statistics' rollup: signatures of one campaign made in one China month (`YYYY-MM` of signedAt at
+ * UTC+8), added by each signing batch in its transaction (pledge-month.rollup.ts), rebuilt by seeders and
+ * bulk loads. A county-year summary reads these rows instead of counting every signature; the days at the
+ * edges of a period are counted from the signatures themselves.
+ */
+@Entity('pledge_month')
+/** Month leads: a period is one range however many years are stored. */
+@Index('idx_pledge_month_range', ['month', 'campaignId', 'signed'])
+export class PledgeMonth {
+  @PrimaryColumn({ type: 'int' })
+  campaignId: number;
+
+  @PrimaryColumn({ type: 'varchar', length: 7 })
+  month: string;
+
+  @Column({ type: 'int', default: 0 })
+  signed: number;
 }
 
 /** A reminder an officer sent for the unsigned. */
