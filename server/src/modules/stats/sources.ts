@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature } from '../pledges/pledge.entities';
 import { Message, MessageDelivery, MessageReceipt } from '../publicity/message.entity';
-import { addDays, childOfPath, cnDayStart, dbTime, num, rate, Sql } from './sql';
+import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
 import type { Period } from './stats.service';
 
 function range(p: Period) {
@@ -23,38 +23,40 @@ export class PledgeStatsSource {
     const byKind = new Map(PLEDGE_KINDS.map((k) => [k, { kind: k as string, label: PLEDGE_KIND_LABELS[k], campaigns: 0, signed: 0, roster: 0, rate: null as number | null, units: 0 }]));
     if (!available) return { stats: { available, signed: 0, byKind: [] }, byChild };
     const r = range(p);
-    // Signatures made in the period, in campaigns of the subtree (counted from idx_pledge_signature_campaign_signed;
-    // grouped per campaign unit, the child unit worked out from the path here).
-    const signed: any[] = await this.ds
-      .getRepository(PledgeSignature)
-      .createQueryBuilder('s')
-      .innerJoin(PledgeCampaign, 'c', 'c.id = s.campaignId')
-      .select('c.kind', 'kind').addSelect('c.orgPath', 'orgPath')
-      .addSelect('COUNT(*)', 'n')
-      .where('c.orgPath LIKE :p AND s.signedAt >= :from AND s.signedAt < :to', { p: `${org.path}%`, ...r })
-      .groupBy('c.kind').addGroupBy('c.orgPath')
-      .getRawMany();
-    // Campaigns running in the period (created before its end, deadline after its start): roster and roster signed.
-    const camp: any[] = await this.ds
+    const prefix = `${org.path}%`;
+    // Signatures made in the period, in campaigns of the subtree, per (kind, campaign unit) — the child unit is worked
+    // out from the path here. Whole China months from the rollup pledge_month (kept by every signing batch), the days
+    // at either edge from the signatures (idx_pledge_signature_campaign_signed).
+    const { months, edges } = splitByMonths(p.from, p.to);
+    const fromRollup: Promise<any[]> = months
+      ? this.ds.query(
+          `SELECT c.kind AS kind, c.orgPath AS orgPath, SUM(pm.signed) AS n FROM pledge_month pm JOIN pledge_campaign c ON c.id = pm.campaignId
+            WHERE pm.month >= ? AND pm.month <= ? AND c.orgPath LIKE ? GROUP BY c.kind, c.orgPath`,
+          [months.first, months.last, prefix],
+        )
+      : Promise.resolve([]);
+    const fromSignatures: Promise<any[]> = edges.length
+      ? this.ds.query(
+          `SELECT c.kind AS kind, c.orgPath AS orgPath, COUNT(*) AS n FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
+            WHERE c.orgPath LIKE ? AND (${edges.map(() => '(s.signedAt >= ? AND s.signedAt < ?)').join(' OR ')}) GROUP BY c.kind, c.orgPath`,
+          [prefix, ...edges.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))])],
+        )
+      : Promise.resolve([]);
+    // Campaigns running in the period (created before its end, deadline after its start): roster, and the roster
+    // entries that have signed (pledge_campaign.rosterSigned, kept by signing and roster import; a pledge signed
+    // before the roster came and not on it is not counted).
+    const campaigns = this.ds
       .getRepository(PledgeCampaign)
       .createQueryBuilder('c')
       .select('c.kind', 'kind')
       .addSelect('COUNT(*)', 'campaigns')
       .addSelect('SUM(c.rosterCount)', 'roster')
-      .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: `${org.path}%`, ...r })
+      .addSelect('SUM(c.rosterSigned)', 'rosterSigned')
+      .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: prefix, ...r })
       .groupBy('c.kind')
       .getRawMany();
-    // Of those rosters, the entries that have signed (a pledge signed before the roster came and not on it is not counted).
-    const rosterSigned: any[] = await this.ds
-      .getRepository(PledgeRosterEntry)
-      .createQueryBuilder('e')
-      .innerJoin(PledgeCampaign, 'c', 'c.id = e.campaignId')
-      .select('c.kind', 'kind')
-      .addSelect('COUNT(*)', 'n')
-      .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: `${org.path}%`, ...r })
-      .andWhere('e.signatureId IS NOT NULL')
-      .groupBy('c.kind')
-      .getRawMany();
+    const [rollupRows, edgeRows, camp] = await Promise.all([fromRollup, fromSignatures, campaigns]);
+    const signed = [...rollupRows, ...edgeRows];
     let total = 0;
     for (const s of signed) {
       const k = byKind.get(s.kind);
@@ -69,8 +71,7 @@ export class PledgeStatsSource {
       if (!k) continue;
       k.campaigns = num(c.campaigns);
       k.roster = num(c.roster);
-      const got = num(rosterSigned.find((x) => x.kind === c.kind)?.n);
-      k.rate = k.roster ? rate(got, k.roster) : null;
+      k.rate = k.roster ? rate(num(c.rosterSigned), k.roster) : null;
     }
     for (const k of byKind.values()) if (['production_responsibility', 'fire_food_responsibility', 'food_drug_coordinator'].includes(k.kind)) k.units = k.signed;
     return { stats: { available, signed: total, byKind: [...byKind.values()].filter((k) => k.campaigns || k.signed) }, byChild };

@@ -18,7 +18,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
-import { FieldMetric, FieldRecord, FieldRecordHazard } from '../fieldwork/field-record.entity';
+import { FieldRecord, FieldRecordHazard } from '../fieldwork/field-record.entity';
 import { todayInChina } from '../fieldwork/fieldwork.service';
 import { Hazard } from '../hazards/hazard.entity';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -226,40 +226,63 @@ export class StatsService {
 
   // ---- field work ---------------------------------------------------------------------------------
 
+  /**
+   * Field work in the period, under the unit. Record counts and metric sums: whole China months from the rollup
+   * field_month (kept with every record write), the days at either edge from field_record / field_metric; the
+   * same figures as one pass over the period's rows. Head-counts, 专项行动 and drills are read live (short ranges).
+   */
   async fieldwork(org: OrgUnit, p: Period) {
     const scope = { p: `${org.path}%`, from: p.from, to: p.to };
-    const recRows: any[] = await this.ds
-      .getRepository(FieldRecord)
-      .createQueryBuilder('r')
-      .select('r.type', 'type').addSelect('r.kind', 'kind').addSelect('r.sector', 'sector').addSelect('r.orgPath', 'orgPath')
-      .addSelect('COUNT(*)', 'n')
-      .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
-      .groupBy('r.orgPath').addGroupBy('r.type').addGroupBy('r.kind').addGroupBy('r.sector')
-      .getRawMany();
-    const metricRows: any[] = await this.ds
-      .getRepository(FieldMetric)
-      .createQueryBuilder('m')
-      .select('m.type', 'type').addSelect('m.kind', 'kind').addSelect('m.sector', 'sector').addSelect('m.metric', 'metric')
-      .addSelect('SUM(m.value)', 'v')
-      .where('m.orgPath LIKE :p AND m.date >= :from AND m.date <= :to', scope)
-      .andWhere('m.kind NOT IN (:...snap)', { snap: SNAPSHOT_KINDS })
-      .groupBy('m.type').addGroupBy('m.kind').addGroupBy('m.sector').addGroupBy('m.metric')
-      .getRawMany();
+    const { months, edges } = splitByMonths(p.from, p.to);
+    const snapMarks = SNAPSHOT_KINDS.map(() => '?').join(',');
+    const edgeDays = edges.map(() => '(date >= ? AND date <= ?)').join(' OR ');
+    const edgeArgs = edges.flatMap((e) => [e.from, e.to]);
+    const none = Promise.resolve([] as any[]);
+    // Records per (orgPath, type, kind, sector) — the child unit comes from the path.
+    const recParts: Promise<any[]>[] = [
+      months
+        ? this.ds.query(
+            `SELECT orgPath, type, kind, sector, SUM(n) AS n FROM field_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric = ''
+              GROUP BY orgPath, type, kind, sector`,
+            [months.first, months.last, scope.p],
+          )
+        : none,
+      edges.length
+        ? this.ds.query(`SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`, [scope.p, ...edgeArgs])
+        : none,
+    ];
+    // Metric sums per (type, kind, sector, metric), head-count kinds aside; `n` = metric rows (a metric entered as 0 still shows).
+    const metricParts: Promise<any[]>[] = [
+      months
+        ? this.ds.query(
+            `SELECT type, kind, sector, metric, SUM(n) AS n, SUM(total) AS v FROM field_month
+              WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric <> '' AND kind NOT IN (${snapMarks})
+              GROUP BY type, kind, sector, metric`,
+            [months.first, months.last, scope.p, ...SNAPSHOT_KINDS],
+          )
+        : none,
+      edges.length
+        ? this.ds.query(
+            `SELECT type, kind, sector, metric, COUNT(*) AS n, SUM(value) AS v FROM field_metric
+              WHERE orgPath LIKE ? AND (${edgeDays}) AND kind NOT IN (${snapMarks}) GROUP BY type, kind, sector, metric`,
+            [scope.p, ...edgeArgs, ...SNAPSHOT_KINDS],
+          )
+        : none,
+    ];
     // Head-counts (staff): the latest record of each unit in the period, summed over units.
-    // Head-counts (staff): the latest record of each unit in the period, summed over units.
-    const marks = SNAPSHOT_KINDS.map(() => '?').join(',');
-    const snapRows: any[] = await this.ds.query(
+    const snapQuery: Promise<any[]> = this.ds.query(
       `SELECT m.kind AS kind, m.metric AS metric, SUM(m.value) AS v FROM field_metric m
          JOIN (SELECT MAX(r.id) AS id FROM field_record r
                  JOIN (SELECT l.orgId AS orgId, l.kind AS kind, MAX(l.date) AS d FROM field_record l
-                        WHERE l.type = 'activity' AND l.kind IN (${marks}) AND l.orgPath LIKE ? AND l.date >= ? AND l.date <= ?
+                        WHERE l.type = 'activity' AND l.kind IN (${snapMarks}) AND l.orgPath LIKE ? AND l.date >= ? AND l.date <= ?
                         GROUP BY l.orgId, l.kind) last ON r.orgId = last.orgId AND r.kind = last.kind AND r.date = last.d
                 WHERE r.type = 'activity'
                 GROUP BY r.orgId, r.kind) pick ON pick.id = m.recordId
         GROUP BY m.kind, m.metric`,
       [...SNAPSHOT_KINDS, scope.p, p.from, p.to],
     );
-    const campaignRows: any[] = await this.ds
+    // 专项行动: idx_field_record_campaign (campaign, orgPath, date) holds every column, and only records naming one.
+    const campaignQuery = this.ds
       .getRepository(FieldRecord)
       .createQueryBuilder('r')
       .select('r.campaign', 'name').addSelect('COUNT(*)', 'n').addSelect('MIN(r.date)', 'first').addSelect('MAX(r.date)', 'last')
@@ -269,13 +292,20 @@ export class StatsService {
       .orderBy('MIN(r.date)', 'ASC')
       .limit(50)
       .getRawMany();
-    const drillRows = await this.ds
+    const drillQuery = this.ds
       .getRepository(FieldRecord)
       .createQueryBuilder('r')
       .where("r.type = 'drill' AND r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to", scope)
       .orderBy('r.date', 'ASC').addOrderBy('r.id', 'ASC')
       .limit(100)
       .getMany();
+    const [recRows, metricRows, snapRows, campaignRows, drillRows] = await Promise.all([
+      Promise.all(recParts).then((parts) => mergeRows(parts.flat(), ['orgPath', 'type', 'kind', 'sector'], false)),
+      Promise.all(metricParts).then((parts) => mergeRows(parts.flat(), ['type', 'kind', 'sector', 'metric'], true)),
+      snapQuery,
+      campaignQuery,
+      drillQuery,
+    ]);
     const drillOrgs = drillRows.length ? await this.ds.getRepository(OrgUnit).findByIds([...new Set(drillRows.map((d) => d.orgId))]) : [];
 
     const kinds = new Map<string, FieldKindStats>();
@@ -380,6 +410,25 @@ export class StatsService {
       figures: ys.figures,
     };
   }
+}
+
+/**
+ * Rollup rows and edge rows of one grouping folded per key (sector '' = none, as the rollup stores it), groups that
+ * hold no rows dropped, in key order (the order the GROUP BY over the base table listed them).
+ */
+function mergeRows(rows: any[], keys: string[], withValue: boolean): any[] {
+  const out = new Map<string, any>();
+  for (const r of rows) {
+    const row = { ...r, sector: r.sector || null };
+    const k = keys.map((c) => row[c] ?? '').join('\u0000');
+    const cur = out.get(k);
+    if (!cur) out.set(k, { ...row, n: num(row.n), ...(withValue ? { v: num(row.v) } : {}) });
+    else {
+      cur.n += num(row.n);
+      if (withValue) cur.v += num(row.v);
+    }
+  }
+  return [...out.keys()].sort().map((k) => out.get(k)).filter((r) => r.n > 0);
 }
 
 function round2(n: number): number {
