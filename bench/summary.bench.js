@@ -9,8 +9,8 @@
  *
  * Needs `pnpm --filter @xiangan/shared build && pnpm --filter @xiangan/server build` first.
  * Creates a scratch database, migrates and seeds the org tree through the built server
- * (SEED_DEMO=true), bulk-loads the real tables with multi-row INSERTs, rebuilds the statistics' rollup
- * (hazard_month) from the loaded hazards with the server's own SQL, times the endpoint
+ * (SEED_DEMO=true), bulk-loads the real tables with multi-row INSERTs, rebuilds the statistics' rollups
+ * (hazard_month, pledge_month + rosterSigned, field_month) from the loaded rows with the server's own SQL, times the endpoint
  * (cold = first request of a freshly started server process; warm = the following runs), and drops
  * the database at the end.
  */
@@ -53,8 +53,10 @@ const cnDay = (d) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0,
 
 const ms = (x) => Math.round(x * 10) / 10;
 
-/** The hazard_month rollup's SQL from the built server (the same statements rebuildHazardCounts runs). */
-const rollupSql = () => require(path.join(path.dirname(process.env.XA_SERVER_MAIN || path.join(ROOT, 'server', 'dist', 'main.js')), 'modules', 'hazards', 'hazard-month.rollup.js'));
+/** A rollup module of the built server (the SQL its seeders' rebuilds run). */
+const fromDist = (...p) => require(path.join(path.dirname(process.env.XA_SERVER_MAIN || path.join(ROOT, 'server', 'dist', 'main.js')), 'modules', ...p));
+/** hazard_month (the same statements rebuildHazardCounts runs). */
+const rollupSql = () => fromDist('hazards', 'hazard-month.rollup.js');
 
 
 async function insertRows(conn, table, cols, rows) {
@@ -274,6 +276,19 @@ async function rawSummary(pool, org, from, to) {
   ]);
   const sum = (rows, k) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
   const closedTimed = sum(hz[0], 'closedTimed');
+  // Every metric sum (head-count kinds aside, they are a snapshot) as the summary lists it: per type.kind.metric, 2 decimals.
+  const metricSums = {};
+  for (const r of fm[0]) {
+    if (SNAPSHOT_KINDS.includes(r.kind)) continue;
+    const k = `${r.type}.${r.kind}.${r.metric}`;
+    metricSums[k] = Math.round(((metricSums[k] ?? 0) + Number(r.v)) * 100) / 100;
+  }
+  const rosterRates = {};
+  for (const c of cp[0]) {
+    const roster = Number(c.roster ?? 0);
+    const got = Number(rs[0].find((x) => x.kind === c.kind)?.n ?? 0);
+    if (roster) rosterRates[c.kind] = Math.round((got / roster) * 10000) / 10000;
+  }
   return {
     hazardsFound: sum(hz[0], 'found'),
     hazardsClosed: sum(hz[0], 'closed'),
@@ -291,6 +306,8 @@ async function rawSummary(pool, org, from, to) {
     messages: sum(mg[0], 'n'),
     reads: sum(rc[0], "nreads"),
     acks: sum(rc[0], "nacks"),
+    metricSums: JSON.stringify(Object.fromEntries(Object.entries(metricSums).sort())),
+    rosterRates: JSON.stringify(Object.fromEntries(Object.entries(rosterRates).sort())),
   };
 }
 
@@ -341,10 +358,13 @@ async function run() {
     // The hazards went in behind the service's back: rebuild the statistics' rollup from them with the server's own SQL.
     t = Date.now();
     for (const sql of rollupSql().rebuildMonthSql(true)) await pool.query(sql);
+    // The same for signatures (pledge_month, pledge_campaign.rosterSigned) and field work (field_month).
+    for (const sql of fromDist('pledges', 'pledge-month.rollup.js').rebuildPledgeMonthSql(true)) await pool.query(sql);
+    for (const sql of fromDist('fieldwork', 'field-month.rollup.js').rebuildFieldMonthSql()) await pool.query(sql);
     out.timings.rollupRebuildS = (Date.now() - t) / 1000;
-    await pool.query('ANALYZE TABLE hazard_month');
+    await pool.query('ANALYZE TABLE hazard_month, pledge_month, field_month');
     await pool.query('ANALYZE TABLE hazard, pledge_signature, pledge_campaign, pledge_roster_entry, field_record, field_metric, field_record_hazard, message, message_receipt');
-    for (const tbl of ['hazard', 'hazard_month', 'pledge_signature', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'message', 'message_receipt']) {
+    for (const tbl of ['hazard', 'hazard_month', 'pledge_signature', 'pledge_month', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'field_month', 'message', 'message_receipt']) {
       out.rows[tbl] = Number((await pool.query(`SELECT COUNT(*) AS n FROM ${tbl}`))[0][0].n);
     }
     out.rows.towns = Number((await pool.query(`SELECT COUNT(*) AS n FROM org_unit WHERE type = 'town'`))[0][0].n);
@@ -364,7 +384,7 @@ async function run() {
       server = await startServer(dbUrl, { JOBS_WORKER: 'false' });
       await server.stop();
       pool = mysql.createPool({ uri: dbUrl, connectionLimit: 8, dateStrings: true });
-      for (const tbl of ['hazard', 'hazard_month', 'pledge_signature', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'message', 'message_receipt']) {
+      for (const tbl of ['hazard', 'hazard_month', 'pledge_signature', 'pledge_month', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'field_month', 'message', 'message_receipt']) {
         out.rows[tbl] = Number((await pool.query(`SELECT COUNT(*) AS n FROM ${tbl}`))[0][0].n);
       }
     }
@@ -404,6 +424,8 @@ async function run() {
       hazardsOverdue: b.hazards.overdue, hazardsEscalated: b.hazards.escalated, hazardsRejected: b.hazards.rejected,
       hazardsInProgress: b.hazards.inProgress, avgDaysToClose: b.hazards.avgDaysToClose, fieldRecords: b.fieldwork.records, signed: b.pledges.signed,
       roster: b.pledges.byKind.reduce((x, k) => x + k.roster, 0), messages: b.publicity.messages, reads: b.publicity.reads, acks: b.publicity.acks,
+      metricSums: JSON.stringify(Object.fromEntries(b.fieldwork.byKind.filter((k) => !SNAPSHOT_KINDS.includes(k.kind)).flatMap((k) => Object.entries(k.metrics).map(([m, v]) => [`${k.type}.${k.kind}.${m}`, v])).sort())),
+      rosterRates: JSON.stringify(Object.fromEntries(b.pledges.byKind.filter((k) => k.rate !== null).map((k) => [k.kind, k.rate]).sort())),
     });
     // Overdue moves with the clock (a deadline passes): compare an answer taken between two raw runs that agree.
     let ours = oursOf(last);
@@ -429,7 +451,7 @@ async function run() {
 function print(r) {
   console.log(`\nYear-end summary (county-year) — ${r.date}, ${r.machine}, scale ${r.scale}`);
   console.log(`rows: ${Object.entries(r.rows).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  if (r.timings.seedS !== undefined) console.log(`migrate+demo seed ${r.timings.migrateAndDemoSeedS.toFixed(1)} s, bulk seed ${r.timings.seedS.toFixed(1)} s, hazard_month rebuilt in ${r.timings.rollupRebuildS.toFixed(1)} s`);
+  if (r.timings.seedS !== undefined) console.log(`migrate+demo seed ${r.timings.migrateAndDemoSeedS.toFixed(1)} s, bulk seed ${r.timings.seedS.toFixed(1)} s, rollups (hazard_month, pledge_month, field_month) rebuilt in ${r.timings.rollupRebuildS.toFixed(1)} s`);
   const s = r.summary;
   console.table({
     'GET /api/stats/summary (HTTP)': { first: s.coldMs, p50: s.p50Ms, p95: s.p95Ms, max: s.maxMs },
