@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { NotificationDto, NotificationListDto } from '@xiangan/shared';
 import { IsNull, Repository } from 'typeorm';
 import { pageOf, PageQueryDto } from '../../common/http/page-query.dto';
+import { isMysql } from '../../common/db/dialect';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { Notification } from './notification.entity';
@@ -67,6 +68,28 @@ export class NotificationsService implements OnModuleInit {
     } catch (err) {
       if (isUniqueViolation(err)) return false;
       throw err;
+    }
+  }
+
+  /** The same notice for several users, in one statement (each user once per dedupeKey, as with `notify`). */
+  async notifyMany(userIds: number[], input: NotifyInput): Promise<void> {
+    await this.notifyEach(userIds.map((userId) => ({ userId, ...input })));
+  }
+
+  /**
+   * Several notices (any users, any texts) in one multi-row INSERT per 500. A (userId, dedupeKey) already stored —
+   * or twice in the list — is skipped by the unique index instead of failing the statement: `ON DUPLICATE KEY
+   * UPDATE id = id` on MySQL (unlike INSERT IGNORE it still refuses bad data), `ON CONFLICT DO NOTHING` on SQLite.
+   */
+  async notifyEach(notices: (NotifyInput & { userId: number })[]): Promise<void> {
+    const upsert = isMysql(this.repo.manager) ? 'ON DUPLICATE KEY UPDATE id = id' : 'ON CONFLICT DO NOTHING';
+    for (let i = 0; i < notices.length; i += 500) {
+      const chunk = notices.slice(i, i + 500);
+      const params = chunk.flatMap((n) => [n.userId, n.kind, n.title.slice(0, 100), n.body?.slice(0, 500) ?? null, n.link ?? null, n.dedupeKey ?? null]);
+      await this.repo.manager.query(
+        `INSERT INTO notification (userId, kind, title, body, link, dedupeKey) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} ${upsert}`,
+        params,
+      );
     }
   }
 
