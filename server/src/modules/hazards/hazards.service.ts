@@ -6,13 +6,12 @@ import {
   availableActions, canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTION_ROLES, HAZARD_DUPLICATE_DAYS, HAZARD_DUPLICATE_RADIUS_M,
   HAZARD_MAP_MAX_POINTS, HAZARD_OPEN_STATUSES, HAZARD_REOPEN_DAYS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HAZARD_TRANSITIONS,
   HazardAction, HazardCreatedDto, HazardDetailDto, HazardEventDto, HazardLedgerDto, HazardMapPoint, HazardStatus, isOfficer,
-  isOverdue, formatHazardCode, maskPhone,
+  isOverdue, maskPhone,
 } from '@xiangan/shared';
 import { Brackets, DataSource, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { SequenceService } from '../../common/db/sequence.service';
 import { pageOf } from '../../common/http/page-query.dto';
-import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 import { ScopeService } from '../../common/scope/scope.service';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { MediaService } from '../media/media.service';
@@ -29,10 +28,11 @@ import { mapHazardSummary } from './dto/hazard.mapper';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { HazardCountService, priorityOf } from './hazard-counts.service';
+import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
 import { chinaMonth, readTally, tallyUnitOf } from './hazard-tally';
-import { dbTime, isMysql } from '../../common/db/dialect';
+import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 
-export const HAZARD_REPORTED_JOB = 'hazards.reported';
+export { chinaYear, HAZARD_REPORTED_JOB } from './hazard-submit-batcher';
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -41,11 +41,6 @@ export const RANK_WALK_MAX = 5_000;
 
 /** The row changed between the read and the conditional UPDATE without leaving its state: read again. */
 class StaleRead extends Error {}
-
-/** The year a hazard is numbered in: the calendar year in China. */
-export function chinaYear(d: Date): number {
-  return new Date(d.getTime() + CHINA_OFFSET_MS).getUTCFullYear();
-}
 
 /** `2026-06-30` → end of that day in China; a full ISO time is taken as given. */
 export function parseDeadline(s: string): Date {
@@ -56,6 +51,16 @@ export function parseDeadline(s: string): Date {
 function parseDayBound(s: string, end: boolean): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return new Date(`${s}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00`);
   return new Date(s);
+}
+
+/** Where a probable duplicate of `h` may lie: its box of ±radius and the days before it (then `distanceM` decides). */
+function duplicateWindow(h: { lat: number; lng: number; createdAt: Date }) {
+  const dLat = HAZARD_DUPLICATE_RADIUS_M / 111_320;
+  const dLng = HAZARD_DUPLICATE_RADIUS_M / (111_320 * Math.max(0.1, Math.cos((h.lat * Math.PI) / 180)));
+  return {
+    since: new Date(h.createdAt.getTime() - HAZARD_DUPLICATE_DAYS * 86400_000), until: h.createdAt,
+    la1: h.lat - dLat, la2: h.lat + dLat, ln1: h.lng - dLng, ln2: h.lng + dLng,
+  };
 }
 
 function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
@@ -96,7 +101,12 @@ export class HazardsService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly counts: HazardCountService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
-  ) {}
+  ) {
+    this.batcher = new HazardSubmitBatcher(ds, sequence, media, counts, queue);
+  }
+
+  /** Writes reports in batches (group commit): see hazard-submit-batcher.ts. */
+  readonly batcher: HazardSubmitBatcher;
 
   onModuleInit() {
     // Hazard photos (report and after-photos) are readable by whoever may see the hazard.
@@ -105,11 +115,12 @@ export class HazardsService implements OnModuleInit {
       return !!h && this.canView(user, h);
     });
     // After a report is stored: probable duplicates for the officers, and the first responders hear of it.
-    this.queue.register<{ id: number }>(HAZARD_REPORTED_JOB, async ({ id }) => {
-      const h = await this.hazards.findOne({ where: { id } });
-      if (!h) return;
-      await this.recordProbableDuplicates(h);
-      await this.notifyFirstResponders(h);
+    // One job per written batch, carrying what it needs of each hazard (nothing is read back).
+    this.queue.register<ReportedJobData>(HAZARD_REPORTED_JOB, async (data, ctx) => {
+      const hazards = data.hazards ?? (data.id ? await this.reportedFacts(data.id) : []);
+      if (!hazards.length) return;
+      await this.recordProbableDuplicates(hazards, ctx.attempt > 1);
+      await this.notifyFirstResponders(hazards);
     });
   }
 
@@ -163,98 +174,28 @@ export class HazardsService implements OnModuleInit {
   // ---- report ----------------------------------------------------------------------------------
 
   /**
-   * A report, in as few round trips as the guarantees allow: the code from the sequence (its own one-statement
-   * transaction, so the counter row is never held across the insert), then one transaction with the hazard,
-   * its first timeline event and the count row. A retry with the same key meets the unique
-   * (reporterId, clientKey) and answers the first report. Duplicate hints and notices follow in a job.
+   * A report: the checks that need only the request (validation, content security, the place) run here, then the
+   * batcher writes it with whatever other reports are waiting (one counter upsert and one transaction for all:
+   * hazard, its first timeline event and the count row each). A retry with the same key answers the first report.
+   * Duplicate hints and notices follow in a job.
    */
   async create(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<HazardCreatedDto> {
     return (await this.submit(user, dto, clientKey)).created;
   }
 
   /** `replayed`: the key had already made this reporter's hazard; that one is answered. */
-  async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<{ created: HazardCreatedDto; replayed: boolean }> {
-    if (clientKey) {
-      // One indexed read (no commit) so a retry neither burns a number nor runs the checks again.
-      const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
-      if (existing) return { created: { id: existing.id, code: existing.code, status: existing.status }, replayed: true };
-    }
+  async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<SubmitOutcome> {
     if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
     const org = await this.placeOf(user, dto.orgId);
-    if (dto.level === 'major' && !isOfficer(user.role)) dto.level = undefined; // a villager cannot grade a hazard
-
-    const now = new Date();
-    const level = dto.level ?? 'general';
-    // A failed insert leaves a gap in the numbering, never a duplicate.
-    const seq = await this.sequence.next(`hazard:${chinaYear(now)}`);
-    const code = formatHazardCode(chinaYear(now), seq);
-    let id: number;
-    try {
-      id = await this.ds.transaction(async (m) => {
-        const r = await m
-          .createQueryBuilder()
-          .insert()
-          .into(Hazard)
-          .values({
-            code,
-            category: dto.category,
-            level,
-            status: 'reported',
-            priority: priorityOf('reported', level, null, now),
-            description: dto.description,
-            textCheck: verdict,
-            lat: dto.lat ?? null,
-            lng: dto.lng ?? null,
-            address: dto.address || null,
-            orgId: org.id,
-            orgPath: org.path,
-            reporterId: user.id,
-            reporterRole: user.role,
-            anonymous: !!dto.anonymous,
-            contactPhone: dto.contactPhone ?? null,
-            clientKey: clientKey ?? null,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .updateEntity(false)
-          .execute();
-        const hid = this.insertedId(r);
-        const photoIds = await this.media.attach(dto.photoIds, user.id, 'hazard', hid, m);
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(HazardEvent)
-          .values({
-            hazardId: hid, action: 'report', fromStatus: null, toStatus: 'reported', actorId: user.id, actorRole: user.role,
-            note: null, photoIds: photoIds.length ? photoIds : null, data: null, createdAt: now,
-          })
-          .updateEntity(false)
-          .execute();
-        await this.counts.change(m, null, {
-          orgId: org.id, orgPath: org.path, category: dto.category, status: 'reported', level, createdAt: now, deadline: null, escalatedTo: null, closedAt: null,
-        });
-        return hid;
-      });
-    } catch (err) {
-      if (clientKey && isUniqueViolation(err)) {
-        const existing = await this.hazards.findOne({ where: { reporterId: user.id, clientKey }, select: ['id', 'code', 'status'] });
-        if (existing) return { created: { id: existing.id, code: existing.code, status: existing.status }, replayed: true };
-      }
-      throw err;
-    }
-    await this.queue.add(HAZARD_REPORTED_JOB, { id }, { jobId: `hazard-reported-${id}`, attempts: 3, backoffMs: 2000 });
-    return { created: { id, code, status: 'reported' }, replayed: false };
+    const level = dto.level === 'major' && !isOfficer(user.role) ? 'general' : (dto.level ?? 'general'); // a villager cannot grade a hazard
+    return this.batcher.submit({ user, dto, clientKey: clientKey ?? null, level, verdict, org: { id: org.id, path: org.path }, now: new Date() });
   }
 
-  /** The generated id of a one-row INSERT: MySQL's OK packet, SQLite's last row id. */
-  private insertedId(r: { raw: unknown; identifiers: Record<string, unknown>[] }): number {
-    const raw = r.raw as { insertId?: number } | number | undefined;
-    if (raw && typeof raw === 'object' && raw.insertId) return Number(raw.insertId);
-    if (typeof raw === 'number') return raw;
-    const ident = r.identifiers?.[0]?.id;
-    if (ident) return Number(ident);
-    throw new Error('insert returned no id');
+  /** The job data of a hazard stored before reports were batched (a job still queued in Redis across a deploy). */
+  private async reportedFacts(id: number): Promise<ReportedHazard[]> {
+    const h = await this.hazards.findOne({ where: { id }, select: ['id', 'code', 'category', 'description', 'lat', 'lng', 'orgPath', 'createdAt'] });
+    return h ? [{ id: h.id, code: h.code, category: h.category, description: h.description, lat: h.lat, lng: h.lng, orgPath: h.orgPath, createdAt: h.createdAt.getTime() }] : [];
   }
 
   /** The unit a report lies in: the one chosen (an officer's must be in scope), else the reporter's own. */
@@ -274,16 +215,14 @@ export class HazardsService implements OnModuleInit {
   /** Open reports of the same category close by in the last days, in the viewer's scope. */
   private async nearbyOpen(h: Hazard, user?: AuthUser): Promise<Hazard[]> {
     if (h.lat == null || h.lng == null) return [];
-    const dLat = HAZARD_DUPLICATE_RADIUS_M / 111_320;
-    const dLng = HAZARD_DUPLICATE_RADIUS_M / (111_320 * Math.max(0.1, Math.cos((h.lat * Math.PI) / 180)));
-    const since = new Date(h.createdAt.getTime() - HAZARD_DUPLICATE_DAYS * 86400_000);
+    const w = duplicateWindow({ lat: h.lat, lng: h.lng, createdAt: h.createdAt });
     const qb = this.hazards
       .createQueryBuilder('h')
       .where('h.category = :c', { c: h.category })
-      .andWhere('h.createdAt >= :since AND h.createdAt <= :until', { since: this.t(since), until: this.t(h.createdAt) })
+      .andWhere('h.createdAt >= :since AND h.createdAt <= :until', { since: this.t(w.since), until: this.t(w.until) })
       .andWhere('h.id <> :id', { id: h.id })
       .andWhere('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES })
-      .andWhere('h.lat BETWEEN :la1 AND :la2 AND h.lng BETWEEN :ln1 AND :ln2', { la1: h.lat - dLat, la2: h.lat + dLat, ln1: h.lng - dLng, ln2: h.lng + dLng })
+      .andWhere('h.lat BETWEEN :la1 AND :la2 AND h.lng BETWEEN :ln1 AND :ln2', { la1: w.la1, la2: w.la2, ln1: w.ln1, ln2: w.ln2 })
       .orderBy('h.createdAt', 'DESC')
       .limit(20);
     if (user) this.applyScope(qb, user);
@@ -291,34 +230,78 @@ export class HazardsService implements OnModuleInit {
     return rows.filter((r) => distanceM({ lat: h.lat!, lng: h.lng! }, { lat: r.lat!, lng: r.lng! }) <= HAZARD_DUPLICATE_RADIUS_M);
   }
 
-  private async recordProbableDuplicates(h: Hazard): Promise<void> {
-    const near = await this.nearbyOpen(h);
-    if (!near.length) return;
-    await this.events.insert({
-      hazardId: h.id, action: 'duplicate', fromStatus: null, toStatus: null, actorId: null, actorRole: null,
-      note: `附近${HAZARD_DUPLICATE_RADIUS_M}米内${HAZARD_DUPLICATE_DAYS}天内有同类隐患：${near.map((n) => n.code).join('、')}`,
-      photoIds: null, data: { ids: near.map((n) => n.id), codes: near.map((n) => n.code) },
+  /**
+   * Open reports of the same category close by in the last days, for several new hazards in one statement
+   * (a UNION ALL of one short idx_hazard_dup range each); newest first per hazard, no scope (the job's view).
+   */
+  private async nearbyOpenMany(hs: ReportedHazard[]): Promise<Map<number, { id: number; code: string }[]>> {
+    const located = hs.filter((h): h is ReportedHazard & { lat: number; lng: number } => h.lat != null && h.lng != null);
+    const out = new Map<number, { id: number; code: string }[]>();
+    if (!located.length) return out;
+    const open = HAZARD_OPEN_STATUSES.map(() => '?').join(', ');
+    const params: unknown[] = [];
+    const parts = located.map((h, i) => {
+      const w = duplicateWindow({ lat: h.lat, lng: h.lng, createdAt: new Date(h.createdAt) });
+      params.push(h.id, h.category, this.t(w.since), this.t(w.until), h.id, ...HAZARD_OPEN_STATUSES, w.la1, w.la2, w.ln1, w.ln2);
+      return `SELECT * FROM (SELECT ? AS forId, id, code, lat, lng, createdAt FROM hazard WHERE category = ? AND createdAt >= ? AND createdAt <= ?
+        AND id <> ? AND status IN (${open}) AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ? ORDER BY createdAt DESC LIMIT 20) d${i}`;
     });
+    const rows: { forId: number; id: number; code: string; lat: number; lng: number; createdAt: unknown }[] = await this.ds.query(parts.join(' UNION ALL '), params);
+    const byId = new Map(located.map((h) => [h.id, h]));
+    rows.sort((a, b) => readTime(b.createdAt)!.getTime() - readTime(a.createdAt)!.getTime() || Number(b.id) - Number(a.id));
+    for (const r of rows) {
+      const h = byId.get(Number(r.forId))!;
+      if (distanceM(h, { lat: Number(r.lat), lng: Number(r.lng) }) > HAZARD_DUPLICATE_RADIUS_M) continue;
+      out.set(h.id, [...(out.get(h.id) ?? []), { id: Number(r.id), code: r.code }]);
+    }
+    return out;
   }
 
-  /** Grid and village officers over the place hear of a new report at once (the review queue). */
-  private async notifyFirstResponders(h: Hazard): Promise<void> {
-    const unitIds = this.scope.ancestorIds(h.orgPath);
-    if (!unitIds.length) return;
-    const officers = await this.users.find({
-      where: { orgId: In(unitIds), role: In(['grid_officer', 'village_officer']), disabled: false },
-      select: ['id'],
-      take: 20,
-    });
-    for (const o of officers) {
-      await this.notifications.notify(o.id, {
-        kind: 'hazard_reported',
-        title: `新隐患 ${h.code}`,
-        body: h.description.slice(0, 80),
-        link: `/officer/hazard/index?id=${h.id}`,
-        dedupeKey: `hazard:${h.id}:reported`,
-      });
+  /** A `duplicate` event on each new hazard that has open reports close by (one INSERT for the batch). */
+  private async recordProbableDuplicates(hs: ReportedHazard[], retry: boolean): Promise<void> {
+    let todo = hs;
+    if (retry) {
+      // A retried job may have stored these already (the notices are deduplicated by key, these events are not).
+      const done: { hazardId: number }[] = await this.ds.query(
+        `SELECT hazardId FROM hazard_event WHERE action = 'duplicate' AND hazardId IN (${hs.map(() => '?').join(', ')})`,
+        hs.map((h) => h.id),
+      );
+      const seen = new Set(done.map((d) => Number(d.hazardId)));
+      todo = hs.filter((h) => !seen.has(h.id));
     }
+    const near = await this.nearbyOpenMany(todo);
+    if (!near.size) return;
+    const params = [...near].flatMap(([hazardId, n]) => [
+      hazardId, 'duplicate', `附近${HAZARD_DUPLICATE_RADIUS_M}米内${HAZARD_DUPLICATE_DAYS}天内有同类隐患：${n.map((x) => x.code).join('、')}`.slice(0, 500),
+      JSON.stringify({ ids: n.map((x) => x.id), codes: n.map((x) => x.code) }),
+    ]);
+    await this.ds.query(`INSERT INTO hazard_event (hazardId, action, note, data) VALUES ${[...near].map(() => '(?, ?, ?, ?)').join(', ')}`, params);
+  }
+
+  /**
+   * Grid and village officers over each place hear of a new report at once (the review queue): one read of the
+   * officers of every unit above the batch's places, and all notices in one INSERT (once per officer and hazard).
+   */
+  private async notifyFirstResponders(hs: ReportedHazard[]): Promise<void> {
+    // A unit's path and those above it: '/1/2/7/' → '/1/', '/1/2/', '/1/2/7/' (users carry their unit's path, indexed).
+    const above = (path: string) => this.scope.ancestorIds(path).map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`);
+    const paths = [...new Set(hs.flatMap((h) => above(h.orgPath)))];
+    if (!paths.length) return;
+    const officers: { id: number; orgPath: string }[] = await this.ds.query(
+      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${paths.map(() => '?').join(', ')}) AND role IN ('grid_officer', 'village_officer') AND disabled = 0 ORDER BY id`,
+      paths,
+    );
+    const notices = hs.flatMap((h) => {
+      const over = new Set(above(h.orgPath));
+      return officers
+        .filter((o) => over.has(o.orgPath))
+        .slice(0, 20)
+        .map((o) => ({
+          userId: Number(o.id), kind: 'hazard_reported', title: `新隐患 ${h.code}`, body: h.description.slice(0, 80),
+          link: `/officer/hazard/index?id=${h.id}`, dedupeKey: `hazard:${h.id}:reported`,
+        }));
+    });
+    if (notices.length) await this.notifications.notifyEach(notices);
   }
 
   // ---- ledger ----------------------------------------------------------------------------------
