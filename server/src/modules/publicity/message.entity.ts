@@ -93,6 +93,8 @@ export class MessageAudience {
 @Entity('message_receipt')
 @Index('uq_message_receipt', ['messageId', 'userId'], { unique: true })
 @Index('idx_message_receipt_user', ['userId', 'messageId'])
+/** Read and acknowledged counts per message (statistics), from the index alone. */
+@Index('idx_message_receipt_stats', ['messageId', 'readAt', 'ackedAt'])
 export class MessageReceipt {
   @PrimaryGeneratedColumn()
   id: number;
