@@ -6,7 +6,7 @@ import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from
 import { useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { HazardHead, Timeline } from '../../pages/hazard/HazardView';
-import { hazardsApi, shortTime, statusText, statusTone } from '../../services/hazards';
+import { hazardsApi, statusText, statusTone } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { chooseImages, uploadImages } from '../../services/upload';
@@ -142,7 +142,6 @@ export default function OfficerHazardPage() {
           </View>
         </Card>
       )}
-      {h.deadline ? <View style={{ fontSize: '28px', color: '#6b7280', margin: '8px 0' }}>整改期限 {shortTime(h.deadline, true)}</View> : null}
       <Timeline h={h} />
     </PageShell>
   );
