@@ -3,7 +3,7 @@ import { HAZARD_OPEN_STATUSES, HazardCategory, HazardLevel, HazardStatus } from 
 import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
-import { monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
+import { mergeMonthDeltas, monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
 import { applyTally, rebuildTally } from './hazard-tally';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
@@ -94,13 +94,27 @@ export class HazardCountService implements OnModuleInit {
    * Moves the counts, and the statistics' month rollup by contribution(after) − contribution(before).
    */
   async change(m: EntityManager, before: HazardFacts | null, after: HazardFacts): Promise<void> {
+    await this.changeMany(m, [{ before, after }]);
+  }
+
+  /**
+   * change() for many hazards written in one transaction (a batch of reports): every table's deltas merged into
+   * one statement, rows in key order and the tables always in the same order — so two batches lock the rows
+   * they share in the same order and cannot deadlock, whatever hazards they hold.
+   */
+  async changeMany(m: EntityManager, changes: { before: HazardFacts | null; after: HazardFacts }[]): Promise<void> {
+    if (!changes.length) return;
     const deltas: CountDelta[] = [];
-    if (before) deltas.push({ orgId: before.orgId, orgPath: before.orgPath, status: before.status, category: before.category, level: before.level, n: -1 });
-    deltas.push({ orgId: after.orgId, orgPath: after.orgPath, status: after.status, category: after.category, level: after.level, n: 1 });
+    const months: ReturnType<typeof monthDeltas> = [];
+    for (const { before, after } of changes) {
+      if (before) deltas.push({ orgId: before.orgId, orgPath: before.orgPath, status: before.status, category: before.category, level: before.level, n: -1 });
+      deltas.push({ orgId: after.orgId, orgPath: after.orgPath, status: after.status, category: after.category, level: after.level, n: 1 });
+      months.push(...monthDeltas(before, after));
+    }
     await this.apply(m, deltas);
-    const upsert = monthUpsert(monthDeltas(before, after), isMysql(m));
+    const upsert = monthUpsert(mergeMonthDeltas(months), isMysql(m));
     if (upsert) await m.query(upsert[0], upsert[1]);
-    await applyTally(m, [{ before, after }]);
+    await applyTally(m, changes);
   }
 
   /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */

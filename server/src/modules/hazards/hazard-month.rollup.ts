@@ -72,8 +72,14 @@ export function contribution(f: MonthFacts, sign: 1 | -1): MonthDelta[] {
 
 /** contribution(after) − contribution(before), merged per (orgId, month, category), zero rows dropped, in key order. */
 export function monthDeltas(before: MonthFacts | null, after: MonthFacts): MonthDelta[] {
+  return mergeMonthDeltas([...(before ? contribution(before, -1) : []), ...contribution(after, 1)]);
+}
+
+/** Deltas of any number of hazards merged per (orgId, month, category), zero rows dropped, in key order. */
+export function mergeMonthDeltas(deltas: MonthDelta[]): MonthDelta[] {
   const merged = new Map<string, MonthDelta>();
-  for (const d of [...(before ? contribution(before, -1) : []), ...contribution(after, 1)]) {
+  for (const d0 of deltas) {
+    const d = { ...d0 };
     const k = `${String(d.orgId).padStart(10, '0')}|${d.month}|${d.category}`;
     const cur = merged.get(k);
     if (!cur) merged.set(k, d);

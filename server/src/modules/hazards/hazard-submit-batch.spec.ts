@@ -3,6 +3,7 @@ import { SequenceService } from '../../common/db/sequence.service';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { NotificationsService } from '../notifications/notifications.service';
+import { rebuildHazardCounts } from './hazard-counts.service';
 import { HazardsService } from './hazards.service';
 
 /** Group commit of reports (hazard-submit-batcher.ts): the guarantees of one report hold for every report of a batch. */
@@ -98,6 +99,15 @@ describe('hazards: reports written in batches', () => {
     const fresh: Row[] = await t.ds.query('SELECT orgId, status, category, level, COUNT(*) AS n FROM hazard GROUP BY orgId, status, category, level');
     const kept: Row[] = await t.ds.query('SELECT orgId, status, category, level, n FROM hazard_count');
     expect(asMap(kept)).toEqual(asMap(fresh));
+    // …and so do the ledger's tally and the statistics' month rollup: what the batch's merged hook wrote equals
+    // what the rebuild derives from the hazards by its own SQL
+    const snapshot = async () => ({
+      tally: (await t.ds.query('SELECT unitId, status, category, level, dueMonth, n FROM hazard_tally WHERE n <> 0')).map((r: Record<string, unknown>) => Object.values(r).map(String).join('|')).sort(),
+      month: (await t.ds.query('SELECT * FROM hazard_month')).map((r: Record<string, unknown>) => Object.values(r).map(String).join('|')).sort(),
+    });
+    const written = await snapshot();
+    await rebuildHazardCounts(t.ds);
+    expect(written).toEqual(await snapshot());
 
     // notices: every grid/village officer above the place, once per hazard
     expect(await queue.idle(30_000)).toBe(true);

@@ -218,14 +218,17 @@ export class HazardSubmitBatcher {
           if (r.item.dto.photoIds?.length) photos.set(r.id, await this.media.attach(r.item.dto.photoIds, r.item.user.id, 'hazard', r.id, m));
         }
         await this.insertReportEvents(m, rows, photos);
-        // The count hook per hazard, in the hook's own key order (fewer lock waits between concurrent writers).
-        const sorted = [...rows].sort((a, b) => a.item.org.id - b.item.org.id || cmp(a.item.dto.category, b.item.dto.category) || cmp(a.item.level, b.item.level));
-        for (const { item } of sorted) {
-          await this.counts.change(m, null, {
-            orgId: item.org.id, orgPath: item.org.path, category: item.dto.category, status: 'reported', level: item.level,
-            createdAt: item.now, deadline: null, escalatedTo: null, closedAt: null,
-          });
-        }
+        // The count hook for the whole batch: one merged statement per table, rows in key order.
+        await this.counts.changeMany(
+          m,
+          rows.map(({ item }) => ({
+            before: null,
+            after: {
+              orgId: item.org.id, orgPath: item.org.path, category: item.dto.category, status: 'reported' as const, level: item.level,
+              createdAt: item.now, deadline: null, escalatedTo: null, closedAt: null,
+            },
+          })),
+        );
       });
     }
     const byItem = new Map(rows.map((r) => [r.item, r]));
@@ -293,7 +296,6 @@ export class HazardSubmitBatcher {
 }
 
 const keyOf = (reporterId: number, clientKey: string) => `${reporterId}\n${clientKey}`;
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The generated id of a one-row raw INSERT: MySQL's OK packet, SQLite's last row id. */
 function insertedId(raw: unknown): number {
