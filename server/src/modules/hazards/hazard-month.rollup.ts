@@ -3,7 +3,8 @@
  * are merged into one upsert, and the SQL that rebuilds the table from the hazards (used by
  * rebuildHazardCounts, and by benches that bulk-load hazards — they load this file from server/dist).
  */
-import type { HazardCategory, HazardLevel, HazardStatus } from '@xiangan/shared';
+import type { HazardCategory, HazardStatus } from '@xiangan/shared';
+import type { HazardFacts } from './hazard-counts.service';
 
 const CN_OFFSET_MS = 8 * 3600_000;
 
@@ -27,17 +28,8 @@ export interface MonthDelta extends MonthCounters {
   category: HazardCategory;
 }
 
-/** What the rollup needs to know of one hazard. */
-export interface MonthFacts {
-  orgId: number;
-  orgPath: string;
-  category: HazardCategory;
-  status: HazardStatus;
-  level: HazardLevel;
-  createdAt: Date;
-  escalatedTo: string | null;
-  closedAt: Date | null;
-}
+/** What the rollup needs to know of one hazard (the hook's facts but the deadline). */
+export type MonthFacts = Omit<HazardFacts, 'deadline'>;
 
 const zero = (): MonthCounters => ({ found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0, rejected: 0, escalated: 0, closedTimed: 0, closeSeconds: 0, closedIn: 0 });
 
