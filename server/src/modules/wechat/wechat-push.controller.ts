@@ -20,7 +20,9 @@ function plain(res: Response, text: string): string {
 @ApiTags('wechat')
 @Controller('wechat/push')
 @Public()
-@SkipThrottle({ writes: true }) // verdicts are not user writes; a busy upload hour must not 429 WeChat
+// Neither per-address limit: every push comes from a few WeChat addresses, a busy upload hour must not 429 them
+// (WeChat gives up after its retries), and a forged push costs one SHA-1 before its 401.
+@SkipThrottle({ default: true, writes: true })
 export class WechatPushController {
   constructor(private readonly push: WechatPushService) {}
 

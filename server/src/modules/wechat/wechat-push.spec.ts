@@ -260,6 +260,27 @@ describe('message push without WECHAT_PUSH_TOKEN', () => {
   });
 });
 
+describe('message push under the per-address rate limits', () => {
+  let wx: FakeWechat;
+  let t: TestApp;
+  beforeAll(async () => {
+    wx = await new FakeWechat().start();
+    t = await createTestApp({ seed: 'none', env: { ...wx.env(), WECHAT_CONTENT_SECURITY: 'true', ...wx.pushEnv('plain'), RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_WRITES_PER_MINUTE: '3' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await wx?.stop();
+  });
+
+  it('a burst of verdicts from one WeChat address is never answered 429 (other routes still are)', async () => {
+    const url = `${await t.app.getUrl()}/api/wechat/push`;
+    for (let i = 0; i < 12; i++) expect(await wx.push(url, wx.mediaCheckEvent(`burst-${i}`, 'pass'))).toEqual({ status: 200, text: 'success' });
+    const health = [];
+    for (let i = 0; i < 8; i++) health.push((await t.http.get('/api/auth/dev/accounts')).status);
+    expect(health).toContain(429);
+  });
+});
+
 describe('message-push configuration', () => {
   const prod = { NODE_ENV: 'production', JWT_SECRET: 'a-long-random-secret-0123456789abcdef', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' };
 
