@@ -29,7 +29,9 @@ export function tallyUnitsOf(path: string): number[] {
 export function tallyUnitOf(path: string | null): number {
   if (!path) return 0;
   const ids = path.split('/').filter(Boolean);
-  return ids.length ? Number(ids[ids.length - 1]) : 0;
+  const id = ids.length ? Number(ids[ids.length - 1]) : 0;
+  // A path that names no unit (an officer without one: `/__none__/`) matches nothing.
+  return Number.isInteger(id) ? id : -1;
 }
 
 interface TallyDelta {
