@@ -315,6 +315,11 @@ export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
 /** WeChat image check: `pending` until the verdict arrives; `review` = WeChat asks for a human look (no officer decision path yet). */
 export type MediaSecurityStatus = 'pending' | 'pass' | 'review' | 'risky';
 
+/** An officer's own decision on an image WeChat could not settle (人工复核), or one it passed that should not be shown. */
+export interface MediaReviewRequest {
+  verdict: 'pass' | 'risky';
+}
+
 export interface MediaUploadedDto extends MediaRef {
   width: number;
   height: number;

@@ -93,6 +93,7 @@ function validBody(key: string): unknown {
     'PATCH /api/messages/{id}': { title: '改过的标题' },
     'POST /api/messages/{id}/remind-units': {},
     'PATCH /api/inspections/{id}': { metrics: { inspectors: 3 } },
+    'POST /api/media/{id}/review': { verdict: 'risky' },
   };
   return bodies[key] ?? {};
 }

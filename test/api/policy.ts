@@ -91,6 +91,7 @@ export const POLICY: Record<string, Policy> = {
   // ---- media: bytes only with a signed URL or a token of someone who may see the hazard
   'POST /api/media': { roles: ALL, scope: 'own' },
   'GET /api/media/{id}': { roles: 'public', scope: 'signed', fixture: 'mediaB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou', 'demo-town'], signedFrom: { path: '/api/hazards/{id}', as: 'demo-parent', fixture: 'hazardB' } },
+  'POST /api/media/{id}/review': { roles: MANAGING, scope: 'org', fixture: 'mediaB', outsiders: OUT_VILLAGE, note: '人工复核 of an image: officers who may see its record' },
   'GET /api/media/{id}/thumb': { roles: 'public', scope: 'signed', fixture: 'mediaB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou'], signedFrom: { path: '/api/hazards/{id}', as: 'demo-village-hekou', fixture: 'hazardB' } },
 
   // ---- notifications (in-app)

@@ -2,7 +2,7 @@
 import Taro from '@tarojs/taro';
 import type {
   AnswerHazardRequest, AssignHazardRequest, CreateHazardRequest, EscalateHazardRequest, HazardAction, HazardCreatedDto,
-  HazardDetailDto, HazardLedgerDto, HazardListQuery, HazardMapPoint, HazardStatus, MonthlyReportDto, NoteRequest,
+  HazardDetailDto, HazardLedgerDto, HazardListQuery, HazardMapPoint, HazardStatus, MediaRef, MediaReviewRequest, MonthlyReportDto, NoteRequest,
   NotificationListDto, RectifyHazardRequest, RejectHazardRequest, VerifyHazardRequest,
 } from '@xiangan/shared';
 import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
@@ -20,6 +20,8 @@ export const hazardsApi = {
   map: (bbox: [number, number, number, number]) => api.get<{ points: HazardMapPoint[]; truncated: boolean }>('/hazards/map', { query: { bbox: bbox.join(',') } }),
   monthly: (month: string, orgId?: number) => api.get<MonthlyReportDto>('/reports/monthly', { query: { month, orgId } }),
   notifications: () => api.get<NotificationListDto>('/notifications'),
+  /** 人工复核 of a photo (officers): pass → villagers see it; risky → hidden from them. */
+  reviewPhoto: (mediaId: number, verdict: MediaReviewRequest['verdict']) => api.post<MediaRef>(`/media/${mediaId}/review`, { verdict }, { idempotent: true }),
 };
 
 /** Image URLs from the API are signed paths under /api; weapp needs them absolute. */

@@ -66,7 +66,7 @@ export default function OfficerHazardPage() {
   const needsNote = form && !['assign', 'start', 'verify'].includes(form);
   return (
     <PageShell title='隐患处理'>
-      <HazardHead h={h} officer />
+      <HazardHead h={h} officer onPhotoReviewed={load} />
       {h.probableDuplicates.length ? (
         <Card title='附近可能重复的上报'>
           {h.probableDuplicates.map((d) => (
@@ -142,7 +142,7 @@ export default function OfficerHazardPage() {
           </View>
         </Card>
       )}
-      <Timeline h={h} />
+      <Timeline h={h} onPhotoReviewed={load} />
     </PageShell>
   );
 }

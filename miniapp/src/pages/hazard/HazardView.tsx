@@ -4,20 +4,40 @@ import Taro from '@tarojs/taro';
 import type { HazardDetailDto, MediaRef } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, ROLE_LABELS } from '@xiangan/shared';
 import { Card, StatusTag } from '../../components';
-import { mediaSrc, shortTime, statusText, statusTone } from '../../services/hazards';
+import { hazardsApi, mediaSrc, shortTime, statusText, statusTone } from '../../services/hazards';
+import { toastError } from '../../services/request';
 import './view.scss';
 
-/** A photo thumbnail; officers see a mark on a photo WeChat has not passed (residents never get such photos of others). */
-function Photo({ p, small, onOpen }: { p: MediaRef; small?: boolean; onOpen: () => void }) {
+/**
+ * A photo thumbnail. Officers see a mark on a photo WeChat has not passed (residents never get such photos of
+ * others) and, where the page lets them (`onReviewed`), decide it by hand (人工复核): a tap on a marked photo, a long
+ * press on any.
+ */
+function Photo({ p, small, onOpen, onReviewed }: { p: MediaRef; small?: boolean; onOpen: () => void; onReviewed?: () => void }) {
+  const sheet = async () => {
+    if (!onReviewed) return;
+    const items = ['查看大图', '审核通过，村民可以看到', '屏蔽图片，村民看不到'];
+    const choice = await Taro.showActionSheet({ itemList: items }).catch(() => null);
+    if (!choice) return;
+    if (choice.tapIndex === 0) return onOpen();
+    try {
+      await hazardsApi.reviewPhoto(p.id, choice.tapIndex === 1 ? 'pass' : 'risky');
+      Taro.showToast({ title: choice.tapIndex === 1 ? '已通过' : '已屏蔽', icon: 'success' });
+      onReviewed();
+    } catch (e) {
+      toastError(e);
+    }
+  };
   return (
-    <View className={`hv-photo-box ${small ? 'hv-photo--s' : 'hv-photo'}`} onClick={onOpen}>
+    // a marked photo opens the choice at a tap; any photo at a long press (hiding one WeChat passed)
+    <View className={`hv-photo-box ${small ? 'hv-photo--s' : 'hv-photo'}`} onClick={p.check && onReviewed ? sheet : onOpen} onLongPress={onReviewed ? sheet : undefined}>
       <Image src={mediaSrc(p.thumbUrl)} mode='aspectFill' className={small ? 'hv-photo hv-photo--s' : 'hv-photo'} />
       {p.check ? <Text className={`hv-check ${p.check === 'risky' ? 'hv-check--risky' : ''}`}>{p.check === 'risky' ? '违规图片' : '审核中'}</Text> : null}
     </View>
   );
 }
 
-export function HazardHead({ h, officer }: { h: HazardDetailDto; officer?: boolean }) {
+export function HazardHead({ h, officer, onPhotoReviewed }: { h: HazardDetailDto; officer?: boolean; onPhotoReviewed?: () => void }) {
   const preview = (i: number) => Taro.previewImage({ urls: h.photos.map((p) => mediaSrc(p.url)), current: mediaSrc(h.photos[i].url) });
   return (
     <Card
@@ -41,7 +61,7 @@ export function HazardHead({ h, officer }: { h: HazardDetailDto; officer?: boole
       {h.photos.length ? (
         <View className='hv-photos'>
           {h.photos.map((p, i) => (
-            <Photo key={p.id} p={p} onOpen={() => preview(i)} />
+            <Photo key={p.id} p={p} onOpen={() => preview(i)} onReviewed={officer ? onPhotoReviewed : undefined} />
           ))}
         </View>
       ) : null}
@@ -49,7 +69,7 @@ export function HazardHead({ h, officer }: { h: HazardDetailDto; officer?: boole
   );
 }
 
-export function Timeline({ h }: { h: HazardDetailDto }) {
+export function Timeline({ h, onPhotoReviewed }: { h: HazardDetailDto; onPhotoReviewed?: () => void }) {
   const items = [...h.timeline].reverse();
   return (
     <Card title='处理过程'>
@@ -70,7 +90,7 @@ export function Timeline({ h }: { h: HazardDetailDto }) {
             {e.photos.length ? (
               <View className='hv-photos'>
                 {e.photos.map((p) => (
-                  <Photo key={p.id} p={p} small onOpen={() => Taro.previewImage({ urls: e.photos.map((x) => mediaSrc(x.url)), current: mediaSrc(p.url) })} />
+                  <Photo key={p.id} p={p} small onOpen={() => Taro.previewImage({ urls: e.photos.map((x) => mediaSrc(x.url)), current: mediaSrc(p.url) })} onReviewed={onPhotoReviewed} />
                 ))}
               </View>
             ) : null}

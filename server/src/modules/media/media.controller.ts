@@ -1,9 +1,10 @@
 import {
-  BadRequestException, CallHandler, Controller, ExecutionContext, Get, Injectable, NestInterceptor, Param, PayloadTooLargeException,
+  BadRequestException, Body, CallHandler, Controller, ExecutionContext, Get, HttpCode, Injectable, NestInterceptor, Param, PayloadTooLargeException,
   Post, Query, Req, Res, UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { LIMITS, ROLES } from '@xiangan/shared';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LIMITS, MediaReviewRequest, ROLES } from '@xiangan/shared';
+import { IsIn } from 'class-validator';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { Observable } from 'rxjs';
@@ -45,6 +46,12 @@ function send(res: Response, r: { stream: NodeJS.ReadableStream; mime: string; e
   r.stream.pipe(res);
 }
 
+export class MediaReviewDto implements MediaReviewRequest {
+  @ApiProperty({ enum: ['pass', 'risky'], description: 'pass: shown to whoever may see the record; risky: hidden from every resident' })
+  @IsIn(['pass', 'risky'])
+  verdict: 'pass' | 'risky';
+}
+
 @ApiTags('media')
 @ApiBearerAuth()
 @Controller('media')
@@ -58,6 +65,14 @@ export class MediaController {
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['hazard', 'message', 'avatar'] } } } })
   upload(@CurrentUser() user: AuthUser, @Req() req: Request) {
     return this.media.upload(user, req.file, (req.body as Record<string, unknown> | undefined)?.purpose);
+  }
+
+  /** 人工复核: an officer who may see the image's record decides whether residents see it. */
+  @Post(':id/review')
+  @HttpCode(200)
+  @Roles('grid_officer', 'village_officer', 'town_officer', 'department_officer', 'admin')
+  review(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() body: MediaReviewDto) {
+    return this.media.review(user, id, body.verdict);
   }
 
   /** Bytes: with a signed URL from an API answer, or with a bearer token of a user allowed to see the image. */

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { MediaPurpose, MediaSecurityStatus } from '@xiangan/shared';
-import { CreatedAtColumn } from '../../common/db/columns';
+import { CreatedAtColumn, DateTimeColumn } from '../../common/db/columns';
 
 /** One uploaded image (re-encoded, metadata stripped) and its thumbnail. */
 @Entity('media')
@@ -46,6 +46,13 @@ export class Media {
   @Index('idx_media_sec_trace')
   @Column({ type: 'varchar', length: 64, nullable: true })
   secTraceId: string | null;
+
+  /** The officer who decided the verdict by hand (人工复核), and when; null while only WeChat has spoken. */
+  @Column({ type: 'int', nullable: true })
+  secReviewedBy: number | null;
+
+  @DateTimeColumn({ nullable: true })
+  secReviewedAt: Date | null;
 
   /** What the image belongs to once attached (`hazard`, `hazard_event`, `message`…). */
   @Column({ type: 'varchar', length: 16, nullable: true })

@@ -139,6 +139,21 @@ export class MediaService {
     return r.affected ?? 0;
   }
 
+  /**
+   * An officer's own verdict (人工复核): `pass` shows the image to whoever may see its record, `risky` hides it from
+   * every resident. Only for images attached to a record the officer may see (404 otherwise, as for reading), and
+   * recorded with who and when. It is final: a WeChat verdict arriving later changes only a pending image.
+   */
+  async review(user: AuthUser, id: number, verdict: 'pass' | 'risky'): Promise<MediaRef> {
+    const m = await this.repo.findOne({ where: { id } });
+    const notFound = new NotFoundException(`图片 ${id} 不存在`);
+    if (!m || !m.entityKind || m.entityId == null) throw notFound;
+    const policy = this.policies.get(m.entityKind);
+    if (!policy || !(await policy(user, m.entityId))) throw notFound;
+    await this.repo.update({ id }, { secStatus: verdict, secReviewedBy: user.id, secReviewedAt: new Date() });
+    return this.refOf({ ...m, secStatus: verdict }, user);
+  }
+
   // ---- attach / refs -----------------------------------------------------------------------------
 
   /**

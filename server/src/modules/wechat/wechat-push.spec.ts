@@ -213,6 +213,28 @@ describe('message push, safe mode (token + EncodingAESKey)', () => {
     expect((await h.row(p2)).secStatus).toBe('review');
     expect((await h.photosSeen('resident', hazardId)).has(p2)).toBe(false);
     expect((await h.photosSeen('village', hazardId)).has(p2)).toBe(true);
+
+    // 人工复核: an officer of the place decides; others cannot, and a bad verdict is named
+    const review = async (who: string, id: number, body: unknown) => t.http.post(`/api/media/${id}/review`).set(await t.as(who)).send(body as object);
+    expect((await review('resident', p2, { verdict: 'pass' })).status).toBe(403);
+    expect((await review('village2', p2, { verdict: 'pass' })).status).toBe(404); // 河口村's officer: not their place
+    const bad = await review('village', p2, { verdict: 'ok' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toContain('verdict');
+    const ok = await review('village', p2, { verdict: 'pass' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.check).toBeUndefined();
+    expect(await h.row(p2)).toMatchObject({ secStatus: 'pass' });
+    const [who] = await t.ds.query('SELECT secReviewedBy, secReviewedAt FROM media WHERE id = ?', [p2]);
+    expect(Number(who.secReviewedBy)).toBeGreaterThan(0);
+    expect(who.secReviewedAt).toBeTruthy();
+    expect((await h.photosSeen('resident', hazardId)).has(p2)).toBe(true);
+    // the officer's decision is final: a late WeChat verdict does not undo it
+    await wx.push(url, wx.mediaCheckEvent(await h.trace(p2), 'risky'), { safe: true });
+    expect((await h.row(p2)).secStatus).toBe('pass');
+    // and a photo WeChat passed can still be hidden by hand
+    expect((await review('town', p2, { verdict: 'risky' })).status).toBe(200);
+    expect((await h.photosSeen('resident', hazardId)).has(p2)).toBe(false);
   });
 
   it('refuses plain mode, a bad msg_signature, a stale timestamp, a wrong appid and garbage; the row is unchanged', async () => {
