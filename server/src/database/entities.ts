@@ -8,7 +8,6 @@ import { OrgUnit } from '../modules/orgs/org-unit.entity';
 import { User } from '../modules/users/user.entity';
 import { Hazard } from '../modules/hazards/hazard.entity';
 import { HazardEvent } from '../modules/hazards/hazard-event.entity';
-import { HazardCount } from '../modules/hazards/hazard-count.entity';
 import { HazardMonth } from '../modules/hazards/hazard-month.entity';
 import { HazardTally } from '../modules/hazards/hazard-tally.entity';
 import { Media } from '../modules/media/media.entity';
@@ -26,7 +25,6 @@ export const ENTITIES = [
   User,
   Hazard,
   HazardEvent,
-  HazardCount,
   HazardMonth,
   HazardTally,
   Media,

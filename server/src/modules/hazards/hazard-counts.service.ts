@@ -20,15 +20,6 @@ export function priorityOf(status: HazardStatus, level: HazardLevel, deadline: D
 /** The same rank in SQL (rebuild, backfill). `?` = now. */
 export const PRIORITY_SQL = `CASE WHEN level = 'major' AND status IN (${q(HAZARD_OPEN_STATUSES)}) THEN 2 WHEN status IN (${q(OPEN_WORK)}) AND deadline < ? THEN 1 ELSE 0 END`;
 
-export interface CountDelta {
-  orgId: number;
-  orgPath: string;
-  status: HazardStatus;
-  category: HazardCategory;
-  level: HazardLevel;
-  n: number;
-}
-
 /** What the counts (and the statistics' rollups) know of one hazard, before or after a write. */
 export interface HazardFacts {
   orgId: number;
@@ -49,24 +40,19 @@ export interface CountFilter {
 }
 
 /**
- * Recomputes hazard_count, the statistics' rollup hazard_month and hazard.priority from the hazards
+ * Recomputes the ledger's tally, the statistics' rollup hazard_month and hazard.priority from the hazards
  * themselves: for seeders, bulk loads and tests that write hazards directly. Normal writes never need it.
  */
 export async function rebuildHazardCounts(m: EntityManager | DataSource, now = new Date()): Promise<void> {
   const t = dbTime(m, now);
   await m.query(`UPDATE hazard SET priority = ${PRIORITY_SQL}`, [t]);
-  await m.query('DELETE FROM hazard_count');
-  await m.query(
-    'INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) SELECT orgId, status, category, level, MIN(orgPath), COUNT(*) FROM hazard GROUP BY orgId, status, category, level',
-  );
   for (const sql of rebuildMonthSql(isMysql(m))) await m.query(sql);
   await rebuildTally(m);
 }
 
 /**
- * Keeps per-unit counts of hazards by (status, category, level) in the same transaction as each write,
- * and reads them for a subtree as one short index range (orgPath prefix). Also refreshes the stored
- * priority of work whose deadline has passed.
+ * Keeps the ledger's tally and the statistics' monthly rollup in the same transaction as each hazard write
+ * (change / changeMany), and refreshes the stored priority of work whose deadline has passed.
  */
 @Injectable()
 export class HazardCountService implements OnModuleInit {
@@ -104,71 +90,40 @@ export class HazardCountService implements OnModuleInit {
    */
   async changeMany(m: EntityManager, changes: { before: HazardFacts | null; after: HazardFacts }[]): Promise<void> {
     if (!changes.length) return;
-    const deltas: CountDelta[] = [];
     const months: ReturnType<typeof monthDeltas> = [];
-    for (const { before, after } of changes) {
-      if (before) deltas.push({ orgId: before.orgId, orgPath: before.orgPath, status: before.status, category: before.category, level: before.level, n: -1 });
-      deltas.push({ orgId: after.orgId, orgPath: after.orgPath, status: after.status, category: after.category, level: after.level, n: 1 });
-      months.push(...monthDeltas(before, after));
-    }
-    await this.apply(m, deltas);
+    for (const { before, after } of changes) months.push(...monthDeltas(before, after));
     const upsert = monthUpsert(mergeMonthDeltas(months), isMysql(m));
     if (upsert) await m.query(upsert[0], upsert[1]);
     await applyTally(m, changes);
   }
 
-  /** Adds the deltas (same keys merged, zeros dropped) in one statement, rows in key order so two writers never deadlock. */
-  async apply(m: EntityManager, deltas: CountDelta[]): Promise<void> {
-    const merged = new Map<string, CountDelta>();
-    for (const d of deltas) {
-      const k = `${String(d.orgId).padStart(10, '0')}|${d.status}|${d.category}|${d.level}`;
-      const cur = merged.get(k);
-      if (cur) cur.n += d.n;
-      else merged.set(k, { ...d });
-    }
-    const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d).filter((d) => d.n !== 0);
-    if (!rows.length) return;
-    const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-    const params = rows.flatMap((d) => [d.orgId, d.status, d.category, d.level, d.orgPath, d.n]);
-    const upsert = isMysql(m) ? 'ON DUPLICATE KEY UPDATE n = n + VALUES(n)' : 'ON CONFLICT (orgId, status, category, level) DO UPDATE SET n = n + excluded.n';
-    await m.query(`INSERT INTO hazard_count (orgId, status, category, level, orgPath, n) VALUES ${values} ${upsert}`, params);
-  }
-
-  private where(prefix: string | null, f: CountFilter): { sql: string; params: unknown[] } {
+  /**
+   * Units of the subtree (`prefix` null = everywhere) whose tally has matching hazards: every unit that holds
+   * matching hazards itself, and their ancestors inside the subtree (walking one that holds none of its own costs
+   * one index dive) — the candidates of the ledger's per-unit page plan.
+   */
+  async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number; n: number }[]> {
     const parts: string[] = [];
     const params: unknown[] = [];
     if (prefix !== null) {
-      parts.push('orgPath LIKE ?');
+      parts.push('o.path LIKE ?');
       params.push(`${prefix}%`);
     }
     if (f.statuses?.length) {
-      parts.push(`status IN (${f.statuses.map(() => '?').join(', ')})`);
+      parts.push(`t.status IN (${f.statuses.map(() => '?').join(', ')})`);
       params.push(...f.statuses);
     }
     if (f.category) {
-      parts.push('category = ?');
+      parts.push('t.category = ?');
       params.push(f.category);
     }
     if (f.level) {
-      parts.push('level = ?');
+      parts.push('t.level = ?');
       params.push(f.level);
     }
-    return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
-  }
-
-  /** Hazards per state in the subtree (`prefix` null = everywhere) under the category/level filters. */
-  async byStatus(prefix: string | null, f: CountFilter): Promise<Map<HazardStatus, number>> {
-    const w = this.where(prefix, f);
-    const rows: { status: HazardStatus; n: string | number }[] = await this.ds.query(`SELECT status, SUM(n) AS n FROM hazard_count ${w.sql} GROUP BY status`, w.params);
-    return new Map(rows.map((r) => [r.status, Number(r.n)]));
-  }
-
-  /** Units of the subtree that hold matching hazards, with how many. */
-  async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number; n: number }[]> {
-    const w = this.where(prefix, f);
     const rows: { orgId: number; n: string | number }[] = await this.ds.query(
-      `SELECT orgId, SUM(n) AS n FROM hazard_count ${w.sql} GROUP BY orgId HAVING SUM(n) > 0`,
-      w.params,
+      `SELECT t.unitId AS orgId, SUM(t.n) AS n FROM org_unit o JOIN hazard_tally t ON t.unitId = o.id ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} GROUP BY t.unitId HAVING SUM(t.n) > 0`,
+      params,
     );
     return rows.map((r) => ({ orgId: Number(r.orgId), n: Number(r.n) }));
   }

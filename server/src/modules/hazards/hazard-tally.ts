@@ -73,7 +73,7 @@ export async function applyTally(m: EntityManager, changes: { before: HazardFact
   );
 }
 
-/** The statements that derive hazard_count's sibling, hazard_tally, from the hazards themselves (rebuilds, backfill, benches). */
+/** The statements that derive hazard_tally from the hazards themselves (rebuilds, backfill, benches). */
 export function tallyRebuildSql(mysql: boolean): string[] {
   const due = mysql
     ? `CASE WHEN status IN ('assigned','rectifying') AND deadline IS NOT NULL THEN DATE_FORMAT(DATE_ADD(deadline, INTERVAL 8 HOUR), '%Y-%m') ELSE '' END`

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
-import { HazardCount } from './hazard-count.entity';
 import { HazardRemindersService } from './hazard-reminders.service';
 import { HazardsController, ReportsController } from './hazards.controller';
 import { HazardCountService } from './hazard-counts.service';
@@ -11,7 +10,7 @@ import { MonthlyReportService } from './monthly-report.service';
 
 /** 隐患随手拍 and the closed-loop ledger: reports, the state machine, reminders, map, export, 月会商. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Hazard, HazardEvent, HazardCount])],
+  imports: [TypeOrmModule.forFeature([Hazard, HazardEvent])],
   controllers: [HazardsController, ReportsController],
   providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService],
   exports: [HazardsService, HazardCountService],

@@ -288,7 +288,7 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(want.size).toBeGreaterThan(10);
   };
 
-  it('keeps hazard_count and hazard_tally equal to the hazards through every kind of write, and the page in exact urgency order either way', async () => {
+  it('keeps hazard_tally equal to the hazards through every kind of write, and the page in exact urgency order either way', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) ids.push((await report('resident', { category: i % 2 ? 'gas' : 'drowning', description: `计数校验 ${i}` })).id);
     const walk = async (id: number, steps: [string, string, Record<string, unknown>][]) => {
@@ -329,13 +329,6 @@ describe('hazards: report, ledger and the closed loop', () => {
     await expectTallyFresh();
     // a deadline passes (written behind the service's back: stored priority lags until the minute job)
     await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - 3600_000).toISOString().slice(0, 19).replace('T', ' '), ids[3]]);
-
-    const fresh = await t.ds.query('SELECT orgId, status, category, level, COUNT(*) AS n FROM hazard GROUP BY orgId, status, category, level');
-    const kept = await t.ds.query('SELECT orgId, status, category, level, n FROM hazard_count WHERE n <> 0');
-    const norm = (rows: { orgId: number; status: string; category: string; level: string; n: number | string }[]) =>
-      rows.map((r) => `${r.orgId}|${r.status}|${r.category}|${r.level}|${Number(r.n)}`).sort();
-    expect(norm(kept)).toEqual(norm(fresh));
-    expect(fresh.length).toBeGreaterThan(10);
 
     // every page of the town's ledger, merged per unit, equals the plain ORDER BY over the whole subtree
     const expectOrder = async (qs: string, where: string, params: unknown[]) => {
