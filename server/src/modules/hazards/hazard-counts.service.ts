@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
 import { mergeMonthDeltas, monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
-import { applyTally, rebuildTally } from './hazard-tally';
+import { applyTally, keyConditions, rebuildTally } from './hazard-tally';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -103,24 +103,9 @@ export class HazardCountService implements OnModuleInit {
    * one index dive) — the candidates of the ledger's per-unit page plan.
    */
   async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number; n: number }[]> {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (prefix !== null) {
-      parts.push('o.path LIKE ?');
-      params.push(`${prefix}%`);
-    }
-    if (f.statuses?.length) {
-      parts.push(`t.status IN (${f.statuses.map(() => '?').join(', ')})`);
-      params.push(...f.statuses);
-    }
-    if (f.category) {
-      parts.push('t.category = ?');
-      params.push(f.category);
-    }
-    if (f.level) {
-      parts.push('t.level = ?');
-      params.push(f.level);
-    }
+    const key = keyConditions('t', f);
+    const parts = [...(prefix !== null ? ['o.path LIKE ?'] : []), ...key.conds];
+    const params = [...(prefix !== null ? [`${prefix}%`] : []), ...key.params];
     const rows: { orgId: number; n: string | number }[] = await this.ds.query(
       `SELECT t.unitId AS orgId, SUM(t.n) AS n FROM org_unit o JOIN hazard_tally t ON t.unitId = o.id ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} GROUP BY t.unitId HAVING SUM(t.n) > 0`,
       params,

@@ -102,18 +102,34 @@ export interface TallyRow {
   n: number;
 }
 
-/** Tally rows of the given units under the category/level filters, summed over the other keys. */
-export async function readTally(m: EntityManager | DataSource, unitIds: number[], f: { category?: string; level?: string }): Promise<TallyRow[]> {
-  const where = [`unitId IN (${unitIds.map(() => '?').join(', ')})`];
-  const params: unknown[] = [...unitIds];
+/**
+ * The ledger's key filters as SQL conditions on the columns of alias `a` ('' for none) and their parameters:
+ * states, category and level — the same for the tally's rows and for the hazards' own index walks.
+ */
+export function keyConditions(a: string, f: { statuses?: string[]; category?: string; level?: string }): { conds: string[]; params: unknown[] } {
+  const col = (c: string) => (a ? `${a}.${c}` : c);
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  if (f.statuses?.length) {
+    conds.push(`${col('status')} IN (${f.statuses.map(() => '?').join(', ')})`);
+    params.push(...f.statuses);
+  }
   if (f.category) {
-    where.push('category = ?');
+    conds.push(`${col('category')} = ?`);
     params.push(f.category);
   }
   if (f.level) {
-    where.push('level = ?');
+    conds.push(`${col('level')} = ?`);
     params.push(f.level);
   }
+  return { conds, params };
+}
+
+/** Tally rows of the given units under the category/level filters, summed over the other keys. */
+export async function readTally(m: EntityManager | DataSource, unitIds: number[], f: { category?: string; level?: string }): Promise<TallyRow[]> {
+  const key = keyConditions('', f);
+  const where = [`unitId IN (${unitIds.map(() => '?').join(', ')})`, ...key.conds];
+  const params: unknown[] = [...unitIds, ...key.params];
   const rows: { unitId: number | string; status: HazardStatus; dueMonth: string; n: number | string }[] = await m.query(
     `SELECT unitId, status, dueMonth, SUM(n) AS n FROM hazard_tally WHERE ${where.join(' AND ')} GROUP BY unitId, status, dueMonth`,
     params,

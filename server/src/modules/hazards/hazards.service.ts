@@ -29,7 +29,7 @@ import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { HazardCountService, priorityOf } from './hazard-counts.service';
 import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
-import { chinaMonth, readTally, tallyUnitOf } from './hazard-tally';
+import { chinaMonth, keyConditions, readTally, tallyUnitOf } from './hazard-tally';
 import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 
 export { chinaYear, HAZARD_REPORTED_JOB } from './hazard-submit-batcher';
@@ -485,21 +485,7 @@ export class HazardsService implements OnModuleInit {
     const limit = skip + pageSize + stale.length;
     if ('units' in plan && plan.units.length * limit > 50_000) return null;
 
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    if (q.status) {
-      const st = q.status.split(',');
-      conds.push(`h.status IN (${st.map(() => '?').join(', ')})`);
-      params.push(...st);
-    }
-    if (q.category) {
-      conds.push('h.category = ?');
-      params.push(q.category);
-    }
-    if (q.level) {
-      conds.push('h.level = ?');
-      params.push(q.level);
-    }
+    const { conds, params } = keyConditions('h', { statuses: q.status ? q.status.split(',') : undefined, category: q.category, level: q.level });
     if (q.from) {
       conds.push('h.createdAt >= ?');
       params.push(this.t(parseDayBound(q.from, false)));
