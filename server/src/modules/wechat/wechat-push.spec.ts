@@ -90,27 +90,35 @@ function helpers(t: () => TestApp, wx: () => FakeWechat) {
   return { upload, row, trace, hazardWithPhotos, photosSeen, bytes };
 }
 
-describe('message push, plain mode (token only)', () => {
-  let wx: FakeWechat;
-  let t: TestApp;
-  let url: string;
-  const h = helpers(() => t, () => wx);
+/**
+ * A test app with content security on whose WeChat is the fake (`mode`: its message push in plain or safe mode,
+ * null for none), started before the describe's tests and stopped after; the fields are set in beforeAll.
+ */
+function pushApp(mode: 'plain' | 'safe' | null, opts: { seed?: 'none'; env?: Record<string, string> } = {}): { wx: FakeWechat; t: TestApp; url: string } {
+  const app = {} as { wx: FakeWechat; t: TestApp; url: string };
   beforeAll(async () => {
-    wx = await new FakeWechat().start();
-    t = await createTestApp({ env: { ...wx.env(), WECHAT_CONTENT_SECURITY: 'true', ...wx.pushEnv('plain') } });
-    url = `${await t.app.getUrl()}/api/wechat/push`;
+    app.wx = await new FakeWechat().start();
+    const env = { ...app.wx.env(), WECHAT_CONTENT_SECURITY: 'true', ...(mode ? app.wx.pushEnv(mode) : {}), ...opts.env };
+    app.t = await createTestApp(opts.seed ? { seed: opts.seed, env } : { env });
+    app.url = `${await app.t.app.getUrl()}/api/wechat/push`;
   });
   afterAll(async () => {
-    await t?.close();
-    await wx?.stop();
+    await app.t?.close();
+    await app.wx?.stop();
   });
+  return app;
+}
+
+describe('message push, plain mode (token only)', () => {
+  const app = pushApp('plain');
+  const h = helpers(() => app.t, () => app.wx);
 
   it('URL verification echoes echostr with the right signature, 401 with a wrong one', async () => {
-    const ok = await wx.verifyPushUrl(url);
+    const ok = await app.wx.verifyPushUrl(app.url);
     expect(ok).toMatchObject({ status: 200, text: ok.echostr });
-    expect((await wx.verifyPushUrl(url, { token: 'SomeOtherToken' })).status).toBe(401);
-    expect((await wx.verifyPushUrl(url, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
-    expect((await t.http.get('/api/wechat/push').query({ timestamp: '1', nonce: '1', echostr: 'x' })).body.message).toEqual(['signature is required']);
+    expect((await app.wx.verifyPushUrl(app.url, { token: 'SomeOtherToken' })).status).toBe(401);
+    expect((await app.wx.verifyPushUrl(app.url, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect((await app.t.http.get('/api/wechat/push').query({ timestamp: '1', nonce: '1', echostr: 'x' })).body.message).toEqual(['signature is required']);
   });
 
   it("an officer's photo stays hidden from the resident until WeChat pushes pass", async () => {
@@ -122,100 +130,89 @@ describe('message push, plain mode (token only)', () => {
     expect([...(await h.photosSeen('village', hazardId)).keys()].sort()).toEqual([p1, p2].sort());
     expect(await h.bytes('resident', p2)).toBe(404);
 
-    const res = await wx.push(url, wx.mediaCheckEvent(await h.trace(p2), 'pass'));
+    const res = await app.wx.push(app.url, app.wx.mediaCheckEvent(await h.trace(p2), 'pass'));
     expect(res).toEqual({ status: 200, text: 'success' });
     expect((await h.row(p2)).secStatus).toBe('pass');
     const seen = await h.photosSeen('resident', hazardId);
     expect([...seen.keys()].sort()).toEqual([p1, p2].sort());
-    expect((await t.http.get(seen.get(p2)!)).status).toBe(200); // the signed URL the phone's <Image> uses
+    expect((await app.t.http.get(seen.get(p2)!)).status).toBe(200); // the signed URL the phone's <Image> uses
     expect(await h.bytes('resident', p2)).toBe(200);
     // a second delivery of the same verdict (WeChat retries) changes nothing and is acknowledged
-    expect((await wx.push(url, wx.mediaCheckEvent(await h.trace(p2), 'risky'))).text).toBe('success');
+    expect((await app.wx.push(app.url, app.wx.mediaCheckEvent(await h.trace(p2), 'risky'))).text).toBe('success');
     expect((await h.row(p2)).secStatus).toBe('pass');
   });
 
   it('refuses a bad signature and a stale timestamp; the row is unchanged', async () => {
     const { p1 } = await h.hazardWithPhotos();
-    const ev = wx.mediaCheckEvent(await h.trace(p1), 'pass');
-    const forged = wx.signPush(ev);
+    const ev = app.wx.mediaCheckEvent(await h.trace(p1), 'pass');
+    const forged = app.wx.signPush(ev);
     forged.query.signature = 'f'.repeat(40);
-    const r1 = await wx.deliverPush(url, forged);
+    const r1 = await app.wx.deliverPush(app.url, forged);
     expect(r1.status).toBe(401);
     expect(JSON.parse(r1.text).message).toMatch(/signature/);
-    const r2 = await wx.push(url, ev, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const r2 = await app.wx.push(app.url, ev, { timestamp: Math.floor(Date.now() / 1000) - 301 });
     expect(r2.status).toBe(401);
     expect(JSON.parse(r2.text).message).toMatch(/timestamp/);
-    const r3 = await wx.push(url, ev, { safe: true }); // safe mode without a configured key
+    const r3 = await app.wx.push(app.url, ev, { safe: true }); // safe mode without a configured key
     expect(r3.status).toBe(403);
     expect((await h.row(p1)).secStatus).toBe('pending');
   });
 
   it('acknowledges other events, unknown trace ids and a non-JSON Content-Type, changing nothing', async () => {
-    const before = await t.ds.query("SELECT COUNT(*) AS n FROM media WHERE secStatus = 'pending'");
-    expect(await wx.push(url, { ToUserName: 'gh_fake0000001', MsgType: 'event', Event: 'debug_demo', debug_str: 'hello world' })).toEqual({ status: 200, text: 'success' });
-    expect(await wx.push(url, wx.mediaCheckEvent('no-such-trace', 'risky'))).toEqual({ status: 200, text: 'success' });
+    const before = await app.t.ds.query("SELECT COUNT(*) AS n FROM media WHERE secStatus = 'pending'");
+    expect(await app.wx.push(app.url, { ToUserName: 'gh_fake0000001', MsgType: 'event', Event: 'debug_demo', debug_str: 'hello world' })).toEqual({ status: 200, text: 'success' });
+    expect(await app.wx.push(app.url, app.wx.mediaCheckEvent('no-such-trace', 'risky'))).toEqual({ status: 200, text: 'success' });
     const { p1 } = await h.hazardWithPhotos();
-    const asText = await wx.deliverPush(url, wx.signPush(wx.mediaCheckEvent(await h.trace(p1), 'review')), 'text/plain');
+    const asText = await app.wx.deliverPush(app.url, app.wx.signPush(app.wx.mediaCheckEvent(await h.trace(p1), 'review')), 'text/plain');
     expect(asText).toEqual({ status: 200, text: 'success' });
     expect((await h.row(p1)).secStatus).toBe('review');
-    const after = await t.ds.query("SELECT COUNT(*) AS n FROM media WHERE secStatus = 'pending'");
+    const after = await app.t.ds.query("SELECT COUNT(*) AS n FROM media WHERE secStatus = 'pending'");
     expect(Number(after[0].n)).toBe(Number(before[0].n) + 1); // the officer's photo of the last hazard only
   });
 });
 
 describe('message push, safe mode (token + EncodingAESKey)', () => {
-  let wx: FakeWechat;
-  let t: TestApp;
-  let url: string;
-  const h = helpers(() => t, () => wx);
-  beforeAll(async () => {
-    wx = await new FakeWechat().start();
-    t = await createTestApp({ env: { ...wx.env(), WECHAT_CONTENT_SECURITY: 'true', ...wx.pushEnv('safe') } });
-    url = `${await t.app.getUrl()}/api/wechat/push`;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await wx?.stop();
-  });
+  const app = pushApp('safe');
+  const h = helpers(() => app.t, () => app.wx);
 
   it('risky: never shown to residents (uploader included), officers still see it', async () => {
     const { hazardId, p1 } = await h.hazardWithPhotos();
     const ownUrl = (await h.photosSeen('resident', hazardId)).get(p1)!;
-    expect((await t.http.get(ownUrl)).status).toBe(200);
+    expect((await app.t.http.get(ownUrl)).status).toBe(200);
 
-    const res = await wx.push(url, wx.mediaCheckEvent(await h.trace(p1), 'risky'), { safe: true });
+    const res = await app.wx.push(app.url, app.wx.mediaCheckEvent(await h.trace(p1), 'risky'), { safe: true });
     expect(res).toEqual({ status: 200, text: 'success' });
     expect((await h.row(p1)).secStatus).toBe('risky');
 
     expect((await h.photosSeen('resident', hazardId)).has(p1)).toBe(false);
-    expect((await t.http.get(ownUrl)).status).toBe(404); // the URL handed out before the verdict stops working
+    expect((await app.t.http.get(ownUrl)).status).toBe(404); // the URL handed out before the verdict stops working
     expect(await h.bytes('resident', p1)).toBe(404);
     const officerUrl = (await h.photosSeen('village', hazardId)).get(p1)!;
     expect(officerUrl).toContain('o=1');
-    expect((await t.http.get(officerUrl)).status).toBe(200); // no header: as the mini-program's <Image> loads it
-    expect((await t.http.get(officerUrl.replace('o=1', 'o=0'))).status).toBe(404);
+    expect((await app.t.http.get(officerUrl)).status).toBe(200); // no header: as the mini-program's <Image> loads it
+    expect((await app.t.http.get(officerUrl.replace('o=1', 'o=0'))).status).toBe(404);
     expect(await h.bytes('town', p1)).toBe(200);
     // officers see the verdict as a mark on the photo; residents' answers never carry one
-    const officerView = await t.http.get(`/api/hazards/${hazardId}`).set(await t.as('village'));
+    const officerView = await app.t.http.get(`/api/hazards/${hazardId}`).set(await app.t.as('village'));
     expect(officerView.body.photos.find((p: { id: number }) => p.id === p1)).toMatchObject({ check: 'risky' });
-    const residentView = await t.http.get(`/api/hazards/${hazardId}`).set(await t.as('resident'));
+    const residentView = await app.t.http.get(`/api/hazards/${hazardId}`).set(await app.t.as('resident'));
     expect(JSON.stringify(residentView.body)).not.toContain('"check"');
     // the ledger's thumbnail for the officer loads too (the list signs it for the viewer)
-    const ledger = await t.http.get('/api/hazards?pageSize=100').set(await t.as('village'));
+    const ledger = await app.t.http.get('/api/hazards?pageSize=100').set(await app.t.as('village'));
     const thumb = ledger.body.items.find((i: { id: number }) => i.id === hazardId)?.thumbUrl as string;
     expect(thumb).toContain('o=1');
-    expect((await t.http.get(thumb)).status).toBe(200);
+    expect((await app.t.http.get(thumb)).status).toBe(200);
   });
 
   it('review: recorded, the officer photo stays hidden from the resident', async () => {
     const { hazardId, p2 } = await h.hazardWithPhotos();
-    expect((await wx.push(url, wx.mediaCheckEvent(await h.trace(p2), 'review'), { safe: true })).status).toBe(200);
+    expect((await app.wx.push(app.url, app.wx.mediaCheckEvent(await h.trace(p2), 'review'), { safe: true })).status).toBe(200);
     expect((await h.row(p2)).secStatus).toBe('review');
     expect((await h.photosSeen('resident', hazardId)).has(p2)).toBe(false);
     expect((await h.photosSeen('village', hazardId)).has(p2)).toBe(true);
 
     // 人工复核: an officer of the place decides; others cannot, and a bad verdict is named
-    const review = async (who: string, id: number, body: unknown) => t.http.post(`/api/media/${id}/review`).set(await t.as(who)).send(body as object);
+    const review = async (who: string, id: number, body: unknown) => app.t.http.post(`/api/media/${id}/review`).set(await app.t.as(who)).send(body as object);
     expect((await review('resident', p2, { verdict: 'pass' })).status).toBe(403);
     expect((await review('village2', p2, { verdict: 'pass' })).status).toBe(404); // 河口村's officer: not their place
     const bad = await review('village', p2, { verdict: 'ok' });
@@ -225,12 +222,12 @@ describe('message push, safe mode (token + EncodingAESKey)', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.check).toBeUndefined();
     expect(await h.row(p2)).toMatchObject({ secStatus: 'pass' });
-    const [who] = await t.ds.query('SELECT secReviewedBy, secReviewedAt FROM media WHERE id = ?', [p2]);
+    const [who] = await app.t.ds.query('SELECT secReviewedBy, secReviewedAt FROM media WHERE id = ?', [p2]);
     expect(Number(who.secReviewedBy)).toBeGreaterThan(0);
     expect(who.secReviewedAt).toBeTruthy();
     expect((await h.photosSeen('resident', hazardId)).has(p2)).toBe(true);
     // the officer's decision is final: a late WeChat verdict does not undo it
-    await wx.push(url, wx.mediaCheckEvent(await h.trace(p2), 'risky'), { safe: true });
+    await app.wx.push(app.url, app.wx.mediaCheckEvent(await h.trace(p2), 'risky'), { safe: true });
     expect((await h.row(p2)).secStatus).toBe('pass');
     // and a photo WeChat passed can still be hidden by hand
     expect((await review('town', p2, { verdict: 'risky' })).status).toBe(200);
@@ -239,66 +236,46 @@ describe('message push, safe mode (token + EncodingAESKey)', () => {
 
   it('refuses plain mode, a bad msg_signature, a stale timestamp, a wrong appid and garbage; the row is unchanged', async () => {
     const { p1 } = await h.hazardWithPhotos();
-    const ev = wx.mediaCheckEvent(await h.trace(p1), 'pass');
+    const ev = app.wx.mediaCheckEvent(await h.trace(p1), 'pass');
     const expectRefused = async (r: { status: number; text: string }, status: number, reason: RegExp) => {
       expect(r.status).toBe(status);
       expect(JSON.stringify(JSON.parse(r.text).message)).toMatch(reason);
       expect((await h.row(p1)).secStatus).toBe('pending');
     };
-    await expectRefused(await wx.push(url, ev), 403, /plain-mode/);
-    const forged = wx.signPush(ev, { safe: true });
+    await expectRefused(await app.wx.push(app.url, ev), 403, /plain-mode/);
+    const forged = app.wx.signPush(ev, { safe: true });
     forged.query.msg_signature = '0'.repeat(40);
-    await expectRefused(await wx.deliverPush(url, forged), 401, /msg_signature/);
+    await expectRefused(await app.wx.deliverPush(app.url, forged), 401, /msg_signature/);
     // the ciphertext swapped for another after signing: the signature no longer covers it
-    const swapped = wx.signPush(ev, { safe: true });
-    swapped.body.Encrypt = wx.encryptPush(JSON.stringify(ev));
-    await expectRefused(await wx.deliverPush(url, swapped), 401, /msg_signature/);
-    await expectRefused(await wx.push(url, ev, { safe: true, timestamp: Math.floor(Date.now() / 1000) - 3600 }), 401, /timestamp/);
-    await expectRefused(await wx.push(url, ev, { safe: true, appid: 'wx0000000000000000' }), 403, /appid/);
-    await expectRefused(await wx.push(url, ev, { safe: true, encrypt: Buffer.from('x'.repeat(48)).toString('base64') }), 400, /Encrypt/);
-    await expectRefused(await wx.push(url, ev, { safe: true, encrypt: '%%%not base64%%%' }), 400, /Encrypt/);
+    const swapped = app.wx.signPush(ev, { safe: true });
+    swapped.body.Encrypt = app.wx.encryptPush(JSON.stringify(ev));
+    await expectRefused(await app.wx.deliverPush(app.url, swapped), 401, /msg_signature/);
+    await expectRefused(await app.wx.push(app.url, ev, { safe: true, timestamp: Math.floor(Date.now() / 1000) - 3600 }), 401, /timestamp/);
+    await expectRefused(await app.wx.push(app.url, ev, { safe: true, appid: 'wx0000000000000000' }), 403, /appid/);
+    await expectRefused(await app.wx.push(app.url, ev, { safe: true, encrypt: Buffer.from('x'.repeat(48)).toString('base64') }), 400, /Encrypt/);
+    await expectRefused(await app.wx.push(app.url, ev, { safe: true, encrypt: '%%%not base64%%%' }), 400, /Encrypt/);
     // and the real thing still works afterwards
-    expect((await wx.push(url, ev, { safe: true })).status).toBe(200);
+    expect((await app.wx.push(app.url, ev, { safe: true })).status).toBe(200);
     expect((await h.row(p1)).secStatus).toBe('pass');
   });
 });
 
 describe('message push without WECHAT_PUSH_TOKEN', () => {
-  let wx: FakeWechat;
-  let t: TestApp;
-  beforeAll(async () => {
-    wx = await new FakeWechat().start();
-    t = await createTestApp({ seed: 'none', env: { ...wx.env(), WECHAT_CONTENT_SECURITY: 'true' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await wx?.stop();
-  });
+  const app = pushApp(null, { seed: 'none' });
 
   it('answers 404 to verification and pushes', async () => {
-    const url = `${await t.app.getUrl()}/api/wechat/push`;
-    expect((await wx.verifyPushUrl(url)).status).toBe(404);
-    expect((await wx.push(url, wx.mediaCheckEvent('media-1', 'pass'))).status).toBe(404);
+    expect((await app.wx.verifyPushUrl(app.url)).status).toBe(404);
+    expect((await app.wx.push(app.url, app.wx.mediaCheckEvent('media-1', 'pass'))).status).toBe(404);
   });
 });
 
 describe('message push under the per-address rate limits', () => {
-  let wx: FakeWechat;
-  let t: TestApp;
-  beforeAll(async () => {
-    wx = await new FakeWechat().start();
-    t = await createTestApp({ seed: 'none', env: { ...wx.env(), WECHAT_CONTENT_SECURITY: 'true', ...wx.pushEnv('plain'), RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_WRITES_PER_MINUTE: '3' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await wx?.stop();
-  });
+  const app = pushApp('plain', { seed: 'none', env: { RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_WRITES_PER_MINUTE: '3' } });
 
   it('a burst of verdicts from one WeChat address is never answered 429 (other routes still are)', async () => {
-    const url = `${await t.app.getUrl()}/api/wechat/push`;
-    for (let i = 0; i < 12; i++) expect(await wx.push(url, wx.mediaCheckEvent(`burst-${i}`, 'pass'))).toEqual({ status: 200, text: 'success' });
+    for (let i = 0; i < 12; i++) expect(await app.wx.push(app.url, app.wx.mediaCheckEvent(`burst-${i}`, 'pass'))).toEqual({ status: 200, text: 'success' });
     const health = [];
-    for (let i = 0; i < 8; i++) health.push((await t.http.get('/api/auth/dev/accounts')).status);
+    for (let i = 0; i < 8; i++) health.push((await app.t.http.get('/api/auth/dev/accounts')).status);
     expect(health).toContain(429);
   });
 });
