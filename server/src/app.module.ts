@@ -10,6 +10,7 @@ import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { AppThrottlerGuard } from './common/http/throttler.guard';
+import { WindowThrottlerStorage } from './common/http/window-throttler-storage';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { OrgScopeGuard } from './common/scope/org-scope.guard';
 import { AppConfig } from './config/app-config';
@@ -57,7 +58,7 @@ export class AppModule {
             { name: 'default', ttl: 60_000, limit: cfg.RATE_LIMIT_PER_MINUTE },
             { name: 'writes', ttl: 60_000, limit: cfg.RATE_LIMIT_WRITES_PER_MINUTE },
           ],
-          storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : undefined,
+          storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : new WindowThrottlerStorage(),
           // per user when signed in, else per address
           getTracker: (req: Record<string, any>) => (req.user?.id ? `u${req.user.id}` : req.ips?.length ? req.ips[0] : req.ip),
         }),
