@@ -7,8 +7,9 @@
  * 2. 18 more towns × 8 villages are added (a county of ~20 towns), and HAZARD_ROWS hazards are bulk-loaded
  *    with multi-row INSERTs, spread over every village of the county (so one town holds ~1/20 of them);
  * 3. ledger list over HTTP as the 石桥镇 officer (filtered + paged) — p50/p95 — next to mysql2 running the
- *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to a raw
- *    single-row INSERT into `hazard` at the same concurrency.
+ *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to raw mysql2 doing the
+ *    same writes in one transaction (and a bare INSERT), and to those writes behind a bare node:http server (the
+ *    ceiling of any HTTP write on the machine), all at the same concurrency, with each process's CPU per item.
  */
 const { join } = require('node:path');
 const { createConnection, createPool } = require('mysql2/promise');
@@ -27,7 +28,8 @@ const WORK = ['assigned', 'rectifying'];
 const STATUS_MIX = [['closed', 80], ['rejected', 4], ['reported', 3], ['assigned', 4], ['rectifying', 5], ['rectified', 2], ['escalated', 2]];
 
 const r2 = (x) => Math.round(x * 100) / 100;
-const { pct, sleep, startServer } = require('./lib');
+const { spawn, execFileSync } = require('node:child_process');
+const { cpuMs, freePort, httpClient, pct, sleep, startServer } = require('./lib');
 
 
 async function login(base, openid) {
@@ -126,6 +128,42 @@ async function concurrent(total, conc, fn) {
   return Math.round((total / (Date.now() - t0)) * 1000);
 }
 
+/** `concurrent`, plus the CPU each process spent per item (ms): where the shared cores went. */
+async function measured(total, conc, fn, pids) {
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid === 'self' ? process.cpuUsage() : cpuMs(pid)]));
+  const perSec = await concurrent(total, conc, fn);
+  const cpu = {};
+  for (const [k, pid] of Object.entries(pids)) {
+    if (pid === 'self') {
+      const u = process.cpuUsage(before[k]);
+      cpu[k] = r2((u.user + u.system) / 1000 / total);
+    } else cpu[k] = r2((cpuMs(pid) - before[k]) / total);
+  }
+  return { perSec, cpu };
+}
+
+function mariadbPid() {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      return Number(execFileSync('pidof', [name]).toString().trim().split(' ')[0]);
+    } catch {
+      /* next */
+    }
+  }
+  return 0;
+}
+
+/** bench/bare-http-submit.js on a free port: the same writes behind a bare node:http server. */
+async function startBareHttp(dbUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, 'bare-http-submit.js'), dbUrl, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((res, rej) => {
+    child.stdout.once('data', res);
+    child.once('exit', (code) => rej(new Error(`bare-http-submit exited ${code}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
 async function run() {
   const name = `xa_bench_hz_${process.pid}`;
   const admin = await createConnection(MYSQL);
@@ -200,22 +238,40 @@ async function run() {
       return pool.query(`${sql} ORDER BY priority DESC, createdAt DESC, id DESC LIMIT 20 OFFSET ${lim - 20}`);
     });
 
-    // submit throughput over HTTP (idempotency key, sequence, insert, event, duplicate scan, notifications)
+    // submit throughput over HTTP (idempotency key, sequence, insert, event, duplicate scan, notifications);
+    // the load comes from node:http with keep-alive (fetch costs the shared cores about twice as much per request)
     const resident = await login(server.base, 'demo-resident');
-    const submitRps = await concurrent(SUBMITS, CONCURRENCY, async (i) => {
-      const r = await fetch(`${server.base}/api/hazards`, {
-        method: 'POST',
-        headers: { ...resident, 'content-type': 'application/json', 'Idempotency-Key': `bench-${process.pid}-${i}` },
-        body: JSON.stringify({ category: CATS[i % CATS.length], description: `基准提交 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 }),
+    const client = httpClient(server.base, CONCURRENCY);
+    const dbPid = mariadbPid();
+    const pids = { server: server.child.pid, mariadb: dbPid, loadGenerator: 'self' };
+    const submitBody = (i, tag) => JSON.stringify({ category: CATS[i % CATS.length], description: `${tag} ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 });
+    const submit = (i) =>
+      client.request('POST', '/api/hazards', { ...resident, 'content-type': 'application/json', 'Idempotency-Key': `bench-${process.pid}-${i}` }, submitBody(i, '基准提交')).then((r) => {
+        if (r.status !== 201) throw new Error(`submit ${r.status} ${r.body}`);
       });
-      if (r.status !== 201) throw new Error(`submit ${r.status} ${await r.text()}`);
-    });
+    for (let i = 0; i < 100; i++) await submit(SUBMITS + i); // warm up (JIT, pools)
+    const submitRun = await measured(SUBMITS, CONCURRENCY, submit, pids);
     // the floor of any authenticated request on this server at the same concurrency (guard + one user read)
-    const authedGetRps = await concurrent(SUBMITS, CONCURRENCY, async () => {
-      const r = await fetch(`${server.base}/api/me`, { headers: resident });
-      if (!r.ok) throw new Error(`me ${r.status}`);
-      await r.arrayBuffer();
-    });
+    const authedRun = await measured(SUBMITS, CONCURRENCY, async () => {
+      const r = await client.request('GET', '/api/me', resident);
+      if (r.status !== 200) throw new Error(`me ${r.status}`);
+    }, pids);
+    client.close();
+    // the ceiling of any HTTP write here: the raw transaction behind a bare node:http server (no framework)
+    const bare = await startBareHttp(dbUrl);
+    const bareClient = httpClient(bare.base, CONCURRENCY);
+    let bareRun;
+    try {
+      bareRun = await measured(SUBMITS, CONCURRENCY, (i) =>
+        bareClient.request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器')).then((r) => {
+          if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
+        }), { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' });
+    } finally {
+      bareClient.close();
+      bare.child.kill();
+    }
+    const submitRps = submitRun.perSec;
+    const authedGetRps = authedRun.perSec;
     const [[v]] = await pool.query("SELECT id, path FROM org_unit WHERE name = '柳林村'");
     const rawInsertRps = await concurrent(SUBMITS, CONCURRENCY, (i) =>
       pool.query(
@@ -226,7 +282,7 @@ async function run() {
     // the same writes a submit makes, in one transaction, as the fairer raw comparison
     const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     const tallyUnits = [0, ...v.path.split('/').filter(Boolean).map(Number)];
-    const rawTxRps = await concurrent(SUBMITS, CONCURRENCY, async (i) => {
+    const rawTxRun = await measured(SUBMITS, CONCURRENCY, async (i) => {
       const c = await pool.getConnection();
       try {
         // the code: one autocommit upsert whose OK packet carries LAST_INSERT_ID(expr)
@@ -251,7 +307,8 @@ async function run() {
       } finally {
         c.release();
       }
-    });
+    }, { mariadb: dbPid, loadGenerator: 'self' });
+    const rawTxRps = rawTxRun.perSec;
 
     const figures = {
       rows: Number(total),
@@ -267,10 +324,17 @@ async function run() {
       authedGetPerSec: authedGetRps,
       rawSingleInsertPerSec: rawInsertRps,
       rawSameWritesTxPerSec: rawTxRps,
+      bareHttpSameWritesPerSec: bareRun.perSec,
       submitVsRawInsert: r2(submitRps / rawInsertRps),
       submitVsRawTx: r2(submitRps / rawTxRps),
-      // the ceiling any HTTP write can reach here: an authenticated GET that touches no table, against the raw transaction
+      // what HTTP alone costs here: the same writes behind a bare node:http server, against the raw transaction
+      bareHttpVsRawTx: r2(bareRun.perSec / rawTxRps),
+      // how close the real server (framework, auth, validation, logging, rate limits, duplicate scan) comes to that
+      submitVsBareHttp: r2(submitRps / bareRun.perSec),
+      // an authenticated GET that reads no table, against the raw transaction
       authedGetVsRawTx: r2(authedGetRps / rawTxRps),
+      // CPU per item (ms) of each process sharing the cores: the load generator, the HTTP server, MariaDB
+      cpuMsPerItem: { submit: submitRun.cpu, authedGet: authedRun.cpu, bareHttp: bareRun.cpu, rawTx: rawTxRun.cpu },
       // primary: the same writes a submit must make (sequence, hazard, event, month rollup row, tally rows); the bare insert is shown for scale
       submitTargetMet: submitRps / rawTxRps >= 0.6,
       listP95UnderTarget: Math.max(...Object.values(list).map((x) => x.p95)) < 50,

@@ -1,6 +1,7 @@
 /** What every benchmark needs: percentiles, a free port, and the built server started on a scratch database. */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -81,4 +82,37 @@ async function startServer(dbUrl, extraEnv = {}) {
   return { base, port, child, dir, stop };
 }
 
-module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer };
+/**
+ * A load generator's HTTP client: node:http over a keep-alive agent of `sockets` connections. It costs the
+ * shared cores about half of what fetch (undici) does per request, so more of them are left to the server
+ * under test. Resolves { status, body } with the body as text.
+ */
+function httpClient(base, sockets = 16) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const { hostname, port } = new URL(base);
+  const request = (method, urlPath, headers = {}, body) =>
+    new Promise((resolve, reject) => {
+      const h = body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
+      const req = http.request({ hostname, port, path: urlPath, method, headers: h, agent }, (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { request, close: () => agent.destroy() };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; NaN where /proc is not there. */
+function cpuMs(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks of 1/100 s (USER_HZ on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, cpuMs };
