@@ -27,6 +27,8 @@ const USER_CACHE_MAX = 20_000;
 export class AuthGuard implements CanActivate {
   private readonly tokens = new Map<string, { sub: number; expMs: number }>();
   private readonly rows = new Map<number, { user: AuthUser | null; at: number }>();
+  /** User reads in flight, so concurrent misses for one user wait on the same read. */
+  private readonly reading = new Map<number, Promise<AuthUser | null>>();
   /** Bumped on every invalidation: a read that raced a change is used once but not cached. */
   private generation = 0;
 
@@ -38,6 +40,7 @@ export class AuthGuard implements CanActivate {
     // any write to a user through this DataSource invalidates the cached row (all rows when the id is unknown,
     // e.g. a QueryBuilder update); registered on this app's DataSource only, so test apps never share a cache
     const rows = this.rows;
+    const reading = this.reading;
     const bump = () => (this.generation += 1);
     const subscriber: EntitySubscriberInterface<User> = {
       listenTo: () => User,
@@ -48,8 +51,14 @@ export class AuthGuard implements CanActivate {
     function invalidate(id: unknown): void {
       bump();
       const n = Number(id);
-      if (Number.isInteger(n) && n > 0) rows.delete(n);
-      else rows.clear();
+      // a read in flight may predate the change: later requests start their own
+      if (Number.isInteger(n) && n > 0) {
+        rows.delete(n);
+        reading.delete(n);
+      } else {
+        rows.clear();
+        reading.clear();
+      }
     }
     users.manager.connection.subscribers.push(subscriber);
   }
@@ -82,12 +91,23 @@ export class AuthGuard implements CanActivate {
     const now = Date.now();
     const hit = this.rows.get(sub);
     if (hit && now - hit.at < AUTH_USER_TTL_MS) return hit.user && { ...hit.user };
+    // requests of one user that miss together (a page firing its calls at once) share one read
+    let read = this.reading.get(sub);
+    if (!read) {
+      read = this.read(sub, now).finally(() => this.reading.delete(sub));
+      this.reading.set(sub, read);
+    }
+    const user = await read;
+    return user && { ...user };
+  }
+
+  private async read(sub: number, now: number): Promise<AuthUser | null> {
     const gen = this.generation;
     const u = await this.users.findOne({ where: { id: sub } });
     const user: AuthUser | null = !u || u.disabled ? null : { id: u.id, role: u.role, orgId: u.orgId, orgPath: u.orgPath, openid: u.openid, name: u.name };
     if (this.rows.size >= USER_CACHE_MAX) this.rows.clear();
     if (gen === this.generation) this.rows.set(sub, { user, at: now });
-    return user && { ...user };
+    return user;
   }
 
   /** The token's user id, or null when it is not valid now. A token string once verified is remembered until it expires. */

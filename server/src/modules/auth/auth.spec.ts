@@ -1,5 +1,6 @@
 import { AUTH_USER_TTL_MS } from '../../common/auth/auth.guard';
 import { User } from '../users/user.entity';
+import { Repository } from 'typeorm';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
@@ -123,6 +124,26 @@ describe('the auth guard reuses a user row for a few seconds at most', () => {
     expect([promoted.status, promoted.body.role]).toEqual([200, 'admin']);
     await t.ds.getRepository(User).update({ id: first.body.id }, { disabled: true });
     expect((await t.http.get('/api/me').set(me)).status).toBe(401);
+  });
+
+  it('requests of one user that miss the cache together share one read of the user row', async () => {
+    const me = await t.login('cache-burst');
+    expect((await t.http.get('/api/me').set(me)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, AUTH_USER_TTL_MS + 200)); // the cached row has run out
+    // each read of a row takes 300 ms, so all eight requests miss while the first read is still out
+    const findOne = Repository.prototype.findOne;
+    const userReads = jest.spyOn(Repository.prototype, 'findOne').mockImplementation(async function (this: Repository<any>, ...args) {
+      await new Promise((r) => setTimeout(r, 300));
+      return findOne.apply(this, args);
+    });
+    try {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => t.http.get('/api/orgs').set(me)));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const guardReads = userReads.mock.contexts.filter((repo) => (repo as Repository<User>).metadata.target === User);
+      expect(guardReads).toHaveLength(1);
+    } finally {
+      userReads.mockRestore();
+    }
   });
 
   it('a tampered or expired token is refused even though a valid one was seen', async () => {
