@@ -4,39 +4,27 @@
  * open 统计与总结 and see this month's and this year's figures and the charts.
  * Screenshots: test/artifacts/fieldwork-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
-import { RunningServer, startServer } from '../support/server';
-import { pickDemoAccount } from '../support/h5';
+import type { Page } from 'playwright-core';
+import { newPhonePage, saveScreenshot } from '../support/chromium';
+import { h5Suite } from '../support/h5';
 
-let server: RunningServer;
-let browser: Browser;
+const suite = h5Suite();
+const { loginAs } = suite;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name);
 const visible = (page: Page, text: string | RegExp) =>
   (typeof text === 'string' ? page.getByText(text, { exact: true }) : page.getByText(text)).first().waitFor({ state: 'visible' });
 
 /** The API as the same demo officer, from the test process (to check what the page saved). */
 async function api(path: string): Promise<any> {
-  const login = await fetch(`${server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'demo-town' }) });
+  const login = await fetch(`${suite.server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'demo-town' }) });
   const { token } = await login.json();
-  const r = await fetch(`${server.baseUrl}/api${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const r = await fetch(`${suite.server.baseUrl}/api${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(r.status).toBe(200);
   return r.json();
 }
 
 test('the town officer records a drill and sees it in the list and on the dashboard', async () => {
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '张建国');
   await visible(page, '工作台账');
   await page.getByText('工作台账', { exact: true }).first().click();
@@ -61,7 +49,7 @@ test('the town officer records a drill and sees it in the list and on the dashbo
   await saveScreenshot(page, 'fieldwork-recent');
 
   // 统计与总结: the tiles, the charts and the year's figures.
-  await page.goto(`${server.baseUrl}/#/officer/stats/index`);
+  await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
   for (const t of ['本月上报隐患', '本月销号', '正在办理', '全年整改率']) await visible(page, t);
   await visible(page, /每月隐患/);
   await visible(page, /^按行业领域/);

@@ -3,34 +3,17 @@
  * 交办 → 开始整改 → 整改完成 → 验收 (销号), and the resident sees the closed timeline.
  * Screenshots land in test/artifacts/hazards-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
-import { RunningServer, startServer } from '../support/server';
-import { pickDemoAccount, shown, visible } from '../support/h5';
+import { newPhonePage, saveScreenshot } from '../support/chromium';
+import { h5Suite, shown, tap, visible } from '../support/h5';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name);
-const tap = async (page: Page, text: string) => {
-  await shown(page, text).click();
-};
+const suite = h5Suite();
+const { loginAs } = suite;
 
 test('resident reports, officer closes the loop, resident sees the closed timeline', async () => {
   const description = `浏览器测试：河边堰塘没有护栏 ${Date.now()}`;
 
   // resident files the report
-  const r = await newPhonePage(browser);
+  const r = await newPhonePage(suite.browser);
   await loginAs(r.page, '王桂英');
   await visible(r.page, '隐患随手拍');
   await tap(r.page, '隐患随手拍');
@@ -51,7 +34,7 @@ test('resident reports, officer closes the loop, resident sees the closed timeli
   await visible(r.page, '已上报');
 
   // the town officer takes it through the loop with the action buttons
-  const o = await newPhonePage(browser);
+  const o = await newPhonePage(suite.browser);
   await loginAs(o.page, '张建国');
   await visible(o.page, '隐患台账');
   await tap(o.page, '隐患台账');

@@ -5,35 +5,30 @@
  * Screenshots: test/artifacts/photo-review-*.png.
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { Api } from '../support/api';
-import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
+import { newPhonePage, saveScreenshot } from '../support/chromium';
 import { jpeg } from '../support/fixtures';
-import { pickDemoAccount, shown, visible } from '../support/h5';
+import { h5Suite, shown, visible } from '../support/h5';
 import { SERVER_DIST } from '../support/proc';
 import { RunningServer, startServer } from '../support/server';
 
-let server: RunningServer;
-let browser: Browser;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let wechat: any;
 
-beforeAll(async () => {
+// the fake WeChat first: the server is started pointing at it, with content security and message push on
+const suite = h5Suite(async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
-  server = await startServer({ env: { ...wechat.env(), WECHAT_CONTENT_SECURITY: 'true', ...wechat.pushEnv('plain') } });
-  browser = await launchChromium();
+  return startServer({ env: { ...wechat.env(), WECHAT_CONTENT_SECURITY: 'true', ...wechat.pushEnv('plain') } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
   await wechat?.stop();
 });
 
 test('officer sees unpassed photos marked and passes one by hand', async () => {
-  const api = new Api(server.baseUrl);
+  const api = new Api(suite.server.baseUrl);
   const resident = await api.login('demo-resident');
   const photoIds: number[] = [];
   for (const w of [64, 80]) {
@@ -51,14 +46,14 @@ test('officer sees unpassed photos marked and passes one by hand', async () => {
   expect(hz.status).toBe(201);
   // WeChat's verdicts arrive by message push (trace ids in upload order)
   const [first, second] = wechat.mediaChecks.slice(-2).map((c: { trace_id: string }) => c.trace_id);
-  const url = `${server.baseUrl}/api/wechat/push`;
+  const url = `${suite.server.baseUrl}/api/wechat/push`;
   expect((await wechat.push(url, wechat.mediaCheckEvent(first, 'review'))).status).toBe(200);
   expect((await wechat.push(url, wechat.mediaCheckEvent(second, 'risky'))).status).toBe(200);
 
-  const o = await newPhonePage(browser);
-  await pickDemoAccount(o.page, server.baseUrl, '李春梅');
+  const o = await newPhonePage(suite.browser);
+  await suite.loginAs(o.page, '李春梅');
   await visible(o.page, '隐患台账');
-  await o.page.goto(`${server.baseUrl}/#/officer/hazard/index?id=${hz.body.id}`);
+  await o.page.goto(`${suite.server.baseUrl}/#/officer/hazard/index?id=${hz.body.id}`);
   await visible(o.page, '违规图片');
   await saveScreenshot(o.page, 'photo-review-1-marked');
   // the report's own photos sit in the head card: tap the one under review, choose 审核通过

@@ -7,22 +7,18 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
-import { ARTIFACTS_DIR, launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
-import { RunningServer, startServer } from '../support/server';
-import { pickDemoAccount } from '../support/h5';
+import { ARTIFACTS_DIR, newPhonePage, saveScreenshot } from '../support/chromium';
+import { h5Suite } from '../support/h5';
 
-let server: RunningServer;
-let browser: Browser;
+const suite = h5Suite();
 let api: Api;
 let campaignId: number;
 let schoolToken: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  api = new Api(server.baseUrl);
+  api = new Api(suite.server.baseUrl);
   const school = await api.login(DEMO.school);
   schoolToken = school.token;
   const tpl = await api.call('GET', '/api/pledge-templates', { token: schoolToken });
@@ -41,12 +37,7 @@ beforeAll(async () => {
   expect(imported.body.imported).toBe(3);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name, { waitHome: true });
+const loginAs = (page: Page, name: string) => suite.loginAs(page, name, { waitHome: true });
 
 /** Draws a zig-zag "signature" inside the element's box with the mouse. */
 async function drawWithMouse(page: Page, selector: string) {
@@ -69,9 +60,9 @@ async function drawWithTouch(page: Page, selector: string) {
 }
 
 test('a parent reads, picks the child, signs on the canvases and sees the signed pledge', async () => {
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '张德明');
-  await page.goto(`${server.baseUrl}/#/pages/pledge-sign/index?c=${campaignId}`);
+  await page.goto(`${suite.server.baseUrl}/#/pages/pledge-sign/index?c=${campaignId}`);
   await page.getByText('不私自下水游泳；', { exact: false }).first().waitFor();
   await page.getByText('请把上面的承诺书从头读到尾', { exact: false }).waitFor();
   expect(await page.locator('#pledge-submit').count()).toBe(0); // locked until read
@@ -114,9 +105,9 @@ test('a parent reads, picks the child, signs on the canvases and sees the signed
 });
 
 test('the school officer sees progress by class and the unsigned list; the PDF shows the signature', async () => {
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '陈晓红');
-  await page.goto(`${server.baseUrl}/#/officer/campaign/index?id=${campaignId}`);
+  await page.goto(`${suite.server.baseUrl}/#/officer/campaign/index?id=${campaignId}`);
   await page.getByText('已签 1 / 3', { exact: false }).waitFor();
   await page.getByText('未签名单 2 人', { exact: false }).waitFor();
   await page.getByText('一年级一班', { exact: true }).first().waitFor();

@@ -5,31 +5,19 @@
  * the units lagging behind; 张德明 of 河口村 never sees it. Screenshots: test/artifacts/publicity-*.png.
  */
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
-import { launchChromium, newPhonePage, PHONE, saveScreenshot } from '../support/chromium';
-import { RunningServer, startServer } from '../support/server';
-import { pickDemoAccount, shown, visible } from '../support/h5';
+import { newPhonePage, PHONE, saveScreenshot } from '../support/chromium';
+import { h5Suite, shown, tap, visible } from '../support/h5';
 
-let server: RunningServer;
-let browser: Browser;
+const suite = h5Suite();
 let api: Api;
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  api = new Api(server.baseUrl);
+beforeAll(() => {
+  api = new Api(suite.server.baseUrl);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name, { waitHome: true });
-const tap = async (page: Page, text: string | RegExp) => {
-  await shown(page, text).click();
-};
+const loginAs = (page: Page, name: string) => suite.loginAs(page, name, { waitHome: true });
 
 /**
  * The whole page in one picture: h5 pages scroll inside their own container, so a "full page" screenshot only
@@ -74,7 +62,7 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   const bold = '发现有人落水，立即大声呼救并拨打110，不要手拉手下水施救！';
 
   // ---- the town officer composes ------------------------------------------------------------------
-  const o = await newPhonePage(browser);
+  const o = await newPhonePage(suite.browser);
   await loginAs(o.page, '张建国');
   await tap(o.page, '发布宣传');
   await o.page.waitForURL(/#\/officer\/publish\/index/);
@@ -136,7 +124,7 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   expect(msg.body[2].mediaId).toBe(media.id);
 
   // ---- 王桂英 of 柳林村: unread in the feed, opens it, acknowledges --------------------------------
-  const r = await newPhonePage(browser);
+  const r = await newPhonePage(suite.browser);
   await loginAs(r.page, '王桂英');
   await tap(r.page, '安全宣传');
   await r.page.waitForURL(/#\/pages\/feed\/index/);
@@ -166,7 +154,7 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   await visible(r.page, '已知晓');
 
   // ---- the officer's reach: read 1, acknowledged 1, lagging units --------------------------------
-  await o.page.goto(`${server.baseUrl}/#/officer/reach/index?id=${id}`);
+  await o.page.goto(`${suite.server.baseUrl}/#/officer/reach/index?id=${id}`);
   await o.page.reload();
   await visible(o.page, '应收人数');
   await expect(o.page.locator('#reach-read').filter({ visible: true }).textContent()).resolves.toBe('1');
@@ -181,7 +169,7 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   await shootWhole(o.page, 'publicity-6-officer-reach');
 
   // ---- 张德明 of 河口村 does not see it ---------------------------------------------------------
-  const p = await newPhonePage(browser);
+  const p = await newPhonePage(suite.browser);
   await loginAs(p.page, '张德明');
   await tap(p.page, '安全宣传');
   await p.page.waitForURL(/#\/pages\/feed\/index/);

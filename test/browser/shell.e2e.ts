@@ -2,31 +2,18 @@
  * The mini-program shell in h5: role-picker login, the resident and officer homes, 我的, switching roles.
  * Screenshots land in test/artifacts/shell-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
-import { RunningServer, startServer } from '../support/server';
-import { pickDemoAccount, shown } from '../support/h5';
+import type { Page } from 'playwright-core';
+import { newPhonePage, saveScreenshot } from '../support/chromium';
+import { h5Suite, shown } from '../support/h5';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name);
+const suite = h5Suite();
+const { loginAs } = suite;
 
 const visible = (page: Page, text: string) => page.getByText(text, { exact: true }).first().waitFor({ state: 'visible' });
 
 test('login page offers the demo accounts grouped by residents and officers', async () => {
-  const { context, page, errors } = await newPhonePage(browser);
-  await page.goto(`${server.baseUrl}/`);
+  const { context, page, errors } = await newPhonePage(suite.browser);
+  await page.goto(`${suite.server.baseUrl}/`);
   await visible(page, '村民 / 家长');
   await visible(page, '工作人员');
   await visible(page, '王桂英');
@@ -37,7 +24,7 @@ test('login page offers the demo accounts grouped by residents and officers', as
 });
 
 test('resident logs in and sees the four big tiles', async () => {
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '王桂英');
   for (const t of ['隐患随手拍', '我的上报', '签承诺书', '安全宣传']) await visible(page, t);
   await visible(page, '王桂英');
@@ -60,7 +47,7 @@ test('resident logs in and sees the four big tiles', async () => {
 });
 
 test('town officer logs in, sees the officer tiles and opens the ledger in the subpackage', async () => {
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '张建国');
   for (const t of ['隐患台账', '承诺书活动', '发布宣传', '工作台账', '统计与总结', '隐患地图']) await visible(page, t);
   await visible(page, '群众服务');
@@ -77,7 +64,7 @@ test('town officer logs in, sees the officer tiles and opens the ledger in the s
 });
 
 test('切换身份 goes back to the picker and another role takes over', async () => {
-  const { context, page } = await newPhonePage(browser);
+  const { context, page } = await newPhonePage(suite.browser);
   await loginAs(page, '张建国');
   await visible(page, '隐患台账');
   await page.getByText('切换身份', { exact: true }).click();
@@ -93,14 +80,14 @@ test('切换身份 goes back to the picker and another role takes over', async (
 
 test('a resident without a village is asked once to pick one', async () => {
   // a new resident with no unit (dev accounts named demo-* show up in the picker)
-  const r = await fetch(`${server.baseUrl}/api/auth/dev`, {
+  const r = await fetch(`${suite.server.baseUrl}/api/auth/dev`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ openid: 'demo-newcomer', name: '新村民' }),
   });
   expect(r.status).toBe(200);
 
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '新村民');
   await page.waitForURL(/#\/pages\/pick-village\/index/);
   await visible(page, '柳林村');
@@ -129,11 +116,11 @@ test('a resident without a village is asked once to pick one', async () => {
 test('an officer sees a new report in 消息提醒 with an unread badge, and opens the hazard from it', async () => {
   // a resident of 柳林村 reports a hazard through the API: the village's officers get an in-app notice
   const dev = async (openid: string) => {
-    const r = await fetch(`${server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
+    const r = await fetch(`${suite.server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
     return ((await r.json()) as { token: string }).token;
   };
   const resident = await dev('demo-resident');
-  const res = await fetch(`${server.baseUrl}/api/hazards`, {
+  const res = await fetch(`${suite.server.baseUrl}/api/hazards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${resident}` },
     body: JSON.stringify({ category: 'drowning', description: '村东头水塘没有护栏，孩子放学常在边上玩' }),
@@ -143,12 +130,12 @@ test('an officer sees a new report in 消息提醒 with an unread badge, and ope
   // the notice is written by a background job: wait until the officer has it
   const officer = await dev('demo-village');
   for (let i = 0; i < 50; i++) {
-    const n = (await (await fetch(`${server.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${officer}` } })).json()) as { items: { title: string }[] };
+    const n = (await (await fetch(`${suite.server.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${officer}` } })).json()) as { items: { title: string }[] };
     if (n.items.some((x) => x.title.includes(code))) break;
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const { context, page, errors } = await newPhonePage(browser);
+  const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '李春梅');
   await page.locator('.home__badge').first().waitFor({ state: 'visible' });
   await page.locator('.home__link', { hasText: '消息' }).click();

@@ -3,14 +3,13 @@
  * payloads are shown to the resident and to the officer as literal text — no dialog fires, no injected
  * element or handler runs. Screenshots: test/artifacts/xss-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Api } from '../support/api';
-import { launchChromium, newPhonePage, saveScreenshot } from '../support/chromium';
-import { ServerProcess, spawnServer } from '../support/proc';
-import { pickDemoAccount } from '../support/h5';
+import { newPhonePage, saveScreenshot } from '../support/chromium';
+import { spawnServer } from '../support/proc';
+import { h5Suite } from '../support/h5';
 
-let server: ServerProcess;
-let browser: Browser;
+const suite = h5Suite(() => spawnServer({ h5: true }));
 let api: Api;
 
 const IMG = '<img src=x onerror=alert(1)>';
@@ -18,18 +17,11 @@ const SCRIPT = '<script>window.__xss=1</script>';
 const SVG = '<svg/onload=window.__xss=2>';
 const HANDLER = '" onmouseover="window.__xss=3" x="';
 
-beforeAll(async () => {
-  server = await spawnServer({ h5: true });
-  browser = await launchChromium();
-  api = new Api(server.baseUrl);
+beforeAll(() => {
+  api = new Api(suite.server.baseUrl);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const loginAs = (page: Page, name: string) => pickDemoAccount(page, server.baseUrl, name, { waitHome: true });
+const loginAs = (page: Page, name: string) => suite.loginAs(page, name, { waitHome: true });
 
 /** Opens `hash` and proves the payload is on screen as text and nothing ran. */
 async function expectInert(page: Page, hash: string, literal: string, shot: string) {
@@ -38,7 +30,7 @@ async function expectInert(page: Page, hash: string, literal: string, shot: stri
     dialogs.push(d.message());
     await d.dismiss();
   });
-  await page.goto(`${server.baseUrl}/${hash}`);
+  await page.goto(`${suite.server.baseUrl}/${hash}`);
   try {
     await page.getByText(literal, { exact: false }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 20_000 });
   } catch (e) {
@@ -64,12 +56,12 @@ test('a hazard with HTML in its text is shown literally to the reporter and the 
   const c = await api.call('POST', `/api/hazards/${h.body.id}/comment`, { token: town.token, body: { note: `${IMG} 已收到` } });
   expect(c.status).toBeLessThan(300);
 
-  const r = await newPhonePage(browser);
+  const r = await newPhonePage(suite.browser);
   await loginAs(r.page, '王桂英');
   await expectInert(r.page, `#/pages/hazard/index?id=${h.body.id}`, IMG, 'xss-resident-hazard');
   await r.context.close();
 
-  const o = await newPhonePage(browser);
+  const o = await newPhonePage(suite.browser);
   await loginAs(o.page, '张建国');
   await expectInert(o.page, `#/officer/hazard/index?id=${h.body.id}`, IMG, 'xss-officer-hazard');
   await o.context.close();
@@ -85,7 +77,7 @@ test('a publicity message with HTML in its title and body is shown literally in 
   expect(m.status).toBe(201);
   expect((await api.call('POST', `/api/messages/${m.body.id}/publish`, { token: town.token, body: {} })).status).toBeLessThan(300);
 
-  const r = await newPhonePage(browser);
+  const r = await newPhonePage(suite.browser);
   await loginAs(r.page, '王桂英');
   await expectInert(r.page, `#/pages/message/index?id=${m.body.id}`, IMG, 'xss-resident-message');
   await expectInert(r.page, '#/pages/feed/index', `${IMG}防溺水`, 'xss-resident-feed');
