@@ -94,8 +94,10 @@ export class AuthGuard implements CanActivate {
     // requests of one user that miss together (a page firing its calls at once) share one read
     let read = this.reading.get(sub);
     if (!read) {
-      read = this.read(sub, now).finally(() => this.reading.delete(sub));
-      this.reading.set(sub, read);
+      const mine: Promise<AuthUser | null> = this.read(sub, now).finally(() => {
+        if (this.reading.get(sub) === mine) this.reading.delete(sub); // not a newer read started after a change
+      });
+      this.reading.set(sub, (read = mine));
     }
     const user = await read;
     return user && { ...user };
