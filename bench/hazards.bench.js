@@ -30,6 +30,7 @@ const STATUS_MIX = [['closed', 80], ['rejected', 4], ['reported', 3], ['assigned
 const r2 = (x) => Math.round(x * 100) / 100;
 const { spawn, execFileSync } = require('node:child_process');
 const { cpuMs, freePort, httpClient, pct, sleep, startServer } = require('./lib');
+const { reportTarget, writeReport } = require('./same-writes');
 
 
 async function login(base, openid) {
@@ -279,35 +280,12 @@ async function run() {
         [`YH-RAW-${process.pid}-${i}`, CATS[i % CATS.length], `原始插入 ${i}`, v.id, v.path],
       ),
     );
-    // the same writes a submit makes, in one transaction, as the fairer raw comparison
-    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
-    const tallyUnits = [0, ...v.path.split('/').filter(Boolean).map(Number)];
-    const rawTxRun = await measured(SUBMITS, CONCURRENCY, async (i) => {
-      const c = await pool.getConnection();
-      try {
-        // the code: one autocommit upsert whose OK packet carries LAST_INSERT_ID(expr)
-        const [seq] = await c.query("INSERT INTO counter (name, value) VALUES ('bench', LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)");
-        const s = seq.insertId;
-        await c.beginTransaction();
-        const [r] = await c.query(
-          "INSERT INTO hazard (code, category, level, status, description, textCheck, orgId, orgPath, reporterId, anonymous, clientKey, createdAt, updatedAt) VALUES (?, ?, 'general', 'reported', ?, 'pass', ?, ?, 1, 0, ?, NOW(3), NOW(3))",
-          [`YH-TX-${s}`, CATS[i % CATS.length], `事务插入 ${i}`, v.id, v.path, `tx-${process.pid}-${i}`],
-        );
-        await c.query("INSERT INTO hazard_event (hazardId, action, toStatus, actorId, createdAt) VALUES (?, 'report', 'reported', 1, NOW(3))", [r.insertId]);
-        // the statistics' month row and the ledger's tally rows (everything, county, town, village), as a report moves them
-        await c.query(
-          "INSERT INTO hazard_month (orgId, month, category, orgPath, found, rectified, closed, major, inProgress, rejected, escalated, closedTimed, closeSeconds, closedIn) VALUES (?, ?, ?, ?, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0) ON DUPLICATE KEY UPDATE found = found + 1, inProgress = inProgress + 1",
-          [v.id, month, CATS[i % CATS.length], v.path],
-        );
-        await c.query(
-          `INSERT INTO hazard_tally (unitId, status, category, level, dueMonth, n) VALUES ${tallyUnits.map(() => "(?, 'reported', ?, 'general', '', 1)").join(', ')} ON DUPLICATE KEY UPDATE n = n + VALUES(n)`,
-          tallyUnits.flatMap((u) => [u, CATS[i % CATS.length]]),
-        );
-        await c.commit();
-      } finally {
-        c.release();
-      }
-    }, { mariadb: dbPid, loadGenerator: 'self' });
+    // the same writes a submit makes, in one transaction, as the fairer raw comparison (bench/same-writes.js)
+    const target = await reportTarget(pool);
+    const rawTxRun = await measured(SUBMITS, CONCURRENCY, (i) =>
+      writeReport(pool, target, { counter: 'bench', prefix: 'YH-TX', category: CATS[i % CATS.length], description: `事务插入 ${i}`, clientKey: `tx-${process.pid}-${i}` }),
+      { mariadb: dbPid, loadGenerator: 'self' },
+    );
     const rawTxRps = rawTxRun.perSec;
 
     const figures = {

@@ -18,7 +18,6 @@
 const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -26,6 +25,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
 const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
+const { cpuMs, freePort, pct } = require('./lib');
 
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const CONCURRENCY = Number(process.env.PLEDGE_BENCH_CONCURRENCY || 32);
@@ -33,11 +33,6 @@ const DURATION_S = Number(process.env.PLEDGE_BENCH_SECONDS || 20);
 const PROCESSES = Math.max(1, Number(process.env.PLEDGE_BENCH_PROCESSES || 1));
 const DIST = path.resolve(ROOT, process.env.PLEDGE_BENCH_DIST || path.join(SERVER_DIR, 'dist'));
 const WARMUP_S = 3;
-
-const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
-/** CPU ms (user + system) a process has used so far, from /proc (Linux). */
-const cpuMs = (pid) => { try { const f = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return ((Number(f[11]) + Number(f[12])) * 1000) / 100; } catch { return NaN; } };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
 
 /** A signature-like PNG of about 15 KB (strokes of varying width on a 1000×400 canvas, about what a dpr-2 phone sends). */
 async function signaturePng() {
