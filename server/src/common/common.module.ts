@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity';
 import { SequenceService } from './db/sequence.service';
 import { ScopeService } from './scope/scope.service';
+import { RefsService } from './scope/refs.service';
 import { OrgUnit } from '../modules/orgs/org-unit.entity';
 import { User } from '../modules/users/user.entity';
 
@@ -12,8 +13,8 @@ import { User } from '../modules/users/user.entity';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OrgUnit, User, IdempotencyRecord])],
-  providers: [ScopeService, SequenceService],
-  exports: [ScopeService, SequenceService, TypeOrmModule],
+  providers: [ScopeService, SequenceService, RefsService],
+  exports: [ScopeService, SequenceService, RefsService, TypeOrmModule],
 })
 export class CommonModule {
   constructor(ds: DataSource) {

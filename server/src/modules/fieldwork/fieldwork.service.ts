@@ -12,7 +12,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
-import { Hazard } from '../hazards/hazard.entity';
+import { RefsService } from '../../common/scope/refs.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { CreateFieldRecordDto, FieldRecordQueryDto, mapFieldRecord, UpdateFieldRecordDto } from './dto/field-record.dto';
@@ -32,6 +32,7 @@ export class FieldworkService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly findings: HazardFindingsPort,
+    private readonly refs: RefsService,
   ) {}
 
   async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string): Promise<FieldRecordDto> {
@@ -130,7 +131,11 @@ export class FieldworkService {
       await this.checkUnits(user, dto.units.map((u) => u.orgId).filter((x): x is number => !!x));
       if (dto.units.some((u) => !u.orgId && !u.name?.trim())) throw new BadRequestException(['units each need an orgId or a name']);
     }
-    const hazardIds = dto.hazardIds ? await this.checkHazards(user, dto.hazardIds) : r.hazardIds ?? [];
+    // Links the record already holds stay (an editor may not see every one); new ones are checked.
+    const held = new Set(r.hazardIds ?? []);
+    const hazardIds = dto.hazardIds
+      ? (await this.checkHazards(user, dto.hazardIds.filter((x) => !held.has(x))), [...new Set(dto.hazardIds)])
+      : r.hazardIds ?? [];
     const previous = this.snapshot(r);
     await this.ds.transaction(async (tx) => {
       // What the statistics hold for this record now, read under its row lock (MySQL) so concurrent edits of one
@@ -222,18 +227,9 @@ export class FieldworkService {
     if (date > todayInChina(new Date(Date.now() + 86400_000))) throw new BadRequestException(['date must not be in the future']);
   }
 
-  /** Linked hazards must exist and lie in the caller's scope (404 otherwise, like any record). */
+  /** Linked hazards: each one the caller could open by id (RefsService; 400 naming the field otherwise). */
   private async checkHazards(user: AuthUser, ids: number[]): Promise<number[]> {
-    const unique = [...new Set(ids)];
-    if (!unique.length) return [];
-    const rows = await this.ds.getRepository(Hazard).find({ where: { id: In(unique) }, select: { id: true, orgPath: true, responsibleOrgPath: true } });
-    for (const id of unique) {
-      const h = rows.find((x) => x.id === id);
-      if (!h || !(this.scope.covers(user, h.orgPath) || this.scope.covers(user, h.responsibleOrgPath))) {
-        throw new BadRequestException([`hazardIds: hazard ${id} not found in your scope`]);
-      }
-    }
-    return unique;
+    return this.refs.require(user, 'hazard', ids, 'hazardIds');
   }
 
   private async names(rows: FieldRecord[]) {

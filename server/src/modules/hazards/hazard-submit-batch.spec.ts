@@ -2,6 +2,7 @@ import { readTime } from '../../common/db/dialect';
 import { SequenceService } from '../../common/db/sequence.service';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { Media } from '../media/media.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { rebuildHazardCounts } from './hazard-counts.service';
 import { HazardsService } from './hazards.service';
@@ -150,12 +151,18 @@ describe('hazards: reports written in batches', () => {
     expect(calls).not.toHaveBeenCalled();
   });
 
-  it('one bad report in a batch (photos not the caller’s) fails alone; the others are stored', async () => {
+  it('one bad report in a batch (a photo already used elsewhere) fails alone; the others are stored', async () => {
+    // The parent's own hazard photo, already attached to another hazard: the up-front reference check (own upload,
+    // right purpose) lets it through, attaching it inside the batch refuses it.
+    const used = await t.ds.getRepository(Media).save({
+      ownerId: t.seed.user.parent.id, purpose: 'hazard', mime: 'image/jpeg', storageKey: 'media/x/used.jpg', thumbKey: 'media/x/used_t.jpg',
+      sha256: '0'.repeat(64), size: 1, width: 1, height: 1, secStatus: 'pass', secTraceId: null, entityKind: 'hazard', entityId: 1,
+    });
     const { release } = holdNextBatch();
     const first = post('resident', body(4));
     await new Promise((r) => setTimeout(r, 50));
     const good1 = post('resident', body(5), 'batch-good-1-key');
-    const bad = post('parent', body(6, { photoIds: [987654] }), 'batch-bad-1-key');
+    const bad = post('parent', body(6, { photoIds: [used.id] }), 'batch-bad-1-key');
     const good2 = post('enterprise', body(7), 'batch-good-2-key');
     await queuedAtLeast(3);
     release();

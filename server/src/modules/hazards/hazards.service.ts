@@ -13,6 +13,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { SequenceService } from '../../common/db/sequence.service';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
+import { RefsService } from '../../common/scope/refs.service';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { MediaService } from '../media/media.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -101,6 +102,7 @@ export class HazardsService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly counts: HazardCountService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly refs: RefsService,
   ) {
     this.batcher = new HazardSubmitBatcher(ds, sequence, media, counts, queue);
   }
@@ -113,6 +115,12 @@ export class HazardsService implements OnModuleInit {
     this.media.registerAccessPolicy('hazard', async (user, id) => {
       const h = await this.hazards.findOne({ where: { id }, select: ['id', 'orgPath', 'responsibleOrgPath', 'reporterId'] });
       return !!h && this.canView(user, h);
+    });
+    // A hazard named in a body (a duplicate's original, a field record's linked hazards) or on a timeline:
+    // the same rule as opening it by id.
+    this.refs.register('hazard', async (user, ids) => {
+      const rows = await this.hazards.find({ where: { id: In(ids) }, select: ['id', 'orgPath', 'responsibleOrgPath', 'reporterId'] });
+      return new Set(rows.filter((h) => this.canView(user, h)).map((h) => h.id));
     });
     // After a report is stored: probable duplicates for the officers, and the first responders hear of it.
     // One job per written batch, carrying what it needs of each hazard (nothing is read back).
@@ -188,6 +196,8 @@ export class HazardsService implements OnModuleInit {
     if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
     const org = await this.placeOf(user, dto.orgId);
+    // Own uploads for a hazard (attached ones too: a retry of this report names its own photos; attach refuses others).
+    await this.refs.require(user, 'media', dto.photoIds, 'photoIds', { purpose: 'hazard' });
     const level = dto.level === 'major' && !isOfficer(user.role) ? 'general' : (dto.level ?? 'general'); // a villager cannot grade a hazard
     return this.batcher.submit({ user, dto, clientKey: clientKey ?? null, level, verdict, org: { id: org.id, path: org.path }, now: new Date() });
   }
@@ -577,8 +587,33 @@ export class HazardsService implements OnModuleInit {
     const reportEvent = events.find((e) => e.action === 'report');
     const photos = (reportEvent?.photoIds ?? []).map((pid) => refById.get(pid)).filter((r): r is NonNullable<typeof r> => !!r);
 
+    // Other hazards named on the timeline (probable duplicates, the original of a rejected duplicate) are
+    // resolved per viewer: only those the viewer could open by id are named; a duplicate hint naming none is dropped.
+    const dupIds = (e: HazardEvent) => (e.action === 'duplicate' ? ((e.data as { ids?: number[] } | null)?.ids ?? []) : []);
+    const named = [...events.flatMap(dupIds), ...events.map((e) => Number((e.data as { duplicateOfId?: number } | null)?.duplicateOfId)), h.duplicateOfId ?? 0];
+    const seeable = await this.refs.allowed(user, 'hazard', named.filter((x) => x > 0 && x !== h.id));
+    const viewable = (e: HazardEvent): HazardEvent | null => {
+      if (e.action === 'duplicate') {
+        if (!officer) return null;
+        const d = (e.data ?? {}) as { ids?: number[]; codes?: string[] };
+        const keep = (d.ids ?? []).map((x, i) => [x, d.codes?.[i] ?? ''] as const).filter(([x]) => seeable.has(x));
+        if (!keep.length) return null;
+        return {
+          ...e,
+          note: `附近${HAZARD_DUPLICATE_RADIUS_M}米内${HAZARD_DUPLICATE_DAYS}天内有同类隐患：${keep.map(([, c]) => c).join('、')}`,
+          data: { ids: keep.map(([x]) => x), codes: keep.map(([, c]) => c) },
+        } as HazardEvent;
+      }
+      const dup = (e.data as { duplicateOfId?: number } | null)?.duplicateOfId;
+      if (dup && !seeable.has(dup)) {
+        const { duplicateOfId: _i, duplicateOfCode: _c, ...rest } = e.data as Record<string, unknown>;
+        return { ...e, data: rest } as HazardEvent;
+      }
+      return e;
+    };
     const timeline: HazardEventDto[] = events
-      .filter((e) => officer || e.action !== 'duplicate')
+      .map(viewable)
+      .filter((e): e is HazardEvent => !!e)
       .map((e) => {
         const byReporter = e.actorId === h.reporterId;
         return {
@@ -614,7 +649,7 @@ export class HazardsService implements OnModuleInit {
       isMine,
       rectifiedAt: h.rectifiedAt ? h.rectifiedAt.toISOString() : null,
       escalatedTo: h.escalatedTo,
-      duplicateOfId: h.duplicateOfId,
+      duplicateOfId: h.duplicateOfId && seeable.has(h.duplicateOfId) ? h.duplicateOfId : null,
       probableDuplicates,
       actions: this.actionsFor(user, h, now),
       timeline,
@@ -689,6 +724,7 @@ export class HazardsService implements OnModuleInit {
       throw new Error(`state machine has no ${action}: ${h.status} → ${spec.to}`);
     }
     if (validate) await validate(h);
+    await this.refs.require(user, 'media', spec.photoIds, 'photoIds', { purpose: 'hazard', unattached: true });
     const from = h.status;
     const to = spec.to ?? from;
     await this.ds.transaction(async (m) => {
@@ -813,8 +849,8 @@ export class HazardsService implements OnModuleInit {
     let original: Hazard | null = null;
     if (dto.duplicateOfId) {
       if (dto.duplicateOfId === id) throw new BadRequestException(['duplicateOfId must be another hazard']);
-      original = await this.hazards.findOne({ where: { id: dto.duplicateOfId } });
-      if (!original || !this.canView(user, original)) throw new BadRequestException([`duplicateOfId ${dto.duplicateOfId} is not a hazard you can see`]);
+      await this.refs.require(user, 'hazard', [dto.duplicateOfId], 'duplicateOfId');
+      original = await this.hazards.findOneOrFail({ where: { id: dto.duplicateOfId } });
     }
     return this.transition(user, id, {
       action: 'reject',

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
+import { RefsService } from '../../common/scope/refs.service';
 import { AppConfig } from '../../config/app-config';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { ContentSecurityService } from '../wechat/content-security.service';
@@ -27,6 +28,9 @@ export function sniffImage(buf: Buffer): DetectedImage | null {
   return null;
 }
 
+/** The purpose an image must have been uploaded for to be attached to a record of this kind. */
+export const ATTACH_PURPOSE: Record<string, MediaPurpose> = { hazard: 'hazard', hazard_event: 'hazard' };
+
 /** Signed URLs stay valid this long; rounded to the hour so the same image keeps one URL (phone caches work). */
 const URL_TTL_S = 6 * 3600;
 
@@ -40,7 +44,21 @@ export class MediaService {
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly cs: ContentSecurityService,
     private readonly cfg: AppConfig,
-  ) {}
+    refs: RefsService,
+  ) {
+    // An image named in a body: uploaded for that purpose, by the caller (and, when asked, not attached yet),
+    // or already held by the record being edited. Anything else (another user's upload, a hazard photo put in a
+    // message) is refused like a missing id.
+    refs.register('media', async (user, ids, ctx) => {
+      const rows = await this.repo.find({ where: { id: In(ids) }, select: ['id', 'ownerId', 'purpose', 'entityId'] });
+      const keep = new Set(ctx.keep ?? []);
+      return new Set(
+        rows
+          .filter((m) => (!ctx.purpose || m.purpose === ctx.purpose) && (keep.has(m.id) || (m.ownerId === user.id && (!ctx.unattached || m.entityId == null))))
+          .map((m) => m.id),
+      );
+    });
+  }
 
   registerAccessPolicy(kind: string, policy: MediaAccessPolicy): void {
     this.policies.set(kind, policy);
@@ -157,16 +175,18 @@ export class MediaService {
   // ---- attach / refs -----------------------------------------------------------------------------
 
   /**
-   * Binds uploaded images to a record. Each id must be the caller's own, not attached yet; the update
-   * is conditional so two requests cannot attach one image twice.
+   * Binds uploaded images to a record. Each id must be the caller's own, uploaded for this kind of record
+   * (`ATTACH_PURPOSE`), not attached yet; callers check the ids first with `RefsService.require(user, 'media', …)`
+   * for a clear answer, and this update is conditional so two requests cannot attach one image twice.
    */
   async attach(ids: number[] | undefined, ownerUserId: number, kind: string, entityId: number, manager?: EntityManager, field = 'photoIds'): Promise<number[]> {
     const unique = [...new Set(ids ?? [])];
     if (!unique.length) return [];
     const repo = manager ? manager.getRepository(Media) : this.repo;
-    const r = await repo.update({ id: In(unique), ownerId: ownerUserId, entityId: IsNull() }, { entityKind: kind, entityId });
+    const purpose = ATTACH_PURPOSE[kind];
+    const r = await repo.update({ id: In(unique), ownerId: ownerUserId, entityId: IsNull(), ...(purpose ? { purpose } : {}) }, { entityKind: kind, entityId });
     if ((r.affected ?? 0) !== unique.length) {
-      throw new BadRequestException([`${field} must be images you uploaded and not yet used elsewhere`]);
+      throw new BadRequestException([`${field}: 图片必须是您本人为此上传、且尚未用在别处的`]);
     }
     return unique;
   }
@@ -180,6 +200,13 @@ export class MediaService {
       .map((id) => byId.get(id))
       .filter((m): m is Media => !!m && (!viewer || this.visibleBySecurity(viewer, m)))
       .map((m) => this.refOf(m, viewer));
+  }
+
+  /** Which of these ids are publicity images (`purpose: message`): the only images a message body renders. */
+  async publicityIds(ids: number[]): Promise<Set<number>> {
+    if (!ids.length) return new Set();
+    const rows = await this.repo.find({ where: { id: In([...new Set(ids)]), purpose: 'message' }, select: ['id'] });
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Every image attached to these entities, grouped by entity id (list thumbnails, detail galleries). */

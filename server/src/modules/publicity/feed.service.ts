@@ -104,7 +104,7 @@ export class FeedService {
     let n = rows.length ? Number(rows[0].total) : 0;
     // past the last page the statement has no row to carry the total
     if (!rows.length && skip > 0) n = Number(Object.values((await this.ds.query(total.sql, total.params))[0])[0]);
-    return { items: rows.map((r) => this.card(r)), total: n, page, pageSize };
+    return { items: await this.cards(rows), total: n, page, pageSize };
   }
 
   private async cardRows(user: AuthUser, pg: { sql: string; params: unknown[] }, total?: { sql: string; params: unknown[] }): Promise<CardRow[]> {
@@ -123,14 +123,20 @@ export class FeedService {
     );
   }
 
-  private card(r: CardRow): FeedMessageDto {
-    const m = {
-      id: Number(r.id), title: r.title, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body, category: r.category,
-      ackRequired: !!Number(r.ackRequired), publishedAt: readTime(r.publishedAt), createdAt: readTime(r.createdAt)!,
-    } as Message;
-    const body = this.publicity.renderBody(m.body);
-    const receipt = { readAt: readTime(r.readAt), ackedAt: readTime(r.ackedAt) };
-    return { ...feedItemOf(m, r.orgName ?? null, receipt, readTime(r.remindedAt), body), body, inAudience: true };
+  /** Feed cards; image blocks rendered by PublicityService.renderBodies (one media read, only when there are images). */
+  private async cards(rows: CardRow[]): Promise<FeedMessageDto[]> {
+    const msgs = rows.map(
+      (r) =>
+        ({
+          id: Number(r.id), title: r.title, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body, category: r.category,
+          ackRequired: !!Number(r.ackRequired), publishedAt: readTime(r.publishedAt), createdAt: readTime(r.createdAt)!,
+        }) as Message,
+    );
+    const bodies = await this.publicity.renderBodies(msgs.map((m) => m.body));
+    return rows.map((r, i) => {
+      const receipt = { readAt: readTime(r.readAt), ackedAt: readTime(r.ackedAt) };
+      return { ...feedItemOf(msgs[i], r.orgName ?? null, receipt, readTime(r.remindedAt), bodies[i]), body: bodies[i], inAudience: true };
+    });
   }
 
   async unreadCount(user: AuthUser): Promise<UnreadCountDto> {
@@ -161,7 +167,7 @@ export class FeedService {
     if (!(await this.inAudience(user, id))) throw new NotFoundException(`消息 ${id} 不存在`);
     const rows = await this.cardRows(user, { sql: 'SELECT id AS messageId, publishedAt AS f FROM message WHERE id = ?', params: [id] });
     if (!rows.length) throw new NotFoundException(`消息 ${id} 不存在`);
-    return this.card(rows[0]);
+    return (await this.cards(rows))[0];
   }
 
   /**

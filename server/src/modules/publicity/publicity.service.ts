@@ -8,6 +8,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
+import { RefsService } from '../../common/scope/refs.service';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { MediaService } from '../media/media.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -38,6 +39,7 @@ export class PublicityService implements OnModuleInit {
     @InjectRepository(MessageAudience) private readonly audience: Repository<MessageAudience>,
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly refs: RefsService,
   ) {}
 
   onModuleInit() {
@@ -49,8 +51,12 @@ export class PublicityService implements OnModuleInit {
 
   // ---- compose ---------------------------------------------------------------------------------
 
-  /** Checks blocks and turns them into what is stored (image URLs are never taken from the client). */
-  private async cleanBody(body: MessageBlock[]): Promise<MessageBlock[]> {
+  /**
+   * Checks blocks and turns them into what is stored (image URLs are never taken from the client). An image must be
+   * a publicity image (`purpose: message`) the officer uploaded — or one the draft being edited already holds (`keep`):
+   * a hazard photo or anyone else's upload answers like a missing image (RefsService).
+   */
+  private async cleanBody(user: AuthUser, body: MessageBlock[], keep: number[] = []): Promise<MessageBlock[]> {
     const errors: string[] = [];
     const out: MessageBlock[] = [];
     let total = 0;
@@ -73,8 +79,8 @@ export class PublicityService implements OnModuleInit {
     if (total > 20000) errors.push('body must be at most 20000 characters in all');
     const ids = out.filter((b) => b.type === 'image').map((b) => b.mediaId!);
     if (ids.length) {
-      const found = new Set((await this.media.refs(ids)).map((r) => r.id));
-      out.forEach((b, i) => b.type === 'image' && !found.has(b.mediaId!) && errors.push(`body.${i}.mediaId ${b.mediaId} is not an uploaded image`));
+      const ok = await this.refs.allowed(user, 'media', ids, { purpose: 'message', keep });
+      out.forEach((b, i) => b.type === 'image' && !ok.has(b.mediaId!) && errors.push(this.refs.refusal('media', `body.${i}.mediaId`, b.mediaId!)));
     }
     if (errors.length) throw new BadRequestException(errors);
     return out;
@@ -105,7 +111,7 @@ export class PublicityService implements OnModuleInit {
 
   async create(user: AuthUser, dto: CreateMessageDto): Promise<MessageDto> {
     if (!user.orgId || !user.orgPath) throw new BadRequestException(['您还没有所属单位，不能发布宣传']);
-    const body = await this.cleanBody(dto.body);
+    const body = await this.cleanBody(user, dto.body);
     const aud = await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles);
     await this.checkText(user, dto.title, body);
     const id = await inTransaction(this.ds, async (m) => {
@@ -130,7 +136,8 @@ export class PublicityService implements OnModuleInit {
   async update(user: AuthUser, id: number, dto: UpdateMessageDto): Promise<MessageDto> {
     const msg = await this.manageable(user, id);
     if (msg.status !== 'draft') throw new ConflictException(`消息当前状态为${STATE(msg.status)}，只有草稿可以修改`);
-    const body = dto.body ? await this.cleanBody(dto.body) : undefined;
+    const held = (msg.body ?? []).filter((b) => b.type === 'image' && b.mediaId).map((b) => b.mediaId!);
+    const body = dto.body ? await this.cleanBody(user, dto.body, held) : undefined;
     const aud = dto.audience ? await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles) : undefined;
     await this.checkText(user, dto.title, body);
     await inTransaction(this.ds, async (m) => {
@@ -230,6 +237,7 @@ export class PublicityService implements OnModuleInit {
 
   async toDto(msgs: Message[]): Promise<MessageDto[]> {
     if (!msgs.length) return [];
+    const bodies = await this.renderBodies(msgs.map((m) => m.body));
     const ids = msgs.map((m) => m.id);
     const aud = await this.audience.find({ where: { messageId: In(ids) } });
     const orgIds = [...new Set([...aud.map((a) => a.targetOrgId), ...msgs.map((m) => m.orgId)])];
@@ -240,7 +248,7 @@ export class PublicityService implements OnModuleInit {
         orgId: oid, name: orgs.get(oid)?.name ?? `#${oid}`, type: orgs.get(oid)?.type ?? 'unknown',
       }));
       return {
-        id: m.id, title: m.title, body: this.renderBody(m.body), category: m.category, categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
+        id: m.id, title: m.title, body: bodies[msgs.indexOf(m)], category: m.category, categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
         status: m.status, statusLabel: MESSAGE_STATUS_LABELS[m.status], ackRequired: m.ackRequired,
         scheduledAt: m.scheduledAt?.toISOString() ?? null, publishedAt: m.publishedAt?.toISOString() ?? null, withdrawnAt: m.withdrawnAt?.toISOString() ?? null,
         publisherId: m.publisherId, publisherName: people.get(m.publisherId)?.name ?? null, orgId: m.orgId, orgName: orgs.get(m.orgId)?.name ?? null,
@@ -249,9 +257,19 @@ export class PublicityService implements OnModuleInit {
     });
   }
 
-  /** Image blocks get a signed URL the phone's <Image> can load. */
-  renderBody(body: MessageBlock[]): MessageBlock[] {
-    return (body ?? []).map((b) => (b.type === 'image' && b.mediaId ? { ...b, url: this.media.refOf({ id: b.mediaId }).url } : { ...b }));
+  /**
+   * Image blocks get a signed URL the phone's <Image> can load — only publicity images (`purpose: message`, readable
+   * by everyone signed in anyway). An image block naming anything else (stored before bodies were checked) is left
+   * out, so no answer ever carries a signed URL of a hazard photo.
+   */
+  async renderBodies(bodies: MessageBlock[][]): Promise<MessageBlock[][]> {
+    const ids = [...new Set(bodies.flatMap((b) => (b ?? []).filter((x) => x.type === 'image' && x.mediaId).map((x) => x.mediaId!)))];
+    const publicity = ids.length ? await this.media.publicityIds(ids) : new Set<number>();
+    return bodies.map((body) =>
+      (body ?? [])
+        .filter((b) => b.type !== 'image' || (!!b.mediaId && publicity.has(b.mediaId)))
+        .map((b) => (b.type === 'image' ? { ...b, url: this.media.refOf({ id: b.mediaId! }).url } : { ...b })),
+    );
   }
 
   async get(user: AuthUser, id: number): Promise<MessageDto> {
@@ -287,10 +305,11 @@ export class PublicityService implements OnModuleInit {
   async preview(user: AuthUser, id: number): Promise<FeedMessageDto> {
     const msg = await this.manageable(user, id);
     const org = await this.orgs.findOne({ where: { id: msg.orgId } });
+    const [body] = await this.renderBodies([msg.body]);
     return {
-      ...feedItemOf(msg, org?.name ?? null, null, null, this.renderBody(msg.body)),
+      ...feedItemOf(msg, org?.name ?? null, null, null, body),
       publishedAt: (msg.publishedAt ?? new Date()).toISOString(),
-      body: this.renderBody(msg.body), inAudience: false,
+      body, inAudience: false,
     };
   }
 
