@@ -6,13 +6,16 @@
  *  2. role sweep: roles not allowed → 403 (anonymous → 401); allowed roles → never 401/403; nobody → 5xx
  *  3. scope sweep: 柳林村's officers, 白沙镇's officer and another resident calling on 河口村's records → never 2xx
  *     (403/404); the records' own people do get them (so the refusals are not vacuous); lists never leak them;
- *     an orgId outside the caller's subtree is refused
+ *     an orgId outside the caller's subtree is refused; a refusal other than 403/404 (validation or state first) fails
+ *  4. body sweep: every integer id field inside a request body (declared in BODY_REFS) given a record of 河口村 or
+ *     another user's upload, by 白沙镇's officer on their own record → refused, nothing stored; without it → 2xx
  * Runs on MariaDB (scratch database on the shared server, real migrations) or on SQLite with PROOF_DB=sqlite.
  */
 import { Api, ROLE_ACCOUNTS } from '../support/api';
 import { buildWorld, World } from '../support/fixtures';
 import { scratchDatabase, ScratchDb, ServerProcess, spawnServer } from '../support/proc';
-import { ALL, POLICY, Policy } from './policy';
+import { FIELD_KINDS, FieldType } from '@xiangan/shared';
+import { ALL, BODY_REFS, BodyRefKind, POLICY, Policy } from './policy';
 
 jest.setTimeout(180_000);
 
@@ -199,7 +202,7 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
       calls++;
       const tag = `${o.key} #${id} as outsider ${who}: ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`;
       if (isOk(r.status) || r.status < 0 || r.status >= 500) violations.push(tag);
-      else if (r.status !== 403 && r.status !== 404) unproven.push(tag);
+      else if (r.status !== 403 && r.status !== 404) violations.push(`${tag} (refused, but not for scope: expected 403/404)`);
     }
   }
   // an orgId outside the caller's subtree (officers; a resident's lists hold only their own records: listLeak below)
@@ -230,8 +233,172 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
     }
   }
   console.log(`authz scope sweep: ${covered.length} record operations, ${orgQueryOps.length} orgId operations, ${calls} calls, ${violations.length} violations`);
-  if (unproven.length) console.log(`scope sweep, refused but not with 403/404 (validation or state came first):\n  ${unproven.join('\n  ')}`);
+  if (unproven.length) console.log(`scope sweep, operations without their fixture:\n  ${unproven.join('\n  ')}`);
   expect(violations).toEqual([]);
   // the fixtures exist for the core features, so the sweep is not vacuous
   for (const f of ['hazardB', 'mediaB', 'campaignB', 'signatureB', 'messageB', 'inspectionB']) expect({ fixture: f, id: w.fx[f] }).toEqual({ fixture: f, id: expect.any(Number) });
+});
+
+// ---- ids inside request bodies ---------------------------------------------------------------------------
+
+const schemaOf = (s: any): any => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s);
+
+/** Integer `…Id` / `…Ids` fields of an operation's JSON body, as paths (`photoIds`, `body[].mediaId`, `audience.orgIds`). */
+function bodyIdFields(op: any): string[] {
+  const out: string[] = [];
+  const walk = (s0: any, prefix: string, depth: number) => {
+    const s = schemaOf(s0);
+    if (!s || depth > 6) return;
+    for (const x of s.allOf ?? []) walk(x, prefix, depth + 1);
+    for (const [k, v0] of Object.entries<any>(s.properties ?? {})) {
+      const v = schemaOf(v0);
+      const path = prefix ? `${prefix}.${k}` : k;
+      const numeric = (x: any) => x && (x.type === 'integer' || x.type === 'number');
+      if (v?.type === 'array') {
+        const it = schemaOf(v.items);
+        if (/Ids?$/.test(k) && numeric(it)) out.push(path);
+        else if (it?.properties || it?.allOf) walk(it, `${path}[]`, depth + 1);
+      } else if (/Ids?$/.test(k) && numeric(v)) out.push(path);
+      else if (v?.properties || v?.allOf) walk(v, path, depth + 1);
+    }
+  };
+  walk(op.requestBody?.content?.['application/json']?.schema, '', 0);
+  return out;
+}
+
+/** A PUT twin of a PATCH route shares the PATCH route's declaration (wx.request has no PATCH). */
+const bodyRef = (key: string): BodyRefKind | undefined => BODY_REFS[key] ?? (key.startsWith('PUT ') ? BODY_REFS[`PATCH ${key.slice(4)}`] : undefined);
+
+function bodyFieldKeys(): string[] {
+  return ops.filter((o) => ['POST', 'PUT', 'PATCH'].includes(o.method)).flatMap((o) => bodyIdFields(o.op).map((f) => `${o.key} ${f}`));
+}
+
+test('every id field inside a request body is declared in policy.ts (BODY_REFS), and none is stale', () => {
+  const keys = bodyFieldKeys();
+  expect(keys.length).toBeGreaterThan(20);
+  expect(keys.filter((k) => !bodyRef(k))).toEqual([]);
+  const have = new Set(keys);
+  expect(Object.keys(BODY_REFS).filter((k) => !have.has(k))).toEqual([]);
+});
+
+test('body sweep: ids of 河口村 records and other users’ uploads inside bodies are refused and nothing is stored', async () => {
+  const api = w.api;
+  const me = w.s['demo-town-baisha'];
+  const baishaVillage = w.org['白沙村'];
+  const baishaTown = w.org['白沙镇'];
+  const foreign: Record<'media' | 'hazard' | 'org' | 'user', number | undefined> = {
+    media: w.fx.mediaB, hazard: w.fx.hazardB, org: w.org['河口村'], user: w.s['demo-village-hekou'].user.id,
+  };
+  for (const [k, v] of Object.entries(foreign)) expect({ foreign: k, id: v }).toEqual({ foreign: k, id: expect.any(Number) });
+  let seq = 0;
+  const call = (method: string, path: string, body?: unknown) =>
+    api.call(method, path, { token: me.token, body, headers: { 'Idempotency-Key': `body-sweep-${Date.now()}-${++seq}` } });
+  const must = async (method: string, path: string, body?: unknown) => {
+    const r = await call(method, path, body);
+    if (!isOk(r.status)) throw new Error(`setup ${method} ${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    return r.body;
+  };
+  // 白沙镇's own records to act on, in the state each action needs
+  const STATES = ['reported', 'assigned', 'rectifying', 'rectified', 'closed'];
+  const STEPS: [string, unknown][] = [
+    ['assign', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }], ['start', {}], ['rectify', { note: '已整改完毕' }], ['verify', { passed: true, note: '复查合格' }],
+  ];
+  const hazardIn = async (state: string) => {
+    const h = await must('POST', '/api/hazards', { category: 'fire', description: '白沙村路边电线私拉乱接', orgId: baishaVillage });
+    for (const [action, body] of STEPS.slice(0, STATES.indexOf(state))) await must('POST', `/api/hazards/${h.id}/${action}`, body);
+    return h.id as number;
+  };
+  const fieldBody = (p: string) => {
+    const type = ({ inspections: 'inspection', enforcements: 'enforcement', drills: 'drill', activities: 'activity' } as Record<string, FieldType>)[p];
+    const [kind, rule] = Object.entries(FIELD_KINDS[type])[0];
+    const metrics = Object.fromEntries(Object.entries(rule.metrics).filter(([, r]) => r.required).map(([m]) => [m, 1]));
+    return { kind, sector: 'fire', orgId: baishaVillage, metrics };
+  };
+  const message = () => ({ title: '白沙镇防火提醒', category: 'fire', body: [{ type: 'p', text: '注意用电安全。' }], audience: { orgIds: [baishaTown] } });
+  const HAZARD_ACTION: Record<string, [string, unknown]> = {
+    assign: ['reported', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }], start: ['assigned', {}], rectify: ['rectifying', { note: '已整改完毕' }],
+    verify: ['rectified', { passed: true, note: '复查合格' }], reopen: ['closed', { note: '又出现了' }], comment: ['reported', { note: '去看过了' }], reject: ['reported', { reason: '经核实已处理' }],
+  };
+
+  /** The caller's own record for an operation: the URL, an otherwise-valid body, and a GET whose answer must not move. */
+  const caseFor = async (key: string): Promise<{ path: string; base: Record<string, unknown>; probe: string }> => {
+    const [method, route] = key.split(' ');
+    const fieldType = route.match(/^\/api\/(inspections|enforcements|drills|activities)(\/\{id\})?$/);
+    const action = route.match(/^\/api\/hazards\/\{id\}\/(\w+)$/);
+    if (route === '/api/hazards') return { path: route, base: { category: 'fire', description: '白沙村桥头护栏缺失', orgId: baishaVillage }, probe: '/api/hazards?pageSize=100' };
+    if (action) {
+      const [state, base] = HAZARD_ACTION[action[1]];
+      const id = await hazardIn(state);
+      return { path: `/api/hazards/${id}/${action[1]}`, base: base as Record<string, unknown>, probe: `/api/hazards/${id}` };
+    }
+    if (route === '/api/messages') return { path: route, base: message(), probe: '/api/messages?pageSize=100' };
+    if (route === '/api/messages/{id}') {
+      const m = await must('POST', '/api/messages', message());
+      return { path: `/api/messages/${m.id}`, base: { title: '白沙镇防火提醒（改）' }, probe: `/api/messages/${m.id}` };
+    }
+    if (route === '/api/messages/{id}/remind-units') {
+      const m = await must('POST', '/api/messages', message());
+      await must('POST', `/api/messages/${m.id}/publish`, {});
+      return { path: `/api/messages/${m.id}/remind-units`, base: {}, probe: `/api/messages/${m.id}/stats` };
+    }
+    if (fieldType && !fieldType[2]) return { path: route, base: fieldBody(fieldType[1]), probe: `${route}?pageSize=100` };
+    if (fieldType) {
+      const r = await must('POST', `/api/${fieldType[1]}`, fieldBody(fieldType[1]));
+      return { path: `/api/${fieldType[1]}/${r.id}`, base: { notes: '补充记录' }, probe: `/api/${fieldType[1]}/${r.id}` };
+    }
+    if (route === '/api/me') return { path: route, base: { name: me.user.name ?? '黄立新' }, probe: '/api/me' };
+    if (route === '/api/pledge-campaigns') {
+      const tpls = await must('GET', '/api/pledge-templates');
+      return { path: route, base: { templateVersionId: tpls[0].latest.id, orgId: baishaVillage, deadline: new Date(Date.now() + 20 * 864e5).toISOString() }, probe: '/api/pledge-campaigns?pageSize=100' };
+    }
+    throw new Error(`body sweep: no case for ${method} ${route} — add one`);
+  };
+  /** The field set to one foreign id (an array for `…Ids`; a new item for fields inside arrays). */
+  const put = (base: Record<string, unknown>, path: string, id: number) => {
+    const b = JSON.parse(JSON.stringify(base));
+    if (path === 'body[].mediaId') return { ...b, body: [...(b.body ?? [{ type: 'p', text: '注意安全。' }]), { type: 'image', mediaId: id }] };
+    const inArray = path.match(/^(\w+)\[\]\.(\w+)$/);
+    if (inArray) return { ...b, [inArray[1]]: [inArray[1] === 'findings' ? { category: 'fire', description: '发现电线私拉乱接', [inArray[2]]: id } : { [inArray[2]]: id }] };
+    const segs = path.split('.');
+    let o = b;
+    for (const s of segs.slice(0, -1)) o = o[s] = { ...(o[s] ?? {}) };
+    o[segs[segs.length - 1]] = /Ids$/.test(path) ? [id] : id;
+    return b;
+  };
+  const still = (r: { body: unknown }) => JSON.stringify(r.body).replace(/(exp|sig)=[^&"]+/g, '');
+
+  const violations: string[] = [];
+  const caught: string[] = [];
+  let swept = 0;
+  for (const o of ops.filter((x) => ['POST', 'PUT', 'PATCH'].includes(x.method))) {
+    for (const field of bodyIdFields(o.op)) {
+      const kind = bodyRef(`${o.key} ${field}`);
+      if (!kind || typeof kind === 'object') continue;
+      const c = await caseFor(o.key);
+      const before = await call('GET', c.probe);
+      const bad = put(c.base, field, foreign[kind]!);
+      const r = await call(o.method, c.path, bad);
+      const after = await call('GET', c.probe);
+      swept++;
+      const tag = `${o.key} ${field} = ${kind} #${foreign[kind]}`;
+      const leaf = field.split('.').pop()!.replace('[]', '');
+      const refused = r.status === 403 || r.status === 404 || (r.status === 400 && JSON.stringify(r.body?.message ?? '').includes(leaf));
+      if (!refused) {
+        violations.push(`${tag}: ${r.status} ${JSON.stringify(r.body).slice(0, 160)} (expected 400 naming ${leaf}, 403 or 404)`);
+        caught.push(`${o.key} ${field}`);
+      }
+      if (still(before) !== still(after)) {
+        violations.push(`${tag}: GET ${c.probe} changed after the refused call`);
+        if (!caught.includes(`${o.key} ${field}`)) caught.push(`${o.key} ${field}`);
+      }
+      if (refused) {
+        // the same body without the foreign id goes through: the refusal was the id's
+        const ok = await call(o.method, c.path, c.base);
+        if (!isOk(ok.status)) violations.push(`${tag}: the body without it answered ${ok.status} ${JSON.stringify(ok.body).slice(0, 160)} (the sweep proves nothing)`);
+      }
+    }
+  }
+  console.log(`authz body sweep: ${swept} id fields, ${violations.length} violations${caught.length ? `\n  accepted a foreign id: ${caught.join(', ')}` : ''}`);
+  expect(swept).toBeGreaterThan(20);
+  expect(violations).toEqual([]);
 });

@@ -162,3 +162,59 @@ export const POLICY: Record<string, Policy> = {
   'GET /api/pledge-signatures/{id}': { roles: ALL, scope: 'own', fixture: 'signatureB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou'] },
   'GET /api/pledge-signatures/{id}/images/{role}': { roles: 'public', scope: 'signed', fixture: 'signatureB', params: { role: 'guardian' }, outsiders: OUT_ALL, signedFrom: { path: '/api/pledge-signatures/{id}', as: 'demo-parent', fixture: 'signatureB' }, note: 'bytes only through the signed URL in an answer the caller was allowed' },
 };
+
+/**
+ * IDS INSIDE REQUEST BODIES — every integer `…Id` / `…Ids` field of a request body in the OpenAPI document
+ * (nested ones too: `body[].mediaId`, `audience.orgIds`, `units[].orgId`), keyed `<operation> <field path>`.
+ * The body sweep (authz-matrix.spec.ts) calls each operation as 白沙镇's town officer on a record of their own,
+ * with an otherwise-valid body whose field names a record of 河口村 / another user's upload, and requires a
+ * refusal (400 naming the field, 403 or 404) and no stored change; the same body without the foreign id must
+ * then succeed, so the refusal is the id's. A new id field fails by name until it is declared here.
+ *
+ *   'media'   张德明's hazard photo of 河口村 (another user's upload, not a publicity image)
+ *   'hazard'  张德明's hazard in 河口村
+ *   'org'     河口村 (a unit outside 白沙镇)
+ *   'user'    河口村's village officer
+ *   { skip }  not swept, with the reason (tested elsewhere or not a scoped reference)
+ */
+export type BodyRefKind = 'media' | 'hazard' | 'org' | 'user' | { skip: string };
+
+const fieldRefs = (p: string, findings: boolean): Record<string, BodyRefKind> => ({
+  [`POST /api/${p} orgId`]: 'org',
+  [`POST /api/${p} units[].orgId`]: 'org',
+  [`POST /api/${p} hazardIds`]: 'hazard',
+  [`POST /api/${p} findings[].orgId`]: findings ? 'org' : { skip: 'findings are taken only on inspections and enforcement cases (400 whatever the unit)' },
+  [`PATCH /api/${p}/{id} orgId`]: 'org',
+  [`PATCH /api/${p}/{id} units[].orgId`]: 'org',
+  [`PATCH /api/${p}/{id} hazardIds`]: 'hazard',
+});
+
+export const BODY_REFS: Record<string, BodyRefKind> = {
+  'POST /api/hazards orgId': 'org',
+  'POST /api/hazards photoIds': 'media',
+  'POST /api/hazards/{id}/assign responsibleOrgId': 'org',
+  'POST /api/hazards/{id}/assign responsibleUserId': 'user',
+  'POST /api/hazards/{id}/start photoIds': 'media',
+  'POST /api/hazards/{id}/rectify photoIds': 'media',
+  'POST /api/hazards/{id}/verify photoIds': 'media',
+  'POST /api/hazards/{id}/reopen photoIds': 'media',
+  'POST /api/hazards/{id}/comment photoIds': 'media',
+  'POST /api/hazards/{id}/reject duplicateOfId': 'hazard',
+  'POST /api/messages body[].mediaId': 'media',
+  'POST /api/messages audience.orgIds': 'org',
+  'PATCH /api/messages/{id} body[].mediaId': 'media',
+  'PATCH /api/messages/{id} audience.orgIds': 'org',
+  'POST /api/messages/{id}/remind-units orgIds': 'org',
+  ...fieldRefs('inspections', true),
+  ...fieldRefs('enforcements', true),
+  ...fieldRefs('drills', false),
+  ...fieldRefs('activities', false),
+  'PATCH /api/me orgId': 'org',
+  'POST /api/pledge-campaigns orgId': 'org',
+  'POST /api/pledge-campaigns templateVersionId': { skip: "built-in versions are every town's; a town's own versions are scoped by issue 13 finding 4 (pledge templates belong to a unit)" },
+  'POST /api/pledge-campaigns/{id}/signatures rosterId': { skip: "an entry is looked up inside the URL's campaign only (pledges.spec: another campaign's entry → 400); who may sign is issue 13 finding 2" },
+  'POST /api/auth/dev orgId': { skip: 'local dev login; a resident picks any village from the public unit tree' },
+  'POST /api/orgs parentId': { skip: 'admin only: the whole county is in scope' },
+  'POST /api/users orgId': { skip: 'admin only: the whole county is in scope' },
+  'PATCH /api/users/{id} orgId': { skip: 'admin only: the whole county is in scope' },
+};
