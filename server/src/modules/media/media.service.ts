@@ -29,7 +29,7 @@ export function sniffImage(buf: Buffer): DetectedImage | null {
 }
 
 /** The purpose an image must have been uploaded for to be attached to a record of this kind. */
-export const ATTACH_PURPOSE: Record<string, MediaPurpose> = { hazard: 'hazard', hazard_event: 'hazard' };
+export const ATTACH_PURPOSE: Record<string, MediaPurpose> = { hazard: 'hazard' };
 
 /** Signed URLs stay valid this long; rounded to the hour so the same image keeps one URL (phone caches work). */
 const URL_TTL_S = 6 * 3600;
