@@ -43,6 +43,32 @@ export default defineConfig<'webpack5'>(async (merge) => {
       optimizeMainPackage: { enable: true },
     },
     h5: {
+      // Page chunks are loaded on demand, and Taro's own split only looks at initial chunks: each page carried its
+      // own ~96 KB copy of the component library. One shared async chunk for it (and one for the F2 charts, which
+      // only the stats page draws) is fetched once and cached for a year.
+      webpackChain(chain) {
+        chain.optimization.merge({
+          splitChunks: {
+            cacheGroups: {
+              taroComponents: {
+                name: 'taro-components',
+                test: /[\\/]node_modules[\\/](\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?@tarojs[\\/](components|components-react)[\\/]/,
+                chunks: 'all',
+                priority: 200,
+                enforce: true,
+                reuseExistingChunk: true,
+              },
+              charts: {
+                name: 'charts',
+                test: /[\\/]node_modules[\\/](\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?@antv[\\/]/,
+                chunks: 'async',
+                priority: 150,
+                enforce: true,
+              },
+            },
+          },
+        });
+      },
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },

@@ -12,6 +12,7 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { createValidationPipe } from './common/http/validation';
 import { jsonDepthLimit } from './common/http/json-depth';
 import { seedIfEmpty } from './database/seed';
+import { apiCompression, serveH5 } from './common/http/h5-static';
 import { migrateWithLock } from './database/migrate';
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -33,6 +34,7 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
+  app.use(apiCompression());
   app.use(express.json({ limit: '2mb' }));
   app.use(jsonDepthLimit(32));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -49,7 +51,7 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
 
   const h5 = cfg.H5_DIR ? resolve(cfg.H5_DIR) : '';
   if (h5 && existsSync(join(h5, 'index.html'))) {
-    app.use(express.static(h5, { index: 'index.html', maxAge: '1h', setHeaders: (res, p) => p.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
+    serveH5(app, h5);
   }
 
   await migrateWithLock(app.get(DataSource));

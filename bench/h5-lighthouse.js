@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+/**
+ * First load of the h5 build as a villager's phone sees it: Lighthouse 12.2.3 (mobile preset — slow 4G simulated,
+ * 4× CPU) in Debian's Chromium, median of 5 runs per page, over login, resident home, report, feed, pledge signing
+ * and the officer ledger. Each run starts with an empty HTTP cache; a signed-in page gets its token put in storage
+ * first (the way the app keeps it), so the run measures the page itself and not the login page.
+ *
+ *   node bench/h5-lighthouse.js              (needs server/dist and miniapp/dist/h5 built; serves them on SQLite)
+ *   RUNS=3 node bench/h5-lighthouse.js
+ *
+ * Floors (issue "older villagers"): resident pages ≤ 200 KB transferred on first load, LCP ≤ 2.5 s, CLS ≤ 0.05,
+ * accessibility ≥ 95. Prints one line per page and the floors each misses, and returns the figures to run-all.js.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { ROOT, startServer } = require('./lib');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const RUNS = Number(process.env.RUNS || 5);
+const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+  '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function devLogin(base, openid, role) {
+  const r = await fetch(`${base}/api/auth/dev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ openid }),
+  });
+  if (!r.ok) throw new Error(`dev login ${openid} (${role}): ${r.status} ${await r.text()}`);
+  return (await r.json()).token;
+}
+
+async function firstOpenCampaign(base, token) {
+  const r = await fetch(`${base}/api/pledge-campaigns?pageSize=20`, { headers: { authorization: `Bearer ${token}` } });
+  const body = await r.json();
+  const open = (body.items || []).find((c) => c.status === 'open') || (body.items || [])[0];
+  if (!open) throw new Error('no pledge campaign in the demo town');
+  return open.id;
+}
+
+async function run() {
+  const lighthouse = (await import('lighthouse')).default;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-lh-'));
+  const srv = await startServer(undefined, {
+    SQLITE_PATH: path.join(dir, 'demo.sqlite'),
+    H5_DIR: path.join(ROOT, 'miniapp', 'dist', 'h5'),
+    LOG_LEVEL: 'warn',
+  });
+  const port = 9300 + Math.floor(Math.random() * 500);
+  // a persistent context is Chromium's default one, which Lighthouse's tab shares: storage and cache are the same
+  const ctx = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    args: [...FLAGS, `--remote-debugging-port=${port}`],
+  });
+  const results = {};
+  try {
+    const resident = await devLogin(srv.base, 'demo-resident', 'resident');
+    const town = await devLogin(srv.base, 'demo-town', 'town_officer');
+    const campaign = await firstOpenCampaign(srv.base, town);
+    const pages = [
+      { name: 'login', path: '/#/pages/login/index', token: null, resident: true },
+      { name: 'home', path: '/#/pages/index/index', token: resident, resident: true },
+      { name: 'report', path: '/#/pages/report/index', token: resident, resident: true },
+      { name: 'feed', path: '/#/pages/feed/index', token: resident, resident: true },
+      { name: 'pledgeSign', path: `/#/pages/pledge-sign/index?id=${campaign}`, token: resident, resident: true },
+      { name: 'ledger', path: '/#/officer/ledger/index', token: town, resident: false },
+    ];
+    for (const p of pages) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) {
+        // put the token where the app keeps it (Taro's h5 storage: {"data": value}) and empty the HTTP cache
+        const setup = await ctx.newPage();
+        await setup.goto(`${srv.base}/robots-none.txt`).catch(() => {});
+        await setup.evaluate((t) => {
+          localStorage.clear();
+          if (t) localStorage.setItem('xa_token', JSON.stringify({ data: t }));
+        }, p.token);
+        const cdp = await ctx.newCDPSession(setup);
+        await cdp.send('Network.clearBrowserCache');
+        await setup.close();
+        const r = await lighthouse(`${srv.base}${p.path}`, {
+          port,
+          output: 'json',
+          logLevel: 'error',
+          disableStorageReset: true,
+          onlyCategories: ['performance', 'accessibility'],
+          formFactor: 'mobile',
+        });
+        const a = r.lhr.audits;
+        runs.push({
+          kb: a['total-byte-weight'].numericValue / 1024,
+          lcpS: a['largest-contentful-paint'].numericValue / 1000,
+          cls: a['cumulative-layout-shift'].numericValue,
+          a11y: Math.round((r.lhr.categories.accessibility.score ?? 0) * 100),
+          perf: Math.round((r.lhr.categories.performance.score ?? 0) * 100),
+        });
+      }
+      const m = {};
+      for (const k of Object.keys(runs[0])) m[k] = Number(median(runs.map((x) => x[k])).toFixed(k === 'cls' ? 3 : 2));
+      const miss = [];
+      if (p.resident && m.kb > 200) miss.push(`first load ${m.kb} KB > 200`);
+      if (m.lcpS > 2.5) miss.push(`LCP ${m.lcpS} s > 2.5`);
+      if (m.cls > 0.05) miss.push(`CLS ${m.cls} > 0.05`);
+      if (m.a11y < 95) miss.push(`accessibility ${m.a11y} < 95`);
+      console.log(`${p.name.padEnd(11)} ${String(m.kb).padStart(7)} KB  LCP ${m.lcpS} s  CLS ${m.cls}  a11y ${m.a11y}  perf ${m.perf}` +
+        (miss.length ? `   MISSES: ${miss.join('; ')}` : '   floors met'));
+      results[p.name] = m;
+    }
+  } finally {
+    await ctx.close();
+    await srv.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+module.exports = { run };
+if (require.main === module) run().catch((e) => { console.error(e); process.exit(1); });
