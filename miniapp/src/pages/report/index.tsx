@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { Card, Field, PageShell, PrimaryButton } from '../../components';
 import { hazardsApi } from '../../services/hazards';
 import { errorText, isApiError, newIdempotencyKey } from '../../services/request';
+import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages, uploadImage } from '../../services/upload';
 import { Draft, listDrafts, removeDraft, saveDraft } from '../../utils/drafts';
 import { getCurrentLocation } from '../../utils/location';
@@ -34,6 +35,7 @@ export default function ReportPage() {
   const set = (patch: Partial<HazardForm>) => setForm((f) => ({ ...f, ...patch }));
 
   useDidShow(() => setDrafts(listDrafts<HazardForm>('hazard')));
+  useSubscribeTemplates();
 
   const addPhotos = async () => {
     const left = LIMITS.hazardPhotosMax - form.photos.length;
@@ -57,6 +59,7 @@ export default function ReportPage() {
     if (!form.category) return Taro.showToast({ title: '请先选择隐患类别', icon: 'none' });
     if (!form.description.trim()) return Taro.showToast({ title: '请说一说是什么问题', icon: 'none' });
     if (form.contactPhone && !PHONE_PATTERN.test(form.contactPhone)) return Taro.showToast({ title: '手机号格式不对', icon: 'none' });
+    askSubscribe(['hazardUpdate']); // before any await: WeChat asks only inside the tap (progress of this report)
     // keep a draft first: whatever happens to the network, nothing written is lost
     const id = saveDraft('hazard', form, draftId);
     setDraftId(id);
