@@ -2,8 +2,17 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
 import prodConfig from './prod';
 
+// A release weapp without an https TARO_APP_API_BASE is refused (see weapp-api-base.js)
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { checkWeappApiBase } = require('./weapp-api-base');
+
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
+  const refused = checkWeappApiBase();
+  if (refused) {
+    console.error(`\n✘ weapp build refused: ${refused}\n`);
+    process.exit(1);
+  }
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'xiangan-miniapp',
     date: '2025-11-23',
