@@ -32,7 +32,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
     defineConstants: {
       'process.env.TARO_APP_API_BASE': JSON.stringify(process.env.TARO_APP_API_BASE ?? ''),
     },
-    copy: { patterns: [], options: {} },
+    // the share-card image (services/share.ts) must be a file in the weapp package, not an inlined data URL
+    copy: {
+      patterns: process.env.TARO_ENV === 'weapp' ? [{ from: 'src/assets/share-pledge.png', to: 'dist/weapp/assets/share-pledge.png' }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: {
       type: 'webpack5',
