@@ -111,6 +111,10 @@ function queryValue(v: string): string {
 
 /** The page on screen as `/pages/x/index?a=1` (its query kept: a QR code's `scene`, a message id). */
 export function currentPageUrl(): string {
+  // h5 (hash router): the address bar holds the page and its query as opened
+  if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined' && window.location.hash.startsWith('#/')) {
+    return window.location.hash.slice(1);
+  }
   const pages = Taro.getCurrentPages();
   const page = pages[pages.length - 1] as { route?: string; path?: string; options?: Record<string, unknown> } | undefined;
   if (!page) return '';
