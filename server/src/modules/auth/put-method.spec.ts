@@ -13,10 +13,10 @@ describe('PUT does what PATCH does (the mini-program cannot send PATCH)', () => 
   afterAll(() => t.close());
 
   it('every PATCH operation in the OpenAPI document has a PUT twin', () => {
-    const doc = buildOpenApi(t.app) as { paths: Record<string, Record<string, unknown>> };
-    const patches = Object.entries(doc.paths).filter(([, item]) => item.patch).map(([p]) => p);
+    const { paths } = buildOpenApi(t.app);
+    const patches = Object.keys(paths).filter((p) => paths[p].patch);
     expect(patches.length).toBeGreaterThanOrEqual(5);
-    expect(patches.filter((p) => !doc.paths[p].put)).toEqual([]);
+    expect(patches.filter((p) => !paths[p].put)).toEqual([]);
   });
 
   it('a new resident chooses their village with PUT /api/me', async () => {
