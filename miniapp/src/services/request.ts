@@ -174,6 +174,20 @@ export function handleUnauthorized(noRedirect?: boolean) {
   });
 }
 
+/**
+ * For authenticated calls made without request() (uploadFile, downloadFile, fetch of binaries): waits for a login in
+ * progress, sends, and after a 401 logs in again once and sends again; a second 401 goes to the login page.
+ * `send` must read authHeader() itself (it is called again with the new token).
+ */
+export async function sendAuthed<R>(send: () => Promise<R>, statusOf: (r: R) => number): Promise<R> {
+  await awaitLogin();
+  const sentToken = getToken();
+  let r = await send();
+  if (statusOf(r) === 401 && (await recoverFrom401(sentToken))) r = await send();
+  if (statusOf(r) === 401) handleUnauthorized();
+  return r;
+}
+
 /** Before an authenticated call: wait for a login in progress. */
 export async function awaitLogin(): Promise<void> {
   if (gate) await gate.ready().catch(() => undefined);
