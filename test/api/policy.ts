@@ -218,3 +218,9 @@ export const BODY_REFS: Record<string, BodyRefKind> = {
   'POST /api/users orgId': { skip: 'admin only: the whole county is in scope' },
   'PATCH /api/users/{id} orgId': { skip: 'admin only: the whole county is in scope' },
 };
+/** Every PATCH route also answers PUT with the same handler (wx.request has no PATCH): the same policy holds for both. */
+const putTwin = (key: string): string | null => (key.startsWith('PATCH ') ? `PUT ${key.slice(6)}` : null);
+for (const k of Object.keys(POLICY)) {
+  const twin = putTwin(k);
+  if (twin) POLICY[twin] = { ...POLICY[k], note: 'the same handler as PATCH (the mini-program sends PUT)' };
+}
