@@ -17,7 +17,7 @@ import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
 import { AuditLog } from '../modules/audit/audit-log.entity';
-import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
+import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion, PledgeVoid } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
   Counter,
@@ -48,5 +48,6 @@ export const ENTITIES = [
   PledgeSignature,
   PledgeReminder,
   PledgeMonth,
+  PledgeVoid,
   AuditLog,
 ];

@@ -50,14 +50,15 @@ export class PledgeExportsService {
   ) {}
 
   private async countAndCheck(campaignId: number, group?: string): Promise<number> {
-    const n = await this.ds.getRepository(PledgeSignature).count({ where: { campaignId, ...(group ? { groupName: group } : {}) } });
+    const n = await this.ds.getRepository(PledgeSignature).count({ where: { campaignId, voidedAt: IsNull(), ...(group ? { groupName: group } : {}) } });
     if (n > EXPORT_MAX_ROWS) throw new PayloadTooLargeException(`共 ${n} 份，超过单次导出上限 ${EXPORT_MAX_ROWS} 份，请按班级（group）分批导出`);
     return n;
   }
 
   private async *signatures(campaignId: number, group?: string): AsyncGenerator<PledgeSignature> {
     for (let after = 0; ; ) {
-      const qb = this.ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after', { id: campaignId, after });
+      // voided signatures stay in the chain (verify shows them) but not in the exported pledges
+      const qb = this.ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after AND s.voidedAt IS NULL', { id: campaignId, after });
       if (group) qb.andWhere('s.groupName = :group', { group });
       const rows = await qb.orderBy('s.seq', 'ASC').take(200).getMany();
       if (!rows.length) return;
