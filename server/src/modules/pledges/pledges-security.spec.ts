@@ -25,7 +25,7 @@ describe(`pledge security (${TEST_DB})`, () => {
       { role: 'guardian', image: pngDataUrl(await drawSignaturePng(1)) },
       { role: 'student', image: pngDataUrl(await drawSignaturePng(2)) },
     ];
-    drowningVersionId = (await t.http.get('/api/pledge-templates').set(await t.as('admin'))).body.find((x: any) => x.kind === 'drowning' && x.orgId === null).latest.id;
+    drowningVersionId = (await t.http.get('/api/pledge-templates').set(await t.as('admin'))).body.find((x: any) => x.kind === 'drowning' && !x.orgId).latest.id;
   });
   afterAll(async () => {
     await t.close();
