@@ -20,6 +20,8 @@ export interface ApiError {
 }
 
 export const LIMITS = {
+  /** Roster name lookups (the signing page's picker) per signed-in user per minute. */
+  rosterLookupsPerMinute: 20,
   /** Lists never return more than this many rows a page. */
   pageSizeMax: 100,
   pageSizeDefault: 20,

@@ -71,10 +71,19 @@ export interface PledgeTemplateDto {
   title: string;
   latest: PledgeTemplateVersionDto;
   versionCount: number;
+  /** The unit that owns it (its subtree sees it), or null for the shipped texts every unit sees (admins edit them). */
+  orgId: number | null;
+  orgName: string | null;
+  /** The one used for this kind in the caller's unit: the nearest unit's own text, else the shipped one. */
+  isDefault: boolean;
+  /** Whether the caller may add a version. */
+  editable: boolean;
 }
 
 export interface CreatePledgeTemplateRequest {
   kind: PledgeKind;
+  /** Owner unit (in the caller's scope); default the caller's own unit. Admins may leave it out for a county-wide text. */
+  orgId?: number;
   title: string;
   body: string;
   signers: PledgeSignerSpec[];
@@ -82,7 +91,7 @@ export interface CreatePledgeTemplateRequest {
 }
 
 /** A new version of an existing template (the old versions stay as they were). */
-export type CreatePledgeTemplateVersionRequest = Omit<CreatePledgeTemplateRequest, 'kind'>;
+export type CreatePledgeTemplateVersionRequest = Omit<CreatePledgeTemplateRequest, 'kind' | 'orgId'>;
 
 export const PLEDGE_CAMPAIGN_STATUSES = ['open', 'expired', 'closed'] as const;
 export type PledgeCampaignStatus = (typeof PLEDGE_CAMPAIGN_STATUSES)[number];
@@ -113,6 +122,7 @@ export interface PledgeCampaignDto {
   status: PledgeCampaignStatus;
   rosterKind: PledgeRosterKind | null;
   rosterCount: number;
+  /** Valid signatures (voided ones not counted). */
   signedCount: number;
   createdAt: string;
   /** For a resident: the id of their own signature in this campaign, if any. */
@@ -142,14 +152,15 @@ export interface PledgeRosterImportResult {
   replaced: number;
 }
 
-/** A roster entry as a signer sees it when picking their child (names of others masked). */
+/**
+ * A roster entry as a signer sees it when picking their child: only what signing needs. The class only when
+ * several children share the name (the signer must pick); the guardian masked; no phone, no signed status.
+ */
 export interface PledgeRosterPickDto {
   id: number;
-  group: string;
   name: string;
+  group: string | null;
   guardianName: string | null;
-  phone: string | null;
-  signed: boolean;
 }
 
 /** 未签名单 row (officers): phone masked. */
@@ -175,6 +186,13 @@ export interface PledgeSignerImageInput {
 export interface SignPledgeRequest {
   /** The roster entry picked (when the campaign has a roster). */
   rosterId?: number;
+  /**
+   * WeChat: the code from `<Button openType="getPhoneNumber">`; the server asks WeChat for the verified phone.
+   * Required for WeChat accounts.
+   */
+  phoneCode?: string;
+  /** Elsewhere (h5): the signer's phone, typed (or `fields.phone` when the text has a phone field). */
+  phone?: string;
   fields: Record<string, string>;
   signatures: PledgeSignerImageInput[];
 }
@@ -201,6 +219,22 @@ export interface PledgeSignatureDto {
   contentHash: string;
   prevHash: string;
   chainHash: string;
+  /** Set when an officer voided it (the record stays in the chain; the pledge counts as unsigned). */
+  void: PledgeVoidDto | null;
+}
+
+export interface PledgeVoidDto {
+  /** Chain position of the void record. */
+  seq: number;
+  reason: string;
+  voidedAt: string;
+  voidedByName: string | null;
+}
+
+/** `POST /api/pledge-signatures/:id/void`: officers in scope of the campaign. */
+export interface VoidPledgeSignatureRequest {
+  /** Why (e.g. 非监护人代签); 2–200 characters. */
+  reason: string;
 }
 
 export interface PledgeSignatureDetailDto extends PledgeSignatureDto {
@@ -213,6 +247,8 @@ export interface PledgeVerifyResult {
   /** The campaign's stored head: equals the last record's chain hash when intact. */
   headHash: string;
   firstBroken: null | { seq: number; id: number | null; reason: string };
+  /** Void records met on the chain (each names the signature it voids). */
+  voids: { seq: number; signatureId: number; signatureSeq: number; reason: string; voidedAt: string }[];
 }
 
 export interface PledgeRemindResult {

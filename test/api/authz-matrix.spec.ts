@@ -93,6 +93,7 @@ function validBody(key: string): unknown {
     'POST /api/hazards/{id}/escalate': { department: '青山县水利局', note: '需县级协调' },
     'POST /api/hazards/{id}/reopen': { note: '又出现了' },
     'POST /api/hazards/{id}/comment': { note: '我也看到了' },
+    'POST /api/pledge-signatures/{id}/void': { reason: '非监护人代签' },
     'PATCH /api/messages/{id}': { title: '改过的标题' },
     'POST /api/messages/{id}/remind-units': {},
     'PATCH /api/inspections/{id}': { metrics: { inspectors: 3 } },

@@ -78,7 +78,8 @@ test('a parent reads, picks the child, signs on the canvases and sees the signed
 
   await page.locator('#roster-q input').fill('张小宝');
   await page.getByText('查找', { exact: true }).click();
-  await page.getByText('张小宝 · 一年级一班', { exact: false }).waitFor();
+  // one match: picked at once, shown with the masked guardian only (no class, no phone, no signed status)
+  await page.getByText('张小宝 · 监护人 张*', { exact: false }).waitFor();
   await page.locator('#field-guardianName input').fill('张德明');
   await page.getByText('父亲', { exact: true }).click();
   await page.locator('#field-phone input').fill('13908231009');

@@ -22,6 +22,8 @@ export interface PrimaryButtonProps {
   id?: string;
   className?: string;
   onAgreePrivacyAuthorization?: ButtonProps['onAgreePrivacyAuthorization'];
+  /** With openType='getPhoneNumber' (weapp): receives `detail.code` for the server to exchange. */
+  onGetPhoneNumber?: ButtonProps['onGetPhoneNumber'];
 }
 
 export default function PrimaryButton(props: PrimaryButtonProps) {
@@ -56,6 +58,7 @@ export default function PrimaryButton(props: PrimaryButtonProps) {
       openType={openType}
       onClick={tap}
       onAgreePrivacyAuthorization={props.onAgreePrivacyAuthorization}
+      onGetPhoneNumber={props.onGetPhoneNumber}
       hoverClass='none'
     >
       {children}

@@ -21,6 +21,10 @@ export const pledgesApi = {
   remind: (id: number) => api.post<PledgeRemindResult>(`/pledge-campaigns/${id}/remind`, {}),
   close: (id: number) => api.post<PledgeCampaignDetailDto>(`/pledge-campaigns/${id}/close`, {}),
   verify: (id: number) => api.get<PledgeVerifyResult>(`/pledge-campaigns/${id}/verify`),
+  /** Officers: the campaign's signatures in chain order (voided ones marked). */
+  signatures: (id: number, page = 1) => api.get<Paginated<PledgeSignatureDto>>(`/pledge-campaigns/${id}/signatures`, { query: { page, pageSize: 50 } }),
+  /** Officers: void a signature (e.g. not signed by the guardian) with a reason; the pledge is unsigned again. */
+  voidSignature: (signatureId: number, reason: string) => api.post<PledgeSignatureDetailDto>(`/pledge-signatures/${signatureId}/void`, { reason }),
 };
 
 /** Absolute URL of an image the server signed (works in <Image> without headers). */

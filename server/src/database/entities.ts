@@ -16,7 +16,8 @@ import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from
 import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
-import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
+import { AuditLog } from '../modules/audit/audit-log.entity';
+import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion, PledgeVoid } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
   Counter,
@@ -47,4 +48,6 @@ export const ENTITIES = [
   PledgeSignature,
   PledgeReminder,
   PledgeMonth,
+  PledgeVoid,
+  AuditLog,
 ];

@@ -37,6 +37,9 @@ export class FakeWechat {
   /** js_code → openid for jscode2session. Unknown codes get 40029. */
   codes = new Map<string, string>();
   usedCodes = new Set<string>();
+  /** getPhoneNumber code → the user's mainland phone (`purePhoneNumber`). Unknown or reused codes get 40029 / 40163. */
+  phoneCodes = new Map<string, string>();
+  usedPhoneCodes = new Set<string>();
   /** Words that make msg_sec_check answer `risky`; `review` words answer review. */
   riskyWords = ['违禁词'];
   reviewWords = ['待人工复核'];
@@ -165,6 +168,13 @@ export class FakeWechat {
     return c;
   }
 
+  /** A getPhoneNumber code (what `<Button openType="getPhoneNumber">` hands the page) for this phone. */
+  phoneCode(phone: string): string {
+    const c = `phone-${Math.random().toString(36).slice(2, 12)}`;
+    this.phoneCodes.set(c, phone);
+    return c;
+  }
+
   private async body(req: IncomingMessage): Promise<any> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -268,6 +278,22 @@ export class FakeWechat {
       return this.send(res, { errcode: 0, errmsg: 'ok', msgid: this.sends.length });
     }
 
+    if (p === '/wxa/business/getuserphonenumber' && req.method === 'POST') {
+      const bad = this.checkToken(url);
+      if (bad) return this.send(res, bad);
+      const b = await this.body(req);
+      const code = typeof b.code === 'string' ? b.code : '';
+      if (!code) return this.send(res, { errcode: 47001, errmsg: 'data format error' });
+      if (this.usedPhoneCodes.has(code)) return this.send(res, { errcode: 40163, errmsg: 'code been used' });
+      const phone = this.phoneCodes.get(code);
+      if (!phone) return this.send(res, { errcode: 40029, errmsg: 'invalid code' });
+      this.usedPhoneCodes.add(code);
+      return this.send(res, {
+        errcode: 0,
+        errmsg: 'ok',
+        phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86', watermark: { timestamp: Math.floor(Date.now() / 1000), appid: this.appid } },
+      });
+    }
     if (p === '/wxa/getwxacodeunlimit' && req.method === 'POST') {
       const bad = this.checkToken(url);
       if (bad) return this.send(res, bad);

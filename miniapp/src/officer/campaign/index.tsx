@@ -1,6 +1,6 @@
-import { Image, View } from '@tarojs/components';
+import { Image, Input, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
-import type { PledgeCampaignDetailDto, PledgeUnsignedDto } from '@xiangan/shared';
+import { maskName, type PledgeCampaignDetailDto, type PledgeSignatureDto, type PledgeUnsignedDto } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
@@ -8,6 +8,8 @@ import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
 
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
+const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(5, 16);
+const subject = (s: PledgeSignatureDto) => maskName(s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? s.fields.principalName ?? '') ?? '';
 
 /** Officer: one campaign — progress by class/unit, unsigned list, reminder, roster import, share card + QR, exports. */
 export default function Campaign() {
@@ -18,6 +20,9 @@ export default function Campaign() {
   const [group, setGroup] = useState<string | undefined>();
   const [qr, setQr] = useState('');
   const [err, setErr] = useState('');
+  const [signed, setSigned] = useState<PledgeSignatureDto[]>([]);
+  const [voiding, setVoiding] = useState<number | null>(null);
+  const [reason, setReason] = useState('');
 
   const load = async (g = group) => {
     try {
@@ -28,6 +33,7 @@ export default function Campaign() {
         setUnsigned(u.items);
         setUnsignedTotal(u.total);
       }
+      setSigned((await pledgesApi.signatures(id)).items);
     } catch (e) {
       setErr(errorText(e));
     }
@@ -71,6 +77,22 @@ export default function Campaign() {
     }
   };
 
+  const voidOne = async (s: PledgeSignatureDto) => {
+    const why = reason.trim();
+    if (why.length < 2) return Taro.showToast({ title: '请写明作废原因', icon: 'none' });
+    const ok = await Taro.showModal({ title: '确认作废', content: `作废第 ${s.seq} 份签名（${subject(s)}）？作废后记入签名链，原签名保留，可由监护人重新签署。`, confirmText: '作废' });
+    if (!ok.confirm) return;
+    try {
+      await pledgesApi.voidSignature(s.id, why);
+      Taro.showToast({ title: '已作废', icon: 'success' });
+      setVoiding(null);
+      setReason('');
+      await load();
+    } catch (e) {
+      Taro.showModal({ title: '没有作废', content: errorText(e), showCancel: false });
+    }
+  };
+
   const showQr = async () => {
     try {
       setQr(await fetchBinary(`/pledge-campaigns/${id}/qrcode`));
@@ -105,6 +127,23 @@ export default function Campaign() {
           )) : <View style={{ fontSize: '30rpx' }}>全部签完了</View>}
           {unsignedTotal > unsigned.length ? <View style={{ fontSize: '26rpx', color: '#64748b' }}>仅显示前 {unsigned.length} 人，完整名单请导出 Excel</View> : null}
           {c.status === 'open' && unsignedTotal ? <PrimaryButton type='secondary' onClick={remind}>提醒未签家长</PrimaryButton> : null}
+        </Card>
+      ) : null}
+      {signed.length ? (
+        <Card title={<View id='signed-title'>已签名单（点一份可作废）</View>}>
+          {signed.map((s) => (
+            <View key={s.id}>
+              <View className='signed-row' style={{ fontSize: '30rpx', padding: '14rpx 0', color: s.void ? '#94a3b8' : '#0f172a', borderBottom: '1px solid #eef2f7' }} onClick={() => !s.void && setVoiding(voiding === s.id ? null : s.id)}>
+                第 {s.seq} 份 · {s.group ?? ''} · {subject(s)} · {china(s.signedAt)}{s.void ? `（已作废：${s.void.reason}）` : ''}
+              </View>
+              {voiding === s.id ? (
+                <View style={{ padding: '12rpx 0' }}>
+                  <Input className='xa-input' id='void-reason' value={reason} maxlength={200} placeholder='作废原因，例如：非监护人代签' onInput={(e) => setReason(e.detail.value)} />
+                  <PrimaryButton type='danger' id='void-submit' onClick={() => voidOne(s)}>作废这份签名</PrimaryButton>
+                </View>
+              ) : null}
+            </View>
+          ))}
         </Card>
       ) : null}
       <Card title='分享到班级群'>

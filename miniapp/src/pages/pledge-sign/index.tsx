@@ -32,6 +32,9 @@ export default function PledgeSign() {
   const [picked, setPicked] = useState<PledgeRosterPickDto | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [empties, setEmpties] = useState<Record<string, boolean>>({});
+  /** h5: the signer's phone when the text has no phone field (it must be the roster's guardian phone). */
+  const [signerPhone, setSignerPhone] = useState('');
+  const [submitting, setSubmitting] = useState(false);
   const key = useRef(newIdempotencyKey());
   useSubscribeTemplates();
   // a parent passing the card on: the designed image, never a screenshot (names typed or picked from the roster)
@@ -44,7 +47,10 @@ export default function PledgeSign() {
 
   const pads = useMemo(() => Object.fromEntries((c?.version.signers ?? []).map((s) => [s.role, createRef<SignaturePadHandle>()])), [c]);
   const rosterFields = c?.rosterKind === 'student' ? ['studentName', 'className'] : c?.rosterKind === 'enterprise' ? ['unitName'] : [];
-  const visibleFields = (c?.version.fields ?? []).filter((f) => !(picked && rosterFields.includes(f.key)));
+  const weapp = process.env.TARO_ENV === 'weapp';
+  // in WeChat the phone comes verified from getPhoneNumber: no phone field to type
+  const visibleFields = (c?.version.fields ?? []).filter((f) => !(picked && rosterFields.includes(f.key)) && !(weapp && f.key === 'phone'));
+  const hasPhoneField = (c?.version.fields ?? []).some((f) => f.key === 'phone');
   const paragraphs = useMemo(() => (c?.version.body ?? '').split('\n').filter(Boolean), [c]);
 
   if (loadError) return <PageShell title='签署承诺书'><Empty text={loadError} /></PageShell>;
@@ -61,7 +67,7 @@ export default function PledgeSign() {
     try {
       const r = await pledgesApi.rosterPick(c.id, q.trim());
       setPicks(r);
-      if (r.length === 1 && !r[0].signed) setPicked(r[0]);
+      if (r.length === 1) setPicked(r[0]);
     } catch (e) {
       toastError(e);
     }
@@ -74,6 +80,7 @@ export default function PledgeSign() {
       if (f.required && !v) errs[f.key] = `请填写${f.label}`;
       else if (v && f.type === 'phone' && !/^1[3-9]\d{9}$/.test(v.replace(/[\s-]/g, ''))) errs[f.key] = '请填写 11 位手机号';
     }
+    if (!weapp && !hasPhoneField && !/^1[3-9]\d{9}$/.test(signerPhone.replace(/[\s-]/g, ''))) errs.signerPhone = '请填写名单中登记的 11 位手机号';
     setErrors(errs);
     if (c.rosterKind && !picked) {
       Taro.showToast({ title: '请先在名单中找到并选择学生', icon: 'none' });
@@ -87,20 +94,36 @@ export default function PledgeSign() {
     return Object.keys(errs).length === 0;
   };
 
-  const submit = async () => {
-    if (!validate()) return;
+  /** weapp: `phoneCode` from the getPhoneNumber button (verified by WeChat); h5: the typed phone. */
+  const submit = async (phoneCode?: string) => {
+    if (submitting || !validate()) return;
     // before any await (WeChat asks only inside the tap): reminders of the next pledge, and the village's notices
     askSubscribe(['pledge', 'publicity']);
+    setSubmitting(true);
     try {
       const signatures = await Promise.all(c.version.signers.map(async (s) => ({ role: s.role, image: await pads[s.role].current!.toDataUrl() })));
-      const body = { ...(picked ? { rosterId: picked.id } : {}), fields: Object.fromEntries(visibleFields.map((f) => [f.key, (fields[f.key] ?? '').trim()]).filter(([, v]) => v)), signatures };
+      const body = {
+        ...(picked ? { rosterId: picked.id } : {}),
+        ...(phoneCode ? { phoneCode } : !hasPhoneField ? { phone: signerPhone.replace(/[\s-]/g, '') } : {}),
+        fields: Object.fromEntries(visibleFields.map((f) => [f.key, (fields[f.key] ?? '').trim()]).filter(([, v]) => v)),
+        signatures,
+      };
       const res = await pledgesApi.sign(c.id, body, key.current);
       Taro.showToast({ title: '签署成功', icon: 'success' });
       Taro.redirectTo({ url: `/pages/pledge-view/index?id=${res.id}` });
     } catch (e) {
       key.current = newIdempotencyKey();
       Taro.showModal({ title: '没有提交成功', content: errorText(e) || '请稍后再试', showCancel: false });
+    } finally {
+      setSubmitting(false);
     }
+  };
+  const onPhone = (e: { detail: { code?: string; errMsg?: string } }) => {
+    if (!e.detail.code) {
+      Taro.showModal({ title: '需要验证手机号', content: '为防止他人代签，请允许使用您的微信手机号（须是名单中登记的监护人手机号）。', showCancel: false });
+      return;
+    }
+    void submit(e.detail.code);
   };
 
   const input = (f: PledgeFieldSpec) =>
@@ -139,8 +162,8 @@ export default function PledgeSign() {
               <PrimaryButton type='secondary' id='roster-search' onClick={search}>查找</PrimaryButton>
               {picks?.length === 0 ? <View className='pledge-tip'>名单中没有找到，请核对姓名，或联系班主任。</View> : null}
               {picks?.map((p) => (
-                <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''} ${p.signed ? 'pledge-pick__item--off' : ''}`} onClick={() => !p.signed && setPicked(p)}>
-                  {p.name} · {p.group} · {p.guardianName ?? ''} {p.phone ?? ''} {p.signed ? '（已签）' : ''}
+                <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''}`} onClick={() => setPicked(p)}>
+                  {p.name}{p.group ? ` · ${p.group}` : ''}{p.guardianName ? ` · 监护人 ${p.guardianName}` : ''}
                 </View>
               ))}
             </Field>
@@ -158,7 +181,19 @@ export default function PledgeSign() {
               </View>
             </View>
           ))}
-          <PrimaryButton id='pledge-submit' onClick={submit}>确认并提交签名</PrimaryButton>
+          {!weapp && !hasPhoneField ? (
+            <Field label='监护人（负责人）手机号' required hint='须是名单中登记的手机号' error={errors.signerPhone}>
+              <Input className='xa-input' id='signer-phone' type='number' maxlength={11} value={signerPhone} placeholder='请输入手机号' onInput={(e) => setSignerPhone(e.detail.value)} />
+            </Field>
+          ) : null}
+          {weapp ? (
+            <>
+              <View className='pledge-tip'>提交时会请您授权微信手机号，须与名单中登记的监护人手机号一致。</View>
+              <PrimaryButton id='pledge-submit' openType='getPhoneNumber' loading={submitting} onGetPhoneNumber={onPhone}>验证手机号并提交签名</PrimaryButton>
+            </>
+          ) : (
+            <PrimaryButton id='pledge-submit' onClick={() => submit()}>确认并提交签名</PrimaryButton>
+          )}
         </View>
       )}
     </PageShell>

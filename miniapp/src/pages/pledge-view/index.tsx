@@ -21,6 +21,11 @@ export default function PledgeView() {
   if (!s) return <PageShell title='我的承诺书'><Loading /></PageShell>;
   return (
     <PageShell title='我的承诺书' subtitle={`${s.campaignTitle}`}>
+      {s.void ? (
+        <Card title={<Text id='signed-void'>这份签名已作废</Text>}>
+          <Text style={{ fontSize: '30rpx', color: '#b91c1c' }}>{china(s.void.voidedAt)} 作废：{s.void.reason}</Text>
+        </Card>
+      ) : null}
       <Card title={<Text id='signed-ok'>已签署 · {china(s.signedAt)}</Text>}>
         {s.version.fields.map((f) => (
           <View key={f.key} className='pledge-text__para'>{f.label}：{s.fields[f.key] ?? '—'}</View>

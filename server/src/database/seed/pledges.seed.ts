@@ -2,6 +2,7 @@ import { PLEDGE_CHAIN_GENESIS, PledgeFieldSpec } from '@xiangan/shared';
 import { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import { ChainRecord, chainHash, identityKey, sha256 } from '../../modules/pledges/pledge-chain';
 import { PledgeTemplatesService } from '../../modules/pledges/pledge-templates.service';
+import { ScopeService } from '../../common/scope/scope.service';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../../modules/pledges/pledge.entities';
 import { drawSignaturePng, SEED_SIGNATURE_PREFIX } from '../../modules/pledges/signature-art';
 import type { SeedContext } from './context';
@@ -27,7 +28,7 @@ interface Subject {
  */
 export async function seedPledges(ctx: SeedContext): Promise<void> {
   const ds = ctx.ds;
-  await new PledgeTemplatesService(ds).ensureDefaults();
+  await new PledgeTemplatesService(ds, new ScopeService(ds.getRepository(OrgUnit))).ensureDefaults();
   const templates = await ds.getRepository(PledgeTemplate).find();
   const versionOf = async (kind: string) => {
     const t = templates.find((x) => x.kind === kind && x.builtinKey === kind)!;
@@ -104,7 +105,7 @@ export async function seedPledges(ctx: SeedContext): Promise<void> {
         images: v.signers.map((sg, k) => img(sg.role, (i + k) % variants.length)), signedAt: new Date(times[i]),
       };
       const hash = chainHash(prev, rec);
-      rows.push(ds.getRepository(PledgeSignature).create({ ...rec, clientKey: `seed-${c.id}-${i + 1}`, prevHash: prev, chainHash: hash }));
+      rows.push(ds.getRepository(PledgeSignature).create({ ...rec, clientKey: `seed-${c.id}-${i + 1}`, prevHash: prev, chainHash: hash, activeKey: rec.dedupeKey }));
       prev = hash;
     });
     for (let i = 0; i < rows.length; i += 400) await ds.getRepository(PledgeSignature).insert(rows.slice(i, i + 400));

@@ -62,7 +62,7 @@ export class PledgeCampaignsService {
 
   async create(user: AuthUser, dto: CreatePledgeCampaignDto): Promise<PledgeCampaignDetailDto> {
     const org = await this.scope.requireOrg(user, dto.orgId);
-    const version = await this.templates.version(dto.templateVersionId);
+    const version = await this.templates.versionFor(user, dto.templateVersionId, org.path);
     const deadline = new Date(dto.deadline);
     if (deadline.getTime() <= Date.now()) throw new BadRequestException(['deadline must be in the future']);
     const repo = this.ds.getRepository(PledgeCampaign);
@@ -112,7 +112,7 @@ export class PledgeCampaignsService {
       let acc = '/';
       for (const a of ancestors) paths.push((acc = `${acc}${a}/`));
       const townPath = await this.townPathOf(user.orgPath);
-      const signedRows = await this.ds.getRepository(PledgeSignature).find({ where: { signerUserId: user.id }, select: { id: true, campaignId: true } });
+      const signedRows = await this.ds.getRepository(PledgeSignature).find({ where: { signerUserId: user.id, voidedAt: IsNull() }, select: { id: true, campaignId: true } });
       mine = new Map(signedRows.map((s) => [s.campaignId, s.id]));
       const rosterIds = me?.phone
         ? (await this.ds.getRepository(PledgeRosterEntry).find({ where: { phone: me.phone }, select: { campaignId: true }, take: 200 })).map((r) => r.campaignId)
@@ -149,7 +149,7 @@ export class PledgeCampaignsService {
     if (isOfficer(user.role) && !officerView) throw new NotFoundException(`承诺书活动 ${id} 不存在`);
     const names = await this.orgNames([c.orgId]);
     const version = await this.templates.versionDto(c.templateVersionId);
-    const mine = officerView ? null : await this.ds.getRepository(PledgeSignature).findOne({ where: { campaignId: id, signerUserId: user.id }, select: { id: true } });
+    const mine = officerView ? null : await this.ds.getRepository(PledgeSignature).findOne({ where: { campaignId: id, signerUserId: user.id, voidedAt: IsNull() }, select: { id: true } });
     return {
       ...mapCampaign(c, names.get(c.orgId) ?? ''),
       ...(officerView ? {} : { mySignatureId: mine?.id ?? null }),
@@ -175,7 +175,7 @@ export class PledgeCampaignsService {
       .createQueryBuilder('s')
       .select('s.groupName', 'grp')
       .addSelect('COUNT(*)', 'signed')
-      .where('s.campaignId = :id AND s.rosterEntryId IS NULL', { id: c.id })
+      .where('s.campaignId = :id AND s.rosterEntryId IS NULL AND s.voidedAt IS NULL', { id: c.id })
       .groupBy('s.groupName')
       .getRawMany<{ grp: string | null; signed: string }>();
     const map = new Map<string, PledgeProgressGroup>();
@@ -210,7 +210,7 @@ export class PledgeCampaignsService {
       const signed = new Map<string, number>();
       const keys = fresh.map((r) => r.dedupeKey);
       for (let i = 0; i < keys.length; i += 500) {
-        const got = await m.find(PledgeSignature, { where: { campaignId: id, dedupeKey: In(keys.slice(i, i + 500)) }, select: { id: true, dedupeKey: true } });
+        const got = await m.find(PledgeSignature, { where: { campaignId: id, activeKey: In(keys.slice(i, i + 500)) }, select: { id: true, dedupeKey: true } });
         for (const s of got) signed.set(s.dedupeKey, s.id);
       }
       const entities = fresh.map((r) => m.create(PledgeRosterEntry, { campaignId: id, ...r, signatureId: signed.get(r.dedupeKey) ?? null }));
@@ -226,13 +226,19 @@ export class PledgeCampaignsService {
     });
   }
 
-  /** A signer finds their child (or unit) by the exact name; others' details stay masked. */
+  /**
+   * A signer finds their child (or unit) by the exact name — on an open campaign only, and only what signing
+   * needs: the entry id, the masked guardian, the class only when several share the name (the signer must
+   * pick). No phone, no signed status. Rate-limited per user at the route (LIMITS.rosterLookupsPerMinute).
+   */
   async rosterPick(user: AuthUser, id: number, q: string): Promise<PledgeRosterPickDto[]> {
     const c = await this.load(id);
-    if (isOfficer(user.role) && !this.scope.covers(user, c.orgPath) && campaignStatus(c) !== 'open') throw new NotFoundException(`承诺书活动 ${id} 不存在`);
+    const st = campaignStatus(c);
+    if (st !== 'open') throw new ConflictException(`《${c.title}》${st === 'closed' ? '已关闭' : '已截止'}，不能再查找名单`);
     const name = q.replace(/\s+/g, '');
-    const rows = await this.ds.getRepository(PledgeRosterEntry).find({ where: { campaignId: id, name }, order: { groupName: 'ASC' }, take: 20 });
-    return rows.map((r) => ({ id: r.id, group: r.groupName, name: r.name, guardianName: maskName(r.guardianName), phone: maskPhone(r.phone), signed: !!r.signatureId }));
+    const rows = await this.ds.getRepository(PledgeRosterEntry).find({ where: { campaignId: id, name }, order: { groupName: 'ASC', id: 'ASC' }, take: 20 });
+    const mustPick = rows.length > 1;
+    return rows.map((r) => ({ id: r.id, name: r.name, group: mustPick ? r.groupName : null, guardianName: maskName(r.guardianName) }));
   }
 
   async unsigned(user: AuthUser, id: number, q: UnsignedQueryDto): Promise<Paginated<PledgeUnsignedDto>> {

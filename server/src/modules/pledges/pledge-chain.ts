@@ -52,6 +52,37 @@ export function chainHash(prevHash: string, r: ChainRecord): string {
   return sha256(prevHash + canonicalJson(chainRecordOf(r)));
 }
 
+/** What a void link commits to. */
+export interface VoidRecord {
+  campaignId: number;
+  seq: number;
+  signatureId: number;
+  signatureSeq: number;
+  signatureHash: string;
+  reason: string;
+  voidedById: number;
+  voidedAt: Date;
+}
+
+/** A void link's hash: SHA-256(prevHash + canonical JSON of the void record), typed apart from signatures. */
+export function voidChainHash(prevHash: string, r: VoidRecord): string {
+  return sha256(
+    prevHash +
+      canonicalJson({
+        v: 1,
+        type: 'void',
+        campaignId: r.campaignId,
+        seq: r.seq,
+        signatureId: r.signatureId,
+        signatureSeq: r.signatureSeq,
+        signatureHash: r.signatureHash,
+        reason: r.reason,
+        voidedById: r.voidedById,
+        voidedAt: new Date(r.voidedAt).toISOString(),
+      }),
+  );
+}
+
 const norm = (s: string | null | undefined) => String(s ?? '').normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 const digits = (s: string | null | undefined) => String(s ?? '').replace(/\D/g, '');
 

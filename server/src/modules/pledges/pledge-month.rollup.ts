@@ -30,7 +30,7 @@ export function rebuildPledgeMonthSql(mysql: boolean): string[] {
   const month = monthSql(mysql).month('signedAt');
   return [
     'DELETE FROM pledge_month',
-    `INSERT INTO pledge_month (campaignId, month, signed) SELECT campaignId, ${month}, COUNT(*) FROM pledge_signature GROUP BY campaignId, ${month}`,
+    `INSERT INTO pledge_month (campaignId, month, signed) SELECT campaignId, ${month}, COUNT(*) FROM pledge_signature WHERE voidedAt IS NULL GROUP BY campaignId, ${month}`,
     'UPDATE pledge_campaign SET rosterSigned = (SELECT COUNT(*) FROM pledge_roster_entry e WHERE e.campaignId = pledge_campaign.id AND e.signatureId IS NOT NULL)',
   ];
 }

@@ -3,21 +3,24 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  isOfficer, Paginated, PHONE_PATTERN, PLEDGE_CHAIN_GENESIS, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult,
+  isOfficer, Paginated, PHONE_PATTERN, PLEDGE_CHAIN_GENESIS, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult, PledgeVoidDto,
 } from '@xiangan/shared';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { isTransientDbError } from '../../common/http/http-exception.filter';
 import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import { AppConfig } from '../../config/app-config';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
+import { AuditService } from '../audit/audit.service';
+import { monthCn } from '../hazards/hazard-month.rollup';
+import { WechatClient, WechatError } from '../wechat/wechat.client';
 import { campaignStatus, mapSignature, SignPledgeDto } from './dto/pledge.dto';
-import { ChainRecord, chainHash, identityKey, sha256, subjectName } from './pledge-chain';
+import { ChainRecord, chainHash, identityKey, sha256, subjectName, voidChainHash } from './pledge-chain';
 import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService, versionContentHash } from './pledge-templates.service';
-import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion } from './pledge.entities';
+import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion, PledgeVoid } from './pledge.entities';
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
 import { signedUpsert } from './pledge-month.rollup';
 import { readSignatureImage } from './signature-art';
@@ -61,6 +64,8 @@ export class PledgeSignaturesService {
     private readonly templates: PledgeTemplatesService,
     private readonly cfg: AppConfig,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly wechat: WechatClient,
+    private readonly audit: AuditService,
   ) {}
 
   private get mysql(): boolean {
@@ -104,10 +109,46 @@ export class PledgeSignaturesService {
     return c;
   }
 
+  /**
+   * The signer's phone: verified by WeChat (`phoneCode` from getPhoneNumber) — required of WeChat accounts —
+   * or typed (`phone`, else `fields.phone`) elsewhere. Whoever signs for a roster entry must hold its phone.
+   */
+  private async signerPhone(user: AuthUser, dto: SignPledgeDto): Promise<{ phone: string; verified: boolean }> {
+    if (dto.phoneCode) {
+      if (!this.wechat.configured) throw new BadRequestException(['phoneCode 本服务未接入微信手机号验证，请直接填写手机号（phone）']);
+      let info: { purePhoneNumber: string; countryCode: string };
+      try {
+        info = await this.wechat.getPhoneNumber(dto.phoneCode);
+      } catch (err) {
+        if (err instanceof WechatError && [40029, 40163, 47001, 40013].includes(err.errcode)) {
+          throw new BadRequestException(['phoneCode 手机号授权已失效，请重新点击“使用微信手机号”']);
+        }
+        this.logger.warn(`getPhoneNumber failed: ${(err as Error).message}`);
+        throw new HttpException('微信手机号验证暂时不可用，请稍后重试', 503);
+      }
+      const phone = info.purePhoneNumber.replace(/\D/g, '');
+      if (info.countryCode !== '86' || !PHONE_PATTERN.test(phone)) throw new BadRequestException(['phoneCode 请使用中国大陆手机号']);
+      return { phone, verified: true };
+    }
+    if (this.wechat.configured && user.openid && !user.openid.startsWith('dev:')) {
+      throw new BadRequestException(['phoneCode 请点击“使用微信手机号”验证监护人（负责人）手机号后再签署']);
+    }
+    const typed = typeof dto.phone === 'string' && dto.phone.trim() ? dto.phone : typeof dto.fields?.phone === 'string' ? dto.fields.phone : '';
+    const phone = typed.replace(/[\s-]/g, '');
+    const field = typeof dto.phone === 'string' && dto.phone.trim() ? 'phone' : 'fields.phone';
+    if (!phone) throw new BadRequestException([`${field} 请填写监护人（负责人）手机号`]);
+    if (!PHONE_PATTERN.test(phone)) throw new BadRequestException([`${field} 应为 11 位手机号`]);
+    if (dto.phone && typeof dto.fields?.phone === 'string' && dto.fields.phone.trim() && dto.fields.phone.replace(/[\s-]/g, '') !== phone) {
+      throw new BadRequestException(['fields.phone 与填写的手机号（phone）不一致']);
+    }
+    return { phone, verified: false };
+  }
+
   private async signOnce(user: AuthUser, campaignId: number, dto: SignPledgeDto, clientKey: string): Promise<{ signature: PledgeSignatureDto; replayed: boolean }> {
     const c = await this.campaignForSigning(campaignId);
     this.assertOpen(c);
     const version = await this.templates.version(c.templateVersionId);
+    const signer = await this.signerPhone(user, dto);
 
     // a picked roster entry supplies who the pledge is about (student + class, or the unit)
     let picked: PledgeRosterEntry | null = null;
@@ -122,7 +163,8 @@ export class PledgeSignaturesService {
     const fields: Record<string, string> = {};
     for (const k of Object.keys(dto.fields)) if (!version.fields.some((f) => f.key === k)) errors.push(`fields.${k} is not a field of this pledge`);
     for (const f of version.fields) {
-      const raw = fromRoster[f.key] ?? dto.fields[f.key];
+      // the phone field holds the signer's checked phone (a verified one replaces whatever was typed)
+      const raw = fromRoster[f.key] ?? (f.key === 'phone' && (signer.verified || dto.fields.phone === undefined) ? signer.phone : dto.fields[f.key]);
       const v = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : raw === undefined || raw === null ? '' : null;
       if (v === null) errors.push(`fields.${f.key} must be a string`);
       else if (!v && f.required) errors.push(`fields.${f.key} ${f.label}不能为空`);
@@ -144,6 +186,11 @@ export class PledgeSignaturesService {
         const key = this.identityOf(c, fields);
         entry = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { campaignId: c.id, dedupeKey: key } });
         if (!entry) throw new BadRequestException(['rosterId 名单中没有找到该学生（单位），请在名单中搜索姓名后选择，或联系老师核对']);
+      }
+      // only the guardian (person in charge) the roster names may sign: their phone must be the entry's
+      if (!entry.phone) throw new ForbiddenException('名单中没有登记联系电话，暂时不能签署，请联系老师补登');
+      if (entry.phone.replace(/\D/g, '') !== signer.phone) {
+        throw new ForbiddenException('您的手机号与名单中登记的监护人（负责人）手机号不一致，不能代他人签署。请用登记的手机号签署，或请老师核对名单');
       }
       if (c.rosterKind === 'student') {
         fields.studentName = entry.name;
@@ -256,7 +303,7 @@ export class PledgeSignaturesService {
     let prev: string = head.lastHash;
     const startSeq = seq;
 
-    const dupes = await m.find(PledgeSignature, { where: { campaignId, dedupeKey: In(items.map((i) => i.dedupeKey)) } });
+    const dupes = await m.find(PledgeSignature, { where: { campaignId, activeKey: In(items.map((i) => i.dedupeKey)) } });
     const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
     const replays = await m.find(PledgeSignature, { where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) } });
     const now = new Date();
@@ -296,7 +343,7 @@ export class PledgeSignaturesService {
       const rec: ChainRecord = { ...it, seq, signedAt: new Date(now.getTime()) };
       const hash = chainHash(prev, rec);
       const { rosterKind: _checked, ...cols } = it;
-      const row = m.create(PledgeSignature, { ...cols, seq, signedAt: rec.signedAt, prevHash: prev, chainHash: hash });
+      const row = m.create(PledgeSignature, { ...cols, seq, signedAt: rec.signedAt, prevHash: prev, chainHash: hash, activeKey: it.dedupeKey, voidedAt: null });
       rows.push(row);
       byKey.set(it.dedupeKey, m.create(PledgeSignature, { ...row, id: 0 }));
       outcomes.push({ ok: row });
@@ -359,6 +406,7 @@ export class PledgeSignaturesService {
     const v = version ?? (await this.templates.version(s.templateVersionId));
     const out = mapSignature(s, c, Object.fromEntries(v.signers.map((x) => [x.role, x.label])));
     out.images = out.images.map((i) => ({ ...i, url: this.signImageUrl(s.id, i.role) }));
+    if (s.voidedAt) out.void = await this.voidOf(s.id);
     return out;
   }
 
@@ -419,16 +467,43 @@ export class PledgeSignaturesService {
     let prev = PLEDGE_CHAIN_GENESIS;
     let expectSeq = 1;
     let count = 0;
-    const broken = (seq: number, id: number | null, reason: string): PledgeVerifyResult => ({ ok: false, count, headHash: c.lastHash, firstBroken: { seq, id, reason } });
+    // void links are few: all of them at once, met by seq between the signatures
+    const voidRows = await this.ds.getRepository(PledgeVoid).find({ where: { campaignId }, order: { seq: 'ASC' } });
+    const voidAt = new Map(voidRows.map((v) => [v.seq, v]));
+    const voidOf = new Map(voidRows.map((v) => [v.signatureId, v]));
+    const voidTargets = new Map<number, { seq: number; hash: string }>();
+    const voids: PledgeVerifyResult['voids'] = [];
+    const broken = (seq: number, id: number | null, reason: string): PledgeVerifyResult => ({ ok: false, count, headHash: c.lastHash, firstBroken: { seq, id, reason }, voids });
+    const voidLinks = (): PledgeVerifyResult | null => {
+      for (let v = voidAt.get(expectSeq); v; v = voidAt.get(expectSeq)) {
+        count++;
+        if (v.prevHash !== prev) return broken(v.seq, null, `作废记录的 prevHash 与上一环链哈希不符`);
+        const recomputed = voidChainHash(prev, { ...v, voidedAt: v.voidedAt });
+        if (recomputed !== v.chainHash) return broken(v.seq, null, `作废记录已被改动：重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${v.chainHash.slice(0, 12)}… 不符`);
+        const target = voidTargets.get(v.signatureId);
+        if (!target || target.seq !== v.signatureSeq || target.hash !== v.signatureHash) return broken(v.seq, null, `作废记录指向的签名（第 ${v.signatureSeq} 份）与链上的记录不符`);
+        voids.push({ seq: v.seq, signatureId: v.signatureId, signatureSeq: v.signatureSeq, reason: v.reason, voidedAt: v.voidedAt.toISOString() });
+        prev = v.chainHash;
+        expectSeq++;
+      }
+      return null;
+    };
     for (let after = 0; ; ) {
       const rows = await this.ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after', { id: campaignId, after }).orderBy('s.seq', 'ASC').take(1000).getMany();
       if (!rows.length) break;
       for (const s of rows) {
+        const vb = voidLinks();
+        if (vb) return vb;
         count++;
         if (s.seq !== expectSeq) return broken(expectSeq, null, `缺少第 ${expectSeq} 份签名（下一份是第 ${s.seq} 份，id ${s.id}）`);
         if (s.prevHash !== prev) return broken(s.seq, s.id, `prevHash 与上一份签名的链哈希不符（记录 ${prev.slice(0, 12)}…，存储 ${s.prevHash.slice(0, 12)}…）`);
         const recomputed = chainHash(prev, { ...s, signedAt: s.signedAt });
         if (recomputed !== s.chainHash) return broken(s.seq, s.id, `内容已被改动：按存储的字段、图片哈希和时间重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${s.chainHash.slice(0, 12)}… 不符`);
+        // a signature counts as voided exactly when a void link names it
+        if (!!s.voidedAt !== voidOf.has(s.id) || (!s.voidedAt && s.activeKey !== s.dedupeKey)) {
+          return broken(s.seq, s.id, s.voidedAt ? '签名标记为作废，但链上没有对应的作废记录' : '签名的作废状态与链上的作废记录不符');
+        }
+        if (voidOf.has(s.id)) voidTargets.set(s.id, { seq: s.seq, hash: s.chainHash });
         let v = versions.get(s.templateVersionId);
         if (!v) {
           v = (await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id: s.templateVersionId } })) ?? undefined;
@@ -453,10 +528,64 @@ export class PledgeSignaturesService {
         after = s.seq;
       }
     }
+    const tail = voidLinks();
+    if (tail) return tail;
+    if (voids.length !== voidRows.length) {
+      const lost = voidRows.find((v) => !voids.some((x) => x.seq === v.seq))!;
+      return broken(lost.seq, null, `第 ${lost.seq} 环作废记录不在链上的位置`);
+    }
     if (c.seq !== count || c.lastHash !== prev) {
       return broken(c.seq, null, `活动记录的链头（第 ${c.seq} 份，${c.lastHash.slice(0, 12)}…）与签名记录（${count} 份，${prev.slice(0, 12)}…）不符：有签名被删除或添加`);
     }
-    return { ok: true, count, headHash: prev, firstBroken: null };
+    return { ok: true, count, headHash: prev, firstBroken: null, voids };
+  }
+
+  // ---- voiding ---------------------------------------------------------------------------------
+
+  async voidOf(signatureId: number): Promise<PledgeVoidDto | null> {
+    const v = await this.ds.getRepository(PledgeVoid).findOne({ where: { signatureId } });
+    return v ? { seq: v.seq, reason: v.reason, voidedAt: v.voidedAt.toISOString(), voidedByName: v.voidedByName } : null;
+  }
+
+  /**
+   * An officer in scope voids a signature (e.g. signed by someone who is not the guardian): a void link is
+   * appended to the campaign's chain (the signature itself stays, unchanged), the pledge counts as unsigned
+   * again — its roster entry freed, the statistics' month count lowered — so the real signer can sign. Audited.
+   */
+  async voidSignature(user: AuthUser, id: number, reason: string): Promise<PledgeSignatureDetailDto> {
+    const s0 = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
+    if (!s0) throw new NotFoundException(`签名 ${id} 不存在`);
+    const c = await this.campaigns.loadForOfficer(user, s0.campaignId).catch(() => {
+      throw new NotFoundException(`签名 ${id} 不存在`);
+    });
+    const why = String(reason ?? '').replace(/\s+/g, ' ').trim();
+    if (why.length < 2 || why.length > 200) throw new BadRequestException(['reason 作废原因应为 2–200 个字']);
+    await this.ds.transaction(async (m) => {
+      const lock = this.mysql ? ' FOR UPDATE' : '';
+      const [head] = await m.query(`SELECT id, seq, lastHash FROM pledge_campaign WHERE id = ?${lock}`, [c.id]);
+      const s = (await m.findOne(PledgeSignature, { where: { id } }))!;
+      if (s.voidedAt) throw new ConflictException(`该签名已于 ${fmtChina(s.voidedAt)} 作废`);
+      const startSeq = Number(head.seq);
+      const seq = startSeq + 1;
+      const voidedAt = new Date();
+      const rec = { campaignId: c.id, seq, signatureId: s.id, signatureSeq: s.seq, signatureHash: s.chainHash, reason: why, voidedById: user.id, voidedAt };
+      const hash = voidChainHash(head.lastHash, rec);
+      await m.insert(PledgeVoid, { ...rec, voidedByName: user.name?.slice(0, 50) ?? null, prevHash: head.lastHash, chainHash: hash });
+      const marked = await m.update(PledgeSignature, { id: s.id, voidedAt: IsNull() }, { activeKey: null, voidedAt });
+      if (!marked.affected) throw new ConflictException('该签名刚刚已被作废');
+      const freed = await m.queryRunner!.query('UPDATE pledge_roster_entry SET signatureId = NULL WHERE signatureId = ?', [s.id], true);
+      const unlinked = Number(freed.affected ?? 0);
+      await m.query('UPDATE pledge_month SET signed = signed - 1 WHERE campaignId = ? AND month = ? AND signed > 0', [c.id, monthCn(s.signedAt)]);
+      const moved = await m
+        .createQueryBuilder()
+        .update(PledgeCampaign)
+        .set({ seq, lastHash: hash, voidCount: () => 'voidCount + 1', ...(unlinked ? { rosterSigned: () => `rosterSigned - ${unlinked}` } : {}) })
+        .where('id = :id AND seq = :startSeq', { id: c.id, startSeq })
+        .execute();
+      if (!moved.affected) throw new HttpException('服务繁忙，请稍后重试', 503);
+      await this.audit.record({ actor: user, action: 'signature.void', orgPath: c.orgPath, targetType: 'pledge_signature', targetId: s.id, detail: { campaignId: c.id, signatureSeq: s.seq, voidSeq: seq, reason: why } }, m);
+    });
+    return this.get(user, id);
   }
 }
 

@@ -1,8 +1,10 @@
-import { BadRequestException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CreatePledgeTemplateRequest, CreatePledgeTemplateVersionRequest, PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeTemplateDto, PledgeTemplateVersionDto } from '@xiangan/shared';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
+import { ScopeService } from '../../common/scope/scope.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 import { mapVersion } from './dto/pledge.dto';
 import { canonicalJson, sha256 } from './pledge-chain';
@@ -29,7 +31,10 @@ function checkSpec(req: CreatePledgeTemplateVersionRequest): void {
 @Injectable()
 export class PledgeTemplatesService implements OnApplicationBootstrap {
   private readonly logger = new Logger('PledgeTemplates');
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scope: ScopeService,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     try {
@@ -53,8 +58,10 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     }
   }
 
-  private async createIn(m: EntityManager, req: CreatePledgeTemplateRequest, userId: number | null, builtinKey: string | null): Promise<PledgeTemplate> {
-    const t = await m.save(m.create(PledgeTemplate, { kind: req.kind, title: req.title, builtinKey, versionCount: 0, latestVersionId: null }));
+  private async createIn(m: EntityManager, req: CreatePledgeTemplateRequest, userId: number | null, builtinKey: string | null, owner: OrgUnit | null = null): Promise<PledgeTemplate> {
+    const t = await m.save(
+      m.create(PledgeTemplate, { kind: req.kind, title: req.title, builtinKey, versionCount: 0, latestVersionId: null, orgId: owner?.id ?? null, orgPath: owner?.path ?? null }),
+    );
     await this.addVersionIn(m, t, req, userId);
     return t;
   }
@@ -69,25 +76,99 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     return v;
   }
 
-  async list(): Promise<PledgeTemplateDto[]> {
-    const templates = await this.ds.getRepository(PledgeTemplate).find({ order: { id: 'ASC' } });
-    const versions = await this.ds.getRepository(PledgeTemplateVersion).find({ where: { id: In(templates.map((t) => t.latestVersionId ?? 0)) } });
-    const locked = await this.lockedIds(versions.map((v) => v.id));
+  // ---- ownership: a template belongs to a unit (orgPath) or to nobody (shipped / county-wide, admins edit) ----
+
+  /** The unit's own path and its ancestors': the templates a unit uses (its own and those of units above it). */
+  private lineage(path: string | null): string[] {
+    const out: string[] = [];
+    let acc = '/';
+    for (const id of this.scope.ancestorIds(path)) out.push((acc = `${acc}${id}/`));
+    return out;
+  }
+
+  /** Seen by: everyone for owner-less ones; the owner's subtree; officers whose scope covers the owner; admins. */
+  visible(user: AuthUser, t: Pick<PledgeTemplate, 'orgPath'>): boolean {
+    if (!t.orgPath || this.scope.isAdmin(user)) return true;
+    return this.scope.covers(user, t.orgPath) || (!!user.orgPath && user.orgPath.startsWith(t.orgPath));
+  }
+
+  /** Versions added by: admins on any; otherwise only on a unit's own template, by an editor whose scope covers that unit. */
+  editable(user: AuthUser, t: Pick<PledgeTemplate, 'orgPath'>): boolean {
+    if (this.scope.isAdmin(user)) return true;
+    return !!t.orgPath && this.scope.covers(user, t.orgPath);
+  }
+
+  /** Whether a campaign for the unit at `path` may use the template: owner-less, or the unit is in the owner's subtree. */
+  usableAt(t: Pick<PledgeTemplate, 'orgPath'>, path: string): boolean {
+    return !t.orgPath || path.startsWith(t.orgPath);
+  }
+
+  private async loadVisible(user: AuthUser, id: number): Promise<PledgeTemplate> {
+    const t = await this.ds.getRepository(PledgeTemplate).findOne({ where: { id } });
+    if (!t || !this.visible(user, t)) throw new NotFoundException(`承诺书模板 ${id} 不存在`);
+    return t;
+  }
+
+  private async dtoOf(user: AuthUser, templates: PledgeTemplate[], versions: PledgeTemplateVersion[], locked: Set<number>, defaults: Set<number>): Promise<PledgeTemplateDto[]> {
+    const orgIds = [...new Set(templates.map((t) => t.orgId).filter((x): x is number => !!x))];
+    const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
     return templates
       .map((t) => {
         const v = versions.find((x) => x.id === t.latestVersionId);
-        return v ? { id: t.id, kind: t.kind, kindLabel: PLEDGE_KIND_LABELS[t.kind], title: t.title, latest: mapVersion(v, locked.has(v.id)), versionCount: t.versionCount } : null;
+        if (!v) return null;
+        return {
+          id: t.id,
+          kind: t.kind,
+          kindLabel: PLEDGE_KIND_LABELS[t.kind],
+          title: t.title,
+          latest: mapVersion(v, locked.has(v.id)),
+          versionCount: t.versionCount,
+          orgId: t.orgId,
+          orgName: orgs.find((o) => o.id === t.orgId)?.name ?? null,
+          isDefault: defaults.has(t.id),
+          editable: this.editable(user, t),
+        };
       })
       .filter((x): x is PledgeTemplateDto => !!x);
   }
 
-  async get(id: number): Promise<PledgeTemplateDto & { versions: PledgeTemplateVersionDto[] }> {
-    const t = await this.ds.getRepository(PledgeTemplate).findOne({ where: { id } });
-    if (!t) throw new NotFoundException(`承诺书模板 ${id} 不存在`);
+  /** The templates the caller sees; per kind the default is the one owned by the nearest unit up from theirs. */
+  async list(user: AuthUser): Promise<PledgeTemplateDto[]> {
+    const qb = this.ds.getRepository(PledgeTemplate).createQueryBuilder('t');
+    if (!this.scope.isAdmin(user)) {
+      const lineage = this.lineage(user.orgPath);
+      qb.where('t.orgPath IS NULL');
+      if (lineage.length) qb.orWhere('t.orgPath IN (:...lineage)', { lineage });
+      if (user.orgPath) qb.orWhere('t.orgPath LIKE :below', { below: `${user.orgPath}%` });
+    }
+    const templates = await qb.orderBy('t.id', 'ASC').getMany();
+    const versions = await this.ds.getRepository(PledgeTemplateVersion).find({ where: { id: In(templates.map((t) => t.latestVersionId ?? 0)) } });
+    const locked = await this.lockedIds(versions.map((v) => v.id));
+    const defaults = new Set<number>();
+    const mine = (t: PledgeTemplate) => !t.orgPath || (!!user.orgPath && user.orgPath.startsWith(t.orgPath));
+    const depth = (t: PledgeTemplate) => (t.orgPath ? t.orgPath.length : 0) + (t.builtinKey ? 0 : 0.5);
+    for (const kind of PLEDGE_KINDS) {
+      const best = templates.filter((t) => t.kind === kind && mine(t)).sort((a, b) => depth(b) - depth(a) || b.id - a.id)[0];
+      if (best) defaults.add(best.id);
+    }
+    return this.dtoOf(user, templates, versions, locked, defaults);
+  }
+
+  async get(user: AuthUser, id: number): Promise<PledgeTemplateDto & { versions: PledgeTemplateVersionDto[] }> {
+    const t = await this.loadVisible(user, id);
     const versions = await this.ds.getRepository(PledgeTemplateVersion).find({ where: { templateId: id }, order: { version: 'DESC' } });
     const locked = await this.lockedIds(versions.map((v) => v.id));
-    const mapped = versions.map((v) => mapVersion(v, locked.has(v.id)));
-    return { id: t.id, kind: t.kind, kindLabel: PLEDGE_KIND_LABELS[t.kind], title: t.title, latest: mapped[0], versionCount: t.versionCount, versions: mapped };
+    const [dto] = await this.dtoOf(user, [t], versions, locked, new Set((await this.list(user)).filter((x) => x.isDefault).map((x) => x.id)));
+    return { ...dto, versions: versions.map((v) => mapVersion(v, locked.has(v.id))) };
+  }
+
+  /** A version a campaign for the unit at `orgPath` may use (404 otherwise: ids in a body follow the read rule). */
+  async versionFor(user: AuthUser, versionId: number, orgPath: string): Promise<PledgeTemplateVersion> {
+    const v = await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id: versionId } });
+    const t = v ? await this.ds.getRepository(PledgeTemplate).findOne({ where: { id: v.templateId } }) : null;
+    if (!v || !t || !this.visible(user, t)) throw new NotFoundException(`承诺书版本 ${versionId} 不存在`);
+    if (!this.usableAt(t, orgPath)) throw new BadRequestException([`templateVersionId ${versionId} 是其他单位的承诺书，不能用于本单位的活动`]);
+    return v;
   }
 
   /** Versions never change once written, so each process may keep them. */
@@ -121,10 +202,17 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     return new Set(rows.map((r) => Number(r.id)));
   }
 
+  /** A new template owned by the given unit (in scope) or the caller's own; admins may make a county-wide one. */
   async create(user: AuthUser, req: CreatePledgeTemplateRequest): Promise<PledgeTemplateDto> {
     checkSpec(req);
-    const t = await this.ds.transaction((m) => this.createIn(m, req, user.id, null));
-    return this.get(t.id);
+    let owner: OrgUnit | null = null;
+    if (req.orgId) owner = await this.scope.requireOrg(user, req.orgId);
+    else if (!this.scope.isAdmin(user)) {
+      if (!user.orgId) throw new ForbiddenException('您还没有所属单位，不能新建模板');
+      owner = await this.scope.requireOrg(user, user.orgId);
+    }
+    const t = await this.ds.transaction((m) => this.createIn(m, req, user.id, null, owner));
+    return this.get(user, t.id);
   }
 
   /** Editing a template = a new version; earlier versions (and every signature on them) stay as they were. */
@@ -133,14 +221,19 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     try {
       await this.ds.transaction(async (m) => {
         const t = await m.findOne(PledgeTemplate, { where: { id: templateId } });
-        if (!t) throw new NotFoundException(`承诺书模板 ${templateId} 不存在`);
+        if (!t || !this.visible(user, t)) throw new NotFoundException(`承诺书模板 ${templateId} 不存在`);
+        if (!this.editable(user, t)) {
+          throw new ForbiddenException(
+            t.orgPath ? '这份模板属于上级或其他单位，您不能修改；可以新建一份本单位的模板' : '系统内置的模板只有系统管理员可以修改；可以新建一份本单位的模板，它只在本单位及下级使用',
+          );
+        }
         await this.addVersionIn(m, t, req, user.id);
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new BadRequestException(['模板正在被另一人修改，请刷新后重试']);
       throw err;
     }
-    return this.get(templateId);
+    return this.get(user, templateId);
   }
 
   async signatureCount(versionId: number): Promise<number> {

@@ -25,6 +25,14 @@ export class PledgeTemplate {
   @Column({ type: 'varchar', length: 32, nullable: true })
   builtinKey: string | null;
 
+  /** Owner unit: its subtree sees the template and only its editors add versions. Null = shipped / county-wide (admins edit). */
+  @Column({ type: 'int', nullable: true })
+  orgId: number | null;
+
+  @Index('idx_pledge_template_org_path')
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  orgPath: string | null;
+
   @CreatedAtColumn()
   createdAt: Date;
 }
@@ -112,6 +120,10 @@ export class PledgeCampaign {
   @Column({ type: 'int', default: 0 })
   rosterSigned: number;
 
+  /** Void links on the chain (seq counts them too): valid signatures = seq - 2 × voidCount. */
+  @Column({ type: 'int', default: 0 })
+  voidCount: number;
+
   @Column({ type: 'varchar', length: 64 })
   lastHash: string;
 
@@ -165,7 +177,8 @@ export class PledgeRosterEntry {
 /** One signed pledge, a link in its campaign's hash chain. Never updated after insert. */
 @Entity('pledge_signature')
 @Index('uq_pledge_signature_seq', ['campaignId', 'seq'], { unique: true })
-@Index('uq_pledge_signature_dedupe', ['campaignId', 'dedupeKey'], { unique: true })
+/** One valid signature per pledge: activeKey = dedupeKey, cleared (NULL) when voided so the real signer can sign. */
+@Index('uq_pledge_signature_active', ['campaignId', 'activeKey'], { unique: true })
 @Index('uq_pledge_signature_client', ['signerUserId', 'clientKey'], { unique: true })
 @Index('idx_pledge_signature_campaign_group', ['campaignId', 'groupName'])
 /** Statistics (stats module): signatures of a campaign in a period, counted from the index alone. */
@@ -211,6 +224,57 @@ export class PledgeSignature {
 
   @DateTimeColumn()
   signedAt: Date;
+
+  @Column({ type: 'varchar', length: 64 })
+  prevHash: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  chainHash: string;
+
+  /** dedupeKey while valid, NULL once voided. Not part of the chain record (the void record is). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  activeKey: string | null;
+
+  /** When a void record was appended for it (mirrors pledge_void for cheap filtering). */
+  @DateTimeColumn({ nullable: true })
+  voidedAt: Date | null;
+}
+
+/** An officer's void of one signature: a link of the campaign's chain (seq shared with signatures). Never updated. */
+@Entity('pledge_void')
+@Index('uq_pledge_void_seq', ['campaignId', 'seq'], { unique: true })
+@Index('uq_pledge_void_signature', ['signatureId'], { unique: true })
+export class PledgeVoid {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'int' })
+  campaignId: number;
+
+  @Column({ type: 'int' })
+  seq: number;
+
+  @Column({ type: 'int' })
+  signatureId: number;
+
+  @Column({ type: 'int' })
+  signatureSeq: number;
+
+  /** The voided signature's chain hash (binds the void to exactly that record). */
+  @Column({ type: 'varchar', length: 64 })
+  signatureHash: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  reason: string;
+
+  @Column({ type: 'int' })
+  voidedById: number;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  voidedByName: string | null;
+
+  @DateTimeColumn()
+  voidedAt: Date;
 
   @Column({ type: 'varchar', length: 64 })
   prevHash: string;

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { Throttle } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { LIMITS, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { Response } from 'express';
@@ -10,7 +11,7 @@ import { PageQueryDto } from '../../common/http/page-query.dto';
 import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
   CampaignListQueryDto, CreatePledgeCampaignDto, CreatePledgeTemplateDto, CreatePledgeTemplateVersionDto, RosterPickQueryDto, SignPledgeDto,
-  UnsignedQueryDto,
+  UnsignedQueryDto, VoidPledgeSignatureDto,
 } from './dto/pledge.dto';
 import { PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeExportsService } from './pledge-exports.service';
@@ -29,14 +30,14 @@ export class PledgeTemplatesController {
 
   @Get()
   @Roles(...OFFICER_ROLES)
-  list() {
-    return this.templates.list();
+  list(@CurrentUser() user: AuthUser) {
+    return this.templates.list(user);
   }
 
   @Get(':id')
   @Roles(...OFFICER_ROLES)
-  get(@Param('id', IdPipe) id: number) {
-    return this.templates.get(id);
+  get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.templates.get(user, id);
   }
 
   @Post()
@@ -105,9 +106,10 @@ export class PledgeCampaignsController {
     return this.campaigns.importRoster(user, id, file);
   }
 
-  /** A signer looks up their child (or unit) by exact name. */
+  /** A signer looks up their child (or unit) by exact name: open campaigns only, its own per-user limit. */
   @Get(':id/roster')
   @Roles(...ALL_ROLES)
+  @Throttle({ default: { limit: LIMITS.rosterLookupsPerMinute, ttl: 60_000 } })
   rosterPick(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() q: RosterPickQueryDto) {
     return this.campaigns.rosterPick(user, id, q.q);
   }
@@ -197,6 +199,14 @@ export class PledgeSignaturesController {
   @Roles(...ALL_ROLES)
   mineAlias(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto) {
     return this.signatures.mine(user, q);
+  }
+
+  /** An officer in scope voids a signature with a reason: a void link on the chain; the pledge is unsigned again. */
+  @Post('pledge-signatures/:id/void')
+  @HttpCode(200)
+  @Roles(...CAMPAIGN_MANAGERS)
+  voidSignature(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: VoidPledgeSignatureDto) {
+    return this.signatures.voidSignature(user, id, dto.reason);
   }
 
   @Get('pledge-signatures/:id')

@@ -53,7 +53,8 @@ describe(`pledges (${TEST_DB})`, () => {
     });
 
     it('an edit makes a new version and leaves the signed one as it was', async () => {
-      const town = await t.as('town');
+      // built-in texts are edited by admins (a town makes its own template instead: pledges-security.spec)
+      const town = await t.as('admin');
       const tpl = (await t.http.get('/api/pledge-templates').set(town)).body.find((x: any) => x.kind === 'holiday_safety');
       const v1 = tpl.latest;
       const c = await t.http.post('/api/pledge-campaigns').set(town).send({ templateVersionId: v1.id, orgId: t.seed.org.s_middle.id, deadline: inDays(5) });
@@ -142,13 +143,16 @@ describe(`pledges (${TEST_DB})`, () => {
       await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(await t.as('school')).attach('file', file, 'r.xlsx');
       const pick = await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '陈一' }).set(await t.as('parent'));
       expect(pick.status).toBe(200);
-      expect(pick.body).toEqual([{ id: expect.any(Number), group: '三年级一班', name: '陈一', guardianName: '陈*', phone: '138****0011', signed: false }]);
+      expect(pick.body).toEqual([{ id: expect.any(Number), name: '陈一', group: null, guardianName: '陈*' }]);
       const res = await sign('parent', id, { rosterId: pick.body[0].id, fields: { guardianName: '陈父', relation: '父亲', phone: '13800000011' }, signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
       expect(res.status).toBe(201);
       expect(res.body.fields).toMatchObject({ studentName: '陈一', className: '三年级一班' });
       const un = await t.http.get(`/api/pledge-campaigns/${id}/unsigned`).set(await t.as('school'));
       expect(un.body).toMatchObject({ total: 1, items: [{ name: '陈二', group: '三年级一班', phone: '138****0012' }] });
-      const again = await sign('resident', id, { rosterId: pick.body[0].id, fields: studentFields('陈一', '三年级一班'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      // someone else (another phone) may not sign for the child; the guardian's phone again is a duplicate
+      const other = await sign('resident', id, { rosterId: pick.body[0].id, fields: studentFields('陈一', '三年级一班'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      expect(other.status).toBe(403);
+      const again = await sign('resident', id, { rosterId: pick.body[0].id, fields: studentFields('陈一', '三年级一班', '13800000011'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
       expect(again.status).toBe(409);
       const d = await t.http.get(`/api/pledge-campaigns/${id}`).set(await t.as('school'));
       expect(d.body.progress).toEqual([{ group: '三年级一班', roster: 2, signed: 1 }]);

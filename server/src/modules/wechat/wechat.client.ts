@@ -129,6 +129,17 @@ export class WechatClient {
     return body.result;
   }
 
+  /**
+   * The phone number a user agreed to share (`<Button openType="getPhoneNumber">` gives the code, valid once,
+   * 5 minutes): POST /wxa/business/getuserphonenumber. Throws WechatError (40029 invalid code, …).
+   */
+  async getPhoneNumber(code: string): Promise<{ phoneNumber: string; purePhoneNumber: string; countryCode: string }> {
+    const body = await this.post<{ phone_info?: { phoneNumber: string; purePhoneNumber: string; countryCode: string } }>('getuserphonenumber', 'wxa/business/getuserphonenumber', { code });
+    if (!body?.phone_info?.purePhoneNumber) throw new WechatError(-1, 'no phone_info in the answer', 'getuserphonenumber');
+    const { phoneNumber, purePhoneNumber, countryCode } = body.phone_info;
+    return { phoneNumber, purePhoneNumber, countryCode };
+  }
+
   /** Image content security v2 (POST /wxa/media_check_async); the verdict comes later by callback. */
   async mediaCheckAsync(openid: string, mediaUrl: string, scene: 1 | 2 | 3 | 4): Promise<{ trace_id: string }> {
     return this.post('media_check_async', 'wxa/media_check_async', { media_url: mediaUrl, media_type: 2, version: 2, scene, openid });

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   CreatePledgeCampaignRequest, CreatePledgeTemplateRequest, CreatePledgeTemplateVersionRequest, LIMITS, PLEDGE_FIELD_TYPES,
   PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeCampaignDto, PledgeCampaignStatus, PledgeFieldSpec, PledgeFieldType, PledgeKind,
-  PledgeSignatureDto, PledgeSignerImageInput, PledgeSignerSpec, PledgeTemplateVersionDto, SignPledgeRequest,
+  PledgeSignatureDto, PledgeSignerImageInput, PledgeSignerSpec, PledgeTemplateVersionDto, SignPledgeRequest, VoidPledgeSignatureRequest,
 } from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import {
@@ -53,6 +53,10 @@ export class CreatePledgeTemplateVersionDto implements CreatePledgeTemplateVersi
 export class CreatePledgeTemplateDto extends CreatePledgeTemplateVersionDto implements CreatePledgeTemplateRequest {
   @ApiProperty({ enum: PLEDGE_KINDS }) @IsIn(PLEDGE_KINDS as unknown as string[])
   kind: PledgeKind;
+
+  @ApiPropertyOptional({ description: 'owner unit (in scope); default the caller\'s unit; admins may omit it for a county-wide text' })
+  @IsOptional() @IsInt() @Min(1)
+  orgId?: number;
 }
 
 export class CreatePledgeCampaignDto implements CreatePledgeCampaignRequest {
@@ -99,6 +103,14 @@ export class SignPledgeDto implements SignPledgeRequest {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
   rosterId?: number;
 
+  @ApiPropertyOptional({ description: 'WeChat getPhoneNumber code (required for WeChat accounts)' })
+  @IsOptional() @IsString() @Length(1, 128, { message: 'phoneCode must be 1–128 characters' })
+  phoneCode?: string;
+
+  @ApiPropertyOptional({ description: "the signer's phone, typed (h5); must match the roster entry's phone" })
+  @IsOptional() @IsString() @MaxLength(20, { message: 'phone 应为 11 位手机号' })
+  phone?: string;
+
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) @IsObject()
   fields: Record<string, string>;
 
@@ -141,7 +153,8 @@ export function mapCampaign(c: PledgeCampaign, orgName: string): PledgeCampaignD
     status: campaignStatus(c),
     rosterKind: c.rosterKind,
     rosterCount: c.rosterCount,
-    signedCount: c.seq,
+    // seq counts chain links: signatures and void links; each void link also cancels one signature
+    signedCount: c.seq - 2 * (c.voidCount ?? 0),
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -161,5 +174,12 @@ export function mapSignature(s: PledgeSignature, c: PledgeCampaign, signerLabels
     contentHash: s.contentHash,
     prevHash: s.prevHash,
     chainHash: s.chainHash,
+    void: null,
   };
+}
+
+export class VoidPledgeSignatureDto implements VoidPledgeSignatureRequest {
+  @ApiProperty({ description: '作废原因，2–200 字' })
+  @IsString({ message: 'reason 作废原因不能为空' }) @Length(2, 200, { message: 'reason 作废原因应为 2–200 个字' })
+  reason: string;
 }
