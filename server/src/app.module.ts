@@ -32,6 +32,7 @@ import { StatsModule } from './modules/stats/stats.module';
 import { PublicityModule } from './modules/publicity/publicity.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 import { PledgesModule } from './modules/pledges/pledges.module';
+import { AdminModule } from './modules/admin/admin.module';
 // (end of feature imports)
 
 @Module({})
@@ -79,6 +80,7 @@ export class AppModule {
         SubscriptionsModule,
         PublicityModule,
         PledgesModule,
+        AdminModule,
         // (end of feature modules)
       ],
       controllers: [HealthController],

@@ -16,6 +16,7 @@ import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from
 import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
+import { Invitation, InvitationUse } from '../modules/admin/invitation.entity';
 import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
@@ -47,4 +48,6 @@ export const ENTITIES = [
   PledgeSignature,
   PledgeReminder,
   PledgeMonth,
+  Invitation,
+  InvitationUse,
 ];

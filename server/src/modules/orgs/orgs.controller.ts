@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { IdPipe } from '../../common/http/id.pipe';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ROLES as ALL_ROLES } from '@xiangan/shared';
@@ -29,6 +29,13 @@ export class OrgsController {
   @Roles('admin')
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrgUnitDto) {
     return this.orgs.create(user, dto);
+  }
+
+  /** PUT for the mini-program (wx.request has no PATCH); same as PATCH. */
+  @Put(':id')
+  @Roles('admin')
+  replace(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrgUnitDto) {
+    return this.orgs.update(user, id, dto);
   }
 
   @Patch(':id')
