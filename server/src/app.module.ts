@@ -33,6 +33,7 @@ import { PublicityModule } from './modules/publicity/publicity.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 import { PledgesModule } from './modules/pledges/pledges.module';
 import { AdminModule } from './modules/admin/admin.module';
+import { AuditModule } from './modules/audit/audit.module';
 // (end of feature imports)
 
 @Module({})
@@ -81,6 +82,7 @@ export class AppModule {
         PublicityModule,
         PledgesModule,
         AdminModule,
+        AuditModule,
         // (end of feature modules)
       ],
       controllers: [HealthController],

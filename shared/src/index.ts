@@ -7,3 +7,4 @@ export * from './publicity';
 export * from './fieldwork';
 export * from './stats';
 export * from './admin';
+export * from './audit';

@@ -75,6 +75,8 @@ export const POLICY: Record<string, Policy> = {
   'GET /api/users': { roles: OFFICERS, scope: 'org' },
   'POST /api/users': { roles: ADMIN, scope: 'none' },
   'PATCH /api/users/{id}': { roles: ADMIN, scope: 'none' },
+  // ---- audit log (append-only; admins only)
+  'GET /api/audit-logs': { roles: ADMIN, scope: 'org', note: 'entries about units in scope; ordinary officers never read who accessed what' },
 
   // ---- field work (four record types, one shape)
   ...fieldType('inspections'),

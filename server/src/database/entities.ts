@@ -17,6 +17,7 @@ import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
 import { Invitation, InvitationUse } from '../modules/admin/invitation.entity';
+import { AuditLog } from '../modules/audit/audit-log.entity';
 import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
@@ -50,4 +51,5 @@ export const ENTITIES = [
   PledgeMonth,
   Invitation,
   InvitationUse,
+  AuditLog,
 ];

@@ -10,6 +10,7 @@ import {
   AnswerHazardDto, AssignHazardDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, MonthlyQueryDto, NoteDto,
   RectifyHazardDto, RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
 } from './dto/hazard.dto';
+import { AuditService } from '../audit/audit.service';
 import { writeLedgerXlsx } from './hazard-export';
 import { HazardsService } from './hazards.service';
 import { MonthlyReportService } from './monthly-report.service';
@@ -18,7 +19,10 @@ import { MonthlyReportService } from './monthly-report.service';
 @ApiBearerAuth()
 @Controller('hazards')
 export class HazardsController {
-  constructor(private readonly hazards: HazardsService) {}
+  constructor(
+    private readonly hazards: HazardsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post()
   @Roles(...ROLES)
@@ -50,6 +54,8 @@ export class HazardsController {
     // Validate scope before the first byte goes out (an error after that cannot become a 403).
     const rows = this.hazards.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
     const first = await rows.next();
+    const { q: _text, page: _p, pageSize: _s, ...filters } = q as HazardListQueryDto & { q?: string; page?: number; pageSize?: number };
+    await this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } });
     const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="hazards-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`隐患台账-${stamp}.xlsx`)}`);

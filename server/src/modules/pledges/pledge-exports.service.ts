@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { DataSource, IsNull } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
+import { AuditService } from '../audit/audit.service';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService } from './pledge-templates.service';
@@ -45,6 +46,7 @@ export class PledgeExportsService {
     private readonly campaigns: PledgeCampaignsService,
     private readonly templates: PledgeTemplatesService,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly audit: AuditService,
   ) {}
 
   private async countAndCheck(campaignId: number, group?: string): Promise<number> {
@@ -67,8 +69,9 @@ export class PledgeExportsService {
   /** One A4 page per signed pledge: the full text, the fields, each signer's image, the time and the hashes. Streamed. */
   async pdf(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
-    await this.countAndCheck(campaignId, group);
+    const count = await this.countAndCheck(campaignId, group);
     const font = cjkFont();
+    await this.audit.record({ actor: user, action: 'export.signatures_pdf', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null, signatures: count } });
     const versionCache = new Map<number, Awaited<ReturnType<PledgeTemplatesService['version']>>>();
     const doc = new PDFDocument({ size: 'A4', margin: 48, autoFirstPage: false, info: { Title: c.title, Author: '乡安', Subject: PLEDGE_KIND_LABELS[c.kind] } });
     doc.registerFont('cjk', font.buf, font.family);
@@ -128,8 +131,11 @@ export class PledgeExportsService {
   /** Summary sheet of signed pledges plus the unsigned list, streamed. */
   async xlsx(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
-    await this.countAndCheck(campaignId, group);
+    const count = await this.countAndCheck(campaignId, group);
     const v = await this.templates.version(c.templateVersionId);
+    await this.audit.record({ actor: user, action: 'export.signatures_xlsx', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null, signatures: count } });
+    // the second sheet lists the unsigned with their full phones: its own entry
+    if (c.rosterKind) await this.audit.record({ actor: user, action: 'export.unsigned_with_phones', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null } });
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${c.title}-汇总.xlsx`)}`);
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });

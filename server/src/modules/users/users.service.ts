@@ -5,6 +5,7 @@ import { In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
+import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { CreateUserDto, mapUser, UpdateUserDto, UserListQueryDto } from './dto/user.dto';
 import { User } from './user.entity';
@@ -15,6 +16,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
     private readonly scope: ScopeService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Users in the caller's subtree; phones masked for everyone but admins. */
@@ -37,7 +39,11 @@ export class UsersService {
   async create(user: AuthUser, dto: CreateUserDto): Promise<UserDto> {
     const org = await this.scope.requireOrg(user, dto.orgId);
     if (dto.openid && (await this.users.exist({ where: { openid: dto.openid } }))) throw new ConflictException('该微信账号已存在');
-    const row = await this.users.save(this.users.create({ ...dto, openid: dto.openid ?? null, orgId: org.id, orgPath: org.path }));
+    const row = await this.users.manager.transaction(async (m) => {
+      const saved = await m.save(this.users.create({ ...dto, openid: dto.openid ?? null, orgId: org.id, orgPath: org.path }));
+      await this.audit.record({ actor: user, action: 'user.create', orgPath: org.path, targetType: 'user', targetId: saved.id, detail: { role: saved.role, orgId: org.id } }, m);
+      return saved;
+    });
     return mapUser(row, org.name, true);
   }
 
@@ -45,6 +51,7 @@ export class UsersService {
     const row = await this.users.findOne({ where: { id } });
     if (!row) throw new NotFoundException(`用户 ${id} 不存在`);
     if (!this.scope.covers(user, row.orgPath ?? undefined)) throw new ForbiddenException(`用户 ${id} 不在您的管辖范围内`);
+    const before = { role: row.role, orgId: row.orgId, orgPath: row.orgPath, disabled: row.disabled };
     let orgName: string | null = null;
     if (dto.orgId) {
       const org = await this.scope.requireOrg(user, dto.orgId);
@@ -53,8 +60,16 @@ export class UsersService {
       orgName = org.name;
     }
     const { orgId: _o, ...rest } = dto;
-    Object.assign(row, rest);
-    await this.users.save(row);
+    // only the fields sent (a DTO may carry absent ones as undefined)
+    Object.assign(row, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    await this.users.manager.transaction(async (m) => {
+      await m.save(row);
+      // role, unit and access changes go to the audit log with the change, in the same transaction
+      const at = { actor: user, targetType: 'user', targetId: row.id } as const;
+      if (row.role !== before.role) await this.audit.record({ ...at, action: 'user.role_change', orgPath: row.orgPath ?? '/', detail: { from: before.role, to: row.role } }, m);
+      if (row.orgId !== before.orgId) await this.audit.record({ ...at, action: 'user.org_change', orgPath: row.orgPath ?? '/', detail: { from: before.orgId, to: row.orgId } }, m);
+      if (row.disabled !== before.disabled) await this.audit.record({ ...at, action: row.disabled ? 'user.disable' : 'user.enable', orgPath: row.orgPath ?? '/' }, m);
+    });
     if (!orgName && row.orgId) orgName = (await this.orgs.findOne({ where: { id: row.orgId } }))?.name ?? null;
     return mapUser(row, orgName, true);
   }
