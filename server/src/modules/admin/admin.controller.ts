@@ -36,8 +36,8 @@ export class UnitImportController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ADMIN_LIMITS.unitImportMaxBytes, files: 1, fields: 5 } }))
-  run(@Query() q: UnitImportQueryDto, @UploadedFile() file: Express.Multer.File | undefined) {
-    return this.units.run(file, !!q.dryRun);
+  run(@CurrentUser() user: AuthUser, @Query() q: UnitImportQueryDto, @UploadedFile() file: Express.Multer.File | undefined) {
+    return this.units.run(user, file, !!q.dryRun);
   }
 }
 

@@ -7,7 +7,9 @@ import {
 import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { isMysql } from '../../common/db/dialect';
+import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 
 /** Column headers as the template writes them (errors name these). */
@@ -74,7 +76,10 @@ class ImportErrors {
  */
 @Injectable()
 export class UnitImportService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async template(): Promise<Buffer> {
     const wb = new ExcelJS.Workbook();
@@ -110,7 +115,7 @@ export class UnitImportService {
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
-  async run(file: { buffer: Buffer } | undefined, dryRun: boolean): Promise<UnitImportResult> {
+  async run(actor: AuthUser, file: { buffer: Buffer } | undefined, dryRun: boolean): Promise<UnitImportResult> {
     const started = Date.now();
     if (!file?.buffer?.length) throw new BadRequestException(['file 请选择要导入的 Excel（.xlsx）文件']);
     if (file.buffer.length > ADMIN_LIMITS.unitImportMaxBytes) {
@@ -119,13 +124,18 @@ export class UnitImportService {
     const errors = new ImportErrors();
     const rows = await this.readRows(file.buffer, errors);
     const result: UnitImportResult = { applied: false, rows: rows.length, created: [], moved: [], renamed: [], updated: [], unchanged: 0, errors: [], ms: 0 };
-    if (errors.list.length) return this.finish(result, errors, started, dryRun);
+    // rows with a bad cell are left out of the plan (their children then name the missing parent); a file
+    // without its header columns stops here
+    if (!rows.length) return this.finish(result, errors, started, dryRun);
 
     const run = async (m: EntityManager) => {
       const plan = await this.plan(m, rows, errors, result);
       if (errors.list.length || dryRun) return;
+      result.rows = rows.length;
       await this.apply(m, plan);
       result.applied = true;
+      const changes = { created: result.created.length, moved: result.moved.length, renamed: result.renamed.length, updated: result.updated.length };
+      if (Object.values(changes).some(Boolean)) await this.audit.record({ actor, action: 'unit.import', orgPath: '/', targetType: 'org_unit', detail: { rows: result.rows, ...changes } }, m);
     };
     if (dryRun) await run(this.ds.manager);
     else await this.ds.transaction(run);
@@ -409,7 +419,8 @@ export class UnitImportService {
 
   private async apply(m: EntityManager, plan: Node[]): Promise<void> {
     const repo = m.getRepository(OrgUnit);
-    // stored paths of parents, kept current as rows are inserted
+    // stored paths of parents, kept current as rows are inserted; new units' paths are written in batches after
+    const pendingPaths: [number, string][] = [];
     const storedPath = new Map<number, string>();
     const pathOf = async (id: number) => {
       let p = storedPath.get(id);
@@ -424,15 +435,28 @@ export class UnitImportService {
       const r = n.row!;
       const parentId = n.parent ? await ensure(n.parent) : null;
       const prefix = parentId ? await pathOf(parentId) : '/';
-      const ins = await repo.insert({ parentId, type: r.type, name: r.name, path: '/pending/', code: r.code, population: r.population, lat: null, lng: null });
-      const id = Number(ins.identifiers[0].id);
+      const ins = await m
+        .createQueryBuilder()
+        .insert()
+        .into(OrgUnit)
+        .values({ parentId, type: r.type, name: r.name, path: '/pending/', code: r.code, population: r.population, lat: null, lng: null })
+        .updateEntity(false)
+        .execute();
+      const id = Number(ins.identifiers[0]?.id ?? ins.raw?.insertId ?? ins.raw);
       const path = `${prefix}${id}/`;
-      await repo.update(id, { path });
+      pendingPaths.push([id, path]);
       storedPath.set(id, path);
       n.id = id;
       return id;
     };
     for (const n of plan) if (!n.unit) await ensure(n);
+    // the new units' paths, a few hundred per statement
+    for (let i = 0; i < pendingPaths.length; i += 400) {
+      const chunk = pendingPaths.slice(i, i + 400);
+      const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
+      const ids = chunk.map(([id]) => id);
+      await m.query(`UPDATE org_unit SET path = CASE id ${cases} END WHERE id IN (${ids.map(() => '?').join(',')})`, [...chunk.flat(), ...ids]);
+    }
 
     const moves: { id: number; parentId: number | null; depth: number }[] = [];
     for (const n of plan) {
