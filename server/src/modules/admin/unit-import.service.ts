@@ -5,12 +5,16 @@ import {
   UnitImportError, UnitImportResult,
 } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { isMysql } from '../../common/db/dialect';
 import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
+
+/** Rows per INSERT / UPDATE statement (well under MySQL's packet and SQLite's variable limits). */
+const CHUNK = 300;
 
 /** Column headers as the template writes them (errors name these). */
 const HEAD: Record<UnitImportColumn, string> = { type: '类型', name: '名称', parent: '上级', code: '区划代码', population: '人口' };
@@ -419,8 +423,7 @@ export class UnitImportService {
 
   private async apply(m: EntityManager, plan: Node[]): Promise<void> {
     const repo = m.getRepository(OrgUnit);
-    // stored paths of parents, kept current as rows are inserted; new units' paths are written in batches after
-    const pendingPaths: [number, string][] = [];
+    // stored paths of parents, kept current as new units are written
     const storedPath = new Map<number, string>();
     const pathOf = async (id: number) => {
       let p = storedPath.get(id);
@@ -430,32 +433,47 @@ export class UnitImportService {
       }
       return p;
     };
-    const ensure = async (n: Node): Promise<number> => {
-      if (n.id) return n.id;
-      const r = n.row!;
-      const parentId = n.parent ? await ensure(n.parent) : null;
-      const prefix = parentId ? await pathOf(parentId) : '/';
-      const ins = await m
-        .createQueryBuilder()
-        .insert()
-        .into(OrgUnit)
-        .values({ parentId, type: r.type, name: r.name, path: '/pending/', code: r.code, population: r.population, lat: null, lng: null })
-        .updateEntity(false)
-        .execute();
-      const id = Number(ins.identifiers[0]?.id ?? ins.raw?.insertId ?? ins.raw);
-      const path = `${prefix}${id}/`;
-      pendingPaths.push([id, path]);
-      storedPath.set(id, path);
-      n.id = id;
-      return id;
+    // new units level by level: one multi-row INSERT per few hundred rows, each row marked with a pending path
+    // naming its place in the batch, read back to learn the ids, then the real paths in one UPDATE per chunk
+    const fresh = plan.filter((n) => !n.unit);
+    const depth = new Map<Node, number>();
+    const depthOf = (n: Node): number => {
+      let d = depth.get(n);
+      if (d === undefined) {
+        d = n.parent && !n.parent.unit ? depthOf(n.parent) + 1 : 0;
+        depth.set(n, d);
+      }
+      return d;
     };
-    for (const n of plan) if (!n.unit) await ensure(n);
-    // the new units' paths, a few hundred per statement
-    for (let i = 0; i < pendingPaths.length; i += 400) {
-      const chunk = pendingPaths.slice(i, i + 400);
-      const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
-      const ids = chunk.map(([id]) => id);
-      await m.query(`UPDATE org_unit SET path = CASE id ${cases} END WHERE id IN (${ids.map(() => '?').join(',')})`, [...chunk.flat(), ...ids]);
+    const levels: Node[][] = [];
+    for (const n of fresh) (levels[depthOf(n)] ??= []).push(n);
+    const token = randomBytes(6).toString('hex');
+    for (const level of levels) {
+      if (!level?.length) continue;
+      const marker = (i: number) => `/pending/${token}/${i}/`;
+      for (let i = 0; i < level.length; i += CHUNK) {
+        const values = level.slice(i, i + CHUNK).map((n, j) => {
+          const r = n.row!;
+          return { parentId: n.parent ? n.parent.id! : null, type: r.type, name: r.name, path: marker(i + j), code: r.code, population: r.population, lat: null, lng: null };
+        });
+        await m.createQueryBuilder().insert().into(OrgUnit).values(values).updateEntity(false).execute();
+      }
+      const back: { id: number | string; path: string }[] = await m.query('SELECT id, path FROM org_unit WHERE path LIKE ?', [`/pending/${token}/%`]);
+      const idAt = new Map(back.map((b) => [Number(b.path.split('/')[3]), Number(b.id)]));
+      const paths: [number, string][] = [];
+      for (let i = 0; i < level.length; i++) {
+        const n = level[i];
+        n.id = idAt.get(i)!;
+        const prefix = n.parent ? await pathOf(n.parent.id!) : '/';
+        const path = `${prefix}${n.id}/`;
+        storedPath.set(n.id, path);
+        paths.push([n.id, path]);
+      }
+      for (let i = 0; i < paths.length; i += CHUNK) {
+        const chunk = paths.slice(i, i + CHUNK);
+        const ids = chunk.map(([id]) => id);
+        await m.query(`UPDATE org_unit SET path = CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${ids.map(() => '?').join(',')})`, [...chunk.flat(), ...ids]);
+      }
     }
 
     const moves: { id: number; parentId: number | null; depth: number }[] = [];
@@ -468,7 +486,7 @@ export class UnitImportService {
       if (r.code && r.code !== u.code) patch.code = r.code;
       if (r.population !== null && r.population !== u.population) patch.population = r.population;
       if (Object.keys(patch).length) await repo.update(u.id, patch);
-      const parentId = n.parent ? await ensure(n.parent) : null;
+      const parentId = n.parent ? n.parent.id! : null;
       if (parentId !== (u.parentId ?? null)) moves.push({ id: u.id, parentId, depth: u.path.split('/').length });
     }
     // moves, shallow first; each rewrites the path prefix of the moved subtree in every table that stores one
