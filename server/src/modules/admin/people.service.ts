@@ -32,6 +32,7 @@ export class PeopleService {
       qb.andWhere('u.orgPath LIKE :op', { op: `${org.path}%` });
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.officersOnly) qb.andWhere('u.role <> :res', { res: 'resident' });
     if (q.q) {
       const text = q.q.trim().replace(/[%_\\]/g, '');
       if (/^\d{3,11}$/.test(text)) qb.andWhere('(u.phone LIKE :ph OR u.name LIKE :nm)', { ph: `%${text}%`, nm: `%${text}%` });

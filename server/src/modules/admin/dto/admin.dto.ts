@@ -51,6 +51,9 @@ export class PeopleQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean()
   includeDisabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'officers only (every role but resident)' }) @IsOptional() @Transform(toBool) @IsBoolean()
+  officersOnly?: boolean;
 }
 
 export class UpdatePersonDto implements UpdatePersonRequest {
