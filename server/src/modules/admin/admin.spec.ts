@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { ADMIN_LIMITS } from '@xiangan/shared';
+import { loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { AuditLog } from '../audit/audit-log.entity';
@@ -45,6 +46,14 @@ async function unitSnapshot(t: TestApp): Promise<string> {
 
 const upload = (t: TestApp, auth: Record<string, string>, buf: Buffer, dryRun: boolean) =>
   t.http.post(`/api/unit-import${dryRun ? '?dryRun=true' : ''}`).set(auth).attach('file', buf, 'units.xlsx');
+
+describe('production starts empty', () => {
+  it('never seeds the demo town (and its demo accounts) in production, even on SQLite', () => {
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-long-random-secret-0123456789abcdef', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' });
+    expect([prod.dbKind, prod.seedDemo]).toEqual(['sqlite', false]);
+    expect(loadConfig({}).seedDemo).toBe(true);
+  });
+});
 
 describe('unit tree import (empty production-like database, first admin by invitation)', () => {
   let wx: FakeWechat;
