@@ -75,7 +75,7 @@ export default function Units() {
         <View className='adm__tree-node' style={{ paddingLeft: `${depth * 32}px` }}>
           <View className='adm__tree-toggle' onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>{kids.length ? (isOpen ? '−' : '+') : ''}</View>
           <View className='adm__tree-name' onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>
-            {o.name}
+            <View>{o.name}</View>
             {kids.length ? <View className='adm__muted'>{kids.length} 个下级</View> : null}
           </View>
           <View className='adm__tree-type'>{ORG_TYPE_LABELS[o.type]}</View>

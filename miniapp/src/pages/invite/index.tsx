@@ -82,7 +82,7 @@ export default function Invite() {
         ) : (
           <>
             <View className='invite__note'>接受后，您的身份将变为{preview.roleLabel}。当前登录：{me?.name || '微信用户'}</View>
-            <PrimaryButton onClick={accept}>接受邀请</PrimaryButton>
+            <PrimaryButton id='invite-accept' onClick={accept}>接受邀请</PrimaryButton>
           </>
         )}
       </Card>

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { ADMIN_LIMITS } from '@xiangan/shared';
+import { Like } from 'typeorm';
 import { loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
@@ -282,6 +283,16 @@ describe('invitations and people (demo town)', () => {
     const fourth = await t.http.post('/api/invitations/accept').set(await wechatUser('o-v4')).send({ code: ok.body.code });
     expect(fourth.status).toBe(409);
     expect((await t.ds.getRepository(Invitation).findOneByOrFail({ id: ok.body.id })).usedCount).toBe(3);
+  });
+
+  it('people accepting at the same moment never exceed the uses', async () => {
+    const admin = await t.as('admin');
+    const inv = await t.http.post('/api/invitations').set(admin).send({ role: 'grid_officer', orgId: t.seed.org.g_hekou_1.id, maxUses: 2 });
+    const people = await Promise.all(Array.from({ length: 6 }, (_, i) => wechatUser(`o-race-${i}`)));
+    const answers = await Promise.all(people.map((p) => t.http.post('/api/invitations/accept').set(p).send({ code: inv.body.code })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 409, 409, 409, 409]);
+    expect((await t.ds.getRepository(Invitation).findOneByOrFail({ id: inv.body.id })).usedCount).toBe(2);
+    expect(await t.ds.getRepository(User).count({ where: { role: 'grid_officer', orgId: t.seed.org.g_hekou_1.id, openid: Like('o-race-%') } })).toBe(2);
   });
 
   it('expired and revoked invitations are refused and change nobody', async () => {
