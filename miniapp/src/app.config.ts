@@ -32,6 +32,10 @@ export default defineAppConfig({
 
     // fieldwork pages
     // end fieldwork pages
+
+    // admin pages
+    'pages/invite/index',
+    // end admin pages
   ],
   subPackages: [
     {
@@ -63,6 +67,11 @@ export default defineAppConfig({
         'stats/index',
         // end stats pages
       ],
+    },
+    {
+      // administration: units, invitations, people, pledge templates (admins; town officers within their town)
+      root: 'admin',
+      pages: ['index/index', 'units/index', 'invitations/index', 'people/index', 'templates/index'],
     },
   ],
   // officers mostly open the ledger: fetch it on Wi-Fi in the background once they reach home

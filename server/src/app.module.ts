@@ -32,6 +32,7 @@ import { StatsModule } from './modules/stats/stats.module';
 import { PublicityModule } from './modules/publicity/publicity.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 import { PledgesModule } from './modules/pledges/pledges.module';
+import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 // (end of feature imports)
 
@@ -80,6 +81,7 @@ export class AppModule {
         SubscriptionsModule,
         PublicityModule,
         PledgesModule,
+        AdminModule,
         AuditModule,
         // (end of feature modules)
       ],

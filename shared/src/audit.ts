@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'user.disable',
   'user.enable',
   'signature.void',
+  'user.handover',
+  'unit.import',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -28,6 +30,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'user.disable': '停用账号',
   'user.enable': '启用账号',
   'signature.void': '作废签名',
+  'user.handover': '干部离任移交工作',
+  'unit.import': '导入单位表',
 };
 
 /** One audit entry as admins read it. Entries are only ever appended. */

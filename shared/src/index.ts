@@ -6,4 +6,5 @@ export * from './pledge';
 export * from './publicity';
 export * from './fieldwork';
 export * from './stats';
+export * from './admin';
 export * from './audit';

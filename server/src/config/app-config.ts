@@ -103,7 +103,7 @@ export class AppConfig {
   @IsString()
   H5_DIR = '../miniapp/dist/h5';
 
-  /** Seed the demo town when the database has no units (defaults on for SQLite). */
+  /** Seed the demo town when the database has no units (defaults on for SQLite outside production). */
   @IsOptional() @Transform(toBool) @IsBoolean()
   SEED_DEMO?: boolean;
 
@@ -132,7 +132,8 @@ export class AppConfig {
     return this.DATABASE_URL ? 'mysql' : 'sqlite';
   }
   get seedDemo(): boolean {
-    return this.SEED_DEMO ?? this.dbKind === 'sqlite';
+    // never in production: a real county starts empty (admin:invite, then the unit import)
+    return this.SEED_DEMO ?? (this.dbKind === 'sqlite' && !this.isProduction);
   }
 }
 

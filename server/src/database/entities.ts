@@ -16,6 +16,7 @@ import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from
 import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
+import { Invitation, InvitationUse } from '../modules/admin/invitation.entity';
 import { AuditLog } from '../modules/audit/audit-log.entity';
 import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion, PledgeVoid } from '../modules/pledges/pledge.entities';
 
@@ -49,5 +50,7 @@ export const ENTITIES = [
   PledgeReminder,
   PledgeMonth,
   PledgeVoid,
+  Invitation,
+  InvitationUse,
   AuditLog,
 ];

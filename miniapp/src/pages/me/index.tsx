@@ -48,6 +48,10 @@ export default function Me() {
         </View>
       </Card>
 
+      {me.role === 'admin' || me.role === 'town_officer' ? (
+        <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: '/admin/index/index' })}>管理：单位、邀请干部、人员</PrimaryButton>
+      ) : null}
+
       <Card title='隐私保护指引'>
         <View className='me__privacy-item'>乡安只在您使用相关功能时收集下列信息，只用于乡镇安全工作，不会用于其他用途：</View>
         {PRIVACY_SUMMARY.map((p) => (

@@ -31,6 +31,13 @@ export class OrgsController {
     return this.orgs.create(user, dto);
   }
 
+  /** PUT for the mini-program (wx.request has no PATCH); same as PATCH. */
+  @Put(':id')
+  @Roles('admin')
+  replace(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrgUnitDto) {
+    return this.orgs.update(user, id, dto);
+  }
+
   @Patch(':id')
   @Roles('admin')
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrgUnitDto) {

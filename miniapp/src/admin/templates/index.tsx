@@ -1,0 +1,76 @@
+import { Input, Textarea, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import type { PledgeTemplateDto } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
+import { api, errorText, toastError } from '../../services/request';
+import { pledgesApi } from '../../services/pledges';
+import '../admin.scss';
+
+/**
+ * 承诺书模板: the templates the caller may use; 修改 saves a new version (signed pledges keep the version they
+ * signed). Who may change which template is the server's rule: a refusal is shown as it comes.
+ */
+export default function Templates() {
+  const [list, setList] = useState<PledgeTemplateDto[] | null>(null);
+  const [editing, setEditing] = useState<PledgeTemplateDto | null>(null);
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+
+  const load = () => pledgesApi.templates().then(setList, toastError);
+  useDidShow(() => void load());
+
+  const save = async () => {
+    if (!editing) return;
+    try {
+      await api.put(`/pledge-templates/${editing.id}`, { title: title.trim(), body, signers: editing.latest.signers, fields: editing.latest.fields });
+      setEditing(null);
+      Taro.showToast({ title: '已保存为新版本', icon: 'success' });
+      await load();
+    } catch (e) {
+      Taro.showModal({ title: '没有保存', content: errorText(e), showCancel: false });
+    }
+  };
+
+  return (
+    <PageShell title='承诺书模板'>
+      <View className='adm__wide'>
+        {editing ? (
+          <Card title={`修改「${editing.title}」`}>
+            <Field label='标题' required>
+              <Input className='xa-input' value={title} onInput={(e) => setTitle(e.detail.value)} />
+            </Field>
+            <Field label='正文' required hint='保存后成为新版本；已签的承诺书不受影响'>
+              <Textarea className='xa-textarea' value={body} maxlength={-1} autoHeight onInput={(e) => setBody(e.detail.value)} />
+            </Field>
+            <View className='adm__actions'>
+              <PrimaryButton size='small' block={false} onClick={save}>保存</PrimaryButton>
+              <PrimaryButton type='secondary' size='small' block={false} onClick={() => setEditing(null)}>取消</PrimaryButton>
+            </View>
+          </Card>
+        ) : null}
+        <Card title='模板'>
+          {!list ? (
+            <Loading />
+          ) : (
+            <View className='adm__table'>
+              <View className='adm__head'>
+                {['标题', '类别', '版本', '操作'].map((h) => <View key={h} className='adm__cell'>{h}</View>)}
+              </View>
+              {list.map((t) => (
+                <View key={t.id} className='adm__row'>
+                  <View className='adm__cell'><View className='adm__cell-label'>标题</View><View className='adm__cell-value adm__main'>{t.title}</View></View>
+                  <View className='adm__cell'><View className='adm__cell-label'>类别</View><View className='adm__cell-value'>{t.kindLabel}</View></View>
+                  <View className='adm__cell'><View className='adm__cell-label'>版本</View><View className='adm__cell-value'>第 {t.latest.version} 版，共 {t.versionCount} 版</View></View>
+                  <View className='adm__cell adm__actions'>
+                    <View className='adm__link' onClick={() => { setEditing(t); setTitle(t.latest.title); setBody(t.latest.body); }}>修改</View>
+                  </View>
+                </View>
+              ))}
+            </View>
+          )}
+        </Card>
+      </View>
+    </PageShell>
+  );
+}

@@ -1,0 +1,166 @@
+import { Input, View } from '@tarojs/components';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { ORG_TYPE_LABELS, type OrgUnitDto, type UnitImportChange, type UnitImportResult } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
+import { adminApi, openUnitTemplate, pickXlsx, uploadUnits } from '../../services/admin';
+import { errorText, toastError } from '../../services/request';
+import { useSession } from '../../store/session';
+import '../admin.scss';
+
+/** 单位: the tree (tap to open, 修改 to edit), and for admins the spreadsheet import with a preview before applying. */
+export default function Units() {
+  const { me } = useSession();
+  const admin = me?.role === 'admin';
+  const [tree, setTree] = useState<OrgUnitDto[] | null>(null);
+  const [open, setOpen] = useState<Record<number, boolean>>({});
+  const [editing, setEditing] = useState<OrgUnitDto | null>(null);
+  const [form, setForm] = useState({ name: '', code: '', population: '' });
+  const [file, setFile] = useState<File | string | null>(null);
+  const [preview, setPreview] = useState<UnitImportResult | null>(null);
+
+  const load = () => adminApi.orgTree().then((t) => {
+    setTree(t);
+    if (t[0]) setOpen((o) => ({ [t[0].id]: true, ...o }));
+  }, toastError);
+  useDidShow(() => void load());
+
+  const choose = async () => {
+    try {
+      const f = await pickXlsx();
+      if (!f) return;
+      setFile(f);
+      setPreview(await uploadUnits(f, true));
+    } catch (e) {
+      Taro.showModal({ title: '文件没有读取', content: errorText(e), showCancel: false });
+    }
+  };
+  const apply = async () => {
+    if (!file) return;
+    try {
+      const res = await uploadUnits(file, false);
+      Taro.showModal({ title: '已导入', content: `新建 ${res.created.length}，移动 ${res.moved.length}，改名 ${res.renamed.length}，更新 ${res.updated.length}，未变 ${res.unchanged}`, showCancel: false });
+      setPreview(null);
+      setFile(null);
+      await load();
+    } catch (e) {
+      Taro.showModal({ title: '没有导入，单位没有任何改变', content: errorText(e), showCancel: false });
+    }
+  };
+  const startEdit = (o: OrgUnitDto) => {
+    setEditing(o);
+    setForm({ name: o.name, code: o.code ?? '', population: o.population === null ? '' : String(o.population) });
+  };
+  const save = async () => {
+    if (!editing) return;
+    try {
+      await adminApi.updateOrg(editing.id, {
+        name: form.name.trim(),
+        ...(form.code.trim() ? { code: form.code.trim() } : {}),
+        ...(form.population.trim() ? { population: Number(form.population) } : {}),
+      });
+      setEditing(null);
+      Taro.showToast({ title: '已保存', icon: 'success' });
+      await load();
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
+  const renderNode = (o: OrgUnitDto, depth: number) => {
+    const kids = o.children ?? [];
+    const isOpen = !!open[o.id];
+    return (
+      <View key={o.id}>
+        <View className='adm__tree-node' style={{ paddingLeft: `${depth * 32}px` }}>
+          <View className='adm__tree-toggle' onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>{kids.length ? (isOpen ? '−' : '+') : ''}</View>
+          <View className='adm__tree-name' onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>
+            <View>{o.name}</View>
+            {kids.length ? <View className='adm__muted'>{kids.length} 个下级</View> : null}
+          </View>
+          <View className='adm__tree-type'>{ORG_TYPE_LABELS[o.type]}</View>
+          {admin ? <View className='adm__link' onClick={() => startEdit(o)}>修改</View> : null}
+        </View>
+        {isOpen ? kids.map((k) => renderNode(k, depth + 1)) : null}
+      </View>
+    );
+  };
+
+  const changeList = (title: string, list: UnitImportChange[], text: (c: UnitImportChange) => string) =>
+    list.length ? (
+      <View>
+        <View className='adm__main'>{title}（{list.length}）</View>
+        {list.slice(0, 30).map((c) => (
+          <View key={`${title}${c.row}`} className='adm__muted'>第 {c.row} 行：{text(c)}</View>
+        ))}
+        {list.length > 30 ? <View className='adm__muted'>……共 {list.length} 个</View> : null}
+      </View>
+    ) : null;
+
+  return (
+    <PageShell title='单位'>
+      <View className='adm__wide'>
+        {admin ? (
+          <Card title='从表格导入单位'>
+            <View className='adm__muted'>按模板填写：类型、名称、上级、区划代码、人口。先预览，确认无误再导入；重复导入不会重复建单位。</View>
+            <View className='adm__actions'>
+              <PrimaryButton type='plain' size='small' block={false} onClick={openUnitTemplate}>下载模板</PrimaryButton>
+              <PrimaryButton size='small' block={false} onClick={choose}>选择表格并预览</PrimaryButton>
+            </View>
+            {preview ? (
+              <View>
+                <View className='adm__summary'>
+                  <View>共 <View className='adm__num'>{preview.rows}</View> 行</View>
+                  <View>新建 <View className='adm__num'>{preview.created.length}</View></View>
+                  <View>移动 <View className='adm__num'>{preview.moved.length}</View></View>
+                  <View>改名 <View className='adm__num'>{preview.renamed.length}</View></View>
+                  <View>更新 <View className='adm__num'>{preview.updated.length}</View></View>
+                  <View>未变 <View className='adm__num'>{preview.unchanged}</View></View>
+                </View>
+                {preview.errors.length ? (
+                  <View>
+                    <View className='adm__main adm__danger'>有 {preview.errors.length} 处错误，改好后重新选择表格：</View>
+                    {preview.errors.map((e, i) => (
+                      <View key={i} className='adm__err'>{e.row ? `第 ${e.row} 行「${e.column}」：` : ''}{e.message}</View>
+                    ))}
+                  </View>
+                ) : (
+                  <View>
+                    {changeList('新建', preview.created, (c) => c.path)}
+                    {changeList('移动', preview.moved, (c) => `${c.name}：${c.from} → ${c.to}`)}
+                    {changeList('改名', preview.renamed, (c) => `${c.from} → ${c.to}`)}
+                    <PrimaryButton onClick={apply} disabled={!preview.created.length && !preview.moved.length && !preview.renamed.length && !preview.updated.length}>
+                      确认导入
+                    </PrimaryButton>
+                  </View>
+                )}
+              </View>
+            ) : null}
+          </Card>
+        ) : null}
+
+        {editing ? (
+          <Card title={`修改「${editing.name}」`}>
+            <Field label='名称' required>
+              <Input className='xa-input' value={form.name} onInput={(e) => setForm({ ...form, name: e.detail.value })} />
+            </Field>
+            <Field label='统计用区划代码' hint='12 位数字，可不填'>
+              <Input className='xa-input' type='number' value={form.code} onInput={(e) => setForm({ ...form, code: e.detail.value })} />
+            </Field>
+            <Field label='人口'>
+              <Input className='xa-input' type='number' value={form.population} onInput={(e) => setForm({ ...form, population: e.detail.value })} />
+            </Field>
+            <View className='adm__actions'>
+              <PrimaryButton size='small' block={false} onClick={save}>保存</PrimaryButton>
+              <PrimaryButton type='secondary' size='small' block={false} onClick={() => setEditing(null)}>取消</PrimaryButton>
+            </View>
+          </Card>
+        ) : null}
+
+        <Card title='单位树'>
+          {!tree ? <Loading /> : tree.length ? tree.map((o) => renderNode(o, 0)) : <View className='adm__muted'>还没有单位。请先下载模板，填好后导入。</View>}
+        </Card>
+      </View>
+    </PageShell>
+  );
+}
