@@ -3,12 +3,11 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import type { HazardCategory } from '@xiangan/shared';
 import { HAZARD_CATEGORIES, LIMITS, PHONE_PATTERN } from '@xiangan/shared';
 import { useState } from 'react';
-import { Card, Field, PageShell, PrimaryButton } from '../../components';
+import { Card, Field, LocationPicker, PageShell, PrimaryButton } from '../../components';
 import { hazardsApi } from '../../services/hazards';
 import { errorText, isApiError, newIdempotencyKey } from '../../services/request';
 import { chooseImages, uploadImage } from '../../services/upload';
 import { Draft, listDrafts, removeDraft, saveDraft } from '../../utils/drafts';
-import { getCurrentLocation } from '../../utils/location';
 import './index.scss';
 
 /** What a draft keeps: the form, local photo paths, ids already uploaded, and the one idempotency key. */
@@ -19,6 +18,8 @@ interface HazardForm {
   lat?: number;
   lng?: number;
   address: string;
+  /** The village chosen (or set from the position); undefined = the reporter's own. */
+  orgId?: number;
   anonymous: boolean;
   contactPhone: string;
   key: string;
@@ -30,7 +31,6 @@ export default function ReportPage() {
   const [form, setForm] = useState<HazardForm>(empty);
   const [draftId, setDraftId] = useState<string | undefined>();
   const [drafts, setDrafts] = useState<Draft<HazardForm>[]>([]);
-  const [locating, setLocating] = useState(false);
   const set = (patch: Partial<HazardForm>) => setForm((f) => ({ ...f, ...patch }));
 
   useDidShow(() => setDrafts(listDrafts<HazardForm>('hazard')));
@@ -40,17 +40,6 @@ export default function ReportPage() {
     if (left <= 0) return;
     const paths = await chooseImages(left);
     if (paths.length) set({ photos: [...form.photos, ...paths.map((path) => ({ path }))].slice(0, LIMITS.hazardPhotosMax) });
-  };
-
-  const locate = async () => {
-    setLocating(true);
-    try {
-      const p = await getCurrentLocation();
-      if (p) set({ lat: p.lat, lng: p.lng });
-      else Taro.showToast({ title: '没有取到位置，可以在下面写清楚地点', icon: 'none' });
-    } finally {
-      setLocating(false);
-    }
   };
 
   const submit = async () => {
@@ -77,6 +66,7 @@ export default function ReportPage() {
           photoIds: photos.map((p) => p.id!),
           ...(form.lat !== undefined ? { lat: form.lat, lng: form.lng } : {}),
           address: form.address.trim() || undefined,
+          orgId: form.orgId,
           anonymous: form.anonymous,
           contactPhone: form.contactPhone || undefined,
         },
@@ -145,12 +135,7 @@ export default function ReportPage() {
           ) : null}
         </View>
       </Field>
-      <Field label='4. 在哪里' hint={form.lat !== undefined ? `已定位：${form.lat.toFixed(5)}, ${form.lng!.toFixed(5)}` : '定位后工作人员能更快找到'}>
-        <Input className='xa-input' value={form.address} placeholder='例如：柳林村3组河边' onInput={(e) => set({ address: e.detail.value })} />
-        <PrimaryButton type='secondary' size='small' onClick={locate} loading={locating}>
-          {form.lat !== undefined ? '重新定位' : '获取我的位置'}
-        </PrimaryButton>
-      </Field>
+      <LocationPicker value={form} onChange={set} />
       <Field label='联系电话（选填）' hint='只有工作人员能看到完整号码'>
         <Input className='xa-input' type='number' maxlength={11} value={form.contactPhone} placeholder='方便工作人员回访' onInput={(e) => set({ contactPhone: e.detail.value })} />
       </Field>
