@@ -51,7 +51,7 @@ export const HAZARD_OPEN_STATUSES: HazardStatus[] = ['reported', 'assigned', 're
 
 export const HAZARD_ACTIONS = ['assign', 'start', 'rectify', 'verify', 'reject', 'escalate', 'answer', 'reopen', 'comment'] as const;
 export type HazardAction = (typeof HAZARD_ACTIONS)[number];
-export const HAZARD_ACTION_LABELS: Record<HazardAction | 'report' | 'remind' | 'duplicate', string> = {
+export const HAZARD_ACTION_LABELS: Record<HazardAction | 'report' | 'remind' | 'duplicate' | 'confirm', string> = {
   report: '上报隐患',
   assign: '交办',
   start: '开始整改',
@@ -64,6 +64,7 @@ export const HAZARD_ACTION_LABELS: Record<HazardAction | 'report' | 'remind' | '
   comment: '留言',
   remind: '催办提醒',
   duplicate: '疑似重复',
+  confirm: '群众确认修好',
 };
 
 /**
@@ -212,7 +213,7 @@ export interface MediaRef {
 
 export interface HazardEventDto {
   id: number;
-  action: HazardAction | 'report' | 'remind' | 'duplicate';
+  action: HazardAction | 'report' | 'remind' | 'duplicate' | 'confirm';
   fromStatus: HazardStatus | null;
   toStatus: HazardStatus | null;
   actorName: string | null;
@@ -259,7 +260,25 @@ export interface HazardDetailDto extends HazardSummaryDto {
   probableDuplicates: Pick<HazardSummaryDto, 'id' | 'code' | 'status' | 'description' | 'reportedAt'>[];
   actions: HazardAction[];
   timeline: HazardEventDto[];
+  /** The reporter is asked 修好了吗？ (after 销号, until they answer or the reopen window ends). */
+  askReporter: boolean;
 }
+
+/** The reporter's answer to 修好了吗？: fixed, or not fixed with what is still wrong (reopens the hazard). */
+export interface ConfirmFixedRequest {
+  fixed: boolean;
+  note?: string;
+  photoIds?: number[];
+}
+
+/** The map: points with a position, and how many open hazards in scope have none (listed, newest first). */
+export interface HazardMapDto {
+  points: HazardMapPoint[];
+  truncated: boolean;
+  unlocated: { total: number; items: { id: number; code: string; description: string; orgName: string | null; status: HazardStatus }[] };
+}
+/** Most unlocated hazards the map lists. */
+export const HAZARD_MAP_UNLOCATED_MAX = 50;
 
 export interface HazardLedgerDto extends Paginated<HazardSummaryDto> {
   counts: Partial<Record<HazardStatus | 'overdue', number>>;

@@ -8,3 +8,4 @@ export * from './fieldwork';
 export * from './stats';
 export * from './admin';
 export * from './audit';
+export * from './geo';

@@ -75,7 +75,27 @@ export interface OrgUnitDto {
   population: number | null;
   lat: number | null;
   lng: number | null;
+  /** Whether a boundary (GeoJSON, GCJ-02) is set; the geometry itself from GET /orgs/:id/boundary. */
+  hasBoundary?: boolean;
+  /** Towns: days past a deadline after which overdue reminders also go to the unit above (null = default). */
+  overdueClimbDays?: number | null;
   children?: OrgUnitDto[];
+}
+
+/** PUT /orgs/:id/boundary — a GeoJSON Polygon/MultiPolygon (or a Feature holding one), positions [lng, lat] GCJ-02; null clears it. */
+export interface SetBoundaryRequest {
+  boundary: unknown;
+}
+
+/** PUT /orgs/:id/hazard-settings (towns). */
+export interface HazardSettingsRequest {
+  overdueClimbDays: number;
+}
+
+/** GET /orgs/locate?lat&lng — the unit with a boundary holding the point (deepest first), and its village. */
+export interface LocateDto {
+  unit: { id: number; name: string; type: OrgType } | null;
+  village: { id: number; name: string } | null;
 }
 
 export interface CreateOrgUnitRequest {

@@ -69,6 +69,10 @@ export const POLICY: Record<string, Policy> = {
   // ---- units and users
   'GET /api/orgs': { roles: ALL, scope: 'none', note: 'the tree in scope; residents pick their village from it' },
   'GET /api/orgs/{id}': { roles: ALL, scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, insiders: ['demo-village-hekou', 'demo-town', 'demo-county'] },
+  'GET /api/orgs/locate': { roles: ALL, scope: 'none', note: 'which unit (grid/village) holds a position, by the boundaries set; names only' },
+  'GET /api/orgs/{id}/boundary': { roles: ALL, scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, insiders: ['demo-village-hekou', 'demo-town', 'demo-county'] },
+  'PUT /api/orgs/{id}/boundary': { roles: ['admin', 'town_officer'], scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, note: 'a village/grid boundary (GeoJSON), by the town over it' },
+  'PUT /api/orgs/{id}/hazard-settings': { roles: ['admin', 'town_officer'], scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, note: 'per town: overdue days before reminders climb (a village answers 400)' },
   'POST /api/orgs': { roles: ADMIN, scope: 'none' },
   'PATCH /api/orgs/{id}': { roles: ADMIN, scope: 'none' },
   'DELETE /api/orgs/{id}': { roles: ADMIN, scope: 'none' },
@@ -130,6 +134,7 @@ export const POLICY: Record<string, Policy> = {
   'POST /api/hazards/{id}/escalate': { roles: ['village_officer', 'town_officer', 'admin'], scope: 'org', fixture: 'hazardB', outsiders: ['demo-village', 'demo-town-baisha'] },
   'POST /api/hazards/{id}/answer': { roles: ['county_officer', 'admin'], scope: 'org', note: 'the county answers an escalation' },
   'POST /api/hazards/{id}/reopen': { roles: ['resident', 'grid_officer', 'village_officer', 'town_officer', 'admin'], scope: 'org', fixture: 'hazardB', outsiders: OUT_ALL },
+  'POST /api/hazards/{id}/confirm': { roles: ALL, scope: 'own', fixture: 'hazardB', outsiders: OUT_ALL, note: '修好了吗: only the reporter answers (others in scope 403, outside 404)' },
   'POST /api/hazards/{id}/comment': { roles: ALL, scope: 'org', fixture: 'hazardB', outsiders: OUT_ALL },
   'GET /api/reports/monthly': { roles: OFFICERS, scope: 'org' },
 

@@ -69,7 +69,7 @@ test('resident reports, officer closes the loop, resident sees the closed timeli
   await visible(r.page, '已销号');
   for (const t of ['上报隐患 → 已上报', '交办 → 已交办', '开始整改 → 整改中', '整改完成 → 已整改待验收', '验收 → 已销号']) await visible(r.page, t);
   await visible(r.page, '已在堰塘边安装护栏并设置警示牌');
-  await visible(r.page, '没修好，重新反映');
+  await visible(r.page, '修好了吗？');
   await saveScreenshot(r.page, 'hazards-6-resident-closed-timeline', { fullPage: true });
 
   expect(r.errors).toEqual([]);

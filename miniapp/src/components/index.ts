@@ -8,3 +8,5 @@ export { default as Loading } from './Loading';
 export { default as Field, FormRow } from './Field';
 export { default as PrimaryButton } from './PrimaryButton';
 export { default as PrivacyDialog } from './PrivacyDialog';
+export { default as LocationPicker, PointPreview, openNavigation, navigationUrl } from './LocationPicker';
+export type { PlaceValue } from './LocationPicker';

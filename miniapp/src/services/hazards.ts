@@ -1,8 +1,8 @@
 /** Hazards (隐患随手拍 and the ledger): every call the pages make, typed with @xiangan/shared. */
 import Taro from '@tarojs/taro';
 import type {
-  AnswerHazardRequest, AssignHazardRequest, CreateHazardRequest, EscalateHazardRequest, HazardAction, HazardCreatedDto,
-  HazardDetailDto, HazardLedgerDto, HazardListQuery, HazardMapPoint, HazardStatus, MediaRef, MediaReviewRequest, MonthlyReportDto, NoteRequest,
+  AnswerHazardRequest, AssignHazardRequest, ConfirmFixedRequest, HazardMapDto, CreateHazardRequest, EscalateHazardRequest, HazardAction, HazardCreatedDto,
+  HazardDetailDto, HazardLedgerDto, HazardListQuery, HazardStatus, MediaRef, MediaReviewRequest, MonthlyReportDto, NoteRequest,
   NotificationListDto, RectifyHazardRequest, RejectHazardRequest, VerifyHazardRequest,
 } from '@xiangan/shared';
 import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
@@ -17,7 +17,9 @@ export const hazardsApi = {
   detail: (id: number) => api.get<HazardDetailDto>(`/hazards/${id}`),
   act: (id: number, action: HazardAction, body: AssignHazardRequest | RectifyHazardRequest | VerifyHazardRequest | RejectHazardRequest | EscalateHazardRequest | AnswerHazardRequest | NoteRequest | Record<string, never>) =>
     api.post<HazardDetailDto>(`/hazards/${id}/${action}`, body, { idempotent: true }),
-  map: (bbox: [number, number, number, number]) => api.get<{ points: HazardMapPoint[]; truncated: boolean }>('/hazards/map', { query: { bbox: bbox.join(',') } }),
+  map: (bbox: [number, number, number, number]) => api.get<HazardMapDto>('/hazards/map', { query: { bbox: bbox.join(',') } }),
+  /** The reporter's answer to 修好了吗？ (not fixed reopens it). */
+  confirm: (id: number, body: ConfirmFixedRequest) => api.post<HazardDetailDto>(`/hazards/${id}/confirm`, body, { idempotent: true }),
   monthly: (month: string, orgId?: number) => api.get<MonthlyReportDto>('/reports/monthly', { query: { month, orgId } }),
   notifications: () => api.get<NotificationListDto>('/notifications'),
   /** 人工复核 of a photo (officers): pass → villagers see it; risky → hidden from them. */

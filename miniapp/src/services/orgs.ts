@@ -1,10 +1,12 @@
 /** Organisation units (the tree a resident picks their village from). */
-import type { OrgType, OrgUnitDto } from '@xiangan/shared';
+import type { LocateDto, OrgType, OrgUnitDto } from '@xiangan/shared';
 import { api } from './request';
 
 export const orgsApi = {
   /** Units in the caller's scope, as a tree (a resident without a unit sees every town). */
   tree: () => api.get<OrgUnitDto[]>('/orgs'),
+  /** The unit (grid/village) whose boundary holds a GCJ-02 position, and its village. */
+  locate: (lat: number, lng: number) => api.get<LocateDto>('/orgs/locate', { query: { lat, lng } }),
 };
 
 /** Depth-first list of units with their ancestors' names, e.g. for a picker. */

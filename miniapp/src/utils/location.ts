@@ -3,6 +3,7 @@
  *   const loc = await getCurrentLocation();   // null when refused / unavailable (a toast explains)
  */
 import Taro from '@tarojs/taro';
+import { wgs84ToGcj02 } from '@xiangan/shared';
 import { ensurePrivacy } from './privacy';
 
 export interface GeoPoint {
@@ -11,9 +12,30 @@ export interface GeoPoint {
   accuracy?: number;
 }
 
+/**
+ * h5: the browser gives WGS-84 (GPS); Taro's web getLocation refuses `gcj02`. Ask the browser and convert, so every
+ * stored position is GCJ-02 like WeChat's.
+ */
+function browserLocation(): Promise<GeoPoint> {
+  return new Promise((resolve, reject) => {
+    const geo = typeof navigator !== 'undefined' ? navigator.geolocation : undefined;
+    if (!geo) return reject({ errMsg: 'getLocation:fail unsupported' });
+    geo.getCurrentPosition(
+      (pos) => {
+        const p = wgs84ToGcj02(pos.coords.latitude, pos.coords.longitude);
+        resolve({ lat: p.lat, lng: p.lng, accuracy: pos.coords.accuracy });
+      },
+      (err) => reject({ errMsg: `getLocation:fail ${err.code === 1 ? 'permission denied' : err.message}` }),
+      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
+    );
+  });
+}
+
+/** The device's position in GCJ-02 (null when refused / unavailable; a toast explains unless `silent`). */
 export async function getCurrentLocation(opts: { silent?: boolean } = {}): Promise<GeoPoint | null> {
   if (!(await ensurePrivacy())) return null;
   try {
+    if (process.env.TARO_ENV === 'h5') return await browserLocation();
     const res = await Taro.getLocation({ type: 'gcj02', isHighAccuracy: true, highAccuracyExpireTime: 4000 });
     return { lat: res.latitude, lng: res.longitude, accuracy: res.accuracy };
   } catch (err) {

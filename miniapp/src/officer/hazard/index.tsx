@@ -4,7 +4,7 @@ import type { HazardAction, HazardDetailDto, HazardLevel, OrgUnitDto } from '@xi
 import { COUNTY_DEPARTMENTS } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from '@xiangan/shared';
 import { useState } from 'react';
-import { Card, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { Card, Field, Loading, openNavigation, PageShell, PointPreview, PrimaryButton, StatusTag } from '../../components';
 import { HazardHead, Timeline } from '../../pages/hazard/HazardView';
 import { hazardsApi, statusText, statusTone } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
@@ -70,6 +70,19 @@ export default function OfficerHazardPage() {
   return (
     <PageShell title='隐患处理'>
       <HazardHead h={h} officer onPhotoReviewed={load} />
+      {h.lat != null && h.lng != null ? (
+        <Card title='隐患位置'>
+          <PointPreview lat={h.lat} lng={h.lng} label={h.address ?? h.code} />
+          {h.address ? <View className='lp-text'>{h.address}</View> : null}
+          <PrimaryButton type='secondary' onClick={() => openNavigation(h.lat!, h.lng!, `${h.code} ${h.orgName ?? ''}`.trim(), h.address ?? undefined)}>
+            导航去这里
+          </PrimaryButton>
+        </Card>
+      ) : (
+        <Card title='隐患位置'>
+          <View className='lp-text lp-text--muted'>上报时没有定位{h.address ? `，地点：${h.address}` : '，请电话联系上报人'}</View>
+        </Card>
+      )}
       {h.probableDuplicates.length ? (
         <Card title='附近可能重复的上报'>
           {h.probableDuplicates.map((d) => (

@@ -1,6 +1,6 @@
 import { Map, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import type { HazardMapPoint } from '@xiangan/shared';
+import type { HazardMapDto, HazardMapPoint } from '@xiangan/shared';
 import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, PageShell } from '../../components';
@@ -41,6 +41,8 @@ const LEGEND = [
 /** 安全隐患分布图: weapp uses the native map; h5 plots the points (no map tiles are reachable there). */
 export default function HazardMapPage() {
   const [points, setPoints] = useState<HazardMapPoint[]>([]);
+  const [unlocated, setUnlocated] = useState<HazardMapDto['unlocated']>({ total: 0, items: [] });
+  const [showUnlocated, setShowUnlocated] = useState(false);
   const [sel, setSel] = useState<HazardMapPoint | null>(null);
   const [area, setArea] = useState<{ bbox: Bbox; places: Place[] } | null>(null);
   const bbox = area?.bbox ?? null;
@@ -48,7 +50,9 @@ export default function HazardMapPage() {
     void (async () => {
       const a = area ?? (await scopeArea());
       setArea(a);
-      setPoints((await hazardsApi.map(a.bbox)).points);
+      const m = await hazardsApi.map(a.bbox);
+      setPoints(m.points);
+      setUnlocated(m.unlocated);
     })().catch(toastError),
   );
   const open = (id: number) => Taro.navigateTo({ url: `/officer/hazard/index?id=${id}` });
@@ -60,7 +64,28 @@ export default function HazardMapPage() {
   const [minLat, maxLat] = lats.length ? [Math.min(...lats), Math.max(...lats)] : bbox ? [bbox[1], bbox[3]] : [0, 1];
   const [minLng, maxLng] = lngs.length ? [Math.min(...lngs), Math.max(...lngs)] : bbox ? [bbox[0], bbox[2]] : [0, 1];
   return (
-    <PageShell title='隐患分布图' subtitle={`未销号隐患 ${points.length} 处`}>
+    <PageShell title='隐患分布图' subtitle={`未销号隐患 ${points.length + unlocated.total} 处${unlocated.total ? `，图上 ${points.length} 处` : ''}`}>
+      {unlocated.total ? (
+        <Card
+          title={`另有 ${unlocated.total} 处没有定位，图上画不出`}
+          extra={<Text>{showUnlocated ? '收起' : '查看'}</Text>}
+          onClick={() => setShowUnlocated(!showUnlocated)}
+        >
+          {showUnlocated ? (
+            <View>
+              {unlocated.items.map((u) => (
+                <View key={u.id} className='mp-unlocated' onClick={() => open(u.id)}>
+                  <Text className='mp-unlocated__code'>{u.code} {u.orgName ?? ''}</Text>
+                  <Text className='mp-unlocated__text'>{u.description.slice(0, 24)} · {statusText(u.status)}</Text>
+                </View>
+              ))}
+              {unlocated.total > unlocated.items.length ? <View className='mp-unlocated__more'>只列出最新 {unlocated.items.length} 条，其余请在台账中查看</View> : null}
+            </View>
+          ) : (
+            <View className='mp-unlocated__text'>上报时没有定位的隐患，点开看是哪几处</View>
+          )}
+        </Card>
+      ) : null}
       {process.env.TARO_ENV === 'weapp' ? (
         <Map
           className='mp-map'

@@ -16,11 +16,20 @@ export default function HazardPage() {
   const load = () => hazardsApi.detail(id).then(setH).catch(toastError);
   useDidShow(() => void load());
   if (!h) return <PageShell title='隐患详情'><Loading /></PageShell>;
-  const canReopen = h.actions.includes('reopen');
+  const canReopen = h.actions.includes('reopen') && !h.askReporter;
+  const fixed = async () => {
+    try {
+      setH(await hazardsApi.confirm(id, { fixed: true }));
+      Taro.showToast({ title: '谢谢您的确认', icon: 'success' });
+    } catch (err) {
+      toastError(err);
+    }
+  };
   const reopen = async () => {
     if (!note.trim()) return Taro.showToast({ title: '请说一说哪里没修好', icon: 'none' });
     try {
-      setH(await hazardsApi.act(id, 'reopen', { note: note.trim() }));
+      // 没修好 answers the questionnaire (the same reopen as 重新反映), or reopens a hazard whose question was answered
+      setH(h.askReporter ? await hazardsApi.confirm(id, { fixed: false, note: note.trim() }) : await hazardsApi.act(id, 'reopen', { note: note.trim() }));
       setReopening(false);
       setNote('');
       Taro.showToast({ title: '已重新提交，工作人员会再处理', icon: 'none' });
@@ -31,6 +40,15 @@ export default function HazardPage() {
   return (
     <PageShell title='隐患详情'>
       <HazardHead h={h} />
+      {h.askReporter && !reopening ? (
+        <Card title='修好了吗？'>
+          <View className='lp-text'>工作人员已销号。请您看一看，问题真的解决了吗？</View>
+          <View className='lp-actions'>
+            <PrimaryButton onClick={fixed}>修好了</PrimaryButton>
+            <PrimaryButton type='danger' onClick={() => setReopening(true)}>没修好</PrimaryButton>
+          </View>
+        </Card>
+      ) : null}
       {canReopen && !reopening ? (
         <PrimaryButton type='danger' onClick={() => setReopening(true)}>没修好，重新反映</PrimaryButton>
       ) : null}

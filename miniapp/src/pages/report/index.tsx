@@ -3,7 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import type { HazardCategory } from '@xiangan/shared';
 import { HAZARD_CATEGORIES, LIMITS, PHONE_PATTERN } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
-import { Card, Field, PageShell, PrimaryButton } from '../../components';
+import { Card, Field, LocationPicker, PageShell, PrimaryButton } from '../../components';
 import { errorText, isApiError, newIdempotencyKey, type ApiError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages } from '../../services/upload';
@@ -12,7 +12,6 @@ import {
   deleteHazardDraft, type DraftPhoto, type HazardDraftData, listHazardDrafts, onDraftsChanged, PhotoMissingError, PhotoStorageError, saveHazardDraft,
   sendHazardDraft, showablePhotos,
 } from '../../utils/hazard-drafts';
-import { getCurrentLocation } from '../../utils/location';
 import './index.scss';
 
 /** What a draft keeps: the form, photos (kept durably by utils/hazard-drafts.ts), and the one idempotency key. */
@@ -23,6 +22,8 @@ interface HazardForm extends HazardDraftData {
   lat?: number;
   lng?: number;
   address: string;
+  /** The village chosen (or set from the position); undefined = the reporter's own. */
+  orgId?: number;
   anonymous: boolean;
   contactPhone: string;
   key: string;
@@ -34,7 +35,6 @@ export default function ReportPage() {
   const [form, setForm] = useState<HazardForm>(empty);
   const [draftId, setDraftId] = useState<string | undefined>();
   const [drafts, setDrafts] = useState<Draft<HazardForm>[]>([]);
-  const [locating, setLocating] = useState(false);
   const set = (patch: Partial<HazardForm>) => setForm((f) => ({ ...f, ...patch }));
 
   const refreshDrafts = () => setDrafts(listHazardDrafts<HazardForm>());
@@ -49,17 +49,6 @@ export default function ReportPage() {
     if (paths.length) set({ photos: [...form.photos, ...paths.map((path) => ({ path }))].slice(0, LIMITS.hazardPhotosMax) });
   };
 
-  const locate = async () => {
-    setLocating(true);
-    try {
-      const p = await getCurrentLocation();
-      if (p) set({ lat: p.lat, lng: p.lng });
-      else Taro.showToast({ title: '没有取到位置，可以在下面写清楚地点', icon: 'none' });
-    } finally {
-      setLocating(false);
-    }
-  };
-
   const submit = async () => {
     if (!form.category) return Taro.showToast({ title: '请先选择隐患类别', icon: 'none' });
     if (!form.description.trim()) return Taro.showToast({ title: '请说一说是什么问题', icon: 'none' });
@@ -70,6 +59,7 @@ export default function ReportPage() {
       description: form.description.trim(),
       ...(form.lat !== undefined ? { lat: form.lat, lng: form.lng } : {}),
       address: form.address.trim() || undefined,
+      orgId: form.orgId,
       anonymous: form.anonymous,
       contactPhone: form.contactPhone || undefined,
     };
@@ -159,12 +149,7 @@ export default function ReportPage() {
           ) : null}
         </View>
       </Field>
-      <Field label='4. 在哪里' hint={form.lat !== undefined ? `已定位：${form.lat.toFixed(5)}, ${form.lng!.toFixed(5)}` : '定位后工作人员能更快找到'}>
-        <Input className='xa-input' value={form.address} placeholder='例如：柳林村3组河边' onInput={(e) => set({ address: e.detail.value })} />
-        <PrimaryButton type='secondary' size='small' onClick={locate} loading={locating}>
-          {form.lat !== undefined ? '重新定位' : '获取我的位置'}
-        </PrimaryButton>
-      </Field>
+      <LocationPicker value={form} onChange={set} />
       <Field label='联系电话（选填）' hint='只有工作人员能看到完整号码'>
         <Input className='xa-input' type='number' maxlength={11} value={form.contactPhone} placeholder='方便工作人员回访' onInput={(e) => set({ contactPhone: e.detail.value })} />
       </Field>

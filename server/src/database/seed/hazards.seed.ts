@@ -1,13 +1,13 @@
 import type { HazardCategory, HazardStatus, Role } from '@xiangan/shared';
-import { formatHazardCode } from '@xiangan/shared';
+import { boundaryBox, formatHazardCode, squareAround } from '@xiangan/shared';
 import { Like } from 'typeorm';
 import { Counter } from '../../common/db/counter.entity';
 import { HazardEvent } from '../../modules/hazards/hazard-event.entity';
 import { Hazard } from '../../modules/hazards/hazard.entity';
 import { rebuildHazardCounts } from '../../modules/hazards/hazard-counts.service';
-import type { OrgUnit } from '../../modules/orgs/org-unit.entity';
+import { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import { User } from '../../modules/users/user.entity';
-import type { SeedContext } from './context';
+import { SeedContext, seededRandom } from './context';
 
 /**
  * A year of 隐患随手拍 in 石桥镇, shaped like the town's own summaries: 道路交通 20余起, 消防 14处,
@@ -87,11 +87,21 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
     const withCoords = o.lat != null ? o : [org.v_shiqiao, org.c_xinfeng, town].find((x) => x.lat != null)!;
     return { lat: withCoords.lat! + (ctx.rand() - 0.5) * 0.012, lng: withCoords.lng! + (ctx.rand() - 0.5) * 0.012 };
   };
+  // Grids have boundaries (GCJ-02 squares inside their village); a share of a village's reports lie in one of its
+  // grids and belong to it, as a report filed there today would. A generator of its own keeps the rest of the demo as it was.
+  const gridRand = seededRandom(20261203);
+  const grids = await seedGridBoundaries(ctx);
+  const inGrid = (place: OrgUnit, at: { lat: number; lng: number }): { place: OrgUnit; lat: number; lng: number } => {
+    const mine = grids.filter((g) => g.unit.parentId === place.id);
+    if (!mine.length || gridRand() > 0.4) return { place, ...at };
+    const g = mine[Math.floor(gridRand() * mine.length)];
+    return { place: g.unit, lat: g.centre.lat + (gridRand() - 0.5) * g.half * 1.6, lng: g.centre.lng + (gridRand() - 0.5) * g.halfLng * 1.6 };
+  };
   const responsibleFor = (category: HazardCategory, place: OrgUnit): OrgUnit => {
     if (category === 'food_drug') return org.d_market_reg;
     if (category === 'road_traffic' && ctx.rand() < 0.4) return org.d_police;
     if (['industry_trade', 'special_equipment', 'confined_space', 'hazardous_chemicals', 'fireworks'].includes(category)) return place.type === 'enterprise' ? place : org.d_emergency;
-    if (place.type === 'village' || place.type === 'community') return place;
+    if (place.type === 'village' || place.type === 'community' || place.type === 'grid') return place;
     return org.d_emergency;
   };
 
@@ -128,18 +138,18 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
     if (p.outcome === 'assigned') created = now - ctx.int(2, 5) * DAY;
     if (p.outcome === 'overdue') created = now - ctx.int(20, 30) * DAY;
     if (p.outcome === 'wall' || p.outcome === 'rail') created = now - ctx.int(25, 40) * DAY;
-    const place = placeFor(p.place, p.category);
+    const picked = placeFor(p.place, p.category);
     const year = new Date(created + 8 * 3600_000).getUTCFullYear();
     const seq = (seqByYear.get(year) ?? 0) + 1;
     seqByYear.set(year, seq);
     // a few from the demo resident so "我的上报" has history; most from villagers; some from grid officers on patrol
-    const fromDemo = place.path.startsWith(org.v_liulin.path) && demoResidentReports.length < 6 && ctx.rand() < 0.3;
+    const fromDemo = picked.path.startsWith(org.v_liulin.path) && demoResidentReports.length < 6 && ctx.rand() < 0.3;
     const reporter = fromDemo
       ? { id: user.resident.id, role: 'resident' as Role }
       : ctx.rand() < 0.2
         ? { id: user.grid.id, role: 'grid_officer' as Role }
         : { id: ctx.pick(villagers).id, role: 'resident' as Role };
-    const { lat, lng } = coordsOf(place);
+    const { place, lat, lng } = inGrid(picked, coordsOf(picked));
     const spot = place.type === 'village' || place.type === 'community' ? `${place.name}${ctx.pick(SPOTS)}` : place.name;
     const h = hazards.create({
       code: formatHazardCode(year, seq),
@@ -233,4 +243,21 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
   for (const [year, value] of seqByYear) await counters.save({ name: `hazard:${year}`, value });
   // The rows above were written directly: derive the ledger's counts and urgency ranks from them.
   await rebuildHazardCounts(ds);
+}
+
+/** Square boundaries for the demo grids: 第一网格 north-west of the village centre, 第二网格 south-east (≈ 600 m across). */
+async function seedGridBoundaries(ctx: SeedContext): Promise<{ unit: OrgUnit; centre: { lat: number; lng: number }; half: number; halfLng: number }[]> {
+  const repo = ctx.ds.getRepository(OrgUnit);
+  const out: { unit: OrgUnit; centre: { lat: number; lng: number }; half: number; halfLng: number }[] = [];
+  for (const unit of Object.values(ctx.org).filter((u) => u.type === 'grid')) {
+    const village = Object.values(ctx.org).find((u) => u.id === unit.parentId);
+    if (!village || village.lat == null || village.lng == null) continue;
+    const second = unit.name.includes('第二');
+    const centre = { lat: village.lat + (second ? -0.003 : 0.003), lng: village.lng + (second ? 0.003 : -0.003) };
+    const boundary = squareAround(centre, 300);
+    await repo.update(unit.id, { boundary, ...boundaryBox(boundary) });
+    const box = boundaryBox(boundary);
+    out.push({ unit, centre, half: (box.maxLat - box.minLat) / 2, halfLng: (box.maxLng - box.minLng) / 2 });
+  }
+  return out;
 }

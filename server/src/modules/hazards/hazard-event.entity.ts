@@ -5,6 +5,8 @@ import { CreatedAtColumn, JsonColumn } from '../../common/db/columns';
 /** One step on a hazard's timeline: who, when, what, note, photos. Never updated. */
 @Entity('hazard_event')
 @Index('idx_hazard_event_hazard', ['hazardId', 'id'])
+/** System events that must happen once (a day's overdue reminder, a climb): same key twice → stored once. */
+@Index('uq_hazard_event_dedupe', ['hazardId', 'dedupeKey'], { unique: true })
 export class HazardEvent {
   @PrimaryGeneratedColumn()
   id: number;
@@ -37,6 +39,9 @@ export class HazardEvent {
 
   @JsonColumn()
   data: Record<string, unknown> | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  dedupeKey: string | null;
 
   @CreatedAtColumn()
   createdAt: Date;

@@ -7,7 +7,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
-  AnswerHazardDto, AssignHazardDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, MonthlyQueryDto, NoteDto,
+  AnswerHazardDto, AssignHazardDto, ConfirmFixedDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, MonthlyQueryDto, NoteDto,
   RectifyHazardDto, RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
 } from './dto/hazard.dto';
 import { AuditService } from '../audit/audit.service';
@@ -126,6 +126,14 @@ export class HazardsController {
   @Roles(...HAZARD_ACTION_ROLES.reopen)
   reopen(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: ReopenHazardDto) {
     return this.hazards.reopen(user, id, dto);
+  }
+
+  /** The reporter answers 修好了吗？ after 销号: fixed is recorded, not fixed reopens (as 重新打开). */
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Roles(...ROLES)
+  confirm(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: ConfirmFixedDto) {
+    return this.hazards.confirm(user, id, dto);
   }
 
   @Post(':id/comment')

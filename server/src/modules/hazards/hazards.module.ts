@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { HazardRemindersService } from './hazard-reminders.service';
+import { HazardRecipients } from './hazard-recipients';
 import { HazardsController, ReportsController } from './hazards.controller';
 import { HazardCountService } from './hazard-counts.service';
 import { HazardsService } from './hazards.service';
@@ -12,7 +13,7 @@ import { MonthlyReportService } from './monthly-report.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Hazard, HazardEvent])],
   controllers: [HazardsController, ReportsController],
-  providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService],
+  providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService, HazardRecipients],
   exports: [HazardsService, HazardCountService],
 })
 export class HazardsModule {}

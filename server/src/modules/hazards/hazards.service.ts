@@ -4,7 +4,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   availableActions, canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTION_ROLES, HAZARD_DUPLICATE_DAYS, HAZARD_DUPLICATE_RADIUS_M,
-  HAZARD_MAP_MAX_POINTS, HAZARD_OPEN_STATUSES, HAZARD_REOPEN_DAYS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HAZARD_TRANSITIONS,
+  HAZARD_MAP_MAX_POINTS, HAZARD_MAP_UNLOCATED_MAX, HazardMapDto, HAZARD_OPEN_STATUSES, HAZARD_REOPEN_DAYS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HAZARD_TRANSITIONS,
   HazardAction, HazardCreatedDto, HazardDetailDto, HazardEventDto, HazardLedgerDto, HazardMapPoint, HazardStatus, isOfficer,
   isOverdue, maskPhone,
 } from '@xiangan/shared';
@@ -22,16 +22,20 @@ import { User } from '../users/user.entity';
 import { ContentSecurityService } from '../wechat/content-security.service';
 import { subscribeValue } from '../wechat/content-security.service';
 import {
-  AnswerHazardDto, AssignHazardDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, NoteDto, RectifyHazardDto,
+  AnswerHazardDto, AssignHazardDto, ConfirmFixedDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, NoteDto, RectifyHazardDto,
   RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
 } from './dto/hazard.dto';
 import { mapHazardSummary } from './dto/hazard.mapper';
+import { ExportFacts, exportFacts } from './hazard-export';
 import { HazardEvent } from './hazard-event.entity';
+import { HazardRecipients } from './hazard-recipients';
+import { locateUnit } from '../orgs/org-locate';
 import { Hazard } from './hazard.entity';
 import { HazardCountService, priorityOf } from './hazard-counts.service';
 import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
 import { chinaMonth, keyConditions, readTally, tallyUnitOf } from './hazard-tally';
 import { dbTime, isMysql, readTime } from '../../common/db/dialect';
+import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 
 export { chinaYear, HAZARD_REPORTED_JOB } from './hazard-submit-batcher';
 
@@ -103,6 +107,7 @@ export class HazardsService implements OnModuleInit {
     private readonly counts: HazardCountService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly refs: RefsService,
+    readonly recipients: HazardRecipients,
   ) {
     this.batcher = new HazardSubmitBatcher(ds, sequence, media, counts, queue);
   }
@@ -195,7 +200,7 @@ export class HazardsService implements OnModuleInit {
   async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<SubmitOutcome> {
     if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
-    const org = await this.placeOf(user, dto.orgId);
+    const org = await this.placeOf(user, dto.orgId, dto.lat != null && dto.lng != null ? { lat: dto.lat, lng: dto.lng } : null);
     // Own uploads for a hazard (attached ones too: a retry of this report names its own photos; attach refuses others).
     await this.refs.require(user, 'media', dto.photoIds, 'photoIds', { purpose: 'hazard' });
     const level = dto.level === 'major' && !isOfficer(user.role) ? 'general' : (dto.level ?? 'general'); // a villager cannot grade a hazard
@@ -208,8 +213,20 @@ export class HazardsService implements OnModuleInit {
     return h ? [{ id: h.id, code: h.code, category: h.category, description: h.description, lat: h.lat, lng: h.lng, orgPath: h.orgPath, createdAt: h.createdAt.getTime() }] : [];
   }
 
-  /** The unit a report lies in: the one chosen (an officer's must be in scope), else the reporter's own. */
-  private async placeOf(user: AuthUser, orgId?: number): Promise<OrgUnit> {
+  /**
+   * The unit a report lies in. A position inside a unit's boundary (a grid) puts it there — when the reporter chose
+   * no unit, or chose one that holds that boundary (the village around the grid); otherwise the unit chosen (an
+   * officer's must be in scope), else the reporter's own.
+   */
+  private async placeOf(user: AuthUser, orgId?: number, at?: { lat: number; lng: number } | null): Promise<OrgUnit> {
+    const located = at ? await locateUnit(this.ds, at) : null;
+    const chosen = await this.chosenPlace(user, orgId);
+    if (located && (!chosen || located.path.startsWith(chosen.path))) return { id: located.id, path: located.path } as OrgUnit;
+    if (chosen) return chosen;
+    throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
+  }
+
+  private async chosenPlace(user: AuthUser, orgId?: number): Promise<OrgUnit | null> {
     if (orgId) {
       if (isOfficer(user.role)) return this.scope.requireOrg(user, orgId);
       const o = await this.orgs.findOne({ where: { id: orgId } });
@@ -219,7 +236,7 @@ export class HazardsService implements OnModuleInit {
     }
     // The caller's own unit: the guard has just read it from the database with the user.
     if (user.orgId && user.orgPath) return { id: user.orgId, path: user.orgPath } as OrgUnit;
-    throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
+    return null;
   }
 
   /** Open reports of the same category close by in the last days, in the viewer's scope. */
@@ -301,16 +318,19 @@ export class HazardsService implements OnModuleInit {
       `SELECT id, orgPath FROM app_user WHERE orgPath IN (${paths.map(() => '?').join(', ')}) AND role IN ('grid_officer', 'village_officer') AND disabled = 0 ORDER BY id`,
       paths,
     );
-    const notices = hs.flatMap((h) => {
+    const notices: { userId: number; kind: string; title: string; body: string; link: string; dedupeKey: string }[] = [];
+    for (const h of hs) {
       const over = new Set(above(h.orgPath));
-      return officers
-        .filter((o) => over.has(o.orgPath))
-        .slice(0, 20)
-        .map((o) => ({
-          userId: Number(o.id), kind: 'hazard_reported', title: `新隐患 ${h.code}`, body: h.description.slice(0, 80),
+      let ids = officers.filter((o) => over.has(o.orgPath)).slice(0, 20).map((o) => Number(o.id));
+      // No grid or village officer over the place: the nearest unit above with any officer hears of it.
+      if (!ids.length) ids = (await this.recipients.nearest(h.orgPath))?.userIds ?? [];
+      for (const userId of ids) {
+        notices.push({
+          userId, kind: 'hazard_reported', title: `新隐患 ${h.code}`, body: h.description.slice(0, 80),
           link: `/officer/hazard/index?id=${h.id}`, dedupeKey: `hazard:${h.id}:reported`,
-        }));
-    });
+        });
+      }
+    }
     if (notices.length) await this.notifications.notifyEach(notices);
   }
 
@@ -547,12 +567,14 @@ export class HazardsService implements OnModuleInit {
       .map((r) => r.id);
   }
 
-  /** Keyset-paged rows for the export (same filters and scope as the ledger). */
-  async *exportRows(user: AuthUser, q: HazardListQueryDto, max: number): AsyncGenerator<{ h: Hazard; names: Map<number, string> }> {
+  /**
+   * The export's rows in the ledger's order (open major hazards, then overdue, then newest), with what the timeline
+   * adds (整改措施, 验收, 上报县级, 县级答复). Paged by offset over the same order (at most HAZARD_EXPORT_MAX_ROWS rows).
+   */
+  async *exportRows(user: AuthUser, q: HazardListQueryDto, max: number): AsyncGenerator<{ h: Hazard; names: Map<number, string>; facts: ExportFacts }> {
     const now = new Date();
     let orgPath: string | undefined;
     if (q.orgId) orgPath = (await this.scope.requireOrg(user, q.orgId)).path;
-    let lastId = Number.MAX_SAFE_INTEGER;
     let sent = 0;
     const allOrgs = await this.orgs.find({ select: ['id', 'name'] });
     const names = new Map(allOrgs.map((o) => [o.id, o.name]));
@@ -560,11 +582,33 @@ export class HazardsService implements OnModuleInit {
       const qb = this.filtered(user, { ...q, orgId: undefined } as HazardListQueryDto);
       if (orgPath) qb.andWhere('h.orgPath LIKE :op', { op: `${orgPath}%` });
       this.applyStatusFilters(qb, q, now);
-      const batch = await qb.andWhere('h.id < :lastId', { lastId }).orderBy('h.id', 'DESC').take(Math.min(1000, max - sent)).getMany();
-      if (!batch.length) return;
-      for (const h of batch) yield { h, names };
-      sent += batch.length;
-      lastId = batch[batch.length - 1].id;
+      const ids = (await qb
+        .select('h.id', 'id')
+        .addSelect(`CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`, 'urgency')
+        .addSelect('h.createdAt', 'createdAt')
+        .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: this.t(now) })
+        .orderBy('urgency', 'ASC')
+        .addOrderBy('h.createdAt', 'DESC')
+        .addOrderBy('h.id', 'DESC')
+        .offset(sent)
+        .limit(Math.min(1000, max - sent))
+        .getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+      if (!ids.length) return;
+      const rows = await this.hazards.find({ where: { id: In(ids) } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const events = await this.events.find({
+        where: { hazardId: In(ids), action: In(['rectify', 'verify', 'escalate', 'answer', 'remind']) },
+        select: ['id', 'hazardId', 'action', 'note', 'data', 'createdAt', 'dedupeKey'],
+        order: { id: 'ASC' },
+      });
+      const byHazard = new Map<number, HazardEvent[]>();
+      for (const e of events) byHazard.set(e.hazardId, [...(byHazard.get(e.hazardId) ?? []), e]);
+      for (const id of ids) {
+        const h = byId.get(id);
+        if (h) yield { h, names, facts: exportFacts(byHazard.get(id) ?? []) };
+      }
+      sent += ids.length;
+      if (ids.length < 1000) return;
     }
   }
 
@@ -653,6 +697,8 @@ export class HazardsService implements OnModuleInit {
       probableDuplicates,
       actions: this.actionsFor(user, h, now),
       timeline,
+      askReporter: isMine && h.status === 'closed' && !!h.closedAt && now.getTime() - h.closedAt.getTime() <= HAZARD_REOPEN_DAYS * 86400_000
+        && !events.some((e) => e.action === 'confirm' && e.dedupeKey === `confirm:${h.closedAt!.getTime()}`),
     };
   }
 
@@ -764,7 +810,9 @@ export class HazardsService implements OnModuleInit {
   /** The reporter follows the hazard (in-app + WeChat when subscribed); a new responsible officer hears of it. */
   private async afterTransition(actor: AuthUser, h: Hazard, action: HazardAction, from: HazardStatus, note: string | null): Promise<void> {
     if (h.reporterId !== actor.id && (from !== h.status || action === 'comment')) {
-      const title = from !== h.status ? `您上报的隐患${HAZARD_STATUS_LABELS[h.status]}` : '您上报的隐患有新留言';
+      const title = from !== h.status
+        ? h.status === 'closed' ? '您上报的隐患已销号，修好了吗？' : `您上报的隐患${HAZARD_STATUS_LABELS[h.status]}`
+        : '您上报的隐患有新留言';
       await this.notifications.notify(h.reporterId, { kind: 'hazard_update', title, body: `${h.code} ${note ?? ''}`.trim(), link: `/pages/hazard/index?id=${h.id}` });
       await this.notifications.pushWechat({
         userId: h.reporterId,
@@ -772,6 +820,14 @@ export class HazardsService implements OnModuleInit {
         page: `pages/hazard/index?id=${h.id}`,
         data: { character_string1: subscribeValue.code(h.code), phrase2: subscribeValue.phrase(HAZARD_STATUS_LABELS[h.status]), thing3: subscribeValue.thing(note ?? HAZARD_ACTION_LABELS[action]) },
       });
+    }
+    if (action === 'escalate') {
+      // 上报县级: the county hears of every escalation (what waits on it is the ledger's 已上报县级 list).
+      const county = await this.recipients.county(h.orgPath);
+      await this.notifications.notifyEach(county.map((userId) => ({
+        userId, kind: 'hazard_escalated', title: `上报县级 ${h.code}`, body: `${h.escalatedTo ?? ''}：${note ?? h.description.slice(0, 60)}`.slice(0, 200),
+        link: `/officer/hazard/index?id=${h.id}`, dedupeKey: `hazard:${h.id}:escalated:${Date.now()}`,
+      })));
     }
     if (action === 'assign') {
       for (const uid of await this.responsibleUserIds(h)) {
@@ -786,16 +842,9 @@ export class HazardsService implements OnModuleInit {
     }
   }
 
-  /** Who answers for a hazard: the named officer, else the officers of the responsible unit. */
-  async responsibleUserIds(h: Pick<Hazard, 'responsibleUserId' | 'responsibleOrgId'>): Promise<number[]> {
-    if (h.responsibleUserId) return [h.responsibleUserId];
-    if (!h.responsibleOrgId) return [];
-    const rows = await this.users.find({
-      where: { orgId: h.responsibleOrgId, role: In(['grid_officer', 'village_officer', 'town_officer', 'department_officer']), disabled: false },
-      select: ['id'],
-      take: 10,
-    });
-    return rows.map((r) => r.id);
+  /** Who answers for a hazard: the named officer, else the responsible unit's officers, else the nearest unit above with one. */
+  async responsibleUserIds(h: Pick<Hazard, 'responsibleUserId' | 'responsibleOrgPath' | 'orgPath'>): Promise<number[]> {
+    return this.recipients.responsible(h);
   }
 
   async assign(user: AuthUser, id: number, dto: AssignHazardDto) {
@@ -869,14 +918,39 @@ export class HazardsService implements OnModuleInit {
     return this.transition(user, id, { action: 'answer', to: 'closed', note: dto.note, patch: { closedAt: new Date() } });
   }
 
-  reopen(user: AuthUser, id: number, dto: ReopenHazardDto) {
+  reopen(user: AuthUser, id: number, dto: ReopenHazardDto, data: Record<string, unknown> | null = null) {
     return this.transition(user, id, {
       action: 'reopen',
       to: 'reported',
       note: dto.note,
       photoIds: dto.photoIds,
       patch: { closedAt: null, rectifiedAt: null, deadline: null, duplicateOfId: null },
+      data,
     });
+  }
+
+  /**
+   * The reporter's answer to 修好了吗？ after 销号: "修好了" is recorded on the timeline (once per closing);
+   * "没修好" reopens the hazard with the reason, through the same transition as 重新打开.
+   */
+  async confirm(user: AuthUser, id: number, dto: ConfirmFixedDto): Promise<HazardDetailDto> {
+    const h = await this.loadVisible(user, id);
+    if (h.reporterId !== user.id) throw new ForbiddenException('只有上报人可以回答「修好了吗」');
+    if (!dto.fixed) {
+      if (!dto.note?.trim()) throw new BadRequestException(['note is required when it is not fixed (say what is still wrong)']);
+      return this.reopen(user, id, { note: dto.note, photoIds: dto.photoIds }, { questionnaire: true });
+    }
+    if (h.status !== 'closed' || !h.closedAt) throw new ConflictException(`当前状态为「${HAZARD_STATUS_LABELS[h.status]}」，还不能确认修好`);
+    const dedupeKey = `confirm:${h.closedAt.getTime()}`;
+    if (!(await this.events.exist({ where: { hazardId: id, dedupeKey } }))) try {
+      await this.events.insert({
+        hazardId: id, action: 'confirm', fromStatus: 'closed', toStatus: 'closed', actorId: user.id, actorRole: user.role,
+        note: dto.note?.trim() || '上报人确认：修好了', photoIds: null, data: { fixed: true }, dedupeKey,
+      });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err; // answered already (a retry): the first answer stands
+    }
+    return this.detail(user, id);
   }
 
   comment(user: AuthUser, id: number, dto: NoteDto) {
@@ -885,7 +959,7 @@ export class HazardsService implements OnModuleInit {
 
   // ---- map -------------------------------------------------------------------------------------
 
-  async map(user: AuthUser, q: MapQueryDto): Promise<{ points: HazardMapPoint[]; truncated: boolean }> {
+  async map(user: AuthUser, q: MapQueryDto): Promise<HazardMapDto> {
     const [minLng, minLat, maxLng, maxLat] = q.bbox.split(',').map(Number);
     if (minLng > maxLng || minLat > maxLat || minLat < -90 || maxLat > 90 || minLng < -180 || maxLng > 180) {
       throw new BadRequestException(['bbox must be minLng,minLat,maxLng,maxLat with min ≤ max']);
@@ -899,7 +973,17 @@ export class HazardsService implements OnModuleInit {
     this.applyScope(qb, user);
     if (q.category) qb.andWhere('h.category = :c', { c: q.category });
     const rows = await qb.orderBy('h.createdAt', 'DESC').take(HAZARD_MAP_MAX_POINTS + 1).getMany();
+    // Open hazards with no position cannot be drawn: say how many and list them, so the map's figure adds up.
+    const nq = this.hazards.createQueryBuilder('h').where('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES }).andWhere('(h.lat IS NULL OR h.lng IS NULL)');
+    this.applyScope(nq, user);
+    if (q.category) nq.andWhere('h.category = :c', { c: q.category });
+    const [unlocatedRows, unlocatedTotal] = await nq.orderBy('h.createdAt', 'DESC').addOrderBy('h.id', 'DESC').take(HAZARD_MAP_UNLOCATED_MAX).getManyAndCount();
+    const unames = await this.orgNames(unlocatedRows.map((h) => h.orgId));
     return {
+      unlocated: {
+        total: unlocatedTotal,
+        items: unlocatedRows.map((h) => ({ id: h.id, code: h.code, description: h.description.slice(0, 80), orgName: unames.get(h.orgId) ?? null, status: h.status })),
+      },
       truncated: rows.length > HAZARD_MAP_MAX_POINTS,
       points: rows.slice(0, HAZARD_MAP_MAX_POINTS).map((h) => ({
         id: h.id, code: h.code, lat: h.lat!, lng: h.lng!, status: h.status, level: h.level, category: h.category, overdue: isOverdue(h.status, h.deadline, now),

@@ -446,13 +446,13 @@ describe('hazards: report, ledger and the closed loop', () => {
     await wb.xlsx.load(res.body as Buffer);
     const ws = wb.getWorksheet('隐患台账')!;
     const header = (ws.getRow(1).values as string[]).slice(1);
-    expect(header).toEqual(['编号', '类别', '等级', '地点/村', '发现时间', '问题描述', '责任单位', '整改期限', '状态', '整改完成时间', '销号时间', '是否逾期']);
+    expect(header).toEqual(['编号', '类别', '等级', '地点/村', '发现时间', '问题描述', '责任单位', '整改期限', '状态', '整改措施', '整改完成时间', '验收', '销号时间', '是否逾期', '上报县级', '县级答复']);
     const expected = await t.ds.query("SELECT code FROM hazard WHERE category = 'road_traffic' AND orgPath LIKE ?", [`${t.seed.org.v_liulin.path}%`]);
     expect(ws.rowCount - 1).toBe(expected.length);
     const codes = new Set<string>();
     ws.eachRow((row, n) => n > 1 && codes.add(String(row.getCell(1).value)));
     for (const e of expected) expect(codes.has(e.code)).toBe(true);
-    const overdueRow = [...Array(ws.rowCount).keys()].slice(2).map((i) => ws.getRow(i)).find((r) => r.getCell(12).value === '是');
+    const overdueRow = [...Array(ws.rowCount).keys()].slice(2).map((i) => ws.getRow(i)).find((r) => r.getCell(14).value === '是');
     expect(overdueRow?.getCell(2).value).toBe('道路交通');
     expect((await t.http.get('/api/hazards/export.xlsx').set(await t.as('resident'))).status).toBe(403);
     expect((await t.http.get(`/api/hazards/export.xlsx?orgId=${hekou}`).set(await t.as('village'))).status).toBe(403);

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { OrgType } from '@xiangan/shared';
-import { CreatedAtColumn, DoubleColumn, OrgPathColumn, UpdatedAtColumn } from '../../common/db/columns';
+import type { Boundary, OrgType } from '@xiangan/shared';
+import { CreatedAtColumn, DoubleColumn, JsonColumn, OrgPathColumn, UpdatedAtColumn } from '../../common/db/columns';
 
 @Entity('org_unit')
 export class OrgUnit {
@@ -32,6 +32,27 @@ export class OrgUnit {
 
   @DoubleColumn()
   lng: number | null;
+
+  /** GeoJSON Polygon/MultiPolygon in GCJ-02 (villages, communities, grids): a report inside it lies in this unit. Read on demand. */
+  @JsonColumn({ select: false })
+  boundary: Boundary | null;
+
+  /** The boundary's box, so "which units may hold this point" is a range read before the exact test. */
+  @DoubleColumn()
+  minLat: number | null;
+
+  @DoubleColumn()
+  maxLat: number | null;
+
+  @DoubleColumn()
+  minLng: number | null;
+
+  @DoubleColumn()
+  maxLng: number | null;
+
+  /** Towns: days past a deadline after which overdue reminders climb to the unit above (null = HAZARD_OVERDUE_CLIMB_DAYS). */
+  @Column({ type: 'int', nullable: true })
+  overdueClimbDays: number | null;
 
   @Column({ type: 'boolean', default: false })
   archived: boolean;

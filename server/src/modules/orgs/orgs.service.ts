@@ -1,10 +1,13 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isOfficer, ORG_CHILD_TYPES, OrgUnitDto } from '@xiangan/shared';
+import {
+  Boundary, boundaryBox, BOUNDARY_ORG_TYPES, isOfficer, LocateDto, ORG_CHILD_TYPES, ORG_TYPE_LABELS, OrgUnitDto, validateBoundary,
+} from '@xiangan/shared';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
-import { CreateOrgUnitDto, mapOrgUnit, UpdateOrgUnitDto } from './dto/org.dto';
+import { CreateOrgUnitDto, HazardSettingsDto, mapOrgUnit, SetBoundaryDto, UpdateOrgUnitDto } from './dto/org.dto';
+import { locateUnit } from './org-locate';
 import { OrgUnit } from './org-unit.entity';
 
 @Injectable()
@@ -58,6 +61,55 @@ export class OrgsService {
     const o = await this.scope.requireOrg(user, id);
     Object.assign(o, dto);
     return mapOrgUnit(await this.orgs.save(o));
+  }
+
+  /**
+   * Sets (or clears, with null) a village's, community's or grid's boundary: validated GeoJSON stored on the unit with
+   * its box. Reports whose position falls inside go to this unit (the deepest one when boundaries nest).
+   */
+  async setBoundary(user: AuthUser, id: number, dto: SetBoundaryDto): Promise<OrgUnitDto & { boundary: Boundary | null }> {
+    const o = await this.scope.requireOrg(user, id);
+    if (!(BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type)) {
+      throw new BadRequestException([`boundary can only be set on a village, community or grid (this unit is a ${ORG_TYPE_LABELS[o.type]})`]);
+    }
+    if (dto.boundary === undefined) throw new BadRequestException(['boundary is required (GeoJSON Polygon or MultiPolygon, or null to clear)']);
+    let boundary: Boundary | null = null;
+    if (dto.boundary !== null) {
+      const v = validateBoundary(dto.boundary);
+      if ('errors' in v) throw new BadRequestException(v.errors);
+      boundary = v.boundary;
+    }
+    const box = boundary ? boundaryBox(boundary) : { minLat: null, maxLat: null, minLng: null, maxLng: null };
+    await this.orgs.update(o.id, { boundary, ...box });
+    return { ...mapOrgUnit({ ...o, ...box }), boundary };
+  }
+
+  async getBoundary(user: AuthUser, id: number): Promise<{ id: number; boundary: Boundary | null }> {
+    await this.get(user, id);
+    const row = await this.orgs.createQueryBuilder('o').addSelect('o.boundary').where('o.id = :id', { id }).getOne();
+    return { id, boundary: row?.boundary ?? null };
+  }
+
+  /** A town's hazard settings: after how many overdue days reminders climb to the unit above. */
+  async setHazardSettings(user: AuthUser, id: number, dto: HazardSettingsDto): Promise<OrgUnitDto> {
+    const o = await this.scope.requireOrg(user, id);
+    if (o.type !== 'town') throw new BadRequestException([`overdueClimbDays is set per town (this unit is a ${ORG_TYPE_LABELS[o.type]})`]);
+    await this.orgs.update(o.id, { overdueClimbDays: dto.overdueClimbDays });
+    return mapOrgUnit({ ...o, overdueClimbDays: dto.overdueClimbDays });
+  }
+
+  /** Which unit (and village) a position lies in, by the boundaries set (the report form picks the village from it). */
+  async locate(lat: number, lng: number): Promise<LocateDto> {
+    const u = await locateUnit(this.orgs.manager, { lat, lng });
+    if (!u) return { unit: null, village: null };
+    let village: LocateDto['village'] = null;
+    if (u.type === 'village' || u.type === 'community') village = { id: u.id, name: u.name };
+    else {
+      const chain = await this.orgs.findByIds(this.scope.ancestorIds(u.path));
+      const v = chain.filter((c) => c.type === 'village' || c.type === 'community').sort((a, b) => b.path.length - a.path.length)[0];
+      if (v) village = { id: v.id, name: v.name };
+    }
+    return { unit: { id: u.id, name: u.name, type: u.type }, village };
   }
 
   /** Archives a leaf unit; a unit with children must be emptied first. */

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AnswerHazardRequest, AssignHazardRequest, CreateHazardRequest, EscalateHazardRequest, HAZARD_CATEGORY_CODES, HAZARD_LEVELS,
   HAZARD_STATUSES, HazardCategory, HazardLevel, HazardListQuery, LIMITS, NoteRequest, PHONE_PATTERN, RectifyHazardRequest,
-  RejectHazardRequest, VerifyHazardRequest,
+  RejectHazardRequest, VerifyHazardRequest, ConfirmFixedRequest,
 } from '@xiangan/shared';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -172,6 +172,15 @@ export class ReopenHazardDto extends NoteDto {}
 
 /** `start` takes an optional note. */
 export class StartHazardDto extends PhotosDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(LIMITS.noteMax)
+  note?: string;
+}
+
+/** The reporter's answer to 修好了吗？ (a note is required when not fixed). */
+export class ConfirmFixedDto extends PhotosDto implements ConfirmFixedRequest {
+  @ApiProperty() @IsBoolean()
+  fixed: boolean;
+
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(LIMITS.noteMax)
   note?: string;
 }

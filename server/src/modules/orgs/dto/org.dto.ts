@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CreateOrgUnitRequest, ORG_TYPES, OrgType, OrgUnitDto, UpdateOrgUnitRequest } from '@xiangan/shared';
-import { IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Length, Min } from 'class-validator';
+import { HAZARD_OVERDUE_CLIMB_DAYS_MAX, HazardSettingsRequest, SetBoundaryRequest, CreateOrgUnitRequest, ORG_TYPES, OrgType, OrgUnitDto, UpdateOrgUnitRequest } from '@xiangan/shared';
+import { Type } from 'class-transformer';
+import { Allow, IsDefined, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { OrgUnit } from '../org-unit.entity';
 
 export class CreateOrgUnitDto implements CreateOrgUnitRequest {
@@ -54,5 +55,26 @@ export function mapOrgUnit(o: OrgUnit): OrgUnitDto {
     population: o.population,
     lat: o.lat,
     lng: o.lng,
+    hasBoundary: o.minLat != null,
+    overdueClimbDays: o.overdueClimbDays ?? null,
   };
+}
+
+export class SetBoundaryDto implements SetBoundaryRequest {
+  @ApiProperty({ nullable: true, description: 'GeoJSON Polygon or MultiPolygon (or a Feature holding one), positions [lng, lat] in GCJ-02; null clears it' })
+  @Allow()
+  boundary: unknown;
+}
+
+export class HazardSettingsDto implements HazardSettingsRequest {
+  @ApiProperty({ minimum: 1, maximum: HAZARD_OVERDUE_CLIMB_DAYS_MAX }) @IsInt() @Min(1) @Max(HAZARD_OVERDUE_CLIMB_DAYS_MAX)
+  overdueClimbDays: number;
+}
+
+export class LocateQueryDto {
+  @ApiProperty() @Type(() => Number) @IsDefined() @IsLatitude()
+  lat: number;
+
+  @ApiProperty() @Type(() => Number) @IsDefined() @IsLongitude()
+  lng: number;
 }
