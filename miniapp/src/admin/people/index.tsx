@@ -31,6 +31,8 @@ export default function People() {
   const [rows, setRows] = useState<PersonDto[] | null>(null);
   const [total, setTotal] = useState(0);
   const [units, setUnits] = useState<OrgUnitDto[]>([]);
+  /** Officers in scope who can take over a leaver's work (not only those in the current search). */
+  const [officers, setOfficers] = useState<PersonDto[]>([]);
 
   const roles = useMemo(() => ROLES.filter((r) => me?.role === 'admin' || (me && ROLE_RANK[r] <= ROLE_RANK[me.role] && r !== 'admin')), [me]);
 
@@ -46,6 +48,7 @@ export default function People() {
   useDidShow(() => {
     void load();
     adminApi.orgTree().then((t) => setUnits(flatten(t)), () => undefined);
+    adminApi.people({ officersOnly: true }).then((p) => setOfficers(p.items), () => undefined);
   });
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
@@ -57,7 +60,6 @@ export default function People() {
       Taro.showModal({ title: '没有成功', content: errorText(e), showCancel: false });
     }
   };
-  const officers = (rows ?? []).filter((p) => p.role !== 'resident' && !p.disabled);
 
   return (
     <PageShell title='人员'>
@@ -81,7 +83,7 @@ export default function People() {
               </View>
               {rows.map((p) => {
                 const unitChoices = units.filter((u) => ROLE_UNIT_TYPES[p.role].includes(u.type));
-                const others = officers.filter((o) => o.id !== p.id);
+                const others = officers.filter((o) => o.id !== p.id && !o.disabled);
                 return (
                   <View key={p.id} className='adm__row'>
                     <View className='adm__cell'><View className='adm__cell-label'>姓名</View><View className='adm__cell-value adm__main'>{p.name || `用户 ${p.id}`}{p.disabled ? '（已停用）' : ''}</View></View>

@@ -1,4 +1,4 @@
-import { Input, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { ORG_TYPE_LABELS, type OrgUnitDto, type UnitImportChange, type UnitImportResult } from '@xiangan/shared';
 import { useState } from 'react';
@@ -110,12 +110,12 @@ export default function Units() {
             {preview ? (
               <View>
                 <View className='adm__summary'>
-                  <View>共 <View className='adm__num'>{preview.rows}</View> 行</View>
-                  <View>新建 <View className='adm__num'>{preview.created.length}</View></View>
-                  <View>移动 <View className='adm__num'>{preview.moved.length}</View></View>
-                  <View>改名 <View className='adm__num'>{preview.renamed.length}</View></View>
-                  <View>更新 <View className='adm__num'>{preview.updated.length}</View></View>
-                  <View>未变 <View className='adm__num'>{preview.unchanged}</View></View>
+                  <View>共 <Text className='adm__num'>{preview.rows}</Text> 行</View>
+                  <View>新建 <Text className='adm__num'>{preview.created.length}</Text></View>
+                  <View>移动 <Text className='adm__num'>{preview.moved.length}</Text></View>
+                  <View>改名 <Text className='adm__num'>{preview.renamed.length}</Text></View>
+                  <View>更新 <Text className='adm__num'>{preview.updated.length}</Text></View>
+                  <View>未变 <Text className='adm__num'>{preview.unchanged}</Text></View>
                 </View>
                 {preview.errors.length ? (
                   <View>
