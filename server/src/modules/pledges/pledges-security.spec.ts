@@ -140,6 +140,11 @@ describe(`pledge security (${TEST_DB})`, () => {
       // the chain keeps the original and shows the void
       const v = await t.http.get(`/api/pledge-campaigns/${id}/verify`).query({ images: 'true' }).set(school);
       expect(v.body).toMatchObject({ ok: true, count: 3, firstBroken: null, voids: [{ seq: 2, signatureId: fake.body.id, signatureSeq: 1, reason: '非监护人代签，家长来电核实' }] });
+      // the officer's list: both kept, the void shown; phones and names masked (in full only by id)
+      const list = await t.http.get(`/api/pledge-campaigns/${id}/signatures`).set(school);
+      expect(list.body.items.map((x: any) => [x.seq, !!x.void])).toEqual([[1, true], [3, false]]);
+      expect(list.body.items[1].fields).toMatchObject({ studentName: '孙*', guardianName: '王*山', phone: '137****0004' });
+      expect((await t.http.get(`/api/pledge-signatures/${real.body.id}`).set(school)).body.fields.phone).toBe('13700000004');
       const original = await t.ds.getRepository(PledgeSignature).findOneByOrFail({ id: fake.body.id });
       expect(original.chainHash).toBe(fake.body.chainHash);
       // tampering with the void record (its reason) is caught
