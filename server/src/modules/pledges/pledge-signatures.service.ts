@@ -3,7 +3,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  isOfficer, Paginated, PHONE_PATTERN, PLEDGE_CHAIN_GENESIS, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult, PledgeVoidDto,
+  isOfficer, maskName, maskPhone, Paginated, PHONE_PATTERN, PLEDGE_CHAIN_GENESIS, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult, PledgeVoidDto,
 } from '@xiangan/shared';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -451,7 +451,24 @@ export class PledgeSignaturesService {
     const { page, pageSize, skip } = pageOf(q);
     const [rows, total] = await this.ds.getRepository(PledgeSignature).findAndCount({ where: { campaignId }, order: { seq: 'ASC' }, skip, take: pageSize });
     const version = await this.templates.version(c.templateVersionId);
-    return { items: await Promise.all(rows.map((r) => this.dto(r, c, version))), total, page, pageSize };
+    // a list: phones and people's names masked (one signature by id shows them in full); units' names stay
+    const masked = (f: Record<string, string>, v: PledgeTemplateVersion) =>
+      Object.fromEntries(
+        Object.entries(f).map(([k, val]) => {
+          const spec = v.fields.find((x) => x.key === k);
+          if (spec?.type === 'phone' || k === 'phone') return [k, maskPhone(val) ?? ''];
+          if (['studentName', 'guardianName', 'signerName', 'principalName'].includes(k)) return [k, maskName(val) ?? ''];
+          return [k, val];
+        }),
+      );
+    const items = await Promise.all(
+      rows.map(async (r) => {
+        const v = r.templateVersionId === version.id ? version : await this.templates.version(r.templateVersionId);
+        const d = await this.dto(r, c, v);
+        return { ...d, fields: masked(d.fields, v) };
+      }),
+    );
+    return { items, total, page, pageSize };
   }
 
   // ---- tamper evidence -------------------------------------------------------------------------

@@ -103,6 +103,13 @@ describe(`pledge security (${TEST_DB})`, () => {
       const fake = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('resident')).send({ rosterId: entry.id, phone: '13700000004', fields, signatures: images });
       expect(fake.status).toBe(201);
       const school = await t.as('school');
+      // the statistics for today (edge days, from the signatures) and for this whole month (from the rollup)
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const monthStart = `${today.slice(0, 8)}01`;
+      const monthEnd = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).toISOString().slice(0, 10);
+      const signedIn = async (from: string, to: string) =>
+        (await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.s_primary.id, from, to }).set(await t.as('county'))).body.pledges.signed as number;
+      const before = { day: await signedIn(today, today), month: await signedIn(monthStart, monthEnd) };
       const voidUrl = `/api/pledge-signatures/${fake.body.id}/void`;
       expect((await t.http.post(voidUrl).set(await t.as('town2')).send({ reason: '非监护人代签' })).status).toBe(404);
       expect((await t.http.post(voidUrl).set(await t.as('resident')).send({ reason: '非监护人代签' })).status).toBe(403);
@@ -121,16 +128,23 @@ describe(`pledge security (${TEST_DB})`, () => {
       expect((await t.http.get(`/api/pledge-campaigns/${id}/unsigned`).set(school)).body.total).toBe(2);
       const mine = await t.http.get(`/api/pledge-campaigns/${id}`).set(await t.as('resident'));
       expect(mine.body.mySignatureId).toBeNull();
+      expect({ day: await signedIn(today, today), month: await signedIn(monthStart, monthEnd) }).toEqual({ day: before.day - 1, month: before.month - 1 });
 
       // the real guardian signs now
       const real = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await wechatUser('o-guardian-sun')).send({ rosterId: entry.id, phoneCode: wx.phoneCode('13700000004'), fields, signatures: images });
       expect(real.status).toBe(201);
       expect(real.body.seq).toBe(3);
       expect((await t.ds.getRepository(PledgeRosterEntry).findOneByOrFail({ id: entry.id })).signatureId).toBe(real.body.id);
+      expect({ day: await signedIn(today, today), month: await signedIn(monthStart, monthEnd) }).toEqual(before);
 
       // the chain keeps the original and shows the void
       const v = await t.http.get(`/api/pledge-campaigns/${id}/verify`).query({ images: 'true' }).set(school);
       expect(v.body).toMatchObject({ ok: true, count: 3, firstBroken: null, voids: [{ seq: 2, signatureId: fake.body.id, signatureSeq: 1, reason: '非监护人代签，家长来电核实' }] });
+      // the officer's list: both kept, the void shown; phones and names masked (in full only by id)
+      const list = await t.http.get(`/api/pledge-campaigns/${id}/signatures`).set(school);
+      expect(list.body.items.map((x: any) => [x.seq, !!x.void])).toEqual([[1, true], [3, false]]);
+      expect(list.body.items[1].fields).toMatchObject({ studentName: '孙*', guardianName: '王*山', phone: '137****0004' });
+      expect((await t.http.get(`/api/pledge-signatures/${real.body.id}`).set(school)).body.fields.phone).toBe('13700000004');
       const original = await t.ds.getRepository(PledgeSignature).findOneByOrFail({ id: fake.body.id });
       expect(original.chainHash).toBe(fake.body.chainHash);
       // tampering with the void record (its reason) is caught

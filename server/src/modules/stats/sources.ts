@@ -42,6 +42,14 @@ export class PledgeStatsSource {
           [prefix, ...edges.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))])],
         )
       : Promise.resolve([]);
+    // voided signatures on those edge days (void links are few: read from pledge_void) come off again
+    const voidedOnEdges: Promise<any[]> = edges.length
+      ? this.ds.query(
+          `SELECT c.kind AS kind, c.orgPath AS orgPath, 0 - COUNT(*) AS n FROM pledge_void v JOIN pledge_signature s ON s.id = v.signatureId JOIN pledge_campaign c ON c.id = v.campaignId
+            WHERE c.orgPath LIKE ? AND (${edges.map(() => '(s.signedAt >= ? AND s.signedAt < ?)').join(' OR ')}) GROUP BY c.kind, c.orgPath`,
+          [prefix, ...edges.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))])],
+        )
+      : Promise.resolve([]);
     // Campaigns running in the period (created before its end, deadline after its start): roster, and the roster
     // entries that have signed (pledge_campaign.rosterSigned, kept by signing and roster import; a pledge signed
     // before the roster came and not on it is not counted).
@@ -55,8 +63,8 @@ export class PledgeStatsSource {
       .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: prefix, ...r })
       .groupBy('c.kind')
       .getRawMany();
-    const [rollupRows, edgeRows, camp] = await Promise.all([fromRollup, fromSignatures, campaigns]);
-    const signed = [...rollupRows, ...edgeRows];
+    const [rollupRows, edgeRows, voidRows, camp] = await Promise.all([fromRollup, fromSignatures, voidedOnEdges, campaigns]);
+    const signed = [...rollupRows, ...edgeRows, ...voidRows];
     let total = 0;
     for (const s of signed) {
       const k = byKind.get(s.kind);

@@ -51,11 +51,13 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
     return ids;
   };
 
+  // a roster entry is signed by its guardian: with the phone the roster lists (issue 13)
+  const rosterPhone = async (rosterId: number) => (await t.ds.query('SELECT phone FROM pledge_roster_entry WHERE id = ?', [rosterId]))[0].phone as string;
   const sign = async (signer: string, id: number, student: string, rosterId?: number) =>
     ok(
       t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as(signer)).send({
         ...(rosterId ? { rosterId } : {}),
-        fields: { studentName: student, className: '三年级一班', guardianName: '张德明', relation: '父亲', phone: '13900000001' },
+        fields: { studentName: student, className: '三年级一班', guardianName: '张德明', relation: '父亲', phone: rosterId ? await rosterPhone(rosterId) : '13900000001' },
         signatures: [{ role: 'guardian', image: sigs[0] }, { role: 'student', image: sigs[1] }],
       }),
     );
