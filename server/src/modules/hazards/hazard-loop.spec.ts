@@ -72,6 +72,17 @@ describe('hazards: the loop reaches a person', () => {
     expect(Number((await t.ds.query('SELECT orgId FROM hazard WHERE id = ?', [after.id]))[0].orgId)).toBe(t.seed.org.v_liulin.id);
   });
 
+  it('a resident who belongs to a grid reports into that grid (no position needed), and its grid officer is told', async () => {
+    const me = await t.login('dev:grid-resident-1');
+    const moved = await t.http.patch('/api/me').set(me).send({ orgId: t.seed.org.g_liulin_1.id, name: '网格村民' });
+    expect(moved.status).toBe(200);
+    const res = await t.http.post('/api/hazards').set(me).send({ category: 'gas', description: '网格里一户液化气罐放在灶台下' });
+    expect(res.status).toBe(201);
+    await idle();
+    expect(Number((await t.ds.query('SELECT orgId FROM hazard WHERE id = ?', [res.body.id]))[0].orgId)).toBe(t.seed.org.g_liulin_1.id);
+    expect(await notices('grid', res.body.id, 'hazard_reported')).toHaveLength(1);
+  });
+
   it('a unit with no officer sends its notices to the nearest unit above that has one', async () => {
     // 石桥村 has no village or grid officer: the new report reaches the town officer.
     const h = await report('resident', { orgId: t.seed.org.v_shiqiao.id, description: '石桥村小河边护栏断了' });
