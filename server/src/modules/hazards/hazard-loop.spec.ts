@@ -67,7 +67,10 @@ describe('hazards: the loop reaches a person', () => {
     expect(await notices('village', inside.id, 'hazard_reported')).toHaveLength(1);
     expect(await notices('grid', outside.id, 'hazard_reported')).toHaveLength(0);
     // Clearing the boundary: later reports at that point go to the chosen village again.
-    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('admin')).send({ boundary: null })).body.hasBoundary).toBe(false);
+    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('town')).send({ boundary: null })).status).toBe(400);
+    expect((await t.http.delete(`/api/orgs/${grid.id}/boundary`).set(await t.as('town2'))).status).toBe(403);
+    expect((await t.http.delete(`/api/orgs/${grid.id}/boundary`).set(await t.as('admin'))).status).toBe(204);
+    expect((await t.http.get(`/api/orgs/${grid.id}`).set(await t.as('town'))).body.hasBoundary).toBe(false);
     const after = await report('resident', { lat: gridCentre.lat + 0.0005, lng: gridCentre.lng + 0.0005 });
     expect(Number((await t.ds.query('SELECT orgId FROM hazard WHERE id = ?', [after.id]))[0].orgId)).toBe(t.seed.org.v_liulin.id);
   });
