@@ -82,7 +82,7 @@ export interface OrgUnitDto {
   children?: OrgUnitDto[];
 }
 
-/** PUT /orgs/:id/boundary — a GeoJSON Polygon/MultiPolygon (or a Feature holding one), positions [lng, lat] GCJ-02; null clears it. */
+/** PUT /orgs/:id/boundary — a GeoJSON Polygon/MultiPolygon (or a Feature holding one), positions [lng, lat] GCJ-02 (DELETE clears it). */
 export interface SetBoundaryRequest {
   boundary: unknown;
 }

@@ -72,6 +72,7 @@ export const POLICY: Record<string, Policy> = {
   'GET /api/orgs/locate': { roles: ALL, scope: 'none', note: 'which unit (grid/village) holds a position, by the boundaries set; names only' },
   'GET /api/orgs/{id}/boundary': { roles: ALL, scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, insiders: ['demo-village-hekou', 'demo-town', 'demo-county'] },
   'PUT /api/orgs/{id}/boundary': { roles: ['admin', 'town_officer'], scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, note: 'a village/grid boundary (GeoJSON), by the town over it' },
+  'DELETE /api/orgs/{id}/boundary': { roles: ['admin', 'town_officer'], scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN },
   'PUT /api/orgs/{id}/hazard-settings': { roles: ['admin', 'town_officer'], scope: 'org', fixture: 'orgB', outsiders: OUT_TOWN, note: 'per town: overdue days before reminders climb (a village answers 400)' },
   'POST /api/orgs': { roles: ADMIN, scope: 'none' },
   'PATCH /api/orgs/{id}': { roles: ADMIN, scope: 'none' },

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { squareAround } from '@xiangan/shared';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
@@ -66,9 +67,23 @@ describe('hazards: the loop reaches a person', () => {
     expect(await notices('village', inside.id, 'hazard_reported')).toHaveLength(1);
     expect(await notices('grid', outside.id, 'hazard_reported')).toHaveLength(0);
     // Clearing the boundary: later reports at that point go to the chosen village again.
-    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('admin')).send({ boundary: null })).body.hasBoundary).toBe(false);
+    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('town')).send({ boundary: null })).status).toBe(400);
+    expect((await t.http.delete(`/api/orgs/${grid.id}/boundary`).set(await t.as('town2'))).status).toBe(403);
+    expect((await t.http.delete(`/api/orgs/${grid.id}/boundary`).set(await t.as('admin'))).status).toBe(204);
+    expect((await t.http.get(`/api/orgs/${grid.id}`).set(await t.as('town'))).body.hasBoundary).toBe(false);
     const after = await report('resident', { lat: gridCentre.lat + 0.0005, lng: gridCentre.lng + 0.0005 });
     expect(Number((await t.ds.query('SELECT orgId FROM hazard WHERE id = ?', [after.id]))[0].orgId)).toBe(t.seed.org.v_liulin.id);
+  });
+
+  it('a resident who belongs to a grid reports into that grid (no position needed), and its grid officer is told', async () => {
+    const me = await t.login('dev:grid-resident-1');
+    const moved = await t.http.patch('/api/me').set(me).send({ orgId: t.seed.org.g_liulin_1.id, name: '网格村民' });
+    expect(moved.status).toBe(200);
+    const res = await t.http.post('/api/hazards').set(me).send({ category: 'gas', description: '网格里一户液化气罐放在灶台下' });
+    expect(res.status).toBe(201);
+    await idle();
+    expect(Number((await t.ds.query('SELECT orgId FROM hazard WHERE id = ?', [res.body.id]))[0].orgId)).toBe(t.seed.org.g_liulin_1.id);
+    expect(await notices('grid', res.body.id, 'hazard_reported')).toHaveLength(1);
   });
 
   it('a unit with no officer sends its notices to the nearest unit above that has one', async () => {
@@ -178,5 +193,42 @@ describe('hazards: the loop reaches a person', () => {
     expect(res.body.unlocated.total).toBe(Number(open[0].n));
     expect(res.body.unlocated.items.map((x: { id: number }) => x.id)).toContain(h.id);
     expect(res.body.points.map((x: { id: number }) => x.id)).not.toContain(h.id);
+  });
+
+  it('export: the ledger’s order, 整改措施 and 验收, and a hazard the county answered says it went to the county', async () => {
+    const county = await report('parent', { orgId: t.seed.org.v_hekou.id, description: '河口村大桥桥墩冲刷严重' });
+    expect((await act('village2', county.id, 'escalate', { department: '青山县交通运输局', note: '桥梁需县级检测' })).status).toBe(200);
+    expect((await act('county', county.id, 'answer', { note: '县交通局已安排检测并限载' })).status).toBe(200);
+    const fixed = await report('parent', { orgId: t.seed.org.v_hekou.id, description: '河口村小学门口缺减速带' });
+    expect((await act('village2', fixed.id, 'assign', { responsibleOrgId: t.seed.org.v_hekou.id, deadline: inDays(3) })).status).toBe(200);
+    expect((await act('village2', fixed.id, 'rectify', { note: '已安装减速带两条' })).status).toBe(200);
+    expect((await act('village2', fixed.id, 'verify', { passed: true, note: '现场验收合格' })).status).toBe(200);
+    const late = await report('parent', { orgId: t.seed.org.v_hekou.id, description: '河口村堰塘护栏缺失' });
+    expect((await act('village2', late.id, 'assign', { responsibleOrgId: t.seed.org.v_hekou.id, deadline: inDays(3) })).status).toBe(200);
+    await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - DAY).toISOString().slice(0, 19).replace('T', ' '), late.id]);
+    const fresh = await report('parent', { orgId: t.seed.org.v_hekou.id, description: '河口村新报的一处' });
+
+    const res = await t.http.get(`/api/hazards/export.xlsx?orgId=${t.seed.org.v_hekou.id}`).set(await t.as('village2')).buffer(true)
+      .parse((r, cb) => { const c: Buffer[] = []; r.on('data', (x: Buffer) => c.push(x)); r.on('end', () => cb(null, Buffer.concat(c))); });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as Buffer);
+    const ws = wb.getWorksheet('隐患台账')!;
+    const header = (ws.getRow(1).values as string[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const rows = new Map<string, ExcelJS.Row>();
+    const order: string[] = [];
+    ws.eachRow((row, n) => { if (n > 1) { rows.set(String(row.getCell(1).value), row); order.push(String(row.getCell(1).value)); } });
+    // the ledger's order: the overdue one first, then newest first
+    expect(order.indexOf(late.code)).toBeLessThan(order.indexOf(fresh.code));
+    expect(order.indexOf(fresh.code)).toBeLessThan(order.indexOf(fixed.code));
+    const f = rows.get(fixed.code)!;
+    expect(f.getCell(col('整改措施')).value).toBe('已安装减速带两条');
+    expect(String(f.getCell(col('验收')).value)).toContain('通过：现场验收合格');
+    const c = rows.get(county.code)!;
+    expect(String(c.getCell(col('责任单位')).value)).toBe('青山县交通运输局（上报县级）');
+    expect(c.getCell(col('整改期限')).value).toBe('县级办理');
+    expect(String(c.getCell(col('上报县级')).value)).toContain('上报青山县交通运输局：桥梁需县级检测');
+    expect(String(c.getCell(col('县级答复')).value)).toContain('县交通局已安排检测并限载');
   });
 });

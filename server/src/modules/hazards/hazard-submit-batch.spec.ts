@@ -104,24 +104,36 @@ describe('hazards: reports written in batches', () => {
     await rebuildHazardCounts(t.ds);
     expect(written).toEqual(await snapshot());
 
-    // notices: every grid/village officer above the place, once per hazard
+    // notices: every grid/village officer above the place, once per hazard; where there is none, the officers of the
+    // nearest unit above that has any (the town), so every report reaches a person
     expect(await queue.idle(30_000)).toBe(true);
     const hazards: { id: number; orgPath: string }[] = await t.ds.query(`SELECT id, orgPath FROM hazard WHERE id IN (${ids.join(',')})`);
     const officers: { id: number; orgId: number }[] = await t.ds.query(
       "SELECT id, orgId FROM app_user WHERE role IN ('grid_officer', 'village_officer') AND disabled = 0",
     );
+    const onDuty: { id: number; orgId: number }[] = await t.ds.query(
+      "SELECT id, orgId FROM app_user WHERE role IN ('grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer') AND disabled = 0",
+    );
+    let passedUp = 0;
     const notices: { userId: number; dedupeKey: string }[] = await t.ds.query(
       "SELECT userId, dedupeKey FROM notification WHERE kind = 'hazard_reported'",
     );
     let expected = 0;
     for (const h of hazards) {
       const over = new Set(h.orgPath.split('/').filter(Boolean).map(Number));
-      const want = officers.filter((o) => over.has(Number(o.orgId))).map((o) => Number(o.id)).sort((a, b) => a - b);
+      let want = officers.filter((o) => over.has(Number(o.orgId))).map((o) => Number(o.id)).sort((a, b) => a - b);
+      if (!want.length) {
+        const up = h.orgPath.split('/').filter(Boolean).map(Number).reverse().find((u) => onDuty.some((o) => Number(o.orgId) === u));
+        want = onDuty.filter((o) => Number(o.orgId) === up).map((o) => Number(o.id)).sort((a, b) => a - b);
+        expect(want.length).toBeGreaterThan(0);
+        passedUp++;
+      }
       const got = notices.filter((n) => n.dedupeKey === `hazard:${h.id}:reported`).map((n) => Number(n.userId)).sort((a, b) => a - b);
       expect(got).toEqual(want);
       expected += want.length;
     }
     expect(expected).toBeGreaterThan(30); // the villages of these residents do have officers
+    expect(passedUp).toBeGreaterThan(0); // and some villages have none: their reports reached the town
   });
 
   it('two attempts with one key in one batch make one hazard, and both answers name it', async () => {

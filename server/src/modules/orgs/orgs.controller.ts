@@ -39,6 +39,13 @@ export class OrgsController {
     return this.orgs.setBoundary(user, id, dto);
   }
 
+  @Delete(':id/boundary')
+  @HttpCode(204)
+  @Roles('admin', 'town_officer')
+  clearBoundary(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.orgs.clearBoundary(user, id);
+  }
+
   /** A town's hazard settings (days overdue before reminders climb to the unit above). */
   @Put(':id/hazard-settings')
   @Roles('admin', 'town_officer')

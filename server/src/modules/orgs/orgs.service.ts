@@ -64,24 +64,25 @@ export class OrgsService {
   }
 
   /**
-   * Sets (or clears, with null) a village's, community's or grid's boundary: validated GeoJSON stored on the unit with
-   * its box. Reports whose position falls inside go to this unit (the deepest one when boundaries nest).
+   * Sets a village's, community's or grid's boundary: validated GeoJSON stored on the unit with its box. Reports whose
+   * position falls inside go to this unit (the deepest one when boundaries nest). `clearBoundary` removes it.
    */
   async setBoundary(user: AuthUser, id: number, dto: SetBoundaryDto): Promise<OrgUnitDto & { boundary: Boundary | null }> {
     const o = await this.scope.requireOrg(user, id);
     if (!(BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type)) {
       throw new BadRequestException([`boundary can only be set on a village, community or grid (this unit is a ${ORG_TYPE_LABELS[o.type]})`]);
     }
-    if (dto.boundary === undefined) throw new BadRequestException(['boundary is required (GeoJSON Polygon or MultiPolygon, or null to clear)']);
-    let boundary: Boundary | null = null;
-    if (dto.boundary !== null) {
-      const v = validateBoundary(dto.boundary);
-      if ('errors' in v) throw new BadRequestException(v.errors);
-      boundary = v.boundary;
-    }
-    const box = boundary ? boundaryBox(boundary) : { minLat: null, maxLat: null, minLng: null, maxLng: null };
-    await this.orgs.update(o.id, { boundary, ...box });
-    return { ...mapOrgUnit({ ...o, ...box }), boundary };
+    if (dto.boundary === undefined || dto.boundary === null) throw new BadRequestException(['boundary is required (a GeoJSON Polygon or MultiPolygon; DELETE clears it)']);
+    const v = validateBoundary(dto.boundary);
+    if ('errors' in v) throw new BadRequestException(v.errors);
+    const box = boundaryBox(v.boundary);
+    await this.orgs.update(o.id, { boundary: v.boundary, ...box });
+    return { ...mapOrgUnit({ ...o, ...box }), boundary: v.boundary };
+  }
+
+  async clearBoundary(user: AuthUser, id: number): Promise<void> {
+    const o = await this.scope.requireOrg(user, id);
+    await this.orgs.update(o.id, { boundary: null, minLat: null, maxLat: null, minLng: null, maxLng: null });
   }
 
   async getBoundary(user: AuthUser, id: number): Promise<{ id: number; boundary: Boundary | null }> {

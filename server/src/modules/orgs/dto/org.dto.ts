@@ -61,7 +61,7 @@ export function mapOrgUnit(o: OrgUnit): OrgUnitDto {
 }
 
 export class SetBoundaryDto implements SetBoundaryRequest {
-  @ApiProperty({ nullable: true, description: 'GeoJSON Polygon or MultiPolygon (or a Feature holding one), positions [lng, lat] in GCJ-02; null clears it' })
+  @ApiProperty({ description: 'GeoJSON Polygon or MultiPolygon (or a Feature holding one), positions [lng, lat] in GCJ-02' })
   @Allow()
   boundary: unknown;
 }
