@@ -24,7 +24,7 @@ import { extname, join, posix } from 'node:path';
 import * as vm from 'node:vm';
 import sharp from 'sharp';
 import { API_ORIGIN, allPages, appJson, WEAPP_DIR } from './build';
-import { FS_APIS, REQUEST_METHODS, WX_APIS } from './typings';
+import { FS_APIS, PROMISE_APIS, REQUEST_METHODS, WX_APIS } from './typings';
 
 type Obj = Record<string, any>;
 type Cb = { success?: (r: any) => void; fail?: (r: any) => void; complete?: (r: any) => void };
@@ -165,6 +165,15 @@ class Canvas2D {
   height = 150;
   private ops: string[] = [];
   private path = '';
+  constructor(private later: (fn: () => void, ms: number) => void) {}
+  requestAnimationFrame(cb: (t: number) => void) {
+    this.later(() => cb(Date.now()), 16);
+    return 1;
+  }
+  cancelAnimationFrame() {}
+  createImage() {
+    return { width: 0, height: 0, src: '', onload: null, onerror: null };
+  }
   getContext() {
     const self = this;
     const ctx: Obj = {
@@ -178,8 +187,10 @@ class Canvas2D {
       fill: () => self.ops.push(`<path d="${self.path}" fill="${ctx.fillStyle}"/>`),
       clearRect: () => (self.ops = []),
       fillRect: () => undefined,
+      measureText: (t: string) => ({ width: String(t).length * 12 }),
     };
-    return ctx;
+    // everything else a chart library calls (fillText, quadraticCurveTo, setLineDash…) draws nothing here
+    return new Proxy(ctx, { get: (t, k: string) => (k in t ? t[k] : () => undefined) });
   }
   async png(): Promise<Buffer> {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${this.width}" height="${this.height}">${this.ops.join('')}</svg>`;
@@ -208,6 +219,8 @@ export class MiniApp {
   subscribeAsks: { tmplIds: string[]; inTap: boolean; errMsg: string }[] = [];
   opened: { filePath: string; fileType: string; bytes: Buffer }[] = [];
   navigations: { api: string; url: string; errMsg: string }[] = [];
+  /** errMsg of every wx.* call that failed. */
+  failures: string[] = [];
   stack: PageInst[] = [];
   launchOptions: Obj;
 
@@ -551,6 +564,7 @@ export class MiniApp {
 
   private fail(name: string, o: Cb | undefined, msg: string, extra: Obj = {}) {
     const r = { errMsg: `${name}:fail ${msg}`, ...extra };
+    this.failures.push(r.errMsg);
     this.later(() => {
       o?.fail?.(r);
       o?.complete?.(r);
@@ -622,7 +636,7 @@ export class MiniApp {
             const out: Obj = { id: n.id };
             if (f.size) Object.assign(out, { width: 343, height: 200 });
             if (f.node && n.tag === 'canvas') {
-              if (!this.canvases.has(n.id)) this.canvases.set(n.id, new Canvas2D());
+              if (!this.canvases.has(n.id)) this.canvases.set(n.id, new Canvas2D((fn, ms) => this.later(fn, ms)));
               out.node = this.canvases.get(n.id);
             }
             return out;
@@ -959,6 +973,11 @@ export class MiniApp {
         if (typeof v !== 'function') return v;
         return (...args: any[]) => {
           self.calls.push({ name: k, page: self.page?.route ?? '', inTap: self.inTap });
+          const o = args[0];
+          // WeChat: an async API called without success/fail/complete answers a Promise
+          if (PROMISE_APIS.has(k) && (o === undefined || (typeof o === 'object' && !o.success && !o.fail && !o.complete))) {
+            return new (vm.runInContext('Promise', self.ctx) as PromiseConstructor)((resolve, reject) => v({ ...(o ?? {}), success: resolve, fail: reject }));
+          }
           return v(...args);
         };
       },

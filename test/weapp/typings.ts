@@ -34,6 +34,17 @@ function members(name: string): Set<string> {
 export const WX_APIS: ReadonlySet<string> = members('Wx');
 export const FS_APIS: ReadonlySet<string> = members('FileSystemManager');
 
+/** `wx` APIs that answer a Promise when called without success/fail/complete (`PromisifySuccessResult`). */
+export const PROMISE_APIS: ReadonlySet<string> = (() => {
+  const out = new Set<string>();
+  for (const d of IFACES.get('Wx')!) {
+    for (const m of d.members) {
+      if (m.name && ts.isIdentifier(m.name) && ts.isMethodSignature(m) && m.type?.getText().includes('PromisifySuccessResult')) out.add(m.name.text);
+    }
+  }
+  return out;
+})();
+
 /** The literal values of `RequestOption.method`: OPTIONS, GET, HEAD, POST, PUT, DELETE, TRACE, CONNECT. */
 export const REQUEST_METHODS: readonly string[] = (() => {
   const decl = IFACES.get('RequestOption')![0];
