@@ -30,7 +30,8 @@ log "building"
 pnpm --filter @xiangan/shared build >"$out/build-shared.log" 2>&1 || { cat "$out/build-shared.log"; exit 1; }
 pnpm --filter @xiangan/server build >"$out/build-server.log" 2>&1 || { cat "$out/build-server.log"; exit 1; }
 check build-h5 pnpm --filter @xiangan/miniapp build:h5
-check build-weapp pnpm --filter @xiangan/miniapp build:weapp
+# the weapp suite routes this origin to the test server; a release build refuses to run without an https API base
+check build-weapp env TARO_APP_API_BASE=https://api.xiangan.test/api pnpm --filter @xiangan/miniapp build:weapp
 check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
 check migrations-match-entities pnpm --filter @xiangan/server migration:check
 check openapi-document-committed node server/dist/openapi-cli.js --check

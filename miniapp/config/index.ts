@@ -2,8 +2,17 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
 import prodConfig from './prod';
 
+// A release weapp without an https TARO_APP_API_BASE is refused (see weapp-api-base.js)
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { checkWeappApiBase } = require('./weapp-api-base');
+
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
+  const refused = checkWeappApiBase();
+  if (refused) {
+    console.error(`\n✘ weapp build refused: ${refused}\n`);
+    process.exit(1);
+  }
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'xiangan-miniapp',
     date: '2025-11-23',
@@ -23,7 +32,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
     defineConstants: {
       'process.env.TARO_APP_API_BASE': JSON.stringify(process.env.TARO_APP_API_BASE ?? ''),
     },
-    copy: { patterns: [], options: {} },
+    // the share-card image (services/share.ts) must be a file in the weapp package, not an inlined data URL
+    copy: {
+      patterns: process.env.TARO_ENV === 'weapp' ? [{ from: 'src/assets/share-pledge.png', to: 'dist/weapp/assets/share-pledge.png' }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: {
       type: 'webpack5',

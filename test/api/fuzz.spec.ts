@@ -127,7 +127,7 @@ async function validBodies(): Promise<Record<string, unknown>> {
   const hekou = w.org['河口村'];
   const sig = await signatureDataUrl(7);
   const sig2 = await signatureDataUrl(8);
-  return {
+  const bodies: Record<string, unknown> = {
     'POST /api/hazards': { category: 'fire', description: '河口村老屋电线私拉乱接', orgId: hekou, lat: 29.562, lng: 106.512, address: '河口村三组' },
     'POST /api/hazards/{id}/comment': { note: '我也看到了' },
     'POST /api/hazards/{id}/reject': { reason: '经核实不属于安全隐患' },
@@ -140,6 +140,9 @@ async function validBodies(): Promise<Record<string, unknown>> {
     'POST /api/pledge-campaigns/{id}/signatures': { fields: studentFields('张小明'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] },
     'POST /api/pledge-campaigns': { templateVersionId: w.bodies.campaignB?.templateVersionId, orgId: hekou, deadline: new Date(Date.now() + 20 * 864e5).toISOString(), title: '暑期防溺水' },
   };
+  // the PUT twin of a PATCH route takes the same body
+  for (const k of Object.keys(bodies)) if (k.startsWith('PATCH ')) bodies[`PUT ${k.slice(6)}`] = bodies[k];
+  return bodies;
 }
 
 /** Payloads that reduce to an empty or unparsed body: fine to accept when the operation requires no field. */
@@ -196,7 +199,7 @@ const PREFER = ['demo-village-hekou', 'demo-town', 'demo-admin', 'demo-parent'];
 function callerFor(key: string): string {
   const pol = POLICY[key];
   if (!pol || pol.roles === 'public') return 'demo-parent';
-  if (/^POST \/api\/(hazards|media)$|signatures$|\/(read|ack|reopen)$|^PATCH \/api\/me$|subscriptions$/.test(key) && pol.roles.includes('resident')) return 'demo-parent';
+  if (/^POST \/api\/(hazards|media)$|signatures$|\/(read|ack|reopen)$|^(PATCH|PUT) \/api\/me$|subscriptions$/.test(key) && pol.roles.includes('resident')) return 'demo-parent';
   return PREFER.find((o) => (pol.roles as string[]).includes(w.s[o].user.role)) ?? 'demo-admin';
 }
 

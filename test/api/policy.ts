@@ -162,3 +162,10 @@ export const POLICY: Record<string, Policy> = {
   'GET /api/pledge-signatures/{id}': { roles: ALL, scope: 'own', fixture: 'signatureB', outsiders: OUT_ALL, insiders: ['demo-parent', 'demo-village-hekou'] },
   'GET /api/pledge-signatures/{id}/images/{role}': { roles: 'public', scope: 'signed', fixture: 'signatureB', params: { role: 'guardian' }, outsiders: OUT_ALL, signedFrom: { path: '/api/pledge-signatures/{id}', as: 'demo-parent', fixture: 'signatureB' }, note: 'bytes only through the signed URL in an answer the caller was allowed' },
 };
+
+/** Every PATCH route also answers PUT with the same handler (wx.request has no PATCH): the same policy holds for both. */
+const putTwin = (key: string): string | null => (key.startsWith('PATCH ') ? `PUT ${key.slice(6)}` : null);
+for (const k of Object.keys(POLICY)) {
+  const twin = putTwin(k);
+  if (twin) POLICY[twin] = { ...POLICY[k], note: 'the same handler as PATCH (the mini-program sends PUT)' };
+}

@@ -23,8 +23,10 @@ export const authApi = {
   /** Rejects with ApiError 404 when the server has the dev login off. */
   devAccounts: () => api.get<DevAccount[]>('/auth/dev/accounts', { auth: false, noLoginRedirect: true }),
   dev: (openid: string) => api.post<LoginResponse>('/auth/dev', { openid }, { auth: false, noLoginRedirect: true }),
-  me: () => api.get<MeDto>('/me', { noLoginRedirect: true }),
-  updateMe: (patch: UpdateMeRequest) => api.patch<MeDto>('/me', patch, { idempotent: true }),
+  /** `atLaunch`: the session's own check of a stored token (no waiting for itself, no re-login on 401). */
+  me: (atLaunch = false) => api.get<MeDto>('/me', atLaunch ? { noLoginRedirect: true } : {}),
+  /** PUT, not PATCH: wx.request has no PATCH. */
+  updateMe: (patch: UpdateMeRequest) => api.put<MeDto>('/me', patch, { idempotent: true }),
 };
 
 /** weapp: wx.login code → our token. */

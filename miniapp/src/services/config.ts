@@ -1,7 +1,8 @@
 /**
  * Where the API lives. h5 is served by the NestJS server itself, so it calls the same origin.
  * weapp needs an absolute https origin from `TARO_APP_API_BASE` (build-time env, e.g.
- * `https://xiangan.example.gov.cn/api`; a value without the trailing `/api` gets it appended).
+ * `https://xiangan.example.gov.cn/api`; a value without the trailing `/api` gets it appended). A release build refuses
+ * to run without it (config/weapp-api-base.js): the 127.0.0.1 default below is for dev builds only.
  */
 function computeApiBase(): string {
   if (process.env.TARO_ENV === 'h5') return '/api';

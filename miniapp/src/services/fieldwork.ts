@@ -12,5 +12,5 @@ export function createFieldRecord(type: FieldType, body: CreateFieldRecordReques
 }
 
 export function updateFieldRecord(type: FieldType, id: number, body: UpdateFieldRecordRequest) {
-  return api.patch<FieldRecordDto>(`/${FIELD_TYPE_PATHS[type]}/${id}`, body);
+  return api.put<FieldRecordDto>(`/${FIELD_TYPE_PATHS[type]}/${id}`, body);
 }

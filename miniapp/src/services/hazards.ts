@@ -8,7 +8,7 @@ import type {
 import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import type { Tone } from '../components';
 import { apiUrl } from './config';
-import { api, ApiError, authHeader, buildQuery, newIdempotencyKey } from './request';
+import { api, ApiError, authHeader, buildQuery, newIdempotencyKey, sendAuthed } from './request';
 
 export const hazardsApi = {
   /** `key` is kept with the draft so a resend after a lost answer never makes a second report. */
@@ -50,7 +50,7 @@ export function shortTime(iso: string | null | undefined, withYear = false): str
 export async function exportLedger(q: HazardListQuery): Promise<void> {
   const url = apiUrl('/hazards/export.xlsx') + buildQuery(q as Record<string, string | number | boolean | undefined>);
   if (process.env.TARO_ENV === 'h5') {
-    const res = await fetch(url, { headers: authHeader() });
+    const res = await sendAuthed(() => fetch(url, { headers: authHeader() }), (r) => r.status);
     if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({}))).message ?? '导出失败');
     const blob = await res.blob();
     const a = document.createElement('a');
@@ -61,7 +61,7 @@ export async function exportLedger(q: HazardListQuery): Promise<void> {
     a.remove();
     return;
   }
-  const r = await Taro.downloadFile({ url, header: authHeader() });
+  const r = await sendAuthed(() => Taro.downloadFile({ url, header: authHeader() }), (x) => x.statusCode);
   if (r.statusCode !== 200) throw new ApiError(r.statusCode, '导出失败');
   await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'xlsx', showMenu: true });
 }

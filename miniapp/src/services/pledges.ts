@@ -5,7 +5,7 @@ import type {
   PledgeRosterPickDto, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeTemplateDto, PledgeUnsignedDto, PledgeVerifyResult, SignPledgeRequest,
 } from '@xiangan/shared';
 import { apiUrl } from './config';
-import { api, authHeader, handleUnauthorized, toApiError, withRetries } from './request';
+import { api, authHeader, sendAuthed, toApiError, withRetries } from './request';
 
 export const pledgesApi = {
   campaigns: (query: { page?: number; pageSize?: number; kind?: string } = {}) => api.get<Paginated<PledgeCampaignDto>>('/pledge-campaigns', { query }),
@@ -32,15 +32,13 @@ export async function uploadRoster(id: number, file: File | string, name = 'rost
   if (process.env.TARO_ENV === 'h5' && typeof file !== 'string') {
     const form = new FormData();
     form.append('file', file, file.name || name);
-    const res = await fetch(url, { method: 'POST', headers: authHeader(), body: form });
+    const res = await sendAuthed(() => fetch(url, { method: 'POST', headers: authHeader(), body: form }), (r) => r.status);
     const body = await res.json().catch(() => ({}));
-    if (res.status === 401) handleUnauthorized();
     if (!res.ok) throw toApiError(res.status, body);
     return body as PledgeRosterImportResult;
   }
   return withRetries(async () => {
-    const res = await Taro.uploadFile({ url, filePath: file as string, name: 'file', header: authHeader() });
-    if (res.statusCode === 401) handleUnauthorized();
+    const res = await sendAuthed(() => Taro.uploadFile({ url, filePath: file as string, name: 'file', header: authHeader() }), (r) => r.statusCode);
     if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, res.data);
     return JSON.parse(res.data) as PledgeRosterImportResult;
   }, false);
@@ -50,13 +48,11 @@ export async function uploadRoster(id: number, file: File | string, name = 'rost
 export async function fetchBinary(path: string): Promise<string> {
   const url = apiUrl(path);
   if (process.env.TARO_ENV === 'h5') {
-    const res = await fetch(url, { headers: authHeader() });
-    if (res.status === 401) handleUnauthorized();
+    const res = await sendAuthed(() => fetch(url, { headers: authHeader() }), (r) => r.status);
     if (!res.ok) throw toApiError(res.status, await res.json().catch(() => ({})));
     return URL.createObjectURL(await res.blob());
   }
-  const res = await Taro.downloadFile({ url, header: authHeader() });
-  if (res.statusCode === 401) handleUnauthorized();
+  const res = await sendAuthed(() => Taro.downloadFile({ url, header: authHeader() }), (r) => r.statusCode);
   if (res.statusCode !== 200) throw toApiError(res.statusCode, '');
   return res.tempFilePath;
 }

@@ -1,5 +1,4 @@
 /** 宣传推送: feed, message detail, acknowledgement, subscribe consents; officer compose and reach. */
-import Taro from '@tarojs/taro';
 import type {
   CalendarDto, CreateMessageRequest, FeedItemDto, FeedMessageDto, MessageDto, MessageListItemDto, MessageStatsDto, Paginated,
   PublishMessageRequest, ReceiptDto, RemindUnitsResponse, SubscriptionsDto, UnreadCountDto, UpdateMessageRequest,
@@ -18,7 +17,7 @@ export const publicityApi = {
   list: (q: { page?: number; pageSize?: number; status?: string } = {}) => api.get<Paginated<MessageListItemDto>>('/messages', { query: q }),
   get: (id: number) => api.get<MessageDto>(`/messages/${id}`),
   create: (body: CreateMessageRequest) => api.post<MessageDto>('/messages', body, { idempotent: true }),
-  update: (id: number, body: UpdateMessageRequest) => api.patch<MessageDto>(`/messages/${id}`, body),
+  update: (id: number, body: UpdateMessageRequest) => api.put<MessageDto>(`/messages/${id}`, body),
   publish: (id: number, body: PublishMessageRequest = {}) => api.post<MessageDto>(`/messages/${id}/publish`, body, { idempotent: true }),
   withdraw: (id: number) => api.post<MessageDto>(`/messages/${id}/withdraw`, {}),
   preview: (id: number) => api.get<FeedMessageDto>(`/messages/${id}/preview`),
@@ -26,26 +25,6 @@ export const publicityApi = {
   remind: (id: number, orgIds?: number[]) => api.post<RemindUnitsResponse>(`/messages/${id}/remind-units`, orgIds ? { orgIds } : {}, { idempotent: true }),
   calendar: (year?: number) => api.get<CalendarDto>('/publicity/calendar', { query: { year } }),
 };
-
-/**
- * Ask WeChat for consent to the publicity template (must run inside a tap handler) and tell the server
- * what the user chose. Outside weapp, or when no template is configured, it does nothing.
- */
-export async function askPublicitySubscription(): Promise<boolean> {
-  if (process.env.TARO_ENV !== 'weapp') return false;
-  try {
-    const subs = await publicityApi.subscriptions();
-    const ids = subs.templates.filter((t) => t.key === 'publicity' && !t.banned).map((t) => t.templateId);
-    if (!ids.length) return false;
-    const r = (await Taro.requestSubscribeMessage({ tmplIds: ids, entityIds: [] } as any)) as unknown as Record<string, string>;
-    const results: Record<string, string> = {};
-    for (const id of ids) results[id] = r[id] ?? 'reject';
-    await publicityApi.subscribe(ids, results);
-    return Object.values(results).includes('accept');
-  } catch {
-    return false;
-  }
-}
 
 /** `2026-06-01 09:00` in China time. */
 export const chinaTime = (iso: string | null | undefined) =>

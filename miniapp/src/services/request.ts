@@ -7,15 +7,19 @@
  *
  * - base URL from services/config.ts; bearer token from storage; JSON; 15 s timeout
  * - non-2xx → throws ApiError { statusCode, message (string), messages (string[]), error }
- * - 401 → token cleared, app sent to the login page
+ * - authenticated calls wait for a login in progress (the silent weapp login at launch), so a page opened by a
+ *   QR code / share card / subscribe message does not ask before the app has a token
+ * - 401 → one silent re-login (weapp: wx.login → POST /auth/wechat) and the call is sent again; only if that fails
+ *   the token is cleared and the app goes to the login page with `redirect` = this page, which it returns to
  * - network failure, timeouts and 5xx are retried with backoff (3 tries in all), but ONLY for GET/HEAD
  *   or writes marked `idempotent` (those carry an `Idempotency-Key` created once per call, or the one you pass)
  */
 import Taro from '@tarojs/taro';
 import type { ApiError as ApiErrorBody } from '@xiangan/shared';
-import { apiUrl, LOGIN_PAGE, TOKEN_KEY } from './config';
+import { apiUrl, HOME_PAGE, LOGIN_PAGE, TOKEN_KEY } from './config';
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** No PATCH: `wx.request` does not offer it (the server answers PUT wherever it answers PATCH). */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 export type QueryValue = string | number | boolean | null | undefined;
 
 export interface RequestOptions {
@@ -32,7 +36,7 @@ export interface RequestOptions {
   timeout?: number;
   /** Send the bearer token (default true). */
   auth?: boolean;
-  /** Do not jump to the login page on 401 (login calls themselves). */
+  /** Session plumbing (login calls, the launch `GET /me`): no waiting for a login, no re-login, no login page on 401. */
   noLoginRedirect?: boolean;
 }
 
@@ -82,19 +86,126 @@ export function onUnauthorized(fn: UnauthorizedListener): () => void {
   return () => unauthorizedListeners.delete(fn);
 }
 
+/**
+ * The session store plugs in here (it imports this module, so not the other way round):
+ *   ready()    resolves once no login is in progress (launch bootstrap, a re-login)
+ *   relogin()  one silent login (weapp: wx.login code → token); false where there is none (h5)
+ */
+export interface AuthGate {
+  ready(): Promise<void>;
+  relogin(): Promise<boolean>;
+}
+let gate: AuthGate | null = null;
+export function setAuthGate(g: AuthGate): void {
+  gate = g;
+}
+
+/**
+ * weapp hands page options over exactly as they stood in the URL (a QR code's `scene` still percent-encoded, which
+ * the page decodes itself): keep such a value as it is, or the page would decode a different string. h5 decodes them.
+ */
+function queryValue(v: string): string {
+  if (process.env.TARO_ENV === 'weapp' && /^[\w%.~!*'(),:;@+\/-]*$/.test(v)) return v;
+  return encodeURIComponent(v);
+}
+
+/** The page on screen as `/pages/x/index?a=1` (its query kept: a QR code's `scene`, a message id). */
+export function currentPageUrl(): string {
+  // h5 (hash router): the address bar holds the page and its query as opened
+  if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined' && window.location.hash.startsWith('#/')) {
+    return window.location.hash.slice(1);
+  }
+  const pages = Taro.getCurrentPages();
+  const page = pages[pages.length - 1] as { route?: string; path?: string; options?: Record<string, unknown> } | undefined;
+  if (!page) return '';
+  const raw = String(page.route ?? page.path ?? '');
+  const [route, inline] = raw.split('?');
+  const params: Record<string, string> = {};
+  if (inline) for (const kv of inline.split('&')) {
+    const [k, v = ''] = kv.split('=');
+    if (k) params[k] = decodeURIComponent(v);
+  }
+  for (const [k, v] of Object.entries(page.options ?? {})) if (v !== undefined && v !== null) params[k] = String(v);
+  const query = Object.entries(params)
+    .filter(([k]) => !k.startsWith('$taro') && k !== 'stamp' && k !== 'redirect')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${queryValue(v)}`)
+    .join('&');
+  const path = `/${route.replace(/^\/+/, '')}`;
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * A `redirect` value the login page may go to: a page of this app only (`/pages/…` or `/officer/…`), never a
+ * URL, another mini-program or the login page itself. Anything else → null (the caller goes home).
+ */
+export function safeRedirect(raw: unknown): string | null {
+  if (typeof raw !== 'string' || !raw) return null;
+  let v = raw;
+  // weapp hands query values over still encoded; h5 decodes them: undo up to two layers
+  for (let i = 0; i < 2 && /^%2F/i.test(v); i++) {
+    try {
+      v = decodeURIComponent(v);
+    } catch {
+      return null;
+    }
+  }
+  if (!/^\/(pages|officer)\/[a-z0-9-]+\/index(\?[^#\s]*)?$/.test(v)) return null;
+  if (v.startsWith(LOGIN_PAGE)) return null;
+  return v;
+}
+
+/** The login page URL that comes back to `here` (the page on screen when omitted) after logging in. */
+export function loginUrlFor(here = currentPageUrl()): string {
+  const back = safeRedirect(here);
+  return back && !back.startsWith(HOME_PAGE) ? `${LOGIN_PAGE}?redirect=${encodeURIComponent(back)}` : LOGIN_PAGE;
+}
+
 let redirecting = false;
-/** Clears the token and sends the app to the login page (upload.ts uses it too). */
+/** Clears the token and sends the app to the login page, which returns to this page afterwards (upload.ts uses it too). */
 export function handleUnauthorized(noRedirect?: boolean) {
   setToken(null);
   unauthorizedListeners.forEach((fn) => fn());
   if (noRedirect || redirecting) return;
-  const pages = Taro.getCurrentPages();
-  const current = pages.length ? `/${pages[pages.length - 1].route ?? ''}` : '';
-  if (current.startsWith(LOGIN_PAGE)) return;
+  const here = currentPageUrl();
+  if (here.startsWith(LOGIN_PAGE)) return;
   redirecting = true;
-  Taro.reLaunch({ url: LOGIN_PAGE }).finally(() => {
+  Taro.reLaunch({ url: loginUrlFor(here) }).finally(() => {
     redirecting = false;
   });
+}
+
+/**
+ * For authenticated calls made without request() (uploadFile, downloadFile, fetch of binaries): waits for a login in
+ * progress, sends, and after a 401 logs in again once and sends again; a second 401 goes to the login page.
+ * `send` must read authHeader() itself (it is called again with the new token).
+ */
+export async function sendAuthed<R>(send: () => Promise<R>, statusOf: (r: R) => number): Promise<R> {
+  await awaitLogin();
+  const sentToken = getToken();
+  let r = await send();
+  if (statusOf(r) === 401 && (await recoverFrom401(sentToken))) r = await send();
+  if (statusOf(r) === 401) handleUnauthorized();
+  return r;
+}
+
+/** Before an authenticated call: wait for a login in progress. */
+export async function awaitLogin(): Promise<void> {
+  if (gate) await gate.ready().catch(() => undefined);
+}
+
+/**
+ * After a 401 on a call sent with `sentToken`: true → send it again (another call logged in meanwhile, or one
+ * silent re-login worked); false → the caller gives up (and the app goes to the login page).
+ */
+export async function recoverFrom401(sentToken: string): Promise<boolean> {
+  const now = getToken();
+  if (now && now !== sentToken) return true;
+  if (!gate) return false;
+  try {
+    return await gate.relogin();
+  } catch {
+    return false;
+  }
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
@@ -172,9 +283,13 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
   if (opts.idempotent) header['Idempotency-Key'] = typeof opts.idempotent === 'string' ? opts.idempotent : newIdempotencyKey();
   const retrySafe = method === 'GET' || method === 'HEAD' || !!opts.idempotent;
   const url = apiUrl(path) + buildQuery(opts.query);
+  const plumbing = opts.auth === false || !!opts.noLoginRedirect;
+  if (!plumbing) await awaitLogin();
+  let reloggedIn = false;
 
-  return withRetries(async () => {
+  return withRetries(async function attempt(): Promise<T> {
     // read the token on every attempt: a login may have happened meanwhile
+    const sentToken = getToken();
     const h = opts.auth === false ? header : { ...header, ...authHeader() };
     let res: Taro.request.SuccessCallbackResult<any>;
     try {
@@ -192,7 +307,14 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
       throw new ApiError(0, /timeout/i.test(msg) ? '网络超时，请稍后重试' : '网络连接失败，请检查网络后重试', 'NetworkError');
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
-    if (res.statusCode === 401) handleUnauthorized(opts.noLoginRedirect);
+    if (res.statusCode === 401 && !plumbing) {
+      // a token that expired, or a call that beat the launch login: log in again silently, once, and resend
+      if (!reloggedIn) {
+        reloggedIn = true;
+        if (await recoverFrom401(sentToken)) return attempt();
+      }
+      handleUnauthorized();
+    }
     throw toApiError(res.statusCode, res.data);
   }, retrySafe, opts.tries);
 }
@@ -203,8 +325,6 @@ export const api = {
     request<T>(path, { ...opts, method: 'POST', data: data ?? {} }),
   put: <T = unknown>(path: string, data?: unknown, opts?: Omit<RequestOptions, 'method' | 'data'>) =>
     request<T>(path, { ...opts, method: 'PUT', data: data ?? {} }),
-  patch: <T = unknown>(path: string, data?: unknown, opts?: Omit<RequestOptions, 'method' | 'data'>) =>
-    request<T>(path, { ...opts, method: 'PATCH', data: data ?? {} }),
   del: <T = unknown>(path: string, opts?: Omit<RequestOptions, 'method' | 'data'>) => request<T>(path, { ...opts, method: 'DELETE' }),
 };
 

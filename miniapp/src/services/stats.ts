@@ -2,7 +2,7 @@
 import Taro from '@tarojs/taro';
 import type { DashboardDto, StatsSummaryDto } from '@xiangan/shared';
 import { apiUrl } from './config';
-import { api, authHeader, buildQuery } from './request';
+import { api, authHeader, buildQuery, sendAuthed } from './request';
 
 export function getDashboard(orgId?: number) {
   return api.get<DashboardDto>('/stats/dashboard', { query: { orgId } });
@@ -19,7 +19,7 @@ export function getSummary(q: { orgId?: number; from?: string; to?: string }) {
 export async function openReport(path: '/stats/summary.docx' | '/stats/monthly-brief.docx', query: Record<string, string | number | undefined>, filename: string) {
   const url = apiUrl(path) + buildQuery(query);
   if (process.env.TARO_ENV === 'h5') {
-    const res = await fetch(url, { headers: authHeader() });
+    const res = await sendAuthed(() => fetch(url, { headers: authHeader() }), (r) => r.status);
     if (!res.ok) throw new Error(`下载失败（${res.status}）`);
     const blob = await res.blob();
     const a = document.createElement('a');
@@ -30,7 +30,7 @@ export async function openReport(path: '/stats/summary.docx' | '/stats/monthly-b
     a.remove();
     return;
   }
-  const r = await Taro.downloadFile({ url, header: authHeader() });
+  const r = await sendAuthed(() => Taro.downloadFile({ url, header: authHeader() }), (x) => x.statusCode);
   if (r.statusCode !== 200) throw new Error(`下载失败（${r.statusCode}）`);
   await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'docx', showMenu: true });
 }

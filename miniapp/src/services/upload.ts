@@ -7,7 +7,7 @@
  */
 import Taro from '@tarojs/taro';
 import { apiUrl } from './config';
-import { ApiError, authHeader, handleUnauthorized, toApiError, withRetries } from './request';
+import { ApiError, authHeader, awaitLogin, getToken, handleUnauthorized, recoverFrom401, toApiError, withRetries } from './request';
 import { ensurePrivacy } from '../utils/privacy';
 
 export interface UploadedMedia {
@@ -79,7 +79,10 @@ export interface UploadOptions {
 export async function uploadImage(filePath: string, opts: UploadOptions = {}): Promise<UploadedMedia> {
   const path = opts.raw ? filePath : await compressImage(filePath);
   const url = apiUrl(opts.path ?? '/media');
-  return withRetries(async () => {
+  await awaitLogin();
+  let reloggedIn = false;
+  return withRetries(async function attempt(): Promise<UploadedMedia> {
+    const sentToken = getToken();
     let res: Taro.uploadFile.SuccessCallbackResult;
     try {
       res = await Taro.uploadFile({
@@ -97,7 +100,13 @@ export async function uploadImage(filePath: string, opts: UploadOptions = {}): P
     if (res.statusCode >= 200 && res.statusCode < 300) {
       return (typeof res.data === 'string' ? JSON.parse(res.data) : res.data) as UploadedMedia;
     }
-    if (res.statusCode === 401) handleUnauthorized();
+    if (res.statusCode === 401) {
+      if (!reloggedIn) {
+        reloggedIn = true;
+        if (await recoverFrom401(sentToken)) return attempt();
+      }
+      handleUnauthorized();
+    }
     throw toApiError(res.statusCode, res.data);
   }, true, opts.tries);
 }

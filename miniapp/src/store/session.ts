@@ -10,7 +10,7 @@ import Taro from '@tarojs/taro';
 import { useSyncExternalStore } from 'react';
 import { isOfficer, type LoginResponse, type MeDto } from '@xiangan/shared';
 import { authApi, loginWithWechat } from '../services/auth';
-import { ApiError, getToken, onUnauthorized, setToken } from '../services/request';
+import { ApiError, getToken, onUnauthorized, setAuthGate, setToken } from '../services/request';
 
 export type SessionStatus = 'loading' | 'ready' | 'anon';
 
@@ -58,7 +58,7 @@ async function doBootstrap(): Promise<void> {
   if (token) {
     set({ token });
     try {
-      const me = await authApi.me();
+      const me = await authApi.me(true);
       cacheMe(me);
       set({ status: 'ready', me, offline: false });
       return;
@@ -91,6 +91,29 @@ function apply(res: LoginResponse) {
   set({ status: 'ready', token: res.token, me: res.user, offline: false });
 }
 
+let relogging: Promise<boolean> | null = null;
+
+/** One silent login shared by every call that got a 401 meanwhile. weapp only: h5 has no silent login. */
+function relogin(): Promise<boolean> {
+  if (process.env.TARO_ENV !== 'weapp') return Promise.resolve(false);
+  if (!relogging) {
+    relogging = loginWithWechat()
+      .then((res) => (apply(res), true))
+      .catch(() => false)
+      .finally(() => (relogging = null));
+  }
+  return relogging;
+}
+
+// request.ts waits for these: a page opened by a link does not call the API before the launch login is done
+setAuthGate({
+  async ready() {
+    if (state.status === 'loading') await session.bootstrap();
+    if (relogging) await relogging;
+  },
+  relogin,
+});
+
 export const session = {
   get: () => state,
   subscribe(fn: () => void) {
@@ -111,7 +134,7 @@ export const session = {
     apply(res);
     return res.user;
   },
-  /** After PATCH /me or anything else that changed the profile. */
+  /** After PUT /me or anything else that changed the profile. */
   setMe(me: MeDto) {
     cacheMe(me);
     set({ me, status: 'ready' });

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
+import { pledgeShareCard } from '../../services/share';
 
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
 
@@ -33,7 +34,8 @@ export default function Campaign() {
   };
   useDidShow(() => void load());
 
-  useShareAppMessage(() => ({ title: c ? `请签署《${c.title}》` : '请签署承诺书', path: `/pages/pledge-sign/index?c=${id}` }));
+  // a designed image, never a screenshot of this page (it lists the children who have not signed)
+  useShareAppMessage(() => pledgeShareCard(id, c?.title));
 
   const importRoster = async () => {
     try {

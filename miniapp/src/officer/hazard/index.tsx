@@ -9,6 +9,7 @@ import { HazardHead, Timeline } from '../../pages/hazard/HazardView';
 import { hazardsApi, statusText, statusTone } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
+import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages, uploadImages } from '../../services/upload';
 
 const COUNTY_DEPTS: string[] = [...COUNTY_DEPARTMENTS];
@@ -31,6 +32,7 @@ export default function OfficerHazardPage() {
 
   const load = () => hazardsApi.detail(id).then((d) => (setH(d), setLevel(d.level))).catch(toastError);
   useDidShow(() => void load());
+  useSubscribeTemplates();
   const open = async (a: HazardAction) => {
     setForm(a);
     setNote('');
@@ -45,6 +47,7 @@ export default function OfficerHazardPage() {
   };
   const submit = async () => {
     if (!form || !h) return;
+    askSubscribe(['hazardDeadline']); // before any await: deadline reminders for the hazards this officer handles
     try {
       const photoIds = photos.length ? (await uploadImages(photos)).map((m) => Number(m.id)) : undefined;
       let body: Record<string, unknown> = {};

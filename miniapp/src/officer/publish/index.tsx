@@ -92,7 +92,7 @@ export default function Publish() {
       <View className='pubc-actions'>
         <PrimaryButton type='secondary' block={false} onClick={doSave}>存草稿</PrimaryButton>
         <PrimaryButton type='secondary' block={false} onClick={doPreview}>预览</PrimaryButton>
-        <PrimaryButton block={false} onClick={doPublish} id='publish-button'>{date ? '定时发布' : '立即发布'}</PrimaryButton>
+        <PrimaryButton block={false} onClick={doPublish} id='publish-button' className='pubc-actions__main'>{date ? '定时发布' : '立即发布'}</PrimaryButton>
       </View>
     }>
       {presets.length ? (

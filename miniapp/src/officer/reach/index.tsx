@@ -38,7 +38,7 @@ export default function Reach() {
     <PageShell title='到达情况' footer={s.status === 'published' ? (
       <View className='reach-actions'>
         <PrimaryButton block={false} type='secondary' onClick={withdraw}>撤回</PrimaryButton>
-        <PrimaryButton block={false} onClick={remind} disabled={lagging.length ? undefined : true} id='remind-button'>催阅落后单位（{lagging.length}）</PrimaryButton>
+        <PrimaryButton block={false} className='reach-actions__main' onClick={remind} disabled={lagging.length ? undefined : true} id='remind-button'>催阅落后单位（{lagging.length}）</PrimaryButton>
       </View>
     ) : null}>
       <Card title='总体'>

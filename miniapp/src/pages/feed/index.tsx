@@ -2,10 +2,12 @@ import { Image, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import type { FeedItemDto } from '@xiangan/shared';
 import { useState } from 'react';
-import { Card, Empty, Loading, PageShell, StatusTag } from '../../components';
+import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { apiUrl } from '../../services/config';
 import { chinaTime, publicityApi } from '../../services/publicity';
 import { toastError } from '../../services/request';
+import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
+import { useSession } from '../../store/session';
 import './index.scss';
 
 /** Everyone: safety notices addressed to my village / unit, newest first. */
@@ -13,6 +15,15 @@ export default function Feed() {
   const [items, setItems] = useState<FeedItemDto[] | null>(null);
   const [total, setTotal] = useState(0);
   const [page, setPage] = useState(1);
+  const [asked, setAsked] = useState(false);
+  const { me } = useSession();
+  useSubscribeTemplates();
+  // residents also get pledge reminders; WeChat shows the dialog only when asked inside this tap
+  const subscribe = async () => {
+    const asking = askSubscribe(me?.role === 'resident' ? ['publicity', 'pledge'] : ['publicity']);
+    setAsked(true);
+    if ((await asking).length) Taro.showToast({ title: '有新提醒会通知您', icon: 'success' });
+  };
   const load = async (p = 1) => {
     try {
       const r = await publicityApi.feed(p, 20);
@@ -30,6 +41,11 @@ export default function Feed() {
   if (!items) return <PageShell title='安全宣传'><Loading /></PageShell>;
   return (
     <PageShell title='安全宣传'>
+      {process.env.TARO_ENV === 'weapp' && !asked ? (
+        <View className='mb'>
+          <PrimaryButton type='secondary' onClick={subscribe}>有新的安全提醒时通知我</PrimaryButton>
+        </View>
+      ) : null}
       {items.length ? (
         items.map((m) => (
           <Card

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { authApi, type DevAccount } from '../../services/auth';
 import { HOME_PAGE } from '../../services/config';
-import { ApiError, toastError } from '../../services/request';
+import { ApiError, safeRedirect, toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
 
@@ -14,6 +14,9 @@ const isWeapp = process.env.TARO_ENV === 'weapp';
 export default function Login() {
   const router = useRouter();
   const switching = router.params.switch === '1';
+  // the page a link opened before the login (QR code, share card, subscribe message): back there afterwards
+  const target = safeRedirect(router.params.redirect) ?? HOME_PAGE;
+  const goOn = () => Taro.reLaunch({ url: target });
   const { status, me } = useSession();
   const [accounts, setAccounts] = useState<DevAccount[] | null>(null);
   const [devOff, setDevOff] = useState(false);
@@ -21,8 +24,8 @@ export default function Login() {
 
   // already logged in (e.g. weapp silent login finished) → home, unless the user came to switch roles
   useEffect(() => {
-    if (status === 'ready' && !switching) Taro.reLaunch({ url: HOME_PAGE });
-  }, [status, switching]);
+    if (status === 'ready' && !switching) goOn();
+  }, [status, switching]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     authApi
@@ -40,7 +43,7 @@ export default function Login() {
     setBusy(a.openid);
     try {
       await session.loginDev(a.openid);
-      Taro.reLaunch({ url: HOME_PAGE });
+      goOn();
     } catch (err) {
       toastError(err);
     } finally {
@@ -51,7 +54,7 @@ export default function Login() {
   const wechatLogin = async () => {
     try {
       await session.loginWechat();
-      Taro.reLaunch({ url: HOME_PAGE });
+      goOn();
     } catch (err) {
       toastError(err);
     }

@@ -3,7 +3,8 @@ import Taro, { useRouter } from '@tarojs/taro';
 import type { FeedMessageDto } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
-import { askPublicitySubscription, chinaTime, publicityApi } from '../../services/publicity';
+import { chinaTime, publicityApi } from '../../services/publicity';
+import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { errorText, toastError } from '../../services/request';
 import MessageBody from './MessageBody';
 import '../feed/index.scss';
@@ -14,6 +15,7 @@ export default function MessagePage() {
   const [m, setM] = useState<FeedMessageDto | null>(null);
   const [err, setErr] = useState('');
   const [asked, setAsked] = useState(false);
+  useSubscribeTemplates();
   useEffect(() => {
     publicityApi
       .open(id)
@@ -26,6 +28,8 @@ export default function MessagePage() {
   if (err) return <PageShell title='安全宣传'><Empty text={err} /></PageShell>;
   if (!m) return <PageShell title='安全宣传'><Loading /></PageShell>;
   const ack = async () => {
+    if (!asked) askSubscribe(['publicity']); // first thing in the tap (weapp's consent dialog)
+    setAsked(true);
     try {
       const r = await publicityApi.ack(id);
       setM({ ...m, acked: true, ackedAt: r.ackedAt, read: true });
@@ -35,8 +39,9 @@ export default function MessagePage() {
     }
   };
   const subscribe = async () => {
+    const asking = askSubscribe(['publicity']); // first thing in the tap: WeChat shows its dialog only here
     setAsked(true);
-    if (await askPublicitySubscription()) Taro.showToast({ title: '有新提醒会通知您', icon: 'success' });
+    if ((await asking).length) Taro.showToast({ title: '有新提醒会通知您', icon: 'success' });
   };
   const footer = m.ackRequired ? (
     m.acked ? (

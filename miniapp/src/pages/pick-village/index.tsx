@@ -10,7 +10,7 @@ import { toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
 
-/** A resident picks the village / community they live in (PATCH /api/me {orgId}). */
+/** A resident picks the village / community they live in (PUT /api/me {orgId}). */
 export default function PickVillage() {
   const first = useRouter().params.first === '1';
   const { me } = useSession();

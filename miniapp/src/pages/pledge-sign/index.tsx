@@ -1,10 +1,12 @@
 import { Input, ScrollView, Text, View } from '@tarojs/components';
-import Taro, { useRouter } from '@tarojs/taro';
+import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
 import { PLEDGE_RELATIONS, type PledgeCampaignDetailDto, type PledgeFieldSpec, type PledgeRosterPickDto } from '@xiangan/shared';
 import { createRef, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, Empty, Field, Loading, PageShell, PrimaryButton } from '../../components';
 import { pledgesApi } from '../../services/pledges';
 import { errorText, newIdempotencyKey, toastError } from '../../services/request';
+import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
+import { pledgeShareCard } from '../../services/share';
 import SignaturePad, { type SignaturePadHandle } from './SignaturePad';
 import './index.scss';
 
@@ -31,6 +33,9 @@ export default function PledgeSign() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [empties, setEmpties] = useState<Record<string, boolean>>({});
   const key = useRef(newIdempotencyKey());
+  useSubscribeTemplates();
+  // a parent passing the card on: the designed image, never a screenshot (names typed or picked from the roster)
+  useShareAppMessage(() => pledgeShareCard(id, c?.title));
 
   useEffect(() => {
     if (!id) return setLoadError('二维码或链接不完整，请重新扫码');
@@ -84,6 +89,8 @@ export default function PledgeSign() {
 
   const submit = async () => {
     if (!validate()) return;
+    // before any await (WeChat asks only inside the tap): reminders of the next pledge, and the village's notices
+    askSubscribe(['pledge', 'publicity']);
     try {
       const signatures = await Promise.all(c.version.signers.map(async (s) => ({ role: s.role, image: await pads[s.role].current!.toDataUrl() })));
       const body = { ...(picked ? { rosterId: picked.id } : {}), fields: Object.fromEntries(visibleFields.map((f) => [f.key, (fields[f.key] ?? '').trim()]).filter(([, v]) => v)), signatures };

@@ -2,20 +2,24 @@ import { Image, Input, Switch, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { HazardCategory } from '@xiangan/shared';
 import { HAZARD_CATEGORIES, LIMITS, PHONE_PATTERN } from '@xiangan/shared';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Card, Field, PageShell, PrimaryButton } from '../../components';
-import { hazardsApi } from '../../services/hazards';
-import { errorText, isApiError, newIdempotencyKey } from '../../services/request';
-import { chooseImages, uploadImage } from '../../services/upload';
-import { Draft, listDrafts, removeDraft, saveDraft } from '../../utils/drafts';
+import { errorText, isApiError, newIdempotencyKey, type ApiError } from '../../services/request';
+import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
+import { chooseImages } from '../../services/upload';
+import type { Draft } from '../../utils/drafts';
+import {
+  deleteHazardDraft, type DraftPhoto, type HazardDraftData, listHazardDrafts, onDraftsChanged, PhotoMissingError, PhotoStorageError, saveHazardDraft,
+  sendHazardDraft, showablePhotos,
+} from '../../utils/hazard-drafts';
 import { getCurrentLocation } from '../../utils/location';
 import './index.scss';
 
-/** What a draft keeps: the form, local photo paths, ids already uploaded, and the one idempotency key. */
-interface HazardForm {
+/** What a draft keeps: the form, photos (kept durably by utils/hazard-drafts.ts), and the one idempotency key. */
+interface HazardForm extends HazardDraftData {
   category: HazardCategory | '';
   description: string;
-  photos: { path: string; id?: number }[];
+  photos: DraftPhoto[];
   lat?: number;
   lng?: number;
   address: string;
@@ -33,7 +37,10 @@ export default function ReportPage() {
   const [locating, setLocating] = useState(false);
   const set = (patch: Partial<HazardForm>) => setForm((f) => ({ ...f, ...patch }));
 
-  useDidShow(() => setDrafts(listDrafts<HazardForm>('hazard')));
+  const refreshDrafts = () => setDrafts(listHazardDrafts<HazardForm>());
+  useDidShow(refreshDrafts);
+  useEffect(() => onDraftsChanged(refreshDrafts), []); // a draft sent in the background leaves the list
+  useSubscribeTemplates();
 
   const addPhotos = async () => {
     const left = LIMITS.hazardPhotosMax - form.photos.length;
@@ -57,51 +64,58 @@ export default function ReportPage() {
     if (!form.category) return Taro.showToast({ title: '请先选择隐患类别', icon: 'none' });
     if (!form.description.trim()) return Taro.showToast({ title: '请说一说是什么问题', icon: 'none' });
     if (form.contactPhone && !PHONE_PATTERN.test(form.contactPhone)) return Taro.showToast({ title: '手机号格式不对', icon: 'none' });
-    // keep a draft first: whatever happens to the network, nothing written is lost
-    const id = saveDraft('hazard', form, draftId);
-    setDraftId(id);
+    askSubscribe(['hazardUpdate']); // before any await: WeChat asks only inside the tap (progress of this report)
+    const request = {
+      category: form.category,
+      description: form.description.trim(),
+      ...(form.lat !== undefined ? { lat: form.lat, lng: form.lng } : {}),
+      address: form.address.trim() || undefined,
+      anonymous: form.anonymous,
+      contactPhone: form.contactPhone || undefined,
+    };
+    // keep a draft first (photos kept durably): whatever happens to the network, nothing written is lost
+    let id: string;
     try {
-      const photos = [...form.photos];
-      for (let i = 0; i < photos.length; i++) {
-        if (photos[i].id) continue;
-        Taro.showLoading({ title: `上传照片 ${i + 1}/${photos.length}` });
-        const m = await uploadImage(photos[i].path);
-        photos[i] = { ...photos[i], id: Number(m.id) };
-        saveDraft('hazard', { ...form, photos }, id);
-      }
-      Taro.showLoading({ title: '正在提交' });
-      const res = await hazardsApi.create(
-        {
-          category: form.category,
-          description: form.description.trim(),
-          photoIds: photos.map((p) => p.id!),
-          ...(form.lat !== undefined ? { lat: form.lat, lng: form.lng } : {}),
-          address: form.address.trim() || undefined,
-          anonymous: form.anonymous,
-          contactPhone: form.contactPhone || undefined,
-        },
-        form.key,
-      );
+      const saved = await saveHazardDraft({ ...form, request }, draftId);
+      id = saved.id;
+      setDraftId(id);
+      setForm(saved.data);
+    } catch (err) {
+      return failed(err);
+    }
+    return send(id);
+  };
+
+  /** Sends a saved draft (also 重新提交); the draft goes away only when the server has the report. */
+  const send = async (id: string) => {
+    try {
+      const res = await sendHazardDraft(id, (title) => Taro.showLoading({ title }));
       Taro.hideLoading();
-      removeDraft('hazard', id);
       setDraftId(undefined);
       setForm(empty());
       await Taro.showModal({ title: '上报成功', content: `编号 ${res.code}\n工作人员会尽快处理，您可以在“我的上报”查看进度。`, showCancel: false, confirmText: '查看进度' });
       Taro.redirectTo({ url: `/pages/hazard/index?id=${res.id}` });
     } catch (err) {
-      Taro.hideLoading();
-      const offline = isApiError(err) && (err.isNetwork || err.statusCode >= 500);
-      setDrafts(listDrafts<HazardForm>('hazard'));
-      Taro.showModal({
-        title: offline ? '网络不好，已存为草稿' : '没有提交成功',
-        content: offline ? '有信号时在本页下方“草稿”里点“重新提交”。' : errorText(err),
-        showCancel: false,
-      });
+      failed(err);
     }
   };
 
-  const openDraft = (d: Draft<HazardForm>) => {
-    setForm(d.data);
+  const failed = (err: unknown) => {
+    Taro.hideLoading();
+    refreshDrafts();
+    if (err instanceof PhotoMissingError || err instanceof PhotoStorageError) {
+      return Taro.showModal({ title: err instanceof PhotoMissingError ? '照片找不到了' : '照片存不下', content: err.message, showCancel: false });
+    }
+    const offline = isApiError(err) && ((err as ApiError).isNetwork || (err as ApiError).statusCode >= 500);
+    Taro.showModal({
+      title: offline ? '网络不好，已存为草稿' : '没有提交成功',
+      content: offline ? '有信号时会自动提交；也可以在本页下方“草稿”里点“重新提交”。' : errorText(err),
+      showCancel: false,
+    });
+  };
+
+  const openDraft = async (d: Draft<HazardForm>) => {
+    setForm({ ...d.data, photos: await showablePhotos(d.data.photos) });
     setDraftId(d.id);
     Taro.pageScrollTo({ scrollTop: 0, duration: 200 });
   };
@@ -164,11 +178,12 @@ export default function ReportPage() {
             <View key={d.id} className='rp-draft'>
               <View className='rp-draft__text' onClick={() => openDraft(d)}>
                 {HAZARD_CATEGORIES.find((c) => c.code === d.data.category)?.label ?? '未选类别'}：{d.data.description.slice(0, 14) || '（未填写）'}
+                {d.data.problem ? <View className='rp-draft__problem'>{d.data.problem}</View> : null}
               </View>
-              <PrimaryButton size='small' block={false} onClick={async () => openDraft(d)}>
+              <PrimaryButton size='small' block={false} onClick={async () => (await openDraft(d), await send(d.id))}>
                 重新提交
               </PrimaryButton>
-              <Text className='rp-draft__del' onClick={() => (removeDraft('hazard', d.id), setDrafts(listDrafts<HazardForm>('hazard')))}>
+              <Text className='rp-draft__del' onClick={() => void deleteHazardDraft(d.id).then(refreshDrafts)}>
                 删除
               </Text>
             </View>

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Type } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Put, Query, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FIELD_TYPE_PATHS, FieldType, MANAGING_ROLES, OFFICER_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -51,6 +51,14 @@ function fieldController(type: FieldType): Type<unknown> {
     @Roles(...MANAGING_ROLES)
     @OrgScope({ in: 'body', field: 'orgId' })
     update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
+      return this.svc.update(type, user, id, dto);
+    }
+
+    /** The same as PATCH: `wx.request` has no PATCH method, so the mini-program sends PUT (PATCH stays for other clients). */
+    @Put(':id')
+    @Roles(...MANAGING_ROLES)
+    @OrgScope({ in: 'body', field: 'orgId' })
+    updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
       return this.svc.update(type, user, id, dto);
     }
   }

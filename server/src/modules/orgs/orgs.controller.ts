@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { IdPipe } from '../../common/http/id.pipe';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ROLES as ALL_ROLES } from '@xiangan/shared';
@@ -34,6 +34,13 @@ export class OrgsController {
   @Patch(':id')
   @Roles('admin')
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrgUnitDto) {
+    return this.orgs.update(user, id, dto);
+  }
+
+  /** The same as PATCH: `wx.request` has no PATCH method, so the mini-program sends PUT (PATCH stays for other clients). */
+  @Put(':id')
+  @Roles('admin')
+  updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrgUnitDto) {
     return this.orgs.update(user, id, dto);
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MANAGING_ROLES, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -42,6 +42,13 @@ export class PublicityController {
   @Patch('messages/:id')
   @Roles(...MANAGING_ROLES)
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateMessageDto) {
+    return this.publicity.update(user, id, dto);
+  }
+
+  /** The same as PATCH: `wx.request` has no PATCH method, so the mini-program sends PUT (PATCH stays for other clients). */
+  @Put('messages/:id')
+  @Roles(...MANAGING_ROLES)
+  updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateMessageDto) {
     return this.publicity.update(user, id, dto);
   }
 
