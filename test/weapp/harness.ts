@@ -187,7 +187,8 @@ class Canvas2D {
       fill: () => self.ops.push(`<path d="${self.path}" fill="${ctx.fillStyle}"/>`),
       clearRect: () => (self.ops = []),
       fillRect: () => undefined,
-      measureText: (t: string) => ({ width: String(t).length * 12 }),
+      measureText: (t: string) => ({ width: String(t).length * 12, actualBoundingBoxAscent: 10, actualBoundingBoxDescent: 2 }),
+      getImageData: (_x: number, _y: number, w = 1, h = 1) => ({ width: w, height: h, data: new Uint8ClampedArray(Math.max(1, w * h) * 4) }),
     };
     // everything else a chart library calls (fillText, quadraticCurveTo, setLineDash…) draws nothing here
     return new Proxy(ctx, { get: (t, k: string) => (k in t ? t[k] : () => undefined) });
@@ -614,6 +615,11 @@ export class MiniApp {
     }
   }
 
+  private canvas(id: string): Canvas2D {
+    if (!this.canvases.has(id)) this.canvases.set(id, new Canvas2D((fn, ms) => this.later(fn, ms)));
+    return this.canvases.get(id)!;
+  }
+
   private selectorQuery() {
     const results: ((cb?: (r: any) => void) => any)[] = [];
     const q: Obj = {
@@ -635,13 +641,10 @@ export class MiniApp {
             if (!n) return null;
             const out: Obj = { id: n.id };
             if (f.size) Object.assign(out, { width: 343, height: 200 });
-            if (f.node && n.tag === 'canvas') {
-              if (!this.canvases.has(n.id)) this.canvases.set(n.id, new Canvas2D((fn, ms) => this.later(fn, ms)));
-              out.node = this.canvases.get(n.id);
-            }
+            if (f.node && n.tag === 'canvas') out.node = this.canvas(n.id);
             return out;
           }, cb),
-        node: (cb?: any) => push(() => ({ node: node() && this.canvases.get(node()!.id) }), cb),
+        node: (cb?: any) => push(() => ({ node: node()?.tag === 'canvas' ? this.canvas(node()!.id) : null }), cb),
         context: (cb?: any) => push(() => ({ context: {} }), cb),
       };
     };
@@ -818,6 +821,7 @@ export class MiniApp {
       hideShareMenu: (o?: Cb) => self.ok('hideShareMenu', o),
       updateShareMenu: (o?: Cb) => self.ok('updateShareMenu', o),
       createSelectorQuery: () => self.selectorQuery(),
+      createOffscreenCanvas: (o: Obj = {}) => Object.assign(new Canvas2D((fn, ms) => self.later(fn, ms)), { width: o.width ?? 300, height: o.height ?? 150 }),
       createIntersectionObserver: () => ({ relativeTo() { return this; }, relativeToViewport() { return this; }, observe() {}, disconnect() {} }),
       // ---- login, settings, privacy
       login: (o: Cb) => self.ok('login', o, { code: phone.opts.wechat.code(phone.opts.openid) }),
