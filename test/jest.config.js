@@ -1,7 +1,9 @@
 /**
- * Journeys across packages. Two projects:
+ * Journeys across packages. Three projects:
  *   api     — the built server over HTTP     (api/**\/*.e2e.ts)
  *   browser — the h5 build in Chromium       (browser/**\/*.e2e.ts)
+ *   weapp   — the weapp build: WeChat's compilers, miniprogram-ci, and a Node harness running it (weapp/**\/*.spec.ts;
+ *             build with TARO_APP_API_BASE=https://api.xiangan.test/api pnpm --filter @xiangan/miniapp build:weapp)
  * Both start `node server/dist/main.js` themselves (support/server.ts); build first:
  *   pnpm --filter @xiangan/shared build && pnpm --filter @xiangan/server build && pnpm --filter @xiangan/miniapp build:h5
  */
@@ -28,5 +30,6 @@ module.exports = {
   projects: [
     { ...common, displayName: 'api', testMatch: ['<rootDir>/api/**/*.e2e.ts', '<rootDir>/api/**/*.spec.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/browser/**/*.e2e.ts'] },
+    { ...common, displayName: 'weapp', testMatch: ['<rootDir>/weapp/**/*.spec.ts'] },
   ],
 };
