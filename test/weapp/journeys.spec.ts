@@ -171,12 +171,12 @@ test('an offline draft with photos is sent after the app was closed and opened a
   for (let i = 0; i < 80 && !(h = await found()); i++) {
     if (i === 30 && app.text().includes('重新提交')) {
       app.tap('重新提交');
-      await app.waitText(text);
+      await app.waitFor(() => app.find((n) => n.tag === 'textarea' && n.attr('value') === text).length > 0, 5000, 'the draft in the form');
       app.tap('提交上报');
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  expect(h).toBeTruthy();
+  if (!h) throw new Error(`the draft never reached the server; modals: ${app.modals.map((m) => `${m.title}: ${m.content}`).join(' | ')}; requests: ${app.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errMsg}`).join(' | ')}`);
   const detail = await w.api(town, 'GET', `/hazards/${h.id}`);
   expect(detail.description).toBe(text);
   expect(detail.photos).toHaveLength(2);
