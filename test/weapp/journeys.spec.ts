@@ -264,3 +264,22 @@ test('consent is asked on a tap for each template a resident can receive, and th
   expect(left.publicity).toBeGreaterThan(0);
   expect(left.pledge).toBeGreaterThan(0);
 });
+
+test('an officer is asked on the tap for 整改期限 reminders when acting on a hazard, and the server keeps the consent', async () => {
+  const resident = await w.token('demo-resident');
+  const h = await w.api(resident, 'POST', '/hazards', { category: HAZARD_CATEGORIES[2].code, description: '厂房消防通道堆满杂物' });
+  const phone = w.phone('dev:demo-town');
+  phone.privacyAgreed = true;
+  const app = await phone.launch({ path: 'officer/hazard/index', query: { id: String(h.id) } });
+  await app.waitText(h.code);
+  await app.idle();
+  app.tap('交办');
+  await app.waitText('确定交办');
+  await app.idle();
+  app.tap('确定交办');
+  await app.idle(300);
+  expect(app.subscribeAsks).toContainEqual({ tmplIds: [TEMPLATES.WECHAT_TPL_HAZARD_DEADLINE], inTap: true, errMsg: 'requestSubscribeMessage:ok' });
+  const subs = await w.api(JSON.parse(phone.storage.get('xa_token')!), 'GET', '/subscriptions');
+  expect(subs.templates.find((t: any) => t.key === 'hazardDeadline').remaining).toBeGreaterThan(0);
+  expect(app.errors).toEqual([]);
+});
