@@ -5,17 +5,10 @@
  * compile — with the project attributes given locally so nothing needs the network.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { buildFiles, requireBuild, WEAPP_DIR } from './build';
-
-const COMPILER_DIR = dirname(require.resolve('miniprogram-compiler/package.json'));
-const bin = (name: 'wcc' | 'wcsc') => {
-  const p = join(COMPILER_DIR, 'bin', 'linux', name);
-  chmodSync(p, 0o755); // the package ships them without the x bit and chmods them itself
-  return p;
-};
+import { join } from 'node:path';
+import { buildFiles, compilerBin, compileWxss, requireBuild, WEAPP_DIR, wxssErrors } from './build';
 
 requireBuild();
 const wxml = buildFiles('.wxml');
@@ -23,7 +16,7 @@ const wxs = buildFiles('.wxs');
 const wxss = buildFiles('.wxss');
 
 function run(name: 'wcc' | 'wcsc', args: string[]) {
-  const r = spawnSync(bin(name), args, { cwd: WEAPP_DIR, maxBuffer: 64 << 20 });
+  const r = spawnSync(compilerBin(name), args, { cwd: WEAPP_DIR, maxBuffer: 64 << 20 });
   return { status: r.status, stderr: r.stderr.toString(), stdout: r.stdout.toString() };
 }
 
@@ -44,17 +37,13 @@ describe('WXML through wcc', () => {
 describe('WXSS through wcsc', () => {
   // One run over every file, like DevTools: imports resolve (`@import "../sub-vendors.wxss"`) and each error
   // line names its file: `ERR: officer/sub-vendors.wxss(1:74): error at token `*``.
-  const withJson = new Set(buildFiles('.json').map((f) => f.replace(/\.json$/, '.wxss')));
-  const pagesFirst = [...wxss.filter((f) => withJson.has(f)), ...wxss.filter((f) => !withJson.has(f))];
-  const all = run('wcsc', ['-db', '-pc', String(wxss.filter((f) => withJson.has(f)).length), ...pagesFirst]);
-  const errors = all.stderr.split('\n').filter((l) => l.trim() && !/^error file count/.test(l));
-
   test.each(wxss)('%s compiles', (file) => {
-    const mine = errors.filter((l) => l.replace(/^ERR:\s*/, '').startsWith(`${file}(`) || l.includes(`from \`${file}\``));
+    const mine = wxssErrors(file);
     if (mine.length) throw new Error(`wcsc: ${mine.join('\n')}`);
   });
 
   test('wcsc accepts the whole app', () => {
+    const all = compileWxss();
     if (all.status !== 0) throw new Error(`wcsc exited ${all.status}:\n${all.stderr}`);
     expect(all.stdout.length).toBeGreaterThan(0);
   });

@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import * as vm from 'node:vm';
 import sharp from 'sharp';
-import { API_ORIGIN, allPages, appJson, WEAPP_DIR } from './build';
+import { API_ORIGIN, allPages, appJson, WEAPP_DIR, wxssErrors, wxssOf } from './build';
 import { FS_APIS, PROMISE_APIS, REQUEST_METHODS, WX_APIS } from './typings';
 
 type Obj = Record<string, any>;
@@ -340,6 +340,9 @@ export class MiniApp {
 
   private async openPage(how: string, route: string, query: Record<string, string>): Promise<void> {
     if (!this.routes.has(route)) throw new Error(`page "${route}" is not found`);
+    // WeChat compiles the page's WXSS (and what it imports) with wcsc; an error there and the page does not open
+    const styleErrors = wxssOf(route).flatMap(wxssErrors);
+    if (styleErrors.length) throw new Error(`page "${route}" has WXSS WeChat cannot compile: ${styleErrors.join('; ')}`);
     const pageJson = JSON.parse(readFileSync(join(WEAPP_DIR, `${route}.json`), 'utf8'));
     for (const c of Object.values<string>(pageJson.usingComponents ?? {})) {
       const comp = posix.join(posix.dirname(route), c);

@@ -171,12 +171,12 @@ test('an offline draft with photos is sent after the app was closed and opened a
   for (let i = 0; i < 80 && !(h = await found()); i++) {
     if (i === 30 && app.text().includes('重新提交')) {
       app.tap('重新提交');
-      await app.waitText(text);
+      await app.waitFor(() => app.find((n) => n.tag === 'textarea' && n.attr('value') === text).length > 0, 5000, 'the draft in the form');
       app.tap('提交上报');
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  expect(h).toBeTruthy();
+  if (!h) throw new Error(`the draft never reached the server; modals: ${app.modals.map((m) => `${m.title}: ${m.content}`).join(' | ')}; requests: ${app.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errMsg}`).join(' | ')}`);
   const detail = await w.api(town, 'GET', `/hazards/${h.id}`);
   expect(detail.description).toBe(text);
   expect(detail.photos).toHaveLength(2);
@@ -263,4 +263,23 @@ test('consent is asked on a tap for each template a resident can receive, and th
   expect(left.hazardUpdate).toBeGreaterThan(0);
   expect(left.publicity).toBeGreaterThan(0);
   expect(left.pledge).toBeGreaterThan(0);
+});
+
+test('an officer is asked on the tap for 整改期限 reminders when acting on a hazard, and the server keeps the consent', async () => {
+  const resident = await w.token('demo-resident');
+  const h = await w.api(resident, 'POST', '/hazards', { category: HAZARD_CATEGORIES[2].code, description: '厂房消防通道堆满杂物' });
+  const phone = w.phone('dev:demo-town');
+  phone.privacyAgreed = true;
+  const app = await phone.launch({ path: 'officer/hazard/index', query: { id: String(h.id) } });
+  await app.waitText(h.code);
+  await app.idle();
+  app.tap('交办');
+  await app.waitText('确定交办');
+  await app.idle();
+  app.tap('确定交办');
+  await app.idle(300);
+  expect(app.subscribeAsks).toContainEqual({ tmplIds: [TEMPLATES.WECHAT_TPL_HAZARD_DEADLINE], inTap: true, errMsg: 'requestSubscribeMessage:ok' });
+  const subs = await w.api(JSON.parse(phone.storage.get('xa_token')!), 'GET', '/subscriptions');
+  expect(subs.templates.find((t: any) => t.key === 'hazardDeadline').remaining).toBeGreaterThan(0);
+  expect(app.errors).toEqual([]);
 });
