@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createValidationPipe } from './common/http/validation';
 import { jsonDepthLimit } from './common/http/json-depth';
+import { docsCsp, securityHeaders } from './common/http/security-headers';
 import { seedIfEmpty } from './database/seed';
 import { migrateWithLock } from './database/migrate';
 
@@ -25,27 +26,28 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * Builds the whole server: API under /api, OpenAPI at /api/docs, the h5 mini-program on /.
+ * Builds the whole server: API under /api, OpenAPI at /api/docs (unless off), the h5 mini-program on /.
  * main.ts and every test start the app through here, so they run the same thing.
  */
 export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: boolean } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For / -Proto only from the proxies TRUST_PROXY names (default: none, the TCP peer is the client)
+  app.set('trust proxy', cfg.trustProxy);
   app.disable('x-powered-by');
+  app.use(...securityHeaders());
   app.use(express.json({ limit: '2mb' }));
   app.use(jsonDepthLimit(32));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  app.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    next();
-  });
 
-  SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+  // the OpenAPI page: on outside production; in production only with API_DOCS=true
+  if (cfg.apiDocsEnabled) {
+    app.use(docsCsp());
+    SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+  }
 
   const h5 = cfg.H5_DIR ? resolve(cfg.H5_DIR) : '';
   if (h5 && existsSync(join(h5, 'index.html'))) {

@@ -1,0 +1,58 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/**
+ * What a browser may do with our pages and answers (helmet, plus Permissions-Policy which helmet leaves out).
+ * The CSP is the one the h5 build passes (test/browser/csp.e2e.ts loads it in Chromium with this policy on):
+ * scripts and fonts from our origin only; styles also inline (Taro h5 and NutUI set style attributes);
+ * images from our origin, data: and blob: (a picked photo is previewed from a blob: URL before upload).
+ */
+export const CSP_DIRECTIVES: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'media-src': ["'self'", 'blob:'],
+  'worker-src': ["'self'", 'blob:'],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'self'"],
+};
+
+/** The report form asks for the location and the camera; nothing else is offered to any page. */
+export const PERMISSIONS_POLICY = 'geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), interest-cohort=()';
+
+/** HSTS for one year, sent only on a request that arrived over TLS (directly, or as a trusted proxy says). */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+export function securityHeaders(): RequestHandler[] {
+  const h = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    // HSTS is decided per request below: over plain HTTP it is meaningless, and on a LAN install it would lock out http://
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'sameorigin' },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  const extra: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    // req.secure reads X-Forwarded-Proto only from a proxy TRUST_PROXY trusts
+    if (req.secure) res.setHeader('Strict-Transport-Security', HSTS);
+    next();
+  };
+  return [h, extra];
+}
+
+/**
+ * Swagger UI (/api/docs, when on) starts itself with an inline script and style: that page alone gets a CSP
+ * allowing them, still with no other origin.
+ */
+export function docsCsp(): RequestHandler {
+  const directives = { ...CSP_DIRECTIVES, 'script-src': ["'self'", "'unsafe-inline'"] };
+  const csp = helmet.contentSecurityPolicy({ useDefaults: false, directives });
+  return (req, res, next) => (req.path === '/api/docs' || req.path.startsWith('/api/docs/') ? csp(req, res, next) : next());
+}
