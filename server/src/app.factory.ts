@@ -4,14 +4,14 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createValidationPipe } from './common/http/validation';
 import { jsonDepthLimit } from './common/http/json-depth';
-import { docsCsp, securityHeaders } from './common/http/security-headers';
+import { docsCsp, inlineScriptHashes, securityHeaders } from './common/http/security-headers';
 import { seedIfEmpty } from './database/seed';
 import { migrateWithLock } from './database/migrate';
 
@@ -35,7 +35,11 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
   // X-Forwarded-For / -Proto only from the proxies TRUST_PROXY names (default: none, the TCP peer is the client)
   app.set('trust proxy', cfg.trustProxy);
   app.disable('x-powered-by');
-  app.use(...securityHeaders());
+  const h5 = cfg.H5_DIR ? resolve(cfg.H5_DIR) : '';
+  const h5Index = h5 ? join(h5, 'index.html') : '';
+  const h5Served = !!h5Index && existsSync(h5Index);
+  // CSP & co.; the h5 page's own inline scripts are allowed by their hashes, nothing else inline
+  app.use(...securityHeaders({ inlineScriptHashes: h5Served ? inlineScriptHashes(readFileSync(h5Index, 'utf8')) : [] }));
   app.use(express.json({ limit: '2mb' }));
   app.use(jsonDepthLimit(32));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -49,8 +53,7 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
     SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   }
 
-  const h5 = cfg.H5_DIR ? resolve(cfg.H5_DIR) : '';
-  if (h5 && existsSync(join(h5, 'index.html'))) {
+  if (h5Served) {
     app.use(express.static(h5, { index: 'index.html', maxAge: '1h', setHeaders: (res, p) => p.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
   }
 

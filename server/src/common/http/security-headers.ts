@@ -1,11 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { createHash } from 'node:crypto';
 
 /**
  * What a browser may do with our pages and answers (helmet, plus Permissions-Policy which helmet leaves out).
  * The CSP is the one the h5 build passes (test/browser/csp.e2e.ts loads it in Chromium with this policy on):
- * scripts and fonts from our origin only; styles also inline (Taro h5 and NutUI set style attributes);
- * images from our origin, data: and blob: (a picked photo is previewed from a blob: URL before upload).
+ * scripts from our origin only, plus the inline scripts of the served index.html by their SHA-256 (Taro puts its
+ * rem-sizing snippet there); styles also inline (Taro h5 and NutUI set style attributes); images from our
+ * origin, data: and blob: (a picked photo is previewed from a blob: URL before upload).
  */
 export const CSP_DIRECTIVES: Record<string, string[]> = {
   'default-src': ["'self'"],
@@ -28,9 +30,20 @@ export const PERMISSIONS_POLICY = 'geolocation=(self), camera=(self), microphone
 /** HSTS for one year, sent only on a request that arrived over TLS (directly, or as a trusted proxy says). */
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-export function securityHeaders(): RequestHandler[] {
+/** `'sha256-…'` sources for the inline `<script>` elements of an HTML page (the h5 index.html). */
+export function inlineScriptHashes(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/gi)) {
+    if (/\ssrc\s*=/i.test(m[1] ?? '') || !m[2]) continue;
+    out.push(`'sha256-${createHash('sha256').update(m[2], 'utf8').digest('base64')}'`);
+  }
+  return out;
+}
+
+export function securityHeaders(opts: { inlineScriptHashes?: string[] } = {}): RequestHandler[] {
+  const directives = { ...CSP_DIRECTIVES, 'script-src': [...CSP_DIRECTIVES['script-src'], ...(opts.inlineScriptHashes ?? [])] };
   const h = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    contentSecurityPolicy: { useDefaults: false, directives },
     // HSTS is decided per request below: over plain HTTP it is meaningless, and on a LAN install it would lock out http://
     strictTransportSecurity: false,
     xFrameOptions: { action: 'sameorigin' },
