@@ -4,7 +4,7 @@
  * in Chromium with the policy on, and not one CSP violation is reported.
  */
 import type { Page } from 'playwright-core';
-import { newPhonePage } from '../support/chromium';
+import { newPhonePage, saveScreenshot } from '../support/chromium';
 import { h5Suite, visible } from '../support/h5';
 
 const suite = h5Suite();
@@ -55,14 +55,18 @@ test('officer pages, charts included: no CSP violation', async () => {
   const csp = await watchCsp(page);
   await suite.loginAs(page, '张建国', { waitHome: true });
   await settle(page);
-  for (const path of ['officer/stats/index', 'officer/fieldwork/index', 'pages/index/index']) {
+  // statistics first: the charts draw (F2 on canvas) under the policy
+  await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
+  try {
+    await page.getByText(/每月隐患/).first().waitFor({ timeout: 60_000 });
+  } finally {
+    await saveScreenshot(page, 'csp-officer-stats');
+  }
+  await settle(page);
+  for (const path of ['officer/fieldwork/index', 'pages/index/index']) {
     await page.goto(`${suite.server.baseUrl}/#/${path}`);
     await settle(page);
   }
-  // the charts drew (F2 on canvas) under the policy
-  await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
-  await visible(page, /每月隐患/);
-  await settle(page);
   expect(csp).toEqual([]);
   await context.close();
 });
