@@ -4,8 +4,9 @@
  * in Chromium with the policy on, and not one CSP violation is reported.
  */
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { newPhonePage, saveScreenshot } from '../support/chromium';
-import { h5Suite, visible } from '../support/h5';
+import { h5Suite, tap, visible } from '../support/h5';
 
 const suite = h5Suite();
 
@@ -67,6 +68,19 @@ test('officer pages, charts included: no CSP violation', async () => {
     await page.goto(`${suite.server.baseUrl}/#/${path}`);
     await settle(page);
   }
+  // a photo picked and uploaded: previewed from a blob: URL, read back from it (XHR) and posted
+  await page.goto(`${suite.server.baseUrl}/`);
+  await tap(page, '发布宣传');
+  await page.waitForURL(/#\/officer\/publish\/index/);
+  await visible(page, '+ 图片');
+  const chooser = page.waitForEvent('filechooser');
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/media') && r.request().method() === 'POST');
+  await tap(page, '+ 图片');
+  await tap(page, '从相册选择');
+  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#1a6fd1' } }).jpeg().toBuffer();
+  await (await chooser).setFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+  expect((await uploaded).status()).toBe(201);
+  await settle(page);
   expect(csp).toEqual([]);
   await context.close();
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * The CSP is the one the h5 build passes (test/browser/csp.e2e.ts loads it in Chromium with this policy on):
  * scripts from our origin only, plus the inline scripts of the served index.html by their SHA-256 (Taro puts its
  * rem-sizing snippet there); styles also inline (Taro h5 and NutUI set style attributes); images from our
- * origin, data: and blob: (a picked photo is previewed from a blob: URL before upload).
+ * origin, data: and blob: (a picked photo is previewed from a blob: URL, and read back from it to upload).
  */
 export const CSP_DIRECTIVES: Record<string, string[]> = {
   'default-src': ["'self'"],
@@ -15,7 +15,8 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'", 'data:'],
-  'connect-src': ["'self'"],
+  // blob:/data: — Taro h5's uploadFile reads a picked photo (a blob: URL) back with XHR before posting it
+  'connect-src': ["'self'", 'blob:', 'data:'],
   'media-src': ["'self'", 'blob:'],
   'worker-src': ["'self'", 'blob:'],
   'object-src': ["'none'"],
