@@ -50,7 +50,9 @@ export function securityHeaders(opts: { inlineScriptHashes?: string[] } = {}): R
     xFrameOptions: { action: 'sameorigin' },
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
-    crossOriginResourcePolicy: { policy: 'same-origin' },
+    // the mini-program's <image> loads our signed media URLs from WeChat's own origin (a webview renderer on
+    // devices and in DevTools): same-origin would block them; access is guarded by the signed URL instead
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
   const extra: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
