@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
+import { redactUrl } from './common/http/log-redact';
 import { AppThrottlerGuard } from './common/http/throttler.guard';
 import { WindowThrottlerStorage } from './common/http/window-throttler-storage';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
@@ -51,7 +52,8 @@ export class AppModule {
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             customProps: (req: IncomingMessage & { user?: { id: number; role: string } }) => (req.user ? { userId: req.user.id, role: req.user.role } : {}),
             autoLogging: { ignore: (req) => req.url === '/api/health' },
-            serializers: { req: (r: { method: string; url: string; id: unknown }) => ({ id: r.id, method: r.method, url: r.url }) },
+            // query values that are secrets or personal data (signed-URL sig, typed names, codes, phones) never reach the log
+            serializers: { req: (r: { method: string; url: string; id: unknown }) => ({ id: r.id, method: r.method, url: redactUrl(r.url) }) },
           },
         }),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(cfg), retryAttempts: 10, retryDelay: 1000 }),
@@ -62,9 +64,16 @@ export class AppModule {
           ],
           storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : new WindowThrottlerStorage(),
           // per user when signed in, else per address
-          getTracker: (req: Record<string, any>) => (req.user?.id ? `u${req.user.id}` : req.ips?.length ? req.ips[0] : req.ip),
+          // req.ip follows Express's `trust proxy` (TRUST_PROXY): X-Forwarded-For counts only from a trusted proxy
+          getTracker: (req: Record<string, any>) => (req.user?.id ? `u${req.user.id}` : req.ip),
         }),
-        JwtModule.register({ global: true, secret: cfg.JWT_SECRET, signOptions: { expiresIn: cfg.JWT_EXPIRES_IN as any } }),
+        // HS256 only, on signing and on verifying (a token naming another algorithm is refused); the guard also requires `exp`
+        JwtModule.register({
+          global: true,
+          secret: cfg.JWT_SECRET,
+          signOptions: { algorithm: 'HS256', expiresIn: (/^[0-9]+$/.test(cfg.JWT_EXPIRES_IN) ? Number(cfg.JWT_EXPIRES_IN) : cfg.JWT_EXPIRES_IN) as any },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
         CommonModule,
         JobsModule,
         WechatModule,

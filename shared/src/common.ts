@@ -42,6 +42,9 @@ export const LIMITS = {
   signatureMaxBytes: 512 * 1024,
   rosterMaxRows: 20000,
   rosterMaxBytes: 5 * 1024 * 1024,
+  /** An .xlsx roster unpacked (sum of its zip entries; 20,000 rows from Excel unpack to ≈ 6–12 MB) and its entry count. */
+  rosterMaxUnpackedBytes: 32 * 1024 * 1024,
+  rosterMaxZipEntries: 200,
   idempotencyKeyMax: 64,
 } as const;
 

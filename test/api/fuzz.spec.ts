@@ -1,15 +1,16 @@
 /**
  * Hostile input over EVERY write operation of the OpenAPI document (POST / PUT / PATCH / DELETE) and every
  * query parameter: wrong types, missing fields, 1 MB strings, bodies over the limit, unicode edge cases,
+ * characters XML 1.0 cannot hold (refused with a 400 naming the field: they would break the xlsx exports),
  * SQL and script strings, unknown and prototype-polluting fields, non-JSON bodies, absurd path ids; for
- * uploads: path traversal in file names, malformed multipart, a PDF named .jpg, a truncated JPEG and
- * decompression bombs. Each answer is 4xx with a message, never 5xx, never a hang; and the row counts of
- * every table prove that nothing stored changed for the rejected requests.
+ * uploads: path traversal in file names, malformed multipart, a PDF named .jpg, a truncated JPEG,
+ * decompression bombs, and roster .xlsx files whose entries inflate past the unpacked limit or lie about it.
+ * Each answer is 4xx with a message, never 5xx, never a hang; and the row counts of every table prove that nothing stored changed for the rejected requests.
  * (2xx is allowed only where the input is legitimately acceptable — text with emoji or "<script>" in it is
  * just text; whether it is shown escaped is test/browser/xss.e2e.ts.)
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { deflateSync, crc32 } from 'node:zlib';
+import { deflateRawSync, deflateSync, crc32 } from 'node:zlib';
 import { Answer } from '../support/api';
 import { diffCounts, rowCounts } from '../support/dbsnap';
 import { buildWorld, jpeg, signatureDataUrl, studentFields, World } from '../support/fixtures';
@@ -64,6 +65,22 @@ const INJECTION: Record<string, string> = {
   jsUrl: 'javascript:alert(1)',
   template: '{{constructor.constructor("alert(1)")()}} ${7*7}',
   pathTraversal: '../../../../etc/passwd',
+};
+/**
+ * Characters XML 1.0 cannot hold: they break the xlsx/docx exports, so every text field refuses them with a 400
+ * naming the field (issue 13 finding 6), wherever the field sits (nested objects, arrays).
+ */
+const XML_ILLEGAL: Record<string, string> = {
+  uFFFF: '\uFFFF',
+  uFFFE: '\uFFFE',
+  loneHigh: '\uD83D',
+  loneLow: '\uDC00',
+  nul: '\u0000',
+  bell: '\u0007',
+  verticalTab: '\u000B',
+  formFeed: '\u000C',
+  esc: '\u001B',
+  unitSeparator: '\u001F',
 };
 /** Strings we accept as text (stored as given, shown escaped). */
 const TEXT_OK = new Set([...Object.keys(UNICODE), ...Object.keys(INJECTION)].map((k) => `text:${k}`));
@@ -181,6 +198,7 @@ function payloadsFor(o: { op: any }, valid: unknown): Payload[] {
       p.push({ name: 'huge strings (1 MB)', body: mapText(base, () => '险'.repeat(MB / 3)) });
       p.push({ name: 'long strings (20 000 chars)', body: mapText(base, () => 'a'.repeat(20_000)) });
       for (const [k, s] of Object.entries({ ...UNICODE, ...INJECTION })) p.push({ name: `text:${k}`, body: mapText(base, (old) => `${old}${s}`) });
+      for (const [k, s] of Object.entries(XML_ILLEGAL)) p.push({ name: `xml:${k}`, body: mapText(base, (old) => `${old}${s}`) });
     }
   }
   return p;
@@ -235,6 +253,7 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
   const accepted: string[] = [];
   const unchanged: string[] = [];
   let sent = 0;
+  let xmlRefused = 0;
   for (const o of ops) {
     if (o.op.requestBody?.content?.['multipart/form-data']) continue; // uploads: own test below
     if (o.path.startsWith('/api/auth/')) {
@@ -258,6 +277,7 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
     if (o.method !== 'DELETE') {
       const url = o.path.replace('{id}', String(realId)).replace('{role}', 'guardian');
       const hasBody = !!o.op.requestBody;
+      let textAccepted = false;
       for (const p of payloadsFor(o, valid[o.key])) {
         const r = await w.api.call(o.method, url, {
           token,
@@ -271,6 +291,12 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
         const ok = TEXT_OK.has(p.name) || !hasBody || (EMPTYISH.has(p.name) && requiredOf(o).length === 0);
         judge(o.key, p.name, r, failures, accepted, ok);
         if (r.status >= 200 && r.status < 300) anyAccepted = true;
+        if (p.name.startsWith('text:') && r.status >= 200 && r.status < 300) textAccepted = true;
+        // where hostile text was taken as text, an XML-illegal character is refused: 400 naming the field
+        if (p.name.startsWith('xml:') && textAccepted && (r.status !== 400 || !JSON.stringify(r.body?.message ?? '').includes('含有无法保存的特殊字符'))) {
+          failures.push({ op: o.key, payload: p.name, status: r.status, body: `expected 400 naming the field: ${JSON.stringify(r.body).slice(0, 200)}` });
+        }
+        if (p.name.startsWith('xml:') && r.status === 400) xmlRefused++;
       }
     }
     const after = await rowCounts(db.url);
@@ -280,9 +306,10 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
   }
   console.log(
     `fuzz: ${ops.length} write operations, ${sent} hostile requests, ${failures.length} failures; ${accepted.length} accepted as text (${accepted.slice(0, 12).join('; ')}${accepted.length > 12 ? '…' : ''}); ` +
-      `row counts unchanged after ${unchanged.length} all-rejected operations`,
+      `row counts unchanged after ${unchanged.length} all-rejected operations; ${xmlRefused} XML-illegal texts refused with 400`,
   );
   expect(failures).toEqual([]);
+  expect(xmlRefused).toBeGreaterThan(50);
   // the stored profile did not take a role from a body
   const me = await w.api.call('GET', '/api/me', { token: w.s['demo-parent'].token });
   expect(me.body.role ?? me.body.user?.role).toBe('resident');
@@ -298,7 +325,7 @@ test('hostile query strings on every GET never answer 5xx', async () => {
     const params = (op.parameters ?? []).filter((p: any) => p.in === 'query');
     if (!params.length) continue;
     const url = path.replace('{id}', String(w.fx.hazardB ?? 1)).replace(/\{[^}]+\}/g, '1');
-    for (const bad of [...Object.values(INJECTION), UNICODE.nul, UNICODE.loneSurrogate, 'x'.repeat(10_000), '-1', '1e999', '[]', '{"$gt":""}']) {
+    for (const bad of [...Object.values(INJECTION), ...Object.values(XML_ILLEGAL), UNICODE.nul, UNICODE.loneSurrogate, 'x'.repeat(10_000), '-1', '1e999', '[]', '{"$gt":""}']) {
       const q: Record<string, string> = {};
       for (const p of params) q[p.name] = bad;
       const r = await w.api.call('GET', url, { token, query: q });
@@ -330,6 +357,45 @@ function bombPng(width: number, height: number): Buffer {
   const row = Math.ceil(width / 8) + 1;
   const raw = Buffer.alloc(row * height); // filter byte 0 + zero pixels per row
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/**
+ * A zip named like a roster whose one sheet entry inflates to `size` bytes of blanks (a zip bomb in a few KB);
+ * `declared` lies about that size in the headers.
+ */
+function inflatingXlsx(size: number, declared = size): Buffer {
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const data = Buffer.alloc(size, 0x20);
+  const comp = deflateRawSync(data, { level: 9 });
+  const crc = crc32(data) >>> 0;
+  const head = (sig: number, len: number) => {
+    const b = Buffer.alloc(len);
+    b.writeUInt32LE(sig, 0);
+    return b;
+  };
+  const lh = head(0x04034b50, 30);
+  lh.writeUInt16LE(20, 4);
+  lh.writeUInt16LE(8, 8);
+  lh.writeUInt32LE(crc, 14);
+  lh.writeUInt32LE(comp.length, 18);
+  lh.writeUInt32LE(declared, 22);
+  lh.writeUInt16LE(name.length, 26);
+  const ch = head(0x02014b50, 46);
+  ch.writeUInt16LE(20, 4);
+  ch.writeUInt16LE(20, 6);
+  ch.writeUInt16LE(8, 10);
+  ch.writeUInt32LE(crc, 16);
+  ch.writeUInt32LE(comp.length, 20);
+  ch.writeUInt32LE(declared, 24);
+  ch.writeUInt16LE(name.length, 28);
+  const eocd = head(0x06054b50, 22);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(46 + name.length, 12);
+  eocd.writeUInt32LE(30 + name.length + comp.length, 16);
+  return Buffer.concat([lh, name, comp, ch, name, eocd]);
 }
 
 function multipart(parts: { name: string; filename?: string; type?: string; data: Buffer | string }[], boundary = '----xaFuzz' + Math.random().toString(16).slice(2)) {
@@ -369,6 +435,7 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
     { name: 'malformed: garbage headers', raw: '--b\r\nthis is not a header\r\n\r\nxx\r\n--b--\r\n', ctype: 'multipart/form-data; boundary=b' },
     { name: 'JSON instead of multipart', raw: '{"file":"x"}', ctype: 'application/json' },
     { name: 'raw JPEG body', raw: good, ctype: 'image/jpeg' },
+    { name: 'XML-illegal character in a text field', mp: multipart([{ name: 'purpose', data: 'hazard\uFFFF' }, { name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: good }]) },
     // valid images under hostile names are fine to accept; the name must never become a path
     { name: 'traversal file name', mp: multipart([{ name: 'file', filename: `../../../../../../tmp/${traversalTarget}.jpg`, type: 'image/jpeg', data: good }]), acceptable: true },
     { name: 'windows traversal file name', mp: multipart([{ name: 'file', filename: `..\\..\\..\\..\\tmp\\${traversalTarget}-w.jpg`, type: 'image/jpeg', data: good }]), acceptable: true },
@@ -398,8 +465,14 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
 
   // roster import (xlsx/csv) with hostile files
   if (w.fx.campaignB) {
-    const url = `/api/pledge-campaigns/${w.fx.campaignB}/roster`;
     const vtoken = w.s['demo-village-hekou'].token;
+    // a fresh campaign with no signatures, so each file reaches the parser (campaign B is signed: 409 first)
+    const fresh = await w.api.call('POST', '/api/pledge-campaigns', {
+      token: vtoken,
+      body: { templateVersionId: w.bodies.campaignB?.templateVersionId, orgId: w.org['河口村'], deadline: new Date(Date.now() + 20 * 864e5).toISOString(), title: '名单上传检查' },
+    });
+    expect(fresh.status).toBe(201);
+    const url = `/api/pledge-campaigns/${fresh.body.id}/roster`;
     const rosterCases: [string, { body: Buffer; ctype: string }][] = [
       ['PDF named .xlsx', multipart([{ name: 'file', filename: 'roster.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: pdf }])],
       ['zip bomb-ish garbage .xlsx', multipart([{ name: 'file', filename: 'roster.xlsx', data: Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(2000, 0xff)]) }])],
@@ -408,11 +481,15 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
       ['empty file', multipart([{ name: 'file', filename: 'r.csv', type: 'text/csv', data: Buffer.alloc(0) }])],
       ['no file', multipart([{ name: 'x', data: 'y' }])],
       ['malformed multipart', { body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n姓名'), ctype: 'multipart/form-data; boundary=zz' }],
+      ['xlsx whose entries inflate past the limit (100 MB in 100 KB)', multipart([{ name: 'file', filename: 'roster.xlsx', type: XLSX, data: inflatingXlsx(100 * MB) }])],
+      ['xlsx that lies about its unpacked size', multipart([{ name: 'file', filename: 'roster.xlsx', type: XLSX, data: inflatingXlsx(8 * MB, 1024) }])],
     ];
     const b2 = await rowCounts(db.url);
     for (const [name, mp] of rosterCases) {
+      const t0 = Date.now();
       const r = await w.api.call('POST', url, { token: vtoken, raw: mp.body as any, headers: { 'content-type': mp.ctype }, timeoutMs: 30_000 });
       judge(`POST ${url}`, name, r, failures, accepted, false);
+      if (name.startsWith('xlsx whose entries') && (r.status !== 413 || Date.now() - t0 > 5000)) failures.push({ op: `POST ${url}`, payload: name, status: r.status, body: `expected a quick 413, took ${Date.now() - t0} ms` });
     }
     expect(diffCounts(b2, await rowCounts(db.url))).toEqual([]);
   }

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
 
 /** The default secret: fine on a laptop, refused in production. */
 export const DEV_JWT_SECRET = 'xiangan-dev-secret-change-me';
@@ -33,7 +34,8 @@ export class AppConfig {
   @IsString() @MinLength(16)
   JWT_SECRET = DEV_JWT_SECRET;
 
-  @IsString()
+  /** Token lifetime (`7d`, `12h`, or seconds); every token carries `exp` and a token without one is refused. */
+  @Matches(/^[1-9][0-9]*(s|m|h|d)?$/, { message: 'JWT_EXPIRES_IN must be a lifetime such as 7d, 12h, 30m or a number of seconds' })
   JWT_EXPIRES_IN = '7d';
 
   /** `POST /api/auth/dev`: on by default outside production; production refuses to start with it on. */
@@ -103,7 +105,7 @@ export class AppConfig {
   @IsString()
   H5_DIR = '../miniapp/dist/h5';
 
-  /** Seed the demo town when the database has no units (defaults on for SQLite outside production). */
+  /** Seed the demo town when the database has no units (defaults on for SQLite outside production; production only with SEED_DEMO=true). */
   @IsOptional() @Transform(toBool) @IsBoolean()
   SEED_DEMO?: boolean;
 
@@ -114,6 +116,19 @@ export class AppConfig {
   /** Stricter limit on login and write endpoints that create records. */
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_WRITES_PER_MINUTE = 120;
+
+  /**
+   * Which peers may tell the client address in `X-Forwarded-For` (and the scheme in `X-Forwarded-Proto`), in
+   * Express's `trust proxy` terms: a hop count (`1` = the one proxy in front, e.g. 微信云托管's gateway), or a
+   * comma-separated list of addresses / CIDRs / `loopback`, `linklocal`, `uniquelocal`. Unset or `0`/`false`:
+   * trust no one, the client address is the TCP peer.
+   */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
+
+  /** Serve the OpenAPI page `/api/docs` (and `/api/docs-json`): on outside production, off in production unless `true`. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  API_DOCS?: boolean;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -131,13 +146,67 @@ export class AppConfig {
   get dbKind(): 'mysql' | 'sqlite' {
     return this.DATABASE_URL ? 'mysql' : 'sqlite';
   }
+  /** Production never seeds unless SEED_DEMO=true says so (also on SQLite). */
   get seedDemo(): boolean {
-    // never in production: a real county starts empty (admin:invite, then the unit import)
     return this.SEED_DEMO ?? (this.dbKind === 'sqlite' && !this.isProduction);
+  }
+  get apiDocsEnabled(): boolean {
+    return this.API_DOCS ?? !this.isProduction;
+  }
+  /** TRUST_PROXY as Express's `trust proxy` value (false = trust no peer). Validated in loadConfig. */
+  get trustProxy(): false | number | string[] {
+    return parseTrustProxy(this.TRUST_PROXY).value ?? false;
   }
 }
 
 export class ConfigError extends Error {}
+
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY → Express `trust proxy`: hop count, or addresses / CIDRs / presets; `true` (trust all) is refused. */
+export function parseTrustProxy(raw: string | undefined): { value?: false | number | string[]; problem?: string } {
+  const v = (raw ?? '').trim();
+  if (v === '' || v === '0' || v.toLowerCase() === 'false' || v.toLowerCase() === 'none') return { value: false };
+  if (/^[0-9]+$/.test(v)) {
+    const n = Number(v);
+    return n <= 10 ? { value: n } : { problem: 'TRUST_PROXY: a hop count is 1-10 (how many proxies stand in front of the server)' };
+  }
+  if (v.toLowerCase() === 'true') return { problem: 'TRUST_PROXY: `true` would trust any X-Forwarded-For; give a hop count (e.g. 1) or the proxies\' addresses/CIDRs' };
+  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = items.filter((item) => {
+    if (PROXY_PRESETS.includes(item)) return false;
+    const [addr, bits, extra] = item.split('/');
+    const kind = isIP(addr);
+    if (!kind || extra !== undefined) return true;
+    if (bits === undefined) return false;
+    return !/^[0-9]+$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128);
+  });
+  if (bad.length || !items.length) return { problem: `TRUST_PROXY: not a hop count, address, CIDR or one of ${PROXY_PRESETS.join('/')}: ${bad.join(', ') || v}` };
+  return { value: items };
+}
+
+/**
+ * Why a JWT secret is too weak for production, or null. Weak: under 32 characters; containing the development
+ * default or a placeholder word; fewer than 8 distinct characters; one character making up half of it or
+ * more; or two thirds of it a running or repeated sequence (abcd…, 1234…, aaaa…). Random output of
+ * `openssl rand -hex 16` / `-base64 32` passes (checked on 2 million samples). Test: config.spec.ts.
+ */
+export function weakJwtSecretReason(secret: string): string | null {
+  if (secret.length < 32) return 'shorter than 32 characters';
+  const lower = secret.toLowerCase();
+  for (const w of [DEV_JWT_SECRET, 'change-me', 'changeme', 'change_me', 'secret-key', 'your-secret', 'placeholder']) {
+    if (lower.includes(w)) return `contains "${w}"`;
+  }
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  if (counts.size < 8) return `only ${counts.size} distinct characters`;
+  const top = Math.max(...counts.values());
+  if (top * 2 >= secret.length) return 'one character makes up half of it';
+  let steps = 0;
+  for (let i = 1; i < secret.length; i++) if (Math.abs(secret.charCodeAt(i) - secret.charCodeAt(i - 1)) <= 1) steps++;
+  if (steps * 3 > secret.length * 2) return 'mostly a running or repeated sequence';
+  return null;
+}
 
 /** Validate `env`; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -149,8 +218,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
   if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_PUSH_TOKEN) problems.push('WECHAT_PUSH_AES_KEY: set WECHAT_PUSH_TOKEN too (pushes are signed with the token)');
   if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_APPID) problems.push('WECHAT_PUSH_AES_KEY: needs WECHAT_APPID (each encrypted push names the appid it is for)');
+  const trust = parseTrustProxy(cfg.TRUST_PROXY);
+  if (trust.problem) problems.push(trust.problem);
   if (cfg.isProduction) {
+    const weak = weakJwtSecretReason(cfg.JWT_SECRET);
     if (cfg.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: production refuses the default secret; set a random value of 32+ characters');
+    else if (weak) problems.push(`JWT_SECRET: too weak for production (${weak}); set a random value of 32+ characters, e.g. \`openssl rand -base64 32\``);
     if (cfg.DEV_LOGIN) problems.push('DEV_LOGIN: production refuses the dev login; unset DEV_LOGIN');
     if (!cfg.WECHAT_APPID || !cfg.WECHAT_SECRET) problems.push('WECHAT_APPID/WECHAT_SECRET: production needs the mini-program credentials for login');
     if (cfg.STORAGE_DRIVER === 's3' && (!cfg.S3_BUCKET || !cfg.S3_ENDPOINT)) problems.push('S3_BUCKET/S3_ENDPOINT: required with STORAGE_DRIVER=s3');

@@ -122,14 +122,17 @@ export class AuthGuard implements CanActivate {
     }
     let payload: { sub: number; exp?: number };
     try {
-      payload = await this.jwt.verifyAsync<{ sub: number; exp?: number }>(token);
+      // the algorithm is pinned to HS256 in JwtModule's verifyOptions
+      payload = await this.jwt.verifyAsync<{ sub: number; exp?: number }>(token, { algorithms: ['HS256'] });
     } catch {
       return null;
     }
+    // every token this server signs carries exp; one without it never expires and is refused
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) return null;
     const sub = Number(payload.sub);
     if (!Number.isInteger(sub) || sub <= 0) return null;
-    // remember it until it expires (a token without exp: for ten minutes, then it is verified again)
-    const expMs = payload.exp ? payload.exp * 1000 : now + 600_000;
+    // remember it until it expires
+    const expMs = payload.exp * 1000;
     if (this.tokens.size >= TOKEN_CACHE_MAX) this.tokens.clear();
     this.tokens.set(token, { sub, expMs });
     return sub;

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, isOverdue } from '@xiangan/shared';
 import type { Response } from 'express';
+import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
 import type { Hazard } from './hazard.entity';
 
 /** China-time `YYYY-MM-DD HH:mm` (officials read local time). */
@@ -42,7 +43,8 @@ export function exportFacts(events: { action: string; note: string | null; data:
 export async function writeLedgerXlsx(res: Response, rows: AsyncIterable<{ h: Hazard; names: Map<number, string>; facts?: ExportFacts }>, title: string): Promise<number> {
   const now = new Date();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
-  const ws = wb.addWorksheet('隐患台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  // characters XML cannot hold are dropped from every row (residents' text; rows stored before the input check)
+  const ws = stripOnWrite(wb.addWorksheet('隐患台账', { views: [{ state: 'frozen', ySplit: 1 }] }), 'addRow');
   ws.columns = [
     { header: EXPORT_COLUMNS[0], key: 'code', width: 16 },
     { header: EXPORT_COLUMNS[1], key: 'category', width: 12 },
@@ -90,7 +92,7 @@ export async function writeLedgerXlsx(res: Response, rows: AsyncIterable<{ h: Ha
     n++;
   }
   ws.commit();
-  wb.properties = { ...(wb as unknown as { properties?: object }).properties, title } as never;
+  wb.properties = { ...(wb as unknown as { properties?: object }).properties, title: stripXmlIllegal(title) } as never;
   await wb.commit();
   return n;
 }

@@ -12,6 +12,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { MediaService } from './media.service';
+import { findXmlIllegal } from '../../common/text/xml-text';
 
 /** Reads the multipart body into memory after the guards ran, with a size limit answered 413 in plain words. */
 @Injectable()
@@ -33,6 +34,9 @@ export class ImageUploadInterceptor implements NestInterceptor {
         reject(new BadRequestException([`file: ${(err as Error).message}`]));
       }),
     );
+    // the route reads its text fields from req.body (no @Body pipe): the same XML-character rule as every other field
+    const bad = findXmlIllegal(req.body);
+    if (bad.length) throw new BadRequestException(bad.map((b) => `${b.path} 含有无法保存的特殊字符（${b.char}），请删除后重新提交`));
     return next.handle();
   }
 }

@@ -8,6 +8,7 @@ import PDFDocument from 'pdfkit';
 import { DataSource, IsNull } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { AuditService } from '../audit/audit.service';
+import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService } from './pledge-templates.service';
@@ -76,6 +77,7 @@ export class PledgeExportsService {
     const versionCache = new Map<number, Awaited<ReturnType<PledgeTemplatesService['version']>>>();
     const doc = new PDFDocument({ size: 'A4', margin: 48, autoFirstPage: false, info: { Title: c.title, Author: '乡安', Subject: PLEDGE_KIND_LABELS[c.kind] } });
     doc.registerFont('cjk', font.buf, font.family);
+    stripOnWrite(doc, 'text'); // no XML-illegal characters (lone surrogates, U+FFFF) reach the font engine
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.pdf"; filename*=UTF-8''${encodeURIComponent(`${c.title}-签名.pdf`)}`);
     doc.pipe(res);
@@ -140,11 +142,11 @@ export class PledgeExportsService {
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${c.title}-汇总.xlsx`)}`);
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
-    const ws = wb.addWorksheet('已签');
+    const ws = stripOnWrite(wb.addWorksheet('已签'), 'addRow'); // XML-illegal characters dropped from every row
     ws.columns = [
       { header: '编号', key: 'seq', width: 8 },
       { header: c.rosterKind === 'enterprise' ? '单位' : '班级', key: 'group', width: 16 },
-      ...v.fields.map((f) => ({ header: f.label, key: `f_${f.key}`, width: f.type === 'phone' ? 15 : 14 })),
+      ...v.fields.map((f) => ({ header: stripXmlIllegal(f.label), key: `f_${f.key}`, width: f.type === 'phone' ? 15 : 14 })),
       { header: '签署时间', key: 'time', width: 20 },
       { header: '链哈希', key: 'hash', width: 70 },
     ];
@@ -154,7 +156,7 @@ export class PledgeExportsService {
     }
     ws.commit();
     if (c.rosterKind) {
-      const un = wb.addWorksheet('未签');
+      const un = stripOnWrite(wb.addWorksheet('未签'), 'addRow');
       un.columns = [
         { header: '名单行号', key: 'row', width: 10 },
         { header: c.rosterKind === 'enterprise' ? '单位' : '班级', key: 'group', width: 16 },

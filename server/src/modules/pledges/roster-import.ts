@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { LIMITS, PHONE_PATTERN, PLEDGE_ROSTER_COLUMNS, PledgeRosterKind } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
-import { Readable } from 'node:stream';
+import { readXlsxRows } from '../../common/upload/zip-limits';
 import { identityKey } from './pledge-chain';
 
 export interface RosterRow {
@@ -71,23 +71,9 @@ async function readRows(file: { buffer: Buffer; originalname?: string; mimetype?
   const buf = file.buffer;
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b;
   if (isZip) {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.read(Readable.from(buf));
-    } catch {
-      throw new BadRequestException(['file 不是有效的 Excel（.xlsx）文件']);
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new BadRequestException(['file 中没有工作表']);
-    if (ws.rowCount > LIMITS.rosterMaxRows + 1) throw new PayloadTooLargeException(`名单最多 ${LIMITS.rosterMaxRows} 行`);
-    const out: string[][] = [];
-    for (let r = 1; r <= ws.rowCount; r++) {
-      const row = ws.getRow(r);
-      const cells: string[] = [];
-      for (let c = 1; c <= Math.max(row.cellCount, 1); c++) cells.push(cellText(row.getCell(c).value));
-      out.push(cells);
-    }
-    return out;
+    // unpacked size checked before parsing, then streamed with a stop at the row limit (common/upload/zip-limits.ts)
+    const rows = await readXlsxRows(buf, { zip: { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes }, maxDataRows: LIMITS.rosterMaxRows, what: '名单' });
+    return rows.map((cells) => (cells.length ? cells.map(cellText) : ['']));
   }
   if (/\.xls$/i.test(file.originalname ?? '') || (buf[0] === 0xd0 && buf[1] === 0xcf)) {
     throw new UnsupportedMediaTypeException('不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 或 .csv');

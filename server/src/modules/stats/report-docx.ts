@@ -7,11 +7,19 @@ import {
   Table,
   TableCell,
   TableRow,
-  TextRun,
+  TextRun as DocxTextRun,
   WidthType,
 } from 'docx';
+import { stripXmlIllegal } from '../../common/text/xml-text';
 import { HAZARD_CATEGORY_LABELS, HazardCategory, StatsSummaryDto } from '@xiangan/shared';
 import { FigureReader, figureValue } from './report-figures';
+
+/** Every run of the report: characters XML cannot hold (unit names, typed text) are dropped, so the .docx stays well-formed. */
+class TextRun extends DocxTextRun {
+  constructor(o: ConstructorParameters<typeof DocxTextRun>[0]) {
+    super(typeof o === 'string' ? stripXmlIllegal(o) : { ...o, text: o.text === undefined ? undefined : stripXmlIllegal(o.text) });
+  }
+}
 
 /** 公文 fonts: Word and LibreOffice map these names to the installed CJK faces. */
 const BODY_FONT = '仿宋';
