@@ -146,7 +146,7 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
         reach: M('受教育群众', '人', 1000000),
       },
     },
-    plan_filing: { label: '应急预案备案', group: '应急', hint: '选择备案的企业', metrics: { plans: M('备案预案', '份', 100) } },
+    plan_filing: { label: '应急预案备案', group: '应急', hint: '选择备案的企业（每家企业填备案预案份数）', metrics: { plans: M('备案预案', '份', 1000) } },
     letter_production: { label: '签订安全生产责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
     letter_fire_food: { label: '签订食品安全和消防安全责任书', group: '责任书', metrics: { units: R('签订村（社区）', '个', 10000) } },
     letter_construction: { label: '与施工单位签订安全责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
@@ -161,7 +161,7 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
         violations: M('处理其他交通违法行为', '起', 100000),
         unlicensed: M('查处无牌无证车辆', '台', 10000),
         majorHazards: M('处理交通重大隐患', '处', 1000),
-        persuaders: M('两站两员交通劝导', '人', 10000),
+        persuaders: M('两站两员（现有人数）', '人', 10000),
         generalHazards: M('排查整治一般隐患', '起', 1000),
         violationsCorrected: M('整治违章行为', '人次', 100000),
       },
@@ -189,6 +189,27 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
 
 /** Kinds whose metrics are a head-count at a moment (the latest record counts), not a sum. */
 export const SNAPSHOT_KINDS = ['staff'];
+
+/**
+ * Head-counts (两站两员, 安全管理员, 执法证): per unit, the latest value entered in or before the period's end —
+ * never summed over months, never gone from a period that has no record. `type.kind` → metrics.
+ */
+export const SNAPSHOT_METRICS: Record<string, string[]> = {
+  'activity.staff': ['certHolders', 'safetyManagers'],
+  'activity.traffic': ['persuaders'],
+};
+
+export function isSnapshotMetric(type: string, kind: string, metric: string): boolean {
+  return SNAPSHOT_METRICS[`${type}.${kind}`]?.includes(metric) ?? false;
+}
+
+/** Kinds whose `units` name the units that signed a responsibility letter (counted once per unit with e-signatures). */
+export const LETTER_KINDS: Record<string, string> = {
+  letter_production: 'production_responsibility',
+  letter_fire_food: 'fire_food_responsibility',
+  letter_food_coordinator: 'food_drug_coordinator',
+  letter_construction: '',
+};
 
 export function kindLabel(type: FieldType, kind: string): string {
   return FIELD_KINDS[type]?.[kind]?.label ?? kind;

@@ -119,8 +119,24 @@ export interface ChildStats {
   signatures: number;
 }
 
+/**
+ * Units counted once each: a unit that signed a responsibility letter on paper (a field record naming it) and also
+ * e-signed (a pledge signature with its name) is one unit; enterprises that filed plans, and the plans.
+ */
+export interface DistinctUnitStats {
+  lettersProduction: number;
+  lettersFireFood: number;
+  lettersFoodCoordinator: number;
+  lettersConstruction: number;
+  /** 应急预案备案 X家: distinct enterprises named on plan_filing records (a record naming none counts as one). */
+  planEnterprises: number;
+  /** 备案预案 Y份: SUM of `plans` (one per enterprise named where not entered). */
+  plans: number;
+}
+
 export interface StatsSummaryDto {
   org: { id: number; name: string; type: string; population: number | null };
+  distinct?: DistinctUnitStats;
   from: IsoDate;
   to: IsoDate;
   hazards: HazardStats;

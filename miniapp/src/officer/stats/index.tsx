@@ -80,7 +80,7 @@ export default function StatsPage() {
         ))}
       </Card>
       <View className='st-actions'>
-        <PrimaryButton onClick={() => openReport('/stats/summary.docx', { orgId: d.org.id, from: `${year}-01-01` }, `${d.org.name}${year}年度安全生产和消防工作总结.docx`).catch(toastError)}>下载年度工作总结（Word）</PrimaryButton>
+        <PrimaryButton onClick={() => openReport('/stats/summary.docx', { orgId: d.org.id, from: `${year}-01-01`, to: `${year}-12-31` }, `${d.org.name}${year}年度安全生产和消防工作总结.docx`).catch(toastError)}>下载年度工作总结（Word）</PrimaryButton>
         <PrimaryButton onClick={() => openReport('/stats/monthly-brief.docx', { orgId: d.org.id, month: d.month }, `${d.org.name}${d.month}会商简报.docx`).catch(toastError)}>下载本月会商简报（Word）</PrimaryButton>
       </View>
     </PageShell>

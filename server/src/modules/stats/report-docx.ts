@@ -24,6 +24,8 @@ export interface OpenItem {
   category: string;
   status: string;
   note: string | null;
+  /** What the hazard is (the report names the work, never the ledger code). */
+  description?: string | null;
 }
 
 const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
@@ -83,6 +85,11 @@ function figuresTable(s: StatsSummaryDto): Table {
   const rows = [new TableRow({ tableHeader: true, children: [cell('类别', true), cell('项目', true), cell('数量', true)] })];
   for (const f of s.figures.filter((x) => x.value > 0)) rows.push(new TableRow({ children: [cell(f.section), cell(f.label), cell(`${n(f.value)}${f.unit}`)] }));
   return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows });
+}
+
+/** Calendar months the period touches (1 Jan – 3 Dec = 12): the divisor of 平均每月, one per monthly tally. */
+export function monthsIn(from: string, to: string): number {
+  return Math.max(1, (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1);
 }
 
 /** True when the period is one whole calendar year. */
@@ -151,7 +158,7 @@ export async function buildYearReport(s: StatsSummaryDto, openItems: OpenItem[] 
   });
   out.push(
     body(
-      `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，党委、政府现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件，正在办理${s.hazards.inProgress}件${openItems.length ? `（${openItems.slice(0, 5).map((o) => `${o.code}${HAZARD_CATEGORY_LABELS[o.category as HazardCategory] ?? ''}${o.note ? `：${o.note}` : ''}`).join('；')}）` : ''}，镇党委、政府无法处置上报县级行业部门${s.hazards.escalated}件。`,
+      `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，党委、政府现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件，正在办理${s.hazards.inProgress}件${openItems.length && s.hazards.inProgress ? `（${openItems.slice(0, 5).map(openItemWords).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}，镇党委、政府无法处置上报县级行业部门${s.hazards.escalated}件。`,
     ),
   );
 
@@ -167,7 +174,7 @@ export async function buildYearReport(s: StatsSummaryDto, openItems: OpenItem[] 
   if (fv('countyLetters.closed')) enf.push(`销号县交办函${fv('countyLetters.closed')}件`);
   enf.push(`开展监管执法${fv('enforcement.records')}次，对发现的隐患逐一进行指导并督促整改`);
   if (fv('fire.inspections')) enf.push(`消防检查${fv('fire.inspections')}次，交办整改问题${fv('fire.issues')}个`);
-  const months = Math.max(1, Math.round((new Date(s.to).getTime() - new Date(s.from).getTime()) / (30.44 * 86400_000)));
+  const months = monthsIn(s.from, s.to);
   if (fv('traffic.drunkDriving')) enf.push(`查获酒驾${fv('traffic.drunkDriving')}起`);
   if (fv('traffic.violations')) enf.push(`处理其他交通违法行为${fv('traffic.violations')}起（平均每月${Math.round(fv('traffic.violations') / months)}起）`);
   if (fv('traffic.unlicensed')) enf.push(`查处无牌无证车辆${fv('traffic.unlicensed')}台`);
@@ -235,10 +242,10 @@ export async function buildYearReport(s: StatsSummaryDto, openItems: OpenItem[] 
 
 export interface MonthlyBrief {
   orgName: string;
+  orgType: string;
   month: string;
   reported: number;
-  closedInMonth: number;
-  closedToDate: number;
+  closed: number;
   inProgress: number;
   escalated: number;
   overdue: number;
@@ -247,24 +254,33 @@ export interface MonthlyBrief {
   fieldRecords: number;
 }
 
-/** The monthly 会商 brief read at the safety meeting. */
+/** What an open hazard is and what is being done about it, in words (no ledger code). */
+export function openItemWords(o: OpenItem): string {
+  const what = (o.description ?? '').replace(/[。；;，,\s]+$/, '').slice(0, 40) || `${HAZARD_CATEGORY_LABELS[o.category as HazardCategory] ?? o.category}隐患`;
+  return o.note ? `${what}，${o.note.replace(/[。；;\s]+$/, '')}` : `${what}，已交办整改`;
+}
+
+/**
+ * The monthly 会商 brief read at the safety meeting: the figures of `/api/reports/monthly`, in words whose names
+ * say they are the month's (本月上报县级, 本月到期未整改) — the ledger's chips 上报县级 / 逾期 count what is so now.
+ */
 export async function buildMonthlyBrief(b: MonthlyBrief): Promise<Buffer> {
   const [y, m] = b.month.split('-');
+  const party = b.orgType === 'village' || b.orgType === 'community' ? '村两委' : b.orgType === 'county' ? '县委、县政府' : '镇党委、政府';
   const out: (Paragraph | Table)[] = [];
   out.push(title(`${b.orgName}${y}年${Number(m)}月安全生产隐患会商简报`));
   out.push(
     body(
-      `${Number(m)}月，各行业、村（居）共上报安全隐患${b.reported}件${b.byCategory.length ? `（${b.byCategory.map((c) => `${c.label}${c.reported}件`).join('，')}）` : ''}，本月销号${b.closedInMonth}件；本月记录检查、执法、演练等工作${b.fieldRecords}次。`,
+      `${Number(m)}月，各行业、村（居）共上报安全隐患${b.reported}件${b.byCategory.length ? `（${b.byCategory.map((c) => `${c.label}${c.reported}件`).join('，')}）` : ''}，本月妥善处置（销号）${b.closed}件${b.fieldRecords ? `；本月记录检查、执法、演练等工作${b.fieldRecords}次` : ''}。`,
     ),
   );
-  out.push(
-    body(
-      `截至目前共妥善处置安全隐患${b.closedToDate}件，正在办理${b.inProgress}件${b.overdue ? `（其中逾期${b.overdue}件）` : ''}，镇党委、政府无法处置上报县级行业部门${b.escalated}件。`,
-    ),
-  );
+  const tail: string[] = [`正在办理${b.inProgress}件`];
+  if (b.overdue) tail.push(`本月到期未整改${b.overdue}件`);
+  if (b.escalated) tail.push(`本月${party}无法处置上报县级行业部门${b.escalated}件`);
+  out.push(body(`${tail.join('，')}。`));
   if (b.openItems.length) {
-    out.push(heading2('正在办理的隐患及进展'));
-    b.openItems.forEach((o, i) => out.push(body(`${i + 1}．${o.code}（${HAZARD_CATEGORY_LABELS[o.category as HazardCategory] ?? o.category}）：${o.note ?? '已交办，等待整改'}。`)));
+    out.push(heading2(`正在办理的${b.inProgress}件隐患及进展${b.openItems.length < b.inProgress ? `（列出最早的${b.openItems.length}件）` : ''}`));
+    b.openItems.forEach((o, i) => out.push(body(`${i + 1}．${openItemWords(o)}。`)));
   }
   out.push(heading2('本次会商交办事项'));
   out.push(placeholder('请在会上记录本次交办的事项、责任单位和完成时限。'));

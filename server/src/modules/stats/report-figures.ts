@@ -40,10 +40,12 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   const f = (section: string, key: string, label: string, value: number, unit: string) => out.push({ section, key, label, value, unit });
 
   const A = '压实责任';
-  f(A, 'letters.production', '与生产经营单位签订安全生产责任书', r.metric('activity', 'units', ['letter_production']) + r.pledge('production_responsibility').signed, '家');
-  f(A, 'letters.fireFood', '与村（社区）签订食品安全和消防安全责任书', r.metric('activity', 'units', ['letter_fire_food']) + r.pledge('fire_food_responsibility').signed, '个');
-  f(A, 'letters.foodCoordinator', '与食品安全协管员签订责任书', r.metric('activity', 'units', ['letter_food_coordinator']) + r.pledge('food_drug_coordinator').signed, '人');
-  f(A, 'letters.construction', '与施工单位签订安全责任书', r.metric('activity', 'units', ['letter_construction']), '家');
+  // Distinct units: the same unit on paper and e-signed counts once (distinct-units.ts).
+  const d = s.distinct;
+  f(A, 'letters.production', '与生产经营单位签订安全生产责任书', d?.lettersProduction ?? 0, '家');
+  f(A, 'letters.fireFood', '与村（社区）签订食品安全和消防安全责任书', d?.lettersFireFood ?? 0, '个');
+  f(A, 'letters.foodCoordinator', '与食品安全协管员签订责任书', d?.lettersFoodCoordinator ?? 0, '人');
+  f(A, 'letters.construction', '与施工单位签订安全责任书', d?.lettersConstruction ?? 0, '家');
   f(A, 'staff.safetyManagers', '派驻企业安全管理员', r.metric('activity', 'safetyManagers', ['staff']), '人');
   f(A, 'meetings.monthly', '召开安全生产和消防工作例会', r.records('activity', ['meeting_monthly']), '次');
 
@@ -119,7 +121,8 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   const E = '应急演练';
   f(E, 'drills.records', '组织应急演练', r.records('drill'), '次');
   f(E, 'drills.participants', '参演、观摩人数', r.metric('drill', 'participants'), '人');
-  f(E, 'plans.filed', '完成企业应急预案备案', r.records('activity', ['plan_filing']), '家');
+  f(E, 'plans.filed', '完成企业应急预案备案', d?.planEnterprises ?? 0, '家');
+  f(E, 'plans.count', '备案应急预案', d?.plans ?? 0, '份');
   return out;
 }
 
