@@ -32,6 +32,7 @@ import { StatsModule } from './modules/stats/stats.module';
 import { PublicityModule } from './modules/publicity/publicity.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 import { PledgesModule } from './modules/pledges/pledges.module';
+import { RegistersModule } from './modules/registers/registers.module';
 // (end of feature imports)
 
 @Module({})
@@ -76,6 +77,7 @@ export class AppModule {
         HazardsModule,
         FieldworkModule,
         StatsModule,
+        RegistersModule,
         SubscriptionsModule,
         PublicityModule,
         PledgesModule,

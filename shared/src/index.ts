@@ -6,3 +6,4 @@ export * from './pledge';
 export * from './publicity';
 export * from './fieldwork';
 export * from './stats';
+export * from './registers';

@@ -1,6 +1,7 @@
 /** Statistics and the year-end report. */
 import type { IsoDate } from './common';
 import type { FieldType } from './fieldwork';
+import type { RegisterStats } from './registers';
 
 export interface StatsQuery {
   orgId?: number;
@@ -137,6 +138,8 @@ export interface DistinctUnitStats {
 export interface StatsSummaryDto {
   org: { id: number; name: string; type: string; population: number | null };
   distinct?: DistinctUnitStats;
+  /** Risk sites on the register, patrols and incidents (registers module). */
+  registers?: RegisterStats;
   from: IsoDate;
   to: IsoDate;
   hazards: HazardStats;

@@ -16,6 +16,7 @@ import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from
 import { FieldMonth } from '../modules/fieldwork/field-month.entity';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageReminder } from '../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
+import { Incident, RiskSite, SitePatrol } from '../modules/registers/registers.entities';
 import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from '../modules/pledges/pledge.entities';
 
 export const ENTITIES = [
@@ -47,4 +48,7 @@ export const ENTITIES = [
   PledgeSignature,
   PledgeReminder,
   PledgeMonth,
+  RiskSite,
+  SitePatrol,
+  Incident,
 ];

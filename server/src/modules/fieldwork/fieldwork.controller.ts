@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Type } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Put, Query, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FIELD_TYPE_PATHS, FieldType, MANAGING_ROLES, OFFICER_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -45,6 +45,14 @@ function fieldController(type: FieldType): Type<unknown> {
     @Roles(...OFFICER_ROLES)
     revisions(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
       return this.svc.revisions(type, user, id);
+    }
+
+    /** PUT does what PATCH does (wx.request has no PATCH): the fields given are changed. */
+    @Put(':id')
+    @Roles(...MANAGING_ROLES)
+    @OrgScope({ in: 'body', field: 'orgId' })
+    replace(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
+      return this.svc.update(type, user, id, dto);
     }
 
     @Patch(':id')

@@ -87,6 +87,53 @@ function figuresTable(s: StatsSummaryDto): Table {
   return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows });
 }
 
+/** The registers in the reports' sentences (三年行动: 12个烟花爆竹经营点、1个液化气经营点…; 9个地质灾害点和5处山洪灾害隐患点…). */
+export function registerSentences(s: StatsSummaryDto): string[] {
+  const reg = s.registers;
+  if (!reg?.available) return [];
+  const site = (k: string) => reg.sites.find((x) => x.kind === k);
+  const words = (ks: string[]) => ks.map((k) => site(k)).filter((x) => x && x.count > 0).map((x) => `${x!.count}${x!.unit}${x!.label}`);
+  const out: string[] = [];
+  const dangerous = words(['fireworks_shop', 'lpg_shop', 'gas_station']);
+  if (dangerous.length) out.push(`以烟花爆竹、加油站、液化气为重点，不定期对辖区内的${dangerous.join('、')}的经营资质、警示标志、消防设备、物品摆放、安全通道进行拉网式检查，及时纠正不规范行为。`);
+  const flood = words(['geological', 'flash_flood']);
+  if (flood.length || reg.reservoirsSmall2Up) {
+    out.push(`汛期重点排查${[flood.join('和'), reg.reservoirsSmall2Up ? `${reg.reservoirsSmall2Up}个小2型以上的水库` : ''].filter(Boolean).join('，以及')}的汛期安全，并对地质隐患点设立安全警示标志，明确紧急避险路线。`);
+  }
+  const waters = words(['reservoir', 'pond', 'river', 'dangerous_water']);
+  const waterPatrols = reg.sites.filter((x) => ['reservoir', 'pond', 'river', 'dangerous_water'].includes(x.kind)).reduce((a, x) => a + x.patrols, 0);
+  if (waters.length) out.push(`防溺水方面，对${waters.join('、')}等危险水域${reg.waterWarningSigns ? `设立警示标志${reg.waterWarningSigns}块` : '落实警示和看护措施'}${waterPatrols ? `，开展巡查${waterPatrols}次` : ''}。`);
+  return out;
+}
+
+/** 全年无安全生产事故 / 无一起森林火灾 — said only from the incident register, never assumed. */
+export function incidentWords(s: StatsSummaryDto): string {
+  const reg = s.registers;
+  if (!reg?.available) return '';
+  const n = (k: string) => reg.incidents.find((x) => x.kind === k)?.count ?? 0;
+  const area = areaWord(s.org.type);
+  const span = periodSpan(s);
+  const parts: string[] = [];
+  parts.push(n('production_accident') ? `${span}发生安全生产事故${n('production_accident')}起` : `确保了${area}${span}无安全生产事故发生`);
+  parts.push(n('forest_fire') ? `发生森林火灾${n('forest_fire')}起` : '辖区内无一起森林火灾发生');
+  return parts.join('，');
+}
+
+/** 全镇 / 全村 / 全县 — the unit's own word for "the whole of it". */
+export function areaWord(type: string): string {
+  return type === 'village' || type === 'community' ? '全村' : type === 'county' ? '全县' : type === 'town' ? '全镇' : '本单位';
+}
+
+/** 全年 / 本季度 / 本月 / 本期 for the period. */
+export function periodSpan(s: { from: string; to: string }): string {
+  const m = monthsIn(s.from, s.to);
+  const startsMonth = s.from.endsWith('-01');
+  if (startsMonth && m === 12 && s.from.slice(5, 7) === '01') return '全年';
+  if (startsMonth && m === 3 && ['01', '04', '07', '10'].includes(s.from.slice(5, 7))) return '本季度';
+  if (startsMonth && m === 1) return '本月';
+  return '本期';
+}
+
 /** Calendar months the period touches (1 Jan – 3 Dec = 12): the divisor of 平均每月, one per monthly tally. */
 export function monthsIn(from: string, to: string): number {
   return Math.max(1, (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1);
@@ -156,6 +203,7 @@ export async function buildYearReport(s: StatsSummaryDto, openItems: OpenItem[] 
     }
     out.push(body(parts[0] + bits.join('，') + '。' + camps));
   });
+  for (const t of registerSentences(s)) out.push(body(t));
   out.push(
     body(
       `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，党委、政府现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件，正在办理${s.hazards.inProgress}件${openItems.length && s.hazards.inProgress ? `（${openItems.slice(0, 5).map(openItemWords).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}，镇党委、政府无法处置上报县级行业部门${s.hazards.escalated}件。`,
@@ -180,7 +228,8 @@ export async function buildYearReport(s: StatsSummaryDto, openItems: OpenItem[] 
   if (fv('traffic.unlicensed')) enf.push(`查处无牌无证车辆${fv('traffic.unlicensed')}台`);
   if (fv('traffic.majorHazards')) enf.push(`处理交通重大隐患${fv('traffic.majorHazards')}处`);
   if (fv('traffic.persuaders')) enf.push(`村（居）两站两员${fv('traffic.persuaders')}人开展交通劝导`);
-  out.push(body(`${enf.join('；')}。`));
+  const inc = incidentWords(s);
+  out.push(body(`${enf.join('；')}${inc ? `，${inc}` : ''}。`));
 
   // (四) 宣传
   out.push(heading2('（四）提升认识，浓厚宣传'));

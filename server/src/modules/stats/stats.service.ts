@@ -26,6 +26,7 @@ import { Hazard } from '../hazards/hazard.entity';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { buildFigures } from './report-figures';
 import { distinctUnits } from './distinct-units';
+import { registerStats } from './register-stats';
 import { PledgeStatsSource, PublicityStatsSource } from './sources';
 import { counterSums, MONTH_COUNTERS } from '../hazards/hazard-month.rollup';
 import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
@@ -85,13 +86,14 @@ export class StatsService {
   }
 
   async summaryFor(org: OrgUnit, p: Period): Promise<StatsSummaryDto> {
-    const [hz, fw, pledges, publicity, children, distinct] = await Promise.all([
+    const [hz, fw, pledges, publicity, children, distinct, registers] = await Promise.all([
       this.hazards(org, p),
       this.fieldwork(org, p),
       this.pledgeSource.stats(org, p, this.sql),
       this.publicitySource.stats(org, p, this.sql),
       this.ds.getRepository(OrgUnit).find({ where: { parentId: org.id, archived: false }, order: { id: 'ASC' } }),
       distinctUnits(this.ds, org, p),
+      registerStats(this.ds, org, p),
     ]);
     // Per sector: field work and the ledger side by side.
     const sectors = new Map<string, FieldSectorStats>();
@@ -146,6 +148,7 @@ export class StatsService {
     const summary: StatsSummaryDto = {
       org: { id: org.id, name: org.name, type: org.type, population: org.population },
       distinct,
+      registers,
       from: p.from,
       to: p.to,
       hazards: hz.stats,
