@@ -146,6 +146,26 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
         reach: M('受教育群众', '人', 1000000),
       },
     },
+    publicity_large: {
+      label: '大型宣传活动',
+      group: '宣传',
+      hint: '“安全生产月”“119”“食品安全周”等集中宣传；填写本次发放、悬挂的数量',
+      metrics: {
+        leaflets: M('发放宣传单', '份', 200000),
+        brochures: M('发放宣传手册、明白纸', '份', 200000),
+        bags: M('发放宣传手提袋', '个', 50000),
+        banners: M('悬挂横幅', '幅', 5000),
+        slogans: M('张贴标语', '张', 20000),
+        boards: M('设置宣传牌', '块', 1000),
+        ledPlays: M('显示屏滚动播放', '条', 100000),
+        adPushes: M('现场推送公益广告', '次', 1000),
+        adItems: M('推送公益广告', '条', 100000),
+        videos: M('制作宣传视频', '部', 100),
+        people: M('出动人员', '人次', 5000),
+        vehicleTrips: M('出动车辆进企入村', '车次', 1000),
+        reach: M('受教育群众', '人', 1000000),
+      },
+    },
     plan_filing: { label: '应急预案备案', group: '应急', hint: '选择备案的企业（每家企业填备案预案份数）', metrics: { plans: M('备案预案', '份', 1000) } },
     letter_production: { label: '签订安全生产责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
     letter_fire_food: { label: '签订食品安全和消防安全责任书', group: '责任书', metrics: { units: R('签订村（社区）', '个', 10000) } },
@@ -186,6 +206,9 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
     },
   },
 };
+
+/** Offline publicity kinds: their metrics add up together (大型宣传活动 is also a 线下宣传活动). */
+export const PUBLICITY_KINDS = ['publicity_event', 'publicity_large'];
 
 /** Kinds whose metrics are a head-count at a moment (the latest record counts), not a sum. */
 export const SNAPSHOT_KINDS = ['staff'];

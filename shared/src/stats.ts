@@ -73,6 +73,8 @@ export interface FieldKindStats {
   label: string;
   records: number;
   metrics: Record<string, number>;
+  /** The same per sector (行业领域 / topic) where records name one: 食品安全 inspectors, 食品安全 宣传牌… */
+  bySector?: Record<string, { records: number; metrics: Record<string, number> }>;
 }
 
 export interface FieldSectorStats {
@@ -133,6 +135,13 @@ export interface DistinctUnitStats {
   planEnterprises: number;
   /** 备案预案 Y份: SUM of `plans` (one per enterprise named where not entered). */
   plans: number;
+  /** 宣传深入XX家企业、X家加油站、学校及XX个村: distinct units named on offline publicity records, by type. */
+  reachEnterprises: number;
+  reachGasStations: number;
+  reachSchools: number;
+  reachVillages: number;
+  /** 对XX个村发放安全用电、用气明白纸: villages named on publicity records of topic gas / rural power. */
+  powerGasVillages: number;
 }
 
 export interface StatsSummaryDto {

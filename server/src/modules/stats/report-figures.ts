@@ -1,3 +1,4 @@
+import { PUBLICITY_KINDS } from '@xiangan/shared';
 import type { FieldKindStats, ReportFigure, StatsSummaryDto } from '@xiangan/shared';
 
 /** Reads the sums out of a summary: metric of a kind, records of a kind, over one type. */
@@ -15,6 +16,13 @@ export class FigureReader {
   pledge(kind: string): { signed: number; roster: number; rate: number | null } {
     const k = this.s.pledges.byKind.find((x) => x.kind === kind);
     return { signed: k?.signed ?? 0, roster: k?.roster ?? 0, rate: k?.rate ?? null };
+  }
+  /** A metric of the given kinds summed over records of one sector (topic). */
+  sectorMetric(type: string, metric: string, sectors: string[], kinds?: string[]): number {
+    return Math.round(this.kinds(type, kinds).reduce((a, k) => a + sectors.reduce((b, sc) => b + (k.bySector?.[sc]?.metrics[metric] ?? 0), 0), 0) * 100) / 100;
+  }
+  sectorRecordCount(type: string, sectors: string[], kinds?: string[]): number {
+    return this.kinds(type, kinds).reduce((a, k) => a + sectors.reduce((b, sc) => b + (k.bySector?.[sc]?.records ?? 0), 0), 0);
   }
   sector(code: string) {
     return this.s.fieldwork.bySector.find((x) => x.sector === code);
@@ -65,6 +73,7 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   f(B, 'fire.inspections', '消防检查', r.sector('fire')?.inspections ?? 0, '次');
   f(B, 'fire.issues', '消防检查交办整改问题', r.sector('fire')?.issues ?? 0, '个');
   f(B, 'campus.schoolBuses', '检查校车', r.metric('inspection', 'schoolBuses'), '车次');
+  f(B, 'food.inspectors', '食品安全检查出动检查人员', r.sectorMetric('inspection', 'inspectors', ['food_drug']), '人次');
   f(B, 'food.stalls', '检查固定摊贩及坐商', r.metric('inspection', 'stalls'), '户次');
   f(B, 'food.registered', '登记备案流动摊点', r.metric('activity', 'stalls', ['food_registration']), '户');
   f(B, 'food.licenses', '督促办理营业执照', r.metric('activity', 'licenses', ['food_registration']), '户');
@@ -90,8 +99,17 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   f(C, 'traffic.violationsCorrected', '整治违章行为', r.metric('activity', 'violationsCorrected', ['traffic']), '人次');
 
   const D = '宣传教育';
-  const pub = (m: string) => r.metric('activity', m, ['publicity_event']);
-  f(D, 'publicity.events', '组织线下宣传活动', r.records('activity', ['publicity_event']), '次');
+  const pub = (m: string) => r.metric('activity', m, PUBLICITY_KINDS);
+  f(D, 'publicity.events', '组织线下宣传活动', r.records('activity', PUBLICITY_KINDS), '次');
+  f(D, 'publicity.largeEvents', '组织大型宣传活动', r.records('activity', ['publicity_large']), '次');
+  f(D, 'publicity.boardsFood', '悬挂食品安全宣传牌', r.sectorMetric('activity', 'boards', ['food_drug'], PUBLICITY_KINDS), '块');
+  f(D, 'publicity.brochuresPowerGas', '发放安全用电、用气明白纸', r.sectorMetric('activity', 'brochures', ['gas', 'rural_power'], PUBLICITY_KINDS), '份');
+  f(D, 'publicity.powerGasVillages', '发放安全用电、用气明白纸的村', d?.powerGasVillages ?? 0, '个');
+  f(D, 'publicity.reachEnterprises', '宣传深入企业', d?.reachEnterprises ?? 0, '家');
+  f(D, 'publicity.reachGasStations', '宣传深入加油站', d?.reachGasStations ?? 0, '家');
+  f(D, 'publicity.reachSchools', '宣传深入学校', d?.reachSchools ?? 0, '所');
+  f(D, 'publicity.reachVillages', '宣传深入村（社区）', d?.reachVillages ?? 0, '个');
+  f(D, 'publicity.reach', '受教育群众', pub('reach'), '人');
   f(D, 'publicity.leaflets', '印发知识宣传单页', pub('leaflets'), '份');
   f(D, 'publicity.brochures', '发放宣传手册、明白纸', pub('brochures'), '份');
   f(D, 'publicity.bags', '发放宣传手提袋', pub('bags'), '个');
@@ -105,6 +123,7 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   f(D, 'publicity.people', '出动宣传人员', pub('people'), '人次');
   f(D, 'publicity.vehicleTrips', '出动车辆进企入村', pub('vehicleTrips'), '车次');
   f(D, 'schoolTalks', '“送安全进校园”讲座', r.records('activity', ['school_talk']), '次');
+  f(D, 'schoolTalks.food', '深入校园进行食品安全宣传', r.sectorRecordCount('activity', ['food_drug'], ['school_talk']), '次');
   f(D, 'pledges.drowning', '签订防溺水承诺书', r.pledge('drowning').signed, '份');
   f(D, 'pledges.holiday', '签订安全承诺书', r.pledge('holiday_safety').signed + r.metric('activity', 'count', ['pledge_offline']), '份');
   f(D, 'wechat.messages', '发布宣传信息', s.publicity.messages, '期');

@@ -340,10 +340,12 @@ export class StatsService {
     const byChild = new Map<string, { records: number; inspections: number }>();
     let records = 0;
     const sectorRows: { type: string; kind: string; sector: string; records: number }[] = [];
+    const sectorOf = (k: FieldKindStats, sector: string) => ((k.bySector ??= {})[sector] ??= { records: 0, metrics: {} });
     for (const r of recRows) {
       const n = num(r.n);
       records += n;
       kindOf(r.type, r.kind).records += n;
+      if (r.sector) sectorOf(kindOf(r.type, r.kind), r.sector).records += n;
       if (r.sector) sectorRows.push({ type: r.type, kind: r.kind, sector: r.sector, records: n });
       const ck = childOfPath(r.orgPath, org.path);
       const c = byChild.get(ck) ?? { records: 0, inspections: 0 };
@@ -356,7 +358,11 @@ export class StatsService {
       if (isSnapshotMetric(m.type, m.kind, m.metric)) continue;
       const k = kindOf(m.type, m.kind);
       k.metrics[m.metric] = round2((k.metrics[m.metric] ?? 0) + num(m.v));
-      if (m.sector) sectorMetricRows.push({ type: m.type, sector: m.sector, metric: m.metric, value: num(m.v) });
+      if (m.sector) {
+        sectorMetricRows.push({ type: m.type, sector: m.sector, metric: m.metric, value: num(m.v) });
+        const bs = sectorOf(k, m.sector);
+        bs.metrics[m.metric] = round2((bs.metrics[m.metric] ?? 0) + num(m.v));
+      }
     }
     // The latest row per (unit, metric) — the highest id on the latest day — summed over units.
     const latest = new Map<string, any>();
