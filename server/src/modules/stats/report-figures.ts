@@ -124,7 +124,7 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   f(D, 'publicity.vehicleTrips', '出动车辆进企入村', pub('vehicleTrips'), '车次');
   f(D, 'schoolTalks', '“送安全进校园”讲座', r.records('activity', ['school_talk']), '次');
   f(D, 'schoolTalks.food', '深入校园进行食品安全宣传', r.sectorRecordCount('activity', ['food_drug'], ['school_talk']), '次');
-  f(D, 'pledges.drowning', '签订防溺水承诺书', r.pledge('drowning').signed, '份');
+  f(D, 'pledges.drowning', '签订防溺水承诺书', r.pledge('drowning').signed + r.metric('activity', 'count', ['pledge_offline_drowning']), '份');
   f(D, 'pledges.holiday', '签订安全承诺书', r.pledge('holiday_safety').signed + r.metric('activity', 'count', ['pledge_offline']), '份');
   f(D, 'wechat.messages', '发布宣传信息', s.publicity.messages, '期');
   f(D, 'wechat.deliveries', '推送微信', s.publicity.deliveries, '条');

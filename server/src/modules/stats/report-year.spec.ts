@@ -73,6 +73,8 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     await add({ type: 'activity', kind: 'letter_food_coordinator', date: d(1, 22), org: 'town', metrics: { units: 2 }, units: [{ name: '王秀英' }, { name: '赵志强' }] });
     await add({ type: 'activity', kind: 'letter_construction', date: d(3, 22), org: 'town', metrics: { units: 2 }, units: [{ name: '宏达建筑公司' }, { name: '青山路桥公司' }] });
     await add({ type: 'activity', kind: 'pledge_offline', date: d(6, 25), org: 's_primary', metrics: { count: 943 } });
+    await add({ type: 'activity', kind: 'pledge_offline_drowning', date: d(6, 26), org: 's_primary', metrics: { count: 1200 } });
+    await add({ type: 'activity', kind: 'pledge_offline_drowning', date: d(7, 1), org: 's_middle', metrics: { count: 860 } });
     await add({ type: 'activity', kind: 'plan_filing', date: d(3, 2), org: 'town', metrics: { plans: 9 }, units: [{ orgId: o.e_daqiang.id }] });
     await add({ type: 'activity', kind: 'plan_filing', date: d(5, 2), org: 'town', metrics: { plans: 3 }, units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }] });
     await add({ type: 'activity', kind: 'county_letter', date: d(4, 2), org: 'town', metrics: { received: 4, closed: 3 } });
@@ -157,6 +159,7 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
       schoolTalks: count('activity', ['school_talk']),
       'schoolTalks.food': count('activity', ['school_talk'], ['food_drug']),
       'pledges.holiday': sum('activity', 'count', ['pledge_offline']),
+      'pledges.drowning': sum('activity', 'count', ['pledge_offline_drowning']),
       'drills.records': count('drill'),
       'drills.participants': sum('drill', 'participants'),
       'plans.filed': distinct('plan_filing'),
