@@ -60,7 +60,7 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     expect(fig(s, 'letters.production')).toBe(3); // 大强, 华丰, 鑫源
     expect(fig(s, 'letters.fireFood')).toBe(2); // 柳林村, 河口村
     const { text } = await docxText('/api/stats/summary.docx', { from: today, to: today });
-    expect(text).toContain('与3家生产经营单位签订了《安全生产责任书》');
+    expect(text).toContain('与全镇3家生产经营单位签订了《安全生产责任书》');
   });
 
   it('应急预案备案 counts enterprises and plans, not records', async () => {
@@ -136,5 +136,48 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     expect(text).toContain(`上报县级行业部门${r.escalated}件`);
     expect(text).toContain('公路急弯处缺少防护栏，正在安装公路防护设施');
     expect(text).not.toMatch(/YH-\d{4}-\d+/);
+  });
+
+  it('three forms, each right for the unit and the period; zero sections left out; no ledger codes in prose', async () => {
+    const q3 = await docxText('/api/stats/summary.docx', { from: '2025-07-01', to: '2025-09-30' });
+    expect(decodeURIComponent(String(q3.res.headers['content-disposition']))).toContain('石桥镇2025年第三季度安全生产和消防工作总结.docx');
+    expect(q3.text).toContain('石桥镇2025年第三季度安全生产和消防工作总结');
+    expect(q3.text).toContain('石桥镇党委、政府始终把');
+    expect(q3.text).toContain('现就本季度的工作汇报如下');
+    expect(q3.text).toContain('（一）以点带面，建强思想');
+    expect(q3.text).not.toMatch(/(?<![0-9.])0(次|件|人|项|家)/); // nothing said of what did not happen, save 无…事故
+    expect(q3.text).toMatch(/石桥镇2025年9月30日/);
+    const village = await t.http.get('/api/stats/summary.docx').query({ from: '2025-01-01', to: '2025-12-31', form: 'annual' }).set(await t.as('village')).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const vt = (await (await JSZip.loadAsync(village.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+    expect(vt).toContain('柳林村2025年度安全生产和消防工作总结');
+    expect(vt).toContain('柳林村两委始终把');
+    expect(vt).toContain('全村安全生产和消防形势');
+    expect(vt).not.toContain('全镇');
+    const county = await t.http.get('/api/stats/summary.docx').query({ from: '2025-01-01', to: '2025-12-31', orgId: t.seed.org.county.id }).set(await t.as('county')).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const ct = (await (await JSZip.loadAsync(county.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+    expect(ct).toContain('全县安全生产和消防形势');
+    expect(ct).toContain('县委、县政府始终把');
+    const duty = await docxText('/api/stats/summary.docx', { from: '2025-01-01', to: '2025-12-31', form: 'duty' });
+    expect(duty.text).toContain('述职述廉报告（安全生产部分）');
+    expect(duty.text).toContain('我紧紧围绕全镇工作大局');
+    expect(duty.text).toContain('两站两员125人');
+    const camp = await docxText('/api/stats/summary.docx', { from: '2023-01-01', to: '2025-12-31', form: 'campaign' });
+    expect(camp.text).toContain('石桥镇安全生产专项整治三年行动工作总结（2023—2025年）');
+    expect(camp.text).toContain('（一）道路交通安全整治');
+    expect(camp.text).toContain('查获酒驾');
+    const month = await docxText('/api/stats/monthly-brief.docx', { month: today.slice(0, 7) });
+    expect(month.text).not.toMatch(/YH-\d{4}-\d+/);
+    const year = await docxText('/api/stats/summary.docx', { from: `${today.slice(0, 4)}-01-01`, to: today });
+    expect(year.text).not.toMatch(/YH-\d{4}-\d+/);
+    expect(year.text).toContain('公路急弯处缺少防护栏，正在安装公路防护设施');
+    expect((await t.http.get('/api/stats/summary.docx').query({ form: 'speech' }).set(town)).status).toBe(400);
   });
 });

@@ -130,7 +130,7 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   f(D, 'wechat.deliveries', '推送微信', s.publicity.deliveries, '条');
   f(D, 'wechat.reads', '群众阅读', s.publicity.reads, '人次');
   f(D, 'wechat.acks', '已阅并知晓', s.publicity.acks, '人次');
-  f(D, 'population', '全镇群众', s.org.population ?? 0, '人');
+  f(D, 'population', '辖区群众', s.org.population ?? 0, '人');
   f(D, 'training.safety', '安全生产教育培训会议', r.records('activity', ['training_safety']), '次');
   f(D, 'training.fire', '消防安全教育培训会议', r.records('activity', ['training_fire']), '次');
   f(D, 'training.specialEquipment', '特种设备安全教育培训', r.records('activity', ['training_special_equipment']), '次');

@@ -8,20 +8,22 @@ import { HazardEvent } from '../hazards/hazard-event.entity';
 import { Hazard } from '../hazards/hazard.entity';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { MonthlyReportService } from '../hazards/monthly-report.service';
-import { buildMonthlyBrief, buildYearReport, OpenItem } from './report-docx';
-import { addDays, cnDayStart, dbTime, num } from './sql';
+import { buildMonthlyBrief, OpenItem } from './report-docx';
+import { buildReport, ReportForm, reportFilename } from './report-forms';
+import { addDays, cnDayStart, dbTime } from './sql';
 import { Period, StatsService } from './stats.service';
 
 @Injectable()
 export class ReportService {
   constructor(@InjectDataSource() private readonly ds: DataSource, private readonly scope: ScopeService, private readonly stats: StatsService) {}
 
-  async yearReport(user: AuthUser, orgId: number | undefined, p: Period): Promise<{ buffer: Buffer; filename: string }> {
+  /** The report in one of the three forms, for the unit and period asked (annual by default). */
+  async yearReport(user: AuthUser, orgId: number | undefined, p: Period, form: ReportForm = 'annual', now = new Date()): Promise<{ buffer: Buffer; filename: string }> {
     const org = await this.scope.targetOrg(user, orgId);
     const s = await this.stats.summaryFor(org, p);
     const items = await this.openItems(org, p.to);
-    const year = p.from.slice(0, 4);
-    return { buffer: await buildYearReport(s, items), filename: `${org.name}${year}年度安全生产和消防工作总结.docx` };
+    const today = todayInChina(now);
+    return { buffer: await buildReport(form, s, items, p.to < today ? p.to : today), filename: reportFilename(form, s) };
   }
 
   /**
