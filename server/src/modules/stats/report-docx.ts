@@ -60,11 +60,11 @@ export function runs(parts: (string | { text: string; mark?: boolean })[]): Para
 }
 
 export function heading1(text: string): Paragraph {
-  return new Paragraph({ spacing: { line: 560, lineRule: 'exact' as any }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: HEAD_FONT, size: 32 })] });
+  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: 'exact' as any }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: HEAD_FONT, size: 32 })] });
 }
 
 export function heading2(text: string): Paragraph {
-  return new Paragraph({ spacing: { line: 560, lineRule: 'exact' as any }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: KAI_FONT, size: 32 })] });
+  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: 'exact' as any }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: KAI_FONT, size: 32 })] });
 }
 
 export function title(text: string): Paragraph {
@@ -90,9 +90,9 @@ export function doc(children: (Paragraph | Table)[]): Document {
 
 /** The unit and the date at the end, right-aligned (署名、成文日期). */
 export function signature(unit: string, date: string): Paragraph[] {
-  const right = (text: string, before = 0) =>
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: { before, line: 560, lineRule: 'exact' as any }, indent: { right: 640 }, children: [new TextRun({ text, font: BODY_FONT, size: 32 })] });
-  return [right(unit, 560), right(`${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`)];
+  const right = (text: string, before = 0, keepNext = false) =>
+    new Paragraph({ alignment: AlignmentType.RIGHT, keepNext, keepLines: true, spacing: { before, line: 560, lineRule: 'exact' as any }, indent: { right: 640 }, children: [new TextRun({ text, font: BODY_FONT, size: 32 })] });
+  return [right(unit, 560, true), right(`${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`)];
 }
 
 export function figuresTable(s: StatsSummaryDto): Table {

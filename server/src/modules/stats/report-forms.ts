@@ -118,7 +118,9 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
     : s.hazards.found
       ? `${v.span}排查隐患${s.hazards.found}项，整改到位${s.hazards.rectified}项，实行闭环管理，“一天不解决一天不销号”`
       : '';
-  const sectors = s.fieldwork.bySector.filter((x) => x.inspections || x.hazards).map((x) => {
+  // Sectors with inspections get a paragraph each; those with ledger hazards only are folded into one sentence.
+  const hazardOnly = s.fieldwork.bySector.filter((x) => !x.inspections && x.hazards);
+  const sectors = s.fieldwork.bySector.filter((x) => x.inspections).map((x) => {
     const bits: string[] = [];
     if (x.inspections) bits.push(`开展检查${x.inspections}次`);
     if (x.units) bits.push(`共检查单位${x.units}家次`);
@@ -134,6 +136,11 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
     if (x.sector === 'fire' && fv('infoBoards')) bits.push(`对${fv('infoBoards')}家设立消防安全生产信息公开栏的企业督导进行内容完善和更新`);
     return `${x.label}方面，${join(bits)}`;
   });
+  if (hazardOnly.length) {
+    const found = hazardOnly.reduce((a, x) => a + x.hazards, 0);
+    const fixed = hazardOnly.reduce((a, x) => a + x.hazardsRectified, 0);
+    sectors.push(`此外，${hazardOnly.map((x) => x.label).join('、')}等方面排查整治安全隐患${found}处，整改到位${fixed}处`);
+  }
   const monthly = s.hazards.found || s.hazards.closed || s.hazards.escalated
     ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${openItems.slice(0, 5).map(openItemWords).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
     : '';
@@ -187,7 +194,7 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
   if (fv('pledges.drowning')) school.push(`签订防溺水承诺书${bigCount(fv('pledges.drowning'))}份`);
   if (fv('pledges.holiday')) school.push(`签订安全承诺书${bigCount(fv('pledges.holiday'))}份`);
   const schoolText = school.length
-    ? `通过安全生产知识、防溺水知识和消防演练等进校园活动，${school.join('，')}${s.org.population ? `，打牢打实全民${bigCount(s.org.population)}人基层安全生产参与意识` : ''}`
+    ? `通过安全生产知识、防溺水知识和消防演练等进校园活动，${school.join('，')}${s.org.population ? `，打牢打实全民${s.org.population >= 10000 ? `${Number((s.org.population / 10000).toFixed(2))}万` : s.org.population}人基层安全生产参与意识` : ''}`
     : '';
   const tr: string[] = [];
   for (const [k, label] of [
