@@ -315,7 +315,8 @@ export function campaignReport(s: StatsSummaryDto, openItems: OpenItem[], today:
   sec.add('道路交通安全整治', p.traffic.length ? [`组织人员上路执法检查和文明劝导，${p.traffic.join('，')}。`] : []);
   sec.add('消防安全整治', checks('fire') ? [`落实各级各部门消防责任，${checks('fire')}。`] : []);
   const dangerous = registerSentences(s).filter((x) => x.startsWith('以烟花爆竹'));
-  sec.add('危险化学品和烟花爆竹', [...dangerous, join([checks('fireworks'), checks('hazardous_chemicals')])].filter(Boolean).map((x) => (x.endsWith('。') ? x : `${x}。`)));
+  const labelled = (code: string, label: string) => (checks(code) ? `${label}${checks(code)}` : '');
+  sec.add('危险化学品和烟花爆竹', [...dangerous, join([labelled('fireworks', '烟花爆竹领域'), labelled('hazardous_chemicals', '危险化学品领域')], '；')].filter(Boolean).map((x) => (x.endsWith('。') ? x : `${x}。`)));
   sec.add('地质灾害预防', registerSentences(s).filter((x) => x.startsWith('汛期')));
   sec.add('建筑施工', [join([fv('letters.construction') ? `与${fv('letters.construction')}家施工单位签订安全责任书` : '', checks('construction')])].filter(Boolean).map((x) => `${x}。`));
   const forest = s.registers?.available ? (s.registers.incidents.find((x) => x.kind === 'forest_fire')?.count ? `发生森林火灾${s.registers.incidents.find((x) => x.kind === 'forest_fire')!.count}起` : '辖区内无一起森林火灾发生') : '';
