@@ -61,6 +61,8 @@ export default defineAppConfig({
 
         // fieldwork pages
         'fieldwork/index',
+        'sites/index',
+        'incidents/index',
         // end fieldwork pages
 
         // stats pages

@@ -35,6 +35,7 @@ import { SubscriptionsModule } from './modules/subscriptions/subscriptions.modul
 import { PledgesModule } from './modules/pledges/pledges.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { RegistersModule } from './modules/registers/registers.module';
 // (end of feature imports)
 
 @Module({})
@@ -87,6 +88,7 @@ export class AppModule {
         HazardsModule,
         FieldworkModule,
         StatsModule,
+        RegistersModule,
         SubscriptionsModule,
         PublicityModule,
         PledgesModule,

@@ -146,12 +146,33 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
         reach: M('受教育群众', '人', 1000000),
       },
     },
-    plan_filing: { label: '应急预案备案', group: '应急', hint: '选择备案的企业', metrics: { plans: M('备案预案', '份', 100) } },
+    publicity_large: {
+      label: '大型宣传活动',
+      group: '宣传',
+      hint: '“安全生产月”“119”“食品安全周”等集中宣传；填写本次发放、悬挂的数量',
+      metrics: {
+        leaflets: M('发放宣传单', '份', 200000),
+        brochures: M('发放宣传手册、明白纸', '份', 200000),
+        bags: M('发放宣传手提袋', '个', 50000),
+        banners: M('悬挂横幅', '幅', 5000),
+        slogans: M('张贴标语', '张', 20000),
+        boards: M('设置宣传牌', '块', 1000),
+        ledPlays: M('显示屏滚动播放', '条', 100000),
+        adPushes: M('现场推送公益广告', '次', 1000),
+        adItems: M('推送公益广告', '条', 100000),
+        videos: M('制作宣传视频', '部', 100),
+        people: M('出动人员', '人次', 5000),
+        vehicleTrips: M('出动车辆进企入村', '车次', 1000),
+        reach: M('受教育群众', '人', 1000000),
+      },
+    },
+    plan_filing: { label: '应急预案备案', group: '应急', hint: '选择备案的企业（每家企业填备案预案份数）', metrics: { plans: M('备案预案', '份', 1000) } },
     letter_production: { label: '签订安全生产责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
     letter_fire_food: { label: '签订食品安全和消防安全责任书', group: '责任书', metrics: { units: R('签订村（社区）', '个', 10000) } },
     letter_construction: { label: '与施工单位签订安全责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
     letter_food_coordinator: { label: '签订食药品协管员责任书', group: '责任书', metrics: { units: R('签订人数', '人', 10000) } },
     pledge_offline: { label: '纸质安全承诺书', group: '责任书', metrics: { count: R('签订安全承诺书', '份', 100000) } },
+    pledge_offline_drowning: { label: '纸质防溺水承诺书', group: '责任书', hint: '学校收回的纸质承诺书份数', metrics: { count: R('签订防溺水承诺书', '份', 100000) } },
     county_letter: { label: '县交办函', group: '其他', metrics: { received: M('收到交办函', '件', 1000), closed: M('销号县交办函', '件', 1000) } },
     traffic: {
       label: '道路交通整治',
@@ -161,7 +182,7 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
         violations: M('处理其他交通违法行为', '起', 100000),
         unlicensed: M('查处无牌无证车辆', '台', 10000),
         majorHazards: M('处理交通重大隐患', '处', 1000),
-        persuaders: M('两站两员交通劝导', '人', 10000),
+        persuaders: M('两站两员（现有人数）', '人', 10000),
         generalHazards: M('排查整治一般隐患', '起', 1000),
         violationsCorrected: M('整治违章行为', '人次', 100000),
       },
@@ -187,8 +208,32 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
   },
 };
 
+/** Offline publicity kinds: their metrics add up together (大型宣传活动 is also a 线下宣传活动). */
+export const PUBLICITY_KINDS = ['publicity_event', 'publicity_large'];
+
 /** Kinds whose metrics are a head-count at a moment (the latest record counts), not a sum. */
 export const SNAPSHOT_KINDS = ['staff'];
+
+/**
+ * Head-counts (两站两员, 安全管理员, 执法证): per unit, the latest value entered in or before the period's end —
+ * never summed over months, never gone from a period that has no record. `type.kind` → metrics.
+ */
+export const SNAPSHOT_METRICS: Record<string, string[]> = {
+  'activity.staff': ['certHolders', 'safetyManagers'],
+  'activity.traffic': ['persuaders'],
+};
+
+export function isSnapshotMetric(type: string, kind: string, metric: string): boolean {
+  return SNAPSHOT_METRICS[`${type}.${kind}`]?.includes(metric) ?? false;
+}
+
+/** Kinds whose `units` name the units that signed a responsibility letter (counted once per unit with e-signatures). */
+export const LETTER_KINDS: Record<string, string> = {
+  letter_production: 'production_responsibility',
+  letter_fire_food: 'fire_food_responsibility',
+  letter_food_coordinator: 'food_drug_coordinator',
+  letter_construction: '',
+};
 
 export function kindLabel(type: FieldType, kind: string): string {
   return FIELD_KINDS[type]?.[kind]?.label ?? kind;

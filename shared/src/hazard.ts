@@ -299,16 +299,21 @@ export interface MonthlyReportDto {
   orgId: number;
   orgName: string;
   month: string;
+  /** 本月上报: reported during the month. */
   reported: number;
+  /** 本月妥善处置: closed (销号) during the month. */
   closed: number;
+  /** 正在办理: of those reported by the month's end, the ones the town is still working on now (not escalated). */
   inProgress: number;
+  /** 本月上报县级: escalated during the month (the ledger chip 上报县级 is "waiting on the county now"). */
   escalated: number;
+  /** 本月到期未整改: deadlines in the month that passed unrectified (the ledger chip 逾期 is "overdue now"). */
   overdue: number;
   rejected: number;
   byCategory: { category: HazardCategory; label: string; reported: number; closed: number; inProgress: number }[];
   byUnit: { orgId: number; orgName: string; reported: number; closed: number; inProgress: number }[];
   /** Open items with what is being done (latest note). */
-  openItems: { code: string; category: string; status: HazardStatus; latestNote: string | null; deadline: string | null }[];
+  openItems: { code: string; category: string; status: HazardStatus; latestNote: string | null; deadline: string | null; description?: string | null }[];
 }
 
 /** How long after 销号 the reporter may still say "没修好" and reopen the hazard. */

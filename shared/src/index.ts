@@ -9,3 +9,4 @@ export * from './stats';
 export * from './admin';
 export * from './audit';
 export * from './geo';
+export * from './registers';

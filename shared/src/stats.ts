@@ -1,6 +1,7 @@
 /** Statistics and the year-end report. */
 import type { IsoDate } from './common';
 import type { FieldType } from './fieldwork';
+import type { RegisterStats } from './registers';
 
 export interface StatsQuery {
   orgId?: number;
@@ -72,6 +73,8 @@ export interface FieldKindStats {
   label: string;
   records: number;
   metrics: Record<string, number>;
+  /** The same per sector (行业领域 / topic) where records name one: 食品安全 inspectors, 食品安全 宣传牌… */
+  bySector?: Record<string, { records: number; metrics: Record<string, number> }>;
 }
 
 export interface FieldSectorStats {
@@ -119,8 +122,33 @@ export interface ChildStats {
   signatures: number;
 }
 
+/**
+ * Units counted once each: a unit that signed a responsibility letter on paper (a field record naming it) and also
+ * e-signed (a pledge signature with its name) is one unit; enterprises that filed plans, and the plans.
+ */
+export interface DistinctUnitStats {
+  lettersProduction: number;
+  lettersFireFood: number;
+  lettersFoodCoordinator: number;
+  lettersConstruction: number;
+  /** 应急预案备案 X家: distinct enterprises named on plan_filing records (a record naming none counts as one). */
+  planEnterprises: number;
+  /** 备案预案 Y份: SUM of `plans` (one per enterprise named where not entered). */
+  plans: number;
+  /** 宣传深入XX家企业、X家加油站、学校及XX个村: distinct units named on offline publicity records, by type. */
+  reachEnterprises: number;
+  reachGasStations: number;
+  reachSchools: number;
+  reachVillages: number;
+  /** 对XX个村发放安全用电、用气明白纸: villages named on publicity records of topic gas / rural power. */
+  powerGasVillages: number;
+}
+
 export interface StatsSummaryDto {
   org: { id: number; name: string; type: string; population: number | null };
+  distinct?: DistinctUnitStats;
+  /** Risk sites on the register, patrols and incidents (registers module). */
+  registers?: RegisterStats;
   from: IsoDate;
   to: IsoDate;
   hazards: HazardStats;

@@ -97,6 +97,10 @@ function validBody(key: string): unknown {
     'PATCH /api/messages/{id}': { title: '改过的标题' },
     'POST /api/messages/{id}/remind-units': {},
     'PATCH /api/inspections/{id}': { metrics: { inspectors: 3 } },
+    'PUT /api/inspections/{id}': { metrics: { inspectors: 3 } },
+    'PUT /api/risk-sites/{id}': { kind: 'pond', name: '河口村山塘' },
+    'POST /api/risk-sites/{id}/patrols': { inspectors: 1, notes: '巡查' },
+    'PUT /api/incidents/{id}': { kind: 'fire', date: new Date(Date.now() + 8 * 3600_000 - 86400_000).toISOString().slice(0, 10), title: '改过的事件' },
     'POST /api/media/{id}/review': { verdict: 'risky' },
   };
   return bodies[key] ?? bodies[key.replace(/^PUT /, 'PATCH ')] ?? {};

@@ -52,6 +52,7 @@ const fieldType = (p: string): Record<string, Policy> => ({
   [`GET /api/${p}`]: { roles: OFFICERS, scope: 'org', listLeak: p === 'inspections' ? 'inspectionB' : undefined },
   [`GET /api/${p}/{id}`]: { roles: OFFICERS, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
   [`PATCH /api/${p}/{id}`]: { roles: MANAGING, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE },
+  [`PUT /api/${p}/{id}`]: { roles: MANAGING, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE, note: 'PUT = PATCH (wx.request has no PATCH)' },
   [`GET /api/${p}/{id}/revisions`]: { roles: OFFICERS, scope: 'org', fixture: p === 'inspections' ? 'inspectionB' : undefined, outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou'] },
 });
 
@@ -109,6 +110,20 @@ export const POLICY: Record<string, Policy> = {
   'GET /api/stats/dashboard': { roles: OFFICERS, scope: 'org' },
   'GET /api/stats/summary.docx': { roles: OFFICERS, scope: 'org' },
   'GET /api/stats/monthly-brief.docx': { roles: OFFICERS, scope: 'org' },
+
+  // ---- registers: risk sites, patrols, incidents
+  'POST /api/risk-sites': { roles: MANAGING, scope: 'org', note: 'orgId / enterpriseOrgId in the body must be in scope (server registers.spec)' },
+  'GET /api/risk-sites': { roles: OFFICERS, scope: 'org', listLeak: 'riskSiteB' },
+  'GET /api/risk-sites/{id}': { roles: OFFICERS, scope: 'org', fixture: 'riskSiteB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
+  'PUT /api/risk-sites/{id}': { roles: MANAGING, scope: 'org', fixture: 'riskSiteB', outsiders: OUT_VILLAGE },
+  'DELETE /api/risk-sites/{id}': { roles: MANAGING, scope: 'org', fixture: 'riskSiteB', outsiders: OUT_VILLAGE },
+  'POST /api/risk-sites/{id}/patrols': { roles: MANAGING, scope: 'org', fixture: 'riskSiteB', outsiders: OUT_VILLAGE },
+  'GET /api/site-patrols': { roles: OFFICERS, scope: 'org' },
+  'POST /api/incidents': { roles: MANAGING, scope: 'org', note: 'orgId / siteId in the body must be in scope (server registers.spec)' },
+  'GET /api/incidents': { roles: OFFICERS, scope: 'org', listLeak: 'incidentB' },
+  'GET /api/incidents/{id}': { roles: OFFICERS, scope: 'org', fixture: 'incidentB', outsiders: OUT_VILLAGE, insiders: ['demo-village-hekou', 'demo-town'] },
+  'PUT /api/incidents/{id}': { roles: MANAGING, scope: 'org', fixture: 'incidentB', outsiders: OUT_VILLAGE },
+  'DELETE /api/incidents/{id}': { roles: MANAGING, scope: 'org', fixture: 'incidentB', outsiders: OUT_VILLAGE },
 
   // ---- media: bytes only with a signed URL or a token of someone who may see the hazard
   'POST /api/media': { roles: ALL, scope: 'own' },

@@ -137,6 +137,10 @@ export async function buildWorld(baseUrl: string): Promise<World> {
   // an inspection record of 河口村
   keep('inspectionB', await api.call('POST', '/api/inspections', { token: villageB, body: { kind: 'routine', sector: 'fire', orgId: hekou, metrics: { inspectors: 2 } } }));
 
+  // a risk site and an incident of 河口村 (registers)
+  keep('riskSiteB', await api.call('POST', '/api/risk-sites', { token: villageB, body: { kind: 'pond', name: '河口村山塘', orgId: hekou, responsibleName: '周国平', responsiblePhone: '13908231010' } }));
+  keep('incidentB', await api.call('POST', '/api/incidents', { token: villageB, body: { kind: 'fire', date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), title: '河口村柴火堆起火', orgId: hekou } }));
+
   // a notification of 张德明 (the assign above may have made one)
   const notes = await api.call('GET', '/api/notifications', { token: parent });
   const first = notes.body?.items?.[0];

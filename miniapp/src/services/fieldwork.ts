@@ -11,6 +11,7 @@ export function createFieldRecord(type: FieldType, body: CreateFieldRecordReques
   return api.post<FieldRecordDto>(`/${FIELD_TYPE_PATHS[type]}`, body, { idempotent: key ?? true });
 }
 
+/** PUT (wx.request has no PATCH); the server changes the fields given. */
 export function updateFieldRecord(type: FieldType, id: number, body: UpdateFieldRecordRequest) {
   return api.put<FieldRecordDto>(`/${FIELD_TYPE_PATHS[type]}/${id}`, body);
 }

@@ -9,6 +9,7 @@ export function getDashboard(orgId?: number) {
 }
 
 export function getSummary(q: { orgId?: number; from?: string; to?: string }) {
+  // (the stats page passes both ends of the period it shows)
   return api.get<StatsSummaryDto>('/stats/summary', { query: q });
 }
 

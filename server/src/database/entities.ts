@@ -19,6 +19,7 @@ import { SubscriptionConsent } from '../modules/subscriptions/subscription-conse
 import { Invitation, InvitationUse } from '../modules/admin/invitation.entity';
 import { AuditLog } from '../modules/audit/audit-log.entity';
 import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion, PledgeVoid } from '../modules/pledges/pledge.entities';
+import { Incident, RiskSite, SitePatrol } from '../modules/registers/registers.entities';
 
 export const ENTITIES = [
   Counter,
@@ -53,4 +54,7 @@ export const ENTITIES = [
   Invitation,
   InvitationUse,
   AuditLog,
+  RiskSite,
+  SitePatrol,
+  Incident,
 ];

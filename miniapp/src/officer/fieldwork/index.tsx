@@ -1,7 +1,8 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { FIELD_KINDS, FIELD_TYPE_LABELS, FieldRecordDto, FieldType, HAZARD_CATEGORIES } from '@xiangan/shared';
-import { useState } from 'react';
+import { FIELD_KINDS, FIELD_TYPE_LABELS, FieldFinding, FieldRecordDto, FieldType, FieldUnitRef, HAZARD_CATEGORIES, HazardCategory, LETTER_KINDS, OrgUnitDto, PUBLICITY_KINDS } from '@xiangan/shared';
+import { useEffect, useState } from 'react';
+import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { Card, Empty, PageShell, PrimaryButton } from '../../components';
 import { createFieldRecord, listFieldRecords, updateFieldRecord } from '../../services/fieldwork';
 import { newIdempotencyKey, toastError } from '../../services/request';
@@ -22,9 +23,28 @@ export default function FieldworkPage() {
   const [editing, setEditing] = useState<FieldRecordDto | null>(null);
   const [recent, setRecent] = useState<FieldRecordDto[]>([]);
   const [key, setKey] = useState(newIdempotencyKey());
+  // What the reports need beyond the counts: who did it, which units, what was found, the party, drill subjects.
+  const [orgs, setOrgs] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const [orgId, setOrgId] = useState<number | undefined>(undefined);
+  const [units, setUnits] = useState<FieldUnitRef[]>([]);
+  const [unitName, setUnitName] = useState('');
+  const [findings, setFindings] = useState<FieldFinding[]>([]);
+  const [finding, setFinding] = useState('');
+  const [party, setParty] = useState('');
+  const [title, setTitle] = useState('');
+  const [tags, setTags] = useState<string[]>([]);
+  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t)), toastError), []);
   const rule = FIELD_KINDS[type][kind];
-  // 行业领域 belongs to inspections and enforcement (and kinds that ask for it); a drill or a meeting has none.
-  const showSector = !!rule.sectorRequired || type === 'inspection' || type === 'enforcement';
+  // 行业领域 belongs to inspections and enforcement (and kinds that ask for it); publicity and school talks may name a
+  // topic (食品安全宣传牌, 用电用气明白纸, 食品安全进校园); a drill or a meeting has none.
+  const topical = type === 'activity' && (PUBLICITY_KINDS.includes(kind) || kind === 'school_talk');
+  const showSector = !!rule.sectorRequired || type === 'inspection' || type === 'enforcement' || topical;
+  // Units named on the record: inspected units, letter signers, plan filers, units publicity reached.
+  const showUnits = type === 'inspection' || type === 'enforcement' || kind in LETTER_KINDS || kind === 'plan_filing' || PUBLICITY_KINDS.includes(kind) || kind === 'info_board';
+  const unitChoices = orgs.filter((o) => ['village', 'community', 'school', 'enterprise', 'department'].includes(o.unit.type));
+  const doers = orgs.filter((o) => o.unit.type !== 'grid');
+  const drillSubjects = Object.entries(FIELD_KINDS.drill).filter(([k]) => k !== 'joint').map(([, r]) => r.label);
+  const unitLabel = (u: FieldUnitRef) => u.name ?? orgs.find((o) => o.unit.id === u.orgId)?.unit.name ?? `#${u.orgId}`;
 
   const load = (t = type) => listFieldRecords(t, { pageSize: 10 }).then((p) => setRecent(p.items), toastError);
   useDidShow(() => void load());
@@ -32,6 +52,7 @@ export default function FieldworkPage() {
   const pickType = (t: FieldType) => {
     setType(t);
     setKind(Object.keys(FIELD_KINDS[t])[0]);
+    setSector(t === 'activity' ? '' : 'fire');
     setMetrics({});
     setEditing(null);
     void load(t);
@@ -41,11 +62,23 @@ export default function FieldworkPage() {
     setMetrics({});
     setNotes('');
     setCampaign('');
+    setUnits([]);
+    setFindings([]);
+    setParty('');
+    setTitle('');
+    setTags([]);
     setEditing(null);
     setKey(newIdempotencyKey());
   };
   const submit = async () => {
-    const body = { date, kind, sector: showSector ? (sector as any) : undefined, metrics, campaign: campaign || undefined, notes: notes || undefined };
+    // A letter or an info board with units picked and no count typed counts the units picked.
+    const m = { ...metrics };
+    if (units.length && rule.metrics.units && !m.units && type === 'activity') m.units = units.length;
+    const body = {
+      date, kind, orgId, sector: showSector && sector ? (sector as HazardCategory) : undefined, metrics: m, campaign: campaign || undefined, notes: notes || undefined,
+      units: showUnits ? units : undefined, party: type === 'enforcement' ? party || undefined : undefined, title: title || undefined,
+      tags: type === 'drill' ? tags : undefined, ...(!editing && findings.length ? { findings } : {}),
+    };
     try {
       if (editing) await updateFieldRecord(type, editing.id, body);
       else await createFieldRecord(type, body, key);
@@ -64,11 +97,23 @@ export default function FieldworkPage() {
     setMetrics(r.metrics);
     setCampaign(r.campaign ?? '');
     setNotes(r.notes ?? '');
+    setOrgId(r.orgId);
+    setUnits(r.units);
+    setParty(r.party ?? '');
+    setTitle(r.title ?? '');
+    setTags(r.tags);
+    setFindings([]);
   };
+  const addUnit = (u: FieldUnitRef) => setUnits((xs) => (xs.some((x) => (u.orgId ? x.orgId === u.orgId : x.name === u.name)) ? xs : [...xs, u]));
   const sectorIdx = Math.max(0, HAZARD_CATEGORIES.findIndex((c) => c.code === sector));
+  const doerIdx = Math.max(0, doers.findIndex((o) => o.unit.id === orgId));
 
   return (
     <PageShell title='工作台账' footer={<PrimaryButton onClick={submit}>{editing ? '保存修改' : '保存记录'}</PrimaryButton>}>
+      <View className='fw-chips'>
+        <View className='fw-chip on' onClick={() => Taro.navigateTo({ url: '/officer/sites/index' })}>风险点台账 ›</View>
+        <View className='fw-chip on' onClick={() => Taro.navigateTo({ url: '/officer/incidents/index' })}>事故和事件 ›</View>
+      </View>
       <View className='fw-types'>
         {TYPES.map((t) => (
           <View key={t} className={`fw-type ${t === type ? 'on' : ''}`} onClick={() => pickType(t)}>
@@ -90,13 +135,69 @@ export default function FieldworkPage() {
             <Text className='fw-value'>{date}</Text>
           </View>
         </Picker>
+        {doers.length > 1 && (
+          <Picker mode='selector' range={doers.map((o) => o.unit.name)} value={doerIdx} onChange={(e) => setOrgId(doers[Number(e.detail.value)].unit.id)}>
+            <View className='fw-row'>
+              <Text className='fw-label'>{type === 'drill' ? '组织单位' : '实施单位'}</Text>
+              <Text className='fw-value'>{orgId ? doers[doerIdx]?.unit.name : '本单位'}</Text>
+            </View>
+          </Picker>
+        )}
         {showSector && (
           <Picker mode='selector' range={HAZARD_CATEGORIES.map((c) => c.label)} value={sectorIdx} onChange={(e) => setSector(HAZARD_CATEGORIES[Number(e.detail.value)].code)}>
             <View className='fw-row'>
-              <Text className='fw-label'>行业领域</Text>
-              <Text className='fw-value'>{HAZARD_CATEGORIES[sectorIdx].label}</Text>
+              <Text className='fw-label'>{topical ? '宣传主题' : '行业领域'}</Text>
+              <Text className='fw-value'>{topical && !sector ? '不限' : HAZARD_CATEGORIES[sectorIdx].label}</Text>
             </View>
           </Picker>
+        )}
+        {topical && sector && (
+          <View className='fw-row' onClick={() => setSector('')}>
+            <Text className='fw-label'>不分主题</Text>
+            <Text className='fw-value'>清除主题</Text>
+          </View>
+        )}
+        {type === 'drill' && (
+          <View className='fw-row'>
+            <Text className='fw-label'>演练名称</Text>
+            <Input className='fw-input' placeholder='如：镇村联合应急演练' value={title} onInput={(e) => setTitle(e.detail.value)} />
+          </View>
+        )}
+        {type === 'drill' && kind === 'joint' && (
+          <View className='fw-chips'>
+            {drillSubjects.map((l) => (
+              <View key={l} className={`fw-chip ${tags.includes(l) ? 'on' : ''}`} onClick={() => setTags((xs) => (xs.includes(l) ? xs.filter((x) => x !== l) : [...xs, l]))}>
+                {l}
+              </View>
+            ))}
+          </View>
+        )}
+        {type === 'enforcement' && (
+          <View className='fw-row'>
+            <Text className='fw-label'>当事人</Text>
+            <Input className='fw-input' placeholder='被处罚的单位或个人' value={party} onInput={(e) => setParty(e.detail.value)} />
+          </View>
+        )}
+        {showUnits && (
+          <View className='fw-units'>
+            <Picker mode='selector' range={unitChoices.map((o) => `${o.unit.name}`)} onChange={(e) => addUnit({ orgId: unitChoices[Number(e.detail.value)].unit.id })}>
+              <View className='fw-row'>
+                <Text className='fw-label'>{kind === 'plan_filing' ? '备案企业' : kind in LETTER_KINDS ? '签订单位' : PUBLICITY_KINDS.includes(kind) ? '宣传到的单位' : '检查的单位'}</Text>
+                <Text className='fw-value'>从列表选择 ▾</Text>
+              </View>
+            </Picker>
+            <View className='fw-row'>
+              <Input className='fw-input fw-input-left' placeholder='不在列表中的，输入名称' value={unitName} onInput={(e) => setUnitName(e.detail.value)} />
+              <View className='fw-add' onClick={() => (unitName.trim() ? (addUnit({ name: unitName.trim() }), setUnitName('')) : undefined)}>添加</View>
+            </View>
+            <View className='fw-chips'>
+              {units.map((u, i) => (
+                <View key={`${u.orgId ?? u.name}-${i}`} className='fw-chip on' onClick={() => setUnits((xs) => xs.filter((_, j) => j !== i))}>
+                  {unitLabel(u)} ✕
+                </View>
+              ))}
+            </View>
+          </View>
         )}
         {Object.entries(rule.metrics).map(([m, r]) => (
           <View key={m} className='fw-row'>
@@ -118,7 +219,20 @@ export default function FieldworkPage() {
             <Input className='fw-input' placeholder='如：打非治违专项行动' value={campaign} onInput={(e) => setCampaign(e.detail.value)} />
           </View>
         )}
-        <Textarea className='fw-notes' placeholder='备注（检查了哪些单位、发现什么问题）' value={notes} maxlength={2000} onInput={(e) => setNotes(e.detail.value)} />
+        {!editing && (type === 'inspection' || type === 'enforcement') && (
+          <View className='fw-units'>
+            <View className='fw-row'>
+              <Input className='fw-input fw-input-left' placeholder='发现的问题（录入隐患台账）' value={finding} onInput={(e) => setFinding(e.detail.value)} />
+              <View className='fw-add' onClick={() => (finding.trim().length >= 2 ? (setFindings((xs) => [...xs, { category: sector as HazardCategory, description: finding.trim() }]), setFinding('')) : undefined)}>添加</View>
+            </View>
+            {findings.map((f, i) => (
+              <View key={i} className='fw-finding' onClick={() => setFindings((xs) => xs.filter((_, j) => j !== i))}>
+                {i + 1}．{f.description}（{HAZARD_CATEGORIES.find((c) => c.code === f.category)?.label}）✕
+              </View>
+            ))}
+          </View>
+        )}
+        <Textarea className='fw-notes' placeholder='备注' value={notes} maxlength={2000} onInput={(e) => setNotes(e.detail.value)} />
       </Card>
       <Card title='最近记录'>
         {recent.length === 0 && <Empty text='还没有记录' />}

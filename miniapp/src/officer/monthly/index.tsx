@@ -16,7 +16,7 @@ export default function MonthlyPage() {
   const load = (m = month) => hazardsApi.monthly(m).then(setR).catch(toastError);
   useDidShow(() => void load());
   const figs: [string, number | undefined, string?][] = r
-    ? [['本月上报', r.reported], ['妥善处置', r.closed, '#2e7d32'], ['正在办理', r.inProgress, '#1a6fd1'], ['上报县级', r.escalated, '#7b1fa2'], ['逾期', r.overdue, '#e65100'], ['不予受理', r.rejected]]
+    ? [['本月上报', r.reported], ['妥善处置', r.closed, '#2e7d32'], ['正在办理', r.inProgress, '#1a6fd1'], ['本月上报县级', r.escalated, '#7b1fa2'], ['本月到期未改', r.overdue, '#e65100'], ['不予受理', r.rejected]]
     : [];
   return (
     <PageShell title='月会商'>
@@ -33,10 +33,11 @@ export default function MonthlyPage() {
               </View>
             ))}
           </View>
-          <Card title='正在办理的事项'>
+          <Card title={`正在办理的事项（${r.inProgress}件${r.openItems.length > 30 ? '，列出最早的30件' : ''}）`}>
             {r.openItems.length ? r.openItems.slice(0, 30).map((o) => (
               <View key={o.code} style={{ padding: '12px 0', borderTop: '1px solid #eef1f5', fontSize: '30px' }}>
                 <View>{o.code} {o.category} · {HAZARD_STATUS_LABELS[o.status]}{o.deadline ? ` · 期限 ${shortTime(o.deadline, true)}` : ''}</View>
+                {o.description ? <View>{o.description}</View> : null}
                 {o.latestNote ? <View style={{ color: '#4b5563' }}>{o.latestNote}</View> : null}
               </View>
             )) : <Text>暂无</Text>}

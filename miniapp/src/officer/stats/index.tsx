@@ -1,7 +1,9 @@
-import { Text, View } from '@tarojs/components';
+import { Picker, Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
-import type { DashboardDto } from '@xiangan/shared';
-import { useState } from 'react';
+import type { DashboardDto, OrgUnitDto, StatsSummaryDto } from '@xiangan/shared';
+import { useEffect, useState } from 'react';
+import { flattenOrgs, orgsApi } from '../../services/orgs';
+import { getSummary } from '../../services/stats';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
 import { toastError } from '../../services/request';
 import { getDashboard, openReport } from '../../services/stats';
@@ -22,12 +24,51 @@ function Legend({ names }: { names: [string, string] }) {
   );
 }
 
+const FORMS = [
+  { form: 'annual', label: '年度（季度）工作总结', file: '安全生产和消防工作总结' },
+  { form: 'duty', label: '述职述廉报告（安全生产部分）', file: '述职述廉报告（安全生产部分）' },
+  { form: 'campaign', label: '专项整治三年行动总结', file: '安全生产专项整治三年行动工作总结' },
+] as const;
+const PERIODS = ['全年', '季度', '月份', '三年', '自定'] as const;
+type PeriodKind = (typeof PERIODS)[number];
+const cnToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** The period a choice means: a year (in January, last year), a quarter, a month, three years, or two dates. */
+function periodOf(kind: PeriodKind, year: number, q: number, m: number, from: string, to: string): { from: string; to: string; title: string } {
+  if (kind === '季度') return { from: `${year}-${pad(q * 3 - 2)}-01`, to: `${year}-${pad(q * 3)}-${lastDay(year, q * 3)}`, title: `${year}年第${'一二三四'[q - 1]}季度` };
+  if (kind === '月份') return { from: `${year}-${pad(m)}-01`, to: `${year}-${pad(m)}-${lastDay(year, m)}`, title: `${year}年${m}月` };
+  if (kind === '三年') return { from: `${year - 2}-01-01`, to: `${year}-12-31`, title: `${year - 2}—${year}年` };
+  if (kind === '自定') return { from, to, title: `${from}至${to}` };
+  return { from: `${year}-01-01`, to: `${year}-12-31`, title: `${year}年度` };
+}
+
 export default function StatsPage() {
   const [d, setD] = useState<DashboardDto | null>(null);
+  const today = cnToday();
+  const thisYear = Number(today.slice(0, 4));
+  // The year-end report is written in January: then last year is the default.
+  const [year, setYear] = useState(today.slice(5, 7) === '01' ? thisYear - 1 : thisYear);
+  const [pk, setPk] = useState<PeriodKind>('全年');
+  const [quarter, setQuarter] = useState(Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1);
+  const [month, setMonth] = useState(Number(today.slice(5, 7)));
+  const [from, setFrom] = useState(`${thisYear}-01-01`);
+  const [to, setTo] = useState(today);
+  const [formIdx, setFormIdx] = useState(0);
+  const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const [orgId, setOrgId] = useState<number | undefined>(undefined);
+  const [sum, setSum] = useState<StatsSummaryDto | null>(null);
   useDidShow(() => void getDashboard().then(setD, toastError));
+  useEffect(() => void orgsApi.tree().then((t) => setUnits(flattenOrgs(t, ['county', 'town', 'village', 'community']))), []);
+  const p = periodOf(pk, year, quarter, month, from, to);
+  useEffect(() => void getSummary({ orgId, from: p.from, to: p.to }).then(setSum, toastError), [orgId, p.from, p.to]);
   if (!d) return <Loading />;
-  const year = d.year;
-  const figures = d.figures.filter((f) => f.value > 0);
+  const figures = (sum?.figures ?? []).filter((f) => f.value > 0);
+  const unitIdx = Math.max(0, units.findIndex((u) => u.unit.id === (orgId ?? d.org.id)));
+  const unitName = sum?.org.name ?? d.org.name;
+  const form = FORMS[formIdx];
+  const years = Array.from({ length: 6 }, (_, i) => thisYear - i);
   return (
     <PageShell title='统计与总结'>
       <View className='st-tiles'>
@@ -36,7 +77,7 @@ export default function StatsPage() {
         <View className='st-tile'><Text className='st-n'>{d.thisMonth.inProgress}</Text><Text className='st-t'>正在办理</Text></View>
         <View className='st-tile'><Text className='st-n'>{d.thisYear.rectificationRate === null ? '—' : `${Math.round(d.thisYear.rectificationRate * 100)}%`}</Text><Text className='st-t'>全年整改率</Text></View>
       </View>
-      <Card title={`${year}年每月隐患：上报 / 销号`}>
+      <Card title={`${d.year}年每月隐患：上报 / 销号`}>
         <Legend names={['上报', '销号']} />
         <F2Chart kind='line' colors={COLORS} data={d.trend.flatMap((t) => [{ x: `${Number(t.month.slice(5))}月`, series: '上报', value: t.found }, { x: `${Number(t.month.slice(5))}月`, series: '销号', value: t.closed }])} />
       </Card>
@@ -71,7 +112,49 @@ export default function StatsPage() {
           })}
         </Card>
       )}
-      <Card title={`${year}年度工作总结数据`}>
+      <Card title='写总结：单位、时间、文种'>
+        {units.length > 1 && (
+          <Picker mode='selector' range={units.map((u) => u.unit.name)} value={unitIdx} onChange={(e) => setOrgId(units[Number(e.detail.value)].unit.id)}>
+            <View className='st-fig'><Text className='st-fig-label'>单位</Text><Text className='st-fig-value'>{unitName} ▾</Text></View>
+          </Picker>
+        )}
+        <View className='st-chips'>
+          {PERIODS.map((k) => (
+            <View key={k} className={`st-chip ${k === pk ? 'on' : ''}`} onClick={() => setPk(k)}>{k}</View>
+          ))}
+        </View>
+        {pk !== '自定' && (
+          <Picker mode='selector' range={years.map((y) => `${y}年`)} value={Math.max(0, years.indexOf(year))} onChange={(e) => setYear(years[Number(e.detail.value)])}>
+            <View className='st-fig'><Text className='st-fig-label'>年份</Text><Text className='st-fig-value'>{pk === '三年' ? `${year - 2}—${year}年` : `${year}年`} ▾</Text></View>
+          </Picker>
+        )}
+        {pk === '季度' && (
+          <Picker mode='selector' range={['第一季度', '第二季度', '第三季度', '第四季度']} value={quarter - 1} onChange={(e) => setQuarter(Number(e.detail.value) + 1)}>
+            <View className='st-fig'><Text className='st-fig-label'>季度</Text><Text className='st-fig-value'>第{'一二三四'[quarter - 1]}季度 ▾</Text></View>
+          </Picker>
+        )}
+        {pk === '月份' && (
+          <Picker mode='selector' range={Array.from({ length: 12 }, (_, i) => `${i + 1}月`)} value={month - 1} onChange={(e) => setMonth(Number(e.detail.value) + 1)}>
+            <View className='st-fig'><Text className='st-fig-label'>月份</Text><Text className='st-fig-value'>{month}月 ▾</Text></View>
+          </Picker>
+        )}
+        {pk === '自定' && (
+          <>
+            <Picker mode='date' value={from} end={to} onChange={(e) => setFrom(e.detail.value)}>
+              <View className='st-fig'><Text className='st-fig-label'>从</Text><Text className='st-fig-value'>{from} ▾</Text></View>
+            </Picker>
+            <Picker mode='date' value={to} start={from} onChange={(e) => setTo(e.detail.value)}>
+              <View className='st-fig'><Text className='st-fig-label'>到</Text><Text className='st-fig-value'>{to} ▾</Text></View>
+            </Picker>
+          </>
+        )}
+        <Picker mode='selector' range={FORMS.map((f) => f.label)} value={formIdx} onChange={(e) => setFormIdx(Number(e.detail.value))}>
+          <View className='st-fig'><Text className='st-fig-label'>文种</Text><Text className='st-fig-value'>{form.label} ▾</Text></View>
+        </Picker>
+      </Card>
+      <Card title={`${unitName}${p.title}数据（写入总结）`}>
+        {!sum && <Loading />}
+        {sum && figures.length === 0 && <Text>这段时间还没有记录</Text>}
         {figures.map((f) => (
           <View key={f.key} className='st-fig'>
             <Text className='st-fig-label'>{f.label}</Text>
@@ -80,7 +163,7 @@ export default function StatsPage() {
         ))}
       </Card>
       <View className='st-actions'>
-        <PrimaryButton onClick={() => openReport('/stats/summary.docx', { orgId: d.org.id, from: `${year}-01-01` }, `${d.org.name}${year}年度安全生产和消防工作总结.docx`).catch(toastError)}>下载年度工作总结（Word）</PrimaryButton>
+        <PrimaryButton onClick={() => openReport('/stats/summary.docx', { orgId: orgId ?? d.org.id, from: p.from, to: p.to, form: form.form }, form.form === 'campaign' ? `${unitName}${form.file}（${p.title}）.docx` : `${unitName}${p.title}${form.file}.docx`).catch(toastError)}>下载{form.label}（Word）</PrimaryButton>
         <PrimaryButton onClick={() => openReport('/stats/monthly-brief.docx', { orgId: d.org.id, month: d.month }, `${d.org.name}${d.month}会商简报.docx`).catch(toastError)}>下载本月会商简报（Word）</PrimaryButton>
       </View>
     </PageShell>

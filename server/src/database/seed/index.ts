@@ -10,6 +10,7 @@ import { seedFieldwork } from './fieldwork.seed';
 import { seedPublicity } from './publicity.seed';
 import { seedPledges } from './pledges.seed';
 import { isMysql } from '../../common/db/dialect';
+import { seedRegisters } from './registers.seed';
 // (end of feature seeder imports)
 
 /** The base: units and demo users (what most tests need). */
@@ -23,6 +24,7 @@ const FEATURE_SEEDERS: Seeder[] = [
   seedPledges,
   // field work last: its inspections link to the hazards above
   seedFieldwork,
+  seedRegisters,
   // (end of feature seeders)
 ];
 

@@ -47,6 +47,14 @@ function fieldController(type: FieldType): Type<unknown> {
       return this.svc.revisions(type, user, id);
     }
 
+    /** PUT does what PATCH does (wx.request has no PATCH): the fields given are changed. */
+    @Put(':id')
+    @Roles(...MANAGING_ROLES)
+    @OrgScope({ in: 'body', field: 'orgId' })
+    replace(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
+      return this.svc.update(type, user, id, dto);
+    }
+
     @Patch(':id')
     @Roles(...MANAGING_ROLES)
     @OrgScope({ in: 'body', field: 'orgId' })

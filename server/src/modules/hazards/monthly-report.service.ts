@@ -12,6 +12,9 @@ import { dbTime } from '../../common/db/dialect';
 /** Open and not handed to the county: what the town itself is still working on (正在办理). */
 const IN_PROGRESS: HazardStatus[] = HAZARD_OPEN_STATUSES.filter((s) => s !== 'escalated');
 
+/** The most 正在办理 items one monthly answer lists (oldest first); the figure counts them all. */
+export const MONTHLY_OPEN_ITEMS_MAX = 100;
+
 /** `2026-05` → [1 May 00:00, 1 June 00:00) China time. */
 export function monthRange(month: string): { start: Date; end: Date } {
   const [y, m] = month.split('-').map(Number);
@@ -45,6 +48,11 @@ export class MonthlyReportService {
 
   async monthly(user: AuthUser, orgId: number | undefined, month: string, now = new Date()): Promise<MonthlyReportDto> {
     const org = await this.scope.targetOrg(user, orgId);
+    return this.forOrg(org, month, now);
+  }
+
+  /** The one definition of 月会商, for `/api/reports/monthly` and the Word brief (stats/report.service.ts) alike. */
+  async forOrg(org: OrgUnit, month: string, now = new Date()): Promise<MonthlyReportDto> {
     const { start, end } = monthRange(month);
     if (start.getTime() > now.getTime()) throw new BadRequestException(['month must not be in the future']);
     const prefix = `${org.path}%`;
@@ -52,7 +60,7 @@ export class MonthlyReportService {
     // Every hazard that can figure in the month: reported by its end and touched in or after it, or still open.
     const rows = await this.hazards
       .createQueryBuilder('h')
-      .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.orgPath', 'h.createdAt', 'h.closedAt', 'h.rectifiedAt', 'h.deadline'])
+      .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description', 'h.orgPath', 'h.createdAt', 'h.closedAt', 'h.rectifiedAt', 'h.deadline'])
       .where('h.orgPath LIKE :p', { p: prefix })
       .andWhere('h.createdAt < :end', { end: this.t(end) })
       .andWhere(
@@ -104,7 +112,8 @@ export class MonthlyReportService {
       if (child) tally(byUnit.get(child.id)!, h);
     }
 
-    const open = rows.filter((h) => HAZARD_OPEN_STATUSES.includes(h.status)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, 100);
+    // 正在办理 lists exactly the hazards the figure counts (escalated ones are 上报县级, not the town's own work).
+    const open = rows.filter(isInProgress).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, MONTHLY_OPEN_ITEMS_MAX);
     const notes = open.length
       ? await this.events.find({ where: { hazardId: In(open.map((h) => h.id)) }, select: ['hazardId', 'note', 'id'], order: { id: 'DESC' } })
       : [];
@@ -126,7 +135,7 @@ export class MonthlyReportService {
         .sort((a, b) => b.reported - a.reported || b.inProgress - a.inProgress),
       byUnit: children.map((c) => ({ orgId: c.id, orgName: c.name, ...byUnit.get(c.id)! })).filter((u) => u.reported || u.closed || u.inProgress),
       openItems: open.map((h) => ({
-        code: h.code, category: HAZARD_CATEGORY_LABELS[h.category], status: h.status, latestNote: latest.get(h.id) ?? null,
+        code: h.code, category: HAZARD_CATEGORY_LABELS[h.category], status: h.status, latestNote: latest.get(h.id) ?? null, description: h.description ?? null,
         deadline: h.deadline ? h.deadline.toISOString() : null,
       })),
     };

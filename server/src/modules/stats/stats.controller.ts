@@ -2,7 +2,8 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { MonthlyBriefQuery, OFFICER_ROLES, StatsQuery } from '@xiangan/shared';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsPositive, Matches } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsPositive, Matches } from 'class-validator';
+import { REPORT_FORMS, ReportForm } from './report-forms';
 import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
@@ -17,6 +18,12 @@ export class StatsQueryDto implements StatsQuery {
   from?: string;
   @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be YYYY-MM-DD' })
   to?: string;
+}
+
+export class ReportQueryDto extends StatsQueryDto {
+  @ApiPropertyOptional({ enum: REPORT_FORMS, description: 'annual = 年度安全生产和消防工作总结; duty = 述职述廉报告（安全生产部分）; campaign = 专项整治三年行动工作总结' })
+  @IsOptional() @IsIn(REPORT_FORMS)
+  form?: ReportForm;
 }
 
 export class DashboardQueryDto {
@@ -63,8 +70,8 @@ export class StatsController {
   @Get('summary.docx')
   @Roles(...OFFICER_ROLES)
   @OrgScope({ in: 'query', field: 'orgId' })
-  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res() res: Response) {
-    const { buffer, filename } = await this.reports.yearReport(user, q.orgId, this.stats.period(q.from, q.to));
+  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: ReportQueryDto, @Res() res: Response) {
+    const { buffer, filename } = await this.reports.yearReport(user, q.orgId, this.stats.period(q.from, q.to), q.form);
     sendDocx(res, buffer, filename);
   }
 

@@ -12,7 +12,9 @@ import {
   HazardCategory,
   HazardStats,
   kindLabel,
+  isSnapshotMetric,
   SNAPSHOT_KINDS,
+  SNAPSHOT_METRICS,
   StatsSummaryDto,
 } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
@@ -23,6 +25,8 @@ import { todayInChina } from '../fieldwork/fieldwork.service';
 import { Hazard } from '../hazards/hazard.entity';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { buildFigures } from './report-figures';
+import { distinctUnits } from './distinct-units';
+import { registerStats } from './register-stats';
 import { PledgeStatsSource, PublicityStatsSource } from './sources';
 import { counterSums, MONTH_COUNTERS } from '../hazards/hazard-month.rollup';
 import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
@@ -51,10 +55,24 @@ export class StatsService {
     this.sql = new Sql(ds);
   }
 
+  /**
+   * The period asked for. Without dates: this year up to today — in January, last year whole (the year-end report
+   * is written then). `from` alone: to the end of its year, or today if that is sooner.
+   */
   period(from?: string, to?: string, now = new Date()): Period {
     const today = todayInChina(now);
-    const f = from ?? `${today.slice(0, 4)}-01-01`;
-    const t = to ?? today;
+    let f = from;
+    let t = to;
+    if (!f && !t && today.slice(5, 7) === '01') {
+      const last = Number(today.slice(0, 4)) - 1;
+      f = `${last}-01-01`;
+      t = `${last}-12-31`;
+    }
+    f = f ?? `${today.slice(0, 4)}-01-01`;
+    if (!t) {
+      const yearEnd = `${f.slice(0, 4)}-12-31`;
+      t = yearEnd < today ? yearEnd : today;
+    }
     for (const [k, v] of [['from', f], ['to', t]] as const) {
       if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new BadRequestException([`${k} must be YYYY-MM-DD`]);
     }
@@ -68,12 +86,14 @@ export class StatsService {
   }
 
   async summaryFor(org: OrgUnit, p: Period): Promise<StatsSummaryDto> {
-    const [hz, fw, pledges, publicity, children] = await Promise.all([
+    const [hz, fw, pledges, publicity, children, distinct, registers] = await Promise.all([
       this.hazards(org, p),
       this.fieldwork(org, p),
       this.pledgeSource.stats(org, p, this.sql),
       this.publicitySource.stats(org, p, this.sql),
       this.ds.getRepository(OrgUnit).find({ where: { parentId: org.id, archived: false }, order: { id: 'ASC' } }),
+      distinctUnits(this.ds, org, p),
+      registerStats(this.ds, org, p),
     ]);
     // Per sector: field work and the ledger side by side.
     const sectors = new Map<string, FieldSectorStats>();
@@ -127,6 +147,8 @@ export class StatsService {
     });
     const summary: StatsSummaryDto = {
       org: { id: org.id, name: org.name, type: org.type, population: org.population },
+      distinct,
+      registers,
       from: p.from,
       to: p.to,
       hazards: hz.stats,
@@ -269,17 +291,17 @@ export class StatsService {
           )
         : none,
     ];
-    // Head-counts (staff): the latest record of each unit in the period, summed over units.
+    // Head-counts (两站两员, 安全管理员, 执法证): per unit, the latest value entered in or before the period's end, summed
+    // over units — a snapshot, never a sum over months, and still there in a period without a record.
+    const snapPairs = Object.entries(SNAPSHOT_METRICS).flatMap(([tk, ms]) => ms.map((m) => [...tk.split('.'), m] as [string, string, string]));
+    const snapWhere = snapPairs.map(() => '(type = ? AND kind = ? AND metric = ?)').join(' OR ');
     const snapQuery: Promise<any[]> = this.ds.query(
-      `SELECT m.kind AS kind, m.metric AS metric, SUM(m.value) AS v FROM field_metric m
-         JOIN (SELECT MAX(r.id) AS id FROM field_record r
-                 JOIN (SELECT l.orgId AS orgId, l.kind AS kind, MAX(l.date) AS d FROM field_record l
-                        WHERE l.type = 'activity' AND l.kind IN (${snapMarks}) AND l.orgPath LIKE ? AND l.date >= ? AND l.date <= ?
-                        GROUP BY l.orgId, l.kind) last ON r.orgId = last.orgId AND r.kind = last.kind AND r.date = last.d
-                WHERE r.type = 'activity'
-                GROUP BY r.orgId, r.kind) pick ON pick.id = m.recordId
-        GROUP BY m.kind, m.metric`,
-      [...SNAPSHOT_KINDS, scope.p, p.from, p.to],
+      `SELECT m.id AS id, m.orgPath AS orgPath, m.type AS type, m.kind AS kind, m.metric AS metric, m.value AS v FROM field_metric m
+         JOIN (SELECT orgPath, type, kind, metric, MAX(date) AS d FROM field_metric
+                WHERE (${snapWhere}) AND orgPath LIKE ? AND date <= ? GROUP BY orgPath, type, kind, metric) last
+           ON m.orgPath = last.orgPath AND m.type = last.type AND m.kind = last.kind AND m.metric = last.metric AND m.date = last.d
+        ORDER BY m.id`,
+      [...snapPairs.flat(), scope.p, p.to],
     );
     // 专项行动: idx_field_record_campaign (campaign, orgPath, date) holds every column, and only records naming one.
     const campaignQuery = this.ds
@@ -318,10 +340,12 @@ export class StatsService {
     const byChild = new Map<string, { records: number; inspections: number }>();
     let records = 0;
     const sectorRows: { type: string; kind: string; sector: string; records: number }[] = [];
+    const sectorOf = (k: FieldKindStats, sector: string) => ((k.bySector ??= {})[sector] ??= { records: 0, metrics: {} });
     for (const r of recRows) {
       const n = num(r.n);
       records += n;
       kindOf(r.type, r.kind).records += n;
+      if (r.sector) sectorOf(kindOf(r.type, r.kind), r.sector).records += n;
       if (r.sector) sectorRows.push({ type: r.type, kind: r.kind, sector: r.sector, records: n });
       const ck = childOfPath(r.orgPath, org.path);
       const c = byChild.get(ck) ?? { records: 0, inspections: 0 };
@@ -331,13 +355,21 @@ export class StatsService {
     }
     const sectorMetricRows: { type: string; sector: string; metric: string; value: number }[] = [];
     for (const m of metricRows) {
+      if (isSnapshotMetric(m.type, m.kind, m.metric)) continue;
       const k = kindOf(m.type, m.kind);
       k.metrics[m.metric] = round2((k.metrics[m.metric] ?? 0) + num(m.v));
-      if (m.sector) sectorMetricRows.push({ type: m.type, sector: m.sector, metric: m.metric, value: num(m.v) });
+      if (m.sector) {
+        sectorMetricRows.push({ type: m.type, sector: m.sector, metric: m.metric, value: num(m.v) });
+        const bs = sectorOf(k, m.sector);
+        bs.metrics[m.metric] = round2((bs.metrics[m.metric] ?? 0) + num(m.v));
+      }
     }
-    for (const m of snapRows) {
-      const k = kindOf('activity', m.kind);
-      k.metrics[m.metric] = num(m.v);
+    // The latest row per (unit, metric) — the highest id on the latest day — summed over units.
+    const latest = new Map<string, any>();
+    for (const m of snapRows) latest.set(`${m.orgPath}\u0000${m.type}.${m.kind}.${m.metric}`, m);
+    for (const m of latest.values()) {
+      const k = kindOf(m.type, m.kind);
+      k.metrics[m.metric] = round2((k.metrics[m.metric] ?? 0) + num(m.v));
     }
     // Keep the catalogue's order so the report reads the same every year.
     const order = Object.entries(FIELD_KINDS).flatMap(([t, ks]) => Object.keys(ks).map((k) => `${t}.${k}`));

@@ -250,8 +250,12 @@ describe('field work and statistics', () => {
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     });
     const bx = (await (await JSZip.loadAsync(brief.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
-    expect(bx).toContain('共上报安全隐患20件');
-    expect(bx).toContain('妥善处置安全隐患11件，正在办理3件');
+    // The brief reads the one 月会商 definition (/api/reports/monthly): reported in March (the rejected one too), closed in March.
+    const mr = (await t.http.get('/api/reports/monthly').query({ month: `${YEAR}-03` }).set(town)).body;
+    expect(mr).toMatchObject({ reported: 21, closed: 12, inProgress: 3 });
+    expect(bx).toContain('共上报安全隐患21件');
+    expect(bx).toContain('本月妥善处置（销号）12件');
+    expect(bx).toContain('正在办理3件');
   });
 
   it('the dashboard answers for the officer home', async () => {

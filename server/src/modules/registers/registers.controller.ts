@@ -1,0 +1,112 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { MANAGING_ROLES, OFFICER_ROLES } from '@xiangan/shared';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { IdPipe } from '../../common/http/id.pipe';
+import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { OrgScope } from '../../common/scope/org-scope.guard';
+import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SitePatrolDtoIn, SitePatrolQueryDto } from './dto/registers.dto';
+import { RegistersService } from './registers.service';
+
+@ApiTags('registers')
+@ApiBearerAuth()
+@Controller('risk-sites')
+export class RiskSitesController {
+  constructor(private readonly svc: RegistersService) {}
+
+  @Post()
+  @Roles(...MANAGING_ROLES)
+  @OrgScope({ in: 'body', field: 'orgId' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: RiskSiteDtoIn) {
+    return this.svc.createSite(user, dto);
+  }
+
+  @Get()
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  list(@CurrentUser() user: AuthUser, @Query() q: RiskSiteQueryDto) {
+    return this.svc.listSites(user, q);
+  }
+
+  @Get(':id')
+  @Roles(...OFFICER_ROLES)
+  get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.svc.getSite(user, id);
+  }
+
+  @Put(':id')
+  @Roles(...MANAGING_ROLES)
+  @OrgScope({ in: 'body', field: 'orgId' })
+  update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RiskSiteDtoIn) {
+    return this.svc.updateSite(user, id, dto);
+  }
+
+  @Delete(':id')
+  @Roles(...MANAGING_ROLES)
+  archive(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.svc.archiveSite(user, id);
+  }
+
+  @Post(':id/patrols')
+  @Roles(...MANAGING_ROLES)
+  @Idempotent()
+  patrol(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: SitePatrolDtoIn, @Headers('idempotency-key') key?: string) {
+    return this.svc.createPatrol(user, id, dto, key);
+  }
+}
+
+@ApiTags('registers')
+@ApiBearerAuth()
+@Controller('site-patrols')
+export class SitePatrolsController {
+  constructor(private readonly svc: RegistersService) {}
+
+  @Get()
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  list(@CurrentUser() user: AuthUser, @Query() q: SitePatrolQueryDto) {
+    return this.svc.listPatrols(user, q);
+  }
+}
+
+@ApiTags('registers')
+@ApiBearerAuth()
+@Controller('incidents')
+export class IncidentsController {
+  constructor(private readonly svc: RegistersService) {}
+
+  @Post()
+  @Roles(...MANAGING_ROLES)
+  @OrgScope({ in: 'body', field: 'orgId' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: IncidentDtoIn) {
+    return this.svc.createIncident(user, dto);
+  }
+
+  @Get()
+  @Roles(...OFFICER_ROLES)
+  @OrgScope({ in: 'query', field: 'orgId' })
+  list(@CurrentUser() user: AuthUser, @Query() q: IncidentQueryDto) {
+    return this.svc.listIncidents(user, q);
+  }
+
+  @Get(':id')
+  @Roles(...OFFICER_ROLES)
+  get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.svc.getIncident(user, id);
+  }
+
+  @Put(':id')
+  @Roles(...MANAGING_ROLES)
+  @OrgScope({ in: 'body', field: 'orgId' })
+  update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: IncidentDtoIn) {
+    return this.svc.updateIncident(user, id, dto);
+  }
+
+  @Delete(':id')
+  @Roles(...MANAGING_ROLES)
+  @HttpCode(204)
+  remove(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
+    return this.svc.deleteIncident(user, id);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { HazardsModule } from '../hazards/hazards.module';
+import { IncidentsController, RiskSitesController, SitePatrolsController } from './registers.controller';
+import { RegistersService } from './registers.service';
+
+/** Risk-site register (重点场所/风险点), patrols at the sites, incidents (事故、火灾、溺水). */
+@Module({
+  imports: [HazardsModule],
+  controllers: [RiskSitesController, SitePatrolsController, IncidentsController],
+  providers: [RegistersService],
+})
+export class RegistersModule {}

@@ -1,0 +1,331 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  INCIDENT_KIND_LABELS,
+  IncidentDto,
+  IncidentKind,
+  IncidentPage,
+  maskName,
+  maskPhone,
+  RESERVOIR_SIZE_LABELS,
+  ReservoirSize,
+  RISK_SITE_KIND_LABELS,
+  RiskSiteDto,
+  RiskSiteKind,
+  RiskSitePage,
+  SitePatrolDto,
+  SitePatrolPage,
+} from '@xiangan/shared';
+import { DataSource, In } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { pageOf } from '../../common/http/page-query.dto';
+import { ScopeService } from '../../common/scope/scope.service';
+import { todayInChina } from '../fieldwork/fieldwork.service';
+import { Hazard } from '../hazards/hazard.entity';
+import { HazardsService } from '../hazards/hazards.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { User } from '../users/user.entity';
+import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SitePatrolDtoIn, SitePatrolQueryDto } from './dto/registers.dto';
+import { Incident, RiskSite, SitePatrol } from './registers.entities';
+
+/** Risk-site register, patrols at the sites, incidents — every row under a unit, every request checked against scope. */
+@Injectable()
+export class RegistersService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scope: ScopeService,
+    private readonly hazards: HazardsService,
+  ) {}
+
+  // ---- sites ------------------------------------------------------------------------------------------
+
+  async createSite(user: AuthUser, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
+    const org = await this.scope.targetOrg(user, dto.orgId);
+    await this.checkSite(user, dto);
+    const row = await this.ds.getRepository(RiskSite).save(
+      this.ds.getRepository(RiskSite).create({ ...this.siteFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }),
+    );
+    return this.siteDetail(user, row.id);
+  }
+
+  /** PUT: the site's fields as given (a field left out is cleared, like a form sent whole). */
+  async updateSite(user: AuthUser, id: number, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
+    const site = await this.loadSite(user, id);
+    await this.checkSite(user, dto);
+    const org = dto.orgId && dto.orgId !== site.orgId ? await this.scope.requireOrg(user, dto.orgId) : null;
+    Object.assign(site, this.siteFields(dto), org ? { orgId: org.id, orgPath: org.path } : {});
+    await this.ds.getRepository(RiskSite).save(site);
+    if (org) await this.ds.getRepository(SitePatrol).update({ siteId: site.id }, { orgPath: org.path });
+    return this.siteDetail(user, id);
+  }
+
+  /** Off the register from now on (still counted for the periods it was on it). */
+  async archiveSite(user: AuthUser, id: number): Promise<RiskSiteDto> {
+    const site = await this.loadSite(user, id);
+    if (!site.archivedAt) await this.ds.getRepository(RiskSite).update({ id }, { archivedAt: new Date() });
+    return this.siteDetail(user, id);
+  }
+
+  async listSites(user: AuthUser, q: RiskSiteQueryDto): Promise<RiskSitePage> {
+    const { page, pageSize, skip } = pageOf(q);
+    const qb = this.ds.getRepository(RiskSite).createQueryBuilder('s');
+    this.scope.restrict(qb, 's.orgPath', user);
+    if (q.orgId) qb.andWhere('s.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
+    if (!q.archived) qb.andWhere('s.archivedAt IS NULL');
+    const [rows, total] = await qb.orderBy('s.kind', 'ASC').addOrderBy('s.id', 'ASC').skip(skip).take(pageSize).getManyAndCount();
+    const ctx = await this.siteContext(rows);
+    // Lists mask the person responsible and the phone (personal data); the detail shows them to officers in scope.
+    return { items: rows.map((r) => this.mapSite(r, ctx, true)), total, page, pageSize };
+  }
+
+  async getSite(user: AuthUser, id: number): Promise<RiskSiteDto> {
+    return this.siteDetail(user, id);
+  }
+
+  private async siteDetail(user: AuthUser, id: number): Promise<RiskSiteDto> {
+    const site = await this.loadSite(user, id);
+    return this.mapSite(site, await this.siteContext([site]), false);
+  }
+
+  private siteFields(dto: RiskSiteDtoIn): Partial<RiskSite> {
+    return {
+      kind: dto.kind,
+      name: dto.name,
+      address: dto.address || null,
+      lat: dto.lat ?? null,
+      lng: dto.lng ?? null,
+      sizeClass: dto.kind === 'reservoir' ? dto.sizeClass ?? null : null,
+      responsibleName: dto.responsibleName || null,
+      responsiblePhone: dto.responsiblePhone || null,
+      warningSigns: dto.warningSigns ?? 0,
+      enterpriseOrgId: dto.enterpriseOrgId ?? null,
+      notes: dto.notes || null,
+    };
+  }
+
+  private async checkSite(user: AuthUser, dto: RiskSiteDtoIn): Promise<void> {
+    const errors: string[] = [];
+    if (dto.sizeClass && dto.kind !== 'reservoir') errors.push('sizeClass is only for reservoirs（只有水库填写规模）');
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) errors.push('lat and lng must be given together');
+    if (errors.length) throw new BadRequestException(errors);
+    if (dto.enterpriseOrgId) await this.scope.requireOrg(user, dto.enterpriseOrgId);
+  }
+
+  private async loadSite(user: AuthUser, id: number): Promise<RiskSite> {
+    const s = await this.ds.getRepository(RiskSite).findOne({ where: { id } });
+    if (!s || !this.scope.covers(user, s.orgPath)) throw new NotFoundException(`风险点 ${id} 不存在`);
+    return s;
+  }
+
+  private async siteContext(rows: RiskSite[]) {
+    const ids = rows.map((r) => r.id);
+    const orgIds = [...new Set(rows.map((r) => r.orgId))];
+    const [orgs, patrols] = await Promise.all([
+      orgIds.length ? this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [],
+      ids.length
+        ? this.ds.getRepository(SitePatrol).createQueryBuilder('p').select('p.siteId', 'siteId').addSelect('COUNT(*)', 'n').addSelect('MAX(p.date)', 'last')
+            .where('p.siteId IN (:...ids)', { ids }).groupBy('p.siteId').getRawMany()
+        : [],
+    ]);
+    return {
+      org: new Map(orgs.map((o) => [o.id, o.name])),
+      patrols: new Map(patrols.map((p: any) => [Number(p.siteId), { n: Number(p.n), last: p.last as string }])),
+    };
+  }
+
+  private mapSite(r: RiskSite, ctx: Awaited<ReturnType<RegistersService['siteContext']>>, masked: boolean): RiskSiteDto {
+    const p = ctx.patrols.get(r.id);
+    return {
+      id: r.id,
+      orgId: r.orgId,
+      orgName: ctx.org.get(r.orgId) ?? null,
+      kind: r.kind as RiskSiteKind,
+      kindLabel: RISK_SITE_KIND_LABELS[r.kind as RiskSiteKind]?.label ?? r.kind,
+      name: r.name,
+      address: r.address,
+      lat: r.lat,
+      lng: r.lng,
+      sizeClass: (r.sizeClass as ReservoirSize) ?? null,
+      sizeLabel: r.sizeClass ? RESERVOIR_SIZE_LABELS[r.sizeClass as ReservoirSize] ?? r.sizeClass : null,
+      responsibleName: masked ? maskName(r.responsibleName) : r.responsibleName,
+      responsiblePhone: masked ? maskPhone(r.responsiblePhone) : r.responsiblePhone,
+      warningSigns: r.warningSigns,
+      enterpriseOrgId: r.enterpriseOrgId,
+      notes: r.notes,
+      archived: !!r.archivedAt,
+      lastPatrolDate: p?.last ?? null,
+      patrols: p?.n ?? 0,
+      createdAt: r.createdAt.toISOString(),
+    };
+  }
+
+  // ---- patrols ----------------------------------------------------------------------------------------
+
+  async createPatrol(user: AuthUser, siteId: number, dto: SitePatrolDtoIn, clientKey?: string): Promise<SitePatrolDto> {
+    const site = await this.loadSite(user, siteId);
+    if (clientKey) {
+      const again = await this.ds.getRepository(SitePatrol).findOne({ where: { createdById: user.id, clientKey } });
+      if (again) return this.mapPatrols([again]).then((x) => x[0]);
+    }
+    if (site.archivedAt) throw new BadRequestException(['siteId: 该风险点已撤销，不能再登记巡查']);
+    const date = dto.date ?? todayInChina();
+    checkDate(date);
+    let hazardIds = await this.checkHazards(user, dto.hazardIds ?? []);
+    // Problems found become ledger hazards at the site, through the ledger's own service.
+    for (const [i, f] of (dto.findings ?? []).entries()) {
+      const h = await this.hazards.create(
+        user,
+        { category: f.category, description: f.description, orgId: site.orgId, address: `${site.name}${site.address ? `（${site.address}）` : ''}`.slice(0, 200), ...(site.lat !== null && site.lng !== null ? { lat: site.lat, lng: site.lng } : {}) } as any,
+        clientKey ? `${clientKey.slice(0, 56)}:p${i}` : undefined,
+      );
+      hazardIds = [...new Set([...hazardIds, h.id])];
+    }
+    const row = await this.ds.transaction(async (tx) => {
+      const saved = await tx.save(SitePatrol, tx.create(SitePatrol, {
+        siteId: site.id, orgPath: site.orgPath, kind: site.kind, date, inspectors: dto.inspectors ?? 1,
+        warningSigns: dto.warningSigns ?? null, hazardIds, notes: dto.notes || null, createdById: user.id, clientKey: clientKey ?? null,
+      }));
+      if (dto.warningSigns !== undefined) await tx.update(RiskSite, { id: site.id }, { warningSigns: dto.warningSigns });
+      return saved;
+    });
+    return (await this.mapPatrols([row]))[0];
+  }
+
+  async listPatrols(user: AuthUser, q: SitePatrolQueryDto): Promise<SitePatrolPage> {
+    const { page, pageSize, skip } = pageOf(q);
+    const qb = this.ds.getRepository(SitePatrol).createQueryBuilder('p');
+    this.scope.restrict(qb, 'p.orgPath', user);
+    if (q.orgId) qb.andWhere('p.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (q.siteId) qb.andWhere('p.siteId = :sid', { sid: (await this.loadSite(user, q.siteId)).id });
+    if (q.from) qb.andWhere('p.date >= :from', { from: q.from });
+    if (q.to) qb.andWhere('p.date <= :to', { to: q.to });
+    const [rows, total] = await qb.orderBy('p.date', 'DESC').addOrderBy('p.id', 'DESC').skip(skip).take(pageSize).getManyAndCount();
+    return { items: await this.mapPatrols(rows), total, page, pageSize };
+  }
+
+  private async mapPatrols(rows: SitePatrol[]): Promise<SitePatrolDto[]> {
+    const siteIds = [...new Set(rows.map((r) => r.siteId))];
+    const userIds = [...new Set(rows.map((r) => r.createdById))];
+    const [sites, users] = await Promise.all([
+      siteIds.length ? this.ds.getRepository(RiskSite).find({ where: { id: In(siteIds) }, select: { id: true, name: true } }) : [],
+      userIds.length ? this.ds.getRepository(User).find({ where: { id: In(userIds) }, select: { id: true, name: true } }) : [],
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      siteId: r.siteId,
+      siteName: sites.find((s) => s.id === r.siteId)?.name ?? '',
+      kind: r.kind as RiskSiteKind,
+      date: r.date,
+      inspectors: r.inspectors,
+      warningSigns: r.warningSigns,
+      hazardIds: r.hazardIds ?? [],
+      notes: r.notes,
+      createdByName: users.find((u) => u.id === r.createdById)?.name ?? null,
+      createdAt: r.createdAt.toISOString(),
+    }));
+  }
+
+  private async checkHazards(user: AuthUser, ids: number[]): Promise<number[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const rows = await this.ds.getRepository(Hazard).find({ where: { id: In(unique) }, select: { id: true, orgPath: true } });
+    for (const id of unique) {
+      const h = rows.find((x) => x.id === id);
+      if (!h || !this.scope.covers(user, h.orgPath)) throw new BadRequestException([`hazardIds: hazard ${id} not found in your scope`]);
+    }
+    return unique;
+  }
+
+  // ---- incidents --------------------------------------------------------------------------------------
+
+  async createIncident(user: AuthUser, dto: IncidentDtoIn): Promise<IncidentDto> {
+    const org = await this.scope.targetOrg(user, dto.orgId);
+    checkDate(dto.date);
+    if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
+    const row = await this.ds.getRepository(Incident).save(this.ds.getRepository(Incident).create({ ...incidentFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
+    return this.incidentDetail(user, row.id);
+  }
+
+  async updateIncident(user: AuthUser, id: number, dto: IncidentDtoIn): Promise<IncidentDto> {
+    const row = await this.loadIncident(user, id);
+    checkDate(dto.date);
+    if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
+    const org = dto.orgId && dto.orgId !== row.orgId ? await this.scope.requireOrg(user, dto.orgId) : null;
+    Object.assign(row, incidentFields(dto), org ? { orgId: org.id, orgPath: org.path } : {});
+    await this.ds.getRepository(Incident).save(row);
+    return this.incidentDetail(user, id);
+  }
+
+  async deleteIncident(user: AuthUser, id: number): Promise<void> {
+    const row = await this.loadIncident(user, id);
+    await this.ds.getRepository(Incident).delete({ id: row.id });
+  }
+
+  async listIncidents(user: AuthUser, q: IncidentQueryDto): Promise<IncidentPage> {
+    const { page, pageSize, skip } = pageOf(q);
+    const qb = this.ds.getRepository(Incident).createQueryBuilder('i');
+    this.scope.restrict(qb, 'i.orgPath', user);
+    if (q.orgId) qb.andWhere('i.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
+    if (q.from) qb.andWhere('i.date >= :from', { from: q.from });
+    if (q.to) qb.andWhere('i.date <= :to', { to: q.to });
+    const [rows, total] = await qb.orderBy('i.date', 'DESC').addOrderBy('i.id', 'DESC').skip(skip).take(pageSize).getManyAndCount();
+    return { items: await this.mapIncidents(rows), total, page, pageSize };
+  }
+
+  async getIncident(user: AuthUser, id: number): Promise<IncidentDto> {
+    return this.incidentDetail(user, id);
+  }
+
+  private async incidentDetail(user: AuthUser, id: number): Promise<IncidentDto> {
+    return (await this.mapIncidents([await this.loadIncident(user, id)]))[0];
+  }
+
+  private async loadIncident(user: AuthUser, id: number): Promise<Incident> {
+    const r = await this.ds.getRepository(Incident).findOne({ where: { id } });
+    if (!r || !this.scope.covers(user, r.orgPath)) throw new NotFoundException(`事件 ${id} 不存在`);
+    return r;
+  }
+
+  /** A site named in a request body: outside the caller's scope it is a 400 naming the field, as if it did not exist. */
+  private async loadSiteForBody(user: AuthUser, id: number): Promise<RiskSite> {
+    const s = await this.ds.getRepository(RiskSite).findOne({ where: { id } });
+    if (!s || !this.scope.covers(user, s.orgPath)) throw new BadRequestException([`siteId: 风险点 ${id} 不存在`]);
+    return s;
+  }
+
+  private async mapIncidents(rows: Incident[]): Promise<IncidentDto[]> {
+    const orgIds = [...new Set(rows.map((r) => r.orgId))];
+    const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
+    return rows.map((r) => ({
+      id: r.id,
+      orgId: r.orgId,
+      orgName: orgs.find((o) => o.id === r.orgId)?.name ?? null,
+      kind: r.kind as IncidentKind,
+      kindLabel: INCIDENT_KIND_LABELS[r.kind as IncidentKind] ?? r.kind,
+      date: r.date,
+      title: r.title,
+      deaths: r.deaths,
+      injuries: r.injuries,
+      loss: Number(r.loss),
+      siteId: r.siteId,
+      description: r.description,
+      createdAt: r.createdAt.toISOString(),
+    }));
+  }
+}
+
+function incidentFields(dto: IncidentDtoIn): Partial<Incident> {
+  return {
+    kind: dto.kind, date: dto.date, title: dto.title, deaths: dto.deaths ?? 0, injuries: dto.injuries ?? 0, loss: dto.loss ?? 0,
+    siteId: dto.siteId ?? null, description: dto.description || null,
+  };
+}
+
+function checkDate(date: string): void {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw new BadRequestException(['date must be a real calendar day']);
+  if (date > todayInChina(new Date(Date.now() + 86400_000))) throw new BadRequestException(['date must not be in the future']);
+  if (date < '2000-01-01') throw new BadRequestException(['date must not be before 2000-01-01']);
+}

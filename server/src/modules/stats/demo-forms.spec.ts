@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { createTestApp, TestApp } from '../../testing/test-app';
+
+/** The demo town's documents in every form (town, village, county, a quarter), saved under test/artifacts/reports for reading. */
+describe('demo documents in the three forms', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ seed: 'full', now: new Date('2026-12-20T04:00:00Z') });
+  });
+  afterAll(async () => t?.close());
+  const binary = (r: any, cb: any) => {
+    const chunks: Buffer[] = [];
+    r.on('data', (c: Buffer) => chunks.push(c));
+    r.on('end', () => cb(null, Buffer.concat(chunks)));
+  };
+
+  it('writes them', async () => {
+    const dir = join(__dirname, '../../../../test/artifacts/reports');
+    mkdirSync(dir, { recursive: true });
+    const o = t.seed.org;
+    const cases: [string, string, Record<string, unknown>][] = [
+      ['town-annual', 'town', { from: '2026-01-01', to: '2026-12-31' }],
+      ['town-duty', 'town', { from: '2026-01-01', to: '2026-12-31', form: 'duty' }],
+      ['town-campaign', 'town', { from: '2024-01-01', to: '2026-12-31', form: 'campaign' }],
+      ['town-q3', 'town', { from: '2026-07-01', to: '2026-09-30' }],
+      ['village-annual', 'village', { from: '2026-01-01', to: '2026-12-31' }],
+      ['county-annual', 'county', { from: '2026-01-01', to: '2026-12-31', orgId: o.county.id }],
+    ];
+    for (const [name, who, q] of cases) {
+      const res = await t.http.get('/api/stats/summary.docx').query(q).set(await t.as(who)).buffer(true).parse(binary);
+      expect(res.status).toBe(200);
+      writeFileSync(join(dir, `${name}.docx`), res.body);
+    }
+    const brief = await t.http.get('/api/stats/monthly-brief.docx').query({ month: '2026-10' }).set(await t.as('town')).buffer(true).parse(binary);
+    writeFileSync(join(dir, 'town-brief-2026-10.docx'), brief.body);
+  });
+});

@@ -1,0 +1,108 @@
+import { DistinctUnitStats, FieldUnitRef, LETTER_KINDS, PUBLICITY_KINDS } from '@xiangan/shared';
+import type { DataSource } from 'typeorm';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { PledgeCampaign } from '../pledges/pledge.entities';
+import { RiskSite } from '../registers/registers.entities';
+import { addDays, cnDayStart, dbTime, num } from './sql';
+import type { Period } from './stats.service';
+
+/** A unit's identity across paper and e-signatures: its name with spaces taken out (org ids resolve to their names). */
+export function unitKey(name: string): string {
+  return name.replace(/\s+/g, '');
+}
+
+type LetterRow = { kind: string; sector: string | null; units: FieldUnitRef[] | string | null; metrics: Record<string, number> | string | null };
+
+const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/**
+ * 责任书 and 应急预案备案 counted per unit, not per record: field records of the letter kinds name the units
+ * (`units`: an org or a free name); pledge signatures of the matching campaign kinds carry the unit's name
+ * (`groupName`, the roster's unit). The same unit on paper and online, or twice, counts once. A record that names
+ * no unit adds its `units` count as it stands (nothing to tell them apart by).
+ */
+export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Promise<DistinctUnitStats> {
+  const prefix = `${org.path}%`;
+  const kinds = [...Object.keys(LETTER_KINDS), 'plan_filing', ...PUBLICITY_KINDS];
+  const rows: LetterRow[] = await ds.query(
+    `SELECT kind, sector, units, metrics FROM field_record WHERE type = 'activity' AND kind IN (${kinds.map(() => '?').join(',')})
+      AND orgPath LIKE ? AND date >= ? AND date <= ? ORDER BY id`,
+    [...kinds, prefix, p.from, p.to],
+  );
+  const orgIds = new Set<number>();
+  for (const r of rows) for (const u of json<FieldUnitRef[]>(r.units) ?? []) if (u.orgId) orgIds.add(u.orgId);
+  const names = new Map<number, string>();
+  const types = new Map<number, string>();
+  if (orgIds.size) for (const o of await ds.getRepository(OrgUnit).findByIds([...orgIds])) (names.set(o.id, o.name), types.set(o.id, o.type));
+  // Gas stations: enterprises the risk-site register lists as a 加油站, or named so.
+  const gasIds = new Set<number>();
+  if (orgIds.size && ds.hasMetadata(RiskSite)) {
+    for (const r of await ds.query("SELECT DISTINCT enterpriseOrgId AS id FROM risk_site WHERE kind = 'gas_station' AND enterpriseOrgId IS NOT NULL")) gasIds.add(Number(r.id));
+  }
+  const reach = { enterprise: new Set<string>(), gas: new Set<string>(), school: new Set<string>(), village: new Set<string>(), powerGasVillage: new Set<string>() };
+  const refKey = (u: FieldUnitRef) => unitKey(u.orgId ? names.get(u.orgId) ?? `#${u.orgId}` : u.name ?? '');
+
+  const sets = new Map<string, Set<string>>(kinds.map((k) => [k, new Set<string>()]));
+  const anonymous = new Map<string, number>(kinds.map((k) => [k, 0]));
+  let plans = 0;
+  for (const r of rows) {
+    if (PUBLICITY_KINDS.includes(r.kind)) {
+      for (const u of json<FieldUnitRef[]>(r.units) ?? []) {
+        const key = refKey(u);
+        if (!key) continue;
+        const type = u.orgId ? types.get(u.orgId) : undefined;
+        const gas = (u.orgId && gasIds.has(u.orgId)) || key.includes('加油站');
+        if (gas) reach.gas.add(key);
+        else if (type === 'enterprise') reach.enterprise.add(key);
+        else if (type === 'school' || (!type && /学校|小学|中学|幼儿园/.test(key))) reach.school.add(key);
+        else if (type === 'village' || type === 'community' || (!type && /村$|社区$/.test(key))) {
+          reach.village.add(key);
+          if (r.sector === 'gas' || r.sector === 'rural_power') reach.powerGasVillage.add(key);
+        }
+      }
+      continue;
+    }
+    const units = (json<FieldUnitRef[]>(r.units) ?? []).map(refKey).filter(Boolean);
+    const m = json<Record<string, number>>(r.metrics) ?? {};
+    if (r.kind === 'plan_filing') {
+      if (units.length) units.forEach((u) => sets.get(r.kind)!.add(u));
+      else anonymous.set(r.kind, anonymous.get(r.kind)! + 1);
+      plans += m.plans !== undefined && m.plans !== null ? num(m.plans) : Math.max(1, units.length);
+      continue;
+    }
+    if (units.length) units.forEach((u) => sets.get(r.kind)!.add(u));
+    else anonymous.set(r.kind, anonymous.get(r.kind)! + num(m.units));
+  }
+
+  // E-signatures of the matching pledge campaigns, signed in the period, in campaigns of the subtree.
+  const pledgeKinds = Object.entries(LETTER_KINDS).filter(([, pk]) => pk);
+  if (ds.hasMetadata(PledgeCampaign) && pledgeKinds.length) {
+    const sigs: { kind: string; groupName: string | null; fields: Record<string, string> | string | null; id: number }[] = await ds.query(
+      `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
+        WHERE c.kind IN (${pledgeKinds.map(() => '?').join(',')}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ?`,
+      [...pledgeKinds.map(([, pk]) => pk), prefix, dbTime(cnDayStart(p.from)), dbTime(cnDayStart(addDays(p.to, 1)))],
+    );
+    for (const s of sigs) {
+      const letter = pledgeKinds.find(([, pk]) => pk === s.kind)![0];
+      const f = json<Record<string, string>>(s.fields) ?? {};
+      // A coordinator's letter is the person's (协管员姓名); the others are the unit's (单位 / 村名).
+      const name = s.kind === 'food_drug_coordinator' ? f.signerName ?? null : f.unitName ?? s.groupName ?? null;
+      if (name && unitKey(name)) sets.get(letter)!.add(unitKey(name));
+      else anonymous.set(letter, anonymous.get(letter)! + 1);
+    }
+  }
+  const count = (k: string) => sets.get(k)!.size + anonymous.get(k)!;
+  return {
+    lettersProduction: count('letter_production'),
+    lettersFireFood: count('letter_fire_food'),
+    lettersFoodCoordinator: count('letter_food_coordinator'),
+    lettersConstruction: count('letter_construction'),
+    planEnterprises: count('plan_filing'),
+    plans,
+    reachEnterprises: reach.enterprise.size,
+    reachGasStations: reach.gas.size,
+    reachSchools: reach.school.size,
+    reachVillages: reach.village.size,
+    powerGasVillages: reach.powerGasVillage.size,
+  };
+}
