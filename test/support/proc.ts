@@ -209,10 +209,11 @@ async function waitTcpMysql(base: string, ms: number): Promise<void> {
 }
 
 /**
- * A MariaDB of our own in a temp dir on a free port (root, empty password, loopback only, small buffers).
+ * A MariaDB of our own in a temp dir on a free port (root, empty password, loopback only, small buffers);
+ * `args` adds server options (replication: `--server-id=N --log-bin`).
  * Nothing the other engineers use is touched.
  */
-export async function startPrivateMariadb(): Promise<PrivateMariadb> {
+export async function startPrivateMariadb(opts: { args?: string[] } = {}): Promise<PrivateMariadb> {
   const dir = mkdtempSync(join(tmpdir(), 'xa-fault-db-'));
   const datadir = join(dir, 'data');
   mkdirSync(datadir);
@@ -238,6 +239,7 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     '--character-set-server=utf8mb4',
     '--collation-server=utf8mb4_unicode_ci',
     '--log-error=' + join(dir, 'error.log'),
+    ...(opts.args ?? []), // e.g. --server-id=1 --log-bin for a replication primary
   ];
   const start = async () => {
     const c = spawn(MARIADBD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
