@@ -18,7 +18,8 @@ import { freePort, H5_DIR, SERVER_DIR } from './server';
 
 /** SIGKILL a child (waking it first if it was paused with SIGSTOP) and wait until it has exited. */
 async function killHard(c: ChildProcess | null | undefined): Promise<void> {
-  if (!c || c.exitCode !== null) return;
+  // a child killed by a signal has exitCode null and signalCode set: it is gone too
+  if (!c || c.exitCode !== null || c.signalCode !== null) return;
   const gone = new Promise((r) => c.once('exit', r));
   c.kill('SIGCONT');
   c.kill('SIGKILL');
@@ -264,12 +265,12 @@ export async function startPrivateMariadb(opts: { args?: string[] } = {}): Promi
     start,
     async stop() {
       const c = child;
-      if (c && c.exitCode === null) {
+      if (c && c.exitCode === null && c.signalCode === null) {
         c.kill('SIGCONT');
         const gone = new Promise((r) => c.once('exit', r));
         c.kill('SIGTERM');
         await Promise.race([gone, sleep(15_000)]);
-        if (c.exitCode === null) await kill();
+        if (c.exitCode === null && c.signalCode === null) await kill();
       }
       rmSync(dir, { recursive: true, force: true });
     },
