@@ -31,4 +31,6 @@ export interface HealthDto {
   db: 'sqlite' | 'mysql';
   queue: 'bullmq' | 'in-process';
   version: string;
+  /** Read replicas (DATABASE_REPLICA_URLS) and whether each is in use; absent when none are configured. */
+  replicas?: { name: string; ok: boolean; lagSeconds: number | null; reason: string | null }[];
 }

@@ -18,7 +18,8 @@ import { freePort, H5_DIR, SERVER_DIR } from './server';
 
 /** SIGKILL a child (waking it first if it was paused with SIGSTOP) and wait until it has exited. */
 async function killHard(c: ChildProcess | null | undefined): Promise<void> {
-  if (!c || c.exitCode !== null) return;
+  // a child killed by a signal has exitCode null and signalCode set: it is gone too
+  if (!c || c.exitCode !== null || c.signalCode !== null) return;
   const gone = new Promise((r) => c.once('exit', r));
   c.kill('SIGCONT');
   c.kill('SIGKILL');
@@ -211,10 +212,11 @@ async function waitTcpMysql(base: string, ms: number): Promise<void> {
 }
 
 /**
- * A MariaDB of our own in a temp dir on a free port (root, empty password, loopback only, small buffers).
+ * A MariaDB of our own in a temp dir on a free port (root, empty password, loopback only, small buffers);
+ * `args` adds server options (replication: `--server-id=N --log-bin`).
  * Nothing the other engineers use is touched.
  */
-export async function startPrivateMariadb(): Promise<PrivateMariadb> {
+export async function startPrivateMariadb(opts: { args?: string[] } = {}): Promise<PrivateMariadb> {
   const dir = mkdtempSync(join(tmpdir(), 'xa-fault-db-'));
   const datadir = join(dir, 'data');
   mkdirSync(datadir);
@@ -240,6 +242,7 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     '--character-set-server=utf8mb4',
     '--collation-server=utf8mb4_unicode_ci',
     '--log-error=' + join(dir, 'error.log'),
+    ...(opts.args ?? []), // e.g. --server-id=1 --log-bin for a replication primary
   ];
   const start = async () => {
     const c = spawn(MARIADBD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -264,12 +267,12 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     start,
     async stop() {
       const c = child;
-      if (c && c.exitCode === null) {
+      if (c && c.exitCode === null && c.signalCode === null) {
         c.kill('SIGCONT');
         const gone = new Promise((r) => c.once('exit', r));
         c.kill('SIGTERM');
         await Promise.race([gone, sleep(15_000)]);
-        if (c.exitCode === null) await kill();
+        if (c.exitCode === null && c.signalCode === null) await kill();
       }
       rmSync(dir, { recursive: true, force: true });
     },

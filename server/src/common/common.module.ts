@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ReadRouter, ReplicaReadInterceptor, WriteTracker } from './db/read-router';
 import { DataSource } from 'typeorm';
 import { serializeSqliteTransactions } from './db/sqlite-serial';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -13,8 +15,8 @@ import { User } from '../modules/users/user.entity';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OrgUnit, User, IdempotencyRecord])],
-  providers: [ScopeService, SequenceService, RefsService],
-  exports: [ScopeService, SequenceService, RefsService, TypeOrmModule],
+  providers: [ScopeService, SequenceService, RefsService, ReadRouter, ReplicaReadInterceptor, { provide: APP_INTERCEPTOR, useClass: WriteTracker }],
+  exports: [ScopeService, SequenceService, RefsService, TypeOrmModule, ReadRouter, ReplicaReadInterceptor],
 })
 export class CommonModule {
   constructor(ds: DataSource) {

@@ -27,6 +27,22 @@ export class AppConfig {
   @IsString()
   SQLITE_PATH = 'data/xiangan.sqlite';
 
+  /** Read replicas, comma-separated `mysql://…` URLs: the ledger, map, statistics, exports and feed read from them. */
+  @IsOptional() @IsString()
+  DATABASE_REPLICA_URLS?: string;
+
+  /** A replica further behind the primary than this is skipped (the primary answers). */
+  @Transform(toInt) @IsInt() @Min(0)
+  DATABASE_REPLICA_MAX_LAG_SECONDS = 5;
+
+  /** Read-your-writes: after a user's write, their reads stay on the primary this long. */
+  @Transform(toInt) @IsInt() @Min(0)
+  DATABASE_REPLICA_STICKY_SECONDS = 5;
+
+  /** How often each replica's health and lag are checked. */
+  @Transform(toInt) @IsInt() @Min(1)
+  DATABASE_REPLICA_CHECK_SECONDS = 2;
+
   /** `redis://127.0.0.1:6379`; unset → background jobs run in-process. */
   @IsOptional() @IsString()
   REDIS_URL?: string;
@@ -146,6 +162,9 @@ export class AppConfig {
   get dbKind(): 'mysql' | 'sqlite' {
     return this.DATABASE_URL ? 'mysql' : 'sqlite';
   }
+  get replicaUrls(): string[] {
+    return (this.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  }
   /** Production never seeds unless SEED_DEMO=true says so (also on SQLite). */
   get seedDemo(): boolean {
     return this.SEED_DEMO ?? (this.dbKind === 'sqlite' && !this.isProduction);
@@ -220,6 +239,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_APPID) problems.push('WECHAT_PUSH_AES_KEY: needs WECHAT_APPID (each encrypted push names the appid it is for)');
   const trust = parseTrustProxy(cfg.TRUST_PROXY);
   if (trust.problem) problems.push(trust.problem);
+  for (const u of cfg.replicaUrls) if (!/^(mysql|mariadb):\/\/[^/\s]+\/\w+/.test(u)) problems.push(`DATABASE_REPLICA_URLS: "${u.replace(/:[^:@/]*@/, ':***@')}" is not a mysql://user:pass@host:port/database URL`);
+  if (cfg.replicaUrls.length && !cfg.DATABASE_URL) problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL (replicas of a MySQL primary; SQLite has none)');
   if (cfg.isProduction) {
     const weak = weakJwtSecretReason(cfg.JWT_SECRET);
     if (cfg.JWT_SECRET === DEV_JWT_SECRET) problems.push('JWT_SECRET: production refuses the default secret; set a random value of 32+ characters');

@@ -4,6 +4,7 @@ import { HAZARD_ACTION_ROLES, HAZARD_EXPORT_MAX_ROWS, OFFICER_ROLES, ROLES } fro
 import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { onPrimary, ReplicaRead } from '../../common/db/read-router';
 import { IdPipe } from '../../common/http/id.pipe';
 import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
@@ -37,25 +38,28 @@ export class HazardsController {
 
   @Get()
   @Roles(...ROLES)
+  @ReplicaRead()
   list(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto) {
     return this.hazards.list(user, q);
   }
 
   @Get('map')
   @Roles(...OFFICER_ROLES)
+  @ReplicaRead()
   map(@CurrentUser() user: AuthUser, @Query() q: MapQueryDto) {
     return this.hazards.map(user, q);
   }
 
   @Get('export.xlsx')
   @Roles(...OFFICER_ROLES)
+  @ReplicaRead()
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async export(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto, @Res() res: Response) {
     // Validate scope before the first byte goes out (an error after that cannot become a 403).
     const rows = this.hazards.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
     const first = await rows.next();
     const { q: _text, page: _p, pageSize: _s, ...filters } = q as HazardListQueryDto & { q?: string; page?: number; pageSize?: number };
-    await this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } });
+    await onPrimary(() => this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }));
     const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="hazards-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`隐患台账-${stamp}.xlsx`)}`);

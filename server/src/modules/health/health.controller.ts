@@ -4,13 +4,14 @@ import { HealthDto } from '@xiangan/shared';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/decorators';
+import { ReadRouter } from '../../common/db/read-router';
 import { AppConfig } from '../../config/app-config';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly ds: DataSource, private readonly cfg: AppConfig, @Inject(JOB_QUEUE) private readonly queue: JobQueue) {}
+  constructor(private readonly ds: DataSource, private readonly cfg: AppConfig, @Inject(JOB_QUEUE) private readonly queue: JobQueue, private readonly reads: ReadRouter) {}
 
   /** 200 when the database answers, 503 (status `degraded`) when it does not: load balancers read this. */
   @Get()
@@ -26,6 +27,8 @@ export class HealthController {
     } finally {
       clearTimeout(timer);
     }
-    return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: process.env.npm_package_version ?? '0.1.0' };
+    // a replica down or behind is not degraded service: the primary answers its reads
+    const replicas = this.reads.enabled ? { replicas: this.reads.health() } : {};
+    return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: process.env.npm_package_version ?? '0.1.0', ...replicas };
   }
 }

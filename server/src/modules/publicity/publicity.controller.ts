@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MANAGING_ROLES, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { ReplicaRead } from '../../common/db/read-router';
 import { IdPipe } from '../../common/http/id.pipe';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
@@ -103,6 +104,7 @@ export class PublicityController {
 
   @Get('feed')
   @Roles(...ALL_ROLES)
+  @ReplicaRead()
   feed(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto) {
     return this.feedSvc.feed(user, q);
   }

@@ -7,6 +7,7 @@ import { REPORT_FORMS, ReportForm } from './report-forms';
 import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
+import { ReplicaRead } from '../../common/db/read-router';
 import { OrgScope } from '../../common/scope/org-scope.guard';
 import { ReportService } from './report.service';
 import { StatsService } from './stats.service';
@@ -55,6 +56,7 @@ export class StatsController {
 
   @Get('summary')
   @Roles(...OFFICER_ROLES)
+  @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
   summary(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto) {
     return this.stats.summary(user, q.orgId, this.stats.period(q.from, q.to));
@@ -62,6 +64,7 @@ export class StatsController {
 
   @Get('dashboard')
   @Roles(...OFFICER_ROLES)
+  @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
   dashboard(@CurrentUser() user: AuthUser, @Query() q: DashboardQueryDto) {
     return this.stats.dashboard(user, q.orgId);
@@ -69,6 +72,7 @@ export class StatsController {
 
   @Get('summary.docx')
   @Roles(...OFFICER_ROLES)
+  @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
   async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: ReportQueryDto, @Res() res: Response) {
     const { buffer, filename } = await this.reports.yearReport(user, q.orgId, this.stats.period(q.from, q.to), q.form);
@@ -77,6 +81,7 @@ export class StatsController {
 
   @Get('monthly-brief.docx')
   @Roles(...OFFICER_ROLES)
+  @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
   async monthlyBrief(@CurrentUser() user: AuthUser, @Query() q: MonthlyBriefQueryDto, @Res() res: Response) {
     const { buffer, filename } = await this.reports.monthlyBrief(user, q.orgId, q.month);

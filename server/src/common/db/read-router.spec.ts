@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from '../../config/app-config';
+import { createTestApp, TestApp } from '../../testing/test-app';
+import { ReadRouter } from './read-router';
+
+// The routing itself (replica, read-your-writes, lag, failure) is proved against a real MariaDB replication pair
+// in test/api/read-replicas.spec.ts; here: the configuration, and that without replicas nothing changes.
+describe('read replica configuration', () => {
+  const primary = 'mysql://app:pw@10.0.0.1:3306/xiangan';
+  it('takes comma-separated mysql:// URLs with the limits', () => {
+    const cfg = loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: ' mysql://ro:pw@10.0.0.2:3306/xiangan , mysql://ro@10.0.0.3/xiangan ', DATABASE_REPLICA_MAX_LAG_SECONDS: '8' });
+    expect(cfg.replicaUrls).toEqual(['mysql://ro:pw@10.0.0.2:3306/xiangan', 'mysql://ro@10.0.0.3/xiangan']);
+    expect(cfg.DATABASE_REPLICA_MAX_LAG_SECONDS).toBe(8);
+    expect(cfg.DATABASE_REPLICA_STICKY_SECONDS).toBe(5);
+  });
+  it('refuses a URL that is not mysql://…/database, naming the variable and hiding the password', () => {
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'postgres://ro:secret@h/db' })).toThrow(/DATABASE_REPLICA_URLS/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'mysql://ro:secret@h:3306' })).toThrow(ConfigError);
+    try {
+      loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'mysql://ro:secret@h:3306' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('secret');
+    }
+  });
+  it('refuses replicas without a MySQL primary, and a negative lag limit', () => {
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'mysql://ro@h/db' })).toThrow(/DATABASE_REPLICA_URLS: needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_MAX_LAG_SECONDS: '-1' })).toThrow(/DATABASE_REPLICA_MAX_LAG_SECONDS/);
+  });
+});
+
+describe('without replicas', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('routes nothing and health lists no replicas', async () => {
+    expect(t.app.get(ReadRouter).enabled).toBe(false);
+    const res = await t.http.get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body.replicas).toBeUndefined();
+    const ledger = await t.http.get('/api/hazards').set(await t.as('town'));
+    expect(ledger.status).toBe(200);
+  });
+});

@@ -1,0 +1,197 @@
+import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor, OnApplicationBootstrap, OnModuleDestroy, UseInterceptors } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { catchError, finalize, Observable } from 'rxjs';
+import { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { buildDataSourceOptions } from '../../database/db-options';
+
+/** One read replica (a MariaDB/MySQL slave, or a TencentDB read-only instance) and what its last check found. */
+interface Replica {
+  /** host:port only (never the password): what /api/health shows. */
+  name: string;
+  ds: DataSource;
+  ok: boolean;
+  lagSeconds: number | null;
+  reason: string | null;
+}
+
+export interface ReplicaHealth {
+  name: string;
+  ok: boolean;
+  lagSeconds: number | null;
+  reason: string | null;
+}
+
+/** Which database the current request's reads go to: a replica, or null for the primary. */
+const scope = new AsyncLocalStorage<{ replica: Replica | null }>();
+
+/** Run `fn` against the primary even inside a replica read (e.g. the audit record an export writes). */
+export function onPrimary<T>(fn: () => T): T {
+  return scope.run({ replica: null }, fn);
+}
+
+/**
+ * Sends chosen heavy reads (handlers marked `@ReplicaRead()`) to a read replica; everything else — writes,
+ * transactions, auth, reads that decide writes — stays on the primary, because only inside such a handler
+ * does the primary DataSource hand out a replica's query runner.
+ *
+ * A replica is used when its last check (every DATABASE_REPLICA_CHECK_SECONDS, `SHOW SLAVE STATUS`) found
+ * both replication threads running and Seconds_Behind_Master ≤ DATABASE_REPLICA_MAX_LAG_SECONDS. A user who
+ * wrote within the last DATABASE_REPLICA_STICKY_SECONDS (or within the replica's current lag) reads the
+ * primary (read-your-writes). A replica that fails a read is marked down at once and the read is answered
+ * by the primary. No replicas configured (or SQLite): nothing changes.
+ */
+@Injectable()
+export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('ReadRouter');
+  private readonly replicas: Replica[] = [];
+  private readonly lastWrite = new Map<number, number>();
+  private timer?: NodeJS.Timeout;
+  private next = 0;
+
+  constructor(private readonly ds: DataSource, private readonly cfg: AppConfig) {
+    if (cfg.dbKind !== 'mysql') return;
+    for (const url of cfg.replicaUrls) {
+      const u = new URL(url);
+      const base = buildDataSourceOptions({ DATABASE_URL: url, SQLITE_PATH: '' });
+      const ds = new DataSource({
+        ...base,
+        migrations: [],
+        extra: { connectionLimit: Number(process.env.DB_POOL_SIZE ?? 20), waitForConnections: true, connectTimeout: 2000 },
+      } as typeof base);
+      this.replicas.push({ name: `${u.hostname}:${u.port || 3306}`, ds, ok: false, lagSeconds: null, reason: 'not checked yet' });
+    }
+  }
+
+  get enabled(): boolean {
+    return this.replicas.length > 0;
+  }
+
+  async onApplicationBootstrap() {
+    if (!this.enabled) return;
+    // Inside a replica scope the primary DataSource's new query runners come from the replica.
+    const primary = this.ds.createQueryRunner.bind(this.ds);
+    this.ds.createQueryRunner = (mode?: ReplicationMode): QueryRunner => {
+      const r = scope.getStore()?.replica;
+      return r && r.ok ? r.ds.createQueryRunner(mode) : primary(mode);
+    };
+    await this.check();
+    this.timer = setInterval(() => void this.check(), this.cfg.DATABASE_REPLICA_CHECK_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy() {
+    clearInterval(this.timer);
+    await Promise.all(this.replicas.map((r) => (r.ds.isInitialized ? r.ds.destroy().catch(() => undefined) : undefined)));
+  }
+
+  /** Remember that this user just wrote: their reads go to the primary for a while. */
+  noteWrite(userId: number): void {
+    this.lastWrite.set(userId, Date.now());
+  }
+
+  /** The replica this user's heavy read may use now, or null for the primary. */
+  pick(userId: number | undefined): Replica | null {
+    const now = Date.now();
+    const wrote = userId ? this.lastWrite.get(userId) : undefined;
+    const fit = this.replicas.filter((r) => {
+      if (!r.ok) return false;
+      if (wrote === undefined) return true;
+      const since = now - wrote;
+      return since > this.cfg.DATABASE_REPLICA_STICKY_SECONDS * 1000 && since > ((r.lagSeconds ?? 0) + 1) * 1000;
+    });
+    if (!fit.length) return null;
+    return fit[this.next++ % fit.length];
+  }
+
+  /** Run `fn` with its reads on `replica` (null: the primary). */
+  run<T>(replica: Replica | null, fn: () => T): T {
+    return scope.run({ replica }, fn);
+  }
+
+  markDown(r: Replica, why: string): void {
+    if (r.ok) this.log.warn(`replica ${r.name} skipped: ${why}`);
+    r.ok = false;
+    r.reason = why;
+  }
+
+  health(): ReplicaHealth[] {
+    return this.replicas.map(({ name, ok, lagSeconds, reason }) => ({ name, ok, lagSeconds, reason }));
+  }
+
+  /** Check every replica once: reachable, both replication threads running, lag within the limit. */
+  async check(): Promise<void> {
+    const limit = this.cfg.DATABASE_REPLICA_MAX_LAG_SECONDS;
+    await Promise.all(
+      this.replicas.map(async (r) => {
+        try {
+          if (!r.ds.isInitialized) await r.ds.initialize();
+          const rows: Record<string, unknown>[] = await withTimeout(r.ds.query('SHOW SLAVE STATUS'), 3000);
+          // no row: not replicating from anything we can see (e.g. a managed read-only instance) — lag unknown, taken as 0
+          const s = rows[0];
+          const lag = s ? (s.Seconds_Behind_Master == null ? null : Number(s.Seconds_Behind_Master)) : 0;
+          const why = s && (s.Slave_IO_Running !== 'Yes' || s.Slave_SQL_Running !== 'Yes')
+            ? `replication stopped (IO ${s.Slave_IO_Running}, SQL ${s.Slave_SQL_Running})`
+            : lag === null ? 'lag unknown' : lag > limit ? `lag ${lag} s > ${limit} s` : null;
+          r.lagSeconds = lag;
+          if (why) this.markDown(r, why);
+          else {
+            if (!r.ok) this.log.log(`replica ${r.name} in use (lag ${lag} s)`);
+            r.ok = true;
+            r.reason = null;
+          }
+        } catch (e) {
+          r.lagSeconds = null;
+          this.markDown(r, `unreachable: ${(e as Error).message}`);
+          if (r.ds.isInitialized) await r.ds.destroy().catch(() => undefined);
+        }
+      }),
+    );
+    // forget writes older than any window they could still matter for
+    const keep = Date.now() - (this.cfg.DATABASE_REPLICA_STICKY_SECONDS + limit + 5) * 1000;
+    for (const [id, at] of this.lastWrite) if (at < keep) this.lastWrite.delete(id);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Global: a signed-in user's non-GET request marks them as a recent writer (at its start and its end). */
+@Injectable()
+export class WriteTracker implements NestInterceptor {
+  constructor(private readonly router: ReadRouter) {}
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = ctx.switchToHttp().getRequest<{ method: string; user?: { id: number } }>();
+    const id = req?.user?.id;
+    if (!this.router.enabled || !id || READ_METHODS.has(req.method)) return next.handle();
+    this.router.noteWrite(id);
+    return next.handle().pipe(finalize(() => this.router.noteWrite(id)));
+  }
+}
+
+/** Per handler (`@ReplicaRead()`): run the handler's reads on a fit replica; if the replica fails, answer from the primary. */
+@Injectable()
+export class ReplicaReadInterceptor implements NestInterceptor {
+  constructor(private readonly router: ReadRouter) {}
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.router.enabled) return next.handle();
+    const http = ctx.switchToHttp();
+    const replica = this.router.pick(http.getRequest<{ user?: { id: number } }>()?.user?.id);
+    if (!replica) return next.handle();
+    // next.handle() binds the async context it is called in, so the handler runs inside the scope
+    return this.router.run(replica, () => next.handle()).pipe(
+      catchError((e) => {
+        if (e instanceof HttpException || http.getResponse<{ headersSent?: boolean }>()?.headersSent) throw e;
+        this.router.markDown(replica, `read failed: ${(e as Error).message}`);
+        return this.router.run(null, () => next.handle());
+      }),
+    );
+  }
+}
+
+/** Mark a heavy read-only handler (ledger, map, statistics, exports, feed) as servable by a read replica. */
+export const ReplicaRead = () => UseInterceptors(ReplicaReadInterceptor);
