@@ -80,6 +80,10 @@ export class Phone {
   /** No network at all: requests fail as WeChat's do without signal. */
   offline = false;
   apps: MiniApp[] = [];
+  /** Each phone reaches the server from its own address (as phones do), told by the test server's trusted proxy
+   *  header: per-address limits such as the login throttle then count per phone, not per test run. */
+  readonly address = `203.0.113.${(Phone.count = (Phone.count % 250) + 1)}`;
+  private static count = 0;
   constructor(readonly opts: PhoneOptions) {}
 
   async launch(opts: LaunchOptions = {}): Promise<MiniApp> {
@@ -603,7 +607,9 @@ export class MiniApp {
     }
     this.pending++;
     try {
-      const res = await fetch(target, { ...(await init()), method, signal: AbortSignal.timeout(Number(o.timeout ?? 60000)) });
+      const req = await init();
+      const headers = { ...((req.headers as Record<string, string>) ?? {}), 'x-forwarded-for': this.phone.address };
+      const res = await fetch(target, { ...req, headers, method, signal: AbortSignal.timeout(Number(o.timeout ?? 60000)) });
       rec.status = res.status;
       const out = await onResponse(res);
       rec.errMsg = `${name}:ok`;

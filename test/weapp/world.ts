@@ -38,7 +38,7 @@ export async function startWorld(env: Record<string, string> = {}): Promise<Worl
   try {
     server = await startServer({
       requireH5: false,
-      env: { ...wechat.env(), ...TEMPLATES, PUBLIC_BASE_URL: API_ORIGIN, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_WRITES_PER_MINUTE: '100000', ...env },
+      env: { ...wechat.env(), ...TEMPLATES, PUBLIC_BASE_URL: API_ORIGIN, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_WRITES_PER_MINUTE: '100000', TRUST_PROXY: 'loopback', ...env },
     });
   } catch (e) {
     await wechat.stop();
