@@ -104,6 +104,7 @@ export function boundaryOutlineSvg(b: Boundary, size = 240): string {
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}"><path d="${d}" fill="#2e7d5b" fill-opacity="0.2" stroke="#2e7d5b" stroke-width="2" fill-rule="evenodd"/></svg>`;
   // base64 (the text is ASCII): WeChat's <image> takes base64 data URLs
+  if (process.env.TARO_ENV === 'h5') return `data:image/svg+xml;base64,${btoa(svg)}`;
   const bytes = new Uint8Array(svg.length);
   for (let i = 0; i < svg.length; i++) bytes[i] = svg.charCodeAt(i);
   return `data:image/svg+xml;base64,${Taro.arrayBufferToBase64(bytes.buffer)}`;
