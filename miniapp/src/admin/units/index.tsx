@@ -1,9 +1,10 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Image, Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { ORG_TYPE_LABELS, type OrgUnitDto, type UnitImportChange, type UnitImportResult } from '@xiangan/shared';
+import { type Boundary, BOUNDARY_ORG_TYPES, ORG_TYPE_LABELS, type OrgUnitDto, type UnitImportChange, type UnitImportResult } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
 import { adminApi, openUnitTemplate, pickXlsx, uploadUnits } from '../../services/admin';
+import { boundaryApi, boundaryOutlineSvg, type BoundaryPreview, boundarySaveError, parseBoundaryFile, pickGeoJsonText } from '../../services/boundary';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
@@ -12,12 +13,18 @@ import '../admin.scss';
 export default function Units() {
   const { me } = useSession();
   const admin = me?.role === 'admin';
+  const canBound = admin || me?.role === 'town_officer';
   const [tree, setTree] = useState<OrgUnitDto[] | null>(null);
   const [open, setOpen] = useState<Record<number, boolean>>({});
   const [editing, setEditing] = useState<OrgUnitDto | null>(null);
   const [form, setForm] = useState({ name: '', code: '', population: '' });
   const [file, setFile] = useState<File | string | null>(null);
   const [preview, setPreview] = useState<UnitImportResult | null>(null);
+  // 边界: the unit whose boundary is open, what it has now, and a file read but not yet saved
+  const [bounding, setBounding] = useState<OrgUnitDto | null>(null);
+  const [current, setCurrent] = useState<BoundaryPreview | null | undefined>(undefined);
+  const [geo, setGeo] = useState<BoundaryPreview | null>(null);
+  const [geoError, setGeoError] = useState('');
 
   const load = () => adminApi.orgTree().then((t) => {
     setTree(t);
@@ -67,6 +74,69 @@ export default function Units() {
     }
   };
 
+  const describe = (b: Boundary | null) => (b ? parseBoundaryFile(JSON.stringify(b)) : null);
+  const openBoundary = async (o: OrgUnitDto) => {
+    setBounding(o);
+    setCurrent(undefined);
+    setGeo(null);
+    setGeoError('');
+    Taro.pageScrollTo({ scrollTop: 0, duration: 0 }).catch(() => undefined);
+    try {
+      setCurrent(describe((await boundaryApi.get(o.id)).boundary));
+    } catch (e) {
+      setCurrent(null);
+      toastError(e);
+    }
+  };
+  const chooseGeo = async () => {
+    setGeoError('');
+    setGeo(null);
+    try {
+      const text = await pickGeoJsonText();
+      if (text === null) return;
+      setGeo(parseBoundaryFile(text));
+    } catch (e) {
+      setGeoError(errorText(e) || (e as Error).message);
+    }
+  };
+  const saveGeo = async () => {
+    if (!bounding || !geo) return;
+    try {
+      await boundaryApi.set(bounding.id, geo.boundary);
+      setCurrent(geo);
+      setGeo(null);
+      Taro.showToast({ title: '边界已保存', icon: 'success' });
+      await load();
+    } catch (e) {
+      setGeoError(boundarySaveError(e));
+    }
+  };
+  const clearGeo = async () => {
+    if (!bounding) return;
+    const ok = await Taro.showModal({ title: '清除边界', content: `清除后，「${bounding.name}」范围内的新隐患不再按位置自动交给它。确定清除吗？` });
+    if (!ok.confirm) return;
+    try {
+      await boundaryApi.clear(bounding.id);
+      setCurrent(null);
+      Taro.showToast({ title: '边界已清除', icon: 'success' });
+      await load();
+    } catch (e) {
+      setGeoError(boundarySaveError(e));
+    }
+  };
+  const boxText = (p: BoundaryPreview) =>
+    `经度 ${p.box.minLng.toFixed(5)}～${p.box.maxLng.toFixed(5)}，纬度 ${p.box.minLat.toFixed(5)}～${p.box.maxLat.toFixed(5)}`;
+  const boundaryView = (p: BoundaryPreview, label: string) => (
+    <View className='adm__geo'>
+      <Image className='adm__geo-img' src={boundaryOutlineSvg(p.boundary)} mode='aspectFit' />
+      <View className='adm__geo-info'>
+        <View className='adm__main'>{label}</View>
+        <View>共 <Text className='adm__num'>{p.points}</Text> 个点{p.polygons > 1 ? `，${p.polygons} 块` : ''}</View>
+        <View className='adm__muted'>{boxText(p)}</View>
+      </View>
+    </View>
+  );
+
   const renderNode = (o: OrgUnitDto, depth: number) => {
     const kids = o.children ?? [];
     const isOpen = !!open[o.id];
@@ -79,6 +149,9 @@ export default function Units() {
             {kids.length ? <View className='adm__muted'>{kids.length} 个下级</View> : null}
           </View>
           <View className='adm__tree-type'>{ORG_TYPE_LABELS[o.type]}</View>
+          {canBound && (BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type) ? (
+            <View className='adm__link' onClick={() => openBoundary(o)}>{o.hasBoundary ? '边界✓' : '边界'}</View>
+          ) : null}
           {admin ? <View className='adm__link' onClick={() => startEdit(o)}>修改</View> : null}
         </View>
         {isOpen ? kids.map((k) => renderNode(k, depth + 1)) : null}
@@ -153,6 +226,21 @@ export default function Units() {
             <View className='adm__actions'>
               <PrimaryButton size='small' block={false} onClick={save}>保存</PrimaryButton>
               <PrimaryButton type='secondary' size='small' block={false} onClick={() => setEditing(null)}>取消</PrimaryButton>
+            </View>
+          </Card>
+        ) : null}
+
+        {bounding ? (
+          <Card title={`「${bounding.name}」的边界`}>
+            <View className='adm__muted'>导入 GeoJSON 文件（.geojson / .json，经纬度用 GCJ-02，即微信、高德地图的坐标）。位置落在边界内的新隐患会自动交给「{bounding.name}」。</View>
+            {current === undefined ? <Loading /> : current ? boundaryView(current, '现在的边界') : <View className='adm__main'>还没有边界</View>}
+            {geo ? boundaryView(geo, '文件里的边界（还没有保存）') : null}
+            {geoError ? <View className='adm__err'>{geoError}</View> : null}
+            <View className='adm__actions'>
+              <PrimaryButton type={geo ? 'plain' : 'primary'} size='small' block={false} onClick={chooseGeo}>选择边界文件</PrimaryButton>
+              {geo ? <PrimaryButton size='small' block={false} onClick={saveGeo}>保存边界</PrimaryButton> : null}
+              {current ? <PrimaryButton type='secondary' size='small' block={false} onClick={clearGeo}>清除边界</PrimaryButton> : null}
+              <PrimaryButton type='secondary' size='small' block={false} onClick={() => setBounding(null)}>关闭</PrimaryButton>
             </View>
           </Card>
         ) : null}

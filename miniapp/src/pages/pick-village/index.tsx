@@ -10,12 +10,17 @@ import { toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
 
-/** A resident picks the village / community they live in (PUT /api/me {orgId}). */
+/**
+ * A resident picks the village / community they live in, then (when it has grids) optionally their grid in it
+ * (PUT /api/me {orgId}: the grid, or the village when no grid is chosen).
+ */
 export default function PickVillage() {
   const first = useRouter().params.first === '1';
   const { me } = useSession();
   const [tree, setTree] = useState<OrgUnitDto[] | null>(null);
   const [saving, setSaving] = useState(0);
+  // the village whose grids are being offered
+  const [village, setVillage] = useState<OrgUnitDto | null>(null);
 
   useEffect(() => {
     orgsApi.tree().then(setTree).catch((err) => {
@@ -39,6 +44,21 @@ export default function PickVillage() {
     else Taro.reLaunch({ url: HOME_PAGE });
   };
 
+  const gridsOf = (u: OrgUnitDto) => (u.children ?? []).filter((c) => c.type === 'grid');
+  /** The village the resident now belongs to (their own unit, or the village around their grid). */
+  const myVillageId = useMemo(() => {
+    for (const { unit } of flattenOrgs(tree ?? [], ['village', 'community'])) {
+      if (unit.id === me?.orgId || gridsOf(unit).some((g) => g.id === me?.orgId)) return unit.id;
+    }
+    return 0;
+  }, [tree, me?.orgId]);
+
+  const tapVillage = (u: OrgUnitDto) => {
+    if (saving) return;
+    if (gridsOf(u).length) setVillage(u);
+    else void choose(u);
+  };
+
   const choose = async (u: OrgUnitDto) => {
     if (saving) return;
     setSaving(u.id);
@@ -53,6 +73,27 @@ export default function PickVillage() {
     }
   };
 
+  if (village) {
+    return (
+      <PageShell
+        title='选择所在网格'
+        subtitle={`${village.name}分成了几个网格。选好网格，网格员能更快收到您上报的隐患；不知道可以不选。`}
+        footer={<PrimaryButton type='secondary' onClick={() => setVillage(null)}>返回选村</PrimaryButton>}
+      >
+        <View className={`pick__item ${me?.orgId === village.id ? 'pick__item--on' : ''}`} onClick={() => choose(village)}>
+          <View className='pick__name'>不选网格，只选{village.name}</View>
+          <View className='pick__type'>{saving === village.id ? '保存中…' : me?.orgId === village.id ? '当前' : ''}</View>
+        </View>
+        {gridsOf(village).map((g) => (
+          <View key={g.id} className={`pick__item ${me?.orgId === g.id ? 'pick__item--on' : ''}`} onClick={() => choose(g)}>
+            <View className='pick__name'>{g.name}</View>
+            <View className='pick__type'>{saving === g.id ? '保存中…' : me?.orgId === g.id ? '当前' : ORG_TYPE_LABELS[g.type]}</View>
+          </View>
+        ))}
+      </PageShell>
+    );
+  }
+
   return (
     <PageShell
       title='选择所在村（社区）'
@@ -65,9 +106,11 @@ export default function PickVillage() {
         <View key={town}>
           {town ? <View className='pick__town'>{town}</View> : null}
           {units.map((u) => (
-            <View key={u.id} className={`pick__item ${me?.orgId === u.id ? 'pick__item--on' : ''}`} onClick={() => choose(u)}>
+            <View key={u.id} className={`pick__item ${myVillageId === u.id ? 'pick__item--on' : ''}`} onClick={() => tapVillage(u)}>
               <View className='pick__name'>{u.name}</View>
-              <View className='pick__type'>{saving === u.id ? '保存中…' : me?.orgId === u.id ? '当前' : ORG_TYPE_LABELS[u.type]}</View>
+              <View className='pick__type'>
+                {saving === u.id ? '保存中…' : myVillageId === u.id ? (me?.orgId === u.id ? '当前' : `当前：${me?.orgName ?? '网格'}`) : ORG_TYPE_LABELS[u.type]}
+              </View>
             </View>
           ))}
         </View>

@@ -1,0 +1,111 @@
+/**
+ * A village's / community's / grid's boundary: read a GeoJSON file, check it here so the preview can say in Chinese what
+ * is wrong, and save it (PUT /orgs/:id/boundary, DELETE clears). The server checks it again (shared validateBoundary).
+ */
+import Taro from '@tarojs/taro';
+import { type Boundary, boundaryBox, BOUNDARY_MAX_POINTS, validateBoundary } from '@xiangan/shared';
+import { ApiError, api, errorText } from './request';
+
+export const boundaryApi = {
+  get: (id: number) => api.get<{ id: number; boundary: Boundary | null }>(`/orgs/${id}/boundary`),
+  set: (id: number, boundary: Boundary) => api.put<unknown>(`/orgs/${id}/boundary`, { boundary }),
+  clear: (id: number) => api.del<unknown>(`/orgs/${id}/boundary`),
+};
+
+/** Largest boundary file read (a 2,000-point boundary is well under this). */
+export const BOUNDARY_FILE_MAX_BYTES = 1024 * 1024;
+
+export interface BoundaryPreview {
+  boundary: Boundary;
+  points: number;
+  polygons: number;
+  box: { minLat: number; maxLat: number; minLng: number; maxLng: number };
+}
+
+/** The server's / validator's English reasons (which name the field) said in Chinese for the person importing. */
+export function boundaryErrorZh(msg: string): string {
+  const rules: [RegExp, string][] = [
+    [/must be a GeoJSON Polygon or MultiPolygon/, '文件里没有多边形边界（需要 GeoJSON 的 Polygon 或 MultiPolygon）'],
+    [/\.type must be Polygon or MultiPolygon/, '边界必须是面（Polygon 或 MultiPolygon），不能是点或线'],
+    [/must hold at least one (polygon|ring)/, '边界里没有坐标'],
+    [/ring of at least 4 positions/, '边界的每一圈至少要有 4 个点（首尾相同）'],
+    [/\[lng, lat\] number pairs/, '坐标必须是 [经度, 纬度] 数字'],
+    [/outside lng/, '有坐标超出范围（经度 -180～180，纬度 -90～90）；请确认是经纬度坐标'],
+    [/must be closed/, '边界没有闭合：每一圈的最后一个点要与第一个点相同'],
+    [/at most \d+ positions/, `边界的点太多，最多 ${BOUNDARY_MAX_POINTS} 个；请简化后再导入`],
+    [/can only be set on a village, community or grid/, '只有村、社区、网格可以设置边界'],
+  ];
+  for (const [re, zh] of rules) if (re.test(msg)) return zh;
+  return msg;
+}
+
+/** An error from saving a boundary, in Chinese (the server's Chinese messages as they are). */
+export function boundarySaveError(err: unknown): string {
+  if (err instanceof ApiError && err.statusCode === 400 && err.messages.length) return err.messages.map(boundaryErrorZh).join('；');
+  return errorText(err);
+}
+
+/**
+ * Parses the text of a .geojson / .json file into a boundary: a Polygon or MultiPolygon geometry, a Feature holding one,
+ * or a FeatureCollection with exactly one polygon feature. Throws an Error with a Chinese message.
+ */
+export function parseBoundaryFile(text: string): BoundaryPreview {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    throw new Error('文件不是有效的 GeoJSON（JSON 格式有误）');
+  }
+  let g = json as { type?: unknown; features?: unknown; geometry?: { type?: unknown } };
+  if (g && typeof g === 'object' && g.type === 'FeatureCollection') {
+    const feats = Array.isArray(g.features) ? (g.features as { geometry?: { type?: unknown } }[]) : [];
+    const polys = feats.filter((f) => f && (f.geometry?.type === 'Polygon' || f.geometry?.type === 'MultiPolygon'));
+    if (polys.length !== 1) throw new Error(`文件里有 ${polys.length} 个多边形；一个单位只能导入一个边界，请只保留本单位的那一个`);
+    g = polys[0];
+  }
+  const v = validateBoundary(g);
+  if ('errors' in v) throw new Error(v.errors.map(boundaryErrorZh).join('；'));
+  const polygons = v.boundary.type === 'Polygon' ? [v.boundary.coordinates] : v.boundary.coordinates;
+  const points = polygons.reduce((n, p) => n + p.reduce((m, r) => m + r.length, 0), 0);
+  return { boundary: v.boundary, points, polygons: polygons.length, box: boundaryBox(v.boundary) };
+}
+
+/** Picks a .geojson / .json file and answers its text (h5: a file input; weapp: from a chat, read with the file manager). */
+export async function pickGeoJsonText(): Promise<string | null> {
+  if (process.env.TARO_ENV === 'h5') {
+    const file = await new Promise<File | null>((resolve) => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = '.geojson,.json,application/geo+json,application/json';
+      input.onchange = () => resolve(input.files?.[0] ?? null);
+      input.click();
+    });
+    if (!file) return null;
+    if (file.size > BOUNDARY_FILE_MAX_BYTES) throw new Error('文件太大（最多 1 MB）；请只导出本单位的边界');
+    return file.text();
+  }
+  const picked = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['geojson', 'json'] });
+  const f = picked.tempFiles[0];
+  if (!f) return null;
+  if (f.size > BOUNDARY_FILE_MAX_BYTES) throw new Error('文件太大（最多 1 MB）；请只导出本单位的边界');
+  return Taro.getFileSystemManager().readFileSync(f.path, 'utf8') as string;
+}
+
+/** An outline of the boundary as an SVG data URL (for an Image; north up, shapes scaled to fit; ASCII only). */
+export function boundaryOutlineSvg(b: Boundary, size = 240): string {
+  const box = boundaryBox(b);
+  const w = box.maxLng - box.minLng || 1e-9;
+  const h = box.maxLat - box.minLat || 1e-9;
+  const k = (size - 16) / Math.max(w, h);
+  const polygons = b.type === 'Polygon' ? [b.coordinates] : b.coordinates;
+  const d = polygons
+    .flat()
+    .map((ring) => `M${ring.map(([lng, lat]) => `${(8 + (lng - box.minLng) * k).toFixed(1)},${(8 + (box.maxLat - lat) * k).toFixed(1)}`).join('L')}Z`)
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}"><path d="${d}" fill="#2e7d5b" fill-opacity="0.2" stroke="#2e7d5b" stroke-width="2" fill-rule="evenodd"/></svg>`;
+  // base64 (the text is ASCII): WeChat's <image> takes base64 data URLs
+  if (process.env.TARO_ENV === 'h5') return `data:image/svg+xml;base64,${btoa(svg)}`;
+  const bytes = new Uint8Array(svg.length);
+  for (let i = 0; i < svg.length; i++) bytes[i] = svg.charCodeAt(i);
+  return `data:image/svg+xml;base64,${Taro.arrayBufferToBase64(bytes.buffer)}`;
+}
