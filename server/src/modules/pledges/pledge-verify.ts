@@ -83,13 +83,20 @@ export async function verifyCampaignChain(ds: DataSource, storage: ObjectStorage
   const checkImages = async (rows: PledgeSignature[]): Promise<void> => {
     const work = rows.flatMap((s) => s.images.map((img) => ({ s, img })));
     const found: (PledgeImageProblem | null)[] = new Array(work.length).fill(null);
+    // the demo seed shares image keys between signatures (drawn on first read): one read per key
+    const hashes = new Map<string, Promise<string>>();
+    const hashOf = (key: string) => {
+      let h = hashes.get(key);
+      if (!h) hashes.set(key, (h = readSignatureImage(storage, key).then(sha256)));
+      return h;
+    };
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < work.length; i = next++) {
         const { s, img } = work[i];
         let actual: string;
         try {
-          actual = sha256(await readSignatureImage(storage, img.key));
+          actual = await hashOf(img.key);
         } catch {
           found[i] = { seq: s.seq, id: s.id, role: img.role, kind: 'missing', reason: `第 ${s.seq} 份签名（id ${s.id}）的${roleCn(img.role)}签名图片缺失` };
           continue;
