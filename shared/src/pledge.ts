@@ -249,7 +249,26 @@ export interface PledgeVerifyResult {
   firstBroken: null | { seq: number; id: number | null; reason: string };
   /** Void records met on the chain (each names the signature it voids). */
   voids: { seq: number; signatureId: number; signatureSeq: number; reason: string; voidedAt: string }[];
+  /**
+   * Every signature image re-read from storage and re-hashed (null when asked with `images=false`).
+   * `problems` lists at most PLEDGE_VERIFY_IMAGE_PROBLEMS_LISTED; `unlisted` counts the rest.
+   */
+  images: null | { checked: number; problems: PledgeImageProblem[]; unlisted: number };
+  /** How many problems were found: 1 for a broken chain, plus one per image missing or altered. */
+  problemCount: number;
 }
+
+/** A signature image that no longer matches what was signed. */
+export interface PledgeImageProblem {
+  seq: number;
+  id: number;
+  role: string;
+  kind: 'missing' | 'altered';
+  reason: string;
+}
+
+/** At most this many image problems are listed in one verify answer (the rest are counted). */
+export const PLEDGE_VERIFY_IMAGE_PROBLEMS_LISTED = 100;
 
 export interface PledgeRemindResult {
   id: number;

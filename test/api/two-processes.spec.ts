@@ -7,6 +7,8 @@
  *   - concurrent signatures through both → one chain that verifies
  *   - a publicity fan-out with both as workers → exactly one subscribe message per user
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { Api, pool } from '../support/api';
@@ -24,6 +26,7 @@ let wechat: any;
 let apiA: Api;
 let apiB: Api;
 let hekou: number;
+let uploads = '';
 
 beforeAll(async () => {
   [db, redis] = await Promise.all([scratchDatabase(), startPrivateRedis()]);
@@ -31,7 +34,9 @@ beforeAll(async () => {
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   wechat.delayMs = 5;
-  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, SEED_DEMO: 'true', WECHAT_TPL_PUBLICITY: TPL, ...wechat.env() };
+  // one object store for both, as in production (COS): verify re-reads every signature image, whichever process stored it
+  uploads = mkdtempSync(join(tmpdir(), 'xa-two-uploads-'));
+  const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, SEED_DEMO: 'true', WECHAT_TPL_PUBLICITY: TPL, STORAGE_DIR: uploads, ...wechat.env() };
   // both at once on the empty database
   [a, b] = await Promise.all([spawnServer({ env, h5: false }), spawnServer({ env, h5: false })]);
   apiA = new Api(a.baseUrl, 30_000);
@@ -48,6 +53,7 @@ afterAll(async () => {
   await wechat?.stop();
   await redis?.stop();
   await db?.drop();
+  if (uploads) rmSync(uploads, { recursive: true, force: true });
 });
 
 async function q<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {

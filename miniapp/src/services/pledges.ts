@@ -20,7 +20,8 @@ export const pledgesApi = {
   unsigned: (id: number, page = 1, group?: string) => api.get<Paginated<PledgeUnsignedDto>>(`/pledge-campaigns/${id}/unsigned`, { query: { page, pageSize: 50, group } }),
   remind: (id: number) => api.post<PledgeRemindResult>(`/pledge-campaigns/${id}/remind`, {}),
   close: (id: number) => api.post<PledgeCampaignDetailDto>(`/pledge-campaigns/${id}/close`, {}),
-  verify: (id: number) => api.get<PledgeVerifyResult>(`/pledge-campaigns/${id}/verify`),
+  /** The signature chain recomputed; with `images` (slow on big campaigns) every signature image re-hashed too. */
+  verify: (id: number, images = true) => api.get<PledgeVerifyResult>(`/pledge-campaigns/${id}/verify`, { query: { images: images ? 'true' : 'false' }, timeout: 120000 }),
   /** Officers: the campaign's signatures in chain order (voided ones marked). */
   signatures: (id: number, page = 1) => api.get<Paginated<PledgeSignatureDto>>(`/pledge-campaigns/${id}/signatures`, { query: { page, pageSize: 50 } }),
   /** Officers: void a signature (e.g. not signed by the guardian) with a reason; the pledge is unsigned again. */

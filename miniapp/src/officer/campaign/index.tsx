@@ -1,6 +1,6 @@
 import { Image, Input, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
-import { maskName, type PledgeCampaignDetailDto, type PledgeSignatureDto, type PledgeUnsignedDto } from '@xiangan/shared';
+import { maskName, type PledgeCampaignDetailDto, type PledgeSignatureDto, type PledgeUnsignedDto, type PledgeVerifyResult } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
@@ -23,6 +23,9 @@ export default function Campaign() {
   const [signed, setSigned] = useState<PledgeSignatureDto[]>([]);
   const [voiding, setVoiding] = useState<number | null>(null);
   const [reason, setReason] = useState('');
+  // chain status: the cheap chain check on every visit, the full one (every image re-hashed) on 校验
+  const [chain, setChain] = useState<{ r: PledgeVerifyResult; at: string } | null>(null);
+  const [checking, setChecking] = useState(false);
 
   const load = async (g = group) => {
     try {
@@ -34,8 +37,21 @@ export default function Campaign() {
         setUnsignedTotal(u.total);
       }
       setSigned((await pledgesApi.signatures(id)).items);
+      // a failed status check leaves the rest of the page usable (校验 retries it)
+      void pledgesApi.verify(id, false).then((r) => setChain({ r, at: new Date().toISOString() }), () => setChain(null));
     } catch (e) {
       setErr(errorText(e));
+    }
+  };
+
+  const checkChain = async () => {
+    setChecking(true);
+    try {
+      setChain({ r: await pledgesApi.verify(id, true), at: new Date().toISOString() });
+    } catch (e) {
+      toastError(e);
+    } finally {
+      setChecking(false);
     }
   };
   useDidShow(() => void load());
@@ -146,6 +162,21 @@ export default function Campaign() {
           ))}
         </Card>
       ) : null}
+      <Card title={<View id='chain-status'>签名链：{!chain ? '未校验' : chain.r.ok ? '完整' : `发现问题：${chain.r.problemCount} 处`}</View>}>
+        {chain ? (
+          <View style={{ fontSize: '28rpx', color: '#475569' }}>
+            {chain.r.images ? `已逐张核对 ${chain.r.images.checked} 张签名图片` : '只核对了签名记录，签名图片未逐张核对'} · 共 {chain.r.count} 环 · 校验于 {china(chain.at)}（北京时间）
+          </View>
+        ) : null}
+        {chain?.r.firstBroken ? (
+          <View className='chain-problem' style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>签名链在第 {chain.r.firstBroken.seq} 环断开：{chain.r.firstBroken.reason}</View>
+        ) : null}
+        {chain?.r.images?.problems.map((p) => (
+          <View key={`${p.id}-${p.role}`} className='chain-problem' style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>{p.reason}</View>
+        ))}
+        {chain?.r.images?.unlisted ? <View style={{ fontSize: '28rpx', color: '#b91c1c' }}>另有 {chain.r.images.unlisted} 张图片有问题未列出</View> : null}
+        <PrimaryButton type='secondary' id='chain-verify' disabled={checking} onClick={checkChain}>{checking ? '正在校验…' : '校验（含全部签名图片）'}</PrimaryButton>
+      </Card>
       <Card title='分享到班级群'>
         {process.env.TARO_ENV === 'weapp' ? <PrimaryButton openType='share'>转发签署卡片</PrimaryButton> : (
           <View style={{ fontSize: '28rpx', wordBreak: 'break-all', color: '#334155' }}>签署链接：{c.shareUrl}</View>

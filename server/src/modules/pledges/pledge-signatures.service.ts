@@ -3,7 +3,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  isOfficer, maskName, maskPhone, Paginated, PHONE_PATTERN, PLEDGE_CHAIN_GENESIS, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult, PledgeVoidDto,
+  isOfficer, maskName, maskPhone, Paginated, PHONE_PATTERN, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult, PledgeVoidDto,
 } from '@xiangan/shared';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -19,11 +19,12 @@ import { WechatClient, WechatError } from '../wechat/wechat.client';
 import { campaignStatus, mapSignature, SignPledgeDto } from './dto/pledge.dto';
 import { ChainRecord, chainHash, identityKey, sha256, subjectName, voidChainHash } from './pledge-chain';
 import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
-import { PledgeTemplatesService, versionContentHash } from './pledge-templates.service';
+import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion, PledgeVoid } from './pledge.entities';
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
 import { signedUpsert } from './pledge-month.rollup';
 import { readSignatureImage } from './signature-art';
+import { verifyCampaignChain } from './pledge-verify';
 import { isMysql } from '../../common/db/dialect';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
@@ -473,88 +474,10 @@ export class PledgeSignaturesService {
 
   // ---- tamper evidence -------------------------------------------------------------------------
 
-  /**
-   * Recomputes the chain from the genesis hash: each record's content hash, its link to the one before,
-   * the wording it was signed on, and finally the campaign's stored head. Names the first broken link.
-   * With `images`, also re-hashes every stored PNG.
-   */
-  async verify(user: AuthUser, campaignId: number, images = false): Promise<PledgeVerifyResult> {
+  /** The chain recomputed (see pledge-verify.ts); with `images`, every stored PNG re-hashed too. */
+  async verify(user: AuthUser, campaignId: number, images = true): Promise<PledgeVerifyResult> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
-    const versions = new Map<number, PledgeTemplateVersion>();
-    let prev = PLEDGE_CHAIN_GENESIS;
-    let expectSeq = 1;
-    let count = 0;
-    // void links are few: all of them at once, met by seq between the signatures
-    const voidRows = await this.ds.getRepository(PledgeVoid).find({ where: { campaignId }, order: { seq: 'ASC' } });
-    const voidAt = new Map(voidRows.map((v) => [v.seq, v]));
-    const voidOf = new Map(voidRows.map((v) => [v.signatureId, v]));
-    const voidTargets = new Map<number, { seq: number; hash: string }>();
-    const voids: PledgeVerifyResult['voids'] = [];
-    const broken = (seq: number, id: number | null, reason: string): PledgeVerifyResult => ({ ok: false, count, headHash: c.lastHash, firstBroken: { seq, id, reason }, voids });
-    const voidLinks = (): PledgeVerifyResult | null => {
-      for (let v = voidAt.get(expectSeq); v; v = voidAt.get(expectSeq)) {
-        count++;
-        if (v.prevHash !== prev) return broken(v.seq, null, `作废记录的 prevHash 与上一环链哈希不符`);
-        const recomputed = voidChainHash(prev, { ...v, voidedAt: v.voidedAt });
-        if (recomputed !== v.chainHash) return broken(v.seq, null, `作废记录已被改动：重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${v.chainHash.slice(0, 12)}… 不符`);
-        const target = voidTargets.get(v.signatureId);
-        if (!target || target.seq !== v.signatureSeq || target.hash !== v.signatureHash) return broken(v.seq, null, `作废记录指向的签名（第 ${v.signatureSeq} 份）与链上的记录不符`);
-        voids.push({ seq: v.seq, signatureId: v.signatureId, signatureSeq: v.signatureSeq, reason: v.reason, voidedAt: v.voidedAt.toISOString() });
-        prev = v.chainHash;
-        expectSeq++;
-      }
-      return null;
-    };
-    for (let after = 0; ; ) {
-      const rows = await this.ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after', { id: campaignId, after }).orderBy('s.seq', 'ASC').take(1000).getMany();
-      if (!rows.length) break;
-      for (const s of rows) {
-        const vb = voidLinks();
-        if (vb) return vb;
-        count++;
-        if (s.seq !== expectSeq) return broken(expectSeq, null, `缺少第 ${expectSeq} 份签名（下一份是第 ${s.seq} 份，id ${s.id}）`);
-        if (s.prevHash !== prev) return broken(s.seq, s.id, `prevHash 与上一份签名的链哈希不符（记录 ${prev.slice(0, 12)}…，存储 ${s.prevHash.slice(0, 12)}…）`);
-        const recomputed = chainHash(prev, { ...s, signedAt: s.signedAt });
-        if (recomputed !== s.chainHash) return broken(s.seq, s.id, `内容已被改动：按存储的字段、图片哈希和时间重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${s.chainHash.slice(0, 12)}… 不符`);
-        // a signature counts as voided exactly when a void link names it
-        if (!!s.voidedAt !== voidOf.has(s.id) || (!s.voidedAt && s.activeKey !== s.dedupeKey)) {
-          return broken(s.seq, s.id, s.voidedAt ? '签名标记为作废，但链上没有对应的作废记录' : '签名的作废状态与链上的作废记录不符');
-        }
-        if (voidOf.has(s.id)) voidTargets.set(s.id, { seq: s.seq, hash: s.chainHash });
-        let v = versions.get(s.templateVersionId);
-        if (!v) {
-          v = (await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id: s.templateVersionId } })) ?? undefined;
-          if (v) versions.set(v.id, v);
-        }
-        if (!v || versionContentHash(v) !== s.contentHash || v.contentHash !== s.contentHash) {
-          return broken(s.seq, s.id, `承诺书正文（版本 ${s.templateVersionId}）与签署时的内容哈希不符`);
-        }
-        if (images) {
-          for (const img of s.images) {
-            let actual: string;
-            try {
-              actual = sha256(await readSignatureImage(this.storage, img.key));
-            } catch {
-              return broken(s.seq, s.id, `${img.role} 签名图片缺失`);
-            }
-            if (actual !== img.sha256) return broken(s.seq, s.id, `${img.role} 签名图片与签署时的 SHA-256 不符`);
-          }
-        }
-        prev = s.chainHash;
-        expectSeq++;
-        after = s.seq;
-      }
-    }
-    const tail = voidLinks();
-    if (tail) return tail;
-    if (voids.length !== voidRows.length) {
-      const lost = voidRows.find((v) => !voids.some((x) => x.seq === v.seq))!;
-      return broken(lost.seq, null, `第 ${lost.seq} 环作废记录不在链上的位置`);
-    }
-    if (c.seq !== count || c.lastHash !== prev) {
-      return broken(c.seq, null, `活动记录的链头（第 ${c.seq} 份，${c.lastHash.slice(0, 12)}…）与签名记录（${count} 份，${prev.slice(0, 12)}…）不符：有签名被删除或添加`);
-    }
-    return { ok: true, count, headHash: prev, firstBroken: null, voids };
+    return verifyCampaignChain(this.ds, this.storage, c, images);
   }
 
   // ---- voiding ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 import { Hazard } from '../hazards/hazard.entity';
 import { rebuildHazardCounts } from '../hazards/hazard-counts.service';
+import { Like } from 'typeorm';
+import { FieldRecord } from '../fieldwork/field-record.entity';
 import { createTestApp, TestApp } from '../../testing/test-app';
 
 // jszip comes with exceljs (a docx is a zip); borrowed from there rather than added as a dependency.
@@ -89,6 +91,8 @@ describe('field work and statistics', () => {
     exp.liulin.inspections++;
     exp.liulin.inspectors += 3;
     exp.liulin.records++;
+    // every post above made exactly one record (publicity 5 + staff 2 are not in exp.town)
+    expect(await t.ds.getRepository(FieldRecord).count()).toBe(exp.town.inspections + exp.town.enforcements + exp.town.drills + 5 + exp.town.talks + 2);
   });
 
   it('puts known hazards into the ledger', async () => {
@@ -111,6 +115,7 @@ describe('field work and statistics', () => {
     await repo.save(rows.map((r) => repo.create(r)));
     // Written behind the service's back, as a seeder does: the counts and the statistics' rollup follow by a rebuild.
     await rebuildHazardCounts(t.ds);
+    expect(await repo.count({ where: { code: Like(`YH-${YEAR}-9%`) } })).toBe(rows.length);
   });
 
   const fig = (s: any, key: string) => s.figures.find((f: any) => f.key === key)?.value;
