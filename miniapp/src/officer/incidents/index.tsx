@@ -26,7 +26,7 @@ export default function IncidentsPage() {
   const [description, setDescription] = useState('');
   const load = () => registersApi.incidents({ pageSize: 50 }).then((p) => setItems(p.items), toastError);
   useDidShow(() => void load());
-  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community', 'school', 'enterprise']))), []);
+  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community', 'school', 'enterprise'])), toastError), []);
   const orgIdx = Math.max(0, orgs.findIndex((o) => o.unit.id === orgId));
 
   const save = async () => {

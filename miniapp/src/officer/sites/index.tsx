@@ -20,7 +20,7 @@ export default function SitesPage() {
   const [form, setForm] = useState<{ orgId?: number; name: string; address: string; sizeClass?: ReservoirSize; responsibleName: string; responsiblePhone: string; warningSigns: number }>({ name: '', address: '', responsibleName: '', responsiblePhone: '', warningSigns: 0 });
   const load = (k = kind) => registersApi.sites({ kind: k, pageSize: 100 }).then((p) => (setItems(p.items), setTotal(p.total)), toastError);
   useDidShow(() => void load());
-  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community']))), []);
+  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community'])), toastError), []);
   const orgIdx = Math.max(0, orgs.findIndex((o) => o.unit.id === form.orgId));
 
   const save = async () => {

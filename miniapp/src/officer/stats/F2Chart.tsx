@@ -18,6 +18,8 @@ let seq = 0;
 export function F2Chart({ data, kind, height = 420, colors, transposed = false }: { data: SeriesRow[]; kind: 'bar' | 'line'; height?: number; colors: string[]; transposed?: boolean }) {
   const id = useMemo(() => `f2-${++seq}`, []);
   const chart = useRef<any>(null);
+  // the page builds `data` anew on every render: redraw only when the figures change
+  const dataKey = JSON.stringify(data);
 
   useEffect(() => {
     let cancelled = false;
@@ -55,11 +57,10 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
               offscreenCanvas: (Taro as any).createOffscreenCanvas?.({ type: '2d' }),
             };
       const props = { context, pixelRatio: dpr, width, height: h, children, animate: false, ...weapp };
-      if (chart.current) chart.current.update(props);
-      else {
-        chart.current = new Canvas(props);
-        chart.current.render();
-      }
+      // a new picture for new figures: F2's update() of a live chart failed in syncHierarchy when the page re-rendered
+      chart.current?.destroy?.();
+      chart.current = new Canvas(props);
+      chart.current.render();
     };
     const t = setTimeout(() => {
       if (process.env.TARO_ENV === 'h5') {
@@ -83,7 +84,7 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
       cancelled = true;
       clearTimeout(t);
     };
-  }, [data, kind, id, transposed]);
+  }, [dataKey, kind, id, transposed]);
 
   useEffect(() => () => chart.current?.destroy?.(), []);
 

@@ -60,7 +60,7 @@ export default function StatsPage() {
   const [orgId, setOrgId] = useState<number | undefined>(undefined);
   const [sum, setSum] = useState<StatsSummaryDto | null>(null);
   useDidShow(() => void getDashboard().then(setD, toastError));
-  useEffect(() => void orgsApi.tree().then((t) => setUnits(flattenOrgs(t, ['county', 'town', 'village', 'community']))), []);
+  useEffect(() => void orgsApi.tree().then((t) => setUnits(flattenOrgs(t, ['county', 'town', 'village', 'community'])), toastError), []);
   const p = periodOf(pk, year, quarter, month, from, to);
   useEffect(() => void getSummary({ orgId, from: p.from, to: p.to }).then(setSum, toastError), [orgId, p.from, p.to]);
   if (!d) return <Loading />;
