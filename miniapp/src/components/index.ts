@@ -8,3 +8,4 @@ export { default as Loading } from './Loading';
 export { default as Field, FormRow } from './Field';
 export { default as PrimaryButton } from './PrimaryButton';
 export { default as PrivacyDialog } from './PrivacyDialog';
+export { default as Toggle } from './Toggle';

@@ -6,6 +6,7 @@ import { Card, Empty, PageShell, PrimaryButton } from '../../components';
 import { createFieldRecord, listFieldRecords, updateFieldRecord } from '../../services/fieldwork';
 import { newIdempotencyKey, toastError } from '../../services/request';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 const TYPES: FieldType[] = ['inspection', 'enforcement', 'drill', 'activity'];
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -45,6 +46,12 @@ export default function FieldworkPage() {
     setKey(newIdempotencyKey());
   };
   const submit = async () => {
+    // say which count is missing, in the form's own words (the server's 400 names only the field key)
+    const missing = Object.entries(rule.metrics).filter(([m, r]) => r.required && metrics[m] == null).map(([, r]) => r.label);
+    if (missing.length) {
+      Taro.showToast({ title: `请填写${missing.join('、')}`, icon: 'none', duration: 3000 });
+      return;
+    }
     const body = { date, kind, sector: showSector ? (sector as any) : undefined, metrics, campaign: campaign || undefined, notes: notes || undefined };
     try {
       if (editing) await updateFieldRecord(type, editing.id, body);
@@ -71,14 +78,14 @@ export default function FieldworkPage() {
     <PageShell title='工作台账' footer={<PrimaryButton onClick={submit}>{editing ? '保存修改' : '保存记录'}</PrimaryButton>}>
       <View className='fw-types'>
         {TYPES.map((t) => (
-          <View key={t} className={`fw-type ${t === type ? 'on' : ''}`} onClick={() => pickType(t)}>
+          <View key={t} className={`fw-type ${t === type ? 'on' : ''}`} onClick={() => pickType(t)} {...a11y()}>
             {FIELD_TYPE_LABELS[t]}
           </View>
         ))}
       </View>
       <View className='fw-kinds'>
         {Object.entries(FIELD_KINDS[type]).map(([k, r]) => (
-          <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => (setKind(k), setMetrics({}))}>
+          <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => (setKind(k), setMetrics({}))} {...a11y()}>
             {r.label}
           </View>
         ))}
@@ -105,9 +112,9 @@ export default function FieldworkPage() {
               {r.required ? ' *' : ''}
             </Text>
             <View className='fw-stepper'>
-              <View className='fw-btn' onClick={() => step(m, -1)}>－</View>
+              <View className='fw-btn' onClick={() => step(m, -1)} {...a11y()}>－</View>
               <Input className='fw-num' type={r.decimal ? 'digit' : 'number'} value={String(metrics[m] ?? 0)} onInput={(e) => setMetrics((x) => ({ ...x, [m]: Number(e.detail.value) || 0 }))} />
-              <View className='fw-btn' onClick={() => step(m, 1)}>＋</View>
+              <View className='fw-btn' onClick={() => step(m, 1)} {...a11y()}>＋</View>
               <Text className='fw-unit'>{r.unit}</Text>
             </View>
           </View>
@@ -123,7 +130,7 @@ export default function FieldworkPage() {
       <Card title='最近记录'>
         {recent.length === 0 && <Empty text='还没有记录' />}
         {recent.map((r) => (
-          <View key={r.id} className='fw-item' onClick={() => edit(r)}>
+          <View key={r.id} className='fw-item' onClick={() => edit(r)} {...a11y()}>
             <Text className='fw-item-title'>
               {r.date} {r.kindLabel}
               {r.sectorLabel ? ` · ${r.sectorLabel}` : ''}

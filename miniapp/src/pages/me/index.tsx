@@ -1,14 +1,17 @@
 import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { maskPhone, ROLE_LABELS } from '@xiangan/shared';
-import { Card, Loading, PageShell, PrimaryButton } from '../../components';
+import { Card, Loading, PageShell, PrimaryButton, Toggle } from '../../components';
 import { LOGIN_PAGE } from '../../services/config';
+import { elder, useElder } from '../../store/elder';
 import { session, useSession } from '../../store/session';
 import { openPrivacyContract, PRIVACY_SUMMARY } from '../../utils/privacy';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 export default function Me() {
   const { me } = useSession();
+  const elderOn = useElder();
   if (!me) {
     return (
       <PageShell title='我的'>
@@ -39,13 +42,20 @@ export default function Me() {
           <View className='me__label'>手机号</View>
           <View className='me__value'>{maskPhone(me.phone) || '未填写'}</View>
         </View>
-        <View className='me__row' onClick={resident ? () => Taro.navigateTo({ url: '/pages/pick-village/index' }) : undefined}>
+        <View className='me__row' onClick={resident ? () => Taro.navigateTo({ url: '/pages/pick-village/index' }) : undefined} {...(resident ? a11y({ role: 'link' }) : {})}>
           <View className='me__label'>{resident ? '所在村（社区）' : '所在单位'}</View>
           <View className='me__value'>
             {me.orgName || '未选择'}
             {resident ? <View className='me__change'>更换 ›</View> : null}
           </View>
         </View>
+      </Card>
+
+      <Card title='看得清、点得准'>
+        <Toggle id='elder-switch' checked={elderOn} onChange={(v) => elder.set(String(me.id), v)}>
+          <View className='me__switch-name'>长辈模式</View>
+          <View className='me__switch-desc'>字更大，按钮更大。手机字体调大时会自动打开</View>
+        </Toggle>
       </Card>
 
       <Card title='隐私保护指引'>

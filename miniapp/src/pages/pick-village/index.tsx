@@ -9,6 +9,7 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 /** A resident picks the village / community they live in (PATCH /api/me {orgId}). */
 export default function PickVillage() {
@@ -65,7 +66,7 @@ export default function PickVillage() {
         <View key={town}>
           {town ? <View className='pick__town'>{town}</View> : null}
           {units.map((u) => (
-            <View key={u.id} className={`pick__item ${me?.orgId === u.id ? 'pick__item--on' : ''}`} onClick={() => choose(u)}>
+            <View key={u.id} className={`pick__item ${me?.orgId === u.id ? 'pick__item--on' : ''}`} onClick={() => choose(u)} {...a11y({ role: 'radio', checked: me?.orgId === u.id })}>
               <View className='pick__name'>{u.name}</View>
               <View className='pick__type'>{saving === u.id ? '保存中…' : me?.orgId === u.id ? '当前' : ORG_TYPE_LABELS[u.type]}</View>
             </View>
