@@ -116,7 +116,7 @@ export default function PledgeSign() {
           <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${c.mySignatureId}` })}>查看我签的承诺书</PrimaryButton>
         </Card>
       ) : null}
-      <ScrollView scrollY className='pledge-text' id='pledge-text' lowerThreshold={60} onScrollToLower={() => setRead(true)}>
+      <ScrollView scrollY className='pledge-text' id='pledge-text' lowerThreshold={60} onScrollToLower={() => setRead(true)} {...(process.env.TARO_ENV === 'h5' ? { tabIndex: 0, role: 'region', 'aria-label': '承诺书全文' } : {})}>
         <View className='pledge-text__title'>{c.version.title}</View>
         {paragraphs.map((p, i) => <View key={i} className='pledge-text__para'>{p}</View>)}
         <View className='pledge-text__end' id='pledge-end'>— 全文完 —</View>
