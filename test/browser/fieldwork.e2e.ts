@@ -12,7 +12,8 @@ const suite = h5Suite();
 const { loginAs } = suite;
 
 const visible = (page: Page, text: string | RegExp) =>
-  (typeof text === 'string' ? page.getByText(text, { exact: true }) : page.getByText(text)).first().waitFor({ state: 'visible' });
+  // h5 keeps earlier pages (the home page with its counts) in the DOM, hidden: look at visible text only
+  (typeof text === 'string' ? page.getByText(text, { exact: true }) : page.getByText(text)).filter({ visible: true }).first().waitFor({ state: 'visible' });
 
 /** The API as the same demo officer, from the test process (to check what the page saved). */
 async function api(path: string): Promise<any> {

@@ -74,6 +74,9 @@ test('切换身份 goes back to the picker and another role takes over', async (
   await page.waitForFunction(() => !document.body.innerText.includes('隐患台账'));
 
   await page.getByText('退出', { exact: true }).click();
+  // 退出 asks first; the dialog's confirm button is the last 退出 on the page
+  await visible(page, '确定要退出吗？');
+  await page.getByText('退出', { exact: true }).last().click();
   await visible(page, '演示环境：点一下选择身份进入');
   await context.close();
 });

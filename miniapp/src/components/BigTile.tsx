@@ -7,6 +7,7 @@
  */
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import { a11y } from '../utils/a11y';
 import './styles.scss';
 
 export interface BigTileProps {
@@ -27,8 +28,8 @@ export default function BigTile({ title, desc, icon, color = '#1a6fd1', size = '
   };
   const showBadge = badge !== undefined && badge !== 0 && badge !== '';
   return (
-    <View className={`xa-tile xa-tile--${size === 'hero' ? 'large xa-tile--hero' : size}`} onClick={tap} hoverClass='none' aria-role='button' aria-label={title}>
-      <View className='xa-tile__icon' style={{ background: color }}>
+    <View className={`xa-tile xa-tile--${size === 'hero' ? 'large xa-tile--hero' : size}`} onClick={tap} hoverClass='none' {...a11y({ role: 'link' })}>
+      <View className='xa-tile__icon' style={{ background: color }} aria-hidden='true'>
         {icon ?? title.slice(0, 1)}
       </View>
       <View className='xa-tile__text'>

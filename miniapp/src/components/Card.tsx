@@ -5,6 +5,7 @@
  */
 import { View } from '@tarojs/components';
 import type { ReactNode } from 'react';
+import { a11y } from '../utils/a11y';
 import './styles.scss';
 
 export interface CardProps {
@@ -17,7 +18,7 @@ export interface CardProps {
 
 export default function Card({ title, extra, onClick, className, children }: CardProps) {
   return (
-    <View className={`xa-card ${onClick ? 'xa-card--tap' : ''} ${className ?? ''}`} onClick={onClick}>
+    <View className={`xa-card ${onClick ? 'xa-card--tap' : ''} ${className ?? ''}`} onClick={onClick} {...(onClick ? a11y({ role: 'button' }) : {})}>
       {title || extra ? (
         <View className='xa-card__head'>
           <View className='xa-card__title'>{title}</View>

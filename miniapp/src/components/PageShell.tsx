@@ -9,6 +9,8 @@
 import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useEffect, type ReactNode } from 'react';
+import { useElder } from '../store/elder';
+import { a11y } from '../utils/a11y';
 import PrivacyDialog from './PrivacyDialog';
 import './styles.scss';
 
@@ -30,7 +32,7 @@ function BackLink() {
   const canBack = pages.length > 1;
   const go = () => (canBack ? Taro.navigateBack() : Taro.reLaunch({ url: '/pages/index/index' }));
   return (
-    <View className='xa-page__back' onClick={go} aria-role='button'>
+    <View className='xa-page__back' onClick={go} {...a11y({ role: 'link', label: canBack ? '返回上一页' : '回到首页' })}>
       {canBack ? '‹ 返回' : '‹ 首页'}
     </View>
   );
@@ -42,8 +44,9 @@ export default function PageShell({ title, heading, subtitle, footer, flush, cla
   }, [title]);
   const h5 = process.env.TARO_ENV === 'h5';
   const showHeading = heading ?? h5;
+  const elderOn = useElder();
   return (
-    <View className={`xa-page ${footer ? 'xa-page--with-footer' : ''} ${className ?? ''}`}>
+    <View className={`xa-page ${elderOn ? 'xa-elder' : ''} ${footer ? 'xa-page--with-footer' : ''} ${className ?? ''}`}>
       {showHeading && title ? (
         <View className='xa-page__head'>
           {h5 ? <BackLink /> : null}

@@ -5,6 +5,7 @@
 import { View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import { agreePrivacy, disagreePrivacy, onPrivacyRequest, openPrivacyContract, PRIVACY_SUMMARY } from '../utils/privacy';
+import { a11y } from '../utils/a11y';
 import PrimaryButton from './PrimaryButton';
 import './styles.scss';
 
@@ -24,7 +25,7 @@ export default function PrivacyDialog() {
             {p.why}
           </View>
         ))}
-        <View className='xa-dialog__link' onClick={openPrivacyContract}>查看《乡安隐私保护指引》</View>
+        <View className='xa-dialog__link' onClick={openPrivacyContract} {...a11y({ role: 'link' })}>查看《乡安隐私保护指引》</View>
         <View className='xa-dialog__actions'>
           <PrimaryButton type='secondary' onClick={disagreePrivacy}>不同意</PrimaryButton>
           <PrimaryButton id={AGREE_ID} openType='agreePrivacyAuthorization' onAgreePrivacyAuthorization={() => agreePrivacy(AGREE_ID)}>

@@ -10,3 +10,4 @@ export { default as PrimaryButton } from './PrimaryButton';
 export { default as PrivacyDialog } from './PrivacyDialog';
 export { default as LocationPicker, PointPreview, openNavigation, navigationUrl } from './LocationPicker';
 export type { PlaceValue } from './LocationPicker';
+export { default as Toggle } from './Toggle';

@@ -9,6 +9,7 @@ import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import type { Tone } from '../components';
 import { apiUrl } from './config';
 import { api, ApiError, authHeader, buildQuery, newIdempotencyKey, sendAuthed } from './request';
+import { beijingToday } from '../utils/time';
 
 export const hazardsApi = {
   /** `key` is kept with the draft so a resend after a lost answer never makes a second report. */
@@ -57,7 +58,7 @@ export async function exportLedger(q: HazardListQuery): Promise<void> {
     const blob = await res.blob();
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = `隐患台账-${new Date().toISOString().slice(0, 10)}.xlsx`;
+    a.download = `隐患台账-${beijingToday()}.xlsx`;
     document.body.appendChild(a);
     a.click();
     a.remove();

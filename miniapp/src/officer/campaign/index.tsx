@@ -6,6 +6,8 @@ import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
+import { a11y } from '../../utils/a11y';
+import { beijingDate, beijingTime } from '../../utils/time';
 
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
 const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(5, 16);
@@ -123,13 +125,13 @@ export default function Campaign() {
   return (
     <PageShell title='签署进度' subtitle={`${c.title} · ${c.orgName}`}>
       <Card title={<View id='campaign-summary'>已签 {c.signedCount}{total ? ` / ${total}（${pct(c.signedCount, total)}）` : ' 份'}</View>}>
-        <View style={{ fontSize: '30rpx', color: '#475569' }}>截止 {c.deadline.slice(0, 10)} · {c.status === 'open' ? '签署中' : c.status === 'expired' ? '已截止' : '已关闭'}</View>
-        {c.lastReminderAt ? <View style={{ fontSize: '28rpx', color: '#64748b' }}>上次提醒 {c.lastReminderAt.slice(0, 16).replace('T', ' ')}</View> : null}
+        <View style={{ fontSize: '30rpx', color: '#475569' }}>截止 {beijingDate(c.deadline)} · {c.status === 'open' ? '签署中' : c.status === 'expired' ? '已截止' : '已关闭'}</View>
+        {c.lastReminderAt ? <View style={{ fontSize: '28rpx', color: '#64748b' }}>上次提醒 {beijingTime(c.lastReminderAt)}</View> : null}
       </Card>
       {c.progress?.length ? (
         <Card title={c.rosterKind === 'enterprise' ? '按单位' : '按班级'}>
           {c.progress.map((g) => (
-            <View key={g.group} className='progress-row' style={{ display: 'flex', justifyContent: 'space-between', fontSize: '32rpx', padding: '16rpx 0', borderBottom: '1px solid #eef2f7' }} onClick={() => { setGroup(g.group); void load(g.group); }}>
+            <View key={g.group} className='progress-row' style={{ display: 'flex', justifyContent: 'space-between', fontSize: '32rpx', padding: '16rpx 0', borderBottom: '1px solid #eef2f7' }} onClick={() => { setGroup(g.group); void load(g.group); }} {...a11y()}>
               <View>{g.group}</View>
               <View>{g.signed}{g.roster ? ` / ${g.roster}` : ''} {g.roster ? pct(g.signed, g.roster) : ''}</View>
             </View>
@@ -137,7 +139,7 @@ export default function Campaign() {
         </Card>
       ) : null}
       {c.rosterKind ? (
-        <Card title={<View id='unsigned-title'>未签名单 {unsignedTotal} 人{group ? `（${group}）` : ''}</View>} extra={group ? <View onClick={() => { setGroup(undefined); void load(''); }}>全部</View> : undefined}>
+        <Card title={<View id='unsigned-title'>未签名单 {unsignedTotal} 人{group ? `（${group}）` : ''}</View>} extra={group ? <View onClick={() => { setGroup(undefined); void load(''); }} {...a11y()}>全部</View> : undefined}>
           {unsigned.length ? unsigned.map((u) => (
             <View key={u.rosterId} className='unsigned-row' style={{ fontSize: '30rpx', padding: '12rpx 0' }}>{u.group} · {u.name} · {u.guardianName ?? ''} {u.phone ?? ''}</View>
           )) : <View style={{ fontSize: '30rpx' }}>全部签完了</View>}

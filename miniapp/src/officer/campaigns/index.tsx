@@ -6,9 +6,10 @@ import { Card, Empty, Field, Loading, PageShell, PrimaryButton, StatusTag } from
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { pledgesApi } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
+import { beijingDate, beijingToday } from '../../utils/time';
 
 const STATUS: Record<string, [string, 'success' | 'default' | 'warning']> = { open: ['签署中', 'success'], expired: ['已截止', 'default'], closed: ['已关闭', 'default'] };
-const day = (d: number) => new Date(Date.now() + d * 86400_000).toISOString().slice(0, 10);
+const day = (d: number) => beijingToday(d);
 
 /** Officer: campaigns in my scope, and a short form to start one (template, unit, deadline). */
 export default function Campaigns() {
@@ -79,7 +80,7 @@ export default function Campaigns() {
         items.map((c) => (
           <Card key={c.id} title={c.title} extra={<StatusTag tone={STATUS[c.status][1]} text={STATUS[c.status][0]} />} onClick={() => Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` })}>
             <View style={{ fontSize: '30rpx', color: '#475569' }}>
-              {c.orgName} · 已签 {c.signedCount}{c.rosterCount ? ` / ${c.rosterCount}` : ''} 份 · 截止 {c.deadline.slice(0, 10)}
+              {c.orgName} · 已签 {c.signedCount}{c.rosterCount ? ` / ${c.rosterCount}` : ''} 份 · 截止 {beijingDate(c.deadline)}
             </View>
           </Card>
         ))

@@ -7,6 +7,7 @@ import { Card, Empty, PageShell, PrimaryButton } from '../../components';
 import { createFieldRecord, listFieldRecords, updateFieldRecord } from '../../services/fieldwork';
 import { newIdempotencyKey, toastError } from '../../services/request';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 const TYPES: FieldType[] = ['inspection', 'enforcement', 'drill', 'activity'];
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -71,6 +72,12 @@ export default function FieldworkPage() {
     setKey(newIdempotencyKey());
   };
   const submit = async () => {
+    // say which count is missing, in the form's own words (the server's 400 names only the field key)
+    const missing = Object.entries(rule.metrics).filter(([m, r]) => r.required && metrics[m] == null).map(([, r]) => r.label);
+    if (missing.length) {
+      Taro.showToast({ title: `请填写${missing.join('、')}`, icon: 'none', duration: 3000 });
+      return;
+    }
     // A letter or an info board with units picked and no count typed counts the units picked.
     const m = { ...metrics };
     if (units.length && rule.metrics.units && !m.units && type === 'activity') m.units = units.length;
@@ -116,14 +123,14 @@ export default function FieldworkPage() {
       </View>
       <View className='fw-types'>
         {TYPES.map((t) => (
-          <View key={t} className={`fw-type ${t === type ? 'on' : ''}`} onClick={() => pickType(t)}>
+          <View key={t} className={`fw-type ${t === type ? 'on' : ''}`} onClick={() => pickType(t)} {...a11y()}>
             {FIELD_TYPE_LABELS[t]}
           </View>
         ))}
       </View>
       <View className='fw-kinds'>
         {Object.entries(FIELD_KINDS[type]).map(([k, r]) => (
-          <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => (setKind(k), setMetrics({}))}>
+          <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => (setKind(k), setMetrics({}))} {...a11y()}>
             {r.label}
           </View>
         ))}
@@ -206,9 +213,9 @@ export default function FieldworkPage() {
               {r.required ? ' *' : ''}
             </Text>
             <View className='fw-stepper'>
-              <View className='fw-btn' onClick={() => step(m, -1)}>－</View>
+              <View className='fw-btn' onClick={() => step(m, -1)} {...a11y()}>－</View>
               <Input className='fw-num' type={r.decimal ? 'digit' : 'number'} value={String(metrics[m] ?? 0)} onInput={(e) => setMetrics((x) => ({ ...x, [m]: Number(e.detail.value) || 0 }))} />
-              <View className='fw-btn' onClick={() => step(m, 1)}>＋</View>
+              <View className='fw-btn' onClick={() => step(m, 1)} {...a11y()}>＋</View>
               <Text className='fw-unit'>{r.unit}</Text>
             </View>
           </View>
@@ -237,7 +244,7 @@ export default function FieldworkPage() {
       <Card title='最近记录'>
         {recent.length === 0 && <Empty text='还没有记录' />}
         {recent.map((r) => (
-          <View key={r.id} className='fw-item' onClick={() => edit(r)}>
+          <View key={r.id} className='fw-item' onClick={() => edit(r)} {...a11y()}>
             <Text className='fw-item-title'>
               {r.date} {r.kindLabel}
               {r.sectorLabel ? ` · ${r.sectorLabel}` : ''}

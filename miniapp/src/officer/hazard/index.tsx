@@ -11,6 +11,7 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages, uploadImages } from '../../services/upload';
+import { a11y } from '../../utils/a11y';
 
 const COUNTY_DEPTS: string[] = [...COUNTY_DEPARTMENTS];
 const todayPlus = (d: number) => new Date(Date.now() + d * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
@@ -86,7 +87,7 @@ export default function OfficerHazardPage() {
       {h.probableDuplicates.length ? (
         <Card title='附近可能重复的上报'>
           {h.probableDuplicates.map((d) => (
-            <View key={d.id} style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }} onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })}>
+            <View key={d.id} style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }} onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })} {...a11y()}>
               <Text>{d.code} {d.description.slice(0, 12)}</Text>
               <StatusTag text={statusText(d.status)} tone={statusTone(d.status)} />
             </View>

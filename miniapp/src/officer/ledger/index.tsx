@@ -7,6 +7,7 @@ import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../..
 import { exportLedger, hazardsApi, shortTime, statusText, statusTone } from '../../services/hazards';
 import { toastError } from '../../services/request';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 type Chip = HazardStatus | 'overdue' | 'all';
 const CHIPS: { key: Chip; label: string }[] = [
@@ -57,7 +58,7 @@ export default function LedgerPage() {
     <PageShell title='隐患台账'>
       <View className='lg-chips'>
         {CHIPS.map((c) => (
-          <View key={c.key} className={`lg-chip ${chip === c.key ? 'lg-chip--on' : ''} ${c.key === 'overdue' ? 'lg-chip--warn' : ''}`} onClick={() => pick(c.key)}>
+          <View key={c.key} className={`lg-chip ${chip === c.key ? 'lg-chip--on' : ''} ${c.key === 'overdue' ? 'lg-chip--warn' : ''}`} onClick={() => pick(c.key)} {...a11y({ role: 'radio', checked: chip === c.key })}>
             <Text className='lg-chip__n'>{c.key === 'all' ? total : data?.counts[c.key] ?? '-'}</Text>
             <Text className='lg-chip__label'>{c.label}</Text>
           </View>
@@ -68,7 +69,7 @@ export default function LedgerPage() {
           <View className='lg-filter'>{CAT_OPTIONS[cat].label} ▾</View>
         </Picker>
         <Input className='lg-search' value={q} placeholder='搜编号/内容/地点' confirmType='search' onInput={(e) => setQ(e.detail.value)} onConfirm={() => load(1)} />
-        <View className='lg-filter lg-filter--go' onClick={() => load(1)}>查询</View>
+        <View className='lg-filter lg-filter--go' onClick={() => load(1)} {...a11y()}>查询</View>
       </View>
       <View className='lg-tools'>
         <PrimaryButton size='small' type='secondary' block={false} onClick={() => Taro.navigateTo({ url: '/officer/map/index' })}>分布图</PrimaryButton>

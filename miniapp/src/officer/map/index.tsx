@@ -8,6 +8,7 @@ import { hazardsApi, statusText } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 type Bbox = [number, number, number, number];
 /** Anywhere in China: used only when no unit in scope has coordinates yet. */
@@ -113,7 +114,7 @@ export default function HazardMapPage() {
               key={p.id}
               className='mp-dot'
               style={{ left: `${((p.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4}%`, top: `${(1 - (p.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%`, background: colour(p) }}
-              onClick={() => setSel(p)}
+              onClick={() => setSel(p)} {...a11y()}
             />
           ))}
         </View>

@@ -13,6 +13,7 @@ import { chooseImages, uploadImage } from '../../services/upload';
 import MessageBody from '../../pages/message/MessageBody';
 import '../../pages/feed/index.scss';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 const ROLE_CHOICES: Role[] = ['resident', 'grid_officer', 'village_officer', 'department_officer'];
 
@@ -99,7 +100,7 @@ export default function Publish() {
         <Card title='宣传日历（点选套用模板）'>
           <View className='pubc-presets'>
             {presets.map((p) => (
-              <View key={p.key} className={`pubc-preset ${p.active ? 'pubc-preset--on' : ''}`} onClick={() => usePreset(p)}>
+              <View key={p.key} className={`pubc-preset ${p.active ? 'pubc-preset--on' : ''}`} onClick={() => usePreset(p)} {...a11y()}>
                 {p.name}<View className='pubc-preset__date'>{p.from.slice(5)}{p.to !== p.from ? `～${p.to.slice(5)}` : ''}</View>
               </View>
             ))}
@@ -121,28 +122,28 @@ export default function Publish() {
                 placeholder={b.type === 'h' ? '小标题' : '段落内容'} onInput={(e) => setBlock(i, { text: e.detail.value })} />
             )}
             <View className='pubc-block__ops'>
-              {b.type === 'p' ? <View className='pubc-op' onClick={() => setBlock(i, { bold: !b.bold })}>{b.bold ? '取消加粗' : '加粗'}</View> : null}
-              <View className='pubc-op' onClick={() => setBlocks(blocks.filter((_, k) => k !== i))}>删除</View>
+              {b.type === 'p' ? <View className='pubc-op' onClick={() => setBlock(i, { bold: !b.bold })} {...a11y()}>{b.bold ? '取消加粗' : '加粗'}</View> : null}
+              <View className='pubc-op' onClick={() => setBlocks(blocks.filter((_, k) => k !== i))} {...a11y()}>删除</View>
             </View>
           </View>
         ))}
         <View className='pubc-add'>
-          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'p', text: '' }])}>+ 段落</View>
-          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'h', text: '' }])}>+ 小标题</View>
-          <View className='pubc-op' onClick={addImage}>+ 图片</View>
-          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'video', url: '' }])}>+ 视频链接</View>
+          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'p', text: '' }])} {...a11y()}>+ 段落</View>
+          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'h', text: '' }])} {...a11y()}>+ 小标题</View>
+          <View className='pubc-op' onClick={addImage} {...a11y()}>+ 图片</View>
+          <View className='pubc-op' onClick={() => setBlocks([...blocks, { type: 'video', url: '' }])} {...a11y()}>+ 视频链接</View>
         </View>
       </Card>
       <Card title='类别与要求'>
         <View className='pubc-hint'>类别（点一个）</View>
         <View className='pubc-presets pubc-cats'>
           {MESSAGE_CATEGORIES.map((c) => (
-            <View key={c.code} className={`pubc-preset ${category === c.code ? 'pubc-preset--on' : ''}`} onClick={() => setCategory(c.code)} aria-role='radio' aria-checked={category === c.code}>
+            <View key={c.code} className={`pubc-preset ${category === c.code ? 'pubc-preset--on' : ''}`} onClick={() => setCategory(c.code)} {...a11y({ role: 'radio', checked: category === c.code })}>
               {category === c.code ? '✓ ' : ''}{c.label}
             </View>
           ))}
         </View>
-        <View className={`pubc-ack ${ackRequired ? 'pubc-ack--on' : ''}`} onClick={() => setAck(!ackRequired)} aria-role='checkbox' aria-checked={ackRequired}>
+        <View className={`pubc-ack ${ackRequired ? 'pubc-ack--on' : ''}`} onClick={() => setAck(!ackRequired)} {...a11y({ role: 'checkbox', checked: ackRequired })}>
           <View className='pubc-ack__label'>{ackRequired ? '✓ ' : '☐ '}需要确认</View>
           <View className='pubc-ack__hint'>收到的人要点“已阅并知晓”，您能看到谁还没确认</View>
         </View>
@@ -151,14 +152,14 @@ export default function Publish() {
         {orgIds.length ? (
           <View className='pubc-presets pubc-chosen'>
             {units.filter(({ unit }) => orgIds.includes(unit.id)).map(({ unit }) => (
-              <View key={unit.id} className='pubc-preset pubc-preset--on' onClick={() => setOrgIds(orgIds.filter((x) => x !== unit.id))}>{unit.name} ✕</View>
+              <View key={unit.id} className='pubc-preset pubc-preset--on' onClick={() => setOrgIds(orgIds.filter((x) => x !== unit.id))} {...a11y()}>{unit.name} ✕</View>
             ))}
           </View>
         ) : <View className='pubc-hint'>在下面点选单位，选镇就是全镇所有人</View>}
         <View className='pubc-units'>
           {units.map(({ unit, trail }) => (
             <View key={unit.id} className={`pubc-unit ${orgIds.includes(unit.id) ? 'pubc-unit--on' : ''}`} style={{ paddingLeft: `${16 + trail.length * 24}px` }}
-              onClick={() => setOrgIds(orgIds.includes(unit.id) ? orgIds.filter((x) => x !== unit.id) : [...orgIds, unit.id])}>
+              onClick={() => setOrgIds(orgIds.includes(unit.id) ? orgIds.filter((x) => x !== unit.id) : [...orgIds, unit.id])} {...a11y()}>
               {orgIds.includes(unit.id) ? '☑' : '☐'} {unit.name}{unit.type === 'town' ? '（全镇）' : ''}
             </View>
           ))}
@@ -166,7 +167,7 @@ export default function Publish() {
         <View className='pubc-roles'>
           <View className='pubc-hint'>只发给这些身份（不选 = 所有人）：</View>
           {ROLE_CHOICES.map((r) => (
-            <View key={r} className={`pubc-preset ${roles.includes(r) ? 'pubc-preset--on' : ''}`} onClick={() => setRoles(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])}>{roles.includes(r) ? '✓ ' : ''}{ROLE_LABELS[r]}</View>
+            <View key={r} className={`pubc-preset ${roles.includes(r) ? 'pubc-preset--on' : ''}`} onClick={() => setRoles(roles.includes(r) ? roles.filter((x) => x !== r) : [...roles, r])} {...a11y()}>{roles.includes(r) ? '✓ ' : ''}{ROLE_LABELS[r]}</View>
           ))}
         </View>
       </Card>
@@ -177,7 +178,7 @@ export default function Publish() {
         <FormRow label='时间'>
           <Picker mode='time' value={time} onChange={(e) => setTime(e.detail.value)}><View className='pubc-picker'>{time} ▾</View></Picker>
         </FormRow>
-        {date ? <View className='pubc-op' onClick={() => setDate('')}>改为立即发布</View> : null}
+        {date ? <View className='pubc-op' onClick={() => setDate('')} {...a11y()}>改为立即发布</View> : null}
       </Card>
     </PageShell>
   );

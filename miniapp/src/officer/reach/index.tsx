@@ -6,6 +6,7 @@ import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../..
 import { pct, publicityApi } from '../../services/publicity';
 import { errorText, toastError } from '../../services/request';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 /** Officer: who received, read and acknowledged a message, by unit; remind the units lagging behind. */
 export default function Reach() {
@@ -49,9 +50,9 @@ export default function Reach() {
           {s.ackRequired ? <View className='reach-kpi'><View className='reach-kpi__n' id='reach-acked'>{s.acked}</View><View>已知晓（{pct(s.ackRate)}）</View></View> : null}
         </View>
       </Card>
-      <Card title={s.breakdownOf ? `${s.breakdownOf.name} 各单位` : '各单位'} extra={orgId ? <View className='reach-link' onClick={() => setOrgId(undefined)}>返回上级</View> : null}>
+      <Card title={s.breakdownOf ? `${s.breakdownOf.name} 各单位` : '各单位'} extra={orgId ? <View className='reach-link' onClick={() => setOrgId(undefined)} {...a11y()}>返回上级</View> : null}>
         {shownUnits.map((u) => (
-          <View key={u.orgId + u.name} className='reach-row' onClick={() => u.hasChildren && setOrgId(u.orgId)}>
+          <View key={u.orgId + u.name} className='reach-row' onClick={() => u.hasChildren && setOrgId(u.orgId)} {...a11y()}>
             <View className='reach-row__name'>{u.name}{u.hasChildren ? ' ›' : ''}</View>
             <View className='reach-row__bar'><View className='reach-row__fill' style={{ width: pct(s.ackRequired ? u.ackRate : u.readRate).replace('—', '0%') }} /></View>
             <View className='reach-row__nums'>

@@ -7,6 +7,7 @@ import { Card, StatusTag } from '../../components';
 import { hazardsApi, mediaSrc, shortTime, statusText, statusTone } from '../../services/hazards';
 import { toastError } from '../../services/request';
 import './view.scss';
+import { a11y } from '../../utils/a11y';
 
 /**
  * A photo thumbnail. Officers see a mark on a photo WeChat has not passed (residents never get such photos of
@@ -30,7 +31,7 @@ function Photo({ p, small, onOpen, onReviewed }: { p: MediaRef; small?: boolean;
   };
   return (
     // a marked photo opens the choice at a tap; any photo at a long press (hiding one WeChat passed)
-    <View className={`hv-photo-box ${small ? 'hv-photo--s' : 'hv-photo'}`} onClick={p.check && onReviewed ? sheet : onOpen} onLongPress={onReviewed ? sheet : undefined}>
+    <View className={`hv-photo-box ${small ? 'hv-photo--s' : 'hv-photo'}`} onClick={p.check && onReviewed ? sheet : onOpen} {...a11y({ label: '查看照片' })} onLongPress={onReviewed ? sheet : undefined}>
       <Image src={mediaSrc(p.thumbUrl)} mode='aspectFill' className={small ? 'hv-photo hv-photo--s' : 'hv-photo'} />
       {p.check ? <Text className={`hv-check ${p.check === 'risky' ? 'hv-check--risky' : ''}`}>{p.check === 'risky' ? '违规图片' : '审核中'}</Text> : null}
     </View>
@@ -54,7 +55,7 @@ export function HazardHead({ h, officer, onPhotoReviewed }: { h: HazardDetailDto
       <View className='hv-row'>类别：{HAZARD_CATEGORY_LABELS[h.category]}　等级：{HAZARD_LEVEL_LABELS[h.level]}</View>
       <View className='hv-row'>地点：{[h.orgName, h.address].filter(Boolean).join(' ')}</View>
       <View className='hv-row'>上报：{shortTime(h.reportedAt, true)}{officer ? `　${h.anonymous ? '匿名' : h.reporterName ?? ''}` : ''}</View>
-      {h.contactPhone && officer ? <View className='hv-row' onClick={() => Taro.makePhoneCall({ phoneNumber: h.contactPhone! })}>电话：<Text className='hv-link'>{h.contactPhone}</Text></View> : null}
+      {h.contactPhone && officer ? <View className='hv-row' onClick={() => Taro.makePhoneCall({ phoneNumber: h.contactPhone! })} {...a11y()}>电话：<Text className='hv-link'>{h.contactPhone}</Text></View> : null}
       {h.responsibleOrgName ? <View className='hv-row'>责任单位：{h.responsibleOrgName}</View> : null}
       {h.deadline ? <View className={`hv-row ${h.overdue ? 'hv-overdue' : ''}`}>整改期限：{shortTime(h.deadline, true)}</View> : null}
       {h.escalatedTo ? <View className='hv-row'>上报县级：{h.escalatedTo}</View> : null}

@@ -5,8 +5,11 @@ import { useEffect, useState } from 'react';
 import { BigTile, Loading, PageShell } from '../../components';
 import { session, useSession } from '../../store/session';
 import { LOGIN_PAGE } from '../../services/config';
+import { hazardsApi } from '../../services/hazards';
 import { notificationsApi } from '../../services/notifications';
+import { publicityApi } from '../../services/publicity';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 /** Resident entries (also shown to officers, smaller). */
 const RESIDENT_TILES = [
@@ -44,12 +47,26 @@ export default function Home() {
   }, [status, me]);
 
   const [unread, setUnread] = useState(0);
-  useDidShow(() => {
-    if (session.get().status === 'ready' && !session.get().offline) {
-      session.refreshMe().catch(() => undefined);
-      notificationsApi.list(1).then((r) => setUnread(r.unread)).catch(() => undefined);
+  // what needs the user: residents — unread feed messages and acknowledgements not yet given; officers — reports
+  // to accept, overdue and escalated hazards (the ledger's counts)
+  const [feed, setFeed] = useState<{ unread: number; pendingAck: number } | null>(null);
+  const [work, setWork] = useState<{ reported: number; overdue: number; escalated: number } | null>(null);
+  const refresh = () => {
+    const s = session.get();
+    if (s.status !== 'ready' || s.offline || !s.me) return;
+    session.refreshMe().catch(() => undefined);
+    notificationsApi.list(1).then((r) => setUnread(r.unread)).catch(() => undefined);
+    if (isOfficer(s.me.role)) {
+      hazardsApi
+        .list({ page: 1, pageSize: 1 })
+        .then((r) => setWork({ reported: r.counts.reported ?? 0, overdue: r.counts.overdue ?? 0, escalated: r.counts.escalated ?? 0 }))
+        .catch(() => undefined);
+    } else {
+      publicityApi.unread().then(setFeed).catch(() => undefined);
     }
-  });
+  };
+  useDidShow(refresh);
+  useEffect(refresh, [status]);
 
   if (status !== 'ready' || !me) {
     return (
@@ -62,10 +79,14 @@ export default function Home() {
   const officer = isOfficer(me.role);
   const h5 = process.env.TARO_ENV === 'h5';
   const switchRole = () => Taro.navigateTo({ url: `${LOGIN_PAGE}?switch=1` });
-  const logout = () => {
+  const logout = async () => {
+    const r = await Taro.showModal({ title: '退出登录', content: '确定要退出吗？', confirmText: '退出', cancelText: '取消' });
+    if (!r.confirm) return;
     session.logout();
     Taro.reLaunch({ url: LOGIN_PAGE });
   };
+  const goLedger = () => Taro.navigateTo({ url: '/officer/ledger/index' });
+  const goFeed = () => Taro.navigateTo({ url: '/pages/feed/index' });
 
   return (
     <PageShell flush heading={false}>
@@ -77,17 +98,45 @@ export default function Home() {
           <View className='home__org'>{me.orgName || '未选择所在村'}</View>
         </View>
         <View className='home__links'>
-          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/notices/index' })}>
+          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/notices/index' })} {...a11y({ role: 'link' })}>
             消息{unread ? <View className='home__badge'>{unread > 99 ? '99+' : unread}</View> : null}
           </View>
-          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/me/index' })}>我的</View>
-          {h5 || me.devLogin ? <View className='home__link' onClick={switchRole}>切换身份</View> : null}
-          {h5 ? <View className='home__link' onClick={logout}>退出</View> : null}
+          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/me/index' })} {...a11y({ role: 'link' })}>我的</View>
+          {h5 || me.devLogin ? <View className='home__link' onClick={switchRole} {...a11y()}>切换身份</View> : null}
+          {h5 ? <View className='home__link' onClick={logout} {...a11y()}>退出</View> : null}
         </View>
       </View>
 
       <View className='home__body'>
         {offline ? <View className='home__notice'>当前网络不好，显示的是上次的信息</View> : null}
+        {officer && work ? (
+          <View className='home__todo' id='home-todo'>
+            <View className='home__todo-item' onClick={goLedger} {...a11y({ role: 'link' })}>
+              <View className='home__todo-n'>{work.reported}</View>
+              <View className='home__todo-label'>待受理</View>
+            </View>
+            <View className={`home__todo-item ${work.overdue ? 'home__todo-item--warn' : ''}`} onClick={goLedger} {...a11y({ role: 'link' })}>
+              <View className='home__todo-n'>{work.overdue}</View>
+              <View className='home__todo-label'>已逾期</View>
+            </View>
+            <View className='home__todo-item' onClick={goLedger} {...a11y({ role: 'link' })}>
+              <View className='home__todo-n'>{work.escalated}</View>
+              <View className='home__todo-label'>上报县级</View>
+            </View>
+          </View>
+        ) : null}
+        {!officer && feed && (feed.unread || feed.pendingAck) ? (
+          <View className='home__todo' id='home-todo' onClick={goFeed} {...a11y({ role: 'link' })}>
+            <View className='home__todo-item'>
+              <View className='home__todo-n'>{feed.unread}</View>
+              <View className='home__todo-label'>条未读消息</View>
+            </View>
+            <View className={`home__todo-item ${feed.pendingAck ? 'home__todo-item--warn' : ''}`}>
+              <View className='home__todo-n'>{feed.pendingAck}</View>
+              <View className='home__todo-label'>条待确认</View>
+            </View>
+          </View>
+        ) : null}
         {officer ? (
           <>
             <View className='xa-tiles'>
@@ -104,7 +153,7 @@ export default function Home() {
           <>
             <View className='xa-tiles'>
               {RESIDENT_TILES.map((t) => (
-                <BigTile key={t.url} {...t} size='hero' />
+                <BigTile key={t.url} {...t} size='hero' badge={t.url === '/pages/feed/index' && feed ? feed.unread || undefined : undefined} />
               ))}
             </View>
             <View className='home__hotline'>遇到紧急情况请直接拨打 119 / 110 / 120</View>

@@ -7,6 +7,7 @@ import { authApi, type DevAccount } from '../../services/auth';
 import { HOME_PAGE } from '../../services/config';
 import { ApiError, safeRedirect, toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
+import { a11y } from '../../utils/a11y';
 import './index.scss';
 
 const isWeapp = process.env.TARO_ENV === 'weapp';
@@ -68,8 +69,7 @@ export default function Login() {
       key={a.openid}
       className={`login__acct ${me && a.name === me.name && a.role === me.role ? 'login__acct--current' : ''}`}
       onClick={() => pick(a)}
-      aria-role='button'
-      aria-label={`${a.name ?? a.openid} ${ROLE_LABELS[a.role]}`}
+      {...a11y({ role: 'button' })}
     >
       <View className='login__avatar' style={{ background: color }}>{(a.name ?? '?').slice(0, 1)}</View>
       <View className='login__who'>

@@ -1,14 +1,17 @@
 import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { maskPhone, ROLE_LABELS } from '@xiangan/shared';
-import { Card, Loading, PageShell, PrimaryButton } from '../../components';
+import { Card, Loading, PageShell, PrimaryButton, Toggle } from '../../components';
 import { LOGIN_PAGE } from '../../services/config';
+import { elder, useElder } from '../../store/elder';
 import { session, useSession } from '../../store/session';
 import { openPrivacyContract, PRIVACY_SUMMARY } from '../../utils/privacy';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 export default function Me() {
   const { me } = useSession();
+  const elderOn = useElder();
   if (!me) {
     return (
       <PageShell title='我的'>
@@ -39,7 +42,7 @@ export default function Me() {
           <View className='me__label'>手机号</View>
           <View className='me__value'>{maskPhone(me.phone) || '未填写'}</View>
         </View>
-        <View className='me__row' onClick={resident ? () => Taro.navigateTo({ url: '/pages/pick-village/index' }) : undefined}>
+        <View className='me__row' onClick={resident ? () => Taro.navigateTo({ url: '/pages/pick-village/index' }) : undefined} {...(resident ? a11y({ role: 'link' }) : {})}>
           <View className='me__label'>{resident ? '所在村（社区）' : '所在单位'}</View>
           <View className='me__value'>
             {me.orgName || '未选择'}
@@ -51,6 +54,12 @@ export default function Me() {
       {me.role === 'admin' || me.role === 'town_officer' ? (
         <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: '/admin/index/index' })}>管理：单位、邀请干部、人员</PrimaryButton>
       ) : null}
+      <Card title='看得清、点得准'>
+        <Toggle id='elder-switch' checked={elderOn} onChange={(v) => elder.set(String(me.id), v)}>
+          <View className='me__switch-name'>长辈模式</View>
+          <View className='me__switch-desc'>字更大，按钮更大。手机字体调大时会自动打开</View>
+        </Toggle>
+      </Card>
 
       <Card title='隐私保护指引'>
         <View className='me__privacy-item'>乡安只在您使用相关功能时收集下列信息，只用于乡镇安全工作，不会用于其他用途：</View>

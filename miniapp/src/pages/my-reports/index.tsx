@@ -48,9 +48,9 @@ export default function MyReportsPage() {
         >
           <View style={{ display: 'flex', gap: '16px' }}>
             {h.thumbUrl ? <Image src={mediaSrc(h.thumbUrl)} mode='aspectFill' style={{ width: '140px', height: '140px', borderRadius: '12px', flexShrink: 0 }} /> : null}
-            <View style={{ flex: 1, fontSize: '32px', lineHeight: 1.5 }}>
+            <View className='xa-body-text' style={{ flex: 1 }}>
               <View>{h.description.slice(0, 40)}</View>
-              <View style={{ color: '#6b7280', fontSize: '28px' }}>{h.code}　{shortTime(h.reportedAt)}</View>
+              <View className='xa-meta'>{h.code}　{shortTime(h.reportedAt)}</View>
             </View>
           </View>
         </Card>

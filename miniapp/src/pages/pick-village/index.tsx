@@ -9,6 +9,7 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 /**
  * A resident picks the village / community they live in, then (when it has grids) optionally their grid in it
@@ -106,7 +107,7 @@ export default function PickVillage() {
         <View key={town}>
           {town ? <View className='pick__town'>{town}</View> : null}
           {units.map((u) => (
-            <View key={u.id} className={`pick__item ${myVillageId === u.id ? 'pick__item--on' : ''}`} onClick={() => tapVillage(u)}>
+            <View key={u.id} className={`pick__item ${myVillageId === u.id ? 'pick__item--on' : ''}`} onClick={() => tapVillage(u)} {...a11y({ role: 'radio', checked: myVillageId === u.id })}>
               <View className='pick__name'>{u.name}</View>
               <View className='pick__type'>
                 {saving === u.id ? '保存中…' : myVillageId === u.id ? (me?.orgId === u.id ? '当前' : `当前：${me?.orgName ?? '网格'}`) : ORG_TYPE_LABELS[u.type]}

@@ -9,6 +9,8 @@ import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { pledgeShareCard } from '../../services/share';
 import SignaturePad, { type SignaturePadHandle } from './SignaturePad';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
+import { beijingDate } from '../../utils/time';
 
 /** `?c=12` from a share card / h5 QR, or `scene=c%3D12` from a mini-program code. */
 function campaignIdFrom(params: Record<string, string | undefined>): number {
@@ -18,7 +20,7 @@ function campaignIdFrom(params: Record<string, string | undefined>): number {
   return m ? Number(m[1]) : 0;
 }
 
-const fmt = (iso: string) => iso.slice(0, 10);
+const fmt = (iso: string) => beijingDate(iso);
 
 export default function PledgeSign() {
   const router = useRouter();
@@ -130,7 +132,7 @@ export default function PledgeSign() {
     f.type === 'relation' ? (
       <View className='pledge-relations'>
         {PLEDGE_RELATIONS.map((r) => (
-          <View key={r} className={`pledge-chip ${fields[f.key] === r ? 'pledge-chip--on' : ''}`} onClick={() => set(f.key, r)}>{r}</View>
+          <View key={r} className={`pledge-chip ${fields[f.key] === r ? 'pledge-chip--on' : ''}`} onClick={() => set(f.key, r)} {...a11y({ role: 'radio', checked: fields[f.key] === r })}>{r}</View>
         ))}
       </View>
     ) : (
@@ -144,7 +146,7 @@ export default function PledgeSign() {
           <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${c.mySignatureId}` })}>查看我签的承诺书</PrimaryButton>
         </Card>
       ) : null}
-      <ScrollView scrollY className='pledge-text' id='pledge-text' lowerThreshold={60} onScrollToLower={() => setRead(true)}>
+      <ScrollView scrollY className='pledge-text' id='pledge-text' lowerThreshold={60} onScrollToLower={() => setRead(true)} {...(process.env.TARO_ENV === 'h5' ? { tabIndex: 0, role: 'region', 'aria-label': '承诺书全文' } : {})}>
         <View className='pledge-text__title'>{c.version.title}</View>
         {paragraphs.map((p, i) => <View key={i} className='pledge-text__para'>{p}</View>)}
         <View className='pledge-text__end' id='pledge-end'>— 全文完 —</View>
@@ -162,7 +164,7 @@ export default function PledgeSign() {
               <PrimaryButton type='secondary' id='roster-search' onClick={search}>查找</PrimaryButton>
               {picks?.length === 0 ? <View className='pledge-tip'>名单中没有找到，请核对姓名，或联系班主任。</View> : null}
               {picks?.map((p) => (
-                <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''}`} onClick={() => setPicked(p)}>
+                <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''}`} onClick={() => setPicked(p)} {...a11y()}>
                   {p.name}{p.group ? ` · ${p.group}` : ''}{p.guardianName ? ` · 监护人 ${p.guardianName}` : ''}
                 </View>
               ))}
@@ -177,7 +179,7 @@ export default function PledgeSign() {
               <SignaturePad id={`pad-${s.role}`} label={s.label} ref={pads[s.role]} onChange={(e) => setEmpties((m) => ({ ...m, [s.role]: e }))} />
               <View className='pledge-pad__tools'>
                 <PrimaryButton type='plain' size='small' block={false} onClick={() => pads[s.role].current?.clear()}>清除重签</PrimaryButton>
-                <Text style={{ fontSize: '28rpx', color: '#64748b', alignSelf: 'center' }}>{empties[s.role] === false ? '已签名' : '未签名'}</Text>
+                <Text className='xa-meta' style={{ alignSelf: 'center' }}>{empties[s.role] === false ? '已签名' : '未签名'}</Text>
               </View>
             </View>
           ))}

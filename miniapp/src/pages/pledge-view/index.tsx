@@ -40,7 +40,7 @@ export default function PledgeView() {
         <View className='pledge-text__title'>{s.version.title}</View>
         {s.version.body.split('\n').filter(Boolean).map((p, k) => <View key={k} className='pledge-text__para'>{p}</View>)}
       </View>
-      <View style={{ fontSize: '24rpx', color: '#64748b', wordBreak: 'break-all', margin: '24rpx 0' }}>防篡改编号：{s.chainHash}</View>
+      <View className='xa-meta' style={{ wordBreak: 'break-all', margin: '12px 0' }}>防篡改编号：{s.chainHash}</View>
     </PageShell>
   );
 }

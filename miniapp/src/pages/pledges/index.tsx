@@ -27,7 +27,7 @@ export default function Pledges() {
       {open.length ? (
         open.map((c) => (
           <Card key={c.id} title={c.title} extra={<StatusTag tone='warning' text='待签' />} onClick={() => Taro.navigateTo({ url: `/pages/pledge-sign/index?c=${c.id}` })}>
-            <View style={{ fontSize: '30rpx', color: '#475569' }}>{c.orgName} · 截止 {china(c.deadline).slice(0, 10)}</View>
+            <View className='xa-meta'>{c.orgName} · 截止 {china(c.deadline).slice(0, 10)}</View>
           </Card>
         ))
       ) : (
@@ -37,7 +37,7 @@ export default function Pledges() {
       {mine.length ? (
         mine.map((s) => (
           <Card key={s.id} title={s.campaignTitle} extra={<StatusTag tone='success' text='已签' />} onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${s.id}` })}>
-            <View style={{ fontSize: '30rpx', color: '#475569' }}>{s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {china(s.signedAt)}</View>
+            <View className='xa-meta'>{s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {china(s.signedAt)}</View>
           </Card>
         ))
       ) : (

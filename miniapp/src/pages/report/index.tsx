@@ -1,9 +1,9 @@
-import { Image, Input, Switch, Text, Textarea, View } from '@tarojs/components';
+import { Image, Input, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { HazardCategory } from '@xiangan/shared';
 import { HAZARD_CATEGORIES, LIMITS, PHONE_PATTERN } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
-import { Card, Field, LocationPicker, PageShell, PrimaryButton } from '../../components';
+import { Card, Field, LocationPicker, PageShell, PrimaryButton, Toggle } from '../../components';
 import { errorText, isApiError, newIdempotencyKey, type ApiError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages } from '../../services/upload';
@@ -13,6 +13,7 @@ import {
   sendHazardDraft, showablePhotos,
 } from '../../utils/hazard-drafts';
 import './index.scss';
+import { a11y } from '../../utils/a11y';
 
 /** What a draft keeps: the form, photos (kept durably by utils/hazard-drafts.ts), and the one idempotency key. */
 interface HazardForm extends HazardDraftData {
@@ -115,7 +116,7 @@ export default function ReportPage() {
       <Field label='1. 是什么隐患？' required>
         <View className='rp-grid'>
           {HAZARD_CATEGORIES.map((c) => (
-            <View key={c.code} className={`rp-cat ${form.category === c.code ? 'rp-cat--on' : ''}`} onClick={() => set({ category: c.code })}>
+            <View key={c.code} className={`rp-cat ${form.category === c.code ? 'rp-cat--on' : ''}`} onClick={() => set({ category: c.code })} {...a11y({ role: 'radio', checked: form.category === c.code })}>
               <Text className='rp-cat__icon'>{c.icon}</Text>
               <Text className='rp-cat__label'>{c.label}</Text>
             </View>
@@ -136,13 +137,13 @@ export default function ReportPage() {
           {form.photos.map((p, i) => (
             <View key={p.path} className='rp-photo'>
               <Image src={p.path} mode='aspectFill' className='rp-photo__img' />
-              <View className='rp-photo__del' onClick={() => set({ photos: form.photos.filter((_, j) => j !== i) })}>
+              <View className='rp-photo__del' onClick={() => set({ photos: form.photos.filter((_, j) => j !== i) })} {...a11y({ label: `删除第 ${i + 1} 张照片` })}>
                 ×
               </View>
             </View>
           ))}
           {form.photos.length < LIMITS.hazardPhotosMax ? (
-            <View className='rp-photo rp-photo--add' onClick={addPhotos}>
+            <View className='rp-photo rp-photo--add' onClick={addPhotos} {...a11y({ label: '添加照片' })}>
               <Text className='rp-photo__plus'>＋</Text>
               <Text>拍照/相册</Text>
             </View>
@@ -153,22 +154,21 @@ export default function ReportPage() {
       <Field label='联系电话（选填）' hint='只有工作人员能看到完整号码'>
         <Input className='xa-input' type='number' maxlength={11} value={form.contactPhone} placeholder='方便工作人员回访' onInput={(e) => set({ contactPhone: e.detail.value })} />
       </Field>
-      <View className='rp-switch'>
-        <Text>匿名上报（工作人员也看不到您的名字）</Text>
-        <Switch checked={form.anonymous} onChange={(e) => set({ anonymous: e.detail.value })} color='#1a6fd1' />
-      </View>
+      <Toggle className='rp-switch' checked={form.anonymous} onChange={(v) => set({ anonymous: v })}>
+        匿名上报（工作人员也看不到您的名字）
+      </Toggle>
       {drafts.length ? (
         <Card title={`草稿（${drafts.length}）`}>
           {drafts.map((d) => (
             <View key={d.id} className='rp-draft'>
-              <View className='rp-draft__text' onClick={() => openDraft(d)}>
+              <View className='rp-draft__text' onClick={() => openDraft(d)} {...a11y()}>
                 {HAZARD_CATEGORIES.find((c) => c.code === d.data.category)?.label ?? '未选类别'}：{d.data.description.slice(0, 14) || '（未填写）'}
                 {d.data.problem ? <View className='rp-draft__problem'>{d.data.problem}</View> : null}
               </View>
               <PrimaryButton size='small' block={false} onClick={async () => (await openDraft(d), await send(d.id))}>
                 重新提交
               </PrimaryButton>
-              <Text className='rp-draft__del' onClick={() => void deleteHazardDraft(d.id).then(refreshDrafts)}>
+              <Text className='rp-draft__del' onClick={() => void deleteHazardDraft(d.id).then(refreshDrafts)} {...a11y({ label: '删除这份草稿' })}>
                 删除
               </Text>
             </View>
