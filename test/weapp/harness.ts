@@ -30,6 +30,8 @@ type Obj = Record<string, any>;
 type Cb = { success?: (r: any) => void; fail?: (r: any) => void; complete?: (r: any) => void };
 
 export interface FakeWechatLike {
+  /** A getPhoneNumber code for this phone number (WeChat's `getuserphonenumber` answers it). */
+  phoneCode(phone: string): string;
   code(openid: string): string;
 }
 
@@ -79,6 +81,8 @@ export class Phone {
   subscribeAnswer: (tmplId: string) => 'accept' | 'reject' = () => 'accept';
   /** No network at all: requests fail as WeChat's do without signal. */
   offline = false;
+  /** The phone number bound to this WeChat account (what getPhoneNumber hands over when the user allows it). */
+  phoneNumber: string | null = null;
   apps: MiniApp[] = [];
   /** Each phone reaches the server from its own address (as phones do), told by the test server's trusted proxy
    *  header: per-address limits such as the login throttle then count per phone, not per test run. */
@@ -501,6 +505,12 @@ export class MiniApp {
     if (btn && btn.attr('open-type') === 'agreePrivacyAuthorization') {
       this.phone.privacyAgreed = true;
       this.dispatch('agreeprivacyauthorization', btn, {}, {}, false);
+    }
+    // <button open-type="getPhoneNumber">: after the tap WeChat asks the user, then fires the event (outside the tap)
+    if (btn && btn.attr('open-type') === 'getPhoneNumber') {
+      const n = this.phone.phoneNumber;
+      const detail = n ? { code: this.phone.opts.wechat.phoneCode(n), errMsg: 'getPhoneNumber:ok' } : { errMsg: 'getPhoneNumber:fail user deny' };
+      this.dispatch('getphonenumber', btn, detail, {}, false);
     }
     return target;
   }

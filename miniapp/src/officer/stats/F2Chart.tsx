@@ -18,6 +18,8 @@ let seq = 0;
 export function F2Chart({ data, kind, height = 420, colors, transposed = false }: { data: SeriesRow[]; kind: 'bar' | 'line'; height?: number; colors: string[]; transposed?: boolean }) {
   const id = useMemo(() => `f2-${++seq}`, []);
   const chart = useRef<any>(null);
+  /** The chart now drawn (a token per drawing): frames of an earlier one are dropped. */
+  const live = useRef<object | null>(null);
   // the page builds `data` anew on every render: redraw only when the figures change
   const dataKey = JSON.stringify(data);
 
@@ -25,6 +27,7 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
     let cancelled = false;
     const draw = (node: any, width: number, h: number) => {
       if (cancelled || !node) return;
+      const mine = {};
       const dpr = Taro.getSystemInfoSync().pixelRatio || 2;
       node.width = width * dpr;
       node.height = h * dpr;
@@ -52,7 +55,8 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
           ? {}
           : {
               createImage: () => node.createImage(),
-              requestAnimationFrame: (cb: any) => node.requestAnimationFrame(cb),
+              // a frame asked for by a chart that is gone since (redrawn, page closed) must not run: its scene is freed
+              requestAnimationFrame: (cb: any) => node.requestAnimationFrame((t: number) => live.current === mine && cb(t)),
               cancelAnimationFrame: (id: any) => node.cancelAnimationFrame(id),
               offscreenCanvas: (Taro as any).createOffscreenCanvas?.({ type: '2d' }),
             };
@@ -60,6 +64,7 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
       // a new picture for new figures: F2's update() of a live chart failed in syncHierarchy when the page re-rendered
       chart.current?.destroy?.();
       chart.current = new Canvas(props);
+      live.current = mine;
       chart.current.render();
     };
     const t = setTimeout(() => {
@@ -86,7 +91,13 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
     };
   }, [dataKey, kind, id, transposed]);
 
-  useEffect(() => () => chart.current?.destroy?.(), []);
+  useEffect(
+    () => () => {
+      live.current = null;
+      chart.current?.destroy?.();
+    },
+    [],
+  );
 
   return (
     <View className='st-chart' style={{ height: Taro.pxTransform(height) }}>

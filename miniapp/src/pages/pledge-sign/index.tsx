@@ -99,8 +99,9 @@ export default function PledgeSign() {
   /** weapp: `phoneCode` from the getPhoneNumber button (verified by WeChat); h5: the typed phone. */
   const submit = async (phoneCode?: string) => {
     if (submitting || !validate()) return;
-    // before any await (WeChat asks only inside the tap): reminders of the next pledge, and the village's notices
-    askSubscribe(['pledge', 'publicity']);
+    // before any await (WeChat asks only inside the tap): reminders of the next pledge, and the village's notices.
+    // weapp asks in the getPhoneNumber button's own tap instead (its callback comes after WeChat's dialog, outside it).
+    if (!phoneCode) askSubscribe(['pledge', 'publicity']);
     setSubmitting(true);
     try {
       const signatures = await Promise.all(c.version.signers.map(async (s) => ({ role: s.role, image: await pads[s.role].current!.toDataUrl() })));
@@ -191,7 +192,7 @@ export default function PledgeSign() {
           {weapp ? (
             <>
               <View className='pledge-tip'>提交时会请您授权微信手机号，须与名单中登记的监护人手机号一致。</View>
-              <PrimaryButton id='pledge-submit' openType='getPhoneNumber' loading={submitting} onGetPhoneNumber={onPhone}>验证手机号并提交签名</PrimaryButton>
+              <PrimaryButton id='pledge-submit' openType='getPhoneNumber' loading={submitting} onClick={() => void askSubscribe(['pledge', 'publicity'])} onGetPhoneNumber={onPhone}>验证手机号并提交签名</PrimaryButton>
             </>
           ) : (
             <PrimaryButton id='pledge-submit' onClick={() => submit()}>确认并提交签名</PrimaryButton>
