@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { ADMIN_LIMITS } from '@xiangan/shared';
+import { ADMIN_LIMITS, LIMITS } from '@xiangan/shared';
 import { Like } from 'typeorm';
 import { loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
@@ -186,6 +186,15 @@ describe('unit tree import (empty production-like database, first admin by invit
     expect([tooMany.status, tooMany.body.message[0]]).toEqual([400, expect.stringContaining(`最多 ${ADMIN_LIMITS.unitImportMaxRows}`)]);
     const big = await upload(t, admin, Buffer.concat([Buffer.from('PK'), Buffer.alloc(ADMIN_LIMITS.unitImportMaxBytes + 10)]), true);
     expect(big.status).toBe(413);
+    // a small file that unpacks past the limit is refused before it is parsed (issue 13, finding 5's class)
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('单位');
+    ws.addRow(['类型', '名称', '上级']);
+    ws.addRow(['村', 'x'.repeat(LIMITS.rosterMaxUnpackedBytes + 1024), '青山县']);
+    const bomb = Buffer.from(await wb.xlsx.writeBuffer());
+    expect(bomb.length).toBeLessThan(ADMIN_LIMITS.unitImportMaxBytes);
+    const inflated = await upload(t, admin, bomb, true);
+    expect([inflated.status, String(inflated.body.message)]).toEqual([413, expect.stringContaining('MB')]);
     expect(await unitSnapshot(t)).toBe(before);
   });
 

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, PayloadTooLargeException } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ADMIN_LIMITS, ORG_CHILD_TYPES, ORG_TYPE_LABELS, ORG_TYPES, OrgType, UNIT_IMPORT_COLUMNS, UnitImportChange, UnitImportColumn,
-  UnitImportError, UnitImportResult,
+  LIMITS, UnitImportError, UnitImportResult,
 } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { isMysql } from '../../common/db/dialect';
+import { assertZipWithinLimits } from '../../common/upload/zip-limits';
 import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 
@@ -157,6 +158,8 @@ export class UnitImportService {
 
   private async readRows(buf: Buffer, errors: ImportErrors): Promise<Row[]> {
     if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b)) throw new BadRequestException(['file 不是 Excel（.xlsx）文件；请用下载的模板填写']);
+    // the unpacked size is checked before any parser sees the file (a 2 MB zip can unpack to gigabytes)
+    await assertZipWithinLimits(buf, { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes });
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.read(Readable.from(buf));
