@@ -93,6 +93,8 @@ function validBody(key: string): unknown {
     'POST /api/hazards/{id}/escalate': { department: '青山县水利局', note: '需县级协调' },
     'POST /api/hazards/{id}/reopen': { note: '又出现了' },
     'POST /api/hazards/{id}/comment': { note: '我也看到了' },
+    'POST /api/hazards/{id}/confirm': { fixed: true },
+    'PUT /api/orgs/{id}/hazard-settings': { overdueClimbDays: 7 },
     'POST /api/pledge-signatures/{id}/void': { reason: '非监护人代签' },
     'PATCH /api/messages/{id}': { title: '改过的标题' },
     'POST /api/messages/{id}/remind-units': {},
@@ -291,8 +293,8 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
   const me = w.s['demo-town-baisha'];
   const baishaVillage = w.org['白沙村'];
   const baishaTown = w.org['白沙镇'];
-  const foreign: Record<'media' | 'hazard' | 'org' | 'user', number | undefined> = {
-    media: w.fx.mediaB, hazard: w.fx.hazardB, org: w.org['河口村'], user: w.s['demo-village-hekou'].user.id,
+  const foreign: Record<'media' | 'hazard' | 'org' | 'user' | 'site', number | undefined> = {
+    media: w.fx.mediaB, hazard: w.fx.hazardB, org: w.org['河口村'], user: w.s['demo-village-hekou'].user.id, site: w.fx.riskSiteB,
   };
   for (const [k, v] of Object.entries(foreign)) expect({ foreign: k, id: v }).toEqual({ foreign: k, id: expect.any(Number) });
   let seq = 0;
@@ -322,7 +324,7 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
   const message = () => ({ title: '白沙镇防火提醒', category: 'fire', body: [{ type: 'p', text: '注意用电安全。' }], audience: { orgIds: [baishaTown] } });
   const HAZARD_ACTION: Record<string, [string, unknown]> = {
     assign: ['reported', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }], start: ['assigned', {}], rectify: ['rectifying', { note: '已整改完毕' }],
-    verify: ['rectified', { passed: true, note: '复查合格' }], reopen: ['closed', { note: '又出现了' }], comment: ['reported', { note: '去看过了' }], reject: ['reported', { reason: '经核实已处理' }],
+    verify: ['rectified', { passed: true, note: '复查合格' }], reopen: ['closed', { note: '又出现了' }], confirm: ['closed', { fixed: false, note: '没修好，护栏还是缺着' }], comment: ['reported', { note: '去看过了' }], reject: ['reported', { reason: '经核实已处理' }],
   };
 
   /** The caller's own record for an operation: the URL, an otherwise-valid body, and a GET whose answer must not move. */
@@ -355,6 +357,39 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
     if (route === '/api/pledge-campaigns') {
       const tpls = await must('GET', '/api/pledge-templates');
       return { path: route, base: { templateVersionId: tpls[0].latest.id, orgId: baishaVillage, deadline: new Date(Date.now() + 20 * 864e5).toISOString() }, probe: '/api/pledge-campaigns?pageSize=100' };
+    }
+    // registers: risk sites, patrols, incidents of 白沙村
+    const site = () => ({ kind: 'pond', name: '白沙村山塘', orgId: baishaVillage });
+    const incident = () => ({ kind: 'fire', date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), title: '白沙村柴火堆起火', orgId: baishaVillage });
+    if (route === '/api/risk-sites') return { path: route, base: site(), probe: '/api/risk-sites?pageSize=100' };
+    if (route === '/api/risk-sites/{id}') {
+      const s = await must('POST', '/api/risk-sites', site());
+      return { path: `/api/risk-sites/${s.id}`, base: { kind: 'pond', name: '白沙村山塘（改）' }, probe: `/api/risk-sites/${s.id}` };
+    }
+    if (route === '/api/risk-sites/{id}/patrols') {
+      const s = await must('POST', '/api/risk-sites', site());
+      return { path: `/api/risk-sites/${s.id}/patrols`, base: { inspectors: 1, notes: '巡查' }, probe: `/api/site-patrols?siteId=${s.id}` };
+    }
+    if (route === '/api/incidents') return { path: route, base: incident(), probe: '/api/incidents?pageSize=100' };
+    if (route === '/api/incidents/{id}') {
+      const i = await must('POST', '/api/incidents', incident());
+      return { path: `/api/incidents/${i.id}`, base: { ...incident(), orgId: undefined, title: '白沙村柴火堆起火（改）' }, probe: `/api/incidents/${i.id}` };
+    }
+    if (route === '/api/pledge-templates') {
+      const tpls = await must('GET', '/api/pledge-templates');
+      const { title, body, signers, fields } = tpls[0].latest;
+      return { path: route, base: { kind: tpls[0].kind, title: `${title}（白沙镇）`, body, signers, fields }, probe: '/api/pledge-templates' };
+    }
+    if (route === '/api/invitations') return { path: route, base: { role: 'village_officer', orgId: baishaVillage }, probe: '/api/invitations?pageSize=100' };
+    // people: a resident of 白沙村 (a fresh dev login), handed over to the town officer himself
+    const person = async () => (await must('POST', '/api/auth/dev', { openid: `body-sweep-person-${Date.now()}-${++seq}`, orgId: baishaVillage })).user.id as number;
+    if (route === '/api/people/{id}') {
+      const id = await person();
+      return { path: `/api/people/${id}`, base: { orgId: baishaVillage }, probe: `/api/people?pageSize=100&orgId=${baishaVillage}` };
+    }
+    if (route === '/api/people/{id}/handover') {
+      const id = await person();
+      return { path: `/api/people/${id}/handover`, base: { toUserId: me.user.id, disable: false }, probe: `/api/people?pageSize=100&orgId=${baishaVillage}` };
     }
     throw new Error(`body sweep: no case for ${method} ${route} — add one`);
   };

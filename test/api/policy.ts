@@ -214,9 +214,10 @@ export const POLICY: Record<string, Policy> = {
  *   'hazard'  张德明's hazard in 河口村
  *   'org'     河口村 (a unit outside 白沙镇)
  *   'user'    河口村's village officer
+ *   'site'    河口村's risk site (山塘)
  *   { skip }  not swept, with the reason (tested elsewhere or not a scoped reference)
  */
-export type BodyRefKind = 'media' | 'hazard' | 'org' | 'user' | { skip: string };
+export type BodyRefKind = 'media' | 'hazard' | 'org' | 'user' | 'site' | { skip: string };
 
 const fieldRefs = (p: string, findings: boolean): Record<string, BodyRefKind> => ({
   [`POST /api/${p} orgId`]: 'org',
@@ -239,6 +240,20 @@ export const BODY_REFS: Record<string, BodyRefKind> = {
   'POST /api/hazards/{id}/reopen photoIds': 'media',
   'POST /api/hazards/{id}/comment photoIds': 'media',
   'POST /api/hazards/{id}/reject duplicateOfId': 'hazard',
+  'POST /api/hazards/{id}/confirm photoIds': 'media',
+  'POST /api/risk-sites orgId': 'org',
+  'POST /api/risk-sites enterpriseOrgId': 'org',
+  'PUT /api/risk-sites/{id} orgId': 'org',
+  'PUT /api/risk-sites/{id} enterpriseOrgId': 'org',
+  'POST /api/risk-sites/{id}/patrols hazardIds': 'hazard',
+  'POST /api/incidents orgId': 'org',
+  'POST /api/incidents siteId': 'site',
+  'PUT /api/incidents/{id} orgId': 'org',
+  'PUT /api/incidents/{id} siteId': 'site',
+  'POST /api/pledge-templates orgId': 'org',
+  'POST /api/invitations orgId': 'org',
+  'PUT /api/people/{id} orgId': 'org',
+  'POST /api/people/{id}/handover toUserId': 'user',
   'POST /api/messages body[].mediaId': 'media',
   'POST /api/messages audience.orgIds': 'org',
   'PATCH /api/messages/{id} body[].mediaId': 'media',
