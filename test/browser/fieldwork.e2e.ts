@@ -56,8 +56,9 @@ test('the town officer records a drill and sees it in the list and on the dashbo
   await visible(page, /^按行业领域/);
   await visible(page, /^按村（社区）/);
   await visible(page, '承诺书签订进度');
-  await visible(page, /年度工作总结数据/);
-  await visible(page, '下载年度工作总结（Word）');
+  await visible(page, '写总结：单位、时间、文种');
+  await visible(page, /数据（写入总结）$/);
+  await visible(page, '下载年度（季度）工作总结（Word）');
   // The three charts are drawn (F2 on canvas): each canvas has painted pixels.
   await page.waitForFunction(() => document.querySelectorAll('.st-chart canvas').length >= 3);
   await page.waitForTimeout(800);
@@ -74,7 +75,7 @@ test('the town officer records a drill and sees it in the list and on the dashbo
   for (const n of painted) expect(n).toBeGreaterThan(1000);
   // The page scrolls inside the h5 shell, so a screenshot per screenful.
   await saveScreenshot(page, 'fieldwork-stats-1');
-  for (const [i, t] of [/^按行业领域/, /^按村（社区）/, /年度工作总结数据/].entries()) {
+  for (const [i, t] of [/^按行业领域/, /^按村（社区）/, /数据（写入总结）$/].entries()) {
     await page.getByText(t).first().scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     await saveScreenshot(page, `fieldwork-stats-${i + 2}`);

@@ -106,6 +106,8 @@ test('a resident without a village is asked once to pick one', async () => {
     return route.continue();
   });
   await page.getByText('柳林村', { exact: true }).click();
+  // 柳林村 has grids: a second step offers them, or the village alone
+  await page.getByText('不选网格，只选柳林村', { exact: true }).click();
   await page.waitForURL(/#\/pages\/index\/index|#\/$|\/$/);
   await visible(page, '隐患随手拍');
   await visible(page, '柳林村');
