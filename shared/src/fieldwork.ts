@@ -47,6 +47,23 @@ export interface KindRule {
 }
 
 const M = (label: string, unit: string, max = 100000, extra: Partial<MetricRule> = {}): MetricRule => ({ label, unit, max, ...extra });
+
+/** What offline publicity counts, the same for an ordinary and a large (安全生产月, 119…) activity. */
+const publicityMetrics = () => ({
+  leaflets: M('发放宣传单', '份', 200000),
+  brochures: M('发放宣传手册、明白纸', '份', 200000),
+  bags: M('发放宣传手提袋', '个', 50000),
+  banners: M('悬挂横幅', '幅', 5000),
+  slogans: M('张贴标语', '张', 20000),
+  boards: M('设置宣传牌', '块', 1000),
+  ledPlays: M('显示屏滚动播放', '条', 100000),
+  adPushes: M('现场推送公益广告', '次', 1000),
+  adItems: M('推送公益广告', '条', 100000),
+  videos: M('制作宣传视频', '部', 100),
+  people: M('出动人员', '人次', 5000),
+  vehicleTrips: M('出动车辆进企入村', '车次', 1000),
+  reach: M('受教育群众', '人', 1000000),
+});
 const R = (label: string, unit: string, max = 100000): MetricRule => ({ label, unit, max, required: true });
 
 export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
@@ -130,41 +147,13 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
       label: '线下宣传活动',
       group: '宣传',
       hint: '填写本次发放、悬挂、张贴的数量',
-      metrics: {
-        leaflets: M('发放宣传单', '份', 200000),
-        brochures: M('发放宣传手册、明白纸', '份', 200000),
-        bags: M('发放宣传手提袋', '个', 50000),
-        banners: M('悬挂横幅', '幅', 5000),
-        slogans: M('张贴标语', '张', 20000),
-        boards: M('设置宣传牌', '块', 1000),
-        ledPlays: M('显示屏滚动播放', '条', 100000),
-        adPushes: M('现场推送公益广告', '次', 1000),
-        adItems: M('推送公益广告', '条', 100000),
-        videos: M('制作宣传视频', '部', 100),
-        people: M('出动人员', '人次', 5000),
-        vehicleTrips: M('出动车辆进企入村', '车次', 1000),
-        reach: M('受教育群众', '人', 1000000),
-      },
+      metrics: publicityMetrics(),
     },
     publicity_large: {
       label: '大型宣传活动',
       group: '宣传',
       hint: '“安全生产月”“119”“食品安全周”等集中宣传；填写本次发放、悬挂的数量',
-      metrics: {
-        leaflets: M('发放宣传单', '份', 200000),
-        brochures: M('发放宣传手册、明白纸', '份', 200000),
-        bags: M('发放宣传手提袋', '个', 50000),
-        banners: M('悬挂横幅', '幅', 5000),
-        slogans: M('张贴标语', '张', 20000),
-        boards: M('设置宣传牌', '块', 1000),
-        ledPlays: M('显示屏滚动播放', '条', 100000),
-        adPushes: M('现场推送公益广告', '次', 1000),
-        adItems: M('推送公益广告', '条', 100000),
-        videos: M('制作宣传视频', '部', 100),
-        people: M('出动人员', '人次', 5000),
-        vehicleTrips: M('出动车辆进企入村', '车次', 1000),
-        reach: M('受教育群众', '人', 1000000),
-      },
+      metrics: publicityMetrics(),
     },
     plan_filing: { label: '应急预案备案', group: '应急', hint: '选择备案的企业（每家企业填备案预案份数）', metrics: { plans: M('备案预案', '份', 1000) } },
     letter_production: { label: '签订安全生产责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
