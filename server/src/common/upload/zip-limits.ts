@@ -144,3 +144,15 @@ export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<
   if (!sheets) throw new BadRequestException(['file 中没有工作表']);
   return rows;
 }
+
+/** What a cell shows as text: rich text joined, hyperlinks' text, formulas' results, dates as YYYY-MM-DD. */
+export function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('result' in v) return String(v.result ?? '');
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
+  }
+  return String(v);
+}

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { isMysql } from '../../common/db/dialect';
-import { assertZipWithinLimits } from '../../common/upload/zip-limits';
+import { assertZipWithinLimits, cellText } from '../../common/upload/zip-limits';
 import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 
@@ -54,17 +54,6 @@ const splitPath = (s: string) =>
     .split(/[/／>＞\\]/)
     .map((x) => x.trim())
     .filter(Boolean);
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return String(v.result ?? '');
-    if (v instanceof Date) return v.toISOString().slice(0, 10);
-  }
-  return String(v);
-}
 
 class ImportErrors {
   readonly list: UnitImportError[] = [];

@@ -1,7 +1,6 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { LIMITS, PHONE_PATTERN, PLEDGE_ROSTER_COLUMNS, PledgeRosterKind } from '@xiangan/shared';
-import ExcelJS from 'exceljs';
-import { readXlsxRows } from '../../common/upload/zip-limits';
+import { cellText, readXlsxRows } from '../../common/upload/zip-limits';
 import { identityKey } from './pledge-chain';
 
 export interface RosterRow {
@@ -54,17 +53,6 @@ export function decodeText(buf: Buffer): string {
   } catch {
     return new TextDecoder('gb18030').decode(buf);
   }
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return String(v.result ?? '');
-    if (v instanceof Date) return v.toISOString().slice(0, 10);
-  }
-  return String(v);
 }
 
 async function readRows(file: { buffer: Buffer; originalname?: string; mimetype?: string }): Promise<string[][]> {
