@@ -37,12 +37,27 @@ check migrations-match-entities pnpm --filter @xiangan/server migration:check
 check openapi-document-committed node server/dist/openapi-cli.js --check
 check typecheck pnpm -r --if-present run typecheck
 
+failures() { # failures FILE.json — each failed test's name and the head of its message (CI shows only this)
+  [ -f "$1" ] || { echo "  (no jest results: the runner crashed)"; return; }
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const plain = (t) => t.replace(/\u001b\[[0-9;]*m/g, "");
+    for (const s of r.testResults) {
+      const failed = (s.assertionResults || []).filter((a) => a.status === "failed");
+      if (!failed.length && s.status === "failed") console.log(`  ✘ ${s.name}: ${plain(s.message || "").split("\n").slice(0, 12).join("\n    ")}`);
+      for (const a of failed) {
+        const msg = plain(a.failureMessages.join("\n")).split("\n").filter((l) => !/^\s+at /.test(l)).slice(0, 40);
+        console.log(`  ✘ ${a.fullName}\n    ${msg.join("\n    ")}`);
+      }
+    }' "$1"
+}
+
 jest_run() { # jest_run NAME DIR ENV… -- ARGS…
   local name="$1" dir="$2"; shift 2
   log "tests: $name"
   (cd "$dir" && env "$@" npx jest --ci --forceExit --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
-  [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; grep -E '✕|●' "$out/$name.log" | head -40 >&2; }
+  [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; failures "$out/$name.json" >&2; }
   return 0
 }
 

@@ -47,6 +47,14 @@ export class AppConfig {
   @IsOptional() @IsString()
   REDIS_URL?: string;
 
+  /**
+   * Safety net of the subscribe-message fan-out: a delivery still pending this long after publishing (its send job
+   * lost or failed with a Redis outage) gets a new job from the sweep that runs every minute. The claim on the
+   * delivery row keeps a second job from sending twice, so a shorter value costs only idle jobs.
+   */
+  @Transform(toInt) @IsInt() @Min(10) @Max(24 * 3600)
+  PUBLICITY_RESUME_AFTER_SECONDS = 300;
+
   @IsString() @MinLength(16)
   JWT_SECRET = DEV_JWT_SECRET;
 

@@ -5,6 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import { subscribeValue } from '../wechat/content-security.service';
 import { WechatClient, WechatError, WX_ERR } from '../wechat/wechat.client';
 import { JOB_QUEUE, JobContext, JobQueue } from '../jobs/job-queue';
+import { AppConfig } from '../../config/app-config';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
@@ -17,8 +18,6 @@ import { JOB_REMIND, ReachService } from './reach.service';
 
 export const JOB_SEND = 'publicity.send';
 export const JOB_RESUME = 'publicity.resume';
-/** A pending send older than this (its job lost with a Redis outage, say) is enqueued again. */
-const RESUME_AFTER_MS = 5 * 60_000;
 export const SEND_ATTEMPTS = 5;
 const BATCH = 500;
 
@@ -37,6 +36,8 @@ export function publicityTemplateData(title: string, orgName: string, at: Date, 
 export class DeliveryService implements OnModuleInit {
   private readonly logger = new Logger('PublicityDelivery');
   private backoffMs = Number(process.env.PUBLICITY_SEND_BACKOFF_MS ?? 2000);
+  /** A pending send older than this (its job lost with a Redis outage, say) is enqueued again. */
+  private readonly resumeAfterMs: number;
 
   constructor(
     private readonly ds: DataSource,
@@ -49,7 +50,10 @@ export class DeliveryService implements OnModuleInit {
     @InjectRepository(MessageDelivery) private readonly deliveries: Repository<MessageDelivery>,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
-  ) {}
+    cfg: AppConfig,
+  ) {
+    this.resumeAfterMs = cfg.PUBLICITY_RESUME_AFTER_SECONDS * 1000;
+  }
 
   onModuleInit() {
     this.queue.register<{ messageId: number }>(JOB_FANOUT, (d) => this.fanout(d.messageId), { concurrency: 1 });
@@ -61,17 +65,17 @@ export class DeliveryService implements OnModuleInit {
 
   /**
    * Safety net for sends whose job never ran (enqueued while Redis was down, or lost with it): pending
-   * rows of messages published in the last week, older than RESUME_AFTER_MS, get a new job. The claim
+   * rows of messages published in the last week, older than PUBLICITY_RESUME_AFTER_SECONDS, get a new job. The claim
    * in send() still makes a second job for the same user a no-op, so this can only fill gaps.
    */
   async resumePending(now = new Date()): Promise<number> {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
-    const before = new Date(now.getTime() - RESUME_AFTER_MS);
+    const before = new Date(now.getTime() - this.resumeAfterMs);
     const msgs: { id: number }[] = await this.ds.query(
       `SELECT id FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`,
       [dbTime(this.ds, since), dbTime(this.ds, before)],
     );
-    const windowTag = Math.floor(now.getTime() / RESUME_AFTER_MS);
+    const windowTag = Math.floor(now.getTime() / this.resumeAfterMs);
     let n = 0;
     for (const { id } of msgs) {
       const rows: { userId: number }[] = await this.ds.query(
