@@ -8,11 +8,13 @@
  *   - lag: a delayed replica (MASTER_DELAY) past DATABASE_REPLICA_MAX_LAG_SECONDS, and one whose SQL thread is
  *     stopped, are skipped: reads come from the primary; the replica is used again once it has caught up
  *   - failure: the replica killed → reads still answer (from the primary), /api/health says so; restarted → used again
+ *   - two server processes sharing a (private) Redis: a write answered by one sends the writer's reads on the other
+ *     to the primary too
  */
 import { execFileSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 import { Api, DEMO } from '../support/api';
-import { PrivateMariadb, ServerProcess, sleep, spawnServer, startPrivateMariadb } from '../support/proc';
+import { PrivateMariadb, PrivateRedis, ServerProcess, sleep, spawnServer, startPrivateMariadb, startPrivateRedis } from '../support/proc';
 
 let haveMariadb = true;
 try {
@@ -32,7 +34,10 @@ const MAX_LAG = 2;
 let primary: PrivateMariadb;
 let replica: PrivateMariadb;
 let srv: ServerProcess;
+let srvB: ServerProcess;
+let redis: PrivateRedis;
 let api: Api;
+let apiB: Api;
 
 async function sql(base: string, statement: string, params: unknown[] = []): Promise<any> {
   const c = await createConnection({ uri: base, multipleStatements: true });
@@ -74,25 +79,27 @@ suite('read replicas on a real MariaDB replication pair', () => {
   let hazard: { id: number; code: string; description: string };
 
   beforeAll(async () => {
-    [primary, replica] = await Promise.all([
+    [primary, replica, redis] = await Promise.all([
       startPrivateMariadb({ args: ['--server-id=1', '--log-bin=primary-bin'] }),
       startPrivateMariadb({ args: ['--server-id=2', '--relay-log=replica-relay'] }),
+      startPrivateRedis(),
     ]);
     // replicate from the very start of the primary's binlog, so the database and every migration arrive too
     await sql(replica.base, `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE`);
     await sql(primary.base, `CREATE DATABASE ${DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    srv = await spawnServer({
-      h5: false,
-      env: {
-        DATABASE_URL: `${primary.base}/${DB}`,
-        DATABASE_REPLICA_URLS: `${replica.base}/${DB}`,
-        DATABASE_REPLICA_MAX_LAG_SECONDS: String(MAX_LAG),
-        DATABASE_REPLICA_STICKY_SECONDS: String(STICKY),
-        DATABASE_REPLICA_CHECK_SECONDS: '1',
-        SEED_DEMO: 'true',
-      },
-    });
+    const env = {
+      DATABASE_URL: `${primary.base}/${DB}`,
+      DATABASE_REPLICA_URLS: `${replica.base}/${DB}`,
+      DATABASE_REPLICA_MAX_LAG_SECONDS: String(MAX_LAG),
+      DATABASE_REPLICA_STICKY_SECONDS: String(STICKY),
+      DATABASE_REPLICA_CHECK_SECONDS: '1',
+      REDIS_URL: redis.url,
+    };
+    srv = await spawnServer({ h5: false, env: { ...env, SEED_DEMO: 'true' } });
+    // a second server process on the same databases and Redis (the platform runs several behind one address)
+    srvB = await spawnServer({ h5: false, env });
     api = new Api(srv.baseUrl, 30_000);
+    apiB = new Api(srvB.baseUrl, 30_000);
     [town, county, resident] = await Promise.all([DEMO.town, DEMO.county, DEMO.resident].map(async (id) => (await api.login(id)).token));
     await caughtUp();
     await until('replica in use', async () => (await replicaState()).ok);
@@ -104,12 +111,12 @@ suite('read replicas on a real MariaDB replication pair', () => {
   });
 
   afterAll(async () => {
-    await srv?.stop();
-    await Promise.all([replica?.stop(), primary?.stop()]);
+    await Promise.all([srv?.stop(), srvB?.stop()]);
+    await Promise.all([replica?.stop(), primary?.stop(), redis?.stop()]);
   });
 
-  const ledgerText = async (token: string) => {
-    const r = await api.call('GET', `/api/hazards?q=${encodeURIComponent(hazard.code)}`, { token });
+  const ledgerText = async (token: string, through = api) => {
+    const r = await through.call('GET', `/api/hazards?q=${encodeURIComponent(hazard.code)}`, { token });
     expect(r.status).toBe(200);
     return r.body.items.find((h: { id: number }) => h.id === hazard.id)?.description as string;
   };
@@ -147,6 +154,23 @@ suite('read replicas on a real MariaDB replication pair', () => {
     // after the window the writer reads the replica again
     await sleep(STICKY * 1000 + 500);
     expect(await ledgerText(town)).toBe('只在副本上的描述');
+  });
+
+  it('keeps read-your-writes across server processes through Redis', async () => {
+    await until('replica in use on the second process', async () => (await apiB.call('GET', '/api/health')).body.replicas[0].ok);
+    // the second process reads the replica for this user (no recent write of theirs anywhere)
+    expect(await ledgerText(town, apiB)).toBe('只在副本上的描述');
+    const me = await api.call('GET', '/api/me', { token: town });
+    const made = await api.call('POST', '/api/hazards', { token: town, body: { category: 'fire', description: '跨进程读己之写：刚刚上报的隐患', orgId: me.body.orgId } });
+    expect(made.status).toBe(201);
+    // written through the first process; the writer's very next read, on the second, comes from the primary
+    expect(await ledgerText(town, apiB)).toBe(hazard.description);
+    const mine = await apiB.call('GET', `/api/hazards?q=${encodeURIComponent(made.body.code)}`, { token: town });
+    expect(mine.body.items.map((h: { id: number }) => h.id)).toEqual([made.body.id]);
+    // someone else on the second process: still the replica
+    expect(await ledgerText(county, apiB)).toBe('只在副本上的描述');
+    await sleep(STICKY * 1000 + 500);
+    expect(await ledgerText(town, apiB)).toBe('只在副本上的描述');
   });
 
   it('skips a replica that lags past the limit or has stopped applying, and uses it again once caught up', async () => {

@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor, OnApplicationBootstrap, OnModuleDestroy, UseInterceptors } from '@nestjs/common';
+import IORedis from 'ioredis';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { catchError, finalize, Observable } from 'rxjs';
+import { catchError, finalize, from, Observable, switchMap } from 'rxjs';
 import { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { buildDataSourceOptions } from '../../database/db-options';
@@ -40,6 +41,11 @@ export function onPrimary<T>(fn: () => T): T {
  * wrote within the last DATABASE_REPLICA_STICKY_SECONDS (or within the replica's current lag) reads the
  * primary (read-your-writes). A replica that fails a read is marked down at once and the read is answered
  * by the primary. No replicas configured (or SQLite): nothing changes.
+ *
+ * With REDIS_URL the last write of each user is also kept in Redis (a key per user that expires with the
+ * window), so read-your-writes holds across server processes: a write answered by one replica of the
+ * server and the next read answered by another. If Redis cannot tell (down, slow), the read goes to the
+ * primary: never a stale answer to the writer, only a cheaper one lost.
  */
 @Injectable()
 export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
@@ -48,6 +54,9 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly lastWrite = new Map<number, number>();
   private timer?: NodeJS.Timeout;
   private next = 0;
+  /** Shared last-write marks (REDIS_URL with replicas), so every server process sees every write. */
+  private readonly redis?: IORedis;
+  private redisDown = false;
 
   constructor(private readonly ds: DataSource, private readonly cfg: AppConfig) {
     if (cfg.dbKind !== 'mysql') return;
@@ -61,6 +70,20 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
       } as typeof base);
       this.replicas.push({ name: `${u.hostname}:${u.port || 3306}`, ds, ok: false, lagSeconds: null, reason: 'not checked yet' });
     }
+    if (this.replicas.length && cfg.REDIS_URL) {
+      // no offline queue and one try: a read never waits for Redis to come back, it goes to the primary
+      this.redis = new IORedis(cfg.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+      this.redis.on('error', (e) => {
+        if (!this.redisDown) this.log.warn(`redis (read-your-writes): ${e.message}; writers' reads go to the primary`);
+        this.redisDown = true;
+      });
+      this.redis.on('ready', () => (this.redisDown = false));
+    }
+  }
+
+  /** How long a write keeps its writer on the primary at most: the sticky window, or a fit replica's lag. */
+  private get markMs(): number {
+    return (Math.max(this.cfg.DATABASE_REPLICA_STICKY_SECONDS, this.cfg.DATABASE_REPLICA_MAX_LAG_SECONDS + 1) + 2) * 1000;
   }
 
   get enabled(): boolean {
@@ -82,18 +105,36 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy() {
     clearInterval(this.timer);
+    this.redis?.disconnect();
     await Promise.all(this.replicas.map((r) => (r.ds.isInitialized ? r.ds.destroy().catch(() => undefined) : undefined)));
   }
 
-  /** Remember that this user just wrote: their reads go to the primary for a while. */
+  /** Remember that this user just wrote: their reads go to the primary for a while (in every process, with Redis). */
   noteWrite(userId: number): void {
-    this.lastWrite.set(userId, Date.now());
+    const now = Date.now();
+    this.lastWrite.set(userId, now);
+    this.redis?.set(rwKey(userId), String(now), 'PX', this.markMs).catch(() => undefined);
+  }
+
+  /** When this user last wrote, here or (with Redis) in any process; `Infinity` when Redis cannot say. */
+  private async lastWriteOf(userId: number | undefined): Promise<number | undefined> {
+    if (!userId) return undefined;
+    const here = this.lastWrite.get(userId);
+    if (!this.redis) return here;
+    try {
+      const v = await withTimeout(this.redis.get(rwKey(userId)), 250);
+      const shared = v ? Number(v) : undefined;
+      return here === undefined ? shared : shared === undefined ? here : Math.max(here, shared);
+    } catch {
+      return Infinity; // unknown: as if they had just written
+    }
   }
 
   /** The replica this user's heavy read may use now, or null for the primary. */
-  pick(userId: number | undefined): Replica | null {
+  async pick(userId: number | undefined): Promise<Replica | null> {
+    if (!this.replicas.some((r) => r.ok)) return null;
+    const wrote = await this.lastWriteOf(userId);
     const now = Date.now();
-    const wrote = userId ? this.lastWrite.get(userId) : undefined;
     const fit = this.replicas.filter((r) => {
       if (!r.ok) return false;
       if (wrote === undefined) return true;
@@ -153,6 +194,8 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
+const rwKey = (userId: number) => `xiangan:rw:${userId}`;
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout;
   return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
@@ -180,14 +223,17 @@ export class ReplicaReadInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.router.enabled) return next.handle();
     const http = ctx.switchToHttp();
-    const replica = this.router.pick(http.getRequest<{ user?: { id: number } }>()?.user?.id);
-    if (!replica) return next.handle();
-    // next.handle() binds the async context it is called in, so the handler runs inside the scope
-    return this.router.run(replica, () => next.handle()).pipe(
-      catchError((e) => {
-        if (e instanceof HttpException || http.getResponse<{ headersSent?: boolean }>()?.headersSent) throw e;
-        this.router.markDown(replica, `read failed: ${(e as Error).message}`);
-        return this.router.run(null, () => next.handle());
+    return from(this.router.pick(http.getRequest<{ user?: { id: number } }>()?.user?.id)).pipe(
+      switchMap((replica) => {
+        if (!replica) return next.handle();
+        // next.handle() binds the async context it is called in, so the handler runs inside the scope
+        return this.router.run(replica, () => next.handle()).pipe(
+          catchError((e) => {
+            if (e instanceof HttpException || http.getResponse<{ headersSent?: boolean }>()?.headersSent) throw e;
+            this.router.markDown(replica, `read failed: ${(e as Error).message}`);
+            return this.router.run(null, () => next.handle());
+          }),
+        );
       }),
     );
   }
