@@ -19,14 +19,15 @@ describe('demo documents in the three forms', () => {
     const dir = join(__dirname, '../../../../test/artifacts/reports');
     mkdirSync(dir, { recursive: true });
     const o = t.seed.org;
-    const cases: [string, string, Record<string, unknown>][] = [
-      ['town-annual', 'town', { from: '2026-01-01', to: '2026-12-31' }],
-      ['town-duty', 'town', { from: '2026-01-01', to: '2026-12-31', form: 'duty' }],
-      ['town-campaign', 'town', { from: '2024-01-01', to: '2026-12-31', form: 'campaign' }],
-      ['town-q3', 'town', { from: '2026-07-01', to: '2026-09-30' }],
-      ['village-annual', 'village', { from: '2026-01-01', to: '2026-12-31' }],
-      ['county-annual', 'county', { from: '2026-01-01', to: '2026-12-31', orgId: o.county.id }],
-    ];
+    // The town, a village, the county and a quarter, each in the three forms (the campaign form: three years, or its quarter).
+    const cases: [string, string, Record<string, unknown>][] = [];
+    const units: [string, string, Record<string, unknown>][] = [['town', 'town', {}], ['village', 'village', {}], ['county', 'county', { orgId: o.county.id }]];
+    for (const [name, who, extra] of units) {
+      cases.push([`${name}-annual`, who, { from: '2026-01-01', to: '2026-12-31', ...extra }]);
+      cases.push([`${name}-duty`, who, { from: '2026-01-01', to: '2026-12-31', form: 'duty', ...extra }]);
+      cases.push([`${name}-campaign`, who, { from: '2024-01-01', to: '2026-12-31', form: 'campaign', ...extra }]);
+    }
+    for (const form of ['annual', 'duty', 'campaign']) cases.push([`town-q3-${form}`, 'town', { from: '2026-07-01', to: '2026-09-30', form }]);
     for (const [name, who, q] of cases) {
       const res = await t.http.get('/api/stats/summary.docx').query(q).set(await t.as(who)).buffer(true).parse(binary);
       expect(res.status).toBe(200);

@@ -142,7 +142,7 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
     sectors.push(`此外，${hazardOnly.map((x) => x.label).join('、')}等方面排查整治安全隐患${found}处，整改到位${fixed}处`);
   }
   const monthly = s.hazards.found || s.hazards.closed || s.hazards.escalated
-    ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${openItems.slice(0, 5).map(openItemWords).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
+    ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${[...new Set(openItems.map(openItemWords))].slice(0, 5).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
     : '';
   // Enforcement: every clause only when its figure is not zero (no "开展监管执法0次").
   const enf: string[] = [];
@@ -257,7 +257,7 @@ export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: s
 }
 
 /** The safety part of a 述职述廉报告, in the first person of the official in charge. */
-export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: string): (Paragraph | Table)[] {
+export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: string, author?: string | null): (Paragraph | Table)[] {
   const p = parts(s, openItems, true);
   const { v } = p;
   const out: (Paragraph | Table)[] = [];
@@ -286,7 +286,8 @@ export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: str
   out.push(placeholder('请写出分管工作中存在的不足。'));
   out.push(heading1('五、下一步工作安排'));
   out.push(placeholder('请分安全生产、食品安全、消防安全写出下一步工作安排。'));
-  out.push(...signature(`${s.org.name}　述职人：【请填写】`, today));
+  // The officer who downloads it is the one reporting (述职人); without a name on the account, the official writes it.
+  out.push(...signature(`${s.org.name}　述职人：${author?.trim() || '【请填写】'}`, today));
   return out;
 }
 
@@ -336,8 +337,8 @@ function appendix(out: (Paragraph | Table)[], s: StatsSummaryDto) {
   out.push(figuresTable(s));
 }
 
-export async function buildReport(form: ReportForm, s: StatsSummaryDto, openItems: OpenItem[], today: string): Promise<Buffer> {
-  const children = form === 'duty' ? dutyReport(s, openItems, today) : form === 'campaign' ? campaignReport(s, openItems, today) : annualReport(s, openItems, today);
+export async function buildReport(form: ReportForm, s: StatsSummaryDto, openItems: OpenItem[], today: string, author?: string | null): Promise<Buffer> {
+  const children = form === 'duty' ? dutyReport(s, openItems, today, author) : form === 'campaign' ? campaignReport(s, openItems, today) : annualReport(s, openItems, today);
   return Packer.toBuffer(doc(children));
 }
 
