@@ -228,16 +228,19 @@ export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: s
     fv('staff.safetyManagers') ? `强化企业主体担当，按照一对多的方式，派驻企业安全管理员${fv('staff.safetyManagers')}人，督促企业负责人积极履行“安全生产第一责任人”责任` : '',
     s.fieldwork.campaigns.length ? `${v.self}扎实开展${s.fieldwork.campaigns.slice(0, 8).map((c) => `“${c.name}”`).join('、')}等安全生产专项行动，消除了安全隐患` : '',
   ]));
+  const enfParas: string[] = [];
+  if (p.enf.length) enfParas.push(`${p.enf.join('；')}。`);
+  if (p.traffic.length) enfParas.push(`道路交通方面，${p.traffic.join('，')}。`);
+  // With no enforcement or traffic work (a village), the accident sentence closes the hazard section instead of
+  // standing alone under a 强化监管 heading.
+  if (p.inc && enfParas.length) enfParas.push(`各行业的严格监管、执法，极大地提升了各领域各行业本质安全水平，${p.inc}。`);
   sec.add('突出重点，隐患排查整治', [
     ...(p.inspections ? [`${p.inspections}。`] : []),
     ...numbered(p.sectors),
     ...registerSentences(s),
     ...(p.monthly ? [`${p.monthly}。`] : []),
+    ...(p.inc && !enfParas.length ? [`通过以上工作，${p.inc}。`] : []),
   ]);
-  const enfParas: string[] = [];
-  if (p.enf.length) enfParas.push(`${p.enf.join('；')}。`);
-  if (p.traffic.length) enfParas.push(`道路交通方面，${p.traffic.join('，')}。`);
-  if (p.inc) enfParas.push(`各行业的严格监管、执法，极大地提升了各领域各行业本质安全水平，${p.inc}。`);
   sec.add('强化监管，严格执法', enfParas);
   sec.add('提升认识，浓厚宣传', numbered([
     p.pub.length ? `坚持常态化开展安全生产宣传工作，${p.pub.join('、')}` : '',
