@@ -280,7 +280,12 @@ export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: str
     fire || p.enf.length ? `消防安全方面。${[fire?.replace(/^消防安全方面，/, ''), ...p.enf].filter(Boolean).join('；')}` : '',
     p.traffic.length ? `道路交通方面。${p.traffic.join('，')}` : '',
   ]));
-  sec.add('坚持广泛宣传筑安全', [join([p.pub.length ? `积极开展安全生产宣传教育“七进”工作，${p.pub.join('，')}` : '', p.tr.length ? `组织${p.tr.join('，')}` : '', p.reachText, p.schoolText]) ].filter(Boolean).map((x) => `${x}。`));
+  // Publicity, training and the schools each a paragraph of their own (one run-on paragraph read as a list).
+  sec.add('坚持广泛宣传筑安全', [
+    join([p.pub.length ? `积极开展安全生产宣传教育“七进”工作，${p.pub.join('，')}` : '', p.reachText]),
+    p.tr.length ? `组织${p.tr.join('，')}` : '',
+    p.schoolText,
+  ].filter(Boolean).map((x) => `${x}。`));
   sec.add('强化应急管理和演练工作', [p.plans, p.drillText].filter(Boolean).map((x) => `${x}。`));
   if (p.inc) out.push(body(`通过以上工作，${p.inc}。`));
   out.push(heading1('三、坚持廉洁自律，筑牢反腐倡廉之堤'));
