@@ -35,10 +35,16 @@ test('the town officer registers a pond, patrols it with a finding, records a fo
   const { context, page, errors } = await newPhonePage(suite.browser);
   await loginAs(page, '张建国');
 
-  // The statistics page before: this year's figures the journey will move.
-  await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
-  await visible(page, /数据（写入总结）$/);
-  await page.locator('.st-fig').filter({ visible: true }).first().waitFor();
+  // The statistics page before: the figures the journey will move, from New Year to today (自定 — the default is
+  // last year in January).
+  const toThisYear = async () => {
+    await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
+    await visible(page, /数据（写入总结）$/);
+    await tap(page, '自定');
+    await visible(page, /-01-01至\d{4}-\d{2}-\d{2}数据（写入总结）$/);
+  };
+  await toThisYear();
+  await page.locator('.st-fig').filter({ visible: true }).filter({ has: page.getByText('风险点巡查', { exact: true }) }).first().waitFor();
   const before = { ponds: await figureOnPage(page, '山塘'), patrols: await figureOnPage(page, '风险点巡查'), forest: await figureOnPage(page, '森林火灾') };
   const n = (v: string | null) => (v ? Number(/\d+/.exec(v)![0]) : 0);
 
@@ -92,8 +98,7 @@ test('the town officer registers a pond, patrols it with a finding, records a fo
   await saveScreenshot(page, 'registers-incidents');
 
   // The statistics page after: one more pond, one more patrol, one more forest fire.
-  await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
-  await visible(page, /数据（写入总结）$/);
+  await toThisYear();
   await page.locator('.st-fig').filter({ visible: true }).filter({ has: page.getByText('森林火灾', { exact: true }) }).first().waitFor();
   expect(await figureOnPage(page, '山塘')).toBe(`${n(before.ponds) + 1}处`);
   expect(await figureOnPage(page, '风险点巡查')).toBe(`${n(before.patrols) + 1}次`);
