@@ -1,6 +1,6 @@
-import { Input, Picker, Text, View } from '@tarojs/components';
+import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { RESERVOIR_SIZE_LABELS, RESERVOIR_SIZES, RISK_SITE_KIND_LABELS, RISK_SITE_KINDS, RiskSiteDto, RiskSiteKind, ReservoirSize, OrgUnitDto } from '@xiangan/shared';
+import { HAZARD_CATEGORIES, HazardCategory, RESERVOIR_SIZE_LABELS, RESERVOIR_SIZES, RISK_SITE_KIND_LABELS, RISK_SITE_KINDS, RiskSiteDto, RiskSiteKind, ReservoirSize, OrgUnitDto } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { Card, Empty, PageShell, PrimaryButton } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
@@ -9,6 +9,13 @@ import { newIdempotencyKey, toastError } from '../../services/request';
 import '../fieldwork/index.scss';
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** The ledger category a problem found at a site of each kind goes under (the officer may pick another). */
+const SITE_CATEGORY: Record<RiskSiteKind, HazardCategory> = {
+  fireworks_shop: 'fireworks', lpg_shop: 'gas', gas_station: 'hazardous_chemicals', geological: 'geological', flash_flood: 'flood_reservoir',
+  reservoir: 'flood_reservoir', pond: 'drowning', river: 'drowning', dangerous_water: 'drowning', crowded_place: 'crowded_places',
+  forest: 'forest_fire', construction_site: 'construction', other: 'other',
+};
 
 /** 风险点台账: the sites the reports count (烟花爆竹经营点, 加油站, 地质灾害点, 水库, 山塘…), with patrols at each. */
 export default function SitesPage() {
@@ -37,12 +44,15 @@ export default function SitesPage() {
       toastError(e);
     }
   };
+  // A patrol: the site looked at today; a problem written here goes into the 隐患台账 as a hazard at the site.
+  const [patrolling, setPatrolling] = useState<{ siteId: number; finding: string; category: HazardCategory } | null>(null);
   const patrol = async (s: RiskSiteDto) => {
-    const r = await Taro.showModal({ title: `巡查：${s.name}`, content: `今天已巡查，警示标志${s.warningSigns}块完好？（发现问题请到隐患台账上报）`, confirmText: '已巡查' });
-    if (!r.confirm) return;
+    if (!patrolling) return;
+    const finding = patrolling.finding.trim();
     try {
-      await registersApi.patrol(s.id, { date: today(), warningSigns: s.warningSigns }, newIdempotencyKey());
-      Taro.showToast({ title: '已记录巡查', icon: 'success' });
+      await registersApi.patrol(s.id, { date: today(), warningSigns: s.warningSigns, findings: finding ? [{ category: patrolling.category, description: finding }] : undefined }, newIdempotencyKey());
+      Taro.showToast({ title: finding ? '已记录，问题已录入隐患台账' : '已记录巡查', icon: 'none' });
+      setPatrolling(null);
       await load();
     } catch (e) {
       toastError(e);
@@ -113,9 +123,27 @@ export default function SitesPage() {
               {s.orgName ?? ''}{s.address ? ` · ${s.address}` : ''}{s.responsibleName ? ` · 责任人 ${s.responsibleName} ${s.responsiblePhone ?? ''}` : ''}
             </Text>
             <Text className='fw-item-sub'>警示标志{s.warningSigns}块 · 巡查{s.patrols}次{s.lastPatrolDate ? `，最近 ${s.lastPatrolDate}` : ''}</Text>
-            <View className='fw-chips'>
-              <View className='fw-chip on' onClick={() => void patrol(s)}>记一次巡查</View>
-            </View>
+            {patrolling?.siteId === s.id ? (
+              <View>
+                <Textarea className='fw-notes' placeholder='发现的问题（填写后录入隐患台账；没有问题不填）' value={patrolling.finding} maxlength={1000} onInput={(e) => setPatrolling({ ...patrolling, finding: e.detail.value })} />
+                {patrolling.finding.trim() && (
+                  <Picker mode='selector' range={HAZARD_CATEGORIES.map((c) => c.label)} value={Math.max(0, HAZARD_CATEGORIES.findIndex((c) => c.code === patrolling.category))} onChange={(e) => setPatrolling({ ...patrolling, category: HAZARD_CATEGORIES[Number(e.detail.value)].code })}>
+                    <View className='fw-row'>
+                      <Text className='fw-label'>隐患类别</Text>
+                      <Text className='fw-value'>{HAZARD_CATEGORIES.find((c) => c.code === patrolling.category)?.label}</Text>
+                    </View>
+                  </Picker>
+                )}
+                <View className='fw-chips'>
+                  <View className='fw-chip on' onClick={() => void patrol(s)}>保存巡查</View>
+                  <View className='fw-chip' onClick={() => setPatrolling(null)}>取消</View>
+                </View>
+              </View>
+            ) : (
+              <View className='fw-chips'>
+                <View className='fw-chip on' onClick={() => setPatrolling({ siteId: s.id, finding: '', category: SITE_CATEGORY[s.kind] })}>记一次巡查</View>
+              </View>
+            )}
           </View>
         ))}
       </Card>

@@ -26,6 +26,7 @@ import { signedUpsert } from './pledge-month.rollup';
 import { readSignatureImage } from './signature-art';
 import { verifyCampaignChain } from './pledge-verify';
 import { isMysql } from '../../common/db/dialect';
+import { letterUnitOf } from './letter-unit';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 interface Prepared {
@@ -34,6 +35,8 @@ interface Prepared {
   rosterKind: string | null;
   rosterEntryId: number | null;
   groupName: string | null;
+  /** The unit a 责任书 is for (see letter-unit.ts); stored beside the chain, not in it. */
+  unitOrgId: number | null;
   dedupeKey: string;
   signerUserId: number;
   clientKey: string;
@@ -200,6 +203,7 @@ export class PledgeSignaturesService {
     } else if (dto.rosterId) throw new BadRequestException(['rosterId 本活动没有名单']);
     const dedupeKey = entry ? entry.dedupeKey : this.identityOf(c, fields);
     const groupName = entry ? entry.groupName : fields.className ?? fields.unitName ?? null;
+    const unitOrgId = await letterUnitOf(this.ds, c.kind, c.orgPath, fields.unitName, user);
 
     // images: decoded, non-blank, hashed, stored before the chain is touched. A duplicate (same pledge signed
     // before) is found under the chain lock; checking here as well would cost every signature a round trip.
@@ -214,6 +218,7 @@ export class PledgeSignaturesService {
       rosterKind: c.rosterKind ?? null,
       rosterEntryId: entry?.id ?? null,
       groupName,
+      unitOrgId,
       dedupeKey,
       signerUserId: user.id,
       clientKey,

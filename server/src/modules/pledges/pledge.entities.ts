@@ -199,6 +199,14 @@ export class PledgeSignature {
   @Column({ type: 'varchar', length: 60, nullable: true })
   groupName: string | null;
 
+  /**
+   * The unit (org_unit id) a 责任书 is signed for, so it meets the paper letter of the same unit by id: the unit of
+   * the campaign's subtree the unit name names, else the signer's own enterprise (village). NULL for others and
+   * for rows signed before the column (the statistics then match the name). Not part of the chain record.
+   */
+  @Column({ type: 'int', nullable: true })
+  unitOrgId: number | null;
+
   @Column({ type: 'varchar', length: 64 })
   dedupeKey: string;
 

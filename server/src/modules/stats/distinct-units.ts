@@ -17,9 +17,10 @@ const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JS
 
 /**
  * 责任书 and 应急预案备案 counted per unit, not per record: field records of the letter kinds name the units
- * (`units`: an org or a free name); pledge signatures of the matching campaign kinds carry the unit's name
- * (`groupName`, the roster's unit). The same unit on paper and online, or twice, counts once. A record that names
- * no unit adds its `units` count as it stands (nothing to tell them apart by).
+ * (`units`: an org or a free name); pledge signatures of the matching campaign kinds carry the unit's id
+ * (`unitOrgId`) and name. Units meet by id — a name stands for the one unit of the subtree so named — so the same unit
+ * on paper and online, or twice, counts once, renamed or not. A record that names no unit adds its `units` count as
+ * it stands (nothing to tell them apart by). Voided signatures do not count.
  */
 export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Promise<DistinctUnitStats> {
   const prefix = `${org.path}%`;
@@ -41,6 +42,22 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
   }
   const reach = { enterprise: new Set<string>(), gas: new Set<string>(), school: new Set<string>(), village: new Set<string>(), powerGasVillage: new Set<string>() };
   const refKey = (u: FieldUnitRef) => unitKey(u.orgId ? names.get(u.orgId) ?? `#${u.orgId}` : u.name ?? '');
+  // Letters meet by unit id: a unit picked from the tree is its id; a name written on paper, or an e-signature stored
+  // before signatures carried their unit, is the id of the one unit of the subtree so named, else the name itself.
+  const treeByName = new Map<string, number | null>();
+  for (const u of (await ds.query(
+    `SELECT id, name FROM org_unit WHERE path LIKE ? AND type IN ('enterprise','village','community','school')`,
+    [prefix],
+  )) as { id: number; name: string }[]) {
+    const k = unitKey(u.name);
+    treeByName.set(k, treeByName.has(k) ? null : Number(u.id)); // two units of one name: the name decides nothing
+  }
+  const idKey = (orgId: number | null | undefined, name: string | null | undefined): string => {
+    if (orgId) return `#${orgId}`;
+    const k = unitKey(name ?? '');
+    const id = k ? treeByName.get(k) : undefined;
+    return id ? `#${id}` : k;
+  };
 
   const sets = new Map<string, Set<string>>(kinds.map((k) => [k, new Set<string>()]));
   const anonymous = new Map<string, number>(kinds.map((k) => [k, 0]));
@@ -62,7 +79,7 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
       }
       continue;
     }
-    const units = (json<FieldUnitRef[]>(r.units) ?? []).map(refKey).filter(Boolean);
+    const units = (json<FieldUnitRef[]>(r.units) ?? []).map((u) => (r.kind === 'letter_food_coordinator' ? refKey(u) : idKey(u.orgId, u.name))).filter(Boolean);
     const m = json<Record<string, number>>(r.metrics) ?? {};
     if (r.kind === 'plan_filing') {
       if (units.length) units.forEach((u) => sets.get(r.kind)!.add(u));
@@ -77,9 +94,9 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
   // E-signatures of the matching pledge campaigns, signed in the period, in campaigns of the subtree.
   const pledgeKinds = Object.entries(LETTER_KINDS).filter(([, pk]) => pk);
   if (ds.hasMetadata(PledgeCampaign) && pledgeKinds.length) {
-    const sigs: { kind: string; groupName: string | null; fields: Record<string, string> | string | null; id: number }[] = await ds.query(
-      `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
-        WHERE c.kind IN (${pledgeKinds.map(() => '?').join(',')}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ?`,
+    const sigs: { kind: string; groupName: string | null; fields: Record<string, string> | string | null; id: number; unitOrgId: number | null }[] = await ds.query(
+      `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id, s.unitOrgId AS unitOrgId FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
+        WHERE c.kind IN (${pledgeKinds.map(() => '?').join(',')}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
       [...pledgeKinds.map(([, pk]) => pk), prefix, dbTime(cnDayStart(p.from)), dbTime(cnDayStart(addDays(p.to, 1)))],
     );
     for (const s of sigs) {
@@ -87,7 +104,8 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
       const f = json<Record<string, string>>(s.fields) ?? {};
       // A coordinator's letter is the person's (协管员姓名); the others are the unit's (单位 / 村名).
       const name = s.kind === 'food_drug_coordinator' ? f.signerName ?? null : f.unitName ?? s.groupName ?? null;
-      if (name && unitKey(name)) sets.get(letter)!.add(unitKey(name));
+      const key = s.kind === 'food_drug_coordinator' ? unitKey(name ?? '') : idKey(s.unitOrgId ? Number(s.unitOrgId) : null, name);
+      if (key) sets.get(letter)!.add(key);
       else anonymous.set(letter, anonymous.get(letter)! + 1);
     }
   }

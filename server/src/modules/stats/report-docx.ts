@@ -119,10 +119,14 @@ export function registerSentences(s: StatsSummaryDto): string[] {
   const words = (ks: string[]) => ks.map((k) => site(k)).filter((x) => x && x.count > 0).map((x) => `${x!.count}${x!.unit}${x!.label}`);
   const out: string[] = [];
   const dangerous = words(['fireworks_shop', 'lpg_shop', 'gas_station']);
-  if (dangerous.length) out.push(`以烟花爆竹、加油站、液化气为重点，不定期对辖区内的${dangerous.join('、')}的经营资质、警示标志、消防设备、物品摆放、安全通道进行拉网式检查，及时纠正不规范行为。`);
+  // The lead names only the kinds the register holds (a village with fireworks shops alone: 以烟花爆竹为重点).
+  const focus = ([['fireworks_shop', '烟花爆竹'], ['gas_station', '加油站'], ['lpg_shop', '液化气']] as const).filter(([k]) => (site(k)?.count ?? 0) > 0).map(([, w]) => w);
+  if (dangerous.length) out.push(`以${focus.join('、')}为重点，不定期对辖区内的${dangerous.join('、')}的经营资质、警示标志、消防设备、物品摆放、安全通道进行拉网式检查，及时纠正不规范行为。`);
   const flood = words(['geological', 'flash_flood']);
   if (flood.length || reg.reservoirsSmall2Up) {
-    out.push(`汛期重点排查${[flood.join('和'), reg.reservoirsSmall2Up ? `${reg.reservoirsSmall2Up}个小2型以上的水库` : ''].filter(Boolean).join('，以及')}的汛期安全，并对地质隐患点设立安全警示标志，明确紧急避险路线。`);
+    // Warning signs at the geological sites are said only when the register counts some.
+    const geoSigns = (site('geological')?.warningSigns ?? 0) > 0 ? '，并对地质隐患点设立安全警示标志' : '';
+    out.push(`汛期重点排查${[flood.join('和'), reg.reservoirsSmall2Up ? `${reg.reservoirsSmall2Up}个小2型以上的水库` : ''].filter(Boolean).join('，以及')}的汛期安全${geoSigns}，明确紧急避险路线。`);
   }
   const waters = words(['reservoir', 'pond', 'river', 'dangerous_water']);
   const waterPatrols = reg.sites.filter((x) => ['reservoir', 'pond', 'river', 'dangerous_water'].includes(x.kind)).reduce((a, x) => a + x.patrols, 0);

@@ -169,15 +169,21 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     expect(duty.text).toContain('述职述廉报告（安全生产部分）');
     expect(duty.text).toContain('我紧紧围绕全镇工作大局');
     expect(duty.text).toContain('两站两员125人');
+    // The officer downloading it is the one reporting: signed with the account's name, not a blank to fill.
+    expect(duty.text).toContain('述职人：张建国');
     const camp = await docxText('/api/stats/summary.docx', { from: '2023-01-01', to: '2025-12-31', form: 'campaign' });
     expect(camp.text).toContain('石桥镇安全生产专项整治三年行动工作总结（2023—2025年）');
     expect(camp.text).toContain('（一）道路交通安全整治');
     expect(camp.text).toContain('查获酒驾');
     const month = await docxText('/api/stats/monthly-brief.docx', { month: today.slice(0, 7) });
     expect(month.text).not.toMatch(/YH-\d{4}-\d+/);
+    // A second hazard with the same words and progress: 正在办理 names it once, not twice in a row.
+    const twin = await ok(t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'road_traffic', description: '公路急弯处缺少防护栏', lat: 29.583, lng: 106.487 }));
+    await ok(t.http.post(`/api/hazards/${twin.id}/assign`).set(town).send({ responsibleOrgId: t.seed.org.v_liulin.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString(), note: '正在安装公路防护设施' }), 200);
     const year = await docxText('/api/stats/summary.docx', { from: `${today.slice(0, 4)}-01-01`, to: today });
     expect(year.text).not.toMatch(/YH-\d{4}-\d+/);
     expect(year.text).toContain('公路急弯处缺少防护栏，正在安装公路防护设施');
+    expect(year.text.split('公路急弯处缺少防护栏，正在安装公路防护设施').length - 1).toBe(1);
     expect((await t.http.get('/api/stats/summary.docx').query({ form: 'speech' }).set(town)).status).toBe(400);
   });
 });

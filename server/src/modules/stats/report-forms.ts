@@ -142,7 +142,7 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
     sectors.push(`此外，${hazardOnly.map((x) => x.label).join('、')}等方面排查整治安全隐患${found}处，整改到位${fixed}处`);
   }
   const monthly = s.hazards.found || s.hazards.closed || s.hazards.escalated
-    ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${openItems.slice(0, 5).map(openItemWords).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
+    ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${[...new Set(openItems.map(openItemWords))].slice(0, 5).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
     : '';
   // Enforcement: every clause only when its figure is not zero (no "开展监管执法0次").
   const enf: string[] = [];
@@ -228,16 +228,19 @@ export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: s
     fv('staff.safetyManagers') ? `强化企业主体担当，按照一对多的方式，派驻企业安全管理员${fv('staff.safetyManagers')}人，督促企业负责人积极履行“安全生产第一责任人”责任` : '',
     s.fieldwork.campaigns.length ? `${v.self}扎实开展${s.fieldwork.campaigns.slice(0, 8).map((c) => `“${c.name}”`).join('、')}等安全生产专项行动，消除了安全隐患` : '',
   ]));
+  const enfParas: string[] = [];
+  if (p.enf.length) enfParas.push(`${p.enf.join('；')}。`);
+  if (p.traffic.length) enfParas.push(`道路交通方面，${p.traffic.join('，')}。`);
+  // With no enforcement or traffic work (a village), the accident sentence closes the hazard section instead of
+  // standing alone under a 强化监管 heading.
+  if (p.inc && enfParas.length) enfParas.push(`各行业的严格监管、执法，极大地提升了各领域各行业本质安全水平，${p.inc}。`);
   sec.add('突出重点，隐患排查整治', [
     ...(p.inspections ? [`${p.inspections}。`] : []),
     ...numbered(p.sectors),
     ...registerSentences(s),
     ...(p.monthly ? [`${p.monthly}。`] : []),
+    ...(p.inc && !enfParas.length ? [`通过以上工作，${p.inc}。`] : []),
   ]);
-  const enfParas: string[] = [];
-  if (p.enf.length) enfParas.push(`${p.enf.join('；')}。`);
-  if (p.traffic.length) enfParas.push(`道路交通方面，${p.traffic.join('，')}。`);
-  if (p.inc) enfParas.push(`各行业的严格监管、执法，极大地提升了各领域各行业本质安全水平，${p.inc}。`);
   sec.add('强化监管，严格执法', enfParas);
   sec.add('提升认识，浓厚宣传', numbered([
     p.pub.length ? `坚持常态化开展安全生产宣传工作，${p.pub.join('、')}` : '',
@@ -257,7 +260,7 @@ export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: s
 }
 
 /** The safety part of a 述职述廉报告, in the first person of the official in charge. */
-export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: string): (Paragraph | Table)[] {
+export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: string, author?: string | null): (Paragraph | Table)[] {
   const p = parts(s, openItems, true);
   const { v } = p;
   const out: (Paragraph | Table)[] = [];
@@ -277,7 +280,12 @@ export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: str
     fire || p.enf.length ? `消防安全方面。${[fire?.replace(/^消防安全方面，/, ''), ...p.enf].filter(Boolean).join('；')}` : '',
     p.traffic.length ? `道路交通方面。${p.traffic.join('，')}` : '',
   ]));
-  sec.add('坚持广泛宣传筑安全', [join([p.pub.length ? `积极开展安全生产宣传教育“七进”工作，${p.pub.join('，')}` : '', p.tr.length ? `组织${p.tr.join('，')}` : '', p.reachText, p.schoolText]) ].filter(Boolean).map((x) => `${x}。`));
+  // Publicity, training and the schools each a paragraph of their own (one run-on paragraph read as a list).
+  sec.add('坚持广泛宣传筑安全', [
+    join([p.pub.length ? `积极开展安全生产宣传教育“七进”工作，${p.pub.join('，')}` : '', p.reachText]),
+    p.tr.length ? `组织${p.tr.join('，')}` : '',
+    p.schoolText,
+  ].filter(Boolean).map((x) => `${x}。`));
   sec.add('强化应急管理和演练工作', [p.plans, p.drillText].filter(Boolean).map((x) => `${x}。`));
   if (p.inc) out.push(body(`通过以上工作，${p.inc}。`));
   out.push(heading1('三、坚持廉洁自律，筑牢反腐倡廉之堤'));
@@ -286,7 +294,8 @@ export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: str
   out.push(placeholder('请写出分管工作中存在的不足。'));
   out.push(heading1('五、下一步工作安排'));
   out.push(placeholder('请分安全生产、食品安全、消防安全写出下一步工作安排。'));
-  out.push(...signature(`${s.org.name}　述职人：【请填写】`, today));
+  // The officer who downloads it is the one reporting (述职人); without a name on the account, the official writes it.
+  out.push(...signature(`${s.org.name}　述职人：${author?.trim() || '【请填写】'}`, today));
   return out;
 }
 
@@ -336,8 +345,8 @@ function appendix(out: (Paragraph | Table)[], s: StatsSummaryDto) {
   out.push(figuresTable(s));
 }
 
-export async function buildReport(form: ReportForm, s: StatsSummaryDto, openItems: OpenItem[], today: string): Promise<Buffer> {
-  const children = form === 'duty' ? dutyReport(s, openItems, today) : form === 'campaign' ? campaignReport(s, openItems, today) : annualReport(s, openItems, today);
+export async function buildReport(form: ReportForm, s: StatsSummaryDto, openItems: OpenItem[], today: string, author?: string | null): Promise<Buffer> {
+  const children = form === 'duty' ? dutyReport(s, openItems, today, author) : form === 'campaign' ? campaignReport(s, openItems, today) : annualReport(s, openItems, today);
   return Packer.toBuffer(doc(children));
 }
 

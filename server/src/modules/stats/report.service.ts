@@ -23,7 +23,7 @@ export class ReportService {
     const s = await this.stats.summaryFor(org, p);
     const items = await this.openItems(org, p.to);
     const today = todayInChina(now);
-    return { buffer: await buildReport(form, s, items, p.to < today ? p.to : today), filename: reportFilename(form, s) };
+    return { buffer: await buildReport(form, s, items, p.to < today ? p.to : today, user.name), filename: reportFilename(form, s) };
   }
 
   /**
