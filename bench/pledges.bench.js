@@ -25,12 +25,12 @@ const ROOT = path.resolve(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
 const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
-const { cpuMs, freePort, pct } = require('./lib');
+const { cpuMs, freePort, pct, profArgs, profMark } = require('./lib');
 
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const CONCURRENCY = Number(process.env.PLEDGE_BENCH_CONCURRENCY || 32);
 const DURATION_S = Number(process.env.PLEDGE_BENCH_SECONDS || 20);
-const PROCESSES = Math.max(1, Number(process.env.PLEDGE_BENCH_PROCESSES || 1));
+const PROCESSES_DEFAULT = Math.max(1, Number(process.env.PLEDGE_BENCH_PROCESSES || 1));
 const DIST = path.resolve(ROOT, process.env.PLEDGE_BENCH_DIST || path.join(SERVER_DIR, 'dist'));
 const WARMUP_S = 3;
 
@@ -57,15 +57,18 @@ async function call(base, method, p, { token, body, headers = {} } = {}) {
   return { status: res.status, body: json };
 }
 
-async function run() {
-  const dbName = `xa_bench_pledges_${process.pid}`;
+/** `processes`: server processes sharing the database (bench/pledges-two-processes.bench.js passes 2). */
+async function run({ processes = PROCESSES_DEFAULT } = {}) {
+  const PROCESSES = processes;
+  const dbName = `xa_bench_pledges_${process.pid}_${PROCESSES}`;
   const admin = await mysql.createConnection(MYSQL_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xa-bench-pledges-'));
   const servers = [];
   const startServer = async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [...(process.env.PLEDGE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PLEDGE_BENCH_PROF}`] : []), path.join(DIST, 'main.js')], {
+    if (process.env.PLEDGE_BENCH_PROF && !process.env.BENCH_PROF) process.env.BENCH_PROF = process.env.PLEDGE_BENCH_PROF;
+    const child = spawn(process.execPath, [...profArgs(), path.join(DIST, 'main.js')], {
       cwd: SERVER_DIR,
       env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `${MYSQL_URL}/${dbName}`, REDIS_URL: '', SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn', STORAGE_DIR: path.join(dataDir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', DB_POOL_SIZE: '20' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,7 +113,7 @@ async function run() {
     const measureFrom = t0 + WARMUP_S * 1000;
     const stopAt = measureFrom + DURATION_S * 1000;
     let measured = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
+    const signing = Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
       while (Date.now() < stopAt) {
         const i = n++;
         const s = Date.now();
@@ -125,6 +128,10 @@ async function run() {
         if (s >= measureFrom && e <= stopAt) { lat.push(e - s); measured++; }
       }
     }));
+    // the profile (BENCH_PROF) counts the measured window only
+    await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
+    await profMark('signing', () => Promise.race([signing, new Promise((r) => setTimeout(r, Math.max(0, stopAt - Date.now())))]));
+    await signing;
     const cpuUsed = cpuAll() - cpuAtStart;
     const client = process.cpuUsage(clientAtStart);
     const clientMs = (client.user + client.system) / 1000;
