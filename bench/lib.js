@@ -29,9 +29,9 @@ const freePort = () =>
 /**
  * Starts `server/dist/main.js` (or XA_SERVER_MAIN) on a free port against `dbUrl` — it migrates, and seeds the
  * demo town into an empty database — with rate limits out of the way, in-process jobs and its own upload folder.
- * Resolves once /api/health answers; `stop()` ends it and removes the folder.
+ * Resolves once /api/health answers; `stop()` ends it and removes the folder. `main`: another build's main.js.
  */
-async function startServer(dbUrl, extraEnv = {}) {
+async function startServer(dbUrl, extraEnv = {}, { main } = {}) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-bench-'));
   const env = {
@@ -49,7 +49,7 @@ async function startServer(dbUrl, extraEnv = {}) {
     ...extraEnv,
   };
   if (!extraEnv.REDIS_URL) delete env.REDIS_URL;
-  const child = spawn(process.execPath, [...profArgs(), process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...profArgs(), main || process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], {
     cwd: SERVER_DIR,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -35,7 +35,9 @@ const STACKS = opt('--stacks', '');
 const CONCERN = opt('--concern', '');
 const DEPTH = Number(opt('--depth', 8));
 const MD = args.includes('--md');
-const inputs = args.filter((a) => a !== '--md');
+/** --json: the figures as JSON (ms), for tables that put several profiles side by side. */
+const JSON_OUT = args.includes('--json');
+const inputs = args.filter((a) => a !== '--md' && a !== '--json');
 if (!inputs.length) {
   console.error('usage: node bench/profile-summary.js <file.cpuprofile|dir> [...] [--top N] [--skip-ms MS] [--md]');
   process.exit(2);
@@ -172,9 +174,14 @@ const print = (title, head, list) => {
     for (const [k, v] of list) console.log(`${pctOf(v).padStart(8)}  ${v.toFixed(0).padStart(7)} ms  ${k}`);
   }
 };
+concern.set('other (node core: sockets, timers, …)', total - [...concern.values()].reduce((a, b) => a + b, 0));
+if (JSON_OUT) {
+  const obj = (m) => Object.fromEntries(rows(m, TOP).map(([k, v]) => [k, Math.round(v)]));
+  console.log(JSON.stringify({ totalMs: Math.round(total), byPackage: obj(selfByPkg), byFunction: obj(selfByFn), byConcern: obj(concern) }, null, 2));
+  process.exit(0);
+}
 console.log(`${files.length} profile(s), ${total.toFixed(0)} ms on CPU (${idle.toFixed(0)} ms idle left out)`);
 print('Self time by package', 'package', rows(selfByPkg, TOP));
 print('Top self-time functions', 'function (package:line)', rows(selfByFn, TOP));
-concern.set('other (node core: sockets, timers, …)', total - [...concern.values()].reduce((a, b) => a + b, 0));
 print('Time by concern (nearest matching frame)', 'concern', rows(concern, CONCERNS.length + 1));
 if (STACKS || CONCERN) print(`Stacks (${STACKS || CONCERN})`, 'stack, leaf first', rows(stacks, TOP));
