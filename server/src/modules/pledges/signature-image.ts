@@ -89,7 +89,8 @@ export function inkStatsDirect(png: Buffer): InkStats | null {
   const expected = height * (stride + 1);
   let data: Buffer;
   try {
-    data = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: expected + 1 });
+    // one output chunk of the expected size (+1 to see an overlong stream): no 16 KB pieces concatenated after
+    data = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: expected + 1, chunkSize: Math.max(64, expected + 1) });
   } catch {
     return null;
   }
