@@ -23,7 +23,7 @@ const MESSAGES = Number(process.env.FEED_MESSAGES || 5_000);
 const REQUESTS = Number(process.env.FEED_REQUESTS || 400);
 
 const r2 = (x) => Math.round(x * 100) / 100;
-const { pct, sleep, startServer } = require('./lib');
+const { cpuMeter, pct, profMark, sleep, startServer } = require('./lib');
 const dt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
 
 
@@ -124,20 +124,25 @@ async function run() {
       let items = 0;
       // warm-up
       for (let i = 0; i < 20; i++) await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i % headers.length] });
-      for (let i = 0; i < sample.length; i++) {
-        let t = performance.now();
-        const res = await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i] });
-        const body = await res.json();
-        http.push(performance.now() - t);
-        if (res.status !== 200) throw new Error(`feed ${res.status} ${JSON.stringify(body)}`);
-        items += body.items.length;
-        t = performance.now();
-        const rawRes = await rawPage(db, sample[i], page, 20);
-        raw.push(performance.now() - t);
-        if (rawRes.ids.join() !== body.items.map((x) => x.id).join()) throw new Error(`raw page differs from the API for user ${sample[i].id}`);
-        if (rawRes.ids.length && rawRes.total !== body.total) throw new Error(`raw total ${rawRes.total} differs from the API's ${body.total}`);
-      }
-      return { httpP50: r2(pct(http, 50)), httpP95: r2(pct(http, 95)), rawP50: r2(pct(raw, 50)), rawP95: r2(pct(raw, 95)), avgItems: r2(items / sample.length) };
+      // server CPU (ms, /proc) per feed page: the raw queries in between do not run in the server process
+      const cpu = cpuMeter([child.pid]);
+      await profMark('feed', async () => {
+        for (let i = 0; i < sample.length; i++) {
+          let t = performance.now();
+          const res = await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i] });
+          const body = await res.json();
+          http.push(performance.now() - t);
+          if (res.status !== 200) throw new Error(`feed ${res.status} ${JSON.stringify(body)}`);
+          items += body.items.length;
+          t = performance.now();
+          const rawRes = await rawPage(db, sample[i], page, 20);
+          raw.push(performance.now() - t);
+          if (rawRes.ids.join() !== body.items.map((x) => x.id).join()) throw new Error(`raw page differs from the API for user ${sample[i].id}`);
+          if (rawRes.ids.length && rawRes.total !== body.total) throw new Error(`raw total ${rawRes.total} differs from the API's ${body.total}`);
+        }
+      });
+      const serverCpuMsPerRequest = cpu.perItem(sample.length);
+      return { httpP50: r2(pct(http, 50)), httpP95: r2(pct(http, 95)), rawP50: r2(pct(raw, 50)), rawP95: r2(pct(raw, 95)), avgItems: r2(items / sample.length), serverCpuMsPerRequest };
     };
     const loadBefore = os.loadavg().map(r2);
     const p1 = await measure(1);

@@ -29,7 +29,7 @@ const STATUS_MIX = [['closed', 80], ['rejected', 4], ['reported', 3], ['assigned
 
 const r2 = (x) => Math.round(x * 100) / 100;
 const { spawn, execFileSync } = require('node:child_process');
-const { cpuMs, freePort, httpClient, pct, sleep, startServer } = require('./lib');
+const { cpuMs, cpuMeter, freePort, httpClient, pct, profMark, sleep, startServer } = require('./lib');
 const { reportTarget, writeReport } = require('./same-writes');
 
 
@@ -203,7 +203,12 @@ async function run() {
     // warm up
     for (const f of Object.values(cases)) for (let i = 0; i < 5; i++) await get(f(i));
     const list = {};
-    for (const [k, f] of Object.entries(cases)) list[k] = await timeAll(LIST_REQUESTS, (i) => get(f(i)));
+    // server CPU per ledger page (ms, /proc): less sensitive to the other load on the machine than the latencies
+    const listCpu = cpuMeter([server.child.pid]);
+    let listN = 0;
+    await profMark('ledger', async () => {
+      for (const [k, f] of Object.entries(cases)) (list[k] = await timeAll(LIST_REQUESTS, (i) => get(f(i)))), (listN += LIST_REQUESTS);
+    });
     // the whole county (1M hazards, ~170 units) as the county officer
     const countyGet = async (qs) => {
       const r = await fetch(`${server.base}/api/hazards?${qs}`, { headers: countyHeaders });
@@ -211,8 +216,12 @@ async function run() {
       return r.json();
     };
     for (let i = 0; i < 5; i++) await countyGet('pageSize=20');
-    list.countyUnfiltered = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`pageSize=20&page=${1 + (i % 5)}`));
-    list.countyCategory = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`category=${CATS[i % CATS.length]}&pageSize=20`));
+    await profMark('ledger', async () => {
+      list.countyUnfiltered = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`pageSize=20&page=${1 + (i % 5)}`));
+      list.countyCategory = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`category=${CATS[i % CATS.length]}&pageSize=20`));
+    });
+    listN += LIST_REQUESTS;
+    const listServerCpuMs = listCpu.perItem(listN);
 
     process.stderr.write(`list over HTTP: ${JSON.stringify(list)}\n`);
     // raw baseline: the same page-of-ids query the service runs (status filter), without counts or mapping
@@ -251,12 +260,12 @@ async function run() {
         if (r.status !== 201) throw new Error(`submit ${r.status} ${r.body}`);
       });
     for (let i = 0; i < 100; i++) await submit(SUBMITS + i); // warm up (JIT, pools)
-    const submitRun = await measured(SUBMITS, CONCURRENCY, submit, pids);
+    const submitRun = await profMark('submit', () => measured(SUBMITS, CONCURRENCY, submit, pids));
     // the floor of any authenticated request on this server at the same concurrency (guard + one user read)
-    const authedRun = await measured(SUBMITS, CONCURRENCY, async () => {
+    const authedRun = await profMark('me', () => measured(SUBMITS, CONCURRENCY, async () => {
       const r = await client.request('GET', '/api/me', resident);
       if (r.status !== 200) throw new Error(`me ${r.status}`);
-    }, pids);
+    }, pids));
     client.close();
     // the ceiling of any HTTP write here: the raw transaction behind a bare node:http server (no framework)
     const bare = await startBareHttp(dbUrl);
@@ -312,7 +321,7 @@ async function run() {
       // an authenticated GET that reads no table, against the raw transaction
       authedGetVsRawTx: r2(authedGetRps / rawTxRps),
       // CPU per item (ms) of each process sharing the cores: the load generator, the HTTP server, MariaDB
-      cpuMsPerItem: { submit: submitRun.cpu, authedGet: authedRun.cpu, bareHttp: bareRun.cpu, rawTx: rawTxRun.cpu },
+      cpuMsPerItem: { submit: submitRun.cpu, authedGet: authedRun.cpu, bareHttp: bareRun.cpu, rawTx: rawTxRun.cpu, ledgerPage: { server: listServerCpuMs } },
       // primary: the same writes a submit must make (sequence, hazard, event, month rollup row, tally rows); the bare insert is shown for scale
       submitTargetMet: submitRps / rawTxRps >= 0.6,
       listP95UnderTarget: Math.max(...Object.values(list).map((x) => x.p95)) < 50,

@@ -29,9 +29,9 @@ const freePort = () =>
 /**
  * Starts `server/dist/main.js` (or XA_SERVER_MAIN) on a free port against `dbUrl` — it migrates, and seeds the
  * demo town into an empty database — with rate limits out of the way, in-process jobs and its own upload folder.
- * Resolves once /api/health answers; `stop()` ends it and removes the folder.
+ * Resolves once /api/health answers; `stop()` ends it and removes the folder. `main`: another build's main.js.
  */
-async function startServer(dbUrl, extraEnv = {}) {
+async function startServer(dbUrl, extraEnv = {}, { main } = {}) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-bench-'));
   const env = {
@@ -49,7 +49,7 @@ async function startServer(dbUrl, extraEnv = {}) {
     ...extraEnv,
   };
   if (!extraEnv.REDIS_URL) delete env.REDIS_URL;
-  const child = spawn(process.execPath, [process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [...profArgs(), main || process.env.XA_SERVER_MAIN || path.join(SERVER_DIR, 'dist', 'main.js')], {
     cwd: SERVER_DIR,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -115,4 +115,41 @@ function cpuMs(pid) {
   }
 }
 
-module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, cpuMs };
+/**
+ * Profiling: with BENCH_PROF=<dir> every server a bench starts runs under `node --cpu-prof` writing into <dir>
+ * (the profile is written when the server exits). Boot (migrations, seeding, module loading) would swamp a
+ * profile, so a bench marks the windows it measures with `profMark(label, fn)`: it appends { label, from, to }
+ * (CLOCK_MONOTONIC µs, the clock V8's profiler stamps samples with; `from` may be given, e.g. a step's start) to
+ * <dir>/windows.jsonl, and
+ * bench/profile-summary.js counts only samples inside those windows (per label with --label).
+ */
+const PROF_DIR = process.env.BENCH_PROF ? path.resolve(process.env.BENCH_PROF) : '';
+function profArgs() {
+  if (!PROF_DIR) return [];
+  fs.mkdirSync(PROF_DIR, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`];
+}
+const monoUs = () => Number(process.hrtime.bigint() / 1000n);
+async function profMark(label, fn, from = monoUs()) {
+  try {
+    return await fn();
+  } finally {
+    if (PROF_DIR) fs.appendFileSync(path.join(PROF_DIR, 'windows.jsonl'), `${JSON.stringify({ label, from, to: monoUs() })}\n`);
+  }
+}
+
+/**
+ * CPU time a set of processes spends on one measured stretch of work: `const m = cpuMeter(pids)` before,
+ * `m.perItem(n)` after → ms of CPU (user + system, /proc) per item for each pid, summed over the pids as `total`.
+ */
+function cpuMeter(pids) {
+  const before = pids.map((p) => cpuMs(p));
+  return {
+    used: () => pids.reduce((a, p, i) => a + (cpuMs(p) - before[i]), 0),
+    perItem(n) {
+      return n > 0 ? Math.round((this.used() / n) * 100) / 100 : NaN;
+    },
+  };
+}
+
+module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, cpuMs, cpuMeter, profArgs, profMark };

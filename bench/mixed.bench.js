@@ -25,7 +25,7 @@ const P99_LIMIT = 300;
 const MAX_OUTSTANDING = 1500;
 
 const r1 = (x) => Math.round(x * 10) / 10;
-const { pct, sleep, startServer } = require('./lib');
+const { cpuMeter, pct, profMark, sleep, startServer } = require('./lib');
 
 
 async function call(base, method, p, token, body, headers = {}) {
@@ -101,6 +101,8 @@ async function run() {
       let dropped = 0;
       const inflight = [];
       const t0 = performance.now();
+      const from = Number(process.hrtime.bigint() / 1000n);
+      const cpu = cpuMeter([server.child.pid]);
       const count = Math.round(rate * STEP_S);
       for (let i = 0; i < count; i++) {
         const due = t0 + (i * 1000) / rate;
@@ -119,7 +121,10 @@ async function run() {
       }
       await Promise.all(inflight);
       const took = (performance.now() - t0) / 1000;
-      const step = { offeredRps: rate, achievedRps: r1(lat.length / took), p50: r1(pct(lat, 50)), p95: r1(pct(lat, 95)), p99: r1(pct(lat, 99)), errors, dropped,
+      // server CPU (ms, /proc) per request of the mix; the step's window goes to the profile (BENCH_PROF)
+      const serverCpuMs = cpu.perItem(lat.length);
+      await profMark('mixed', async () => undefined, from);
+      const step = { offeredRps: rate, achievedRps: r1(lat.length / took), p50: r1(pct(lat, 50)), p95: r1(pct(lat, 95)), p99: r1(pct(lat, 99)), errors, dropped, serverCpuMs, load1: r1(os.loadavg()[0]),
         p99ByOp: Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, r1(pct(v, 99))])) };
       steps.push(step);
       process.stderr.write(`mixed: ${JSON.stringify(step)}\n`);
@@ -165,7 +170,7 @@ async function run() {
       p99LimitMs: P99_LIMIT,
       sustainedRpsAtP99Under300: best ? best.achievedRps : 0,
       firstFailingStep: steps[steps.length - 1] !== best ? steps[steps.length - 1] : 'none within the step limit',
-      steps: Object.fromEntries(steps.map((x) => [`${x.offeredRps}rps`, { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors }])),
+      steps: Object.fromEntries(steps.map((x) => [`${x.offeredRps}rps`, { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors, serverCpuMsPerRequest: x.serverCpuMs, load1: x.load1 }])),
       rawMixOpsPerSec: rawPerSec,
       rawMixP99Ms: r1(pct(rawLat, 99)),
       mixedVsRaw: best ? Math.round((best.achievedRps / rawPerSec) * 100) / 100 : 0,

@@ -14,6 +14,10 @@
  *
  *   node bench/pledges.bench.js   (env: PLEDGE_BENCH_CONCURRENCY=32 PLEDGE_BENCH_SECONDS=20 PLEDGE_BENCH_PROCESSES=1
  *                                  PLEDGE_BENCH_DIST=server/dist PLEDGE_BENCH_PROF=<dir for --cpu-prof> MYSQL_URL=mysql://root@127.0.0.1:3306)
+ *
+ * A/B on a loaded machine: PLEDGE_BENCH_DISTS=<distA>,<distB> starts one server process per build on the same
+ * database and sends the signers round-robin over them, so both builds see the same load at the same moments;
+ * http.perProcess gives each build's server CPU per signature it answered (e.g. main's build against this one).
  */
 const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
@@ -25,12 +29,12 @@ const ROOT = path.resolve(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
 const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
-const { cpuMs, freePort, pct } = require('./lib');
+const { cpuMs, freePort, pct, profArgs, profMark } = require('./lib');
 
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const CONCURRENCY = Number(process.env.PLEDGE_BENCH_CONCURRENCY || 32);
 const DURATION_S = Number(process.env.PLEDGE_BENCH_SECONDS || 20);
-const PROCESSES = Math.max(1, Number(process.env.PLEDGE_BENCH_PROCESSES || 1));
+const PROCESSES_DEFAULT = Math.max(1, Number(process.env.PLEDGE_BENCH_PROCESSES || 1));
 const DIST = path.resolve(ROOT, process.env.PLEDGE_BENCH_DIST || path.join(SERVER_DIR, 'dist'));
 const WARMUP_S = 3;
 
@@ -57,20 +61,26 @@ async function call(base, method, p, { token, body, headers = {} } = {}) {
   return { status: res.status, body: json };
 }
 
-async function run() {
-  const dbName = `xa_bench_pledges_${process.pid}`;
+/** `processes`: server processes sharing the database (bench/pledges-two-processes.bench.js passes 2). */
+async function run({ processes = PROCESSES_DEFAULT } = {}) {
+  const dists = (process.env.PLEDGE_BENCH_DISTS || '').split(',').filter(Boolean).map((d) => path.resolve(ROOT, d));
+  const PROCESSES = dists.length || processes;
+  const distOf = (i) => dists[i] ?? DIST;
+  const dbName = `xa_bench_pledges_${process.pid}_${PROCESSES}`;
   const admin = await mysql.createConnection(MYSQL_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'xa-bench-pledges-'));
   const servers = [];
   const startServer = async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [...(process.env.PLEDGE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PLEDGE_BENCH_PROF}`] : []), path.join(DIST, 'main.js')], {
+    const dist = distOf(servers.length);
+    if (process.env.PLEDGE_BENCH_PROF && !process.env.BENCH_PROF) process.env.BENCH_PROF = process.env.PLEDGE_BENCH_PROF;
+    const child = spawn(process.execPath, [...profArgs(), path.join(dist, 'main.js')], {
       cwd: SERVER_DIR,
       env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATABASE_URL: `${MYSQL_URL}/${dbName}`, REDIS_URL: '', SEED_DEMO: 'true', H5_DIR: '', LOG_LEVEL: 'warn', STORAGE_DIR: path.join(dataDir, 'uploads'), RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', DB_POOL_SIZE: '20' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const srv = { child, base: `http://127.0.0.1:${port}`, out: '' };
+    const srv = { child, base: `http://127.0.0.1:${port}`, out: '', dist, measured: 0 };
     servers.push(srv);
     child.stdout.on('data', (d) => (srv.out += d));
     child.stderr.on('data', (d) => { srv.out += d; if (process.env.PLEDGE_TIMING) process.stderr.write(d); });
@@ -106,15 +116,17 @@ async function run() {
     const t0 = Date.now();
     let cpuAtStart = NaN;
     let clientAtStart = null;
-    setTimeout(() => { cpuAtStart = cpuAll(); clientAtStart = process.cpuUsage(); }, WARMUP_S * 1000);
+    let cpuEach = [];
+    setTimeout(() => { cpuAtStart = cpuAll(); cpuEach = servers.map((x) => cpuMs(x.child.pid)); clientAtStart = process.cpuUsage(); }, WARMUP_S * 1000);
     const measureFrom = t0 + WARMUP_S * 1000;
     const stopAt = measureFrom + DURATION_S * 1000;
     let measured = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
+    const signing = Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
       while (Date.now() < stopAt) {
         const i = n++;
         const s = Date.now();
-        const r = await call(servers[i % servers.length].base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, {
+        const srv = servers[i % servers.length];
+        const r = await call(srv.base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, {
           token: signers[i % signers.length],
           headers: { 'Idempotency-Key': `bench-${camp.id}-${i}-k` },
           body: `{"fields":${JSON.stringify({ unitName: `压测企业${i}`, principalName: '张三', phone: `139${String(i).padStart(8, '0')}` })}${imagePart}`,
@@ -122,14 +134,20 @@ async function run() {
         const e = Date.now();
         statuses[r.status] = (statuses[r.status] || 0) + 1;
         if (r.status !== 201 && statuses[r.status] < 3) console.error('unexpected', r.status, JSON.stringify(r.body).slice(0, 300));
-        if (s >= measureFrom && e <= stopAt) { lat.push(e - s); measured++; }
+        if (s >= measureFrom && e <= stopAt) { lat.push(e - s); measured++; srv.measured++; }
       }
     }));
+    // the profile (BENCH_PROF) counts the measured window only
+    await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
+    await profMark('signing', () => Promise.race([signing, new Promise((r) => setTimeout(r, Math.max(0, stopAt - Date.now())))]));
+    await signing;
     const cpuUsed = cpuAll() - cpuAtStart;
+    // per process (per build with PLEDGE_BENCH_DISTS): CPU over the window ÷ the signatures it answered in the window
+    const perProcess = Object.fromEntries(servers.map((x, j) => [`p${j + 1}`, { dist: path.relative(ROOT, x.dist) || x.dist, signatures: x.measured, serverCpuMsPerSignature: +((cpuMs(x.child.pid) - cpuEach[j]) / x.measured).toFixed(2) }]));
     const client = process.cpuUsage(clientAtStart);
     const clientMs = (client.user + client.system) / 1000;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
-    figures.http = { processes: PROCESSES, concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat), serverCpuMsPerSignature: +(cpuUsed / measured).toFixed(2), serverCpuShare: +(cpuUsed / (DURATION_S * 1000)).toFixed(2), clientCpuMsPerSignature: +(clientMs / measured).toFixed(2), loadAvg: os.loadavg().map((x) => +x.toFixed(1)) };
+    figures.http = { processes: PROCESSES, concurrency: CONCURRENCY, seconds: DURATION_S, requests: total, statuses, perSecond: +(measured / DURATION_S).toFixed(1), p50ms: pct(lat, 50), p99ms: pct(lat, 99), maxMs: Math.max(...lat), serverCpuMsPerSignature: +(cpuUsed / measured).toFixed(2), serverCpuShare: +(cpuUsed / (DURATION_S * 1000)).toFixed(2), clientCpuMsPerSignature: +(clientMs / measured).toFixed(2), loadAvg: os.loadavg().map((x) => +x.toFixed(1)), ...(servers.length > 1 ? { perProcess } : {}) };
     const verify = (await call(base, 'GET', `/api/pledge-campaigns/${camp.id}/verify`, { token: town.token })).body;
     figures.chain = { ok: verify.ok, count: verify.count, created: statuses[201] || 0 };
 

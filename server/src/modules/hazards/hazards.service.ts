@@ -91,6 +91,10 @@ interface TransitionSpec {
   data?: Record<string, unknown> | null;
 }
 
+/** What a ledger row (mapHazardSummary) reads of a hazard. */
+const SUMMARY_COLUMNS = ['id', 'code', 'category', 'level', 'status', 'description', 'address', 'orgId', 'responsibleOrgId', 'deadline', 'contactPhone', 'createdAt', 'closedAt'] as const;
+type HazardSummaryRow = Pick<Hazard, (typeof SUMMARY_COLUMNS)[number]>;
+
 @Injectable()
 export class HazardsService implements OnModuleInit {
   constructor(
@@ -467,16 +471,44 @@ export class HazardsService implements OnModuleInit {
         .getRawMany<{ id: number | string }>();
     }
     const ids = idRows.map((r) => Number(r.id));
-    const rows = ids.length ? await this.hazards.find({ where: { id: In(ids) } }) : [];
+    const { rows, names } = await this.summaryRows(ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const ordered = ids.map((id) => byId.get(id)!).filter(Boolean);
-    const names = await this.orgNames(ordered.flatMap((h) => [h.orgId, h.responsibleOrgId]));
     const photos = await this.media.byEntities('hazard', ids);
     const items = ordered.map((h) => {
       const first = (photos.get(h.id) ?? []).find((m) => this.media.visibleBySecurity(user, m));
       return mapHazardSummary(h, names, first ? this.media.refOf(first, user).thumbUrl : null, now);
     });
     return { items, total, page, pageSize, counts };
+  }
+
+  /**
+   * The ledger page's rows: only the columns a summary shows, with both unit names joined, in one plain query.
+   * (Loading whole Hazard entities and then the names was two TypeORM finds — its query building and entity
+   * hydration were a tenth of a ledger page's server CPU, bench/RESULTS.md.) Each value is converted by the
+   * driver exactly as TypeORM converts it when it hydrates the entity (dates from either dialect).
+   */
+  private async summaryRows(ids: number[]): Promise<{ rows: HazardSummaryRow[]; names: Map<number, string> }> {
+    const names = new Map<number, string>();
+    if (!ids.length) return { rows: [], names };
+    const meta = this.ds.getMetadata(Hazard);
+    const cols = SUMMARY_COLUMNS.map((p) => meta.findColumnWithPropertyName(p)!);
+    const raw: Record<string, unknown>[] = await this.ds.query(
+      `SELECT ${cols.map((c) => `h.${c.databaseName} AS ${c.propertyName}`).join(', ')}, o.name AS orgName, r.name AS responsibleOrgName
+         FROM hazard h LEFT JOIN org_unit o ON o.id = h.orgId LEFT JOIN org_unit r ON r.id = h.responsibleOrgId
+        WHERE h.id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    const driver = this.ds.driver;
+    const rows = raw.map((r) => {
+      const row = {} as Record<string, unknown>;
+      for (const c of cols) row[c.propertyName] = driver.prepareHydratedValue(r[c.propertyName], c);
+      const h = row as unknown as HazardSummaryRow;
+      if (r.orgName != null) names.set(h.orgId, String(r.orgName));
+      if (h.responsibleOrgId && r.responsibleOrgName != null) names.set(h.responsibleOrgId, String(r.responsibleOrgName));
+      return h;
+    });
+    return { rows, names };
   }
 
   /** Most index entries one ledger page may walk in urgency order before per-unit walks are preferred (tests move it). */

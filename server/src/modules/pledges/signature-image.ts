@@ -1,6 +1,7 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { LIMITS } from '@xiangan/shared';
 import sharp from 'sharp';
+import { crc32, inflateSync } from 'node:zlib';
 
 // libvips' operation cache keeps recent decoded images for reuse; every upload here is new, so it only costs memory
 // and hashing (~0.2 ms CPU per 1000×400 decode measured). Process-wide, and equally useless for other uploads.
@@ -37,18 +38,124 @@ export function decodeSignatureDataUrl(field: string, dataUrl: unknown): Buffer 
 /** Below this grey level (0–255, on white paper) a pixel is ink. */
 const INK_LEVEL = 180;
 
+/** Most pixels a signature may have (as sharp's limitInputPixels below). */
+const MAX_PIXELS = 4096 * 4096;
+
 /**
  * Counts "ink" — pixels darker than INK_LEVEL once drawn onto white paper — and the bounding box of the strokes.
- * libvips only decodes the PNG (sharp's thread pool, ~1.5 ms for 1000×400); the paper compositing and the luma are
- * done here in one pass over the RGBA words, skipping runs of four fully transparent or opaque white pixels at once.
- * (Having libvips flatten and convert to grey first cost ~4 ms more CPU per image: its colour conversion goes
- * through linear light in floating point.) Anything that is not 8-bit goes through that libvips path instead.
+ * What phones send (8-bit RGBA or RGB, not interlaced) is read here in one pass: node's zlib inflates the image
+ * data, each scanline is unfiltered (PNG filters 0–4) in place and scanned at once, compositing onto white and
+ * taking the luma per pixel. That costs about a quarter of having libvips decode it (measured in
+ * bench/RESULTS.md: its pipeline, not the inflate, was most of a signature's server CPU). Any other PNG
+ * (grey, palette, 16-bit, interlaced) — or one whose chunks or sizes do not add up — goes to libvips as before.
  */
 export async function inkStats(png: Buffer): Promise<InkStats> {
-  const { data, info } = await sharp(png, { limitInputPixels: 4096 * 4096 }).raw().toBuffer({ resolveWithObject: true });
+  return inkStatsDirect(png) ?? inkStatsSharp(png);
+}
+
+/** Composited onto white, Rec. 709 luma in 8.8 fixed point: l·a + 255·(255 − a) over 255, at or below INK_LEVEL. */
+const INK_LIMIT = INK_LEVEL * 255;
+
+/** The one-pass reader above; null when the PNG is not the plain 8-bit RGB(A) kind it reads (libvips then does). */
+export function inkStatsDirect(png: Buffer): InkStats | null {
+  // chunks: IHDR first, the IDATs (CRC-checked, as libvips' reader does), up to IEND
+  if (png.length < 33 || !png.subarray(0, 8).equals(PNG_MAGIC)) return null;
+  const idat: Buffer[] = [];
+  let width = 0, height = 0, channels = 0;
+  let ended = false;
+  for (let o = 8; o + 12 <= png.length; ) {
+    const len = png.readUInt32BE(o);
+    const end = o + 12 + len;
+    if (end > png.length) return null;
+    const type = png.toString('latin1', o + 4, o + 8);
+    if ((type === 'IHDR' || type === 'IDAT') && crc32(png.subarray(o + 4, o + 8 + len)) !== png.readUInt32BE(o + 8 + len)) return null;
+    if (o === 8) {
+      if (type !== 'IHDR' || len !== 13) return null;
+      width = png.readUInt32BE(o + 8);
+      height = png.readUInt32BE(o + 12);
+      const [depth, colour, compression, filter, interlace] = png.subarray(o + 16, o + 21);
+      if (depth !== 8 || (colour !== 6 && colour !== 2) || compression !== 0 || filter !== 0 || interlace !== 0) return null;
+      channels = colour === 6 ? 4 : 3;
+      if (!width || !height || width * height > MAX_PIXELS) return null;
+    } else if (type === 'IDAT') idat.push(png.subarray(o + 8, o + 8 + len));
+    else if (type === 'IEND') {
+      ended = true;
+      break;
+    } else if (type === 'PLTE' || type === 'tRNS' || type === 'iCCP') return null; // a transparent colour, a colour profile: libvips knows how
+    o = end;
+  }
+  if (!ended || !idat.length) return null;
+  const stride = width * channels;
+  const expected = height * (stride + 1);
+  let data: Buffer;
+  try {
+    // one output chunk of the expected size (+1 to see an overlong stream): no 16 KB pieces concatenated after
+    data = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: expected + 1, chunkSize: Math.max(64, expected + 1) });
+  } catch {
+    return null;
+  }
+  if (data.length !== expected) return null;
+
+  const rgba = channels === 4;
+  let ink = 0;
+  let minX = width, minY = height, maxX = -1, maxY = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * (stride + 1) + 1; // after the row's filter byte
+    const up = row - stride - 1; // the previous row (already unfiltered); none on the first
+    const ft = data[row - 1];
+    if (ft === 1) {
+      for (let i = channels; i < stride; i++) data[row + i] = (data[row + i] + data[row + i - channels]) & 255;
+    } else if (ft === 2) {
+      if (y > 0) for (let i = 0; i < stride; i++) data[row + i] = (data[row + i] + data[up + i]) & 255;
+    } else if (ft === 3) {
+      for (let i = 0; i < stride; i++) {
+        const a = i >= channels ? data[row + i - channels] : 0;
+        const b = y > 0 ? data[up + i] : 0;
+        data[row + i] = (data[row + i] + ((a + b) >> 1)) & 255;
+      }
+    } else if (ft === 4) {
+      for (let i = 0; i < stride; i++) {
+        const a = i >= channels ? data[row + i - channels] : 0;
+        const b = y > 0 ? data[up + i] : 0;
+        const c = i >= channels && y > 0 ? data[up + i - channels] : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        data[row + i] = (data[row + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+      }
+    } else if (ft !== 0) return null;
+
+    const before = ink;
+    for (let x = 0, o = row; x < width; x++, o += channels) {
+      const a = rgba ? data[o + 3] : 255;
+      if (a === 0) continue; // fully transparent: paper
+      const r = data[o], g = data[o + 1], b = data[o + 2];
+      if ((r & g & b) === 255) continue; // white: paper
+      const l = (54 * r + 183 * g + 19 * b) >> 8;
+      if (l * a + 255 * (255 - a) <= INK_LIMIT) {
+        ink++;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+      }
+    }
+    if (ink !== before) {
+      if (y < minY) minY = y;
+      maxY = y;
+    }
+  }
+  return { width, height, ink, box: maxX < 0 ? { w: 0, h: 0 } : { w: maxX - minX + 1, h: maxY - minY + 1 } };
+}
+
+/**
+ * The same count over libvips' decode (sharp's thread pool): the paper compositing and the luma are done here in
+ * one pass over the RGBA words, skipping runs of four fully transparent or opaque white pixels at once. (Having
+ * libvips flatten and convert to grey first cost ~4 ms more CPU per image: its colour conversion goes through
+ * linear light in floating point.) Anything that is not 8-bit goes through that libvips path instead.
+ */
+export async function inkStatsSharp(png: Buffer): Promise<InkStats> {
+  const { data, info } = await sharp(png, { limitInputPixels: MAX_PIXELS }).raw().toBuffer({ resolveWithObject: true });
   const { width, height, channels } = info;
   if (data.length !== width * height * channels || channels < 3) return inkStatsVips(png);
-  const limit = INK_LEVEL * 255;
+  const limit = INK_LIMIT;
   const rgba = channels === 4;
   let ink = 0;
   let minX = width, minY = height, maxX = -1, maxY = -1;
@@ -92,7 +199,7 @@ export async function inkStats(png: Buffer): Promise<InkStats> {
 
 /** The general path (grey, 16-bit, …): libvips flattens onto white and converts to 8-bit grey. */
 async function inkStatsVips(png: Buffer): Promise<InkStats> {
-  const { data, info } = await sharp(png, { limitInputPixels: 4096 * 4096 }).flatten({ background: '#ffffff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(png, { limitInputPixels: MAX_PIXELS }).flatten({ background: '#ffffff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
   const { width, height, channels } = info;
   let ink = 0;
   let minX = width, minY = height, maxX = -1, maxY = -1;

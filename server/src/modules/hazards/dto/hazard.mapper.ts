@@ -4,7 +4,9 @@ import {
 import type { Hazard } from '../hazard.entity';
 
 /** Entity → list row. The phone is always masked here; only the detail may carry it whole. */
-export function mapHazardSummary(h: Hazard, names: Map<number, string>, thumbUrl: string | null, now = new Date()): HazardSummaryDto {
+export function mapHazardSummary(
+  h: Pick<Hazard, 'id' | 'code' | 'category' | 'level' | 'status' | 'description' | 'address' | 'orgId' | 'responsibleOrgId' | 'deadline' | 'contactPhone' | 'createdAt' | 'closedAt'>,
+  names: Map<number, string>, thumbUrl: string | null, now = new Date()): HazardSummaryDto {
   return {
     id: h.id,
     code: h.code,

@@ -1,0 +1,160 @@
+/**
+ * The one-pass PNG reader of the signature check (inkStatsDirect) counts exactly what the libvips path counts, on
+ * every kind of PNG it reads (8-bit RGBA / RGB, each of the five scanline filters, any compression level, one or
+ * many IDAT chunks), and hands everything else — grey, palette, 16-bit, interlaced, damaged — to libvips.
+ */
+import { BadRequestException } from '@nestjs/common';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { assertSigned, inkStats, inkStatsDirect, inkStatsSharp } from './signature-image';
+import { blankPng, dotPng, drawSignaturePng } from './signature-art';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Strokes in grey and colour, half-transparent edges, on a transparent or a white canvas. */
+function strokesSvg(w: number, h: number, background: string | null): Buffer {
+  const bg = background ? `<rect width="${w}" height="${h}" fill="${background}"/>` : '';
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${bg}` +
+      `<path d="M 20 ${h / 2} Q ${w / 3} 10 ${w / 2} ${h / 2} T ${w - 20} ${h / 3}" fill="none" stroke="#222" stroke-width="7" stroke-linecap="round"/>` +
+      `<path d="M 30 ${h - 30} L ${w - 40} 40" stroke="#3050c0" stroke-width="4" opacity="0.6"/>` +
+      `<path d="M 60 40 L 90 ${h - 20}" stroke="#bbbbbb" stroke-width="9"/></svg>`,
+  );
+}
+
+/** A chunk with its length and checksum. */
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/**
+ * An 8-bit PNG (RGBA or RGB) of noisy strokes whose rows use the scanline filters 0–4 in turn, encoded here
+ * (libpng's own choice need not use them all), so each unfilter branch of the reader is exercised.
+ */
+function everyFilterPng(w: number, h: number, channels: 3 | 4): Buffer {
+  const raw = Buffer.alloc(w * h * channels);
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * channels;
+      const stroke = Math.abs(y - h / 2 - Math.sin(x / 9) * (h / 3)) < 4;
+      const v = stroke ? Math.floor(rnd() * 90) : 200 + Math.floor(rnd() * 56);
+      raw[o] = v;
+      raw[o + 1] = stroke ? v : (v + x) & 255;
+      raw[o + 2] = stroke ? v + 10 : 255;
+      if (channels === 4) raw[o + 3] = stroke ? 255 - Math.floor(rnd() * 60) : x % 5 === 0 ? 0 : Math.floor(rnd() * 256);
+    }
+  }
+  const stride = w * channels;
+  const rows: Buffer[] = [];
+  for (let y = 0; y < h; y++) {
+    const ft = y % 5;
+    const out = Buffer.alloc(stride + 1);
+    out[0] = ft;
+    for (let i = 0; i < stride; i++) {
+      const cur = raw[y * stride + i];
+      const a = i >= channels ? raw[y * stride + i - channels] : 0;
+      const b = y > 0 ? raw[(y - 1) * stride + i] : 0;
+      const c = i >= channels && y > 0 ? raw[(y - 1) * stride + i - channels] : 0;
+      const p = a + b - c;
+      const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][ft];
+      out[1 + i] = (cur - pred) & 255;
+    }
+    rows.push(out);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = channels === 4 ? 6 : 2;
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The PNG's chunk types in order. */
+function chunkTypes(png: Buffer): string[] {
+  const out: string[] = [];
+  for (let o = 8; o + 8 <= png.length; o += 12 + png.readUInt32BE(o)) out.push(png.toString('latin1', o + 4, o + 8));
+  return out;
+}
+
+/** The same PNG with its image data split over several IDAT chunks (as some encoders write it). */
+function splitIdat(png: Buffer, parts: number): Buffer {
+  const before: Buffer[] = [png.subarray(0, 8)];
+  const idat: Buffer[] = [];
+  let rest = png.length;
+  for (let o = 8; o < png.length; o += 12 + png.readUInt32BE(o)) {
+    const type = png.toString('latin1', o + 4, o + 8);
+    if (type === 'IDAT') idat.push(png.subarray(o + 8, o + 8 + png.readUInt32BE(o)));
+    else if (!idat.length) before.push(png.subarray(o, o + 12 + png.readUInt32BE(o)));
+    else {
+      rest = o;
+      break;
+    }
+  }
+  const data = Buffer.concat(idat);
+  const step = Math.ceil(data.length / parts);
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < data.length; i += step) pieces.push(chunk('IDAT', data.subarray(i, i + step)));
+  return Buffer.concat([...before, ...pieces, png.subarray(rest)]);
+}
+
+describe('signature ink check: the one-pass PNG reader', () => {
+  it('counts what libvips counts on 8-bit RGBA and RGB, every filter and compression level', async () => {
+    const cases: [string, Buffer][] = [
+      ['drawn signature', await drawSignaturePng(3)],
+      ['drawn signature, wide', await drawSignaturePng(8, 1000, 400)],
+      ['dot', await dotPng()],
+      ['blank', await blankPng()],
+      ['strokes on transparent, level 0', await sharp(strokesSvg(500, 200, null)).png({ compressionLevel: 0 }).toBuffer()],
+      ['strokes on transparent, adaptive filters', await sharp(strokesSvg(500, 200, null)).png({ adaptiveFiltering: true, compressionLevel: 9 }).toBuffer()],
+      ['strokes on white RGB', await sharp(strokesSvg(480, 220, '#ffffff')).removeAlpha().png({ adaptiveFiltering: true }).toBuffer()],
+      ['strokes on a grey RGB background', await sharp(strokesSvg(300, 120, '#c8c8c8')).removeAlpha().png().toBuffer()],
+      ['noisy strokes, RGBA, every filter', everyFilterPng(257, 61, 4)],
+      ['noisy strokes, RGB, every filter', everyFilterPng(203, 57, 3)],
+    ];
+    for (const [name, png] of cases) {
+      const direct = inkStatsDirect(png);
+      expect({ name, direct: direct !== null }).toEqual({ name, direct: true });
+      expect({ name, stats: direct }).toEqual({ name, stats: await inkStatsSharp(png) });
+      const split = splitIdat(png, 3);
+      expect(chunkTypes(split).filter((t) => t === 'IDAT').length).toBeGreaterThanOrEqual(2);
+      expect({ name, split: inkStatsDirect(split) }).toEqual({ name, split: direct });
+    }
+  });
+
+  it('leaves grey, palette, 16-bit and interlaced PNGs to libvips, with the same answer as before', async () => {
+    const svg = strokesSvg(400, 160, null);
+    const others: [string, Buffer][] = [
+      ['grey + alpha', await sharp(svg).toColourspace('b-w').png().toBuffer()],
+      ['grey', await sharp(svg).flatten({ background: '#ffffff' }).toColourspace('b-w').png().toBuffer()],
+      ['palette', await sharp(svg).png({ palette: true }).toBuffer()],
+      ['16-bit', await sharp(svg).toColourspace('rgb16').png().toBuffer()],
+      ['interlaced', await sharp(svg).png({ progressive: true }).toBuffer()],
+    ];
+    for (const [name, png] of others) {
+      expect({ name, direct: inkStatsDirect(png) }).toEqual({ name, direct: null });
+      expect({ name, stats: await inkStats(png) }).toEqual({ name, stats: await inkStatsSharp(png) });
+    }
+  });
+
+  it('refuses a damaged PNG as before (a bad checksum, cut short)', async () => {
+    const png = await drawSignaturePng(5);
+    const idatStart = png.indexOf(Buffer.from('IDAT', 'latin1'));
+    const badCrc = Buffer.from(png);
+    badCrc[idatStart + 4 + png.readUInt32BE(idatStart - 4) + 1] ^= 0xff;
+    const cut = png.subarray(0, Math.floor(png.length * 0.6));
+    for (const bad of [badCrc, cut]) {
+      expect(inkStatsDirect(bad)).toBeNull();
+      const err = await assertSigned('signatures.guardian', '监护人', bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BadRequestException);
+      expect((err as BadRequestException).getResponse()).toMatchObject({ message: ['signatures.guardian 图片无法读取，请重新签名'] });
+    }
+  });
+});
