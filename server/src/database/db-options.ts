@@ -6,6 +6,8 @@ import { ENTITIES } from './entities';
 export interface DbSettings {
   DATABASE_URL?: string;
   SQLITE_PATH: string;
+  /** Validated in AppConfig (an integer ≥ 1). */
+  DB_POOL_SIZE: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       supportBigNumbers: true,
       bigNumberStrings: false,
       // A pool large enough for a burst of phones, small enough for one managed MySQL shared by replicas.
-      extra: { connectionLimit: Number(process.env.DB_POOL_SIZE ?? 20), waitForConnections: true, connectTimeout: 5000 },
+      extra: { connectionLimit: cfg.DB_POOL_SIZE, waitForConnections: true, connectTimeout: 5000 },
       logging: ['error'],
     };
   }

@@ -11,6 +11,7 @@ import { AppConfig, loadConfig } from '../config/app-config';
 import { seedDemo } from '../database/seed';
 import { SeedContext } from '../database/seed/context';
 import { DEMO_USERS } from '../database/seed/orgs.seed';
+import { SEED_PUBLICITY_TEMPLATE } from '../database/seed/publicity.seed';
 
 export const TEST_DB: 'mysql' | 'sqlite' = process.env.TEST_DB === 'mysql' ? 'mysql' : 'sqlite';
 export const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -81,7 +82,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const seedMode = opts.seed ?? 'base';
   const seed =
     seedMode === 'none'
-      ? ({ ds, org: {}, user: {}, now: new Date(), rand: Math.random, pick: (x: any[]) => x[0], int: (a: number) => a } as SeedContext)
+      ? ({ ds, org: {}, user: {}, now: new Date(), publicityTemplate: SEED_PUBLICITY_TEMPLATE, rand: Math.random, pick: (x: any[]) => x[0], int: (a: number) => a } as SeedContext)
       : await seedDemo(ds, opts.now ?? new Date(), seedMode === 'full' ? 'full' : 'base');
   const http = supertest(app.getHttpServer());
   const tokens = new Map<string, Record<string, string>>();

@@ -11,6 +11,7 @@ import { User } from '../users/user.entity';
 import { isRetryableWechatError, SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { dbTime, inTransaction, marks } from './db-util';
 import { isMysql } from '../../common/db/dialect';
+import { AppConfig } from '../../config/app-config';
 import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
 import { JOB_FANOUT } from './publicity.service';
 import { JOB_REMIND, ReachService } from './reach.service';
@@ -36,7 +37,6 @@ export function publicityTemplateData(title: string, orgName: string, at: Date, 
 @Injectable()
 export class DeliveryService implements OnModuleInit {
   private readonly logger = new Logger('PublicityDelivery');
-  private backoffMs = Number(process.env.PUBLICITY_SEND_BACKOFF_MS ?? 2000);
 
   constructor(
     private readonly ds: DataSource,
@@ -44,6 +44,7 @@ export class DeliveryService implements OnModuleInit {
     private readonly subs: SubscriptionsService,
     private readonly notifications: NotificationsService,
     private readonly reach: ReachService,
+    private readonly cfg: AppConfig,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @InjectRepository(Message) private readonly messages: Repository<Message>,
     @InjectRepository(MessageDelivery) private readonly deliveries: Repository<MessageDelivery>,
@@ -84,7 +85,7 @@ export class DeliveryService implements OnModuleInit {
         JOB_SEND,
         rows.map((r) => ({
           data: { messageId: Number(id), userId: Number(r.userId) },
-          opts: { jobId: `msg-${id}-user-${r.userId}-r${windowTag}`, attempts: SEND_ATTEMPTS, backoffMs: this.backoffMs },
+          opts: { jobId: `msg-${id}-user-${r.userId}-r${windowTag}`, attempts: SEND_ATTEMPTS, backoffMs: this.cfg.PUBLICITY_SEND_BACKOFF_MS },
         })),
       );
     }
@@ -126,7 +127,7 @@ export class DeliveryService implements OnModuleInit {
         JOB_SEND,
         rows.map((r) => ({
           data: { messageId, userId: Number(r.id) },
-          opts: { jobId: `msg-${messageId}-user-${r.id}`, attempts: SEND_ATTEMPTS, backoffMs: this.backoffMs },
+          opts: { jobId: `msg-${messageId}-user-${r.id}`, attempts: SEND_ATTEMPTS, backoffMs: this.cfg.PUBLICITY_SEND_BACKOFF_MS },
         })),
       );
       if (rows.length < BATCH) break;
