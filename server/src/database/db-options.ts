@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { AppTypeOrmLogger } from './typeorm-logger';
 
 export interface DbSettings {
   DATABASE_URL?: string;
@@ -32,6 +33,7 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       bigNumberStrings: false,
       // A pool large enough for a burst of phones, small enough for one managed MySQL shared by replicas.
       extra: { connectionLimit: cfg.DB_POOL_SIZE, waitForConnections: true, connectTimeout: 5000 },
+      logger: new AppTypeOrmLogger(),
       logging: ['error'],
     };
   }
@@ -48,6 +50,7 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     },
+    logger: new AppTypeOrmLogger(),
     logging: ['error'],
   };
 }
