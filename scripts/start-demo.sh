@@ -12,7 +12,7 @@ log "installing dependencies"
 pnpm install --frozen-lockfile --reporter=silent
 log "building shared, server and the h5 mini-program"
 pnpm --filter @xiangan/shared build >/dev/null
-pnpm --filter @xiangan/server build >/dev/null
+pnpm --filter @xiangan/server build:prod >/dev/null
 pnpm --filter @xiangan/miniapp build:h5 >/dev/null
 export PORT="${PORT:-3000}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"   # quiet start; LOG_LEVEL=info shows every request
