@@ -3,6 +3,7 @@
  * MariaDB with TEST_DB=mysql (a new database per test file, built by the real migrations).
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { rmSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
@@ -77,6 +78,19 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   }
   const cfg = loadConfig(env);
   const app = await createApp(cfg, { seed: false });
+  // the upload folder this harness made up goes with the app (a folder the caller named is the caller's)
+  if (!opts.env?.STORAGE_DIR) {
+    // (Nest's application proxy ignores plain assignments; a defined property reaches the instance)
+    const close = app.close.bind(app);
+    Object.defineProperty(app, 'close', {
+      configurable: true,
+      writable: true,
+      value: async () => {
+        await close();
+        rmSync(cfg.STORAGE_DIR, { recursive: true, force: true });
+      },
+    });
+  }
   await app.listen(0, '127.0.0.1');
   const ds = app.get(DataSource);
   const seedMode = opts.seed ?? 'base';
