@@ -80,13 +80,14 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const app = await createApp(cfg, { seed: false });
   // the upload folder this harness made up goes with the app (a folder the caller named is the caller's)
   if (!opts.env?.STORAGE_DIR) {
-    // (Nest's application proxy ignores plain assignments; a defined property reaches the instance)
-    const close = app.close.bind(app);
+    // (Nest's application proxy ignores plain assignments, and its methods look themselves up on each call:
+    // the class's own close, taken from the prototype, then a property defined on the instance)
+    const close = (Object.getPrototypeOf(app) as { close(): Promise<void> }).close;
     Object.defineProperty(app, 'close', {
       configurable: true,
       writable: true,
       value: async () => {
-        await close();
+        await close.call(app);
         rmSync(cfg.STORAGE_DIR, { recursive: true, force: true });
       },
     });
