@@ -19,9 +19,10 @@ COPY shared shared
 COPY server server
 COPY miniapp miniapp
 RUN pnpm --filter @xiangan/shared build \
- && pnpm --filter @xiangan/server build \
+ && pnpm --filter @xiangan/server build:prod \
  && pnpm --filter @xiangan/miniapp build:h5 \
  && pnpm --filter @xiangan/server deploy --prod /out/server \
+ && test ! -e /out/server/dist/testing \
  && mkdir -p /out/h5 && cp -r miniapp/dist/h5/. /out/h5/
 
 FROM node:20-bookworm-slim

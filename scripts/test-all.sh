@@ -24,18 +24,32 @@ check() { # check NAME CMD… — a non-jest check counted as one test
   else extra_fail=$((extra_fail + 1)); log "✘ $name (see test/artifacts/results/$name.log)"; tail -20 "$out/$name.log" >&2; fi
 }
 
+both() { # both NAME1 'CMD1' NAME2 'CMD2' — two checks at once (CMD is a shell line), each counted as one test
+  local n1="$1" c1="$2" n2="$3" c2="$4" n
+  (bash -c "$c1" >"$out/$n1.log" 2>&1; echo $? >"$out/$n1.rc") &
+  (bash -c "$c2" >"$out/$n2.log" 2>&1; echo $? >"$out/$n2.rc") &
+  wait
+  for n in "$n1" "$n2"; do
+    if [ "$(cat "$out/$n.rc" 2>/dev/null)" = 0 ]; then extra_pass=$((extra_pass + 1)); log "✔ $n"
+    else extra_fail=$((extra_fail + 1)); log "✘ $n (see test/artifacts/results/$n.log)"; tail -20 "$out/$n.log" >&2; fi
+    rm -f "$out/$n.rc"
+  done
+}
+
 log "installing dependencies"
 pnpm install --frozen-lockfile --reporter=silent || exit 1
 log "building"
 pnpm --filter @xiangan/shared build >"$out/build-shared.log" 2>&1 || { cat "$out/build-shared.log"; exit 1; }
 pnpm --filter @xiangan/server build >"$out/build-server.log" 2>&1 || { cat "$out/build-server.log"; exit 1; }
-check build-h5 pnpm --filter @xiangan/miniapp build:h5
+# Independent steps two at a time (the machine this is measured on has 2 cores; each step is mostly one):
+# the two mini-program builds side by side (they write dist/h5 and dist/weapp), then the checks beside the typecheck.
 # the weapp suite routes this origin to the test server; a release build refuses to run without an https API base
-check build-weapp env TARO_APP_API_BASE=https://api.xiangan.test/api pnpm --filter @xiangan/miniapp build:weapp
+both build-h5 "pnpm --filter @xiangan/miniapp build:h5" \
+     build-weapp "env TARO_APP_API_BASE=https://api.xiangan.test/api pnpm --filter @xiangan/miniapp build:weapp"
 check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
-check migrations-match-entities pnpm --filter @xiangan/server migration:check
+both typecheck "pnpm -r --if-present run typecheck" \
+     migrations-match-entities "pnpm --filter @xiangan/server migration:check"
 check openapi-document-committed node server/dist/openapi-cli.js --check
-check typecheck pnpm -r --if-present run typecheck
 
 failures() { # failures FILE.json — each failed test's name and the head of its message (CI shows only this)
   [ -f "$1" ] || { echo "  (no jest results: the runner crashed)"; return; }
@@ -52,10 +66,14 @@ failures() { # failures FILE.json — each failed test's name and the head of it
     }' "$1"
 }
 
-jest_run() { # jest_run NAME DIR ENV… -- ARGS…
+jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   local name="$1" dir="$2"; shift 2
   log "tests: $name"
-  (cd "$dir" && env "$@" npx jest --ci --forceExit --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
+  # ENV… then, optionally, the jest command line (default: npx jest --ci --forceExit)
+  local envs=() cmd=()
+  while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do envs+=("$1"); shift; done
+  [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci --forceExit)
+  (cd "$dir" && env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
   [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; failures "$out/$name.json" >&2; }
   return 0
@@ -64,7 +82,10 @@ jest_run() { # jest_run NAME DIR ENV… -- ARGS…
 jest_run shared shared CI=true
 jest_run server-sqlite server CI=true
 jest_run server-mariadb server CI=true TEST_DB=mysql
-jest_run e2e test CI=true
+# API and weapp specs each drive their own server process (free port, private temp dir; the fault and replica
+# specs start private MariaDB/Redis), so two run at once; the browser specs (Chromium + a server each) one at a time.
+jest_run e2e test CI=true npx jest --ci --forceExit --selectProjects api weapp --maxWorkers=2
+jest_run e2e-browser test CI=true npx jest --ci --forceExit --selectProjects browser --runInBand
 
 node - "$out" "$extra_pass" "$extra_fail" <<'JS'
 const fs = require('fs'); const path = require('path');
@@ -77,7 +98,7 @@ for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
   console.error(`  ${f.replace('.json', '').padEnd(16)} ${r.numPassedTests} passed, ${r.numFailedTests + broken} failed, ${r.numPendingTests} skipped`);
   passed += r.numPassedTests; failed += r.numFailedTests + broken; skipped += r.numPendingTests;
 }
-const names = ['shared', 'server-sqlite', 'server-mariadb', 'e2e'];
+const names = ['shared', 'server-sqlite', 'server-mariadb', 'e2e', 'e2e-browser'];
 for (const n of names) if (!fs.existsSync(path.join(dir, n + '.json'))) { console.error(`  ${n}: no results (runner crashed)`); failed += 1; }
 console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
 process.exit(failed ? 1 : 0);

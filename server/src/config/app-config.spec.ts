@@ -1,4 +1,5 @@
-import { ConfigError, DEV_JWT_SECRET, loadConfig, parseTrustProxy, weakJwtSecretReason } from './app-config';
+import { AppConfig, ConfigError, DEV_JWT_SECRET, loadConfig, loadDbConfig, parseTrustProxy, weakJwtSecretReason } from './app-config';
+import { buildDataSourceOptions } from '../database/db-options';
 
 const PROD = { NODE_ENV: 'production', WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' };
 const STRONG = 'k7Qz-9vTn2Lw_Xa4Rb8Ye1Hc6Jd3Mf5Pg0Us'; // 36 characters, 35 distinct
@@ -74,4 +75,58 @@ describe('API docs (finding 9)', () => {
     expect(loadConfig({}).apiDocsEnabled).toBe(true);
     expect(loadConfig({ API_DOCS: 'false' }).apiDocsEnabled).toBe(false);
   });
+});
+
+describe('settings read only through the validated config (issue 19 item 6)', () => {
+  it.each([
+    ['DB_POOL_SIZE', 'abc'],
+    ['DB_POOL_SIZE', '0'],
+    ['JOBS_LOCK_MS', 'soon'],
+    ['JOBS_STALLED_INTERVAL_MS', '-1'],
+    ['PUBLICITY_SEND_BACKOFF_MS', '2s'],
+    ['JOBS_PREFIX', 'a b'],
+  ])('refuses %s=%s at start, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^ - ${name}:`, 'm'));
+  });
+
+  it('the database tools refuse DB_POOL_SIZE=abc too, and ignore what only a serving process needs', () => {
+    expect(() => loadDbConfig({ DB_POOL_SIZE: 'abc' })).toThrow(/DB_POOL_SIZE/);
+    // a production JWT check does not stop a migration run
+    expect(loadDbConfig({ NODE_ENV: 'production', DATABASE_URL: 'mysql://u@h/db', DB_POOL_SIZE: '7' }).DB_POOL_SIZE).toBe(7);
+  });
+
+  it('the pools are the size configured', () => {
+    const cfg = loadConfig({ DATABASE_URL: 'mysql://u@h/db', DB_POOL_SIZE: '7' });
+    expect((buildDataSourceOptions(cfg) as { extra?: { connectionLimit?: number } }).extra?.connectionLimit).toBe(7);
+    expect(loadConfig({}).DB_POOL_SIZE).toBe(20);
+  });
+
+  it('no server source reads process.env outside the config (tests and the test harness excepted)', () => {
+    const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+    const { join, relative } = require('node:path') as typeof import('node:path');
+    const root = join(__dirname, '..');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'testing') walk(p);
+        } else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && !p.endsWith(join('config', 'app-config.ts')) && !p.endsWith('admin-cli.ts')) {
+          readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
+            if (/process\.env\b/.test(line)) offenders.push(`${relative(root, p)}:${i + 1}`);
+          });
+        }
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
+  });
+});
+
+it('README "Configuration" lists every setting the config reads', () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const readme = readFileSync(require('node:path').join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+  expect(Object.keys(new AppConfig()).filter((k) => !table.includes(`\`${k}\``))).toEqual([]);
 });

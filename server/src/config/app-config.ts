@@ -27,6 +27,10 @@ export class AppConfig {
   @IsString()
   SQLITE_PATH = 'data/xiangan.sqlite';
 
+  /** MySQL/MariaDB connections per server process (the primary's pool, and each replica's). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  DB_POOL_SIZE = 20;
+
   /** Read replicas, comma-separated `mysql://…` URLs: the ledger, map, statistics, exports and feed read from them. */
   @IsOptional() @IsString()
   DATABASE_REPLICA_URLS?: string;
@@ -161,6 +165,31 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   JOBS_WORKER = true;
 
+  /** Redis key prefix of the BullMQ queues: a test run or a second deployment on one Redis keeps its queues apart. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'JOBS_PREFIX must be 1-64 letters, digits, `_`, `.` or `-`' })
+  JOBS_PREFIX = 'xiangan';
+
+  /**
+   * BullMQ's lock on an active job (ms): a job whose worker died is taken up again once its lock has expired and
+   * a stalled check has seen it twice, i.e. after about lock + 2 × JOBS_STALLED_INTERVAL_MS. Tests shorten both.
+   */
+  @Transform(toInt) @IsInt() @Min(1000)
+  JOBS_LOCK_MS = 30_000;
+
+  /** How often BullMQ looks for stalled jobs (ms). */
+  @Transform(toInt) @IsInt() @Min(500)
+  JOBS_STALLED_INTERVAL_MS = 30_000;
+
+  /** First retry delay of a failed subscribe-message send (ms), doubled on each further attempt. */
+  @Transform(toInt) @IsInt() @Min(0)
+  PUBLICITY_SEND_BACKOFF_MS = 2000;
+
+  /** A CJK font file for the pledge PDF export (default: Debian's Noto Sans CJK); with a .ttc, PLEDGE_PDF_FONT_FAMILY names the face. */
+  @IsOptional() @IsString()
+  PLEDGE_PDF_FONT?: string;
+  @IsOptional() @IsString()
+  PLEDGE_PDF_FONT_FAMILY?: string;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -235,14 +264,32 @@ export function weakJwtSecretReason(secret: string): string | null {
   return null;
 }
 
-/** Validate `env`; throws ConfigError listing every problem. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+function parse(env: Record<string, string | undefined>): { cfg: AppConfig; problems: string[]; errors: { property: string; text: string }[] } {
   const known = Object.keys(new AppConfig());
   const picked: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && (known.includes(k) || k.startsWith('S3_') || k.startsWith('WECHAT_'))) picked[k] = v;
   const cfg = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
-  const errors = validateSync(cfg, { whitelist: false });
-  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const errors = validateSync(cfg, { whitelist: false }).map((e) => ({ property: e.property, text: `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}` }));
+  return { cfg, problems: errors.map((e) => e.text), errors };
+}
+
+/** The settings the database command-line tools (TypeORM CLI, seed) use. */
+const DB_SETTINGS = ['DATABASE_URL', 'SQLITE_PATH', 'DB_POOL_SIZE', 'WECHAT_TPL_PUBLICITY'];
+
+/**
+ * The database subset of `env`, validated (for the TypeORM CLI and the seed command, which sign no tokens and
+ * serve nothing, so the production checks on secrets do not apply); throws ConfigError naming each bad variable.
+ */
+export function loadDbConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const { cfg, errors } = parse(env);
+  const problems = errors.filter((e) => DB_SETTINGS.includes(e.property)).map((e) => e.text);
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n - ${problems.join('\n - ')}`);
+  return cfg;
+}
+
+/** Validate `env`; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const { cfg, problems } = parse(env);
   if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_PUSH_TOKEN) problems.push('WECHAT_PUSH_AES_KEY: set WECHAT_PUSH_TOKEN too (pushes are signed with the token)');
   if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_APPID) problems.push('WECHAT_PUSH_AES_KEY: needs WECHAT_APPID (each encrypted push names the appid it is for)');
   const trust = parseTrustProxy(cfg.TRUST_PROXY);

@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { AppTypeOrmLogger } from './typeorm-logger';
 
 export interface DbSettings {
   DATABASE_URL?: string;
   SQLITE_PATH: string;
+  /** Validated in AppConfig (an integer ≥ 1). */
+  DB_POOL_SIZE: number;
 }
 
 /**
@@ -29,7 +32,8 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       supportBigNumbers: true,
       bigNumberStrings: false,
       // A pool large enough for a burst of phones, small enough for one managed MySQL shared by replicas.
-      extra: { connectionLimit: Number(process.env.DB_POOL_SIZE ?? 20), waitForConnections: true, connectTimeout: 5000 },
+      extra: { connectionLimit: cfg.DB_POOL_SIZE, waitForConnections: true, connectTimeout: 5000 },
+      logger: new AppTypeOrmLogger(),
       logging: ['error'],
     };
   }
@@ -46,6 +50,7 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     },
+    logger: new AppTypeOrmLogger(),
     logging: ['error'],
   };
 }

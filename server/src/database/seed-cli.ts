@@ -1,13 +1,13 @@
 /** `pnpm --filter @xiangan/server seed`: runs migrations (MySQL) and seeds the demo town into an empty database. */
 import 'reflect-metadata';
-import dataSource from './data-source';
+import dataSource, { dbConfig } from './data-source';
 import { seedIfEmpty } from './seed';
 import { isMysql } from '../common/db/dialect';
 
 (async () => {
   await dataSource.initialize();
   if (isMysql(dataSource)) await dataSource.runMigrations();
-  const seeded = await seedIfEmpty(dataSource);
+  const seeded = await seedIfEmpty(dataSource, dbConfig);
   console.log(seeded ? 'demo town seeded' : 'database already has units; nothing seeded');
   await dataSource.destroy();
 })().catch((e) => {

@@ -3,6 +3,7 @@
  * MariaDB with TEST_DB=mysql (a new database per test file, built by the real migrations).
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { rmSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,7 @@ import { AppConfig, loadConfig } from '../config/app-config';
 import { seedDemo } from '../database/seed';
 import { SeedContext } from '../database/seed/context';
 import { DEMO_USERS } from '../database/seed/orgs.seed';
+import { SEED_PUBLICITY_TEMPLATE } from '../database/seed/publicity.seed';
 
 export const TEST_DB: 'mysql' | 'sqlite' = process.env.TEST_DB === 'mysql' ? 'mysql' : 'sqlite';
 export const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -76,12 +78,26 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   }
   const cfg = loadConfig(env);
   const app = await createApp(cfg, { seed: false });
+  // the upload folder this harness made up goes with the app (a folder the caller named is the caller's)
+  if (!opts.env?.STORAGE_DIR) {
+    // (Nest's application proxy ignores plain assignments, and its methods look themselves up on each call:
+    // the class's own close, taken from the prototype, then a property defined on the instance)
+    const close = (Object.getPrototypeOf(app) as { close(): Promise<void> }).close;
+    Object.defineProperty(app, 'close', {
+      configurable: true,
+      writable: true,
+      value: async () => {
+        await close.call(app);
+        rmSync(cfg.STORAGE_DIR, { recursive: true, force: true });
+      },
+    });
+  }
   await app.listen(0, '127.0.0.1');
   const ds = app.get(DataSource);
   const seedMode = opts.seed ?? 'base';
   const seed =
     seedMode === 'none'
-      ? ({ ds, org: {}, user: {}, now: new Date(), rand: Math.random, pick: (x: any[]) => x[0], int: (a: number) => a } as SeedContext)
+      ? ({ ds, org: {}, user: {}, now: new Date(), publicityTemplate: SEED_PUBLICITY_TEMPLATE, rand: Math.random, pick: (x: any[]) => x[0], int: (a: number) => a } as SeedContext)
       : await seedDemo(ds, opts.now ?? new Date(), seedMode === 'full' ? 'full' : 'base');
   const http = supertest(app.getHttpServer());
   const tokens = new Map<string, Record<string, string>>();

@@ -62,11 +62,11 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
     if (cfg.dbKind !== 'mysql') return;
     for (const url of cfg.replicaUrls) {
       const u = new URL(url);
-      const base = buildDataSourceOptions({ DATABASE_URL: url, SQLITE_PATH: '' });
+      const base = buildDataSourceOptions({ DATABASE_URL: url, SQLITE_PATH: '', DB_POOL_SIZE: cfg.DB_POOL_SIZE });
       const ds = new DataSource({
         ...base,
         migrations: [],
-        extra: { connectionLimit: Number(process.env.DB_POOL_SIZE ?? 20), waitForConnections: true, connectTimeout: 2000 },
+        extra: { connectionLimit: cfg.DB_POOL_SIZE, waitForConnections: true, connectTimeout: 2000 },
       } as typeof base);
       this.replicas.push({ name: `${u.hostname}:${u.port || 3306}`, ds, ok: false, lagSeconds: null, reason: 'not checked yet' });
     }

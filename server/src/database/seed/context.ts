@@ -8,6 +8,8 @@ export interface SeedContext {
   org: Record<string, OrgUnit>;
   user: Record<string, User>;
   now: Date;
+  /** The 宣传推送 template id seeded consents are for (WECHAT_TPL_PUBLICITY, else SEED_PUBLICITY_TEMPLATE). */
+  publicityTemplate: string;
   rand: () => number;
   pick<T>(xs: readonly T[]): T;
   int(min: number, max: number): number;

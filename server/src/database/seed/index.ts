@@ -7,7 +7,7 @@ import { seedOrgsAndUsers } from './orgs.seed';
 // feature seeders — each feature adds its one import line here
 import { seedHazards } from './hazards.seed';
 import { seedFieldwork } from './fieldwork.seed';
-import { seedPublicity } from './publicity.seed';
+import { SEED_PUBLICITY_TEMPLATE, seedPublicity } from './publicity.seed';
 import { seedPledges } from './pledges.seed';
 import { isMysql } from '../../common/db/dialect';
 import { seedRegisters } from './registers.seed';
@@ -28,13 +28,15 @@ const FEATURE_SEEDERS: Seeder[] = [
   // (end of feature seeders)
 ];
 
-export async function seedDemo(ds: DataSource, now = new Date(), mode: 'base' | 'full' = 'full'): Promise<SeedContext> {
+/** `publicityTemplate`: the configured 宣传推送 template id (WECHAT_TPL_PUBLICITY) the seeded consents are for. */
+export async function seedDemo(ds: DataSource, now = new Date(), mode: 'base' | 'full' = 'full', publicityTemplate?: string): Promise<SeedContext> {
   const rand = seededRandom(20260601);
   const ctx: SeedContext = {
     ds,
     org: {},
     user: {},
     now,
+    publicityTemplate: publicityTemplate || SEED_PUBLICITY_TEMPLATE,
     rand,
     pick: (xs) => xs[Math.floor(rand() * xs.length)],
     int: (min, max) => min + Math.floor(rand() * (max - min + 1)),
@@ -44,7 +46,7 @@ export async function seedDemo(ds: DataSource, now = new Date(), mode: 'base' | 
 }
 
 /** First start of an empty database: create the demo town (青山县石桥镇). */
-export async function seedIfEmpty(ds: DataSource, _cfg?: AppConfig): Promise<boolean> {
+export async function seedIfEmpty(ds: DataSource, cfg?: AppConfig): Promise<boolean> {
   // Several replicas may start at once on one empty MySQL: a named lock makes exactly one of them seed
   // (the others wait, then see units and skip). SQLite is one process.
   const qr = isMysql(ds) ? ds.createQueryRunner() : null;
@@ -57,7 +59,7 @@ export async function seedIfEmpty(ds: DataSource, _cfg?: AppConfig): Promise<boo
     if ((await ds.getRepository(OrgUnit).count()) > 0) return false;
     const log = new Logger('Seed');
     const t = Date.now();
-    await seedDemo(ds);
+    await seedDemo(ds, new Date(), 'full', cfg?.WECHAT_TPL_PUBLICITY);
     log.log(`demo town seeded in ${Date.now() - t} ms`);
     return true;
   } finally {

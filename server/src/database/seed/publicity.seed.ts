@@ -5,8 +5,8 @@ import { User } from '../../modules/users/user.entity';
 import type { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import type { SeedContext } from './context';
 
-/** The seed's stand-in for the configured 宣传推送 template id (consents are per template). */
-export const SEED_PUBLICITY_TEMPLATE = process.env.WECHAT_TPL_PUBLICITY || 'seed-tpl-publicity';
+/** The seed's stand-in for the 宣传推送 template id when WECHAT_TPL_PUBLICITY is unset (consents are per template). */
+export const SEED_PUBLICITY_TEMPLATE = 'seed-tpl-publicity';
 
 /**
  * A year of the demo town's publicity, following the campaign calendar: each safety day or month
@@ -35,7 +35,7 @@ export async function seedPublicity(ctx: SeedContext): Promise<void> {
   // ~40 % of residents accepted the publicity template at some point
   const consenting = new Set(users.filter(() => ctx.rand() < 0.4).map((u) => u.id));
   await ds.getRepository(SubscriptionConsent).insert(
-    [...consenting].map((userId) => ({ userId, templateId: SEED_PUBLICITY_TEMPLATE, remaining: ctx.int(0, 3), banned: false })),
+    [...consenting].map((userId) => ({ userId, templateId: ctx.publicityTemplate, remaining: ctx.int(0, 3), banned: false })),
   );
 
   const yearAgo = new Date(now.getTime() - 365 * 86400_000);

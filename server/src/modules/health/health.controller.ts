@@ -2,11 +2,16 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthDto } from '@xiangan/shared';
 import type { Response } from 'express';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/decorators';
 import { ReadRouter } from '../../common/db/read-router';
 import { AppConfig } from '../../config/app-config';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+
+/** The server package's version (package.json sits two levels above dist/modules and src/modules alike). */
+const SERVER_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 @ApiTags('health')
 @Controller('health')
@@ -29,6 +34,6 @@ export class HealthController {
     }
     // a replica down or behind is not degraded service: the primary answers its reads
     const replicas = this.reads.enabled ? { replicas: this.reads.health() } : {};
-    return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: process.env.npm_package_version ?? '0.1.0', ...replicas };
+    return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: SERVER_VERSION, ...replicas };
   }
 }

@@ -3,8 +3,12 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 
-/** JOBS_PREFIX (read when a queue is made) lets a test run or a second deployment on one Redis keep its queues apart. */
-const prefix = () => process.env.JOBS_PREFIX || 'xiangan';
+/** Settings from AppConfig: JOBS_PREFIX keeps a test run or a second deployment on one Redis apart; the lock and stalled check decide how soon a dead worker's jobs run again. */
+export interface BullMqSettings {
+  prefix: string;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
 
 /** BullMQ on Redis: jobs outlive a process, and every replica shares one queue per job name. */
 export class BullMqQueue implements JobQueue {
@@ -16,7 +20,7 @@ export class BullMqQueue implements JobQueue {
   private readonly workerConnections: IORedis[] = [];
   private readonly connection: IORedis;
 
-  constructor(redisUrl: string, private readonly runWorkers: boolean) {
+  constructor(redisUrl: string, private readonly runWorkers: boolean, private readonly settings: BullMqSettings) {
     // maxRetriesPerRequest: null lets workers wait out a Redis restart instead of failing jobs.
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
     this.connection.on('error', (e) => this.logger.warn(`redis: ${e.message}`));
@@ -25,7 +29,7 @@ export class BullMqQueue implements JobQueue {
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: prefix() });
+      q = new Queue(name, { connection: this.connection, prefix: this.settings.prefix });
       q.on('error', (e) => this.logger.warn(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
     }
@@ -40,8 +44,10 @@ export class BullMqQueue implements JobQueue {
     this.workerConnections.push(connection);
     const w = new Worker(name, async (job) => handler(job.data as T, { attempt: job.attemptsMade + 1, jobId: String(job.id) }), {
       connection,
-      prefix: prefix(),
+      prefix: this.settings.prefix,
       concurrency: opts?.concurrency ?? 4,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
     });
     w.on('error', (e) => this.logger.warn(`worker ${name}: ${e.message}`));
     w.on('failed', (job, err) => {
@@ -81,7 +87,9 @@ export class BullMqQueue implements JobQueue {
       let busy = 0;
       for (const q of this.queues.values()) {
         const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-        busy += Object.values(c).reduce((a, b) => a + b, 0);
+        busy += c.waiting + c.active + c.prioritized + c['waiting-children'];
+        // a job scheduler (every()) always keeps its next run delayed: that is not work outstanding
+        if (c.delayed) busy += (await q.getDelayed(0, c.delayed - 1)).filter((j) => !j.repeatJobKey).length;
       }
       if (busy === 0) return true;
       if (Date.now() > until) return false;

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { DataSource, IsNull } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
+import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
@@ -23,7 +24,6 @@ export const EXPORT_MAX_ROWS = 3000;
  * the default is Debian's fonts-noto-cjk (`apt-get install fonts-noto-cjk`).
  */
 const FONT_CANDIDATES: [string, string | undefined][] = [
-  [process.env.PLEDGE_PDF_FONT ?? '', process.env.PLEDGE_PDF_FONT_FAMILY],
   ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
   ['/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
   ['/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', 'NotoSerifCJKsc-Regular'],
@@ -31,9 +31,9 @@ const FONT_CANDIDATES: [string, string | undefined][] = [
 ];
 
 let fontCache: { buf: Buffer; family?: string } | null = null;
-function cjkFont(): { buf: Buffer; family?: string } {
+function cjkFont(cfg: AppConfig): { buf: Buffer; family?: string } {
   if (fontCache) return fontCache;
-  for (const [path, family] of FONT_CANDIDATES) {
+  for (const [path, family] of [[cfg.PLEDGE_PDF_FONT ?? '', cfg.PLEDGE_PDF_FONT_FAMILY] as const, ...FONT_CANDIDATES]) {
     if (path && existsSync(path)) return (fontCache = { buf: readFileSync(path), family });
   }
   throw new ServiceUnavailableException('服务器缺少中文字体，无法导出 PDF（请安装 fonts-noto-cjk 或设置 PLEDGE_PDF_FONT）');
@@ -48,6 +48,7 @@ export class PledgeExportsService {
     private readonly templates: PledgeTemplatesService,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly audit: AuditService,
+    private readonly cfg: AppConfig,
   ) {}
 
   private async countAndCheck(campaignId: number, group?: string): Promise<number> {
@@ -72,7 +73,7 @@ export class PledgeExportsService {
   async pdf(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
     const count = await this.countAndCheck(campaignId, group);
-    const font = cjkFont();
+    const font = cjkFont(this.cfg);
     await this.audit.record({ actor: user, action: 'export.signatures_pdf', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null, signatures: count } });
     const versionCache = new Map<number, Awaited<ReturnType<PledgeTemplatesService['version']>>>();
     const doc = new PDFDocument({ size: 'A4', margin: 48, autoFirstPage: false, info: { Title: c.title, Author: '乡安', Subject: PLEDGE_KIND_LABELS[c.kind] } });

@@ -35,7 +35,6 @@ export function publicityTemplateData(title: string, orgName: string, at: Date, 
 @Injectable()
 export class DeliveryService implements OnModuleInit {
   private readonly logger = new Logger('PublicityDelivery');
-  private backoffMs = Number(process.env.PUBLICITY_SEND_BACKOFF_MS ?? 2000);
   /** A pending send older than this (its job lost with a Redis outage, say) is enqueued again. */
   private readonly resumeAfterMs: number;
 
@@ -45,12 +44,12 @@ export class DeliveryService implements OnModuleInit {
     private readonly subs: SubscriptionsService,
     private readonly notifications: NotificationsService,
     private readonly reach: ReachService,
+    private readonly cfg: AppConfig,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @InjectRepository(Message) private readonly messages: Repository<Message>,
     @InjectRepository(MessageDelivery) private readonly deliveries: Repository<MessageDelivery>,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
-    cfg: AppConfig,
   ) {
     this.resumeAfterMs = cfg.PUBLICITY_RESUME_AFTER_SECONDS * 1000;
   }
@@ -88,7 +87,7 @@ export class DeliveryService implements OnModuleInit {
         JOB_SEND,
         rows.map((r) => ({
           data: { messageId: Number(id), userId: Number(r.userId) },
-          opts: { jobId: `msg-${id}-user-${r.userId}-r${windowTag}`, attempts: SEND_ATTEMPTS, backoffMs: this.backoffMs },
+          opts: { jobId: `msg-${id}-user-${r.userId}-r${windowTag}`, attempts: SEND_ATTEMPTS, backoffMs: this.cfg.PUBLICITY_SEND_BACKOFF_MS },
         })),
       );
     }
@@ -130,7 +129,7 @@ export class DeliveryService implements OnModuleInit {
         JOB_SEND,
         rows.map((r) => ({
           data: { messageId, userId: Number(r.id) },
-          opts: { jobId: `msg-${messageId}-user-${r.id}`, attempts: SEND_ATTEMPTS, backoffMs: this.backoffMs },
+          opts: { jobId: `msg-${messageId}-user-${r.id}`, attempts: SEND_ATTEMPTS, backoffMs: this.cfg.PUBLICITY_SEND_BACKOFF_MS },
         })),
       );
       if (rows.length < BATCH) break;

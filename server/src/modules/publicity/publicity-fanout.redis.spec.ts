@@ -25,7 +25,6 @@ describe('publicity fan-out with Redis: 5,000 users, worker killed half-way, res
   const sqlitePath = `/tmp/xa-fanout-${process.pid}-${Date.now()}.sqlite`;
 
   beforeAll(async () => {
-    process.env.JOBS_PREFIX = `xa-test-fanout-${process.pid}-${Date.now().toString(36)}`;
     wx = await new FakeWechat().start();
   });
   afterAll(async () => {
@@ -36,11 +35,19 @@ describe('publicity fan-out with Redis: 5,000 users, worker killed half-way, res
     rmSync(sqlitePath, { force: true });
     rmSync(`${sqlitePath}-wal`, { force: true });
     rmSync(`${sqlitePath}-shm`, { force: true });
-    delete process.env.JOBS_PREFIX;
   });
 
   it('ends with exactly one send per user', async () => {
-    const env: Record<string, string> = { ...wx.env(), WECHAT_TPL_PUBLICITY: TPL, REDIS_URL };
+    const env: Record<string, string> = {
+      ...wx.env(),
+      WECHAT_TPL_PUBLICITY: TPL,
+      REDIS_URL,
+      JOBS_PREFIX: `xa-test-fanout-${process.pid}-${Date.now().toString(36)}`,
+      // the killed server's active jobs come back once their lock expired and two stalled checks saw them:
+      // ~60 s with BullMQ's defaults (30 s + 2 × 30 s checks), a few seconds here; the recovery path is the same
+      JOBS_LOCK_MS: '4000',
+      JOBS_STALLED_INTERVAL_MS: '1500',
+    };
     if (TEST_DB === 'mysql') {
       const db = await createMysqlDatabase('xa_fanout');
       env.DATABASE_URL = db.url;
