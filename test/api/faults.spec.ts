@@ -40,8 +40,9 @@ beforeAll(async () => {
   srv = await spawnServer({
     // The fan-out's safety net (a pending delivery whose job was lost or failed with the Redis outage gets a new
     // job) runs every minute; here it takes rows pending for 20 s instead of 5 minutes, so that recovery path — and
-    // not only BullMQ's own stalled-job check — is inside the wait below. The claim keeps either from sending twice.
-    env: { DATABASE_URL: dbUrl, REDIS_URL: redis.url, SEED_DEMO: 'true', WECHAT_TPL_PUBLICITY: TPL, PUBLICITY_RESUME_AFTER_SECONDS: '20', ...wechat.env() },
+    // not only BullMQ's own stalled-job check — is inside the wait below; that check itself runs with an 8 s lock and a
+    // 4 s interval instead of 30 s and 30 s. The claim keeps either from sending twice.
+    env: { DATABASE_URL: dbUrl, REDIS_URL: redis.url, SEED_DEMO: 'true', WECHAT_TPL_PUBLICITY: TPL, PUBLICITY_RESUME_AFTER_SECONDS: '20', JOBS_LOCK_MS: '8000', JOBS_STALLED_INTERVAL_MS: '4000', ...wechat.env() },
     h5: false,
   });
 });
@@ -195,9 +196,9 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
   const sendsFor = () => wechat.sends.filter((s: any) => s.template_id === TPL);
   // A send job BullMQ had just moved to active when Redis died (the command ran and was persisted, its reply
   // never reached the worker: moveToFinished also fetches the next job) belongs to no worker after the restart.
-  // BullMQ's stalled-job check gets it back to waiting once its lock has expired (lockDuration 30 s) and two
-  // checks (stalledInterval 30 s) have seen it: up to ~90 s after the kill. The wait covers that bound; it
-  // ends as soon as every subscriber has the message.
+  // BullMQ's stalled-job check gets it back to waiting once its lock has expired (JOBS_LOCK_MS) and two checks
+  // (JOBS_STALLED_INTERVAL_MS) have seen it; a job lost or failed is re-sent by the minute sweep (rows pending
+  // for PUBLICITY_RESUME_AFTER_SECONDS). The wait covers both bounds; it ends as soon as every subscriber has the message.
   const fanDeadline = Date.now() + 100_000;
   while (Date.now() < fanDeadline && new Set(sendsFor().map((s: any) => s.touser)).size < SUBSCRIBERS) await sleep(250);
   mark(`fan-out waited for: ${new Set(sendsFor().map((s: any) => s.touser)).size}/${SUBSCRIBERS} users`);
