@@ -12,18 +12,16 @@
  *    same single statement the service runs (page ids, messages, unit name, receipt, reminder, total) run directly by
  *    mysql2 (the floor the HTTP figure stands on). Load average before and after is printed: the machine is shared.
  */
-const { join } = require('node:path');
 const os = require('node:os');
 const { createConnection } = require('mysql2/promise');
 
-const ROOT = join(__dirname, '..');
 const MYSQL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const USERS = Number(process.env.FEED_USERS || 100_000);
 const MESSAGES = Number(process.env.FEED_MESSAGES || 5_000);
 const REQUESTS = Number(process.env.FEED_REQUESTS || 400);
 
 const r2 = (x) => Math.round(x * 100) / 100;
-const { cpuMeter, pct, profMark, sleep, startServer } = require('./lib');
+const { cpuMeter, pct, profMark, startServer } = require('./lib');
 const dt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
 
 

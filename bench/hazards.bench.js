@@ -171,7 +171,6 @@ async function run() {
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const dbUrl = `${MYSQL}/${name}`;
-  const port = 39000 + (process.pid % 1000);
   let server;
   const pool = createPool({ uri: dbUrl, connectionLimit: CONCURRENCY + 2, timezone: 'Z' });
   try {
@@ -207,7 +206,10 @@ async function run() {
     const listCpu = cpuMeter([server.child.pid]);
     let listN = 0;
     await profMark('ledger', async () => {
-      for (const [k, f] of Object.entries(cases)) (list[k] = await timeAll(LIST_REQUESTS, (i) => get(f(i)))), (listN += LIST_REQUESTS);
+      for (const [k, f] of Object.entries(cases)) {
+        list[k] = await timeAll(LIST_REQUESTS, (i) => get(f(i)));
+        listN += LIST_REQUESTS;
+      }
     });
     // the whole county (1M hazards, ~170 units) as the county officer
     const countyGet = async (qs) => {

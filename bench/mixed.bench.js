@@ -8,7 +8,6 @@
  * Loopback only; bounded: at most MIXED_MAX_STEPS steps of MIXED_STEP_SECONDS each (default 16 × 8 s; it stops at the first step whose p99 passes 300 ms).
  *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS)
  */
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 

@@ -121,7 +121,7 @@ async function run({ processes = PROCESSES_DEFAULT } = {}) {
     const measureFrom = t0 + WARMUP_S * 1000;
     const stopAt = measureFrom + DURATION_S * 1000;
     let measured = 0;
-    const signing = Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
+    const signing = Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (Date.now() < stopAt) {
         const i = n++;
         const s = Date.now();

@@ -19,7 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 const fs = require('node:fs');
 const mysql = require('mysql2/promise');
-const { pct, sleep, startServer } = require('./lib');
+const { pct, startServer } = require('./lib');
 const { HAZARD_CATEGORY_CODES, FIELD_KINDS, SNAPSHOT_KINDS, PLEDGE_KINDS, MESSAGE_CATEGORIES } = require('@xiangan/shared');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -343,7 +343,7 @@ async function run() {
     const a = await pool.getConnection();
     const b = await pool.getConnection();
     const hazardBase = (await pool.query('SELECT COALESCE(MAX(id), 0) AS m FROM hazard'))[0][0].m;
-    const [, pl] = await Promise.all([
+    await Promise.all([
       seedHazards(a, units, year, now),
       (async () => {
         const r = await seedPledges(b, units, year, now);

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
+import { JwtModule, JwtSignOptions } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -68,13 +68,16 @@ export class AppModule {
           storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : new WindowThrottlerStorage(),
           // per user when signed in, else per address
           // req.ip follows Express's `trust proxy` (TRUST_PROXY): X-Forwarded-For counts only from a trusted proxy
-          getTracker: (req: Record<string, any>) => (req.user?.id ? `u${req.user.id}` : req.ip),
+          getTracker: (req: Record<string, unknown>) => {
+            const id = (req.user as { id?: number } | undefined)?.id;
+            return id ? `u${id}` : String(req.ip ?? '');
+          },
         }),
         // HS256 only, on signing and on verifying (a token naming another algorithm is refused); the guard also requires `exp`
         JwtModule.register({
           global: true,
           secret: cfg.JWT_SECRET,
-          signOptions: { algorithm: 'HS256', expiresIn: (/^[0-9]+$/.test(cfg.JWT_EXPIRES_IN) ? Number(cfg.JWT_EXPIRES_IN) : cfg.JWT_EXPIRES_IN) as any },
+          signOptions: { algorithm: 'HS256', expiresIn: (/^[0-9]+$/.test(cfg.JWT_EXPIRES_IN) ? Number(cfg.JWT_EXPIRES_IN) : cfg.JWT_EXPIRES_IN) as JwtSignOptions['expiresIn'] },
           verifyOptions: { algorithms: ['HS256'] },
         }),
         CommonModule,

@@ -14,7 +14,7 @@ export function outOfChina(lat: number, lng: number): boolean {
 }
 
 const A = 6378245.0; // Krasovsky 1940 semi-major axis
-const EE = 0.00669342162296594323; // its eccentricity squared
+const EE = 0.006693421622965943; // its eccentricity squared (0.00669342162296594323, to double precision)
 
 function transformLat(x: number, y: number): number {
   let r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));

@@ -23,7 +23,7 @@ let db: ScratchDb | null = null;
 let srv: ServerProcess;
 let w: World;
 let doc: any;
-let ops: { key: string; method: string; path: string; op: any }[] = [];
+const ops: { key: string; method: string; path: string; op: any }[] = [];
 
 beforeAll(async () => {
   const env: Record<string, string> = { SEED_DEMO: 'true' };

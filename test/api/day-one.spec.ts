@@ -78,7 +78,7 @@ const unitsDump = async () => JSON.stringify((await sql.query('SELECT id, parent
 
 beforeAll(async () => {
   db = await scratchDatabase(undefined, 'xa_dayone');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   srv = await spawnServer({

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await c.query('CREATE DATABASE xa_fault CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
   await c.end();
   dbUrl = `${maria.base}/xa_fault`;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   wechat.delayMs = 15; // a real WeChat answers in tens of ms: the fan-out takes long enough to be interrupted
@@ -87,7 +87,7 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
   const PHONES = 12;
   const phones = await pool(Array.from({ length: PHONES }, (_, i) => i), 6, (i) => api.login(`fault-phone-${i}`, 'resident', hekou));
   const SUBSCRIBERS = 300;
-  const subs = await pool(Array.from({ length: SUBSCRIBERS }, (_, i) => i), 8, async (i) => {
+  await pool(Array.from({ length: SUBSCRIBERS }, (_, i) => i), 8, async (i) => {
     // a real WeChat login (the fake answers jscode2session), so the user has an openid to send to
     // (each phone has its own address behind the load balancer: login is rate-limited per address)
     const login = await api.call('POST', '/api/auth/wechat', { body: { code: wechat.code(`oFault${i}`) }, headers: { 'X-Forwarded-For': `10.7.${i >> 8}.${i & 255}` } });

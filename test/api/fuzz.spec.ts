@@ -31,7 +31,7 @@ let wechat: any;
 beforeAll(async () => {
   db = await scratchDatabase();
   // WeChat login goes to the local fake, so a hostile code gets WeChat's real "invalid code" answer
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   srv = await spawnServer({ env: { DATABASE_URL: db.url, SEED_DEMO: 'true', ...wechat.env() }, h5: false });
@@ -136,8 +136,6 @@ function mapText(v: any, f: (s: string) => string, key = ''): any {
 }
 const hasText = (v: any, key = ''): boolean =>
   typeof v === 'string' ? !ENUM_KEYS.has(key) : Array.isArray(v) ? v.some((x) => hasText(x, key)) : v && typeof v === 'object' ? Object.entries(v).some(([k, x]) => hasText(x, k)) : false;
-
-const day = (d: number) => new Date(Date.now() + d * 864e5).toISOString().slice(0, 10);
 
 /** Valid bodies for the operations that take free text, so hostile text goes all the way to the database. */
 async function validBodies(): Promise<Record<string, unknown>> {

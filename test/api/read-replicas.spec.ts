@@ -21,7 +21,7 @@ try {
   execFileSync('sh', ['-c', 'command -v mariadb-install-db'], { stdio: 'pipe' });
 } catch {
   haveMariadb = false;
-  // eslint-disable-next-line no-console
+   
   console.warn('read-replicas.spec: SKIPPED — mariadb-install-db is not installed, so no private primary/replica can be started');
 }
 const suite = haveMariadb ? describe : describe.skip;

@@ -30,7 +30,7 @@ let uploads = '';
 
 beforeAll(async () => {
   [db, redis] = await Promise.all([scratchDatabase(), startPrivateRedis()]);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   wechat.delayMs = 5;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/server';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const { checkWeappApiBase } = require(join(REPO_ROOT, 'miniapp', 'config', 'weapp-api-base.js')) as {
   checkWeappApiBase: (env: Record<string, string | undefined>) => string | null;
 };

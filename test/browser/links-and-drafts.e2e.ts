@@ -10,7 +10,7 @@
 import { Api } from '../support/api';
 import { newPhonePage, saveScreenshot } from '../support/chromium';
 import { jpeg } from '../support/fixtures';
-import { h5Suite, shown, tap, visible } from '../support/h5';
+import { h5Suite, tap, visible } from '../support/h5';
 
 const suite = h5Suite();
 

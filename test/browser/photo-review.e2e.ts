@@ -10,14 +10,14 @@ import { newPhonePage, saveScreenshot } from '../support/chromium';
 import { jpeg } from '../support/fixtures';
 import { h5Suite, shown, visible } from '../support/h5';
 import { SERVER_DIST } from '../support/proc';
-import { RunningServer, startServer } from '../support/server';
+import { startServer } from '../support/server';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 let wechat: any;
 
 // the fake WeChat first: the server is started pointing at it, with content security and message push on
 const suite = h5Suite(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   return startServer({ env: { ...wechat.env(), WECHAT_CONTENT_SECURITY: 'true', ...wechat.pushEnv('plain') } });

@@ -19,7 +19,7 @@ export interface World {
   bodies: Record<string, any>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 export const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
 
 /** A hand-signature-like PNG (strokes on a transparent 600×240 canvas); `variant` moves the strokes. */

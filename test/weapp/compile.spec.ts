@@ -50,7 +50,7 @@ describe('WXSS through wcsc', () => {
 });
 
 describe('miniprogram-ci, offline', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const ci = require('miniprogram-ci');
   // `attr` is what ci would fetch with the upload key (servicewechat.com); given here, nothing goes online.
   // The key is never read by analyse/quality/compile; upload and preview are not run.

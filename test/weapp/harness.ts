@@ -122,7 +122,10 @@ function templates(): Map<string, Tmpl> {
     for (const a of m[3].matchAll(/([\w:-]+)="([^"]*)"/g)) {
       const [, name, value] = a;
       if (value === 'eh' && name.startsWith('bind')) t.events.add(name.slice(4));
-      else if (value === 'eh' && name.startsWith('catch')) (t.events.add(name.slice(5)), t.catches.add(name.slice(5)));
+      else if (value === 'eh' && name.startsWith('catch')) {
+        t.events.add(name.slice(5));
+        t.catches.add(name.slice(5));
+      }
       const k = /\bi\.(\w+)/.exec(value);
       if (k) t.attrs[name] = k[1];
     }

@@ -206,7 +206,7 @@ test('an officer opens every officer page without a script error or a failed req
   expect(officerPages.length).toBeGreaterThanOrEqual(11);
   for (const route of officerPages) {
     const q = new URLSearchParams(query[route] ?? {}).toString();
-    app.page!.eh; // the page is live
+    expect(app.page?.eh).toBeDefined(); // the page is live
     await new Promise<void>((res, rej) => (app as any).navigate('navigateTo', { url: `/${route}${q ? `?${q}` : ''}`, success: () => res(), fail: (e: any) => rej(new Error(e.errMsg)) }));
     await app.idle(300);
     expect(app.page!.route).toBe(route);

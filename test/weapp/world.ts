@@ -31,7 +31,7 @@ export interface World {
 
 export async function startWorld(env: Record<string, string> = {}): Promise<World> {
   requireBuild();
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   const wechat = await new FakeWechat().start();
   let server: RunningServer;

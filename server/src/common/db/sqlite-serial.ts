@@ -16,7 +16,7 @@ export function serializeSqliteTransactions(ds: DataSource): void {
   if (manager.__serialized) return;
   const original = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   let tail: Promise<unknown> = Promise.resolve();
-  (manager as any).transaction = (...args: unknown[]) => {
+  (manager as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) => {
     if (inside.getStore()) return original(...args);
     const run = tail.catch(() => undefined).then(() => inside.run(true, () => original(...args)));
     tail = run.catch(() => undefined);

@@ -23,7 +23,6 @@ export async function seedFieldwork(ctx: SeedContext): Promise<void> {
     const d = `${year}-${mmdd}`;
     return d <= today ? d : at(ctx.rand());
   };
-  const townId = o.town.id;
   const recs: { r: Partial<FieldRecord>; hazardIds?: number[] }[] = [];
   const add = (type: FieldType, kind: string, date: string, metrics: Record<string, number>, extra: Partial<FieldRecord> = {}) => {
     const unit = extra.orgId ? Object.values(o).find((x) => x.id === extra.orgId)! : o.town;

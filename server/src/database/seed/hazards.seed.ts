@@ -110,7 +110,12 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
   for (const [category, n, place, texts] of CATS) for (let i = 0; i < n; i++) plan.push({ category, place, text: texts[i % texts.length], outcome: 'closed' });
   const take = (pred: (p: (typeof plan)[number]) => boolean, k: number, outcome: (typeof plan)[number]['outcome']) => {
     let left = k;
-    for (const p of plan) if (left > 0 && p.outcome === 'closed' && pred(p)) (p.outcome = outcome), left--;
+    for (const p of plan) {
+      if (left > 0 && p.outcome === 'closed' && pred(p)) {
+        p.outcome = outcome;
+        left--;
+      }
+    }
   };
   take((p) => p.category === 'road_traffic' && p.text.includes('护栏'), 1, 'rail');
   take((p) => p.category === 'geological' && p.text.includes('堡坎'), 2, 'wall');

@@ -86,7 +86,7 @@ describe('unit tree import (empty production-like database, first admin by invit
     const started = Date.now();
     const applied = await upload(t, admin, buf, false);
     const ms = Date.now() - started;
-    // eslint-disable-next-line no-console
+     
     console.log(`unit import of 1821 units (${process.env.TEST_DB ?? 'sqlite'}): ${ms} ms over HTTP, ${applied.body.ms} ms in the service`);
     expect(applied.status).toBe(200);
     expect(applied.body.applied).toBe(true);

@@ -3,6 +3,7 @@ import type { FieldFinding } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardsService } from '../hazards/hazards.service';
+import type { CreateHazardDto } from '../hazards/dto/hazard.dto';
 
 /**
  * Turns inspection findings into ledger hazards through the hazard ledger's own service (codes,
@@ -17,7 +18,7 @@ export class HazardFindingsPort {
     const ids: number[] = [];
     for (const [i, f] of findings.entries()) {
       const key = clientKey ? `${clientKey.slice(0, 56)}:f${i}` : undefined;
-      const h = await this.hazards.create(user, { category: f.category, description: f.description, level: f.level, orgId: f.orgId ?? org.id } as any, key);
+      const h = await this.hazards.create(user, { category: f.category, description: f.description, level: f.level, orgId: f.orgId ?? org.id } as CreateHazardDto, key);
       ids.push(h.id);
     }
     return ids;

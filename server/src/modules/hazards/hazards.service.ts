@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   availableActions, canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTION_ROLES, HAZARD_DUPLICATE_DAYS, HAZARD_DUPLICATE_RADIUS_M,
   HAZARD_MAP_MAX_POINTS, HAZARD_MAP_UNLOCATED_MAX, HazardMapDto, HAZARD_OPEN_STATUSES, HAZARD_REOPEN_DAYS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HAZARD_TRANSITIONS,
-  HazardAction, HazardCreatedDto, HazardDetailDto, HazardEventDto, HazardLedgerDto, HazardMapPoint, HazardStatus, isOfficer,
+  HazardAction, HazardCreatedDto, HazardDetailDto, HazardEventDto, HazardLedgerDto, HazardStatus, isOfficer,
   isOverdue, maskPhone,
 } from '@xiangan/shared';
 import { Brackets, DataSource, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { JobHandler, JobOptions, JobQueue } from './job-queue';
 
 interface Registered {
-  handler: JobHandler<any>;
+  /** Stored without its data type: the data is whatever add() was given for this name. */
+  handler: JobHandler<never>;
   concurrency: number;
   running: number;
   waiting: (() => void)[];
@@ -79,7 +80,7 @@ export class InProcessQueue implements JobQueue {
     if (reg.running >= reg.concurrency) await new Promise<void>((r) => reg.waiting.push(r));
     reg.running++;
     try {
-      await reg.handler(data, { attempt, jobId });
+      await reg.handler(data as never, { attempt, jobId });
       this.pending--;
     } catch (err) {
       const attempts = opts.attempts ?? 3;

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   isOfficer, maskName, maskPhone, Paginated, PLEDGE_CHAIN_GENESIS, PledgeCampaignDetailDto, PledgeCampaignDto, PledgeProgressGroup,

@@ -7,7 +7,7 @@ describe(`pledges demo seed (${TEST_DB})`, () => {
     t = await createTestApp();
     const t0 = Date.now();
     await seedPledges(t.seed);
-    // eslint-disable-next-line no-console
+     
     console.log(`pledges seeded in ${Date.now() - t0} ms`);
   });
   afterAll(() => t.close());

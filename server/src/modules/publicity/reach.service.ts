@@ -9,6 +9,7 @@ import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { dbTime, iso, marks, rate, readTime } from './db-util';
 import { Message, MessageAudience, MessageReminder } from './message.entity';
 import { PublicityService } from './publicity.service';
+import type { SqlRow } from '../../common/db/sql-row';
 
 export const JOB_REMIND = 'publicity.remind';
 
@@ -43,7 +44,7 @@ export class ReachService {
     const roles = msg.roles ?? [];
     const roleSql = roles.length ? ` AND role IN (${marks(roles.length)})` : '';
     const likes = prefixes.map((p) => `${p}%`);
-    const fold = (rows: any[], col = 'n') => new Map<string, number>(rows.map((r) => [String(r.p), Number(r[col])]));
+    const fold = (rows: SqlRow[], col = 'n') => new Map<string, number>(rows.map((r) => [String(r.p), Number(r[col])]));
     const [aud, rec, del] = await Promise.all([
       this.ds.query(`SELECT orgPath AS p, COUNT(*) AS n FROM app_user WHERE (${like}) AND disabled = 0${roleSql} GROUP BY orgPath`, [...likes, ...roles]),
       this.ds.query(
@@ -81,7 +82,7 @@ export class ReachService {
 
     const withKids = new Set<number>(
       rowsUnits.length
-        ? (await this.ds.query(`SELECT DISTINCT parentId AS id FROM org_unit WHERE parentId IN (${marks(rowsUnits.length)})`, rowsUnits.map((r) => r.unit.id))).map((r: any) => Number(r.id))
+        ? (await this.ds.query(`SELECT DISTINCT parentId AS id FROM org_unit WHERE parentId IN (${marks(rowsUnits.length)})`, rowsUnits.map((r) => r.unit.id))).map((r: SqlRow) => Number(r.id))
         : [],
     );
     const lastReminded = await this.lastReminded(id);
@@ -111,7 +112,7 @@ export class ReachService {
     const silentUnits = silentIds.length ? await this.orgs.find({ where: { id: In(silentIds) }, order: { id: 'ASC' } }) : [];
     const total = measure('', false);
     const deliveries = await this.ds.query(`SELECT status, COUNT(*) AS n FROM message_delivery WHERE messageId = ? GROUP BY status`, [id]);
-    const dn = (s: string[]) => deliveries.filter((d: any) => s.includes(d.status)).reduce((a: number, d: any) => a + Number(d.n), 0);
+    const dn = (s: string[]) => deliveries.filter((d: SqlRow) => s.includes(d.status)).reduce((a: number, d: SqlRow) => a + Number(d.n), 0);
     return {
       messageId: id, status: msg.status, ackRequired: msg.ackRequired,
       audienceSize: total.audience, delivered: dn(['sent']), deliveryPending: dn(['pending', 'sending']), deliveryFailed: dn(['failed', 'unknown']),
@@ -125,7 +126,7 @@ export class ReachService {
 
   private async lastReminded(messageId: number): Promise<Map<number, Date | null>> {
     const rows = await this.ds.query(`SELECT orgId, MAX(createdAt) AS at FROM message_reminder WHERE messageId = ? GROUP BY orgId`, [messageId]);
-    return new Map(rows.map((r: any) => [Number(r.orgId), readTime(r.at)]));
+    return new Map(rows.map((r: SqlRow) => [Number(r.orgId), readTime(r.at)]));
   }
 
   /**

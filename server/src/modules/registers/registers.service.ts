@@ -27,6 +27,8 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SitePatrolDtoIn, SitePatrolQueryDto } from './dto/registers.dto';
 import { Incident, RiskSite, SitePatrol } from './registers.entities';
+import type { SqlRow } from '../../common/db/sql-row';
+import type { CreateHazardDto } from '../hazards/dto/hazard.dto';
 
 /** Risk-site register, patrols at the sites, incidents — every row under a unit, every request checked against scope. */
 @Injectable()
@@ -130,7 +132,7 @@ export class RegistersService {
     ]);
     return {
       org: new Map(orgs.map((o) => [o.id, o.name])),
-      patrols: new Map(patrols.map((p: any) => [Number(p.siteId), { n: Number(p.n), last: p.last as string }])),
+      patrols: new Map(patrols.map((p: SqlRow) => [Number(p.siteId), { n: Number(p.n), last: p.last as string }])),
     };
   }
 
@@ -176,7 +178,7 @@ export class RegistersService {
     for (const [i, f] of (dto.findings ?? []).entries()) {
       const h = await this.hazards.create(
         user,
-        { category: f.category, description: f.description, orgId: site.orgId, address: `${site.name}${site.address ? `（${site.address}）` : ''}`.slice(0, 200), ...(site.lat !== null && site.lng !== null ? { lat: site.lat, lng: site.lng } : {}) } as any,
+        { category: f.category, description: f.description, orgId: site.orgId, address: `${site.name}${site.address ? `（${site.address}）` : ''}`.slice(0, 200), ...(site.lat !== null && site.lng !== null ? { lat: site.lat, lng: site.lng } : {}) } as CreateHazardDto,
         clientKey ? `${clientKey.slice(0, 56)}:p${i}` : undefined,
       );
       hazardIds = [...new Set([...hazardIds, h.id])];

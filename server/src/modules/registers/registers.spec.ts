@@ -132,7 +132,7 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
   });
 
   it('the year report says it from the registers: sites checked, waters signed, no accident, no forest fire', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
     const res = await t.http.get('/api/stats/summary.docx').query({ from: `${year}-01-01`, to: today }).set(town).buffer(true).parse((r, cb) => {
       const chunks: Buffer[] = [];

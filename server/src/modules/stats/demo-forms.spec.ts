@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 import { createTestApp, TestApp } from '../../testing/test-app';
 

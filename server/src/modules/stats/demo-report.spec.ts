@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createTestApp, TestApp } from '../../testing/test-app';
 
 // jszip comes with exceljs (a docx is a zip).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 const binary = (r: any, cb: (e: Error | null, b: Buffer) => void) => {

@@ -34,7 +34,12 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
   for (const r of rows) for (const u of json<FieldUnitRef[]>(r.units) ?? []) if (u.orgId) orgIds.add(u.orgId);
   const names = new Map<number, string>();
   const types = new Map<number, string>();
-  if (orgIds.size) for (const o of await ds.getRepository(OrgUnit).findByIds([...orgIds])) (names.set(o.id, o.name), types.set(o.id, o.type));
+  if (orgIds.size) {
+    for (const o of await ds.getRepository(OrgUnit).findByIds([...orgIds])) {
+      names.set(o.id, o.name);
+      types.set(o.id, o.type);
+    }
+  }
   // Gas stations: enterprises the risk-site register lists as a 加油站, or named so.
   const gasIds = new Set<number>();
   if (orgIds.size && ds.hasMetadata(RiskSite)) {

@@ -4,6 +4,7 @@ import type { OrgUnit } from '../orgs/org-unit.entity';
 import { Incident, RiskSite } from '../registers/registers.entities';
 import { addDays, cnDayStart, dbTime, num } from './sql';
 import type { Period } from './stats.service';
+import type { SqlRow } from '../../common/db/sql-row';
 
 /**
  * The registers as the report counts them: sites on the register during the period (added before its end, not
@@ -28,14 +29,14 @@ export async function registerStats(ds: DataSource, org: OrgUnit, p: Period): Pr
     ),
   ]);
   for (const kind of RISK_SITE_KINDS) {
-    const s = sites.find((r: any) => r.kind === kind);
-    const pt = patrols.find((r: any) => r.kind === kind);
+    const s = sites.find((r: SqlRow) => r.kind === kind);
+    const pt = patrols.find((r: SqlRow) => r.kind === kind);
     if (!s && !pt) continue;
     out.sites.push({ kind, ...RISK_SITE_KIND_LABELS[kind], count: num(s?.n), warningSigns: num(s?.signs), patrols: num(pt?.n) });
     if (kind === 'reservoir') out.reservoirsSmall2Up = num(s?.sized);
     if (WATER_SITE_KINDS.includes(kind as RiskSiteKind)) out.waterWarningSigns += num(s?.signs);
     out.patrols += num(pt?.n);
   }
-  out.incidents = incidents.map((r: any) => ({ kind: r.kind, label: INCIDENT_KIND_LABELS[r.kind as IncidentKind] ?? r.kind, count: num(r.n), deaths: num(r.deaths), injuries: num(r.injuries) }));
+  out.incidents = incidents.map((r: SqlRow) => ({ kind: r.kind, label: INCIDENT_KIND_LABELS[r.kind as IncidentKind] ?? r.kind, count: num(r.n), deaths: num(r.deaths), injuries: num(r.injuries) }));
   return out;
 }

@@ -4,6 +4,7 @@ import {
   Footer,
   PageNumber,
   HighlightColor,
+  LineRuleType,
   Packer,
   Paragraph,
   Table,
@@ -47,7 +48,7 @@ const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
 export function body(text: string, opts: { bold?: boolean; indent?: boolean } = {}): Paragraph {
   return new Paragraph({
-    spacing: { line: 560, lineRule: 'exact' as any },
+    spacing: { line: 560, lineRule: LineRuleType.EXACT },
     indent: opts.indent === false ? undefined : { firstLine: 640 },
     alignment: AlignmentType.JUSTIFIED,
     children: [new TextRun({ text, bold: opts.bold, font: BODY_FONT, size: 32 })],
@@ -56,7 +57,7 @@ export function body(text: string, opts: { bold?: boolean; indent?: boolean } = 
 
 export function runs(parts: (string | { text: string; mark?: boolean })[]): Paragraph {
   return new Paragraph({
-    spacing: { line: 560, lineRule: 'exact' as any },
+    spacing: { line: 560, lineRule: LineRuleType.EXACT },
     indent: { firstLine: 640 },
     alignment: AlignmentType.JUSTIFIED,
     children: parts.map((p) =>
@@ -68,15 +69,15 @@ export function runs(parts: (string | { text: string; mark?: boolean })[]): Para
 }
 
 export function heading1(text: string): Paragraph {
-  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: 'exact' as any }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: HEAD_FONT, size: 32 })] });
+  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: HEAD_FONT, size: 32 })] });
 }
 
 export function heading2(text: string): Paragraph {
-  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: 'exact' as any }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: KAI_FONT, size: 32 })] });
+  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: KAI_FONT, size: 32 })] });
 }
 
 export function title(text: string): Paragraph {
-  return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 400, line: 700, lineRule: 'exact' as any }, children: [new TextRun({ text, font: TITLE_FONT, size: 44 })] });
+  return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 400, line: 700, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text, font: TITLE_FONT, size: 44 })] });
 }
 
 export function placeholder(hint: string): Paragraph {
@@ -99,7 +100,7 @@ export function doc(children: (Paragraph | Table)[]): Document {
 /** The unit and the date at the end, right-aligned (署名、成文日期). */
 export function signature(unit: string, date: string): Paragraph[] {
   const right = (text: string, before = 0, keepNext = false) =>
-    new Paragraph({ alignment: AlignmentType.RIGHT, keepNext, keepLines: true, spacing: { before, line: 560, lineRule: 'exact' as any }, indent: { right: 640 }, children: [new TextRun({ text, font: BODY_FONT, size: 32 })] });
+    new Paragraph({ alignment: AlignmentType.RIGHT, keepNext, keepLines: true, spacing: { before, line: 560, lineRule: LineRuleType.EXACT }, indent: { right: 640 }, children: [new TextRun({ text, font: BODY_FONT, size: 32 })] });
   return [right(unit, 560, true), right(`${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`)];
 }
 

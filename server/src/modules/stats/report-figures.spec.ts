@@ -2,7 +2,7 @@ import { drawSignaturePng, pngDataUrl } from '../pledges/signature-art';
 import { StatsService } from './stats.service';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 /**

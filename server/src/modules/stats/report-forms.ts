@@ -1,4 +1,4 @@
-import { Packer, Paragraph, Table, TextRun } from 'docx';
+import { AlignmentType, Packer, Paragraph, Table, TextRun } from 'docx';
 import type { StatsSummaryDto } from '@xiangan/shared';
 import { figureValue } from './report-figures';
 import {
@@ -305,7 +305,7 @@ export function campaignReport(s: StatsSummaryDto, openItems: OpenItem[], today:
   const { fv, v } = p;
   const out: (Paragraph | Table)[] = [];
   out.push(title(`${s.org.name}安全生产专项整治三年行动工作总结`));
-  if (v.periodTitle) out.push(new Paragraph({ alignment: 'center' as any, children: [new TextRun({ text: `（${v.periodTitle}）`, font: HEAD_FONT, size: 32 })] }));
+  if (v.periodTitle) out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `（${v.periodTitle}）`, font: HEAD_FONT, size: 32 })] }));
   out.push(body(`根据上级关于安全生产专项整治三年行动有关部署要求，${v.self}坚持“安全生产、预防为主、综合治理”和“党政同责、一岗双责、失职追责、尽职免责”的原则，扎实有效地做好重点行业领域的专项整治工作。现就${v.self}安全生产专项整治三年行动的工作总结如下。`));
   out.push(heading1('一、提高认识，加强领导，完善安全生产工作措施'));
   const first: string[] = [];

@@ -7,6 +7,7 @@ import { PledgeCampaign, PledgeRosterEntry, PledgeSignature } from '../pledges/p
 import { Message, MessageDelivery, MessageReceipt } from '../publicity/message.entity';
 import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
 import type { Period } from './stats.service';
+import type { SqlRow } from '../../common/db/sql-row';
 
 function range(p: Period) {
   return { from: dbTime(cnDayStart(p.from)), to: dbTime(cnDayStart(addDays(p.to, 1))) };
@@ -17,7 +18,7 @@ function range(p: Period) {
 export class PledgeStatsSource {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async stats(org: OrgUnit, p: Period, sql: Sql): Promise<{ stats: PledgeStats; byChild: Map<string, number> }> {
+  async stats(org: OrgUnit, p: Period, _sql: Sql): Promise<{ stats: PledgeStats; byChild: Map<string, number> }> {
     const byChild = new Map<string, number>();
     const available = this.ds.hasMetadata(PledgeCampaign) && this.ds.hasMetadata(PledgeSignature) && this.ds.hasMetadata(PledgeRosterEntry);
     const byKind = new Map(PLEDGE_KINDS.map((k) => [k, { kind: k as string, label: PLEDGE_KIND_LABELS[k], campaigns: 0, signed: 0, roster: 0, rate: null as number | null, units: 0 }]));
@@ -28,14 +29,14 @@ export class PledgeStatsSource {
     // out from the path here. Whole China months from the rollup pledge_month (kept by every signing batch), the days
     // at either edge from the signatures (idx_pledge_signature_campaign_signed).
     const { months, edges } = splitByMonths(p.from, p.to);
-    const fromRollup: Promise<any[]> = months
+    const fromRollup: Promise<SqlRow[]> = months
       ? this.ds.query(
           `SELECT c.kind AS kind, c.orgPath AS orgPath, SUM(pm.signed) AS n FROM pledge_month pm JOIN pledge_campaign c ON c.id = pm.campaignId
             WHERE pm.month >= ? AND pm.month <= ? AND c.orgPath LIKE ? GROUP BY c.kind, c.orgPath`,
           [months.first, months.last, prefix],
         )
       : Promise.resolve([]);
-    const fromSignatures: Promise<any[]> = edges.length
+    const fromSignatures: Promise<SqlRow[]> = edges.length
       ? this.ds.query(
           `SELECT c.kind AS kind, c.orgPath AS orgPath, COUNT(*) AS n FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
             WHERE c.orgPath LIKE ? AND (${edges.map(() => '(s.signedAt >= ? AND s.signedAt < ?)').join(' OR ')}) GROUP BY c.kind, c.orgPath`,
@@ -43,7 +44,7 @@ export class PledgeStatsSource {
         )
       : Promise.resolve([]);
     // voided signatures on those edge days (void links are few: read from pledge_void) come off again
-    const voidedOnEdges: Promise<any[]> = edges.length
+    const voidedOnEdges: Promise<SqlRow[]> = edges.length
       ? this.ds.query(
           `SELECT c.kind AS kind, c.orgPath AS orgPath, 0 - COUNT(*) AS n FROM pledge_void v JOIN pledge_signature s ON s.id = v.signatureId JOIN pledge_campaign c ON c.id = v.campaignId
             WHERE c.orgPath LIKE ? AND (${edges.map(() => '(s.signedAt >= ? AND s.signedAt < ?)').join(' OR ')}) GROUP BY c.kind, c.orgPath`,
@@ -97,7 +98,7 @@ export class PublicityStatsSource {
     if (!available) return out;
     const r = { p: `${org.path}%`, ...range(p) };
     const where = "m.orgPath LIKE :p AND m.publishedAt >= :from AND m.publishedAt < :to AND m.status IN ('published','withdrawn')";
-    const msgs: any[] = await this.ds
+    const msgs: SqlRow[] = await this.ds
       .getRepository(Message)
       .createQueryBuilder('m')
       .select('m.category', 'category').addSelect('COUNT(*)', 'n').addSelect('SUM(COALESCE(m.audienceSize, 0))', 'aud')
@@ -105,7 +106,7 @@ export class PublicityStatsSource {
       .where(where, r)
       .groupBy('m.category')
       .getRawMany();
-    const receipts: any[] = this.ds.hasMetadata(MessageReceipt)
+    const receipts: SqlRow[] = this.ds.hasMetadata(MessageReceipt)
       ? await this.ds
           .getRepository(MessageReceipt)
           .createQueryBuilder('x')
@@ -117,7 +118,7 @@ export class PublicityStatsSource {
           .groupBy('m.category')
           .getRawMany()
       : [];
-    const pushes: any = this.ds.hasMetadata(MessageDelivery)
+    const pushes: SqlRow | null | undefined = this.ds.hasMetadata(MessageDelivery)
       ? await this.ds
           .getRepository(MessageDelivery)
           .createQueryBuilder('d')

@@ -30,6 +30,7 @@ import { registerStats } from './register-stats';
 import { PledgeStatsSource, PublicityStatsSource } from './sources';
 import { counterSums, MONTH_COUNTERS } from '../hazards/hazard-month.rollup';
 import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
+import type { SqlRow } from '../../common/db/sql-row';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -259,9 +260,9 @@ export class StatsService {
     const snapMarks = SNAPSHOT_KINDS.map(() => '?').join(',');
     const edgeDays = edges.map(() => '(date >= ? AND date <= ?)').join(' OR ');
     const edgeArgs = edges.flatMap((e) => [e.from, e.to]);
-    const none = Promise.resolve([] as any[]);
+    const none = Promise.resolve([] as SqlRow[]);
     // Records per (orgPath, type, kind, sector) — the child unit comes from the path.
-    const recParts: Promise<any[]>[] = [
+    const recParts: Promise<SqlRow[]>[] = [
       months
         ? this.ds.query(
             `SELECT orgPath, type, kind, sector, SUM(n) AS n FROM field_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric = ''
@@ -274,7 +275,7 @@ export class StatsService {
         : none,
     ];
     // Metric sums per (type, kind, sector, metric), head-count kinds aside; `n` = metric rows (a metric entered as 0 still shows).
-    const metricParts: Promise<any[]>[] = [
+    const metricParts: Promise<SqlRow[]>[] = [
       months
         ? this.ds.query(
             `SELECT type, kind, sector, metric, SUM(n) AS n, SUM(total) AS v FROM field_month
@@ -295,7 +296,7 @@ export class StatsService {
     // over units — a snapshot, never a sum over months, and still there in a period without a record.
     const snapPairs = Object.entries(SNAPSHOT_METRICS).flatMap(([tk, ms]) => ms.map((m) => [...tk.split('.'), m] as [string, string, string]));
     const snapWhere = snapPairs.map(() => '(type = ? AND kind = ? AND metric = ?)').join(' OR ');
-    const snapQuery: Promise<any[]> = this.ds.query(
+    const snapQuery: Promise<SqlRow[]> = this.ds.query(
       `SELECT m.id AS id, m.orgPath AS orgPath, m.type AS type, m.kind AS kind, m.metric AS metric, m.value AS v FROM field_metric m
          JOIN (SELECT orgPath, type, kind, metric, MAX(date) AS d FROM field_metric
                 WHERE (${snapWhere}) AND orgPath LIKE ? AND date <= ? GROUP BY orgPath, type, kind, metric) last
@@ -365,7 +366,7 @@ export class StatsService {
       }
     }
     // The latest row per (unit, metric) — the highest id on the latest day — summed over units.
-    const latest = new Map<string, any>();
+    const latest = new Map<string, SqlRow>();
     for (const m of snapRows) latest.set(`${m.orgPath}\u0000${m.type}.${m.kind}.${m.metric}`, m);
     for (const m of latest.values()) {
       const k = kindOf(m.type, m.kind);
@@ -448,10 +449,10 @@ export class StatsService {
  * Rollup rows and edge rows of one grouping folded per key (sector '' = none, as the rollup stores it), groups that
  * hold no rows dropped, in key order (the order the GROUP BY over the base table listed them).
  */
-function mergeRows(rows: any[], keys: string[], withValue: boolean): any[] {
-  const out = new Map<string, any>();
+function mergeRows(rows: SqlRow[], keys: string[], withValue: boolean): SqlRow[] {
+  const out = new Map<string, SqlRow>();
   for (const r of rows) {
-    const row = { ...r, sector: r.sector || null };
+    const row: SqlRow = { ...r, sector: r.sector || null };
     const k = keys.map((c) => row[c] ?? '').join('\u0000');
     const cur = out.get(k);
     if (!cur) out.set(k, { ...row, n: num(row.n), ...(withValue ? { v: num(row.v) } : {}) });
@@ -460,7 +461,7 @@ function mergeRows(rows: any[], keys: string[], withValue: boolean): any[] {
       if (withValue) cur.v += num(row.v);
     }
   }
-  return [...out.keys()].sort().map((k) => out.get(k)).filter((r) => r.n > 0);
+  return [...out.keys()].sort().map((k) => out.get(k)!).filter((r) => r.n > 0);
 }
 
 function round2(n: number): number {

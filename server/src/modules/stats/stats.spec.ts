@@ -5,7 +5,7 @@ import { FieldRecord } from '../fieldwork/field-record.entity';
 import { createTestApp, TestApp } from '../../testing/test-app';
 
 // jszip comes with exceljs (a docx is a zip); borrowed from there rather than added as a dependency.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 /**
@@ -55,8 +55,15 @@ describe('field work and statistics', () => {
         exp.town.fireInspections++;
         exp.town.fireIssues += m.issues;
       }
-      if (where === o.v_liulin.id) (exp.liulin.inspections++, (exp.liulin.inspectors += m.inspectors), exp.liulin.records++);
-      if (where === o.v_hekou.id) (exp.hekou.inspections++, (exp.hekou.inspectors += m.inspectors));
+      if (where === o.v_liulin.id) {
+        exp.liulin.inspections++;
+        exp.liulin.inspectors += m.inspectors;
+        exp.liulin.records++;
+      }
+      if (where === o.v_hekou.id) {
+        exp.hekou.inspections++;
+        exp.hekou.inspectors += m.inspectors;
+      }
     }
     const simple = [...Array(6).fill('fireworks'), 'hazardous_chemicals', ...Array(5).fill('industry_trade')];
     for (const [i, sector] of simple.entries()) {

@@ -12,8 +12,8 @@ const SUGGESTS: readonly SecSuggest[] = ['pass', 'review', 'risky'];
 type Query = Record<string, unknown>;
 
 /** The verdict of a `wxa_media_check` push, or null when it carries none. */
-export function mediaCheckVerdict(msg: Record<string, any>): SecSuggest | null {
-  const s = msg.result?.suggest;
+export function mediaCheckVerdict(msg: Record<string, unknown>): SecSuggest | null {
+  const s = (msg.result as { suggest?: unknown } | undefined)?.suggest as SecSuggest;
   if (SUGGESTS.includes(s)) return s;
   // Content security 1.0 shape, which some accounts still receive for 2.0 calls: isrisky 0/1, status_code 0 = checked.
   if (msg.result === undefined && Number(msg.status_code) === 0 && ['0', '1'].includes(String(msg.isrisky))) {
@@ -79,7 +79,7 @@ export class WechatPushService {
     return 'success';
   }
 
-  private async handle(msg: Record<string, any>): Promise<void> {
+  private async handle(msg: Record<string, unknown>): Promise<void> {
     if (msg.MsgType !== 'event' || msg.Event !== 'wxa_media_check') {
       this.logger.log(`ignored push ${String(msg.MsgType ?? '?')}/${String(msg.Event ?? '')}`);
       return;

@@ -51,7 +51,7 @@ export class WechatClient {
 
   private async json<T>(api: string, res: Response): Promise<T> {
     const text = await res.text();
-    let body: any;
+    let body: { errcode?: unknown; errmsg?: unknown };
     try {
       // WeChat's msgid is a 64-bit integer: quote long ones before parsing so no digit is lost to a JS number.
       body = JSON.parse(text.replace(/("msgid"\s*:\s*)(\d{16,})/g, '$1"$2"'));
