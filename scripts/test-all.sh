@@ -50,6 +50,9 @@ check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
 both typecheck "pnpm -r --if-present run typecheck" \
      migrations-match-entities "pnpm --filter @xiangan/server migration:check"
 check openapi-document-committed node server/dist/openapi-cli.js --check
+# the rest of `pnpm check` (the typecheck ran above): ESLint with no warnings, and Prettier's formatting
+both lint "pnpm run lint" \
+     format "pnpm run format:check"
 
 failures() { # failures FILE.json — each failed test's name and the head of its message (CI shows only this)
   [ -f "$1" ] || { echo "  (no jest results: the runner crashed)"; return; }
