@@ -6,12 +6,16 @@ import { startDraftAutoSend } from './utils/hazard-drafts';
 import { installPrivacyHandler } from './utils/privacy';
 import './app.scss';
 
+const userKey = () => (session.get().me ? String(session.get().me!.id) : null);
+// 长辈模式 follows the signed-in user's choice (or the phone's font setting). Decided before the first page draws
+// (a user resumed from the cached profile is known already), so no page is drawn small and then enlarged.
+elder.forUser(userKey());
+
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     installPrivacyHandler();
-    // 长辈模式 follows the signed-in user's choice (or the phone's font setting)
-    elder.forUser(null);
-    session.subscribe(() => elder.forUser(session.get().me ? String(session.get().me!.id) : null));
+    elder.forUser(userKey());
+    session.subscribe(() => elder.forUser(userKey()));
     void session.bootstrap();
     startDraftAutoSend(); // offline report drafts go out when the network returns (and after a restart)
   });

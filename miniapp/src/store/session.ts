@@ -24,7 +24,18 @@ export interface SessionState {
 
 const ME_KEY = 'xa_me';
 
-let state: SessionState = { status: 'loading', token: '', me: null, offline: false };
+/**
+ * A phone reopening the app with a token and the profile it cached last time starts signed in: pages draw and call
+ * the API at once, while /me is checked in the background (bootstrap). Waiting for that round trip first left the
+ * screen on 正在登录… (LCP) and drew 长辈模式 late (a layout shift). A stale token still ends at the login page (or a
+ * silent re-login in weapp) on its first 401.
+ */
+function initialState(): SessionState {
+  const token = getToken();
+  const me = token ? cachedMe() : null;
+  return token && me ? { status: 'ready', token, me, offline: false } : { status: 'loading', token: '', me: null, offline: false };
+}
+let state: SessionState = initialState();
 const listeners = new Set<() => void>();
 
 function set(patch: Partial<SessionState>) {
@@ -56,7 +67,7 @@ let booting: Promise<void> | null = null;
 async function doBootstrap(): Promise<void> {
   const token = getToken();
   if (token) {
-    set({ token });
+    if (state.status !== 'ready') set({ token });
     try {
       const me = await authApi.me(true);
       cacheMe(me);

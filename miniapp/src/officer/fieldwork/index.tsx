@@ -214,7 +214,7 @@ export default function FieldworkPage() {
             </Text>
             <View className='fw-stepper'>
               <View className='fw-btn' onClick={() => step(m, -1)} {...a11y()}>－</View>
-              <Input className='fw-num' type={r.decimal ? 'digit' : 'number'} value={String(metrics[m] ?? 0)} onInput={(e) => setMetrics((x) => ({ ...x, [m]: Number(e.detail.value) || 0 }))} />
+              <Input className='fw-num' type={r.decimal ? 'digit' : 'number'} placeholder={r.label} value={String(metrics[m] ?? 0)} onInput={(e) => setMetrics((x) => ({ ...x, [m]: Number(e.detail.value) || 0 }))} />
               <View className='fw-btn' onClick={() => step(m, 1)} {...a11y()}>＋</View>
               <Text className='fw-unit'>{r.unit}</Text>
             </View>

@@ -6,6 +6,7 @@ import { Card, Empty, PageShell, PrimaryButton } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { registersApi } from '../../services/registers';
 import { toastError } from '../../services/request';
+import { a11y } from '../../utils/a11y';
 import '../fieldwork/index.scss';
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -85,9 +86,9 @@ export default function IncidentsPage() {
           <View key={l} className='fw-row'>
             <Text className='fw-label'>{l}</Text>
             <View className='fw-stepper'>
-              <View className='fw-btn' onClick={() => set(Math.max(0, v - 1))}>－</View>
-              <Input className='fw-num' type='number' value={String(v)} onInput={(e) => set(Number(e.detail.value) || 0)} />
-              <View className='fw-btn' onClick={() => set(v + 1)}>＋</View>
+              <View className='fw-btn' onClick={() => set(Math.max(0, v - 1))} {...a11y({ label: `${l}人数减一` })}>－</View>
+              <Input className='fw-num' type='number' placeholder={`${l}人数`} value={String(v)} onInput={(e) => set(Number(e.detail.value) || 0)} />
+              <View className='fw-btn' onClick={() => set(v + 1)} {...a11y({ label: `${l}人数加一` })}>＋</View>
               <Text className='fw-unit'>人</Text>
             </View>
           </View>

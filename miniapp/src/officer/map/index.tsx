@@ -113,9 +113,11 @@ export default function HazardMapPage() {
             <View
               key={p.id}
               className='mp-dot'
-              style={{ left: `${((p.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4}%`, top: `${(1 - (p.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%`, background: colour(p) }}
-              onClick={() => setSel(p)} {...a11y()}
-            />
+              style={{ left: `${((p.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4}%`, top: `${(1 - (p.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%` }}
+              onClick={() => setSel(p)} {...a11y({ label: `${p.code} ${statusText(p.status)}` })}
+            >
+              <View className='mp-dot__mark' style={{ background: colour(p) }} />
+            </View>
           ))}
         </View>
       )}

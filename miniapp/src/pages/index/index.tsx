@@ -109,34 +109,34 @@ export default function Home() {
 
       <View className='home__body'>
         {offline ? <View className='home__notice'>当前网络不好，显示的是上次的信息</View> : null}
-        {officer && work ? (
+        {/* the counts box is drawn at once (figures '–' until they arrive) so the tiles under it never jump */}
+        {officer ? (
           <View className='home__todo' id='home-todo'>
             <View className='home__todo-item' onClick={goLedger} {...a11y({ role: 'link' })}>
-              <View className='home__todo-n'>{work.reported}</View>
+              <View className='home__todo-n'>{work ? work.reported : '–'}</View>
               <View className='home__todo-label'>待受理</View>
             </View>
-            <View className={`home__todo-item ${work.overdue ? 'home__todo-item--warn' : ''}`} onClick={goLedger} {...a11y({ role: 'link' })}>
-              <View className='home__todo-n'>{work.overdue}</View>
+            <View className={`home__todo-item ${work?.overdue ? 'home__todo-item--warn' : ''}`} onClick={goLedger} {...a11y({ role: 'link' })}>
+              <View className='home__todo-n'>{work ? work.overdue : '–'}</View>
               <View className='home__todo-label'>已逾期</View>
             </View>
             <View className='home__todo-item' onClick={goLedger} {...a11y({ role: 'link' })}>
-              <View className='home__todo-n'>{work.escalated}</View>
+              <View className='home__todo-n'>{work ? work.escalated : '–'}</View>
               <View className='home__todo-label'>上报县级</View>
             </View>
           </View>
-        ) : null}
-        {!officer && feed && (feed.unread || feed.pendingAck) ? (
+        ) : (
           <View className='home__todo' id='home-todo' onClick={goFeed} {...a11y({ role: 'link' })}>
             <View className='home__todo-item'>
-              <View className='home__todo-n'>{feed.unread}</View>
+              <View className='home__todo-n'>{feed ? feed.unread : '–'}</View>
               <View className='home__todo-label'>条未读消息</View>
             </View>
-            <View className={`home__todo-item ${feed.pendingAck ? 'home__todo-item--warn' : ''}`}>
-              <View className='home__todo-n'>{feed.pendingAck}</View>
+            <View className={`home__todo-item ${feed?.pendingAck ? 'home__todo-item--warn' : ''}`}>
+              <View className='home__todo-n'>{feed ? feed.pendingAck : '–'}</View>
               <View className='home__todo-label'>条待确认</View>
             </View>
           </View>
-        ) : null}
+        )}
         {officer ? (
           <>
             <View className='xa-tiles'>

@@ -112,7 +112,8 @@ export default function Login() {
           <Empty text={devOff ? '演示登录未开启，请在微信中打开“乡安”小程序' : '暂无演示账号'} />
         ) : null}
 
-        <View className='login__foot'>登录即表示您同意《乡安隐私保护指引》</View>
+        {/* under the accounts once they are known: drawn earlier, the list arriving would push it down (a layout shift) */}
+        {accounts !== null || isWeapp ? <View className='login__foot'>登录即表示您同意《乡安隐私保护指引》</View> : null}
       </View>
     </PageShell>
   );
