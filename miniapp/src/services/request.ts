@@ -105,7 +105,7 @@ export function setAuthGate(g: AuthGate): void {
  * the page decodes itself): keep such a value as it is, or the page would decode a different string. h5 decodes them.
  */
 function queryValue(v: string): string {
-  if (process.env.TARO_ENV === 'weapp' && /^[\w%.~!*'(),:;@+\/-]*$/.test(v)) return v;
+  if (process.env.TARO_ENV === 'weapp' && /^[\w%.~!*'(),:;@+/-]*$/.test(v)) return v;
   return encodeURIComponent(v);
 }
 
@@ -291,7 +291,7 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
     // read the token on every attempt: a login may have happened meanwhile
     const sentToken = getToken();
     const h = opts.auth === false ? header : { ...header, ...authHeader() };
-    let res: Taro.request.SuccessCallbackResult<any>;
+    let res: Taro.request.SuccessCallbackResult<string | Record<string, unknown> | ArrayBuffer>;
     try {
       res = await Taro.request({
         url,

@@ -78,9 +78,9 @@ export async function saveHazardDraft<T extends HazardDraftData>(data: T, id?: s
 /** Drafts saved before photos were kept have no `request`: rebuild it from the form fields they had. */
 function requestOf(d: HazardDraftData): Omit<CreateHazardRequest, 'photoIds'> {
   if (d.request) return d.request;
-  const f = d as unknown as Record<string, any>;
+  const f = d as unknown as Partial<CreateHazardRequest>;
   return {
-    category: f.category,
+    category: f.category as CreateHazardRequest['category'],
     description: String(f.description ?? '').trim(),
     ...(typeof f.lat === 'number' ? { lat: f.lat, lng: f.lng } : {}),
     address: String(f.address ?? '').trim() || undefined,

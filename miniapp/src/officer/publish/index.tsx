@@ -43,10 +43,10 @@ export default function Publish() {
       }).catch(toastError);
   }, [editId]);
 
-  const usePreset = (p: CalendarPresetDto) => {
+  const applyPreset = (p: CalendarPresetDto) => {
     setTitle(p.template.title); setCategory(p.category); setBlocks(p.template.body); setAck(p.ackRequired);
     const kinds = p.suggestedAudience;
-    setOrgIds(units.filter(({ unit }) => (kinds.includes('town') ? unit.type === 'town' : kinds.includes(unit.type as any))).map(({ unit }) => unit.id).slice(0, 50));
+    setOrgIds(units.filter(({ unit }) => (kinds.includes('town') ? unit.type === 'town' : kinds.includes(unit.type as (typeof kinds)[number]))).map(({ unit }) => unit.id).slice(0, 50));
   };
   const setBlock = (i: number, b: Partial<MessageBlock>) => setBlocks(blocks.map((x, k) => (k === i ? { ...x, ...b } : x)));
   const addImage = async () => {
@@ -100,7 +100,7 @@ export default function Publish() {
         <Card title='宣传日历（点选套用模板）'>
           <View className='pubc-presets'>
             {presets.map((p) => (
-              <View key={p.key} className={`pubc-preset ${p.active ? 'pubc-preset--on' : ''}`} onClick={() => usePreset(p)} {...a11y()}>
+              <View key={p.key} className={`pubc-preset ${p.active ? 'pubc-preset--on' : ''}`} onClick={() => applyPreset(p)} {...a11y()}>
                 {p.name}<View className='pubc-preset__date'>{p.from.slice(5)}{p.to !== p.from ? `～${p.to.slice(5)}` : ''}</View>
               </View>
             ))}

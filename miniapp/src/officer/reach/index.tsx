@@ -1,7 +1,7 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import type { MessageStatsDto } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { pct, publicityApi } from '../../services/publicity';
 import { errorText, toastError } from '../../services/request';
@@ -15,8 +15,8 @@ export default function Reach() {
   const [orgId, setOrgId] = useState<number | undefined>(orgRaw ? Number(orgRaw) : undefined);
   const [s, setS] = useState<MessageStatsDto | null>(null);
   const [err, setErr] = useState('');
-  const load = () => publicityApi.stats(id, orgId).then(setS).catch((e) => setErr(errorText(e)));
-  useEffect(() => void load(), [id, orgId]);
+  const load = useCallback(() => publicityApi.stats(id, orgId).then(setS).catch((e) => setErr(errorText(e))), [id, orgId]);
+  useEffect(() => void load(), [load]);
   if (err) return <PageShell title='到达情况'><Empty text={err} /></PageShell>;
   if (!s) return <PageShell title='到达情况'><Loading /></PageShell>;
   const lagging = s.units.filter((u) => u.lagging);

@@ -1,6 +1,7 @@
 import { Canvas as TaroCanvas, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Axis, Canvas, Chart, Interval, jsx, Line } from '@antv/f2';
+import type { CanvasProps } from '@antv/f2';
 import { useEffect, useMemo, useRef } from 'react';
 
 export interface SeriesRow {
@@ -8,6 +9,13 @@ export interface SeriesRow {
   series: string;
   value: number;
 }
+
+/** What the chart draws into: h5's <canvas>, or weapp's Canvas 2D node (which carries its own frame and image calls). */
+type CanvasNode = HTMLCanvasElement & {
+  createImage?(): HTMLImageElement;
+  requestAnimationFrame?(cb: (t: number) => void): number;
+  cancelAnimationFrame?(frame: number): void;
+};
 
 let seq = 0;
 
@@ -17,7 +25,7 @@ let seq = 0;
  */
 export function F2Chart({ data, kind, height = 420, colors, transposed = false }: { data: SeriesRow[]; kind: 'bar' | 'line'; height?: number; colors: string[]; transposed?: boolean }) {
   const id = useMemo(() => `f2-${++seq}`, []);
-  const chart = useRef<any>(null);
+  const chart = useRef<Canvas | null>(null);
   /** The chart now drawn (a token per drawing): frames of an earlier one are dropped. */
   const live = useRef<object | null>(null);
   // the page builds `data` anew on every render: redraw only when the figures change
@@ -25,7 +33,7 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
 
   useEffect(() => {
     let cancelled = false;
-    const draw = (node: any, width: number, h: number) => {
+    const draw = (node: CanvasNode | null | undefined, width: number, h: number) => {
       if (cancelled || !node) return;
       const mine = {};
       const dpr = Taro.getSystemInfoSync().pixelRatio || 2;
@@ -54,11 +62,11 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
         process.env.TARO_ENV === 'h5'
           ? {}
           : {
-              createImage: () => node.createImage(),
+              createImage: () => node.createImage!(),
               // a frame asked for by a chart that is gone since (redrawn, page closed) must not run: its scene is freed
-              requestAnimationFrame: (cb: any) => node.requestAnimationFrame((t: number) => live.current === mine && cb(t)),
-              cancelAnimationFrame: (id: any) => node.cancelAnimationFrame(id),
-              offscreenCanvas: (Taro as any).createOffscreenCanvas?.({ type: '2d' }),
+              requestAnimationFrame: (cb: (t: number) => void) => node.requestAnimationFrame!((t: number) => live.current === mine && cb(t)),
+              cancelAnimationFrame: (frame: number) => node.cancelAnimationFrame!(frame),
+              offscreenCanvas: (Taro.createOffscreenCanvas?.({ type: '2d' }) as unknown as CanvasProps['offscreenCanvas']),
             };
       const props = { context, pixelRatio: dpr, width, height: h, children, animate: false, ...weapp };
       // a new picture for new figures: F2's update() of a live chart failed in syncHierarchy when the page re-rendered
@@ -89,6 +97,8 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
       cancelled = true;
       clearTimeout(t);
     };
+    // redraw when the figures change (dataKey stands for `data`; the page builds `data` and `colors` anew every render)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dataKey, kind, id, transposed]);
 
   useEffect(

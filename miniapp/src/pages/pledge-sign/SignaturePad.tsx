@@ -31,7 +31,8 @@ function setupCtx(ctx: CanvasRenderingContext2D, dpr: number) {
 }
 
 const SignaturePad = forwardRef<SignaturePadHandle, Props>(function SignaturePad({ id, label, onChange }, ref) {
-  const canvasRef = useRef<any>(null);
+  /** h5: the <canvas> element; weapp: the Canvas 2D node from a selector query. */
+  const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const ctxRef = useRef<CanvasRenderingContext2D | null>(null);
   const sizeRef = useRef({ w: 0, h: 0, dpr: 1 });
   const last = useRef<{ x: number; y: number } | null>(null);
@@ -127,7 +128,7 @@ const SignaturePad = forwardRef<SignaturePadHandle, Props>(function SignaturePad
     toDataUrl: async () => {
       const canvas = canvasRef.current;
       if (process.env.TARO_ENV === 'h5') return (canvas as HTMLCanvasElement).toDataURL('image/png');
-      const { tempFilePath } = await Taro.canvasToTempFilePath({ canvas, fileType: 'png' } as any);
+      const { tempFilePath } = await Taro.canvasToTempFilePath({ canvas, fileType: 'png' } as unknown as Taro.canvasToTempFilePath.Option);
       const b64 = Taro.getFileSystemManager().readFileSync(tempFilePath, 'base64') as string;
       return `data:image/png;base64,${b64}`;
     },
