@@ -31,7 +31,11 @@ async function main() {
     servers.push(await startServer(`${MYSQL_URL}/${db}`, {}, { main: path.join(a, 'main.js') }));
     servers.push(await startServer(`${MYSQL_URL}/${db}`, {}, { main: path.join(b, 'main.js') }));
     const login = async (openid) => {
-      const r = await fetch(`${servers[0].base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
+      const r = await fetch(`${servers[0].base}/api/auth/dev`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ openid }),
+      });
       return { authorization: `Bearer ${(await r.json()).token}` };
     };
     const town = await login('demo-town');
@@ -43,9 +47,21 @@ async function main() {
       'GET /api/hazards (town ledger page)': (c, i) => c.request('GET', `/api/hazards?pageSize=20${i % 2 ? '&status=reported' : ''}`, town),
       'GET /api/feed': (c) => c.request('GET', '/api/feed?page=1&pageSize=20', resident),
       'POST /api/hazards (submit)': (c, i) =>
-        c.request('POST', '/api/hazards', { ...resident, ...json, 'Idempotency-Key': `ab-${process.pid}-${i}` }, JSON.stringify({ category: 'fire', description: `对照提交 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 })),
+        c.request(
+          'POST',
+          '/api/hazards',
+          { ...resident, ...json, 'Idempotency-Key': `ab-${process.pid}-${i}` },
+          JSON.stringify({ category: 'fire', description: `对照提交 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 }),
+        ),
     };
-    const out = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}`, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', A: path.relative(process.cwd(), a) || a, B: path.relative(process.cwd(), b) || b, requestsPerRoute: N, routes: {} };
+    const out = {
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}`,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      A: path.relative(process.cwd(), a) || a,
+      B: path.relative(process.cwd(), b) || b,
+      requestsPerRoute: N,
+      routes: {},
+    };
     for (const [name, fn] of Object.entries(routes)) {
       for (let i = 0; i < 40; i++) await fn(clients[i % 2], 1e6 + i).catch((e) => (e.code === 'ECONNRESET' ? null : Promise.reject(e))); // warm up both
       const before = servers.map((s) => cpuMs(s.child.pid));
@@ -53,15 +69,17 @@ async function main() {
       let next = 0;
       const bad = {};
       await profMark(name, () =>
-        Promise.all(Array.from({ length: CONC }, async () => {
-          for (;;) {
-            const i = next++;
-            if (i >= N) return;
-            // a keep-alive socket the server closed while idle answers ECONNRESET: once more on a fresh one
-            const r = await fn(clients[i % 2], i).catch((e) => (e.code === 'ECONNRESET' ? fn(clients[i % 2], i) : Promise.reject(e)));
-            if (r.status >= 300) bad[r.status] = (bad[r.status] ?? 0) + 1;
-          }
-        })),
+        Promise.all(
+          Array.from({ length: CONC }, async () => {
+            for (;;) {
+              const i = next++;
+              if (i >= N) return;
+              // a keep-alive socket the server closed while idle answers ECONNRESET: once more on a fresh one
+              const r = await fn(clients[i % 2], i).catch((e) => (e.code === 'ECONNRESET' ? fn(clients[i % 2], i) : Promise.reject(e)));
+              if (r.status >= 300) bad[r.status] = (bad[r.status] ?? 0) + 1;
+            }
+          }),
+        ),
       );
       const [ca, cb] = servers.map((s, j) => (cpuMs(s.child.pid) - before[j]) / (N / 2));
       out.routes[name] = { A: r2(ca), B: r2(cb), BvsA: r2(cb / ca), load1: r2(load), ...(Object.keys(bad).length ? { errors: bad } : {}) };

@@ -22,7 +22,13 @@ async function main() {
       req.on('data', (d) => chunks.push(d));
       req.on('end', () => {
         const b = JSON.parse(Buffer.concat(chunks).toString());
-        writeReport(pool, target, { counter: 'bare-http', prefix: 'YH-BH', category: b.category, description: b.description, clientKey: req.headers['idempotency-key'] ?? null }).then(
+        writeReport(pool, target, {
+          counter: 'bare-http',
+          prefix: 'YH-BH',
+          category: b.category,
+          description: b.description,
+          clientKey: req.headers['idempotency-key'] ?? null,
+        }).then(
           (out) => {
             res.writeHead(201, { 'content-type': 'application/json' });
             res.end(JSON.stringify(out));

@@ -24,14 +24,15 @@ const r2 = (x) => Math.round(x * 100) / 100;
 const { cpuMeter, pct, profMark, startServer } = require('./lib');
 const dt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
 
-
 async function insertMany(db, sql, rows, batch = 5000) {
   for (let i = 0; i < rows.length; i += batch) await db.query(sql, [rows.slice(i, i + batch)]);
 }
 
 async function seed(db) {
   const [[town]] = await db.query("SELECT id, path FROM org_unit WHERE type = 'town' ORDER BY id LIMIT 1");
-  const [units] = await db.query("SELECT id, path, type FROM org_unit WHERE path LIKE ? AND type IN ('village','community','grid','school','enterprise')", [`${town.path}%`]);
+  const [units] = await db.query("SELECT id, path, type FROM org_unit WHERE path LIKE ? AND type IN ('village','community','grid','school','enterprise')", [
+    `${town.path}%`,
+  ]);
   const [[pub]] = await db.query("SELECT id FROM app_user WHERE openid = 'dev:demo-town'");
   const t0 = Date.now();
   const users = [];
@@ -53,16 +54,39 @@ async function seed(db) {
     const id = maxId + 1 + i;
     const at = new Date(now - Math.floor(((MESSAGES - i) / MESSAGES) * 3 * 365 * 86400_000));
     const kind = i % 3 === 0 ? 'town' : i % 3 === 1 ? 'village' : i % 2 ? 'school' : 'enterprise';
-    const targets = kind === 'town' ? [town] : kind === 'village' ? [villages[i % villages.length]] : kind === 'school' ? schools : ents.slice(i % 3, (i % 3) + 4);
-    msgs.push([id, `基准消息${i}`, JSON.stringify([{ type: 'p', text: `第${i}条安全提醒：请注意防火防溺水。` }]), 'other', 'published', i % 5 === 0 ? 1 : 0, pub.id, town.id, town.path, '[]', dt(at), dt(at), dt(at)]);
+    const targets =
+      kind === 'town' ? [town] : kind === 'village' ? [villages[i % villages.length]] : kind === 'school' ? schools : ents.slice(i % 3, (i % 3) + 4);
+    msgs.push([
+      id,
+      `基准消息${i}`,
+      JSON.stringify([{ type: 'p', text: `第${i}条安全提醒：请注意防火防溺水。` }]),
+      'other',
+      'published',
+      i % 5 === 0 ? 1 : 0,
+      pub.id,
+      town.id,
+      town.path,
+      '[]',
+      dt(at),
+      dt(at),
+      dt(at),
+    ]);
     for (const t of targets) aud.push([id, t.id, t.path, '*', dt(at)]);
   }
   const t1 = Date.now();
-  await insertMany(db, 'INSERT INTO message (id, title, body, category, status, ackRequired, publisherId, orgId, orgPath, roles, publishedAt, createdAt, updatedAt) VALUES ?', msgs, 2000);
+  await insertMany(
+    db,
+    'INSERT INTO message (id, title, body, category, status, ackRequired, publisherId, orgId, orgPath, roles, publishedAt, createdAt, updatedAt) VALUES ?',
+    msgs,
+    2000,
+  );
   await insertMany(db, 'INSERT INTO message_audience (messageId, targetOrgId, targetOrgPath, role, feedAt) VALUES ?', aud);
   // receipts: 30 % of users read a few of the newest town-wide messages
   const [ids] = await db.query("SELECT id, orgId, orgPath FROM app_user WHERE openid LIKE 'dev:bench-u-%' AND MOD(id, 10) < 3");
-  const recent = msgs.filter((_, i) => i % 3 === 0).slice(-10).map((m) => m[0]);
+  const recent = msgs
+    .filter((_, i) => i % 3 === 0)
+    .slice(-10)
+    .map((m) => m[0]);
   const rec = [];
   for (const u of ids) for (const m of recent.slice(0, 1 + (u.id % 4))) rec.push([m, u.id, u.orgId, u.orgPath, dt(new Date())]);
   await insertMany(db, 'INSERT INTO message_receipt (messageId, userId, userOrgId, userOrgPath, readAt) VALUES ?', rec);
@@ -80,10 +104,13 @@ async function rawPage(db, user, page, pageSize) {
   const parts = [];
   const params = [];
   let n = 0;
-  for (const o of anc) for (const r of roles) {
-    parts.push(`SELECT * FROM (SELECT messageId, feedAt FROM message_audience WHERE targetOrgId = ? AND role = ? AND feedAt IS NOT NULL ORDER BY feedAt DESC, messageId DESC LIMIT ${k}) b${n++}`);
-    params.push(o, r);
-  }
+  for (const o of anc)
+    for (const r of roles) {
+      parts.push(
+        `SELECT * FROM (SELECT messageId, feedAt FROM message_audience WHERE targetOrgId = ? AND role = ? AND feedAt IS NOT NULL ORDER BY feedAt DESC, messageId DESC LIMIT ${k}) b${n++}`,
+      );
+      params.push(o, r);
+    }
   const marks = (xs) => xs.map(() => '?').join(', ');
   const [rows] = await db.query(
     `SELECT m.id, m.title, m.body, m.category, m.ackRequired, m.publishedAt, m.createdAt, m.orgId, o.name AS orgName, r.readAt, r.ackedAt,
@@ -113,7 +140,11 @@ async function run() {
     const [sample] = await db.query("SELECT id, orgPath, openid FROM app_user WHERE openid LIKE 'dev:bench-u-%' ORDER BY RAND() LIMIT ?", [REQUESTS]);
     const headers = [];
     for (const u of sample) {
-      const r = await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: u.openid.slice(4) }) });
+      const r = await fetch(`${base}/api/auth/dev`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ openid: u.openid.slice(4) }),
+      });
       headers.push({ Authorization: `Bearer ${(await r.json()).token}` });
     }
     const measure = async (page) => {
@@ -140,7 +171,14 @@ async function run() {
         }
       });
       const serverCpuMsPerRequest = cpu.perItem(sample.length);
-      return { httpP50: r2(pct(http, 50)), httpP95: r2(pct(http, 95)), rawP50: r2(pct(raw, 50)), rawP95: r2(pct(raw, 95)), avgItems: r2(items / sample.length), serverCpuMsPerRequest };
+      return {
+        httpP50: r2(pct(http, 50)),
+        httpP95: r2(pct(http, 95)),
+        rawP50: r2(pct(raw, 50)),
+        rawP95: r2(pct(raw, 95)),
+        avgItems: r2(items / sample.length),
+        serverCpuMsPerRequest,
+      };
     };
     const loadBefore = os.loadavg().map(r2);
     const p1 = await measure(1);
@@ -151,8 +189,15 @@ async function run() {
     const [[{ n: audienceRows }]] = await db.query('SELECT COUNT(*) AS n FROM message_audience');
     const out = {
       loadavg: { before: loadBefore, after: os.loadavg().map(r2) },
-      users: USERS, messages: MESSAGES, audienceRows: Number(audienceRows), receipts: s.receipts, seedUsersMs: s.tUsers, seedMessagesMs: s.tMessages,
-      feedPage1: p1, feedPage3: p3, unreadCountAvgMs: unreadAvg,
+      users: USERS,
+      messages: MESSAGES,
+      audienceRows: Number(audienceRows),
+      receipts: s.receipts,
+      seedUsersMs: s.tUsers,
+      seedMessagesMs: s.tMessages,
+      feedPage1: p1,
+      feedPage3: p3,
+      unreadCountAvgMs: unreadAvg,
     };
     console.log(JSON.stringify(out, null, 2));
     return out;
@@ -166,4 +211,8 @@ async function run() {
 }
 
 module.exports = { run };
-if (require.main === module) run().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  run().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

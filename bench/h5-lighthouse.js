@@ -20,8 +20,16 @@ const { ROOT, startServer } = require('./lib');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const RUNS = Number(process.env.RUNS || 5);
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -114,8 +122,10 @@ async function run() {
       if (m.lcpS > 2.5) miss.push(`LCP ${m.lcpS} s > 2.5`);
       if (m.cls > 0.05) miss.push(`CLS ${m.cls} > 0.05`);
       if (m.a11y < 95) miss.push(`accessibility ${m.a11y} < 95`);
-      console.log(`${p.name.padEnd(11)} ${String(m.kb).padStart(7)} KB  LCP ${m.lcpS} s  CLS ${m.cls}  a11y ${m.a11y}  perf ${m.perf}` +
-        (miss.length ? `   MISSES: ${miss.join('; ')}` : '   floors met'));
+      console.log(
+        `${p.name.padEnd(11)} ${String(m.kb).padStart(7)} KB  LCP ${m.lcpS} s  CLS ${m.cls}  a11y ${m.a11y}  perf ${m.perf}` +
+          (miss.length ? `   MISSES: ${miss.join('; ')}` : '   floors met'),
+      );
       results[p.name] = m;
     }
   } finally {
@@ -127,4 +137,8 @@ async function run() {
 }
 
 module.exports = { run };
-if (require.main === module) run().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module)
+  run().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

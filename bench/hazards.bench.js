@@ -21,17 +21,44 @@ const LIST_REQUESTS = Number(process.env.LIST_REQUESTS || 200);
 const SUBMITS = Number(process.env.SUBMITS || 1200);
 const CONCURRENCY = 16;
 
-const CATS = ['road_traffic', 'construction', 'industry_trade', 'hazardous_chemicals', 'fireworks', 'fire', 'gas', 'rural_power', 'food_drug', 'forest_fire', 'geological', 'flood_reservoir', 'drowning', 'crowded_places', 'campus', 'special_equipment', 'confined_space', 'non_coal_mine', 'other'];
+const CATS = [
+  'road_traffic',
+  'construction',
+  'industry_trade',
+  'hazardous_chemicals',
+  'fireworks',
+  'fire',
+  'gas',
+  'rural_power',
+  'food_drug',
+  'forest_fire',
+  'geological',
+  'flood_reservoir',
+  'drowning',
+  'crowded_places',
+  'campus',
+  'special_equipment',
+  'confined_space',
+  'non_coal_mine',
+  'other',
+];
 // a realistic ledger: most closed, some open
 const OPEN = ['reported', 'assigned', 'rectifying', 'rectified', 'escalated'];
 const WORK = ['assigned', 'rectifying'];
-const STATUS_MIX = [['closed', 80], ['rejected', 4], ['reported', 3], ['assigned', 4], ['rectifying', 5], ['rectified', 2], ['escalated', 2]];
+const STATUS_MIX = [
+  ['closed', 80],
+  ['rejected', 4],
+  ['reported', 3],
+  ['assigned', 4],
+  ['rectifying', 5],
+  ['rectified', 2],
+  ['escalated', 2],
+];
 
 const r2 = (x) => Math.round(x * 100) / 100;
 const { spawn, execFileSync } = require('node:child_process');
 const { cpuMs, cpuMeter, freePort, httpClient, pct, profMark, sleep, startServer } = require('./lib');
 const { reportTarget, writeReport } = require('./same-writes');
-
 
 async function login(base, openid) {
   const r = await fetch(`${base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
@@ -42,11 +69,21 @@ async function login(base, openid) {
 async function addTowns(db) {
   const [[county]] = await db.query("SELECT id, path FROM org_unit WHERE type = 'county' ORDER BY id LIMIT 1");
   for (let t = 0; t < 18; t++) {
-    const [r] = await db.query("INSERT INTO org_unit (parentId, type, name, path, lat, lng) VALUES (?, 'town', ?, '/p/', ?, ?)", [county.id, `基准镇${t + 1}`, 29.5 + t * 0.01, 106.3 + t * 0.01]);
+    const [r] = await db.query("INSERT INTO org_unit (parentId, type, name, path, lat, lng) VALUES (?, 'town', ?, '/p/', ?, ?)", [
+      county.id,
+      `基准镇${t + 1}`,
+      29.5 + t * 0.01,
+      106.3 + t * 0.01,
+    ]);
     const tpath = `${county.path}${r.insertId}/`;
     await db.query('UPDATE org_unit SET path = ? WHERE id = ?', [tpath, r.insertId]);
     for (let v = 0; v < 8; v++) {
-      const [rv] = await db.query("INSERT INTO org_unit (parentId, type, name, path, lat, lng) VALUES (?, 'village', ?, '/p/', ?, ?)", [r.insertId, `基准镇${t + 1}第${v + 1}村`, 29.5 + t * 0.01 + v * 0.001, 106.3 + t * 0.01 + v * 0.001]);
+      const [rv] = await db.query("INSERT INTO org_unit (parentId, type, name, path, lat, lng) VALUES (?, 'village', ?, '/p/', ?, ?)", [
+        r.insertId,
+        `基准镇${t + 1}第${v + 1}村`,
+        29.5 + t * 0.01 + v * 0.001,
+        106.3 + t * 0.01 + v * 0.001,
+      ]);
       await db.query('UPDATE org_unit SET path = ? WHERE id = ?', [`${tpath}${rv.insertId}/`, rv.insertId]);
     }
   }
@@ -75,13 +112,31 @@ async function bulkLoad(db, rows) {
       const v = villages[k % villages.length];
       const status = statusBag[(k * 7919) % statusBag.length];
       const created = new Date(now - ((k * 2654435761) % (3 * 365 * 86400)) * 1000);
-      const deadline = ['assigned', 'rectifying', 'rectified', 'closed'].includes(status) ? new Date(created.getTime() + ((k % 20) - 3) * 86400_000 + 10 * 86400_000) : null;
+      const deadline = ['assigned', 'rectifying', 'rectified', 'closed'].includes(status)
+        ? new Date(created.getTime() + ((k % 20) - 3) * 86400_000 + 10 * 86400_000)
+        : null;
       const ts = (d) => (d ? d.toISOString().slice(0, 23).replace('T', ' ') : null);
       vals.push([
-        `YH-BENCH-${String(k).padStart(8, '0')}`, CATS[k % CATS.length], k % 53 === 0 ? 'major' : 'general', status, `基准隐患 ${k}：村道急弯无警示标志，需设置反光镜`, 'pass',
-        (v.lat ?? 29.57) + ((k % 100) - 50) * 0.0001, (v.lng ?? 106.5) + ((k % 97) - 48) * 0.0001, '基准地址', v.id, v.path, u.id, 'resident', 0,
-        status === 'reported' || status === 'rejected' || status === 'escalated' ? null : v.id, status === 'reported' || status === 'rejected' || status === 'escalated' ? null : v.path,
-        ts(deadline), status === 'closed' ? ts(new Date(created.getTime() + 5 * 86400_000)) : null, ts(created), ts(created),
+        `YH-BENCH-${String(k).padStart(8, '0')}`,
+        CATS[k % CATS.length],
+        k % 53 === 0 ? 'major' : 'general',
+        status,
+        `基准隐患 ${k}：村道急弯无警示标志，需设置反光镜`,
+        'pass',
+        (v.lat ?? 29.57) + ((k % 100) - 50) * 0.0001,
+        (v.lng ?? 106.5) + ((k % 97) - 48) * 0.0001,
+        '基准地址',
+        v.id,
+        v.path,
+        u.id,
+        'resident',
+        0,
+        status === 'reported' || status === 'rejected' || status === 'escalated' ? null : v.id,
+        status === 'reported' || status === 'rejected' || status === 'escalated' ? null : v.path,
+        ts(deadline),
+        status === 'closed' ? ts(new Date(created.getTime() + 5 * 86400_000)) : null,
+        ts(created),
+        ts(created),
         // the ledger's stored urgency rank, as the service writes it (2 major open, 1 overdue work, 0 the rest)
         k % 53 === 0 && OPEN.includes(status) ? 2 : WORK.includes(status) && deadline && deadline.getTime() < now ? 1 : 0,
       ]);
@@ -119,13 +174,15 @@ async function timeAll(n, fn) {
 async function concurrent(total, conc, fn) {
   let next = 0;
   const t0 = Date.now();
-  await Promise.all(Array.from({ length: conc }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= total) return;
-      await fn(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        await fn(i);
+      }
+    }),
+  );
   return Math.round((total / (Date.now() - t0)) * 1000);
 }
 
@@ -235,9 +292,13 @@ async function run() {
         [now, `${town.path}%`, 20 * (i % 5)],
       ),
     );
-    const rawCounts = await timeAll(LIST_REQUESTS, () => pool.query('SELECT status, COUNT(*) n FROM hazard h WHERE h.orgPath LIKE ? GROUP BY status', [`${town.path}%`]));
+    const rawCounts = await timeAll(LIST_REQUESTS, () =>
+      pool.query('SELECT status, COUNT(*) n FROM hazard h WHERE h.orgPath LIKE ? GROUP BY status', [`${town.path}%`]),
+    );
     // what the service runs now: counts from the town's tally rows, the page merged from per-unit index walks
-    const rawCountTable = await timeAll(LIST_REQUESTS, () => pool.query('SELECT status, dueMonth, SUM(n) n FROM hazard_tally WHERE unitId = ? GROUP BY status, dueMonth', [town.id]));
+    const rawCountTable = await timeAll(LIST_REQUESTS, () =>
+      pool.query('SELECT status, dueMonth, SUM(n) n FROM hazard_tally WHERE unitId = ? GROUP BY status, dueMonth', [town.id]),
+    );
     const [townUnits] = await pool.query(
       "SELECT t.unitId AS orgId FROM org_unit o JOIN hazard_tally t ON t.unitId = o.id WHERE o.path LIKE ? AND t.status = 'rectifying' GROUP BY t.unitId HAVING SUM(t.n) > 0",
       [`${town.path}%`],
@@ -245,7 +306,10 @@ async function run() {
     const rawUnitPage = await timeAll(LIST_REQUESTS, (i) => {
       const lim = 20 * (1 + (i % 5));
       const sql = townUnits
-        .map((u, j) => `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h FORCE INDEX (idx_hazard_unit_page) WHERE h.orgId = ${u.orgId} AND h.status IN ('rectifying') ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${lim}) u${j}`)
+        .map(
+          (u, j) =>
+            `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h FORCE INDEX (idx_hazard_unit_page) WHERE h.orgId = ${u.orgId} AND h.status IN ('rectifying') ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${lim}) u${j}`,
+        )
         .join(' UNION ALL ');
       return pool.query(`${sql} ORDER BY priority DESC, createdAt DESC, id DESC LIMIT 20 OFFSET ${lim - 20}`);
     });
@@ -256,28 +320,50 @@ async function run() {
     const client = httpClient(server.base, CONCURRENCY);
     const dbPid = mariadbPid();
     const pids = { server: server.child.pid, mariadb: dbPid, loadGenerator: 'self' };
-    const submitBody = (i, tag) => JSON.stringify({ category: CATS[i % CATS.length], description: `${tag} ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 });
+    const submitBody = (i, tag) =>
+      JSON.stringify({ category: CATS[i % CATS.length], description: `${tag} ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 });
     const submit = (i) =>
-      client.request('POST', '/api/hazards', { ...resident, 'content-type': 'application/json', 'Idempotency-Key': `bench-${process.pid}-${i}` }, submitBody(i, '基准提交')).then((r) => {
-        if (r.status !== 201) throw new Error(`submit ${r.status} ${r.body}`);
-      });
+      client
+        .request(
+          'POST',
+          '/api/hazards',
+          { ...resident, 'content-type': 'application/json', 'Idempotency-Key': `bench-${process.pid}-${i}` },
+          submitBody(i, '基准提交'),
+        )
+        .then((r) => {
+          if (r.status !== 201) throw new Error(`submit ${r.status} ${r.body}`);
+        });
     for (let i = 0; i < 100; i++) await submit(SUBMITS + i); // warm up (JIT, pools)
     const submitRun = await profMark('submit', () => measured(SUBMITS, CONCURRENCY, submit, pids));
     // the floor of any authenticated request on this server at the same concurrency (guard + one user read)
-    const authedRun = await profMark('me', () => measured(SUBMITS, CONCURRENCY, async () => {
-      const r = await client.request('GET', '/api/me', resident);
-      if (r.status !== 200) throw new Error(`me ${r.status}`);
-    }, pids));
+    const authedRun = await profMark('me', () =>
+      measured(
+        SUBMITS,
+        CONCURRENCY,
+        async () => {
+          const r = await client.request('GET', '/api/me', resident);
+          if (r.status !== 200) throw new Error(`me ${r.status}`);
+        },
+        pids,
+      ),
+    );
     client.close();
     // the ceiling of any HTTP write here: the raw transaction behind a bare node:http server (no framework)
     const bare = await startBareHttp(dbUrl);
     const bareClient = httpClient(bare.base, CONCURRENCY);
     let bareRun;
     try {
-      bareRun = await measured(SUBMITS, CONCURRENCY, (i) =>
-        bareClient.request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器')).then((r) => {
-          if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
-        }), { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' });
+      bareRun = await measured(
+        SUBMITS,
+        CONCURRENCY,
+        (i) =>
+          bareClient
+            .request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器'))
+            .then((r) => {
+              if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
+            }),
+        { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' },
+      );
     } finally {
       bareClient.close();
       bare.child.kill();
@@ -293,8 +379,17 @@ async function run() {
     );
     // the same writes a submit makes, in one transaction, as the fairer raw comparison (bench/same-writes.js)
     const target = await reportTarget(pool);
-    const rawTxRun = await measured(SUBMITS, CONCURRENCY, (i) =>
-      writeReport(pool, target, { counter: 'bench', prefix: 'YH-TX', category: CATS[i % CATS.length], description: `事务插入 ${i}`, clientKey: `tx-${process.pid}-${i}` }),
+    const rawTxRun = await measured(
+      SUBMITS,
+      CONCURRENCY,
+      (i) =>
+        writeReport(pool, target, {
+          counter: 'bench',
+          prefix: 'YH-TX',
+          category: CATS[i % CATS.length],
+          description: `事务插入 ${i}`,
+          clientKey: `tx-${process.pid}-${i}`,
+        }),
       { mariadb: dbPid, loadGenerator: 'self' },
     );
     const rawTxRps = rawTxRun.perSec;

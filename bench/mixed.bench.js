@@ -26,7 +26,6 @@ const MAX_OUTSTANDING = 1500;
 const r1 = (x) => Math.round(x * 10) / 10;
 const { cpuMeter, pct, profMark, sleep, startServer } = require('./lib');
 
-
 async function call(base, method, p, token, body, headers = {}) {
   const t = performance.now();
   try {
@@ -44,7 +43,7 @@ async function call(base, method, p, token, body, headers = {}) {
 }
 
 async function signature(variant) {
-  let d = `M 40 ${100 + variant % 40}`;
+  let d = `M 40 ${100 + (variant % 40)}`;
   for (let i = 0; i < 12; i++) d += ` Q ${60 + i * 40} ${60 + ((i * 37 + variant) % 90)} ${80 + i * 40} ${120 + ((i * 53 + variant) % 70)}`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="240"><path d="${d}" fill="none" stroke="#111" stroke-width="5" stroke-linecap="round"/></svg>`;
   return `data:image/png;base64,${(await sharp(Buffer.from(svg)).png().toBuffer()).toString('base64')}`;
@@ -65,7 +64,11 @@ async function run() {
     const village = await login('demo-village-hekou');
     const orgs = (await call(base, 'GET', '/api/orgs', town.token)).body;
     const flat = {};
-    const walk = (ns) => (ns || []).forEach((n) => { flat[n.name] ??= n.id; walk(n.children); });
+    const walk = (ns) =>
+      (ns || []).forEach((n) => {
+        flat[n.name] ??= n.id;
+        walk(n.children);
+      });
     walk(Array.isArray(orgs) ? orgs : [orgs]);
     const villages = ['河口村', '柳林村', '石桥村', '王家坝村'].map((n) => flat[n]);
     const residents = [];
@@ -73,21 +76,89 @@ async function run() {
     const officers = [town, village, await login('demo-village'), await login('demo-grid')];
     const tpls = (await call(base, 'GET', '/api/pledge-templates', town.token)).body;
     const version = tpls.find((x) => x.kind === 'drowning').latest;
-    const camp = (await call(base, 'POST', '/api/pledge-campaigns', village.token, { templateVersionId: version.id, orgId: flat['河口村'], deadline: new Date(Date.now() + 30 * 864e5).toISOString() })).body;
+    const camp = (
+      await call(base, 'POST', '/api/pledge-campaigns', village.token, {
+        templateVersionId: version.id,
+        orgId: flat['河口村'],
+        deadline: new Date(Date.now() + 30 * 864e5).toISOString(),
+      })
+    ).body;
     const sigs = [await signature(1), await signature(2)];
-    const someHazard = (await call(base, 'POST', '/api/hazards', residents[0].token, { category: 'fire', description: '混合负载的第一条隐患', orgId: villages[0] }, { 'Idempotency-Key': `mixed-first-${Date.now()}` })).body;
+    const someHazard = (
+      await call(
+        base,
+        'POST',
+        '/api/hazards',
+        residents[0].token,
+        { category: 'fire', description: '混合负载的第一条隐患', orgId: villages[0] },
+        { 'Idempotency-Key': `mixed-first-${Date.now()}` },
+      )
+    ).body;
 
     let n = 0;
     const ops = [
       // [weight, name, fn]
-      [25, 'report hazard', () => { const r = residents[n % residents.length]; return call(base, 'POST', '/api/hazards', r.token, { category: ['fire', 'road_traffic', 'construction'][n % 3], description: `混合负载隐患 ${n}`, orgId: r.user.orgId, lat: 29.56 + (n % 100) / 10000, lng: 106.5 }, { 'Idempotency-Key': `mixed-hz-${n}-${Date.now()}` }); }],
-      [15, 'sign pledge', () => { const r = residents[n % residents.length]; return call(base, 'POST', `/api/pledge-campaigns/${camp.id}/signatures`, r.token, { fields: { studentName: `学生${n}`, className: `${(n % 6) + 1}年级一班`, guardianName: '家长', relation: '母亲', phone: `136${String(n).padStart(8, '0')}` }, signatures: [{ role: 'guardian', image: sigs[0] }, { role: 'student', image: sigs[1] }] }, { 'Idempotency-Key': `mixed-sg-${n}-${Date.now()}` }); }],
+      [
+        25,
+        'report hazard',
+        () => {
+          const r = residents[n % residents.length];
+          return call(
+            base,
+            'POST',
+            '/api/hazards',
+            r.token,
+            {
+              category: ['fire', 'road_traffic', 'construction'][n % 3],
+              description: `混合负载隐患 ${n}`,
+              orgId: r.user.orgId,
+              lat: 29.56 + (n % 100) / 10000,
+              lng: 106.5,
+            },
+            { 'Idempotency-Key': `mixed-hz-${n}-${Date.now()}` },
+          );
+        },
+      ],
+      [
+        15,
+        'sign pledge',
+        () => {
+          const r = residents[n % residents.length];
+          return call(
+            base,
+            'POST',
+            `/api/pledge-campaigns/${camp.id}/signatures`,
+            r.token,
+            {
+              fields: {
+                studentName: `学生${n}`,
+                className: `${(n % 6) + 1}年级一班`,
+                guardianName: '家长',
+                relation: '母亲',
+                phone: `136${String(n).padStart(8, '0')}`,
+              },
+              signatures: [
+                { role: 'guardian', image: sigs[0] },
+                { role: 'student', image: sigs[1] },
+              ],
+            },
+            { 'Idempotency-Key': `mixed-sg-${n}-${Date.now()}` },
+          );
+        },
+      ],
       [30, 'ledger page', () => call(base, 'GET', `/api/hazards?page=1&pageSize=20${n % 2 ? '&status=reported' : ''}`, officers[n % officers.length].token)],
       [10, 'hazard detail', () => call(base, 'GET', `/api/hazards/${someHazard.id}`, town.token)],
       [20, 'feed', () => call(base, 'GET', '/api/feed?page=1&pageSize=20', (n % 3 ? residents[n % residents.length] : officers[n % officers.length]).token)],
     ];
     const total = ops.reduce((a, o) => a + o[0], 0);
-    const pick = (i) => { let x = (i * 7919) % total; for (const o of ops) { if (x < o[0]) return o; x -= o[0]; } return ops[0]; };
+    const pick = (i) => {
+      let x = (i * 7919) % total;
+      for (const o of ops) {
+        if (x < o[0]) return o;
+        x -= o[0];
+      }
+      return ops[0];
+    };
 
     const steps = [];
     let rate = START_RPS;
@@ -107,24 +178,39 @@ async function run() {
         const due = t0 + (i * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 1) await sleep(wait);
-        if (outstanding > MAX_OUTSTANDING) { dropped++; continue; }
+        if (outstanding > MAX_OUTSTANDING) {
+          dropped++;
+          continue;
+        }
         const o = pick(n);
         n++;
         outstanding++;
-        inflight.push(o[2]().then((r) => {
-          outstanding--;
-          lat.push(r.ms);
-          (byOp[o[1]] ??= []).push(r.ms);
-          if (r.status < 200 || r.status >= 300) errors++;
-        }));
+        inflight.push(
+          o[2]().then((r) => {
+            outstanding--;
+            lat.push(r.ms);
+            (byOp[o[1]] ??= []).push(r.ms);
+            if (r.status < 200 || r.status >= 300) errors++;
+          }),
+        );
       }
       await Promise.all(inflight);
       const took = (performance.now() - t0) / 1000;
       // server CPU (ms, /proc) per request of the mix; the step's window goes to the profile (BENCH_PROF)
       const serverCpuMs = cpu.perItem(lat.length);
       await profMark('mixed', async () => undefined, from);
-      const step = { offeredRps: rate, achievedRps: r1(lat.length / took), p50: r1(pct(lat, 50)), p95: r1(pct(lat, 95)), p99: r1(pct(lat, 99)), errors, dropped, serverCpuMs, load1: r1(os.loadavg()[0]),
-        p99ByOp: Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, r1(pct(v, 99))])) };
+      const step = {
+        offeredRps: rate,
+        achievedRps: r1(lat.length / took),
+        p50: r1(pct(lat, 50)),
+        p95: r1(pct(lat, 95)),
+        p99: r1(pct(lat, 99)),
+        errors,
+        dropped,
+        serverCpuMs,
+        load1: r1(os.loadavg()[0]),
+        p99ByOp: Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, r1(pct(v, 99))])),
+      };
       steps.push(step);
       process.stderr.write(`mixed: ${JSON.stringify(step)}\n`);
       const ok = step.p99 <= P99_LIMIT && errors <= lat.length * 0.01 && !dropped;
@@ -137,31 +223,33 @@ async function run() {
     const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 16, timezone: 'Z' });
     await pool.query('CREATE TABLE hazard_raw_copy LIKE hazard');
     const [[townRow]] = await pool.query("SELECT path FROM org_unit WHERE name = '石桥镇'");
-    const [[tpl]] = await pool.query("SELECT * FROM hazard WHERE id = ?", [someHazard.id]);
+    const [[tpl]] = await pool.query('SELECT * FROM hazard WHERE id = ?', [someHazard.id]);
     let rawDone = 0;
     let k = 0;
     const rawLat = [];
     const rawEnd = performance.now() + 6000;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (performance.now() < rawEnd) {
-        const i = k++;
-        const t = performance.now();
-        const w = (i * 7919) % total;
-        if (w < 40) {
-          const row = { ...tpl, id: undefined, code: `RAW-${i}-${process.pid}`, clientKey: `raw-${i}`, description: `raw ${i}` };
-          delete row.id;
-          const cols = Object.keys(row);
-          await pool.query(`INSERT INTO hazard_raw_copy (${cols.map((c) => `\`${c}\``).join(',')}) VALUES (?)`, [cols.map((c) => row[c])]);
-        } else if (w < 80) {
-          await pool.query('SELECT * FROM hazard WHERE orgPath LIKE ? ORDER BY id DESC LIMIT 20', [`${townRow.path}%`]);
-          await pool.query('SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? GROUP BY status', [`${townRow.path}%`]);
-        } else {
-          await pool.query('SELECT * FROM message ORDER BY id DESC LIMIT 20');
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (performance.now() < rawEnd) {
+          const i = k++;
+          const t = performance.now();
+          const w = (i * 7919) % total;
+          if (w < 40) {
+            const row = { ...tpl, id: undefined, code: `RAW-${i}-${process.pid}`, clientKey: `raw-${i}`, description: `raw ${i}` };
+            delete row.id;
+            const cols = Object.keys(row);
+            await pool.query(`INSERT INTO hazard_raw_copy (${cols.map((c) => `\`${c}\``).join(',')}) VALUES (?)`, [cols.map((c) => row[c])]);
+          } else if (w < 80) {
+            await pool.query('SELECT * FROM hazard WHERE orgPath LIKE ? ORDER BY id DESC LIMIT 20', [`${townRow.path}%`]);
+            await pool.query('SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? GROUP BY status', [`${townRow.path}%`]);
+          } else {
+            await pool.query('SELECT * FROM message ORDER BY id DESC LIMIT 20');
+          }
+          rawLat.push(performance.now() - t);
+          rawDone++;
         }
-        rawLat.push(performance.now() - t);
-        rawDone++;
-      }
-    }));
+      }),
+    );
     await pool.end();
     const rawPerSec = Math.round(rawDone / 6);
 
@@ -169,7 +257,12 @@ async function run() {
       p99LimitMs: P99_LIMIT,
       sustainedRpsAtP99Under300: best ? best.achievedRps : 0,
       firstFailingStep: steps[steps.length - 1] !== best ? steps[steps.length - 1] : 'none within the step limit',
-      steps: Object.fromEntries(steps.map((x) => [`${x.offeredRps}rps`, { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors, serverCpuMsPerRequest: x.serverCpuMs, load1: x.load1 }])),
+      steps: Object.fromEntries(
+        steps.map((x) => [
+          `${x.offeredRps}rps`,
+          { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors, serverCpuMsPerRequest: x.serverCpuMs, load1: x.load1 },
+        ]),
+      ),
       rawMixOpsPerSec: rawPerSec,
       rawMixP99Ms: r1(pct(rawLat, 99)),
       mixedVsRaw: best ? Math.round((best.achievedRps / rawPerSec) * 100) / 100 : 0,
@@ -185,5 +278,13 @@ async function run() {
 module.exports = { run };
 
 if (require.main === module) {
-  run().then((f) => { console.log(JSON.stringify(f, null, 2)); process.exit(0); }).catch((e) => { console.error(e); process.exit(1); });
+  run()
+    .then((f) => {
+      console.log(JSON.stringify(f, null, 2));
+      process.exit(0);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
 }

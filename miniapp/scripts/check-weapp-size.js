@@ -45,7 +45,10 @@ for (const f of files) {
   else main += f.size;
 }
 
-const biggest = files.filter((f) => !inSub(f.rel)).sort((a, b) => b.size - a.size).slice(0, 5);
+const biggest = files
+  .filter((f) => !inSub(f.rel))
+  .sort((a, b) => b.size - a.size)
+  .slice(0, 5);
 console.log(`main package: ${kb(main)} (limit ${maxKb} KB)`);
 for (const f of biggest) console.log(`  ${kb(f.size).padStart(10)}  ${f.rel}`);
 for (const [root, size] of Object.entries(subs)) console.log(`subpackage ${root}/: ${kb(size)}`);

@@ -20,7 +20,10 @@ function* files(d) {
   }
 }
 
-let raw = 0, br = 0, gz = 0, n = 0;
+let raw = 0,
+  br = 0,
+  gz = 0,
+  n = 0;
 for (const p of files(dir)) {
   const buf = readFileSync(p);
   if (buf.length < 256) continue; // a header costs more than it saves
@@ -30,7 +33,10 @@ for (const p of files(dir)) {
   const g = zlib.gzipSync(buf, { level: 9 });
   writeFileSync(p + '.br', b);
   writeFileSync(p + '.gz', g);
-  raw += buf.length; br += b.length; gz += g.length; n += 1;
+  raw += buf.length;
+  br += b.length;
+  gz += g.length;
+  n += 1;
 }
 const kb = (x) => `${(x / 1024).toFixed(0)} KB`;
 console.log(`precompressed ${n} files in ${dir}: ${kb(raw)} → brotli ${kb(br)}, gzip ${kb(gz)}`);

@@ -23,7 +23,12 @@ async function main(argv: string[]) {
   let cfg;
   try {
     // the CLI needs the database only: tolerate an env without WeChat credentials
-    cfg = loadConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV === 'production' ? 'development' : process.env.NODE_ENV, DEV_LOGIN: 'false', JWT_SECRET: process.env.JWT_SECRET && process.env.JWT_SECRET.length >= 16 ? process.env.JWT_SECRET : 'cli-does-not-sign-tokens' });
+    cfg = loadConfig({
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV === 'production' ? 'development' : process.env.NODE_ENV,
+      DEV_LOGIN: 'false',
+      JWT_SECRET: process.env.JWT_SECRET && process.env.JWT_SECRET.length >= 16 ? process.env.JWT_SECRET : 'cli-does-not-sign-tokens',
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -39,7 +44,9 @@ async function main(argv: string[]) {
     const admins = await ds.getRepository(User).count({ where: { role: 'admin', disabled: false } });
     const link = invitationLink(cfg.PUBLIC_BASE_URL, inv.code);
     if (json) {
-      console.log(JSON.stringify({ code: inv.code, link, page: `${INVITE_PAGE}?code=${inv.code}`, expiresAt: inv.expiresAt.toISOString(), existingAdmins: admins }));
+      console.log(
+        JSON.stringify({ code: inv.code, link, page: `${INVITE_PAGE}?code=${inv.code}`, expiresAt: inv.expiresAt.toISOString(), existingAdmins: admins }),
+      );
       return;
     }
     const china = new Date(inv.expiresAt.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);

@@ -52,7 +52,9 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
   // an invitation link (`/invite?code=…`, what an ordinary QR carries) opens the h5 invite page
   app.use('/invite', (req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (req.method !== 'GET') return next();
-    const code = String(req.query.code ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32);
+    const code = String(req.query.code ?? '')
+      .replace(/[^A-Za-z0-9_-]/g, '')
+      .slice(0, 32);
     res.redirect(302, `/#/pages/invite/index?code=${code}`);
   });
 

@@ -77,7 +77,10 @@ export class AppModule {
         JwtModule.register({
           global: true,
           secret: cfg.JWT_SECRET,
-          signOptions: { algorithm: 'HS256', expiresIn: (/^[0-9]+$/.test(cfg.JWT_EXPIRES_IN) ? Number(cfg.JWT_EXPIRES_IN) : cfg.JWT_EXPIRES_IN) as JwtSignOptions['expiresIn'] },
+          signOptions: {
+            algorithm: 'HS256',
+            expiresIn: (/^[0-9]+$/.test(cfg.JWT_EXPIRES_IN) ? Number(cfg.JWT_EXPIRES_IN) : cfg.JWT_EXPIRES_IN) as JwtSignOptions['expiresIn'],
+          },
           verifyOptions: { algorithms: ['HS256'] },
         }),
         CommonModule,

@@ -161,7 +161,12 @@ export const FIELD_KINDS: Record<FieldType, Record<string, KindRule>> = {
     letter_construction: { label: '与施工单位签订安全责任书', group: '责任书', metrics: { units: R('签订单位', '家', 10000) } },
     letter_food_coordinator: { label: '签订食药品协管员责任书', group: '责任书', metrics: { units: R('签订人数', '人', 10000) } },
     pledge_offline: { label: '纸质安全承诺书', group: '责任书', metrics: { count: R('签订安全承诺书', '份', 100000) } },
-    pledge_offline_drowning: { label: '纸质防溺水承诺书', group: '责任书', hint: '学校收回的纸质承诺书份数', metrics: { count: R('签订防溺水承诺书', '份', 100000) } },
+    pledge_offline_drowning: {
+      label: '纸质防溺水承诺书',
+      group: '责任书',
+      hint: '学校收回的纸质承诺书份数',
+      metrics: { count: R('签订防溺水承诺书', '份', 100000) },
+    },
     county_letter: { label: '县交办函', group: '其他', metrics: { received: M('收到交办函', '件', 1000), closed: M('销号县交办函', '件', 1000) } },
     traffic: {
       label: '道路交通整治',

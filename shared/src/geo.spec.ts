@@ -19,11 +19,73 @@ describe('WGS-84 → GCJ-02', () => {
 describe('boundaries', () => {
   it('validates GeoJSON naming the field', () => {
     expect(validateBoundary({ type: 'Point', coordinates: [1, 2] })).toEqual({ errors: ['boundary.type must be Polygon or MultiPolygon'] });
-    expect(validateBoundary({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1]]] })).toEqual({ errors: ['boundary.coordinates[0] must be a ring of at least 4 positions'] });
-    expect('errors' in validateBoundary({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] })).toBe(true);
-    expect('errors' in validateBoundary({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 200], [0, 0]]] })).toBe(true);
-    const ok = validateBoundary({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0, 5], [1, 0], [1, 1], [0, 0]]] } });
-    expect(ok).toEqual({ boundary: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } });
+    expect(
+      validateBoundary({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+          ],
+        ],
+      }),
+    ).toEqual({ errors: ['boundary.coordinates[0] must be a ring of at least 4 positions'] });
+    expect(
+      'errors' in
+        validateBoundary({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 1],
+            ],
+          ],
+        }),
+    ).toBe(true);
+    expect(
+      'errors' in
+        validateBoundary({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 200],
+              [0, 0],
+            ],
+          ],
+        }),
+    ).toBe(true);
+    const ok = validateBoundary({
+      type: 'Feature',
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0, 5],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+    });
+    expect(ok).toEqual({
+      boundary: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+    });
   });
 
   it('tells inside from outside, holes included', () => {
@@ -34,9 +96,45 @@ describe('boundaries', () => {
     expect(box.minLat).toBeLessThan(29.583);
     expect(box.maxLat).toBeGreaterThan(29.583);
     expect(box.maxLng - box.minLng).toBeCloseTo((2 * 500) / (111_320 * Math.cos((29.583 * Math.PI) / 180)), 5);
-    const holed = { type: 'Polygon' as const, coordinates: [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]] };
+    const holed = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [0, 0],
+          [10, 0],
+          [10, 10],
+          [0, 10],
+          [0, 0],
+        ],
+        [
+          [4, 4],
+          [6, 4],
+          [6, 6],
+          [4, 6],
+          [4, 4],
+        ],
+      ],
+    };
     expect(boundaryContains(holed, { lat: 2, lng: 2 })).toBe(true);
     expect(boundaryContains(holed, { lat: 5, lng: 5 })).toBe(false);
-    expect(boundaryContains({ type: 'MultiPolygon', coordinates: [holed.coordinates, [[[20, 20], [21, 20], [21, 21], [20, 20]]]] }, { lat: 20.2, lng: 20.8 })).toBe(true);
+    expect(
+      boundaryContains(
+        {
+          type: 'MultiPolygon',
+          coordinates: [
+            holed.coordinates,
+            [
+              [
+                [20, 20],
+                [21, 20],
+                [21, 21],
+                [20, 20],
+              ],
+            ],
+          ],
+        },
+        { lat: 20.2, lng: 20.8 },
+      ),
+    ).toBe(true);
   });
 });

@@ -64,9 +64,7 @@ export function formatLatLng(p: LatLng): string {
 // ---- boundaries (GeoJSON) ------------------------------------------------------------------------
 
 /** A unit's boundary: GeoJSON geometry, positions `[lng, lat]` in GCJ-02. */
-export type Boundary =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+export type Boundary = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 
 /** Most positions one boundary may hold (all rings together). */
 export const BOUNDARY_MAX_POINTS = 2_000;
@@ -115,10 +113,15 @@ export function validateBoundary(input: unknown, field = 'boundary'): { boundary
 /** The box around a boundary (for a range query before the exact test). */
 export function boundaryBox(b: Boundary): { minLat: number; maxLat: number; minLng: number; maxLng: number } {
   const all = (b.type === 'Polygon' ? [b.coordinates] : b.coordinates).flat(3) as number[];
-  let minLng = Infinity, maxLng = -Infinity, minLat = Infinity, maxLat = -Infinity;
+  let minLng = Infinity,
+    maxLng = -Infinity,
+    minLat = Infinity,
+    maxLat = -Infinity;
   for (let i = 0; i + 1 < all.length; i += 2) {
-    minLng = Math.min(minLng, all[i]); maxLng = Math.max(maxLng, all[i]);
-    minLat = Math.min(minLat, all[i + 1]); maxLat = Math.max(maxLat, all[i + 1]);
+    minLng = Math.min(minLng, all[i]);
+    maxLng = Math.max(maxLng, all[i]);
+    minLat = Math.min(minLat, all[i + 1]);
+    maxLat = Math.max(maxLat, all[i + 1]);
   }
   return { minLat, maxLat, minLng, maxLng };
 }
@@ -146,5 +149,16 @@ export function squareAround(p: LatLng, halfM: number): Boundary {
   const dLng = halfM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
   const r = (x: number) => Math.round(x * 1e6) / 1e6;
   const [w, e, s, n] = [r(p.lng - dLng), r(p.lng + dLng), r(p.lat - dLat), r(p.lat + dLat)];
-  return { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [w, s],
+        [e, s],
+        [e, n],
+        [w, n],
+        [w, s],
+      ],
+    ],
+  };
 }

@@ -1,6 +1,13 @@
 import {
-  availableActions, canTransition, formatHazardCode, HAZARD_ACTION_ROLES, HAZARD_ACTIONS, HAZARD_CATEGORIES, HAZARD_STATUSES,
-  HAZARD_TRANSITIONS, isOverdue,
+  availableActions,
+  canTransition,
+  formatHazardCode,
+  HAZARD_ACTION_ROLES,
+  HAZARD_ACTIONS,
+  HAZARD_CATEGORIES,
+  HAZARD_STATUSES,
+  HAZARD_TRANSITIONS,
+  isOverdue,
 } from './hazard';
 import { maskName, maskPhone } from './common';
 

@@ -26,10 +26,7 @@ export const HAZARD_CATEGORIES = [
 
 export type HazardCategory = (typeof HAZARD_CATEGORIES)[number]['code'];
 export const HAZARD_CATEGORY_CODES = HAZARD_CATEGORIES.map((c) => c.code) as HazardCategory[];
-export const HAZARD_CATEGORY_LABELS = Object.fromEntries(HAZARD_CATEGORIES.map((c) => [c.code, c.label])) as Record<
-  HazardCategory,
-  string
->;
+export const HAZARD_CATEGORY_LABELS = Object.fromEntries(HAZARD_CATEGORIES.map((c) => [c.code, c.label])) as Record<HazardCategory, string>;
 
 export const HAZARD_LEVELS = ['general', 'major'] as const;
 export type HazardLevel = (typeof HAZARD_LEVELS)[number];

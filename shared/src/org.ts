@@ -26,15 +26,7 @@ export const ORG_CHILD_TYPES: Record<OrgType, OrgType[]> = {
   department: [],
 };
 
-export const ROLES = [
-  'resident',
-  'grid_officer',
-  'village_officer',
-  'town_officer',
-  'department_officer',
-  'county_officer',
-  'admin',
-] as const;
+export const ROLES = ['resident', 'grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -47,14 +39,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '系统管理员',
 };
 
-export const OFFICER_ROLES: Role[] = [
-  'grid_officer',
-  'village_officer',
-  'town_officer',
-  'department_officer',
-  'county_officer',
-  'admin',
-];
+export const OFFICER_ROLES: Role[] = ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer', 'admin'];
 
 export function isOfficer(role: Role): boolean {
   return role !== 'resident';

@@ -1,12 +1,6 @@
 /** Pledges (承诺书) and responsibility letters (责任书). Request/response types live below the enums. */
 
-export const PLEDGE_KINDS = [
-  'drowning',
-  'holiday_safety',
-  'production_responsibility',
-  'fire_food_responsibility',
-  'food_drug_coordinator',
-] as const;
+export const PLEDGE_KINDS = ['drowning', 'holiday_safety', 'production_responsibility', 'fire_food_responsibility', 'food_drug_coordinator'] as const;
 export type PledgeKind = (typeof PLEDGE_KINDS)[number];
 
 export const PLEDGE_KIND_LABELS: Record<PledgeKind, string> = {

@@ -12,10 +12,7 @@ export const MESSAGE_CATEGORIES = [
   { code: 'other', label: '其他' },
 ] as const;
 export type MessageCategory = (typeof MESSAGE_CATEGORIES)[number]['code'];
-export const MESSAGE_CATEGORY_LABELS = Object.fromEntries(MESSAGE_CATEGORIES.map((c) => [c.code, c.label])) as Record<
-  MessageCategory,
-  string
->;
+export const MESSAGE_CATEGORY_LABELS = Object.fromEntries(MESSAGE_CATEGORIES.map((c) => [c.code, c.label])) as Record<MessageCategory, string>;
 
 import type { Role } from './org';
 import type { IsoDate, IsoDateTime } from './common';

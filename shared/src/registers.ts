@@ -43,7 +43,16 @@ export const RESERVOIR_SIZES = ['small2', 'small1', 'medium', 'large'] as const;
 export type ReservoirSize = (typeof RESERVOIR_SIZES)[number];
 export const RESERVOIR_SIZE_LABELS: Record<ReservoirSize, string> = { small2: '小（2）型', small1: '小（1）型', medium: '中型', large: '大型' };
 
-export const INCIDENT_KINDS = ['production_accident', 'fire', 'forest_fire', 'drowning', 'traffic_accident', 'geological_disaster', 'food_poisoning', 'other'] as const;
+export const INCIDENT_KINDS = [
+  'production_accident',
+  'fire',
+  'forest_fire',
+  'drowning',
+  'traffic_accident',
+  'geological_disaster',
+  'food_poisoning',
+  'other',
+] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 export const INCIDENT_KIND_LABELS: Record<IncidentKind, string> = {
   production_accident: '安全生产事故',

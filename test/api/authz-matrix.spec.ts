@@ -189,7 +189,9 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
         const sf = pol.signedFrom;
         const from = await api.call('GET', sf.path.replace('{id}', String(w.fx[sf.fixture])), { token: w.s[sf.as].token });
         const base = urlFor(o, pol, id, 0).split('?')[0];
-        const url = (JSON.stringify(from.body).match(/"(\/api\/[^"]*?sig=[^"]+)"/g) ?? []).map((m) => JSON.parse(m)).find((u: string) => u.split('?')[0] === base);
+        const url = (JSON.stringify(from.body).match(/"(\/api\/[^"]*?sig=[^"]+)"/g) ?? [])
+          .map((m) => JSON.parse(m))
+          .find((u: string) => u.split('?')[0] === base);
         if (!url) violations.push(`${o.key}: no signed URL for #${id} in GET ${sf.path} as ${sf.as} (${from.status})`);
         else {
           const ok = await api.call('GET', url, {});
@@ -198,7 +200,11 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
           const expired = await api.call('GET', url.replace(/exp=\d+/, 'exp=1000000000'), {});
           calls += 4;
           if (!isOk(ok.status)) violations.push(`${o.key}: its own signed URL answered ${ok.status}`);
-          for (const [what, r2] of [['forged', forged], ['moved', moved], ['expired', expired]] as const) {
+          for (const [what, r2] of [
+            ['forged', forged],
+            ['moved', moved],
+            ['expired', expired],
+          ] as const) {
             if (isOk(r2.status) || r2.status >= 500) violations.push(`${o.key}: a ${what} signed URL answered ${r2.status}`);
           }
         }
@@ -213,10 +219,16 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
     }
   }
   // an orgId outside the caller's subtree (officers; a resident's lists hold only their own records: listLeak below)
-  const orgQueryOps = ops.filter((o) => o.method === 'GET' && POLICY[o.key]?.scope === 'org' && (o.op.parameters ?? []).some((p: any) => p.in === 'query' && p.name === 'orgId'));
+  const orgQueryOps = ops.filter(
+    (o) => o.method === 'GET' && POLICY[o.key]?.scope === 'org' && (o.op.parameters ?? []).some((p: any) => p.in === 'query' && p.name === 'orgId'),
+  );
   for (const o of orgQueryOps) {
     const pol = POLICY[o.key];
-    for (const [who, orgId] of [['demo-village', w.org['河口村']], ['demo-grid', w.org['河口村']], ['demo-town-baisha', w.org['石桥镇']]] as [string, number][]) {
+    for (const [who, orgId] of [
+      ['demo-village', w.org['河口村']],
+      ['demo-grid', w.org['河口村']],
+      ['demo-town-baisha', w.org['石桥镇']],
+    ] as [string, number][]) {
       if (pol.roles === 'public' || !pol.roles.includes(w.s[who].user.role as any)) continue;
       const r = await api.call('GET', urlFor(o, pol, 999999, orgId), { token: w.s[who].token });
       calls++;
@@ -233,18 +245,21 @@ test('scope sweep: outsiders never get 河口村 / 石桥镇 records; their own 
       const q: Record<string, string> = o.path === '/api/feed' || o.path === '/api/hazards' || o.path === '/api/messages' ? { pageSize: '100' } : {};
       const r = await api.call('GET', urlFor(o, pol, 999999, null, q), { token: w.s[who].token });
       calls++;
-      const items: any[] = Array.isArray(r.body) ? r.body : r.body?.items ?? r.body?.hazards ?? r.body?.points ?? [];
+      const items: any[] = Array.isArray(r.body) ? r.body : (r.body?.items ?? r.body?.hazards ?? r.body?.points ?? []);
       const leaked = items.filter((it) => it?.id === id || it?.messageId === id || it?.hazardId === id || it?.signatureId === id);
       if (leaked.length) violations.push(`${o.key} as ${who} lists ${pol.listLeak} #${id}`);
       if (r.status >= 500) violations.push(`${o.key} as ${who}: ${r.status}`);
     }
   }
-  console.log(`authz scope sweep: ${covered.length} record operations, ${orgQueryOps.length} orgId operations, ${calls} calls, ${violations.length} violations`);
+  console.log(
+    `authz scope sweep: ${covered.length} record operations, ${orgQueryOps.length} orgId operations, ${calls} calls, ${violations.length} violations`,
+  );
   expect(violations).toEqual([]);
   // an operation whose policy names a fixture the world did not make is not swept at all: that is a gap, not a pass
   expect(unproven).toEqual([]);
   // the fixtures exist for the core features, so the sweep is not vacuous
-  for (const f of ['hazardB', 'mediaB', 'campaignB', 'signatureB', 'messageB', 'inspectionB']) expect({ fixture: f, id: w.fx[f] }).toEqual({ fixture: f, id: expect.any(Number) });
+  for (const f of ['hazardB', 'mediaB', 'campaignB', 'signatureB', 'messageB', 'inspectionB'])
+    expect({ fixture: f, id: w.fx[f] }).toEqual({ fixture: f, id: expect.any(Number) });
 });
 
 // ---- ids inside request bodies ---------------------------------------------------------------------------
@@ -295,7 +310,11 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
   const baishaVillage = w.org['白沙村'];
   const baishaTown = w.org['白沙镇'];
   const foreign: Record<'media' | 'hazard' | 'org' | 'user' | 'site', number | undefined> = {
-    media: w.fx.mediaB, hazard: w.fx.hazardB, org: w.org['河口村'], user: w.s['demo-village-hekou'].user.id, site: w.fx.riskSiteB,
+    media: w.fx.mediaB,
+    hazard: w.fx.hazardB,
+    org: w.org['河口村'],
+    user: w.s['demo-village-hekou'].user.id,
+    site: w.fx.riskSiteB,
   };
   for (const [k, v] of Object.entries(foreign)) expect({ foreign: k, id: v }).toEqual({ foreign: k, id: expect.any(Number) });
   let seq = 0;
@@ -309,7 +328,10 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
   // 白沙镇's own records to act on, in the state each action needs
   const STATES = ['reported', 'assigned', 'rectifying', 'rectified', 'closed'];
   const STEPS: [string, unknown][] = [
-    ['assign', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }], ['start', {}], ['rectify', { note: '已整改完毕' }], ['verify', { passed: true, note: '复查合格' }],
+    ['assign', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }],
+    ['start', {}],
+    ['rectify', { note: '已整改完毕' }],
+    ['verify', { passed: true, note: '复查合格' }],
   ];
   const hazardIn = async (state: string) => {
     const h = await must('POST', '/api/hazards', { category: 'fire', description: '白沙村路边电线私拉乱接', orgId: baishaVillage });
@@ -319,13 +341,23 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
   const fieldBody = (p: string) => {
     const type = ({ inspections: 'inspection', enforcements: 'enforcement', drills: 'drill', activities: 'activity' } as Record<string, FieldType>)[p];
     const [kind, rule] = Object.entries(FIELD_KINDS[type])[0];
-    const metrics = Object.fromEntries(Object.entries(rule.metrics).filter(([, r]) => r.required).map(([m]) => [m, 1]));
+    const metrics = Object.fromEntries(
+      Object.entries(rule.metrics)
+        .filter(([, r]) => r.required)
+        .map(([m]) => [m, 1]),
+    );
     return { kind, sector: 'fire', orgId: baishaVillage, metrics };
   };
   const message = () => ({ title: '白沙镇防火提醒', category: 'fire', body: [{ type: 'p', text: '注意用电安全。' }], audience: { orgIds: [baishaTown] } });
   const HAZARD_ACTION: Record<string, [string, unknown]> = {
-    assign: ['reported', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }], start: ['assigned', {}], rectify: ['rectifying', { note: '已整改完毕' }],
-    verify: ['rectified', { passed: true, note: '复查合格' }], reopen: ['closed', { note: '又出现了' }], confirm: ['closed', { fixed: false, note: '没修好，护栏还是缺着' }], comment: ['reported', { note: '去看过了' }], reject: ['reported', { reason: '经核实已处理' }],
+    assign: ['reported', { responsibleOrgId: baishaVillage, deadline: day(10), level: 'general' }],
+    start: ['assigned', {}],
+    rectify: ['rectifying', { note: '已整改完毕' }],
+    verify: ['rectified', { passed: true, note: '复查合格' }],
+    reopen: ['closed', { note: '又出现了' }],
+    confirm: ['closed', { fixed: false, note: '没修好，护栏还是缺着' }],
+    comment: ['reported', { note: '去看过了' }],
+    reject: ['reported', { reason: '经核实已处理' }],
   };
 
   /** The caller's own record for an operation: the URL, an otherwise-valid body, and a GET whose answer must not move. */
@@ -333,7 +365,8 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
     const [method, route] = key.split(' ');
     const fieldType = route.match(/^\/api\/(inspections|enforcements|drills|activities)(\/\{id\})?$/);
     const action = route.match(/^\/api\/hazards\/\{id\}\/(\w+)$/);
-    if (route === '/api/hazards') return { path: route, base: { category: 'fire', description: '白沙村桥头护栏缺失', orgId: baishaVillage }, probe: '/api/hazards?pageSize=100' };
+    if (route === '/api/hazards')
+      return { path: route, base: { category: 'fire', description: '白沙村桥头护栏缺失', orgId: baishaVillage }, probe: '/api/hazards?pageSize=100' };
     if (action) {
       const [state, base] = HAZARD_ACTION[action[1]];
       const id = await hazardIn(state);
@@ -357,11 +390,20 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
     if (route === '/api/me') return { path: route, base: { name: me.user.name ?? '黄立新' }, probe: '/api/me' };
     if (route === '/api/pledge-campaigns') {
       const tpls = await must('GET', '/api/pledge-templates');
-      return { path: route, base: { templateVersionId: tpls[0].latest.id, orgId: baishaVillage, deadline: new Date(Date.now() + 20 * 864e5).toISOString() }, probe: '/api/pledge-campaigns?pageSize=100' };
+      return {
+        path: route,
+        base: { templateVersionId: tpls[0].latest.id, orgId: baishaVillage, deadline: new Date(Date.now() + 20 * 864e5).toISOString() },
+        probe: '/api/pledge-campaigns?pageSize=100',
+      };
     }
     // registers: risk sites, patrols, incidents of 白沙村
     const site = () => ({ kind: 'pond', name: '白沙村山塘', orgId: baishaVillage });
-    const incident = () => ({ kind: 'fire', date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), title: '白沙村柴火堆起火', orgId: baishaVillage });
+    const incident = () => ({
+      kind: 'fire',
+      date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+      title: '白沙村柴火堆起火',
+      orgId: baishaVillage,
+    });
     if (route === '/api/risk-sites') return { path: route, base: site(), probe: '/api/risk-sites?pageSize=100' };
     if (route === '/api/risk-sites/{id}') {
       const s = await must('POST', '/api/risk-sites', site());
@@ -383,7 +425,8 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
     }
     if (route === '/api/invitations') return { path: route, base: { role: 'village_officer', orgId: baishaVillage }, probe: '/api/invitations?pageSize=100' };
     // people: a resident of 白沙村 (a fresh dev login), handed over to the town officer himself
-    const person = async () => (await must('POST', '/api/auth/dev', { openid: `body-sweep-person-${Date.now()}-${++seq}`, orgId: baishaVillage })).user.id as number;
+    const person = async () =>
+      (await must('POST', '/api/auth/dev', { openid: `body-sweep-person-${Date.now()}-${++seq}`, orgId: baishaVillage })).user.id as number;
     if (route === '/api/people/{id}') {
       const id = await person();
       return { path: `/api/people/${id}`, base: { orgId: baishaVillage }, probe: `/api/people?pageSize=100&orgId=${baishaVillage}` };
@@ -399,7 +442,11 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
     const b = JSON.parse(JSON.stringify(base));
     if (path === 'body[].mediaId') return { ...b, body: [...(b.body ?? [{ type: 'p', text: '注意安全。' }]), { type: 'image', mediaId: id }] };
     const inArray = path.match(/^(\w+)\[\]\.(\w+)$/);
-    if (inArray) return { ...b, [inArray[1]]: [inArray[1] === 'findings' ? { category: 'fire', description: '发现电线私拉乱接', [inArray[2]]: id } : { [inArray[2]]: id }] };
+    if (inArray)
+      return {
+        ...b,
+        [inArray[1]]: [inArray[1] === 'findings' ? { category: 'fire', description: '发现电线私拉乱接', [inArray[2]]: id } : { [inArray[2]]: id }],
+      };
     const segs = path.split('.');
     let o = b;
     for (const s of segs.slice(0, -1)) o = o[s] = { ...(o[s] ?? {}) };
@@ -435,7 +482,8 @@ test('body sweep: ids of 河口村 records and other users’ uploads inside bod
       if (refused) {
         // the same body without the foreign id goes through: the refusal was the id's
         const ok = await call(o.method, c.path, c.base);
-        if (!isOk(ok.status)) violations.push(`${tag}: the body without it answered ${ok.status} ${JSON.stringify(ok.body).slice(0, 160)} (the sweep proves nothing)`);
+        if (!isOk(ok.status))
+          violations.push(`${tag}: the body without it answered ${ok.status} ${JSON.stringify(ok.body).slice(0, 160)} (the sweep proves nothing)`);
       }
     }
   }

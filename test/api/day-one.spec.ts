@@ -50,7 +50,11 @@ const api = async (method: string, path: string, opts: { token?: string; body?: 
   const headers: Record<string, string> = {};
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${srv.baseUrl}/api${path}`, { method, headers, body: opts.form ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
+  const res = await fetch(`${srv.baseUrl}/api${path}`, {
+    method,
+    headers,
+    body: opts.form ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+  });
   const text = await res.text();
   let body: any = text;
   try {
@@ -78,7 +82,7 @@ const unitsDump = async () => JSON.stringify((await sql.query('SELECT id, parent
 
 beforeAll(async () => {
   db = await scratchDatabase(undefined, 'xa_dayone');
-   
+
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   srv = await spawnServer({
@@ -184,7 +188,10 @@ test('a county goes from an empty database to its first officers without the dev
   const higher = await api('POST', '/invitations', { token: townToken, body: { role: 'admin' } });
   expect(higher.status).toBe(403);
   const villageToken = await wechatLogin('o-village-3-1');
-  expect((await api('POST', '/invitations/accept', { token: villageToken, body: { code: own.body.code } })).body).toMatchObject({ role: 'village_officer', orgName: '第3镇1村' });
+  expect((await api('POST', '/invitations/accept', { token: villageToken, body: { code: own.body.code } })).body).toMatchObject({
+    role: 'village_officer',
+    orgName: '第3镇1村',
+  });
 
   // every change of role is in the audit log
   const [audit]: any = await sql.query("SELECT action, actorRole FROM audit_log WHERE action IN ('user.role_change', 'unit.import') ORDER BY id");

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await c.query('CREATE DATABASE xa_fault CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
   await c.end();
   dbUrl = `${maria.base}/xa_fault`;
-   
+
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   wechat.delayMs = 15; // a real WeChat answers in tens of ms: the fan-out takes long enough to be interrupted
@@ -42,7 +42,16 @@ beforeAll(async () => {
     // job) runs every minute; here it takes rows pending for 20 s instead of 5 minutes, so that recovery path — and
     // not only BullMQ's own stalled-job check — is inside the wait below; that check itself runs with an 8 s lock and a
     // 4 s interval instead of 30 s and 30 s. The claim keeps either from sending twice.
-    env: { DATABASE_URL: dbUrl, REDIS_URL: redis.url, SEED_DEMO: 'true', WECHAT_TPL_PUBLICITY: TPL, PUBLICITY_RESUME_AFTER_SECONDS: '20', JOBS_LOCK_MS: '8000', JOBS_STALLED_INTERVAL_MS: '4000', ...wechat.env() },
+    env: {
+      DATABASE_URL: dbUrl,
+      REDIS_URL: redis.url,
+      SEED_DEMO: 'true',
+      WECHAT_TPL_PUBLICITY: TPL,
+      PUBLICITY_RESUME_AFTER_SECONDS: '20',
+      JOBS_LOCK_MS: '8000',
+      JOBS_STALLED_INTERVAL_MS: '4000',
+      ...wechat.env(),
+    },
     h5: false,
   });
 });
@@ -81,24 +90,38 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
   // a campaign to sign, phones, and subscribed residents for the fan-out
   const tpls = await api.call('GET', '/api/pledge-templates', { token: town.token });
   const version = tpls.body.find((x: any) => x.kind === 'drowning').latest;
-  const camp = await api.call('POST', '/api/pledge-campaigns', { token: hekouVillage.token, body: { templateVersionId: version.id, orgId: hekou, deadline: new Date(Date.now() + 864e5 * 10).toISOString() } });
+  const camp = await api.call('POST', '/api/pledge-campaigns', {
+    token: hekouVillage.token,
+    body: { templateVersionId: version.id, orgId: hekou, deadline: new Date(Date.now() + 864e5 * 10).toISOString() },
+  });
   expect(camp.status).toBe(201);
   const campaignId = camp.body.id;
   const PHONES = 12;
-  const phones = await pool(Array.from({ length: PHONES }, (_, i) => i), 6, (i) => api.login(`fault-phone-${i}`, 'resident', hekou));
+  const phones = await pool(
+    Array.from({ length: PHONES }, (_, i) => i),
+    6,
+    (i) => api.login(`fault-phone-${i}`, 'resident', hekou),
+  );
   const SUBSCRIBERS = 300;
-  await pool(Array.from({ length: SUBSCRIBERS }, (_, i) => i), 8, async (i) => {
-    // a real WeChat login (the fake answers jscode2session), so the user has an openid to send to
-    // (each phone has its own address behind the load balancer: login is rate-limited per address)
-    const login = await api.call('POST', '/api/auth/wechat', { body: { code: wechat.code(`oFault${i}`) }, headers: { 'X-Forwarded-For': `10.7.${i >> 8}.${i & 255}` } });
-    if (login.status !== 200) throw new Error(`wechat login ${login.status} ${JSON.stringify(login.body)}`);
-    const s = { token: login.body.token as string };
-    const me = await api.call('PATCH', '/api/me', { token: s.token, body: { orgId: hekou } });
-    if (me.status !== 200) throw new Error(`pick village ${me.status} ${JSON.stringify(me.body)}`);
-    const r = await api.call('POST', '/api/subscriptions', { token: s.token, body: { templateIds: [TPL], results: { [TPL]: 'accept' } } });
-    if (r.status >= 300) throw new Error(`subscribe ${r.status} ${JSON.stringify(r.body)}`);
-    return s;
-  });
+  await pool(
+    Array.from({ length: SUBSCRIBERS }, (_, i) => i),
+    8,
+    async (i) => {
+      // a real WeChat login (the fake answers jscode2session), so the user has an openid to send to
+      // (each phone has its own address behind the load balancer: login is rate-limited per address)
+      const login = await api.call('POST', '/api/auth/wechat', {
+        body: { code: wechat.code(`oFault${i}`) },
+        headers: { 'X-Forwarded-For': `10.7.${i >> 8}.${i & 255}` },
+      });
+      if (login.status !== 200) throw new Error(`wechat login ${login.status} ${JSON.stringify(login.body)}`);
+      const s = { token: login.body.token as string };
+      const me = await api.call('PATCH', '/api/me', { token: s.token, body: { orgId: hekou } });
+      if (me.status !== 200) throw new Error(`pick village ${me.status} ${JSON.stringify(me.body)}`);
+      const r = await api.call('POST', '/api/subscriptions', { token: s.token, body: { templateIds: [TPL], results: { [TPL]: 'accept' } } });
+      if (r.status >= 300) throw new Error(`subscribe ${r.status} ${JSON.stringify(r.body)}`);
+      return s;
+    },
+  );
   const sig = [await signatureDataUrl(11), await signatureDataUrl(12)];
   console.log(`faults: setup ${((Date.now() - t0) / 1000).toFixed(1)} s (private MariaDB :${maria.port}, Redis :${redis.port})`);
 
@@ -118,11 +141,21 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
       while (Date.now() < give) {
         const r =
           kind === 'hazard'
-            ? await api.call('POST', '/api/hazards', { token, headers: { 'Idempotency-Key': l.key }, body: { category: 'fire', description: `故障测试隐患 ${l.key}`, orgId: hekou, lat: 29.562, lng: 106.512 } })
+            ? await api.call('POST', '/api/hazards', {
+                token,
+                headers: { 'Idempotency-Key': l.key },
+                body: { category: 'fire', description: `故障测试隐患 ${l.key}`, orgId: hekou, lat: 29.562, lng: 106.512 },
+              })
             : await api.call('POST', `/api/pledge-campaigns/${campaignId}/signatures`, {
                 token,
                 headers: { 'Idempotency-Key': l.key },
-                body: { fields: studentFields(`学生${n}`, `${(n % 6) + 1}年级一班`, `139${String(n).padStart(8, '0')}`), signatures: [{ role: 'guardian', image: sig[0] }, { role: 'student', image: sig[1] }] },
+                body: {
+                  fields: studentFields(`学生${n}`, `${(n % 6) + 1}年级一班`, `139${String(n).padStart(8, '0')}`),
+                  signatures: [
+                    { role: 'guardian', image: sig[0] },
+                    { role: 'student', image: sig[1] },
+                  ],
+                },
               });
         l.attempts.push({ status: r.status, ms: r.ms, at: Date.now() - start });
         if (r.status >= 200 && r.status < 300) {
@@ -163,7 +196,10 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
     mark('server started again');
     await sleep(2000);
     // publish to 河口村 (the subscribers) and kill Redis while the sends are going out
-    const m = await api.call('POST', '/api/messages', { token: hekouVillage.token, body: { title: '故障测试：防溺水提醒', category: 'drowning', body: [{ type: 'p', text: '请看护好孩子' }], audience: { orgIds: [hekou] } } });
+    const m = await api.call('POST', '/api/messages', {
+      token: hekouVillage.token,
+      body: { title: '故障测试：防溺水提醒', category: 'drowning', body: [{ type: 'p', text: '请看护好孩子' }], audience: { orgIds: [hekou] } },
+    });
     expect(m.status).toBe(201);
     messageId = m.body.id;
     const pub = await api.call('POST', `/api/messages/${messageId}/publish`, { token: hekouVillage.token, body: {} });
@@ -189,7 +225,11 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
     if (!healthy) await sleep(500);
   }
   expect(healthy).toBe(true);
-  const probe = await api.call('POST', '/api/hazards', { token: phones[0].token, headers: { 'Idempotency-Key': `fault-probe-${Date.now()}` }, body: { category: 'fire', description: '恢复后的探测提交', orgId: hekou } });
+  const probe = await api.call('POST', '/api/hazards', {
+    token: phones[0].token,
+    headers: { 'Idempotency-Key': `fault-probe-${Date.now()}` },
+    body: { category: 'fire', description: '恢复后的探测提交', orgId: hekou },
+  });
   expect(probe.status).toBe(201);
 
   // ---------------------------------------------------------------- the fan-out finishes with one send per user
@@ -251,7 +291,7 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
   );
 
   // one object, so a failure shows every figure at once (CI prints only the failure message)
-  const cutOff = (Date.now() - start) - 50_000;
+  const cutOff = Date.now() - start - 50_000;
   expect({
     ackedOver50: acked.length > 50,
     lost: lost.map((l) => l.key),

@@ -31,7 +31,7 @@ let wechat: any;
 beforeAll(async () => {
   db = await scratchDatabase();
   // WeChat login goes to the local fake, so a hostile code gets WeChat's real "invalid code" answer
-   
+
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   srv = await spawnServer({ env: { DATABASE_URL: db.url, SEED_DEMO: 'true', ...wechat.env() }, h5: false });
@@ -95,7 +95,11 @@ interface Payload {
 function resolve(schema: any): any {
   if (!schema) return schema;
   if (schema.$ref) return resolve(doc.components.schemas[schema.$ref.split('/').pop()]);
-  if (schema.allOf) return Object.assign({ type: 'object', properties: {}, required: [] }, ...schema.allOf.map(resolve).map((s: any) => ({ ...s, properties: { ...s.properties } })));
+  if (schema.allOf)
+    return Object.assign(
+      { type: 'object', properties: {}, required: [] },
+      ...schema.allOf.map(resolve).map((s: any) => ({ ...s, properties: { ...s.properties } })),
+    );
   return schema;
 }
 
@@ -125,7 +129,24 @@ function wrongType(v: any): any {
   return { nested: true };
 }
 
-const ENUM_KEYS = new Set(['category', 'kind', 'sector', 'level', 'type', 'role', 'relation', 'deadline', 'date', 'image', 'phone', 'contactPhone', 'scheduledAt', 'url', 'results', 'templateIds']);
+const ENUM_KEYS = new Set([
+  'category',
+  'kind',
+  'sector',
+  'level',
+  'type',
+  'role',
+  'relation',
+  'deadline',
+  'date',
+  'image',
+  'phone',
+  'contactPhone',
+  'scheduledAt',
+  'url',
+  'results',
+  'templateIds',
+]);
 
 /** Replaces every free-text string leaf (not enums, dates, images) by `f(old)`. */
 function mapText(v: any, f: (s: string) => string, key = ''): any {
@@ -135,7 +156,13 @@ function mapText(v: any, f: (s: string) => string, key = ''): any {
   return v;
 }
 const hasText = (v: any, key = ''): boolean =>
-  typeof v === 'string' ? !ENUM_KEYS.has(key) : Array.isArray(v) ? v.some((x) => hasText(x, key)) : v && typeof v === 'object' ? Object.entries(v).some(([k, x]) => hasText(x, k)) : false;
+  typeof v === 'string'
+    ? !ENUM_KEYS.has(key)
+    : Array.isArray(v)
+      ? v.some((x) => hasText(x, key))
+      : v && typeof v === 'object'
+        ? Object.entries(v).some(([k, x]) => hasText(x, k))
+        : false;
 
 /** Valid bodies for the operations that take free text, so hostile text goes all the way to the database. */
 async function validBodies(): Promise<Record<string, unknown>> {
@@ -152,8 +179,19 @@ async function validBodies(): Promise<Record<string, unknown>> {
     'PATCH /api/messages/{id}': { title: '改过的标题' },
     'POST /api/inspections': { kind: 'routine', sector: 'fire', orgId: hekou, metrics: { inspectors: 2 }, title: '节前检查' },
     'PATCH /api/me': { name: '张德明' },
-    'POST /api/pledge-campaigns/{id}/signatures': { fields: studentFields('张小明'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] },
-    'POST /api/pledge-campaigns': { templateVersionId: w.bodies.campaignB?.templateVersionId, orgId: hekou, deadline: new Date(Date.now() + 20 * 864e5).toISOString(), title: '暑期防溺水' },
+    'POST /api/pledge-campaigns/{id}/signatures': {
+      fields: studentFields('张小明'),
+      signatures: [
+        { role: 'guardian', image: sig },
+        { role: 'student', image: sig2 },
+      ],
+    },
+    'POST /api/pledge-campaigns': {
+      templateVersionId: w.bodies.campaignB?.templateVersionId,
+      orgId: hekou,
+      deadline: new Date(Date.now() + 20 * 864e5).toISOString(),
+      title: '暑期防溺水',
+    },
   };
   // the PUT twin of a PATCH route takes the same body
   for (const k of Object.keys(bodies)) if (k.startsWith('PATCH ')) bodies[`PUT ${k.slice(6)}`] = bodies[k];
@@ -182,11 +220,19 @@ function payloadsFor(o: { op: any }, valid: unknown): Payload[] {
     { name: 'xml', raw: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', ctype: 'application/xml' },
     { name: 'form-urlencoded', raw: 'category=fire&description=hi&__proto__[admin]=1', ctype: 'application/x-www-form-urlencoded' },
     { name: 'deep nesting', raw: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000), ctype: 'application/json' },
-    { name: 'prototype pollution', raw: '{"__proto__":{"isAdmin":true,"role":"admin"},"constructor":{"prototype":{"polluted":true}}}', ctype: 'application/json' },
+    {
+      name: 'prototype pollution',
+      raw: '{"__proto__":{"isAdmin":true,"role":"admin"},"constructor":{"prototype":{"polluted":true}}}',
+      ctype: 'application/json',
+    },
     { name: 'over the body limit (3 MB)', raw: JSON.stringify({ description: 'x'.repeat(3 * MB) }), ctype: 'application/json' },
-    { name: 'unknown fields', body: { ...(base && typeof base === 'object' && !Array.isArray(base) ? base : {}), isAdmin: true, role_: 'admin', creatorId: 1, orgPath: '/' } },
+    {
+      name: 'unknown fields',
+      body: { ...(base && typeof base === 'object' && !Array.isArray(base) ? base : {}), isAdmin: true, role_: 'admin', creatorId: 1, orgPath: '/' },
+    },
   ];
-  if (JSON.stringify(mapNumbers(base, [-1])) !== JSON.stringify(base)) p.push({ name: 'numbers out of range', body: mapNumbers(base, [-1, 1.5, 1e308, 2 ** 63]) });
+  if (JSON.stringify(mapNumbers(base, [-1])) !== JSON.stringify(base))
+    p.push({ name: 'numbers out of range', body: mapNumbers(base, [-1, 1.5, 1e308, 2 ** 63]) });
   if (base && typeof base === 'object') {
     p.push({ name: 'every field the wrong type', body: Object.fromEntries(Object.entries(base).map(([k, v]) => [k, wrongType(v)])) });
     for (const k of required) p.push({ name: `missing ${k}`, body: Object.fromEntries(Object.entries(base).filter(([x]) => x !== k)) });
@@ -215,7 +261,8 @@ const PREFER = ['demo-village-hekou', 'demo-town', 'demo-admin', 'demo-parent'];
 function callerFor(key: string): string {
   const pol = POLICY[key];
   if (!pol || pol.roles === 'public') return 'demo-parent';
-  if (/^POST \/api\/(hazards|media)$|signatures$|\/(read|ack|reopen)$|^(PATCH|PUT) \/api\/me$|subscriptions$/.test(key) && pol.roles.includes('resident')) return 'demo-parent';
+  if (/^POST \/api\/(hazards|media)$|signatures$|\/(read|ack|reopen)$|^(PATCH|PUT) \/api\/me$|subscriptions$/.test(key) && pol.roles.includes('resident'))
+    return 'demo-parent';
   return PREFER.find((o) => (pol.roles as string[]).includes(w.s[o].user.role)) ?? 'demo-admin';
 }
 
@@ -245,7 +292,8 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
   const valid = await validBodies();
   const ops: { key: string; method: string; path: string; op: any }[] = [];
   for (const [path, item] of Object.entries<any>(doc.paths)) {
-    for (const m of ['post', 'put', 'patch', 'delete']) if (item[m]) ops.push({ key: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path, op: item[m] });
+    for (const m of ['post', 'put', 'patch', 'delete'])
+      if (item[m]) ops.push({ key: `${m.toUpperCase()} ${path}`, method: m.toUpperCase(), path, op: item[m] });
   }
   const failures: Failure[] = [];
   const accepted: string[] = [];
@@ -267,7 +315,7 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
     if (o.path.includes('{')) {
       for (const bad of ['abc', '-1', '0', '1.5', '99999999999999999999', '1%20OR%201%3D1', '..%2F..%2Fetc%2Fpasswd', '%00', '1e3']) {
         const url = o.path.replace('{id}', bad).replace(/\{[^}]+\}/g, 'x');
-        const r = await w.api.call(o.method, url, { token, body: o.method === 'DELETE' ? undefined : valid[o.key] ?? {} });
+        const r = await w.api.call(o.method, url, { token, body: o.method === 'DELETE' ? undefined : (valid[o.key] ?? {}) });
         sent++;
         judge(o.key, `path id ${bad}`, r, failures, accepted, false);
       }
@@ -323,12 +371,23 @@ test('hostile query strings on every GET never answer 5xx', async () => {
     const params = (op.parameters ?? []).filter((p: any) => p.in === 'query');
     if (!params.length) continue;
     const url = path.replace('{id}', String(w.fx.hazardB ?? 1)).replace(/\{[^}]+\}/g, '1');
-    for (const bad of [...Object.values(INJECTION), ...Object.values(XML_ILLEGAL), UNICODE.nul, UNICODE.loneSurrogate, 'x'.repeat(10_000), '-1', '1e999', '[]', '{"$gt":""}']) {
+    for (const bad of [
+      ...Object.values(INJECTION),
+      ...Object.values(XML_ILLEGAL),
+      UNICODE.nul,
+      UNICODE.loneSurrogate,
+      'x'.repeat(10_000),
+      '-1',
+      '1e999',
+      '[]',
+      '{"$gt":""}',
+    ]) {
       const q: Record<string, string> = {};
       for (const p of params) q[p.name] = bad;
       const r = await w.api.call('GET', url, { token, query: q });
       sent++;
-      if (r.status < 0 || r.status >= 500) failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: JSON.stringify(r.body).slice(0, 200) });
+      if (r.status < 0 || r.status >= 500)
+        failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: JSON.stringify(r.body).slice(0, 200) });
     }
   }
   console.log(`fuzz: ${sent} hostile query strings, ${failures.length} failures`);
@@ -354,7 +413,12 @@ function bombPng(width: number, height: number): Buffer {
   ihdr[9] = 0; // greyscale
   const row = Math.ceil(width / 8) + 1;
   const raw = Buffer.alloc(row * height); // filter byte 0 + zero pixels per row
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -396,10 +460,17 @@ function inflatingXlsx(size: number, declared = size): Buffer {
   return Buffer.concat([lh, name, comp, ch, name, eocd]);
 }
 
-function multipart(parts: { name: string; filename?: string; type?: string; data: Buffer | string }[], boundary = '----xaFuzz' + Math.random().toString(16).slice(2)) {
+function multipart(
+  parts: { name: string; filename?: string; type?: string; data: Buffer | string }[],
+  boundary = '----xaFuzz' + Math.random().toString(16).slice(2),
+) {
   const bufs: Buffer[] = [];
   for (const p of parts) {
-    bufs.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`));
+    bufs.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
+      ),
+    );
     bufs.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data));
     bufs.push(Buffer.from('\r\n'));
   }
@@ -417,7 +488,13 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
   const cases: { name: string; mp?: { body: Buffer; ctype: string }; raw?: Buffer | string; ctype?: string; acceptable?: boolean }[] = [
     { name: 'no file field', mp: multipart([{ name: 'other', data: 'x' }]) },
     { name: 'wrong field name', mp: multipart([{ name: 'photo', filename: 'a.jpg', type: 'image/jpeg', data: good }]) },
-    { name: 'two files', mp: multipart([{ name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: good }, { name: 'file', filename: 'b.jpg', type: 'image/jpeg', data: good }]) },
+    {
+      name: 'two files',
+      mp: multipart([
+        { name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: good },
+        { name: 'file', filename: 'b.jpg', type: 'image/jpeg', data: good },
+      ]),
+    },
     { name: 'empty file', mp: multipart([{ name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: Buffer.alloc(0) }]) },
     { name: 'PDF named .jpg', mp: multipart([{ name: 'file', filename: 'photo.jpg', type: 'image/jpeg', data: pdf }]) },
     { name: 'SVG with script', mp: multipart([{ name: 'file', filename: 'x.svg', type: 'image/svg+xml', data: svg }]) },
@@ -427,26 +504,60 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
     { name: 'PNG bomb 20000×20000', mp: multipart([{ name: 'file', filename: 'bomb.png', type: 'image/png', data: bombPng(20000, 20000) }]) },
     { name: 'PNG bomb 100000×100000', mp: multipart([{ name: 'file', filename: 'bomb2.png', type: 'image/png', data: bombPng(100000, 1000) }]) },
     { name: 'PNG 16000×16000 (256 Mpx)', mp: multipart([{ name: 'file', filename: 'huge.png', type: 'image/png', data: big }]) },
-    { name: 'file over the size limit (25 MB)', mp: multipart([{ name: 'file', filename: 'big.jpg', type: 'image/jpeg', data: Buffer.concat([good, Buffer.alloc(25 * MB)]) }]) },
-    { name: 'malformed: boundary never closed', raw: Buffer.concat([Buffer.from('------b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'), good.subarray(0, 500)]), ctype: 'multipart/form-data; boundary=----b' },
+    {
+      name: 'file over the size limit (25 MB)',
+      mp: multipart([{ name: 'file', filename: 'big.jpg', type: 'image/jpeg', data: Buffer.concat([good, Buffer.alloc(25 * MB)]) }]),
+    },
+    {
+      name: 'malformed: boundary never closed',
+      raw: Buffer.concat([
+        Buffer.from('------b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'),
+        good.subarray(0, 500),
+      ]),
+      ctype: 'multipart/form-data; boundary=----b',
+    },
     { name: 'malformed: no boundary parameter', raw: good, ctype: 'multipart/form-data' },
     { name: 'malformed: garbage headers', raw: '--b\r\nthis is not a header\r\n\r\nxx\r\n--b--\r\n', ctype: 'multipart/form-data; boundary=b' },
     { name: 'JSON instead of multipart', raw: '{"file":"x"}', ctype: 'application/json' },
     { name: 'raw JPEG body', raw: good, ctype: 'image/jpeg' },
-    { name: 'XML-illegal character in a text field', mp: multipart([{ name: 'purpose', data: 'hazard\uFFFF' }, { name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: good }]) },
+    {
+      name: 'XML-illegal character in a text field',
+      mp: multipart([
+        { name: 'purpose', data: 'hazard\uFFFF' },
+        { name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: good },
+      ]),
+    },
     // valid images under hostile names are fine to accept; the name must never become a path
-    { name: 'traversal file name', mp: multipart([{ name: 'file', filename: `../../../../../../tmp/${traversalTarget}.jpg`, type: 'image/jpeg', data: good }]), acceptable: true },
-    { name: 'windows traversal file name', mp: multipart([{ name: 'file', filename: `..\\..\\..\\..\\tmp\\${traversalTarget}-w.jpg`, type: 'image/jpeg', data: good }]), acceptable: true },
-    { name: 'NUL and script in file name', mp: multipart([{ name: 'file', filename: `a\u0000.php<script>.jpg`, type: 'image/jpeg', data: good }]), acceptable: true },
+    {
+      name: 'traversal file name',
+      mp: multipart([{ name: 'file', filename: `../../../../../../tmp/${traversalTarget}.jpg`, type: 'image/jpeg', data: good }]),
+      acceptable: true,
+    },
+    {
+      name: 'windows traversal file name',
+      mp: multipart([{ name: 'file', filename: `..\\..\\..\\..\\tmp\\${traversalTarget}-w.jpg`, type: 'image/jpeg', data: good }]),
+      acceptable: true,
+    },
+    {
+      name: 'NUL and script in file name',
+      mp: multipart([{ name: 'file', filename: `a\u0000.php<script>.jpg`, type: 'image/jpeg', data: good }]),
+      acceptable: true,
+    },
   ];
   const failures: Failure[] = [];
   const accepted: string[] = [];
   const token = w.s['demo-parent'].token;
   const before = await rowCounts(db.url);
   for (const c of cases.filter((x) => !x.acceptable)) {
-    const r = await w.api.call('POST', '/api/media', { token, raw: (c.mp?.body ?? c.raw) as any, headers: { 'content-type': c.mp?.ctype ?? c.ctype! }, timeoutMs: 30_000 });
+    const r = await w.api.call('POST', '/api/media', {
+      token,
+      raw: (c.mp?.body ?? c.raw) as any,
+      headers: { 'content-type': c.mp?.ctype ?? c.ctype! },
+      timeoutMs: 30_000,
+    });
     judge('POST /api/media', c.name, r, failures, accepted, false);
-    if (r.status >= 400 && r.status < 500 && ![400, 413, 415, 422].includes(r.status)) failures.push({ op: 'POST /api/media', payload: c.name, status: r.status, body: 'expected 400/413/415/422' });
+    if (r.status >= 400 && r.status < 500 && ![400, 413, 415, 422].includes(r.status))
+      failures.push({ op: 'POST /api/media', payload: c.name, status: r.status, body: 'expected 400/413/415/422' });
   }
   const after = await rowCounts(db.url);
   expect(diffCounts(before, after)).toEqual([]);
@@ -467,19 +578,49 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
     // a fresh campaign with no signatures, so each file reaches the parser (campaign B is signed: 409 first)
     const fresh = await w.api.call('POST', '/api/pledge-campaigns', {
       token: vtoken,
-      body: { templateVersionId: w.bodies.campaignB?.templateVersionId, orgId: w.org['河口村'], deadline: new Date(Date.now() + 20 * 864e5).toISOString(), title: '名单上传检查' },
+      body: {
+        templateVersionId: w.bodies.campaignB?.templateVersionId,
+        orgId: w.org['河口村'],
+        deadline: new Date(Date.now() + 20 * 864e5).toISOString(),
+        title: '名单上传检查',
+      },
     });
     expect(fresh.status).toBe(201);
     const url = `/api/pledge-campaigns/${fresh.body.id}/roster`;
     const rosterCases: [string, { body: Buffer; ctype: string }][] = [
-      ['PDF named .xlsx', multipart([{ name: 'file', filename: 'roster.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: pdf }])],
-      ['zip bomb-ish garbage .xlsx', multipart([{ name: 'file', filename: 'roster.xlsx', data: Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(2000, 0xff)]) }])],
-      ['csv with formulas and injection', multipart([{ name: 'file', filename: '../../roster.csv', type: 'text/csv', data: '姓名,班级,家长电话\n=cmd|\' /C calc\'!A0,一班,1390000\n\'; DROP TABLE user; --,二班,abc\n' }])],
-      ['csv with NUL and lone surrogates', multipart([{ name: 'file', filename: 'r.csv', type: 'text/csv', data: Buffer.from('姓名,班级\n\u0000\uD800,一班\n', 'utf8') }])],
+      [
+        'PDF named .xlsx',
+        multipart([{ name: 'file', filename: 'roster.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: pdf }]),
+      ],
+      [
+        'zip bomb-ish garbage .xlsx',
+        multipart([{ name: 'file', filename: 'roster.xlsx', data: Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(2000, 0xff)]) }]),
+      ],
+      [
+        'csv with formulas and injection',
+        multipart([
+          {
+            name: 'file',
+            filename: '../../roster.csv',
+            type: 'text/csv',
+            data: "姓名,班级,家长电话\n=cmd|' /C calc'!A0,一班,1390000\n'; DROP TABLE user; --,二班,abc\n",
+          },
+        ]),
+      ],
+      [
+        'csv with NUL and lone surrogates',
+        multipart([{ name: 'file', filename: 'r.csv', type: 'text/csv', data: Buffer.from('姓名,班级\n\u0000\uD800,一班\n', 'utf8') }]),
+      ],
       ['empty file', multipart([{ name: 'file', filename: 'r.csv', type: 'text/csv', data: Buffer.alloc(0) }])],
       ['no file', multipart([{ name: 'x', data: 'y' }])],
-      ['malformed multipart', { body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n姓名'), ctype: 'multipart/form-data; boundary=zz' }],
-      ['xlsx whose entries inflate past the limit (100 MB in 100 KB)', multipart([{ name: 'file', filename: 'roster.xlsx', type: XLSX, data: inflatingXlsx(100 * MB) }])],
+      [
+        'malformed multipart',
+        { body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n姓名'), ctype: 'multipart/form-data; boundary=zz' },
+      ],
+      [
+        'xlsx whose entries inflate past the limit (100 MB in 100 KB)',
+        multipart([{ name: 'file', filename: 'roster.xlsx', type: XLSX, data: inflatingXlsx(100 * MB) }]),
+      ],
       ['xlsx that lies about its unpacked size', multipart([{ name: 'file', filename: 'roster.xlsx', type: XLSX, data: inflatingXlsx(8 * MB, 1024) }])],
     ];
     const b2 = await rowCounts(db.url);
@@ -487,7 +628,8 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
       const t0 = Date.now();
       const r = await w.api.call('POST', url, { token: vtoken, raw: mp.body as any, headers: { 'content-type': mp.ctype }, timeoutMs: 30_000 });
       judge(`POST ${url}`, name, r, failures, accepted, false);
-      if (name.startsWith('xlsx whose entries') && (r.status !== 413 || Date.now() - t0 > 5000)) failures.push({ op: `POST ${url}`, payload: name, status: r.status, body: `expected a quick 413, took ${Date.now() - t0} ms` });
+      if (name.startsWith('xlsx whose entries') && (r.status !== 413 || Date.now() - t0 > 5000))
+        failures.push({ op: `POST ${url}`, payload: name, status: r.status, body: `expected a quick 413, took ${Date.now() - t0} ms` });
     }
     expect(diffCounts(b2, await rowCounts(db.url))).toEqual([]);
   }

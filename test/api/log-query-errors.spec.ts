@@ -21,7 +21,8 @@ describe.each(['info', 'debug'])('LOG_LEVEL=%s', (level) => {
     const resident = await api.login(DEMO.resident);
     const description = `河堤护栏断了一截，孩子放学常经过 ${Date.now()}`;
     const key = `log-race-${Date.now()}`;
-    const send = () => api.call('POST', '/api/hazards', { token: resident.token, headers: { 'Idempotency-Key': key }, body: { category: 'fire', description } });
+    const send = () =>
+      api.call('POST', '/api/hazards', { token: resident.token, headers: { 'Idempotency-Key': key }, body: { category: 'fire', description } });
     // the same report sent three times at once (a phone retrying on a bad line): the unique key decides the race
     const [first, ...again] = await Promise.all([send(), send(), send()]);
     expect(first.status).toBe(201);
@@ -31,10 +32,12 @@ describe.each(['info', 'debug'])('LOG_LEVEL=%s', (level) => {
     // a retried publicity draft: the retry's reservation of the key hits the unique index and replays the first answer
     const town = await api.login(DEMO.town);
     const me = await api.call('GET', '/api/me', { token: town.token });
-    const draft = () => api.call('POST', '/api/messages', {
-      token: town.token, headers: { 'Idempotency-Key': key },
-      body: { title: '防溺水提醒', category: 'drowning', body: [{ type: 'p', text: description }], audience: { orgIds: [me.body.orgId] } },
-    });
+    const draft = () =>
+      api.call('POST', '/api/messages', {
+        token: town.token,
+        headers: { 'Idempotency-Key': key },
+        body: { title: '防溺水提醒', category: 'drowning', body: [{ type: 'p', text: description }], audience: { orgIds: [me.body.orgId] } },
+      });
     const d1 = await draft();
     expect(d1.status).toBe(201);
     expect([(await draft()).body?.id]).toEqual([d1.body.id]);

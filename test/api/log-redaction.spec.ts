@@ -15,7 +15,11 @@ afterAll(() => srv?.stop());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('query values of sig, q, token, code, phone (and names) are redacted in the request log; paths and other values stay', async () => {
-  const login = await fetch(`${srv.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'log-check' }) });
+  const login = await fetch(`${srv.baseUrl}/api/auth/dev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ openid: 'log-check' }),
+  });
   const { token } = await login.json();
   const auth = { authorization: `Bearer ${token}` };
   const child = '王小花';
@@ -32,7 +36,21 @@ test('query values of sig, q, token, code, phone (and names) are redacted in the
   const lines = log.split('\n').filter((l) => l.includes('"req"'));
   expect(lines.length).toBeGreaterThanOrEqual(urls.length);
 
-  for (const secret of ['S3cr3tSigValueAbc', child, encodeURIComponent(child), '李四', encodeURIComponent('李四'), 'abc123sig', 'n0nceValue', 'echoValue', 'TokenInQuery123', 'LoginCode456', '13912345678', '13800001111', token]) {
+  for (const secret of [
+    'S3cr3tSigValueAbc',
+    child,
+    encodeURIComponent(child),
+    '李四',
+    encodeURIComponent('李四'),
+    'abc123sig',
+    'n0nceValue',
+    'echoValue',
+    'TokenInQuery123',
+    'LoginCode456',
+    '13912345678',
+    '13800001111',
+    token,
+  ]) {
     expect([secret, log.includes(secret)]).toEqual([secret, false]);
   }
   // what the log is for is still there: the path, the harmless parameters, the fact a value was sent

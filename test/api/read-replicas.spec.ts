@@ -21,7 +21,7 @@ try {
   execFileSync('sh', ['-c', 'command -v mariadb-install-db'], { stdio: 'pipe' });
 } catch {
   haveMariadb = false;
-   
+
   console.warn('read-replicas.spec: SKIPPED — mariadb-install-db is not installed, so no private primary/replica can be started');
 }
 const suite = haveMariadb ? describe : describe.skip;
@@ -85,7 +85,10 @@ suite('read replicas on a real MariaDB replication pair', () => {
       startPrivateRedis(),
     ]);
     // replicate from the very start of the primary's binlog, so the database and every migration arrive too
-    await sql(replica.base, `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE`);
+    await sql(
+      replica.base,
+      `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE`,
+    );
     await sql(primary.base, `CREATE DATABASE ${DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     const env = {
       DATABASE_URL: `${primary.base}/${DB}`,
@@ -143,7 +146,10 @@ suite('read replicas on a real MariaDB replication pair', () => {
 
   it('sends a writer’s reads to the primary right after the write, others still to the replica', async () => {
     const orgs = await api.call('GET', '/api/me', { token: town });
-    const made = await api.call('POST', '/api/hazards', { token: town, body: { category: 'fire', description: '读己之写：刚刚上报的隐患', orgId: orgs.body.orgId } });
+    const made = await api.call('POST', '/api/hazards', {
+      token: town,
+      body: { category: 'fire', description: '读己之写：刚刚上报的隐患', orgId: orgs.body.orgId },
+    });
     expect(made.status).toBe(201);
     // the writer: the primary (the hazard as the primary has it; their new report is there at once)
     expect(await ledgerText(town)).toBe(hazard.description);
@@ -161,7 +167,10 @@ suite('read replicas on a real MariaDB replication pair', () => {
     // the second process reads the replica for this user (no recent write of theirs anywhere)
     expect(await ledgerText(town, apiB)).toBe('只在副本上的描述');
     const me = await api.call('GET', '/api/me', { token: town });
-    const made = await api.call('POST', '/api/hazards', { token: town, body: { category: 'fire', description: '跨进程读己之写：刚刚上报的隐患', orgId: me.body.orgId } });
+    const made = await api.call('POST', '/api/hazards', {
+      token: town,
+      body: { category: 'fire', description: '跨进程读己之写：刚刚上报的隐患', orgId: me.body.orgId },
+    });
     expect(made.status).toBe(201);
     // written through the first process; the writer's very next read, on the second, comes from the primary
     expect(await ledgerText(town, apiB)).toBe(hazard.description);

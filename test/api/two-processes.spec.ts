@@ -30,7 +30,7 @@ let uploads = '';
 
 beforeAll(async () => {
   [db, redis] = await Promise.all([scratchDatabase(), startPrivateRedis()]);
-   
+
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   wechat.delayMs = 5;
@@ -79,12 +79,18 @@ test('started together on an empty database: migrated once, seeded once', async 
 test('the same Idempotency-Key through both processes at once makes one hazard with one answer', async () => {
   const phone = await apiA.login('two-phone-1', 'resident', hekou);
   const KEYS = 25;
-  const results = await pool(Array.from({ length: KEYS }, (_, i) => i), 8, async (i) => {
-    const key = `two-same-${i}-${Date.now()}`;
-    const body = { category: 'road_traffic', description: `两个进程同一个键 ${i}`, orgId: hekou };
-    const answers = await Promise.all([apiA, apiB, apiA, apiB].map((api) => api.call('POST', '/api/hazards', { token: phone.token, headers: { 'Idempotency-Key': key }, body })));
-    return { key, answers };
-  });
+  const results = await pool(
+    Array.from({ length: KEYS }, (_, i) => i),
+    8,
+    async (i) => {
+      const key = `two-same-${i}-${Date.now()}`;
+      const body = { category: 'road_traffic', description: `两个进程同一个键 ${i}`, orgId: hekou };
+      const answers = await Promise.all(
+        [apiA, apiB, apiA, apiB].map((api) => api.call('POST', '/api/hazards', { token: phone.token, headers: { 'Idempotency-Key': key }, body })),
+      );
+      return { key, answers };
+    },
+  );
   const bad = results.filter((r) => r.answers.some((x) => x.status !== 201 && x.status !== 200) || new Set(r.answers.map((x) => x.body.id)).size !== 1);
   expect(bad.map((r) => `${r.key}: ${r.answers.map((x) => `${x.status}#${x.body?.id ?? JSON.stringify(x.body).slice(0, 80)}`).join(', ')}`)).toEqual([]);
   const rows = await q("SELECT clientKey, COUNT(*) AS n FROM hazard WHERE clientKey LIKE 'two-same-%' GROUP BY clientKey");
@@ -95,12 +101,15 @@ test('the same Idempotency-Key through both processes at once makes one hazard w
 test('different keys through both: one hazard each, codes unique', async () => {
   const phones = await Promise.all([0, 1, 2, 3].map((i) => apiB.login(`two-phone-d${i}`, 'resident', hekou)));
   const N = 80;
-  const answers = await pool(Array.from({ length: N }, (_, i) => i), 16, (i) =>
-    (i % 2 ? apiA : apiB).call('POST', '/api/hazards', {
-      token: phones[i % 4].token,
-      headers: { 'Idempotency-Key': `two-diff-${i}-${Date.now()}` },
-      body: { category: 'fire', description: `两个进程不同的键 ${i}`, orgId: hekou },
-    }),
+  const answers = await pool(
+    Array.from({ length: N }, (_, i) => i),
+    16,
+    (i) =>
+      (i % 2 ? apiA : apiB).call('POST', '/api/hazards', {
+        token: phones[i % 4].token,
+        headers: { 'Idempotency-Key': `two-diff-${i}-${Date.now()}` },
+        body: { category: 'fire', description: `两个进程不同的键 ${i}`, orgId: hekou },
+      }),
   );
   expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${JSON.stringify(r.body).slice(0, 100)}`)).toEqual([]);
   const codes = answers.map((r) => r.body.code);
@@ -115,17 +124,33 @@ test('concurrent signatures through both processes make one chain that verifies'
   const village = await apiB.login('demo-village-hekou');
   const tpls = await apiA.call('GET', '/api/pledge-templates', { token: town.token });
   const version = tpls.body.find((x: any) => x.kind === 'drowning').latest;
-  const camp = await apiB.call('POST', '/api/pledge-campaigns', { token: village.token, body: { templateVersionId: version.id, orgId: hekou, deadline: new Date(Date.now() + 10 * 864e5).toISOString() } });
+  const camp = await apiB.call('POST', '/api/pledge-campaigns', {
+    token: village.token,
+    body: { templateVersionId: version.id, orgId: hekou, deadline: new Date(Date.now() + 10 * 864e5).toISOString() },
+  });
   expect(camp.status).toBe(201);
   const sig = [await signatureDataUrl(21), await signatureDataUrl(22)];
-  const parents = await pool(Array.from({ length: 20 }, (_, i) => i), 5, (i) => apiA.login(`two-parent-${i}`, 'resident', hekou));
+  const parents = await pool(
+    Array.from({ length: 20 }, (_, i) => i),
+    5,
+    (i) => apiA.login(`two-parent-${i}`, 'resident', hekou),
+  );
   const N = 100;
-  const answers = await pool(Array.from({ length: N }, (_, i) => i), 16, (i) =>
-    (i % 2 ? apiA : apiB).call('POST', `/api/pledge-campaigns/${camp.body.id}/signatures`, {
-      token: parents[i % 20].token,
-      headers: { 'Idempotency-Key': `two-sig-${i}-${Date.now()}` },
-      body: { fields: studentFields(`学生${i}`, `${(i % 6) + 1}年级二班`, `137${String(i).padStart(8, '0')}`), signatures: [{ role: 'guardian', image: sig[0] }, { role: 'student', image: sig[1] }] },
-    }),
+  const answers = await pool(
+    Array.from({ length: N }, (_, i) => i),
+    16,
+    (i) =>
+      (i % 2 ? apiA : apiB).call('POST', `/api/pledge-campaigns/${camp.body.id}/signatures`, {
+        token: parents[i % 20].token,
+        headers: { 'Idempotency-Key': `two-sig-${i}-${Date.now()}` },
+        body: {
+          fields: studentFields(`学生${i}`, `${(i % 6) + 1}年级二班`, `137${String(i).padStart(8, '0')}`),
+          signatures: [
+            { role: 'guardian', image: sig[0] },
+            { role: 'student', image: sig[1] },
+          ],
+        },
+      }),
   );
   expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${JSON.stringify(r.body).slice(0, 100)}`)).toEqual([]);
   for (const api of [apiA, apiB]) {
@@ -136,11 +161,25 @@ test('concurrent signatures through both processes make one chain that verifies'
 
   // the same key through both at once (signatures keep the key themselves, no reservation row): one signature each
   const KEYS = 10;
-  const same = await pool(Array.from({ length: KEYS }, (_, i) => i), 4, async (i) => {
-    const key = `two-sig-same-${i}-${Date.now()}`;
-    const body = { fields: studentFields(`同键${i}`, '六年级二班', `136${String(i).padStart(8, '0')}`), signatures: [{ role: 'guardian', image: sig[0] }, { role: 'student', image: sig[1] }] };
-    return Promise.all([apiA, apiB, apiA, apiB].map((api) => api.call('POST', `/api/pledge-campaigns/${camp.body.id}/signatures`, { token: parents[i].token, headers: { 'Idempotency-Key': key }, body })));
-  });
+  const same = await pool(
+    Array.from({ length: KEYS }, (_, i) => i),
+    4,
+    async (i) => {
+      const key = `two-sig-same-${i}-${Date.now()}`;
+      const body = {
+        fields: studentFields(`同键${i}`, '六年级二班', `136${String(i).padStart(8, '0')}`),
+        signatures: [
+          { role: 'guardian', image: sig[0] },
+          { role: 'student', image: sig[1] },
+        ],
+      };
+      return Promise.all(
+        [apiA, apiB, apiA, apiB].map((api) =>
+          api.call('POST', `/api/pledge-campaigns/${camp.body.id}/signatures`, { token: parents[i].token, headers: { 'Idempotency-Key': key }, body }),
+        ),
+      );
+    },
+  );
   for (const answers of same) {
     expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
@@ -151,16 +190,26 @@ test('concurrent signatures through both processes make one chain that verifies'
 
 test('a publicity fan-out with both processes as workers sends exactly one message per user', async () => {
   const USERS = 200;
-  await pool(Array.from({ length: USERS }, (_, i) => i), 8, async (i) => {
-    const api = i % 2 ? apiA : apiB;
-    const login = await api.call('POST', '/api/auth/wechat', { body: { code: wechat.code(`oTwo${i}`) }, headers: { 'X-Forwarded-For': `10.9.${i >> 8}.${i & 255}` } });
-    if (login.status !== 200) throw new Error(`wechat login ${login.status} ${JSON.stringify(login.body)}`);
-    expect((await api.call('PATCH', '/api/me', { token: login.body.token, body: { orgId: hekou } })).status).toBe(200);
-    const r = await api.call('POST', '/api/subscriptions', { token: login.body.token, body: { templateIds: [TPL], results: { [TPL]: 'accept' } } });
-    if (r.status >= 300) throw new Error(`subscribe ${r.status} ${JSON.stringify(r.body)}`);
-  });
+  await pool(
+    Array.from({ length: USERS }, (_, i) => i),
+    8,
+    async (i) => {
+      const api = i % 2 ? apiA : apiB;
+      const login = await api.call('POST', '/api/auth/wechat', {
+        body: { code: wechat.code(`oTwo${i}`) },
+        headers: { 'X-Forwarded-For': `10.9.${i >> 8}.${i & 255}` },
+      });
+      if (login.status !== 200) throw new Error(`wechat login ${login.status} ${JSON.stringify(login.body)}`);
+      expect((await api.call('PATCH', '/api/me', { token: login.body.token, body: { orgId: hekou } })).status).toBe(200);
+      const r = await api.call('POST', '/api/subscriptions', { token: login.body.token, body: { templateIds: [TPL], results: { [TPL]: 'accept' } } });
+      if (r.status >= 300) throw new Error(`subscribe ${r.status} ${JSON.stringify(r.body)}`);
+    },
+  );
   const village = await apiA.login('demo-village-hekou');
-  const m = await apiA.call('POST', '/api/messages', { token: village.token, body: { title: '两个进程：防溺水提醒', category: 'drowning', body: [{ type: 'p', text: '请看护好孩子' }], audience: { orgIds: [hekou] } } });
+  const m = await apiA.call('POST', '/api/messages', {
+    token: village.token,
+    body: { title: '两个进程：防溺水提醒', category: 'drowning', body: [{ type: 'p', text: '请看护好孩子' }], audience: { orgIds: [hekou] } },
+  });
   expect(m.status).toBe(201);
   // publish through both at once: one publish wins, one fan-out
   const pubs = await Promise.all([apiA, apiB].map((api) => api.call('POST', `/api/messages/${m.body.id}/publish`, { token: village.token, body: {} })));

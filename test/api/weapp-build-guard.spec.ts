@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/server';
 
- 
 const { checkWeappApiBase } = require(join(REPO_ROOT, 'miniapp', 'config', 'weapp-api-base.js')) as {
   checkWeappApiBase: (env: Record<string, string | undefined>) => string | null;
 };

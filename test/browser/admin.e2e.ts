@@ -30,7 +30,11 @@ async function loginAdmin(page: Page, baseUrl: string) {
 
 /** Taro's h5 picker is a wheel moved by touch: drag the visible column until `text` sits on the indicator, then 确定. */
 async function pickOption(page: Page, text: string) {
-  const item = page.locator('.weui-picker__item').filter({ visible: true }).filter({ hasText: new RegExp(`^\\s*${text}$`) }).first();
+  const item = page
+    .locator('.weui-picker__item')
+    .filter({ visible: true })
+    .filter({ hasText: new RegExp(`^\\s*${text}$`) })
+    .first();
   await item.waitFor();
   const indicator = (await page.locator('.weui-picker__indicator').filter({ visible: true }).first().boundingBox())!;
   const target = (await item.boundingBox())!;
@@ -63,7 +67,13 @@ test('admin pages on a phone: 我的 → 管理 → units import with preview, i
   await tap(page, '单位');
   await visible(page, '从表格导入单位');
   await visible(page, '青山县');
-  await upload(page, await xlsx([['村', '新建村', '青山县/石桥镇', '', 800], ['村', '错放村', '青山县/石桥镇/柳林村/柳林村第一网格', '', null]]));
+  await upload(
+    page,
+    await xlsx([
+      ['村', '新建村', '青山县/石桥镇', '', 800],
+      ['村', '错放村', '青山县/石桥镇/柳林村/柳林村第一网格', '', null],
+    ]),
+  );
   await visible(page, '有 1 处错误，改好后重新选择表格：');
   await shown(page, /第 3 行「上级」：村「错放村」不能放在网格/).waitFor();
   await saveScreenshot(page, 'admin-phone-import-errors');
@@ -71,7 +81,13 @@ test('admin pages on a phone: 我的 → 管理 → units import with preview, i
   const admin = await api.login('demo-admin');
   const before = (await api.call('GET', '/api/orgs', { token: admin.token })).body;
   expect(JSON.stringify(before)).not.toContain('新建村');
-  await upload(page, await xlsx([['村', '新建村', '青山县/石桥镇', '', 800], ['网格', '新建村第一网格', '青山县/石桥镇/新建村', '', null]]));
+  await upload(
+    page,
+    await xlsx([
+      ['村', '新建村', '青山县/石桥镇', '', 800],
+      ['网格', '新建村第一网格', '青山县/石桥镇/新建村', '', null],
+    ]),
+  );
   await visible(page, '确认导入');
   await saveScreenshot(page, 'admin-phone-import-preview');
   await tap(page, '确认导入');

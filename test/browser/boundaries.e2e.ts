@@ -12,8 +12,17 @@ import { h5Suite, shown, tap, visible } from '../support/h5';
 
 const suite = h5Suite();
 // a square ≈ 2 km north of 柳林村's demo grids (no seeded boundary holds it), positions [lng, lat] GCJ-02
-const W = 106.49, E = 106.496, S = 29.62, N = 29.626;
-const RING = [[W, S], [E, S], [E, N], [W, N], [W, S]];
+const W = 106.49,
+  E = 106.496,
+  S = 29.62,
+  N = 29.626;
+const RING = [
+  [W, S],
+  [E, S],
+  [E, N],
+  [W, N],
+  [W, S],
+];
 const INSIDE = { lat: 29.623, lng: 106.493 };
 const feature = (ring: number[][]) => ({ type: 'Feature', properties: { name: '柳林村第二网格' }, geometry: { type: 'Polygon', coordinates: [ring] } });
 const file = (obj: unknown) => ({ name: 'grid.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(obj)) });
@@ -58,7 +67,10 @@ test('an admin imports a grid boundary, a resident joins the grid, a report insi
   expect((await api.call('GET', `/api/orgs/${grid2.id}/boundary`, { token: admin.token })).body.boundary).toEqual(before);
 
   // a good file: preview (5 points, the box), save
-  await chooseFile(a.page, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [W, S] } }, feature(RING)] });
+  await chooseFile(a.page, {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [W, S] } }, feature(RING)],
+  });
   await visible(a.page, '文件里的边界（还没有保存）');
   await visible(a.page, `经度 ${W.toFixed(5)}～${E.toFixed(5)}，纬度 ${S.toFixed(5)}～${N.toFixed(5)}`);
   // the outline is drawn (the image decodes)

@@ -59,7 +59,10 @@ test('officer pages, charts included: no CSP violation', async () => {
   // statistics first: the charts draw (F2 on canvas) under the policy
   await page.goto(`${suite.server.baseUrl}/#/officer/stats/index`);
   try {
-    await page.getByText(/每月隐患/).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/每月隐患/)
+      .first()
+      .waitFor({ timeout: 60_000 });
   } finally {
     await saveScreenshot(page, 'csp-officer-stats');
   }
@@ -77,7 +80,9 @@ test('officer pages, charts included: no CSP violation', async () => {
   const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/media') && r.request().method() === 'POST');
   await tap(page, '+ 图片');
   await tap(page, '从相册选择');
-  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#1a6fd1' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#1a6fd1' } })
+    .jpeg()
+    .toBuffer();
   await (await chooser).setFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: jpeg });
   expect((await uploaded).status()).toBe(201);
   await settle(page);

@@ -31,7 +31,12 @@ beforeAll(async () => {
   const drowning = tpl.body.find((t: any) => t.kind === 'drowning');
   const created = await api.call('POST', '/api/pledge-campaigns', {
     token: school.token,
-    body: { templateVersionId: drowning.latest.id, orgId: school.user.orgId, title: '长辈模式测试承诺书', deadline: new Date(Date.now() + 7 * 86400_000).toISOString() },
+    body: {
+      templateVersionId: drowning.latest.id,
+      orgId: school.user.orgId,
+      title: '长辈模式测试承诺书',
+      deadline: new Date(Date.now() + 7 * 86400_000).toISOString(),
+    },
   });
   expect(created.status).toBe(201);
   campaignId = created.body.id;
@@ -154,7 +159,9 @@ function measure(page: Page, floors: Floors): Promise<Measured> {
       if (seen.has(kind)) continue;
       seen.add(kind);
       if (r.height + 0.5 < tap || r.width + 0.5 < tap)
-        smallTargets.push(`${r.width.toFixed(0)}×${r.height.toFixed(0)} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 16)}" <${el.tagName.toLowerCase()} class="${el.className}">`);
+        smallTargets.push(
+          `${r.width.toFixed(0)}×${r.height.toFixed(0)} "${(el.textContent ?? el.getAttribute('aria-label') ?? '').trim().slice(0, 16)}" <${el.tagName.toLowerCase()} class="${el.className}">`,
+        );
     }
     const overflow = document.documentElement.scrollWidth - window.innerWidth;
     return { smallText, smallTargets, overflow };
@@ -165,7 +172,13 @@ async function axe(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page: page as any }).analyze();
   return r.violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-    .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 async function check(page: Page, t: Target, floors: Floors, label: string, problems: string[], shot?: string): Promise<void> {
@@ -191,7 +204,10 @@ async function checkHomeLayout(page: Page, label: string, problems: string[]): P
       const r = document.createRange();
       r.selectNodeContents(e);
       return r.getBoundingClientRect().height > lineHeight(e) + 20 && e.getClientRects().length >= 1 && (e.textContent ?? '').length > 1
-        ? Array.from(r.getClientRects()).filter((x) => x.width > 0).map((x) => Math.round(x.top)).filter((v, i, a) => a.indexOf(v) === i).length > 1
+        ? Array.from(r.getClientRects())
+            .filter((x) => x.width > 0)
+            .map((x) => Math.round(x.top))
+            .filter((v, i, a) => a.indexOf(v) === i).length > 1
         : false;
     });
     return { tops, wrapped: wrapped.map((e) => e.textContent) };
@@ -211,7 +227,14 @@ for (const width of [390, 360, 320]) {
       // login page (before anyone is signed in)
       {
         const { context, page } = await openContext(suite.browser, width);
-        await check(page, { name: 'login', route: () => '/pages/login/index', ready: '王桂英' }, elderMode ? NORMAL_RESIDENT : NORMAL_RESIDENT, label, problems, shotAt('login'));
+        await check(
+          page,
+          { name: 'login', route: () => '/pages/login/index', ready: '王桂英' },
+          elderMode ? NORMAL_RESIDENT : NORMAL_RESIDENT,
+          label,
+          problems,
+          shotAt('login'),
+        );
         await context.close();
       }
       // resident
@@ -266,7 +289,11 @@ test('长辈模式 turns itself on when the browser font is large, and the user 
   await pickDemoAccount(page, suite.server.baseUrl, '王桂英', { waitHome: true });
   await page.locator('.xa-page.xa-elder').filter({ visible: true }).first().waitFor({ timeout: 10000 });
   // body text in it is at least 18 px
-  const px = await page.locator('.xa-tile__desc').filter({ visible: true }).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const px = await page
+    .locator('.xa-tile__desc')
+    .filter({ visible: true })
+    .first()
+    .evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   expect(px).toBeGreaterThanOrEqual(18);
   await open(page, { name: 'me', route: () => '/pages/me/index', ready: '长辈模式' });
   const sw = page.locator('#elder-switch').filter({ visible: true }).first();

@@ -17,7 +17,11 @@ const visible = (page: Page, text: string | RegExp) =>
 
 /** The API as the same demo officer, from the test process (to check what the page saved). */
 async function api(path: string): Promise<any> {
-  const login = await fetch(`${suite.server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'demo-town' }) });
+  const login = await fetch(`${suite.server.baseUrl}/api/auth/dev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ openid: 'demo-town' }),
+  });
   const { token } = await login.json();
   const r = await fetch(`${suite.server.baseUrl}/api${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(r.status).toBe(200);

@@ -24,7 +24,11 @@ test('resident reports, officer closes the loop, resident sees the closed timeli
   await saveScreenshot(r.page, 'hazards-1-report-form', { fullPage: true });
   await tap(r.page, '提交上报');
   await visible(r.page, '上报成功');
-  const codeText = await r.page.getByText(/编号 YH-\d{4}-\d{6}/).filter({ visible: true }).first().textContent();
+  const codeText = await r.page
+    .getByText(/编号 YH-\d{4}-\d{6}/)
+    .filter({ visible: true })
+    .first()
+    .textContent();
   const code = /YH-\d{4}-\d{6}/.exec(codeText ?? '')![0];
   await saveScreenshot(r.page, 'hazards-2-submitted');
   await tap(r.page, '查看进度');

@@ -34,7 +34,12 @@ beforeAll(async () => {
   const drowning = tpl.body.find((t: any) => t.kind === 'drowning');
   const created = await api.call('POST', '/api/pledge-campaigns', {
     token: school.token,
-    body: { templateVersionId: drowning.latest.id, orgId: school.user.orgId, title: '版面稳定测试承诺书', deadline: new Date(Date.now() + 7 * 86400_000).toISOString() },
+    body: {
+      templateVersionId: drowning.latest.id,
+      orgId: school.user.orgId,
+      title: '版面稳定测试承诺书',
+      deadline: new Date(Date.now() + 7 * 86400_000).toISOString(),
+    },
   });
   expect(created.status).toBe(201);
   campaignId = created.body.id;
@@ -77,7 +82,10 @@ function shifts(page: Page): Promise<Shift[]> {
               value: e.value,
               sources: (e.sources ?? []).map((s: any) => {
                 const n = s.node as Element | null;
-                const what = n && n.nodeType === 1 ? `${n.tagName.toLowerCase()}.${String(n.className).trim().split(/\s+/).slice(0, 2).join('.')}` : String(n?.nodeName ?? '?');
+                const what =
+                  n && n.nodeType === 1
+                    ? `${n.tagName.toLowerCase()}.${String(n.className).trim().split(/\s+/).slice(0, 2).join('.')}`
+                    : String(n?.nodeName ?? '?');
                 return `${what} y ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}`;
               }),
             });

@@ -41,7 +41,12 @@ test('a link opened before login returns to its page after login (hazard page, c
   const drowning = tpl.body.find((t: { kind: string }) => t.kind === 'drowning');
   const campaign = await api.call('POST', '/api/pledge-campaigns', {
     token: school.token,
-    body: { templateVersionId: drowning.latest.id, orgId: school.user.orgId, title: '扫码登录后签署测试', deadline: new Date(Date.now() + 7 * 86400_000).toISOString() },
+    body: {
+      templateVersionId: drowning.latest.id,
+      orgId: school.user.orgId,
+      title: '扫码登录后签署测试',
+      deadline: new Date(Date.now() + 7 * 86400_000).toISOString(),
+    },
   });
   expect(campaign.status).toBe(201);
   const p = await newPhonePage(suite.browser);
@@ -101,7 +106,7 @@ test('a photo draft written offline survives closing the page and is sent once w
   await visible(page, '草稿（1）');
   const draftPhoto = await page.evaluate(async () => {
     const list = JSON.parse(localStorage.getItem('xa_drafts_hazard') ?? '{}');
-    const data = (Array.isArray(list) ? list : list.data ?? [])[0]?.data;
+    const data = (Array.isArray(list) ? list : (list.data ?? []))[0]?.data;
     return data?.photos?.[0]?.kept ?? null;
   });
   expect(draftPhoto).toMatch(/^idb:/);

@@ -36,7 +36,11 @@ test('a report filed with the phone position lands with the grid officer, on the
   await saveScreenshot(r.page, 'location-1b-village-picker');
   await tap(r.page, '提交上报');
   await visible(r.page, '上报成功');
-  const codeText = await r.page.getByText(/编号 YH-\d{4}-\d{6}/).filter({ visible: true }).first().textContent();
+  const codeText = await r.page
+    .getByText(/编号 YH-\d{4}-\d{6}/)
+    .filter({ visible: true })
+    .first()
+    .textContent();
   const code = /YH-\d{4}-\d{6}/.exec(codeText ?? '')![0];
   await tap(r.page, '查看进度');
   await r.page.waitForURL(/#\/pages\/hazard\/index\?id=\d+/);

@@ -12,12 +12,10 @@ import { h5Suite, shown, visible } from '../support/h5';
 import { SERVER_DIST } from '../support/proc';
 import { startServer } from '../support/server';
 
- 
 let wechat: any;
 
 // the fake WeChat first: the server is started pointing at it, with content security and message push on
 const suite = h5Suite(async () => {
-   
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   wechat = await new FakeWechat().start();
   return startServer({ env: { ...wechat.env(), WECHAT_CONTENT_SECURITY: 'true', ...wechat.pushEnv('plain') } });

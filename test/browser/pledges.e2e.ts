@@ -25,7 +25,12 @@ beforeAll(async () => {
   const drowning = tpl.body.find((t: any) => t.kind === 'drowning');
   const created = await api.call('POST', '/api/pledge-campaigns', {
     token: schoolToken,
-    body: { templateVersionId: drowning.latest.id, orgId: school.user.orgId, title: '浏览器测试防溺水承诺书', deadline: new Date(Date.now() + 7 * 86400_000).toISOString() },
+    body: {
+      templateVersionId: drowning.latest.id,
+      orgId: school.user.orgId,
+      title: '浏览器测试防溺水承诺书',
+      deadline: new Date(Date.now() + 7 * 86400_000).toISOString(),
+    },
   });
   expect(created.status).toBe(201);
   campaignId = created.body.id;

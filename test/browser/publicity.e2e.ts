@@ -117,10 +117,17 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   const town = await api.login(DEMO.town);
   const msg = (await api.call('GET', `/api/messages/${id}`, { token: town.token })).body;
   expect(msg).toMatchObject({
-    title, status: 'published', category: 'drowning', ackRequired: true,
+    title,
+    status: 'published',
+    category: 'drowning',
+    ackRequired: true,
     audience: { units: [{ name: '柳林村' }], roles: ['resident'] },
   });
-  expect(msg.body.map((b: any) => [b.type, b.text ?? null, !!b.bold])).toEqual([['p', para, false], ['p', bold, true], ['image', null, false]]);
+  expect(msg.body.map((b: any) => [b.type, b.text ?? null, !!b.bold])).toEqual([
+    ['p', para, false],
+    ['p', bold, true],
+    ['image', null, false],
+  ]);
   expect(msg.body[2].mediaId).toBe(media.id);
 
   // ---- 王桂英 of 柳林村: unread in the feed, opens it, acknowledges --------------------------------
@@ -140,7 +147,12 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   await visible(r.page, '已阅并知晓');
   await visible(r.page, '石桥镇请您看完后点下面的按钮确认');
   // the button must look enabled (h5 greys a button out for a mere `disabled="false"` attribute)
-  expect(await r.page.locator('#ack-button').filter({ visible: true }).evaluate((e) => [e.hasAttribute('disabled'), getComputedStyle(e).color])).toEqual([false, 'rgb(255, 255, 255)']);
+  expect(
+    await r.page
+      .locator('#ack-button')
+      .filter({ visible: true })
+      .evaluate((e) => [e.hasAttribute('disabled'), getComputedStyle(e).color]),
+  ).toEqual([false, 'rgb(255, 255, 255)']);
   // opening marked it read
   const resident = await api.login(DEMO.resident);
   expect(await until(async () => (await api.call('GET', `/api/feed/${id}`, { token: resident.token })).body.read === true)).toBe(true);
@@ -165,7 +177,12 @@ test('officer publishes to 柳林村 residents; a resident reads and acknowledge
   expect(lagging.length).toBeGreaterThan(0);
   for (const u of lagging) await visible(o.page, u.name);
   await visible(o.page, `催阅落后单位（${lagging.length}）`);
-  expect(await o.page.locator('#remind-button').filter({ visible: true }).evaluate((e) => e.hasAttribute('disabled'))).toBe(false);
+  expect(
+    await o.page
+      .locator('#remind-button')
+      .filter({ visible: true })
+      .evaluate((e) => e.hasAttribute('disabled')),
+  ).toBe(false);
   await shootWhole(o.page, 'publicity-6-officer-reach');
 
   // ---- 张德明 of 河口村 does not see it ---------------------------------------------------------

@@ -13,7 +13,11 @@ const { loginAs } = suite;
 
 /** The API as the same demo officer, from the test process (to check what the pages saved). */
 async function api(path: string): Promise<any> {
-  const login = await fetch(`${suite.server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: 'demo-town' }) });
+  const login = await fetch(`${suite.server.baseUrl}/api/auth/dev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ openid: 'demo-town' }),
+  });
   const { token } = await login.json();
   const r = await fetch(`${suite.server.baseUrl}/api${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(r.status).toBe(200);
@@ -22,7 +26,10 @@ async function api(path: string): Promise<any> {
 
 /** The value the statistics page shows beside a figure's label ("3处"), or null when the figure is not shown (zero). */
 async function figureOnPage(page: Page, label: string): Promise<string | null> {
-  const row = page.locator('.st-fig').filter({ visible: true }).filter({ has: page.getByText(label, { exact: true }) });
+  const row = page
+    .locator('.st-fig')
+    .filter({ visible: true })
+    .filter({ has: page.getByText(label, { exact: true }) });
   if ((await row.count()) === 0) return null;
   return ((await row.first().locator('.st-fig-value').textContent()) ?? '').trim();
 }
@@ -44,7 +51,12 @@ test('the town officer registers a pond, patrols it with a finding, records a fo
     await visible(page, /-01-01至\d{4}-\d{2}-\d{2}数据（写入总结）$/);
   };
   await toThisYear();
-  await page.locator('.st-fig').filter({ visible: true }).filter({ has: page.getByText('风险点巡查', { exact: true }) }).first().waitFor();
+  await page
+    .locator('.st-fig')
+    .filter({ visible: true })
+    .filter({ has: page.getByText('风险点巡查', { exact: true }) })
+    .first()
+    .waitFor();
   const before = { ponds: await figureOnPage(page, '山塘'), patrols: await figureOnPage(page, '风险点巡查'), forest: await figureOnPage(page, '森林火灾') };
   const n = (v: string | null) => (v ? Number(/\d+/.exec(v)![0]) : 0);
 
@@ -64,7 +76,10 @@ test('the town officer registers a pond, patrols it with a finding, records a fo
   await saveScreenshot(page, 'registers-site-form');
   await tap(page, '保存风险点');
   await visible(page, pond);
-  const item = page.locator('.fw-item').filter({ visible: true }).filter({ has: page.getByText(pond, { exact: true }) });
+  const item = page
+    .locator('.fw-item')
+    .filter({ visible: true })
+    .filter({ has: page.getByText(pond, { exact: true }) });
   await item.getByText('警示标志2块 · 巡查0次').waitFor();
 
   // A patrol there with a problem: it goes into the ledger as a hazard at the site.
@@ -99,7 +114,12 @@ test('the town officer registers a pond, patrols it with a finding, records a fo
 
   // The statistics page after: one more pond, one more patrol, one more forest fire.
   await toThisYear();
-  await page.locator('.st-fig').filter({ visible: true }).filter({ has: page.getByText('森林火灾', { exact: true }) }).first().waitFor();
+  await page
+    .locator('.st-fig')
+    .filter({ visible: true })
+    .filter({ has: page.getByText('森林火灾', { exact: true }) })
+    .first()
+    .waitFor();
   expect(await figureOnPage(page, '山塘')).toBe(`${n(before.ponds) + 1}处`);
   expect(await figureOnPage(page, '风险点巡查')).toBe(`${n(before.patrols) + 1}次`);
   expect(await figureOnPage(page, '森林火灾')).toBe(`${n(before.forest) + 1}起`);

@@ -102,7 +102,12 @@ test('a resident without a village is asked once to pick one', async () => {
     const req = route.request();
     if (req.method() !== 'PUT') return route.continue();
     keys.push(req.headers()['idempotency-key'] ?? '');
-    if (keys.length === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'busy' }) });
+    if (keys.length === 1)
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'busy' }),
+      });
     return route.continue();
   });
   await page.getByText('柳林村', { exact: true }).click();
@@ -121,7 +126,11 @@ test('a resident without a village is asked once to pick one', async () => {
 test('an officer sees a new report in 消息提醒 with an unread badge, and opens the hazard from it', async () => {
   // a resident of 柳林村 reports a hazard through the API: the village's officers get an in-app notice
   const dev = async (openid: string) => {
-    const r = await fetch(`${suite.server.baseUrl}/api/auth/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid }) });
+    const r = await fetch(`${suite.server.baseUrl}/api/auth/dev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ openid }),
+    });
     return ((await r.json()) as { token: string }).token;
   };
   const resident = await dev('demo-resident');
@@ -135,7 +144,9 @@ test('an officer sees a new report in 消息提醒 with an unread badge, and ope
   // the notice is written by a background job: wait until the officer has it
   const officer = await dev('demo-village');
   for (let i = 0; i < 50; i++) {
-    const n = (await (await fetch(`${suite.server.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${officer}` } })).json()) as { items: { title: string }[] };
+    const n = (await (await fetch(`${suite.server.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${officer}` } })).json()) as {
+      items: { title: string }[];
+    };
     if (n.items.some((x) => x.title.includes(code))) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -72,7 +72,15 @@ test('a publicity message with HTML in its title and body is shown literally in 
   const resident = await api.login('demo-resident');
   const m = await api.call('POST', '/api/messages', {
     token: town.token,
-    body: { title: `${IMG}防溺水`, category: 'drowning', body: [{ type: 'p', text: `${SCRIPT}${IMG}` }, { type: 'h', text: SVG }], audience: { orgIds: [resident.user.orgId] } },
+    body: {
+      title: `${IMG}防溺水`,
+      category: 'drowning',
+      body: [
+        { type: 'p', text: `${SCRIPT}${IMG}` },
+        { type: 'h', text: SVG },
+      ],
+      audience: { orgIds: [resident.user.orgId] },
+    },
   });
   expect(m.status).toBe(201);
   expect((await api.call('POST', `/api/messages/${m.body.id}/publish`, { token: town.token, body: {} })).status).toBeLessThan(300);

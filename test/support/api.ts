@@ -31,7 +31,10 @@ export interface Session {
 
 /** Status -1 means the network failed (refused, reset); -2 a timeout. */
 export class Api {
-  constructor(public baseUrl: string, public defaultTimeoutMs = 15_000) {}
+  constructor(
+    public baseUrl: string,
+    public defaultTimeoutMs = 15_000,
+  ) {}
 
   async call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<Answer<T>> {
     const url = new URL(path, this.baseUrl);

@@ -30,8 +30,7 @@ export const PHONE = {
   hasTouch: true,
   locale: 'zh-CN',
   timezoneId: 'Asia/Shanghai',
-  userAgent:
-    'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
+  userAgent: 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
 };
 
 export function launchChromium(): Promise<Browser> {
@@ -67,11 +66,9 @@ export async function saveScreenshot(page: Page, name: string, opts: { fullPage?
   const file = join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   // let page transitions (Taro h5 slides pages in) finish; endless spinners are ignored
   await page
-    .waitForFunction(
-      () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
-      undefined,
-      { timeout: 3000 },
-    )
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, {
+      timeout: 3000,
+    })
     .catch(() => undefined);
   await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   return file;

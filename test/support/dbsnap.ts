@@ -6,7 +6,9 @@ export type RowCounts = Record<string, number>;
 export async function rowCounts(url: string, exclude: string[] = []): Promise<RowCounts> {
   const c = await createConnection(url);
   try {
-    const [tables] = await c.query<any[]>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1");
+    const [tables] = await c.query<any[]>(
+      "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
+    );
     const out: RowCounts = {};
     for (const { t } of tables) {
       if (exclude.includes(t)) continue;

@@ -19,7 +19,6 @@ export interface World {
   bodies: Record<string, any>;
 }
 
- 
 export const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
 
 /** A hand-signature-like PNG (strokes on a transparent 600×240 canvas); `variant` moves the strokes. */
@@ -30,7 +29,9 @@ export async function signaturePng(variant = 1): Promise<Buffer> {
   for (let i = 0; i < 14; i++) {
     x += 25 + r(i) * 15;
     const y = 120 + (r(i + 50) - 0.5) * 150;
-    d.push(i === 0 ? `M ${x.toFixed(1)} ${y.toFixed(1)}` : `Q ${x.toFixed(1)} ${y.toFixed(1)} ${(x + 12).toFixed(1)} ${(y + (r(i + 9) - 0.5) * 60).toFixed(1)}`);
+    d.push(
+      i === 0 ? `M ${x.toFixed(1)} ${y.toFixed(1)}` : `Q ${x.toFixed(1)} ${y.toFixed(1)} ${(x + 12).toFixed(1)} ${(y + (r(i + 9) - 0.5) * 60).toFixed(1)}`,
+    );
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="240"><path d="${d.join(' ')}" fill="none" stroke="#111" stroke-width="5" stroke-linecap="round"/></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
@@ -42,7 +43,9 @@ export async function signatureDataUrl(variant = 1): Promise<string> {
 
 /** A small real JPEG made by sharp (resolved from the server package). */
 export async function jpeg(width = 64, height = 48): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+    .jpeg()
+    .toBuffer();
 }
 
 function flattenOrgs(nodes: any[], out: Record<string, number>) {
@@ -52,7 +55,13 @@ function flattenOrgs(nodes: any[], out: Record<string, number>) {
   }
 }
 
-export const studentFields = (name: string, cls = '三年级一班', phone = '13900000001') => ({ studentName: name, className: cls, guardianName: '张德明', relation: '父亲', phone });
+export const studentFields = (name: string, cls = '三年级一班', phone = '13900000001') => ({
+  studentName: name,
+  className: cls,
+  guardianName: '张德明',
+  relation: '父亲',
+  phone,
+});
 
 export async function buildWorld(baseUrl: string): Promise<World> {
   const api = new Api(baseUrl, 30_000);
@@ -60,7 +69,7 @@ export async function buildWorld(baseUrl: string): Promise<World> {
   for (const openid of new Set([...Object.values(DEMO), ...Object.values(ROLE_ACCOUNTS)])) s[openid] = await api.login(openid);
   const org: Record<string, number> = {};
   const orgs = await api.call('GET', '/api/orgs', { token: s[DEMO.admin].token });
-  flattenOrgs(Array.isArray(orgs.body) ? orgs.body : orgs.body?.items ?? [orgs.body], org);
+  flattenOrgs(Array.isArray(orgs.body) ? orgs.body : (orgs.body?.items ?? [orgs.body]), org);
   const fx: World['fx'] = {};
   const bodies: World['bodies'] = {};
   const keep = (name: string, r: { status: number; body: any }, ok = [200, 201]) => {
@@ -87,7 +96,14 @@ export async function buildWorld(baseUrl: string): Promise<World> {
     await api.call('POST', '/api/hazards', {
       token: parent,
       headers: { 'Idempotency-Key': `world-hazard-${Date.now()}` },
-      body: { category: 'fire', description: '河口村渡口旁电线私拉乱接，夜里有火花', orgId: hekou, lat: 29.562, lng: 106.512, photoIds: fx.mediaB ? [fx.mediaB] : [] },
+      body: {
+        category: 'fire',
+        description: '河口村渡口旁电线私拉乱接，夜里有火花',
+        orgId: hekou,
+        lat: 29.562,
+        lng: 106.512,
+        photoIds: fx.mediaB ? [fx.mediaB] : [],
+      },
     }),
   );
   // a hazard 河口村's officer has assigned (in progress), for the action endpoints
@@ -100,7 +116,10 @@ export async function buildWorld(baseUrl: string): Promise<World> {
     keep('hazardB2', h2);
     if (fx.hazardB2) {
       const deadline = new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10);
-      await api.call('POST', `/api/hazards/${fx.hazardB2}/assign`, { token: villageB, body: { responsibleOrgId: hekou, deadline, level: 'general', note: '村委会负责' } });
+      await api.call('POST', `/api/hazards/${fx.hazardB2}/assign`, {
+        token: villageB,
+        body: { responsibleOrgId: hekou, deadline, level: 'general', note: '村委会负责' },
+      });
     }
   }
 
@@ -129,17 +148,44 @@ export async function buildWorld(baseUrl: string): Promise<World> {
 
   // a message of 河口村's officer to 河口村, published; and a town message to the whole town
   const para = (text: string) => ({ type: 'p', text });
-  keep('messageB', await api.call('POST', '/api/messages', { token: villageB, body: { title: '河口村防溺水提醒', category: 'drowning', body: [para('暑期请看护好孩子。')], audience: { orgIds: [hekou] }, ackRequired: true } }));
+  keep(
+    'messageB',
+    await api.call('POST', '/api/messages', {
+      token: villageB,
+      body: { title: '河口村防溺水提醒', category: 'drowning', body: [para('暑期请看护好孩子。')], audience: { orgIds: [hekou] }, ackRequired: true },
+    }),
+  );
   if (fx.messageB) await api.call('POST', `/api/messages/${fx.messageB}/publish`, { token: villageB, body: {} });
-  keep('messageTown', await api.call('POST', '/api/messages', { token: townTok, body: { title: '石桥镇安全生产月', category: 'safety_month', body: [para('六月是安全生产月。')], audience: { orgIds: [town] } } }));
+  keep(
+    'messageTown',
+    await api.call('POST', '/api/messages', {
+      token: townTok,
+      body: { title: '石桥镇安全生产月', category: 'safety_month', body: [para('六月是安全生产月。')], audience: { orgIds: [town] } },
+    }),
+  );
   if (fx.messageTown) await api.call('POST', `/api/messages/${fx.messageTown}/publish`, { token: townTok, body: {} });
 
   // an inspection record of 河口村
-  keep('inspectionB', await api.call('POST', '/api/inspections', { token: villageB, body: { kind: 'routine', sector: 'fire', orgId: hekou, metrics: { inspectors: 2 } } }));
+  keep(
+    'inspectionB',
+    await api.call('POST', '/api/inspections', { token: villageB, body: { kind: 'routine', sector: 'fire', orgId: hekou, metrics: { inspectors: 2 } } }),
+  );
 
   // a risk site and an incident of 河口村 (registers)
-  keep('riskSiteB', await api.call('POST', '/api/risk-sites', { token: villageB, body: { kind: 'pond', name: '河口村山塘', orgId: hekou, responsibleName: '周国平', responsiblePhone: '13908231010' } }));
-  keep('incidentB', await api.call('POST', '/api/incidents', { token: villageB, body: { kind: 'fire', date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), title: '河口村柴火堆起火', orgId: hekou } }));
+  keep(
+    'riskSiteB',
+    await api.call('POST', '/api/risk-sites', {
+      token: villageB,
+      body: { kind: 'pond', name: '河口村山塘', orgId: hekou, responsibleName: '周国平', responsiblePhone: '13908231010' },
+    }),
+  );
+  keep(
+    'incidentB',
+    await api.call('POST', '/api/incidents', {
+      token: villageB,
+      body: { kind: 'fire', date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), title: '河口村柴火堆起火', orgId: hekou },
+    }),
+  );
 
   // a notification of 张德明 (the assign above may have made one)
   const notes = await api.call('GET', '/api/notifications', { token: parent });

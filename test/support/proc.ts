@@ -306,7 +306,12 @@ export async function startPrivateRedis(opts: { persist?: boolean } = {}): Promi
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       try {
-        if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' }).toString().trim() === 'PONG') return;
+        if (
+          execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' })
+            .toString()
+            .trim() === 'PONG'
+        )
+          return;
       } catch {
         /* not yet */
       }

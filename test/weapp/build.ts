@@ -77,9 +77,17 @@ export function compileWxss(): WxssResult {
   const wxss = buildFiles('.wxss');
   const withJson = new Set(buildFiles('.json').map((f) => f.replace(/\.json$/, '.wxss')));
   const pages = wxss.filter((f) => withJson.has(f));
-  const r = spawnSync(compilerBin('wcsc'), ['-db', '-pc', String(pages.length), ...pages, ...wxss.filter((f) => !withJson.has(f))], { cwd: WEAPP_DIR, maxBuffer: 64 << 20 });
+  const r = spawnSync(compilerBin('wcsc'), ['-db', '-pc', String(pages.length), ...pages, ...wxss.filter((f) => !withJson.has(f))], {
+    cwd: WEAPP_DIR,
+    maxBuffer: 64 << 20,
+  });
   const stderr = r.stderr.toString();
-  return (wxssCache = { status: r.status, stdout: r.stdout.toString(), stderr, errors: stderr.split('\n').filter((l) => l.trim() && !/^error file count/.test(l)) });
+  return (wxssCache = {
+    status: r.status,
+    stdout: r.stdout.toString(),
+    stderr,
+    errors: stderr.split('\n').filter((l) => l.trim() && !/^error file count/.test(l)),
+  });
 }
 
 /** The wcsc errors of one WXSS file. */
@@ -93,7 +101,8 @@ export function wxssOf(route: string): string[] {
   const visit = (f: string) => {
     if (out.includes(f) || !existsSync(join(WEAPP_DIR, f))) return;
     out.push(f);
-    for (const m of readFileSync(join(WEAPP_DIR, f), 'utf8').matchAll(/@import\s+["']([^"']+)["']/g)) visit(posix.normalize(posix.join(posix.dirname(f), m[1])));
+    for (const m of readFileSync(join(WEAPP_DIR, f), 'utf8').matchAll(/@import\s+["']([^"']+)["']/g))
+      visit(posix.normalize(posix.join(posix.dirname(f), m[1])));
   };
   visit('app.wxss');
   visit(`${route}.wxss`);

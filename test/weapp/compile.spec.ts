@@ -50,16 +50,24 @@ describe('WXSS through wcsc', () => {
 });
 
 describe('miniprogram-ci, offline', () => {
-   
   const ci = require('miniprogram-ci');
   // `attr` is what ci would fetch with the upload key (servicewechat.com); given here, nothing goes online.
   // The key is never read by analyse/quality/compile; upload and preview are not run.
   const project = () =>
-    new ci.Project({ appid: 'wx0000000000000000', type: 'miniProgram', projectPath: WEAPP_DIR, privateKey: 'offline: no upload', ignores: ['node_modules/**/*', '**/*.map'], attr: async () => ci.DefaultProjectAttr });
+    new ci.Project({
+      appid: 'wx0000000000000000',
+      type: 'miniProgram',
+      projectPath: WEAPP_DIR,
+      privateKey: 'offline: no upload',
+      ignores: ['node_modules/**/*', '**/*.map'],
+      attr: async () => ci.DefaultProjectAttr,
+    });
 
   test('code analysis: every module resolves', async () => {
     const r = await ci.analyseCode(project());
-    const broken = r.modules.filter((m: { errors?: unknown[] }) => m.errors?.length).map((m: { id: string; errors: unknown[] }) => `${m.id}: ${JSON.stringify(m.errors)}`);
+    const broken = r.modules
+      .filter((m: { errors?: unknown[] }) => m.errors?.length)
+      .map((m: { id: string; errors: unknown[] }) => `${m.id}: ${JSON.stringify(m.errors)}`);
     expect(broken).toEqual([]);
     const paths = r.files.map((f: { path: string }) => f.path);
     expect(paths).toContain('app.json');
@@ -75,9 +83,15 @@ describe('miniprogram-ci, offline', () => {
   test('local compile (what an upload would send) includes every page', async () => {
     const out = mkdtempSync(join(tmpdir(), 'xa-weapp-ci-'));
     try {
-      const files: Record<string, unknown> = await ci.getCompiledResult({ project: project(), setting: { es6: false, minify: false }, onProgressUpdate: () => undefined }, join(out, 'compiled.zip'));
+      const files: Record<string, unknown> = await ci.getCompiledResult(
+        { project: project(), setting: { es6: false, minify: false }, onProgressUpdate: () => undefined },
+        join(out, 'compiled.zip'),
+      );
       const app = JSON.parse(String(files['app.json']));
-      const pages: string[] = [...app.pages, ...(app.subPackages ?? []).flatMap((s: { root: string; pages: string[] }) => s.pages.map((p) => `${s.root.replace(/\/$/, '')}/${p}`))];
+      const pages: string[] = [
+        ...app.pages,
+        ...(app.subPackages ?? []).flatMap((s: { root: string; pages: string[] }) => s.pages.map((p) => `${s.root.replace(/\/$/, '')}/${p}`)),
+      ];
       for (const p of pages) for (const ext of ['.js', '.json', '.wxml']) expect(Object.keys(files)).toContain(p + ext);
     } finally {
       rmSync(out, { recursive: true, force: true });

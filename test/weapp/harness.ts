@@ -63,9 +63,12 @@ export interface RequestRecord {
 const TEMP = /^(wxfile:\/\/tmp_|http:\/\/tmp\/)/;
 const DOC_TYPES = ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf'];
 const MIME: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', '.pdf': 'application/pdf',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.pdf': 'application/pdf',
 };
 const rand = () => Math.random().toString(36).slice(2, 12);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -117,7 +120,7 @@ function templates(): Map<string, Tmpl> {
   const src = readFileSync(join(WEAPP_DIR, 'base.wxml'), 'utf8');
   const map = new Map<string, Tmpl>();
   const re = /<template name="tmpl_0_([\w]+)">\s*<([\w-]+)([^>]*)>/g;
-  for (let m; (m = re.exec(src)); ) {
+  for (let m; (m = re.exec(src));) {
     const t: Tmpl = { tag: m[2], attrs: {}, events: new Set(), catches: new Set() };
     for (const a of m[3].matchAll(/([\w:-]+)="([^"]*)"/g)) {
       const [, name, value] = a;
@@ -151,7 +154,7 @@ function buildTree(data: Obj, parent: Node | null = null): Node {
   const tmpl = templates().get(String(data.nn));
   const node: Node = {
     data,
-    tag: data.nn === '#text' || (data.v !== undefined && !data.cn) ? '#text' : tmpl?.tag ?? String(data.nn),
+    tag: data.nn === '#text' || (data.v !== undefined && !data.cn) ? '#text' : (tmpl?.tag ?? String(data.nn)),
     tmpl,
     parent,
     children: [],
@@ -188,8 +191,15 @@ class Canvas2D {
   getContext() {
     const self = this;
     const ctx: Obj = {
-      lineWidth: 1, lineCap: 'butt', lineJoin: 'miter', strokeStyle: '#000', fillStyle: '#000',
-      scale() {}, setTransform() {}, save() {}, restore() {},
+      lineWidth: 1,
+      lineCap: 'butt',
+      lineJoin: 'miter',
+      strokeStyle: '#000',
+      fillStyle: '#000',
+      scale() {},
+      setTransform() {},
+      save() {},
+      restore() {},
       beginPath: () => (self.path = ''),
       moveTo: (x: number, y: number) => (self.path += `M${x} ${y} `),
       lineTo: (x: number, y: number) => (self.path += `L${x} ${y} `),
@@ -251,7 +261,10 @@ export class MiniApp {
     if (this.alive) this.errors.push(`unhandled rejection: ${describe(reason)}`);
   };
 
-  constructor(readonly phone: Phone, opts: LaunchOptions) {
+  constructor(
+    readonly phone: Phone,
+    opts: LaunchOptions,
+  ) {
     const app = appJson();
     this.routes = new Set(allPages(app));
     this.launchOptions = { path: opts.path ?? app.pages[0], query: opts.query ?? {}, scene: opts.scene ?? 1001, referrerInfo: {}, apiCategory: 'default' };
@@ -262,23 +275,31 @@ export class MiniApp {
   async start(): Promise<void> {
     process.on('unhandledRejection', this.onRejection);
     const wxObj = this.makeWx();
-    const timer = (repeat: boolean) => (fn: (...a: any[]) => void, ms = 0, ...args: any[]) => {
-      const h = (repeat ? setInterval : setTimeout)(() => {
-        if (!repeat) this.timers.delete(h);
-        if (this.alive) this.guard('timer', () => fn(...args));
-      }, ms);
-      this.timers.add(h);
-      return h;
-    };
+    const timer =
+      (repeat: boolean) =>
+      (fn: (...a: any[]) => void, ms = 0, ...args: any[]) => {
+        const h = (repeat ? setInterval : setTimeout)(() => {
+          if (!repeat) this.timers.delete(h);
+          if (this.alive) this.guard('timer', () => fn(...args));
+        }, ms);
+        this.timers.add(h);
+        return h;
+      };
     const clear = (h: NodeJS.Timeout) => (this.timers.delete(h), clearTimeout(h));
     const cons = {
-      log: () => undefined, info: () => undefined, debug: () => undefined,
+      log: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
       warn: () => undefined,
       error: (...a: unknown[]) => this.consoleErrors.push(a.map(describe).join(' ')),
     };
     // the AppService globals: JS builtins, timers, console — and no window, document or process
     this.ctx = vm.createContext({
-      console: cons, setTimeout: timer(false), setInterval: timer(true), clearTimeout: clear, clearInterval: clear,
+      console: cons,
+      setTimeout: timer(false),
+      setInterval: timer(true),
+      clearTimeout: clear,
+      clearInterval: clear,
       wx: wxObj,
       App: (cfg: Obj) => (this.appInst = cfg),
       Page: (cfg: Obj) => this.pageConfigs.set(this.loadingRoute, cfg),
@@ -457,7 +478,15 @@ export class MiniApp {
       if (this.page && pred()) return;
       await sleep(25);
     }
-    throw new Error(`timed out waiting for ${what}; on ${this.page?.route}: “${this.page ? this.text().slice(0, 400) : ''}”\nerrors: ${this.errors.join('\n')}\nrequests: ${this.requests.slice(-8).map((r) => `${r.method} ${r.url} ${r.status} ${r.errMsg}`).join('\n')}\ntoasts: ${this.toasts.slice(-5).join(' | ')}\nmodals: ${this.modals.slice(-3).map((m) => `${m.title}: ${m.content}`).join(' | ')}`);
+    throw new Error(
+      `timed out waiting for ${what}; on ${this.page?.route}: “${this.page ? this.text().slice(0, 400) : ''}”\nerrors: ${this.errors.join('\n')}\nrequests: ${this.requests
+        .slice(-8)
+        .map((r) => `${r.method} ${r.url} ${r.status} ${r.errMsg}`)
+        .join('\n')}\ntoasts: ${this.toasts.slice(-5).join(' | ')}\nmodals: ${this.modals
+        .slice(-3)
+        .map((m) => `${m.title}: ${m.content}`)
+        .join(' | ')}`,
+    );
   }
 
   /** No request in flight and nothing new for `quietMs`. */
@@ -476,7 +505,18 @@ export class MiniApp {
 
   private evt(type: string, target: Node, current: Node, detail: Obj = {}, extra: Obj = {}): Obj {
     const ref = (n: Node) => ({ id: n.id, offsetLeft: 0, offsetTop: 0, dataset: { sid: n.data.sid } });
-    return { type, timeStamp: Date.now(), target: ref(target), currentTarget: ref(current), detail, touches: [], changedTouches: [], mark: {}, mut: false, ...extra };
+    return {
+      type,
+      timeStamp: Date.now(),
+      target: ref(target),
+      currentTarget: ref(current),
+      detail,
+      touches: [],
+      changedTouches: [],
+      mark: {},
+      mut: false,
+      ...extra,
+    };
   }
 
   /** Calls the page's `eh` for each node from `target` up that binds `type` (as WXML bubbles), `inTap` during a tap. */
@@ -605,7 +645,14 @@ export class MiniApp {
     return `wxfile://tmp_${rand()}${ext}`;
   }
 
-  private async http(api: RequestRecord['api'], name: string, o: Obj & Cb, method: string, init: () => Promise<RequestInit>, onResponse: (res: Response) => Promise<Obj>): Promise<void> {
+  private async http(
+    api: RequestRecord['api'],
+    name: string,
+    o: Obj & Cb,
+    method: string,
+    init: () => Promise<RequestInit>,
+    onResponse: (res: Response) => Promise<Obj>,
+  ): Promise<void> {
     const rec: RequestRecord = { api, method, url: String(o.url), status: 0, errMsg: '', page: this.page?.route ?? '' };
     const target = this.route(String(o.url));
     if (!target) {
@@ -653,9 +700,17 @@ export class MiniApp {
     };
     const nodesRef = (sel: string | null) => {
       const node = () => (sel && sel.startsWith('#') ? this.byId(sel.slice(1)) : undefined);
-      const push = (f: () => any, cb?: (r: any) => void) => (results.push(() => { const r = f(); cb?.(r); return r; }), q);
+      const push = (f: () => any, cb?: (r: any) => void) => (
+        results.push(() => {
+          const r = f();
+          cb?.(r);
+          return r;
+        }),
+        q
+      );
       return {
-        boundingClientRect: (cb?: any) => push(() => (sel && !node() ? null : { id: sel?.slice(1), left: 0, top: 0, right: 375, bottom: 200, width: 375, height: 200 }), cb),
+        boundingClientRect: (cb?: any) =>
+          push(() => (sel && !node() ? null : { id: sel?.slice(1), left: 0, top: 0, right: 375, bottom: 200, width: 375, height: 200 }), cb),
         scrollOffset: (cb?: any) => push(() => ({ scrollLeft: 0, scrollTop: 0, scrollWidth: 375, scrollHeight: 2000 }), cb),
         fields: (f: Obj, cb?: any) =>
           push(() => {
@@ -678,10 +733,24 @@ export class MiniApp {
     const files = phone.files;
     const self = this;
     const sys = {
-      pixelRatio: 2, screenWidth: 375, screenHeight: 667, windowWidth: 375, windowHeight: 667, statusBarHeight: 24,
+      pixelRatio: 2,
+      screenWidth: 375,
+      screenHeight: 667,
+      windowWidth: 375,
+      windowHeight: 667,
+      statusBarHeight: 24,
       safeArea: { left: 0, right: 375, top: 24, bottom: 667, width: 375, height: 643 },
-      brand: 'harness', model: 'harness', platform: 'android', system: 'Android 10', language: 'zh_CN', version: '8.0.50',
-      SDKVersion: '3.5.0', theme: 'light', fontSizeSetting: 16, enableDebug: false, host: { env: 'WeChat' },
+      brand: 'harness',
+      model: 'harness',
+      platform: 'android',
+      system: 'Android 10',
+      language: 'zh_CN',
+      version: '8.0.50',
+      SDKVersion: '3.5.0',
+      theme: 'light',
+      fontSizeSetting: 16,
+      enableDebug: false,
+      host: { env: 'WeChat' },
     };
     const readFile = (p: string): Buffer => {
       const b = files.get(p);
@@ -708,13 +777,15 @@ export class MiniApp {
         const b = files.get(o.filePath)!;
         self.ok('readFile', o, { data: o.encoding ? b.toString(o.encoding) : toArrayBuffer(b) });
       },
-      writeFileSync: (p: string, data: string | ArrayBuffer, enc = 'utf8') => void files.set(p, typeof data === 'string' ? Buffer.from(data, enc as BufferEncoding) : Buffer.from(data)),
+      writeFileSync: (p: string, data: string | ArrayBuffer, enc = 'utf8') =>
+        void files.set(p, typeof data === 'string' ? Buffer.from(data, enc as BufferEncoding) : Buffer.from(data)),
       writeFile(o: Obj & Cb) {
         fsm.writeFileSync(o.filePath, o.data, o.encoding);
         self.ok('writeFile', o);
       },
       accessSync(p: string) {
-        if (!files.has(p) && ![...files.keys()].some((k) => k.startsWith(p.replace(/\/?$/, '/')))) throw new Error(`accessSync:fail no such file or directory ${p}`);
+        if (!files.has(p) && ![...files.keys()].some((k) => k.startsWith(p.replace(/\/?$/, '/'))))
+          throw new Error(`accessSync:fail no such file or directory ${p}`);
       },
       access(o: Obj & Cb) {
         try {
@@ -734,7 +805,11 @@ export class MiniApp {
         self.ok('removeSavedFile', o);
       },
       getSavedFileList(o: Cb) {
-        self.ok('getSavedFileList', o, { fileList: [...files.keys()].filter((k) => k.startsWith('wxfile://store_')).map((filePath) => ({ filePath, size: files.get(filePath)!.length, createTime: 0 })) });
+        self.ok('getSavedFileList', o, {
+          fileList: [...files.keys()]
+            .filter((k) => k.startsWith('wxfile://store_'))
+            .map((filePath) => ({ filePath, size: files.get(filePath)!.length, createTime: 0 })),
+        });
       },
       getFileInfo(o: Obj & Cb) {
         if (!files.has(o.filePath)) return self.fail('getFileInfo', o, 'file not exist');
@@ -744,12 +819,16 @@ export class MiniApp {
       mkdirSync: () => undefined,
       mkdir: (o: Cb) => self.ok('mkdir', o),
       copyFileSync: (a: string, b: string) => void files.set(b, readFile(a)),
-      readdirSync: (dir: string) => [...files.keys()].filter((k) => k.startsWith(dir.replace(/\/?$/, '/'))).map((k) => k.slice(dir.replace(/\/?$/, '/').length)),
+      readdirSync: (dir: string) =>
+        [...files.keys()].filter((k) => k.startsWith(dir.replace(/\/?$/, '/'))).map((k) => k.slice(dir.replace(/\/?$/, '/').length)),
     };
     const fsProxy = new Proxy(fsm, {
       get: (t, k: string) => {
         if (k in t) return t[k];
-        if (FS_APIS.has(k)) return () => { throw new Error(`FileSystemManager.${k} is not simulated by the weapp harness`); };
+        if (FS_APIS.has(k))
+          return () => {
+            throw new Error(`FileSystemManager.${k} is not simulated by the weapp harness`);
+          };
         return undefined;
       },
     });
@@ -769,12 +848,15 @@ export class MiniApp {
       if (phone.privacyAgreed) return run();
       const handler = self.listeners.needPrivacy?.[0];
       if (!handler) return self.fail(name, o, 'privacy permission is not authorized', { errno: 104 });
-      handler((r: { event: string }) => {
-        if (r?.event === 'agree') {
-          phone.privacyAgreed = true;
-          run();
-        } else if (r?.event !== 'exposureAuthorization') self.fail(name, o, 'privacy permission is not authorized', { errno: 104 });
-      }, { referrer: name });
+      handler(
+        (r: { event: string }) => {
+          if (r?.event === 'agree') {
+            phone.privacyAgreed = true;
+            run();
+          } else if (r?.event !== 'exposureAuthorization') self.fail(name, o, 'privacy permission is not authorized', { errno: 104 });
+        },
+        { referrer: name },
+      );
     };
 
     const impl: Obj = {
@@ -800,7 +882,20 @@ export class MiniApp {
       reportEvent: () => undefined,
       getNetworkType: (o: Cb) => self.ok('getNetworkType', o, { networkType: phone.offline ? 'none' : 'wifi' }),
       ...Object.fromEntries(
-        ['onAppShow', 'onAppHide', 'onError', 'onUnhandledRejection', 'onPageNotFound', 'onThemeChange', 'onMemoryWarning', 'onNetworkStatusChange', 'onLazyLoadError', 'onAppRoute', 'onWindowResize', 'onKeyboardHeightChange'].flatMap((n) => [
+        [
+          'onAppShow',
+          'onAppHide',
+          'onError',
+          'onUnhandledRejection',
+          'onPageNotFound',
+          'onThemeChange',
+          'onMemoryWarning',
+          'onNetworkStatusChange',
+          'onLazyLoadError',
+          'onAppRoute',
+          'onWindowResize',
+          'onKeyboardHeightChange',
+        ].flatMap((n) => [
           [n, (fn: () => void) => (self.listeners[n] ??= []).push(fn)],
           [`off${n.slice(2)}`, () => undefined],
         ]),
@@ -812,7 +907,8 @@ export class MiniApp {
       clearStorageSync: () => phone.storage.clear(),
       getStorageInfoSync: () => ({ keys: [...phone.storage.keys()], currentSize: 1, limitSize: 10240 }),
       setStorage: (o: Obj & Cb) => (impl.setStorageSync(o.key, o.data), self.ok('setStorage', o)),
-      getStorage: (o: Obj & Cb) => (phone.storage.has(o.key) ? self.ok('getStorage', o, { data: impl.getStorageSync(o.key) }) : self.fail('getStorage', o, 'data not found')),
+      getStorage: (o: Obj & Cb) =>
+        phone.storage.has(o.key) ? self.ok('getStorage', o, { data: impl.getStorageSync(o.key) }) : self.fail('getStorage', o, 'data not found'),
       removeStorage: (o: Obj & Cb) => (phone.storage.delete(o.key), self.ok('removeStorage', o)),
       clearStorage: (o: Cb) => (phone.storage.clear(), self.ok('clearStorage', o)),
       // ---- navigation
@@ -826,7 +922,10 @@ export class MiniApp {
       hideToast: (o?: Cb) => self.ok('hideToast', o),
       showLoading: (o: Obj & Cb) => self.ok('showLoading', o),
       hideLoading: (o?: Cb) => self.ok('hideLoading', o),
-      showModal: (o: Obj & Cb) => (self.modals.push({ title: String(o.title ?? ''), content: String(o.content ?? '') }), self.ok('showModal', o, { confirm: true, cancel: false })),
+      showModal: (o: Obj & Cb) => (
+        self.modals.push({ title: String(o.title ?? ''), content: String(o.content ?? '') }),
+        self.ok('showModal', o, { confirm: true, cancel: false })
+      ),
       showActionSheet: (o: Obj & Cb) => self.fail('showActionSheet', o, 'cancel'),
       setNavigationBarTitle: (o: Cb) => self.ok('setNavigationBarTitle', o),
       setNavigationBarColor: (o: Cb) => self.ok('setNavigationBarColor', o),
@@ -844,7 +943,16 @@ export class MiniApp {
       updateShareMenu: (o?: Cb) => self.ok('updateShareMenu', o),
       createSelectorQuery: () => self.selectorQuery(),
       createOffscreenCanvas: (o: Obj = {}) => Object.assign(new Canvas2D((fn, ms) => self.later(fn, ms)), { width: o.width ?? 300, height: o.height ?? 150 }),
-      createIntersectionObserver: () => ({ relativeTo() { return this; }, relativeToViewport() { return this; }, observe() {}, disconnect() {} }),
+      createIntersectionObserver: () => ({
+        relativeTo() {
+          return this;
+        },
+        relativeToViewport() {
+          return this;
+        },
+        observe() {},
+        disconnect() {},
+      }),
       // ---- login, settings, privacy
       login: (o: Cb) => self.ok('login', o, { code: phone.opts.wechat.code(phone.opts.openid) }),
       checkSession: (o: Cb) => self.ok('checkSession', o),
@@ -863,19 +971,50 @@ export class MiniApp {
           ask.errMsg = 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.';
           return self.fail('requestSubscribeMessage', o, 'can only be invoked by user TAP gesture.', { errCode: 10004 });
         }
-        if (!ids.length) return (ask.errMsg = 'requestSubscribeMessage:fail TmplIds can\'t be empty'), self.fail('requestSubscribeMessage', o, "TmplIds can't be empty", { errCode: 20001 });
-        if (ids.length > 3) return (ask.errMsg = 'requestSubscribeMessage:fail Templates count out of max bounds'), self.fail('requestSubscribeMessage', o, 'Templates count out of max bounds', { errCode: 20003 });
+        if (!ids.length)
+          return (
+            (ask.errMsg = "requestSubscribeMessage:fail TmplIds can't be empty"),
+            self.fail('requestSubscribeMessage', o, "TmplIds can't be empty", { errCode: 20001 })
+          );
+        if (ids.length > 3)
+          return (
+            (ask.errMsg = 'requestSubscribeMessage:fail Templates count out of max bounds'),
+            self.fail('requestSubscribeMessage', o, 'Templates count out of max bounds', { errCode: 20003 })
+          );
         ask.errMsg = 'requestSubscribeMessage:ok';
         self.ok('requestSubscribeMessage', o, Object.fromEntries(ids.map((id) => [id, phone.subscribeAnswer(id)])));
       },
-      getLocation: (o: Cb) => privacy('getLocation', o, () => self.ok('getLocation', o, { latitude: 30.6598, longitude: 104.0633, accuracy: 20, speed: 0, altitude: 500, verticalAccuracy: 0, horizontalAccuracy: 20 })),
+      getLocation: (o: Cb) =>
+        privacy('getLocation', o, () =>
+          self.ok('getLocation', o, {
+            latitude: 30.6598,
+            longitude: 104.0633,
+            accuracy: 20,
+            speed: 0,
+            altitude: 500,
+            verticalAccuracy: 0,
+            horizontalAccuracy: 20,
+          }),
+        ),
       chooseLocation: (o: Cb) => privacy('chooseLocation', o, () => self.fail('chooseLocation', o, 'cancel')),
       openLocation: (o: Cb) => self.ok('openLocation', o),
       // ---- media and files
       chooseMedia: (o: Obj & Cb) =>
         privacy('chooseMedia', o, () => {
           const paths = photoFiles(Number(o.count ?? 9), 'chooseMedia', o);
-          if (paths) self.ok('chooseMedia', o, { type: 'image', tempFiles: paths.map((p) => ({ tempFilePath: p, size: files.get(p)!.length, fileType: 'image', width: 0, height: 0, duration: 0, thumbTempFilePath: '' })) });
+          if (paths)
+            self.ok('chooseMedia', o, {
+              type: 'image',
+              tempFiles: paths.map((p) => ({
+                tempFilePath: p,
+                size: files.get(p)!.length,
+                fileType: 'image',
+                width: 0,
+                height: 0,
+                duration: 0,
+                thumbTempFilePath: '',
+              })),
+            });
         }),
       chooseImage: (o: Obj & Cb) =>
         privacy('chooseImage', o, () => {
@@ -888,19 +1027,27 @@ export class MiniApp {
         if (!src) return self.fail('compressImage', o, 'file not found');
         let img = sharp(src);
         if (o.compressedWidth) img = img.resize({ width: Number(o.compressedWidth), withoutEnlargement: true });
-        img.jpeg({ quality: Number(o.quality ?? 80) }).toBuffer().then(
-          (b) => {
-            const p = self.tempPath('.jpg');
-            files.set(p, b);
-            self.ok('compressImage', o, { tempFilePath: p });
-          },
-          (e) => self.fail('compressImage', o, describe(e)),
-        );
+        img
+          .jpeg({ quality: Number(o.quality ?? 80) })
+          .toBuffer()
+          .then(
+            (b) => {
+              const p = self.tempPath('.jpg');
+              files.set(p, b);
+              self.ok('compressImage', o, { tempFilePath: p });
+            },
+            (e) => self.fail('compressImage', o, describe(e)),
+          );
       },
       getImageInfo: (o: Obj & Cb) => {
         const b = files.get(o.src);
         if (!b) return self.fail('getImageInfo', o, 'file not found');
-        sharp(b).metadata().then((m) => self.ok('getImageInfo', o, { width: m.width, height: m.height, path: o.src, type: m.format, orientation: 'up' }), (e) => self.fail('getImageInfo', o, describe(e)));
+        sharp(b)
+          .metadata()
+          .then(
+            (m) => self.ok('getImageInfo', o, { width: m.width, height: m.height, path: o.src, type: m.format, orientation: 'up' }),
+            (e) => self.fail('getImageInfo', o, describe(e)),
+          );
       },
       canvasToTempFilePath: (o: Obj & Cb) => {
         const c = o.canvas as Canvas2D | undefined;
@@ -929,7 +1076,14 @@ export class MiniApp {
         const method = String(o.method ?? 'GET');
         let aborted = false;
         if (!REQUEST_METHODS.includes(method)) {
-          self.requests.push({ api: 'request', method, url: String(o.url), status: 0, errMsg: `request:fail parameter error: parameter.method should be one of ${REQUEST_METHODS.join(', ')}`, page: self.page?.route ?? '' });
+          self.requests.push({
+            api: 'request',
+            method,
+            url: String(o.url),
+            status: 0,
+            errMsg: `request:fail parameter error: parameter.method should be one of ${REQUEST_METHODS.join(', ')}`,
+            page: self.page?.route ?? '',
+          });
           self.fail('request', o, `parameter error: parameter.method should be one of ${REQUEST_METHODS.join(', ')}`);
         } else {
           const header: Record<string, string> = { ...(o.header ?? {}) };
@@ -939,21 +1093,42 @@ export class MiniApp {
           const data = o.data;
           if (data !== undefined && data !== null) {
             if (method === 'GET' && typeof data === 'object') url += (url.includes('?') ? '&' : '?') + formEncode(data);
-            else if (method !== 'GET') body = typeof data === 'string' ? data : data instanceof ArrayBuffer ? Buffer.from(data) : /x-www-form-urlencoded/.test(ctype) ? formEncode(data) : JSON.stringify(data);
+            else if (method !== 'GET')
+              body =
+                typeof data === 'string'
+                  ? data
+                  : data instanceof ArrayBuffer
+                    ? Buffer.from(data)
+                    : /x-www-form-urlencoded/.test(ctype)
+                      ? formEncode(data)
+                      : JSON.stringify(data);
           }
           if (!Object.keys(header).some((k) => k.toLowerCase() === 'content-type')) header['content-type'] = 'application/json';
-          void self.http('request', 'request', { ...o, url, success: (r: Obj) => !aborted && o.success?.(r), fail: (r: Obj) => (aborted ? o.fail?.({ errMsg: 'request:fail abort' }) : o.fail?.(r)), complete: o.complete }, method, async () => ({ headers: header, body }), async (res) => {
-            if (o.responseType === 'arraybuffer') return { data: toArrayBuffer(Buffer.from(await res.arrayBuffer())) };
-            const text = await res.text();
-            if (o.dataType === undefined || o.dataType === 'json') {
-              try {
-                return { data: JSON.parse(text) };
-              } catch {
-                return { data: text };
+          void self.http(
+            'request',
+            'request',
+            {
+              ...o,
+              url,
+              success: (r: Obj) => !aborted && o.success?.(r),
+              fail: (r: Obj) => (aborted ? o.fail?.({ errMsg: 'request:fail abort' }) : o.fail?.(r)),
+              complete: o.complete,
+            },
+            method,
+            async () => ({ headers: header, body }),
+            async (res) => {
+              if (o.responseType === 'arraybuffer') return { data: toArrayBuffer(Buffer.from(await res.arrayBuffer())) };
+              const text = await res.text();
+              if (o.dataType === undefined || o.dataType === 'json') {
+                try {
+                  return { data: JSON.parse(text) };
+                } catch {
+                  return { data: text };
+                }
               }
-            }
-            return { data: text };
-          });
+              return { data: text };
+            },
+          );
         }
         return { abort: () => (aborted = true), onHeadersReceived() {}, offHeadersReceived() {}, onChunkReceived() {}, offChunkReceived() {} };
       },
@@ -961,29 +1136,50 @@ export class MiniApp {
         const b = files.get(String(o.filePath));
         const task = { abort() {}, onProgressUpdate() {}, offProgressUpdate() {}, onHeadersReceived() {}, offHeadersReceived() {} };
         if (!b) {
-          self.requests.push({ api: 'uploadFile', method: 'POST', url: String(o.url), status: 0, errMsg: 'uploadFile:fail file not found', page: self.page?.route ?? '' });
+          self.requests.push({
+            api: 'uploadFile',
+            method: 'POST',
+            url: String(o.url),
+            status: 0,
+            errMsg: 'uploadFile:fail file not found',
+            page: self.page?.route ?? '',
+          });
           self.fail('uploadFile', o, 'file not found');
           return task;
         }
-        void self.http('uploadFile', 'uploadFile', o, 'POST', async () => {
-          const form = new FormData();
-          for (const [k, v] of Object.entries<string>(o.formData ?? {})) form.append(k, String(v));
-          const name = String(o.filePath).replace(/^.*[/_]/, '');
-          form.append(String(o.name), new Blob([b], { type: MIME[extname(name)] ?? 'application/octet-stream' }), name);
-          return { headers: { ...(o.header ?? {}) }, body: form };
-        }, async (res) => ({ data: await res.text() }));
+        void self.http(
+          'uploadFile',
+          'uploadFile',
+          o,
+          'POST',
+          async () => {
+            const form = new FormData();
+            for (const [k, v] of Object.entries<string>(o.formData ?? {})) form.append(k, String(v));
+            const name = String(o.filePath).replace(/^.*[/_]/, '');
+            form.append(String(o.name), new Blob([b], { type: MIME[extname(name)] ?? 'application/octet-stream' }), name);
+            return { headers: { ...(o.header ?? {}) }, body: form };
+          },
+          async (res) => ({ data: await res.text() }),
+        );
         return task;
       },
       downloadFile: (o: Obj & Cb) => {
-        void self.http('downloadFile', 'downloadFile', o, 'GET', async () => ({ headers: { ...(o.header ?? {}) } }), async (res) => {
-          const b = Buffer.from(await res.arrayBuffer());
-          const fromUrl = extname(new URL(String(o.url)).pathname);
-          const ctype = res.headers.get('content-type') ?? '';
-          const ext = fromUrl || Object.entries(MIME).find(([, m]) => ctype.startsWith(m))?.[0] || '';
-          const p = o.filePath ?? `http://tmp/${rand()}${ext}`;
-          files.set(p, b);
-          return o.filePath ? { filePath: p } : { tempFilePath: p };
-        });
+        void self.http(
+          'downloadFile',
+          'downloadFile',
+          o,
+          'GET',
+          async () => ({ headers: { ...(o.header ?? {}) } }),
+          async (res) => {
+            const b = Buffer.from(await res.arrayBuffer());
+            const fromUrl = extname(new URL(String(o.url)).pathname);
+            const ctype = res.headers.get('content-type') ?? '';
+            const ext = fromUrl || Object.entries(MIME).find(([, m]) => ctype.startsWith(m))?.[0] || '';
+            const p = o.filePath ?? `http://tmp/${rand()}${ext}`;
+            files.set(p, b);
+            return o.filePath ? { filePath: p } : { tempFilePath: p };
+          },
+        );
         return { abort() {}, onProgressUpdate() {}, offProgressUpdate() {}, onHeadersReceived() {}, offHeadersReceived() {} };
       },
     };
@@ -1022,7 +1218,10 @@ function ancestors(n: Node): Node[] {
 
 /** `root.cn.[0].cn.[2].v` or `root.cn[0].v` → set inside `obj`. */
 function setPath(obj: Obj, path: string, value: unknown) {
-  const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+  const keys = path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean);
   let cur: Obj = obj;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i];
@@ -1033,7 +1232,9 @@ function setPath(obj: Obj, path: string, value: unknown) {
 }
 
 function formEncode(data: Obj): string {
-  return Object.entries(data).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`).join('&');
+  return Object.entries(data)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+    .join('&');
 }
 
 function toArrayBuffer(b: Buffer): ArrayBuffer {

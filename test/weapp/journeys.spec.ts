@@ -21,12 +21,16 @@ beforeAll(async () => {
 afterAll(() => w?.stop());
 
 const photo = (hue: number) =>
-  sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: hue, g: 120, b: 200 - hue } } }).jpeg({ quality: 95 }).toBuffer();
+  sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: hue, g: 120, b: 200 - hue } } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 
 /** No script error, no request that failed or answered ≥ 400. */
 function clean(app: MiniApp, allow: (r: MiniApp['requests'][number]) => boolean = () => false) {
   expect(app.errors).toEqual([]);
-  const bad = app.requests.filter((r) => (r.status === 0 || r.status >= 400) && !allow(r)).map((r) => `${r.page}: ${r.method} ${r.url} → ${r.status} ${r.errMsg}`);
+  const bad = app.requests
+    .filter((r) => (r.status === 0 || r.status >= 400) && !allow(r))
+    .map((r) => `${r.page}: ${r.method} ${r.url} → ${r.status} ${r.errMsg}`);
   expect(bad).toEqual([]);
 }
 
@@ -36,7 +40,12 @@ function openCampaign(): Promise<{ id: number; title: string; name: string; deta
   return (campaign ??= (async () => {
     const me = await w.api(town, 'GET', '/me');
     const tpl = (await w.api(town, 'GET', '/pledge-templates')).find((t: any) => t.kind === 'holiday_safety');
-    const c = await w.api(town, 'POST', '/pledge-campaigns', { templateVersionId: tpl.latest.id, orgId: me.orgId, title: '寒假安全承诺书（小程序测试）', deadline: new Date(Date.now() + 30 * 86400_000).toISOString() });
+    const c = await w.api(town, 'POST', '/pledge-campaigns', {
+      templateVersionId: tpl.latest.id,
+      orgId: me.orgId,
+      title: '寒假安全承诺书（小程序测试）',
+      deadline: new Date(Date.now() + 30 * 86400_000).toISOString(),
+    });
     const detail = await w.api(town, 'GET', `/pledge-campaigns/${c.id}`);
     return { id: c.id, title: detail.version.title, name: detail.title, detail };
   })());
@@ -52,7 +61,14 @@ async function signPledge(app: MiniApp, detail: any) {
     else app.input(`请输入${f.label}`, f.type === 'phone' ? `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` : '张小明');
   }
   await new Promise((r) => setTimeout(r, 300)); // the pads find their canvas node 50 ms after mounting
-  for (const s of detail.version.signers) app.draw(`pad-${s.role}`, [[20, 40], [80, 60], [140, 50], [200, 90], [260, 70]]);
+  for (const s of detail.version.signers)
+    app.draw(`pad-${s.role}`, [
+      [20, 40],
+      [80, 60],
+      [140, 50],
+      [200, 90],
+      [260, 70],
+    ]);
   await app.waitText('已签名');
   // in WeChat the phone comes verified from getPhoneNumber (the account's own number), not typed
   app.phone.phoneNumber ??= `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -155,7 +171,7 @@ test('a resident reports a hazard with two photos (chooseMedia → compressImage
   expect(app.calls.filter((c) => c.name === 'compressImage')).toHaveLength(2);
   // WeChat's consent dialog for progress messages comes up on the 提交上报 tap itself
   expect(app.subscribeAsks).toContainEqual({ tmplIds: [TEMPLATES.WECHAT_TPL_HAZARD_UPDATE], inTap: true, errMsg: 'requestSubscribeMessage:ok' });
-  expect(app.requests.filter((r) => r.api === 'uploadFile' && r.status === 201 || r.api === 'uploadFile' && r.status === 200)).toHaveLength(2);
+  expect(app.requests.filter((r) => (r.api === 'uploadFile' && r.status === 201) || (r.api === 'uploadFile' && r.status === 200))).toHaveLength(2);
   clean(app);
 });
 
@@ -182,7 +198,10 @@ test('an offline draft with photos is sent after the app was closed and opened a
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  if (!h) throw new Error(`the draft never reached the server; modals: ${app.modals.map((m) => `${m.title}: ${m.content}`).join(' | ')}; requests: ${app.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errMsg}`).join(' | ')}`);
+  if (!h)
+    throw new Error(
+      `the draft never reached the server; modals: ${app.modals.map((m) => `${m.title}: ${m.content}`).join(' | ')}; requests: ${app.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errMsg}`).join(' | ')}`,
+    );
   const detail = await w.api(town, 'GET', `/hazards/${h.id}`);
   expect(detail.description).toBe(text);
   expect(detail.photos).toHaveLength(2);
@@ -207,7 +226,9 @@ test('an officer opens every officer page without a script error or a failed req
   for (const route of officerPages) {
     const q = new URLSearchParams(query[route] ?? {}).toString();
     expect(app.page?.eh).toBeDefined(); // the page is live
-    await new Promise<void>((res, rej) => (app as any).navigate('navigateTo', { url: `/${route}${q ? `?${q}` : ''}`, success: () => res(), fail: (e: any) => rej(new Error(e.errMsg)) }));
+    await new Promise<void>((res, rej) =>
+      (app as any).navigate('navigateTo', { url: `/${route}${q ? `?${q}` : ''}`, success: () => res(), fail: (e: any) => rej(new Error(e.errMsg)) }),
+    );
     await app.idle(300);
     expect(app.page!.route).toBe(route);
     await new Promise<void>((res) => (app as any).navigate('navigateBack', { complete: () => res() }));

@@ -31,14 +31,22 @@ export interface World {
 
 export async function startWorld(env: Record<string, string> = {}): Promise<World> {
   requireBuild();
-   
+
   const { FakeWechat } = require(join(SERVER_DIST, 'testing', 'fake-wechat.js'));
   const wechat = await new FakeWechat().start();
   let server: RunningServer;
   try {
     server = await startServer({
       requireH5: false,
-      env: { ...wechat.env(), ...TEMPLATES, PUBLIC_BASE_URL: API_ORIGIN, RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_WRITES_PER_MINUTE: '100000', TRUST_PROXY: 'loopback', ...env },
+      env: {
+        ...wechat.env(),
+        ...TEMPLATES,
+        PUBLIC_BASE_URL: API_ORIGIN,
+        RATE_LIMIT_PER_MINUTE: '100000',
+        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+        TRUST_PROXY: 'loopback',
+        ...env,
+      },
     });
   } catch (e) {
     await wechat.stop();

@@ -28,16 +28,16 @@ export default function BigTile({ title, desc, icon, color = '#1a6fd1', size = '
   };
   const showBadge = badge !== undefined && badge !== 0 && badge !== '';
   return (
-    <View className={`xa-tile xa-tile--${size === 'hero' ? 'large xa-tile--hero' : size}`} onClick={tap} hoverClass='none' {...a11y({ role: 'link' })}>
-      <View className='xa-tile__icon' style={{ background: color }} aria-hidden='true'>
+    <View className={`xa-tile xa-tile--${size === 'hero' ? 'large xa-tile--hero' : size}`} onClick={tap} hoverClass="none" {...a11y({ role: 'link' })}>
+      <View className="xa-tile__icon" style={{ background: color }} aria-hidden="true">
         {icon ?? title.slice(0, 1)}
       </View>
-      <View className='xa-tile__text'>
-        <View className='xa-tile__title'>{title}</View>
-        {desc ? <View className='xa-tile__desc'>{desc}</View> : null}
+      <View className="xa-tile__text">
+        <View className="xa-tile__title">{title}</View>
+        {desc ? <View className="xa-tile__desc">{desc}</View> : null}
       </View>
-      {showBadge ? <View className='xa-tile__badge'>{badge}</View> : null}
-      {size === 'small' && !showBadge ? <Text className='xa-tile__arrow'>›</Text> : null}
+      {showBadge ? <View className="xa-tile__badge">{badge}</View> : null}
+      {size === 'small' && !showBadge ? <Text className="xa-tile__arrow">›</Text> : null}
     </View>
   );
 }

@@ -20,9 +20,9 @@ export default function Card({ title, extra, onClick, className, children }: Car
   return (
     <View className={`xa-card ${onClick ? 'xa-card--tap' : ''} ${className ?? ''}`} onClick={onClick} {...(onClick ? a11y({ role: 'button' }) : {})}>
       {title || extra ? (
-        <View className='xa-card__head'>
-          <View className='xa-card__title'>{title}</View>
-          {extra ? <View className='xa-card__extra'>{extra}</View> : null}
+        <View className="xa-card__head">
+          <View className="xa-card__title">{title}</View>
+          {extra ? <View className="xa-card__extra">{extra}</View> : null}
         </View>
       ) : null}
       {children}

@@ -14,12 +14,14 @@ export interface EmptyProps {
 
 export default function Empty({ text = '暂无内容', actionText, onAction }: EmptyProps) {
   return (
-    <View className='xa-empty'>
-      <View className='xa-empty__mark'>空</View>
+    <View className="xa-empty">
+      <View className="xa-empty__mark">空</View>
       <View>{text}</View>
       {actionText && onAction ? (
-        <View className='xa-empty__action'>
-          <PrimaryButton type='secondary' onClick={onAction}>{actionText}</PrimaryButton>
+        <View className="xa-empty__action">
+          <PrimaryButton type="secondary" onClick={onAction}>
+            {actionText}
+          </PrimaryButton>
         </View>
       ) : null}
     </View>

@@ -18,13 +18,13 @@ export interface FieldProps {
 
 export default function Field({ label, required, hint, error, children }: FieldProps) {
   return (
-    <View className='xa-field'>
-      <View className='xa-field__label'>
+    <View className="xa-field">
+      <View className="xa-field__label">
         {label}
-        {required ? <Text className='xa-field__req'>*</Text> : null}
+        {required ? <Text className="xa-field__req">*</Text> : null}
       </View>
       {children}
-      {error ? <View className='xa-field__error'>{error}</View> : hint ? <View className='xa-field__hint'>{hint}</View> : null}
+      {error ? <View className="xa-field__error">{error}</View> : hint ? <View className="xa-field__hint">{hint}</View> : null}
     </View>
   );
 }

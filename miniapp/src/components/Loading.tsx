@@ -7,8 +7,8 @@ import './styles.scss';
 
 export default function Loading({ text = '正在加载…' }: { text?: string }) {
   return (
-    <View className='xa-loading'>
-      <View className='xa-loading__dot' />
+    <View className="xa-loading">
+      <View className="xa-loading__dot" />
       <View>{text}</View>
     </View>
   );

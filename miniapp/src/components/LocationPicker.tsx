@@ -50,7 +50,7 @@ export function PointPreview({ lat, lng, label }: { lat: number; lng: number; la
   if (process.env.TARO_ENV === 'weapp') {
     return (
       <Map
-        className='lp-map'
+        className="lp-map"
         latitude={lat}
         longitude={lng}
         scale={16}
@@ -60,12 +60,12 @@ export function PointPreview({ lat, lng, label }: { lat: number; lng: number; la
     );
   }
   return (
-    <View className='lp-plot' data-testid='point-preview'>
-      <View className='lp-plot__h' />
-      <View className='lp-plot__v' />
-      <Text className='lp-plot__north'>北 ↑</Text>
-      <View className='lp-plot__pin' />
-      <Text className='lp-plot__coords'>{formatLatLng({ lat, lng })}</Text>
+    <View className="lp-plot" data-testid="point-preview">
+      <View className="lp-plot__h" />
+      <View className="lp-plot__v" />
+      <Text className="lp-plot__north">北 ↑</Text>
+      <View className="lp-plot__pin" />
+      <Text className="lp-plot__coords">{formatLatLng({ lat, lng })}</Text>
     </View>
   );
 }
@@ -119,34 +119,42 @@ export default function LocationPicker({ value, onChange }: { value: PlaceValue;
   const idx = villages.findIndex((v) => v.id === value.orgId);
   return (
     <>
-      <Field label='4. 在哪里' hint={has ? `已定位：${formatLatLng({ lat: value.lat!, lng: value.lng! })}` : '定位后工作人员能更快找到'}>
+      <Field label="4. 在哪里" hint={has ? `已定位：${formatLatLng({ lat: value.lat!, lng: value.lng! })}` : '定位后工作人员能更快找到'}>
         {has ? <PointPreview lat={value.lat!} lng={value.lng!} label={value.address || '隐患位置'} /> : null}
         {has && process.env.TARO_ENV !== 'weapp' ? (
-          <View className='lp-nudge'>
-            <Text className='lp-nudge__label'>位置不准？点箭头挪一挪（每次约{STEP_M}米）</Text>
-            <View className='lp-nudge__row'>
-              <View className='lp-nudge__btn' onClick={() => nudge(STEP_M, 0)}>↑ 北</View>
-              <View className='lp-nudge__btn' onClick={() => nudge(-STEP_M, 0)}>↓ 南</View>
-              <View className='lp-nudge__btn' onClick={() => nudge(0, -STEP_M)}>← 西</View>
-              <View className='lp-nudge__btn' onClick={() => nudge(0, STEP_M)}>→ 东</View>
+          <View className="lp-nudge">
+            <Text className="lp-nudge__label">位置不准？点箭头挪一挪（每次约{STEP_M}米）</Text>
+            <View className="lp-nudge__row">
+              <View className="lp-nudge__btn" onClick={() => nudge(STEP_M, 0)}>
+                ↑ 北
+              </View>
+              <View className="lp-nudge__btn" onClick={() => nudge(-STEP_M, 0)}>
+                ↓ 南
+              </View>
+              <View className="lp-nudge__btn" onClick={() => nudge(0, -STEP_M)}>
+                ← 西
+              </View>
+              <View className="lp-nudge__btn" onClick={() => nudge(0, STEP_M)}>
+                → 东
+              </View>
             </View>
           </View>
         ) : null}
-        <Input className='xa-input' value={value.address} placeholder='例如：柳林村3组河边' onInput={(e) => onChange({ address: e.detail.value })} />
-        <View className='lp-actions'>
-          <PrimaryButton type='secondary' size='small' onClick={locate} loading={locating}>
+        <Input className="xa-input" value={value.address} placeholder="例如：柳林村3组河边" onInput={(e) => onChange({ address: e.detail.value })} />
+        <View className="lp-actions">
+          <PrimaryButton type="secondary" size="small" onClick={locate} loading={locating}>
             {has ? '重新定位' : '获取我的位置'}
           </PrimaryButton>
           {process.env.TARO_ENV === 'weapp' ? (
-            <PrimaryButton type='secondary' size='small' onClick={choose}>
+            <PrimaryButton type="secondary" size="small" onClick={choose}>
               在地图上选
             </PrimaryButton>
           ) : null}
         </View>
       </Field>
-      <Field label='在哪个村（社区）' hint={auto ? `按位置自动选了：${auto}` : '不选就记在您自己的村'}>
+      <Field label="在哪个村（社区）" hint={auto ? `按位置自动选了：${auto}` : '不选就记在您自己的村'}>
         <Picker
-          mode='selector'
+          mode="selector"
           range={['我自己的村', ...villages.map((v) => v.name)]}
           value={idx + 1}
           onChange={(e) => {
@@ -155,7 +163,7 @@ export default function LocationPicker({ value, onChange }: { value: PlaceValue;
             setAuto(null);
           }}
         >
-          <View className='xa-input lp-village'>{idx >= 0 ? villages[idx].name : '我自己的村'} ▾</View>
+          <View className="xa-input lp-village">{idx >= 0 ? villages[idx].name : '我自己的村'} ▾</View>
         </Picker>
       </Field>
     </>

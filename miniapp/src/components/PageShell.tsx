@@ -27,12 +27,12 @@ export interface PageShellProps {
 /** h5 has no native navigation bar: offer 返回 (or 首页 when opened directly) beside the heading. */
 function BackLink() {
   const pages = Taro.getCurrentPages();
-  const route = pages.length ? pages[pages.length - 1].route ?? '' : '';
+  const route = pages.length ? (pages[pages.length - 1].route ?? '') : '';
   if (route.startsWith('pages/index/index') || route.startsWith('pages/login/index')) return null;
   const canBack = pages.length > 1;
   const go = () => (canBack ? Taro.navigateBack() : Taro.reLaunch({ url: '/pages/index/index' }));
   return (
-    <View className='xa-page__back' onClick={go} {...a11y({ role: 'link', label: canBack ? '返回上一页' : '回到首页' })}>
+    <View className="xa-page__back" onClick={go} {...a11y({ role: 'link', label: canBack ? '返回上一页' : '回到首页' })}>
       {canBack ? '‹ 返回' : '‹ 首页'}
     </View>
   );
@@ -48,14 +48,14 @@ export default function PageShell({ title, heading, subtitle, footer, flush, cla
   return (
     <View className={`xa-page ${elderOn ? 'xa-elder' : ''} ${footer ? 'xa-page--with-footer' : ''} ${className ?? ''}`}>
       {showHeading && title ? (
-        <View className='xa-page__head'>
+        <View className="xa-page__head">
           {h5 ? <BackLink /> : null}
-          <View className='xa-page__title'>{title}</View>
+          <View className="xa-page__title">{title}</View>
         </View>
       ) : null}
-      {subtitle ? <View className='xa-page__sub'>{subtitle}</View> : null}
+      {subtitle ? <View className="xa-page__sub">{subtitle}</View> : null}
       <View className={flush ? 'xa-page__body--flush' : 'xa-page__body'}>{children}</View>
-      {footer ? <View className='xa-page__footer'>{footer}</View> : null}
+      {footer ? <View className="xa-page__footer">{footer}</View> : null}
       {process.env.TARO_ENV === 'weapp' ? <PrivacyDialog /> : null}
     </View>
   );

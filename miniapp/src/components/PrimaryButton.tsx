@@ -44,7 +44,14 @@ export default function PrimaryButton(props: PrimaryButtonProps) {
       }
     }
   };
-  const cls = ['xa-btn', `xa-btn--${type}`, block ? 'xa-btn--block' : '', size === 'small' ? 'xa-btn--small' : '', disabled ? 'xa-btn--disabled' : '', className ?? '']
+  const cls = [
+    'xa-btn',
+    `xa-btn--${type}`,
+    block ? 'xa-btn--block' : '',
+    size === 'small' ? 'xa-btn--small' : '',
+    disabled ? 'xa-btn--disabled' : '',
+    className ?? '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
@@ -59,7 +66,7 @@ export default function PrimaryButton(props: PrimaryButtonProps) {
       onClick={tap}
       onAgreePrivacyAuthorization={props.onAgreePrivacyAuthorization}
       onGetPhoneNumber={props.onGetPhoneNumber}
-      hoverClass='none'
+      hoverClass="none"
     >
       {children}
     </Button>

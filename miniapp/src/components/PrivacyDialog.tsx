@@ -16,19 +16,23 @@ export default function PrivacyDialog() {
   useEffect(() => onPrivacyRequest((v) => setVisible(v)) as () => void, []);
   if (!visible) return null;
   return (
-    <View className='xa-mask' catchMove>
-      <View className='xa-dialog'>
-        <View className='xa-dialog__title'>隐私保护提示</View>
+    <View className="xa-mask" catchMove>
+      <View className="xa-dialog">
+        <View className="xa-dialog__title">隐私保护提示</View>
         {PRIVACY_SUMMARY.map((p) => (
-          <View key={p.item} className='xa-dialog__item'>
-            <View className='xa-dialog__item-name'>{p.item}</View>
+          <View key={p.item} className="xa-dialog__item">
+            <View className="xa-dialog__item-name">{p.item}</View>
             {p.why}
           </View>
         ))}
-        <View className='xa-dialog__link' onClick={openPrivacyContract} {...a11y({ role: 'link' })}>查看《乡安隐私保护指引》</View>
-        <View className='xa-dialog__actions'>
-          <PrimaryButton type='secondary' onClick={disagreePrivacy}>不同意</PrimaryButton>
-          <PrimaryButton id={AGREE_ID} openType='agreePrivacyAuthorization' onAgreePrivacyAuthorization={() => agreePrivacy(AGREE_ID)}>
+        <View className="xa-dialog__link" onClick={openPrivacyContract} {...a11y({ role: 'link' })}>
+          查看《乡安隐私保护指引》
+        </View>
+        <View className="xa-dialog__actions">
+          <PrimaryButton type="secondary" onClick={disagreePrivacy}>
+            不同意
+          </PrimaryButton>
+          <PrimaryButton id={AGREE_ID} openType="agreePrivacyAuthorization" onAgreePrivacyAuthorization={() => agreePrivacy(AGREE_ID)}>
             同意
           </PrimaryButton>
         </View>

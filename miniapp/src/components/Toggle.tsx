@@ -18,10 +18,15 @@ export interface ToggleProps {
 
 export default function Toggle({ checked, onChange, children, id, className }: ToggleProps) {
   return (
-    <View id={id} className={`xa-toggle ${checked ? 'xa-toggle--on' : ''} ${className ?? ''}`} onClick={() => onChange(!checked)} {...a11y({ role: 'switch', checked })}>
-      <View className='xa-toggle__text'>{children}</View>
-      <View className='xa-toggle__track'>
-        <View className='xa-toggle__knob' />
+    <View
+      id={id}
+      className={`xa-toggle ${checked ? 'xa-toggle--on' : ''} ${className ?? ''}`}
+      onClick={() => onChange(!checked)}
+      {...a11y({ role: 'switch', checked })}
+    >
+      <View className="xa-toggle__text">{children}</View>
+      <View className="xa-toggle__track">
+        <View className="xa-toggle__knob" />
       </View>
     </View>
   );

@@ -1,8 +1,17 @@
 /** Setting up a county: the unit tree (import, edit), invitations, people. Types from @xiangan/shared (admin.ts, org.ts). */
 import Taro from '@tarojs/taro';
 import type {
-  CreateInvitationRequest, HandoverResult, InvitationDto, InvitationPreviewDto, OrgUnitDto, Paginated, PersonDto, Role,
-  UnitImportResult, UpdateOrgUnitRequest, UpdatePersonRequest,
+  CreateInvitationRequest,
+  HandoverResult,
+  InvitationDto,
+  InvitationPreviewDto,
+  OrgUnitDto,
+  Paginated,
+  PersonDto,
+  Role,
+  UnitImportResult,
+  UpdateOrgUnitRequest,
+  UpdatePersonRequest,
 } from '@xiangan/shared';
 import { apiUrl } from './config';
 import { api, authHeader, handleUnauthorized, toApiError } from './request';

@@ -1,9 +1,26 @@
 /** Hazards (隐患随手拍 and the ledger): every call the pages make, typed with @xiangan/shared. */
 import Taro from '@tarojs/taro';
 import type {
-  AnswerHazardRequest, AssignHazardRequest, ConfirmFixedRequest, HazardMapDto, CreateHazardRequest, EscalateHazardRequest, HazardAction, HazardCreatedDto,
-  HazardDetailDto, HazardLedgerDto, HazardListQuery, HazardStatus, MediaRef, MediaReviewRequest, MonthlyReportDto, NoteRequest,
-  NotificationListDto, RectifyHazardRequest, RejectHazardRequest, VerifyHazardRequest,
+  AnswerHazardRequest,
+  AssignHazardRequest,
+  ConfirmFixedRequest,
+  HazardMapDto,
+  CreateHazardRequest,
+  EscalateHazardRequest,
+  HazardAction,
+  HazardCreatedDto,
+  HazardDetailDto,
+  HazardLedgerDto,
+  HazardListQuery,
+  HazardStatus,
+  MediaRef,
+  MediaReviewRequest,
+  MonthlyReportDto,
+  NoteRequest,
+  NotificationListDto,
+  RectifyHazardRequest,
+  RejectHazardRequest,
+  VerifyHazardRequest,
 } from '@xiangan/shared';
 import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import type { Tone } from '../components';
@@ -16,8 +33,19 @@ export const hazardsApi = {
   create: (body: CreateHazardRequest, key: string) => api.post<HazardCreatedDto>('/hazards', body, { idempotent: key || newIdempotencyKey() }),
   list: (q: HazardListQuery) => api.get<HazardLedgerDto>('/hazards', { query: q as Record<string, string | number | boolean | undefined> }),
   detail: (id: number) => api.get<HazardDetailDto>(`/hazards/${id}`),
-  act: (id: number, action: HazardAction, body: AssignHazardRequest | RectifyHazardRequest | VerifyHazardRequest | RejectHazardRequest | EscalateHazardRequest | AnswerHazardRequest | NoteRequest | Record<string, never>) =>
-    api.post<HazardDetailDto>(`/hazards/${id}/${action}`, body, { idempotent: true }),
+  act: (
+    id: number,
+    action: HazardAction,
+    body:
+      | AssignHazardRequest
+      | RectifyHazardRequest
+      | VerifyHazardRequest
+      | RejectHazardRequest
+      | EscalateHazardRequest
+      | AnswerHazardRequest
+      | NoteRequest
+      | Record<string, never>,
+  ) => api.post<HazardDetailDto>(`/hazards/${id}/${action}`, body, { idempotent: true }),
   map: (bbox: [number, number, number, number]) => api.get<HazardMapDto>('/hazards/map', { query: { bbox: bbox.join(',') } }),
   /** The reporter's answer to 修好了吗？ (not fixed reopens it). */
   confirm: (id: number, body: ConfirmFixedRequest) => api.post<HazardDetailDto>(`/hazards/${id}/confirm`, body, { idempotent: true }),
@@ -53,7 +81,10 @@ export function shortTime(iso: string | null | undefined, withYear = false): str
 export async function exportLedger(q: HazardListQuery): Promise<void> {
   const url = apiUrl('/hazards/export.xlsx') + buildQuery(q as Record<string, string | number | boolean | undefined>);
   if (process.env.TARO_ENV === 'h5') {
-    const res = await sendAuthed(() => fetch(url, { headers: authHeader() }), (r) => r.status);
+    const res = await sendAuthed(
+      () => fetch(url, { headers: authHeader() }),
+      (r) => r.status,
+    );
     if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({}))).message ?? '导出失败');
     const blob = await res.blob();
     const a = document.createElement('a');
@@ -64,7 +95,10 @@ export async function exportLedger(q: HazardListQuery): Promise<void> {
     a.remove();
     return;
   }
-  const r = await sendAuthed(() => Taro.downloadFile({ url, header: authHeader() }), (x) => x.statusCode);
+  const r = await sendAuthed(
+    () => Taro.downloadFile({ url, header: authHeader() }),
+    (x) => x.statusCode,
+  );
   if (r.statusCode !== 200) throw new ApiError(r.statusCode, '导出失败');
   await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'xlsx', showMenu: true });
 }

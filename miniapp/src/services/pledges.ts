@@ -1,8 +1,19 @@
 /** Pledge API calls (承诺书): campaigns, roster, signing, my pledges, officer progress and exports. */
 import Taro from '@tarojs/taro';
 import type {
-  CreatePledgeCampaignRequest, Paginated, PledgeCampaignDetailDto, PledgeCampaignDto, PledgeRemindResult, PledgeRosterImportResult,
-  PledgeRosterPickDto, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeTemplateDto, PledgeUnsignedDto, PledgeVerifyResult, SignPledgeRequest,
+  CreatePledgeCampaignRequest,
+  Paginated,
+  PledgeCampaignDetailDto,
+  PledgeCampaignDto,
+  PledgeRemindResult,
+  PledgeRosterImportResult,
+  PledgeRosterPickDto,
+  PledgeSignatureDetailDto,
+  PledgeSignatureDto,
+  PledgeTemplateDto,
+  PledgeUnsignedDto,
+  PledgeVerifyResult,
+  SignPledgeRequest,
 } from '@xiangan/shared';
 import { apiUrl } from './config';
 import { api, authHeader, sendAuthed, toApiError, withRetries } from './request';
@@ -14,14 +25,17 @@ export const pledgesApi = {
   templates: () => api.get<PledgeTemplateDto[]>('/pledge-templates'),
   rosterPick: (id: number, q: string) => api.get<PledgeRosterPickDto[]>(`/pledge-campaigns/${id}/roster`, { query: { q } }),
   /** Retried with the same key: a lost answer never makes a second signature. */
-  sign: (id: number, body: SignPledgeRequest, key: string) => api.post<PledgeSignatureDto>(`/pledge-campaigns/${id}/signatures`, body, { idempotent: key, tries: 4, timeout: 30000 }),
+  sign: (id: number, body: SignPledgeRequest, key: string) =>
+    api.post<PledgeSignatureDto>(`/pledge-campaigns/${id}/signatures`, body, { idempotent: key, tries: 4, timeout: 30000 }),
   mine: (page = 1) => api.get<Paginated<PledgeSignatureDto>>('/my/pledges', { query: { page, pageSize: 50 } }),
   signature: (id: number) => api.get<PledgeSignatureDetailDto>(`/pledge-signatures/${id}`),
-  unsigned: (id: number, page = 1, group?: string) => api.get<Paginated<PledgeUnsignedDto>>(`/pledge-campaigns/${id}/unsigned`, { query: { page, pageSize: 50, group } }),
+  unsigned: (id: number, page = 1, group?: string) =>
+    api.get<Paginated<PledgeUnsignedDto>>(`/pledge-campaigns/${id}/unsigned`, { query: { page, pageSize: 50, group } }),
   remind: (id: number) => api.post<PledgeRemindResult>(`/pledge-campaigns/${id}/remind`, {}),
   close: (id: number) => api.post<PledgeCampaignDetailDto>(`/pledge-campaigns/${id}/close`, {}),
   /** The signature chain recomputed; with `images` (slow on big campaigns) every signature image re-hashed too. */
-  verify: (id: number, images = true) => api.get<PledgeVerifyResult>(`/pledge-campaigns/${id}/verify`, { query: { images: images ? 'true' : 'false' }, timeout: 120000 }),
+  verify: (id: number, images = true) =>
+    api.get<PledgeVerifyResult>(`/pledge-campaigns/${id}/verify`, { query: { images: images ? 'true' : 'false' }, timeout: 120000 }),
   /** Officers: the campaign's signatures in chain order (voided ones marked). */
   signatures: (id: number, page = 1) => api.get<Paginated<PledgeSignatureDto>>(`/pledge-campaigns/${id}/signatures`, { query: { page, pageSize: 50 } }),
   /** Officers: void a signature (e.g. not signed by the guardian) with a reason; the pledge is unsigned again. */
@@ -37,13 +51,19 @@ export async function uploadRoster(id: number, file: File | string, name = 'rost
   if (process.env.TARO_ENV === 'h5' && typeof file !== 'string') {
     const form = new FormData();
     form.append('file', file, file.name || name);
-    const res = await sendAuthed(() => fetch(url, { method: 'POST', headers: authHeader(), body: form }), (r) => r.status);
+    const res = await sendAuthed(
+      () => fetch(url, { method: 'POST', headers: authHeader(), body: form }),
+      (r) => r.status,
+    );
     const body = await res.json().catch(() => ({}));
     if (!res.ok) throw toApiError(res.status, body);
     return body as PledgeRosterImportResult;
   }
   return withRetries(async () => {
-    const res = await sendAuthed(() => Taro.uploadFile({ url, filePath: file as string, name: 'file', header: authHeader() }), (r) => r.statusCode);
+    const res = await sendAuthed(
+      () => Taro.uploadFile({ url, filePath: file as string, name: 'file', header: authHeader() }),
+      (r) => r.statusCode,
+    );
     if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, res.data);
     return JSON.parse(res.data) as PledgeRosterImportResult;
   }, false);
@@ -53,11 +73,17 @@ export async function uploadRoster(id: number, file: File | string, name = 'rost
 export async function fetchBinary(path: string): Promise<string> {
   const url = apiUrl(path);
   if (process.env.TARO_ENV === 'h5') {
-    const res = await sendAuthed(() => fetch(url, { headers: authHeader() }), (r) => r.status);
+    const res = await sendAuthed(
+      () => fetch(url, { headers: authHeader() }),
+      (r) => r.status,
+    );
     if (!res.ok) throw toApiError(res.status, await res.json().catch(() => ({})));
     return URL.createObjectURL(await res.blob());
   }
-  const res = await sendAuthed(() => Taro.downloadFile({ url, header: authHeader() }), (r) => r.statusCode);
+  const res = await sendAuthed(
+    () => Taro.downloadFile({ url, header: authHeader() }),
+    (r) => r.statusCode,
+  );
   if (res.statusCode !== 200) throw toApiError(res.statusCode, '');
   return res.tempFilePath;
 }

@@ -1,7 +1,19 @@
 /** 宣传推送: feed, message detail, acknowledgement, subscribe consents; officer compose and reach. */
 import type {
-  CalendarDto, CreateMessageRequest, FeedItemDto, FeedMessageDto, MessageDto, MessageListItemDto, MessageStatsDto, Paginated,
-  PublishMessageRequest, ReceiptDto, RemindUnitsResponse, SubscriptionsDto, UnreadCountDto, UpdateMessageRequest,
+  CalendarDto,
+  CreateMessageRequest,
+  FeedItemDto,
+  FeedMessageDto,
+  MessageDto,
+  MessageListItemDto,
+  MessageStatsDto,
+  Paginated,
+  PublishMessageRequest,
+  ReceiptDto,
+  RemindUnitsResponse,
+  SubscriptionsDto,
+  UnreadCountDto,
+  UpdateMessageRequest,
 } from '@xiangan/shared';
 import { api } from './request';
 

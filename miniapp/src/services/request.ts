@@ -121,10 +121,11 @@ export function currentPageUrl(): string {
   const raw = String(page.route ?? page.path ?? '');
   const [route, inline] = raw.split('?');
   const params: Record<string, string> = {};
-  if (inline) for (const kv of inline.split('&')) {
-    const [k, v = ''] = kv.split('=');
-    if (k) params[k] = decodeURIComponent(v);
-  }
+  if (inline)
+    for (const kv of inline.split('&')) {
+      const [k, v = ''] = kv.split('=');
+      if (k) params[k] = decodeURIComponent(v);
+    }
   for (const [k, v] of Object.entries(page.options ?? {})) if (v !== undefined && v !== null) params[k] = String(v);
   const query = Object.entries(params)
     .filter(([k]) => !k.startsWith('$taro') && k !== 'stamp' && k !== 'redirect')
@@ -287,36 +288,40 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
   if (!plumbing) await awaitLogin();
   let reloggedIn = false;
 
-  return withRetries(async function attempt(): Promise<T> {
-    // read the token on every attempt: a login may have happened meanwhile
-    const sentToken = getToken();
-    const h = opts.auth === false ? header : { ...header, ...authHeader() };
-    let res: Taro.request.SuccessCallbackResult<string | Record<string, unknown> | ArrayBuffer>;
-    try {
-      res = await Taro.request({
-        url,
-        method: method as keyof Taro.request.Method,
-        data: opts.data as Record<string, unknown> | undefined,
-        header: h,
-        timeout: opts.timeout ?? 15000,
-        dataType: 'json',
-        responseType: 'text',
-      });
-    } catch (err) {
-      const msg = (err as { errMsg?: string })?.errMsg ?? String(err);
-      throw new ApiError(0, /timeout/i.test(msg) ? '网络超时，请稍后重试' : '网络连接失败，请检查网络后重试', 'NetworkError');
-    }
-    if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
-    if (res.statusCode === 401 && !plumbing) {
-      // a token that expired, or a call that beat the launch login: log in again silently, once, and resend
-      if (!reloggedIn) {
-        reloggedIn = true;
-        if (await recoverFrom401(sentToken)) return attempt();
+  return withRetries(
+    async function attempt(): Promise<T> {
+      // read the token on every attempt: a login may have happened meanwhile
+      const sentToken = getToken();
+      const h = opts.auth === false ? header : { ...header, ...authHeader() };
+      let res: Taro.request.SuccessCallbackResult<string | Record<string, unknown> | ArrayBuffer>;
+      try {
+        res = await Taro.request({
+          url,
+          method: method as keyof Taro.request.Method,
+          data: opts.data as Record<string, unknown> | undefined,
+          header: h,
+          timeout: opts.timeout ?? 15000,
+          dataType: 'json',
+          responseType: 'text',
+        });
+      } catch (err) {
+        const msg = (err as { errMsg?: string })?.errMsg ?? String(err);
+        throw new ApiError(0, /timeout/i.test(msg) ? '网络超时，请稍后重试' : '网络连接失败，请检查网络后重试', 'NetworkError');
       }
-      handleUnauthorized();
-    }
-    throw toApiError(res.statusCode, res.data);
-  }, retrySafe, opts.tries);
+      if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
+      if (res.statusCode === 401 && !plumbing) {
+        // a token that expired, or a call that beat the launch login: log in again silently, once, and resend
+        if (!reloggedIn) {
+          reloggedIn = true;
+          if (await recoverFrom401(sentToken)) return attempt();
+        }
+        handleUnauthorized();
+      }
+      throw toApiError(res.statusCode, res.data);
+    },
+    retrySafe,
+    opts.tries,
+  );
 }
 
 export const api = {

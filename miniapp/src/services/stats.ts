@@ -17,10 +17,17 @@ export function getSummary(q: { orgId?: number; from?: string; to?: string }) {
  * Downloads a report and opens it: weapp downloads with the token and opens it in WeChat's viewer
  * (from where it can be forwarded); h5 fetches it with the token and saves it as a file.
  */
-export async function openReport(path: '/stats/summary.docx' | '/stats/monthly-brief.docx', query: Record<string, string | number | undefined>, filename: string) {
+export async function openReport(
+  path: '/stats/summary.docx' | '/stats/monthly-brief.docx',
+  query: Record<string, string | number | undefined>,
+  filename: string,
+) {
   const url = apiUrl(path) + buildQuery(query);
   if (process.env.TARO_ENV === 'h5') {
-    const res = await sendAuthed(() => fetch(url, { headers: authHeader() }), (r) => r.status);
+    const res = await sendAuthed(
+      () => fetch(url, { headers: authHeader() }),
+      (r) => r.status,
+    );
     if (!res.ok) throw new Error(`下载失败（${res.status}）`);
     const blob = await res.blob();
     const a = document.createElement('a');
@@ -31,7 +38,10 @@ export async function openReport(path: '/stats/summary.docx' | '/stats/monthly-b
     a.remove();
     return;
   }
-  const r = await sendAuthed(() => Taro.downloadFile({ url, header: authHeader() }), (x) => x.statusCode);
+  const r = await sendAuthed(
+    () => Taro.downloadFile({ url, header: authHeader() }),
+    (x) => x.statusCode,
+  );
   if (r.statusCode !== 200) throw new Error(`下载失败（${r.statusCode}）`);
   await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'docx', showMenu: true });
 }

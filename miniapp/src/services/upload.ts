@@ -81,34 +81,38 @@ export async function uploadImage(filePath: string, opts: UploadOptions = {}): P
   const url = apiUrl(opts.path ?? '/media');
   await awaitLogin();
   let reloggedIn = false;
-  return withRetries(async function attempt(): Promise<UploadedMedia> {
-    const sentToken = getToken();
-    let res: Taro.uploadFile.SuccessCallbackResult;
-    try {
-      res = await Taro.uploadFile({
-        url,
-        filePath: path,
-        name: 'file',
-        header: authHeader(),
-        formData: opts.formData,
-        timeout: 60000,
-        ...(process.env.TARO_ENV === 'h5' ? { fileName: opts.raw ? 'image.png' : 'photo.jpg' } : {}),
-      } as Taro.uploadFile.Option);
-    } catch {
-      throw new ApiError(0, '网络连接失败，照片没有传上去，请稍后重试', 'NetworkError');
-    }
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      return (typeof res.data === 'string' ? JSON.parse(res.data) : res.data) as UploadedMedia;
-    }
-    if (res.statusCode === 401) {
-      if (!reloggedIn) {
-        reloggedIn = true;
-        if (await recoverFrom401(sentToken)) return attempt();
+  return withRetries(
+    async function attempt(): Promise<UploadedMedia> {
+      const sentToken = getToken();
+      let res: Taro.uploadFile.SuccessCallbackResult;
+      try {
+        res = await Taro.uploadFile({
+          url,
+          filePath: path,
+          name: 'file',
+          header: authHeader(),
+          formData: opts.formData,
+          timeout: 60000,
+          ...(process.env.TARO_ENV === 'h5' ? { fileName: opts.raw ? 'image.png' : 'photo.jpg' } : {}),
+        } as Taro.uploadFile.Option);
+      } catch {
+        throw new ApiError(0, '网络连接失败，照片没有传上去，请稍后重试', 'NetworkError');
       }
-      handleUnauthorized();
-    }
-    throw toApiError(res.statusCode, res.data);
-  }, true, opts.tries);
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        return (typeof res.data === 'string' ? JSON.parse(res.data) : res.data) as UploadedMedia;
+      }
+      if (res.statusCode === 401) {
+        if (!reloggedIn) {
+          reloggedIn = true;
+          if (await recoverFrom401(sentToken)) return attempt();
+        }
+        handleUnauthorized();
+      }
+      throw toApiError(res.statusCode, res.data);
+    },
+    true,
+    opts.tries,
+  );
 }
 
 /** Upload several, in order; stops at the first failure (the caller keeps the draft). */

@@ -127,7 +127,10 @@ export async function photoUrl(ref: string): Promise<string> {
   if (ref.startsWith(IDB_PREFIX)) return urlInBrowser(ref);
   if (process.env.TARO_ENV === 'h5' && ref.startsWith('blob:')) {
     // a blob: URL of an earlier page is dead: uploading it would hang, so say so at once
-    const alive = await fetch(ref).then(() => true, () => false);
+    const alive = await fetch(ref).then(
+      () => true,
+      () => false,
+    );
     if (!alive) throw new PhotoMissingError();
   }
   if (process.env.TARO_ENV === 'weapp' && !(await exists(ref))) throw new PhotoMissingError();

@@ -50,7 +50,10 @@ export function saveDraft<T = unknown>(kind: string, data: T, id?: string): stri
 }
 
 export function removeDraft(kind: string, id: string): void {
-  write(kind, read(kind).filter((d) => d.id !== id));
+  write(
+    kind,
+    read(kind).filter((d) => d.id !== id),
+  );
 }
 
 export function countDrafts(kind: string): number {

@@ -25,7 +25,12 @@ describe('JWT_SECRET in production (issue 13 finding 7)', () => {
   it('accepts random secrets as `openssl rand` makes them', () => {
     const { randomBytes } = require('node:crypto');
     for (let i = 0; i < 2000; i++) {
-      for (const s of [randomBytes(32).toString('base64'), randomBytes(16).toString('hex'), randomBytes(32).toString('hex'), randomBytes(24).toString('base64url')]) {
+      for (const s of [
+        randomBytes(32).toString('base64'),
+        randomBytes(16).toString('hex'),
+        randomBytes(32).toString('hex'),
+        randomBytes(24).toString('base64url'),
+      ]) {
         expect([s, weakJwtSecretReason(s)]).toEqual([s, null]);
       }
     }
@@ -113,9 +118,11 @@ describe('settings read only through the validated config (issue 19 item 6)', ()
         if (e.isDirectory()) {
           if (e.name !== 'testing') walk(p);
         } else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && !p.endsWith(join('config', 'app-config.ts')) && !p.endsWith('admin-cli.ts')) {
-          readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-            if (/process\.env\b/.test(line)) offenders.push(`${relative(root, p)}:${i + 1}`);
-          });
+          readFileSync(p, 'utf8')
+            .split('\n')
+            .forEach((line, i) => {
+              if (/process\.env\b/.test(line)) offenders.push(`${relative(root, p)}:${i + 1}`);
+            });
         }
       }
     };

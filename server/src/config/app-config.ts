@@ -17,38 +17,53 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** `mysql://user:pass@host:3306/db`; unset → embedded SQLite at SQLITE_PATH. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATABASE_URL?: string;
 
   @IsString()
   SQLITE_PATH = 'data/xiangan.sqlite';
 
   /** MySQL/MariaDB connections per server process (the primary's pool, and each replica's). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   DB_POOL_SIZE = 20;
 
   /** Read replicas, comma-separated `mysql://…` URLs: the ledger, map, statistics, exports and feed read from them. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATABASE_REPLICA_URLS?: string;
 
   /** A replica further behind the primary than this is skipped (the primary answers). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   DATABASE_REPLICA_MAX_LAG_SECONDS = 5;
 
   /** Read-your-writes: after a user's write, their reads stay on the primary this long. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   DATABASE_REPLICA_STICKY_SECONDS = 5;
 
   /** How often each replica's health and lag are checked. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   DATABASE_REPLICA_CHECK_SECONDS = 2;
 
   /** `redis://127.0.0.1:6379`; unset → background jobs run in-process. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   REDIS_URL?: string;
 
   /**
@@ -56,10 +71,14 @@ export class AppConfig {
    * lost or failed with a Redis outage) gets a new job from the sweep that runs every minute. The claim on the
    * delivery row keeps a second job from sending twice, so a shorter value costs only idle jobs.
    */
-  @Transform(toInt) @IsInt() @Min(10) @Max(24 * 3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(24 * 3600)
   PUBLICITY_RESUME_AFTER_SECONDS = 300;
 
-  @IsString() @MinLength(16)
+  @IsString()
+  @MinLength(16)
   JWT_SECRET = DEV_JWT_SECRET;
 
   /** Token lifetime (`7d`, `12h`, or seconds); every token carries `exp` and a token without one is refused. */
@@ -67,41 +86,52 @@ export class AppConfig {
   JWT_EXPIRES_IN = '7d';
 
   /** `POST /api/auth/dev`: on by default outside production; production refuses to start with it on. */
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   DEV_LOGIN?: boolean;
 
   @IsString()
   WECHAT_API_BASE = 'https://api.weixin.qq.com';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_APPID?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_SECRET?: string;
 
   /** Run user text and images through WeChat content security before others see them. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   WECHAT_CONTENT_SECURITY = false;
 
   /**
    * 消息推送 Token (mini-program console → 开发管理 → 消息推送), 3-32 letters or digits. WeChat signs every push
    * with it (image content-security verdicts arrive this way). Unset → `/api/wechat/push` answers 404.
    */
-  @IsOptional() @Matches(/^[A-Za-z0-9]{3,32}$/, { message: 'WECHAT_PUSH_TOKEN must be 3-32 letters or digits (as the console accepts)' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{3,32}$/, { message: 'WECHAT_PUSH_TOKEN must be 3-32 letters or digits (as the console accepts)' })
   WECHAT_PUSH_TOKEN?: string;
 
   /** 消息推送 EncodingAESKey (43 characters) for 安全模式; when set, plain-mode pushes are refused. */
-  @IsOptional() @Matches(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{43}$/, { message: 'WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey' })
   WECHAT_PUSH_AES_KEY?: string;
 
   /** Subscribe-message template ids (mini-program console → 订阅消息). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_TPL_HAZARD_UPDATE?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_TPL_HAZARD_DEADLINE?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_TPL_PUBLICITY?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WECHAT_TPL_PLEDGE?: string;
 
   /** `develop` | `trial` | `release`: which mini-program version a subscribe message / QR opens. */
@@ -114,15 +144,20 @@ export class AppConfig {
   @IsString()
   STORAGE_DIR = 'data/uploads';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_ENDPOINT?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_REGION?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_BUCKET?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_ACCESS_KEY_ID?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_SECRET_ACCESS_KEY?: string;
 
   /** Public origin used in QR codes and share links, e.g. `https://xiangan.example.gov.cn`. */
@@ -134,15 +169,21 @@ export class AppConfig {
   H5_DIR = '../miniapp/dist/h5';
 
   /** Seed the demo town when the database has no units (defaults on for SQLite outside production; production only with SEED_DEMO=true). */
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   SEED_DEMO?: boolean;
 
   /** Requests per minute per client (IP or user) on the whole API. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
   /** Stricter limit on login and write endpoints that create records. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_WRITES_PER_MINUTE = 120;
 
   /**
@@ -151,18 +192,22 @@ export class AppConfig {
    * comma-separated list of addresses / CIDRs / `loopback`, `linklocal`, `uniquelocal`. Unset or `0`/`false`:
    * trust no one, the client address is the TCP peer.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY?: string;
 
   /** Serve the OpenAPI page `/api/docs` (and `/api/docs-json`): on outside production, off in production unless `true`. */
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   API_DOCS?: boolean;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Run background job workers in this process (turn off on API-only replicas). */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   JOBS_WORKER = true;
 
   /** Redis key prefix of the BullMQ queues: a test run or a second deployment on one Redis keeps its queues apart. */
@@ -173,21 +218,29 @@ export class AppConfig {
    * BullMQ's lock on an active job (ms): a job whose worker died is taken up again once its lock has expired and
    * a stalled check has seen it twice, i.e. after about lock + 2 × JOBS_STALLED_INTERVAL_MS. Tests shorten both.
    */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   JOBS_LOCK_MS = 30_000;
 
   /** How often BullMQ looks for stalled jobs (ms). */
-  @Transform(toInt) @IsInt() @Min(500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
   JOBS_STALLED_INTERVAL_MS = 30_000;
 
   /** First retry delay of a failed subscribe-message send (ms), doubled on each further attempt. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   PUBLICITY_SEND_BACKOFF_MS = 2000;
 
   /** A CJK font file for the pledge PDF export (default: Debian's Noto Sans CJK); with a .ttc, PLEDGE_PDF_FONT_FAMILY names the face. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   PLEDGE_PDF_FONT?: string;
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   PLEDGE_PDF_FONT_FAMILY?: string;
 
   get isProduction(): boolean {
@@ -200,7 +253,10 @@ export class AppConfig {
     return this.DATABASE_URL ? 'mysql' : 'sqlite';
   }
   get replicaUrls(): string[] {
-    return (this.DATABASE_REPLICA_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    return (this.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
   }
   /** Production never seeds unless SEED_DEMO=true says so (also on SQLite). */
   get seedDemo(): boolean {
@@ -227,8 +283,12 @@ export function parseTrustProxy(raw: string | undefined): { value?: false | numb
     const n = Number(v);
     return n <= 10 ? { value: n } : { problem: 'TRUST_PROXY: a hop count is 1-10 (how many proxies stand in front of the server)' };
   }
-  if (v.toLowerCase() === 'true') return { problem: 'TRUST_PROXY: `true` would trust any X-Forwarded-For; give a hop count (e.g. 1) or the proxies\' addresses/CIDRs' };
-  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (v.toLowerCase() === 'true')
+    return { problem: "TRUST_PROXY: `true` would trust any X-Forwarded-For; give a hop count (e.g. 1) or the proxies' addresses/CIDRs" };
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const bad = items.filter((item) => {
     if (PROXY_PRESETS.includes(item)) return false;
     const [addr, bits, extra] = item.split('/');
@@ -237,7 +297,8 @@ export function parseTrustProxy(raw: string | undefined): { value?: false | numb
     if (bits === undefined) return false;
     return !/^[0-9]+$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128);
   });
-  if (bad.length || !items.length) return { problem: `TRUST_PROXY: not a hop count, address, CIDR or one of ${PROXY_PRESETS.join('/')}: ${bad.join(', ') || v}` };
+  if (bad.length || !items.length)
+    return { problem: `TRUST_PROXY: not a hop count, address, CIDR or one of ${PROXY_PRESETS.join('/')}: ${bad.join(', ') || v}` };
   return { value: items };
 }
 
@@ -269,7 +330,10 @@ function parse(env: Record<string, string | undefined>): { cfg: AppConfig; probl
   const picked: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && (known.includes(k) || k.startsWith('S3_') || k.startsWith('WECHAT_'))) picked[k] = v;
   const cfg = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
-  const errors = validateSync(cfg, { whitelist: false }).map((e) => ({ property: e.property, text: `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}` }));
+  const errors = validateSync(cfg, { whitelist: false }).map((e) => ({
+    property: e.property,
+    text: `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  }));
   return { cfg, problems: errors.map((e) => e.text), errors };
 }
 
@@ -294,7 +358,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cfg.WECHAT_PUSH_AES_KEY && !cfg.WECHAT_APPID) problems.push('WECHAT_PUSH_AES_KEY: needs WECHAT_APPID (each encrypted push names the appid it is for)');
   const trust = parseTrustProxy(cfg.TRUST_PROXY);
   if (trust.problem) problems.push(trust.problem);
-  for (const u of cfg.replicaUrls) if (!/^(mysql|mariadb):\/\/[^/\s]+\/\w+/.test(u)) problems.push(`DATABASE_REPLICA_URLS: "${u.replace(/:[^:@/]*@/, ':***@')}" is not a mysql://user:pass@host:port/database URL`);
+  for (const u of cfg.replicaUrls)
+    if (!/^(mysql|mariadb):\/\/[^/\s]+\/\w+/.test(u))
+      problems.push(`DATABASE_REPLICA_URLS: "${u.replace(/:[^:@/]*@/, ':***@')}" is not a mysql://user:pass@host:port/database URL`);
   if (cfg.replicaUrls.length && !cfg.DATABASE_URL) problems.push('DATABASE_REPLICA_URLS: needs DATABASE_URL (replicas of a MySQL primary; SQLite has none)');
   if (cfg.isProduction) {
     const weak = weakJwtSecretReason(cfg.JWT_SECRET);

@@ -18,7 +18,16 @@ import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageRemin
 import { SubscriptionConsent } from '../modules/subscriptions/subscription-consent.entity';
 import { Invitation, InvitationUse } from '../modules/admin/invitation.entity';
 import { AuditLog } from '../modules/audit/audit-log.entity';
-import { PledgeCampaign, PledgeMonth, PledgeReminder, PledgeRosterEntry, PledgeSignature, PledgeTemplate, PledgeTemplateVersion, PledgeVoid } from '../modules/pledges/pledge.entities';
+import {
+  PledgeCampaign,
+  PledgeMonth,
+  PledgeReminder,
+  PledgeRosterEntry,
+  PledgeSignature,
+  PledgeTemplate,
+  PledgeTemplateVersion,
+  PledgeVoid,
+} from '../modules/pledges/pledge.entities';
 import { Incident, RiskSite, SitePatrol } from '../modules/registers/registers.entities';
 
 export const ENTITIES = [

@@ -3,7 +3,10 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 
 /** `INSERT INTO "idempotency_record"(…) VALUES …` → `INSERT INTO idempotency_record`: the verb and the table, no values. */
 export function statementHead(query: string): string {
-  const m = /^\s*(insert\s+(?:or\s+\w+\s+|ignore\s+)?into|update|delete\s+from|select\b[\s\S]*?\bfrom|create\s+table|alter\s+table|drop\s+table|create\s+(?:unique\s+)?index)\s+[`"']?([\w.]+)/i.exec(query);
+  const m =
+    /^\s*(insert\s+(?:or\s+\w+\s+|ignore\s+)?into|update|delete\s+from|select\b[\s\S]*?\bfrom|create\s+table|alter\s+table|drop\s+table|create\s+(?:unique\s+)?index)\s+[`"']?([\w.]+)/i.exec(
+      query,
+    );
   if (!m) return query.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
   const verb = m[1].toLowerCase().startsWith('select') ? 'SELECT … FROM' : m[1].replace(/\s+/g, ' ').toUpperCase();
   return `${verb} ${m[2]}`;

@@ -93,7 +93,9 @@ export class FakeWechat {
   // Written from the message-push document, independently of the server's code, so the two check each other.
 
   private sha1Sorted(parts: string[]): string {
-    return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+    return createHash('sha1')
+      .update([...parts].sort().join(''))
+      .digest('hex');
   }
 
   /** random(16) + msg length (4, big-endian) + msg + appid, PKCS#7 to 32-byte blocks, AES-256-CBC, IV = key[0..16). */
@@ -135,14 +137,25 @@ export class FakeWechat {
     if (!opts.safe) return { query: { signature, timestamp, nonce }, body: msg };
     const encrypt = opts.encrypt ?? this.encryptPush(JSON.stringify(msg), opts.appid);
     return {
-      query: { signature, timestamp, nonce, openid: String(msg.FromUserName ?? ''), encrypt_type: 'aes', msg_signature: this.sha1Sorted([this.pushToken, timestamp, nonce, encrypt]) },
+      query: {
+        signature,
+        timestamp,
+        nonce,
+        openid: String(msg.FromUserName ?? ''),
+        encrypt_type: 'aes',
+        msg_signature: this.sha1Sorted([this.pushToken, timestamp, nonce, encrypt]),
+      },
       body: { ToUserName: msg.ToUserName ?? 'gh_fake0000001', Encrypt: encrypt },
     };
   }
 
   /** POSTs a push to the server's push URL; WeChat counts only a quick 2xx as delivered. */
   async deliverPush(url: string, push: FakePush, contentType = 'application/json'): Promise<{ status: number; text: string }> {
-    const res = await fetch(`${url}?${new URLSearchParams(push.query)}`, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(push.body) });
+    const res = await fetch(`${url}?${new URLSearchParams(push.query)}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: JSON.stringify(push.body),
+    });
     return { status: res.status, text: await res.text() };
   }
 
@@ -291,7 +304,12 @@ export class FakeWechat {
       return this.send(res, {
         errcode: 0,
         errmsg: 'ok',
-        phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86', watermark: { timestamp: Math.floor(Date.now() / 1000), appid: this.appid } },
+        phone_info: {
+          phoneNumber: phone,
+          purePhoneNumber: phone,
+          countryCode: '86',
+          watermark: { timestamp: Math.floor(Date.now() / 1000), appid: this.appid },
+        },
       });
     }
     if (p === '/wxa/getwxacodeunlimit' && req.method === 'POST') {
@@ -300,7 +318,10 @@ export class FakeWechat {
       const b = await this.body(req);
       if (!b.scene || String(b.scene).length > 32) return this.send(res, { errcode: 40169, errmsg: 'invalid length for scene' });
       // a tiny valid PNG (1×1), as WeChat answers image/jpeg or image/png bytes
-      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+      const png = Buffer.from(
+        '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+        'hex',
+      );
       res.writeHead(200, { 'content-type': 'image/png' });
       return res.end(png);
     }

@@ -97,7 +97,16 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const seedMode = opts.seed ?? 'base';
   const seed =
     seedMode === 'none'
-      ? ({ ds, org: {}, user: {}, now: new Date(), publicityTemplate: SEED_PUBLICITY_TEMPLATE, rand: Math.random, pick: (x: any[]) => x[0], int: (a: number) => a } as SeedContext)
+      ? ({
+          ds,
+          org: {},
+          user: {},
+          now: new Date(),
+          publicityTemplate: SEED_PUBLICITY_TEMPLATE,
+          rand: Math.random,
+          pick: (x: any[]) => x[0],
+          int: (a: number) => a,
+        } as SeedContext)
       : await seedDemo(ds, opts.now ?? new Date(), seedMode === 'full' ? 'full' : 'base');
   const http = supertest(app.getHttpServer());
   const tokens = new Map<string, Record<string, string>>();

@@ -1,8 +1,15 @@
 import { Image, Picker, View } from '@tarojs/components';
 import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
 import {
-  INVITATION_STATUS_LABELS, ORG_TYPE_LABELS, ROLE_LABELS, ROLE_RANK, ROLE_UNIT_TYPES, ROLES,
-  type InvitationDto, type OrgUnitDto, type Role,
+  INVITATION_STATUS_LABELS,
+  ORG_TYPE_LABELS,
+  ROLE_LABELS,
+  ROLE_RANK,
+  ROLE_UNIT_TYPES,
+  ROLES,
+  type InvitationDto,
+  type OrgUnitDto,
+  type Role,
 } from '@xiangan/shared';
 import { useMemo, useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
@@ -36,7 +43,10 @@ export default function Invitations() {
   const [current, setCurrent] = useState<InvitationDto | null>(null);
   const [qr, setQr] = useState('');
 
-  const roles = useMemo(() => ROLES.filter((r) => r !== 'resident' && (me?.role === 'admin' || (me && ROLE_RANK[r] <= ROLE_RANK[me.role] && r !== 'admin'))), [me]);
+  const roles = useMemo(
+    () => ROLES.filter((r) => r !== 'resident' && (me?.role === 'admin' || (me && ROLE_RANK[r] <= ROLE_RANK[me.role] && r !== 'admin'))),
+    [me],
+  );
   const fitting = useMemo(() => units.filter((u) => ROLE_UNIT_TYPES[role].includes(u.o.type)), [units, role]);
 
   const load = async () => {
@@ -79,7 +89,12 @@ export default function Invitations() {
     }
   };
   const revoke = async (inv: InvitationDto) => {
-    const ok = await Taro.showModal({ title: '撤销邀请', content: `撤销后此邀请不能再使用。确定撤销「${inv.orgName ?? ''}${inv.roleLabel}」的邀请吗？`, confirmText: '撤销', cancelText: '取消' });
+    const ok = await Taro.showModal({
+      title: '撤销邀请',
+      content: `撤销后此邀请不能再使用。确定撤销「${inv.orgName ?? ''}${inv.roleLabel}」的邀请吗？`,
+      confirmText: '撤销',
+      cancelText: '取消',
+    });
     if (!ok.confirm) return;
     try {
       await adminApi.revokeInvitation(inv.id);
@@ -91,29 +106,47 @@ export default function Invitations() {
   };
 
   return (
-    <PageShell title='邀请干部'>
-      <View className='adm__wide'>
-        <Card title='新邀请'>
-          <Field label='角色' required>
-            <Picker mode='selector' range={roles.map((r) => ROLE_LABELS[r])} value={Math.max(0, roles.indexOf(role))} onChange={(e) => { setRole(roles[Number(e.detail.value)]); setUnitIdx(-1); }}>
-              <View className='xa-input'>{ROLE_LABELS[role]}</View>
+    <PageShell title="邀请干部">
+      <View className="adm__wide">
+        <Card title="新邀请">
+          <Field label="角色" required>
+            <Picker
+              mode="selector"
+              range={roles.map((r) => ROLE_LABELS[r])}
+              value={Math.max(0, roles.indexOf(role))}
+              onChange={(e) => {
+                setRole(roles[Number(e.detail.value)]);
+                setUnitIdx(-1);
+              }}
+            >
+              <View className="xa-input">{ROLE_LABELS[role]}</View>
             </Picker>
           </Field>
           {role !== 'admin' ? (
-            <Field label='单位' required hint={`${ROLE_LABELS[role]}属于：${ROLE_UNIT_TYPES[role].map((t) => ORG_TYPE_LABELS[t]).join('、')}`}>
-              <Picker mode='selector' range={fitting.map((u) => `${'　'.repeat(u.depth)}${u.o.name}`)} value={Math.max(0, unitIdx)} onChange={(e) => setUnitIdx(Number(e.detail.value))}>
-                <View className='xa-input'>{fitting[unitIdx]?.o.name ?? '点此选择单位'}</View>
+            <Field label="单位" required hint={`${ROLE_LABELS[role]}属于：${ROLE_UNIT_TYPES[role].map((t) => ORG_TYPE_LABELS[t]).join('、')}`}>
+              <Picker
+                mode="selector"
+                range={fitting.map((u) => `${'　'.repeat(u.depth)}${u.o.name}`)}
+                value={Math.max(0, unitIdx)}
+                onChange={(e) => setUnitIdx(Number(e.detail.value))}
+              >
+                <View className="xa-input">{fitting[unitIdx]?.o.name ?? '点此选择单位'}</View>
               </Picker>
             </Field>
           ) : null}
-          <Field label='可使用人数'>
-            <Picker mode='selector' range={USES.map((n) => (n === 1 ? '仅 1 人' : `${n} 人`))} value={usesIdx} onChange={(e) => setUsesIdx(Number(e.detail.value))}>
-              <View className='xa-input'>{USES[usesIdx] === 1 ? '仅 1 人' : `${USES[usesIdx]} 人`}</View>
+          <Field label="可使用人数">
+            <Picker
+              mode="selector"
+              range={USES.map((n) => (n === 1 ? '仅 1 人' : `${n} 人`))}
+              value={usesIdx}
+              onChange={(e) => setUsesIdx(Number(e.detail.value))}
+            >
+              <View className="xa-input">{USES[usesIdx] === 1 ? '仅 1 人' : `${USES[usesIdx]} 人`}</View>
             </Picker>
           </Field>
-          <Field label='有效期'>
-            <Picker mode='selector' range={DAYS.map((d) => `${d} 天`)} value={daysIdx} onChange={(e) => setDaysIdx(Number(e.detail.value))}>
-              <View className='xa-input'>{DAYS[daysIdx]} 天</View>
+          <Field label="有效期">
+            <Picker mode="selector" range={DAYS.map((d) => `${d} 天`)} value={daysIdx} onChange={(e) => setDaysIdx(Number(e.detail.value))}>
+              <View className="xa-input">{DAYS[daysIdx]} 天</View>
             </Picker>
           </Field>
           <PrimaryButton onClick={create}>生成邀请</PrimaryButton>
@@ -121,47 +154,78 @@ export default function Invitations() {
 
         {current ? (
           <Card title={`邀请：${current.orgName ?? '全县'} ${current.roleLabel}`}>
-            <View className='adm__muted'>
+            <View className="adm__muted">
               {INVITATION_STATUS_LABELS[current.status]} · 已用 {current.usedCount}/{current.maxUses} · 有效至 {china(current.expiresAt)}
             </View>
-            {qr ? <Image className='adm__qr' src={qr} mode='aspectFit' /> : null}
+            {qr ? <Image className="adm__qr" src={qr} mode="aspectFit" /> : null}
             {process.env.TARO_ENV === 'weapp' ? (
-              <PrimaryButton openType='share'>转发邀请卡片</PrimaryButton>
+              <PrimaryButton openType="share">转发邀请卡片</PrimaryButton>
             ) : (
-              <View className='adm__cell-value'>邀请链接：{current.link}</View>
+              <View className="adm__cell-value">邀请链接：{current.link}</View>
             )}
-            <PrimaryButton type='plain' onClick={() => Taro.setClipboardData({ data: current.link })}>复制邀请链接</PrimaryButton>
+            <PrimaryButton type="plain" onClick={() => Taro.setClipboardData({ data: current.link })}>
+              复制邀请链接
+            </PrimaryButton>
             {current.uses?.length ? (
               <View>
-                <View className='adm__main'>已使用</View>
+                <View className="adm__main">已使用</View>
                 {current.uses.map((u) => (
-                  <View key={u.userId} className='adm__muted'>{u.name || `用户 ${u.userId}`} · {china(u.usedAt)}</View>
+                  <View key={u.userId} className="adm__muted">
+                    {u.name || `用户 ${u.userId}`} · {china(u.usedAt)}
+                  </View>
                 ))}
               </View>
             ) : null}
           </Card>
         ) : null}
 
-        <Card title='已发出的邀请'>
+        <Card title="已发出的邀请">
           {!list ? (
             <Loading />
           ) : !list.length ? (
-            <View className='adm__muted'>还没有邀请</View>
+            <View className="adm__muted">还没有邀请</View>
           ) : (
-            <View className='adm__table'>
-              <View className='adm__head'>
-                {['角色', '单位', '状态', '已用', '有效至', '操作'].map((h) => <View key={h} className='adm__cell'>{h}</View>)}
+            <View className="adm__table">
+              <View className="adm__head">
+                {['角色', '单位', '状态', '已用', '有效至', '操作'].map((h) => (
+                  <View key={h} className="adm__cell">
+                    {h}
+                  </View>
+                ))}
               </View>
               {list.map((inv) => (
-                <View key={inv.id} className='adm__row'>
-                  <View className='adm__cell'><View className='adm__cell-label'>角色</View><View className='adm__cell-value adm__main'>{inv.roleLabel}</View></View>
-                  <View className='adm__cell'><View className='adm__cell-label'>单位</View><View className='adm__cell-value'>{inv.orgName ?? '全县'}</View></View>
-                  <View className='adm__cell'><View className='adm__cell-label'>状态</View><View className='adm__cell-value'>{INVITATION_STATUS_LABELS[inv.status]}</View></View>
-                  <View className='adm__cell'><View className='adm__cell-label'>已用</View><View className='adm__cell-value'>{inv.usedCount}/{inv.maxUses}</View></View>
-                  <View className='adm__cell'><View className='adm__cell-label'>有效至</View><View className='adm__cell-value'>{china(inv.expiresAt)}</View></View>
-                  <View className='adm__cell adm__actions'>
-                    <View className='adm__link' onClick={() => show(inv)}>查看</View>
-                    {inv.status === 'active' ? <View className='adm__link adm__danger' onClick={() => revoke(inv)}>撤销</View> : null}
+                <View key={inv.id} className="adm__row">
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">角色</View>
+                    <View className="adm__cell-value adm__main">{inv.roleLabel}</View>
+                  </View>
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">单位</View>
+                    <View className="adm__cell-value">{inv.orgName ?? '全县'}</View>
+                  </View>
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">状态</View>
+                    <View className="adm__cell-value">{INVITATION_STATUS_LABELS[inv.status]}</View>
+                  </View>
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">已用</View>
+                    <View className="adm__cell-value">
+                      {inv.usedCount}/{inv.maxUses}
+                    </View>
+                  </View>
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">有效至</View>
+                    <View className="adm__cell-value">{china(inv.expiresAt)}</View>
+                  </View>
+                  <View className="adm__cell adm__actions">
+                    <View className="adm__link" onClick={() => show(inv)}>
+                      查看
+                    </View>
+                    {inv.status === 'active' ? (
+                      <View className="adm__link adm__danger" onClick={() => revoke(inv)}>
+                        撤销
+                      </View>
+                    ) : null}
                   </View>
                 </View>
               ))}

@@ -38,7 +38,12 @@ export default function People() {
 
   const load = async (text = q, f = filter, disabled = showDisabled) => {
     try {
-      const page = await adminApi.people({ q: text.trim() || undefined, role: FILTERS[f].role, officersOnly: FILTERS[f].officersOnly, includeDisabled: disabled || undefined });
+      const page = await adminApi.people({
+        q: text.trim() || undefined,
+        role: FILTERS[f].role,
+        officersOnly: FILTERS[f].officersOnly,
+        includeDisabled: disabled || undefined,
+      });
       setRows(page.items);
       setTotal(page.total);
     } catch (e) {
@@ -47,8 +52,14 @@ export default function People() {
   };
   useDidShow(() => {
     void load();
-    adminApi.orgTree().then((t) => setUnits(flatten(t)), () => undefined);
-    adminApi.people({ officersOnly: true }).then((p) => setOfficers(p.items), () => undefined);
+    adminApi.orgTree().then(
+      (t) => setUnits(flatten(t)),
+      () => undefined,
+    );
+    adminApi.people({ officersOnly: true }).then(
+      (p) => setOfficers(p.items),
+      () => undefined,
+    );
   });
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
@@ -62,48 +73,111 @@ export default function People() {
   };
 
   return (
-    <PageShell title='人员'>
-      <View className='adm__wide'>
-        <View className='adm__bar'>
-          <Input className='adm__search' placeholder='输入姓名或手机号查找' value={q} onInput={(e) => setQ(e.detail.value)} onConfirm={() => load()} confirmType='search' />
+    <PageShell title="人员">
+      <View className="adm__wide">
+        <View className="adm__bar">
+          <Input
+            className="adm__search"
+            placeholder="输入姓名或手机号查找"
+            value={q}
+            onInput={(e) => setQ(e.detail.value)}
+            onConfirm={() => load()}
+            confirmType="search"
+          />
           {FILTERS.map((f, i) => (
-            <View key={f.label} className={`adm__chip ${filter === i ? 'adm__chip--on' : ''}`} onClick={() => { setFilter(i); void load(q, i); }}>{f.label}</View>
+            <View
+              key={f.label}
+              className={`adm__chip ${filter === i ? 'adm__chip--on' : ''}`}
+              onClick={() => {
+                setFilter(i);
+                void load(q, i);
+              }}
+            >
+              {f.label}
+            </View>
           ))}
-          <View className={`adm__chip ${showDisabled ? 'adm__chip--on' : ''}`} onClick={() => { setShowDisabled(!showDisabled); void load(q, filter, !showDisabled); }}>含已停用</View>
+          <View
+            className={`adm__chip ${showDisabled ? 'adm__chip--on' : ''}`}
+            onClick={() => {
+              setShowDisabled(!showDisabled);
+              void load(q, filter, !showDisabled);
+            }}
+          >
+            含已停用
+          </View>
         </View>
         <Card title={`共 ${total} 人`}>
           {!rows ? (
             <Loading />
           ) : !rows.length ? (
-            <View className='adm__muted'>没有找到人员</View>
+            <View className="adm__muted">没有找到人员</View>
           ) : (
-            <View className='adm__table'>
-              <View className='adm__head'>
-                {['姓名', '手机号', '角色', '单位', '未办结', '操作'].map((h) => <View key={h} className='adm__cell'>{h}</View>)}
+            <View className="adm__table">
+              <View className="adm__head">
+                {['姓名', '手机号', '角色', '单位', '未办结', '操作'].map((h) => (
+                  <View key={h} className="adm__cell">
+                    {h}
+                  </View>
+                ))}
               </View>
               {rows.map((p) => {
                 const unitChoices = units.filter((u) => ROLE_UNIT_TYPES[p.role].includes(u.type));
                 const others = officers.filter((o) => o.id !== p.id && !o.disabled);
                 return (
-                  <View key={p.id} className='adm__row'>
-                    <View className='adm__cell'><View className='adm__cell-label'>姓名</View><View className='adm__cell-value adm__main'>{p.name || `用户 ${p.id}`}{p.disabled ? '（已停用）' : ''}</View></View>
-                    <View className='adm__cell'><View className='adm__cell-label'>手机号</View><View className='adm__cell-value'>{p.phone || '未填'}</View></View>
-                    <View className='adm__cell'><View className='adm__cell-label'>角色</View><View className='adm__cell-value'>{p.roleLabel}</View></View>
-                    <View className='adm__cell'><View className='adm__cell-label'>单位</View><View className='adm__cell-value'>{p.orgName || '未选择'}</View></View>
-                    <View className='adm__cell'><View className='adm__cell-label'>未办结</View><View className='adm__cell-value'>隐患 {p.openHazards} · 活动 {p.openCampaigns}</View></View>
-                    <View className='adm__cell adm__actions'>
-                      <Picker mode='selector' range={roles.map((r) => ROLE_LABELS[r])} onChange={(e) => act(() => adminApi.updatePerson(p.id, { role: roles[Number(e.detail.value)] }), '角色已修改')}>
-                        <View className='adm__link'>改角色</View>
+                  <View key={p.id} className="adm__row">
+                    <View className="adm__cell">
+                      <View className="adm__cell-label">姓名</View>
+                      <View className="adm__cell-value adm__main">
+                        {p.name || `用户 ${p.id}`}
+                        {p.disabled ? '（已停用）' : ''}
+                      </View>
+                    </View>
+                    <View className="adm__cell">
+                      <View className="adm__cell-label">手机号</View>
+                      <View className="adm__cell-value">{p.phone || '未填'}</View>
+                    </View>
+                    <View className="adm__cell">
+                      <View className="adm__cell-label">角色</View>
+                      <View className="adm__cell-value">{p.roleLabel}</View>
+                    </View>
+                    <View className="adm__cell">
+                      <View className="adm__cell-label">单位</View>
+                      <View className="adm__cell-value">{p.orgName || '未选择'}</View>
+                    </View>
+                    <View className="adm__cell">
+                      <View className="adm__cell-label">未办结</View>
+                      <View className="adm__cell-value">
+                        隐患 {p.openHazards} · 活动 {p.openCampaigns}
+                      </View>
+                    </View>
+                    <View className="adm__cell adm__actions">
+                      <Picker
+                        mode="selector"
+                        range={roles.map((r) => ROLE_LABELS[r])}
+                        onChange={(e) => act(() => adminApi.updatePerson(p.id, { role: roles[Number(e.detail.value)] }), '角色已修改')}
+                      >
+                        <View className="adm__link">改角色</View>
                       </Picker>
-                      <Picker mode='selector' range={unitChoices.map((u) => u.name)} onChange={(e) => act(() => adminApi.updatePerson(p.id, { orgId: unitChoices[Number(e.detail.value)].id }), '单位已修改')}>
-                        <View className='adm__link'>改单位</View>
+                      <Picker
+                        mode="selector"
+                        range={unitChoices.map((u) => u.name)}
+                        onChange={(e) => act(() => adminApi.updatePerson(p.id, { orgId: unitChoices[Number(e.detail.value)].id }), '单位已修改')}
+                      >
+                        <View className="adm__link">改单位</View>
                       </Picker>
                       {p.role !== 'resident' && (p.openHazards || p.openCampaigns) && others.length ? (
-                        <Picker mode='selector' range={others.map((o) => `${o.name || o.id}（${o.roleLabel}）`)} onChange={(e) => act(() => adminApi.handover(p.id, others[Number(e.detail.value)].id), '已移交并停用')}>
-                          <View className='adm__link'>离任移交</View>
+                        <Picker
+                          mode="selector"
+                          range={others.map((o) => `${o.name || o.id}（${o.roleLabel}）`)}
+                          onChange={(e) => act(() => adminApi.handover(p.id, others[Number(e.detail.value)].id), '已移交并停用')}
+                        >
+                          <View className="adm__link">离任移交</View>
                         </Picker>
                       ) : null}
-                      <View className={`adm__link ${p.disabled ? '' : 'adm__danger'}`} onClick={() => act(() => adminApi.updatePerson(p.id, { disabled: !p.disabled }), p.disabled ? '已启用' : '已停用')}>
+                      <View
+                        className={`adm__link ${p.disabled ? '' : 'adm__danger'}`}
+                        onClick={() => act(() => adminApi.updatePerson(p.id, { disabled: !p.disabled }), p.disabled ? '已启用' : '已停用')}
+                      >
                         {p.disabled ? '启用' : '停用'}
                       </View>
                     </View>

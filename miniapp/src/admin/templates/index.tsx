@@ -33,37 +33,65 @@ export default function Templates() {
   };
 
   return (
-    <PageShell title='承诺书模板'>
-      <View className='adm__wide'>
+    <PageShell title="承诺书模板">
+      <View className="adm__wide">
         {editing ? (
           <Card title={`修改「${editing.title}」`}>
-            <Field label='标题' required>
-              <Input className='xa-input' value={title} onInput={(e) => setTitle(e.detail.value)} />
+            <Field label="标题" required>
+              <Input className="xa-input" value={title} onInput={(e) => setTitle(e.detail.value)} />
             </Field>
-            <Field label='正文' required hint='保存后成为新版本；已签的承诺书不受影响'>
-              <Textarea className='xa-textarea' value={body} maxlength={-1} autoHeight onInput={(e) => setBody(e.detail.value)} />
+            <Field label="正文" required hint="保存后成为新版本；已签的承诺书不受影响">
+              <Textarea className="xa-textarea" value={body} maxlength={-1} autoHeight onInput={(e) => setBody(e.detail.value)} />
             </Field>
-            <View className='adm__actions'>
-              <PrimaryButton size='small' block={false} onClick={save}>保存</PrimaryButton>
-              <PrimaryButton type='secondary' size='small' block={false} onClick={() => setEditing(null)}>取消</PrimaryButton>
+            <View className="adm__actions">
+              <PrimaryButton size="small" block={false} onClick={save}>
+                保存
+              </PrimaryButton>
+              <PrimaryButton type="secondary" size="small" block={false} onClick={() => setEditing(null)}>
+                取消
+              </PrimaryButton>
             </View>
           </Card>
         ) : null}
-        <Card title='模板'>
+        <Card title="模板">
           {!list ? (
             <Loading />
           ) : (
-            <View className='adm__table'>
-              <View className='adm__head'>
-                {['标题', '类别', '版本', '操作'].map((h) => <View key={h} className='adm__cell'>{h}</View>)}
+            <View className="adm__table">
+              <View className="adm__head">
+                {['标题', '类别', '版本', '操作'].map((h) => (
+                  <View key={h} className="adm__cell">
+                    {h}
+                  </View>
+                ))}
               </View>
               {list.map((t) => (
-                <View key={t.id} className='adm__row'>
-                  <View className='adm__cell'><View className='adm__cell-label'>标题</View><View className='adm__cell-value adm__main'>{t.title}</View></View>
-                  <View className='adm__cell'><View className='adm__cell-label'>类别</View><View className='adm__cell-value'>{t.kindLabel}</View></View>
-                  <View className='adm__cell'><View className='adm__cell-label'>版本</View><View className='adm__cell-value'>第 {t.latest.version} 版，共 {t.versionCount} 版</View></View>
-                  <View className='adm__cell adm__actions'>
-                    <View className='adm__link' onClick={() => { setEditing(t); setTitle(t.latest.title); setBody(t.latest.body); }}>修改</View>
+                <View key={t.id} className="adm__row">
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">标题</View>
+                    <View className="adm__cell-value adm__main">{t.title}</View>
+                  </View>
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">类别</View>
+                    <View className="adm__cell-value">{t.kindLabel}</View>
+                  </View>
+                  <View className="adm__cell">
+                    <View className="adm__cell-label">版本</View>
+                    <View className="adm__cell-value">
+                      第 {t.latest.version} 版，共 {t.versionCount} 版
+                    </View>
+                  </View>
+                  <View className="adm__cell adm__actions">
+                    <View
+                      className="adm__link"
+                      onClick={() => {
+                        setEditing(t);
+                        setTitle(t.latest.title);
+                        setBody(t.latest.body);
+                      }}
+                    >
+                      修改
+                    </View>
                   </View>
                 </View>
               ))}

@@ -26,10 +26,11 @@ export default function Units() {
   const [geo, setGeo] = useState<BoundaryPreview | null>(null);
   const [geoError, setGeoError] = useState('');
 
-  const load = () => adminApi.orgTree().then((t) => {
-    setTree(t);
-    if (t[0]) setOpen((o) => ({ [t[0].id]: true, ...o }));
-  }, toastError);
+  const load = () =>
+    adminApi.orgTree().then((t) => {
+      setTree(t);
+      if (t[0]) setOpen((o) => ({ [t[0].id]: true, ...o }));
+    }, toastError);
   useDidShow(() => void load());
 
   const choose = async () => {
@@ -46,7 +47,11 @@ export default function Units() {
     if (!file) return;
     try {
       const res = await uploadUnits(file, false);
-      Taro.showModal({ title: '已导入', content: `新建 ${res.created.length}，移动 ${res.moved.length}，改名 ${res.renamed.length}，更新 ${res.updated.length}，未变 ${res.unchanged}`, showCancel: false });
+      Taro.showModal({
+        title: '已导入',
+        content: `新建 ${res.created.length}，移动 ${res.moved.length}，改名 ${res.renamed.length}，更新 ${res.updated.length}，未变 ${res.unchanged}`,
+        showCancel: false,
+      });
       setPreview(null);
       setFile(null);
       await load();
@@ -127,12 +132,14 @@ export default function Units() {
   const boxText = (p: BoundaryPreview) =>
     `经度 ${p.box.minLng.toFixed(5)}～${p.box.maxLng.toFixed(5)}，纬度 ${p.box.minLat.toFixed(5)}～${p.box.maxLat.toFixed(5)}`;
   const boundaryView = (p: BoundaryPreview, label: string) => (
-    <View className='adm__geo'>
-      <Image className='adm__geo-img' src={boundaryOutlineSvg(p.boundary)} mode='aspectFit' />
-      <View className='adm__geo-info'>
-        <View className='adm__main'>{label}</View>
-        <View>共 <Text className='adm__num'>{p.points}</Text> 个点{p.polygons > 1 ? `，${p.polygons} 块` : ''}</View>
-        <View className='adm__muted'>{boxText(p)}</View>
+    <View className="adm__geo">
+      <Image className="adm__geo-img" src={boundaryOutlineSvg(p.boundary)} mode="aspectFit" />
+      <View className="adm__geo-info">
+        <View className="adm__main">{label}</View>
+        <View>
+          共 <Text className="adm__num">{p.points}</Text> 个点{p.polygons > 1 ? `，${p.polygons} 块` : ''}
+        </View>
+        <View className="adm__muted">{boxText(p)}</View>
       </View>
     </View>
   );
@@ -142,17 +149,25 @@ export default function Units() {
     const isOpen = !!open[o.id];
     return (
       <View key={o.id}>
-        <View className='adm__tree-node' style={{ paddingLeft: `${depth * 32}px` }}>
-          <View className='adm__tree-toggle' onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>{kids.length ? (isOpen ? '−' : '+') : ''}</View>
-          <View className='adm__tree-name' onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>
-            <View>{o.name}</View>
-            {kids.length ? <View className='adm__muted'>{kids.length} 个下级</View> : null}
+        <View className="adm__tree-node" style={{ paddingLeft: `${depth * 32}px` }}>
+          <View className="adm__tree-toggle" onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>
+            {kids.length ? (isOpen ? '−' : '+') : ''}
           </View>
-          <View className='adm__tree-type'>{ORG_TYPE_LABELS[o.type]}</View>
+          <View className="adm__tree-name" onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>
+            <View>{o.name}</View>
+            {kids.length ? <View className="adm__muted">{kids.length} 个下级</View> : null}
+          </View>
+          <View className="adm__tree-type">{ORG_TYPE_LABELS[o.type]}</View>
           {canBound && (BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type) ? (
-            <View className='adm__link' onClick={() => openBoundary(o)}>{o.hasBoundary ? '边界✓' : '边界'}</View>
+            <View className="adm__link" onClick={() => openBoundary(o)}>
+              {o.hasBoundary ? '边界✓' : '边界'}
+            </View>
           ) : null}
-          {admin ? <View className='adm__link' onClick={() => startEdit(o)}>修改</View> : null}
+          {admin ? (
+            <View className="adm__link" onClick={() => startEdit(o)}>
+              修改
+            </View>
+          ) : null}
         </View>
         {isOpen ? kids.map((k) => renderNode(k, depth + 1)) : null}
       </View>
@@ -162,39 +177,62 @@ export default function Units() {
   const changeList = (title: string, list: UnitImportChange[], text: (c: UnitImportChange) => string) =>
     list.length ? (
       <View>
-        <View className='adm__main'>{title}（{list.length}）</View>
+        <View className="adm__main">
+          {title}（{list.length}）
+        </View>
         {list.slice(0, 30).map((c) => (
-          <View key={`${title}${c.row}`} className='adm__muted'>第 {c.row} 行：{text(c)}</View>
+          <View key={`${title}${c.row}`} className="adm__muted">
+            第 {c.row} 行：{text(c)}
+          </View>
         ))}
-        {list.length > 30 ? <View className='adm__muted'>……共 {list.length} 个</View> : null}
+        {list.length > 30 ? <View className="adm__muted">……共 {list.length} 个</View> : null}
       </View>
     ) : null;
 
   return (
-    <PageShell title='单位'>
-      <View className='adm__wide'>
+    <PageShell title="单位">
+      <View className="adm__wide">
         {admin ? (
-          <Card title='从表格导入单位'>
-            <View className='adm__muted'>按模板填写：类型、名称、上级、区划代码、人口。先预览，确认无误再导入；重复导入不会重复建单位。</View>
-            <View className='adm__actions'>
-              <PrimaryButton type='plain' size='small' block={false} onClick={openUnitTemplate}>下载模板</PrimaryButton>
-              <PrimaryButton size='small' block={false} onClick={choose}>选择表格并预览</PrimaryButton>
+          <Card title="从表格导入单位">
+            <View className="adm__muted">按模板填写：类型、名称、上级、区划代码、人口。先预览，确认无误再导入；重复导入不会重复建单位。</View>
+            <View className="adm__actions">
+              <PrimaryButton type="plain" size="small" block={false} onClick={openUnitTemplate}>
+                下载模板
+              </PrimaryButton>
+              <PrimaryButton size="small" block={false} onClick={choose}>
+                选择表格并预览
+              </PrimaryButton>
             </View>
             {preview ? (
               <View>
-                <View className='adm__summary'>
-                  <View>共 <Text className='adm__num'>{preview.rows}</Text> 行</View>
-                  <View>新建 <Text className='adm__num'>{preview.created.length}</Text></View>
-                  <View>移动 <Text className='adm__num'>{preview.moved.length}</Text></View>
-                  <View>改名 <Text className='adm__num'>{preview.renamed.length}</Text></View>
-                  <View>更新 <Text className='adm__num'>{preview.updated.length}</Text></View>
-                  <View>未变 <Text className='adm__num'>{preview.unchanged}</Text></View>
+                <View className="adm__summary">
+                  <View>
+                    共 <Text className="adm__num">{preview.rows}</Text> 行
+                  </View>
+                  <View>
+                    新建 <Text className="adm__num">{preview.created.length}</Text>
+                  </View>
+                  <View>
+                    移动 <Text className="adm__num">{preview.moved.length}</Text>
+                  </View>
+                  <View>
+                    改名 <Text className="adm__num">{preview.renamed.length}</Text>
+                  </View>
+                  <View>
+                    更新 <Text className="adm__num">{preview.updated.length}</Text>
+                  </View>
+                  <View>
+                    未变 <Text className="adm__num">{preview.unchanged}</Text>
+                  </View>
                 </View>
                 {preview.errors.length ? (
                   <View>
-                    <View className='adm__main adm__danger'>有 {preview.errors.length} 处错误，改好后重新选择表格：</View>
+                    <View className="adm__main adm__danger">有 {preview.errors.length} 处错误，改好后重新选择表格：</View>
                     {preview.errors.map((e, i) => (
-                      <View key={i} className='adm__err'>{e.row ? `第 ${e.row} 行「${e.column}」：` : ''}{e.message}</View>
+                      <View key={i} className="adm__err">
+                        {e.row ? `第 ${e.row} 行「${e.column}」：` : ''}
+                        {e.message}
+                      </View>
                     ))}
                   </View>
                 ) : (
@@ -202,7 +240,10 @@ export default function Units() {
                     {changeList('新建', preview.created, (c) => c.path)}
                     {changeList('移动', preview.moved, (c) => `${c.name}：${c.from} → ${c.to}`)}
                     {changeList('改名', preview.renamed, (c) => `${c.from} → ${c.to}`)}
-                    <PrimaryButton onClick={apply} disabled={!preview.created.length && !preview.moved.length && !preview.renamed.length && !preview.updated.length}>
+                    <PrimaryButton
+                      onClick={apply}
+                      disabled={!preview.created.length && !preview.moved.length && !preview.renamed.length && !preview.updated.length}
+                    >
                       确认导入
                     </PrimaryButton>
                   </View>
@@ -214,39 +255,57 @@ export default function Units() {
 
         {editing ? (
           <Card title={`修改「${editing.name}」`}>
-            <Field label='名称' required>
-              <Input className='xa-input' value={form.name} onInput={(e) => setForm({ ...form, name: e.detail.value })} />
+            <Field label="名称" required>
+              <Input className="xa-input" value={form.name} onInput={(e) => setForm({ ...form, name: e.detail.value })} />
             </Field>
-            <Field label='统计用区划代码' hint='12 位数字，可不填'>
-              <Input className='xa-input' type='number' value={form.code} onInput={(e) => setForm({ ...form, code: e.detail.value })} />
+            <Field label="统计用区划代码" hint="12 位数字，可不填">
+              <Input className="xa-input" type="number" value={form.code} onInput={(e) => setForm({ ...form, code: e.detail.value })} />
             </Field>
-            <Field label='人口'>
-              <Input className='xa-input' type='number' value={form.population} onInput={(e) => setForm({ ...form, population: e.detail.value })} />
+            <Field label="人口">
+              <Input className="xa-input" type="number" value={form.population} onInput={(e) => setForm({ ...form, population: e.detail.value })} />
             </Field>
-            <View className='adm__actions'>
-              <PrimaryButton size='small' block={false} onClick={save}>保存</PrimaryButton>
-              <PrimaryButton type='secondary' size='small' block={false} onClick={() => setEditing(null)}>取消</PrimaryButton>
+            <View className="adm__actions">
+              <PrimaryButton size="small" block={false} onClick={save}>
+                保存
+              </PrimaryButton>
+              <PrimaryButton type="secondary" size="small" block={false} onClick={() => setEditing(null)}>
+                取消
+              </PrimaryButton>
             </View>
           </Card>
         ) : null}
 
         {bounding ? (
           <Card title={`「${bounding.name}」的边界`}>
-            <View className='adm__muted'>导入 GeoJSON 文件（.geojson / .json，经纬度用 GCJ-02，即微信、高德地图的坐标）。位置落在边界内的新隐患会自动交给「{bounding.name}」。</View>
-            {current === undefined ? <Loading /> : current ? boundaryView(current, '现在的边界') : <View className='adm__main'>还没有边界</View>}
+            <View className="adm__muted">
+              导入 GeoJSON 文件（.geojson / .json，经纬度用 GCJ-02，即微信、高德地图的坐标）。位置落在边界内的新隐患会自动交给「{bounding.name}」。
+            </View>
+            {current === undefined ? <Loading /> : current ? boundaryView(current, '现在的边界') : <View className="adm__main">还没有边界</View>}
             {geo ? boundaryView(geo, '文件里的边界（还没有保存）') : null}
-            {geoError ? <View className='adm__err'>{geoError}</View> : null}
-            <View className='adm__actions'>
-              <PrimaryButton type={geo ? 'plain' : 'primary'} size='small' block={false} onClick={chooseGeo}>选择边界文件</PrimaryButton>
-              {geo ? <PrimaryButton size='small' block={false} onClick={saveGeo}>保存边界</PrimaryButton> : null}
-              {current ? <PrimaryButton type='secondary' size='small' block={false} onClick={clearGeo}>清除边界</PrimaryButton> : null}
-              <PrimaryButton type='secondary' size='small' block={false} onClick={() => setBounding(null)}>关闭</PrimaryButton>
+            {geoError ? <View className="adm__err">{geoError}</View> : null}
+            <View className="adm__actions">
+              <PrimaryButton type={geo ? 'plain' : 'primary'} size="small" block={false} onClick={chooseGeo}>
+                选择边界文件
+              </PrimaryButton>
+              {geo ? (
+                <PrimaryButton size="small" block={false} onClick={saveGeo}>
+                  保存边界
+                </PrimaryButton>
+              ) : null}
+              {current ? (
+                <PrimaryButton type="secondary" size="small" block={false} onClick={clearGeo}>
+                  清除边界
+                </PrimaryButton>
+              ) : null}
+              <PrimaryButton type="secondary" size="small" block={false} onClick={() => setBounding(null)}>
+                关闭
+              </PrimaryButton>
             </View>
           </Card>
         ) : null}
 
-        <Card title='单位树'>
-          {!tree ? <Loading /> : tree.length ? tree.map((o) => renderNode(o, 0)) : <View className='adm__muted'>还没有单位。请先下载模板，填好后导入。</View>}
+        <Card title="单位树">
+          {!tree ? <Loading /> : tree.length ? tree.map((o) => renderNode(o, 0)) : <View className="adm__muted">还没有单位。请先下载模板，填好后导入。</View>}
         </Card>
       </View>
     </PageShell>

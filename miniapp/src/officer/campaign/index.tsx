@@ -40,7 +40,10 @@ export default function Campaign() {
       }
       setSigned((await pledgesApi.signatures(id)).items);
       // a failed status check leaves the rest of the page usable (校验 retries it)
-      void pledgesApi.verify(id, false).then((r) => setChain({ r, at: new Date().toISOString() }), () => setChain(null));
+      void pledgesApi.verify(id, false).then(
+        (r) => setChain({ r, at: new Date().toISOString() }),
+        () => setChain(null),
+      );
     } catch (e) {
       setErr(errorText(e));
     }
@@ -88,7 +91,11 @@ export default function Campaign() {
   const remind = async () => {
     try {
       const r = await pledgesApi.remind(id);
-      Taro.showModal({ title: '已提醒', content: `未签 ${r.unsignedCount} 人，其中 ${r.notified} 人已在小程序内收到提醒。其余请把签署卡片转发到班级群。`, showCancel: false });
+      Taro.showModal({
+        title: '已提醒',
+        content: `未签 ${r.unsignedCount} 人，其中 ${r.notified} 人已在小程序内收到提醒。其余请把签署卡片转发到班级群。`,
+        showCancel: false,
+      });
       await load();
     } catch (e) {
       toastError(e);
@@ -98,7 +105,11 @@ export default function Campaign() {
   const voidOne = async (s: PledgeSignatureDto) => {
     const why = reason.trim();
     if (why.length < 2) return Taro.showToast({ title: '请写明作废原因', icon: 'none' });
-    const ok = await Taro.showModal({ title: '确认作废', content: `作废第 ${s.seq} 份签名（${subject(s)}）？作废后记入签名链，原签名保留，可由监护人重新签署。`, confirmText: '作废' });
+    const ok = await Taro.showModal({
+      title: '确认作废',
+      content: `作废第 ${s.seq} 份签名（${subject(s)}）？作废后记入签名链，原签名保留，可由监护人重新签署。`,
+      confirmText: '作废',
+    });
     if (!ok.confirm) return;
     try {
       await pledgesApi.voidSignature(s.id, why);
@@ -119,78 +130,181 @@ export default function Campaign() {
     }
   };
 
-  if (err) return <PageShell title='签署进度'><Empty text={err} /></PageShell>;
-  if (!c) return <PageShell title='签署进度'><Loading /></PageShell>;
+  if (err)
+    return (
+      <PageShell title="签署进度">
+        <Empty text={err} />
+      </PageShell>
+    );
+  if (!c)
+    return (
+      <PageShell title="签署进度">
+        <Loading />
+      </PageShell>
+    );
   const total = c.rosterCount;
   return (
-    <PageShell title='签署进度' subtitle={`${c.title} · ${c.orgName}`}>
-      <Card title={<View id='campaign-summary'>已签 {c.signedCount}{total ? ` / ${total}（${pct(c.signedCount, total)}）` : ' 份'}</View>}>
-        <View style={{ fontSize: '30rpx', color: '#475569' }}>截止 {beijingDate(c.deadline)} · {c.status === 'open' ? '签署中' : c.status === 'expired' ? '已截止' : '已关闭'}</View>
+    <PageShell title="签署进度" subtitle={`${c.title} · ${c.orgName}`}>
+      <Card
+        title={
+          <View id="campaign-summary">
+            已签 {c.signedCount}
+            {total ? ` / ${total}（${pct(c.signedCount, total)}）` : ' 份'}
+          </View>
+        }
+      >
+        <View style={{ fontSize: '30rpx', color: '#475569' }}>
+          截止 {beijingDate(c.deadline)} · {c.status === 'open' ? '签署中' : c.status === 'expired' ? '已截止' : '已关闭'}
+        </View>
         {c.lastReminderAt ? <View style={{ fontSize: '28rpx', color: '#64748b' }}>上次提醒 {beijingTime(c.lastReminderAt)}</View> : null}
       </Card>
       {c.progress?.length ? (
         <Card title={c.rosterKind === 'enterprise' ? '按单位' : '按班级'}>
           {c.progress.map((g) => (
-            <View key={g.group} className='progress-row' style={{ display: 'flex', justifyContent: 'space-between', fontSize: '32rpx', padding: '16rpx 0', borderBottom: '1px solid #eef2f7' }} onClick={() => { setGroup(g.group); void load(g.group); }} {...a11y()}>
+            <View
+              key={g.group}
+              className="progress-row"
+              style={{ display: 'flex', justifyContent: 'space-between', fontSize: '32rpx', padding: '16rpx 0', borderBottom: '1px solid #eef2f7' }}
+              onClick={() => {
+                setGroup(g.group);
+                void load(g.group);
+              }}
+              {...a11y()}
+            >
               <View>{g.group}</View>
-              <View>{g.signed}{g.roster ? ` / ${g.roster}` : ''} {g.roster ? pct(g.signed, g.roster) : ''}</View>
+              <View>
+                {g.signed}
+                {g.roster ? ` / ${g.roster}` : ''} {g.roster ? pct(g.signed, g.roster) : ''}
+              </View>
             </View>
           ))}
         </Card>
       ) : null}
       {c.rosterKind ? (
-        <Card title={<View id='unsigned-title'>未签名单 {unsignedTotal} 人{group ? `（${group}）` : ''}</View>} extra={group ? <View onClick={() => { setGroup(undefined); void load(''); }} {...a11y()}>全部</View> : undefined}>
-          {unsigned.length ? unsigned.map((u) => (
-            <View key={u.rosterId} className='unsigned-row' style={{ fontSize: '30rpx', padding: '12rpx 0' }}>{u.group} · {u.name} · {u.guardianName ?? ''} {u.phone ?? ''}</View>
-          )) : <View style={{ fontSize: '30rpx' }}>全部签完了</View>}
-          {unsignedTotal > unsigned.length ? <View style={{ fontSize: '26rpx', color: '#64748b' }}>仅显示前 {unsigned.length} 人，完整名单请导出 Excel</View> : null}
-          {c.status === 'open' && unsignedTotal ? <PrimaryButton type='secondary' onClick={remind}>提醒未签家长</PrimaryButton> : null}
+        <Card
+          title={
+            <View id="unsigned-title">
+              未签名单 {unsignedTotal} 人{group ? `（${group}）` : ''}
+            </View>
+          }
+          extra={
+            group ? (
+              <View
+                onClick={() => {
+                  setGroup(undefined);
+                  void load('');
+                }}
+                {...a11y()}
+              >
+                全部
+              </View>
+            ) : undefined
+          }
+        >
+          {unsigned.length ? (
+            unsigned.map((u) => (
+              <View key={u.rosterId} className="unsigned-row" style={{ fontSize: '30rpx', padding: '12rpx 0' }}>
+                {u.group} · {u.name} · {u.guardianName ?? ''} {u.phone ?? ''}
+              </View>
+            ))
+          ) : (
+            <View style={{ fontSize: '30rpx' }}>全部签完了</View>
+          )}
+          {unsignedTotal > unsigned.length ? (
+            <View style={{ fontSize: '26rpx', color: '#64748b' }}>仅显示前 {unsigned.length} 人，完整名单请导出 Excel</View>
+          ) : null}
+          {c.status === 'open' && unsignedTotal ? (
+            <PrimaryButton type="secondary" onClick={remind}>
+              提醒未签家长
+            </PrimaryButton>
+          ) : null}
         </Card>
       ) : null}
       {signed.length ? (
-        <Card title={<View id='signed-title'>已签名单（点一份可作废）</View>}>
+        <Card title={<View id="signed-title">已签名单（点一份可作废）</View>}>
           {signed.map((s) => (
             <View key={s.id}>
-              <View className='signed-row' style={{ fontSize: '30rpx', padding: '14rpx 0', color: s.void ? '#94a3b8' : '#0f172a', borderBottom: '1px solid #eef2f7' }} onClick={() => !s.void && setVoiding(voiding === s.id ? null : s.id)}>
-                第 {s.seq} 份 · {s.group ?? ''} · {subject(s)} · {china(s.signedAt)}{s.void ? `（已作废：${s.void.reason}）` : ''}
+              <View
+                className="signed-row"
+                style={{ fontSize: '30rpx', padding: '14rpx 0', color: s.void ? '#94a3b8' : '#0f172a', borderBottom: '1px solid #eef2f7' }}
+                onClick={() => !s.void && setVoiding(voiding === s.id ? null : s.id)}
+              >
+                第 {s.seq} 份 · {s.group ?? ''} · {subject(s)} · {china(s.signedAt)}
+                {s.void ? `（已作废：${s.void.reason}）` : ''}
               </View>
               {voiding === s.id ? (
                 <View style={{ padding: '12rpx 0' }}>
-                  <Input className='xa-input' id='void-reason' value={reason} maxlength={200} placeholder='作废原因，例如：非监护人代签' onInput={(e) => setReason(e.detail.value)} />
-                  <PrimaryButton type='danger' id='void-submit' onClick={() => voidOne(s)}>作废这份签名</PrimaryButton>
+                  <Input
+                    className="xa-input"
+                    id="void-reason"
+                    value={reason}
+                    maxlength={200}
+                    placeholder="作废原因，例如：非监护人代签"
+                    onInput={(e) => setReason(e.detail.value)}
+                  />
+                  <PrimaryButton type="danger" id="void-submit" onClick={() => voidOne(s)}>
+                    作废这份签名
+                  </PrimaryButton>
                 </View>
               ) : null}
             </View>
           ))}
         </Card>
       ) : null}
-      <Card title={<View id='chain-status'>签名链：{!chain ? '未校验' : chain.r.ok ? '完整' : `发现问题：${chain.r.problemCount} 处`}</View>}>
+      <Card title={<View id="chain-status">签名链：{!chain ? '未校验' : chain.r.ok ? '完整' : `发现问题：${chain.r.problemCount} 处`}</View>}>
         {chain ? (
           <View style={{ fontSize: '28rpx', color: '#475569' }}>
-            {chain.r.images ? `已逐张核对 ${chain.r.images.checked} 张签名图片` : '只核对了签名记录，签名图片未逐张核对'} · 共 {chain.r.count} 环 · 校验于 {china(chain.at)}（北京时间）
+            {chain.r.images ? `已逐张核对 ${chain.r.images.checked} 张签名图片` : '只核对了签名记录，签名图片未逐张核对'} · 共 {chain.r.count} 环 · 校验于{' '}
+            {china(chain.at)}（北京时间）
           </View>
         ) : null}
         {chain?.r.firstBroken ? (
-          <View className='chain-problem' style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>签名链在第 {chain.r.firstBroken.seq} 环断开：{chain.r.firstBroken.reason}</View>
+          <View className="chain-problem" style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>
+            签名链在第 {chain.r.firstBroken.seq} 环断开：{chain.r.firstBroken.reason}
+          </View>
         ) : null}
         {chain?.r.images?.problems.map((p) => (
-          <View key={`${p.id}-${p.role}`} className='chain-problem' style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>{p.reason}</View>
+          <View key={`${p.id}-${p.role}`} className="chain-problem" style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>
+            {p.reason}
+          </View>
         ))}
         {chain?.r.images?.unlisted ? <View style={{ fontSize: '28rpx', color: '#b91c1c' }}>另有 {chain.r.images.unlisted} 张图片有问题未列出</View> : null}
-        <PrimaryButton type='secondary' id='chain-verify' disabled={checking} onClick={checkChain}>{checking ? '正在校验…' : '校验（含全部签名图片）'}</PrimaryButton>
+        <PrimaryButton type="secondary" id="chain-verify" disabled={checking} onClick={checkChain}>
+          {checking ? '正在校验…' : '校验（含全部签名图片）'}
+        </PrimaryButton>
       </Card>
-      <Card title='分享到班级群'>
-        {process.env.TARO_ENV === 'weapp' ? <PrimaryButton openType='share'>转发签署卡片</PrimaryButton> : (
+      <Card title="分享到班级群">
+        {process.env.TARO_ENV === 'weapp' ? (
+          <PrimaryButton openType="share">转发签署卡片</PrimaryButton>
+        ) : (
           <View style={{ fontSize: '28rpx', wordBreak: 'break-all', color: '#334155' }}>签署链接：{c.shareUrl}</View>
         )}
-        <PrimaryButton type='secondary' onClick={showQr}>显示签署二维码</PrimaryButton>
-        {qr ? <Image src={qr} mode='widthFix' style={{ width: '480rpx', display: 'block', margin: '0 auto' }} showMenuByLongpress /> : null}
+        <PrimaryButton type="secondary" onClick={showQr}>
+          显示签署二维码
+        </PrimaryButton>
+        {qr ? <Image src={qr} mode="widthFix" style={{ width: '480rpx', display: 'block', margin: '0 auto' }} showMenuByLongpress /> : null}
       </Card>
-      <Card title='名单与导出'>
-        {c.status !== 'closed' ? <PrimaryButton type='secondary' onClick={importRoster}>{c.rosterKind ? '重新导入名单' : '导入名单（Excel / CSV）'}</PrimaryButton> : null}
-        <View style={{ fontSize: '26rpx', color: '#64748b', margin: '8rpx 0 16rpx' }}>学生名单列：学生姓名、班级、监护人、联系电话；企业名单列：单位名称、负责人、联系电话</View>
-        <PrimaryButton type='secondary' id='export-pdf' onClick={() => openExport(`/pledge-campaigns/${id}/signatures.pdf${group ? `?group=${encodeURIComponent(group)}` : ''}`, `${c.title}.pdf`).catch(toastError)}>导出签名 PDF</PrimaryButton>
-        <PrimaryButton type='secondary' onClick={() => openExport(`/pledge-campaigns/${id}/signatures.xlsx`, `${c.title}.xlsx`).catch(toastError)}>导出 Excel 汇总</PrimaryButton>
+      <Card title="名单与导出">
+        {c.status !== 'closed' ? (
+          <PrimaryButton type="secondary" onClick={importRoster}>
+            {c.rosterKind ? '重新导入名单' : '导入名单（Excel / CSV）'}
+          </PrimaryButton>
+        ) : null}
+        <View style={{ fontSize: '26rpx', color: '#64748b', margin: '8rpx 0 16rpx' }}>
+          学生名单列：学生姓名、班级、监护人、联系电话；企业名单列：单位名称、负责人、联系电话
+        </View>
+        <PrimaryButton
+          type="secondary"
+          id="export-pdf"
+          onClick={() =>
+            openExport(`/pledge-campaigns/${id}/signatures.pdf${group ? `?group=${encodeURIComponent(group)}` : ''}`, `${c.title}.pdf`).catch(toastError)
+          }
+        >
+          导出签名 PDF
+        </PrimaryButton>
+        <PrimaryButton type="secondary" onClick={() => openExport(`/pledge-campaigns/${id}/signatures.xlsx`, `${c.title}.xlsx`).catch(toastError)}>
+          导出 Excel 汇总
+        </PrimaryButton>
       </Card>
     </PageShell>
   );

@@ -8,7 +8,11 @@ import { pledgesApi } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { beijingDate, beijingToday } from '../../utils/time';
 
-const STATUS: Record<string, [string, 'success' | 'default' | 'warning']> = { open: ['签署中', 'success'], expired: ['已截止', 'default'], closed: ['已关闭', 'default'] };
+const STATUS: Record<string, [string, 'success' | 'default' | 'warning']> = {
+  open: ['签署中', 'success'],
+  expired: ['已截止', 'default'],
+  closed: ['已关闭', 'default'],
+};
 const day = (d: number) => beijingToday(d);
 
 /** Officer: campaigns in my scope, and a short form to start one (template, unit, deadline). */
@@ -41,7 +45,12 @@ export default function Campaigns() {
     const u = units[unit];
     if (!t || !u) return;
     try {
-      const c = await pledgesApi.create({ templateVersionId: t.latest.id, orgId: u.id, deadline: new Date(`${deadline}T23:59:59+08:00`).toISOString(), ...(title.trim() ? { title: title.trim() } : {}) });
+      const c = await pledgesApi.create({
+        templateVersionId: t.latest.id,
+        orgId: u.id,
+        deadline: new Date(`${deadline}T23:59:59+08:00`).toISOString(),
+        ...(title.trim() ? { title: title.trim() } : {}),
+      });
       Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` });
       setCreating(false);
     } catch (e) {
@@ -49,43 +58,76 @@ export default function Campaigns() {
     }
   };
 
-  if (!items) return <PageShell title='承诺书活动'><Loading /></PageShell>;
+  if (!items)
+    return (
+      <PageShell title="承诺书活动">
+        <Loading />
+      </PageShell>
+    );
   return (
-    <PageShell title='承诺书活动' footer={!creating ? <PrimaryButton id='new-campaign' onClick={openForm}>发起承诺书签署</PrimaryButton> : undefined}>
+    <PageShell
+      title="承诺书活动"
+      footer={
+        !creating ? (
+          <PrimaryButton id="new-campaign" onClick={openForm}>
+            发起承诺书签署
+          </PrimaryButton>
+        ) : undefined
+      }
+    >
       {creating ? (
-        <Card title='发起签署'>
-          <Field label='承诺书' required>
-            <Picker mode='selector' range={templates.map((t) => `${t.kindLabel} · ${t.title}（第${t.versionCount}版）`)} value={tpl} onChange={(e) => setTpl(Number(e.detail.value))}>
-              <View className='xa-input' id='pick-template'>{templates[tpl] ? `${templates[tpl].kindLabel} · ${templates[tpl].title}` : '请选择'}</View>
+        <Card title="发起签署">
+          <Field label="承诺书" required>
+            <Picker
+              mode="selector"
+              range={templates.map((t) => `${t.kindLabel} · ${t.title}（第${t.versionCount}版）`)}
+              value={tpl}
+              onChange={(e) => setTpl(Number(e.detail.value))}
+            >
+              <View className="xa-input" id="pick-template">
+                {templates[tpl] ? `${templates[tpl].kindLabel} · ${templates[tpl].title}` : '请选择'}
+              </View>
             </Picker>
           </Field>
-          <Field label='签署单位' required hint='学校、村（社区）或全镇'>
-            <Picker mode='selector' range={units.map((u) => u.name)} value={unit} onChange={(e) => setUnit(Number(e.detail.value))}>
-              <View className='xa-input' id='pick-unit'>{units[unit]?.name ?? '请选择'}</View>
+          <Field label="签署单位" required hint="学校、村（社区）或全镇">
+            <Picker mode="selector" range={units.map((u) => u.name)} value={unit} onChange={(e) => setUnit(Number(e.detail.value))}>
+              <View className="xa-input" id="pick-unit">
+                {units[unit]?.name ?? '请选择'}
+              </View>
             </Picker>
           </Field>
-          <Field label='截止日期' required>
-            <Picker mode='date' value={deadline} start={day(0)} onChange={(e) => setDeadline(e.detail.value)}>
-              <View className='xa-input'>{deadline}</View>
+          <Field label="截止日期" required>
+            <Picker mode="date" value={deadline} start={day(0)} onChange={(e) => setDeadline(e.detail.value)}>
+              <View className="xa-input">{deadline}</View>
             </Picker>
           </Field>
-          <Field label='标题' hint='不填则用“单位名称 + 承诺书名称”'>
-            <Input className='xa-input' id='campaign-title' value={title} maxlength={60} onInput={(e) => setTitle(e.detail.value)} />
+          <Field label="标题" hint="不填则用“单位名称 + 承诺书名称”">
+            <Input className="xa-input" id="campaign-title" value={title} maxlength={60} onInput={(e) => setTitle(e.detail.value)} />
           </Field>
-          <PrimaryButton id='create-campaign' onClick={create}>创建</PrimaryButton>
-          <PrimaryButton type='plain' onClick={() => setCreating(false)}>取消</PrimaryButton>
+          <PrimaryButton id="create-campaign" onClick={create}>
+            创建
+          </PrimaryButton>
+          <PrimaryButton type="plain" onClick={() => setCreating(false)}>
+            取消
+          </PrimaryButton>
         </Card>
       ) : null}
       {items.length ? (
         items.map((c) => (
-          <Card key={c.id} title={c.title} extra={<StatusTag tone={STATUS[c.status][1]} text={STATUS[c.status][0]} />} onClick={() => Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` })}>
+          <Card
+            key={c.id}
+            title={c.title}
+            extra={<StatusTag tone={STATUS[c.status][1]} text={STATUS[c.status][0]} />}
+            onClick={() => Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` })}
+          >
             <View style={{ fontSize: '30rpx', color: '#475569' }}>
-              {c.orgName} · 已签 {c.signedCount}{c.rosterCount ? ` / ${c.rosterCount}` : ''} 份 · 截止 {beijingDate(c.deadline)}
+              {c.orgName} · 已签 {c.signedCount}
+              {c.rosterCount ? ` / ${c.rosterCount}` : ''} 份 · 截止 {beijingDate(c.deadline)}
             </View>
           </Card>
         ))
       ) : (
-        <Empty text='还没有承诺书活动' />
+        <Empty text="还没有承诺书活动" />
       )}
     </PageShell>
   );

@@ -31,7 +31,11 @@ export default function OfficerHazardPage() {
   const [photos, setPhotos] = useState<string[]>([]);
   const [dupOf, setDupOf] = useState<number | null>(null);
 
-  const load = () => hazardsApi.detail(id).then((d) => (setH(d), setLevel(d.level))).catch(toastError);
+  const load = () =>
+    hazardsApi
+      .detail(id)
+      .then((d) => (setH(d), setLevel(d.level)))
+      .catch(toastError);
   useDidShow(() => void load());
   useSubscribeTemplates();
   const open = async (a: HazardAction) => {
@@ -66,29 +70,41 @@ export default function OfficerHazardPage() {
       toastError(err);
     }
   };
-  if (!h) return <PageShell title='隐患处理'><Loading /></PageShell>;
+  if (!h)
+    return (
+      <PageShell title="隐患处理">
+        <Loading />
+      </PageShell>
+    );
   const needsNote = form && !['assign', 'start', 'verify'].includes(form);
   return (
-    <PageShell title='隐患处理'>
+    <PageShell title="隐患处理">
       <HazardHead h={h} officer onPhotoReviewed={load} />
       {h.lat != null && h.lng != null ? (
-        <Card title='隐患位置'>
+        <Card title="隐患位置">
           <PointPreview lat={h.lat} lng={h.lng} label={h.address ?? h.code} />
-          {h.address ? <View className='lp-text'>{h.address}</View> : null}
-          <PrimaryButton type='secondary' onClick={() => openNavigation(h.lat!, h.lng!, `${h.code} ${h.orgName ?? ''}`.trim(), h.address ?? undefined)}>
+          {h.address ? <View className="lp-text">{h.address}</View> : null}
+          <PrimaryButton type="secondary" onClick={() => openNavigation(h.lat!, h.lng!, `${h.code} ${h.orgName ?? ''}`.trim(), h.address ?? undefined)}>
             导航去这里
           </PrimaryButton>
         </Card>
       ) : (
-        <Card title='隐患位置'>
-          <View className='lp-text lp-text--muted'>上报时没有定位{h.address ? `，地点：${h.address}` : '，请电话联系上报人'}</View>
+        <Card title="隐患位置">
+          <View className="lp-text lp-text--muted">上报时没有定位{h.address ? `，地点：${h.address}` : '，请电话联系上报人'}</View>
         </Card>
       )}
       {h.probableDuplicates.length ? (
-        <Card title='附近可能重复的上报'>
+        <Card title="附近可能重复的上报">
           {h.probableDuplicates.map((d) => (
-            <View key={d.id} style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }} onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })} {...a11y()}>
-              <Text>{d.code} {d.description.slice(0, 12)}</Text>
+            <View
+              key={d.id}
+              style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }}
+              onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })}
+              {...a11y()}
+            >
+              <Text>
+                {d.code} {d.description.slice(0, 12)}
+              </Text>
               <StatusTag text={statusText(d.status)} tone={statusTone(d.status)} />
             </View>
           ))}
@@ -106,19 +122,29 @@ export default function OfficerHazardPage() {
         <Card title={HAZARD_ACTION_LABELS[form]}>
           {form === 'assign' ? (
             <>
-              <Field label='责任单位' required>
-                <Picker mode='selector' range={units.map((u) => [...u.trail.slice(1), u.unit.name].join(' / '))} value={unitIdx} onChange={(e) => setUnitIdx(Number(e.detail.value))}>
-                  <View className='xa-input'>{units[unitIdx] ? units[unitIdx].unit.name : '加载中…'} ▾</View>
+              <Field label="责任单位" required>
+                <Picker
+                  mode="selector"
+                  range={units.map((u) => [...u.trail.slice(1), u.unit.name].join(' / '))}
+                  value={unitIdx}
+                  onChange={(e) => setUnitIdx(Number(e.detail.value))}
+                >
+                  <View className="xa-input">{units[unitIdx] ? units[unitIdx].unit.name : '加载中…'} ▾</View>
                 </Picker>
               </Field>
-              <Field label='整改期限' required>
-                <Picker mode='date' value={deadline} start={todayPlus(0)} onChange={(e) => setDeadline(e.detail.value)}>
-                  <View className='xa-input'>{deadline} ▾</View>
+              <Field label="整改期限" required>
+                <Picker mode="date" value={deadline} start={todayPlus(0)} onChange={(e) => setDeadline(e.detail.value)}>
+                  <View className="xa-input">{deadline} ▾</View>
                 </Picker>
               </Field>
-              <Field label='隐患等级'>
-                <Picker mode='selector' range={HAZARD_LEVELS.map((l) => HAZARD_LEVEL_LABELS[l])} value={HAZARD_LEVELS.indexOf(level)} onChange={(e) => setLevel(HAZARD_LEVELS[Number(e.detail.value)])}>
-                  <View className='xa-input'>{HAZARD_LEVEL_LABELS[level]} ▾</View>
+              <Field label="隐患等级">
+                <Picker
+                  mode="selector"
+                  range={HAZARD_LEVELS.map((l) => HAZARD_LEVEL_LABELS[l])}
+                  value={HAZARD_LEVELS.indexOf(level)}
+                  onChange={(e) => setLevel(HAZARD_LEVELS[Number(e.detail.value)])}
+                >
+                  <View className="xa-input">{HAZARD_LEVEL_LABELS[level]} ▾</View>
                 </Picker>
               </Field>
             </>
@@ -126,35 +152,55 @@ export default function OfficerHazardPage() {
           {form === 'verify' ? (
             <View style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', fontSize: '32px', padding: '16px 0' }}>
               <Text>{passed ? '验收合格，销号' : '不合格，退回整改'}</Text>
-              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color='#2e7d32' />
+              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color="#2e7d32" />
             </View>
           ) : null}
           {form === 'escalate' ? (
-            <Field label='县级部门' required>
-              <Picker mode='selector' range={COUNTY_DEPTS} value={dept} onChange={(e) => setDept(Number(e.detail.value))}>
-                <View className='xa-input'>{COUNTY_DEPTS[dept]} ▾</View>
+            <Field label="县级部门" required>
+              <Picker mode="selector" range={COUNTY_DEPTS} value={dept} onChange={(e) => setDept(Number(e.detail.value))}>
+                <View className="xa-input">{COUNTY_DEPTS[dept]} ▾</View>
               </Picker>
             </Field>
           ) : null}
           {form === 'reject' && h.probableDuplicates.length ? (
-            <Field label='与哪条重复（选填）'>
-              <Picker mode='selector' range={['不是重复', ...h.probableDuplicates.map((d) => d.code)]} value={dupOf ? h.probableDuplicates.findIndex((d) => d.id === dupOf) + 1 : 0} onChange={(e) => setDupOf(Number(e.detail.value) ? h.probableDuplicates[Number(e.detail.value) - 1].id : null)}>
-                <View className='xa-input'>{dupOf ? h.probableDuplicates.find((d) => d.id === dupOf)?.code : '不是重复'} ▾</View>
+            <Field label="与哪条重复（选填）">
+              <Picker
+                mode="selector"
+                range={['不是重复', ...h.probableDuplicates.map((d) => d.code)]}
+                value={dupOf ? h.probableDuplicates.findIndex((d) => d.id === dupOf) + 1 : 0}
+                onChange={(e) => setDupOf(Number(e.detail.value) ? h.probableDuplicates[Number(e.detail.value) - 1].id : null)}
+              >
+                <View className="xa-input">{dupOf ? h.probableDuplicates.find((d) => d.id === dupOf)?.code : '不是重复'} ▾</View>
               </Picker>
             </Field>
           ) : null}
-          <Field label={form === 'reject' ? '不予受理的理由' : form === 'verify' && !passed ? '哪里不合格' : '说明'} required={!!needsNote || (form === 'verify' && !passed)}>
-            <Textarea className='xa-textarea' value={note} maxlength={LIMITS.noteMax} onInput={(e) => setNote(e.detail.value)} placeholder={form === 'rectify' ? '例如：已安装护栏30米' : ''} />
+          <Field
+            label={form === 'reject' ? '不予受理的理由' : form === 'verify' && !passed ? '哪里不合格' : '说明'}
+            required={!!needsNote || (form === 'verify' && !passed)}
+          >
+            <Textarea
+              className="xa-textarea"
+              value={note}
+              maxlength={LIMITS.noteMax}
+              onInput={(e) => setNote(e.detail.value)}
+              placeholder={form === 'rectify' ? '例如：已安装护栏30米' : ''}
+            />
           </Field>
           {['rectify', 'verify', 'comment'].includes(form) ? (
             <Field label={`照片（${photos.length}）`}>
-              <PrimaryButton type='secondary' size='small' onClick={async () => setPhotos([...photos, ...(await chooseImages(LIMITS.hazardPhotosMax - photos.length))])}>
+              <PrimaryButton
+                type="secondary"
+                size="small"
+                onClick={async () => setPhotos([...photos, ...(await chooseImages(LIMITS.hazardPhotosMax - photos.length))])}
+              >
                 拍整改后照片
               </PrimaryButton>
             </Field>
           ) : null}
           <View style={{ display: 'flex', gap: '16px' }}>
-            <PrimaryButton type='plain' onClick={() => setForm(null)}>取消</PrimaryButton>
+            <PrimaryButton type="plain" onClick={() => setForm(null)}>
+              取消
+            </PrimaryButton>
             <PrimaryButton onClick={submit}>确定{HAZARD_ACTION_LABELS[form]}</PrimaryButton>
           </View>
         </Card>

@@ -28,7 +28,10 @@ export default function IncidentsPage() {
   const load = () => registersApi.incidents({ pageSize: 50 }).then((p) => setItems(p.items), toastError);
   useDidShow(() => void load());
   useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community', 'school', 'enterprise'])), toastError), []);
-  const orgIdx = Math.max(0, orgs.findIndex((o) => o.unit.id === orgId));
+  const orgIdx = Math.max(
+    0,
+    orgs.findIndex((o) => o.unit.id === orgId),
+  );
 
   const save = async () => {
     try {
@@ -55,8 +58,8 @@ export default function IncidentsPage() {
   };
 
   return (
-    <PageShell title='事故和事件' footer={<PrimaryButton onClick={save}>登记</PrimaryButton>}>
-      <View className='fw-kinds'>
+    <PageShell title="事故和事件" footer={<PrimaryButton onClick={save}>登记</PrimaryButton>}>
+      <View className="fw-kinds">
         {INCIDENT_KINDS.map((k) => (
           <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => setKind(k)}>
             {INCIDENT_KIND_LABELS[k]}
@@ -64,43 +67,58 @@ export default function IncidentsPage() {
         ))}
       </View>
       <Card title={`登记${INCIDENT_KIND_LABELS[kind]}`}>
-        <Picker mode='date' value={date} end={today()} onChange={(e) => setDate(e.detail.value)}>
-          <View className='fw-row'>
-            <Text className='fw-label'>日期</Text>
-            <Text className='fw-value'>{date}</Text>
+        <Picker mode="date" value={date} end={today()} onChange={(e) => setDate(e.detail.value)}>
+          <View className="fw-row">
+            <Text className="fw-label">日期</Text>
+            <Text className="fw-value">{date}</Text>
           </View>
         </Picker>
-        <View className='fw-row'>
-          <Text className='fw-label'>简要名称 *</Text>
-          <Input className='fw-input' placeholder='如：村民厨房起火' value={title} onInput={(e) => setTitle(e.detail.value)} />
+        <View className="fw-row">
+          <Text className="fw-label">简要名称 *</Text>
+          <Input className="fw-input" placeholder="如：村民厨房起火" value={title} onInput={(e) => setTitle(e.detail.value)} />
         </View>
         {orgs.length > 1 && (
-          <Picker mode='selector' range={orgs.map((o) => o.unit.name)} value={orgIdx} onChange={(e) => setOrgId(orgs[Number(e.detail.value)].unit.id)}>
-            <View className='fw-row'>
-              <Text className='fw-label'>发生地</Text>
-              <Text className='fw-value'>{orgId ? orgs[orgIdx]?.unit.name : '本单位'}</Text>
+          <Picker mode="selector" range={orgs.map((o) => o.unit.name)} value={orgIdx} onChange={(e) => setOrgId(orgs[Number(e.detail.value)].unit.id)}>
+            <View className="fw-row">
+              <Text className="fw-label">发生地</Text>
+              <Text className="fw-value">{orgId ? orgs[orgIdx]?.unit.name : '本单位'}</Text>
             </View>
           </Picker>
         )}
-        {([['死亡', deaths, setDeaths], ['受伤', injuries, setInjuries]] as const).map(([l, v, set]) => (
-          <View key={l} className='fw-row'>
-            <Text className='fw-label'>{l}</Text>
-            <View className='fw-stepper'>
-              <View className='fw-btn' onClick={() => set(Math.max(0, v - 1))} {...a11y({ label: `${l}人数减一` })}>－</View>
-              <Input className='fw-num' type='number' placeholder={`${l}人数`} value={String(v)} onInput={(e) => set(Number(e.detail.value) || 0)} />
-              <View className='fw-btn' onClick={() => set(v + 1)} {...a11y({ label: `${l}人数加一` })}>＋</View>
-              <Text className='fw-unit'>人</Text>
+        {(
+          [
+            ['死亡', deaths, setDeaths],
+            ['受伤', injuries, setInjuries],
+          ] as const
+        ).map(([l, v, set]) => (
+          <View key={l} className="fw-row">
+            <Text className="fw-label">{l}</Text>
+            <View className="fw-stepper">
+              <View className="fw-btn" onClick={() => set(Math.max(0, v - 1))} {...a11y({ label: `${l}人数减一` })}>
+                －
+              </View>
+              <Input className="fw-num" type="number" placeholder={`${l}人数`} value={String(v)} onInput={(e) => set(Number(e.detail.value) || 0)} />
+              <View className="fw-btn" onClick={() => set(v + 1)} {...a11y({ label: `${l}人数加一` })}>
+                ＋
+              </View>
+              <Text className="fw-unit">人</Text>
             </View>
           </View>
         ))}
-        <Textarea className='fw-notes' placeholder='经过和处置情况' value={description} maxlength={2000} onInput={(e) => setDescription(e.detail.value)} />
+        <Textarea className="fw-notes" placeholder="经过和处置情况" value={description} maxlength={2000} onInput={(e) => setDescription(e.detail.value)} />
       </Card>
-      <Card title='已登记'>
-        {items.length === 0 && <Empty text='没有登记事故和事件' />}
+      <Card title="已登记">
+        {items.length === 0 && <Empty text="没有登记事故和事件" />}
         {items.map((i) => (
-          <View key={i.id} className='fw-item' onClick={() => void remove(i)}>
-            <Text className='fw-item-title'>{i.date} {i.kindLabel} · {i.title}</Text>
-            <Text className='fw-item-sub'>{i.orgName ?? ''}{i.deaths ? ` · 死亡${i.deaths}人` : ''}{i.injuries ? ` · 受伤${i.injuries}人` : ''}</Text>
+          <View key={i.id} className="fw-item" onClick={() => void remove(i)}>
+            <Text className="fw-item-title">
+              {i.date} {i.kindLabel} · {i.title}
+            </Text>
+            <Text className="fw-item-sub">
+              {i.orgName ?? ''}
+              {i.deaths ? ` · 死亡${i.deaths}人` : ''}
+              {i.injuries ? ` · 受伤${i.injuries}人` : ''}
+            </Text>
           </View>
         ))}
       </Card>

@@ -39,7 +39,14 @@ export default function LedgerPage() {
   });
   const load = async (page = 1, c = chip) => {
     try {
-      const r = await hazardsApi.list({ ...query(page), ...(c === 'overdue' ? { overdue: true, status: undefined } : c !== 'all' ? { status: c, overdue: undefined } : { status: undefined, overdue: undefined }) });
+      const r = await hazardsApi.list({
+        ...query(page),
+        ...(c === 'overdue'
+          ? { overdue: true, status: undefined }
+          : c !== 'all'
+            ? { status: c, overdue: undefined }
+            : { status: undefined, overdue: undefined }),
+      });
       setData(r);
       setItems((cur) => (page === 1 ? r.items : [...cur, ...r.items]));
     } catch (err) {
@@ -53,46 +60,79 @@ export default function LedgerPage() {
     setChip(c);
     void load(1, c);
   };
-  const total = data ? Object.entries(data.counts).filter(([k]) => k !== 'overdue').reduce((a, [, v]) => a + (v ?? 0), 0) : 0;
+  const total = data
+    ? Object.entries(data.counts)
+        .filter(([k]) => k !== 'overdue')
+        .reduce((a, [, v]) => a + (v ?? 0), 0)
+    : 0;
   return (
-    <PageShell title='隐患台账'>
-      <View className='lg-chips'>
+    <PageShell title="隐患台账">
+      <View className="lg-chips">
         {CHIPS.map((c) => (
-          <View key={c.key} className={`lg-chip ${chip === c.key ? 'lg-chip--on' : ''} ${c.key === 'overdue' ? 'lg-chip--warn' : ''}`} onClick={() => pick(c.key)} {...a11y({ role: 'radio', checked: chip === c.key })}>
-            <Text className='lg-chip__n'>{c.key === 'all' ? total : data?.counts[c.key] ?? '-'}</Text>
-            <Text className='lg-chip__label'>{c.label}</Text>
+          <View
+            key={c.key}
+            className={`lg-chip ${chip === c.key ? 'lg-chip--on' : ''} ${c.key === 'overdue' ? 'lg-chip--warn' : ''}`}
+            onClick={() => pick(c.key)}
+            {...a11y({ role: 'radio', checked: chip === c.key })}
+          >
+            <Text className="lg-chip__n">{c.key === 'all' ? total : (data?.counts[c.key] ?? '-')}</Text>
+            <Text className="lg-chip__label">{c.label}</Text>
           </View>
         ))}
       </View>
-      <View className='lg-filters'>
-        <Picker mode='selector' range={CAT_OPTIONS.map((c) => c.label)} value={cat} onChange={(e) => setCat(Number(e.detail.value))}>
-          <View className='lg-filter'>{CAT_OPTIONS[cat].label} ▾</View>
+      <View className="lg-filters">
+        <Picker mode="selector" range={CAT_OPTIONS.map((c) => c.label)} value={cat} onChange={(e) => setCat(Number(e.detail.value))}>
+          <View className="lg-filter">{CAT_OPTIONS[cat].label} ▾</View>
         </Picker>
-        <Input className='lg-search' value={q} placeholder='搜编号/内容/地点' confirmType='search' onInput={(e) => setQ(e.detail.value)} onConfirm={() => load(1)} />
-        <View className='lg-filter lg-filter--go' onClick={() => load(1)} {...a11y()}>查询</View>
+        <Input
+          className="lg-search"
+          value={q}
+          placeholder="搜编号/内容/地点"
+          confirmType="search"
+          onInput={(e) => setQ(e.detail.value)}
+          onConfirm={() => load(1)}
+        />
+        <View className="lg-filter lg-filter--go" onClick={() => load(1)} {...a11y()}>
+          查询
+        </View>
       </View>
-      <View className='lg-tools'>
-        <PrimaryButton size='small' type='secondary' block={false} onClick={() => Taro.navigateTo({ url: '/officer/map/index' })}>分布图</PrimaryButton>
-        <PrimaryButton size='small' type='secondary' block={false} onClick={() => Taro.navigateTo({ url: '/officer/monthly/index' })}>月会商</PrimaryButton>
-        <PrimaryButton size='small' type='secondary' block={false} onClick={() => exportLedger({ ...query(1), page: undefined, pageSize: undefined }).catch(toastError)}>导出Excel</PrimaryButton>
+      <View className="lg-tools">
+        <PrimaryButton size="small" type="secondary" block={false} onClick={() => Taro.navigateTo({ url: '/officer/map/index' })}>
+          分布图
+        </PrimaryButton>
+        <PrimaryButton size="small" type="secondary" block={false} onClick={() => Taro.navigateTo({ url: '/officer/monthly/index' })}>
+          月会商
+        </PrimaryButton>
+        <PrimaryButton
+          size="small"
+          type="secondary"
+          block={false}
+          onClick={() => exportLedger({ ...query(1), page: undefined, pageSize: undefined }).catch(toastError)}
+        >
+          导出Excel
+        </PrimaryButton>
       </View>
-      {!data ? <Loading /> : !items.length ? <Empty text='没有符合条件的隐患' /> : null}
+      {!data ? <Loading /> : !items.length ? <Empty text="没有符合条件的隐患" /> : null}
       {items.map((h) => (
         <Card
           key={h.id}
           className={`lg-item ${h.level === 'major' && h.status !== 'closed' ? 'lg-item--major' : ''} ${h.overdue ? 'lg-item--overdue' : ''}`}
           onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${h.id}` })}
-          title={<Text>{HAZARD_CATEGORY_LABELS[h.category]}　<Text className='lg-code'>{h.code}</Text></Text>}
+          title={
+            <Text>
+              {HAZARD_CATEGORY_LABELS[h.category]}　<Text className="lg-code">{h.code}</Text>
+            </Text>
+          }
           extra={
             <View style={{ display: 'flex', gap: '8px' }}>
-              {h.level === 'major' ? <StatusTag text='重大' tone='danger' /> : null}
-              {h.overdue ? <StatusTag text='逾期' tone='warning' /> : null}
+              {h.level === 'major' ? <StatusTag text="重大" tone="danger" /> : null}
+              {h.overdue ? <StatusTag text="逾期" tone="warning" /> : null}
               <StatusTag text={statusText(h.status)} tone={statusTone(h.status)} />
             </View>
           }
         >
-          <View className='lg-desc'>{h.description.slice(0, 50)}</View>
-          <View className='lg-meta'>
+          <View className="lg-desc">{h.description.slice(0, 50)}</View>
+          <View className="lg-meta">
             {h.orgName} · {shortTime(h.reportedAt)}
             {h.deadline ? ` · 期限 ${shortTime(h.deadline, true)}` : ''}
             {h.responsibleOrgName ? ` · ${h.responsibleOrgName}` : ''}

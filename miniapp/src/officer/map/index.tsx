@@ -22,7 +22,9 @@ interface Place {
 
 /** The officer's own units that have coordinates (villages are drawn as landmarks), and their extent padded by ~3 km. */
 async function scopeArea(): Promise<{ bbox: Bbox; places: Place[] }> {
-  const units = flattenOrgs(await orgsApi.tree()).map((u) => u.unit).filter((u) => u.lat !== null && u.lng !== null);
+  const units = flattenOrgs(await orgsApi.tree())
+    .map((u) => u.unit)
+    .filter((u) => u.lat !== null && u.lng !== null);
   if (!units.length) return { bbox: CHINA, places: [] };
   const lats = units.map((u) => u.lat as number);
   const lngs = units.map((u) => u.lng as number);
@@ -30,7 +32,8 @@ async function scopeArea(): Promise<{ bbox: Bbox; places: Place[] }> {
   const places = units.filter((u) => u.type === 'village' || u.type === 'community').map((u) => ({ name: u.name, lat: u.lat as number, lng: u.lng as number }));
   return { bbox: [Math.min(...lngs) - pad, Math.min(...lats) - pad, Math.max(...lngs) + pad, Math.max(...lats) + pad], places };
 }
-const colour = (p: HazardMapPoint) => (p.level === 'major' ? '#d32f2f' : p.overdue ? '#e65100' : p.status === 'reported' ? '#1a6fd1' : p.status === 'escalated' ? '#7b1fa2' : '#2e7d32');
+const colour = (p: HazardMapPoint) =>
+  p.level === 'major' ? '#d32f2f' : p.overdue ? '#e65100' : p.status === 'reported' ? '#1a6fd1' : p.status === 'escalated' ? '#7b1fa2' : '#2e7d32';
 const LEGEND = [
   ['#d32f2f', '重大隐患'],
   ['#e65100', '已逾期'],
@@ -47,14 +50,15 @@ export default function HazardMapPage() {
   const [sel, setSel] = useState<HazardMapPoint | null>(null);
   const [area, setArea] = useState<{ bbox: Bbox; places: Place[] } | null>(null);
   const bbox = area?.bbox ?? null;
-  useDidShow(() =>
-    void (async () => {
-      const a = area ?? (await scopeArea());
-      setArea(a);
-      const m = await hazardsApi.map(a.bbox);
-      setPoints(m.points);
-      setUnlocated(m.unlocated);
-    })().catch(toastError),
+  useDidShow(
+    () =>
+      void (async () => {
+        const a = area ?? (await scopeArea());
+        setArea(a);
+        const m = await hazardsApi.map(a.bbox);
+        setPoints(m.points);
+        setUnlocated(m.unlocated);
+      })().catch(toastError),
   );
   const open = (id: number) => Taro.navigateTo({ url: `/officer/hazard/index?id=${id}` });
   // the plot spans the points and the village landmarks
@@ -65,7 +69,7 @@ export default function HazardMapPage() {
   const [minLat, maxLat] = lats.length ? [Math.min(...lats), Math.max(...lats)] : bbox ? [bbox[1], bbox[3]] : [0, 1];
   const [minLng, maxLng] = lngs.length ? [Math.min(...lngs), Math.max(...lngs)] : bbox ? [bbox[0], bbox[2]] : [0, 1];
   return (
-    <PageShell title='隐患分布图' subtitle={`未销号隐患 ${points.length + unlocated.total} 处${unlocated.total ? `，图上 ${points.length} 处` : ''}`}>
+    <PageShell title="隐患分布图" subtitle={`未销号隐患 ${points.length + unlocated.total} 处${unlocated.total ? `，图上 ${points.length} 处` : ''}`}>
       {unlocated.total ? (
         <Card
           title={`另有 ${unlocated.total} 处没有定位，图上画不出`}
@@ -75,36 +79,68 @@ export default function HazardMapPage() {
           {showUnlocated ? (
             <View>
               {unlocated.items.map((u) => (
-                <View key={u.id} className='mp-unlocated' onClick={() => open(u.id)}>
-                  <Text className='mp-unlocated__code'>{u.code} {u.orgName ?? ''}</Text>
-                  <Text className='mp-unlocated__text'>{u.description.slice(0, 24)} · {statusText(u.status)}</Text>
+                <View key={u.id} className="mp-unlocated" onClick={() => open(u.id)}>
+                  <Text className="mp-unlocated__code">
+                    {u.code} {u.orgName ?? ''}
+                  </Text>
+                  <Text className="mp-unlocated__text">
+                    {u.description.slice(0, 24)} · {statusText(u.status)}
+                  </Text>
                 </View>
               ))}
-              {unlocated.total > unlocated.items.length ? <View className='mp-unlocated__more'>只列出最新 {unlocated.items.length} 条，其余请在台账中查看</View> : null}
+              {unlocated.total > unlocated.items.length ? (
+                <View className="mp-unlocated__more">只列出最新 {unlocated.items.length} 条，其余请在台账中查看</View>
+              ) : null}
             </View>
           ) : (
-            <View className='mp-unlocated__text'>上报时没有定位的隐患，点开看是哪几处</View>
+            <View className="mp-unlocated__text">上报时没有定位的隐患，点开看是哪几处</View>
           )}
         </Card>
       ) : null}
       {process.env.TARO_ENV === 'weapp' ? (
         <Map
-          className='mp-map'
+          className="mp-map"
           latitude={(minLat + maxLat) / 2}
           longitude={(minLng + maxLng) / 2}
           scale={13}
-          markers={points.map((p) => ({ id: p.id, latitude: p.lat, longitude: p.lng, width: 24, height: 24, iconPath: '', callout: { content: `${p.code} ${statusText(p.status)}`, color: colour(p), fontSize: 14, borderRadius: 6, padding: 6, display: 'BYCLICK' as const, bgColor: '#ffffff', textAlign: 'center' as const, anchorX: 0, anchorY: 0, borderWidth: 1, borderColor: colour(p) } })) as never}
+          markers={
+            points.map((p) => ({
+              id: p.id,
+              latitude: p.lat,
+              longitude: p.lng,
+              width: 24,
+              height: 24,
+              iconPath: '',
+              callout: {
+                content: `${p.code} ${statusText(p.status)}`,
+                color: colour(p),
+                fontSize: 14,
+                borderRadius: 6,
+                padding: 6,
+                display: 'BYCLICK' as const,
+                bgColor: '#ffffff',
+                textAlign: 'center' as const,
+                anchorX: 0,
+                anchorY: 0,
+                borderWidth: 1,
+                borderColor: colour(p),
+              },
+            })) as never
+          }
           onCalloutTap={(e) => open(Number((e.detail as { markerId: number }).markerId))}
           onError={() => Taro.showToast({ title: '地图加载失败', icon: 'none' })}
         />
       ) : (
-        <View className='mp-plot'>
+        <View className="mp-plot">
           {places.map((pl) => (
             <Text
               key={pl.name}
-              className='mp-place'
+              className="mp-place"
               // labels are centred on their place: keep them clear of the edges
-              style={{ left: `${Math.min(88, Math.max(12, ((pl.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4))}%`, top: `${(1 - (pl.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%` }}
+              style={{
+                left: `${Math.min(88, Math.max(12, ((pl.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4))}%`,
+                top: `${(1 - (pl.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%`,
+              }}
             >
               {pl.name}
             </Text>
@@ -112,26 +148,30 @@ export default function HazardMapPage() {
           {points.map((p) => (
             <View
               key={p.id}
-              className='mp-dot'
+              className="mp-dot"
               style={{ left: `${((p.lng - minLng) / (maxLng - minLng || 1)) * 92 + 4}%`, top: `${(1 - (p.lat - minLat) / (maxLat - minLat || 1)) * 92 + 4}%` }}
-              onClick={() => setSel(p)} {...a11y({ label: `${p.code} ${statusText(p.status)}` })}
+              onClick={() => setSel(p)}
+              {...a11y({ label: `${p.code} ${statusText(p.status)}` })}
             >
-              <View className='mp-dot__mark' style={{ background: colour(p) }} />
+              <View className="mp-dot__mark" style={{ background: colour(p) }} />
             </View>
           ))}
         </View>
       )}
-      <View className='mp-legend'>
+      <View className="mp-legend">
         {LEGEND.map(([c, l]) => (
-          <View key={l} className='mp-legend__item'>
-            <View className='mp-legend__dot' style={{ background: c }} />
+          <View key={l} className="mp-legend__item">
+            <View className="mp-legend__dot" style={{ background: c }} />
             <Text>{l}</Text>
           </View>
         ))}
       </View>
       {sel ? (
         <Card title={sel.code} onClick={() => open(sel.id)} extra={<Text>查看 ›</Text>}>
-          <View style={{ fontSize: '30px' }}>{HAZARD_CATEGORY_LABELS[sel.category]} · {statusText(sel.status)}{sel.overdue ? ' · 已逾期' : ''}</View>
+          <View style={{ fontSize: '30px' }}>
+            {HAZARD_CATEGORY_LABELS[sel.category]} · {statusText(sel.status)}
+            {sel.overdue ? ' · 已逾期' : ''}
+          </View>
         </Card>
       ) : null}
     </PageShell>

@@ -12,23 +12,46 @@ const TONE = { draft: 'default', scheduled: 'warning', published: 'success', wit
 /** Officer: messages of my units with how many read / acknowledged. */
 export default function Messages() {
   const [items, setItems] = useState<MessageListItemDto[] | null>(null);
-  const load = () => publicityApi.list({ pageSize: 50 }).then((r) => setItems(r.items)).catch((e) => { toastError(e); setItems([]); });
+  const load = () =>
+    publicityApi
+      .list({ pageSize: 50 })
+      .then((r) => setItems(r.items))
+      .catch((e) => {
+        toastError(e);
+        setItems([]);
+      });
   useDidShow(() => void load());
   usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
-  if (!items) return <PageShell title='我发布的宣传'><Loading /></PageShell>;
+  if (!items)
+    return (
+      <PageShell title="我发布的宣传">
+        <Loading />
+      </PageShell>
+    );
   return (
-    <PageShell title='我发布的宣传' footer={<PrimaryButton onClick={() => Taro.navigateTo({ url: '/officer/publish/index' })}>发布新宣传</PrimaryButton>}>
-      {items.length ? items.map((m) => (
-        <Card key={m.id} title={m.title} extra={<StatusTag tone={TONE[m.status]} text={m.statusLabel} />}
-          onClick={() => Taro.navigateTo({ url: m.status === 'draft' ? `/officer/publish/index?id=${m.id}` : `/officer/reach/index?id=${m.id}` })}>
-          <View style={{ fontSize: '30rpx', color: '#475569', lineHeight: 1.7 }}>
-            {m.categoryLabel} · {m.status === 'scheduled' ? `定时 ${chinaTime(m.scheduledAt)}` : chinaTime(m.publishedAt ?? m.updatedAt)}
-            {m.status === 'published' ? (
-              <View>发送 {m.audienceSize ?? 0} 人 · 已读 {m.readCount}（{pct(m.readRate)}）{m.ackRate != null ? ` · 已知晓 ${m.ackCount}（${pct(m.ackRate)}）` : ''}</View>
-            ) : null}
-          </View>
-        </Card>
-      )) : <Empty text='还没有发布过宣传' actionText='发布第一条' onAction={() => Taro.navigateTo({ url: '/officer/publish/index' })} />}
+    <PageShell title="我发布的宣传" footer={<PrimaryButton onClick={() => Taro.navigateTo({ url: '/officer/publish/index' })}>发布新宣传</PrimaryButton>}>
+      {items.length ? (
+        items.map((m) => (
+          <Card
+            key={m.id}
+            title={m.title}
+            extra={<StatusTag tone={TONE[m.status]} text={m.statusLabel} />}
+            onClick={() => Taro.navigateTo({ url: m.status === 'draft' ? `/officer/publish/index?id=${m.id}` : `/officer/reach/index?id=${m.id}` })}
+          >
+            <View style={{ fontSize: '30rpx', color: '#475569', lineHeight: 1.7 }}>
+              {m.categoryLabel} · {m.status === 'scheduled' ? `定时 ${chinaTime(m.scheduledAt)}` : chinaTime(m.publishedAt ?? m.updatedAt)}
+              {m.status === 'published' ? (
+                <View>
+                  发送 {m.audienceSize ?? 0} 人 · 已读 {m.readCount}（{pct(m.readRate)}）
+                  {m.ackRate != null ? ` · 已知晓 ${m.ackCount}（${pct(m.ackRate)}）` : ''}
+                </View>
+              ) : null}
+            </View>
+          </Card>
+        ))
+      ) : (
+        <Empty text="还没有发布过宣传" actionText="发布第一条" onAction={() => Taro.navigateTo({ url: '/officer/publish/index' })} />
+      )}
     </PageShell>
   );
 }

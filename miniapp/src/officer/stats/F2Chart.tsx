@@ -23,7 +23,19 @@ let seq = 0;
  * A grouped bar or line chart drawn by AntV F2 into a Taro Canvas 2D node: the same code in weapp
  * (canvas node from a selector query) and h5 (the <canvas> Taro renders).
  */
-export function F2Chart({ data, kind, height = 420, colors, transposed = false }: { data: SeriesRow[]; kind: 'bar' | 'line'; height?: number; colors: string[]; transposed?: boolean }) {
+export function F2Chart({
+  data,
+  kind,
+  height = 420,
+  colors,
+  transposed = false,
+}: {
+  data: SeriesRow[];
+  kind: 'bar' | 'line';
+  height?: number;
+  colors: string[];
+  transposed?: boolean;
+}) {
   const id = useMemo(() => `f2-${++seq}`, []);
   const chart = useRef<Canvas | null>(null);
   /** The chart now drawn (a token per drawing): frames of an earlier one are dropped. */
@@ -66,7 +78,7 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
               // a frame asked for by a chart that is gone since (redrawn, page closed) must not run: its scene is freed
               requestAnimationFrame: (cb: (t: number) => void) => node.requestAnimationFrame!((t: number) => live.current === mine && cb(t)),
               cancelAnimationFrame: (frame: number) => node.cancelAnimationFrame!(frame),
-              offscreenCanvas: (Taro.createOffscreenCanvas?.({ type: '2d' }) as unknown as CanvasProps['offscreenCanvas']),
+              offscreenCanvas: Taro.createOffscreenCanvas?.({ type: '2d' }) as unknown as CanvasProps['offscreenCanvas'],
             };
       const props = { context, pixelRatio: dpr, width, height: h, children, animate: false, ...weapp };
       // a new picture for new figures: F2's update() of a live chart failed in syncHierarchy when the page re-rendered
@@ -110,8 +122,8 @@ export function F2Chart({ data, kind, height = 420, colors, transposed = false }
   );
 
   return (
-    <View className='st-chart' style={{ height: Taro.pxTransform(height) }}>
-      <TaroCanvas type='2d' id={id} canvasId={id} className='st-canvas' style={{ width: '100%', height: '100%' }} />
+    <View className="st-chart" style={{ height: Taro.pxTransform(height) }}>
+      <TaroCanvas type="2d" id={id} canvasId={id} className="st-canvas" style={{ width: '100%', height: '100%' }} />
     </View>
   );
 }

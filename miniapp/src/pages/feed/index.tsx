@@ -38,42 +38,49 @@ export default function Feed() {
   useDidShow(() => void load(1));
   usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
   useReachBottom(() => items && items.length < total && void load(page + 1));
-  if (!items) return <PageShell title='安全宣传'><Loading /></PageShell>;
+  if (!items)
+    return (
+      <PageShell title="安全宣传">
+        <Loading />
+      </PageShell>
+    );
   return (
-    <PageShell title='安全宣传'>
+    <PageShell title="安全宣传">
       {process.env.TARO_ENV === 'weapp' && !asked ? (
-        <View className='mb'>
-          <PrimaryButton type='secondary' onClick={subscribe}>有新的安全提醒时通知我</PrimaryButton>
+        <View className="mb">
+          <PrimaryButton type="secondary" onClick={subscribe}>
+            有新的安全提醒时通知我
+          </PrimaryButton>
         </View>
       ) : null}
       {items.length ? (
         items.map((m) => (
           <Card
             key={m.id}
-            className='pub-card'
+            className="pub-card"
             title={
-              <View className='pub-card__title'>
-                {!m.read ? <View className='pub-dot' aria-label='未读' /> : null}
+              <View className="pub-card__title">
+                {!m.read ? <View className="pub-dot" aria-label="未读" /> : null}
                 {m.title}
               </View>
             }
-            extra={<StatusTag tone='primary' text={m.categoryLabel} />}
+            extra={<StatusTag tone="primary" text={m.categoryLabel} />}
             onClick={() => Taro.navigateTo({ url: `/pages/message/index?id=${m.id}` })}
           >
-            {m.coverUrl ? <Image className='pub-card__cover' src={apiUrl(m.coverUrl)} mode='aspectFill' lazyLoad /> : null}
-            {m.summary ? <View className='pub-card__summary'>{m.summary}</View> : null}
-            <View className='pub-card__meta'>
-              {!m.read ? <StatusTag tone='danger' text='未读' /> : null}
+            {m.coverUrl ? <Image className="pub-card__cover" src={apiUrl(m.coverUrl)} mode="aspectFill" lazyLoad /> : null}
+            {m.summary ? <View className="pub-card__summary">{m.summary}</View> : null}
+            <View className="pub-card__meta">
+              {!m.read ? <StatusTag tone="danger" text="未读" /> : null}
               {m.publisherOrgName} · {chinaTime(m.publishedAt).slice(0, 10)}
-              {m.ackRequired ? (m.acked ? <StatusTag tone='success' text='已知晓' /> : <StatusTag tone='warning' text='请确认' />) : null}
-              {m.remindedAt ? <StatusTag tone='danger' text='催阅' /> : null}
+              {m.ackRequired ? m.acked ? <StatusTag tone="success" text="已知晓" /> : <StatusTag tone="warning" text="请确认" /> : null}
+              {m.remindedAt ? <StatusTag tone="danger" text="催阅" /> : null}
             </View>
           </Card>
         ))
       ) : (
-        <Empty text='暂时没有发给您的安全宣传' />
+        <Empty text="暂时没有发给您的安全宣传" />
       )}
-      {items.length && items.length >= total ? <View className='pub-end'>没有更多了</View> : null}
+      {items.length && items.length >= total ? <View className="pub-end">没有更多了</View> : null}
     </PageShell>
   );
 }

@@ -15,7 +15,12 @@ export default function HazardPage() {
   const [reopening, setReopening] = useState(false);
   const load = () => hazardsApi.detail(id).then(setH).catch(toastError);
   useDidShow(() => void load());
-  if (!h) return <PageShell title='隐患详情'><Loading /></PageShell>;
+  if (!h)
+    return (
+      <PageShell title="隐患详情">
+        <Loading />
+      </PageShell>
+    );
   const canReopen = h.actions.includes('reopen') && !h.askReporter;
   const fixed = async () => {
     try {
@@ -38,23 +43,27 @@ export default function HazardPage() {
     }
   };
   return (
-    <PageShell title='隐患详情'>
+    <PageShell title="隐患详情">
       <HazardHead h={h} />
       {h.askReporter && !reopening ? (
-        <Card title='修好了吗？'>
-          <View className='lp-text'>工作人员已销号。请您看一看，问题真的解决了吗？</View>
-          <View className='lp-actions'>
+        <Card title="修好了吗？">
+          <View className="lp-text">工作人员已销号。请您看一看，问题真的解决了吗？</View>
+          <View className="lp-actions">
             <PrimaryButton onClick={fixed}>修好了</PrimaryButton>
-            <PrimaryButton type='danger' onClick={() => setReopening(true)}>没修好</PrimaryButton>
+            <PrimaryButton type="danger" onClick={() => setReopening(true)}>
+              没修好
+            </PrimaryButton>
           </View>
         </Card>
       ) : null}
       {canReopen && !reopening ? (
-        <PrimaryButton type='danger' onClick={() => setReopening(true)}>没修好，重新反映</PrimaryButton>
+        <PrimaryButton type="danger" onClick={() => setReopening(true)}>
+          没修好，重新反映
+        </PrimaryButton>
       ) : null}
       {reopening ? (
-        <Card title='哪里没修好？'>
-          <Textarea className='xa-textarea' value={note} maxlength={500} onInput={(e) => setNote(e.detail.value)} placeholder='例如：护栏又倒了' />
+        <Card title="哪里没修好？">
+          <Textarea className="xa-textarea" value={note} maxlength={500} onInput={(e) => setNote(e.detail.value)} placeholder="例如：护栏又倒了" />
           <View style={{ height: '16px' }} />
           <PrimaryButton onClick={reopen}>提交</PrimaryButton>
         </Card>

@@ -55,14 +55,20 @@ export default function Home() {
     const s = session.get();
     if (s.status !== 'ready' || s.offline || !s.me) return;
     session.refreshMe().catch(() => undefined);
-    notificationsApi.list(1).then((r) => setUnread(r.unread)).catch(() => undefined);
+    notificationsApi
+      .list(1)
+      .then((r) => setUnread(r.unread))
+      .catch(() => undefined);
     if (isOfficer(s.me.role)) {
       hazardsApi
         .list({ page: 1, pageSize: 1 })
         .then((r) => setWork({ reported: r.counts.reported ?? 0, overdue: r.counts.overdue ?? 0, escalated: r.counts.escalated ?? 0 }))
         .catch(() => undefined);
     } else {
-      publicityApi.unread().then(setFeed).catch(() => undefined);
+      publicityApi
+        .unread()
+        .then(setFeed)
+        .catch(() => undefined);
     }
   };
   useDidShow(refresh);
@@ -71,7 +77,7 @@ export default function Home() {
   if (status !== 'ready' || !me) {
     return (
       <PageShell>
-        <Loading text='正在登录…' />
+        <Loading text="正在登录…" />
       </PageShell>
     );
   }
@@ -90,73 +96,83 @@ export default function Home() {
 
   return (
     <PageShell flush heading={false}>
-      <View className='home__head'>
-        <View className='home__hello'>{officer ? '安全工作，辛苦了' : '您好，安全无小事'}</View>
-        <View className='home__name'>{me.name || '乡安用户'}</View>
-        <View className='home__meta'>
-          <View className='home__role'>{ROLE_LABELS[me.role] ?? me.role}</View>
-          <View className='home__org'>{me.orgName || '未选择所在村'}</View>
+      <View className="home__head">
+        <View className="home__hello">{officer ? '安全工作，辛苦了' : '您好，安全无小事'}</View>
+        <View className="home__name">{me.name || '乡安用户'}</View>
+        <View className="home__meta">
+          <View className="home__role">{ROLE_LABELS[me.role] ?? me.role}</View>
+          <View className="home__org">{me.orgName || '未选择所在村'}</View>
         </View>
-        <View className='home__links'>
-          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/notices/index' })} {...a11y({ role: 'link' })}>
-            消息{unread ? <View className='home__badge'>{unread > 99 ? '99+' : unread}</View> : null}
+        <View className="home__links">
+          <View className="home__link" onClick={() => Taro.navigateTo({ url: '/pages/notices/index' })} {...a11y({ role: 'link' })}>
+            消息{unread ? <View className="home__badge">{unread > 99 ? '99+' : unread}</View> : null}
           </View>
-          <View className='home__link' onClick={() => Taro.navigateTo({ url: '/pages/me/index' })} {...a11y({ role: 'link' })}>我的</View>
-          {h5 || me.devLogin ? <View className='home__link' onClick={switchRole} {...a11y()}>切换身份</View> : null}
-          {h5 ? <View className='home__link' onClick={logout} {...a11y()}>退出</View> : null}
+          <View className="home__link" onClick={() => Taro.navigateTo({ url: '/pages/me/index' })} {...a11y({ role: 'link' })}>
+            我的
+          </View>
+          {h5 || me.devLogin ? (
+            <View className="home__link" onClick={switchRole} {...a11y()}>
+              切换身份
+            </View>
+          ) : null}
+          {h5 ? (
+            <View className="home__link" onClick={logout} {...a11y()}>
+              退出
+            </View>
+          ) : null}
         </View>
       </View>
 
-      <View className='home__body'>
-        {offline ? <View className='home__notice'>当前网络不好，显示的是上次的信息</View> : null}
+      <View className="home__body">
+        {offline ? <View className="home__notice">当前网络不好，显示的是上次的信息</View> : null}
         {/* the counts box is drawn at once (figures '–' until they arrive) so the tiles under it never jump */}
         {officer ? (
-          <View className='home__todo' id='home-todo'>
-            <View className='home__todo-item' onClick={goLedger} {...a11y({ role: 'link' })}>
-              <View className='home__todo-n'>{work ? work.reported : '–'}</View>
-              <View className='home__todo-label'>待受理</View>
+          <View className="home__todo" id="home-todo">
+            <View className="home__todo-item" onClick={goLedger} {...a11y({ role: 'link' })}>
+              <View className="home__todo-n">{work ? work.reported : '–'}</View>
+              <View className="home__todo-label">待受理</View>
             </View>
             <View className={`home__todo-item ${work?.overdue ? 'home__todo-item--warn' : ''}`} onClick={goLedger} {...a11y({ role: 'link' })}>
-              <View className='home__todo-n'>{work ? work.overdue : '–'}</View>
-              <View className='home__todo-label'>已逾期</View>
+              <View className="home__todo-n">{work ? work.overdue : '–'}</View>
+              <View className="home__todo-label">已逾期</View>
             </View>
-            <View className='home__todo-item' onClick={goLedger} {...a11y({ role: 'link' })}>
-              <View className='home__todo-n'>{work ? work.escalated : '–'}</View>
-              <View className='home__todo-label'>上报县级</View>
+            <View className="home__todo-item" onClick={goLedger} {...a11y({ role: 'link' })}>
+              <View className="home__todo-n">{work ? work.escalated : '–'}</View>
+              <View className="home__todo-label">上报县级</View>
             </View>
           </View>
         ) : (
-          <View className='home__todo' id='home-todo' onClick={goFeed} {...a11y({ role: 'link' })}>
-            <View className='home__todo-item'>
-              <View className='home__todo-n'>{feed ? feed.unread : '–'}</View>
-              <View className='home__todo-label'>条未读消息</View>
+          <View className="home__todo" id="home-todo" onClick={goFeed} {...a11y({ role: 'link' })}>
+            <View className="home__todo-item">
+              <View className="home__todo-n">{feed ? feed.unread : '–'}</View>
+              <View className="home__todo-label">条未读消息</View>
             </View>
             <View className={`home__todo-item ${feed?.pendingAck ? 'home__todo-item--warn' : ''}`}>
-              <View className='home__todo-n'>{feed ? feed.pendingAck : '–'}</View>
-              <View className='home__todo-label'>条待确认</View>
+              <View className="home__todo-n">{feed ? feed.pendingAck : '–'}</View>
+              <View className="home__todo-label">条待确认</View>
             </View>
           </View>
         )}
         {officer ? (
           <>
-            <View className='xa-tiles'>
+            <View className="xa-tiles">
               {OFFICER_TILES.map((t) => (
                 <BigTile key={t.url} {...t} />
               ))}
             </View>
-            <View className='home__section'>群众服务</View>
+            <View className="home__section">群众服务</View>
             {RESIDENT_TILES.map((t) => (
-              <BigTile key={t.url} {...t} size='small' />
+              <BigTile key={t.url} {...t} size="small" />
             ))}
           </>
         ) : (
           <>
-            <View className='xa-tiles'>
+            <View className="xa-tiles">
               {RESIDENT_TILES.map((t) => (
-                <BigTile key={t.url} {...t} size='hero' badge={t.url === '/pages/feed/index' && feed ? feed.unread || undefined : undefined} />
+                <BigTile key={t.url} {...t} size="hero" badge={t.url === '/pages/feed/index' && feed ? feed.unread || undefined : undefined} />
               ))}
             </View>
-            <View className='home__hotline'>遇到紧急情况请直接拨打 119 / 110 / 120</View>
+            <View className="home__hotline">遇到紧急情况请直接拨打 119 / 110 / 120</View>
           </>
         )}
       </View>

@@ -46,43 +46,51 @@ export default function Invite() {
 
   if (error) {
     return (
-      <PageShell title='接受邀请'>
-        <Card title='邀请不可用'>
-          <View className='invite__bad'>{error}</View>
-          <PrimaryButton type='secondary' onClick={() => Taro.reLaunch({ url: HOME_PAGE })}>回到首页</PrimaryButton>
+      <PageShell title="接受邀请">
+        <Card title="邀请不可用">
+          <View className="invite__bad">{error}</View>
+          <PrimaryButton type="secondary" onClick={() => Taro.reLaunch({ url: HOME_PAGE })}>
+            回到首页
+          </PrimaryButton>
         </Card>
       </PageShell>
     );
   }
   if (!preview || status === 'loading') {
     return (
-      <PageShell title='接受邀请'>
+      <PageShell title="接受邀请">
         <Loading />
       </PageShell>
     );
   }
   const usable = preview.status === 'active';
   return (
-    <PageShell title='接受邀请'>
+    <PageShell title="接受邀请">
       <Card title={done ? '已加入' : '您被邀请担任'}>
-        <View className='invite__role'>{preview.roleLabel}</View>
-        <View className='invite__org'>{preview.orgName ?? '全县'}</View>
+        <View className="invite__role">{preview.roleLabel}</View>
+        <View className="invite__org">{preview.orgName ?? '全县'}</View>
         {done ? (
           <>
-            <View className='invite__note'>您现在是「{me?.orgName ?? preview.orgName ?? ''}」的{preview.roleLabel}。</View>
+            <View className="invite__note">
+              您现在是「{me?.orgName ?? preview.orgName ?? ''}」的{preview.roleLabel}。
+            </View>
             <PrimaryButton onClick={() => Taro.reLaunch({ url: HOME_PAGE })}>进入工作台</PrimaryButton>
           </>
         ) : !usable ? (
-          <View className='invite__bad'>此邀请{INVITATION_STATUS_LABELS[preview.status]}，请向邀请人重新索取。</View>
+          <View className="invite__bad">此邀请{INVITATION_STATUS_LABELS[preview.status]}，请向邀请人重新索取。</View>
         ) : status !== 'ready' ? (
           <>
-            <View className='invite__note'>请先用微信登录，再接受邀请。</View>
+            <View className="invite__note">请先用微信登录，再接受邀请。</View>
             <PrimaryButton onClick={login}>微信登录</PrimaryButton>
           </>
         ) : (
           <>
-            <View className='invite__note'>接受后，您的身份将变为{preview.roleLabel}。当前登录：{me?.name || '微信用户'}</View>
-            <PrimaryButton id='invite-accept' onClick={accept}>接受邀请</PrimaryButton>
+            <View className="invite__note">
+              接受后，您的身份将变为{preview.roleLabel}。当前登录：{me?.name || '微信用户'}
+            </View>
+            <PrimaryButton id="invite-accept" onClick={accept}>
+              接受邀请
+            </PrimaryButton>
           </>
         )}
       </Card>

@@ -71,27 +71,29 @@ export default function Login() {
       onClick={() => pick(a)}
       {...a11y({ role: 'button' })}
     >
-      <View className='login__avatar' style={{ background: color }}>{(a.name ?? '?').slice(0, 1)}</View>
-      <View className='login__who'>
-        <View className='login__name'>{a.name ?? a.openid}</View>
-        <View className='login__role'>
+      <View className="login__avatar" style={{ background: color }}>
+        {(a.name ?? '?').slice(0, 1)}
+      </View>
+      <View className="login__who">
+        <View className="login__name">{a.name ?? a.openid}</View>
+        <View className="login__role">
           {ROLE_LABELS[a.role] ?? a.role}
           {a.orgName ? ` · ${a.orgName}` : ''}
         </View>
       </View>
-      <View className='login__go'>{busy === a.openid ? '登录中…' : '进入 ›'}</View>
+      <View className="login__go">{busy === a.openid ? '登录中…' : '进入 ›'}</View>
     </View>
   );
 
   return (
     <PageShell flush heading={false}>
-      <View className='login__brand'>
-        <View className='login__logo'>乡安</View>
-        <View className='login__slogan'>乡镇安全生产 · 隐患随手拍 · 承诺书</View>
+      <View className="login__brand">
+        <View className="login__logo">乡安</View>
+        <View className="login__slogan">乡镇安全生产 · 隐患随手拍 · 承诺书</View>
       </View>
-      <View className='login__body'>
+      <View className="login__body">
         {isWeapp ? (
-          <View className='mb'>
+          <View className="mb">
             <PrimaryButton onClick={wechatLogin}>微信一键登录</PrimaryButton>
           </View>
         ) : null}
@@ -100,20 +102,18 @@ export default function Login() {
 
         {accounts && accounts.length ? (
           <>
-            <View className='login__tip'>演示环境：点一下选择身份进入</View>
-            {residents.length ? <View className='login__group'>村民 / 家长</View> : null}
+            <View className="login__tip">演示环境：点一下选择身份进入</View>
+            {residents.length ? <View className="login__group">村民 / 家长</View> : null}
             {residents.map((a) => row(a, '#1e7e34'))}
-            {officers.length ? <View className='login__group'>工作人员</View> : null}
+            {officers.length ? <View className="login__group">工作人员</View> : null}
             {officers.map((a) => row(a, '#1a6fd1'))}
           </>
         ) : null}
 
-        {accounts && !accounts.length && !isWeapp ? (
-          <Empty text={devOff ? '演示登录未开启，请在微信中打开“乡安”小程序' : '暂无演示账号'} />
-        ) : null}
+        {accounts && !accounts.length && !isWeapp ? <Empty text={devOff ? '演示登录未开启，请在微信中打开“乡安”小程序' : '暂无演示账号'} /> : null}
 
         {/* under the accounts once they are known: drawn earlier, the list arriving would push it down (a layout shift) */}
-        {accounts !== null || isWeapp ? <View className='login__foot'>登录即表示您同意《乡安隐私保护指引》</View> : null}
+        {accounts !== null || isWeapp ? <View className="login__foot">登录即表示您同意《乡安隐私保护指引》</View> : null}
       </View>
     </PageShell>
   );

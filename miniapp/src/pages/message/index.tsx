@@ -21,12 +21,26 @@ export default function MessagePage() {
       .open(id)
       .then((msg) => {
         setM(msg);
-        if (!msg.read) publicityApi.read(id).then((r) => setM((x) => (x ? { ...x, read: true, readAt: r.readAt } : x))).catch(() => undefined);
+        if (!msg.read)
+          publicityApi
+            .read(id)
+            .then((r) => setM((x) => (x ? { ...x, read: true, readAt: r.readAt } : x)))
+            .catch(() => undefined);
       })
       .catch((e) => setErr(errorText(e)));
   }, [id]);
-  if (err) return <PageShell title='安全宣传'><Empty text={err} /></PageShell>;
-  if (!m) return <PageShell title='安全宣传'><Loading /></PageShell>;
+  if (err)
+    return (
+      <PageShell title="安全宣传">
+        <Empty text={err} />
+      </PageShell>
+    );
+  if (!m)
+    return (
+      <PageShell title="安全宣传">
+        <Loading />
+      </PageShell>
+    );
   const ack = async () => {
     if (!asked) askSubscribe(['publicity']); // first thing in the tap (weapp's consent dialog)
     setAsked(true);
@@ -46,26 +60,32 @@ export default function MessagePage() {
   const footer = m.ackRequired ? (
     m.acked ? (
       <View>
-        <View className='pub-acked'>✓ 您已阅并知晓（{chinaTime(m.ackedAt)}）</View>
+        <View className="pub-acked">✓ 您已阅并知晓（{chinaTime(m.ackedAt)}）</View>
         {process.env.TARO_ENV === 'weapp' && !asked ? (
-          <PrimaryButton type='secondary' onClick={subscribe}>以后有新的安全提醒通知我</PrimaryButton>
+          <PrimaryButton type="secondary" onClick={subscribe}>
+            以后有新的安全提醒通知我
+          </PrimaryButton>
         ) : null}
       </View>
     ) : (
       <View>
-        <View className='pub-ack-hint'>{m.publisherOrgName ?? '发布单位'}请您看完后点下面的按钮确认</View>
+        <View className="pub-ack-hint">{m.publisherOrgName ?? '发布单位'}请您看完后点下面的按钮确认</View>
         {/* `disabled={false}` would still render a disabled-looking button in h5 (attribute present): pass undefined */}
-        <PrimaryButton onClick={ack} disabled={m.inAudience ? undefined : true} id='ack-button'>已阅并知晓</PrimaryButton>
+        <PrimaryButton onClick={ack} disabled={m.inAudience ? undefined : true} id="ack-button">
+          已阅并知晓
+        </PrimaryButton>
       </View>
     )
   ) : process.env.TARO_ENV === 'weapp' && !asked ? (
-    <PrimaryButton type='secondary' onClick={subscribe}>以后有新的安全提醒通知我</PrimaryButton>
+    <PrimaryButton type="secondary" onClick={subscribe}>
+      以后有新的安全提醒通知我
+    </PrimaryButton>
   ) : null;
   return (
-    <PageShell title='安全宣传' footer={footer}>
-      <View className='pub-title'>{m.title}</View>
-      <View className='pub-meta'>
-        <StatusTag tone='primary' text={m.categoryLabel} />
+    <PageShell title="安全宣传" footer={footer}>
+      <View className="pub-title">{m.title}</View>
+      <View className="pub-meta">
+        <StatusTag tone="primary" text={m.categoryLabel} />
         {m.publisherOrgName} · {chinaTime(m.publishedAt)}
       </View>
       <MessageBody body={m.body} />

@@ -32,13 +32,13 @@ export default function MyReportsPage() {
   usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
   useReachBottom(() => items && items.length < total && void load(page + 1));
   return (
-    <PageShell title='我的上报'>
+    <PageShell title="我的上报">
       {drafts ? (
         <Card onClick={() => Taro.navigateTo({ url: '/pages/report/index' })}>
-          <Text className='mr-draft'>有 {drafts} 条草稿没发出去，点这里重新提交 ›</Text>
+          <Text className="mr-draft">有 {drafts} 条草稿没发出去，点这里重新提交 ›</Text>
         </Card>
       ) : null}
-      {items && !items.length ? <Empty text='您还没有上报过隐患' /> : null}
+      {items && !items.length ? <Empty text="您还没有上报过隐患" /> : null}
       {(items ?? []).map((h) => (
         <Card
           key={h.id}
@@ -47,15 +47,21 @@ export default function MyReportsPage() {
           extra={<StatusTag text={statusText(h.status)} tone={statusTone(h.status)} />}
         >
           <View style={{ display: 'flex', gap: '16px' }}>
-            {h.thumbUrl ? <Image src={mediaSrc(h.thumbUrl)} mode='aspectFill' style={{ width: '140px', height: '140px', borderRadius: '12px', flexShrink: 0 }} /> : null}
-            <View className='xa-body-text' style={{ flex: 1 }}>
+            {h.thumbUrl ? (
+              <Image src={mediaSrc(h.thumbUrl)} mode="aspectFill" style={{ width: '140px', height: '140px', borderRadius: '12px', flexShrink: 0 }} />
+            ) : null}
+            <View className="xa-body-text" style={{ flex: 1 }}>
               <View>{h.description.slice(0, 40)}</View>
-              <View className='xa-meta'>{h.code}　{shortTime(h.reportedAt)}</View>
+              <View className="xa-meta">
+                {h.code}　{shortTime(h.reportedAt)}
+              </View>
             </View>
           </View>
         </Card>
       ))}
-      <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: '/pages/report/index' })}>我要上报新隐患</PrimaryButton>
+      <PrimaryButton type="secondary" onClick={() => Taro.navigateTo({ url: '/pages/report/index' })}>
+        我要上报新隐患
+      </PrimaryButton>
     </PageShell>
   );
 }

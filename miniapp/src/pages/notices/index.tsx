@@ -24,7 +24,12 @@ export default function NoticesPage() {
     setPage(p);
   };
   useDidShow(() => void load(1).catch(toastError));
-  usePullDownRefresh(() => void load(1).catch(toastError).finally(() => Taro.stopPullDownRefresh()));
+  usePullDownRefresh(
+    () =>
+      void load(1)
+        .catch(toastError)
+        .finally(() => Taro.stopPullDownRefresh()),
+  );
   useReachBottom(() => {
     if (items && items.length < total) void load(page + 1).catch(toastError);
   });
@@ -44,23 +49,32 @@ export default function NoticesPage() {
 
   return (
     <PageShell
-      title='消息提醒'
+      title="消息提醒"
       subtitle={unread ? `${unread} 条未读` : '没有未读消息'}
-      footer={unread ? <PrimaryButton type='secondary' onClick={readAll}>全部标为已读</PrimaryButton> : undefined}
+      footer={
+        unread ? (
+          <PrimaryButton type="secondary" onClick={readAll}>
+            全部标为已读
+          </PrimaryButton>
+        ) : undefined
+      }
     >
       {items === null ? (
         <Loading />
       ) : items.length === 0 ? (
-        <Empty text='还没有提醒。整改期限、签承诺书、阅读通知的提醒会出现在这里。' />
+        <Empty text="还没有提醒。整改期限、签承诺书、阅读通知的提醒会出现在这里。" />
       ) : (
         items.map((n) => (
           <Card key={n.id} className={`nt-item ${n.read ? '' : 'nt-item--unread'}`} onClick={() => open(n)}>
-            <View className='nt-item__title'>
-              {n.read ? null : <View className='nt-dot' />}
+            <View className="nt-item__title">
+              {n.read ? null : <View className="nt-dot" />}
               {n.title}
             </View>
-            {n.body ? <View className='nt-item__body'>{n.body}</View> : null}
-            <View className='nt-item__time'>{when(n.createdAt)}{n.link ? ' · 点击查看 ›' : ''}</View>
+            {n.body ? <View className="nt-item__body">{n.body}</View> : null}
+            <View className="nt-item__time">
+              {when(n.createdAt)}
+              {n.link ? ' · 点击查看 ›' : ''}
+            </View>
           </Card>
         ))
       )}

@@ -24,10 +24,13 @@ export default function PickVillage() {
   const [village, setVillage] = useState<OrgUnitDto | null>(null);
 
   useEffect(() => {
-    orgsApi.tree().then(setTree).catch((err) => {
-      toastError(err);
-      setTree([]);
-    });
+    orgsApi
+      .tree()
+      .then(setTree)
+      .catch((err) => {
+        toastError(err);
+        setTree([]);
+      });
   }, []);
 
   // grouped by the town they belong to
@@ -77,18 +80,22 @@ export default function PickVillage() {
   if (village) {
     return (
       <PageShell
-        title='选择所在网格'
+        title="选择所在网格"
         subtitle={`${village.name}分成了几个网格。选好网格，网格员能更快收到您上报的隐患；不知道可以不选。`}
-        footer={<PrimaryButton type='secondary' onClick={() => setVillage(null)}>返回选村</PrimaryButton>}
+        footer={
+          <PrimaryButton type="secondary" onClick={() => setVillage(null)}>
+            返回选村
+          </PrimaryButton>
+        }
       >
         <View className={`pick__item ${me?.orgId === village.id ? 'pick__item--on' : ''}`} onClick={() => choose(village)}>
-          <View className='pick__name'>不选网格，只选{village.name}</View>
-          <View className='pick__type'>{saving === village.id ? '保存中…' : me?.orgId === village.id ? '当前' : ''}</View>
+          <View className="pick__name">不选网格，只选{village.name}</View>
+          <View className="pick__type">{saving === village.id ? '保存中…' : me?.orgId === village.id ? '当前' : ''}</View>
         </View>
         {gridsOf(village).map((g) => (
           <View key={g.id} className={`pick__item ${me?.orgId === g.id ? 'pick__item--on' : ''}`} onClick={() => choose(g)}>
-            <View className='pick__name'>{g.name}</View>
-            <View className='pick__type'>{saving === g.id ? '保存中…' : me?.orgId === g.id ? '当前' : ORG_TYPE_LABELS[g.type]}</View>
+            <View className="pick__name">{g.name}</View>
+            <View className="pick__type">{saving === g.id ? '保存中…' : me?.orgId === g.id ? '当前' : ORG_TYPE_LABELS[g.type]}</View>
           </View>
         ))}
       </PageShell>
@@ -97,20 +104,37 @@ export default function PickVillage() {
 
   return (
     <PageShell
-      title='选择所在村（社区）'
-      subtitle='选好后，能收到本村的安全通知，上报的隐患也会交给本村处理。'
-      footer={first ? <PrimaryButton type='secondary' onClick={done}>以后再说</PrimaryButton> : undefined}
+      title="选择所在村（社区）"
+      subtitle="选好后，能收到本村的安全通知，上报的隐患也会交给本村处理。"
+      footer={
+        first ? (
+          <PrimaryButton type="secondary" onClick={done}>
+            以后再说
+          </PrimaryButton>
+        ) : undefined
+      }
     >
       {tree === null ? <Loading /> : null}
-      {tree && !groups.length ? <Empty text='没有可选择的村（社区）' /> : null}
+      {tree && !groups.length ? <Empty text="没有可选择的村（社区）" /> : null}
       {groups.map(([town, units]) => (
         <View key={town}>
-          {town ? <View className='pick__town'>{town}</View> : null}
+          {town ? <View className="pick__town">{town}</View> : null}
           {units.map((u) => (
-            <View key={u.id} className={`pick__item ${myVillageId === u.id ? 'pick__item--on' : ''}`} onClick={() => tapVillage(u)} {...a11y({ role: 'radio', checked: myVillageId === u.id })}>
-              <View className='pick__name'>{u.name}</View>
-              <View className='pick__type'>
-                {saving === u.id ? '保存中…' : myVillageId === u.id ? (me?.orgId === u.id ? '当前' : `当前：${me?.orgName ?? '网格'}`) : ORG_TYPE_LABELS[u.type]}
+            <View
+              key={u.id}
+              className={`pick__item ${myVillageId === u.id ? 'pick__item--on' : ''}`}
+              onClick={() => tapVillage(u)}
+              {...a11y({ role: 'radio', checked: myVillageId === u.id })}
+            >
+              <View className="pick__name">{u.name}</View>
+              <View className="pick__type">
+                {saving === u.id
+                  ? '保存中…'
+                  : myVillageId === u.id
+                    ? me?.orgId === u.id
+                      ? '当前'
+                      : `当前：${me?.orgName ?? '网格'}`
+                    : ORG_TYPE_LABELS[u.type]}
               </View>
             </View>
           ))}

@@ -140,13 +140,13 @@ const SignaturePad = forwardRef<SignaturePadHandle, Props>(function SignaturePad
       return [e.clientX - r.left, e.clientY - r.top] as const;
     };
     return (
-      <View className='pledge-pad'>
-        <View className='pledge-pad__label'>{label}签名</View>
-        <View className='pledge-pad__box'>
+      <View className="pledge-pad">
+        <View className="pledge-pad__label">{label}签名</View>
+        <View className="pledge-pad__box">
           <canvas
             id={id}
             ref={canvasRef}
-            className='pledge-pad__canvas'
+            className="pledge-pad__canvas"
             style={{ touchAction: 'none' }}
             onPointerDown={(e) => {
               (e.target as HTMLCanvasElement).setPointerCapture?.(e.pointerId);
@@ -159,26 +159,26 @@ const SignaturePad = forwardRef<SignaturePadHandle, Props>(function SignaturePad
             onPointerCancel={end}
             onPointerLeave={end}
           />
-          {empty ? <View className='pledge-pad__hint'>请在此处用手指写下姓名</View> : null}
+          {empty ? <View className="pledge-pad__hint">请在此处用手指写下姓名</View> : null}
         </View>
       </View>
     );
   }
   return (
-    <View className='pledge-pad'>
-      <View className='pledge-pad__label'>{label}签名</View>
-      <View className='pledge-pad__box'>
+    <View className="pledge-pad">
+      <View className="pledge-pad__label">{label}签名</View>
+      <View className="pledge-pad__box">
         <Canvas
           id={id}
-          type='2d'
-          className='pledge-pad__canvas'
+          type="2d"
+          className="pledge-pad__canvas"
           disableScroll
           onTouchStart={(e) => start(e.touches[0].x, e.touches[0].y)}
           onTouchMove={(e) => move(e.touches[0].x, e.touches[0].y)}
           onTouchEnd={end}
           onTouchCancel={end}
         />
-        {empty ? <View className='pledge-pad__hint'>请在此处用手指写下姓名</View> : null}
+        {empty ? <View className="pledge-pad__hint">请在此处用手指写下姓名</View> : null}
       </View>
     </View>
   );

@@ -1,1 +1,3 @@
-export default definePageConfig({ navigationBarTitleText: '签署承诺书', pageOrientation: 'auto', enableShareAppMessage: true } as Parameters<typeof definePageConfig>[0]);
+export default definePageConfig({ navigationBarTitleText: '签署承诺书', pageOrientation: 'auto', enableShareAppMessage: true } as Parameters<
+  typeof definePageConfig
+>[0]);

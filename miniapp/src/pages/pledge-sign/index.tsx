@@ -55,8 +55,18 @@ export default function PledgeSign() {
   const hasPhoneField = (c?.version.fields ?? []).some((f) => f.key === 'phone');
   const paragraphs = useMemo(() => (c?.version.body ?? '').split('\n').filter(Boolean), [c]);
 
-  if (loadError) return <PageShell title='签署承诺书'><Empty text={loadError} /></PageShell>;
-  if (!c) return <PageShell title='签署承诺书'><Loading /></PageShell>;
+  if (loadError)
+    return (
+      <PageShell title="签署承诺书">
+        <Empty text={loadError} />
+      </PageShell>
+    );
+  if (!c)
+    return (
+      <PageShell title="签署承诺书">
+        <Loading />
+      </PageShell>
+    );
 
   const closed = c.status !== 'open';
   const set = (k: string, v: string) => {
@@ -131,71 +141,136 @@ export default function PledgeSign() {
 
   const input = (f: PledgeFieldSpec) =>
     f.type === 'relation' ? (
-      <View className='pledge-relations'>
+      <View className="pledge-relations">
         {PLEDGE_RELATIONS.map((r) => (
-          <View key={r} className={`pledge-chip ${fields[f.key] === r ? 'pledge-chip--on' : ''}`} onClick={() => set(f.key, r)} {...a11y({ role: 'radio', checked: fields[f.key] === r })}>{r}</View>
+          <View
+            key={r}
+            className={`pledge-chip ${fields[f.key] === r ? 'pledge-chip--on' : ''}`}
+            onClick={() => set(f.key, r)}
+            {...a11y({ role: 'radio', checked: fields[f.key] === r })}
+          >
+            {r}
+          </View>
         ))}
       </View>
     ) : (
-      <Input className='xa-input' id={`field-${f.key}`} type={f.type === 'phone' ? 'number' : 'text'} maxlength={f.type === 'phone' ? 11 : 30} value={fields[f.key] ?? ''} placeholder={`请输入${f.label}`} onInput={(e) => set(f.key, e.detail.value)} />
+      <Input
+        className="xa-input"
+        id={`field-${f.key}`}
+        type={f.type === 'phone' ? 'number' : 'text'}
+        maxlength={f.type === 'phone' ? 11 : 30}
+        value={fields[f.key] ?? ''}
+        placeholder={`请输入${f.label}`}
+        onInput={(e) => set(f.key, e.detail.value)}
+      />
     );
 
   return (
     <PageShell title={c.kindLabel} subtitle={`${c.orgName} · 截止 ${fmt(c.deadline)}`}>
       {c.mySignatureId ? (
-        <Card title='您已签署过本承诺书'>
-          <PrimaryButton type='secondary' onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${c.mySignatureId}` })}>查看我签的承诺书</PrimaryButton>
+        <Card title="您已签署过本承诺书">
+          <PrimaryButton type="secondary" onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${c.mySignatureId}` })}>
+            查看我签的承诺书
+          </PrimaryButton>
         </Card>
       ) : null}
-      <ScrollView scrollY className='pledge-text' id='pledge-text' lowerThreshold={60} onScrollToLower={() => setRead(true)} {...(process.env.TARO_ENV === 'h5' ? { tabIndex: 0, role: 'region', 'aria-label': '承诺书全文' } : {})}>
-        <View className='pledge-text__title'>{c.version.title}</View>
-        {paragraphs.map((p, i) => <View key={i} className='pledge-text__para'>{p}</View>)}
-        <View className='pledge-text__end' id='pledge-end'>— 全文完 —</View>
+      <ScrollView
+        scrollY
+        className="pledge-text"
+        id="pledge-text"
+        lowerThreshold={60}
+        onScrollToLower={() => setRead(true)}
+        {...(process.env.TARO_ENV === 'h5' ? { tabIndex: 0, role: 'region', 'aria-label': '承诺书全文' } : {})}
+      >
+        <View className="pledge-text__title">{c.version.title}</View>
+        {paragraphs.map((p, i) => (
+          <View key={i} className="pledge-text__para">
+            {p}
+          </View>
+        ))}
+        <View className="pledge-text__end" id="pledge-end">
+          — 全文完 —
+        </View>
       </ScrollView>
       {closed ? (
-        <View className='pledge-tip'>{c.status === 'expired' ? `已于 ${fmt(c.deadline)} 截止签署` : '本承诺书已关闭'}</View>
+        <View className="pledge-tip">{c.status === 'expired' ? `已于 ${fmt(c.deadline)} 截止签署` : '本承诺书已关闭'}</View>
       ) : !read ? (
-        <View className='pledge-tip'>请把上面的承诺书从头读到尾（向上滑动到“全文完”），读完后才能填写和签名。</View>
+        <View className="pledge-tip">请把上面的承诺书从头读到尾（向上滑动到“全文完”），读完后才能填写和签名。</View>
       ) : (
-        <View id='pledge-form'>
-          <View className='pledge-done'>✓ 已阅读全文</View>
+        <View id="pledge-form">
+          <View className="pledge-done">✓ 已阅读全文</View>
           {c.rosterKind ? (
-            <Field label={c.rosterKind === 'student' ? '在名单中找到学生' : '在名单中找到单位'} required hint='输入完整姓名后点“查找”'>
-              <Input className='xa-input' id='roster-q' value={q} placeholder={c.rosterKind === 'student' ? '学生姓名' : '单位名称'} onInput={(e) => setQ(e.detail.value)} onConfirm={search} />
-              <PrimaryButton type='secondary' id='roster-search' onClick={search}>查找</PrimaryButton>
-              {picks?.length === 0 ? <View className='pledge-tip'>名单中没有找到，请核对姓名，或联系班主任。</View> : null}
+            <Field label={c.rosterKind === 'student' ? '在名单中找到学生' : '在名单中找到单位'} required hint="输入完整姓名后点“查找”">
+              <Input
+                className="xa-input"
+                id="roster-q"
+                value={q}
+                placeholder={c.rosterKind === 'student' ? '学生姓名' : '单位名称'}
+                onInput={(e) => setQ(e.detail.value)}
+                onConfirm={search}
+              />
+              <PrimaryButton type="secondary" id="roster-search" onClick={search}>
+                查找
+              </PrimaryButton>
+              {picks?.length === 0 ? <View className="pledge-tip">名单中没有找到，请核对姓名，或联系班主任。</View> : null}
               {picks?.map((p) => (
                 <View key={p.id} className={`pledge-pick__item ${picked?.id === p.id ? 'pledge-pick__item--on' : ''}`} onClick={() => setPicked(p)} {...a11y()}>
-                  {p.name}{p.group ? ` · ${p.group}` : ''}{p.guardianName ? ` · 监护人 ${p.guardianName}` : ''}
+                  {p.name}
+                  {p.group ? ` · ${p.group}` : ''}
+                  {p.guardianName ? ` · 监护人 ${p.guardianName}` : ''}
                 </View>
               ))}
             </Field>
           ) : null}
           {visibleFields.map((f) => (
-            <Field key={f.key} label={f.label} required={f.required} error={errors[f.key]}>{input(f)}</Field>
+            <Field key={f.key} label={f.label} required={f.required} error={errors[f.key]}>
+              {input(f)}
+            </Field>
           ))}
-          <View className='pledge-tip'>手机横过来签名更方便。每位签字人在自己的签名板上签名。</View>
+          <View className="pledge-tip">手机横过来签名更方便。每位签字人在自己的签名板上签名。</View>
           {c.version.signers.map((s) => (
             <View key={s.role}>
               <SignaturePad id={`pad-${s.role}`} label={s.label} ref={pads[s.role]} onChange={(e) => setEmpties((m) => ({ ...m, [s.role]: e }))} />
-              <View className='pledge-pad__tools'>
-                <PrimaryButton type='plain' size='small' block={false} onClick={() => pads[s.role].current?.clear()}>清除重签</PrimaryButton>
-                <Text className='xa-meta' style={{ alignSelf: 'center' }}>{empties[s.role] === false ? '已签名' : '未签名'}</Text>
+              <View className="pledge-pad__tools">
+                <PrimaryButton type="plain" size="small" block={false} onClick={() => pads[s.role].current?.clear()}>
+                  清除重签
+                </PrimaryButton>
+                <Text className="xa-meta" style={{ alignSelf: 'center' }}>
+                  {empties[s.role] === false ? '已签名' : '未签名'}
+                </Text>
               </View>
             </View>
           ))}
           {!weapp && !hasPhoneField ? (
-            <Field label='监护人（负责人）手机号' required hint='须是名单中登记的手机号' error={errors.signerPhone}>
-              <Input className='xa-input' id='signer-phone' type='number' maxlength={11} value={signerPhone} placeholder='请输入手机号' onInput={(e) => setSignerPhone(e.detail.value)} />
+            <Field label="监护人（负责人）手机号" required hint="须是名单中登记的手机号" error={errors.signerPhone}>
+              <Input
+                className="xa-input"
+                id="signer-phone"
+                type="number"
+                maxlength={11}
+                value={signerPhone}
+                placeholder="请输入手机号"
+                onInput={(e) => setSignerPhone(e.detail.value)}
+              />
             </Field>
           ) : null}
           {weapp ? (
             <>
-              <View className='pledge-tip'>提交时会请您授权微信手机号，须与名单中登记的监护人手机号一致。</View>
-              <PrimaryButton id='pledge-submit' openType='getPhoneNumber' loading={submitting} onClick={() => void askSubscribe(['pledge', 'publicity'])} onGetPhoneNumber={onPhone}>验证手机号并提交签名</PrimaryButton>
+              <View className="pledge-tip">提交时会请您授权微信手机号，须与名单中登记的监护人手机号一致。</View>
+              <PrimaryButton
+                id="pledge-submit"
+                openType="getPhoneNumber"
+                loading={submitting}
+                onClick={() => void askSubscribe(['pledge', 'publicity'])}
+                onGetPhoneNumber={onPhone}
+              >
+                验证手机号并提交签名
+              </PrimaryButton>
             </>
           ) : (
-            <PrimaryButton id='pledge-submit' onClick={() => submit()}>确认并提交签名</PrimaryButton>
+            <PrimaryButton id="pledge-submit" onClick={() => submit()}>
+              确认并提交签名
+            </PrimaryButton>
           )}
         </View>
       )}

@@ -17,30 +17,53 @@ export default function PledgeView() {
   useEffect(() => {
     pledgesApi.signature(id).then(setS, (e) => setErr(errorText(e)));
   }, [id]);
-  if (err) return <PageShell title='我的承诺书'><Empty text={err} /></PageShell>;
-  if (!s) return <PageShell title='我的承诺书'><Loading /></PageShell>;
+  if (err)
+    return (
+      <PageShell title="我的承诺书">
+        <Empty text={err} />
+      </PageShell>
+    );
+  if (!s)
+    return (
+      <PageShell title="我的承诺书">
+        <Loading />
+      </PageShell>
+    );
   return (
-    <PageShell title='我的承诺书' subtitle={`${s.campaignTitle}`}>
+    <PageShell title="我的承诺书" subtitle={`${s.campaignTitle}`}>
       {s.void ? (
-        <Card title={<Text id='signed-void'>这份签名已作废</Text>}>
-          <Text style={{ fontSize: '30rpx', color: '#b91c1c' }}>{china(s.void.voidedAt)} 作废：{s.void.reason}</Text>
+        <Card title={<Text id="signed-void">这份签名已作废</Text>}>
+          <Text style={{ fontSize: '30rpx', color: '#b91c1c' }}>
+            {china(s.void.voidedAt)} 作废：{s.void.reason}
+          </Text>
         </Card>
       ) : null}
-      <Card title={<Text id='signed-ok'>已签署 · {china(s.signedAt)}</Text>}>
+      <Card title={<Text id="signed-ok">已签署 · {china(s.signedAt)}</Text>}>
         {s.version.fields.map((f) => (
-          <View key={f.key} className='pledge-text__para'>{f.label}：{s.fields[f.key] ?? '—'}</View>
+          <View key={f.key} className="pledge-text__para">
+            {f.label}：{s.fields[f.key] ?? '—'}
+          </View>
         ))}
       </Card>
       {s.images.map((i) => (
         <Card key={i.role} title={`${i.label}签名`}>
-          <Image src={signedImageUrl(i.url)} mode='widthFix' style={{ width: '100%', background: '#fff' }} />
+          <Image src={signedImageUrl(i.url)} mode="widthFix" style={{ width: '100%', background: '#fff' }} />
         </Card>
       ))}
-      <View className='pledge-text' style={{ height: 'auto' }}>
-        <View className='pledge-text__title'>{s.version.title}</View>
-        {s.version.body.split('\n').filter(Boolean).map((p, k) => <View key={k} className='pledge-text__para'>{p}</View>)}
+      <View className="pledge-text" style={{ height: 'auto' }}>
+        <View className="pledge-text__title">{s.version.title}</View>
+        {s.version.body
+          .split('\n')
+          .filter(Boolean)
+          .map((p, k) => (
+            <View key={k} className="pledge-text__para">
+              {p}
+            </View>
+          ))}
       </View>
-      <View className='xa-meta' style={{ wordBreak: 'break-all', margin: '12px 0' }}>防篡改编号：{s.chainHash}</View>
+      <View className="xa-meta" style={{ wordBreak: 'break-all', margin: '12px 0' }}>
+        防篡改编号：{s.chainHash}
+      </View>
     </PageShell>
   );
 }

@@ -20,28 +20,47 @@ export default function Pledges() {
       })
       .catch(toastError);
   });
-  if (!open) return <PageShell title='签承诺书'><Loading /></PageShell>;
+  if (!open)
+    return (
+      <PageShell title="签承诺书">
+        <Loading />
+      </PageShell>
+    );
   return (
-    <PageShell title='签承诺书'>
-      <View className='xa-page__sub'>待我签署</View>
+    <PageShell title="签承诺书">
+      <View className="xa-page__sub">待我签署</View>
       {open.length ? (
         open.map((c) => (
-          <Card key={c.id} title={c.title} extra={<StatusTag tone='warning' text='待签' />} onClick={() => Taro.navigateTo({ url: `/pages/pledge-sign/index?c=${c.id}` })}>
-            <View className='xa-meta'>{c.orgName} · 截止 {china(c.deadline).slice(0, 10)}</View>
+          <Card
+            key={c.id}
+            title={c.title}
+            extra={<StatusTag tone="warning" text="待签" />}
+            onClick={() => Taro.navigateTo({ url: `/pages/pledge-sign/index?c=${c.id}` })}
+          >
+            <View className="xa-meta">
+              {c.orgName} · 截止 {china(c.deadline).slice(0, 10)}
+            </View>
           </Card>
         ))
       ) : (
-        <Empty text='暂时没有要签的承诺书。老师或村里发来的链接、二维码也能直接打开签署。' />
+        <Empty text="暂时没有要签的承诺书。老师或村里发来的链接、二维码也能直接打开签署。" />
       )}
-      <View className='xa-page__sub'>我已签署</View>
+      <View className="xa-page__sub">我已签署</View>
       {mine.length ? (
         mine.map((s) => (
-          <Card key={s.id} title={s.campaignTitle} extra={<StatusTag tone='success' text='已签' />} onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${s.id}` })}>
-            <View className='xa-meta'>{s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {china(s.signedAt)}</View>
+          <Card
+            key={s.id}
+            title={s.campaignTitle}
+            extra={<StatusTag tone="success" text="已签" />}
+            onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${s.id}` })}
+          >
+            <View className="xa-meta">
+              {s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {china(s.signedAt)}
+            </View>
           </Card>
         ))
       ) : (
-        <Empty text='还没有签过承诺书' />
+        <Empty text="还没有签过承诺书" />
       )}
     </PageShell>
   );

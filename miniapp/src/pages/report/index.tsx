@@ -9,8 +9,16 @@ import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages } from '../../services/upload';
 import type { Draft } from '../../utils/drafts';
 import {
-  deleteHazardDraft, type DraftPhoto, type HazardDraftData, listHazardDrafts, onDraftsChanged, PhotoMissingError, PhotoStorageError, saveHazardDraft,
-  sendHazardDraft, showablePhotos,
+  deleteHazardDraft,
+  type DraftPhoto,
+  type HazardDraftData,
+  listHazardDrafts,
+  onDraftsChanged,
+  PhotoMissingError,
+  PhotoStorageError,
+  saveHazardDraft,
+  sendHazardDraft,
+  showablePhotos,
 } from '../../utils/hazard-drafts';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
@@ -84,7 +92,12 @@ export default function ReportPage() {
       Taro.hideLoading();
       setDraftId(undefined);
       setForm(empty());
-      await Taro.showModal({ title: '上报成功', content: `编号 ${res.code}\n工作人员会尽快处理，您可以在“我的上报”查看进度。`, showCancel: false, confirmText: '查看进度' });
+      await Taro.showModal({
+        title: '上报成功',
+        content: `编号 ${res.code}\n工作人员会尽快处理，您可以在“我的上报”查看进度。`,
+        showCancel: false,
+        confirmText: '查看进度',
+      });
       Taro.redirectTo({ url: `/pages/hazard/index?id=${res.id}` });
     } catch (err) {
       failed(err);
@@ -112,63 +125,79 @@ export default function ReportPage() {
   };
 
   return (
-    <PageShell title='隐患随手拍' footer={<PrimaryButton onClick={submit}>提交上报</PrimaryButton>}>
-      <Field label='1. 是什么隐患？' required>
-        <View className='rp-grid'>
+    <PageShell title="隐患随手拍" footer={<PrimaryButton onClick={submit}>提交上报</PrimaryButton>}>
+      <Field label="1. 是什么隐患？" required>
+        <View className="rp-grid">
           {HAZARD_CATEGORIES.map((c) => (
-            <View key={c.code} className={`rp-cat ${form.category === c.code ? 'rp-cat--on' : ''}`} onClick={() => set({ category: c.code })} {...a11y({ role: 'radio', checked: form.category === c.code })}>
-              <Text className='rp-cat__icon'>{c.icon}</Text>
-              <Text className='rp-cat__label'>{c.label}</Text>
+            <View
+              key={c.code}
+              className={`rp-cat ${form.category === c.code ? 'rp-cat--on' : ''}`}
+              onClick={() => set({ category: c.code })}
+              {...a11y({ role: 'radio', checked: form.category === c.code })}
+            >
+              <Text className="rp-cat__icon">{c.icon}</Text>
+              <Text className="rp-cat__label">{c.label}</Text>
             </View>
           ))}
         </View>
       </Field>
-      <Field label='2. 说一说情况' required hint='可以用键盘上的话筒说话输入'>
+      <Field label="2. 说一说情况" required hint="可以用键盘上的话筒说话输入">
         <Textarea
-          className='xa-textarea'
+          className="xa-textarea"
           value={form.description}
           maxlength={LIMITS.hazardDescriptionMax}
-          placeholder='例如：村头堰塘没有护栏，常有小孩在边上玩'
+          placeholder="例如：村头堰塘没有护栏，常有小孩在边上玩"
           onInput={(e) => set({ description: e.detail.value })}
         />
       </Field>
       <Field label={`3. 拍照（最多${LIMITS.hazardPhotosMax}张）`}>
-        <View className='rp-photos'>
+        <View className="rp-photos">
           {form.photos.map((p, i) => (
-            <View key={p.path} className='rp-photo'>
-              <Image src={p.path} mode='aspectFill' className='rp-photo__img' />
-              <View className='rp-photo__del' onClick={() => set({ photos: form.photos.filter((_, j) => j !== i) })} {...a11y({ label: `删除第 ${i + 1} 张照片` })}>
+            <View key={p.path} className="rp-photo">
+              <Image src={p.path} mode="aspectFill" className="rp-photo__img" />
+              <View
+                className="rp-photo__del"
+                onClick={() => set({ photos: form.photos.filter((_, j) => j !== i) })}
+                {...a11y({ label: `删除第 ${i + 1} 张照片` })}
+              >
                 ×
               </View>
             </View>
           ))}
           {form.photos.length < LIMITS.hazardPhotosMax ? (
-            <View className='rp-photo rp-photo--add' onClick={addPhotos} {...a11y({ label: '添加照片' })}>
-              <Text className='rp-photo__plus'>＋</Text>
+            <View className="rp-photo rp-photo--add" onClick={addPhotos} {...a11y({ label: '添加照片' })}>
+              <Text className="rp-photo__plus">＋</Text>
               <Text>拍照/相册</Text>
             </View>
           ) : null}
         </View>
       </Field>
       <LocationPicker value={form} onChange={set} />
-      <Field label='联系电话（选填）' hint='只有工作人员能看到完整号码'>
-        <Input className='xa-input' type='number' maxlength={11} value={form.contactPhone} placeholder='方便工作人员回访' onInput={(e) => set({ contactPhone: e.detail.value })} />
+      <Field label="联系电话（选填）" hint="只有工作人员能看到完整号码">
+        <Input
+          className="xa-input"
+          type="number"
+          maxlength={11}
+          value={form.contactPhone}
+          placeholder="方便工作人员回访"
+          onInput={(e) => set({ contactPhone: e.detail.value })}
+        />
       </Field>
-      <Toggle className='rp-switch' checked={form.anonymous} onChange={(v) => set({ anonymous: v })}>
+      <Toggle className="rp-switch" checked={form.anonymous} onChange={(v) => set({ anonymous: v })}>
         匿名上报（工作人员也看不到您的名字）
       </Toggle>
       {drafts.length ? (
         <Card title={`草稿（${drafts.length}）`}>
           {drafts.map((d) => (
-            <View key={d.id} className='rp-draft'>
-              <View className='rp-draft__text' onClick={() => openDraft(d)} {...a11y()}>
+            <View key={d.id} className="rp-draft">
+              <View className="rp-draft__text" onClick={() => openDraft(d)} {...a11y()}>
                 {HAZARD_CATEGORIES.find((c) => c.code === d.data.category)?.label ?? '未选类别'}：{d.data.description.slice(0, 14) || '（未填写）'}
-                {d.data.problem ? <View className='rp-draft__problem'>{d.data.problem}</View> : null}
+                {d.data.problem ? <View className="rp-draft__problem">{d.data.problem}</View> : null}
               </View>
-              <PrimaryButton size='small' block={false} onClick={async () => (await openDraft(d), await send(d.id))}>
+              <PrimaryButton size="small" block={false} onClick={async () => (await openDraft(d), await send(d.id))}>
                 重新提交
               </PrimaryButton>
-              <Text className='rp-draft__del' onClick={() => void deleteHazardDraft(d.id).then(refreshDrafts)} {...a11y({ label: '删除这份草稿' })}>
+              <Text className="rp-draft__del" onClick={() => void deleteHazardDraft(d.id).then(refreshDrafts)} {...a11y({ label: '删除这份草稿' })}>
                 删除
               </Text>
             </View>

@@ -7,7 +7,11 @@ import { ReadRouter } from './read-router';
 describe('read replica configuration', () => {
   const primary = 'mysql://app:pw@10.0.0.1:3306/xiangan';
   it('takes comma-separated mysql:// URLs with the limits', () => {
-    const cfg = loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: ' mysql://ro:pw@10.0.0.2:3306/xiangan , mysql://ro@10.0.0.3/xiangan ', DATABASE_REPLICA_MAX_LAG_SECONDS: '8' });
+    const cfg = loadConfig({
+      DATABASE_URL: primary,
+      DATABASE_REPLICA_URLS: ' mysql://ro:pw@10.0.0.2:3306/xiangan , mysql://ro@10.0.0.3/xiangan ',
+      DATABASE_REPLICA_MAX_LAG_SECONDS: '8',
+    });
     expect(cfg.replicaUrls).toEqual(['mysql://ro:pw@10.0.0.2:3306/xiangan', 'mysql://ro@10.0.0.3/xiangan']);
     expect(cfg.DATABASE_REPLICA_MAX_LAG_SECONDS).toBe(8);
     expect(cfg.DATABASE_REPLICA_STICKY_SECONDS).toBe(5);

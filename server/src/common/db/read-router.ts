@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, Logger, NestInterceptor, OnApplicationBootstrap, OnModuleDestroy, UseInterceptors } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  UseInterceptors,
+} from '@nestjs/common';
 import IORedis from 'ioredis';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { catchError, finalize, from, Observable, switchMap } from 'rxjs';
@@ -58,7 +68,10 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly redis?: IORedis;
   private redisDown = false;
 
-  constructor(private readonly ds: DataSource, private readonly cfg: AppConfig) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cfg: AppConfig,
+  ) {
     if (cfg.dbKind !== 'mysql') return;
     for (const url of cfg.replicaUrls) {
       const u = new URL(url);
@@ -171,9 +184,14 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
           // no row: not replicating from anything we can see (e.g. a managed read-only instance) — lag unknown, taken as 0
           const s = rows[0];
           const lag = s ? (s.Seconds_Behind_Master == null ? null : Number(s.Seconds_Behind_Master)) : 0;
-          const why = s && (s.Slave_IO_Running !== 'Yes' || s.Slave_SQL_Running !== 'Yes')
-            ? `replication stopped (IO ${s.Slave_IO_Running}, SQL ${s.Slave_SQL_Running})`
-            : lag === null ? 'lag unknown' : lag > limit ? `lag ${lag} s > ${limit} s` : null;
+          const why =
+            s && (s.Slave_IO_Running !== 'Yes' || s.Slave_SQL_Running !== 'Yes')
+              ? `replication stopped (IO ${s.Slave_IO_Running}, SQL ${s.Slave_SQL_Running})`
+              : lag === null
+                ? 'lag unknown'
+                : lag > limit
+                  ? `lag ${lag} s > ${limit} s`
+                  : null;
           r.lagSeconds = lag;
           if (why) this.markDown(r, why);
           else {
@@ -227,13 +245,15 @@ export class ReplicaReadInterceptor implements NestInterceptor {
       switchMap((replica) => {
         if (!replica) return next.handle();
         // next.handle() binds the async context it is called in, so the handler runs inside the scope
-        return this.router.run(replica, () => next.handle()).pipe(
-          catchError((e) => {
-            if (e instanceof HttpException || http.getResponse<{ headersSent?: boolean }>()?.headersSent) throw e;
-            this.router.markDown(replica, `read failed: ${(e as Error).message}`);
-            return this.router.run(null, () => next.handle());
-          }),
-        );
+        return this.router
+          .run(replica, () => next.handle())
+          .pipe(
+            catchError((e) => {
+              if (e instanceof HttpException || http.getResponse<{ headersSent?: boolean }>()?.headersSent) throw e;
+              this.router.markDown(replica, `read failed: ${(e as Error).message}`);
+              return this.router.run(null, () => next.handle());
+            }),
+          );
       }),
     );
   }

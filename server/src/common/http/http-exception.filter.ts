@@ -3,9 +3,17 @@ import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Transient database failures (restart, lost connection, lock wait) are answered 503 so phones retry. */
@@ -13,8 +21,20 @@ export function isTransientDbError(err: unknown): boolean {
   const e = err as { code?: string; errno?: number; message?: string; driverError?: { code?: string } };
   const code = e?.code ?? e?.driverError?.code ?? '';
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'EPIPE', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK',
-      'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'SQLITE_BUSY', 'POOL_CLOSED', 'ER_SERVER_SHUTDOWN'].includes(code) ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'PROTOCOL_CONNECTION_LOST',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ER_LOCK_WAIT_TIMEOUT',
+      'ER_LOCK_DEADLOCK',
+      'PROTOCOL_SEQUENCE_TIMEOUT',
+      'ER_CON_COUNT_ERROR',
+      'SQLITE_BUSY',
+      'POOL_CLOSED',
+      'ER_SERVER_SHUTDOWN',
+    ].includes(code) ||
     /Pool is closed|Connection lost|connect ECONNREFUSED|Can't add new command when connection is in closed state|read ECONNRESET/.test(e?.message ?? '')
   );
 }
@@ -34,7 +54,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       status = exception.getStatus();
       const body = exception.getResponse() as string | { message?: string | string[] };
-      message = typeof body === 'string' ? body : body.message ?? exception.message;
+      message = typeof body === 'string' ? body : (body.message ?? exception.message);
     } else if (ex?.type === 'entity.too.large' || exception instanceof PayloadTooLargeException) {
       status = 413;
       message = '提交的内容过大';
@@ -54,7 +74,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       status = 409;
       message = '记录已存在';
     } else {
-      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     res.status(status).json({ statusCode: status, error: REASONS[status] ?? 'Error', message });
   }

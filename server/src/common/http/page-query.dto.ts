@@ -6,11 +6,19 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 /** `page` from 1, `pageSize` 1–100 (more is a 400, not a silent cut). */
 export class PageQueryDto implements PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(LIMITS.pageSizeMax)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.pageSizeMax)
   pageSize?: number;
 }
 
@@ -22,4 +30,10 @@ export function pageOf(q: PageQuery): { page: number; pageSize: number; skip: nu
 
 /** Query-string booleans: `true`/`1` → true, `false`/`0` → false. */
 export const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1' ? true : value === false || value === 'false' || value === '0' ? false : value;
+  value === undefined || value === ''
+    ? undefined
+    : value === true || value === 'true' || value === '1'
+      ? true
+      : value === false || value === 'false' || value === '0'
+        ? false
+        : value;

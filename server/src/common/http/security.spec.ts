@@ -69,7 +69,10 @@ describe('XML-illegal characters (finding 6)', () => {
     ['vertical tab', '\u000B', 'U+000B'],
   ])('a hazard description with %s is refused with 400 naming the field; nothing stored', async (_n, ch, code) => {
     const before = await hazards();
-    const res = await t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'fire', description: `电线私拉${ch}乱接`, lat: 29.583, lng: 106.487 });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as('resident'))
+      .send({ category: 'fire', description: `电线私拉${ch}乱接`, lat: 29.583, lng: 106.487 });
     expect(res.status).toBe(400);
     expect(res.body.message).toEqual([`description 含有无法保存的特殊字符（${code}），请删除后重新提交`]);
     expect(await hazards()).toBe(before);
@@ -79,20 +82,42 @@ describe('XML-illegal characters (finding 6)', () => {
     const res = await t.http
       .post('/api/messages')
       .set(await t.as('town'))
-      .send({ title: '防溺水\uFFFE提醒', category: 'drowning', body: [{ type: 'p', text: '暑期请看护好孩子。' }, { type: 'p', text: '不私自\uFFFF下水' }], audience: { orgIds: [t.seed.org.v_hekou.id] } });
+      .send({
+        title: '防溺水\uFFFE提醒',
+        category: 'drowning',
+        body: [
+          { type: 'p', text: '暑期请看护好孩子。' },
+          { type: 'p', text: '不私自\uFFFF下水' },
+        ],
+        audience: { orgIds: [t.seed.org.v_hekou.id] },
+      });
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^title 含有无法保存的特殊字符（U\+FFFE）/), expect.stringMatching(/^body\[1\]\.text 含有无法保存的特殊字符（U\+FFFF）/)]));
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^title 含有无法保存的特殊字符（U\+FFFE）/),
+        expect.stringMatching(/^body\[1\]\.text 含有无法保存的特殊字符（U\+FFFF）/),
+      ]),
+    );
   });
 
   it('query strings are covered', async () => {
-    const res = await t.http.get('/api/hazards').query({ q: '电线\uFFFF' }).set(await t.as('town'));
+    const res = await t.http
+      .get('/api/hazards')
+      .query({ q: '电线\uFFFF' })
+      .set(await t.as('town'));
     expect(res.status).toBe(400);
     expect(res.body.message[0]).toMatch(/^q 含有无法保存的特殊字符（U\+FFFF）/);
   });
 
   it('multipart text fields are covered (the image upload and any @Body of a multipart route)', async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
-    const res = await t.http.post('/api/media').set(await t.as('resident')).field('purpose', 'hazard\uFFFF').attach('file', jpeg, 'a.jpg');
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+      .jpeg()
+      .toBuffer();
+    const res = await t.http
+      .post('/api/media')
+      .set(await t.as('resident'))
+      .field('purpose', 'hazard\uFFFF')
+      .attach('file', jpeg, 'a.jpg');
     expect(res.status).toBe(400);
     expect(res.body.message[0]).toMatch(/^purpose 含有无法保存的特殊字符（U\+FFFF）/);
 
@@ -126,17 +151,27 @@ describe('XML-illegal characters (finding 6)', () => {
   });
 
   it('legal text still passes: emoji (surrogate pairs), tab, newline, CJK extension B', async () => {
-    const res = await t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'fire', description: '电线🔥私拉\t乱接\n𠀀字', lat: 29.583, lng: 106.487 });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as('resident'))
+      .send({ category: 'fire', description: '电线🔥私拉\t乱接\n𠀀字', lat: 29.583, lng: 106.487 });
     expect(res.status).toBe(201);
   });
 
   it('rows stored before the check (or by another path) are stripped when the ledger xlsx and the summary docx are written', async () => {
-    const res = await t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'fire', description: '旧数据隐患', lat: 29.583, lng: 106.487 });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as('resident'))
+      .send({ category: 'fire', description: '旧数据隐患', lat: 29.583, lng: 106.487 });
     expect(res.status).toBe(201);
     await t.ds.query('UPDATE hazard SET description = ?, address = ? WHERE id = ?', ['旧\uFFFF数据\u0001隐患', '三组\uFFFE', res.body.id]);
     await t.ds.query('UPDATE org_unit SET name = ? WHERE id = ?', ['石桥镇\uFFFF', t.seed.org.town.id]);
 
-    const x = await t.http.get('/api/hazards/export.xlsx').set(await t.as('town')).buffer(true).parse(binary);
+    const x = await t.http
+      .get('/api/hazards/export.xlsx')
+      .set(await t.as('town'))
+      .buffer(true)
+      .parse(binary);
     expect(x.status).toBe(200);
     for (const [name, text] of Object.entries(await zipTexts(x.body))) expect([name, XML_ILLEGAL.test(text)]).toEqual([name, false]);
     const wb = new ExcelJS.Workbook();
@@ -144,7 +179,11 @@ describe('XML-illegal characters (finding 6)', () => {
     const descriptions = wb.worksheets[0].getColumn(6).values.map(String);
     expect(descriptions).toContain('旧数据隐患');
 
-    const d = await t.http.get('/api/stats/summary.docx').set(await t.as('town')).buffer(true).parse(binary);
+    const d = await t.http
+      .get('/api/stats/summary.docx')
+      .set(await t.as('town'))
+      .buffer(true)
+      .parse(binary);
     expect(d.status).toBe(200);
     const doc = await zipTexts(d.body);
     expect(XML_ILLEGAL.test(doc['word/document.xml'])).toBe(false);

@@ -1,5 +1,11 @@
 import {
-  BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor, ServiceUnavailableException, SetMetadata,
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  ServiceUnavailableException,
+  SetMetadata,
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -38,7 +44,10 @@ const LEASE_S = 20;
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
   const code = e?.driverError?.code ?? e?.code;
-  return err instanceof QueryFailedError && (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(String((err as Error).message)));
+  return (
+    err instanceof QueryFailedError &&
+    (code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(String((err as Error).message)))
+  );
 }
 
 /**
@@ -76,9 +85,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         return next.handle().pipe(
           switchMap((body) =>
-            from(
-              this.records.update({ userId, key }, { statusCode: res.statusCode || 201, body: body === undefined ? null : JSON.stringify(body) }),
-            ).pipe(switchMap(() => of(body))),
+            from(this.records.update({ userId, key }, { statusCode: res.statusCode || 201, body: body === undefined ? null : JSON.stringify(body) })).pipe(
+              switchMap(() => of(body)),
+            ),
           ),
           catchError((err) => from(this.records.delete({ userId, key }).catch(() => undefined)).pipe(switchMap(() => throwError(() => err)))),
         );

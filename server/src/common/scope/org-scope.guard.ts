@@ -18,7 +18,10 @@ export const OrgScope = (...specs: OrgScopeSpec[]) => SetMetadata(ORG_SCOPE, spe
 
 @Injectable()
 export class OrgScopeGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly scope: ScopeService) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly scope: ScopeService,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const specs = this.reflector.getAllAndOverride<OrgScopeSpec[] | undefined>(ORG_SCOPE, [ctx.getHandler(), ctx.getClass()]);

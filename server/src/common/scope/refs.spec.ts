@@ -18,16 +18,25 @@ describe('ids in request bodies are scoped like reads by id', () => {
   });
 
   let n = 0;
-  const jpeg = () => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10 + (n++ % 200), g: 90, b: 40 } } }).jpeg().toBuffer();
+  const jpeg = () =>
+    sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10 + (n++ % 200), g: 90, b: 40 } } })
+      .jpeg()
+      .toBuffer();
   const upload = async (who: string, purpose?: string): Promise<number> => {
-    const req = t.http.post('/api/media').set(await t.as(who)).attach('file', await jpeg(), { filename: 'p.jpg', contentType: 'image/jpeg' });
+    const req = t.http
+      .post('/api/media')
+      .set(await t.as(who))
+      .attach('file', await jpeg(), { filename: 'p.jpg', contentType: 'image/jpeg' });
     if (purpose) req.field('purpose', purpose);
     const res = await req;
     expect(res.status).toBe(201);
     return res.body.id;
   };
   const report = async (who: string, body: Record<string, unknown>) =>
-    t.http.post('/api/hazards').set(await t.as(who)).send({ category: 'fire', description: '村口电线私拉乱接，有火花', ...body });
+    t.http
+      .post('/api/hazards')
+      .set(await t.as(who))
+      .send({ category: 'fire', description: '村口电线私拉乱接，有火花', ...body });
   const count = async (sql: string, params: unknown[] = []) => Number(Object.values((await t.ds.query(sql, params))[0])[0]);
   const para = (text: string) => ({ type: 'p', text });
 
@@ -44,9 +53,15 @@ describe('ids in request bodies are scoped like reads by id', () => {
   describe('publicity images', () => {
     it('an officer of another town cannot put a hazard photo in a new message; nothing is stored', async () => {
       const before = await count('SELECT COUNT(*) AS n FROM message');
-      const res = await t.http.post('/api/messages').set(await t.as('town2')).send({
-        title: '白沙镇防火', category: 'fire', audience: { orgIds: [t.seed.org.town2.id] }, body: [para('注意用电'), { type: 'image', mediaId: hazardPhoto }],
-      });
+      const res = await t.http
+        .post('/api/messages')
+        .set(await t.as('town2'))
+        .send({
+          title: '白沙镇防火',
+          category: 'fire',
+          audience: { orgIds: [t.seed.org.town2.id] },
+          body: [para('注意用电'), { type: 'image', mediaId: hazardPhoto }],
+        });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^body\\.1\\.mediaId ${hazardPhoto}`))]);
       expect(await count('SELECT COUNT(*) AS n FROM message')).toBe(before);
@@ -56,22 +71,34 @@ describe('ids in request bodies are scoped like reads by id', () => {
       const town = await t.as('town');
       const colleagues = await upload('village', 'message');
       for (const mediaId of [hazardPhoto, colleagues]) {
-        const res = await t.http.post('/api/messages').set(town).send({ title: '石桥镇防火', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId }] });
+        const res = await t.http
+          .post('/api/messages')
+          .set(town)
+          .send({ title: '石桥镇防火', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId }] });
         expect(res.status).toBe(400);
         expect(res.body.message[0]).toMatch(/^body\.0\.mediaId /);
       }
       // the officer's own publicity image is fine
       const own = await upload('town', 'message');
-      const ok = await t.http.post('/api/messages').set(town).send({ title: '石桥镇防火', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: own }] });
+      const ok = await t.http
+        .post('/api/messages')
+        .set(town)
+        .send({ title: '石桥镇防火', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: own }] });
       expect(ok.status).toBe(201);
       expect(ok.body.body[0].url).toContain(`/api/media/${own}?`);
     });
 
     it('nor by editing a draft; the draft is unchanged', async () => {
       const town2 = await t.as('town2');
-      const draft = await t.http.post('/api/messages').set(town2).send({ title: '白沙镇防溺水', category: 'drowning', audience: { orgIds: [t.seed.org.town2.id] }, body: [para('看护好孩子')] });
+      const draft = await t.http
+        .post('/api/messages')
+        .set(town2)
+        .send({ title: '白沙镇防溺水', category: 'drowning', audience: { orgIds: [t.seed.org.town2.id] }, body: [para('看护好孩子')] });
       expect(draft.status).toBe(201);
-      const res = await t.http.patch(`/api/messages/${draft.body.id}`).set(town2).send({ body: [para('看护好孩子'), { type: 'image', mediaId: hazardPhoto }] });
+      const res = await t.http
+        .patch(`/api/messages/${draft.body.id}`)
+        .set(town2)
+        .send({ body: [para('看护好孩子'), { type: 'image', mediaId: hazardPhoto }] });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^body\\.1\\.mediaId ${hazardPhoto}`))]);
       const stored = await t.ds.query('SELECT body FROM message WHERE id = ?', [draft.body.id]);
@@ -80,16 +107,25 @@ describe('ids in request bodies are scoped like reads by id', () => {
 
     it('an image a draft already holds stays allowed when someone else in scope edits it', async () => {
       const own = await upload('town', 'message');
-      const draft = await t.http.post('/api/messages').set(await t.as('town')).send({ title: '安全生产月', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: own }] });
+      const draft = await t.http
+        .post('/api/messages')
+        .set(await t.as('town'))
+        .send({ title: '安全生产月', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: own }] });
       expect(draft.status).toBe(201);
-      const edit = await t.http.patch(`/api/messages/${draft.body.id}`).set(await t.as('admin')).send({ body: [para('六月是安全生产月'), { type: 'image', mediaId: own }] });
+      const edit = await t.http
+        .patch(`/api/messages/${draft.body.id}`)
+        .set(await t.as('admin'))
+        .send({ body: [para('六月是安全生产月'), { type: 'image', mediaId: own }] });
       expect(edit.status).toBe(200);
       expect(edit.body.body[1].url).toContain(`/api/media/${own}?`);
     });
 
     it('a message that names a hazard photo (stored before the check) never hands out its signed URL', async () => {
       const town2 = await t.as('town2');
-      const draft = await t.http.post('/api/messages').set(town2).send({ title: '白沙镇宣传', category: 'fire', audience: { orgIds: [t.seed.org.town2.id] }, body: [para('注意')] });
+      const draft = await t.http
+        .post('/api/messages')
+        .set(town2)
+        .send({ title: '白沙镇宣传', category: 'fire', audience: { orgIds: [t.seed.org.town2.id] }, body: [para('注意')] });
       expect(draft.status).toBe(201);
       await t.ds.query('UPDATE message SET body = ? WHERE id = ?', [JSON.stringify([para('注意'), { type: 'image', mediaId: hazardPhoto }]), draft.body.id]);
       const leaks = (b: unknown) => JSON.stringify(b).includes(`/api/media/${hazardPhoto}`);
@@ -135,10 +171,16 @@ describe('ids in request bodies are scoped like reads by id', () => {
       const events = () => count('SELECT COUNT(*) AS n FROM hazard_event WHERE hazardId = ?', [hekouHazard]);
       const before = await events();
       const others = await upload('resident');
-      const c = await t.http.post(`/api/hazards/${hekouHazard}/comment`).set(await t.as('village2')).send({ note: '已去现场', photoIds: [others] });
+      const c = await t.http
+        .post(`/api/hazards/${hekouHazard}/comment`)
+        .set(await t.as('village2'))
+        .send({ note: '已去现场', photoIds: [others] });
       expect(c.status).toBe(400);
       // already attached to the report: cannot be moved to a comment
-      const again = await t.http.post(`/api/hazards/${hekouHazard}/comment`).set(await t.as('parent')).send({ note: '还是这样', photoIds: [hazardPhoto] });
+      const again = await t.http
+        .post(`/api/hazards/${hekouHazard}/comment`)
+        .set(await t.as('parent'))
+        .send({ note: '还是这样', photoIds: [hazardPhoto] });
       expect(again.status).toBe(400);
       expect(await events()).toBe(before);
     });
@@ -147,22 +189,37 @@ describe('ids in request bodies are scoped like reads by id', () => {
   describe('linked hazards', () => {
     it('a duplicate’s original must be a hazard the officer can open; the hazard is unchanged', async () => {
       const mine = await report('resident', { orgId: t.seed.org.v_liulin.id, description: '柳林村路口电线垂落' });
-      const res = await t.http.post(`/api/hazards/${mine.body.id}/reject`).set(await t.as('village')).send({ reason: '重复上报', duplicateOfId: hekouHazard });
+      const res = await t.http
+        .post(`/api/hazards/${mine.body.id}/reject`)
+        .set(await t.as('village'))
+        .send({ reason: '重复上报', duplicateOfId: hekouHazard });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^duplicateOfId ${hekouHazard}`))]);
-      expect((await t.ds.query('SELECT status, duplicateOfId FROM hazard WHERE id = ?', [mine.body.id]))[0]).toMatchObject({ status: 'reported', duplicateOfId: null });
+      expect((await t.ds.query('SELECT status, duplicateOfId FROM hazard WHERE id = ?', [mine.body.id]))[0]).toMatchObject({
+        status: 'reported',
+        duplicateOfId: null,
+      });
     });
 
     it('a field record links only hazards the officer can open; nothing is stored', async () => {
       const village = await t.as('village');
       const before = await count('SELECT COUNT(*) AS n FROM field_record');
-      const res = await t.http.post('/api/inspections').set(village).send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2 }, hazardIds: [hekouHazard] });
+      const res = await t.http
+        .post('/api/inspections')
+        .set(village)
+        .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2 }, hazardIds: [hekouHazard] });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^hazardIds ${hekouHazard}`))]);
       expect(await count('SELECT COUNT(*) AS n FROM field_record')).toBe(before);
-      const ok = await t.http.post('/api/inspections').set(village).send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2 } });
+      const ok = await t.http
+        .post('/api/inspections')
+        .set(village)
+        .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2 } });
       expect(ok.status).toBe(201);
-      const edit = await t.http.patch(`/api/inspections/${ok.body.id}`).set(village).send({ hazardIds: [hekouHazard] });
+      const edit = await t.http
+        .patch(`/api/inspections/${ok.body.id}`)
+        .set(village)
+        .send({ hazardIds: [hekouHazard] });
       expect(edit.status).toBe(400);
       expect(await count('SELECT COUNT(*) AS n FROM field_record_hazard WHERE recordId = ?', [ok.body.id])).toBe(0);
     });
@@ -195,7 +252,10 @@ describe('ids in request bodies are scoped like reads by id', () => {
     it('a resident whose report was rejected as a duplicate of a hazard they cannot open sees no id of it', async () => {
       const officerOwn = await report('village2', { orgId: t.seed.org.v_hekou.id, description: '河口村码头护栏松动' });
       const mine = await report('parent', { orgId: t.seed.org.v_hekou.id, description: '码头的护栏松了' });
-      const r = await t.http.post(`/api/hazards/${mine.body.id}/reject`).set(await t.as('village2')).send({ reason: '已有人上报', duplicateOfId: officerOwn.body.id });
+      const r = await t.http
+        .post(`/api/hazards/${mine.body.id}/reject`)
+        .set(await t.as('village2'))
+        .send({ reason: '已有人上报', duplicateOfId: officerOwn.body.id });
       expect(r.status).toBe(200);
       expect(r.body.duplicateOfId).toBe(officerOwn.body.id);
       const seen = await t.http.get(`/api/hazards/${mine.body.id}`).set(await t.as('parent'));

@@ -99,12 +99,16 @@ async function workbookParts(): Promise<Map<string, Buffer>> {
 }
 
 const cell = (col: string, r: number, v: string) => `<c r="${col}${r}" t="inlineStr"><is><t>${v}</t></is></c>`;
-const row = (r: number) => `<row r="${r}">${cell('A', r, `${(r % 9) + 1}年级${(r % 7) + 1}班`)}${cell('B', r, `学生${r}`)}${cell('C', r, `家长${r}`)}${cell('D', r, `139${String(r).padStart(8, '0')}`)}</row>`;
+const row = (r: number) =>
+  `<row r="${r}">${cell('A', r, `${(r % 9) + 1}年级${(r % 7) + 1}班`)}${cell('B', r, `学生${r}`)}${cell('C', r, `家长${r}`)}${cell('D', r, `139${String(r).padStart(8, '0')}`)}</row>`;
 const HEADER = `<row r="1">${cell('A', 1, '班级')}${cell('B', 1, '学生姓名')}${cell('C', 1, '监护人')}${cell('D', 1, '联系电话')}</row>`;
 
 /** sheet1.xml with the header and rows 2..n+1, then `tail` inside sheetData. */
 function sheetXml(n: number, tail = ''): Buffer {
-  const parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>', HEADER];
+  const parts = [
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+    HEADER,
+  ];
   for (let r = 2; r <= n + 1; r++) parts.push(row(r));
   parts.push(tail, '</sheetData></worksheet>');
   return Buffer.from(parts.join(''), 'utf8');
@@ -133,7 +137,11 @@ describe('unpacked-size and row limits on uploaded .xlsx (issue 13 finding 5)', 
   });
   afterAll(() => t.close());
 
-  const upload = async (file: Buffer) => t.http.post(`/api/pledge-campaigns/${campaign}/roster`).set(await t.as('school')).attach('file', file, '名单.xlsx');
+  const upload = async (file: Buffer) =>
+    t.http
+      .post(`/api/pledge-campaigns/${campaign}/roster`)
+      .set(await t.as('school'))
+      .attach('file', file, '名单.xlsx');
   const rosterRows = async () => Number((await t.ds.query('SELECT COUNT(*) AS c FROM pledge_roster_entry'))[0].c);
 
   it('a 200,000-row roster (under the 5 MB upload limit, ≈ 60 MB unpacked) is refused at once with 413 naming the limit, without memory growth', async () => {
@@ -171,7 +179,9 @@ describe('unpacked-size and row limits on uploaded .xlsx (issue 13 finding 5)', 
     expect(await rosterRows()).toBe(0);
 
     // the shared helper itself: it hands back no more than header + limit rows before stopping
-    await expect(readXlsxRows(file, { zip: { maxEntries: 50, maxUnpackedBytes: 32 * MB }, maxDataRows: 100, what: '表' })).rejects.toThrow('表最多 100 行（第 102 行已超出）');
+    await expect(readXlsxRows(file, { zip: { maxEntries: 50, maxUnpackedBytes: 32 * MB }, maxDataRows: 100, what: '表' })).rejects.toThrow(
+      '表最多 100 行（第 102 行已超出）',
+    );
   });
 
   it('exactly 20,000 rows are read and imported', async () => {

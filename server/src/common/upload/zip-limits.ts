@@ -22,7 +22,11 @@ const DATA_DESCRIPTOR = 0x08;
 const notZip = (what: string) => new BadRequestException([`file 不是有效的${what}文件，请在 Excel 或 WPS 中重新保存后上传`]);
 
 function open(buf: Buffer): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip))));
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
+    ),
+  );
 }
 
 /**
@@ -51,7 +55,11 @@ export async function assertZipWithinLimits(buf: Buffer, limits: ZipLimits, what
       zip.on('entry', (e: yauzl.Entry) => {
         total += e.uncompressedSize;
         if (total > limits.maxUnpackedBytes) {
-          reject(new PayloadTooLargeException(`文件解压后超过 ${fmtMb(limits.maxUnpackedBytes)}（上限 ${fmtMb(limits.maxUnpackedBytes)}），请删去多余的行、图片或工作表后重新上传`));
+          reject(
+            new PayloadTooLargeException(
+              `文件解压后超过 ${fmtMb(limits.maxUnpackedBytes)}（上限 ${fmtMb(limits.maxUnpackedBytes)}），请删去多余的行、图片或工作表后重新上传`,
+            ),
+          );
           return;
         }
         if (e.isEncrypted() || !e.canDecodeFileData()) {
@@ -115,7 +123,13 @@ export interface XlsxReadOptions {
 export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<ExcelJS.CellValue[][]> {
   await assertZipWithinLimits(buf, opts.zip);
   const what = opts.what ?? '表格';
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'ignore',
+  });
   const rows: ExcelJS.CellValue[][] = [];
   let header = 0; // row number of the first non-empty row
   let sheets = 0;

@@ -18,40 +18,77 @@ import { SeedContext, seededRandom } from './context';
 
 type Place = 'village' | 'enterprise' | 'school' | 'market';
 const CATS: [HazardCategory, number, Place, string[]][] = [
-  ['road_traffic', 23, 'village', [
-    '村道急弯处无警示标志和反光镜，夜间会车危险', '三轮摩托车违规载人，早晚接送学生时段多见', '面包车在场镇非法营运，超员载客',
-    '公路临崖路段护栏缺失约30米', '桥头路面塌陷形成大坑，雨天积水看不清', '村口路段杂草遮挡视线，需清理并设减速带',
-  ]],
-  ['fire', 14, 'village', [
-    '老旧木结构房屋电线私拉乱接，线路老化', '楼道堆放柴草杂物，堵塞疏散通道', '小饭店厨房未配灭火器，液化气罐放在灶边',
-    '农户在屋后焚烧秸秆，距离柴堆不足5米', '出租房电动车在楼道内充电', '卫生院消防通道被车辆占用',
-  ]],
+  [
+    'road_traffic',
+    23,
+    'village',
+    [
+      '村道急弯处无警示标志和反光镜，夜间会车危险',
+      '三轮摩托车违规载人，早晚接送学生时段多见',
+      '面包车在场镇非法营运，超员载客',
+      '公路临崖路段护栏缺失约30米',
+      '桥头路面塌陷形成大坑，雨天积水看不清',
+      '村口路段杂草遮挡视线，需清理并设减速带',
+    ],
+  ],
+  [
+    'fire',
+    14,
+    'village',
+    [
+      '老旧木结构房屋电线私拉乱接，线路老化',
+      '楼道堆放柴草杂物，堵塞疏散通道',
+      '小饭店厨房未配灭火器，液化气罐放在灶边',
+      '农户在屋后焚烧秸秆，距离柴堆不足5米',
+      '出租房电动车在楼道内充电',
+      '卫生院消防通道被车辆占用',
+    ],
+  ],
   ['hazardous_chemicals', 1, 'enterprise', ['化工贸易公司仓库危化品与普通货物混放，警示标志脱落']],
   ['fireworks', 2, 'enterprise', ['烟花爆竹零售点超量储存，库房内有人吸烟', '烟花爆竹经营点与住宅未保持安全距离，灭火器过期']],
   ['construction', 1, 'village', ['农村自建房施工脚手架未设防护网，工人未系安全带']],
-  ['food_drug', 4, 'market', [
-    '农贸市场熟食摊无健康证、无防蝇设施', '学校周边流动摊贩售卖三无食品', '农村宴席流动厨房留存票据不全、卫生环境较差', '药店处方药未凭处方销售',
-  ]],
-  ['drowning', 18, 'village', [
-    '村头堰塘无护栏无警示牌，暑期常有孩子在边上玩水', '河湾深水区无“禁止游泳”警示牌', '废弃鱼塘水深约3米，塘边无围挡',
-    '山坪塘放水后淤泥深，周边无警示', '河边救生圈、救生杆缺失',
-  ]],
-  ['rural_power', 30, 'village', [
-    '电线杆倾斜，线路下垂离地不足2米', '变压器围栏损坏，孩子可以靠近', '农户私拉电线捕鱼', '配电箱门锈蚀无法关闭，线头裸露', '大风后电线搭在树枝上',
-  ]],
-  ['gas', 20, 'village', [
-    '居民使用过期液化气瓶', '餐馆燃气软管老化开裂', '液化气供应站充装记录不全', '燃气管道被违章建筑压占',
-  ]],
-  ['geological', 14, 'village', [
-    '公路边堡坎开裂外鼓，下方有住户', '雨后山体滑坡隐患点裂缝加宽', '房屋后边坡落石', '山洪沟道被建筑垃圾堵塞',
-  ]],
+  [
+    'food_drug',
+    4,
+    'market',
+    ['农贸市场熟食摊无健康证、无防蝇设施', '学校周边流动摊贩售卖三无食品', '农村宴席流动厨房留存票据不全、卫生环境较差', '药店处方药未凭处方销售'],
+  ],
+  [
+    'drowning',
+    18,
+    'village',
+    [
+      '村头堰塘无护栏无警示牌，暑期常有孩子在边上玩水',
+      '河湾深水区无“禁止游泳”警示牌',
+      '废弃鱼塘水深约3米，塘边无围挡',
+      '山坪塘放水后淤泥深，周边无警示',
+      '河边救生圈、救生杆缺失',
+    ],
+  ],
+  [
+    'rural_power',
+    30,
+    'village',
+    ['电线杆倾斜，线路下垂离地不足2米', '变压器围栏损坏，孩子可以靠近', '农户私拉电线捕鱼', '配电箱门锈蚀无法关闭，线头裸露', '大风后电线搭在树枝上'],
+  ],
+  ['gas', 20, 'village', ['居民使用过期液化气瓶', '餐馆燃气软管老化开裂', '液化气供应站充装记录不全', '燃气管道被违章建筑压占']],
+  ['geological', 14, 'village', ['公路边堡坎开裂外鼓，下方有住户', '雨后山体滑坡隐患点裂缝加宽', '房屋后边坡落石', '山洪沟道被建筑垃圾堵塞']],
   ['flood_reservoir', 10, 'village', ['小型水库溢洪道被杂物堵塞', '河堤局部垮塌约10米', '水库大坝坝体渗水', '排洪沟年久失修']],
   ['forest_fire', 15, 'village', ['林区边上坟祭祀烧纸，无人看守', '林下可燃物堆积，防火通道不畅', '护林员巡查记录缺失', '农户在林缘烧荒']],
   ['campus', 12, 'school', ['校门口无减速带和人行横道', '学校围墙局部垮塌', '校车座位不足，存在超员', '学校食堂燃气报警器损坏']],
   ['crowded_places', 10, 'market', ['农贸市场逢场天人员拥挤，消防通道被摊位占用', '场镇舞厅安全出口锁闭', '集市临时搭建棚架不牢固']],
-  ['industry_trade', 35, 'enterprise', [
-    '车间电气线路老化，配电柜前堆放物料', '机械传动部位防护罩缺失', '员工未经培训上岗，未佩戴防护用品', '企业应急预案未备案，未开展演练', '粉尘作业场所通风不良',
-  ]],
+  [
+    'industry_trade',
+    35,
+    'enterprise',
+    [
+      '车间电气线路老化，配电柜前堆放物料',
+      '机械传动部位防护罩缺失',
+      '员工未经培训上岗，未佩戴防护用品',
+      '企业应急预案未备案，未开展演练',
+      '粉尘作业场所通风不良',
+    ],
+  ],
   ['special_equipment', 10, 'enterprise', ['叉车超期未检验', '电梯维保记录缺失', '压力容器安全阀未校验', '起重机械钢丝绳断丝']],
   ['confined_space', 6, 'enterprise', ['污水池作业未检测有毒气体，无监护人', '沼气池清掏作业无防护措施', '地下窨井作业未设警示']],
   ['other', 20, 'village', ['废弃房屋无人看管，墙体开裂', '路灯损坏多日，夜间行人看不清', '公共场所井盖缺失', '村广播喇叭损坏，预警信息无法播送']],
@@ -70,7 +107,11 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
   const town = org.town;
   const townOfficer = user.town;
   const officerFor = (o: OrgUnit): { id: number; role: Role } =>
-    o.path.startsWith(org.v_liulin.path) ? { id: user.village.id, role: 'village_officer' } : o.path.startsWith(org.v_hekou.path) ? { id: user.village2.id, role: 'village_officer' } : { id: townOfficer.id, role: 'town_officer' };
+    o.path.startsWith(org.v_liulin.path)
+      ? { id: user.village.id, role: 'village_officer' }
+      : o.path.startsWith(org.v_hekou.path)
+        ? { id: user.village2.id, role: 'village_officer' }
+        : { id: townOfficer.id, role: 'town_officer' };
   const placeFor = (kind: Place, category: HazardCategory): OrgUnit => {
     if (kind === 'enterprise') {
       if (category === 'fireworks') return org.e_fireworks;
@@ -100,13 +141,19 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
   const responsibleFor = (category: HazardCategory, place: OrgUnit): OrgUnit => {
     if (category === 'food_drug') return org.d_market_reg;
     if (category === 'road_traffic' && ctx.rand() < 0.4) return org.d_police;
-    if (['industry_trade', 'special_equipment', 'confined_space', 'hazardous_chemicals', 'fireworks'].includes(category)) return place.type === 'enterprise' ? place : org.d_emergency;
+    if (['industry_trade', 'special_equipment', 'confined_space', 'hazardous_chemicals', 'fireworks'].includes(category))
+      return place.type === 'enterprise' ? place : org.d_emergency;
     if (place.type === 'village' || place.type === 'community' || place.type === 'grid') return place;
     return org.d_emergency;
   };
 
   // Pick the special outcomes up front so the figures are exact.
-  const plan: { category: HazardCategory; place: Place; text: string; outcome: 'closed' | 'escalated' | 'wall' | 'rail' | 'overdue' | 'rejected' | 'fresh' | 'assigned' }[] = [];
+  const plan: {
+    category: HazardCategory;
+    place: Place;
+    text: string;
+    outcome: 'closed' | 'escalated' | 'wall' | 'rail' | 'overdue' | 'rejected' | 'fresh' | 'assigned';
+  }[] = [];
   for (const [category, n, place, texts] of CATS) for (let i = 0; i < n; i++) plan.push({ category, place, text: texts[i % texts.length], outcome: 'closed' });
   const take = (pred: (p: (typeof plan)[number]) => boolean, k: number, outcome: (typeof plan)[number]['outcome']) => {
     let left = k;
@@ -127,7 +174,10 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
 
   // Spread over the past year, oldest first so the codes run in time order.
   const times = plan.map(() => now - Math.floor(ctx.rand() * 360 * DAY) - 3600_000).sort((a, b) => a - b);
-  const order = plan.map((p, i) => ({ p, r: ctx.rand(), i })).sort((a, b) => a.r - b.r).map((x) => x.p);
+  const order = plan
+    .map((p, i) => ({ p, r: ctx.rand(), i }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.p);
   // outcomes that must be recent
   const recent = (o: string) => ['fresh', 'assigned', 'overdue', 'wall', 'rail'].includes(o);
   order.sort((a, b) => Number(recent(a.outcome)) - Number(recent(b.outcome)));
@@ -178,8 +228,27 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
     });
     const saved = await hazards.save(h);
     if (fromDemo) demoResidentReports.push(saved.id);
-    const ev = (action: string, at: number, from: HazardStatus | null, to: HazardStatus | null, actor: { id: number; role: Role } | null, note: string | null, data: Record<string, unknown> | null = null) =>
-      events.push({ hazardId: saved.id, action, fromStatus: from, toStatus: to, actorId: actor?.id ?? null, actorRole: actor?.role ?? null, note, photoIds: null, data, createdAt: new Date(at) });
+    const ev = (
+      action: string,
+      at: number,
+      from: HazardStatus | null,
+      to: HazardStatus | null,
+      actor: { id: number; role: Role } | null,
+      note: string | null,
+      data: Record<string, unknown> | null = null,
+    ) =>
+      events.push({
+        hazardId: saved.id,
+        action,
+        fromStatus: from,
+        toStatus: to,
+        actorId: actor?.id ?? null,
+        actorRole: actor?.role ?? null,
+        note,
+        photoIds: null,
+        data,
+        createdAt: new Date(at),
+      });
     ev('report', created, null, 'reported', reporter, null);
 
     const officer = officerFor(place);
@@ -192,7 +261,15 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
     }
     if (p.outcome === 'rejected') {
       const same = closedByCategory.get(p.category)?.slice(-1)[0];
-      ev('reject', t, 'reported', 'rejected', officer, same ? `与 ${same.code} 重复上报，已并案处理` : '经现场核实不属实', same ? { duplicateOfId: same.id, duplicateOfCode: same.code } : null);
+      ev(
+        'reject',
+        t,
+        'reported',
+        'rejected',
+        officer,
+        same ? `与 ${same.code} 重复上报，已并案处理` : '经现场核实不属实',
+        same ? { duplicateOfId: same.id, duplicateOfCode: same.code } : null,
+      );
       await hazards.update(saved.id, { status: 'rejected', duplicateOfId: same?.id ?? null, updatedAt: new Date(t) });
       continue;
     }
@@ -204,7 +281,11 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
     }
     const deadlineDays = p.outcome === 'overdue' ? ctx.int(5, 10) : p.outcome === 'wall' || p.outcome === 'rail' ? ctx.int(45, 60) : ctx.int(3, 15);
     const deadline = new Date(new Date(t + deadlineDays * DAY + 8 * 3600_000).toISOString().slice(0, 10) + 'T23:59:59.999+08:00');
-    ev('assign', t, 'reported', 'assigned', officer, `请${resp.name}限期整改`, { responsibleOrgId: resp.id, responsibleOrgName: resp.name, deadline: deadline.toISOString() });
+    ev('assign', t, 'reported', 'assigned', officer, `请${resp.name}限期整改`, {
+      responsibleOrgId: resp.id,
+      responsibleOrgName: resp.name,
+      deadline: deadline.toISOString(),
+    });
     Object.assign(patch, { status: 'assigned', responsibleOrgId: resp.id, responsibleOrgPath: resp.path, deadline });
     if (p.outcome === 'assigned' || p.outcome === 'overdue') {
       if (p.outcome === 'overdue') {

@@ -10,7 +10,28 @@ import { rebuildPledgeMonth } from '../../modules/pledges/pledge-month.rollup';
 import { isMysql } from '../../common/db/dialect';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '罗', '谢', '唐'];
-const GIVEN = ['子涵', '欣怡', '浩然', '梓萱', '宇轩', '雨桐', '俊杰', '思琪', '博文', '诗涵', '皓轩', '梦瑶', '一诺', '佳怡', '明轩', '语桐', '天佑', '可馨', '睿', '彤'];
+const GIVEN = [
+  '子涵',
+  '欣怡',
+  '浩然',
+  '梓萱',
+  '宇轩',
+  '雨桐',
+  '俊杰',
+  '思琪',
+  '博文',
+  '诗涵',
+  '皓轩',
+  '梦瑶',
+  '一诺',
+  '佳怡',
+  '明轩',
+  '语桐',
+  '天佑',
+  '可馨',
+  '睿',
+  '彤',
+];
 const GRADES = ['一', '二', '三', '四', '五', '六'];
 const RELATIONS = ['父亲', '母亲', '祖父', '祖母', '外祖母'];
 
@@ -76,36 +97,66 @@ export async function seedPledges(ctx: SeedContext): Promise<void> {
     const v = await versionOf(opts.kind);
     const c = await ds.getRepository(PledgeCampaign).save(
       ds.getRepository(PledgeCampaign).create({
-        templateVersionId: v.id, kind: v.kind, title: opts.title, orgId: opts.org.id, orgPath: opts.org.path, deadline: opts.deadline,
-        closedAt: null, rosterKind: opts.rosterKind, rosterCount: 0, seq: 0, lastHash: PLEDGE_CHAIN_GENESIS, createdById: creator.id, createdAt: opts.created,
+        templateVersionId: v.id,
+        kind: v.kind,
+        title: opts.title,
+        orgId: opts.org.id,
+        orgPath: opts.org.path,
+        deadline: opts.deadline,
+        closedAt: null,
+        rosterKind: opts.rosterKind,
+        rosterCount: 0,
+        seq: 0,
+        lastHash: PLEDGE_CHAIN_GENESIS,
+        createdById: creator.id,
+        createdAt: opts.created,
       }),
     );
     const student = opts.rosterKind === 'student' || v.fields.some((f: PledgeFieldSpec) => f.key === 'studentName');
     const entries = (opts.roster ?? []).map((s, i) =>
       ds.getRepository(PledgeRosterEntry).create({
-        campaignId: c.id, rowNo: i + 2, groupName: s.group, name: s.name, guardianName: s.guardian, phone: s.phone,
-        dedupeKey: identityKey(s.name, student ? s.group : '', s.phone), signatureId: null,
+        campaignId: c.id,
+        rowNo: i + 2,
+        groupName: s.group,
+        name: s.name,
+        guardianName: s.guardian,
+        phone: s.phone,
+        dedupeKey: identityKey(s.name, student ? s.group : '', s.phone),
+        signatureId: null,
       }),
     );
     for (let i = 0; i < entries.length; i += 500) await ds.getRepository(PledgeRosterEntry).insert(entries.slice(i, i + 500));
     const saved = entries.length ? await ds.getRepository(PledgeRosterEntry).find({ where: { campaignId: c.id }, order: { rowNo: 'ASC' } }) : [];
-    const pool = opts.roster ? saved.map((e, i) => ({ e, s: opts.roster![i] })) : (opts.subjects ?? []).map((s) => ({ e: null as PledgeRosterEntry | null, s }));
+    const pool = opts.roster
+      ? saved.map((e, i) => ({ e, s: opts.roster![i] }))
+      : (opts.subjects ?? []).map((s) => ({ e: null as PledgeRosterEntry | null, s }));
     const signing = pool.filter(() => ctx.rand() < opts.signRate);
     const span = Math.max(1, Math.min(opts.deadline.getTime(), ctx.now.getTime()) - opts.created.getTime());
     const times = signing.map(() => opts.created.getTime() + Math.floor(Math.pow(ctx.rand(), 2) * span)).sort((a, b) => a - b);
     let prev = PLEDGE_CHAIN_GENESIS;
     const rows: PledgeSignature[] = [];
-    const signerIds = Object.values(ctx.user).filter((u) => u.role === 'resident').map((u) => u.id);
+    const signerIds = Object.values(ctx.user)
+      .filter((u) => u.role === 'resident')
+      .map((u) => u.id);
     signing.forEach(({ e, s }, i) => {
       const fields = opts.fields(s);
       const rec: ChainRecord = {
-        campaignId: c.id, seq: i + 1, rosterEntryId: e?.id ?? null, groupName: s.group,
+        campaignId: c.id,
+        seq: i + 1,
+        rosterEntryId: e?.id ?? null,
+        groupName: s.group,
         dedupeKey: e ? e.dedupeKey : identityKey(s.name, student ? s.group : '', s.phone),
-        signerUserId: ctx.pick(signerIds), templateVersionId: v.id, contentHash: v.contentHash, fields,
-        images: v.signers.map((sg, k) => img(sg.role, (i + k) % variants.length)), signedAt: new Date(times[i]),
+        signerUserId: ctx.pick(signerIds),
+        templateVersionId: v.id,
+        contentHash: v.contentHash,
+        fields,
+        images: v.signers.map((sg, k) => img(sg.role, (i + k) % variants.length)),
+        signedAt: new Date(times[i]),
       };
       const hash = chainHash(prev, rec);
-      rows.push(ds.getRepository(PledgeSignature).create({ ...rec, clientKey: `seed-${c.id}-${i + 1}`, prevHash: prev, chainHash: hash, activeKey: rec.dedupeKey }));
+      rows.push(
+        ds.getRepository(PledgeSignature).create({ ...rec, clientKey: `seed-${c.id}-${i + 1}`, prevHash: prev, chainHash: hash, activeKey: rec.dedupeKey }),
+      );
       prev = hash;
     });
     for (let i = 0; i < rows.length; i += 400) await ds.getRepository(PledgeSignature).insert(rows.slice(i, i + 400));
@@ -128,17 +179,88 @@ export async function seedPledges(ctx: SeedContext): Promise<void> {
   const middle = students(middleClasses, [30, 36]);
 
   const drowningStart = day(5, 6, 9);
-  await run({ kind: 'drowning', org: ctx.org.s_primary, title: `${year}年石桥镇中心小学防溺水安全承诺书`, created: drowningStart, deadline: day(6, 30, 18), roster: primary, rosterKind: 'student', signRate: 0.93, fields: studentFields });
-  await run({ kind: 'drowning', org: ctx.org.s_middle, title: `${year}年石桥镇初级中学防溺水安全承诺书`, created: drowningStart, deadline: day(6, 30, 18), roster: middle, rosterKind: 'student', signRate: 0.9, fields: studentFields });
-  await run({ kind: 'holiday_safety', org: ctx.org.s_primary, title: `${year}年暑假学生安全承诺书`, created: day(7, 1, 9), deadline: day(7, 10, 18), roster: null, rosterKind: null, signRate: 0.8, subjects: primary, fields: studentFields });
+  await run({
+    kind: 'drowning',
+    org: ctx.org.s_primary,
+    title: `${year}年石桥镇中心小学防溺水安全承诺书`,
+    created: drowningStart,
+    deadline: day(6, 30, 18),
+    roster: primary,
+    rosterKind: 'student',
+    signRate: 0.93,
+    fields: studentFields,
+  });
+  await run({
+    kind: 'drowning',
+    org: ctx.org.s_middle,
+    title: `${year}年石桥镇初级中学防溺水安全承诺书`,
+    created: drowningStart,
+    deadline: day(6, 30, 18),
+    roster: middle,
+    rosterKind: 'student',
+    signRate: 0.9,
+    fields: studentFields,
+  });
+  await run({
+    kind: 'holiday_safety',
+    org: ctx.org.s_primary,
+    title: `${year}年暑假学生安全承诺书`,
+    created: day(7, 1, 9),
+    deadline: day(7, 10, 18),
+    roster: null,
+    rosterKind: null,
+    signRate: 0.8,
+    subjects: primary,
+    fields: studentFields,
+  });
 
-  const units = await ds.getRepository(OrgUnit).createQueryBuilder('o').where('o.path LIKE :p', { p: `${town.path}%` }).getMany();
-  const persons = (n: string) => ({ name: n, group: n, guardian: ctx.pick(SURNAMES) + ctx.pick(['建华', '永强', '德明', '国庆', '志勇', '红梅']), phone: phone() });
+  const units = await ds
+    .getRepository(OrgUnit)
+    .createQueryBuilder('o')
+    .where('o.path LIKE :p', { p: `${town.path}%` })
+    .getMany();
+  const persons = (n: string) => ({
+    name: n,
+    group: n,
+    guardian: ctx.pick(SURNAMES) + ctx.pick(['建华', '永强', '德明', '国庆', '志勇', '红梅']),
+    phone: phone(),
+  });
   const enterprises = units.filter((u) => u.type === 'enterprise').map((u) => persons(u.name));
   const villages = units.filter((u) => u.type === 'village' || u.type === 'community').map((u) => persons(u.name));
-  await run({ kind: 'production_responsibility', org: town, title: `${year}年度企业安全生产责任书`, created: day(2, 20, 9), deadline: day(3, 31, 18), roster: enterprises, rosterKind: 'enterprise', signRate: 1, fields: (s) => ({ unitName: s.name, principalName: s.guardian, phone: s.phone }) });
-  await run({ kind: 'fire_food_responsibility', org: town, title: `${year}年度村（社区）消防及食品安全责任书`, created: day(2, 25, 9), deadline: day(3, 31, 18), roster: villages, rosterKind: 'enterprise', signRate: 1, fields: (s) => ({ unitName: s.name, principalName: s.guardian, phone: s.phone }) });
-  await run({ kind: 'food_drug_coordinator', org: town, title: `${year}年度食品药品安全协管员责任书`, created: day(3, 5, 9), deadline: day(3, 31, 18), roster: null, rosterKind: null, signRate: 1, subjects: villages.map((v) => ({ ...v, name: ctx.pick(SURNAMES) + ctx.pick(['春兰', '国富', '小平', '玉珍']) , group: v.name })), fields: (s) => ({ signerName: s.name, unitName: s.group, phone: s.phone }) });
+  await run({
+    kind: 'production_responsibility',
+    org: town,
+    title: `${year}年度企业安全生产责任书`,
+    created: day(2, 20, 9),
+    deadline: day(3, 31, 18),
+    roster: enterprises,
+    rosterKind: 'enterprise',
+    signRate: 1,
+    fields: (s) => ({ unitName: s.name, principalName: s.guardian, phone: s.phone }),
+  });
+  await run({
+    kind: 'fire_food_responsibility',
+    org: town,
+    title: `${year}年度村（社区）消防及食品安全责任书`,
+    created: day(2, 25, 9),
+    deadline: day(3, 31, 18),
+    roster: villages,
+    rosterKind: 'enterprise',
+    signRate: 1,
+    fields: (s) => ({ unitName: s.name, principalName: s.guardian, phone: s.phone }),
+  });
+  await run({
+    kind: 'food_drug_coordinator',
+    org: town,
+    title: `${year}年度食品药品安全协管员责任书`,
+    created: day(3, 5, 9),
+    deadline: day(3, 31, 18),
+    roster: null,
+    rosterKind: null,
+    signRate: 1,
+    subjects: villages.map((v) => ({ ...v, name: ctx.pick(SURNAMES) + ctx.pick(['春兰', '国富', '小平', '玉珍']), group: v.name })),
+    fields: (s) => ({ signerName: s.name, unitName: s.group, phone: s.phone }),
+  });
   // Signatures went in directly: the statistics' rollup and the campaigns' rosterSigned follow by a rebuild.
   await rebuildPledgeMonth(ds, isMysql(ds));
 }

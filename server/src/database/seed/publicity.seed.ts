@@ -34,16 +34,21 @@ export async function seedPublicity(ctx: SeedContext): Promise<void> {
   const users = await ds.getRepository(User).find({ where: { disabled: false } });
   // ~40 % of residents accepted the publicity template at some point
   const consenting = new Set(users.filter(() => ctx.rand() < 0.4).map((u) => u.id));
-  await ds.getRepository(SubscriptionConsent).insert(
-    [...consenting].map((userId) => ({ userId, templateId: ctx.publicityTemplate, remaining: ctx.int(0, 3), banned: false })),
-  );
+  await ds
+    .getRepository(SubscriptionConsent)
+    .insert([...consenting].map((userId) => ({ userId, templateId: ctx.publicityTemplate, remaining: ctx.int(0, 3), banned: false })));
 
   const yearAgo = new Date(now.getTime() - 365 * 86400_000);
   const y = new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
   const presets = [...campaignCalendar(y - 1, now).presets, ...campaignCalendar(y, now).presets];
   // Besides the calendar, the routine reminders an 安监办 sends through the year.
   const routine = [
-    { title: '燃气安全：用气先通风，离人要关阀', category: 'gas' as const, text: '使用燃气时保持通风，人离开厨房要关火关阀。闻到燃气味请立即关阀开窗，到室外拨打抢修电话。', kinds: ['town'] },
+    {
+      title: '燃气安全：用气先通风，离人要关阀',
+      category: 'gas' as const,
+      text: '使用燃气时保持通风，人离开厨房要关火关阀。闻到燃气味请立即关阀开窗，到室外拨打抢修电话。',
+      kinds: ['town'],
+    },
     { title: '农村用电安全提醒', category: 'other' as const, text: '不私拉乱接电线，不用铜丝代替保险丝；电动车不进楼道、不在室内充电。', kinds: ['village'] },
     { title: '道路交通安全：骑车请戴头盔', category: 'traffic' as const, text: '骑电动车、摩托车请戴头盔；农用车不载人，不酒后驾驶。', kinds: ['town'] },
   ];
@@ -63,9 +68,21 @@ export async function seedPublicity(ctx: SeedContext): Promise<void> {
 
   for (const p of plans) {
     const res = await ds.getRepository(Message).insert({
-      title: p.title.slice(0, 60), body: p.body, category: p.category, status: 'published', scheduledAt: null, ackRequired: p.ack,
-      publisherId: publisher.id, orgId: town.id, orgPath: town.path, roles: [], audienceSize: null, publishedAt: p.at, withdrawnAt: null,
-      createdAt: new Date(p.at.getTime() - 3600_000), updatedAt: p.at,
+      title: p.title.slice(0, 60),
+      body: p.body,
+      category: p.category,
+      status: 'published',
+      scheduledAt: null,
+      ackRequired: p.ack,
+      publisherId: publisher.id,
+      orgId: town.id,
+      orgPath: town.path,
+      roles: [],
+      audienceSize: null,
+      publishedAt: p.at,
+      withdrawnAt: null,
+      createdAt: new Date(p.at.getTime() - 3600_000),
+      updatedAt: p.at,
     });
     const messageId = Number(res.identifiers[0].id);
     await ds.getRepository(MessageAudience).insert(p.units.map((u) => ({ messageId, targetOrgId: u.id, targetOrgPath: u.path, role: '*', feedAt: p.at })));
@@ -75,12 +92,27 @@ export async function seedPublicity(ctx: SeedContext): Promise<void> {
     const deliveries: Partial<MessageDelivery>[] = [];
     for (const u of audience) {
       if (consenting.has(u.id)) {
-        deliveries.push({ messageId, userId: u.id, userOrgPath: u.orgPath, status: 'sent', attempts: 1, claimedAt: p.at, sentAt: new Date(p.at.getTime() + ctx.int(5, 600) * 1000) });
+        deliveries.push({
+          messageId,
+          userId: u.id,
+          userOrgPath: u.orgPath,
+          status: 'sent',
+          attempts: 1,
+          claimedAt: p.at,
+          sentAt: new Date(p.at.getTime() + ctx.int(5, 600) * 1000),
+        });
       }
       if (ctx.rand() >= 0.7) continue;
       const readAt = new Date(p.at.getTime() + ctx.int(10, 72 * 60) * 60_000);
       const ackedAt = p.ack && ctx.rand() < 0.7 ? new Date(readAt.getTime() + ctx.int(1, 30) * 1000) : null; // 0.7 × 0.7 ≈ half acknowledge
-      receipts.push({ messageId, userId: u.id, userOrgId: u.orgId, userOrgPath: u.orgPath, readAt: readAt > now ? now : readAt, ackedAt: ackedAt && ackedAt > now ? now : ackedAt });
+      receipts.push({
+        messageId,
+        userId: u.id,
+        userOrgId: u.orgId,
+        userOrgPath: u.orgPath,
+        readAt: readAt > now ? now : readAt,
+        ackedAt: ackedAt && ackedAt > now ? now : ackedAt,
+      });
     }
     for (let i = 0; i < receipts.length; i += 200) await ds.getRepository(MessageReceipt).insert(receipts.slice(i, i + 200));
     for (let i = 0; i < deliveries.length; i += 200) await ds.getRepository(MessageDelivery).insert(deliveries.slice(i, i + 200));
@@ -92,12 +124,24 @@ export async function seedPublicity(ctx: SeedContext): Promise<void> {
     for (const status of ['draft', 'scheduled'] as const) {
       const at = new Date(`${next.from}T01:00:00.000Z`);
       const r = await ds.getRepository(Message).insert({
-        title: status === 'draft' ? `（草稿）${next.template.title}`.slice(0, 60) : next.template.title, body: next.template.body, category: next.category,
-        status, scheduledAt: status === 'scheduled' ? at : null, ackRequired: next.ackRequired, publisherId: publisher.id, orgId: town.id, orgPath: town.path,
-        roles: [], audienceSize: null, publishedAt: null, withdrawnAt: null,
+        title: status === 'draft' ? `（草稿）${next.template.title}`.slice(0, 60) : next.template.title,
+        body: next.template.body,
+        category: next.category,
+        status,
+        scheduledAt: status === 'scheduled' ? at : null,
+        ackRequired: next.ackRequired,
+        publisherId: publisher.id,
+        orgId: town.id,
+        orgPath: town.path,
+        roles: [],
+        audienceSize: null,
+        publishedAt: null,
+        withdrawnAt: null,
       });
       const id = Number(r.identifiers[0].id);
-      await ds.getRepository(MessageAudience).insert(unitsFor(next.suggestedAudience).map((u) => ({ messageId: id, targetOrgId: u.id, targetOrgPath: u.path, role: '*', feedAt: null })));
+      await ds
+        .getRepository(MessageAudience)
+        .insert(unitsFor(next.suggestedAudience).map((u) => ({ messageId: id, targetOrgId: u.id, targetOrgPath: u.path, role: '*', feedAt: null })));
     }
   }
 }

@@ -7,7 +7,13 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import {
-  AcceptInvitationDto, CreateInvitationDto, HandoverDto, InvitationListQueryDto, PeopleQueryDto, UnitImportQueryDto, UpdatePersonDto,
+  AcceptInvitationDto,
+  CreateInvitationDto,
+  HandoverDto,
+  InvitationListQueryDto,
+  PeopleQueryDto,
+  UnitImportQueryDto,
+  UpdatePersonDto,
 } from './dto/admin.dto';
 import { InvitationsService } from './invitations.service';
 import { PeopleService } from './people.service';

@@ -46,7 +46,10 @@ async function unitSnapshot(t: TestApp): Promise<string> {
 }
 
 const upload = (t: TestApp, auth: Record<string, string>, buf: Buffer, dryRun: boolean) =>
-  t.http.post(`/api/unit-import${dryRun ? '?dryRun=true' : ''}`).set(auth).attach('file', buf, 'units.xlsx');
+  t.http
+    .post(`/api/unit-import${dryRun ? '?dryRun=true' : ''}`)
+    .set(auth)
+    .attach('file', buf, 'units.xlsx');
 
 describe('production starts empty', () => {
   it('never seeds the demo town (and its demo accounts) in production, even on SQLite', () => {
@@ -86,7 +89,7 @@ describe('unit tree import (empty production-like database, first admin by invit
     const started = Date.now();
     const applied = await upload(t, admin, buf, false);
     const ms = Date.now() - started;
-     
+
     console.log(`unit import of 1821 units (${process.env.TEST_DB ?? 'sqlite'}): ${ms} ms over HTTP, ${applied.body.ms} ms in the service`);
     expect(applied.status).toBe(200);
     expect(applied.body.applied).toBe(true);
@@ -111,7 +114,9 @@ describe('unit tree import (empty production-like database, first admin by invit
     const moving = await units.findOneByOrFail({ code: '360101102201' }); // 第2镇1村
     const grid = await units.findOneByOrFail({ name: '第2镇1村第1网格' });
     // someone lives in a grid of the village that moves: their stored path follows the move
-    const person = await t.ds.getRepository(User).save(t.ds.getRepository(User).create({ openid: 'o-grid-person', role: 'grid_officer', orgId: grid.id, orgPath: grid.path }));
+    const person = await t.ds
+      .getRepository(User)
+      .save(t.ds.getRepository(User).create({ openid: 'o-grid-person', role: 'grid_officer', orgId: grid.id, orgPath: grid.path }));
     const rows = countyRows(3, 2, 1).slice(0, 1);
     rows.push(
       ['乡镇', '第1镇（新名）', '青山县', '360101101000', null], // renamed by code
@@ -167,8 +172,14 @@ describe('unit tree import (empty production-like database, first admin by invit
     expect(at(4)[0]).toMatchObject({ column: '上级', message: expect.stringContaining('循环') });
     expect(at(6)).toEqual([expect.objectContaining({ column: '上级', message: expect.stringMatching(/村「错放村」不能放在网格/) })]);
     expect(at(8)).toEqual([expect.objectContaining({ column: '区划代码', message: expect.stringContaining('第 7 行重复') })]);
-    expect(at(9).map((e) => `${e.column}：${e.message}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^上级：.*不能放在村/), expect.stringMatching(/^上级：.*循环/)]));
-    expect(at(10).map((e) => e.column).sort()).toEqual(['人口', '区划代码']);
+    expect(at(9).map((e) => `${e.column}：${e.message}`)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^上级：.*不能放在村/), expect.stringMatching(/^上级：.*循环/)]),
+    );
+    expect(
+      at(10)
+        .map((e) => e.column)
+        .sort(),
+    ).toEqual(['人口', '区划代码']);
     const apply = await upload(t, admin, await xlsx(rows), false);
     expect(apply.status).toBe(400);
     expect(apply.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^第 3 行「类型」：/), expect.stringMatching(/^第 8 行「区划代码」：/)]));
@@ -199,11 +210,14 @@ describe('unit tree import (empty production-like database, first admin by invit
   });
 
   it('the template downloads as xlsx and imports as a county of its own on an empty tree (checked by preview only)', async () => {
-    const res = await t.http.get('/api/unit-import/template').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t.http
+      .get('/api/unit-import/template')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body);
@@ -258,7 +272,10 @@ describe('invitations and people (demo town)', () => {
     expect(detail.body).toMatchObject({ usedCount: 1, status: 'used_up', uses: [expect.objectContaining({ userId: me.body.id })] });
     const audit = await t.ds.getRepository(AuditLog).find({ where: { targetId: String(me.body.id) } });
     expect(audit.map((a) => [a.action, (a.detail as any).from, (a.detail as any).to])).toEqual(
-      expect.arrayContaining([['user.role_change', 'resident', 'town_officer'], ['user.org_change', null, town.id]]),
+      expect.arrayContaining([
+        ['user.role_change', 'resident', 'town_officer'],
+        ['user.org_change', null, town.id],
+      ]),
     );
   });
 
@@ -287,9 +304,19 @@ describe('invitations and people (demo town)', () => {
     expect((await t.http.get(`/api/invitations/${ok.body.id}`).set(await t.as('town2'))).status).toBe(404);
     // N uses: three people, the fourth is refused
     for (const who of ['o-v1', 'o-v2', 'o-v3']) {
-      expect((await t.http.post('/api/invitations/accept').set(await wechatUser(who)).send({ code: ok.body.code })).status).toBe(200);
+      expect(
+        (
+          await t.http
+            .post('/api/invitations/accept')
+            .set(await wechatUser(who))
+            .send({ code: ok.body.code })
+        ).status,
+      ).toBe(200);
     }
-    const fourth = await t.http.post('/api/invitations/accept').set(await wechatUser('o-v4')).send({ code: ok.body.code });
+    const fourth = await t.http
+      .post('/api/invitations/accept')
+      .set(await wechatUser('o-v4'))
+      .send({ code: ok.body.code });
     expect(fourth.status).toBe(409);
     expect((await t.ds.getRepository(Invitation).findOneByOrFail({ id: ok.body.id })).usedCount).toBe(3);
   });
@@ -331,10 +358,22 @@ describe('invitations and people (demo town)', () => {
   it('people: masked phones in scope; a town officer changes a role within bounds; every change is in the audit log', async () => {
     const townOfficer = await t.as('town');
     const users = t.ds.getRepository(User);
-    const target = await users.save(users.create({ openid: 'o-people-1', name: '赵大山', phone: '13800001234', role: 'resident', orgId: t.seed.org.v_hekou.id, orgPath: t.seed.org.v_hekou.path }));
+    const target = await users.save(
+      users.create({
+        openid: 'o-people-1',
+        name: '赵大山',
+        phone: '13800001234',
+        role: 'resident',
+        orgId: t.seed.org.v_hekou.id,
+        orgPath: t.seed.org.v_hekou.path,
+      }),
+    );
     const list = await t.http.get('/api/people').set(townOfficer).query({ q: '赵大山' });
     expect(list.body.items).toEqual([expect.objectContaining({ id: target.id, phone: '138****1234' })]);
-    const baisha = await t.http.get('/api/people').set(await t.as('town2')).query({ q: '赵大山' });
+    const baisha = await t.http
+      .get('/api/people')
+      .set(await t.as('town2'))
+      .query({ q: '赵大山' });
     expect(baisha.body.items).toEqual([]);
     const promote = await t.http.put(`/api/people/${target.id}`).set(townOfficer).send({ role: 'village_officer' });
     expect(promote.body).toMatchObject({ role: 'village_officer', orgName: '河口村' });
@@ -359,12 +398,29 @@ describe('invitations and people (demo town)', () => {
     const leaver = await users.save(users.create({ openid: 'o-leaver', name: '钱离任', role: 'village_officer', orgId: v.id, orgPath: v.path }));
     const successor = await users.save(users.create({ openid: 'o-successor', name: '孙接任', role: 'village_officer', orgId: v.id, orgPath: v.path }));
     const hz = t.ds.getRepository(Hazard);
-    const base = { orgId: v.id, orgPath: v.path, reporterId: leaver.id, responsibleUserId: leaver.id, responsibleOrgId: v.id, responsibleOrgPath: v.path } as any;
-    const mk = (code: string, status: string) => hz.save(hz.create({ ...base, code, status, description: '测试', category: 'fire', level: 'general', priority: 0 }) as unknown as Hazard);
+    const base = {
+      orgId: v.id,
+      orgPath: v.path,
+      reporterId: leaver.id,
+      responsibleUserId: leaver.id,
+      responsibleOrgId: v.id,
+      responsibleOrgPath: v.path,
+    } as any;
+    const mk = (code: string, status: string) =>
+      hz.save(hz.create({ ...base, code, status, description: '测试', category: 'fire', level: 'general', priority: 0 }) as unknown as Hazard);
     const open1 = await mk('YH-T-0001', 'assigned');
     const closed = await mk('YH-T-0002', 'closed');
     const camp = await t.ds.getRepository(PledgeCampaign).save(
-      t.ds.getRepository(PledgeCampaign).create({ templateVersionId: 1, kind: 'family' as any, title: '测试活动', orgId: v.id, orgPath: v.path, deadline: new Date(Date.now() + 86400_000), lastHash: '0'.repeat(64), createdById: leaver.id }),
+      t.ds.getRepository(PledgeCampaign).create({
+        templateVersionId: 1,
+        kind: 'family' as any,
+        title: '测试活动',
+        orgId: v.id,
+        orgPath: v.path,
+        deadline: new Date(Date.now() + 86400_000),
+        lastHash: '0'.repeat(64),
+        createdById: leaver.id,
+      }),
     );
     const listed = await t.http.get('/api/people').set(admin).query({ q: '钱离任' });
     expect(listed.body.items[0]).toMatchObject({ openHazards: 1, openCampaigns: 1 });

@@ -107,7 +107,13 @@ export class InvitationsService {
     const row = await this.ds.getRepository(Invitation).findOne({ where: { code } });
     if (!row) throw new NotFoundException('邀请不存在，请向邀请人重新索取');
     const org = row.orgId ? await this.ds.getRepository(OrgUnit).findOne({ where: { id: row.orgId } }) : null;
-    return { role: row.role, roleLabel: ROLE_LABELS[row.role], orgName: org?.name ?? null, status: invitationStatus(row), expiresAt: row.expiresAt.toISOString() };
+    return {
+      role: row.role,
+      roleLabel: ROLE_LABELS[row.role],
+      orgName: org?.name ?? null,
+      status: invitationStatus(row),
+      expiresAt: row.expiresAt.toISOString(),
+    };
   }
 
   /**
@@ -173,7 +179,7 @@ export class InvitationsService {
       role: r.role,
       roleLabel: ROLE_LABELS[r.role],
       orgId: r.orgId,
-      orgName: r.orgId ? orgNames.get(r.orgId) ?? null : null,
+      orgName: r.orgId ? (orgNames.get(r.orgId) ?? null) : null,
       maxUses: r.maxUses,
       usedCount: r.usedCount,
       expiresAt: r.expiresAt.toISOString(),
@@ -181,7 +187,7 @@ export class InvitationsService {
       status: invitationStatus(r, now),
       note: r.note,
       createdById: r.createdById,
-      createdByName: r.createdById ? creators.get(r.createdById) ?? null : null,
+      createdByName: r.createdById ? (creators.get(r.createdById) ?? null) : null,
       createdAt: r.createdAt.toISOString(),
       link: invitationLink(this.cfg.PUBLIC_BASE_URL, r.code),
       pagePath: `${INVITE_PAGE}?code=${r.code}`,

@@ -23,12 +23,19 @@ export class PeopleAudit {
   async changed(m: EntityManager, actor: AuthUser, after: User, before: PersonBefore, extra: Record<string, unknown> = {}): Promise<void> {
     const at = { actor, targetType: 'user', targetId: after.id } as const;
     const orgPath = after.orgPath ?? before.orgPath ?? '/';
-    if (after.role !== before.role) await this.audit.record({ ...at, action: 'user.role_change', orgPath, detail: { from: before.role, to: after.role, ...extra } }, m);
+    if (after.role !== before.role)
+      await this.audit.record({ ...at, action: 'user.role_change', orgPath, detail: { from: before.role, to: after.role, ...extra } }, m);
     if (after.orgId !== before.orgId) {
-      await this.audit.record({ ...at, action: 'user.org_change', orgPath, detail: { from: before.orgId, fromPath: before.orgPath, to: after.orgId, ...extra } }, m);
+      await this.audit.record(
+        { ...at, action: 'user.org_change', orgPath, detail: { from: before.orgId, fromPath: before.orgPath, to: after.orgId, ...extra } },
+        m,
+      );
     }
     if (before.disabled !== undefined && after.disabled !== before.disabled) {
-      await this.audit.record({ ...at, action: after.disabled ? 'user.disable' : 'user.enable', orgPath, detail: { from: before.disabled, to: after.disabled, ...extra } }, m);
+      await this.audit.record(
+        { ...at, action: after.disabled ? 'user.disable' : 'user.enable', orgPath, detail: { from: before.disabled, to: after.disabled, ...extra } },
+        m,
+      );
     }
     if ('handoverTo' in extra) await this.audit.record({ ...at, action: 'user.handover', orgPath, detail: extra }, m);
   }

@@ -115,14 +115,24 @@ export class PeopleService {
     const count = async (q: Promise<{ k: number; n: string | number }[]>) => new Map((await q).map((x) => [Number(x.k), Number(x.n)]));
     const hz = ids.length
       ? await count(
-          m.createQueryBuilder(Hazard, 'h').select('h.responsibleUserId', 'k').addSelect('COUNT(*)', 'n')
-            .where('h.responsibleUserId IN (:...ids) AND h.status IN (:...open)', { ids, open: HAZARD_OPEN_STATUSES }).groupBy('h.responsibleUserId').getRawMany(),
+          m
+            .createQueryBuilder(Hazard, 'h')
+            .select('h.responsibleUserId', 'k')
+            .addSelect('COUNT(*)', 'n')
+            .where('h.responsibleUserId IN (:...ids) AND h.status IN (:...open)', { ids, open: HAZARD_OPEN_STATUSES })
+            .groupBy('h.responsibleUserId')
+            .getRawMany(),
         )
       : new Map<number, number>();
     const cp = ids.length
       ? await count(
-          m.createQueryBuilder(PledgeCampaign, 'c').select('c.createdById', 'k').addSelect('COUNT(*)', 'n')
-            .where('c.createdById IN (:...ids) AND c.closedAt IS NULL', { ids }).groupBy('c.createdById').getRawMany(),
+          m
+            .createQueryBuilder(PledgeCampaign, 'c')
+            .select('c.createdById', 'k')
+            .addSelect('COUNT(*)', 'n')
+            .where('c.createdById IN (:...ids) AND c.closedAt IS NULL', { ids })
+            .groupBy('c.createdById')
+            .getRawMany(),
         )
       : new Map<number, number>();
     return rows.map((u) => ({
@@ -132,7 +142,7 @@ export class PeopleService {
       role: u.role,
       roleLabel: ROLE_LABELS[u.role],
       orgId: u.orgId,
-      orgName: u.orgId ? orgNames.get(u.orgId) ?? null : null,
+      orgName: u.orgId ? (orgNames.get(u.orgId) ?? null) : null,
       disabled: u.disabled,
       openHazards: hz.get(u.id) ?? 0,
       openCampaigns: cp.get(u.id) ?? 0,

@@ -1,8 +1,17 @@
 import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  ADMIN_LIMITS, ORG_CHILD_TYPES, ORG_TYPE_LABELS, ORG_TYPES, OrgType, UNIT_IMPORT_COLUMNS, UnitImportChange, UnitImportColumn,
-  LIMITS, UnitImportError, UnitImportResult,
+  ADMIN_LIMITS,
+  ORG_CHILD_TYPES,
+  ORG_TYPE_LABELS,
+  ORG_TYPES,
+  OrgType,
+  UNIT_IMPORT_COLUMNS,
+  UnitImportChange,
+  UnitImportColumn,
+  LIMITS,
+  UnitImportError,
+  UnitImportResult,
 } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
@@ -22,9 +31,24 @@ const HEAD: Record<UnitImportColumn, string> = { type: '类型', name: '名称',
 
 /** Words accepted in the 类型 column. */
 const TYPE_WORDS: Record<string, OrgType> = {
-  县: 'county', 区: 'county', 县区: 'county', 乡镇: 'town', 镇: 'town', 乡: 'town', 街道: 'town', 乡镇街道: 'town',
-  村: 'village', 行政村: 'village', 社区: 'community', 居委会: 'community', 网格: 'grid', 学校: 'school', 幼儿园: 'school',
-  企业: 'enterprise', 部门: 'department', 行业部门: 'department',
+  县: 'county',
+  区: 'county',
+  县区: 'county',
+  乡镇: 'town',
+  镇: 'town',
+  乡: 'town',
+  街道: 'town',
+  乡镇街道: 'town',
+  村: 'village',
+  行政村: 'village',
+  社区: 'community',
+  居委会: 'community',
+  网格: 'grid',
+  学校: 'school',
+  幼儿园: 'school',
+  企业: 'enterprise',
+  部门: 'department',
+  行业部门: 'department',
 };
 for (const t of ORG_TYPES) TYPE_WORDS[t] = t;
 
@@ -129,7 +153,8 @@ export class UnitImportService {
       await this.apply(m, plan);
       result.applied = true;
       const changes = { created: result.created.length, moved: result.moved.length, renamed: result.renamed.length, updated: result.updated.length };
-      if (Object.values(changes).some(Boolean)) await this.audit.record({ actor, action: 'unit.import', orgPath: '/', targetType: 'org_unit', detail: { rows: result.rows, ...changes } }, m);
+      if (Object.values(changes).some(Boolean))
+        await this.audit.record({ actor, action: 'unit.import', orgPath: '/', targetType: 'org_unit', detail: { rows: result.rows, ...changes } }, m);
     };
     if (dryRun) await run(this.ds.manager);
     else await this.ds.transaction(run);
@@ -355,7 +380,8 @@ export class UnitImportService {
       const p = node.parent;
       if (!p) {
         if (r.type !== 'county') errors.add(r.rowNo, 'parent', `${ORG_TYPE_LABELS[r.type]}必须填写上级（只有县可以没有上级）`);
-        else if (roots.length && !(node.unit && !node.unit.parentId)) errors.add(r.rowNo, 'parent', `系统中已有县级单位「${roots[0].name}」，一个系统只能有一个县`);
+        else if (roots.length && !(node.unit && !node.unit.parentId))
+          errors.add(r.rowNo, 'parent', `系统中已有县级单位「${roots[0].name}」，一个系统只能有一个县`);
         continue;
       }
       const pType = p.row?.type ?? p.unit!.type;
@@ -368,7 +394,7 @@ export class UnitImportService {
     for (const r of topRows.slice(1)) errors.add(r.rowNo, 'parent', `一个系统只能有一个县（第 ${topRows[0].rowNo} 行已是县）`);
 
     // a stored unit moved below its own descendant
-    const finalParent = (n: Node): Node | null => (n.row ? n.parent ?? null : n.unit!.parentId ? unitNode(unitById.get(n.unit!.parentId)!) : null);
+    const finalParent = (n: Node): Node | null => (n.row ? (n.parent ?? null) : n.unit!.parentId ? unitNode(unitById.get(n.unit!.parentId)!) : null);
     for (const r of rows) {
       const node = nodes.get(r)!;
       if (!node.unit || !node.parent) continue;
@@ -394,7 +420,7 @@ export class UnitImportService {
       }
       const u = node.unit;
       let same = true;
-      const newParentId = node.parent ? node.parent.id ?? -1 : null;
+      const newParentId = node.parent ? (node.parent.id ?? -1) : null;
       if (newParentId !== (u.parentId ?? null)) {
         const oldParent = u.parentId ? unitById.get(u.parentId) : undefined;
         result.moved.push({ ...change, from: oldParent ? pathOfUnit(oldParent) : '', to: parentPath(node.parent) });
@@ -446,7 +472,16 @@ export class UnitImportService {
       for (let i = 0; i < level.length; i += CHUNK) {
         const values = level.slice(i, i + CHUNK).map((n, j) => {
           const r = n.row!;
-          return { parentId: n.parent ? n.parent.id! : null, type: r.type, name: r.name, path: marker(i + j), code: r.code, population: r.population, lat: null, lng: null };
+          return {
+            parentId: n.parent ? n.parent.id! : null,
+            type: r.type,
+            name: r.name,
+            path: marker(i + j),
+            code: r.code,
+            population: r.population,
+            lat: null,
+            lng: null,
+          };
         });
         await m.createQueryBuilder().insert().into(OrgUnit).values(values).updateEntity(false).execute();
       }
@@ -464,7 +499,10 @@ export class UnitImportService {
       for (let i = 0; i < paths.length; i += CHUNK) {
         const chunk = paths.slice(i, i + CHUNK);
         const ids = chunk.map(([id]) => id);
-        await m.query(`UPDATE org_unit SET path = CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${ids.map(() => '?').join(',')})`, [...chunk.flat(), ...ids]);
+        await m.query(`UPDATE org_unit SET path = CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${ids.map(() => '?').join(',')})`, [
+          ...chunk.flat(),
+          ...ids,
+        ]);
       }
     }
 

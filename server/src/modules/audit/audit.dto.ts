@@ -5,18 +5,32 @@ import { IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 
 export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
-  @ApiPropertyOptional({ enum: AUDIT_ACTIONS }) @IsOptional() @IsIn(AUDIT_ACTIONS as unknown as string[], { message: `action must be one of ${AUDIT_ACTIONS.join(', ')}` })
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
+  @IsOptional()
+  @IsIn(AUDIT_ACTIONS as unknown as string[], { message: `action must be one of ${AUDIT_ACTIONS.join(', ')}` })
   action?: AuditAction;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   actorId?: number;
 
-  @ApiPropertyOptional({ description: 'entries about this unit and its subtree' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ description: 'entries about this unit and its subtree' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiPropertyOptional({ description: 'ISO time, inclusive' }) @IsOptional() @IsISO8601({}, { message: 'from must be an ISO 8601 time' })
+  @ApiPropertyOptional({ description: 'ISO time, inclusive' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'from must be an ISO 8601 time' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO time, exclusive' }) @IsOptional() @IsISO8601({}, { message: 'to must be an ISO 8601 time' })
+  @ApiPropertyOptional({ description: 'ISO time, exclusive' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'to must be an ISO 8601 time' })
   to?: string;
 }

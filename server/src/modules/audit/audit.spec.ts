@@ -17,16 +17,46 @@ describe(`audit log (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
-  const logs = async (query: Record<string, string | number> = {}, who = 'admin') => t.http.get('/api/audit-logs').query(query).set(await t.as(who));
+  const logs = async (query: Record<string, string | number> = {}, who = 'admin') =>
+    t.http
+      .get('/api/audit-logs')
+      .query(query)
+      .set(await t.as(who));
 
   it('records pledge exports (PDF, xlsx, the unsigned list with phones) and the ledger export, with who and which unit', async () => {
     const town = await t.as('town');
     const v = (await t.http.get('/api/pledge-templates').set(town)).body.find((x: any) => x.kind === 'drowning').latest.id;
-    const c = await t.http.post('/api/pledge-campaigns').set(await t.as('school')).send({ templateVersionId: v, orgId: t.seed.org.s_primary.id, deadline: inDays(10) });
+    const c = await t.http
+      .post('/api/pledge-campaigns')
+      .set(await t.as('school'))
+      .send({ templateVersionId: v, orgId: t.seed.org.s_primary.id, deadline: inDays(10) });
     const csv = '学生姓名,班级,监护人,联系电话\r\n王一,一年级一班,王父,13800000001\r\n';
-    expect((await t.http.post(`/api/pledge-campaigns/${c.body.id}/roster`).set(await t.as('school')).attach('file', Buffer.from(csv), 'r.csv')).status).toBe(200);
-    expect((await t.http.get(`/api/pledge-campaigns/${c.body.id}/signatures.xlsx`).set(await t.as('school')).buffer(true).parse(binary)).status).toBe(200);
-    expect((await t.http.get(`/api/pledge-campaigns/${c.body.id}/signatures.pdf`).set(await t.as('school')).buffer(true).parse(binary)).status).toBe(200);
+    expect(
+      (
+        await t.http
+          .post(`/api/pledge-campaigns/${c.body.id}/roster`)
+          .set(await t.as('school'))
+          .attach('file', Buffer.from(csv), 'r.csv')
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.http
+          .get(`/api/pledge-campaigns/${c.body.id}/signatures.xlsx`)
+          .set(await t.as('school'))
+          .buffer(true)
+          .parse(binary)
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.http
+          .get(`/api/pledge-campaigns/${c.body.id}/signatures.pdf`)
+          .set(await t.as('school'))
+          .buffer(true)
+          .parse(binary)
+      ).status,
+    ).toBe(200);
     expect((await t.http.get('/api/hazards/export.xlsx').set(town).buffer(true).parse(binary)).status).toBe(200);
 
     const res = await logs({ pageSize: 100 });
@@ -34,7 +64,14 @@ describe(`audit log (${TEST_DB})`, () => {
     const school = t.seed.user.school;
     const mine = res.body.items.filter((x: any) => x.targetId === String(c.body.id));
     expect(mine.map((x: any) => x.action).sort()).toEqual(['export.signatures_pdf', 'export.signatures_xlsx', 'export.unsigned_with_phones']);
-    for (const e of mine) expect(e).toMatchObject({ actorId: school.id, actorName: school.name, actorRole: 'department_officer', orgId: t.seed.org.s_primary.id, targetType: 'pledge_campaign' });
+    for (const e of mine)
+      expect(e).toMatchObject({
+        actorId: school.id,
+        actorName: school.name,
+        actorRole: 'department_officer',
+        orgId: t.seed.org.s_primary.id,
+        targetType: 'pledge_campaign',
+      });
     expect(mine.find((x: any) => x.action === 'export.unsigned_with_phones').actionLabel).toBe('导出未签名单（含完整电话）');
     const ledger = res.body.items.find((x: any) => x.action === 'export.hazard_ledger');
     expect(ledger).toMatchObject({ actorId: t.seed.user.town.id, actionLabel: '导出隐患台账', orgId: t.seed.org.town.id });

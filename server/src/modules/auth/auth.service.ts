@@ -1,5 +1,11 @@
 import {
-  BadRequestException, ForbiddenException, HttpException, Injectable, Logger, NotFoundException, ServiceUnavailableException,
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -82,14 +88,15 @@ export class AuthService {
   /** Demo accounts for the h5 role picker (dev login only). */
   async devAccounts() {
     if (!this.cfg.devLoginEnabled) throw new NotFoundException();
-    const rows = await this.users
-      .createQueryBuilder('u')
-      .where('u.openid LIKE :p', { p: 'dev:demo-%' })
-      .orderBy('u.id', 'ASC')
-      .take(50)
-      .getMany();
+    const rows = await this.users.createQueryBuilder('u').where('u.openid LIKE :p', { p: 'dev:demo-%' }).orderBy('u.id', 'ASC').take(50).getMany();
     const names = new Map((await this.orgs.find({ select: ['id', 'name'] })).map((o) => [o.id, o.name]));
-    return rows.map((u) => ({ openid: u.openid!.slice(4), name: u.name, role: u.role, orgId: u.orgId, orgName: u.orgId ? names.get(u.orgId) ?? null : null }));
+    return rows.map((u) => ({
+      openid: u.openid!.slice(4),
+      name: u.name,
+      role: u.role,
+      orgId: u.orgId,
+      orgName: u.orgId ? (names.get(u.orgId) ?? null) : null,
+    }));
   }
 
   async me(auth: AuthUser): Promise<MeDto> {
@@ -103,7 +110,8 @@ export class AuthService {
       if (isOfficer(u.role)) throw new ForbiddenException('干部的所属单位由管理员设置');
       const org = await this.orgs.findOne({ where: { id: dto.orgId } });
       if (!org) throw new BadRequestException([`orgId ${dto.orgId} does not exist`]);
-      if (!['village', 'community', 'grid', 'school', 'enterprise', 'town'].includes(org.type)) throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
+      if (!['village', 'community', 'grid', 'school', 'enterprise', 'town'].includes(org.type))
+        throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
       u.orgId = org.id;
       u.orgPath = org.path;
     }

@@ -26,7 +26,14 @@ describe('PUT does what PATCH does (the mini-program cannot send PATCH)', () => 
     expect(res.body).toMatchObject({ orgId: t.seed.org.v_taoyuan.id, orgName: '桃园村', name: '新村民' });
     expect((await t.http.get('/api/me').set(me)).body.orgId).toBe(t.seed.org.v_taoyuan.id);
     // same rules as PATCH: an officer cannot move themselves, bad input names the field and changes nothing
-    expect((await t.http.put('/api/me').set(await t.as('grid')).send({ orgId: t.seed.org.v_taoyuan.id })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .put('/api/me')
+          .set(await t.as('grid'))
+          .send({ orgId: t.seed.org.v_taoyuan.id })
+      ).status,
+    ).toBe(403);
     const bad = await t.http.put('/api/me').set(me).send({ phone: '123' });
     expect(bad.status).toBe(400);
     expect(bad.body.message[0]).toMatch(/^phone /);
@@ -35,26 +42,52 @@ describe('PUT does what PATCH does (the mini-program cannot send PATCH)', () => 
 
   it('an officer edits a field-work record with PUT, keeping its history and scope', async () => {
     const town = await t.as('town');
-    const created = await t.http.post('/api/drills').set(town).send({ date: '2026-07-01', kind: 'flood', metrics: { participants: 50 } });
+    const created = await t.http
+      .post('/api/drills')
+      .set(town)
+      .send({ date: '2026-07-01', kind: 'flood', metrics: { participants: 50 } });
     expect(created.status).toBe(201);
-    const ed = await t.http.put(`/api/drills/${created.body.id}`).set(town).send({ metrics: { participants: 80 }, notes: '补录人数' });
+    const ed = await t.http
+      .put(`/api/drills/${created.body.id}`)
+      .set(town)
+      .send({ metrics: { participants: 80 }, notes: '补录人数' });
     expect(ed.status).toBe(200);
     expect(ed.body).toMatchObject({ revisions: 1, metrics: { participants: 80 }, notes: '补录人数' });
     expect((await t.http.get(`/api/drills/${created.body.id}/revisions`).set(town)).body).toHaveLength(1);
     // a resident may not, and an officer of another town gets 404
-    expect((await t.http.put(`/api/drills/${created.body.id}`).set(await t.as('resident')).send({ notes: 'x' })).status).toBe(403);
-    expect((await t.http.put(`/api/drills/${created.body.id}`).set(await t.as('town2')).send({ notes: 'x' })).status).toBe(404);
+    expect(
+      (
+        await t.http
+          .put(`/api/drills/${created.body.id}`)
+          .set(await t.as('resident'))
+          .send({ notes: 'x' })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.http
+          .put(`/api/drills/${created.body.id}`)
+          .set(await t.as('town2'))
+          .send({ notes: 'x' })
+      ).status,
+    ).toBe(404);
     expect((await t.http.get(`/api/drills/${created.body.id}`).set(town)).body.notes).toBe('补录人数');
   });
 
   it('an officer saves a draft message a second time with PUT', async () => {
     const town = await t.as('town');
     const body = [{ type: 'p', text: '暑期请看护好孩子。' }];
-    const m = await t.http.post('/api/messages').set(town).send({ title: '防溺水提醒', category: 'drowning', body, audience: { orgIds: [t.seed.org.v_hekou.id] } });
+    const m = await t.http
+      .post('/api/messages')
+      .set(town)
+      .send({ title: '防溺水提醒', category: 'drowning', body, audience: { orgIds: [t.seed.org.v_hekou.id] } });
     expect(m.status).toBe(201);
     const first = await t.http.put(`/api/messages/${m.body.id}`).set(town).send({ title: '防溺水提醒（改一）' });
     expect(first.status).toBe(200);
-    const second = await t.http.put(`/api/messages/${m.body.id}`).set(town).send({ title: '防溺水提醒（改二）', body: [...body, { type: 'p', text: '不私自下水。' }] });
+    const second = await t.http
+      .put(`/api/messages/${m.body.id}`)
+      .set(town)
+      .send({ title: '防溺水提醒（改二）', body: [...body, { type: 'p', text: '不私自下水。' }] });
     expect(second.status).toBe(200);
     const saved = (await t.http.get(`/api/messages/${m.body.id}`).set(town)).body;
     expect(saved.title).toBe('防溺水提醒（改二）');

@@ -1,13 +1,6 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  FieldRecordDto,
-  FieldRecordPage,
-  FieldRevisionDto,
-  FieldType,
-  isOfficer,
-  validateFieldRecord,
-} from '@xiangan/shared';
+import { FieldRecordDto, FieldRecordPage, FieldRevisionDto, FieldType, isOfficer, validateFieldRecord } from '@xiangan/shared';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
@@ -121,21 +114,28 @@ export class FieldworkService {
   async update(type: FieldType, user: AuthUser, id: number, dto: UpdateFieldRecordDto): Promise<FieldRecordDto> {
     const r = await this.load(type, user, id);
     const kind = dto.kind ?? r.kind;
-    const metrics = dto.metrics ?? (dto.kind && dto.kind !== r.kind ? {} : r.metrics ?? {});
+    const metrics = dto.metrics ?? (dto.kind && dto.kind !== r.kind ? {} : (r.metrics ?? {}));
     const sector = dto.sector !== undefined ? dto.sector : r.sector;
     const errors = validateFieldRecord(type, kind, metrics, sector);
     if (errors.length) throw new BadRequestException(errors);
     if (dto.date) this.checkDate(dto.date);
     const org = dto.orgId && dto.orgId !== r.orgId ? await this.orgFor(user, dto.orgId) : null;
     if (dto.units) {
-      await this.checkUnits(user, dto.units.map((u) => u.orgId).filter((x): x is number => !!x));
+      await this.checkUnits(
+        user,
+        dto.units.map((u) => u.orgId).filter((x): x is number => !!x),
+      );
       if (dto.units.some((u) => !u.orgId && !u.name?.trim())) throw new BadRequestException(['units each need an orgId or a name']);
     }
     // Links the record already holds stay (an editor may not see every one); new ones are checked.
     const held = new Set(r.hazardIds ?? []);
     const hazardIds = dto.hazardIds
-      ? (await this.checkHazards(user, dto.hazardIds.filter((x) => !held.has(x))), [...new Set(dto.hazardIds)])
-      : r.hazardIds ?? [];
+      ? (await this.checkHazards(
+          user,
+          dto.hazardIds.filter((x) => !held.has(x)),
+        ),
+        [...new Set(dto.hazardIds)])
+      : (r.hazardIds ?? []);
     const previous = this.snapshot(r);
     await this.ds.transaction(async (tx) => {
       // What the statistics hold for this record now, read under its row lock (MySQL) so concurrent edits of one
@@ -172,7 +172,14 @@ export class FieldworkService {
     const [rec] = await tx.query(`SELECT orgPath, date, type, kind, sector FROM field_record WHERE id = ?${isMysql(tx) ? ' FOR UPDATE' : ''}`, [id]);
     if (!rec) return null;
     const metrics: { metric: string; value: unknown }[] = await tx.query('SELECT metric, value FROM field_metric WHERE recordId = ?', [id]);
-    return { orgPath: rec.orgPath, date: rec.date, type: rec.type, kind: rec.kind, sector: rec.sector ?? null, metrics: metrics.map((m) => [m.metric, Number(m.value)]) };
+    return {
+      orgPath: rec.orgPath,
+      date: rec.date,
+      type: rec.type,
+      kind: rec.kind,
+      sector: rec.sector ?? null,
+      metrics: metrics.map((m) => [m.metric, Number(m.value)]),
+    };
   }
 
   /** The statistics' monthly rollup moves by after − before: one upsert, rows in key order, last in the transaction. */
@@ -191,12 +198,33 @@ export class FieldworkService {
       );
     }
     const ids = [...new Set(r.hazardIds ?? [])];
-    if (ids.length) await tx.insert(FieldRecordHazard, ids.map((hazardId) => ({ recordId: r.id, hazardId, orgPath: r.orgPath, date: r.date })));
+    if (ids.length)
+      await tx.insert(
+        FieldRecordHazard,
+        ids.map((hazardId) => ({ recordId: r.id, hazardId, orgPath: r.orgPath, date: r.date })),
+      );
   }
 
   private snapshot(r: FieldRecord): Record<string, unknown> {
     const { id, type, kind, date, orgId, sector, campaign, title, metrics, units, hazardIds, party, tags, notes, updatedById, updatedAt } = r;
-    return { id, type, kind, date, orgId, sector, campaign, title, metrics, units, hazardIds, party, tags, notes, updatedById, updatedAt: updatedAt?.toISOString?.() ?? updatedAt };
+    return {
+      id,
+      type,
+      kind,
+      date,
+      orgId,
+      sector,
+      campaign,
+      title,
+      metrics,
+      units,
+      hazardIds,
+      party,
+      tags,
+      notes,
+      updatedById,
+      updatedAt: updatedAt?.toISOString?.() ?? updatedAt,
+    };
   }
 
   private async load(type: FieldType, user: AuthUser, id: number): Promise<FieldRecord> {
@@ -253,7 +281,11 @@ export class FieldworkService {
 /** What the rollup counts of a record: the same metric rows writeDerived stores. */
 function factsOf(r: FieldRecord): FieldFacts {
   return {
-    orgPath: r.orgPath, date: r.date, type: r.type, kind: r.kind, sector: r.sector ?? null,
+    orgPath: r.orgPath,
+    date: r.date,
+    type: r.type,
+    kind: r.kind,
+    sector: r.sector ?? null,
     metrics: Object.entries(r.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'),
   };
 }

@@ -18,7 +18,11 @@ export class HazardFindingsPort {
     const ids: number[] = [];
     for (const [i, f] of findings.entries()) {
       const key = clientKey ? `${clientKey.slice(0, 56)}:f${i}` : undefined;
-      const h = await this.hazards.create(user, { category: f.category, description: f.description, level: f.level, orgId: f.orgId ?? org.id } as CreateHazardDto, key);
+      const h = await this.hazards.create(
+        user,
+        { category: f.category, description: f.description, level: f.level, orgId: f.orgId ?? org.id } as CreateHazardDto,
+        key,
+      );
       ids.push(h.id);
     }
     return ids;

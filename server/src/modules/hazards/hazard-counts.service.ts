@@ -63,10 +63,14 @@ export class HazardCountService implements OnModuleInit {
   ) {}
 
   async onModuleInit() {
-    this.queue.register(HAZARD_PRIORITY_JOB, async () => {
-      const n = await this.refreshPriority();
-      if (n) this.logger.log(`${n} hazards became overdue`);
-    }, { concurrency: 1 });
+    this.queue.register(
+      HAZARD_PRIORITY_JOB,
+      async () => {
+        const n = await this.refreshPriority();
+        if (n) this.logger.log(`${n} hazards became overdue`);
+      },
+      { concurrency: 1 },
+    );
     await this.queue.every(HAZARD_PRIORITY_JOB, 60_000);
   }
 

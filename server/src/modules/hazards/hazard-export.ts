@@ -12,7 +12,22 @@ function local(d: Date | null, withTime = true): string {
 }
 
 export const EXPORT_COLUMNS = [
-  '编号', '类别', '等级', '地点/村', '发现时间', '问题描述', '责任单位', '整改期限', '状态', '整改措施', '整改完成时间', '验收', '销号时间', '是否逾期', '上报县级', '县级答复',
+  '编号',
+  '类别',
+  '等级',
+  '地点/村',
+  '发现时间',
+  '问题描述',
+  '责任单位',
+  '整改期限',
+  '状态',
+  '整改措施',
+  '整改完成时间',
+  '验收',
+  '销号时间',
+  '是否逾期',
+  '上报县级',
+  '县级答复',
 ];
 
 /** What the timeline adds to a row: the measures taken, the acceptance, the escalation and the county's answer. */
@@ -24,14 +39,18 @@ export interface ExportFacts {
 }
 
 /** The row's facts from its timeline events (oldest first). */
-export function exportFacts(events: { action: string; note: string | null; data: Record<string, unknown> | null; createdAt: Date; dedupeKey?: string | null }[]): ExportFacts {
+export function exportFacts(
+  events: { action: string; note: string | null; data: Record<string, unknown> | null; createdAt: Date; dedupeKey?: string | null }[],
+): ExportFacts {
   const f: ExportFacts = { measures: null, verified: null, escalated: null, countyAnswer: null };
   const climbs: string[] = [];
   for (const e of events) {
     const day = local(e.createdAt, false);
     if (e.action === 'rectify') f.measures = e.note;
-    if (e.action === 'verify') f.verified = `${day} ${(e.data as { passed?: boolean } | null)?.passed === false ? '未通过' : '通过'}${e.note ? `：${e.note}` : ''}`;
-    if (e.action === 'escalate') f.escalated = `${day} 上报${String((e.data as { department?: string } | null)?.department ?? '县级')}${e.note ? `：${e.note}` : ''}`;
+    if (e.action === 'verify')
+      f.verified = `${day} ${(e.data as { passed?: boolean } | null)?.passed === false ? '未通过' : '通过'}${e.note ? `：${e.note}` : ''}`;
+    if (e.action === 'escalate')
+      f.escalated = `${day} 上报${String((e.data as { department?: string } | null)?.department ?? '县级')}${e.note ? `：${e.note}` : ''}`;
     if (e.action === 'answer') f.countyAnswer = `${day} ${e.note ?? ''}`.trim();
     if (e.action === 'remind' && (e.data as { kind?: string } | null)?.kind === 'climb') climbs.push(`${day} ${e.note ?? '逾期报上级督办'}`);
   }
@@ -40,7 +59,11 @@ export function exportFacts(events: { action: string; note: string | null; data:
 }
 
 /** Streams the ledger as the officials keep it (one sheet, frozen header, overdue rows tinted), in the ledger's order. */
-export async function writeLedgerXlsx(res: Response, rows: AsyncIterable<{ h: Hazard; names: Map<number, string>; facts?: ExportFacts }>, title: string): Promise<number> {
+export async function writeLedgerXlsx(
+  res: Response,
+  rows: AsyncIterable<{ h: Hazard; names: Map<number, string>; facts?: ExportFacts }>,
+  title: string,
+): Promise<number> {
   const now = new Date();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
   // characters XML cannot hold are dropped from every row (residents' text; rows stored before the input check)
@@ -76,7 +99,9 @@ export async function writeLedgerXlsx(res: Response, rows: AsyncIterable<{ h: Ha
       found: local(h.createdAt),
       description: h.description,
       // A hazard that went to the county says so, whoever then held it (the county's answer closes it without a unit).
-      responsible: [h.responsibleOrgId ? names.get(h.responsibleOrgId) ?? '' : '', h.escalatedTo ? `${h.escalatedTo}（上报县级）` : ''].filter(Boolean).join('；'),
+      responsible: [h.responsibleOrgId ? (names.get(h.responsibleOrgId) ?? '') : '', h.escalatedTo ? `${h.escalatedTo}（上报县级）` : '']
+        .filter(Boolean)
+        .join('；'),
       deadline: h.deadline ? local(h.deadline, false) : h.escalatedTo ? (h.status === 'escalated' ? '待县级答复' : '县级办理') : '',
       status: HAZARD_STATUS_LABELS[h.status],
       measures: facts?.measures ?? '',

@@ -21,28 +21,73 @@ describe('hazards: the loop reaches a person', () => {
 
   const idle = () => t.app.get<JobQueue>(JOB_QUEUE).idle(10_000);
   const report = async (who: string, body: Record<string, unknown> = {}) => {
-    const res = await t.http.post('/api/hazards').set(await t.as(who)).send({ category: 'fire', description: '柴堆紧挨灶房，存在火灾隐患', ...body });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as(who))
+      .send({ category: 'fire', description: '柴堆紧挨灶房，存在火灾隐患', ...body });
     if (res.status !== 201) throw new Error(`report failed ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as { id: number; code: string };
   };
   const act = async (who: string, id: number, action: string, body: Record<string, unknown> = {}) =>
-    t.http.post(`/api/hazards/${id}/${action}`).set(await t.as(who)).send(body);
+    t.http
+      .post(`/api/hazards/${id}/${action}`)
+      .set(await t.as(who))
+      .send(body);
   const notices = async (who: string, id: number, kind?: string) => {
     const res = await t.http.get('/api/notifications?pageSize=100').set(await t.as(who));
     return (res.body.items as { kind: string; title: string; link: string }[]).filter((n) => n.link?.endsWith(`id=${id}`) && (!kind || n.kind === kind));
   };
-  const timeline = async (id: number) => (await t.http.get(`/api/hazards/${id}`).set(await t.as('admin'))).body.timeline as { action: string; note: string; data: Record<string, unknown> }[];
+  const timeline = async (id: number) =>
+    (await t.http.get(`/api/hazards/${id}`).set(await t.as('admin'))).body.timeline as { action: string; note: string; data: Record<string, unknown> }[];
 
   it('a grid boundary is set through the org API (validated, in scope) and a report inside it lands with the grid officer', async () => {
     const grid = t.seed.org.g_liulin_1;
-    const bad = await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('town')).send({ boundary: { type: 'Polygon', coordinates: [[[106.48, 29.58], [106.49, 29.58], [106.49, 29.59]]] } });
+    const bad = await t.http
+      .put(`/api/orgs/${grid.id}/boundary`)
+      .set(await t.as('town'))
+      .send({
+        boundary: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [106.48, 29.58],
+              [106.49, 29.58],
+              [106.49, 29.59],
+            ],
+          ],
+        },
+      });
     expect(bad.status).toBe(400);
     expect(bad.body.message.join('\n')).toContain('boundary.coordinates[0]');
-    expect((await t.http.put(`/api/orgs/${t.seed.org.town.id}/boundary`).set(await t.as('town')).send({ boundary: squareAround(gridCentre, 200) })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .put(`/api/orgs/${t.seed.org.town.id}/boundary`)
+          .set(await t.as('town'))
+          .send({ boundary: squareAround(gridCentre, 200) })
+      ).status,
+    ).toBe(400);
     // the town officer of 白沙镇 may not draw 石桥镇's grids; a village officer may not draw at all
-    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('town2')).send({ boundary: squareAround(gridCentre, 200) })).status).toBe(403);
-    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('village')).send({ boundary: squareAround(gridCentre, 200) })).status).toBe(403);
-    const ok = await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('town')).send({ boundary: { type: 'Feature', properties: {}, geometry: squareAround(gridCentre, 200) } });
+    expect(
+      (
+        await t.http
+          .put(`/api/orgs/${grid.id}/boundary`)
+          .set(await t.as('town2'))
+          .send({ boundary: squareAround(gridCentre, 200) })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.http
+          .put(`/api/orgs/${grid.id}/boundary`)
+          .set(await t.as('village'))
+          .send({ boundary: squareAround(gridCentre, 200) })
+      ).status,
+    ).toBe(403);
+    const ok = await t.http
+      .put(`/api/orgs/${grid.id}/boundary`)
+      .set(await t.as('town'))
+      .send({ boundary: { type: 'Feature', properties: {}, geometry: squareAround(gridCentre, 200) } });
     expect([ok.status, ok.body]).toEqual([200, expect.anything()]);
     expect(ok.body).toMatchObject({ id: grid.id, hasBoundary: true, boundary: { type: 'Polygon' } });
     const back = await t.http.get(`/api/orgs/${grid.id}/boundary`).set(await t.as('grid'));
@@ -67,7 +112,14 @@ describe('hazards: the loop reaches a person', () => {
     expect(await notices('village', inside.id, 'hazard_reported')).toHaveLength(1);
     expect(await notices('grid', outside.id, 'hazard_reported')).toHaveLength(0);
     // Clearing the boundary: later reports at that point go to the chosen village again.
-    expect((await t.http.put(`/api/orgs/${grid.id}/boundary`).set(await t.as('town')).send({ boundary: null })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .put(`/api/orgs/${grid.id}/boundary`)
+          .set(await t.as('town'))
+          .send({ boundary: null })
+      ).status,
+    ).toBe(400);
     expect((await t.http.delete(`/api/orgs/${grid.id}/boundary`).set(await t.as('town2'))).status).toBe(403);
     expect((await t.http.delete(`/api/orgs/${grid.id}/boundary`).set(await t.as('admin'))).status).toBe(204);
     expect((await t.http.get(`/api/orgs/${grid.id}`).set(await t.as('town'))).body.hasBoundary).toBe(false);
@@ -104,12 +156,31 @@ describe('hazards: the loop reaches a person', () => {
   it('an overdue hazard reminds every day — the officer and whoever assigned it — and climbs after the town’s N days, telling the county', async () => {
     const h = await report('resident', { description: '柳林村一组山坡裂缝扩大' });
     // the town officer assigns it to the grid (named officer); above the grid is 柳林村 (李春梅)
-    expect((await act('town', h.id, 'assign', { responsibleOrgId: t.seed.org.g_liulin_1.id, responsibleUserId: t.seed.user.grid.id, deadline: inDays(2) })).status).toBe(200);
-    const settings = await t.http.put(`/api/orgs/${t.seed.org.town.id}/hazard-settings`).set(await t.as('town')).send({ overdueClimbDays: 2 });
+    expect(
+      (await act('town', h.id, 'assign', { responsibleOrgId: t.seed.org.g_liulin_1.id, responsibleUserId: t.seed.user.grid.id, deadline: inDays(2) })).status,
+    ).toBe(200);
+    const settings = await t.http
+      .put(`/api/orgs/${t.seed.org.town.id}/hazard-settings`)
+      .set(await t.as('town'))
+      .send({ overdueClimbDays: 2 });
     expect(settings.status).toBe(200);
     expect(settings.body.overdueClimbDays).toBe(2);
-    expect((await t.http.put(`/api/orgs/${t.seed.org.town.id}/hazard-settings`).set(await t.as('town')).send({ overdueClimbDays: 0 })).body.message.join()).toContain('overdueClimbDays');
-    expect((await t.http.put(`/api/orgs/${t.seed.org.v_liulin.id}/hazard-settings`).set(await t.as('town')).send({ overdueClimbDays: 2 })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .put(`/api/orgs/${t.seed.org.town.id}/hazard-settings`)
+          .set(await t.as('town'))
+          .send({ overdueClimbDays: 0 })
+      ).body.message.join(),
+    ).toContain('overdueClimbDays');
+    expect(
+      (
+        await t.http
+          .put(`/api/orgs/${t.seed.org.v_liulin.id}/hazard-settings`)
+          .set(await t.as('town'))
+          .send({ overdueClimbDays: 2 })
+      ).status,
+    ).toBe(400);
 
     const deadline = new Date((await t.ds.query('SELECT deadline FROM hazard WHERE id = ?', [h.id]))[0].deadline);
     const reminders = t.app.get(HazardRemindersService);
@@ -189,7 +260,10 @@ describe('hazards: the loop reaches a person', () => {
     const h = await report('resident', { description: '没有定位的一处隐患' });
     const res = await t.http.get('/api/hazards/map?bbox=106.3,29.4,106.7,29.8').set(await t.as('village'));
     expect(res.status).toBe(200);
-    const open = await t.ds.query("SELECT COUNT(*) AS n FROM hazard WHERE (lat IS NULL OR lng IS NULL) AND status IN ('reported','assigned','rectifying','rectified','escalated') AND orgPath LIKE ?", [`${t.seed.org.v_liulin.path}%`]);
+    const open = await t.ds.query(
+      "SELECT COUNT(*) AS n FROM hazard WHERE (lat IS NULL OR lng IS NULL) AND status IN ('reported','assigned','rectifying','rectified','escalated') AND orgPath LIKE ?",
+      [`${t.seed.org.v_liulin.path}%`],
+    );
     expect(res.body.unlocated.total).toBe(Number(open[0].n));
     expect(res.body.unlocated.items.map((x: { id: number }) => x.id)).toContain(h.id);
     expect(res.body.points.map((x: { id: number }) => x.id)).not.toContain(h.id);
@@ -208,8 +282,15 @@ describe('hazards: the loop reaches a person', () => {
     await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - DAY).toISOString().slice(0, 19).replace('T', ' '), late.id]);
     const fresh = await report('parent', { orgId: t.seed.org.v_hekou.id, description: '河口村新报的一处' });
 
-    const res = await t.http.get(`/api/hazards/export.xlsx?orgId=${t.seed.org.v_hekou.id}`).set(await t.as('village2')).buffer(true)
-      .parse((r, cb) => { const c: Buffer[] = []; r.on('data', (x: Buffer) => c.push(x)); r.on('end', () => cb(null, Buffer.concat(c))); });
+    const res = await t.http
+      .get(`/api/hazards/export.xlsx?orgId=${t.seed.org.v_hekou.id}`)
+      .set(await t.as('village2'))
+      .buffer(true)
+      .parse((r, cb) => {
+        const c: Buffer[] = [];
+        r.on('data', (x: Buffer) => c.push(x));
+        r.on('end', () => cb(null, Buffer.concat(c)));
+      });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as Buffer);
@@ -218,7 +299,12 @@ describe('hazards: the loop reaches a person', () => {
     const col = (name: string) => header.indexOf(name) + 1;
     const rows = new Map<string, ExcelJS.Row>();
     const order: string[] = [];
-    ws.eachRow((row, n) => { if (n > 1) { rows.set(String(row.getCell(1).value), row); order.push(String(row.getCell(1).value)); } });
+    ws.eachRow((row, n) => {
+      if (n > 1) {
+        rows.set(String(row.getCell(1).value), row);
+        order.push(String(row.getCell(1).value));
+      }
+    });
     // the ledger's order: the overdue one first, then newest first
     expect(order.indexOf(late.code)).toBeLessThan(order.indexOf(fresh.code));
     expect(order.indexOf(fresh.code)).toBeLessThan(order.indexOf(fixed.code));

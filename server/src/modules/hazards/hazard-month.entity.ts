@@ -16,7 +16,21 @@ import { OrgPathColumn } from '../../common/db/columns';
  * Month leads: a period is one range, whatever the subtree and however many years are stored; the subtree
  * (orgPath prefix) and every counter are read from the index alone.
  */
-@Index('idx_hazard_month_range', ['month', 'orgPath', 'category', 'found', 'rectified', 'closed', 'major', 'inProgress', 'rejected', 'escalated', 'closedTimed', 'closeSeconds', 'closedIn'])
+@Index('idx_hazard_month_range', [
+  'month',
+  'orgPath',
+  'category',
+  'found',
+  'rectified',
+  'closed',
+  'major',
+  'inProgress',
+  'rejected',
+  'escalated',
+  'closedTimed',
+  'closeSeconds',
+  'closedIn',
+])
 export class HazardMonth {
   @PrimaryColumn({ type: 'int' })
   orgId: number;

@@ -17,7 +17,18 @@ export function monthCn(d: Date): string {
 export const IN_PROGRESS_STATUSES: HazardStatus[] = ['reported', 'assigned', 'rectifying', 'rectified'];
 
 /** The counters of a hazard_month row, in column order. */
-export const MONTH_COUNTERS = ['found', 'rectified', 'closed', 'major', 'inProgress', 'rejected', 'escalated', 'closedTimed', 'closeSeconds', 'closedIn'] as const;
+export const MONTH_COUNTERS = [
+  'found',
+  'rectified',
+  'closed',
+  'major',
+  'inProgress',
+  'rejected',
+  'escalated',
+  'closedTimed',
+  'closeSeconds',
+  'closedIn',
+] as const;
 export type MonthCounter = (typeof MONTH_COUNTERS)[number];
 export type MonthCounters = Record<MonthCounter, number>;
 
@@ -31,7 +42,18 @@ export interface MonthDelta extends MonthCounters {
 /** What the rollup needs to know of one hazard (the hook's facts but the deadline). */
 export type MonthFacts = Omit<HazardFacts, 'deadline'>;
 
-const zero = (): MonthCounters => ({ found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0, rejected: 0, escalated: 0, closedTimed: 0, closeSeconds: 0, closedIn: 0 });
+const zero = (): MonthCounters => ({
+  found: 0,
+  rectified: 0,
+  closed: 0,
+  major: 0,
+  inProgress: 0,
+  rejected: 0,
+  escalated: 0,
+  closedTimed: 0,
+  closeSeconds: 0,
+  closedIn: 0,
+});
 
 /** The per-hazard figures the summary sums (the same rules as its SQL, one hazard at a time). */
 export function monthCounters(f: Pick<MonthFacts, 'status' | 'level' | 'createdAt' | 'escalatedTo' | 'closedAt'>): MonthCounters {
@@ -101,7 +123,8 @@ export function monthSql(mysql: boolean) {
     /** `YYYY-MM` of a UTC datetime column in China time. */
     month: (col: string) => (mysql ? `DATE_FORMAT(DATE_ADD(${col}, INTERVAL 8 HOUR), '%Y-%m')` : `strftime('%Y-%m', ${col}, '+8 hours')`),
     /** Whole seconds from a to b, truncated toward zero (SQLite: milliseconds rounded from julianday, then integer division). */
-    seconds: (a: string, b: string) => (mysql ? `TIMESTAMPDIFF(SECOND, ${a}, ${b})` : `(CAST(ROUND((julianday(${b}) - julianday(${a})) * 86400000.0) AS INTEGER) / 1000)`),
+    seconds: (a: string, b: string) =>
+      mysql ? `TIMESTAMPDIFF(SECOND, ${a}, ${b})` : `(CAST(ROUND((julianday(${b}) - julianday(${a})) * 86400000.0) AS INTEGER) / 1000)`,
   };
 }
 

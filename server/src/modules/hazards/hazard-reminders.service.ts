@@ -34,10 +34,14 @@ export class HazardRemindersService implements OnModuleInit {
   ) {}
 
   async onModuleInit() {
-    this.queue.register(HAZARD_REMIND_JOB, async () => {
-      const r = await this.run();
-      if (r.sent) this.logger.log(`sent ${r.sent} hazard reminders`);
-    }, { concurrency: 1 });
+    this.queue.register(
+      HAZARD_REMIND_JOB,
+      async () => {
+        const r = await this.run();
+        if (r.sent) this.logger.log(`sent ${r.sent} hazard reminders`);
+      },
+      { concurrency: 1 },
+    );
     await this.queue.every(HAZARD_REMIND_JOB, EVERY_MS);
   }
 
@@ -113,8 +117,16 @@ export class HazardRemindersService implements OnModuleInit {
     if (await this.events.exist({ where: { hazardId: h.id, dedupeKey } })) return;
     try {
       await this.events.insert({
-        hazardId: h.id, action: 'remind', fromStatus: h.status, toStatus: h.status, actorId: null, actorRole: null,
-        note, photoIds: null, data: data as never, dedupeKey,
+        hazardId: h.id,
+        action: 'remind',
+        fromStatus: h.status,
+        toStatus: h.status,
+        actorId: null,
+        actorRole: null,
+        note,
+        photoIds: null,
+        data: data as never,
+        dedupeKey,
       });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -126,9 +138,14 @@ export class HazardRemindersService implements OnModuleInit {
     const deadline = h.deadline!;
     const key = `hazard:${h.id}:due_soon:${deadline.getTime()}`;
     const sent = await this.send(h, recipients, {
-      kind: 'hazard_due_soon', title: `隐患 ${h.code} 明天到期`, body: `整改期限 ${this.day(deadline)}：${h.description.slice(0, 60)}`, key, phrase: '即将到期',
+      kind: 'hazard_due_soon',
+      title: `隐患 ${h.code} 明天到期`,
+      body: `整改期限 ${this.day(deadline)}：${h.description.slice(0, 60)}`,
+      key,
+      phrase: '即将到期',
     });
-    if (recipients.length) await this.event(h, `due_soon:${deadline.getTime()}`, '整改期限将到，已提醒责任人', { kind: 'due_soon', recipients: recipients.length });
+    if (recipients.length)
+      await this.event(h, `due_soon:${deadline.getTime()}`, '整改期限将到，已提醒责任人', { kind: 'due_soon', recipients: recipients.length });
     return sent;
   }
 
@@ -140,7 +157,8 @@ export class HazardRemindersService implements OnModuleInit {
     const climbAt = this.climbDayOf(h, byTown);
     const responsible = await this.recipients.responsible(h);
     const assigner: { actorId: number | null }[] = await this.ds.query(
-      "SELECT actorId FROM hazard_event WHERE hazardId = ? AND action = 'assign' ORDER BY id DESC LIMIT 1", [h.id],
+      "SELECT actorId FROM hazard_event WHERE hazardId = ? AND action = 'assign' ORDER BY id DESC LIMIT 1",
+      [h.id],
     );
     const assignerId = assigner[0]?.actorId != null ? Number(assigner[0].actorId) : null;
     const to = new Set(responsible);
@@ -152,12 +170,20 @@ export class HazardRemindersService implements OnModuleInit {
     }
     const aboveName = above ? await this.recipients.unitName(above.path) : null;
     const sent = await this.send(h, [...to], {
-      kind: 'hazard_overdue', title: `隐患 ${h.code} 已逾期${days}天`, body: `整改期限 ${this.day(deadline)}：${h.description.slice(0, 60)}`,
-      key: `hazard:${h.id}:overdue:${deadline.getTime()}:${today}`, phrase: '已逾期',
+      kind: 'hazard_overdue',
+      title: `隐患 ${h.code} 已逾期${days}天`,
+      body: `整改期限 ${this.day(deadline)}：${h.description.slice(0, 60)}`,
+      key: `hazard:${h.id}:overdue:${deadline.getTime()}:${today}`,
+      phrase: '已逾期',
     });
     if (to.size) {
       await this.event(h, `overdue:${today}`, above ? `已逾期${days}天，已催办责任人，并报${aboveName ?? '上级单位'}督办` : `已逾期${days}天，已催办责任人`, {
-        kind: 'overdue', day: today, overdueDays: days, recipients: to.size, assignerId, climbedTo: aboveName,
+        kind: 'overdue',
+        day: today,
+        overdueDays: days,
+        recipients: to.size,
+        assignerId,
+        climbedTo: aboveName,
       });
     }
     let climbed = false;
@@ -165,12 +191,22 @@ export class HazardRemindersService implements OnModuleInit {
       // The first day it climbs, the county is told (上报县级 of an overdue hazard) and the timeline says so.
       const county = await this.recipients.county(h.orgPath);
       const key = `hazard:${h.id}:climb:${deadline.getTime()}`;
-      await this.notifications.notifyEach(county.map((userId) => ({
-        userId, kind: 'hazard_climbed', title: `逾期上报 ${h.code}`, body: `逾期${days}天未整改，已报${aboveName ?? '上级单位'}：${h.description.slice(0, 60)}`,
-        link: `/officer/hazard/index?id=${h.id}`, dedupeKey: key,
-      })));
+      await this.notifications.notifyEach(
+        county.map((userId) => ({
+          userId,
+          kind: 'hazard_climbed',
+          title: `逾期上报 ${h.code}`,
+          body: `逾期${days}天未整改，已报${aboveName ?? '上级单位'}：${h.description.slice(0, 60)}`,
+          link: `/officer/hazard/index?id=${h.id}`,
+          dedupeKey: key,
+        })),
+      );
       await this.event(h, `climb:${deadline.getTime()}`, `逾期超过${climbAt}天，已报${aboveName ?? '上级单位'}督办，并告知县级`, {
-        kind: 'climb', overdueDays: days, climbDays: climbAt, climbedTo: aboveName, county: county.length,
+        kind: 'climb',
+        overdueDays: days,
+        climbDays: climbAt,
+        climbedTo: aboveName,
+        county: county.length,
       });
       climbed = true;
     }
@@ -180,20 +216,29 @@ export class HazardRemindersService implements OnModuleInit {
   private async send(h: Hazard, userIds: number[], m: { kind: string; title: string; body: string; key: string; phrase: string }): Promise<number> {
     let sent = 0;
     for (const uid of userIds) {
-      const fresh = await this.notifications.notify(uid, { kind: m.kind, title: m.title, body: m.body, link: `/officer/hazard/index?id=${h.id}`, dedupeKey: m.key });
+      const fresh = await this.notifications.notify(uid, {
+        kind: m.kind,
+        title: m.title,
+        body: m.body,
+        link: `/officer/hazard/index?id=${h.id}`,
+        dedupeKey: m.key,
+      });
       if (!fresh) continue;
       sent++;
-      await this.notifications.pushWechat({
-        userId: uid,
-        template: 'hazard_deadline',
-        page: `officer/hazard/index?id=${h.id}`,
-        data: {
-          character_string1: subscribeValue.code(h.code),
-          thing2: subscribeValue.thing(h.description),
-          time3: subscribeValue.time(h.deadline!),
-          phrase4: subscribeValue.phrase(m.phrase),
+      await this.notifications.pushWechat(
+        {
+          userId: uid,
+          template: 'hazard_deadline',
+          page: `officer/hazard/index?id=${h.id}`,
+          data: {
+            character_string1: subscribeValue.code(h.code),
+            thing2: subscribeValue.thing(h.description),
+            time3: subscribeValue.time(h.deadline!),
+            phrase4: subscribeValue.phrase(m.phrase),
+          },
         },
-      }, `${m.key}:${uid}`);
+        `${m.key}:${uid}`,
+      );
     }
     return sent;
   }

@@ -14,7 +14,11 @@ describe('hazards: reports written in batches', () => {
   let service: HazardsService;
   let queue: JobQueue;
   const body = (i: number, extra: Record<string, unknown> = {}) => ({
-    category: ['fire', 'gas', 'drowning'][i % 3], description: `批量上报第${i}号：路边电线垂落`, lat: 29.583 + (i % 7) * 0.01, lng: 106.487, ...extra,
+    category: ['fire', 'gas', 'drowning'][i % 3],
+    description: `批量上报第${i}号：路边电线垂落`,
+    lat: 29.583 + (i % 7) * 0.01,
+    lng: 106.487,
+    ...extra,
   });
   const post = async (who: string, b: Record<string, unknown>, key?: string) => {
     const req = t.http.post('/api/hazards').set(await t.as(who));
@@ -97,7 +101,9 @@ describe('hazards: reports written in batches', () => {
     // the ledger's tally and the statistics' month rollup: what the batch's merged hook wrote equals what the
     // rebuild derives from the hazards by its own SQL
     const snapshot = async () => ({
-      tally: (await t.ds.query('SELECT unitId, status, category, level, dueMonth, n FROM hazard_tally WHERE n <> 0')).map((r: Record<string, unknown>) => Object.values(r).map(String).join('|')).sort(),
+      tally: (await t.ds.query('SELECT unitId, status, category, level, dueMonth, n FROM hazard_tally WHERE n <> 0'))
+        .map((r: Record<string, unknown>) => Object.values(r).map(String).join('|'))
+        .sort(),
       month: (await t.ds.query('SELECT * FROM hazard_month')).map((r: Record<string, unknown>) => Object.values(r).map(String).join('|')).sort(),
     });
     const written = await snapshot();
@@ -115,20 +121,32 @@ describe('hazards: reports written in batches', () => {
       "SELECT id, orgId FROM app_user WHERE role IN ('grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer') AND disabled = 0",
     );
     let passedUp = 0;
-    const notices: { userId: number; dedupeKey: string }[] = await t.ds.query(
-      "SELECT userId, dedupeKey FROM notification WHERE kind = 'hazard_reported'",
-    );
+    const notices: { userId: number; dedupeKey: string }[] = await t.ds.query("SELECT userId, dedupeKey FROM notification WHERE kind = 'hazard_reported'");
     let expected = 0;
     for (const h of hazards) {
       const over = new Set(h.orgPath.split('/').filter(Boolean).map(Number));
-      let want = officers.filter((o) => over.has(Number(o.orgId))).map((o) => Number(o.id)).sort((a, b) => a - b);
+      let want = officers
+        .filter((o) => over.has(Number(o.orgId)))
+        .map((o) => Number(o.id))
+        .sort((a, b) => a - b);
       if (!want.length) {
-        const up = h.orgPath.split('/').filter(Boolean).map(Number).reverse().find((u) => onDuty.some((o) => Number(o.orgId) === u));
-        want = onDuty.filter((o) => Number(o.orgId) === up).map((o) => Number(o.id)).sort((a, b) => a - b);
+        const up = h.orgPath
+          .split('/')
+          .filter(Boolean)
+          .map(Number)
+          .reverse()
+          .find((u) => onDuty.some((o) => Number(o.orgId) === u));
+        want = onDuty
+          .filter((o) => Number(o.orgId) === up)
+          .map((o) => Number(o.id))
+          .sort((a, b) => a - b);
         expect(want.length).toBeGreaterThan(0);
         passedUp++;
       }
-      const got = notices.filter((n) => n.dedupeKey === `hazard:${h.id}:reported`).map((n) => Number(n.userId)).sort((a, b) => a - b);
+      const got = notices
+        .filter((n) => n.dedupeKey === `hazard:${h.id}:reported`)
+        .map((n) => Number(n.userId))
+        .sort((a, b) => a - b);
       expect(got).toEqual(want);
       expected += want.length;
     }
@@ -167,8 +185,19 @@ describe('hazards: reports written in batches', () => {
     // The parent's own hazard photo, already attached to another hazard: the up-front reference check (own upload,
     // right purpose) lets it through, attaching it inside the batch refuses it.
     const used = await t.ds.getRepository(Media).save({
-      ownerId: t.seed.user.parent.id, purpose: 'hazard', mime: 'image/jpeg', storageKey: 'media/x/used.jpg', thumbKey: 'media/x/used_t.jpg',
-      sha256: '0'.repeat(64), size: 1, width: 1, height: 1, secStatus: 'pass', secTraceId: null, entityKind: 'hazard', entityId: 1,
+      ownerId: t.seed.user.parent.id,
+      purpose: 'hazard',
+      mime: 'image/jpeg',
+      storageKey: 'media/x/used.jpg',
+      thumbKey: 'media/x/used_t.jpg',
+      sha256: '0'.repeat(64),
+      size: 1,
+      width: 1,
+      height: 1,
+      secStatus: 'pass',
+      secTraceId: null,
+      entityKind: 'hazard',
+      entityId: 1,
     });
     const { release } = holdNextBatch();
     const first = post('resident', body(4));

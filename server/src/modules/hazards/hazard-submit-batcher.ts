@@ -224,8 +224,15 @@ export class HazardSubmitBatcher {
           rows.map(({ item }) => ({
             before: null,
             after: {
-              orgId: item.org.id, orgPath: item.org.path, category: item.dto.category, status: 'reported' as const, level: item.level,
-              createdAt: item.now, deadline: null, escalatedTo: null, closedAt: null,
+              orgId: item.org.id,
+              orgPath: item.org.path,
+              category: item.dto.category,
+              status: 'reported' as const,
+              level: item.level,
+              createdAt: item.now,
+              deadline: null,
+              escalatedTo: null,
+              closedAt: null,
             },
           })),
         );
@@ -239,8 +246,14 @@ export class HazardSubmitBatcher {
       return { created: { id: r.id, code: r.code, status: 'reported' }, replayed: false };
     });
     const hazards = rows.map(({ item, code, id }): ReportedHazard => ({
-      id, code, category: item.dto.category, description: item.dto.description, lat: item.dto.lat ?? null, lng: item.dto.lng ?? null,
-      orgPath: item.org.path, createdAt: item.now.getTime(),
+      id,
+      code,
+      category: item.dto.category,
+      description: item.dto.description,
+      lat: item.dto.lat ?? null,
+      lng: item.dto.lng ?? null,
+      orgPath: item.org.path,
+      createdAt: item.now.getTime(),
     }));
     return { outcomes, hazards };
   }
@@ -260,9 +273,25 @@ export class HazardSubmitBatcher {
     const params = rows.flatMap(({ item, code }) => {
       const d = item.dto;
       return [
-        code, d.category, item.level, 'reported', priorityOf('reported', item.level, null, item.now), d.description, item.verdict,
-        d.lat ?? null, d.lng ?? null, d.address || null, item.org.id, item.org.path, item.user.id, item.user.role, d.anonymous ? 1 : 0,
-        d.contactPhone ?? null, item.clientKey, t(item.now), t(item.now),
+        code,
+        d.category,
+        item.level,
+        'reported',
+        priorityOf('reported', item.level, null, item.now),
+        d.description,
+        item.verdict,
+        d.lat ?? null,
+        d.lng ?? null,
+        d.address || null,
+        item.org.id,
+        item.org.path,
+        item.user.id,
+        item.user.role,
+        d.anonymous ? 1 : 0,
+        d.contactPhone ?? null,
+        item.clientKey,
+        t(item.now),
+        t(item.now),
       ];
     });
     const r = await m.query(
@@ -274,7 +303,10 @@ export class HazardSubmitBatcher {
       rows[0].id = insertedId(r);
       return;
     }
-    const ids: { id: number; code: string }[] = await m.query(`SELECT id, code FROM hazard WHERE code IN (${rows.map(() => '?').join(', ')})`, rows.map((x) => x.code));
+    const ids: { id: number; code: string }[] = await m.query(
+      `SELECT id, code FROM hazard WHERE code IN (${rows.map(() => '?').join(', ')})`,
+      rows.map((x) => x.code),
+    );
     const byCode = new Map(ids.map((x) => [x.code, Number(x.id)]));
     for (const x of rows) {
       const id = byCode.get(x.code);

@@ -62,7 +62,10 @@ export async function applyTally(m: EntityManager, changes: { before: HazardFact
       else merged.set(k, d);
     }
   }
-  const rows = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d).filter((d) => d.n !== 0);
+  const rows = [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d)
+    .filter((d) => d.n !== 0);
   if (!rows.length) return;
   const upsert = isMysql(m)
     ? 'ON DUPLICATE KEY UPDATE n = n + VALUES(n)'

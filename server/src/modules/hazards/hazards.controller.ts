@@ -8,8 +8,20 @@ import { onPrimary, ReplicaRead } from '../../common/db/read-router';
 import { IdPipe } from '../../common/http/id.pipe';
 import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
-  AnswerHazardDto, AssignHazardDto, ConfirmFixedDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, MonthlyQueryDto, NoteDto,
-  RectifyHazardDto, RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
+  AnswerHazardDto,
+  AssignHazardDto,
+  ConfirmFixedDto,
+  CreateHazardDto,
+  EscalateHazardDto,
+  HazardListQueryDto,
+  MapQueryDto,
+  MonthlyQueryDto,
+  NoteDto,
+  RectifyHazardDto,
+  RejectHazardDto,
+  ReopenHazardDto,
+  StartHazardDto,
+  VerifyHazardDto,
 } from './dto/hazard.dto';
 import { AuditService } from '../audit/audit.service';
 import { writeLedgerXlsx } from './hazard-export';
@@ -30,7 +42,12 @@ export class HazardsController {
   // The key is stored on the hazard itself (unique per reporter), so no reservation row is kept: two fewer writes.
   @Idempotent({ storedByHandler: true })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateHazardDto, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') key?: string) {
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateHazardDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') key?: string,
+  ) {
     const { created, replayed } = await this.hazards.submit(user, dto, key);
     if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return created;
@@ -59,7 +76,9 @@ export class HazardsController {
     const rows = this.hazards.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
     const first = await rows.next();
     const { q: _text, page: _p, pageSize: _s, ...filters } = q as HazardListQueryDto & { q?: string; page?: number; pageSize?: number };
-    await onPrimary(() => this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }));
+    await onPrimary(() =>
+      this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }),
+    );
     const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="hazards-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`隐患台账-${stamp}.xlsx`)}`);

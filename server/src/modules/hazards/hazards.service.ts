@@ -1,12 +1,29 @@
-import {
-  BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  availableActions, canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTION_ROLES, HAZARD_DUPLICATE_DAYS, HAZARD_DUPLICATE_RADIUS_M,
-  HAZARD_MAP_MAX_POINTS, HAZARD_MAP_UNLOCATED_MAX, HazardMapDto, HAZARD_OPEN_STATUSES, HAZARD_REOPEN_DAYS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HAZARD_TRANSITIONS,
-  HazardAction, HazardCreatedDto, HazardDetailDto, HazardEventDto, HazardLedgerDto, HazardStatus, isOfficer,
-  isOverdue, maskPhone,
+  availableActions,
+  canTransition,
+  HAZARD_ACTION_LABELS,
+  HAZARD_ACTION_ROLES,
+  HAZARD_DUPLICATE_DAYS,
+  HAZARD_DUPLICATE_RADIUS_M,
+  HAZARD_MAP_MAX_POINTS,
+  HAZARD_MAP_UNLOCATED_MAX,
+  HazardMapDto,
+  HAZARD_OPEN_STATUSES,
+  HAZARD_REOPEN_DAYS,
+  HAZARD_STATUS_LABELS,
+  HAZARD_STATUSES,
+  HAZARD_TRANSITIONS,
+  HazardAction,
+  HazardCreatedDto,
+  HazardDetailDto,
+  HazardEventDto,
+  HazardLedgerDto,
+  HazardStatus,
+  isOfficer,
+  isOverdue,
+  maskPhone,
 } from '@xiangan/shared';
 import { Brackets, DataSource, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -22,8 +39,19 @@ import { User } from '../users/user.entity';
 import { ContentSecurityService } from '../wechat/content-security.service';
 import { subscribeValue } from '../wechat/content-security.service';
 import {
-  AnswerHazardDto, AssignHazardDto, ConfirmFixedDto, CreateHazardDto, EscalateHazardDto, HazardListQueryDto, MapQueryDto, NoteDto, RectifyHazardDto,
-  RejectHazardDto, ReopenHazardDto, StartHazardDto, VerifyHazardDto,
+  AnswerHazardDto,
+  AssignHazardDto,
+  ConfirmFixedDto,
+  CreateHazardDto,
+  EscalateHazardDto,
+  HazardListQueryDto,
+  MapQueryDto,
+  NoteDto,
+  RectifyHazardDto,
+  RejectHazardDto,
+  ReopenHazardDto,
+  StartHazardDto,
+  VerifyHazardDto,
 } from './dto/hazard.dto';
 import { mapHazardSummary } from './dto/hazard.mapper';
 import { ExportFacts, exportFacts } from './hazard-export';
@@ -63,8 +91,12 @@ function duplicateWindow(h: { lat: number; lng: number; createdAt: Date }) {
   const dLat = HAZARD_DUPLICATE_RADIUS_M / 111_320;
   const dLng = HAZARD_DUPLICATE_RADIUS_M / (111_320 * Math.max(0.1, Math.cos((h.lat * Math.PI) / 180)));
   return {
-    since: new Date(h.createdAt.getTime() - HAZARD_DUPLICATE_DAYS * 86400_000), until: h.createdAt,
-    la1: h.lat - dLat, la2: h.lat + dLat, ln1: h.lng - dLng, ln2: h.lng + dLng,
+    since: new Date(h.createdAt.getTime() - HAZARD_DUPLICATE_DAYS * 86400_000),
+    until: h.createdAt,
+    la1: h.lat - dLat,
+    la2: h.lat + dLat,
+    ln1: h.lng - dLng,
+    ln2: h.lng + dLng,
   };
 }
 
@@ -92,7 +124,21 @@ interface TransitionSpec {
 }
 
 /** What a ledger row (mapHazardSummary) reads of a hazard. */
-const SUMMARY_COLUMNS = ['id', 'code', 'category', 'level', 'status', 'description', 'address', 'orgId', 'responsibleOrgId', 'deadline', 'contactPhone', 'createdAt', 'closedAt'] as const;
+const SUMMARY_COLUMNS = [
+  'id',
+  'code',
+  'category',
+  'level',
+  'status',
+  'description',
+  'address',
+  'orgId',
+  'responsibleOrgId',
+  'deadline',
+  'contactPhone',
+  'createdAt',
+  'closedAt',
+] as const;
 type HazardSummaryRow = Pick<Hazard, (typeof SUMMARY_COLUMNS)[number]>;
 
 @Injectable()
@@ -214,7 +260,20 @@ export class HazardsService implements OnModuleInit {
   /** The job data of a hazard stored before reports were batched (a job still queued in Redis across a deploy). */
   private async reportedFacts(id: number): Promise<ReportedHazard[]> {
     const h = await this.hazards.findOne({ where: { id }, select: ['id', 'code', 'category', 'description', 'lat', 'lng', 'orgPath', 'createdAt'] });
-    return h ? [{ id: h.id, code: h.code, category: h.category, description: h.description, lat: h.lat, lng: h.lng, orgPath: h.orgPath, createdAt: h.createdAt.getTime() }] : [];
+    return h
+      ? [
+          {
+            id: h.id,
+            code: h.code,
+            category: h.category,
+            description: h.description,
+            lat: h.lat,
+            lng: h.lng,
+            orgPath: h.orgPath,
+            createdAt: h.createdAt.getTime(),
+          },
+        ]
+      : [];
   }
 
   /**
@@ -277,7 +336,10 @@ export class HazardsService implements OnModuleInit {
       return `SELECT * FROM (SELECT ? AS forId, id, code, lat, lng, createdAt FROM hazard WHERE category = ? AND createdAt >= ? AND createdAt <= ?
         AND id <> ? AND status IN (${open}) AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ? ORDER BY createdAt DESC LIMIT 20) d${i}`;
     });
-    const rows: { forId: number; id: number; code: string; lat: number; lng: number; createdAt: unknown }[] = await this.ds.query(parts.join(' UNION ALL '), params);
+    const rows: { forId: number; id: number; code: string; lat: number; lng: number; createdAt: unknown }[] = await this.ds.query(
+      parts.join(' UNION ALL '),
+      params,
+    );
     const byId = new Map(located.map((h) => [h.id, h]));
     rows.sort((a, b) => readTime(b.createdAt)!.getTime() - readTime(a.createdAt)!.getTime() || Number(b.id) - Number(a.id));
     for (const r of rows) {
@@ -303,7 +365,9 @@ export class HazardsService implements OnModuleInit {
     const near = await this.nearbyOpenMany(todo);
     if (!near.size) return;
     const params = [...near].flatMap(([hazardId, n]) => [
-      hazardId, 'duplicate', `附近${HAZARD_DUPLICATE_RADIUS_M}米内${HAZARD_DUPLICATE_DAYS}天内有同类隐患：${n.map((x) => x.code).join('、')}`.slice(0, 500),
+      hazardId,
+      'duplicate',
+      `附近${HAZARD_DUPLICATE_RADIUS_M}米内${HAZARD_DUPLICATE_DAYS}天内有同类隐患：${n.map((x) => x.code).join('、')}`.slice(0, 500),
       JSON.stringify({ ids: n.map((x) => x.id), codes: n.map((x) => x.code) }),
     ]);
     await this.ds.query(`INSERT INTO hazard_event (hazardId, action, note, data) VALUES ${[...near].map(() => '(?, ?, ?, ?)').join(', ')}`, params);
@@ -325,13 +389,20 @@ export class HazardsService implements OnModuleInit {
     const notices: { userId: number; kind: string; title: string; body: string; link: string; dedupeKey: string }[] = [];
     for (const h of hs) {
       const over = new Set(above(h.orgPath));
-      let ids = officers.filter((o) => over.has(o.orgPath)).slice(0, 20).map((o) => Number(o.id));
+      let ids = officers
+        .filter((o) => over.has(o.orgPath))
+        .slice(0, 20)
+        .map((o) => Number(o.id));
       // No grid or village officer over the place: the nearest unit above with any officer hears of it.
       if (!ids.length) ids = (await this.recipients.nearest(h.orgPath))?.userIds ?? [];
       for (const userId of ids) {
         notices.push({
-          userId, kind: 'hazard_reported', title: `新隐患 ${h.code}`, body: h.description.slice(0, 80),
-          link: `/officer/hazard/index?id=${h.id}`, dedupeKey: `hazard:${h.id}:reported`,
+          userId,
+          kind: 'hazard_reported',
+          title: `新隐患 ${h.code}`,
+          body: h.description.slice(0, 80),
+          link: `/officer/hazard/index?id=${h.id}`,
+          dedupeKey: `hazard:${h.id}:reported`,
         });
       }
     }
@@ -353,7 +424,10 @@ export class HazardsService implements OnModuleInit {
       const s = q.q.replace(/[!%_]/g, (c) => `!${c}`);
       qb.andWhere(
         new Brackets((w) =>
-          w.where('h.code = :qExact', { qExact: q.q }).orWhere("h.description LIKE :qLike ESCAPE '!'", { qLike: `%${s}%` }).orWhere("h.address LIKE :qLike ESCAPE '!'"),
+          w
+            .where('h.code = :qExact', { qExact: q.q })
+            .orWhere("h.description LIKE :qLike ESCAPE '!'", { qLike: `%${s}%` })
+            .orWhere("h.address LIKE :qLike ESCAPE '!'"),
         ),
       );
     }
@@ -363,7 +437,15 @@ export class HazardsService implements OnModuleInit {
   private applyStatusFilters(qb: SelectQueryBuilder<Hazard>, q: HazardListQueryDto, now: Date): void {
     if (q.status) qb.andWhere('h.status IN (:...statuses)', { statuses: q.status.split(',') });
     if (q.overdue === true) qb.andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: this.t(now) });
-    if (q.overdue === false) qb.andWhere(new Brackets((w) => w.where('h.status NOT IN (:...work)', { work: OPEN_WORK }).orWhere('h.deadline IS NULL').orWhere('h.deadline >= :now', { now: this.t(now) })));
+    if (q.overdue === false)
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('h.status NOT IN (:...work)', { work: OPEN_WORK })
+            .orWhere('h.deadline IS NULL')
+            .orWhere('h.deadline >= :now', { now: this.t(now) }),
+        ),
+      );
   }
 
   /**
@@ -411,11 +493,19 @@ export class HazardsService implements OnModuleInit {
       const live = await base()
         .useIndex('idx_hazard_deadline')
         .select('COUNT(*)', 'n')
-        .andWhere('h.status IN (:...work) AND h.deadline >= :monthStart AND h.deadline < :now', { work: OPEN_WORK, monthStart: this.t(start), now: this.t(now) })
+        .andWhere('h.status IN (:...work) AND h.deadline >= :monthStart AND h.deadline < :now', {
+          work: OPEN_WORK,
+          monthStart: this.t(start),
+          now: this.t(now),
+        })
         .getRawOne<{ n: string }>();
       counts.overdue = overdue + Number(live?.n ?? 0);
     } else {
-      const countRows = await base().select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>();
+      const countRows = await base()
+        .select('h.status', 'status')
+        .addSelect('COUNT(*)', 'n')
+        .groupBy('h.status')
+        .getRawMany<{ status: HazardStatus; n: string }>();
       for (const r of countRows) counts[r.status] = Number(r.n);
       const od = await base()
         .useIndex('idx_hazard_work')
@@ -434,22 +524,23 @@ export class HazardsService implements OnModuleInit {
         : !q.status && q.overdue === undefined
           ? stateTotal
           : q.overdue === true && !q.status
-            ? counts.overdue ?? 0
+            ? (counts.overdue ?? 0)
             : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
 
     let idRows: { id: number | string }[];
     let pageIds: number[] | null = null;
     if (fast) {
       // Walking the urgency index reads about (skip + pageSize) × everything ÷ this subtree's matches entries.
-      const matches = q.overdue === true ? counts.overdue ?? 0 : stateTotal;
+      const matches = q.overdue === true ? (counts.overdue ?? 0) : stateTotal;
       const walk = tallied && matches > 0 ? ((skip + pageSize) * (await this.everything())) / matches : Infinity;
       if (walk <= this.ledgerWalkMax) pageIds = await this.ledgerPage(listQb, { walk: subtree }, q, skip, pageSize, now);
       else {
         // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
         const units = await this.counts.units(subtree, { ...keyFilter, statuses });
-        pageIds = this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
-          ? await this.ledgerPage(listQb, { walk: subtree }, q, skip, pageSize, now)
-          : await this.ledgerPage(listQb, { units: units.map((u) => u.orgId) }, q, skip, pageSize, now);
+        pageIds =
+          this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
+            ? await this.ledgerPage(listQb, { walk: subtree }, q, skip, pageSize, now)
+            : await this.ledgerPage(listQb, { units: units.map((u) => u.orgId) }, q, skip, pageSize, now);
       }
     }
     if (pageIds) {
@@ -533,7 +624,14 @@ export class HazardsService implements OnModuleInit {
    * idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read too much
    * (very deep pages of a big subtree): the caller falls back to the plain query.
    */
-  private async ledgerPage(listQb: SelectQueryBuilder<Hazard>, plan: { walk: string | null } | { units: number[] }, q: HazardListQueryDto, skip: number, pageSize: number, now: Date): Promise<number[] | null> {
+  private async ledgerPage(
+    listQb: SelectQueryBuilder<Hazard>,
+    plan: { walk: string | null } | { units: number[] },
+    q: HazardListQueryDto,
+    skip: number,
+    pageSize: number,
+    now: Date,
+  ): Promise<number[] | null> {
     if ('units' in plan && !plan.units.length) return [];
     const stale = await listQb
       .clone()
@@ -570,17 +668,19 @@ export class HazardsService implements OnModuleInit {
     if ('walk' in plan) {
       const where = [...(plan.walk ? ['h.orgPath LIKE ?'] : []), ...conds];
       const hint = mysql ? ' FORCE INDEX (idx_hazard_rank)' : '';
-      rows = await this.ds.query(
-        `SELECT h.id, h.priority, h.createdAt FROM hazard h${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`,
-        [...(plan.walk ? [`${plan.walk}%`] : []), ...params],
-      );
+      rows = await this.ds.query(`SELECT h.id, h.priority, h.createdAt FROM hazard h${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`, [
+        ...(plan.walk ? [`${plan.walk}%`] : []),
+        ...params,
+      ]);
     } else {
       const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
       const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
       const parts: string[] = [];
       const all: unknown[] = [];
       plan.units.forEach((u, i) => {
-        parts.push(`SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ${order}) u${i}`);
+        parts.push(
+          `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ${order}) u${i}`,
+        );
         all.push(...params);
       });
       rows = await this.ds.query(parts.join(' UNION ALL '), all);
@@ -614,17 +714,22 @@ export class HazardsService implements OnModuleInit {
       const qb = this.filtered(user, { ...q, orgId: undefined } as HazardListQueryDto);
       if (orgPath) qb.andWhere('h.orgPath LIKE :op', { op: `${orgPath}%` });
       this.applyStatusFilters(qb, q, now);
-      const ids = (await qb
-        .select('h.id', 'id')
-        .addSelect(`CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`, 'urgency')
-        .addSelect('h.createdAt', 'createdAt')
-        .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: this.t(now) })
-        .orderBy('urgency', 'ASC')
-        .addOrderBy('h.createdAt', 'DESC')
-        .addOrderBy('h.id', 'DESC')
-        .offset(sent)
-        .limit(Math.min(1000, max - sent))
-        .getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+      const ids = (
+        await qb
+          .select('h.id', 'id')
+          .addSelect(
+            `CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`,
+            'urgency',
+          )
+          .addSelect('h.createdAt', 'createdAt')
+          .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: this.t(now) })
+          .orderBy('urgency', 'ASC')
+          .addOrderBy('h.createdAt', 'DESC')
+          .addOrderBy('h.id', 'DESC')
+          .offset(sent)
+          .limit(Math.min(1000, max - sent))
+          .getRawMany<{ id: number | string }>()
+      ).map((r) => Number(r.id));
       if (!ids.length) return;
       const rows = await this.hazards.find({ where: { id: In(ids) } });
       const byId = new Map(rows.map((r) => [r.id, r]));
@@ -667,7 +772,11 @@ export class HazardsService implements OnModuleInit {
     // resolved per viewer: only those the viewer could open by id are named; a duplicate hint naming none is dropped.
     const dupIds = (e: HazardEvent) => (e.action === 'duplicate' ? ((e.data as { ids?: number[] } | null)?.ids ?? []) : []);
     const named = [...events.flatMap(dupIds), ...events.map((e) => Number((e.data as { duplicateOfId?: number } | null)?.duplicateOfId)), h.duplicateOfId ?? 0];
-    const seeable = await this.refs.allowed(user, 'hazard', named.filter((x) => x > 0 && x !== h.id));
+    const seeable = await this.refs.allowed(
+      user,
+      'hazard',
+      named.filter((x) => x > 0 && x !== h.id),
+    );
     const viewable = (e: HazardEvent): HazardEvent | null => {
       if (e.action === 'duplicate') {
         if (!officer) return null;
@@ -697,7 +806,7 @@ export class HazardsService implements OnModuleInit {
           action: e.action as HazardEventDto['action'],
           fromStatus: e.fromStatus,
           toStatus: e.toStatus,
-          actorName: e.actorId == null ? null : byReporter && !seeReporter ? (h.anonymous ? '匿名群众' : '群众') : actorName.get(e.actorId) ?? null,
+          actorName: e.actorId == null ? null : byReporter && !seeReporter ? (h.anonymous ? '匿名群众' : '群众') : (actorName.get(e.actorId) ?? null),
           actorRole: e.actorRole,
           note: e.note,
           photos: (e.photoIds ?? []).map((pid) => refById.get(pid)).filter((r): r is NonNullable<typeof r> => !!r),
@@ -709,7 +818,11 @@ export class HazardsService implements OnModuleInit {
     let probableDuplicates: HazardDetailDto['probableDuplicates'] = [];
     if (officer && HAZARD_OPEN_STATUSES.includes(h.status)) {
       probableDuplicates = (await this.nearbyOpen(h, user)).map((d) => ({
-        id: d.id, code: d.code, status: d.status, description: d.description, reportedAt: d.createdAt.toISOString(),
+        id: d.id,
+        code: d.code,
+        status: d.status,
+        description: d.description,
+        reportedAt: d.createdAt.toISOString(),
       }));
     }
     const reporter = seeReporter ? await this.users.findOne({ where: { id: h.reporterId }, select: ['id', 'name'] }) : null;
@@ -720,7 +833,7 @@ export class HazardsService implements OnModuleInit {
       lat: h.lat,
       lng: h.lng,
       photos,
-      reporterName: seeReporter && !(h.anonymous && !isMine) ? reporter?.name ?? null : null,
+      reporterName: seeReporter && !(h.anonymous && !isMine) ? (reporter?.name ?? null) : null,
       anonymous: h.anonymous,
       isMine,
       rectifiedAt: h.rectifiedAt ? h.rectifiedAt.toISOString() : null,
@@ -729,8 +842,12 @@ export class HazardsService implements OnModuleInit {
       probableDuplicates,
       actions: this.actionsFor(user, h, now),
       timeline,
-      askReporter: isMine && h.status === 'closed' && !!h.closedAt && now.getTime() - h.closedAt.getTime() <= HAZARD_REOPEN_DAYS * 86400_000
-        && !events.some((e) => e.action === 'confirm' && e.dedupeKey === `confirm:${h.closedAt!.getTime()}`),
+      askReporter:
+        isMine &&
+        h.status === 'closed' &&
+        !!h.closedAt &&
+        now.getTime() - h.closedAt.getTime() <= HAZARD_REOPEN_DAYS * 86400_000 &&
+        !events.some((e) => e.action === 'confirm' && e.dedupeKey === `confirm:${h.closedAt!.getTime()}`),
     };
   }
 
@@ -788,7 +905,12 @@ export class HazardsService implements OnModuleInit {
     }
   }
 
-  private async transitionOnce(user: AuthUser, id: number, spec: TransitionSpec, validate?: (h: Hazard) => Promise<void> | void): Promise<{ h: Hazard; from: HazardStatus; to: HazardStatus }> {
+  private async transitionOnce(
+    user: AuthUser,
+    id: number,
+    spec: TransitionSpec,
+    validate?: (h: Hazard) => Promise<void> | void,
+  ): Promise<{ h: Hazard; from: HazardStatus; to: HazardStatus }> {
     const h = await this.loadVisible(user, id);
     const { action } = spec;
     if (!HAZARD_ACTION_ROLES[action].includes(user.role)) throw new ForbiddenException(`当前身份无权执行「${HAZARD_ACTION_LABELS[action]}」`);
@@ -832,8 +954,15 @@ export class HazardsService implements OnModuleInit {
       }
       const photoIds = await this.media.attach(spec.photoIds, user.id, 'hazard', id, m);
       await m.insert(HazardEvent, {
-        hazardId: id, action, fromStatus: from, toStatus: to, actorId: user.id, actorRole: user.role,
-        note: spec.note ?? null, photoIds: photoIds.length ? photoIds : null, data: (spec.data ?? null) as never,
+        hazardId: id,
+        action,
+        fromStatus: from,
+        toStatus: to,
+        actorId: user.id,
+        actorRole: user.role,
+        note: spec.note ?? null,
+        photoIds: photoIds.length ? photoIds : null,
+        data: (spec.data ?? null) as never,
       });
     });
     return { h, from, to };
@@ -842,24 +971,42 @@ export class HazardsService implements OnModuleInit {
   /** The reporter follows the hazard (in-app + WeChat when subscribed); a new responsible officer hears of it. */
   private async afterTransition(actor: AuthUser, h: Hazard, action: HazardAction, from: HazardStatus, note: string | null): Promise<void> {
     if (h.reporterId !== actor.id && (from !== h.status || action === 'comment')) {
-      const title = from !== h.status
-        ? h.status === 'closed' ? '您上报的隐患已销号，修好了吗？' : `您上报的隐患${HAZARD_STATUS_LABELS[h.status]}`
-        : '您上报的隐患有新留言';
-      await this.notifications.notify(h.reporterId, { kind: 'hazard_update', title, body: `${h.code} ${note ?? ''}`.trim(), link: `/pages/hazard/index?id=${h.id}` });
+      const title =
+        from !== h.status
+          ? h.status === 'closed'
+            ? '您上报的隐患已销号，修好了吗？'
+            : `您上报的隐患${HAZARD_STATUS_LABELS[h.status]}`
+          : '您上报的隐患有新留言';
+      await this.notifications.notify(h.reporterId, {
+        kind: 'hazard_update',
+        title,
+        body: `${h.code} ${note ?? ''}`.trim(),
+        link: `/pages/hazard/index?id=${h.id}`,
+      });
       await this.notifications.pushWechat({
         userId: h.reporterId,
         template: 'hazard_update',
         page: `pages/hazard/index?id=${h.id}`,
-        data: { character_string1: subscribeValue.code(h.code), phrase2: subscribeValue.phrase(HAZARD_STATUS_LABELS[h.status]), thing3: subscribeValue.thing(note ?? HAZARD_ACTION_LABELS[action]) },
+        data: {
+          character_string1: subscribeValue.code(h.code),
+          phrase2: subscribeValue.phrase(HAZARD_STATUS_LABELS[h.status]),
+          thing3: subscribeValue.thing(note ?? HAZARD_ACTION_LABELS[action]),
+        },
       });
     }
     if (action === 'escalate') {
       // 上报县级: the county hears of every escalation (what waits on it is the ledger's 已上报县级 list).
       const county = await this.recipients.county(h.orgPath);
-      await this.notifications.notifyEach(county.map((userId) => ({
-        userId, kind: 'hazard_escalated', title: `上报县级 ${h.code}`, body: `${h.escalatedTo ?? ''}：${note ?? h.description.slice(0, 60)}`.slice(0, 200),
-        link: `/officer/hazard/index?id=${h.id}`, dedupeKey: `hazard:${h.id}:escalated:${Date.now()}`,
-      })));
+      await this.notifications.notifyEach(
+        county.map((userId) => ({
+          userId,
+          kind: 'hazard_escalated',
+          title: `上报县级 ${h.code}`,
+          body: `${h.escalatedTo ?? ''}：${note ?? h.description.slice(0, 60)}`.slice(0, 200),
+          link: `/officer/hazard/index?id=${h.id}`,
+          dedupeKey: `hazard:${h.id}:escalated:${Date.now()}`,
+        })),
+      );
     }
     if (action === 'assign') {
       for (const uid of await this.responsibleUserIds(h)) {
@@ -902,7 +1049,13 @@ export class HazardsService implements OnModuleInit {
         deadline,
         ...(dto.level ? { level: dto.level } : {}),
       },
-      data: { responsibleOrgId: org.id, responsibleOrgName: org.name, deadline: deadline.toISOString(), level: dto.level ?? null, responsibleUserId: dto.responsibleUserId ?? null },
+      data: {
+        responsibleOrgId: org.id,
+        responsibleOrgName: org.name,
+        deadline: deadline.toISOString(),
+        level: dto.level ?? null,
+        responsibleUserId: dto.responsibleUserId ?? null,
+      },
     });
   }
 
@@ -943,7 +1096,13 @@ export class HazardsService implements OnModuleInit {
   }
 
   escalate(user: AuthUser, id: number, dto: EscalateHazardDto) {
-    return this.transition(user, id, { action: 'escalate', to: 'escalated', note: dto.note, patch: { escalatedTo: dto.department }, data: { department: dto.department } });
+    return this.transition(user, id, {
+      action: 'escalate',
+      to: 'escalated',
+      note: dto.note,
+      patch: { escalatedTo: dto.department },
+      data: { department: dto.department },
+    });
   }
 
   answer(user: AuthUser, id: number, dto: AnswerHazardDto) {
@@ -974,14 +1133,23 @@ export class HazardsService implements OnModuleInit {
     }
     if (h.status !== 'closed' || !h.closedAt) throw new ConflictException(`当前状态为「${HAZARD_STATUS_LABELS[h.status]}」，还不能确认修好`);
     const dedupeKey = `confirm:${h.closedAt.getTime()}`;
-    if (!(await this.events.exist({ where: { hazardId: id, dedupeKey } }))) try {
-      await this.events.insert({
-        hazardId: id, action: 'confirm', fromStatus: 'closed', toStatus: 'closed', actorId: user.id, actorRole: user.role,
-        note: dto.note?.trim() || '上报人确认：修好了', photoIds: null, data: { fixed: true }, dedupeKey,
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err; // answered already (a retry): the first answer stands
-    }
+    if (!(await this.events.exist({ where: { hazardId: id, dedupeKey } })))
+      try {
+        await this.events.insert({
+          hazardId: id,
+          action: 'confirm',
+          fromStatus: 'closed',
+          toStatus: 'closed',
+          actorId: user.id,
+          actorRole: user.role,
+          note: dto.note?.trim() || '上报人确认：修好了',
+          photoIds: null,
+          data: { fixed: true },
+          dedupeKey,
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err; // answered already (a retry): the first answer stands
+      }
     return this.detail(user, id);
   }
 
@@ -1004,9 +1172,15 @@ export class HazardsService implements OnModuleInit {
       .andWhere('h.lat BETWEEN :minLat AND :maxLat AND h.lng BETWEEN :minLng AND :maxLng', { minLat, maxLat, minLng, maxLng });
     this.applyScope(qb, user);
     if (q.category) qb.andWhere('h.category = :c', { c: q.category });
-    const rows = await qb.orderBy('h.createdAt', 'DESC').take(HAZARD_MAP_MAX_POINTS + 1).getMany();
+    const rows = await qb
+      .orderBy('h.createdAt', 'DESC')
+      .take(HAZARD_MAP_MAX_POINTS + 1)
+      .getMany();
     // Open hazards with no position cannot be drawn: say how many and list them, so the map's figure adds up.
-    const nq = this.hazards.createQueryBuilder('h').where('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES }).andWhere('(h.lat IS NULL OR h.lng IS NULL)');
+    const nq = this.hazards
+      .createQueryBuilder('h')
+      .where('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES })
+      .andWhere('(h.lat IS NULL OR h.lng IS NULL)');
     this.applyScope(nq, user);
     if (q.category) nq.andWhere('h.category = :c', { c: q.category });
     const [unlocatedRows, unlocatedTotal] = await nq.orderBy('h.createdAt', 'DESC').addOrderBy('h.id', 'DESC').take(HAZARD_MAP_UNLOCATED_MAX).getManyAndCount();
@@ -1014,11 +1188,24 @@ export class HazardsService implements OnModuleInit {
     return {
       unlocated: {
         total: unlocatedTotal,
-        items: unlocatedRows.map((h) => ({ id: h.id, code: h.code, description: h.description.slice(0, 80), orgName: unames.get(h.orgId) ?? null, status: h.status })),
+        items: unlocatedRows.map((h) => ({
+          id: h.id,
+          code: h.code,
+          description: h.description.slice(0, 80),
+          orgName: unames.get(h.orgId) ?? null,
+          status: h.status,
+        })),
       },
       truncated: rows.length > HAZARD_MAP_MAX_POINTS,
       points: rows.slice(0, HAZARD_MAP_MAX_POINTS).map((h) => ({
-        id: h.id, code: h.code, lat: h.lat!, lng: h.lng!, status: h.status, level: h.level, category: h.category, overdue: isOverdue(h.status, h.deadline, now),
+        id: h.id,
+        code: h.code,
+        lat: h.lat!,
+        lng: h.lng!,
+        status: h.status,
+        level: h.level,
+        category: h.category,
+        overdue: isOverdue(h.status, h.deadline, now),
       })),
     };
   }

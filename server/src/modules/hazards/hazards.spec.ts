@@ -1,7 +1,5 @@
 import ExcelJS from 'exceljs';
-import {
-  canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTIONS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HazardAction, HazardStatus,
-} from '@xiangan/shared';
+import { canTransition, HAZARD_ACTION_LABELS, HAZARD_ACTIONS, HAZARD_STATUS_LABELS, HAZARD_STATUSES, HazardAction, HazardStatus } from '@xiangan/shared';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { HazardCountService, rebuildHazardCounts } from './hazard-counts.service';
@@ -37,7 +35,10 @@ describe('hazards: report, ledger and the closed loop', () => {
     return res.body as { id: number; code: string; status: string };
   };
   const act = async (who: string, id: number, action: string, body: Record<string, unknown> = {}) =>
-    t.http.post(`/api/hazards/${id}/${action}`).set(await t.as(who)).send(body);
+    t.http
+      .post(`/api/hazards/${id}/${action}`)
+      .set(await t.as(who))
+      .send(body);
   const bodies: Record<string, Record<string, unknown>> = {
     assign: { responsibleOrgId: 0, deadline: '' },
     start: {},
@@ -63,7 +64,10 @@ describe('hazards: report, ledger and the closed loop', () => {
   });
 
   it('validates the report naming each bad field', async () => {
-    const res = await t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'volcano', description: '', contactPhone: '123', lat: 99 });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as('resident'))
+      .send({ category: 'volcano', description: '', contactPhone: '123', lat: 99 });
     expect(res.status).toBe(400);
     const msg = res.body.message.join('\n');
     for (const f of ['category', 'description', 'contactPhone', 'lat']) expect(msg).toContain(f);
@@ -84,7 +88,11 @@ describe('hazards: report, ledger and the closed loop', () => {
     const headers = await t.as('parent');
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        t.http.post('/api/hazards').set(headers).set('Idempotency-Key', `conc-${i}-abcdef`).send({ category: 'drowning', description: `第${i}号：河边无护栏` }),
+        t.http
+          .post('/api/hazards')
+          .set(headers)
+          .set('Idempotency-Key', `conc-${i}-abcdef`)
+          .send({ category: 'drowning', description: `第${i}号：河边无护栏` }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
@@ -257,13 +265,32 @@ describe('hazards: report, ledger and the closed loop', () => {
       const list = await t.http.get('/api/hazards?pageSize=100').set(await t.as('village'));
       expect(list.status).toBe(200);
       for (const id of [open.id, closed.id, late.id]) {
-        rows.set(id, list.body.items.find((x: { id: number }) => x.id === id));
+        rows.set(
+          id,
+          list.body.items.find((x: { id: number }) => x.id === id),
+        );
         details.set(id, (await t.http.get(`/api/hazards/${id}`).set(await t.as('village'))).body);
       }
     } finally {
       await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [was, late.id]);
     }
-    const keys = ['id', 'code', 'category', 'level', 'status', 'description', 'address', 'orgId', 'orgName', 'responsibleOrgId', 'responsibleOrgName', 'deadline', 'overdue', 'reportedAt', 'closedAt'] as const;
+    const keys = [
+      'id',
+      'code',
+      'category',
+      'level',
+      'status',
+      'description',
+      'address',
+      'orgId',
+      'orgName',
+      'responsibleOrgId',
+      'responsibleOrgName',
+      'deadline',
+      'overdue',
+      'reportedAt',
+      'closedAt',
+    ] as const;
     for (const id of [open.id, closed.id, late.id]) {
       const row = rows.get(id)!;
       const detail = details.get(id)!;
@@ -309,7 +336,9 @@ describe('hazards: report, ledger and the closed loop', () => {
 
   /** hazard_tally equals what the hazards themselves say: each hazard once under every unit of its path and under 0. */
   const expectTallyFresh = async () => {
-    const hz: { orgPath: string; status: HazardStatus; category: string; level: string; deadline: Date | string | null }[] = await t.ds.query('SELECT orgPath, status, category, level, deadline FROM hazard');
+    const hz: { orgPath: string; status: HazardStatus; category: string; level: string; deadline: Date | string | null }[] = await t.ds.query(
+      'SELECT orgPath, status, category, level, deadline FROM hazard',
+    );
     const want = new Map<string, number>();
     for (const h of hz) {
       for (const u of tallyUnitsOf(h.orgPath)) {
@@ -317,8 +346,12 @@ describe('hazards: report, ledger and the closed loop', () => {
         want.set(k, (want.get(k) ?? 0) + 1);
       }
     }
-    const kept: { unitId: number; status: string; category: string; level: string; dueMonth: string; n: number | string }[] = await t.ds.query('SELECT * FROM hazard_tally WHERE n <> 0');
-    expect(kept.map((r) => `${r.unitId}|${r.status}|${r.category}|${r.level}|${r.dueMonth}=${Number(r.n)}`).sort()).toEqual([...want].map(([k, n]) => `${k}=${n}`).sort());
+    const kept: { unitId: number; status: string; category: string; level: string; dueMonth: string; n: number | string }[] = await t.ds.query(
+      'SELECT * FROM hazard_tally WHERE n <> 0',
+    );
+    expect(kept.map((r) => `${r.unitId}|${r.status}|${r.category}|${r.level}|${r.dueMonth}=${Number(r.n)}`).sort()).toEqual(
+      [...want].map(([k, n]) => `${k}=${n}`).sort(),
+    );
     expect(want.size).toBeGreaterThan(10);
   };
 
@@ -332,12 +365,28 @@ describe('hazards: report, ledger and the closed loop', () => {
       }
     };
     // level raised on assign, fail and pass at verify, reopen, reject, escalate + answer, plain assign
-    await walk(ids[0], [['village', 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }], ['village', 'start', {}], ['village', 'rectify', bodies.rectify],
-      ['village', 'verify', { passed: false, note: '护栏还没装' }], ['village', 'rectify', bodies.rectify], ['village', 'verify', bodies.verify], ['village', 'reopen', bodies.reopen]]);
+    await walk(ids[0], [
+      ['village', 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }],
+      ['village', 'start', {}],
+      ['village', 'rectify', bodies.rectify],
+      ['village', 'verify', { passed: false, note: '护栏还没装' }],
+      ['village', 'rectify', bodies.rectify],
+      ['village', 'verify', bodies.verify],
+      ['village', 'reopen', bodies.reopen],
+    ]);
     await walk(ids[1], [['village', 'reject', bodies.reject]]);
-    await walk(ids[2], [['village', 'escalate', bodies.escalate], ['county', 'answer', bodies.answer]]);
-    await walk(ids[3], [['village', 'assign', bodyFor('assign')], ['village', 'start', {}]]);
-    await walk(ids[4], [['village', 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }], ['village', 'comment', bodies.comment]]);
+    await walk(ids[2], [
+      ['village', 'escalate', bodies.escalate],
+      ['county', 'answer', bodies.answer],
+    ]);
+    await walk(ids[3], [
+      ['village', 'assign', bodyFor('assign')],
+      ['village', 'start', {}],
+    ]);
+    await walk(ids[4], [
+      ['village', 'assign', { responsibleOrgId: liulin, deadline: tomorrow(), level: 'major' }],
+      ['village', 'comment', bodies.comment],
+    ]);
     // two officers assign the same report at once with different levels (re-assigning is allowed): each either
     // applies on top of the other or answers 409 — the counts move exactly as the row does
     const race = await Promise.all([
@@ -396,24 +445,40 @@ describe('hazards: report, ledger and the closed loop', () => {
       svc.ledgerWalkMax = max;
       await expectOrder('', '', []);
       await expectOrder('&category=gas', 'AND category = ?', ['gas']);
-      await expectOrder('&status=assigned,rectifying&overdue=false', "AND status IN ('assigned','rectifying') AND deadline >= ?", [new Date().toISOString().slice(0, 23).replace('T', ' ')]);
-      const overdue = await expectOrder('&overdue=true', "AND status IN ('assigned','rectifying') AND deadline < ?", [new Date().toISOString().slice(0, 23).replace('T', ' ')]);
+      await expectOrder('&status=assigned,rectifying&overdue=false', "AND status IN ('assigned','rectifying') AND deadline >= ?", [
+        new Date().toISOString().slice(0, 23).replace('T', ' '),
+      ]);
+      const overdue = await expectOrder('&overdue=true', "AND status IN ('assigned','rectifying') AND deadline < ?", [
+        new Date().toISOString().slice(0, 23).replace('T', ' '),
+      ]);
       expect(overdue).toContain(ids[3]);
     }
     svc.ledgerWalkMax = RANK_WALK_MAX;
     // overdue: work due in an earlier month is counted from the tally, work due this month live
-    await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [new Date(Date.now() - 40 * 86400_000).toISOString().slice(0, 19).replace('T', ' '), ids[4]]);
+    await t.ds.query('UPDATE hazard SET deadline = ? WHERE id = ?', [
+      new Date(Date.now() - 40 * 86400_000).toISOString().slice(0, 19).replace('T', ' '),
+      ids[4],
+    ]);
     await rebuildHazardCounts(t.ds);
     await expectTallyFresh();
-    for (const [who, path] of [['town', t.seed.org.town.path], ['county', t.seed.org.county.path], ['village', t.seed.org.v_liulin.path]] as const) {
+    for (const [who, path] of [
+      ['town', t.seed.org.town.path],
+      ['county', t.seed.org.county.path],
+      ['village', t.seed.org.v_liulin.path],
+    ] as const) {
       const r = await t.http.get('/api/hazards?pageSize=1').set(await t.as(who));
-      const [od] = await t.ds.query("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('assigned','rectifying') AND deadline < ?", [`${path}%`, new Date().toISOString().slice(0, 23).replace('T', ' ')]);
+      const [od] = await t.ds.query("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('assigned','rectifying') AND deadline < ?", [
+        `${path}%`,
+        new Date().toISOString().slice(0, 23).replace('T', ' '),
+      ]);
       expect(r.body.counts.overdue).toBe(Number(od.n));
       const byState = await t.ds.query('SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? GROUP BY status', [`${path}%`]);
       for (const row of byState) expect(r.body.counts[row.status]).toBe(Number(row.n));
     }
     const town = await t.http.get('/api/hazards?pageSize=1&category=drowning').set(await t.as('town'));
-    const direct = await t.ds.query("SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND category = 'drowning' GROUP BY status", [`${t.seed.org.town.path}%`]);
+    const direct = await t.ds.query("SELECT status, COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND category = 'drowning' GROUP BY status", [
+      `${t.seed.org.town.path}%`,
+    ]);
     for (const r of direct) expect(town.body.counts[r.status]).toBe(Number(r.n));
   });
 
@@ -438,7 +503,9 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(od.body.items.map((i: { id: number }) => i.id)).toContain(late.id);
     expect(od.body.items.every((i: { overdue: boolean }) => i.overdue)).toBe(true);
     const cat = await t.http.get('/api/hazards?category=road_traffic&status=assigned,rectifying').set(await t.as('town'));
-    expect(cat.body.items.every((i: { category: string; status: string }) => i.category === 'road_traffic' && ['assigned', 'rectifying'].includes(i.status))).toBe(true);
+    expect(
+      cat.body.items.every((i: { category: string; status: string }) => i.category === 'road_traffic' && ['assigned', 'rectifying'].includes(i.status)),
+    ).toBe(true);
     const q = await t.http.get(`/api/hazards?q=${encodeURIComponent('液化气瓶')}`).set(await t.as('town'));
     expect(q.body.items.map((i: { id: number }) => i.id)).toEqual([major.id]);
     const byCode = await t.http.get(`/api/hazards?q=${major.code}`).set(await t.as('town'));
@@ -458,7 +525,9 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(res.status).toBe(200);
     expect(res.body.points.map((p: { id: number }) => p.id)).toContain(inside.id);
     expect(res.body.points.every((p: { lat: number; lng: number }) => p.lat >= 29.58 && p.lat <= 29.6 && p.lng >= 106.48 && p.lng <= 106.5)).toBe(true);
-    expect((await t.http.get('/api/hazards/map?bbox=106.48,29.58,106.50,29.60').set(await t.as('village2'))).body.points.map((p: { id: number }) => p.id)).not.toContain(inside.id);
+    expect(
+      (await t.http.get('/api/hazards/map?bbox=106.48,29.58,106.50,29.60').set(await t.as('village2'))).body.points.map((p: { id: number }) => p.id),
+    ).not.toContain(inside.id);
     expect((await t.http.get('/api/hazards/map?bbox=1,2,3').set(await t.as('village'))).status).toBe(400);
     expect((await t.http.get('/api/hazards/map?bbox=106.5,29.58,106.48,29.60').set(await t.as('village'))).status).toBe(400);
     expect((await t.http.get('/api/hazards/map?bbox=106.48,29.58,106.50,29.60').set(await t.as('resident'))).status).toBe(403);
@@ -480,13 +549,33 @@ describe('hazards: report, ledger and the closed loop', () => {
     await wb.xlsx.load(res.body as Buffer);
     const ws = wb.getWorksheet('隐患台账')!;
     const header = (ws.getRow(1).values as string[]).slice(1);
-    expect(header).toEqual(['编号', '类别', '等级', '地点/村', '发现时间', '问题描述', '责任单位', '整改期限', '状态', '整改措施', '整改完成时间', '验收', '销号时间', '是否逾期', '上报县级', '县级答复']);
+    expect(header).toEqual([
+      '编号',
+      '类别',
+      '等级',
+      '地点/村',
+      '发现时间',
+      '问题描述',
+      '责任单位',
+      '整改期限',
+      '状态',
+      '整改措施',
+      '整改完成时间',
+      '验收',
+      '销号时间',
+      '是否逾期',
+      '上报县级',
+      '县级答复',
+    ]);
     const expected = await t.ds.query("SELECT code FROM hazard WHERE category = 'road_traffic' AND orgPath LIKE ?", [`${t.seed.org.v_liulin.path}%`]);
     expect(ws.rowCount - 1).toBe(expected.length);
     const codes = new Set<string>();
     ws.eachRow((row, n) => n > 1 && codes.add(String(row.getCell(1).value)));
     for (const e of expected) expect(codes.has(e.code)).toBe(true);
-    const overdueRow = [...Array(ws.rowCount).keys()].slice(2).map((i) => ws.getRow(i)).find((r) => r.getCell(14).value === '是');
+    const overdueRow = [...Array(ws.rowCount).keys()]
+      .slice(2)
+      .map((i) => ws.getRow(i))
+      .find((r) => r.getCell(14).value === '是');
     expect(overdueRow?.getCell(2).value).toBe('道路交通');
     expect((await t.http.get('/api/hazards/export.xlsx').set(await t.as('resident'))).status).toBe(403);
     expect((await t.http.get(`/api/hazards/export.xlsx?orgId=${hekou}`).set(await t.as('village'))).status).toBe(403);
@@ -502,7 +591,9 @@ describe('hazards: report, ledger and the closed loop', () => {
     const q = async (sql: string, args: unknown[] = []) => Number((await t.ds.query(sql, [p, ...args]))[0].n);
     expect(res.body.reported).toBe(await q('SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ?'));
     expect(res.body.closed).toBe(await q("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status = 'closed'"));
-    expect(res.body.inProgress).toBe(await q("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('reported','assigned','rectifying','rectified')"));
+    expect(res.body.inProgress).toBe(
+      await q("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('reported','assigned','rectifying','rectified')"),
+    );
     expect(res.body.escalated).toBe(
       await q("SELECT COUNT(DISTINCT e.hazardId) AS n FROM hazard_event e JOIN hazard h ON h.id = e.hazardId WHERE h.orgPath LIKE ? AND e.action = 'escalate'"),
     );

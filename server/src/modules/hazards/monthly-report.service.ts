@@ -92,12 +92,18 @@ export class MonthlyReportService {
     const isClosed = (h: Hazard) => h.status === 'closed' && inMonth(h.closedAt);
     const isInProgress = (h: Hazard) => IN_PROGRESS.includes(h.status);
     const isOverdue = (h: Hazard) =>
-      !!h.deadline && inMonth(h.deadline) && h.deadline < cutoff && h.status !== 'rejected' &&
-      (!h.rectifiedAt || h.rectifiedAt > h.deadline) && (!h.closedAt || h.closedAt > h.deadline);
+      !!h.deadline &&
+      inMonth(h.deadline) &&
+      h.deadline < cutoff &&
+      h.status !== 'rejected' &&
+      (!h.rectifiedAt || h.rectifiedAt > h.deadline) &&
+      (!h.closedAt || h.closedAt > h.deadline);
 
     const children = await this.orgs.find({ where: { parentId: org.id, archived: false }, order: { id: 'ASC' } });
     const byCat = new Map<HazardCategory, { reported: number; closed: number; inProgress: number }>();
-    const byUnit = new Map<number, { reported: number; closed: number; inProgress: number }>(children.map((c) => [c.id, { reported: 0, closed: 0, inProgress: 0 }]));
+    const byUnit = new Map<number, { reported: number; closed: number; inProgress: number }>(
+      children.map((c) => [c.id, { reported: 0, closed: 0, inProgress: 0 }]),
+    );
     const tally = (b: { reported: number; closed: number; inProgress: number }, h: Hazard) => {
       if (isReported(h)) b.reported++;
       if (isClosed(h)) b.closed++;
@@ -113,7 +119,10 @@ export class MonthlyReportService {
     }
 
     // 正在办理 lists exactly the hazards the figure counts (escalated ones are 上报县级, not the town's own work).
-    const open = rows.filter(isInProgress).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, MONTHLY_OPEN_ITEMS_MAX);
+    const open = rows
+      .filter(isInProgress)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, MONTHLY_OPEN_ITEMS_MAX);
     const notes = open.length
       ? await this.events.find({ where: { hazardId: In(open.map((h) => h.id)) }, select: ['hazardId', 'note', 'id'], order: { id: 'DESC' } })
       : [];
@@ -135,7 +144,11 @@ export class MonthlyReportService {
         .sort((a, b) => b.reported - a.reported || b.inProgress - a.inProgress),
       byUnit: children.map((c) => ({ orgId: c.id, orgName: c.name, ...byUnit.get(c.id)! })).filter((u) => u.reported || u.closed || u.inProgress),
       openItems: open.map((h) => ({
-        code: h.code, category: HAZARD_CATEGORY_LABELS[h.category], status: h.status, latestNote: latest.get(h.id) ?? null, description: h.description ?? null,
+        code: h.code,
+        category: HAZARD_CATEGORY_LABELS[h.category],
+        status: h.status,
+        latestNote: latest.get(h.id) ?? null,
+        description: h.description ?? null,
         deadline: h.deadline ? h.deadline.toISOString() : null,
       })),
     };

@@ -16,7 +16,12 @@ const SERVER_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '.
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly ds: DataSource, private readonly cfg: AppConfig, @Inject(JOB_QUEUE) private readonly queue: JobQueue, private readonly reads: ReadRouter) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cfg: AppConfig,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly reads: ReadRouter,
+  ) {}
 
   /** 200 when the database answers, 503 (status `degraded`) when it does not: load balancers read this. */
   @Get()
@@ -34,6 +39,12 @@ export class HealthController {
     }
     // a replica down or behind is not degraded service: the primary answers its reads
     const replicas = this.reads.enabled ? { replicas: this.reads.health() } : {};
-    return { status: ok ? 'ok' : 'degraded', db: this.cfg.dbKind, queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process', version: SERVER_VERSION, ...replicas };
+    return {
+      status: ok ? 'ok' : 'degraded',
+      db: this.cfg.dbKind,
+      queue: this.queue.kind === 'bullmq' ? 'bullmq' : 'in-process',
+      version: SERVER_VERSION,
+      ...replicas,
+    };
   }
 }

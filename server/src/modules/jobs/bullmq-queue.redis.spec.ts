@@ -9,7 +9,11 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 describe('BullMqQueue.idle', () => {
   let q: BullMqQueue;
   beforeAll(() => {
-    q = new BullMqQueue(REDIS_URL, true, { prefix: `xa-test-idle-${process.pid}-${Date.now().toString(36)}`, lockDurationMs: 30_000, stalledIntervalMs: 30_000 });
+    q = new BullMqQueue(REDIS_URL, true, {
+      prefix: `xa-test-idle-${process.pid}-${Date.now().toString(36)}`,
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+    });
   });
   afterAll(async () => {
     await q.close();

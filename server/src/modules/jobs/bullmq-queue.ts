@@ -20,7 +20,11 @@ export class BullMqQueue implements JobQueue {
   private readonly workerConnections: IORedis[] = [];
   private readonly connection: IORedis;
 
-  constructor(redisUrl: string, private readonly runWorkers: boolean, private readonly settings: BullMqSettings) {
+  constructor(
+    redisUrl: string,
+    private readonly runWorkers: boolean,
+    private readonly settings: BullMqSettings,
+  ) {
     // maxRetriesPerRequest: null lets workers wait out a Redis restart instead of failing jobs.
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
     this.connection.on('error', (e) => this.logger.warn(`redis: ${e.message}`));

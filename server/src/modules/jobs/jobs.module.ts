@@ -10,7 +10,14 @@ import { JOB_QUEUE, JobQueue } from './job-queue';
     {
       provide: JOB_QUEUE,
       inject: [AppConfig],
-      useFactory: (cfg: AppConfig): JobQueue => (cfg.REDIS_URL ? new BullMqQueue(cfg.REDIS_URL, cfg.JOBS_WORKER, { prefix: cfg.JOBS_PREFIX, lockDurationMs: cfg.JOBS_LOCK_MS, stalledIntervalMs: cfg.JOBS_STALLED_INTERVAL_MS }) : new InProcessQueue()),
+      useFactory: (cfg: AppConfig): JobQueue =>
+        cfg.REDIS_URL
+          ? new BullMqQueue(cfg.REDIS_URL, cfg.JOBS_WORKER, {
+              prefix: cfg.JOBS_PREFIX,
+              lockDurationMs: cfg.JOBS_LOCK_MS,
+              stalledIntervalMs: cfg.JOBS_STALLED_INTERVAL_MS,
+            })
+          : new InProcessQueue(),
     },
   ],
   exports: [JOB_QUEUE],

@@ -1,6 +1,20 @@
 import {
-  BadRequestException, Body, CallHandler, Controller, ExecutionContext, Get, HttpCode, Injectable, NestInterceptor, Param, PayloadTooLargeException,
-  Post, Query, Req, Res, UseInterceptors,
+  BadRequestException,
+  Body,
+  CallHandler,
+  Controller,
+  ExecutionContext,
+  Get,
+  HttpCode,
+  Injectable,
+  NestInterceptor,
+  Param,
+  PayloadTooLargeException,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LIMITS, MediaReviewRequest, ROLES } from '@xiangan/shared';
@@ -30,7 +44,8 @@ export class ImageUploadInterceptor implements NestInterceptor {
         if (!err) return resolve();
         const code = (err as { code?: string }).code;
         if (code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLargeException(`图片不能超过 ${LIMITS.uploadMaxBytes / 1024 / 1024} MB，请压缩后再上传`));
-        if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') return reject(new BadRequestException(['file: send one image in the multipart field "file"']));
+        if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT')
+          return reject(new BadRequestException(['file: send one image in the multipart field "file"']));
         reject(new BadRequestException([`file: ${(err as Error).message}`]));
       }),
     );
@@ -66,7 +81,9 @@ export class MediaController {
   @Roles(...ROLES)
   @UseInterceptors(ImageUploadInterceptor)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['hazard', 'message', 'avatar'] } } } })
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['hazard', 'message', 'avatar'] } } },
+  })
   upload(@CurrentUser() user: AuthUser, @Req() req: Request) {
     return this.media.upload(user, req.file, (req.body as Record<string, unknown> | undefined)?.purpose);
   }
@@ -83,14 +100,28 @@ export class MediaController {
   @Get(':id')
   @Public()
   @ApiQuery({ name: 'o', required: false, description: '`1` on an officer URL (still valid after a risky verdict)' })
-  async full(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Query('o') o: string, @Res() res: Response) {
+  async full(
+    @Req() req: Request,
+    @Param('id', IdPipe) id: number,
+    @Query('exp') exp: string,
+    @Query('sig') sig: string,
+    @Query('o') o: string,
+    @Res() res: Response,
+  ) {
     send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'full', exp, sig, o));
   }
 
   @Get(':id/thumb')
   @Public()
   @ApiQuery({ name: 'o', required: false, description: '`1` on an officer URL (still valid after a risky verdict)' })
-  async thumb(@Req() req: Request, @Param('id', IdPipe) id: number, @Query('exp') exp: string, @Query('sig') sig: string, @Query('o') o: string, @Res() res: Response) {
+  async thumb(
+    @Req() req: Request,
+    @Param('id', IdPipe) id: number,
+    @Query('exp') exp: string,
+    @Query('sig') sig: string,
+    @Query('o') o: string,
+    @Res() res: Response,
+  ) {
     send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'thumb', exp, sig, o));
   }
 }

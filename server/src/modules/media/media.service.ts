@@ -1,5 +1,11 @@
 import {
-  BadRequestException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, PayloadTooLargeException,
+  BadRequestException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -93,10 +99,7 @@ export class MediaService {
     let thumb: Buffer;
     try {
       // rotate() applies the EXIF orientation; sharp writes no metadata unless asked, so EXIF/GPS/XMP/ICC are dropped.
-      const base = () =>
-        sharp(file.buffer, { limitInputPixels: LIMITS.imageMaxPixels, failOn: 'error' })
-          .rotate()
-          .flatten({ background: '#ffffff' });
+      const base = () => sharp(file.buffer, { limitInputPixels: LIMITS.imageMaxPixels, failOn: 'error' }).rotate().flatten({ background: '#ffffff' });
       const encode = (s: sharp.Sharp, q: number) => (asWebp ? s.webp({ quality: q }) : s.jpeg({ quality: q, mozjpeg: true }));
       main = await encode(base().resize({ width: LIMITS.imageMaxEdge, height: LIMITS.imageMaxEdge, fit: 'inside', withoutEnlargement: true }), 82).toBuffer({
         resolveWithObject: true,
@@ -242,7 +245,10 @@ export class MediaService {
   // ---- reading bytes -----------------------------------------------------------------------------
 
   private sign(id: number, variant: 'full' | 'thumb', exp: number, staff = false): string {
-    return createHmac('sha256', this.cfg.JWT_SECRET).update(`media:${id}:${variant}:${exp}${staff ? ':staff' : ''}`).digest('base64url').slice(0, 32);
+    return createHmac('sha256', this.cfg.JWT_SECRET)
+      .update(`media:${id}:${variant}:${exp}${staff ? ':staff' : ''}`)
+      .digest('base64url')
+      .slice(0, 32);
   }
 
   /**

@@ -22,7 +22,10 @@ describe('media upload and access', () => {
   });
 
   const upload = async (who: string, buf: Buffer, name = 'photo.jpg', purpose?: string) => {
-    const req = t.http.post('/api/media').set(await t.as(who)).attach('file', buf, { filename: name, contentType: 'image/jpeg' });
+    const req = t.http
+      .post('/api/media')
+      .set(await t.as(who))
+      .attach('file', buf, { filename: name, contentType: 'image/jpeg' });
     if (purpose) req.field('purpose', purpose);
     return req;
   };
@@ -33,22 +36,28 @@ describe('media upload and access', () => {
     const res = await upload('resident', original);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: expect.any(Number), url: expect.stringContaining(`/api/media/${res.body.id}?`), width: 640, height: 480 });
-    const stored = await t.http.get(res.body.url).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const stored = await t.http
+      .get(res.body.url)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(stored.status).toBe(200);
     expect(stored.headers['content-type']).toBe('image/jpeg');
     const meta = await sharp(stored.body as Buffer).metadata();
     expect(meta.exif).toBeUndefined();
     expect(meta.xmp).toBeUndefined();
     expect((stored.body as Buffer).includes(Buffer.from('TestPhone'))).toBe(false);
-    const thumb = await t.http.get(res.body.thumbUrl).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const thumb = await t.http
+      .get(res.body.thumbUrl)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const tm = await sharp(thumb.body as Buffer).metadata();
     expect(Math.max(tm.width!, tm.height!)).toBe(360);
     const row = await t.ds.query('SELECT sha256, size, secStatus FROM media WHERE id = ?', [res.body.id]);
@@ -58,7 +67,9 @@ describe('media upload and access', () => {
 
   it('answers 413 for a 20 MB upload', async () => {
     const big = Buffer.alloc(20 * 1024 * 1024, 0xff);
-    big[0] = 0xff; big[1] = 0xd8; big[2] = 0xff;
+    big[0] = 0xff;
+    big[1] = 0xd8;
+    big[2] = 0xff;
     const res = await upload('resident', big);
     expect(res.status).toBe(413);
     expect(res.body.message).toMatch(/10 MB/);
@@ -73,7 +84,9 @@ describe('media upload and access', () => {
   });
 
   it('refuses decompression bombs by pixel count before decoding', async () => {
-    const bomb = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#fff' } }).png({ compressionLevel: 9 }).toBuffer();
+    const bomb = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#fff' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
     const res = await upload('resident', bomb, 'big.png');
     expect(res.status).toBe(413);
@@ -81,10 +94,14 @@ describe('media upload and access', () => {
   });
 
   it('accepts PNG (stored as JPEG) and WebP (stored as WebP)', async () => {
-    const png = await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
     const r1 = await upload('resident', png, 'x.png');
     expect(r1.status).toBe(201);
-    const webp = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#0f0' } }).webp().toBuffer();
+    const webp = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#0f0' } })
+      .webp()
+      .toBuffer();
     const r2 = await upload('resident', webp, 'x.webp');
     expect(r2.status).toBe(201);
     const rows = await t.ds.query('SELECT id, mime FROM media WHERE id IN (?, ?) ORDER BY id', [r1.body.id, r2.body.id]);
@@ -92,7 +109,10 @@ describe('media upload and access', () => {
   });
 
   it('needs a file, and lets only officers upload publicity images', async () => {
-    const none = await t.http.post('/api/media').set(await t.as('resident')).field('purpose', 'hazard');
+    const none = await t.http
+      .post('/api/media')
+      .set(await t.as('resident'))
+      .field('purpose', 'hazard');
     expect(none.status).toBe(400);
     const jpg = await jpegWithGps();
     expect((await upload('resident', jpg, 'a.jpg', 'message')).status).toBe(403);
@@ -127,12 +147,21 @@ describe('media upload and access', () => {
 
   it('refuses to attach media that belongs to someone else or is already used', async () => {
     const mine = await upload('parent', await jpegWithGps());
-    const res = await t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'fire', description: '测试', photoIds: [mine.body.id] });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as('resident'))
+      .send({ category: 'fire', description: '测试', photoIds: [mine.body.id] });
     expect(res.status).toBe(400);
     expect(res.body.message.join(' ')).toMatch(/photoIds/);
-    const ok = await t.http.post('/api/hazards').set(await t.as('parent')).send({ category: 'fire', description: '测试', photoIds: [mine.body.id] });
+    const ok = await t.http
+      .post('/api/hazards')
+      .set(await t.as('parent'))
+      .send({ category: 'fire', description: '测试', photoIds: [mine.body.id] });
     expect(ok.status).toBe(201);
-    const again = await t.http.post('/api/hazards').set(await t.as('parent')).send({ category: 'fire', description: '测试2', photoIds: [mine.body.id] });
+    const again = await t.http
+      .post('/api/hazards')
+      .set(await t.as('parent'))
+      .send({ category: 'fire', description: '测试2', photoIds: [mine.body.id] });
     expect(again.status).toBe(400);
   });
 

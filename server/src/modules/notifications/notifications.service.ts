@@ -27,7 +27,12 @@ export interface NotifyInput {
  */
 export const SUBSCRIBE_PUSH = Symbol('SUBSCRIBE_PUSH');
 export interface SubscribePush {
-  send(input: { userId: number; template: 'hazard_deadline' | 'hazard_update' | 'pledge'; page: string; data: Record<string, { value: string }> }): Promise<boolean>;
+  send(input: {
+    userId: number;
+    template: 'hazard_deadline' | 'hazard_update' | 'pledge';
+    page: string;
+    data: Record<string, { value: string }>;
+  }): Promise<boolean>;
 }
 
 export function mapNotification(n: Notification): NotificationDto {

@@ -1,7 +1,15 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  Boundary, boundaryBox, BOUNDARY_ORG_TYPES, isOfficer, LocateDto, ORG_CHILD_TYPES, ORG_TYPE_LABELS, OrgUnitDto, validateBoundary,
+  Boundary,
+  boundaryBox,
+  BOUNDARY_ORG_TYPES,
+  isOfficer,
+  LocateDto,
+  ORG_CHILD_TYPES,
+  ORG_TYPE_LABELS,
+  OrgUnitDto,
+  validateBoundary,
 } from '@xiangan/shared';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -12,7 +20,10 @@ import { OrgUnit } from './org-unit.entity';
 
 @Injectable()
 export class OrgsService {
-  constructor(@InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>, private readonly scope: ScopeService) {}
+  constructor(
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    private readonly scope: ScopeService,
+  ) {}
 
   /**
    * The tree the caller may see: an officer's subtree; for a resident, their town (so they can pick
@@ -72,7 +83,8 @@ export class OrgsService {
     if (!(BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type)) {
       throw new BadRequestException([`boundary can only be set on a village, community or grid (this unit is a ${ORG_TYPE_LABELS[o.type]})`]);
     }
-    if (dto.boundary === undefined || dto.boundary === null) throw new BadRequestException(['boundary is required (a GeoJSON Polygon or MultiPolygon; DELETE clears it)']);
+    if (dto.boundary === undefined || dto.boundary === null)
+      throw new BadRequestException(['boundary is required (a GeoJSON Polygon or MultiPolygon; DELETE clears it)']);
     const v = validateBoundary(dto.boundary);
     if ('errors' in v) throw new BadRequestException(v.errors);
     const box = boundaryBox(v.boundary);

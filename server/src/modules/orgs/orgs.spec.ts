@@ -24,7 +24,7 @@ describe('units, accounts and scope', () => {
     expect(forged.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
   });
 
-  it("gives an officer the subtree of their unit and nothing else", async () => {
+  it('gives an officer the subtree of their unit and nothing else', async () => {
     const res = await t.http.get('/api/orgs').set(await t.as('village'));
     expect(res.status).toBe(200);
     const ids = flatten(res.body).map((o) => o.id);
@@ -51,11 +51,21 @@ describe('units, accounts and scope', () => {
   it('keeps admin endpoints from residents and officers', async () => {
     const body = { parentId: t.seed.org.town.id, type: 'village', name: '新建村' };
     for (const who of ['resident', 'village', 'town', 'county']) {
-      const res = await t.http.post('/api/orgs').set(await t.as(who)).send(body);
+      const res = await t.http
+        .post('/api/orgs')
+        .set(await t.as(who))
+        .send(body);
       expect(res.status).toBe(403);
     }
     expect((await t.http.get('/api/users').set(await t.as('resident'))).status).toBe(403);
-    expect((await t.http.post('/api/users').set(await t.as('town')).send({ name: 'x', role: 'resident', orgId: t.seed.org.town.id })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/users')
+          .set(await t.as('town'))
+          .send({ name: 'x', role: 'resident', orgId: t.seed.org.town.id })
+      ).status,
+    ).toBe(403);
   });
 
   it('lets an admin add a unit with the right path, and refuses a wrong kind of child', async () => {
@@ -85,7 +95,10 @@ describe('units, accounts and scope', () => {
   });
 
   it('lists users in scope with masked phones, and caps the page size at 100', async () => {
-    const res = await t.http.get('/api/users').query({ pageSize: 100 }).set(await t.as('village'));
+    const res = await t.http
+      .get('/api/users')
+      .query({ pageSize: 100 })
+      .set(await t.as('village'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ page: 1, pageSize: 100 });
     expect(res.body.items.length).toBeGreaterThan(0);
@@ -95,7 +108,10 @@ describe('units, accounts and scope', () => {
     const liulin = t.seed.org.v_liulin.path;
     const rows = await t.ds.query('SELECT orgPath FROM app_user WHERE id IN (' + res.body.items.map((u: any) => Number(u.id)).join(',') + ')');
     for (const r of rows) expect(String(r.orgPath).startsWith(liulin)).toBe(true);
-    const tooBig = await t.http.get('/api/users').query({ pageSize: 101 }).set(await t.as('village'));
+    const tooBig = await t.http
+      .get('/api/users')
+      .query({ pageSize: 101 })
+      .set(await t.as('village'));
     expect(tooBig.status).toBe(400);
     expect(tooBig.body.message.join()).toMatch(/pageSize must not be greater than 100/);
   });
@@ -105,7 +121,10 @@ describe('units, accounts and scope', () => {
     const res = await t.http.patch('/api/me').set(me).send({ orgId: t.seed.org.v_taoyuan.id, name: '新村民', phone: '13900000000' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ orgId: t.seed.org.v_taoyuan.id, orgName: '桃园村', phone: '13900000000' });
-    const officer = await t.http.patch('/api/me').set(await t.as('grid')).send({ orgId: t.seed.org.v_taoyuan.id });
+    const officer = await t.http
+      .patch('/api/me')
+      .set(await t.as('grid'))
+      .send({ orgId: t.seed.org.v_taoyuan.id });
     expect(officer.status).toBe(403);
     const badPhone = await t.http.patch('/api/me').set(me).send({ phone: '123' });
     expect(badPhone.status).toBe(400);
@@ -115,7 +134,10 @@ describe('units, accounts and scope', () => {
   it('admin can disable an account; its token stops working at once', async () => {
     const victim = await t.login('to-disable');
     const me = await t.http.get('/api/me').set(victim);
-    const res = await t.http.patch(`/api/users/${me.body.id}`).set(await t.as('admin')).send({ disabled: true });
+    const res = await t.http
+      .patch(`/api/users/${me.body.id}`)
+      .set(await t.as('admin'))
+      .send({ disabled: true });
     expect(res.status).toBe(200);
     expect((await t.http.get('/api/me').set(victim)).status).toBe(401);
   });

@@ -1,8 +1,18 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  isOfficer, maskName, maskPhone, Paginated, PLEDGE_CHAIN_GENESIS, PledgeCampaignDetailDto, PledgeCampaignDto, PledgeProgressGroup,
-  PledgeRemindResult, PledgeRosterImportResult, PledgeRosterPickDto, PledgeUnsignedDto,
+  isOfficer,
+  maskName,
+  maskPhone,
+  Paginated,
+  PLEDGE_CHAIN_GENESIS,
+  PledgeCampaignDetailDto,
+  PledgeCampaignDto,
+  PledgeProgressGroup,
+  PledgeRemindResult,
+  PledgeRosterImportResult,
+  PledgeRosterPickDto,
+  PledgeUnsignedDto,
 } from '@xiangan/shared';
 import QRCode from 'qrcode';
 import { Brackets, DataSource, In, IsNull, Not } from 'typeorm';
@@ -112,17 +122,25 @@ export class PledgeCampaignsService {
       let acc = '/';
       for (const a of ancestors) paths.push((acc = `${acc}${a}/`));
       const townPath = await this.townPathOf(user.orgPath);
-      const signedRows = await this.ds.getRepository(PledgeSignature).find({ where: { signerUserId: user.id, voidedAt: IsNull() }, select: { id: true, campaignId: true } });
+      const signedRows = await this.ds
+        .getRepository(PledgeSignature)
+        .find({ where: { signerUserId: user.id, voidedAt: IsNull() }, select: { id: true, campaignId: true } });
       mine = new Map(signedRows.map((s) => [s.campaignId, s.id]));
       const rosterIds = me?.phone
-        ? (await this.ds.getRepository(PledgeRosterEntry).find({ where: { phone: me.phone }, select: { campaignId: true }, take: 200 })).map((r) => r.campaignId)
+        ? (await this.ds.getRepository(PledgeRosterEntry).find({ where: { phone: me.phone }, select: { campaignId: true }, take: 200 })).map(
+            (r) => r.campaignId,
+          )
         : [];
       const ids = [...new Set([...mine.keys(), ...rosterIds])];
       qb.andWhere(
         new Brackets((w) => {
           w.where('1 = 0');
           if (paths.length) w.orWhere('c.orgPath IN (:...paths)', { paths });
-          if (townPath) w.orWhere('(c.orgPath LIKE :town AND c.orgId IN (SELECT o.id FROM org_unit o WHERE o.type = :school AND o.path LIKE :town))', { town: `${townPath}%`, school: 'school' });
+          if (townPath)
+            w.orWhere('(c.orgPath LIKE :town AND c.orgId IN (SELECT o.id FROM org_unit o WHERE o.type = :school AND o.path LIKE :town))', {
+              town: `${townPath}%`,
+              school: 'school',
+            });
           if (ids.length) w.orWhere('c.id IN (:...ids)', { ids });
         }),
       );
@@ -131,7 +149,10 @@ export class PledgeCampaignsService {
     qb.orderBy('c.deadline', 'DESC').addOrderBy('c.id', 'DESC').skip(skip).take(pageSize);
     const [rows, total] = await qb.getManyAndCount();
     const names = await this.orgNames(rows.map((r) => r.orgId));
-    const items = rows.map((c) => ({ ...mapCampaign(c, names.get(c.orgId) ?? ''), ...(isOfficer(user.role) ? {} : { mySignatureId: mine.get(c.id) ?? null }) }));
+    const items = rows.map((c) => ({
+      ...mapCampaign(c, names.get(c.orgId) ?? ''),
+      ...(isOfficer(user.role) ? {} : { mySignatureId: mine.get(c.id) ?? null }),
+    }));
     return { items, total, page, pageSize };
   }
 
@@ -149,7 +170,9 @@ export class PledgeCampaignsService {
     if (isOfficer(user.role) && !officerView) throw new NotFoundException(`承诺书活动 ${id} 不存在`);
     const names = await this.orgNames([c.orgId]);
     const version = await this.templates.versionDto(c.templateVersionId);
-    const mine = officerView ? null : await this.ds.getRepository(PledgeSignature).findOne({ where: { campaignId: id, signerUserId: user.id, voidedAt: IsNull() }, select: { id: true } });
+    const mine = officerView
+      ? null
+      : await this.ds.getRepository(PledgeSignature).findOne({ where: { campaignId: id, signerUserId: user.id, voidedAt: IsNull() }, select: { id: true } });
     return {
       ...mapCampaign(c, names.get(c.orgId) ?? ''),
       ...(officerView ? {} : { mySignatureId: mine?.id ?? null }),
@@ -194,7 +217,8 @@ export class PledgeCampaignsService {
     if (!file) throw new BadRequestException(['file is required (multipart field "file", .xlsx or .csv)']);
     if (campaignStatus(c) === 'closed') throw new ConflictException('该活动已关闭，不能再导入名单');
     const { kind, rows } = await parseRoster(file);
-    if (c.rosterKind && c.rosterKind !== kind) throw new BadRequestException([`file 是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单`]);
+    if (c.rosterKind && c.rosterKind !== kind)
+      throw new BadRequestException([`file 是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单`]);
     return this.ds.transaction(async (m) => {
       // The campaign row first (MySQL): signing batches link entries and count them under the same lock, so the
       // rosterSigned figure set below cannot miss a batch committing meanwhile.
@@ -217,7 +241,8 @@ export class PledgeCampaignsService {
       for (let i = 0; i < entities.length; i += 500) await m.insert(PledgeRosterEntry, entities.slice(i, i + 500));
       for (const r of rows) {
         const e = byKey.get(r.dedupeKey);
-        if (e && (e.rowNo !== r.rowNo || e.guardianName !== r.guardianName)) await m.update(PledgeRosterEntry, { id: e.id }, { rowNo: r.rowNo, guardianName: r.guardianName });
+        if (e && (e.rowNo !== r.rowNo || e.guardianName !== r.guardianName))
+          await m.update(PledgeRosterEntry, { id: e.id }, { rowNo: r.rowNo, guardianName: r.guardianName });
       }
       const count = await m.count(PledgeRosterEntry, { where: { campaignId: id } });
       const rosterSigned = await m.count(PledgeRosterEntry, { where: { campaignId: id, signatureId: Not(IsNull()) } });
@@ -251,7 +276,14 @@ export class PledgeCampaignsService {
       take: pageSize,
     });
     return {
-      items: rows.map((r) => ({ rosterId: r.id, rowNo: r.rowNo, group: r.groupName, name: r.name, guardianName: maskName(r.guardianName), phone: maskPhone(r.phone) })),
+      items: rows.map((r) => ({
+        rosterId: r.id,
+        rowNo: r.rowNo,
+        group: r.groupName,
+        name: r.name,
+        guardianName: maskName(r.guardianName),
+        phone: maskPhone(r.phone),
+      })),
       total,
       page,
       pageSize,
@@ -275,7 +307,9 @@ export class PledgeCampaignsService {
       .andWhere(c.lastReminderAt ? 'lastReminderAt = :last' : 'lastReminderAt IS NULL', { last: c.lastReminderAt })
       .execute();
     if (!claim.affected) throw new ConflictException('刚刚已有人发送提醒');
-    const unsigned = await this.ds.getRepository(PledgeRosterEntry).find({ where: { campaignId: id, signatureId: IsNull() }, select: { id: true, phone: true, name: true } });
+    const unsigned = await this.ds
+      .getRepository(PledgeRosterEntry)
+      .find({ where: { campaignId: id, signatureId: IsNull() }, select: { id: true, phone: true, name: true } });
     const phones = [...new Set(unsigned.map((u) => u.phone).filter((p): p is string => !!p))];
     const reminder = await this.ds.getRepository(PledgeReminder).save({ campaignId: id, createdById: user.id, unsignedCount: unsigned.length, notified: 0 });
     let notified = 0;

@@ -83,7 +83,11 @@ export function voidChainHash(prevHash: string, r: VoidRecord): string {
   );
 }
 
-const norm = (s: string | null | undefined) => String(s ?? '').normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+const norm = (s: string | null | undefined) =>
+  String(s ?? '')
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .toLowerCase();
 const digits = (s: string | null | undefined) => String(s ?? '').replace(/\D/g, '');
 
 /** Who a pledge is for: name + class (or nothing) + phone. Roster entries and signatures share it. */

@@ -58,9 +58,12 @@ export class PledgeExportsService {
   }
 
   private async *signatures(campaignId: number, group?: string): AsyncGenerator<PledgeSignature> {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       // voided signatures stay in the chain (verify shows them) but not in the exported pledges
-      const qb = this.ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after AND s.voidedAt IS NULL', { id: campaignId, after });
+      const qb = this.ds
+        .getRepository(PledgeSignature)
+        .createQueryBuilder('s')
+        .where('s.campaignId = :id AND s.seq > :after AND s.voidedAt IS NULL', { id: campaignId, after });
       if (group) qb.andWhere('s.groupName = :group', { group });
       const rows = await qb.orderBy('s.seq', 'ASC').take(200).getMany();
       if (!rows.length) return;
@@ -74,9 +77,21 @@ export class PledgeExportsService {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
     const count = await this.countAndCheck(campaignId, group);
     const font = cjkFont(this.cfg);
-    await this.audit.record({ actor: user, action: 'export.signatures_pdf', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null, signatures: count } });
+    await this.audit.record({
+      actor: user,
+      action: 'export.signatures_pdf',
+      orgPath: c.orgPath,
+      targetType: 'pledge_campaign',
+      targetId: c.id,
+      detail: { group: group ?? null, signatures: count },
+    });
     const versionCache = new Map<number, Awaited<ReturnType<PledgeTemplatesService['version']>>>();
-    const doc = new PDFDocument({ size: 'A4', margin: 48, autoFirstPage: false, info: { Title: c.title, Author: '乡安', Subject: PLEDGE_KIND_LABELS[c.kind] } });
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: 48,
+      autoFirstPage: false,
+      info: { Title: c.title, Author: '乡安', Subject: PLEDGE_KIND_LABELS[c.kind] },
+    });
     doc.registerFont('cjk', font.buf, font.family);
     stripOnWrite(doc, 'text'); // no XML-illegal characters (lone surrogates, U+FFFF) reach the font engine
     res.setHeader('Content-Type', 'application/pdf');
@@ -111,8 +126,17 @@ export class PledgeExportsService {
           const label = v!.signers.find((x2) => x2.role === img.role)?.label ?? img.role;
           doc.fontSize(10).text(`${label}签名：`, x, top, { width: boxW });
           if (img.png) doc.image(img.png, x, top + 16, { fit: [boxW, 80] });
-          else doc.fontSize(9).fillColor('#c00').text('（图片缺失）', x, top + 40).fillColor('#000');
-          doc.rect(x, top + 14, boxW, 84).lineWidth(0.5).strokeColor('#999').stroke();
+          else
+            doc
+              .fontSize(9)
+              .fillColor('#c00')
+              .text('（图片缺失）', x, top + 40)
+              .fillColor('#000');
+          doc
+            .rect(x, top + 14, boxW, 84)
+            .lineWidth(0.5)
+            .strokeColor('#999')
+            .stroke();
         });
         doc.x = 48;
         doc.y = top + 108;
@@ -137,9 +161,24 @@ export class PledgeExportsService {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
     const count = await this.countAndCheck(campaignId, group);
     const v = await this.templates.version(c.templateVersionId);
-    await this.audit.record({ actor: user, action: 'export.signatures_xlsx', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null, signatures: count } });
+    await this.audit.record({
+      actor: user,
+      action: 'export.signatures_xlsx',
+      orgPath: c.orgPath,
+      targetType: 'pledge_campaign',
+      targetId: c.id,
+      detail: { group: group ?? null, signatures: count },
+    });
     // the second sheet lists the unsigned with their full phones: its own entry
-    if (c.rosterKind) await this.audit.record({ actor: user, action: 'export.unsigned_with_phones', orgPath: c.orgPath, targetType: 'pledge_campaign', targetId: c.id, detail: { group: group ?? null } });
+    if (c.rosterKind)
+      await this.audit.record({
+        actor: user,
+        action: 'export.unsigned_with_phones',
+        orgPath: c.orgPath,
+        targetType: 'pledge_campaign',
+        targetId: c.id,
+        detail: { group: group ?? null },
+      });
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${c.title}-汇总.xlsx`)}`);
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
@@ -153,7 +192,13 @@ export class PledgeExportsService {
     ];
     ws.getRow(1).font = { bold: true };
     for await (const s of this.signatures(campaignId, group)) {
-      ws.addRow({ seq: s.seq, group: s.groupName ?? '', ...Object.fromEntries(v.fields.map((f) => [`f_${f.key}`, s.fields[f.key] ?? ''])), time: fmtChina(s.signedAt), hash: s.chainHash }).commit();
+      ws.addRow({
+        seq: s.seq,
+        group: s.groupName ?? '',
+        ...Object.fromEntries(v.fields.map((f) => [`f_${f.key}`, s.fields[f.key] ?? ''])),
+        time: fmtChina(s.signedAt),
+        hash: s.chainHash,
+      }).commit();
     }
     ws.commit();
     if (c.rosterKind) {
@@ -166,7 +211,9 @@ export class PledgeExportsService {
         { header: '联系电话', key: 'phone', width: 15 },
       ];
       un.getRow(1).font = { bold: true };
-      const rows = await this.ds.getRepository(PledgeRosterEntry).find({ where: { campaignId, signatureId: IsNull(), ...(group ? { groupName: group } : {}) }, order: { groupName: 'ASC', rowNo: 'ASC' }, take: 20000 });
+      const rows = await this.ds
+        .getRepository(PledgeRosterEntry)
+        .find({ where: { campaignId, signatureId: IsNull(), ...(group ? { groupName: group } : {}) }, order: { groupName: 'ASC', rowNo: 'ASC' }, take: 20000 });
       // an officer exporting their own roster to chase signatures gets the full phone (it is their file)
       for (const r of rows) un.addRow({ row: r.rowNo, group: r.groupName, name: r.name, guardian: r.guardianName ?? '', phone: r.phone ?? '' }).commit();
       un.commit();

@@ -15,7 +15,9 @@ export function signedUpsert(campaignId: number, signedAt: Date[], mysql: boolea
   }
   if (!perMonth.size) return null;
   const months = [...perMonth.keys()].sort();
-  const add = mysql ? 'ON DUPLICATE KEY UPDATE signed = signed + VALUES(signed)' : 'ON CONFLICT (campaignId, month) DO UPDATE SET signed = signed + excluded.signed';
+  const add = mysql
+    ? 'ON DUPLICATE KEY UPDATE signed = signed + VALUES(signed)'
+    : 'ON CONFLICT (campaignId, month) DO UPDATE SET signed = signed + excluded.signed';
   return [
     `INSERT INTO pledge_month (campaignId, month, signed) VALUES ${months.map(() => '(?, ?, ?)').join(', ')} ${add}`,
     months.flatMap((m) => [campaignId, m, perMonth.get(m)]),

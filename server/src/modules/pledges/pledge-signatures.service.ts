@@ -1,9 +1,15 @@
-import {
-  BadRequestException, ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  isOfficer, maskName, maskPhone, Paginated, PHONE_PATTERN, PledgeSignatureDetailDto, PledgeSignatureDto, PledgeVerifyResult, PledgeVoidDto,
+  isOfficer,
+  maskName,
+  maskPhone,
+  Paginated,
+  PHONE_PATTERN,
+  PledgeSignatureDetailDto,
+  PledgeSignatureDto,
+  PledgeVerifyResult,
+  PledgeVoidDto,
 } from '@xiangan/shared';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -148,7 +154,12 @@ export class PledgeSignaturesService {
     return { phone, verified: false };
   }
 
-  private async signOnce(user: AuthUser, campaignId: number, dto: SignPledgeDto, clientKey: string): Promise<{ signature: PledgeSignatureDto; replayed: boolean }> {
+  private async signOnce(
+    user: AuthUser,
+    campaignId: number,
+    dto: SignPledgeDto,
+    clientKey: string,
+  ): Promise<{ signature: PledgeSignatureDto; replayed: boolean }> {
     const c = await this.campaignForSigning(campaignId);
     this.assertOpen(c);
     const version = await this.templates.version(c.templateVersionId);
@@ -160,7 +171,11 @@ export class PledgeSignaturesService {
       picked = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { id: dto.rosterId, campaignId: c.id } });
       if (!picked) throw new BadRequestException([`rosterId ${dto.rosterId} 不在本活动名单中`]);
     }
-    const fromRoster: Record<string, string> = !picked ? {} : c.rosterKind === 'student' ? { studentName: picked.name, className: picked.groupName } : { unitName: picked.name };
+    const fromRoster: Record<string, string> = !picked
+      ? {}
+      : c.rosterKind === 'student'
+        ? { studentName: picked.name, className: picked.groupName }
+        : { unitName: picked.name };
 
     // fields: exactly the declared ones, required present, phone valid
     const errors: string[] = [];
@@ -202,7 +217,7 @@ export class PledgeSignaturesService {
       } else if (version.fields.some((f) => f.key === 'unitName')) fields.unitName = entry.name;
     } else if (dto.rosterId) throw new BadRequestException(['rosterId 本活动没有名单']);
     const dedupeKey = entry ? entry.dedupeKey : this.identityOf(c, fields);
-    const groupName = entry ? entry.groupName : fields.className ?? fields.unitName ?? null;
+    const groupName = entry ? entry.groupName : (fields.className ?? fields.unitName ?? null);
     const unitOrgId = await letterUnitOf(this.ds, c.kind, c.orgPath, fields.unitName, user);
 
     // images: decoded, non-blank, hashed, stored before the chain is touched. A duplicate (same pledge signed
@@ -279,7 +294,13 @@ export class PledgeSignaturesService {
           let outcomes: Outcome[] | null = null;
           for (let attempt = 0; !outcomes; attempt++) {
             try {
-              outcomes = await this.ds.transaction((m) => this.commitBatch(m, campaignId, part.map((p) => p.item)));
+              outcomes = await this.ds.transaction((m) =>
+                this.commitBatch(
+                  m,
+                  campaignId,
+                  part.map((p) => p.item),
+                ),
+              );
             } catch (err) {
               if (attempt < 4 && (isTransientDbError(err) || (err as Error).message === 'chain head moved')) {
                 await new Promise((r) => setTimeout(r, 20 * (attempt + 1) + Math.random() * 30));
@@ -302,16 +323,26 @@ export class PledgeSignaturesService {
 
   private async commitBatch(m: EntityManager, campaignId: number, items: Prepared[]): Promise<Outcome[]> {
     const lock = this.mysql ? ' FOR UPDATE' : '';
-    const [head] = await m.query(`SELECT id, seq, lastHash, deadline, closedAt, title, rosterKind, templateVersionId FROM pledge_campaign WHERE id = ?${lock}`, [campaignId]);
+    const [head] = await m.query(
+      `SELECT id, seq, lastHash, deadline, closedAt, title, rosterKind, templateVersionId FROM pledge_campaign WHERE id = ?${lock}`,
+      [campaignId],
+    );
     if (!head) return items.map(() => ({ err: new NotFoundException(`承诺书活动 ${campaignId} 不存在`) }));
-    const c = m.create(PledgeCampaign, { id: head.id, title: head.title, deadline: toDate(head.deadline), closedAt: head.closedAt ? toDate(head.closedAt) : null });
+    const c = m.create(PledgeCampaign, {
+      id: head.id,
+      title: head.title,
+      deadline: toDate(head.deadline),
+      closedAt: head.closedAt ? toDate(head.closedAt) : null,
+    });
     let seq = Number(head.seq);
     let prev: string = head.lastHash;
     const startSeq = seq;
 
     const dupes = await m.find(PledgeSignature, { where: { campaignId, activeKey: In(items.map((i) => i.dedupeKey)) } });
     const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
-    const replays = await m.find(PledgeSignature, { where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) } });
+    const replays = await m.find(PledgeSignature, {
+      where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) },
+    });
     const now = new Date();
     const outcomes: (Outcome | { twin: number })[] = [];
     const rows: PledgeSignature[] = [];
@@ -385,7 +416,11 @@ export class PledgeSignaturesService {
     }
     // the statistics' rollup: this batch's signatures per China month (one upsert; only this campaign's rows,
     // which its row lock already serialises)
-    const up = signedUpsert(campaignId, rows.map((r) => r.signedAt), this.mysql);
+    const up = signedUpsert(
+      campaignId,
+      rows.map((r) => r.signedAt),
+      this.mysql,
+    );
     if (up) await m.query(up[0], up[1]);
     const moved = await m
       .createQueryBuilder()
@@ -446,9 +481,18 @@ export class PledgeSignaturesService {
 
   async mine(user: AuthUser, q: PageQueryDto): Promise<Paginated<PledgeSignatureDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const [rows, total] = await this.ds.getRepository(PledgeSignature).findAndCount({ where: { signerUserId: user.id }, order: { id: 'DESC' }, skip, take: pageSize });
+    const [rows, total] = await this.ds
+      .getRepository(PledgeSignature)
+      .findAndCount({ where: { signerUserId: user.id }, order: { id: 'DESC' }, skip, take: pageSize });
     const camps = await this.ds.getRepository(PledgeCampaign).find({ where: { id: In([0, ...rows.map((r) => r.campaignId)]) } });
-    const items = await Promise.all(rows.map((r) => this.dto(r, camps.find((c) => c.id === r.campaignId)!)));
+    const items = await Promise.all(
+      rows.map((r) =>
+        this.dto(
+          r,
+          camps.find((c) => c.id === r.campaignId)!,
+        ),
+      ),
+    );
     return { items, total, page, pageSize };
   }
 
@@ -503,7 +547,9 @@ export class PledgeSignaturesService {
     const c = await this.campaigns.loadForOfficer(user, s0.campaignId).catch(() => {
       throw new NotFoundException(`签名 ${id} 不存在`);
     });
-    const why = String(reason ?? '').replace(/\s+/g, ' ').trim();
+    const why = String(reason ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (why.length < 2 || why.length > 200) throw new BadRequestException(['reason 作废原因应为 2–200 个字']);
     await this.ds.transaction(async (m) => {
       const lock = this.mysql ? ' FOR UPDATE' : '';
@@ -528,7 +574,17 @@ export class PledgeSignaturesService {
         .where('id = :id AND seq = :startSeq', { id: c.id, startSeq })
         .execute();
       if (!moved.affected) throw new HttpException('服务繁忙，请稍后重试', 503);
-      await this.audit.record({ actor: user, action: 'signature.void', orgPath: c.orgPath, targetType: 'pledge_signature', targetId: s.id, detail: { campaignId: c.id, signatureSeq: s.seq, voidSeq: seq, reason: why } }, m);
+      await this.audit.record(
+        {
+          actor: user,
+          action: 'signature.void',
+          orgPath: c.orgPath,
+          targetType: 'pledge_signature',
+          targetId: s.id,
+          detail: { campaignId: c.id, signatureSeq: s.seq, voidSeq: seq, reason: why },
+        },
+        m,
+      );
     });
     return this.get(user, id);
   }

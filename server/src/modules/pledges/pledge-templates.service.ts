@@ -1,6 +1,13 @@
 import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CreatePledgeTemplateRequest, CreatePledgeTemplateVersionRequest, PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeTemplateDto, PledgeTemplateVersionDto } from '@xiangan/shared';
+import {
+  CreatePledgeTemplateRequest,
+  CreatePledgeTemplateVersionRequest,
+  PLEDGE_KIND_LABELS,
+  PLEDGE_KINDS,
+  PledgeTemplateDto,
+  PledgeTemplateVersionDto,
+} from '@xiangan/shared';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -58,18 +65,49 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     }
   }
 
-  private async createIn(m: EntityManager, req: CreatePledgeTemplateRequest, userId: number | null, builtinKey: string | null, owner: OrgUnit | null = null): Promise<PledgeTemplate> {
+  private async createIn(
+    m: EntityManager,
+    req: CreatePledgeTemplateRequest,
+    userId: number | null,
+    builtinKey: string | null,
+    owner: OrgUnit | null = null,
+  ): Promise<PledgeTemplate> {
     const t = await m.save(
-      m.create(PledgeTemplate, { kind: req.kind, title: req.title, builtinKey, versionCount: 0, latestVersionId: null, orgId: owner?.id ?? null, orgPath: owner?.path ?? null }),
+      m.create(PledgeTemplate, {
+        kind: req.kind,
+        title: req.title,
+        builtinKey,
+        versionCount: 0,
+        latestVersionId: null,
+        orgId: owner?.id ?? null,
+        orgPath: owner?.path ?? null,
+      }),
     );
     await this.addVersionIn(m, t, req, userId);
     return t;
   }
 
-  private async addVersionIn(m: EntityManager, t: PledgeTemplate, req: CreatePledgeTemplateVersionRequest, userId: number | null): Promise<PledgeTemplateVersion> {
-    const content = { kind: t.kind, title: req.title, body: req.body.replace(/\r\n/g, '\n').trim(), signers: req.signers.map(({ role, label }) => ({ role, label })), fields: req.fields.map(({ key, label, type, required }) => ({ key, label, type, required })) };
+  private async addVersionIn(
+    m: EntityManager,
+    t: PledgeTemplate,
+    req: CreatePledgeTemplateVersionRequest,
+    userId: number | null,
+  ): Promise<PledgeTemplateVersion> {
+    const content = {
+      kind: t.kind,
+      title: req.title,
+      body: req.body.replace(/\r\n/g, '\n').trim(),
+      signers: req.signers.map(({ role, label }) => ({ role, label })),
+      fields: req.fields.map(({ key, label, type, required }) => ({ key, label, type, required })),
+    };
     const v = await m.save(
-      m.create(PledgeTemplateVersion, { templateId: t.id, version: t.versionCount + 1, ...content, contentHash: versionContentHash(content), createdById: userId }),
+      m.create(PledgeTemplateVersion, {
+        templateId: t.id,
+        version: t.versionCount + 1,
+        ...content,
+        contentHash: versionContentHash(content),
+        createdById: userId,
+      }),
     );
     // conditional on the count we read: a concurrent edit of the same template fails on the unique (templateId, version)
     await m.update(PledgeTemplate, { id: t.id }, { versionCount: v.version, latestVersionId: v.id, title: req.title });
@@ -109,7 +147,13 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     return t;
   }
 
-  private async dtoOf(user: AuthUser, templates: PledgeTemplate[], versions: PledgeTemplateVersion[], locked: Set<number>, defaults: Set<number>): Promise<PledgeTemplateDto[]> {
+  private async dtoOf(
+    user: AuthUser,
+    templates: PledgeTemplate[],
+    versions: PledgeTemplateVersion[],
+    locked: Set<number>,
+    defaults: Set<number>,
+  ): Promise<PledgeTemplateDto[]> {
     const orgIds = [...new Set(templates.map((t) => t.orgId).filter((x): x is number => !!x))];
     const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
     return templates
@@ -224,7 +268,9 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
         if (!t || !this.visible(user, t)) throw new NotFoundException(`承诺书模板 ${templateId} 不存在`);
         if (!this.editable(user, t)) {
           throw new ForbiddenException(
-            t.orgPath ? '这份模板属于上级或其他单位，您不能修改；可以新建一份本单位的模板' : '系统内置的模板只有系统管理员可以修改；可以新建一份本单位的模板，它只在本单位及下级使用',
+            t.orgPath
+              ? '这份模板属于上级或其他单位，您不能修改；可以新建一份本单位的模板'
+              : '系统内置的模板只有系统管理员可以修改；可以新建一份本单位的模板，它只在本单位及下级使用',
           );
         }
         await this.addVersionIn(m, t, req, user.id);

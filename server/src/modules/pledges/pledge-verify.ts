@@ -43,9 +43,11 @@ export async function verifyCampaignChain(ds: DataSource, storage: ObjectStorage
       count++;
       if (v.prevHash !== prev) return broken(v.seq, null, `作废记录的 prevHash 与上一环链哈希不符`);
       const recomputed = voidChainHash(prev, { ...v, voidedAt: v.voidedAt });
-      if (recomputed !== v.chainHash) return broken(v.seq, null, `作废记录已被改动：重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${v.chainHash.slice(0, 12)}… 不符`);
+      if (recomputed !== v.chainHash)
+        return broken(v.seq, null, `作废记录已被改动：重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${v.chainHash.slice(0, 12)}… 不符`);
       const target = voidTargets.get(v.signatureId);
-      if (!target || target.seq !== v.signatureSeq || target.hash !== v.signatureHash) return broken(v.seq, null, `作废记录指向的签名（第 ${v.signatureSeq} 份）与链上的记录不符`);
+      if (!target || target.seq !== v.signatureSeq || target.hash !== v.signatureHash)
+        return broken(v.seq, null, `作废记录指向的签名（第 ${v.signatureSeq} 份）与链上的记录不符`);
       voids.push({ seq: v.seq, signatureId: v.signatureId, signatureSeq: v.signatureSeq, reason: v.reason, voidedAt: v.voidedAt.toISOString() });
       prev = v.chainHash;
       expectSeq++;
@@ -60,7 +62,12 @@ export async function verifyCampaignChain(ds: DataSource, storage: ObjectStorage
     if (s.seq !== expectSeq) return broken(expectSeq, null, `缺少第 ${expectSeq} 份签名（下一份是第 ${s.seq} 份，id ${s.id}）`);
     if (s.prevHash !== prev) return broken(s.seq, s.id, `prevHash 与上一份签名的链哈希不符（记录 ${prev.slice(0, 12)}…，存储 ${s.prevHash.slice(0, 12)}…）`);
     const recomputed = chainHash(prev, { ...s, signedAt: s.signedAt });
-    if (recomputed !== s.chainHash) return broken(s.seq, s.id, `内容已被改动：按存储的字段、图片哈希和时间重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${s.chainHash.slice(0, 12)}… 不符`);
+    if (recomputed !== s.chainHash)
+      return broken(
+        s.seq,
+        s.id,
+        `内容已被改动：按存储的字段、图片哈希和时间重算的链哈希 ${recomputed.slice(0, 12)}… 与存储的 ${s.chainHash.slice(0, 12)}… 不符`,
+      );
     // a signature counts as voided exactly when a void link names it
     if (!!s.voidedAt !== voidOf.has(s.id) || (!s.voidedAt && s.activeKey !== s.dedupeKey)) {
       return broken(s.seq, s.id, s.voidedAt ? '签名标记为作废，但链上没有对应的作废记录' : '签名的作废状态与链上的作废记录不符');
@@ -102,7 +109,13 @@ export async function verifyCampaignChain(ds: DataSource, storage: ObjectStorage
           continue;
         }
         if (actual !== img.sha256) {
-          found[i] = { seq: s.seq, id: s.id, role: img.role, kind: 'altered', reason: `第 ${s.seq} 份签名（id ${s.id}）的${roleCn(img.role)}签名图片已被改动：与签署时的 SHA-256 不符` };
+          found[i] = {
+            seq: s.seq,
+            id: s.id,
+            role: img.role,
+            kind: 'altered',
+            reason: `第 ${s.seq} 份签名（id ${s.id}）的${roleCn(img.role)}签名图片已被改动：与签署时的 SHA-256 不符`,
+          };
         }
       }
     };
@@ -115,8 +128,14 @@ export async function verifyCampaignChain(ds: DataSource, storage: ObjectStorage
     }
   };
 
-  for (let after = 0; ; ) {
-    const rows = await ds.getRepository(PledgeSignature).createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after', { id: campaignId, after }).orderBy('s.seq', 'ASC').take(VERIFY_PAGE_ROWS).getMany();
+  for (let after = 0; ;) {
+    const rows = await ds
+      .getRepository(PledgeSignature)
+      .createQueryBuilder('s')
+      .where('s.campaignId = :id AND s.seq > :after', { id: campaignId, after })
+      .orderBy('s.seq', 'ASC')
+      .take(VERIFY_PAGE_ROWS)
+      .getMany();
     if (!rows.length) break;
     for (const s of rows) {
       if (firstBroken) break;
@@ -132,7 +151,11 @@ export async function verifyCampaignChain(ds: DataSource, storage: ObjectStorage
     firstBroken = broken(lost.seq, null, `第 ${lost.seq} 环作废记录不在链上的位置`);
   }
   if (!firstBroken && (c.seq !== count || c.lastHash !== prev)) {
-    firstBroken = broken(c.seq, null, `活动记录的链头（第 ${c.seq} 份，${c.lastHash.slice(0, 12)}…）与签名记录（${count} 份，${prev.slice(0, 12)}…）不符：有签名被删除或添加`);
+    firstBroken = broken(
+      c.seq,
+      null,
+      `活动记录的链头（第 ${c.seq} 份，${c.lastHash.slice(0, 12)}…）与签名记录（${count} 份，${prev.slice(0, 12)}…）不符：有签名被删除或添加`,
+    );
   }
   const problemCount = (firstBroken ? 1 : 0) + imageProblemCount;
   return {

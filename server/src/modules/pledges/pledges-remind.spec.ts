@@ -26,12 +26,19 @@ describe('pledge reminders reach unsigned guardians in-app and by WeChat subscri
     };
     const withConsent = await guardian('o-guardian-yes', '13700000001');
     await guardian('o-guardian-no', '13700000002');
-    await t.http.post('/api/subscriptions').set(withConsent.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
+    await t.http
+      .post('/api/subscriptions')
+      .set(withConsent.headers)
+      .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+      .expect(200);
 
     const school = await t.as('school');
     const tpl = (await t.http.get('/api/pledge-templates').set(school)).body.find((x: any) => x.kind === 'drowning').latest.id;
     const deadline = new Date(Date.now() + 7 * 86400_000).toISOString();
-    const c = await t.http.post('/api/pledge-campaigns').set(school).send({ templateVersionId: tpl, orgId: t.seed.org.s_primary.id, deadline, title: '暑假防溺水承诺书' });
+    const c = await t.http
+      .post('/api/pledge-campaigns')
+      .set(school)
+      .send({ templateVersionId: tpl, orgId: t.seed.org.s_primary.id, deadline, title: '暑假防溺水承诺书' });
     expect(c.status).toBe(201);
     const csv = '学生姓名,班级,监护人,联系电话\n王一,二年级一班,王父,13700000001\n李二,二年级一班,李母,13700000002\n';
     expect((await t.http.post(`/api/pledge-campaigns/${c.body.id}/roster`).set(school).attach('file', Buffer.from(csv), 'r.csv')).status).toBe(200);

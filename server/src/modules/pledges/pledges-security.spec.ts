@@ -49,37 +49,67 @@ describe(`pledge security (${TEST_DB})`, () => {
   const fields = { guardianName: '王大山', relation: '父亲' };
 
   describe('finding 2: only the guardian on the roster signs; officers void a wrong signature', () => {
-    it('refuses a WeChat signer whose verified phone is not the entry\'s, without revealing it; the guardian signs', async () => {
+    it("refuses a WeChat signer whose verified phone is not the entry's, without revealing it; the guardian signs", async () => {
       const id = await campaignWithRoster(['王一,一年级一班,王大山,13700000001', '李二,一年级一班,李国庆,13700000002']);
       const attacker = await wechatUser('o-attacker-baisha');
       const [entry] = (await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '王一' }).set(attacker)).body;
       // a WeChat account must prove its phone through getPhoneNumber: a typed one is not taken
-      const typed = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(attacker).send({ rosterId: entry.id, phone: '13700000001', fields, signatures: images });
+      const typed = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(attacker)
+        .send({ rosterId: entry.id, phone: '13700000001', fields, signatures: images });
       expect(typed.status).toBe(400);
       expect(typed.body.message.join()).toMatch(/^phoneCode/);
-      const wrong = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(attacker).send({ rosterId: entry.id, phoneCode: wx.phoneCode('13912345678'), fields, signatures: images });
+      const wrong = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(attacker)
+        .send({ rosterId: entry.id, phoneCode: wx.phoneCode('13912345678'), fields, signatures: images });
       expect(wrong.status).toBe(403);
       expect(wrong.body.message).toMatch(/手机号.*不一致/);
       expect(JSON.stringify(wrong.body)).not.toMatch(/0001|137\*/);
       // a used or unknown code is a 400 naming phoneCode
       const code = wx.phoneCode('13700000001');
       const guardian = await wechatUser('o-guardian-wang');
-      const ok = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(guardian).send({ rosterId: entry.id, phoneCode: code, fields, signatures: images });
+      const ok = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(guardian)
+        .send({ rosterId: entry.id, phoneCode: code, fields, signatures: images });
       expect(ok.status).toBe(201);
       expect(ok.body.fields).toMatchObject({ studentName: '王一', phone: '13700000001' });
-      const reused = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(guardian).send({ rosterId: entry.id, phoneCode: code, fields, signatures: images });
+      const reused = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(guardian)
+        .send({ rosterId: entry.id, phoneCode: code, fields, signatures: images });
       expect(reused.status).toBe(400);
       expect(reused.body.message.join()).toMatch(/^phoneCode/);
-      expect((await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(guardian).send({ rosterId: entry.id, phoneCode: 'made-up', fields, signatures: images })).status).toBe(400);
+      expect(
+        (
+          await t.http
+            .post(`/api/pledge-campaigns/${id}/signatures`)
+            .set(guardian)
+            .send({ rosterId: entry.id, phoneCode: 'made-up', fields, signatures: images })
+        ).status,
+      ).toBe(400);
       expect(await t.ds.getRepository(PledgeSignature).count({ where: { campaignId: id } })).toBe(1);
     });
 
     it('h5 (typed phone): a wrong phone is 403 and changes nothing; no phone at all is a 400 naming it', async () => {
       const id = await campaignWithRoster(['赵三,二年级一班,赵平,13700000003']);
-      const [entry] = (await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '赵三' }).set(await t.as('resident'))).body;
-      const wrong = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('resident')).send({ rosterId: entry.id, phone: '13700009999', fields, signatures: images });
+      const [entry] = (
+        await t.http
+          .get(`/api/pledge-campaigns/${id}/roster`)
+          .query({ q: '赵三' })
+          .set(await t.as('resident'))
+      ).body;
+      const wrong = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await t.as('resident'))
+        .send({ rosterId: entry.id, phone: '13700009999', fields, signatures: images });
       expect(wrong.status).toBe(403);
-      const none = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('resident')).send({ rosterId: entry.id, fields, signatures: images });
+      const none = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await t.as('resident'))
+        .send({ rosterId: entry.id, fields, signatures: images });
       expect(none.status).toBe(400);
       expect(none.body.message.join()).toMatch(/phone/);
       expect((await t.ds.getRepository(PledgeRosterEntry).findOneByOrFail({ id: entry.id })).signatureId).toBeNull();
@@ -87,20 +117,37 @@ describe(`pledge security (${TEST_DB})`, () => {
       expect(un.body.total).toBe(1);
       // campaigns without a roster still need a phone
       const school = await t.as('school');
-      const open = await t.http.post('/api/pledge-campaigns').set(school).send({ templateVersionId: drowningVersionId, orgId: t.seed.org.s_primary.id, deadline: inDays(5) });
-      const noPhone = await t.http.post(`/api/pledge-campaigns/${open.body.id}/signatures`).set(await t.as('parent')).send({ fields: { studentName: '无名单', className: '一班', ...fields }, signatures: images });
+      const open = await t.http
+        .post('/api/pledge-campaigns')
+        .set(school)
+        .send({ templateVersionId: drowningVersionId, orgId: t.seed.org.s_primary.id, deadline: inDays(5) });
+      const noPhone = await t.http
+        .post(`/api/pledge-campaigns/${open.body.id}/signatures`)
+        .set(await t.as('parent'))
+        .send({ fields: { studentName: '无名单', className: '一班', ...fields }, signatures: images });
       expect(noPhone.status).toBe(400);
       expect(noPhone.body.message.join()).toMatch(/phone/);
-      const withCode = await t.http.post(`/api/pledge-campaigns/${open.body.id}/signatures`).set(await wechatUser('o-no-roster')).send({ phoneCode: wx.phoneCode('13600000006'), fields: { studentName: '无名单', className: '一班', ...fields }, signatures: images });
+      const withCode = await t.http
+        .post(`/api/pledge-campaigns/${open.body.id}/signatures`)
+        .set(await wechatUser('o-no-roster'))
+        .send({ phoneCode: wx.phoneCode('13600000006'), fields: { studentName: '无名单', className: '一班', ...fields }, signatures: images });
       expect(withCode.status).toBe(201);
       expect(withCode.body.fields.phone).toBe('13600000006');
     });
 
     it('an officer voids a signature with a reason: kept on the chain, verify passes and lists it, the real guardian then signs', async () => {
       const id = await campaignWithRoster(['孙四,三年级一班,孙大圣,13700000004', '周五,三年级一班,周某,13700000005']);
-      const [entry] = (await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '孙四' }).set(await t.as('resident'))).body;
+      const [entry] = (
+        await t.http
+          .get(`/api/pledge-campaigns/${id}/roster`)
+          .query({ q: '孙四' })
+          .set(await t.as('resident'))
+      ).body;
       // someone who knew the phone signed on h5
-      const fake = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('resident')).send({ rosterId: entry.id, phone: '13700000004', fields, signatures: images });
+      const fake = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await t.as('resident'))
+        .send({ rosterId: entry.id, phone: '13700000004', fields, signatures: images });
       expect(fake.status).toBe(201);
       const school = await t.as('school');
       // the statistics for today (edge days, from the signatures) and for this whole month (from the rollup)
@@ -108,11 +155,30 @@ describe(`pledge security (${TEST_DB})`, () => {
       const monthStart = `${today.slice(0, 8)}01`;
       const monthEnd = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 0)).toISOString().slice(0, 10);
       const signedIn = async (from: string, to: string) =>
-        (await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.s_primary.id, from, to }).set(await t.as('county'))).body.pledges.signed as number;
+        (
+          await t.http
+            .get('/api/stats/summary')
+            .query({ orgId: t.seed.org.s_primary.id, from, to })
+            .set(await t.as('county'))
+        ).body.pledges.signed as number;
       const before = { day: await signedIn(today, today), month: await signedIn(monthStart, monthEnd) };
       const voidUrl = `/api/pledge-signatures/${fake.body.id}/void`;
-      expect((await t.http.post(voidUrl).set(await t.as('town2')).send({ reason: '非监护人代签' })).status).toBe(404);
-      expect((await t.http.post(voidUrl).set(await t.as('resident')).send({ reason: '非监护人代签' })).status).toBe(403);
+      expect(
+        (
+          await t.http
+            .post(voidUrl)
+            .set(await t.as('town2'))
+            .send({ reason: '非监护人代签' })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await t.http
+            .post(voidUrl)
+            .set(await t.as('resident'))
+            .send({ reason: '非监护人代签' })
+        ).status,
+      ).toBe(403);
       const noReason = await t.http.post(voidUrl).set(school).send({});
       expect(noReason.status).toBe(400);
       expect(noReason.body.message.join()).toMatch(/^reason/);
@@ -131,7 +197,10 @@ describe(`pledge security (${TEST_DB})`, () => {
       expect({ day: await signedIn(today, today), month: await signedIn(monthStart, monthEnd) }).toEqual({ day: before.day - 1, month: before.month - 1 });
 
       // the real guardian signs now
-      const real = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await wechatUser('o-guardian-sun')).send({ rosterId: entry.id, phoneCode: wx.phoneCode('13700000004'), fields, signatures: images });
+      const real = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await wechatUser('o-guardian-sun'))
+        .send({ rosterId: entry.id, phoneCode: wx.phoneCode('13700000004'), fields, signatures: images });
       expect(real.status).toBe(201);
       expect(real.body.seq).toBe(3);
       expect((await t.ds.getRepository(PledgeRosterEntry).findOneByOrFail({ id: entry.id })).signatureId).toBe(real.body.id);
@@ -139,10 +208,18 @@ describe(`pledge security (${TEST_DB})`, () => {
 
       // the chain keeps the original and shows the void
       const v = await t.http.get(`/api/pledge-campaigns/${id}/verify`).query({ images: 'true' }).set(school);
-      expect(v.body).toMatchObject({ ok: true, count: 3, firstBroken: null, voids: [{ seq: 2, signatureId: fake.body.id, signatureSeq: 1, reason: '非监护人代签，家长来电核实' }] });
+      expect(v.body).toMatchObject({
+        ok: true,
+        count: 3,
+        firstBroken: null,
+        voids: [{ seq: 2, signatureId: fake.body.id, signatureSeq: 1, reason: '非监护人代签，家长来电核实' }],
+      });
       // the officer's list: both kept, the void shown; phones and names masked (in full only by id)
       const list = await t.http.get(`/api/pledge-campaigns/${id}/signatures`).set(school);
-      expect(list.body.items.map((x: any) => [x.seq, !!x.void])).toEqual([[1, true], [3, false]]);
+      expect(list.body.items.map((x: any) => [x.seq, !!x.void])).toEqual([
+        [1, true],
+        [3, false],
+      ]);
       expect(list.body.items[1].fields).toMatchObject({ studentName: '孙*', guardianName: '王*山', phone: '137****0004' });
       expect((await t.http.get(`/api/pledge-signatures/${real.body.id}`).set(school)).body.fields.phone).toBe('13700000004');
       const original = await t.ds.getRepository(PledgeSignature).findOneByOrFail({ id: fake.body.id });
@@ -194,25 +271,57 @@ describe(`pledge security (${TEST_DB})`, () => {
       const id = await campaignWithRoster(['限流,五年级一班,吴某,13700000021']);
       const me = await t.login('roster-prober');
       const statuses: number[] = [];
-      for (let i = 0; i < LIMITS.rosterLookupsPerMinute + 1; i++) statuses.push((await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: `限流${i % 3 ? '' : '某'}` }).set(me)).status);
+      for (let i = 0; i < LIMITS.rosterLookupsPerMinute + 1; i++)
+        statuses.push(
+          (
+            await t.http
+              .get(`/api/pledge-campaigns/${id}/roster`)
+              .query({ q: `限流${i % 3 ? '' : '某'}` })
+              .set(me)
+          ).status,
+        );
       expect(statuses.slice(0, LIMITS.rosterLookupsPerMinute).every((s) => s === 200)).toBe(true);
       expect(statuses[LIMITS.rosterLookupsPerMinute]).toBe(429);
       // another user is not affected; other routes are not either
-      expect((await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '限流' }).set(await t.login('roster-other'))).status).toBe(200);
+      expect(
+        (
+          await t.http
+            .get(`/api/pledge-campaigns/${id}/roster`)
+            .query({ q: '限流' })
+            .set(await t.login('roster-other'))
+        ).status,
+      ).toBe(200);
       expect((await t.http.get(`/api/pledge-campaigns/${id}`).set(me)).status).toBe(200);
     });
   });
 
   describe('finding 4: templates belong to a unit', () => {
-    const text = (title: string) => ({ title, body: `${title}：家长要做到看护好孩子，不私自下水游泳。`.repeat(2), signers: [{ role: 'guardian', label: '家长' }], fields: [{ key: 'studentName', label: '学生姓名', type: 'text', required: true }] });
+    const text = (title: string) => ({
+      title,
+      body: `${title}：家长要做到看护好孩子，不私自下水游泳。`.repeat(2),
+      signers: [{ role: 'guardian', label: '家长' }],
+      fields: [{ key: 'studentName', label: '学生姓名', type: 'text', required: true }],
+    });
 
     it('built-ins are edited by admins only; a town officer or a school cannot add a version to them', async () => {
-      const builtin = (await t.http.get('/api/pledge-templates').set(await t.as('town'))).body.find((x: any) => x.kind === 'holiday_safety' && x.orgId === null);
+      const builtin = (await t.http.get('/api/pledge-templates').set(await t.as('town'))).body.find(
+        (x: any) => x.kind === 'holiday_safety' && x.orgId === null,
+      );
       expect(builtin).toMatchObject({ editable: false, isDefault: true });
       for (const who of ['town', 'town2', 'school', 'dept']) {
-        const res = await t.http.post(`/api/pledge-templates/${builtin.id}/versions`).set(await t.as(who)).send(text('改写的假期安全承诺书'));
+        const res = await t.http
+          .post(`/api/pledge-templates/${builtin.id}/versions`)
+          .set(await t.as(who))
+          .send(text('改写的假期安全承诺书'));
         expect(res.status).toBe(403);
-        expect((await t.http.put(`/api/pledge-templates/${builtin.id}`).set(await t.as(who)).send(text('改写的假期安全承诺书'))).status).toBe(403);
+        expect(
+          (
+            await t.http
+              .put(`/api/pledge-templates/${builtin.id}`)
+              .set(await t.as(who))
+              .send(text('改写的假期安全承诺书'))
+          ).status,
+        ).toBe(403);
       }
       const after = await t.http.get(`/api/pledge-templates/${builtin.id}`).set(await t.as('town'));
       expect(after.body.versionCount).toBe(builtin.versionCount);
@@ -220,7 +329,10 @@ describe(`pledge security (${TEST_DB})`, () => {
 
     it("a town's own template is seen and is the default in its subtree only; another town cannot see, edit or use it", async () => {
       const town = await t.as('town');
-      const created = await t.http.post('/api/pledge-templates').set(town).send({ kind: 'holiday_safety', ...text('石桥镇假期安全承诺书') });
+      const created = await t.http
+        .post('/api/pledge-templates')
+        .set(town)
+        .send({ kind: 'holiday_safety', ...text('石桥镇假期安全承诺书') });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ orgId: t.seed.org.town.id, orgName: '石桥镇', editable: true, isDefault: true });
       const tid = created.body.id;
@@ -229,7 +341,14 @@ describe(`pledge security (${TEST_DB})`, () => {
       const forSchool = (await t.http.get('/api/pledge-templates').set(await t.as('school'))).body.filter((x: any) => x.kind === 'holiday_safety');
       expect(forSchool.find((x: any) => x.id === tid)).toMatchObject({ isDefault: true, editable: false });
       expect(forSchool.find((x: any) => x.orgId === null)).toMatchObject({ isDefault: false });
-      expect((await t.http.post(`/api/pledge-templates/${tid}/versions`).set(await t.as('school')).send(text('学校改的'))).status).toBe(403);
+      expect(
+        (
+          await t.http
+            .post(`/api/pledge-templates/${tid}/versions`)
+            .set(await t.as('school'))
+            .send(text('学校改的'))
+        ).status,
+      ).toBe(403);
 
       // another town: not listed, 404 by id, cannot add a version, cannot use its version; its default stays the built-in
       const town2 = await t.as('town2');
@@ -238,19 +357,32 @@ describe(`pledge security (${TEST_DB})`, () => {
       expect(forTown2.find((x: any) => x.kind === 'holiday_safety' && x.isDefault).orgId).toBeNull();
       expect((await t.http.get(`/api/pledge-templates/${tid}`).set(town2)).status).toBe(404);
       expect((await t.http.post(`/api/pledge-templates/${tid}/versions`).set(town2).send(text('白沙镇改的'))).status).toBe(404);
-      const use = await t.http.post('/api/pledge-campaigns').set(town2).send({ templateVersionId: created.body.latest.id, orgId: t.seed.org.town2.id, deadline: inDays(3) });
+      const use = await t.http
+        .post('/api/pledge-campaigns')
+        .set(town2)
+        .send({ templateVersionId: created.body.latest.id, orgId: t.seed.org.town2.id, deadline: inDays(3) });
       expect(use.status).toBe(404);
 
       // the town edits its own; uses it in its subtree
       const v2 = await t.http.post(`/api/pledge-templates/${tid}/versions`).set(town).send(text('石桥镇假期安全承诺书（修订）'));
       expect(v2.status).toBe(201);
       expect(v2.body.versionCount).toBe(2);
-      const c = await t.http.post('/api/pledge-campaigns').set(await t.as('school')).send({ templateVersionId: v2.body.latest.id, orgId: t.seed.org.s_primary.id, deadline: inDays(3) });
+      const c = await t.http
+        .post('/api/pledge-campaigns')
+        .set(await t.as('school'))
+        .send({ templateVersionId: v2.body.latest.id, orgId: t.seed.org.s_primary.id, deadline: inDays(3) });
       expect(c.status).toBe(201);
       // the county admin sees it (scope covers the town)
       expect((await t.http.get(`/api/pledge-templates/${tid}`).set(await t.as('admin'))).status).toBe(200);
       // a template cannot be placed in a unit outside the caller's scope
-      expect((await t.http.post('/api/pledge-templates').set(town).send({ kind: 'drowning', orgId: t.seed.org.town2.id, ...text('放到白沙镇') })).status).toBe(403);
+      expect(
+        (
+          await t.http
+            .post('/api/pledge-templates')
+            .set(town)
+            .send({ kind: 'drowning', orgId: t.seed.org.town2.id, ...text('放到白沙镇') })
+        ).status,
+      ).toBe(403);
     });
   });
 });

@@ -7,7 +7,7 @@ describe(`pledges demo seed (${TEST_DB})`, () => {
     t = await createTestApp();
     const t0 = Date.now();
     await seedPledges(t.seed);
-     
+
     console.log(`pledges seeded in ${Date.now() - t0} ms`);
   });
   afterAll(() => t.close());
@@ -15,7 +15,14 @@ describe(`pledges demo seed (${TEST_DB})`, () => {
   it('seeds this year campaigns with mostly signed rosters and chains that verify', async () => {
     const town = await t.as('town');
     const list = await t.http.get('/api/pledge-campaigns').query({ pageSize: 50 }).set(town);
-    expect(list.body.items.map((c: any) => c.kind).sort()).toEqual(['drowning', 'drowning', 'fire_food_responsibility', 'food_drug_coordinator', 'holiday_safety', 'production_responsibility']);
+    expect(list.body.items.map((c: any) => c.kind).sort()).toEqual([
+      'drowning',
+      'drowning',
+      'fire_food_responsibility',
+      'food_drug_coordinator',
+      'holiday_safety',
+      'production_responsibility',
+    ]);
     for (const c of list.body.items) {
       const v = await t.http.get(`/api/pledge-campaigns/${c.id}/verify`).query({ images: 'false' }).set(town);
       expect(v.body).toMatchObject({ ok: true, count: c.signedCount });

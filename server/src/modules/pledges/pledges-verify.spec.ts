@@ -15,13 +15,22 @@ describe(`pledge verify: images and stored fields (${TEST_DB})`, () => {
     storage = t.app.get(OBJECT_STORAGE);
     const town = await t.as('town');
     const versionId = (await t.http.get('/api/pledge-templates').set(town)).body.find((x: any) => x.kind === 'drowning').latest.id;
-    const c = await t.http.post('/api/pledge-campaigns').set(await t.as('school')).send({ templateVersionId: versionId, orgId: t.seed.org.s_primary.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString() });
+    const c = await t.http
+      .post('/api/pledge-campaigns')
+      .set(await t.as('school'))
+      .send({ templateVersionId: versionId, orgId: t.seed.org.s_primary.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString() });
     expect(c.status).toBe(201);
     id = c.body.id;
-    const images = [{ role: 'guardian', image: pngDataUrl(await drawSignaturePng(1)) }, { role: 'student', image: pngDataUrl(await drawSignaturePng(2)) }];
+    const images = [
+      { role: 'guardian', image: pngDataUrl(await drawSignaturePng(1)) },
+      { role: 'student', image: pngDataUrl(await drawSignaturePng(2)) },
+    ];
     for (let i = 0; i < 3; i++) {
       const fields = { studentName: `校验${i}`, className: '一年级一班', guardianName: '张德明', relation: '父亲', phone: `1390000010${i}` };
-      const r = await t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('parent')).send({ fields, signatures: images });
+      const r = await t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await t.as('parent'))
+        .send({ fields, signatures: images });
       expect(r.status).toBe(201);
     }
     rows = await t.ds.getRepository(PledgeSignature).find({ where: { campaignId: id }, order: { seq: 'ASC' } });
@@ -30,7 +39,10 @@ describe(`pledge verify: images and stored fields (${TEST_DB})`, () => {
   afterAll(() => t.close());
 
   const verify = async (query: Record<string, string> = {}) => {
-    const res = await t.http.get(`/api/pledge-campaigns/${id}/verify`).query(query).set(await t.as('school'));
+    const res = await t.http
+      .get(`/api/pledge-campaigns/${id}/verify`)
+      .query(query)
+      .set(await t.as('school'));
     expect(res.status).toBe(200);
     return res.body;
   };

@@ -10,8 +10,14 @@ import { IdPipe } from '../../common/http/id.pipe';
 import { PageQueryDto } from '../../common/http/page-query.dto';
 import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
-  CampaignListQueryDto, CreatePledgeCampaignDto, CreatePledgeTemplateDto, CreatePledgeTemplateVersionDto, RosterPickQueryDto, SignPledgeDto,
-  UnsignedQueryDto, VoidPledgeSignatureDto,
+  CampaignListQueryDto,
+  CreatePledgeCampaignDto,
+  CreatePledgeTemplateDto,
+  CreatePledgeTemplateVersionDto,
+  RosterPickQueryDto,
+  SignPledgeDto,
+  UnsignedQueryDto,
+  VoidPledgeSignatureDto,
 } from './dto/pledge.dto';
 import { PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeExportsService } from './pledge-exports.service';

@@ -28,11 +28,20 @@ describe(`pledges (${TEST_DB})`, () => {
   afterAll(() => t.close());
 
   const newCampaign = async (who = 'school', orgKey = 's_primary', deadline = inDays(30)) => {
-    const res = await t.http.post('/api/pledge-campaigns').set(await t.as(who)).send({ templateVersionId: drowningVersionId, orgId: t.seed.org[orgKey].id, deadline });
+    const res = await t.http
+      .post('/api/pledge-campaigns')
+      .set(await t.as(who))
+      .send({ templateVersionId: drowningVersionId, orgId: t.seed.org[orgKey].id, deadline });
     expect(res.status).toBe(201);
     return res.body.id as number;
   };
-  const studentFields = (name: string, cls = '一年级一班', phone = '13900000001') => ({ studentName: name, className: cls, guardianName: '张德明', relation: '父亲', phone });
+  const studentFields = (name: string, cls = '一年级一班', phone = '13900000001') => ({
+    studentName: name,
+    className: cls,
+    guardianName: '张德明',
+    relation: '父亲',
+    phone,
+  });
   const sign = async (who: string, id: number, body: any, key?: string) => {
     const req = t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as(who));
     if (key) req.set('Idempotency-Key', key);
@@ -43,9 +52,22 @@ describe(`pledges (${TEST_DB})`, () => {
     it('ships the five kinds with Chinese texts, declared signers and a content hash', async () => {
       const res = await t.http.get('/api/pledge-templates').set(await t.as('town'));
       expect(res.status).toBe(200);
-      expect(res.body.map((x: any) => x.kind).sort()).toEqual(['drowning', 'fire_food_responsibility', 'food_drug_coordinator', 'holiday_safety', 'production_responsibility']);
+      expect(res.body.map((x: any) => x.kind).sort()).toEqual([
+        'drowning',
+        'fire_food_responsibility',
+        'food_drug_coordinator',
+        'holiday_safety',
+        'production_responsibility',
+      ]);
       const d = res.body.find((x: any) => x.kind === 'drowning').latest;
-      for (const rule of ['不私自下水游泳', '不擅自与他人结伴游泳', '不在无家长或教师带领的情况下游泳', '不到无安全设施、无救援人员的水域游泳', '不到不熟悉的水域游泳', '不熟悉水性的学生不擅自下水施救']) {
+      for (const rule of [
+        '不私自下水游泳',
+        '不擅自与他人结伴游泳',
+        '不在无家长或教师带领的情况下游泳',
+        '不到无安全设施、无救援人员的水域游泳',
+        '不到不熟悉的水域游泳',
+        '不熟悉水性的学生不擅自下水施救',
+      ]) {
         expect(d.body).toContain(rule);
       }
       expect(d.signers.map((s: any) => s.role)).toEqual(['guardian', 'student']);
@@ -57,9 +79,25 @@ describe(`pledges (${TEST_DB})`, () => {
       const town = await t.as('admin');
       const tpl = (await t.http.get('/api/pledge-templates').set(town)).body.find((x: any) => x.kind === 'holiday_safety');
       const v1 = tpl.latest;
-      const c = await t.http.post('/api/pledge-campaigns').set(town).send({ templateVersionId: v1.id, orgId: t.seed.org.s_middle.id, deadline: inDays(5) });
-      expect((await sign('parent', c.body.id, { fields: studentFields('李小花', '初一(2)班'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] })).status).toBe(201);
-      const edited = await t.http.post(`/api/pledge-templates/${tpl.id}/versions`).set(town).send({ title: v1.title, body: `${v1.body}\n八、假期每周与班主任联系一次。`, signers: v1.signers, fields: v1.fields });
+      const c = await t.http
+        .post('/api/pledge-campaigns')
+        .set(town)
+        .send({ templateVersionId: v1.id, orgId: t.seed.org.s_middle.id, deadline: inDays(5) });
+      expect(
+        (
+          await sign('parent', c.body.id, {
+            fields: studentFields('李小花', '初一(2)班'),
+            signatures: [
+              { role: 'guardian', image: sig },
+              { role: 'student', image: sig2 },
+            ],
+          })
+        ).status,
+      ).toBe(201);
+      const edited = await t.http
+        .post(`/api/pledge-templates/${tpl.id}/versions`)
+        .set(town)
+        .send({ title: v1.title, body: `${v1.body}\n八、假期每周与班主任联系一次。`, signers: v1.signers, fields: v1.fields });
       expect(edited.status).toBe(201);
       expect(edited.body.versionCount).toBe(2);
       expect(edited.body.latest.id).not.toBe(v1.id);
@@ -71,10 +109,26 @@ describe(`pledges (${TEST_DB})`, () => {
     });
 
     it('refuses a template without a subject field and a resident author', async () => {
-      const bad = await t.http.post('/api/pledge-templates').set(await t.as('town')).send({ kind: 'drowning', title: '测试', body: 'x'.repeat(30), signers: [{ role: 'guardian', label: '家长' }], fields: [{ key: 'phone', label: '电话', type: 'phone', required: true }] });
+      const bad = await t.http
+        .post('/api/pledge-templates')
+        .set(await t.as('town'))
+        .send({
+          kind: 'drowning',
+          title: '测试',
+          body: 'x'.repeat(30),
+          signers: [{ role: 'guardian', label: '家长' }],
+          fields: [{ key: 'phone', label: '电话', type: 'phone', required: true }],
+        });
       expect(bad.status).toBe(400);
       expect(bad.body.message.join()).toMatch(/studentName/);
-      expect((await t.http.post('/api/pledge-templates').set(await t.as('resident')).send({})).status).toBe(403);
+      expect(
+        (
+          await t.http
+            .post('/api/pledge-templates')
+            .set(await t.as('resident'))
+            .send({})
+        ).status,
+      ).toBe(403);
     });
   });
 
@@ -87,7 +141,10 @@ describe(`pledges (${TEST_DB})`, () => {
         ['李小红', '一年级一班', '李国庆', '13800000002'],
         ['赵小刚', '一年级二班', '赵平', '13800000003'],
       ]);
-      const res = await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(await t.as('school')).attach('file', file, '名单.xlsx');
+      const res = await t.http
+        .post(`/api/pledge-campaigns/${id}/roster`)
+        .set(await t.as('school'))
+        .attach('file', file, '名单.xlsx');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ imported: 3, rosterKind: 'student' });
       const d = await t.http.get(`/api/pledge-campaigns/${id}`).set(await t.as('school'));
@@ -99,13 +156,22 @@ describe(`pledges (${TEST_DB})`, () => {
 
       const id2 = await newCampaign();
       const text = '学生姓名,班级,监护人,联系电话\r\n"孙 悟",二年级一班,孙大圣,139-0000-0005\r\n周芷,二年级一班,周某,13900000006\r\n';
-      const res2 = await t.http.post(`/api/pledge-campaigns/${id2}/roster`).set(await t.as('school')).attach('file', Buffer.from(text, 'utf8'), 'roster.csv');
+      const res2 = await t.http
+        .post(`/api/pledge-campaigns/${id2}/roster`)
+        .set(await t.as('school'))
+        .attach('file', Buffer.from(text, 'utf8'), 'roster.csv');
       expect(res2.status).toBe(200);
       expect(res2.body.imported).toBe(2);
       // Excel on Chinese Windows saves CSV as GBK
       const id3 = await newCampaign();
-      const gbk = Buffer.from('d1a7c9fad0d5c3fb2cb0e0bcb62cbce0bba4c8cb2cc1aacfb5b5e7bbb00d0acbefcef22cb6fec4eabcb6d2bbb0e02ccbefb4f3caa52c31333930303030303030350d0a', 'hex');
-      const res3 = await t.http.post(`/api/pledge-campaigns/${id3}/roster`).set(await t.as('school')).attach('file', gbk, 'gbk.csv');
+      const gbk = Buffer.from(
+        'd1a7c9fad0d5c3fb2cb0e0bcb62cbce0bba4c8cb2cc1aacfb5b5e7bbb00d0acbefcef22cb6fec4eabcb6d2bbb0e02ccbefb4f3caa52c31333930303030303030350d0a',
+        'hex',
+      );
+      const res3 = await t.http
+        .post(`/api/pledge-campaigns/${id3}/roster`)
+        .set(await t.as('school'))
+        .attach('file', gbk, 'gbk.csv');
       expect(res3.status).toBe(200);
       const un = await t.http.get(`/api/pledge-campaigns/${id3}/unsigned`).set(await t.as('school'));
       expect(un.body.items[0]).toMatchObject({ name: '孙悟', group: '二年级一班' });
@@ -120,16 +186,24 @@ describe(`pledges (${TEST_DB})`, () => {
         ['赵小刚', '一年级二班', '赵平', '12345'],
         ['王小明', '一年级一班', '王大山', '13800000001'],
       ]);
-      const res = await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(await t.as('school')).attach('file', file, '名单.xlsx');
+      const res = await t.http
+        .post(`/api/pledge-campaigns/${id}/roster`)
+        .set(await t.as('school'))
+        .attach('file', file, '名单.xlsx');
       expect(res.status).toBe(400);
       const msg = res.body.message as string[];
       expect(msg[0]).toMatch(/未导入任何一行/);
-      expect(msg).toEqual(expect.arrayContaining(['第 3 行 学生姓名：不能为空', expect.stringMatching(/^第 4 行 联系电话：/), '第 5 行 学生姓名：与第 2 行重复']));
+      expect(msg).toEqual(
+        expect.arrayContaining(['第 3 行 学生姓名：不能为空', expect.stringMatching(/^第 4 行 联系电话：/), '第 5 行 学生姓名：与第 2 行重复']),
+      );
       const d = await t.http.get(`/api/pledge-campaigns/${id}`).set(await t.as('school'));
       expect(d.body.rosterCount).toBe(0);
       const unsigned = await t.http.get(`/api/pledge-campaigns/${id}/unsigned`).set(await t.as('school'));
       expect(unsigned.body.total).toBe(0);
-      const missing = await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(await t.as('school')).attach('file', Buffer.from('姓名,班级\n张三,一班\n'), 'x.csv');
+      const missing = await t.http
+        .post(`/api/pledge-campaigns/${id}/roster`)
+        .set(await t.as('school'))
+        .attach('file', Buffer.from('姓名,班级\n张三,一班\n'), 'x.csv');
       expect(missing.status).toBe(400);
     });
 
@@ -140,19 +214,46 @@ describe(`pledges (${TEST_DB})`, () => {
         ['陈一', '三年级一班', '陈父', '13800000011'],
         ['陈二', '三年级一班', '陈母', '13800000012'],
       ]);
-      await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(await t.as('school')).attach('file', file, 'r.xlsx');
-      const pick = await t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: '陈一' }).set(await t.as('parent'));
+      await t.http
+        .post(`/api/pledge-campaigns/${id}/roster`)
+        .set(await t.as('school'))
+        .attach('file', file, 'r.xlsx');
+      const pick = await t.http
+        .get(`/api/pledge-campaigns/${id}/roster`)
+        .query({ q: '陈一' })
+        .set(await t.as('parent'));
       expect(pick.status).toBe(200);
       expect(pick.body).toEqual([{ id: expect.any(Number), name: '陈一', group: null, guardianName: '陈*' }]);
-      const res = await sign('parent', id, { rosterId: pick.body[0].id, fields: { guardianName: '陈父', relation: '父亲', phone: '13800000011' }, signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const res = await sign('parent', id, {
+        rosterId: pick.body[0].id,
+        fields: { guardianName: '陈父', relation: '父亲', phone: '13800000011' },
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(res.status).toBe(201);
       expect(res.body.fields).toMatchObject({ studentName: '陈一', className: '三年级一班' });
       const un = await t.http.get(`/api/pledge-campaigns/${id}/unsigned`).set(await t.as('school'));
       expect(un.body).toMatchObject({ total: 1, items: [{ name: '陈二', group: '三年级一班', phone: '138****0012' }] });
       // someone else (another phone) may not sign for the child; the guardian's phone again is a duplicate
-      const other = await sign('resident', id, { rosterId: pick.body[0].id, fields: studentFields('陈一', '三年级一班'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const other = await sign('resident', id, {
+        rosterId: pick.body[0].id,
+        fields: studentFields('陈一', '三年级一班'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(other.status).toBe(403);
-      const again = await sign('resident', id, { rosterId: pick.body[0].id, fields: studentFields('陈一', '三年级一班', '13800000011'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const again = await sign('resident', id, {
+        rosterId: pick.body[0].id,
+        fields: studentFields('陈一', '三年级一班', '13800000011'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(again.status).toBe(409);
       const d = await t.http.get(`/api/pledge-campaigns/${id}`).set(await t.as('school'));
       expect(d.body.progress).toEqual([{ group: '三年级一班', roster: 2, signed: 1 }]);
@@ -166,18 +267,42 @@ describe(`pledges (${TEST_DB})`, () => {
   describe('signing', () => {
     it('refuses a blank canvas and a dot, naming the signer', async () => {
       const id = await newCampaign();
-      const blank = await sign('parent', id, { fields: studentFields('空白'), signatures: [{ role: 'guardian', image: pngDataUrl(await blankPng()) }, { role: 'student', image: sig2 }] });
+      const blank = await sign('parent', id, {
+        fields: studentFields('空白'),
+        signatures: [
+          { role: 'guardian', image: pngDataUrl(await blankPng()) },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(blank.status).toBe(400);
       expect(blank.body.message.join()).toMatch(/signatures\.guardian/);
-      const dot = await sign('parent', id, { fields: studentFields('空白'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: pngDataUrl(await dotPng()) }] });
+      const dot = await sign('parent', id, {
+        fields: studentFields('空白'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: pngDataUrl(await dotPng()) },
+        ],
+      });
       expect(dot.status).toBe(400);
       expect(dot.body.message.join()).toMatch(/signatures\.student/);
       const missing = await sign('parent', id, { fields: studentFields('空白'), signatures: [{ role: 'guardian', image: sig }] });
       expect(missing.status).toBe(400);
       expect(missing.body.message.join()).toMatch(/signatures\.student/);
-      const notPng = await sign('parent', id, { fields: studentFields('空白'), signatures: [{ role: 'guardian', image: 'data:image/jpeg;base64,/9j/4AAQ' }, { role: 'student', image: sig2 }] });
+      const notPng = await sign('parent', id, {
+        fields: studentFields('空白'),
+        signatures: [
+          { role: 'guardian', image: 'data:image/jpeg;base64,/9j/4AAQ' },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(notPng.status).toBe(415);
-      const badPhone = await sign('parent', id, { fields: studentFields('空白', '一班', '123'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const badPhone = await sign('parent', id, {
+        fields: studentFields('空白', '一班', '123'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(badPhone.status).toBe(400);
       expect(badPhone.body.message.join()).toMatch(/fields\.phone/);
       expect(await t.ds.getRepository(PledgeSignature).count({ where: { campaignId: id } })).toBe(0);
@@ -185,7 +310,13 @@ describe(`pledges (${TEST_DB})`, () => {
 
     it('a duplicate is 409 with the first signature time; the same key replays', async () => {
       const id = await newCampaign();
-      const body = { fields: studentFields('刘洋'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] };
+      const body = {
+        fields: studentFields('刘洋'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      };
       const first = await sign('parent', id, body, 'key-duplicate-0001');
       expect(first.status).toBe(201);
       const replay = await sign('parent', id, body, 'key-duplicate-0001');
@@ -208,7 +339,13 @@ describe(`pledges (${TEST_DB})`, () => {
 
     it('the same key sent four times at once makes one signature; every answer is it, the retries marked replayed', async () => {
       const id = await newCampaign();
-      const body = { fields: studentFields('并发重试'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] };
+      const body = {
+        fields: studentFields('并发重试'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      };
       const answers = await Promise.all([0, 1, 2, 3].map(() => sign('parent', id, body, `key-burst-${id}-0001`)));
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
       expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
@@ -231,12 +368,24 @@ describe(`pledges (${TEST_DB})`, () => {
     it('refuses a signature after the deadline and on a closed campaign', async () => {
       const id = await newCampaign('school', 's_primary', new Date(Date.now() + 1500).toISOString());
       await new Promise((r) => setTimeout(r, 1700));
-      const late = await sign('parent', id, { fields: studentFields('迟到'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const late = await sign('parent', id, {
+        fields: studentFields('迟到'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(late.status).toBe(409);
       expect(late.body.message).toMatch(/截止/);
       const id2 = await newCampaign();
       expect((await t.http.post(`/api/pledge-campaigns/${id2}/close`).set(await t.as('school'))).status).toBe(200);
-      const closed = await sign('parent', id2, { fields: studentFields('关闭'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      const closed = await sign('parent', id2, {
+        fields: studentFields('关闭'),
+        signatures: [
+          { role: 'guardian', image: sig },
+          { role: 'student', image: sig2 },
+        ],
+      });
       expect(closed.status).toBe(409);
       expect(closed.body.message).toMatch(/关闭/);
     });
@@ -250,14 +399,23 @@ describe(`pledges (${TEST_DB})`, () => {
             .post(`/api/pledge-campaigns/${id}/signatures`)
             .set(users[i % 10])
             .set('Idempotency-Key', `conc-${id}-${i}-key`)
-            .send({ fields: studentFields(`学生${i}`, `${(i % 6) + 1}年级一班`, `139${String(i).padStart(8, '0')}`), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] }),
+            .send({
+              fields: studentFields(`学生${i}`, `${(i % 6) + 1}年级一班`, `139${String(i).padStart(8, '0')}`),
+              signatures: [
+                { role: 'guardian', image: sig },
+                { role: 'student', image: sig2 },
+              ],
+            }),
         ),
       );
       expect(results.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
       const rows = await t.ds.getRepository(PledgeSignature).find({ where: { campaignId: id }, order: { seq: 'ASC' } });
       expect(rows.length).toBe(200);
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-      const v = await t.http.get(`/api/pledge-campaigns/${id}/verify`).query({ images: 'true' }).set(await t.as('school'));
+      const v = await t.http
+        .get(`/api/pledge-campaigns/${id}/verify`)
+        .query({ images: 'true' })
+        .set(await t.as('school'));
       expect(v.body).toMatchObject({ ok: true, count: 200, firstBroken: null });
       const d = await t.http.get(`/api/pledge-campaigns/${id}`).set(await t.as('school'));
       expect(d.body.signedCount).toBe(200);
@@ -284,7 +442,15 @@ describe(`pledges (${TEST_DB})`, () => {
     let parentSig: number;
     beforeAll(async () => {
       id = await newCampaign();
-      parentSig = (await sign('parent', id, { fields: studentFields('隐私'), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] })).body.id;
+      parentSig = (
+        await sign('parent', id, {
+          fields: studentFields('隐私'),
+          signatures: [
+            { role: 'guardian', image: sig },
+            { role: 'student', image: sig2 },
+          ],
+        })
+      ).body.id;
     });
 
     it('a resident reads only their own signature, never the campaign lists', async () => {
@@ -308,7 +474,10 @@ describe(`pledges (${TEST_DB})`, () => {
       expect((await t.http.get(`/api/pledge-signatures/${parentSig}`).set(other)).status).toBe(404);
       const list = await t.http.get('/api/pledge-campaigns').set(other);
       expect(list.body.items.find((c: any) => c.id === id)).toBeUndefined();
-      const create = await t.http.post('/api/pledge-campaigns').set(await t.as('village')).send({ templateVersionId: drowningVersionId, orgId: t.seed.org.s_primary.id, deadline: inDays(3) });
+      const create = await t.http
+        .post('/api/pledge-campaigns')
+        .set(await t.as('village'))
+        .send({ templateVersionId: drowningVersionId, orgId: t.seed.org.s_primary.id, deadline: inDays(3) });
       expect(create.status).toBe(403);
       // the town officer above the school sees it
       expect((await t.http.get(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('town'))).body.total).toBe(1);
@@ -325,22 +494,40 @@ describe(`pledges (${TEST_DB})`, () => {
     it('PDF has one page per signed pledge; xlsx and QR answer', async () => {
       const id = await newCampaign();
       for (let i = 0; i < 3; i++) {
-        expect((await sign('parent', id, { fields: studentFields(`导出${i}`), signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] })).status).toBe(201);
+        expect(
+          (
+            await sign('parent', id, {
+              fields: studentFields(`导出${i}`),
+              signatures: [
+                { role: 'guardian', image: sig },
+                { role: 'student', image: sig2 },
+              ],
+            })
+          ).status,
+        ).toBe(201);
       }
-      const pdf = await t.http.get(`/api/pledge-campaigns/${id}/signatures.pdf`).set(await t.as('school')).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const pdf = await t.http
+        .get(`/api/pledge-campaigns/${id}/signatures.pdf`)
+        .set(await t.as('school'))
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(pdf.status).toBe(200);
       const buf = pdf.body as Buffer;
       expect(buf.subarray(0, 4).toString()).toBe('%PDF');
       expect((buf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length).toBe(3);
-      const xlsx = await t.http.get(`/api/pledge-campaigns/${id}/signatures.xlsx`).set(await t.as('school')).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const xlsx = await t.http
+        .get(`/api/pledge-campaigns/${id}/signatures.xlsx`)
+        .set(await t.as('school'))
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(xlsx.body as Buffer);
       expect(wb.worksheets[0].rowCount).toBe(4);

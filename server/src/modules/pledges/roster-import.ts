@@ -60,7 +60,11 @@ async function readRows(file: { buffer: Buffer; originalname?: string; mimetype?
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b;
   if (isZip) {
     // unpacked size checked before parsing, then streamed with a stop at the row limit (common/upload/zip-limits.ts)
-    const rows = await readXlsxRows(buf, { zip: { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes }, maxDataRows: LIMITS.rosterMaxRows, what: '名单' });
+    const rows = await readXlsxRows(buf, {
+      zip: { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes },
+      maxDataRows: LIMITS.rosterMaxRows,
+      what: '名单',
+    });
     return rows.map((cells) => (cells.length ? cells.map(cellText) : ['']));
   }
   if (/\.xls$/i.test(file.originalname ?? '') || (buf[0] === 0xd0 && buf[1] === 0xcf)) {
@@ -74,7 +78,12 @@ async function readRows(file: { buffer: Buffer; originalname?: string; mimetype?
  * Reads a roster file and checks every row. Any problem → 400 listing each bad row by its row number
  * in the file (第 N 行) and the column; nothing is imported until the whole file is clean.
  */
-export async function parseRoster(file: { buffer: Buffer; originalname?: string; mimetype?: string; size?: number }): Promise<{ kind: PledgeRosterKind; rows: RosterRow[] }> {
+export async function parseRoster(file: {
+  buffer: Buffer;
+  originalname?: string;
+  mimetype?: string;
+  size?: number;
+}): Promise<{ kind: PledgeRosterKind; rows: RosterRow[] }> {
   if (file.buffer.length > LIMITS.rosterMaxBytes) throw new PayloadTooLargeException(`名单文件不能超过 ${LIMITS.rosterMaxBytes / 1024 / 1024} MB`);
   const raw = await readRows(file);
   const headerIdx = raw.findIndex((r) => r.some((c) => c.trim() !== ''));
@@ -131,7 +140,8 @@ export async function parseRoster(file: { buffer: Buffer; originalname?: string;
     rows.push({ rowNo, groupName: group, name, guardianName: guardian, phone: phone || null, dedupeKey: key });
     if (errors.length >= 200) break;
   }
-  if (errors.length) throw new BadRequestException([`名单有 ${errors.length >= 200 ? '200 处以上' : `${errors.length} 处`}错误，未导入任何一行，请改正后重新上传`, ...errors]);
+  if (errors.length)
+    throw new BadRequestException([`名单有 ${errors.length >= 200 ? '200 处以上' : `${errors.length} 处`}错误，未导入任何一行，请改正后重新上传`, ...errors]);
   if (!rows.length) throw new BadRequestException(['file 中没有名单数据']);
   return { kind, rows };
 }

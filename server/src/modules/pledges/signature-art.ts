@@ -5,7 +5,7 @@ import sharp from 'sharp';
  * `variant` moves the strokes so different signers get different bytes.
  */
 export async function drawSignaturePng(variant = 0, width = 600, height = 240): Promise<Buffer> {
-  const r = (i: number) => ((Math.sin(variant * 12.9898 + i * 78.233) * 43758.5453) % 1 + 1) % 1;
+  const r = (i: number) => (((Math.sin(variant * 12.9898 + i * 78.233) * 43758.5453) % 1) + 1) % 1;
   const pts: string[] = [];
   let x = 40;
   for (let i = 0; i < 14; i++) {
@@ -19,7 +19,9 @@ export async function drawSignaturePng(variant = 0, width = 600, height = 240): 
 
 /** An empty canvas of the same size (what a phone sends when nobody drew). */
 export async function blankPng(width = 600, height = 240): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0 } } })
+    .png()
+    .toBuffer();
 }
 
 /** A canvas with only a dot (a stray tap). */
@@ -34,7 +36,10 @@ export const pngDataUrl = (b: Buffer) => `data:image/png;base64,${b.toString('ba
 export const SEED_SIGNATURE_PREFIX = 'pledges/seed/signature-';
 
 /** Reads a stored signature PNG; seed images are (re)drawn and stored the first time they are missing. */
-export async function readSignatureImage(storage: { get(k: string): Promise<Buffer>; put(k: string, b: Buffer, t: string): Promise<void> }, key: string): Promise<Buffer> {
+export async function readSignatureImage(
+  storage: { get(k: string): Promise<Buffer>; put(k: string, b: Buffer, t: string): Promise<void> },
+  key: string,
+): Promise<Buffer> {
   try {
     return await storage.get(key);
   } catch (err) {

@@ -39,7 +39,7 @@ function chunk(type: string, data: Buffer): Buffer {
 function everyFilterPng(w: number, h: number, channels: 3 | 4): Buffer {
   const raw = Buffer.alloc(w * h * channels);
   let seed = 11;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const o = (y * w + x) * channels;
@@ -63,7 +63,9 @@ function everyFilterPng(w: number, h: number, channels: 3 | 4): Buffer {
       const b = y > 0 ? raw[(y - 1) * stride + i] : 0;
       const c = i >= channels && y > 0 ? raw[(y - 1) * stride + i - channels] : 0;
       const p = a + b - c;
-      const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - c);
       const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][ft];
       out[1 + i] = (cur - pred) & 255;
     }
@@ -112,10 +114,32 @@ describe('signature ink check: the one-pass PNG reader', () => {
       ['drawn signature, wide', await drawSignaturePng(8, 1000, 400)],
       ['dot', await dotPng()],
       ['blank', await blankPng()],
-      ['strokes on transparent, level 0', await sharp(strokesSvg(500, 200, null)).png({ compressionLevel: 0 }).toBuffer()],
-      ['strokes on transparent, adaptive filters', await sharp(strokesSvg(500, 200, null)).png({ adaptiveFiltering: true, compressionLevel: 9 }).toBuffer()],
-      ['strokes on white RGB', await sharp(strokesSvg(480, 220, '#ffffff')).removeAlpha().png({ adaptiveFiltering: true }).toBuffer()],
-      ['strokes on a grey RGB background', await sharp(strokesSvg(300, 120, '#c8c8c8')).removeAlpha().png().toBuffer()],
+      [
+        'strokes on transparent, level 0',
+        await sharp(strokesSvg(500, 200, null))
+          .png({ compressionLevel: 0 })
+          .toBuffer(),
+      ],
+      [
+        'strokes on transparent, adaptive filters',
+        await sharp(strokesSvg(500, 200, null))
+          .png({ adaptiveFiltering: true, compressionLevel: 9 })
+          .toBuffer(),
+      ],
+      [
+        'strokes on white RGB',
+        await sharp(strokesSvg(480, 220, '#ffffff'))
+          .removeAlpha()
+          .png({ adaptiveFiltering: true })
+          .toBuffer(),
+      ],
+      [
+        'strokes on a grey RGB background',
+        await sharp(strokesSvg(300, 120, '#c8c8c8'))
+          .removeAlpha()
+          .png()
+          .toBuffer(),
+      ],
       ['noisy strokes, RGBA, every filter', everyFilterPng(257, 61, 4)],
       ['noisy strokes, RGB, every filter', everyFilterPng(203, 57, 3)],
     ];

@@ -61,9 +61,11 @@ export function inkStatsDirect(png: Buffer): InkStats | null {
   // chunks: IHDR first, the IDATs (CRC-checked, as libvips' reader does), up to IEND
   if (png.length < 33 || !png.subarray(0, 8).equals(PNG_MAGIC)) return null;
   const idat: Buffer[] = [];
-  let width = 0, height = 0, channels = 0;
+  let width = 0,
+    height = 0,
+    channels = 0;
   let ended = false;
-  for (let o = 8; o + 12 <= png.length; ) {
+  for (let o = 8; o + 12 <= png.length;) {
     const len = png.readUInt32BE(o);
     const end = o + 12 + len;
     if (end > png.length) return null;
@@ -98,7 +100,10 @@ export function inkStatsDirect(png: Buffer): InkStats | null {
 
   const rgba = channels === 4;
   let ink = 0;
-  let minX = width, minY = height, maxX = -1, maxY = -1;
+  let minX = width,
+    minY = height,
+    maxX = -1,
+    maxY = -1;
   for (let y = 0; y < height; y++) {
     const row = y * (stride + 1) + 1; // after the row's filter byte
     const up = row - stride - 1; // the previous row (already unfiltered); none on the first
@@ -119,7 +124,9 @@ export function inkStatsDirect(png: Buffer): InkStats | null {
         const b = y > 0 ? data[up + i] : 0;
         const c = i >= channels && y > 0 ? data[up + i - channels] : 0;
         const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         data[row + i] = (data[row + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
       }
     } else if (ft !== 0) return null;
@@ -128,7 +135,9 @@ export function inkStatsDirect(png: Buffer): InkStats | null {
     for (let x = 0, o = row; x < width; x++, o += channels) {
       const a = rgba ? data[o + 3] : 255;
       if (a === 0) continue; // fully transparent: paper
-      const r = data[o], g = data[o + 1], b = data[o + 2];
+      const r = data[o],
+        g = data[o + 1],
+        b = data[o + 2];
       if ((r & g & b) === 255) continue; // white: paper
       const l = (54 * r + 183 * g + 19 * b) >> 8;
       if (l * a + 255 * (255 - a) <= INK_LIMIT) {
@@ -158,7 +167,10 @@ export async function inkStatsSharp(png: Buffer): Promise<InkStats> {
   const limit = INK_LIMIT;
   const rgba = channels === 4;
   let ink = 0;
-  let minX = width, minY = height, maxX = -1, maxY = -1;
+  let minX = width,
+    minY = height,
+    maxX = -1,
+    maxY = -1;
   /** Composited onto white, Rec. 709 luma in 8.8 fixed point: l·a + 255·(255 − a) over 255, at or below INK_LEVEL. */
   const isInk = (o: number): boolean => {
     const a = rgba ? data[o + 3] : 255;
@@ -180,7 +192,10 @@ export async function inkStatsSharp(png: Buffer): Promise<InkStats> {
     if (words !== null) {
       for (; x + 4 <= width; x += 4) {
         const p = row + x;
-        const w0 = words[p], w1 = words[p + 1], w2 = words[p + 2], w3 = words[p + 3];
+        const w0 = words[p],
+          w1 = words[p + 1],
+          w2 = words[p + 2],
+          w3 = words[p + 3];
         if ((w0 | w1 | w2 | w3) === 0 || (w0 & w1 & w2 & w3) === -1) continue;
         for (let k = 0; k < 4; k++) {
           const w = words[p + k];
@@ -199,10 +214,17 @@ export async function inkStatsSharp(png: Buffer): Promise<InkStats> {
 
 /** The general path (grey, 16-bit, …): libvips flattens onto white and converts to 8-bit grey. */
 async function inkStatsVips(png: Buffer): Promise<InkStats> {
-  const { data, info } = await sharp(png, { limitInputPixels: MAX_PIXELS }).flatten({ background: '#ffffff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(png, { limitInputPixels: MAX_PIXELS })
+    .flatten({ background: '#ffffff' })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const { width, height, channels } = info;
   let ink = 0;
-  let minX = width, minY = height, maxX = -1, maxY = -1;
+  let minX = width,
+    minY = height,
+    maxX = -1,
+    maxY = -1;
   for (let y = 0, i = 0; y < height; y++) {
     let rowInk = false;
     for (let x = 0; x < width; x++, i += channels) {

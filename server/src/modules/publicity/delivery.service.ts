@@ -70,10 +70,10 @@ export class DeliveryService implements OnModuleInit {
   async resumePending(now = new Date()): Promise<number> {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
     const before = new Date(now.getTime() - this.resumeAfterMs);
-    const msgs: { id: number }[] = await this.ds.query(
-      `SELECT id FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`,
-      [dbTime(this.ds, since), dbTime(this.ds, before)],
-    );
+    const msgs: { id: number }[] = await this.ds.query(`SELECT id FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`, [
+      dbTime(this.ds, since),
+      dbTime(this.ds, before),
+    ]);
     const windowTag = Math.floor(now.getTime() / this.resumeAfterMs);
     let n = 0;
     for (const { id } of msgs) {
@@ -154,9 +154,12 @@ export class DeliveryService implements OnModuleInit {
     const org = await this.orgs.findOne({ where: { id: msg.orgId } });
     const now = new Date();
     const claimed = await inTransaction(this.ds, async (m) => {
-      const r = await m.createQueryBuilder().update(MessageDelivery)
+      const r = await m
+        .createQueryBuilder()
+        .update(MessageDelivery)
         .set({ status: 'sending', attempts: () => 'attempts + 1', claimedAt: now })
-        .where("messageId = :messageId AND userId = :userId AND status = 'pending'", { messageId, userId }).execute();
+        .where("messageId = :messageId AND userId = :userId AND status = 'pending'", { messageId, userId })
+        .execute();
       if (!r.affected) return 'taken' as const;
       if (!(await this.subs.spend(userId, tpl, m))) {
         await m.update(MessageDelivery, { messageId, userId }, { status: 'no_consent', error: 'no consent left' });
@@ -169,7 +172,9 @@ export class DeliveryService implements OnModuleInit {
     const hint = msg.ackRequired ? '请打开阅读并点“已阅并知晓”' : `${MESSAGE_CATEGORY_LABELS[msg.category] ?? ''}安全提醒，请点击查看`;
     try {
       const { msgid } = await this.wechat.sendSubscribeMessage({
-        openid: user.openid, templateId: tpl, page: `pages/message/index?id=${messageId}`,
+        openid: user.openid,
+        templateId: tpl,
+        page: `pages/message/index?id=${messageId}`,
         data: publicityTemplateData(msg.title, org?.name ?? '乡安', msg.publishedAt ?? now, hint),
       });
       await this.deliveries.update({ messageId, userId, status: 'sending' }, { status: 'sent', sentAt: new Date(), error: null, wxMsgId: msgid });
@@ -213,11 +218,19 @@ export class DeliveryService implements OnModuleInit {
       for (const r of rows) {
         const userId = Number(r.id);
         await this.notifications.notify(userId, {
-          kind: 'publicity_remind', title: `请${ask}：${msg.title}`.slice(0, 100), body: `${org?.name ?? ''}提醒您尽快${ask}。`,
-          link: `/pages/message/index?id=${msg.id}`, dedupeKey: `publicity-remind-${reminderId}`,
+          kind: 'publicity_remind',
+          title: `请${ask}：${msg.title}`.slice(0, 100),
+          body: `${org?.name ?? ''}提醒您尽快${ask}。`,
+          link: `/pages/message/index?id=${msg.id}`,
+          dedupeKey: `publicity-remind-${reminderId}`,
         });
         // at most once per reminder and user: no retry of a subscribe send (it might have gone out)
-        await this.subs.trySend(userId, 'publicity', publicityTemplateData(msg.title, org?.name ?? '乡安', msg.publishedAt ?? new Date(), `请尽快${ask}`), `pages/message/index?id=${msg.id}`);
+        await this.subs.trySend(
+          userId,
+          'publicity',
+          publicityTemplateData(msg.title, org?.name ?? '乡安', msg.publishedAt ?? new Date(), `请尽快${ask}`),
+          `pages/message/index?id=${msg.id}`,
+        );
       }
       if (rows.length < BATCH) break;
     }

@@ -128,8 +128,13 @@ export class FeedService {
     const msgs = rows.map(
       (r) =>
         ({
-          id: Number(r.id), title: r.title, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body, category: r.category,
-          ackRequired: !!Number(r.ackRequired), publishedAt: readTime(r.publishedAt), createdAt: readTime(r.createdAt)!,
+          id: Number(r.id),
+          title: r.title,
+          body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body,
+          category: r.category,
+          ackRequired: !!Number(r.ackRequired),
+          publishedAt: readTime(r.publishedAt),
+          createdAt: readTime(r.createdAt)!,
         }) as Message,
     );
     const bodies = await this.publicity.renderBodies(msgs.map((m) => m.body));
@@ -181,18 +186,31 @@ export class FeedService {
     if (!existing) {
       try {
         await this.receipts.insert({
-          messageId: id, userId: user.id, userOrgId: user.orgId, userOrgPath: user.orgPath, readAt: now, ackedAt: what === 'ack' ? now : null,
+          messageId: id,
+          userId: user.id,
+          userOrgId: user.orgId,
+          userOrgPath: user.orgPath,
+          readAt: now,
+          ackedAt: what === 'ack' ? now : null,
         });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
       }
     }
     // Acknowledging implies having read; both keep their first time.
-    await this.receipts.createQueryBuilder().update().set({ readAt: now })
-      .where('messageId = :id AND userId = :u AND readAt IS NULL', { id, u: user.id }).execute();
+    await this.receipts
+      .createQueryBuilder()
+      .update()
+      .set({ readAt: now })
+      .where('messageId = :id AND userId = :u AND readAt IS NULL', { id, u: user.id })
+      .execute();
     if (what === 'ack') {
-      await this.receipts.createQueryBuilder().update().set({ ackedAt: now })
-        .where('messageId = :id AND userId = :u AND ackedAt IS NULL', { id, u: user.id }).execute();
+      await this.receipts
+        .createQueryBuilder()
+        .update()
+        .set({ ackedAt: now })
+        .where('messageId = :id AND userId = :u AND ackedAt IS NULL', { id, u: user.id })
+        .execute();
     }
     const r = await this.receipts.findOneOrFail({ where: { messageId: id, userId: user.id } });
     return { messageId: id, readAt: r.readAt?.toISOString() ?? null, ackedAt: r.ackedAt?.toISOString() ?? null };

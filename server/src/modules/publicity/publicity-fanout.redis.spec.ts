@@ -62,7 +62,11 @@ describe('publicity fan-out with Redis: 5,000 users, worker killed half-way, res
     for (let i = 0; i < USERS; i += 200) {
       await users.insert(
         Array.from({ length: Math.min(200, USERS - i) }, (_, k) => ({
-          openid: `o-fan-${i + k}`, name: `村民${i + k}`, role: 'resident' as const, orgId: village.id, orgPath: village.path,
+          openid: `o-fan-${i + k}`,
+          name: `村民${i + k}`,
+          role: 'resident' as const,
+          orgId: village.id,
+          orgPath: village.path,
         })),
       );
     }
@@ -72,9 +76,15 @@ describe('publicity fan-out with Redis: 5,000 users, worker killed half-way, res
     for (let i = 0; i < ids.length; i += 200) await consents.insert(ids.slice(i, i + 200).map((userId) => ({ userId, templateId: TPL, remaining: 1 })));
 
     const town = await first.as('town');
-    const draft = await first.http.post('/api/messages').set(town).send({
-      title: '暑期防溺水“六不”', category: 'drowning', body: [{ type: 'p', text: '不私自下水游泳。' }], audience: { orgIds: [village.id] },
-    });
+    const draft = await first.http
+      .post('/api/messages')
+      .set(town)
+      .send({
+        title: '暑期防溺水“六不”',
+        category: 'drowning',
+        body: [{ type: 'p', text: '不私自下水游泳。' }],
+        audience: { orgIds: [village.id] },
+      });
     expect(draft.status).toBe(201);
     const publish = await first.http.post(`/api/messages/${draft.body.id}/publish`).set(town).send({});
     expect(publish.status).toBe(200);
@@ -109,11 +119,19 @@ describe('publicity fan-out with Redis: 5,000 users, worker killed half-way, res
     expect(wx.sends.length).toBe(USERS);
     expect(wx.sends.length).toBeGreaterThan(atKill);
 
-    const rows = await second.ds.getRepository(MessageDelivery).createQueryBuilder('d').select('d.status', 'status').addSelect('COUNT(*)', 'n')
-      .where('d.messageId = :id', { id: draft.body.id }).groupBy('d.status').getRawMany();
+    const rows = await second.ds
+      .getRepository(MessageDelivery)
+      .createQueryBuilder('d')
+      .select('d.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.messageId = :id', { id: draft.body.id })
+      .groupBy('d.status')
+      .getRawMany();
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     // a row whose send went out while its server was being torn down may stay 'sending' (never resent)
     expect((byStatus.sent ?? 0) + (byStatus.sending ?? 0)).toBe(USERS);
-    expect(await second.ds.getRepository(SubscriptionConsent).createQueryBuilder('c').where('c.templateId = :t AND c.remaining > 0', { t: TPL }).getCount()).toBe(0);
+    expect(
+      await second.ds.getRepository(SubscriptionConsent).createQueryBuilder('c').where('c.templateId = :t AND c.remaining > 0', { t: TPL }).getCount(),
+    ).toBe(0);
   });
 });

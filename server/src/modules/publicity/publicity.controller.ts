@@ -9,7 +9,13 @@ import { PageQueryDto } from '../../common/http/page-query.dto';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
 import { campaignCalendar } from './calendar';
 import {
-  CalendarQueryDto, CreateMessageDto, MessageListQueryDto, PublishMessageDto, RemindUnitsDto, StatsQueryDto, UpdateMessageDto,
+  CalendarQueryDto,
+  CreateMessageDto,
+  MessageListQueryDto,
+  PublishMessageDto,
+  RemindUnitsDto,
+  StatsQueryDto,
+  UpdateMessageDto,
 } from './dto/publicity.dto';
 import { FeedService } from './feed.service';
 import { PublicityService } from './publicity.service';
@@ -19,7 +25,11 @@ import { ReachService } from './reach.service';
 @ApiBearerAuth()
 @Controller()
 export class PublicityController {
-  constructor(private readonly publicity: PublicityService, private readonly feedSvc: FeedService, private readonly reach: ReachService) {}
+  constructor(
+    private readonly publicity: PublicityService,
+    private readonly feedSvc: FeedService,
+    private readonly reach: ReachService,
+  ) {}
 
   @Post('messages')
   @Idempotent()

@@ -1,8 +1,17 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  FeedMessageDto, isOfficer, MESSAGE_CATEGORY_LABELS, MESSAGE_STATUS_LABELS, MessageBlock, MessageDto, MessageListItemDto,
-  MessageStatus, Paginated, PUBLICITY_LIMITS, Role,
+  FeedMessageDto,
+  isOfficer,
+  MESSAGE_CATEGORY_LABELS,
+  MESSAGE_STATUS_LABELS,
+  MessageBlock,
+  MessageDto,
+  MessageListItemDto,
+  MessageStatus,
+  Paginated,
+  PUBLICITY_LIMITS,
+  Role,
 } from '@xiangan/shared';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -98,7 +107,16 @@ export class PublicityService implements OnModuleInit {
 
   private async checkText(user: AuthUser, title: string | undefined, body: MessageBlock[] | undefined) {
     await this.cs.assertText(user.openid, 'title', title, 3);
-    if (body) await this.cs.assertText(user.openid, 'body', body.map((b) => b.text ?? '').filter(Boolean).join('\n'), 3);
+    if (body)
+      await this.cs.assertText(
+        user.openid,
+        'body',
+        body
+          .map((b) => b.text ?? '')
+          .filter(Boolean)
+          .join('\n'),
+        3,
+      );
   }
 
   private async writeAudience(m: EntityManager, messageId: number, units: OrgUnit[], roles: Role[]) {
@@ -116,8 +134,19 @@ export class PublicityService implements OnModuleInit {
     await this.checkText(user, dto.title, body);
     const id = await inTransaction(this.ds, async (m) => {
       const r = await m.insert(Message, {
-        title: dto.title.trim(), body, category: dto.category, status: 'draft', scheduledAt: null, ackRequired: !!dto.ackRequired,
-        publisherId: user.id, orgId: user.orgId!, orgPath: user.orgPath!, roles: aud.roles, audienceSize: null, publishedAt: null, withdrawnAt: null,
+        title: dto.title.trim(),
+        body,
+        category: dto.category,
+        status: 'draft',
+        scheduledAt: null,
+        ackRequired: !!dto.ackRequired,
+        publisherId: user.id,
+        orgId: user.orgId!,
+        orgPath: user.orgPath!,
+        roles: aud.roles,
+        audienceSize: null,
+        publishedAt: null,
+        withdrawnAt: null,
       });
       const id = Number(r.identifiers[0].id);
       await this.writeAudience(m, id, aud.units, aud.roles);
@@ -162,9 +191,7 @@ export class PublicityService implements OnModuleInit {
     if (!paths.length) return 0;
     const where = paths.map(() => 'orgPath LIKE ?').join(' OR ');
     const roleSql = roles.length ? ` AND role IN (${marks(roles.length)})` : '';
-    const rows = await m.query(`SELECT COUNT(*) AS n FROM app_user WHERE (${where}) AND disabled = 0${roleSql}`, [
-      ...paths.map((p) => `${p}%`), ...roles,
-    ]);
+    const rows = await m.query(`SELECT COUNT(*) AS n FROM app_user WHERE (${where}) AND disabled = 0${roleSql}`, [...paths.map((p) => `${p}%`), ...roles]);
     return Number(rows[0].n);
   }
 
@@ -175,7 +202,8 @@ export class PublicityService implements OnModuleInit {
       const at = new Date(dto.scheduledAt);
       const now = Date.now();
       if (at.getTime() <= now + 30_000) throw new BadRequestException(['scheduledAt must be at least a minute in the future (leave it out to publish now)']);
-      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000) throw new BadRequestException([`scheduledAt must be within ${PUBLICITY_LIMITS.scheduleDaysMax} days`]);
+      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000)
+        throw new BadRequestException([`scheduledAt must be within ${PUBLICITY_LIMITS.scheduleDaysMax} days`]);
       const r = await this.messages.update({ id, status: 'draft' }, { status: 'scheduled', scheduledAt: at });
       if (!r.affected) throw new ConflictException('消息已不是草稿');
       await this.queue.add(JOB_PUBLISH_ONE, { id }, { jobId: `publish-${id}-${at.getTime()}`, delayMs: at.getTime() - now, attempts: 5, backoffMs: 2000 });
@@ -193,7 +221,10 @@ export class PublicityService implements OnModuleInit {
   async goLive(id: number, from: MessageStatus[], dueBefore?: Date): Promise<boolean> {
     const now = new Date();
     const won = await inTransaction(this.ds, async (m) => {
-      const qb = m.createQueryBuilder().update(Message).set({ status: 'published', publishedAt: now, updatedAt: now })
+      const qb = m
+        .createQueryBuilder()
+        .update(Message)
+        .set({ status: 'published', publishedAt: now, updatedAt: now })
         .where('id = :id AND status IN (:...from)', { id, from });
       if (dueBefore) qb.andWhere('scheduledAt <= :due', { due: dueBefore });
       const r = await qb.execute();
@@ -215,8 +246,13 @@ export class PublicityService implements OnModuleInit {
 
   /** Every scheduled message whose time has come (run by the every-30-s job on one replica at a time). */
   async publishDue(now = new Date()): Promise<number> {
-    const due = await this.messages.createQueryBuilder('m').select('m.id', 'id')
-      .where("m.status = 'scheduled' AND m.scheduledAt <= :now", { now }).orderBy('m.scheduledAt', 'ASC').limit(500).getRawMany<{ id: number }>();
+    const due = await this.messages
+      .createQueryBuilder('m')
+      .select('m.id', 'id')
+      .where("m.status = 'scheduled' AND m.scheduledAt <= :now", { now })
+      .orderBy('m.scheduledAt', 'ASC')
+      .limit(500)
+      .getRawMany<{ id: number }>();
     let n = 0;
     for (const { id } of due) if (await this.goLive(Number(id), ['scheduled'], now)) n++;
     return n;
@@ -245,14 +281,29 @@ export class PublicityService implements OnModuleInit {
     const people = new Map((await this.users.find({ where: { id: In([...new Set(msgs.map((m) => m.publisherId))]) } })).map((u) => [u.id, u]));
     return msgs.map((m) => {
       const units = [...new Set(aud.filter((a) => a.messageId === m.id).map((a) => a.targetOrgId))].map((oid) => ({
-        orgId: oid, name: orgs.get(oid)?.name ?? `#${oid}`, type: orgs.get(oid)?.type ?? 'unknown',
+        orgId: oid,
+        name: orgs.get(oid)?.name ?? `#${oid}`,
+        type: orgs.get(oid)?.type ?? 'unknown',
       }));
       return {
-        id: m.id, title: m.title, body: bodies[msgs.indexOf(m)], category: m.category, categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
-        status: m.status, statusLabel: MESSAGE_STATUS_LABELS[m.status], ackRequired: m.ackRequired,
-        scheduledAt: m.scheduledAt?.toISOString() ?? null, publishedAt: m.publishedAt?.toISOString() ?? null, withdrawnAt: m.withdrawnAt?.toISOString() ?? null,
-        publisherId: m.publisherId, publisherName: people.get(m.publisherId)?.name ?? null, orgId: m.orgId, orgName: orgs.get(m.orgId)?.name ?? null,
-        audience: { units, roles: (m.roles ?? []) as Role[] }, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString(),
+        id: m.id,
+        title: m.title,
+        body: bodies[msgs.indexOf(m)],
+        category: m.category,
+        categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
+        status: m.status,
+        statusLabel: MESSAGE_STATUS_LABELS[m.status],
+        ackRequired: m.ackRequired,
+        scheduledAt: m.scheduledAt?.toISOString() ?? null,
+        publishedAt: m.publishedAt?.toISOString() ?? null,
+        withdrawnAt: m.withdrawnAt?.toISOString() ?? null,
+        publisherId: m.publisherId,
+        publisherName: people.get(m.publisherId)?.name ?? null,
+        orgId: m.orgId,
+        orgName: orgs.get(m.orgId)?.name ?? null,
+        audience: { units, roles: (m.roles ?? []) as Role[] },
+        createdAt: m.createdAt.toISOString(),
+        updatedAt: m.updatedAt.toISOString(),
       };
     });
   }
@@ -289,14 +340,22 @@ export class PublicityService implements OnModuleInit {
     if (rows.length) {
       const ids = rows.map((r) => r.id);
       const rs = await this.ds.query(
-        `SELECT messageId, COUNT(readAt) AS r, COUNT(ackedAt) AS a FROM message_receipt WHERE messageId IN (${marks(ids.length)}) GROUP BY messageId`, ids,
+        `SELECT messageId, COUNT(readAt) AS r, COUNT(ackedAt) AS a FROM message_receipt WHERE messageId IN (${marks(ids.length)}) GROUP BY messageId`,
+        ids,
       );
       for (const x of rs) counts.set(Number(x.messageId), { read: Number(x.r), acked: Number(x.a) });
     }
     const items = dtos.map(({ body: _b, ...d }, i) => {
       const c = counts.get(d.id) ?? { read: 0, acked: 0 };
       const size = rows[i].audienceSize;
-      return { ...d, audienceSize: size, readCount: c.read, ackCount: c.acked, readRate: rate(c.read, size ?? 0), ackRate: rows[i].ackRequired ? rate(c.acked, size ?? 0) : null };
+      return {
+        ...d,
+        audienceSize: size,
+        readCount: c.read,
+        ackCount: c.acked,
+        readRate: rate(c.read, size ?? 0),
+        ackRate: rows[i].ackRequired ? rate(c.acked, size ?? 0) : null,
+      };
     });
     return { items, total, page, pageSize };
   }
@@ -309,7 +368,8 @@ export class PublicityService implements OnModuleInit {
     return {
       ...feedItemOf(msg, org?.name ?? null, null, null, body),
       publishedAt: (msg.publishedAt ?? new Date()).toISOString(),
-      body, inAudience: false,
+      body,
+      inAudience: false,
     };
   }
 
@@ -319,15 +379,30 @@ export class PublicityService implements OnModuleInit {
 }
 
 /** The feed card of a message for one user. */
-export function feedItemOf(m: Message, orgName: string | null, receipt: Pick<MessageReceipt, 'readAt' | 'ackedAt'> | null, remindedAt: Date | null, body: MessageBlock[]) {
+export function feedItemOf(
+  m: Message,
+  orgName: string | null,
+  receipt: Pick<MessageReceipt, 'readAt' | 'ackedAt'> | null,
+  remindedAt: Date | null,
+  body: MessageBlock[],
+) {
   const first = body.find((b) => b.type === 'p' && b.text)?.text ?? '';
   const chars = Array.from(first);
   const cover = body.find((b) => b.type === 'image' && b.url)?.url ?? null;
   return {
-    id: m.id, title: m.title, category: m.category, categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
-    summary: chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : first, coverUrl: cover, publisherOrgName: orgName,
-    publishedAt: (m.publishedAt ?? m.createdAt).toISOString(), ackRequired: m.ackRequired,
-    read: !!receipt?.readAt, readAt: receipt?.readAt?.toISOString() ?? null, acked: !!receipt?.ackedAt, ackedAt: receipt?.ackedAt?.toISOString() ?? null,
+    id: m.id,
+    title: m.title,
+    category: m.category,
+    categoryLabel: MESSAGE_CATEGORY_LABELS[m.category] ?? m.category,
+    summary: chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : first,
+    coverUrl: cover,
+    publisherOrgName: orgName,
+    publishedAt: (m.publishedAt ?? m.createdAt).toISOString(),
+    ackRequired: m.ackRequired,
+    read: !!receipt?.readAt,
+    readAt: receipt?.readAt?.toISOString() ?? null,
+    acked: !!receipt?.ackedAt,
+    ackedAt: receipt?.ackedAt?.toISOString() ?? null,
     remindedAt: remindedAt && !(m.ackRequired ? receipt?.ackedAt : receipt?.readAt) ? remindedAt.toISOString() : null,
   };
 }

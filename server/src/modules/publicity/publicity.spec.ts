@@ -28,9 +28,16 @@ describe('publicity: compose, feed, reach (API)', () => {
   });
 
   async function draft(audience: { orgIds: number[]; roles?: string[] }, extra: Record<string, unknown> = {}, who = town) {
-    const res = await t.http.post('/api/messages').set(who).send({
-      title: extra.title ?? '防溺水安全提醒', category: 'drowning', body: [para('暑期请看护好孩子。'), para('不私自下水游泳。', true)], audience, ...extra,
-    });
+    const res = await t.http
+      .post('/api/messages')
+      .set(who)
+      .send({
+        title: extra.title ?? '防溺水安全提醒',
+        category: 'drowning',
+        body: [para('暑期请看护好孩子。'), para('不私自下水游泳。', true)],
+        audience,
+        ...extra,
+      });
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -42,26 +49,56 @@ describe('publicity: compose, feed, reach (API)', () => {
   const feedIds = async (key: string) => ((await t.http.get('/api/feed').set(await t.as(key))).body.items as { id: number }[]).map((i) => i.id);
 
   it('validates the body blocks and names each bad field; never stores HTML', async () => {
-    const res = await t.http.post('/api/messages').set(town).send({
-      title: '', category: 'nope', audience: { orgIds: [] }, body: [{ type: 'script', text: '<b>x</b>' }, { type: 'video', url: 'javascript:alert(1)' }],
-    });
+    const res = await t.http
+      .post('/api/messages')
+      .set(town)
+      .send({
+        title: '',
+        category: 'nope',
+        audience: { orgIds: [] },
+        body: [
+          { type: 'script', text: '<b>x</b>' },
+          { type: 'video', url: 'javascript:alert(1)' },
+        ],
+      });
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^title /), expect.stringMatching(/^category /), expect.stringMatching(/^audience\.orgIds /),
-      expect.stringMatching(/^body\.0\.type /), expect.stringMatching(/^body\.1\.url /),
-    ]));
-    const img = await t.http.post('/api/messages').set(town).send({ title: 't', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: 999999 }] });
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^title /),
+        expect.stringMatching(/^category /),
+        expect.stringMatching(/^audience\.orgIds /),
+        expect.stringMatching(/^body\.0\.type /),
+        expect.stringMatching(/^body\.1\.url /),
+      ]),
+    );
+    const img = await t.http
+      .post('/api/messages')
+      .set(town)
+      .send({ title: 't', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: 999999 }] });
     expect(img.status).toBe(400);
     expect(img.body.message).toEqual([expect.stringMatching(/^body\.0\.mediaId 999999/)]);
   });
 
   it('refuses audience units outside the officer scope (403) and unknown ones (404)', async () => {
     const village = await t.as('village');
-    const out = await t.http.post('/api/messages').set(village).send({ title: 't', category: 'fire', body: [para('x')], audience: { orgIds: [t.seed.org.v_hekou.id] } });
+    const out = await t.http
+      .post('/api/messages')
+      .set(village)
+      .send({ title: 't', category: 'fire', body: [para('x')], audience: { orgIds: [t.seed.org.v_hekou.id] } });
     expect(out.status).toBe(403);
-    const unknown = await t.http.post('/api/messages').set(town).send({ title: 't', category: 'fire', body: [para('x')], audience: { orgIds: [987654] } });
+    const unknown = await t.http
+      .post('/api/messages')
+      .set(town)
+      .send({ title: 't', category: 'fire', body: [para('x')], audience: { orgIds: [987654] } });
     expect(unknown.status).toBe(404);
-    expect((await t.http.post('/api/messages').set(await t.as('resident')).send({ title: 't', category: 'fire', body: [para('x')], audience: { orgIds: [t.seed.org.v_liulin.id] } })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/messages')
+          .set(await t.as('resident'))
+          .send({ title: 't', category: 'fire', body: [para('x')], audience: { orgIds: [t.seed.org.v_liulin.id] } })
+      ).status,
+    ).toBe(403);
   });
 
   it('a resident of village A never sees a message for village B; the town-wide one reaches both', async () => {
@@ -92,7 +129,11 @@ describe('publicity: compose, feed, reach (API)', () => {
     expect(await feedIds('village')).toContain(m.id);
     expect(await feedIds('resident')).not.toContain(m.id);
     expect((await t.http.get(`/api/messages/${m.id}/stats`).set(town)).body.audienceSize).toBe(
-      await t.ds.getRepository(User).createQueryBuilder('u').where("u.role = 'village_officer' AND u.orgPath LIKE :p", { p: `${t.seed.org.town.path}%` }).getCount(),
+      await t.ds
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .where("u.role = 'village_officer' AND u.orgPath LIKE :p", { p: `${t.seed.org.town.path}%` })
+        .getCount(),
     );
   });
 
@@ -152,9 +193,20 @@ describe('publicity: compose, feed, reach (API)', () => {
     expect(first.body.readAt).toEqual(expect.any(String));
     const second = await t.http.post(`/api/messages/${m.id}/ack`).set(ent);
     expect(second.body.ackedAt).toBe(first.body.ackedAt);
-    await Promise.all([1, 2, 3].map(async () => t.http.post(`/api/messages/${m.id}/read`).set(await t.as('resident')).expect(200)));
+    await Promise.all(
+      [1, 2, 3].map(async () =>
+        t.http
+          .post(`/api/messages/${m.id}/read`)
+          .set(await t.as('resident'))
+          .expect(200),
+      ),
+    );
     const s = (await t.http.get(`/api/messages/${m.id}/stats`).set(town)).body;
-    const usersInTown = await t.ds.getRepository(User).createQueryBuilder('u').where('u.orgPath LIKE :p AND u.disabled = 0', { p: `${t.seed.org.town.path}%` }).getCount();
+    const usersInTown = await t.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.orgPath LIKE :p AND u.disabled = 0', { p: `${t.seed.org.town.path}%` })
+      .getCount();
     expect(s).toMatchObject({ audienceSize: usersInTown, read: 2, acked: 1, ackRequired: true, breakdownOf: { orgId: t.seed.org.town.id } });
     const daqiang = s.units.find((u: any) => u.orgId === t.seed.org.e_daqiang.id);
     expect(daqiang).toMatchObject({ audience: 1, read: 1, acked: 1, ackRate: 1, lagging: false });
@@ -181,20 +233,40 @@ describe('publicity: compose, feed, reach (API)', () => {
   it('reminds lagging units: in-app notices, once an hour per unit', async () => {
     const m = await draft({ orgIds: [t.seed.org.v_hekou.id, t.seed.org.v_liulin.id] }, { title: '燃气安全提醒', category: 'gas' });
     await publish(m.id);
-    await t.http.post(`/api/messages/${m.id}/read`).set(await t.as('resident')).expect(200);
-    const res = await t.http.post(`/api/messages/${m.id}/remind-units`).set(town).send({ orgIds: [t.seed.org.v_hekou.id] });
+    await t.http
+      .post(`/api/messages/${m.id}/read`)
+      .set(await t.as('resident'))
+      .expect(200);
+    const res = await t.http
+      .post(`/api/messages/${m.id}/remind-units`)
+      .set(town)
+      .send({ orgIds: [t.seed.org.v_hekou.id] });
     expect(res.status).toBe(200);
-    const hekouUsers = await t.ds.getRepository(User).createQueryBuilder('u').where('u.orgPath LIKE :p', { p: `${t.seed.org.v_hekou.path}%` }).getCount();
+    const hekouUsers = await t.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.orgPath LIKE :p', { p: `${t.seed.org.v_hekou.path}%` })
+      .getCount();
     expect(res.body.reminded).toEqual([{ orgId: t.seed.org.v_hekou.id, name: '河口村', users: hekouUsers }]);
     await app_idle(t);
     const notes = (await t.http.get('/api/notifications').set(await t.as('parent'))).body.items;
     expect(notes.some((n: any) => n.title.includes('燃气安全提醒'))).toBe(true);
     const feedItem = (await t.http.get('/api/feed').set(await t.as('parent'))).body.items.find((i: any) => i.id === m.id);
     expect(feedItem.remindedAt).toEqual(expect.any(String));
-    const again = await t.http.post(`/api/messages/${m.id}/remind-units`).set(town).send({ orgIds: [t.seed.org.v_hekou.id] });
+    const again = await t.http
+      .post(`/api/messages/${m.id}/remind-units`)
+      .set(town)
+      .send({ orgIds: [t.seed.org.v_hekou.id] });
     expect(again.body.reminded).toEqual([]);
     expect(again.body.skipped[0].orgId).toBe(t.seed.org.v_hekou.id);
-    expect((await t.http.post(`/api/messages/${m.id}/remind-units`).set(town).send({ orgIds: [t.seed.org.town2.id] })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .post(`/api/messages/${m.id}/remind-units`)
+          .set(town)
+          .send({ orgIds: [t.seed.org.town2.id] })
+      ).status,
+    ).toBe(400);
   });
 
   it('withdraw: gone from feeds, the record stays; only drafts can be edited', async () => {
@@ -221,12 +293,27 @@ describe('publicity: compose, feed, reach (API)', () => {
     const m = await draft({ orgIds: [t.seed.org.v_liulin.id] }, { title: '预览测试' });
     const p = await t.http.get(`/api/messages/${m.id}/preview`).set(town);
     expect(p.status).toBe(200);
-    expect(p.body).toMatchObject({ title: '预览测试', inAudience: false, read: false, body: [{ type: 'p', text: '暑期请看护好孩子。' }, { type: 'p', text: '不私自下水游泳。', bold: true }] });
+    expect(p.body).toMatchObject({
+      title: '预览测试',
+      inAudience: false,
+      read: false,
+      body: [
+        { type: 'p', text: '暑期请看护好孩子。' },
+        { type: 'p', text: '不私自下水游泳。', bold: true },
+      ],
+    });
   });
 
   it('scheduled publishing: not in feeds before, published exactly once when due, even by two callers', async () => {
     const m = await draft({ orgIds: [t.seed.org.v_liulin.id] }, { title: '定时发布' });
-    expect((await t.http.post(`/api/messages/${m.id}/publish`).set(town).send({ scheduledAt: new Date(Date.now() - 1000).toISOString() })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .post(`/api/messages/${m.id}/publish`)
+          .set(town)
+          .send({ scheduledAt: new Date(Date.now() - 1000).toISOString() })
+      ).status,
+    ).toBe(400);
     const at = new Date(Date.now() + 120_000);
     const s = await t.http.post(`/api/messages/${m.id}/publish`).set(town).send({ scheduledAt: at.toISOString() });
     expect(s.body).toMatchObject({ status: 'scheduled', scheduledAt: at.toISOString() });
@@ -240,11 +327,16 @@ describe('publicity: compose, feed, reach (API)', () => {
     expect((await t.http.get(`/api/messages/${m.id}`).set(town)).body.status).toBe('published');
   });
 
-  it('campaign calendar: the year\'s presets with dates and templates', async () => {
+  it("campaign calendar: the year's presets with dates and templates", async () => {
     const c = (await t.http.get('/api/publicity/calendar?year=2026').set(town)).body;
     const names = c.presets.map((p: any) => p.name);
     expect(names).toEqual(expect.arrayContaining(['安全生产月', '5·12 防灾减灾日', '11·9 消防宣传日', '食品安全宣传周', '暑期防溺水']));
-    expect(c.presets.find((p: any) => p.key === 'safety_month')).toMatchObject({ from: '2026-06-01', to: '2026-06-30', ackRequired: true, category: 'safety_month' });
+    expect(c.presets.find((p: any) => p.key === 'safety_month')).toMatchObject({
+      from: '2026-06-01',
+      to: '2026-06-30',
+      ackRequired: true,
+      category: 'safety_month',
+    });
     expect(c.presets.find((p: any) => p.key === 'forest_fire_autumn').to).toBe('2027-04-30');
     expect(c.presets.every((p: any) => p.template.title && p.template.body.length > 0)).toBe(true);
   });
@@ -272,14 +364,31 @@ describe('publicity: compose, feed, reach (API)', () => {
 
     it('counts one-time consents: accept adds one, ban clears, unknown templates are refused', async () => {
       const u = await wxUser('o-sub-count', 'v_taoyuan');
-      expect((await t.http.get('/api/subscriptions').set(u.headers)).body.templates).toEqual([{ key: 'publicity', templateId: TPL, remaining: 0, banned: false }]);
-      for (let i = 0; i < 2; i++) await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
-      await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'reject' } }).expect(200);
+      expect((await t.http.get('/api/subscriptions').set(u.headers)).body.templates).toEqual([
+        { key: 'publicity', templateId: TPL, remaining: 0, banned: false },
+      ]);
+      for (let i = 0; i < 2; i++)
+        await t.http
+          .post('/api/subscriptions')
+          .set(u.headers)
+          .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+          .expect(200);
+      await t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'reject' } })
+        .expect(200);
       expect(await remaining(u.id)).toBe(2);
-      const bad = await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: ['tpl-unknown'], results: { 'tpl-unknown': 'accept' } });
+      const bad = await t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: ['tpl-unknown'], results: { 'tpl-unknown': 'accept' } });
       expect(bad.status).toBe(400);
       expect(bad.body.message[0]).toMatch(/^templateIds /);
-      const ban = await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'ban' } });
+      const ban = await t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'ban' } });
       expect(ban.body.templates[0]).toMatchObject({ remaining: 0, banned: true });
     });
 
@@ -289,8 +398,17 @@ describe('publicity: compose, feed, reach (API)', () => {
       const c = await wxUser('o-sub-c', 'v_taoyuan');
       const none = await wxUser('o-sub-none', 'v_taoyuan');
       const outside = await wxUser('o-sub-out', 'v_longtan');
-      for (const u of [a, b, c, outside]) await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
-      await t.http.post('/api/subscriptions').set(a.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200); // a has 2
+      for (const u of [a, b, c, outside])
+        await t.http
+          .post('/api/subscriptions')
+          .set(u.headers)
+          .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+          .expect(200);
+      await t.http
+        .post('/api/subscriptions')
+        .set(a.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+        .expect(200); // a has 2
       wx.noConsent.add('o-sub-c');
       wx.failNextSends = 1; // one send answers -1 "system busy" and is retried
       wx.expireTokenOnce = true; // the token expires mid-way: refreshed and retried by WechatClient
@@ -330,7 +448,11 @@ describe('publicity: compose, feed, reach (API)', () => {
 
     it('re-enqueues a send whose job was lost (pending long after publishing), still once per user', async () => {
       const u = await wxUser('o-sub-lost', 'v_zhangjiawan');
-      await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
+      await t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+        .expect(200);
       const m = await draft({ orgIds: [t.seed.org.v_zhangjiawan.id] }, { title: '张家湾村汛期提醒', category: 'disaster' });
       await publish(m.id);
       await settled(m.id, 1);
@@ -338,7 +460,11 @@ describe('publicity: compose, feed, reach (API)', () => {
       // as if Redis lost the job: the row is pending again, published 10 minutes ago, and no job exists
       await t.ds.getRepository(MessageDelivery).update({ messageId: m.id, userId: u.id }, { status: 'pending', claimedAt: null });
       await t.ds.getRepository(Message).update(m.id, { publishedAt: new Date(Date.now() - 10 * 60_000) });
-      await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
+      await t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+        .expect(200);
       const d = t.app.get(DeliveryService);
       expect(await d.resumePending()).toBeGreaterThanOrEqual(1);
       const rows = await settled(m.id, 1);
@@ -354,9 +480,11 @@ describe('publicity: compose, feed, reach (API)', () => {
       const client = t.app.get(WechatClient);
       await client.accessToken();
       const real = global.fetch;
-      const spy = jest.spyOn(global, 'fetch').mockImplementation(async (url, init) =>
-        String(url).includes('subscribe/send') ? new Response('{"errcode":0,"errmsg":"ok","msgid":2375290419290226689}') : real(url, init),
-      );
+      const spy = jest
+        .spyOn(global, 'fetch')
+        .mockImplementation(async (url, init) =>
+          String(url).includes('subscribe/send') ? new Response('{"errcode":0,"errmsg":"ok","msgid":2375290419290226689}') : real(url, init),
+        );
       try {
         expect(await client.sendSubscribeMessage({ openid: 'o-x', templateId: TPL, data: {} })).toEqual({ msgid: '2375290419290226689' });
       } finally {
@@ -369,7 +497,11 @@ describe('publicity: compose, feed, reach (API)', () => {
       const svc = t.app.get(DeliveryService)['subs'];
       expect(await svc.trySend(u.id, 'hazardUpdate', {}, 'pages/index/index')).toBe('skipped');
       expect(await svc.trySend(u.id, 'publicity', { thing1: { value: 'x' } }, 'pages/index/index')).toBe('no_consent');
-      await t.http.post('/api/subscriptions').set(u.headers).send({ templateIds: [TPL], results: { [TPL]: 'accept' } }).expect(200);
+      await t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+        .expect(200);
       expect(await svc.trySend(u.id, 'publicity', { thing1: { value: 'x' } }, 'pages/index/index')).toBe('sent');
       expect(await remaining(u.id)).toBe(0);
     });

@@ -62,7 +62,10 @@ export class ReachService {
   async stats(user: AuthUser, id: number, orgId?: number): Promise<MessageStatsDto> {
     const msg = await this.publicity.manageable(user, id);
     const targets = await this.targets(id);
-    const counts = await this.countsByPath(msg, targets.map((t) => t.path));
+    const counts = await this.countsByPath(
+      msg,
+      targets.map((t) => t.path),
+    );
     const sum = (m: Map<string, number>, prefix?: string, exact = false) =>
       [...m].reduce((s, [p, n]) => s + (!prefix || (exact ? p === prefix : p.startsWith(prefix)) ? n : 0), 0);
 
@@ -71,7 +74,8 @@ export class ReachService {
     if (orgId) {
       breakdownOf = await this.orgs.findOne({ where: { id: orgId } });
       if (!breakdownOf) throw new NotFoundException(`单位 ${orgId} 不存在`);
-      if (!targets.some((t) => breakdownOf!.path.startsWith(t.path))) throw new BadRequestException(['orgId must be a unit inside the audience of this message']);
+      if (!targets.some((t) => breakdownOf!.path.startsWith(t.path)))
+        throw new BadRequestException(['orgId must be a unit inside the audience of this message']);
     } else if (targets.length === 1) breakdownOf = targets[0];
     const rowsUnits: { unit: OrgUnit; exact: boolean }[] = breakdownOf
       ? [
@@ -82,7 +86,12 @@ export class ReachService {
 
     const withKids = new Set<number>(
       rowsUnits.length
-        ? (await this.ds.query(`SELECT DISTINCT parentId AS id FROM org_unit WHERE parentId IN (${marks(rowsUnits.length)})`, rowsUnits.map((r) => r.unit.id))).map((r: SqlRow) => Number(r.id))
+        ? (
+            await this.ds.query(
+              `SELECT DISTINCT parentId AS id FROM org_unit WHERE parentId IN (${marks(rowsUnits.length)})`,
+              rowsUnits.map((r) => r.unit.id),
+            )
+          ).map((r: SqlRow) => Number(r.id))
         : [],
     );
     const lastReminded = await this.lastReminded(id);
@@ -98,9 +107,14 @@ export class ReachService {
       .map(({ unit, exact }) => {
         const c = measure(unit.path, exact);
         return {
-          orgId: unit.id, name: exact ? `${unit.name}（本级）` : unit.name, type: unit.type, ...c,
-          readRate: rate(c.read, c.audience), ackRate: msg.ackRequired ? rate(c.acked, c.audience) : null,
-          lagging: msg.status === 'published' && lagging(c), hasChildren: !exact && withKids.has(unit.id),
+          orgId: unit.id,
+          name: exact ? `${unit.name}（本级）` : unit.name,
+          type: unit.type,
+          ...c,
+          readRate: rate(c.read, c.audience),
+          ackRate: msg.ackRequired ? rate(c.acked, c.audience) : null,
+          lagging: msg.status === 'published' && lagging(c),
+          hasChildren: !exact && withKids.has(unit.id),
           lastRemindedAt: iso(lastReminded.get(unit.id)),
         };
       })
@@ -114,10 +128,18 @@ export class ReachService {
     const deliveries = await this.ds.query(`SELECT status, COUNT(*) AS n FROM message_delivery WHERE messageId = ? GROUP BY status`, [id]);
     const dn = (s: string[]) => deliveries.filter((d: SqlRow) => s.includes(d.status)).reduce((a: number, d: SqlRow) => a + Number(d.n), 0);
     return {
-      messageId: id, status: msg.status, ackRequired: msg.ackRequired,
-      audienceSize: total.audience, delivered: dn(['sent']), deliveryPending: dn(['pending', 'sending']), deliveryFailed: dn(['failed', 'unknown']),
-      noConsent: dn(['no_consent']), read: total.read, acked: total.acked,
-      readRate: rate(total.read, total.audience), ackRate: msg.ackRequired ? rate(total.acked, total.audience) : null,
+      messageId: id,
+      status: msg.status,
+      ackRequired: msg.ackRequired,
+      audienceSize: total.audience,
+      delivered: dn(['sent']),
+      deliveryPending: dn(['pending', 'sending']),
+      deliveryFailed: dn(['failed', 'unknown']),
+      noConsent: dn(['no_consent']),
+      read: total.read,
+      acked: total.acked,
+      readRate: rate(total.read, total.audience),
+      ackRate: msg.ackRequired ? rate(total.acked, total.audience) : null,
       breakdownOf: breakdownOf ? { orgId: breakdownOf.id, name: breakdownOf.name } : null,
       units,
       notAcknowledged: silentUnits.map((u) => ({ orgId: u.id, name: u.name, type: u.type, audience: counts.audience.get(u.path) ?? 0 })),
@@ -156,7 +178,14 @@ export class ReachService {
         continue;
       }
       const pending = await this.pendingUsers(msg, u.path, tpl);
-      const r = await this.reminders.insert({ messageId: id, orgId: u.id, orgPath: u.path, createdBy: user.id, users: pending.total, subscribeQueued: pending.withConsent });
+      const r = await this.reminders.insert({
+        messageId: id,
+        orgId: u.id,
+        orgPath: u.path,
+        createdBy: user.id,
+        users: pending.total,
+        subscribeQueued: pending.withConsent,
+      });
       const reminderId = Number(r.identifiers[0].id);
       await this.queue.add(JOB_REMIND, { reminderId }, { jobId: `remind-${reminderId}`, attempts: 1 });
       out.reminded.push({ orgId: u.id, name: u.name, users: pending.total });

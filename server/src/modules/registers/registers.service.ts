@@ -44,9 +44,9 @@ export class RegistersService {
   async createSite(user: AuthUser, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
     const org = await this.scope.targetOrg(user, dto.orgId);
     await this.checkSite(user, dto);
-    const row = await this.ds.getRepository(RiskSite).save(
-      this.ds.getRepository(RiskSite).create({ ...this.siteFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }),
-    );
+    const row = await this.ds
+      .getRepository(RiskSite)
+      .save(this.ds.getRepository(RiskSite).create({ ...this.siteFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
     return this.siteDetail(user, row.id);
   }
 
@@ -97,7 +97,7 @@ export class RegistersService {
       address: dto.address || null,
       lat: dto.lat ?? null,
       lng: dto.lng ?? null,
-      sizeClass: dto.kind === 'reservoir' ? dto.sizeClass ?? null : null,
+      sizeClass: dto.kind === 'reservoir' ? (dto.sizeClass ?? null) : null,
       responsibleName: dto.responsibleName || null,
       responsiblePhone: dto.responsiblePhone || null,
       warningSigns: dto.warningSigns ?? 0,
@@ -126,8 +126,15 @@ export class RegistersService {
     const [orgs, patrols] = await Promise.all([
       orgIds.length ? this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [],
       ids.length
-        ? this.ds.getRepository(SitePatrol).createQueryBuilder('p').select('p.siteId', 'siteId').addSelect('COUNT(*)', 'n').addSelect('MAX(p.date)', 'last')
-            .where('p.siteId IN (:...ids)', { ids }).groupBy('p.siteId').getRawMany()
+        ? this.ds
+            .getRepository(SitePatrol)
+            .createQueryBuilder('p')
+            .select('p.siteId', 'siteId')
+            .addSelect('COUNT(*)', 'n')
+            .addSelect('MAX(p.date)', 'last')
+            .where('p.siteId IN (:...ids)', { ids })
+            .groupBy('p.siteId')
+            .getRawMany()
         : [],
     ]);
     return {
@@ -149,7 +156,7 @@ export class RegistersService {
       lat: r.lat,
       lng: r.lng,
       sizeClass: (r.sizeClass as ReservoirSize) ?? null,
-      sizeLabel: r.sizeClass ? RESERVOIR_SIZE_LABELS[r.sizeClass as ReservoirSize] ?? r.sizeClass : null,
+      sizeLabel: r.sizeClass ? (RESERVOIR_SIZE_LABELS[r.sizeClass as ReservoirSize] ?? r.sizeClass) : null,
       responsibleName: masked ? maskName(r.responsibleName) : r.responsibleName,
       responsiblePhone: masked ? maskPhone(r.responsiblePhone) : r.responsiblePhone,
       warningSigns: r.warningSigns,
@@ -178,16 +185,33 @@ export class RegistersService {
     for (const [i, f] of (dto.findings ?? []).entries()) {
       const h = await this.hazards.create(
         user,
-        { category: f.category, description: f.description, orgId: site.orgId, address: `${site.name}${site.address ? `（${site.address}）` : ''}`.slice(0, 200), ...(site.lat !== null && site.lng !== null ? { lat: site.lat, lng: site.lng } : {}) } as CreateHazardDto,
+        {
+          category: f.category,
+          description: f.description,
+          orgId: site.orgId,
+          address: `${site.name}${site.address ? `（${site.address}）` : ''}`.slice(0, 200),
+          ...(site.lat !== null && site.lng !== null ? { lat: site.lat, lng: site.lng } : {}),
+        } as CreateHazardDto,
         clientKey ? `${clientKey.slice(0, 56)}:p${i}` : undefined,
       );
       hazardIds = [...new Set([...hazardIds, h.id])];
     }
     const row = await this.ds.transaction(async (tx) => {
-      const saved = await tx.save(SitePatrol, tx.create(SitePatrol, {
-        siteId: site.id, orgPath: site.orgPath, kind: site.kind, date, inspectors: dto.inspectors ?? 1,
-        warningSigns: dto.warningSigns ?? null, hazardIds, notes: dto.notes || null, createdById: user.id, clientKey: clientKey ?? null,
-      }));
+      const saved = await tx.save(
+        SitePatrol,
+        tx.create(SitePatrol, {
+          siteId: site.id,
+          orgPath: site.orgPath,
+          kind: site.kind,
+          date,
+          inspectors: dto.inspectors ?? 1,
+          warningSigns: dto.warningSigns ?? null,
+          hazardIds,
+          notes: dto.notes || null,
+          createdById: user.id,
+          clientKey: clientKey ?? null,
+        }),
+      );
       if (dto.warningSigns !== undefined) await tx.update(RiskSite, { id: site.id }, { warningSigns: dto.warningSigns });
       return saved;
     });
@@ -245,7 +269,9 @@ export class RegistersService {
     const org = await this.scope.targetOrg(user, dto.orgId);
     checkDate(dto.date);
     if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
-    const row = await this.ds.getRepository(Incident).save(this.ds.getRepository(Incident).create({ ...incidentFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
+    const row = await this.ds
+      .getRepository(Incident)
+      .save(this.ds.getRepository(Incident).create({ ...incidentFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
     return this.incidentDetail(user, row.id);
   }
 
@@ -320,8 +346,14 @@ export class RegistersService {
 
 function incidentFields(dto: IncidentDtoIn): Partial<Incident> {
   return {
-    kind: dto.kind, date: dto.date, title: dto.title, deaths: dto.deaths ?? 0, injuries: dto.injuries ?? 0, loss: dto.loss ?? 0,
-    siteId: dto.siteId ?? null, description: dto.description || null,
+    kind: dto.kind,
+    date: dto.date,
+    title: dto.title,
+    deaths: dto.deaths ?? 0,
+    injuries: dto.injuries ?? 0,
+    loss: dto.loss ?? 0,
+    siteId: dto.siteId ?? null,
+    description: dto.description || null,
   };
 }
 

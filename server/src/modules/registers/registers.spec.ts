@@ -32,13 +32,43 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
 
   it('keeps a register of risk sites per unit, the person masked in lists', async () => {
     const o = t.seed.org;
-    for (let i = 0; i < 12; i++) await ok(t.http.post('/api/risk-sites').set(town).send({ kind: 'fireworks_shop', name: `烟花爆竹零售点${i + 1}号`, orgId: o.v_shiqiao.id, warningSigns: 1 }));
-    ids.gas = (await ok(t.http.post('/api/risk-sites').set(town).send({ kind: 'gas_station', name: '石桥加油站', enterpriseOrgId: o.e_gas_station.id, address: '石桥镇场镇', lat: 29.57, lng: 106.5 }))).id;
-    ids.res1 = (await ok(t.http.post('/api/risk-sites').set(town).send({ kind: 'reservoir', name: '青龙水库', sizeClass: 'small1', orgId: o.v_liulin.id, warningSigns: 6 }))).id;
+    for (let i = 0; i < 12; i++)
+      await ok(
+        t.http
+          .post('/api/risk-sites')
+          .set(town)
+          .send({ kind: 'fireworks_shop', name: `烟花爆竹零售点${i + 1}号`, orgId: o.v_shiqiao.id, warningSigns: 1 }),
+      );
+    ids.gas = (
+      await ok(
+        t.http
+          .post('/api/risk-sites')
+          .set(town)
+          .send({ kind: 'gas_station', name: '石桥加油站', enterpriseOrgId: o.e_gas_station.id, address: '石桥镇场镇', lat: 29.57, lng: 106.5 }),
+      )
+    ).id;
+    ids.res1 = (
+      await ok(
+        t.http.post('/api/risk-sites').set(town).send({ kind: 'reservoir', name: '青龙水库', sizeClass: 'small1', orgId: o.v_liulin.id, warningSigns: 6 }),
+      )
+    ).id;
     await ok(t.http.post('/api/risk-sites').set(town).send({ kind: 'reservoir', name: '白鹤水库', sizeClass: 'small2', orgId: o.v_hekou.id, warningSigns: 4 }));
     await ok(t.http.post('/api/risk-sites').set(town).send({ kind: 'reservoir', name: '无名小水库', orgId: o.v_hekou.id }));
-    ids.pond = (await ok(t.http.post('/api/risk-sites').set(village).send({ kind: 'pond', name: '柳林村大山塘', responsibleName: '李春梅', responsiblePhone: '13908231002', warningSigns: 2 }))).id;
-    for (let i = 0; i < 9; i++) await ok(t.http.post('/api/risk-sites').set(town).send({ kind: 'geological', name: `滑坡隐患点${i + 1}`, orgId: o.v_hekou.id }));
+    ids.pond = (
+      await ok(
+        t.http
+          .post('/api/risk-sites')
+          .set(village)
+          .send({ kind: 'pond', name: '柳林村大山塘', responsibleName: '李春梅', responsiblePhone: '13908231002', warningSigns: 2 }),
+      )
+    ).id;
+    for (let i = 0; i < 9; i++)
+      await ok(
+        t.http
+          .post('/api/risk-sites')
+          .set(town)
+          .send({ kind: 'geological', name: `滑坡隐患点${i + 1}`, orgId: o.v_hekou.id }),
+      );
     const list = await ok(t.http.get('/api/risk-sites').query({ kind: 'pond' }).set(village), 200);
     expect(list.total).toBe(1);
     expect(list.items[0]).toMatchObject({ name: '柳林村大山塘', kindLabel: '山塘', orgName: '柳林村', warningSigns: 2 });
@@ -79,30 +109,65 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
     expect(other.status).toBe(400);
     expect(other.body.message[0]).toMatch(/^siteId/);
     expect((await t.http.get('/api/risk-sites').set(await t.as('resident'))).status).toBe(403);
-    expect((await t.http.post('/api/incidents').set(await t.as('county')).send({ kind: 'fire', date: today, title: '县里录入' })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/incidents')
+          .set(await t.as('county'))
+          .send({ kind: 'fire', date: today, title: '县里录入' })
+      ).status,
+    ).toBe(403);
   });
 
   it('patrols at a site: findings become ledger hazards at the site, the signs count is updated', async () => {
-    const p = await ok(t.http.post(`/api/risk-sites/${ids.pond}/patrols`).set({ ...village, 'Idempotency-Key': 'patrol-pond-0001' }).send({
-      date: today, inspectors: 2, warningSigns: 3, notes: '增设一块警示牌', findings: [{ category: 'drowning', description: '山塘东侧护栏缺失一段' }],
-    }));
-    const again = await ok(t.http.post(`/api/risk-sites/${ids.pond}/patrols`).set({ ...village, 'Idempotency-Key': 'patrol-pond-0001' }).send({ date: today, findings: [{ category: 'drowning', description: '山塘东侧护栏缺失一段' }] }));
+    const p = await ok(
+      t.http
+        .post(`/api/risk-sites/${ids.pond}/patrols`)
+        .set({ ...village, 'Idempotency-Key': 'patrol-pond-0001' })
+        .send({
+          date: today,
+          inspectors: 2,
+          warningSigns: 3,
+          notes: '增设一块警示牌',
+          findings: [{ category: 'drowning', description: '山塘东侧护栏缺失一段' }],
+        }),
+    );
+    const again = await ok(
+      t.http
+        .post(`/api/risk-sites/${ids.pond}/patrols`)
+        .set({ ...village, 'Idempotency-Key': 'patrol-pond-0001' })
+        .send({ date: today, findings: [{ category: 'drowning', description: '山塘东侧护栏缺失一段' }] }),
+    );
     expect(again.id).toBe(p.id);
     expect(p.hazardIds).toHaveLength(1);
     const h = await t.ds.getRepository(Hazard).findOneByOrFail({ id: p.hazardIds[0] });
     expect(h).toMatchObject({ category: 'drowning', orgId: t.seed.org.v_liulin.id });
-    expect((await ok(t.http.get(`/api/risk-sites/${ids.pond}`).set(village), 200))).toMatchObject({ warningSigns: 3, patrols: 1, lastPatrolDate: today });
+    expect(await ok(t.http.get(`/api/risk-sites/${ids.pond}`).set(village), 200)).toMatchObject({ warningSigns: 3, patrols: 1, lastPatrolDate: today });
     const list = await ok(t.http.get('/api/site-patrols').query({ siteId: ids.pond }).set(town), 200);
     expect(list.items[0]).toMatchObject({ siteName: '柳林村大山塘', inspectors: 2 });
   });
 
   it('incidents: entered, edited with PUT, deleted; the summary says how many of each kind', async () => {
-    const fire = await ok(t.http.post('/api/incidents').set(town).send({ kind: 'fire', date: today, title: '村民厨房起火', orgId: t.seed.org.v_longtan.id, loss: 3000 }));
-    const edited = await ok(t.http.put(`/api/incidents/${fire.id}`).set(town).send({ kind: 'fire', date: today, title: '村民厨房柴火堆起火', orgId: t.seed.org.v_longtan.id, loss: 3500, injuries: 1 }), 200);
+    const fire = await ok(
+      t.http.post('/api/incidents').set(town).send({ kind: 'fire', date: today, title: '村民厨房起火', orgId: t.seed.org.v_longtan.id, loss: 3000 }),
+    );
+    const edited = await ok(
+      t.http
+        .put(`/api/incidents/${fire.id}`)
+        .set(town)
+        .send({ kind: 'fire', date: today, title: '村民厨房柴火堆起火', orgId: t.seed.org.v_longtan.id, loss: 3500, injuries: 1 }),
+      200,
+    );
     expect(edited).toMatchObject({ title: '村民厨房柴火堆起火', loss: 3500, injuries: 1, kindLabel: '火灾', orgName: '龙潭村' });
     const gone = await ok(t.http.post('/api/incidents').set(town).send({ kind: 'production_accident', date: today, title: '误录' }));
     await ok(t.http.delete(`/api/incidents/${gone.id}`).set(town), 204);
-    const s = await ok(t.http.get('/api/stats/summary').query({ from: `${year}-01-01`, to: today }).set(town), 200);
+    const s = await ok(
+      t.http
+        .get('/api/stats/summary')
+        .query({ from: `${year}-01-01`, to: today })
+        .set(town),
+      200,
+    );
     expect(fig(s, 'incidents.fire')).toBe(1);
     expect(fig(s, 'incidents.production')).toBe(0);
     expect(fig(s, 'incidents.forestFire')).toBe(0);
@@ -121,7 +186,10 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
     // Taken off today: gone from tomorrow's register, still on today's.
     await ok(t.http.delete(`/api/risk-sites/${ids.gas}`).set(town), 200);
     expect(fig(await ok(t.http.get('/api/stats/summary').query({ from: today, to: today }).set(town), 200), 'sites.gas_station')).toBe(1);
-    await t.ds.query('UPDATE risk_site SET archivedAt = ? WHERE id = ?', [new Date(Date.now() - 40 * 86400_000).toISOString().replace('T', ' ').replace('Z', ''), ids.gas]);
+    await t.ds.query('UPDATE risk_site SET archivedAt = ? WHERE id = ?', [
+      new Date(Date.now() - 40 * 86400_000).toISOString().replace('T', ' ').replace('Z', ''),
+      ids.gas,
+    ]);
     expect(fig(await ok(t.http.get('/api/stats/summary').query({ from: today, to: today }).set(town), 200), 'sites.gas_station')).toBe(0);
     expect((await ok(t.http.get('/api/risk-sites').query({ kind: 'gas_station' }).set(town), 200)).total).toBe(0);
     expect((await ok(t.http.get('/api/risk-sites').query({ kind: 'gas_station', archived: true }).set(town), 200)).total).toBe(1);
@@ -132,13 +200,17 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
   });
 
   it('the year report says it from the registers: sites checked, waters signed, no accident, no forest fire', async () => {
-     
     const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
-    const res = await t.http.get('/api/stats/summary.docx').query({ from: `${year}-01-01`, to: today }).set(town).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t.http
+      .get('/api/stats/summary.docx')
+      .query({ from: `${year}-01-01`, to: today })
+      .set(town)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const text = (await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     expect(text).toContain('辖区内的12个烟花爆竹经营点');
     expect(text).toContain('汛期重点排查9个地质灾害点，以及2个小2型以上的水库');
@@ -146,11 +218,16 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
     expect(text).toMatch(/确保了全镇(全年|本期)无安全生产事故发生，辖区内无一起森林火灾发生/);
     // An accident on the register: the report no longer claims none.
     await ok(t.http.post('/api/incidents').set(town).send({ kind: 'production_accident', date: today, title: '机械伤害', injuries: 1 }));
-    const again = await t.http.get('/api/stats/summary.docx').query({ from: `${year}-01-01`, to: today }).set(town).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const again = await t.http
+      .get('/api/stats/summary.docx')
+      .query({ from: `${year}-01-01`, to: today })
+      .set(town)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const text2 = (await (await JSZip.loadAsync(again.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     expect(text2).not.toContain('无安全生产事故');
     expect(text2).toMatch(/(全年|本期)发生安全生产事故1起/);

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
- 
+
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 import { createTestApp, TestApp } from '../../testing/test-app';
 
@@ -23,7 +23,11 @@ describe('demo documents in the three forms', () => {
     const o = t.seed.org;
     // The town, a village, the county and a quarter, each in the three forms (the campaign form: three years, or its quarter).
     const cases: [string, string, Record<string, unknown>][] = [];
-    const units: [string, string, Record<string, unknown>][] = [['town', 'town', {}], ['village', 'village', {}], ['county', 'county', { orgId: o.county.id }]];
+    const units: [string, string, Record<string, unknown>][] = [
+      ['town', 'town', {}],
+      ['village', 'village', {}],
+      ['county', 'county', { orgId: o.county.id }],
+    ];
     for (const [name, who, extra] of units) {
       cases.push([`${name}-annual`, who, { from: '2026-01-01', to: '2026-12-31', ...extra }]);
       cases.push([`${name}-duty`, who, { from: '2026-01-01', to: '2026-12-31', form: 'duty', ...extra }]);
@@ -31,7 +35,12 @@ describe('demo documents in the three forms', () => {
     }
     for (const form of ['annual', 'duty', 'campaign']) cases.push([`town-q3-${form}`, 'town', { from: '2026-07-01', to: '2026-09-30', form }]);
     for (const [name, who, q] of cases) {
-      const res = await t.http.get('/api/stats/summary.docx').query(q).set(await t.as(who)).buffer(true).parse(binary);
+      const res = await t.http
+        .get('/api/stats/summary.docx')
+        .query(q)
+        .set(await t.as(who))
+        .buffer(true)
+        .parse(binary);
       expect(res.status).toBe(200);
       writeFileSync(join(dir, `${name}.docx`), res.body);
       if (name === 'town-duty') {
@@ -50,7 +59,12 @@ describe('demo documents in the three forms', () => {
         expect(text).toContain('通过以上工作，确保了全村全年无安全生产事故发生');
       }
     }
-    const brief = await t.http.get('/api/stats/monthly-brief.docx').query({ month: '2026-10' }).set(await t.as('town')).buffer(true).parse(binary);
+    const brief = await t.http
+      .get('/api/stats/monthly-brief.docx')
+      .query({ month: '2026-10' })
+      .set(await t.as('town'))
+      .buffer(true)
+      .parse(binary);
     writeFileSync(join(dir, 'town-brief-2026-10.docx'), brief.body);
   });
 });

@@ -43,17 +43,24 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
   // Gas stations: enterprises the risk-site register lists as a 加油站, or named so.
   const gasIds = new Set<number>();
   if (orgIds.size && ds.hasMetadata(RiskSite)) {
-    for (const r of await ds.query("SELECT DISTINCT enterpriseOrgId AS id FROM risk_site WHERE kind = 'gas_station' AND enterpriseOrgId IS NOT NULL")) gasIds.add(Number(r.id));
+    for (const r of await ds.query("SELECT DISTINCT enterpriseOrgId AS id FROM risk_site WHERE kind = 'gas_station' AND enterpriseOrgId IS NOT NULL"))
+      gasIds.add(Number(r.id));
   }
-  const reach = { enterprise: new Set<string>(), gas: new Set<string>(), school: new Set<string>(), village: new Set<string>(), powerGasVillage: new Set<string>() };
-  const refKey = (u: FieldUnitRef) => unitKey(u.orgId ? names.get(u.orgId) ?? `#${u.orgId}` : u.name ?? '');
+  const reach = {
+    enterprise: new Set<string>(),
+    gas: new Set<string>(),
+    school: new Set<string>(),
+    village: new Set<string>(),
+    powerGasVillage: new Set<string>(),
+  };
+  const refKey = (u: FieldUnitRef) => unitKey(u.orgId ? (names.get(u.orgId) ?? `#${u.orgId}`) : (u.name ?? ''));
   // Letters meet by unit id: a unit picked from the tree is its id; a name written on paper, or an e-signature stored
   // before signatures carried their unit, is the id of the one unit of the subtree so named, else the name itself.
   const treeByName = new Map<string, number | null>();
-  for (const u of (await ds.query(
-    `SELECT id, name FROM org_unit WHERE path LIKE ? AND type IN ('enterprise','village','community','school')`,
-    [prefix],
-  )) as { id: number; name: string }[]) {
+  for (const u of (await ds.query(`SELECT id, name FROM org_unit WHERE path LIKE ? AND type IN ('enterprise','village','community','school')`, [prefix])) as {
+    id: number;
+    name: string;
+  }[]) {
     const k = unitKey(u.name);
     treeByName.set(k, treeByName.has(k) ? null : Number(u.id)); // two units of one name: the name decides nothing
   }
@@ -99,16 +106,17 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
   // E-signatures of the matching pledge campaigns, signed in the period, in campaigns of the subtree.
   const pledgeKinds = Object.entries(LETTER_KINDS).filter(([, pk]) => pk);
   if (ds.hasMetadata(PledgeCampaign) && pledgeKinds.length) {
-    const sigs: { kind: string; groupName: string | null; fields: Record<string, string> | string | null; id: number; unitOrgId: number | null }[] = await ds.query(
-      `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id, s.unitOrgId AS unitOrgId FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
+    const sigs: { kind: string; groupName: string | null; fields: Record<string, string> | string | null; id: number; unitOrgId: number | null }[] =
+      await ds.query(
+        `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id, s.unitOrgId AS unitOrgId FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
         WHERE c.kind IN (${pledgeKinds.map(() => '?').join(',')}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
-      [...pledgeKinds.map(([, pk]) => pk), prefix, dbTime(cnDayStart(p.from)), dbTime(cnDayStart(addDays(p.to, 1)))],
-    );
+        [...pledgeKinds.map(([, pk]) => pk), prefix, dbTime(cnDayStart(p.from)), dbTime(cnDayStart(addDays(p.to, 1)))],
+      );
     for (const s of sigs) {
       const letter = pledgeKinds.find(([, pk]) => pk === s.kind)![0];
       const f = json<Record<string, string>>(s.fields) ?? {};
       // A coordinator's letter is the person's (协管员姓名); the others are the unit's (单位 / 村名).
-      const name = s.kind === 'food_drug_coordinator' ? f.signerName ?? null : f.unitName ?? s.groupName ?? null;
+      const name = s.kind === 'food_drug_coordinator' ? (f.signerName ?? null) : (f.unitName ?? s.groupName ?? null);
       const key = s.kind === 'food_drug_coordinator' ? unitKey(name ?? '') : idKey(s.unitOrgId ? Number(s.unitOrgId) : null, name);
       if (key) sets.get(letter)!.add(key);
       else anonymous.set(letter, anonymous.get(letter)! + 1);

@@ -50,7 +50,12 @@ describe('hazard_month rollup and the summary built on it', () => {
   const time = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(`${String(v).replace(' ', 'T')}Z`));
   const hazards = async (): Promise<Row[]> =>
     (await t.ds.query('SELECT id, orgId, orgPath, category, status, level, createdAt, deadline, escalatedTo, closedAt FROM hazard')).map((r: any) => ({
-      ...r, id: Number(r.id), orgId: Number(r.orgId), createdAt: time(r.createdAt)!, deadline: time(r.deadline), closedAt: time(r.closedAt),
+      ...r,
+      id: Number(r.id),
+      orgId: Number(r.orgId),
+      createdAt: time(r.createdAt)!,
+      deadline: time(r.deadline),
+      closedAt: time(r.closedAt),
     }));
 
   /** hazard_month as it should be, computed here from the hazards one by one. */
@@ -95,16 +100,23 @@ describe('hazard_month rollup and the summary built on it', () => {
   };
 
   const report = async (key: string, who: string, orgId: number, category: string, level?: 'major') => {
-    const res = await t.http.post('/api/hazards').set(await t.as(who)).send({ orgId, category, description: `测试隐患 ${key}`, ...(level ? { level } : {}) });
+    const res = await t.http
+      .post('/api/hazards')
+      .set(await t.as(who))
+      .send({ orgId, category, description: `测试隐患 ${key}`, ...(level ? { level } : {}) });
     if (res.status !== 201) throw new Error(`report ${key}: ${res.status} ${JSON.stringify(res.body)}`);
     ids[key] = res.body.id;
   };
   const act = async (who: string, key: string, action: string, body: Record<string, unknown> = {}) => {
-    const res = await t.http.post(`/api/hazards/${ids[key]}/${action}`).set(await t.as(who)).send(body);
+    const res = await t.http
+      .post(`/api/hazards/${ids[key]}/${action}`)
+      .set(await t.as(who))
+      .send(body);
     if (res.status !== 200) throw new Error(`${action} ${key}: ${res.status} ${JSON.stringify(res.body)}`);
   };
   const soon = () => toSql(new Date(Date.now() + 5 * 86400_000)).slice(0, 10);
-  const assign = (key: string, extra: Record<string, unknown> = {}) => act('town', key, 'assign', { responsibleOrgId: t.seed.org.v_liulin.id, deadline: soon(), ...extra });
+  const assign = (key: string, extra: Record<string, unknown> = {}) =>
+    act('town', key, 'assign', { responsibleOrgId: t.seed.org.v_liulin.id, deadline: soon(), ...extra });
 
   it('follows reports through the API', async () => {
     const o = t.seed.org;
@@ -203,7 +215,9 @@ describe('hazard_month rollup and the summary built on it', () => {
     const timed = hs.filter((h) => h.status === 'closed' && h.closedAt);
     const secs = timed.reduce((a, h) => a + Math.trunc((h.closedAt!.getTime() - h.createdAt.getTime()) / 1000), 0);
     // Categories by count; equal counts keep the order of their first (orgPath, category).
-    const firstSeen = [...new Set([...hs].sort((a, b) => (a.orgPath + '\u0000' + a.category < b.orgPath + '\u0000' + b.category ? -1 : 1)).map((h) => h.category))];
+    const firstSeen = [
+      ...new Set([...hs].sort((a, b) => (a.orgPath + '\u0000' + a.category < b.orgPath + '\u0000' + b.category ? -1 : 1)).map((h) => h.category)),
+    ];
     const byCategory = firstSeen
       .map((c) => ({
         category: c,
@@ -228,7 +242,11 @@ describe('hazard_month rollup and the summary built on it', () => {
       avgDaysToClose: timed.length ? Math.round((secs / timed.length / 86400) * 10) / 10 : null,
       byCategory,
       byChild: (children: { id: number; path: string }[]) =>
-        children.map((c) => ({ orgId: c.id, found: live.filter((h) => h.orgPath.startsWith(c.path)).length, rectified: hs.filter((h) => h.orgPath.startsWith(c.path) && rectified(h)).length })),
+        children.map((c) => ({
+          orgId: c.id,
+          found: live.filter((h) => h.orgPath.startsWith(c.path)).length,
+          rectified: hs.filter((h) => h.orgPath.startsWith(c.path) && rectified(h)).length,
+        })),
     };
   };
 
@@ -256,7 +274,10 @@ describe('hazard_month rollup and the summary built on it', () => {
     const units = [o.town, o.v_liulin, o.v_hekou, o.county, o.town2];
     for (const [from, to] of periods) {
       for (const unit of units) {
-        const res = await t.http.get('/api/stats/summary').query({ orgId: unit.id, from, to }).set(await t.as('county'));
+        const res = await t.http
+          .get('/api/stats/summary')
+          .query({ orgId: unit.id, from, to })
+          .set(await t.as('county'));
         expect(res.status).toBe(200);
         const now = new Date();
         const exp = direct(rows, unit.path, from, to, now);
@@ -266,7 +287,9 @@ describe('hazard_month rollup and the summary built on it', () => {
         delete got.fromFieldWork;
         const { byChild, ...want } = exp;
         expect({ unit: unit.id, from, to, ...got }).toEqual({ unit: unit.id, from, to, ...want });
-        const children: { id: number; path: string }[] = await t.ds.query('SELECT id, path FROM org_unit WHERE parentId = ? AND archived = 0 ORDER BY id', [unit.id]);
+        const children: { id: number; path: string }[] = await t.ds.query('SELECT id, path FROM org_unit WHERE parentId = ? AND archived = 0 ORDER BY id', [
+          unit.id,
+        ]);
         expect(res.body.children.map((c: any) => ({ orgId: c.orgId, found: c.hazardsFound, rectified: c.hazardsRectified }))).toEqual(byChild(children));
       }
     }
@@ -280,7 +303,10 @@ describe('hazard_month rollup and the summary built on it', () => {
 
   it("the dashboard's trend is reports by month and closings by closedAt's month", async () => {
     const rows = await hazards();
-    const res = await t.http.get('/api/stats/dashboard').query({ orgId: t.seed.org.town.id }).set(await t.as('county'));
+    const res = await t.http
+      .get('/api/stats/dashboard')
+      .query({ orgId: t.seed.org.town.id })
+      .set(await t.as('county'));
     expect(res.status).toBe(200);
     const town = t.seed.org.town.path;
     const year = cnDay(new Date()).slice(0, 4);

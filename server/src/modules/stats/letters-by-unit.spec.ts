@@ -25,17 +25,33 @@ describe(`letters counted by unit id, paper and online (${TEST_DB})`, () => {
   const campaign = async (kind: string) => {
     const town = await t.as('town');
     const v = (await ok(t.http.get('/api/pledge-templates').set(town), 200)).find((x: any) => x.kind === kind).latest;
-    const c = await ok(t.http.post('/api/pledge-campaigns').set(town).send({ templateVersionId: v.id, orgId: t.seed.org.town.id, deadline: new Date(Date.now() + 20 * 86400_000).toISOString() }));
+    const c = await ok(
+      t.http
+        .post('/api/pledge-campaigns')
+        .set(town)
+        .send({ templateVersionId: v.id, orgId: t.seed.org.town.id, deadline: new Date(Date.now() + 20 * 86400_000).toISOString() }),
+    );
     return { id: c.id as number, roles: v.signers.map((s: any) => s.role) as string[] };
   };
   let phone = 0;
   const sign = async (who: string, c: { id: number; roles: string[] }, unitName: string) =>
-    ok(t.http.post(`/api/pledge-campaigns/${c.id}/signatures`).set(await t.as(who)).send({
-      fields: { unitName, principalName: '负责人', phone: `1370000${String(++phone).padStart(4, '0')}` },
-      signatures: c.roles.map((role, i) => ({ role, image: art[i % 2] })),
-    }));
+    ok(
+      t.http
+        .post(`/api/pledge-campaigns/${c.id}/signatures`)
+        .set(await t.as(who))
+        .send({
+          fields: { unitName, principalName: '负责人', phone: `1370000${String(++phone).padStart(4, '0')}` },
+          signatures: c.roles.map((role, i) => ({ role, image: art[i % 2] })),
+        }),
+    );
   const letters = async () => {
-    const s = await ok(t.http.get('/api/stats/summary').query({ from: today(), to: today() }).set(await t.as('town')), 200);
+    const s = await ok(
+      t.http
+        .get('/api/stats/summary')
+        .query({ from: today(), to: today() })
+        .set(await t.as('town')),
+      200,
+    );
     const fig = (k: string) => s.figures.find((f: any) => f.key === k)?.value;
     return { production: fig('letters.production'), fireFood: fig('letters.fireFood') };
   };
@@ -43,11 +59,24 @@ describe(`letters counted by unit id, paper and online (${TEST_DB})`, () => {
   it('a unit on paper and online counts once, by id', async () => {
     const o = t.seed.org;
     // Paper: 华丰 and 大强 picked from the tree, 鑫源 written by name.
-    await ok(t.http.post('/api/activities').set(await t.as('town')).send({
-      kind: 'letter_production', date: today(), orgId: o.town.id, metrics: { units: 3 },
-      units: [{ orgId: o.e_textile.id }, { orgId: o.e_daqiang.id }, { name: '鑫源化工贸易有限公司' }],
-    }));
-    await ok(t.http.post('/api/activities').set(await t.as('town')).send({ kind: 'letter_fire_food', date: today(), orgId: o.town.id, metrics: { units: 1 }, units: [{ orgId: o.v_liulin.id }] }));
+    await ok(
+      t.http
+        .post('/api/activities')
+        .set(await t.as('town'))
+        .send({
+          kind: 'letter_production',
+          date: today(),
+          orgId: o.town.id,
+          metrics: { units: 3 },
+          units: [{ orgId: o.e_textile.id }, { orgId: o.e_daqiang.id }, { name: '鑫源化工贸易有限公司' }],
+        }),
+    );
+    await ok(
+      t.http
+        .post('/api/activities')
+        .set(await t.as('town'))
+        .send({ kind: 'letter_fire_food', date: today(), orgId: o.town.id, metrics: { units: 1 }, units: [{ orgId: o.v_liulin.id }] }),
+    );
     const prod = await campaign('production_responsibility');
     const ff = await campaign('fire_food_responsibility');
     // Online: 华丰 by its full name; 大强's principal (a user of 大强) writes a short name; 鑫源; a shop outside the tree.
@@ -63,7 +92,13 @@ describe(`letters counted by unit id, paper and online (${TEST_DB})`, () => {
     expect(await letters()).toEqual({ production: 4, fireFood: 1 });
 
     // 华丰 renamed after signing: still one unit.
-    await ok(t.http.patch(`/api/orgs/${o.e_textile.id}`).set(await t.as('admin')).send({ name: '华丰纺织股份有限公司' }), 200);
+    await ok(
+      t.http
+        .patch(`/api/orgs/${o.e_textile.id}`)
+        .set(await t.as('admin'))
+        .send({ name: '华丰纺织股份有限公司' }),
+      200,
+    );
     expect(await letters()).toEqual({ production: 4, fireFood: 1 });
 
     // A signature stored before signatures carried their unit: its name finds the unit.
@@ -71,7 +106,13 @@ describe(`letters counted by unit id, paper and online (${TEST_DB})`, () => {
     expect(await letters()).toEqual({ production: 4, fireFood: 1 });
 
     // A voided signature is no letter.
-    await ok(t.http.post(`/api/pledge-signatures/${shop.id}/void`).set(await t.as('town')).send({ reason: '重复签署' }), 200);
+    await ok(
+      t.http
+        .post(`/api/pledge-signatures/${shop.id}/void`)
+        .set(await t.as('town'))
+        .send({ reason: '重复签署' }),
+      200,
+    );
     expect(await letters()).toEqual({ production: 3, fireFood: 1 });
   });
 });

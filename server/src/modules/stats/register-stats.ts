@@ -11,7 +11,14 @@ import type { SqlRow } from '../../common/db/sql-row';
  * taken off before its start), their warning signs; patrols dated in the period; incidents dated in it.
  */
 export async function registerStats(ds: DataSource, org: OrgUnit, p: Period): Promise<RegisterStats> {
-  const out: RegisterStats = { available: ds.hasMetadata(RiskSite) && ds.hasMetadata(Incident), sites: [], reservoirsSmall2Up: 0, waterWarningSigns: 0, patrols: 0, incidents: [] };
+  const out: RegisterStats = {
+    available: ds.hasMetadata(RiskSite) && ds.hasMetadata(Incident),
+    sites: [],
+    reservoirsSmall2Up: 0,
+    waterWarningSigns: 0,
+    patrols: 0,
+    incidents: [],
+  };
   if (!out.available) return out;
   const prefix = `${org.path}%`;
   const start = dbTime(cnDayStart(p.from));
@@ -37,6 +44,12 @@ export async function registerStats(ds: DataSource, org: OrgUnit, p: Period): Pr
     if (WATER_SITE_KINDS.includes(kind as RiskSiteKind)) out.waterWarningSigns += num(s?.signs);
     out.patrols += num(pt?.n);
   }
-  out.incidents = incidents.map((r: SqlRow) => ({ kind: r.kind, label: INCIDENT_KIND_LABELS[r.kind as IncidentKind] ?? r.kind, count: num(r.n), deaths: num(r.deaths), injuries: num(r.injuries) }));
+  out.incidents = incidents.map((r: SqlRow) => ({
+    kind: r.kind,
+    label: INCIDENT_KIND_LABELS[r.kind as IncidentKind] ?? r.kind,
+    count: num(r.n),
+    deaths: num(r.deaths),
+    injuries: num(r.injuries),
+  }));
   return out;
 }

@@ -69,15 +69,29 @@ export function runs(parts: (string | { text: string; mark?: boolean })[]): Para
 }
 
 export function heading1(text: string): Paragraph {
-  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: HEAD_FONT, size: 32 })] });
+  return new Paragraph({
+    keepNext: true,
+    spacing: { line: 560, lineRule: LineRuleType.EXACT },
+    indent: { firstLine: 640 },
+    children: [new TextRun({ text, font: HEAD_FONT, size: 32 })],
+  });
 }
 
 export function heading2(text: string): Paragraph {
-  return new Paragraph({ keepNext: true, spacing: { line: 560, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [new TextRun({ text, font: KAI_FONT, size: 32 })] });
+  return new Paragraph({
+    keepNext: true,
+    spacing: { line: 560, lineRule: LineRuleType.EXACT },
+    indent: { firstLine: 640 },
+    children: [new TextRun({ text, font: KAI_FONT, size: 32 })],
+  });
 }
 
 export function title(text: string): Paragraph {
-  return new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 400, line: 700, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text, font: TITLE_FONT, size: 44 })] });
+  return new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { after: 400, line: 700, lineRule: LineRuleType.EXACT },
+    children: [new TextRun({ text, font: TITLE_FONT, size: 44 })],
+  });
 }
 
 export function placeholder(hint: string): Paragraph {
@@ -93,14 +107,27 @@ export function doc(children: (Paragraph | Table)[]): Document {
   return new Document({
     creator: '乡安',
     styles: { default: { document: { run: { font: { ascii: 'Times New Roman', eastAsia: BODY_FONT, hAnsi: 'Times New Roman' }, size: 32 } } } },
-    sections: [{ properties: { page: { margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 } } }, footers: { default: new Footer({ children: [pageNo] }) }, children }],
+    sections: [
+      {
+        properties: { page: { margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 } } },
+        footers: { default: new Footer({ children: [pageNo] }) },
+        children,
+      },
+    ],
   });
 }
 
 /** The unit and the date at the end, right-aligned (署名、成文日期). */
 export function signature(unit: string, date: string): Paragraph[] {
   const right = (text: string, before = 0, keepNext = false) =>
-    new Paragraph({ alignment: AlignmentType.RIGHT, keepNext, keepLines: true, spacing: { before, line: 560, lineRule: LineRuleType.EXACT }, indent: { right: 640 }, children: [new TextRun({ text, font: BODY_FONT, size: 32 })] });
+    new Paragraph({
+      alignment: AlignmentType.RIGHT,
+      keepNext,
+      keepLines: true,
+      spacing: { before, line: 560, lineRule: LineRuleType.EXACT },
+      indent: { right: 640 },
+      children: [new TextRun({ text, font: BODY_FONT, size: 32 })],
+    });
   return [right(unit, 560, true), right(`${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`)];
 }
 
@@ -117,21 +144,41 @@ export function registerSentences(s: StatsSummaryDto): string[] {
   const reg = s.registers;
   if (!reg?.available) return [];
   const site = (k: string) => reg.sites.find((x) => x.kind === k);
-  const words = (ks: string[]) => ks.map((k) => site(k)).filter((x) => x && x.count > 0).map((x) => `${x!.count}${x!.unit}${x!.label}`);
+  const words = (ks: string[]) =>
+    ks
+      .map((k) => site(k))
+      .filter((x) => x && x.count > 0)
+      .map((x) => `${x!.count}${x!.unit}${x!.label}`);
   const out: string[] = [];
   const dangerous = words(['fireworks_shop', 'lpg_shop', 'gas_station']);
   // The lead names only the kinds the register holds (a village with fireworks shops alone: 以烟花爆竹为重点).
-  const focus = ([['fireworks_shop', '烟花爆竹'], ['gas_station', '加油站'], ['lpg_shop', '液化气']] as const).filter(([k]) => (site(k)?.count ?? 0) > 0).map(([, w]) => w);
-  if (dangerous.length) out.push(`以${focus.join('、')}为重点，不定期对辖区内的${dangerous.join('、')}的经营资质、警示标志、消防设备、物品摆放、安全通道进行拉网式检查，及时纠正不规范行为。`);
+  const focus = (
+    [
+      ['fireworks_shop', '烟花爆竹'],
+      ['gas_station', '加油站'],
+      ['lpg_shop', '液化气'],
+    ] as const
+  )
+    .filter(([k]) => (site(k)?.count ?? 0) > 0)
+    .map(([, w]) => w);
+  if (dangerous.length)
+    out.push(
+      `以${focus.join('、')}为重点，不定期对辖区内的${dangerous.join('、')}的经营资质、警示标志、消防设备、物品摆放、安全通道进行拉网式检查，及时纠正不规范行为。`,
+    );
   const flood = words(['geological', 'flash_flood']);
   if (flood.length || reg.reservoirsSmall2Up) {
     // Warning signs at the geological sites are said only when the register counts some.
     const geoSigns = (site('geological')?.warningSigns ?? 0) > 0 ? '，并对地质隐患点设立安全警示标志' : '';
-    out.push(`汛期重点排查${[flood.join('和'), reg.reservoirsSmall2Up ? `${reg.reservoirsSmall2Up}个小2型以上的水库` : ''].filter(Boolean).join('，以及')}的汛期安全${geoSigns}，明确紧急避险路线。`);
+    out.push(
+      `汛期重点排查${[flood.join('和'), reg.reservoirsSmall2Up ? `${reg.reservoirsSmall2Up}个小2型以上的水库` : ''].filter(Boolean).join('，以及')}的汛期安全${geoSigns}，明确紧急避险路线。`,
+    );
   }
   const waters = words(['reservoir', 'pond', 'river', 'dangerous_water']);
   const waterPatrols = reg.sites.filter((x) => ['reservoir', 'pond', 'river', 'dangerous_water'].includes(x.kind)).reduce((a, x) => a + x.patrols, 0);
-  if (waters.length) out.push(`防溺水方面，对${waters.join('、')}等危险水域${reg.waterWarningSigns ? `设立警示标志${reg.waterWarningSigns}块` : '落实警示和看护措施'}${waterPatrols ? `，开展巡查${waterPatrols}次` : ''}。`);
+  if (waters.length)
+    out.push(
+      `防溺水方面，对${waters.join('、')}等危险水域${reg.waterWarningSigns ? `设立警示标志${reg.waterWarningSigns}块` : '落实警示和看护措施'}${waterPatrols ? `，开展巡查${waterPatrols}次` : ''}。`,
+    );
   return out;
 }
 
@@ -167,7 +214,6 @@ export function periodSpan(s: { from: string; to: string }): string {
 export function monthsIn(from: string, to: string): number {
   return Math.max(1, (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1);
 }
-
 
 export interface MonthlyBrief {
   orgName: string;

@@ -2,7 +2,6 @@ import { drawSignaturePng, pngDataUrl } from '../pledges/signature-art';
 import { StatsService } from './stats.service';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 
- 
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 /**
@@ -31,11 +30,16 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
   const summary = (q: Record<string, unknown>, who = town) => ok(t.http.get('/api/stats/summary').query(q).set(who), 200);
   const fig = (s: any, key: string) => s.figures.find((f: any) => f.key === key)?.value;
   const docxText = async (path: string, q: Record<string, unknown>) => {
-    const res = await t.http.get(path).query(q).set(town).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t.http
+      .get(path)
+      .query(q)
+      .set(town)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     return { text: (await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, ''), res };
   };
@@ -53,9 +57,21 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     const deadline = new Date(Date.now() + 20 * 86400_000).toISOString();
     const prod = (await post('pledge-campaigns', { templateVersionId: version('production_responsibility'), orgId: o.town.id, deadline })).id;
     const fire = (await post('pledge-campaigns', { templateVersionId: version('fire_food_responsibility'), orgId: o.town.id, deadline })).id;
-    await post(`pledge-campaigns/${prod}/signatures`, { fields: { unitName: '青山大强钢铁有限公司', principalName: '孙大强', phone: '13908231011' }, signatures: sig }, await t.as('enterprise'));
-    await post(`pledge-campaigns/${prod}/signatures`, { fields: { unitName: '鑫源化工贸易有限公司', principalName: '赵某', phone: '13908231099' }, signatures: sig }, await t.as('resident'));
-    await post(`pledge-campaigns/${fire}/signatures`, { fields: { unitName: '柳林村', principalName: '李春梅', phone: '13908231002' }, signatures: sig }, await t.as('village'));
+    await post(
+      `pledge-campaigns/${prod}/signatures`,
+      { fields: { unitName: '青山大强钢铁有限公司', principalName: '孙大强', phone: '13908231011' }, signatures: sig },
+      await t.as('enterprise'),
+    );
+    await post(
+      `pledge-campaigns/${prod}/signatures`,
+      { fields: { unitName: '鑫源化工贸易有限公司', principalName: '赵某', phone: '13908231099' }, signatures: sig },
+      await t.as('resident'),
+    );
+    await post(
+      `pledge-campaigns/${fire}/signatures`,
+      { fields: { unitName: '柳林村', principalName: '李春梅', phone: '13908231002' }, signatures: sig },
+      await t.as('village'),
+    );
     const s = await summary({ from: today, to: today });
     expect(fig(s, 'letters.production')).toBe(3); // 大强, 华丰, 鑫源
     expect(fig(s, 'letters.fireFood')).toBe(2); // 柳林村, 河口村
@@ -66,7 +82,12 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
   it('应急预案备案 counts enterprises and plans, not records', async () => {
     const o = t.seed.org;
     await post('activities', { date: '2025-03-02', kind: 'plan_filing', units: [{ orgId: o.e_daqiang.id }], metrics: { plans: 9 } });
-    await post('activities', { date: '2025-05-02', kind: 'plan_filing', units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }], metrics: { plans: 3 } });
+    await post('activities', {
+      date: '2025-05-02',
+      kind: 'plan_filing',
+      units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }],
+      metrics: { plans: 3 },
+    });
     await post('activities', { date: '2025-09-02', kind: 'plan_filing', units: [{ orgId: o.e_daqiang.id }], metrics: { plans: 1 } });
     const s = await summary({ from: '2025-01-01', to: '2025-12-31' });
     expect(fig(s, 'plans.filed')).toBe(3);
@@ -82,7 +103,11 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     for (let m = 1; m <= 12; m++) {
       const v = 300 + m;
       violations += v;
-      await post('activities', { date: `2025-${String(m).padStart(2, '0')}-28`, kind: 'traffic', metrics: { violations: v, drunkDriving: 7, ...(m === 3 || m === 4 ? { persuaders: 105 } : {}) } });
+      await post('activities', {
+        date: `2025-${String(m).padStart(2, '0')}-28`,
+        kind: 'traffic',
+        metrics: { violations: v, drunkDriving: 7, ...(m === 3 || m === 4 ? { persuaders: 105 } : {}) },
+      });
     }
     await post('activities', { date: '2025-06-15', kind: 'traffic', orgId: o.v_liulin.id, metrics: { persuaders: 20 } });
     const year = await summary({ from: '2025-01-01', to: '2025-12-31' });
@@ -118,13 +143,29 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
   it('月会商: the Word brief says what /api/reports/monthly says, and 正在办理 lists exactly what it counts', async () => {
     const month = today.slice(0, 7);
     const report = async (description: string, category = 'fire') =>
-      ok(t.http.post('/api/hazards').set(await t.as('resident')).send({ category, description, lat: 29.583, lng: 106.487 }));
-    const act = async (who: string, id: number, action: string, body: object) => ok(t.http.post(`/api/hazards/${id}/${action}`).set(await t.as(who)).send(body), 200);
+      ok(
+        t.http
+          .post('/api/hazards')
+          .set(await t.as('resident'))
+          .send({ category, description, lat: 29.583, lng: 106.487 }),
+      );
+    const act = async (who: string, id: number, action: string, body: object) =>
+      ok(
+        t.http
+          .post(`/api/hazards/${id}/${action}`)
+          .set(await t.as(who))
+          .send(body),
+        200,
+      );
     const up = [];
     for (let i = 0; i < 5; i++) up.push(await report(`山体堡坎开裂第${i + 1}处`, 'geological'));
     for (const h of up) await act('village', h.id, 'escalate', { department: '青山县自然资源局', note: '需专业评估' });
     const work = await report('公路急弯处缺少防护栏', 'road_traffic');
-    await act('town', work.id, 'assign', { responsibleOrgId: t.seed.org.v_liulin.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString(), note: '正在安装公路防护设施' });
+    await act('town', work.id, 'assign', {
+      responsibleOrgId: t.seed.org.v_liulin.id,
+      deadline: new Date(Date.now() + 5 * 86400_000).toISOString(),
+      note: '正在安装公路防护设施',
+    });
     const r = await ok(t.http.get('/api/reports/monthly').query({ month }).set(town), 200);
     expect(r.escalated).toBe(5);
     expect(r.openItems).toHaveLength(r.inProgress);
@@ -147,21 +188,31 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     expect(q3.text).toContain('（一）以点带面，建强思想');
     expect(q3.text).not.toMatch(/(?<![0-9.])0(次|件|人|项|家)/); // nothing said of what did not happen, save 无…事故
     expect(q3.text).toMatch(/石桥镇2025年9月30日/);
-    const village = await t.http.get('/api/stats/summary.docx').query({ from: '2025-01-01', to: '2025-12-31', form: 'annual' }).set(await t.as('village')).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const village = await t.http
+      .get('/api/stats/summary.docx')
+      .query({ from: '2025-01-01', to: '2025-12-31', form: 'annual' })
+      .set(await t.as('village'))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const vt = (await (await JSZip.loadAsync(village.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     expect(vt).toContain('柳林村2025年度安全生产和消防工作总结');
     expect(vt).toContain('柳林村两委始终把');
     expect(vt).toContain('全村安全生产和消防形势');
     expect(vt).not.toContain('全镇');
-    const county = await t.http.get('/api/stats/summary.docx').query({ from: '2025-01-01', to: '2025-12-31', orgId: t.seed.org.county.id }).set(await t.as('county')).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const county = await t.http
+      .get('/api/stats/summary.docx')
+      .query({ from: '2025-01-01', to: '2025-12-31', orgId: t.seed.org.county.id })
+      .set(await t.as('county'))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const ct = (await (await JSZip.loadAsync(county.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     expect(ct).toContain('全县安全生产和消防形势');
     expect(ct).toContain('县委、县政府始终把');
@@ -178,8 +229,19 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     const month = await docxText('/api/stats/monthly-brief.docx', { month: today.slice(0, 7) });
     expect(month.text).not.toMatch(/YH-\d{4}-\d+/);
     // A second hazard with the same words and progress: 正在办理 names it once, not twice in a row.
-    const twin = await ok(t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'road_traffic', description: '公路急弯处缺少防护栏', lat: 29.583, lng: 106.487 }));
-    await ok(t.http.post(`/api/hazards/${twin.id}/assign`).set(town).send({ responsibleOrgId: t.seed.org.v_liulin.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString(), note: '正在安装公路防护设施' }), 200);
+    const twin = await ok(
+      t.http
+        .post('/api/hazards')
+        .set(await t.as('resident'))
+        .send({ category: 'road_traffic', description: '公路急弯处缺少防护栏', lat: 29.583, lng: 106.487 }),
+    );
+    await ok(
+      t.http
+        .post(`/api/hazards/${twin.id}/assign`)
+        .set(town)
+        .send({ responsibleOrgId: t.seed.org.v_liulin.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString(), note: '正在安装公路防护设施' }),
+      200,
+    );
     const year = await docxText('/api/stats/summary.docx', { from: `${today.slice(0, 4)}-01-01`, to: today });
     expect(year.text).not.toMatch(/YH-\d{4}-\d+/);
     expect(year.text).toContain('公路急弯处缺少防护栏，正在安装公路防护设施');

@@ -148,21 +148,47 @@ export function buildFigures(s: StatsSummaryDto): ReportFigure[] {
   const reg = s.registers;
   const site = (k: string) => reg?.sites.find((x) => x.kind === k);
   for (const [k, label, unit] of [
-    ['fireworks_shop', '烟花爆竹经营点', '个'], ['lpg_shop', '液化气经营点', '个'], ['gas_station', '加油站', '家'], ['geological', '地质灾害点', '个'],
-    ['flash_flood', '山洪灾害隐患点', '处'], ['pond', '山塘', '处'], ['river', '河道', '处'], ['dangerous_water', '危险水域', '处'], ['crowded_place', '人员密集场所', '处'],
-  ] as const) f(G, `sites.${k}`, label, site(k)?.count ?? 0, unit);
+    ['fireworks_shop', '烟花爆竹经营点', '个'],
+    ['lpg_shop', '液化气经营点', '个'],
+    ['gas_station', '加油站', '家'],
+    ['geological', '地质灾害点', '个'],
+    ['flash_flood', '山洪灾害隐患点', '处'],
+    ['pond', '山塘', '处'],
+    ['river', '河道', '处'],
+    ['dangerous_water', '危险水域', '处'],
+    ['crowded_place', '人员密集场所', '处'],
+  ] as const)
+    f(G, `sites.${k}`, label, site(k)?.count ?? 0, unit);
   f(G, 'sites.reservoirs', '水库', site('reservoir')?.count ?? 0, '个');
   f(G, 'sites.reservoirsSmall2Up', '小2型以上水库', reg?.reservoirsSmall2Up ?? 0, '个');
-  f(G, 'sites.warningSigns', '风险点设立安全警示标志', (reg?.sites ?? []).reduce((a, x) => a + x.warningSigns, 0), '块');
+  f(
+    G,
+    'sites.warningSigns',
+    '风险点设立安全警示标志',
+    (reg?.sites ?? []).reduce((a, x) => a + x.warningSigns, 0),
+    '块',
+  );
   f(G, 'sites.waterWarningSigns', '危险水域设立警示标志', reg?.waterWarningSigns ?? 0, '块');
   f(G, 'patrols.records', '风险点巡查', reg?.patrols ?? 0, '次');
-  f(G, 'patrols.waters', '危险水域巡查', (reg?.sites ?? []).filter((x) => ['reservoir', 'pond', 'river', 'dangerous_water'].includes(x.kind)).reduce((a, x) => a + x.patrols, 0), '次');
+  f(
+    G,
+    'patrols.waters',
+    '危险水域巡查',
+    (reg?.sites ?? []).filter((x) => ['reservoir', 'pond', 'river', 'dangerous_water'].includes(x.kind)).reduce((a, x) => a + x.patrols, 0),
+    '次',
+  );
   const inc = (k: string) => reg?.incidents.find((x) => x.kind === k)?.count ?? 0;
   f(G, 'incidents.production', '安全生产事故', inc('production_accident'), '起');
   f(G, 'incidents.fire', '火灾', inc('fire'), '起');
   f(G, 'incidents.forestFire', '森林火灾', inc('forest_fire'), '起');
   f(G, 'incidents.drowning', '溺水', inc('drowning'), '起');
-  f(G, 'incidents.deaths', '事故死亡', (reg?.incidents ?? []).reduce((a, x) => a + x.deaths, 0), '人');
+  f(
+    G,
+    'incidents.deaths',
+    '事故死亡',
+    (reg?.incidents ?? []).reduce((a, x) => a + x.deaths, 0),
+    '人',
+  );
   return out;
 }
 

@@ -69,7 +69,8 @@ export function voice(s: StatsSummaryDto) {
   }
   // With the unit's name in front: 石桥镇党委、政府 / 柳林村两委 / 青山县委、县政府.
   const n = s.org.name;
-  const named = t === 'town' ? `${n}党委、政府` : t === 'village' ? `${n}两委` : t === 'community' ? `${n}两委` : t === 'county' ? `${n}委、${n.slice(-1)}政府` : n;
+  const named =
+    t === 'town' ? `${n}党委、政府` : t === 'village' ? `${n}两委` : t === 'community' ? `${n}两委` : t === 'county' ? `${n}委、${n.slice(-1)}政府` : n;
   return { party, named, area: areaWord(t), self, periodTitle, periodWords, span, spanWork };
 }
 
@@ -120,35 +121,40 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
       : '';
   // Sectors with inspections get a paragraph each; those with ledger hazards only are folded into one sentence.
   const hazardOnly = s.fieldwork.bySector.filter((x) => !x.inspections && x.hazards);
-  const sectors = s.fieldwork.bySector.filter((x) => x.inspections).map((x) => {
-    const bits: string[] = [];
-    if (x.inspections) bits.push(`开展检查${x.inspections}次`);
-    if (x.units) bits.push(`共检查单位${x.units}家次`);
-    if (x.issues) bits.push(`交办整改问题${x.issues}个${x.issuesRectified ? `（整改到位${x.issuesRectified}个）` : ''}`);
-    if (x.hazards) bits.push(`排查整治安全隐患${x.hazards}处，整改到位${x.hazardsRectified}处`);
-    if (x.sector === 'campus' && fv('campus.schoolBuses')) bits.push(`检查校车${fv('campus.schoolBuses')}车次`);
-    if (x.sector === 'food_drug') {
-      if (fv('food.inspectors')) bits.push(`出动检查人员${fv('food.inspectors')}人次`);
-      if (fv('food.stalls')) bits.push(`检查固定摊贩及坐商${fv('food.stalls')}户次`);
-      if (fv('food.registered')) bits.push(`登记备案流动摊点${fv('food.registered')}户`);
-      if (fv('food.licenses')) bits.push(`督促办理营业执照${fv('food.licenses')}户、健康证${fv('food.healthCerts')}人、食品摊贩备案证明${fv('food.stallCerts')}户`);
-    }
-    if (x.sector === 'fire' && fv('infoBoards')) bits.push(`对${fv('infoBoards')}家设立消防安全生产信息公开栏的企业督导进行内容完善和更新`);
-    return `${x.label}方面，${join(bits)}`;
-  });
+  const sectors = s.fieldwork.bySector
+    .filter((x) => x.inspections)
+    .map((x) => {
+      const bits: string[] = [];
+      if (x.inspections) bits.push(`开展检查${x.inspections}次`);
+      if (x.units) bits.push(`共检查单位${x.units}家次`);
+      if (x.issues) bits.push(`交办整改问题${x.issues}个${x.issuesRectified ? `（整改到位${x.issuesRectified}个）` : ''}`);
+      if (x.hazards) bits.push(`排查整治安全隐患${x.hazards}处，整改到位${x.hazardsRectified}处`);
+      if (x.sector === 'campus' && fv('campus.schoolBuses')) bits.push(`检查校车${fv('campus.schoolBuses')}车次`);
+      if (x.sector === 'food_drug') {
+        if (fv('food.inspectors')) bits.push(`出动检查人员${fv('food.inspectors')}人次`);
+        if (fv('food.stalls')) bits.push(`检查固定摊贩及坐商${fv('food.stalls')}户次`);
+        if (fv('food.registered')) bits.push(`登记备案流动摊点${fv('food.registered')}户`);
+        if (fv('food.licenses'))
+          bits.push(`督促办理营业执照${fv('food.licenses')}户、健康证${fv('food.healthCerts')}人、食品摊贩备案证明${fv('food.stallCerts')}户`);
+      }
+      if (x.sector === 'fire' && fv('infoBoards')) bits.push(`对${fv('infoBoards')}家设立消防安全生产信息公开栏的企业督导进行内容完善和更新`);
+      return `${x.label}方面，${join(bits)}`;
+    });
   if (hazardOnly.length) {
     const found = hazardOnly.reduce((a, x) => a + x.hazards, 0);
     const fixed = hazardOnly.reduce((a, x) => a + x.hazardsRectified, 0);
     sectors.push(`此外，${hazardOnly.map((x) => x.label).join('、')}等方面排查整治安全隐患${found}处，整改到位${fixed}处`);
   }
-  const monthly = s.hazards.found || s.hazards.closed || s.hazards.escalated
-    ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${[...new Set(openItems.map(openItemWords))].slice(0, 5).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
-    : '';
+  const monthly =
+    s.hazards.found || s.hazards.closed || s.hazards.escalated
+      ? `建立安全生产月会商制度，各行业、村（居）现场进行隐患报告，${v.party}现场进行交办，截至目前共妥善处置安全隐患${s.hazards.closed}件${s.hazards.inProgress ? `，正在办理${s.hazards.inProgress}件${openItems.length ? `（${[...new Set(openItems.map(openItemWords))].slice(0, 5).join('；')}${s.hazards.inProgress > 5 ? '等' : ''}）` : ''}` : ''}${s.hazards.escalated ? `，${v.party}无法处置上报县级行业部门${s.hazards.escalated}件` : ''}`
+      : '';
   // Enforcement: every clause only when its figure is not zero (no "开展监管执法0次").
   const enf: string[] = [];
   if (fv('staff.certHolders')) enf.push(`${we}现持有执法证${fv('staff.certHolders')}人`);
   const simpleBySector = s.fieldwork.bySector.filter((x) => x.penalties > 0).map((x) => `${x.label}${x.penalties}件`);
-  if (fv('enforcement.simple')) enf.push(`${v.area}安全生产实施简易程序当场处罚${fv('enforcement.simple')}件${simpleBySector.length ? `，其中${simpleBySector.join('；')}` : ''}`);
+  if (fv('enforcement.simple'))
+    enf.push(`${v.area}安全生产实施简易程序当场处罚${fv('enforcement.simple')}件${simpleBySector.length ? `，其中${simpleBySector.join('；')}` : ''}`);
   if (fv('enforcement.general')) enf.push(`一般程序处罚${fv('enforcement.general')}件`);
   if (fv('enforcement.amount')) enf.push(`罚款金额共计${fv('enforcement.amount')}元`);
   if (fv('enforcement.hazards')) enf.push(`通过执法排查各行业各领域安全隐患${fv('enforcement.hazards')}条，整改到位${fv('enforcement.rectified')}条`);
@@ -158,7 +164,8 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
   const months = monthsIn(s.from, s.to);
   const traffic: string[] = [];
   if (fv('traffic.drunkDriving')) traffic.push(`查获酒驾${fv('traffic.drunkDriving')}起`);
-  if (fv('traffic.violations')) traffic.push(`处理其他交通违法行为${months > 1 ? `平均每月${Math.round(fv('traffic.violations') / months)}起` : `${fv('traffic.violations')}起`}`);
+  if (fv('traffic.violations'))
+    traffic.push(`处理其他交通违法行为${months > 1 ? `平均每月${Math.round(fv('traffic.violations') / months)}起` : `${fv('traffic.violations')}起`}`);
   if (fv('traffic.unlicensed')) traffic.push(`查处无牌无证车辆${fv('traffic.unlicensed')}台`);
   if (fv('traffic.majorHazards')) traffic.push(`处理交通重大隐患${fv('traffic.majorHazards')}处`);
   if (fv('traffic.generalHazards')) traffic.push(`排查整治道路交通一般隐患${fv('traffic.generalHazards')}起`);
@@ -173,23 +180,28 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
   if (fv('publicity.bags')) pub.push(`发放宣传手提袋${bigCount(fv('publicity.bags'))}个`);
   if (fv('publicity.banners')) pub.push(`悬挂横幅${fv('publicity.banners')}幅`);
   if (fv('publicity.slogans')) pub.push(`张贴标语${bigCount(fv('publicity.slogans'))}张`);
-  if (fv('publicity.boards')) pub.push(`设置宣传牌${fv('publicity.boards')}块${fv('publicity.boardsFood') ? `（其中食品安全宣传牌${fv('publicity.boardsFood')}块）` : ''}`);
+  if (fv('publicity.boards'))
+    pub.push(`设置宣传牌${fv('publicity.boards')}块${fv('publicity.boardsFood') ? `（其中食品安全宣传牌${fv('publicity.boardsFood')}块）` : ''}`);
   if (fv('publicity.vehicleTrips')) pub.push(`出动${fv('publicity.vehicleTrips')}车次进企入村`);
   if (fv('publicity.people')) pub.push(`共出动人员${fv('publicity.people')}人次`);
   if (fv('publicity.ledPlays')) pub.push(`利用显示屏滚动播放${bigCount(fv('publicity.ledPlays'))}条`);
-  if (fv('publicity.adPushes')) pub.push(`向企业管理人员现场推送公益广告${fv('publicity.adPushes')}次${fv('publicity.adItems') ? `${fv('publicity.adItems')}条` : ''}`);
+  if (fv('publicity.adPushes'))
+    pub.push(`向企业管理人员现场推送公益广告${fv('publicity.adPushes')}次${fv('publicity.adItems') ? `${fv('publicity.adItems')}条` : ''}`);
   if (fv('publicity.videos')) pub.push(`剪辑制作宣传视频${fv('publicity.videos')}部并循环播放`);
   const reach: string[] = [];
   if (fv('publicity.reachEnterprises')) reach.push(`${fv('publicity.reachEnterprises')}家企业`);
   if (fv('publicity.reachGasStations')) reach.push(`${fv('publicity.reachGasStations')}家加油站`);
   if (fv('publicity.reachSchools')) reach.push(`${fv('publicity.reachSchools')}所学校`);
   if (fv('publicity.reachVillages')) reach.push(`${fv('publicity.reachVillages')}个村（社区）`);
-  const reachText = reach.length ? `组织人员深入${reach.join('、')}，向工人、群众宣传安全生产及消防安全知识${fv('publicity.brochuresPowerGas') ? `；对${fv('publicity.powerGasVillages') ? `${fv('publicity.powerGasVillages')}个村` : '各村'}发放安全用电、用气明白纸${bigCount(fv('publicity.brochuresPowerGas'))}份` : ''}` : '';
+  const reachText = reach.length
+    ? `组织人员深入${reach.join('、')}，向工人、群众宣传安全生产及消防安全知识${fv('publicity.brochuresPowerGas') ? `；对${fv('publicity.powerGasVillages') ? `${fv('publicity.powerGasVillages')}个村` : '各村'}发放安全用电、用气明白纸${bigCount(fv('publicity.brochuresPowerGas'))}份` : ''}`
+    : '';
   const wx = s.publicity.messages
     ? `通过“乡安”小程序发布宣传信息${s.publicity.messages}期，推送微信${bigCount(s.publicity.deliveries)}条，群众阅读${bigCount(s.publicity.reads)}人次${s.publicity.acks ? `，确认知晓${bigCount(s.publicity.acks)}人次` : ''}`
     : '';
   const school: string[] = [];
-  if (fv('schoolTalks')) school.push(`“送安全进校园”累计讲座${fv('schoolTalks')}次${fv('schoolTalks.food') ? `（其中深入校园进行食品安全宣传${fv('schoolTalks.food')}次）` : ''}`);
+  if (fv('schoolTalks'))
+    school.push(`“送安全进校园”累计讲座${fv('schoolTalks')}次${fv('schoolTalks.food') ? `（其中深入校园进行食品安全宣传${fv('schoolTalks.food')}次）` : ''}`);
   if (fv('drills.records')) school.push(`共同演练${fv('drills.records')}次`);
   if (fv('pledges.drowning')) school.push(`签订防溺水承诺书${bigCount(fv('pledges.drowning'))}份`);
   if (fv('pledges.holiday')) school.push(`签订安全承诺书${bigCount(fv('pledges.holiday'))}份`);
@@ -198,14 +210,25 @@ function parts(s: StatsSummaryDto, openItems: OpenItem[], firstPerson: boolean) 
     : '';
   const tr: string[] = [];
   for (const [k, label] of [
-    ['training.safety', '安全生产教育培训会议'], ['training.fire', '消防安全教育培训会议'], ['training.specialEquipment', '特种设备安全教育培训'],
-    ['training.foodCoordinator', '村级食品安全协管员培训会议'], ['training.foodExpert', '食药品安全专业培训会议'],
-  ] as const) if (fv(k)) tr.push(`${label}${fv(k)}次`);
+    ['training.safety', '安全生产教育培训会议'],
+    ['training.fire', '消防安全教育培训会议'],
+    ['training.specialEquipment', '特种设备安全教育培训'],
+    ['training.foodCoordinator', '村级食品安全协管员培训会议'],
+    ['training.foodExpert', '食药品安全专业培训会议'],
+  ] as const)
+    if (fv(k)) tr.push(`${label}${fv(k)}次`);
   const drills = s.fieldwork.drills
     .slice(0, 10)
-    .map((d) => `${Number(d.date.slice(5, 7))}月${Number(d.date.slice(8, 10))}日${d.orgName ?? ''}组织${d.title ?? d.label}${d.tags.length ? `（包含${d.tags.join('、')}）` : ''}，参演、观摩人数${d.participants}人`);
-  const drillText = fv('drills.records') ? `${v.span}组织应急演练${fv('drills.records')}次，参演、观摩人数${fv('drills.participants')}人${drills.length ? `：${drills.join('；')}` : ''}` : '';
-  const plans = fv('plans.filed') ? `积极推动企业应急预案备案工作，累计完成${fv('plans.filed')}家企业的应急预案备案工作${fv('plans.count') > fv('plans.filed') ? `，备案预案${fv('plans.count')}份` : ''}` : '';
+    .map(
+      (d) =>
+        `${Number(d.date.slice(5, 7))}月${Number(d.date.slice(8, 10))}日${d.orgName ?? ''}组织${d.title ?? d.label}${d.tags.length ? `（包含${d.tags.join('、')}）` : ''}，参演、观摩人数${d.participants}人`,
+    );
+  const drillText = fv('drills.records')
+    ? `${v.span}组织应急演练${fv('drills.records')}次，参演、观摩人数${fv('drills.participants')}人${drills.length ? `：${drills.join('；')}` : ''}`
+    : '';
+  const plans = fv('plans.filed')
+    ? `积极推动企业应急预案备案工作，累计完成${fv('plans.filed')}家企业的应急预案备案工作${fv('plans.count') > fv('plans.filed') ? `，备案预案${fv('plans.count')}份` : ''}`
+    : '';
   return { fv, v, letters, inspections, sectors, monthly, enf, traffic, inc, pub, reachText, wx, schoolText, tr, drillText, plans };
 }
 
@@ -216,18 +239,38 @@ export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: s
   const out: (Paragraph | Table)[] = [];
   const name = s.org.name;
   out.push(title(`${name}${v.periodTitle}安全生产和消防工作总结`));
-  out.push(body(`${v.periodWords}，${v.named}始终把安全生产和消防工作摆在各项工作的首位，认真落实上级关于安全生产和消防工作的一系列重要工作指示和工作部署，扛牢责任，抓实措施，${fv('hazards.found') ? `${v.span}排查整治各类隐患${fv('hazards.found')}项，` : ''}${v.area}安全生产和消防形势持续稳定，现就${v.spanWork}的工作汇报如下：`));
+  out.push(
+    body(
+      `${v.periodWords}，${v.named}始终把安全生产和消防工作摆在各项工作的首位，认真落实上级关于安全生产和消防工作的一系列重要工作指示和工作部署，扛牢责任，抓实措施，${fv('hazards.found') ? `${v.span}排查整治各类隐患${fv('hazards.found')}项，` : ''}${v.area}安全生产和消防形势持续稳定，现就${v.spanWork}的工作汇报如下：`,
+    ),
+  );
   out.push(heading1(`一、${v.spanWork}开展的工作`));
   const sec = new Sections(out);
-  sec.add('以点带面，建强思想', numbered([
-    fv('meetings.monthly') ? `${v.self}${v.span}召开安全生产和消防工作例会${fv('meetings.monthly')}次，传达学习上级有关安全生产和消防工作的重要指示精神，对各行业部门和村（居）安全生产重点工作的开展情况进行通报` : '',
-  ]), { keepEmpty: '请写出本期学习贯彻上级安全生产重要论述和会议精神的情况（中心组学习、例会传达、事故教训通报等）。' });
+  sec.add(
+    '以点带面，建强思想',
+    numbered([
+      fv('meetings.monthly')
+        ? `${v.self}${v.span}召开安全生产和消防工作例会${fv('meetings.monthly')}次，传达学习上级有关安全生产和消防工作的重要指示精神，对各行业部门和村（居）安全生产重点工作的开展情况进行通报`
+        : '',
+    ]),
+    { keepEmpty: '请写出本期学习贯彻上级安全生产重要论述和会议精神的情况（中心组学习、例会传达、事故教训通报等）。' },
+  );
   if (fv('meetings.monthly')) out.push(placeholder('请补充中心组专题学习、传达学习的事故教训等内容。'));
-  sec.add('压实责任，健全体系', numbered([
-    p.letters.length ? `全面落实安全生产主体责任，${p.letters.join('，')}` : '',
-    fv('staff.safetyManagers') ? `强化企业主体担当，按照一对多的方式，派驻企业安全管理员${fv('staff.safetyManagers')}人，督促企业负责人积极履行“安全生产第一责任人”责任` : '',
-    s.fieldwork.campaigns.length ? `${v.self}扎实开展${s.fieldwork.campaigns.slice(0, 8).map((c) => `“${c.name}”`).join('、')}等安全生产专项行动，消除了安全隐患` : '',
-  ]));
+  sec.add(
+    '压实责任，健全体系',
+    numbered([
+      p.letters.length ? `全面落实安全生产主体责任，${p.letters.join('，')}` : '',
+      fv('staff.safetyManagers')
+        ? `强化企业主体担当，按照一对多的方式，派驻企业安全管理员${fv('staff.safetyManagers')}人，督促企业负责人积极履行“安全生产第一责任人”责任`
+        : '',
+      s.fieldwork.campaigns.length
+        ? `${v.self}扎实开展${s.fieldwork.campaigns
+            .slice(0, 8)
+            .map((c) => `“${c.name}”`)
+            .join('、')}等安全生产专项行动，消除了安全隐患`
+        : '',
+    ]),
+  );
   const enfParas: string[] = [];
   if (p.enf.length) enfParas.push(`${p.enf.join('；')}。`);
   if (p.traffic.length) enfParas.push(`道路交通方面，${p.traffic.join('，')}。`);
@@ -242,14 +285,20 @@ export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: s
     ...(p.inc && !enfParas.length ? [`通过以上工作，${p.inc}。`] : []),
   ]);
   sec.add('强化监管，严格执法', enfParas);
-  sec.add('提升认识，浓厚宣传', numbered([
-    p.pub.length ? `坚持常态化开展安全生产宣传工作，${p.pub.join('、')}` : '',
-    p.reachText,
-    p.wx,
-    p.schoolText,
-    p.tr.length ? `组织${p.tr.join('，')}` : '',
-  ]));
-  sec.add('强化预案，重视实战', [p.drillText, p.plans].filter(Boolean).map((x) => `${x}。`));
+  sec.add(
+    '提升认识，浓厚宣传',
+    numbered([
+      p.pub.length ? `坚持常态化开展安全生产宣传工作，${p.pub.join('、')}` : '',
+      p.reachText,
+      p.wx,
+      p.schoolText,
+      p.tr.length ? `组织${p.tr.join('，')}` : '',
+    ]),
+  );
+  sec.add(
+    '强化预案，重视实战',
+    [p.drillText, p.plans].filter(Boolean).map((x) => `${x}。`),
+  );
   out.push(heading1('二、存在的主要问题'));
   out.push(placeholder('请结合本期工作写出存在的不足（例如：企业人员安全意识、主体责任落实、执法能力等）。'));
   out.push(heading1('三、下一步工作计划'));
@@ -265,28 +314,45 @@ export function dutyReport(s: StatsSummaryDto, openItems: OpenItem[], today: str
   const { v } = p;
   const out: (Paragraph | Table)[] = [];
   out.push(title(`${s.org.name}${v.periodTitle}述职述廉报告（安全生产部分）`));
-  out.push(body(`${v.span === '全年' ? '一年以来' : `${v.periodWords}`}，在${v.party}的正确领导下，我紧紧围绕${v.area}工作大局，认真履行分管安全生产工作的岗位职责，务实创新，勤奋工作，廉洁自律，圆满地完成了各项工作任务。现将履职情况和廉政情况汇报如下：`));
+  out.push(
+    body(
+      `${v.span === '全年' ? '一年以来' : `${v.periodWords}`}，在${v.party}的正确领导下，我紧紧围绕${v.area}工作大局，认真履行分管安全生产工作的岗位职责，务实创新，勤奋工作，廉洁自律，圆满地完成了各项工作任务。现将履职情况和廉政情况汇报如下：`,
+    ),
+  );
   out.push(heading1('一、坚持理论学习，提高综合素质'));
   out.push(placeholder('请写出本人学习习近平总书记关于安全生产重要论述、《安全生产法》等法律法规的情况。'));
   out.push(heading1('二、坚持立足本职，落实分管职责'));
   const sec = new Sections(out);
   sec.add('完善安全主体责任制', p.letters.length ? [`全面落实安全生产主体责任，${p.letters.join('，')}，进一步落实食品和消防安全主体责任。`] : []);
-  const safety = [p.inspections ? `${p.inspections}` : '', ...p.sectors.filter((x) => !x.startsWith('食品药品') && !x.startsWith('消防安全'))].filter(Boolean).join('；');
+  const safety = [p.inspections ? `${p.inspections}` : '', ...p.sectors.filter((x) => !x.startsWith('食品药品') && !x.startsWith('消防安全'))]
+    .filter(Boolean)
+    .join('；');
   const food = p.sectors.find((x) => x.startsWith('食品药品'));
   const fire = p.sectors.find((x) => x.startsWith('消防安全'));
-  sec.add('加强隐患排查整治', numbered([
-    safety ? `安全生产方面。${safety}` : '',
-    food ? `食品安全方面。${food.replace(/^食品药品方面，/, '')}` : '',
-    fire || p.enf.length ? `消防安全方面。${[fire?.replace(/^消防安全方面，/, ''), ...p.enf].filter(Boolean).join('；')}` : '',
-    p.traffic.length ? `道路交通方面。${p.traffic.join('，')}` : '',
-  ]));
+  sec.add(
+    '加强隐患排查整治',
+    numbered([
+      safety ? `安全生产方面。${safety}` : '',
+      food ? `食品安全方面。${food.replace(/^食品药品方面，/, '')}` : '',
+      fire || p.enf.length ? `消防安全方面。${[fire?.replace(/^消防安全方面，/, ''), ...p.enf].filter(Boolean).join('；')}` : '',
+      p.traffic.length ? `道路交通方面。${p.traffic.join('，')}` : '',
+    ]),
+  );
   // Publicity, training and the schools each a paragraph of their own (one run-on paragraph read as a list).
-  sec.add('坚持广泛宣传筑安全', [
-    join([p.pub.length ? `积极开展安全生产宣传教育“七进”工作，${p.pub.join('，')}` : '', p.reachText]),
-    p.tr.length ? `组织${p.tr.join('，')}` : '',
-    p.schoolText,
-  ].filter(Boolean).map((x) => `${x}。`));
-  sec.add('强化应急管理和演练工作', [p.plans, p.drillText].filter(Boolean).map((x) => `${x}。`));
+  sec.add(
+    '坚持广泛宣传筑安全',
+    [
+      join([p.pub.length ? `积极开展安全生产宣传教育“七进”工作，${p.pub.join('，')}` : '', p.reachText]),
+      p.tr.length ? `组织${p.tr.join('，')}` : '',
+      p.schoolText,
+    ]
+      .filter(Boolean)
+      .map((x) => `${x}。`),
+  );
+  sec.add(
+    '强化应急管理和演练工作',
+    [p.plans, p.drillText].filter(Boolean).map((x) => `${x}。`),
+  );
   if (p.inc) out.push(body(`通过以上工作，${p.inc}。`));
   out.push(heading1('三、坚持廉洁自律，筑牢反腐倡廉之堤'));
   out.push(placeholder('请写出本人廉洁自律、落实“一岗双责”的情况。'));
@@ -305,34 +371,84 @@ export function campaignReport(s: StatsSummaryDto, openItems: OpenItem[], today:
   const { fv, v } = p;
   const out: (Paragraph | Table)[] = [];
   out.push(title(`${s.org.name}安全生产专项整治三年行动工作总结`));
-  if (v.periodTitle) out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `（${v.periodTitle}）`, font: HEAD_FONT, size: 32 })] }));
-  out.push(body(`根据上级关于安全生产专项整治三年行动有关部署要求，${v.self}坚持“安全生产、预防为主、综合治理”和“党政同责、一岗双责、失职追责、尽职免责”的原则，扎实有效地做好重点行业领域的专项整治工作。现就${v.self}安全生产专项整治三年行动的工作总结如下。`));
+  if (v.periodTitle)
+    out.push(new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `（${v.periodTitle}）`, font: HEAD_FONT, size: 32 })] }));
+  out.push(
+    body(
+      `根据上级关于安全生产专项整治三年行动有关部署要求，${v.self}坚持“安全生产、预防为主、综合治理”和“党政同责、一岗双责、失职追责、尽职免责”的原则，扎实有效地做好重点行业领域的专项整治工作。现就${v.self}安全生产专项整治三年行动的工作总结如下。`,
+    ),
+  );
   out.push(heading1('一、提高认识，加强领导，完善安全生产工作措施'));
   const first: string[] = [];
   if (fv('publicity.brochures')) first.push(`发放安全宣传册${bigCount(fv('publicity.brochures'))}份`);
   if (s.publicity.deliveries) first.push(`推送微信${bigCount(s.publicity.deliveries)}条`);
   if (fv('publicity.ledPlays')) first.push(`利用显示屏滚动播放${bigCount(fv('publicity.ledPlays'))}条`);
-  out.push(first.length ? body(`${v.party}高度重视安全生产工作，充分利用各种会议、村广播、LED显示屏、悬挂宣传横幅等方式加大宣传力度，${first.join('，')}。`) : placeholder('请写出领导小组、工作方案和宣传发动情况。'));
+  out.push(
+    first.length
+      ? body(`${v.party}高度重视安全生产工作，充分利用各种会议、村广播、LED显示屏、悬挂宣传横幅等方式加大宣传力度，${first.join('，')}。`)
+      : placeholder('请写出领导小组、工作方案和宣传发动情况。'),
+  );
   out.push(heading1('二、突出重点，深化整治，加强监管'));
   const sector = (code: string) => s.fieldwork.bySector.find((x) => x.sector === code);
   const checks = (code: string) => {
     const x = sector(code);
     if (!x) return '';
-    return join([x.units ? `共检查单位${x.units}家次` : x.inspections ? `开展检查${x.inspections}次` : '', x.hazards ? `排查整治一般安全隐患${x.hazards}处` : '']);
+    return join([
+      x.units ? `共检查单位${x.units}家次` : x.inspections ? `开展检查${x.inspections}次` : '',
+      x.hazards ? `排查整治一般安全隐患${x.hazards}处` : '',
+    ]);
   };
   const sec = new Sections(out);
   sec.add('道路交通安全整治', p.traffic.length ? [`组织人员上路执法检查和文明劝导，${p.traffic.join('，')}。`] : []);
   sec.add('消防安全整治', checks('fire') ? [`落实各级各部门消防责任，${checks('fire')}。`] : []);
   const dangerous = registerSentences(s).filter((x) => x.startsWith('以烟花爆竹'));
   const labelled = (code: string, label: string) => (checks(code) ? `${label}${checks(code)}` : '');
-  sec.add('危险化学品和烟花爆竹', [...dangerous, join([labelled('fireworks', '烟花爆竹领域'), labelled('hazardous_chemicals', '危险化学品领域')], '；')].filter(Boolean).map((x) => (x.endsWith('。') ? x : `${x}。`)));
-  sec.add('地质灾害预防', registerSentences(s).filter((x) => x.startsWith('汛期')));
-  sec.add('建筑施工', [join([fv('letters.construction') ? `与${fv('letters.construction')}家施工单位签订安全责任书` : '', checks('construction')])].filter(Boolean).map((x) => `${x}。`));
-  const forest = s.registers?.available ? (s.registers.incidents.find((x) => x.kind === 'forest_fire')?.count ? `发生森林火灾${s.registers.incidents.find((x) => x.kind === 'forest_fire')!.count}起` : '辖区内无一起森林火灾发生') : '';
-  sec.add('森林防火', [join([checks('forest_fire'), forest])].filter(Boolean).map((x) => `${x}。`));
-  sec.add('校园及周边环境', [join([fv('pledges.holiday') ? `签订安全承诺书${fv('pledges.holiday')}份` : '', fv('pledges.drowning') ? `签订防溺水承诺书${bigCount(fv('pledges.drowning'))}份` : '', fv('campus.schoolBuses') ? `检查校车${fv('campus.schoolBuses')}车次` : ''])].filter(Boolean).map((x) => `${x}。`));
+  sec.add(
+    '危险化学品和烟花爆竹',
+    [...dangerous, join([labelled('fireworks', '烟花爆竹领域'), labelled('hazardous_chemicals', '危险化学品领域')], '；')]
+      .filter(Boolean)
+      .map((x) => (x.endsWith('。') ? x : `${x}。`)),
+  );
+  sec.add(
+    '地质灾害预防',
+    registerSentences(s).filter((x) => x.startsWith('汛期')),
+  );
+  sec.add(
+    '建筑施工',
+    [join([fv('letters.construction') ? `与${fv('letters.construction')}家施工单位签订安全责任书` : '', checks('construction')])]
+      .filter(Boolean)
+      .map((x) => `${x}。`),
+  );
+  const forest = s.registers?.available
+    ? s.registers.incidents.find((x) => x.kind === 'forest_fire')?.count
+      ? `发生森林火灾${s.registers.incidents.find((x) => x.kind === 'forest_fire')!.count}起`
+      : '辖区内无一起森林火灾发生'
+    : '';
+  sec.add(
+    '森林防火',
+    [join([checks('forest_fire'), forest])].filter(Boolean).map((x) => `${x}。`),
+  );
+  sec.add(
+    '校园及周边环境',
+    [
+      join([
+        fv('pledges.holiday') ? `签订安全承诺书${fv('pledges.holiday')}份` : '',
+        fv('pledges.drowning') ? `签订防溺水承诺书${bigCount(fv('pledges.drowning'))}份` : '',
+        fv('campus.schoolBuses') ? `检查校车${fv('campus.schoolBuses')}车次` : '',
+      ]),
+    ]
+      .filter(Boolean)
+      .map((x) => `${x}。`),
+  );
   const food = sector('food_drug');
-  sec.add('食品药品安全', food ? [`${join([food.units ? `检查单位${food.units}家` : `开展检查${food.inspections}次`, food.hazards ? `查出一般隐患${food.hazards}起，整治完成${food.hazardsRectified}起` : ''])}。`] : []);
+  sec.add(
+    '食品药品安全',
+    food
+      ? [
+          `${join([food.units ? `检查单位${food.units}家` : `开展检查${food.inspections}次`, food.hazards ? `查出一般隐患${food.hazards}起，整治完成${food.hazardsRectified}起` : ''])}。`,
+        ]
+      : [],
+  );
   out.push(heading1('三、下一步工作计划'));
   out.push(placeholder('请写出下一步工作计划。'));
   out.push(...signature(s.org.name, today));
@@ -341,12 +457,15 @@ export function campaignReport(s: StatsSummaryDto, openItems: OpenItem[], today:
 }
 
 function appendix(out: (Paragraph | Table)[], s: StatsSummaryDto) {
-  out.push(new Paragraph({ pageBreakBefore: true, children: [new TextRun({ text: '附：主要数据一览（由“乡安”系统按台账记录统计）', font: HEAD_FONT, size: 28 })] }));
+  out.push(
+    new Paragraph({ pageBreakBefore: true, children: [new TextRun({ text: '附：主要数据一览（由“乡安”系统按台账记录统计）', font: HEAD_FONT, size: 28 })] }),
+  );
   out.push(figuresTable(s));
 }
 
 export async function buildReport(form: ReportForm, s: StatsSummaryDto, openItems: OpenItem[], today: string, author?: string | null): Promise<Buffer> {
-  const children = form === 'duty' ? dutyReport(s, openItems, today, author) : form === 'campaign' ? campaignReport(s, openItems, today) : annualReport(s, openItems, today);
+  const children =
+    form === 'duty' ? dutyReport(s, openItems, today, author) : form === 'campaign' ? campaignReport(s, openItems, today) : annualReport(s, openItems, today);
   return Packer.toBuffer(doc(children));
 }
 

@@ -19,7 +19,15 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
   let t: TestApp;
   let town: Record<string, string>;
   const Y = '2025';
-  type Rec = { type: string; kind: string; date: string; org: string; sector?: string; metrics: Record<string, number>; units?: { orgId?: number; name?: string }[] };
+  type Rec = {
+    type: string;
+    kind: string;
+    date: string;
+    org: string;
+    sector?: string;
+    metrics: Record<string, number>;
+    units?: { orgId?: number; name?: string }[];
+  };
   const recs: Rec[] = [];
   let rnd = 11;
   const next = (max: number) => ((rnd = (rnd * 1103515245 + 12345) % 2147483648), (rnd % max) + 1);
@@ -42,7 +50,18 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     jest.useFakeTimers({
       now: new Date(`${day}T04:00:00Z`),
       advanceTimers: true,
-      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
     });
     try {
       return await fn(async (key) => t.login(DEMO_USERS.find((d) => d[0] === key)?.[1] ?? key));
@@ -64,7 +83,12 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
   };
   const add = async (r: Rec) => {
     const o = t.seed.org;
-    await ok(t.http.post(`/api/${paths[r.type]}`).set(town).send({ kind: r.kind, date: r.date, orgId: o[r.org].id, sector: r.sector, metrics: r.metrics, units: r.units }));
+    await ok(
+      t.http
+        .post(`/api/${paths[r.type]}`)
+        .set(town)
+        .send({ kind: r.kind, date: r.date, orgId: o[r.org].id, sector: r.sector, metrics: r.metrics, units: r.units }),
+    );
     recs.push(r);
   };
   const d = (m: number, day = 10) => `${Y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
@@ -77,44 +101,180 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
       const metrics: Record<string, number> = { inspectors: next(6), vehicles: next(3), units: next(5), issues: next(4), issuesRectified: 1 };
       if (sector === 'campus') metrics.schoolBuses = next(5);
       if (sector === 'food_drug') metrics.stalls = next(8);
-      await add({ type: 'inspection', kind: i % 3 ? 'routine' : 'special', date: d((i % 12) + 1, (i % 27) + 1), org: i % 4 === 0 ? 'v_liulin' : 'town', sector, metrics });
+      await add({
+        type: 'inspection',
+        kind: i % 3 ? 'routine' : 'special',
+        date: d((i % 12) + 1, (i % 27) + 1),
+        org: i % 4 === 0 ? 'v_liulin' : 'town',
+        sector,
+        metrics,
+      });
     }
-    for (let i = 0; i < 6; i++) await add({ type: 'enforcement', kind: 'simple', date: d(i + 2), org: 'town', sector: i < 3 ? 'fireworks' : 'industry_trade', metrics: { amount: 200 * (i + 1), hazards: 2, rectified: 2 } });
-    for (let i = 0; i < 2; i++) await add({ type: 'enforcement', kind: 'general', date: d(i + 8), org: 'town', sector: 'hazardous_chemicals', metrics: { amount: 5000, hazards: 3, rectified: 1 } });
-    for (let i = 0; i < 5; i++) await add({ type: 'enforcement', kind: 'check', date: d(i + 3, 20), org: 'town', sector: 'fire', metrics: { hazards: 1, rectified: 1 } });
+    for (let i = 0; i < 6; i++)
+      await add({
+        type: 'enforcement',
+        kind: 'simple',
+        date: d(i + 2),
+        org: 'town',
+        sector: i < 3 ? 'fireworks' : 'industry_trade',
+        metrics: { amount: 200 * (i + 1), hazards: 2, rectified: 2 },
+      });
+    for (let i = 0; i < 2; i++)
+      await add({
+        type: 'enforcement',
+        kind: 'general',
+        date: d(i + 8),
+        org: 'town',
+        sector: 'hazardous_chemicals',
+        metrics: { amount: 5000, hazards: 3, rectified: 1 },
+      });
+    for (let i = 0; i < 5; i++)
+      await add({ type: 'enforcement', kind: 'check', date: d(i + 3, 20), org: 'town', sector: 'fire', metrics: { hazards: 1, rectified: 1 } });
     await add({ type: 'drill', kind: 'joint', date: d(4, 20), org: 'town', metrics: { participants: 300 } });
     await add({ type: 'drill', kind: 'fire', date: d(6, 12), org: 's_middle', metrics: { participants: 120 } });
     await add({ type: 'drill', kind: 'drowning', date: d(7, 2), org: 'v_liulin', metrics: { participants: 45 } });
     for (let m = 1; m <= 12; m++) await add({ type: 'activity', kind: 'meeting_monthly', date: d(m, 5), org: 'town', metrics: { attendees: 30 } });
-    for (const [k, n] of [['training_safety', 3], ['training_fire', 2], ['training_special_equipment', 1], ['training_food_coordinator', 4], ['training_food_expert', 2]] as const) {
+    for (const [k, n] of [
+      ['training_safety', 3],
+      ['training_fire', 2],
+      ['training_special_equipment', 1],
+      ['training_food_coordinator', 4],
+      ['training_food_expert', 2],
+    ] as const) {
       for (let i = 0; i < n; i++) await add({ type: 'activity', kind: k, date: d(i + 3, 15), org: 'town', metrics: { attendees: 40 } });
     }
-    for (let i = 0; i < 5; i++) await add({ type: 'activity', kind: 'school_talk', date: d(i + 3, 8), org: 's_primary', sector: i < 2 ? 'food_drug' : undefined, metrics: { attendees: 200 } });
+    for (let i = 0; i < 5; i++)
+      await add({
+        type: 'activity',
+        kind: 'school_talk',
+        date: d(i + 3, 8),
+        org: 's_primary',
+        sector: i < 2 ? 'food_drug' : undefined,
+        metrics: { attendees: 200 },
+      });
     // Publicity: topics (food boards, power/gas leaflets) and reach to units of each type; the same units again.
-    const reachUnits = [{ orgId: o.e_daqiang.id }, { orgId: o.e_textile.id }, { orgId: o.e_gas_station.id }, { orgId: o.s_primary.id }, { orgId: o.v_liulin.id }];
-    await add({ type: 'activity', kind: 'publicity_event', date: d(3, 3), org: 'town', sector: 'food_drug', metrics: { boards: 12, leaflets: 5000, brochures: 800, bags: 300, people: 20, reach: 1200 }, units: reachUnits });
-    await add({ type: 'activity', kind: 'publicity_event', date: d(5, 3), org: 'town', sector: 'gas', metrics: { brochures: 1500, banners: 30, slogans: 200, vehicleTrips: 12 }, units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { name: '石桥加油站' }] });
-    await add({ type: 'activity', kind: 'publicity_event', date: d(9, 3), org: 'v_hekou', sector: 'rural_power', metrics: { brochures: 600 }, units: [{ orgId: o.v_hekou.id }] });
-    await add({ type: 'activity', kind: 'publicity_large', date: d(6, 16), org: 'town', metrics: { leaflets: 10000, banners: 80, slogans: 400, ledPlays: 1300, adPushes: 5, adItems: 120, videos: 2, people: 60, vehicleTrips: 28 }, units: [{ orgId: o.e_chemical.id }, { orgId: o.s_middle.id }] });
+    const reachUnits = [
+      { orgId: o.e_daqiang.id },
+      { orgId: o.e_textile.id },
+      { orgId: o.e_gas_station.id },
+      { orgId: o.s_primary.id },
+      { orgId: o.v_liulin.id },
+    ];
+    await add({
+      type: 'activity',
+      kind: 'publicity_event',
+      date: d(3, 3),
+      org: 'town',
+      sector: 'food_drug',
+      metrics: { boards: 12, leaflets: 5000, brochures: 800, bags: 300, people: 20, reach: 1200 },
+      units: reachUnits,
+    });
+    await add({
+      type: 'activity',
+      kind: 'publicity_event',
+      date: d(5, 3),
+      org: 'town',
+      sector: 'gas',
+      metrics: { brochures: 1500, banners: 30, slogans: 200, vehicleTrips: 12 },
+      units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { name: '石桥加油站' }],
+    });
+    await add({
+      type: 'activity',
+      kind: 'publicity_event',
+      date: d(9, 3),
+      org: 'v_hekou',
+      sector: 'rural_power',
+      metrics: { brochures: 600 },
+      units: [{ orgId: o.v_hekou.id }],
+    });
+    await add({
+      type: 'activity',
+      kind: 'publicity_large',
+      date: d(6, 16),
+      org: 'town',
+      metrics: { leaflets: 10000, banners: 80, slogans: 400, ledPlays: 1300, adPushes: 5, adItems: 120, videos: 2, people: 60, vehicleTrips: 28 },
+      units: [{ orgId: o.e_chemical.id }, { orgId: o.s_middle.id }],
+    });
     await add({ type: 'activity', kind: 'publicity_large', date: d(11, 9), org: 'town', metrics: { leaflets: 2000, banners: 10, boards: 5 } });
     // Letters: 大强 on paper twice (by id and by name), 华丰 on paper; villages on paper; coordinators; builders.
-    await add({ type: 'activity', kind: 'letter_production', date: d(1, 20), org: 'town', metrics: { units: 2 }, units: [{ orgId: o.e_daqiang.id }, { orgId: o.e_textile.id }] });
+    await add({
+      type: 'activity',
+      kind: 'letter_production',
+      date: d(1, 20),
+      org: 'town',
+      metrics: { units: 2 },
+      units: [{ orgId: o.e_daqiang.id }, { orgId: o.e_textile.id }],
+    });
     await add({ type: 'activity', kind: 'letter_production', date: d(2, 20), org: 'town', metrics: { units: 1 }, units: [{ name: '青山大强钢铁有限公司' }] });
-    await add({ type: 'activity', kind: 'letter_fire_food', date: d(1, 21), org: 'town', metrics: { units: 3 }, units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { orgId: o.v_shiqiao.id }] });
-    await add({ type: 'activity', kind: 'letter_food_coordinator', date: d(1, 22), org: 'town', metrics: { units: 2 }, units: [{ name: '王秀英' }, { name: '赵志强' }] });
-    await add({ type: 'activity', kind: 'letter_construction', date: d(3, 22), org: 'town', metrics: { units: 2 }, units: [{ name: '宏达建筑公司' }, { name: '青山路桥公司' }] });
+    await add({
+      type: 'activity',
+      kind: 'letter_fire_food',
+      date: d(1, 21),
+      org: 'town',
+      metrics: { units: 3 },
+      units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { orgId: o.v_shiqiao.id }],
+    });
+    await add({
+      type: 'activity',
+      kind: 'letter_food_coordinator',
+      date: d(1, 22),
+      org: 'town',
+      metrics: { units: 2 },
+      units: [{ name: '王秀英' }, { name: '赵志强' }],
+    });
+    await add({
+      type: 'activity',
+      kind: 'letter_construction',
+      date: d(3, 22),
+      org: 'town',
+      metrics: { units: 2 },
+      units: [{ name: '宏达建筑公司' }, { name: '青山路桥公司' }],
+    });
     await add({ type: 'activity', kind: 'pledge_offline', date: d(6, 25), org: 's_primary', metrics: { count: 943 } });
     await add({ type: 'activity', kind: 'pledge_offline_drowning', date: d(6, 26), org: 's_primary', metrics: { count: 1200 } });
     await add({ type: 'activity', kind: 'pledge_offline_drowning', date: d(7, 1), org: 's_middle', metrics: { count: 860 } });
     await add({ type: 'activity', kind: 'plan_filing', date: d(3, 2), org: 'town', metrics: { plans: 9 }, units: [{ orgId: o.e_daqiang.id }] });
-    await add({ type: 'activity', kind: 'plan_filing', date: d(5, 2), org: 'town', metrics: { plans: 3 }, units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }] });
+    await add({
+      type: 'activity',
+      kind: 'plan_filing',
+      date: d(5, 2),
+      org: 'town',
+      metrics: { plans: 3 },
+      units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }],
+    });
     await add({ type: 'activity', kind: 'county_letter', date: d(4, 2), org: 'town', metrics: { received: 4, closed: 3 } });
     await add({ type: 'activity', kind: 'county_letter', date: d(10, 2), org: 'town', metrics: { received: 4, closed: 4 } });
     for (let m = 1; m <= 12; m++) {
-      await add({ type: 'activity', kind: 'traffic', date: d(m, 28), org: 'town', metrics: { drunkDriving: next(10), violations: 300 + next(29), unlicensed: next(20), majorHazards: m % 6 ? 0 : 3, generalHazards: next(3), violationsCorrected: next(8), ...(m === 3 || m === 8 ? { persuaders: m === 3 ? 100 : 105 } : {}) } });
+      await add({
+        type: 'activity',
+        kind: 'traffic',
+        date: d(m, 28),
+        org: 'town',
+        metrics: {
+          drunkDriving: next(10),
+          violations: 300 + next(29),
+          unlicensed: next(20),
+          majorHazards: m % 6 ? 0 : 3,
+          generalHazards: next(3),
+          violationsCorrected: next(8),
+          ...(m === 3 || m === 8 ? { persuaders: m === 3 ? 100 : 105 } : {}),
+        },
+      });
     }
-    await add({ type: 'activity', kind: 'food_registration', date: d(4, 11), org: 'town', metrics: { stalls: 6, licenses: 12, healthCerts: 40, stallCerts: 9 } });
-    await add({ type: 'activity', kind: 'food_registration', date: d(9, 11), org: 'town', metrics: { stalls: 2, licenses: 3, healthCerts: 10, stallCerts: 1 } });
+    await add({
+      type: 'activity',
+      kind: 'food_registration',
+      date: d(4, 11),
+      org: 'town',
+      metrics: { stalls: 6, licenses: 12, healthCerts: 40, stallCerts: 9 },
+    });
+    await add({
+      type: 'activity',
+      kind: 'food_registration',
+      date: d(9, 11),
+      org: 'town',
+      metrics: { stalls: 2, licenses: 3, healthCerts: 10, stallCerts: 1 },
+    });
     await add({ type: 'activity', kind: 'info_board', date: d(5, 11), org: 'town', metrics: { units: 18 } });
     // Head-counts: staff in November of the year before only, then June.
     await add({ type: 'activity', kind: 'staff', date: '2024-11-20', org: 'town', metrics: { certHolders: 12, safetyManagers: 5 } });
@@ -126,16 +286,26 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     const art = [pngDataUrl(await drawSignaturePng(3)), pngDataUrl(await drawSignaturePng(4))];
     const campaign = async (who: Record<string, string>, org: string, kind: string) => {
       const v = (await ok(t.http.get('/api/pledge-templates').set(who), 200)).find((x: any) => x.kind === kind).latest;
-      const c = await ok(t.http.post('/api/pledge-campaigns').set(who).send({ templateVersionId: v.id, orgId: o[org].id, deadline: `${Y}-12-31T10:00:00Z` }));
+      const c = await ok(
+        t.http
+          .post('/api/pledge-campaigns')
+          .set(who)
+          .send({ templateVersionId: v.id, orgId: o[org].id, deadline: `${Y}-12-31T10:00:00Z` }),
+      );
       return { id: c.id as number, org, kind, signers: v.signers.map((s: any) => s.role) as string[] };
     };
     let phone = 0;
     const sign = async (day: string, c: { id: number; org: string; kind: string; signers: string[] }, fields: Record<string, string>, name: string) =>
       at(day, async (who) => {
-        await ok(t.http.post(`/api/pledge-campaigns/${c.id}/signatures`).set(await who('resident')).send({
-          fields: { ...fields, phone: `1390000${String(++phone).padStart(4, '0')}` },
-          signatures: c.signers.map((role, i) => ({ role, image: art[i % 2] })),
-        }));
+        await ok(
+          t.http
+            .post(`/api/pledge-campaigns/${c.id}/signatures`)
+            .set(await who('resident'))
+            .send({
+              fields: { ...fields, phone: `1390000${String(++phone).padStart(4, '0')}` },
+              signatures: c.signers.map((role, i) => ({ role, image: art[i % 2] })),
+            }),
+        );
         sigs.push({ kind: c.kind, date: day, org: c.org, name });
       });
     const unit = (name: string) => ({ unitName: name, principalName: '负责人' });
@@ -168,7 +338,18 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     const publish = async (day: string, key: string, org: string, category: string, ackRequired: boolean) =>
       at(day, async (who) => {
         const h = await who(key);
-        const m = await ok(t.http.post('/api/messages').set(h).send({ title: `${o[org].name}${category}提醒`, category, ackRequired, body: [{ type: 'p', text: '请注意安全。' }], audience: { orgIds: [o[org].id] } }));
+        const m = await ok(
+          t.http
+            .post('/api/messages')
+            .set(h)
+            .send({
+              title: `${o[org].name}${category}提醒`,
+              category,
+              ackRequired,
+              body: [{ type: 'p', text: '请注意安全。' }],
+              audience: { orgIds: [o[org].id] },
+            }),
+        );
         await ok(t.http.post(`/api/messages/${m.id}/publish`).set(h).send({}), 200);
         const st = await ok(t.http.get(`/api/messages/${m.id}/stats`).set(h), 200);
         const msg: Msg = { id: m.id, date: day, org, audience: st.audienceSize, reads: 0, acks: 0 };
@@ -178,7 +359,12 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     const m1 = await publish(d(3, 12), 'town', 'town', 'safety_month', false);
     const m2 = await publish(d(3, 20), 'village', 'v_liulin', 'drowning', true);
     const m3 = await publish(d(10, 8), 'town', 'town', 'fire', false);
-    await ok(t.http.post('/api/messages').set(town).send({ title: '草稿', category: 'fire', ackRequired: false, body: [{ type: 'p', text: '未发布' }], audience: { orgIds: [o.town.id] } }));
+    await ok(
+      t.http
+        .post('/api/messages')
+        .set(town)
+        .send({ title: '草稿', category: 'fire', ackRequired: false, body: [{ type: 'p', text: '未发布' }], audience: { orgIds: [o.town.id] } }),
+    );
     const villagers = (await t.ds.getRepository(User).find({ where: { orgId: o.v_liulin.id, role: 'resident' }, order: { id: 'ASC' } }))
       .filter((u) => (u.openid ?? '').startsWith('dev:villager-'))
       .map((u) => (u.openid ?? '').slice(4));
@@ -201,24 +387,35 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
 
   // ---- the figures worked out from what was entered, by docs/REPORT_FIGURES.md's rules ------------------------
 
-  const inP = (r: Rec, from: string, to: string, org?: string) => r.date >= from && r.date <= to && (!org || r.org === org || t.seed.org[r.org].path.startsWith(t.seed.org[org].path));
+  const inP = (r: Rec, from: string, to: string, org?: string) =>
+    r.date >= from && r.date <= to && (!org || r.org === org || t.seed.org[r.org].path.startsWith(t.seed.org[org].path));
   const expected = (from: string, to: string, org = 'town'): Record<string, number> => {
     const o = t.seed.org;
     const rs = recs.filter((r) => inP(r, from, to, org));
-    const count = (type: string, kinds?: string[], sector?: string[]) => rs.filter((r) => r.type === type && (!kinds || kinds.includes(r.kind)) && (!sector || sector.includes(r.sector ?? ''))).length;
+    const count = (type: string, kinds?: string[], sector?: string[]) =>
+      rs.filter((r) => r.type === type && (!kinds || kinds.includes(r.kind)) && (!sector || sector.includes(r.sector ?? ''))).length;
     const sum = (type: string, metric: string, kinds?: string[], sector?: string[]) =>
-      rs.filter((r) => r.type === type && (!kinds || kinds.includes(r.kind)) && (!sector || sector.includes(r.sector ?? ''))).reduce((a, r) => a + (r.metrics[metric] ?? 0), 0);
+      rs
+        .filter((r) => r.type === type && (!kinds || kinds.includes(r.kind)) && (!sector || sector.includes(r.sector ?? '')))
+        .reduce((a, r) => a + (r.metrics[metric] ?? 0), 0);
     // Head-count: per unit the latest value in or before the end.
     const snap = (kind: string, metric: string) => {
       const latest = new Map<string, Rec>();
-      for (const r of recs.filter((x) => x.kind === kind && x.metrics[metric] !== undefined && x.date <= to && inP(x, '0000-00-00', to, org)).sort((a, b) => a.date.localeCompare(b.date))) latest.set(r.org, r);
+      for (const r of recs
+        .filter((x) => x.kind === kind && x.metrics[metric] !== undefined && x.date <= to && inP(x, '0000-00-00', to, org))
+        .sort((a, b) => a.date.localeCompare(b.date)))
+        latest.set(r.org, r);
       return [...latest.values()].reduce((a, r) => a + r.metrics[metric], 0);
     };
     const names = new Map(Object.values(o).map((u: any) => [u.id, u.name]));
     const under = (x: { date: string; org: string }) => inP({ ...x, type: '', kind: '', metrics: {} }, from, to, org);
     const signed = (pledgeKind: string) => sigs.filter((x) => x.kind === pledgeKind && under(x));
     // A unit (or coordinator) counts once, however often and however it signed: paper and online, twice online.
-    const letterOf: Record<string, string> = { letter_production: 'production_responsibility', letter_fire_food: 'fire_food_responsibility', letter_food_coordinator: 'food_drug_coordinator' };
+    const letterOf: Record<string, string> = {
+      letter_production: 'production_responsibility',
+      letter_fire_food: 'fire_food_responsibility',
+      letter_food_coordinator: 'food_drug_coordinator',
+    };
     const distinct = (kind: string) =>
       new Set([
         ...rs.filter((r) => r.kind === kind).flatMap((r) => (r.units ?? []).map((u) => unitKey((u.orgId ? names.get(u.orgId) : u.name) ?? ''))),
@@ -228,11 +425,16 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     const total = (f: (m: Msg) => number) => sent.reduce((a, m) => a + f(m), 0);
     const pubUnits = (pred: (name: string, type: string | undefined) => boolean, sectors?: string[]) =>
       new Set(
-        rs.filter((r) => PUBLICITY_KINDS.includes(r.kind) && (!sectors || sectors.includes(r.sector ?? ''))).flatMap((r) => (r.units ?? []).map((u) => {
-          const unit = u.orgId ? Object.values(o).find((x: any) => x.id === u.orgId) as any : null;
-          const name = unit?.name ?? u.name;
-          return pred(name, unit?.type) ? name : null;
-        })).filter(Boolean),
+        rs
+          .filter((r) => PUBLICITY_KINDS.includes(r.kind) && (!sectors || sectors.includes(r.sector ?? '')))
+          .flatMap((r) =>
+            (r.units ?? []).map((u) => {
+              const unit = u.orgId ? (Object.values(o).find((x: any) => x.id === u.orgId) as any) : null;
+              const name = unit?.name ?? u.name;
+              return pred(name, unit?.type) ? name : null;
+            }),
+          )
+          .filter(Boolean),
       ).size;
     const isGas = (n: string) => n.includes('加油站');
     const pub = (m: string) => sum('activity', m, PUBLICITY_KINDS);
@@ -288,9 +490,32 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
       'plans.filed': distinct('plan_filing'),
       'plans.count': sum('activity', 'plans', ['plan_filing']),
     };
-    for (const m of ['drunkDriving', 'violations', 'unlicensed', 'majorHazards', 'generalHazards', 'violationsCorrected']) if (!isSnapshotMetric('activity', 'traffic', m)) e[`traffic.${m}`] = sum('activity', m, ['traffic']);
-    for (const m of ['leaflets', 'brochures', 'bags', 'banners', 'slogans', 'boards', 'ledPlays', 'adPushes', 'adItems', 'videos', 'people', 'vehicleTrips', 'reach']) e[`publicity.${m}`] = pub(m);
-    for (const [k, kind] of [['safety', 'training_safety'], ['fire', 'training_fire'], ['specialEquipment', 'training_special_equipment'], ['foodCoordinator', 'training_food_coordinator'], ['foodExpert', 'training_food_expert']]) e[`training.${k}`] = count('activity', [kind]);
+    for (const m of ['drunkDriving', 'violations', 'unlicensed', 'majorHazards', 'generalHazards', 'violationsCorrected'])
+      if (!isSnapshotMetric('activity', 'traffic', m)) e[`traffic.${m}`] = sum('activity', m, ['traffic']);
+    for (const m of [
+      'leaflets',
+      'brochures',
+      'bags',
+      'banners',
+      'slogans',
+      'boards',
+      'ledPlays',
+      'adPushes',
+      'adItems',
+      'videos',
+      'people',
+      'vehicleTrips',
+      'reach',
+    ])
+      e[`publicity.${m}`] = pub(m);
+    for (const [k, kind] of [
+      ['safety', 'training_safety'],
+      ['fire', 'training_fire'],
+      ['specialEquipment', 'training_special_equipment'],
+      ['foodCoordinator', 'training_food_coordinator'],
+      ['foodExpert', 'training_food_expert'],
+    ])
+      e[`training.${k}`] = count('activity', [kind]);
     return e;
   };
 
@@ -345,7 +570,13 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const from = `${today.slice(0, 4)}-01-01`;
     const site = async (kind: string, n: number, extra: object = {}) => {
-      for (let i = 0; i < n; i++) await ok(t.http.post('/api/risk-sites').set(town).send({ kind, name: `${kind}${i + 1}号点`, orgId: o.v_hekou.id, ...extra }));
+      for (let i = 0; i < n; i++)
+        await ok(
+          t.http
+            .post('/api/risk-sites')
+            .set(town)
+            .send({ kind, name: `${kind}${i + 1}号点`, orgId: o.v_hekou.id, ...extra }),
+        );
     };
     await site('fireworks_shop', 12, { warningSigns: 1 });
     await site('lpg_shop', 1);
@@ -368,30 +599,82 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     await ok(t.http.post('/api/incidents').set(town).send({ kind: 'forest_fire', date: today, title: '山火', orgId: o.v_longtan.id }));
     await ok(t.http.post('/api/incidents').set(town).send({ kind: 'forest_fire', date: today, title: '山火复燃', orgId: o.v_longtan.id, deaths: 2 }));
     // Ledger: reported through the API; one escalated, one rejected.
-    const report = async (description: string) => ok(t.http.post('/api/hazards').set(await t.as('resident')).send({ category: 'fire', description, lat: 29.583, lng: 106.487 }));
+    const report = async (description: string) =>
+      ok(
+        t.http
+          .post('/api/hazards')
+          .set(await t.as('resident'))
+          .send({ category: 'fire', description, lat: 29.583, lng: 106.487 }),
+      );
     const a = await report('电线私拉乱接一处');
     const b = await report('山体堡坎开裂一处');
     const c = await report('重复上报的电线');
-    await ok(t.http.post(`/api/hazards/${b.id}/escalate`).set(await t.as('village')).send({ department: '青山县自然资源局', note: '需评估' }), 200);
-    await ok(t.http.post(`/api/hazards/${c.id}/reject`).set(await t.as('village')).send({ reason: '重复上报' }), 200);
+    await ok(
+      t.http
+        .post(`/api/hazards/${b.id}/escalate`)
+        .set(await t.as('village'))
+        .send({ department: '青山县自然资源局', note: '需评估' }),
+      200,
+    );
+    await ok(
+      t.http
+        .post(`/api/hazards/${c.id}/reject`)
+        .set(await t.as('village'))
+        .send({ reason: '重复上报' }),
+      200,
+    );
     // a: major, due tomorrow, still assigned (overdue once tomorrow has passed). e: rectified and passed (closed).
     const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86400_000).toISOString().slice(0, 10);
     await ok(t.http.post(`/api/hazards/${a.id}/assign`).set(town).send({ responsibleOrgId: o.v_liulin.id, deadline: tomorrow, level: 'major' }), 200);
     const e = await report('消防通道堵塞');
     await ok(t.http.post(`/api/hazards/${e.id}/assign`).set(town).send({ responsibleOrgId: o.v_liulin.id, deadline: tomorrow }), 200);
-    await ok(t.http.post(`/api/hazards/${e.id}/rectify`).set(await t.as('village')).send({ note: '已清理' }), 200);
+    await ok(
+      t.http
+        .post(`/api/hazards/${e.id}/rectify`)
+        .set(await t.as('village'))
+        .send({ note: '已清理' }),
+      200,
+    );
     await ok(t.http.post(`/api/hazards/${e.id}/verify`).set(town).send({ passed: true }), 200);
     // An inspection whose two findings went into the ledger (检查中发现并录入台账).
-    await ok(t.http.post('/api/inspections').set(town).send({
-      kind: 'routine', date: today, orgId: o.town.id, sector: 'fire', metrics: { inspectors: 2, units: 1 },
-      findings: [{ category: 'fire', description: '灭火器过期', orgId: o.e_textile.id }, { category: 'fire', description: '安全出口上锁', orgId: o.e_textile.id }],
-    }));
+    await ok(
+      t.http
+        .post('/api/inspections')
+        .set(town)
+        .send({
+          kind: 'routine',
+          date: today,
+          orgId: o.town.id,
+          sector: 'fire',
+          metrics: { inspectors: 2, units: 1 },
+          findings: [
+            { category: 'fire', description: '灭火器过期', orgId: o.e_textile.id },
+            { category: 'fire', description: '安全出口上锁', orgId: o.e_textile.id },
+          ],
+        }),
+    );
     // Asked three days on (the server's clock), so a's deadline has passed.
     const s = await at(new Date(Date.now() + 8 * 3600_000 + 3 * 86400_000).toISOString().slice(0, 10), async (who) =>
-      ok(t.http.get('/api/stats/summary').query({ from, to: today }).set(await who('town')), 200),
+      ok(
+        t.http
+          .get('/api/stats/summary')
+          .query({ from, to: today })
+          .set(await who('town')),
+        200,
+      ),
     );
     const fig = (k: string) => s.figures.find((f: any) => f.key === k)?.value;
-    const sites: Record<string, number> = { fireworks_shop: 12, lpg_shop: 1, gas_station: 2, geological: 9, flash_flood: 5, pond: 3, river: 1, dangerous_water: 1, crowded_place: 4 };
+    const sites: Record<string, number> = {
+      fireworks_shop: 12,
+      lpg_shop: 1,
+      gas_station: 2,
+      geological: 9,
+      flash_flood: 5,
+      pond: 3,
+      river: 1,
+      dangerous_water: 1,
+      crowded_place: 4,
+    };
     for (const [k, n] of Object.entries(sites)) expect([k, fig(`sites.${k}`)]).toEqual([k, n]);
     expect(fig('sites.reservoirs')).toBe(3);
     expect(fig('sites.reservoirsSmall2Up')).toBe(2);
@@ -407,7 +690,9 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
     const n = async (sql: string) => Number((await t.ds.query(sql, [`${o.town.path}%`]))[0].n);
     expect(fig('hazards.found')).toBe(await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status <> 'rejected'"));
     expect(fig('hazards.escalated')).toBe(await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status = 'escalated'"));
-    expect(fig('hazards.inProgress')).toBe(await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('reported','assigned','rectifying','rectified')"));
+    expect(fig('hazards.inProgress')).toBe(
+      await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('reported','assigned','rectifying','rectified')"),
+    );
     expect(fig('hazards.closed')).toBe(await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status = 'closed'"));
     expect(fig('hazards.rectified')).toBe(await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('rectified','closed')"));
     expect(fig('hazards.major')).toBe(await n("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND level = 'major' AND status <> 'rejected'"));
@@ -422,13 +707,20 @@ describe(`every report figure from a year of records (${TEST_DB})`, () => {
   });
 
   it('docs/REPORT_FIGURES.md lists every figure the summary answers, and only those', async () => {
-    const s = await ok(t.http.get('/api/stats/summary').query({ from: `${Y}-01-01`, to: `${Y}-12-31` }).set(town), 200);
+    const s = await ok(
+      t.http
+        .get('/api/stats/summary')
+        .query({ from: `${Y}-01-01`, to: `${Y}-12-31` })
+        .set(town),
+      200,
+    );
     const keys = s.figures.map((f: any) => f.key).sort();
     expect(documented().sort()).toEqual(keys);
     // Each documented key is checked above: the field-work ones by `expected`, the others by name in the test before.
     const checkedHere = new Set([...Object.keys(expected(`${Y}-01-01`, `${Y}-12-31`))]);
     const byName = readFileSync(__filename, 'utf8');
-    for (const k of keys) expect([k, checkedHere.has(k) || byName.includes(`'${k}'`) || (k.startsWith('sites.') && byName.includes(`${k.slice(6)}: `))]).toEqual([k, true]);
+    for (const k of keys)
+      expect([k, checkedHere.has(k) || byName.includes(`'${k}'`) || (k.startsWith('sites.') && byName.includes(`${k.slice(6)}: `))]).toEqual([k, true]);
     // …and with a value that could have been wrong: not zero in the year of records or in this year's registers and ledger.
     const val = (x: any, k: string) => x?.figures.find((f: any) => f.key === k)?.value ?? 0;
     expect(keys.filter((k: string) => !val(s, k) && !val(thisYear, k))).toEqual([]);

@@ -15,10 +15,20 @@ import { Period, StatsService } from './stats.service';
 
 @Injectable()
 export class ReportService {
-  constructor(@InjectDataSource() private readonly ds: DataSource, private readonly scope: ScopeService, private readonly stats: StatsService) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scope: ScopeService,
+    private readonly stats: StatsService,
+  ) {}
 
   /** The report in one of the three forms, for the unit and period asked (annual by default). */
-  async yearReport(user: AuthUser, orgId: number | undefined, p: Period, form: ReportForm = 'annual', now = new Date()): Promise<{ buffer: Buffer; filename: string }> {
+  async yearReport(
+    user: AuthUser,
+    orgId: number | undefined,
+    p: Period,
+    form: ReportForm = 'annual',
+    now = new Date(),
+  ): Promise<{ buffer: Buffer; filename: string }> {
     const org = await this.scope.targetOrg(user, orgId);
     const s = await this.stats.summaryFor(org, p);
     const items = await this.openItems(org, p.to);
@@ -37,7 +47,13 @@ export class ReportService {
     const inMonth = await this.stats.summaryFor(org, { from: `${m}-01`, to: monthEnd });
     const hasLedger = this.ds.hasMetadata(Hazard) && this.ds.hasMetadata(HazardEvent);
     const r = hasLedger
-      ? await new MonthlyReportService(this.ds, this.ds.getRepository(Hazard), this.ds.getRepository(HazardEvent), this.ds.getRepository(OrgUnit), this.scope).forOrg(org, m, now)
+      ? await new MonthlyReportService(
+          this.ds,
+          this.ds.getRepository(Hazard),
+          this.ds.getRepository(HazardEvent),
+          this.ds.getRepository(OrgUnit),
+          this.scope,
+        ).forOrg(org, m, now)
       : null;
     const buffer = await buildMonthlyBrief({
       orgName: org.name,
@@ -49,7 +65,13 @@ export class ReportService {
       escalated: r?.escalated ?? 0,
       overdue: r?.overdue ?? 0,
       byCategory: (r?.byCategory ?? []).filter((c) => c.reported).map((c) => ({ label: c.label, reported: c.reported })),
-      openItems: (r?.openItems ?? []).map((o) => ({ code: o.code, category: o.category, status: o.status, note: o.latestNote, description: o.description ?? null })),
+      openItems: (r?.openItems ?? []).map((o) => ({
+        code: o.code,
+        category: o.category,
+        status: o.status,
+        note: o.latestNote,
+        description: o.description ?? null,
+      })),
       fieldRecords: inMonth.fieldwork.records,
     });
     return { buffer, filename: `${org.name}${m}安全生产会商简报.docx` };
@@ -58,19 +80,33 @@ export class ReportService {
   /** Hazards still being worked on, each with its latest note (what is being done). */
   private async openItems(org: OrgUnit, to: string, limit = 10): Promise<OpenItem[]> {
     if (!this.ds.hasMetadata(Hazard)) return [];
-    const rows = await this.ds.getRepository(Hazard).createQueryBuilder('h')
+    const rows = await this.ds
+      .getRepository(Hazard)
+      .createQueryBuilder('h')
       .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description'])
-      .where("h.orgPath LIKE :p AND h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", { p: `${org.path}%`, to: dbTime(cnDayStart(addDays(to, 1))) })
+      .where("h.orgPath LIKE :p AND h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", {
+        p: `${org.path}%`,
+        to: dbTime(cnDayStart(addDays(to, 1))),
+      })
       .orderBy('h.createdAt', 'ASC')
       .limit(limit)
       .getMany();
-    if (!rows.length || !this.ds.hasMetadata(HazardEvent)) return rows.map((h) => ({ code: h.code, category: h.category, status: h.status, note: null, description: h.description }));
-    const notes = await this.ds.getRepository(HazardEvent).createQueryBuilder('e')
+    if (!rows.length || !this.ds.hasMetadata(HazardEvent))
+      return rows.map((h) => ({ code: h.code, category: h.category, status: h.status, note: null, description: h.description }));
+    const notes = await this.ds
+      .getRepository(HazardEvent)
+      .createQueryBuilder('e')
       .select(['e.hazardId', 'e.note', 'e.id'])
       .where('e.hazardId IN (:...ids) AND e.note IS NOT NULL', { ids: rows.map((h) => h.id) })
       .orderBy('e.id', 'DESC')
       .getMany();
-    return rows.map((h) => ({ code: h.code, category: h.category, status: h.status, note: notes.find((e) => e.hazardId === h.id)?.note ?? null, description: h.description }));
+    return rows.map((h) => ({
+      code: h.code,
+      category: h.category,
+      status: h.status,
+      note: notes.find((e) => e.hazardId === h.id)?.note ?? null,
+      description: h.description,
+    }));
   }
 }
 
@@ -78,4 +114,3 @@ function addMonth(m: string): string {
   const [y, mm] = m.split('-').map(Number);
   return mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
 }
-

@@ -21,7 +21,12 @@ export class PledgeStatsSource {
   async stats(org: OrgUnit, p: Period, _sql: Sql): Promise<{ stats: PledgeStats; byChild: Map<string, number> }> {
     const byChild = new Map<string, number>();
     const available = this.ds.hasMetadata(PledgeCampaign) && this.ds.hasMetadata(PledgeSignature) && this.ds.hasMetadata(PledgeRosterEntry);
-    const byKind = new Map(PLEDGE_KINDS.map((k) => [k, { kind: k as string, label: PLEDGE_KIND_LABELS[k], campaigns: 0, signed: 0, roster: 0, rate: null as number | null, units: 0 }]));
+    const byKind = new Map(
+      PLEDGE_KINDS.map((k) => [
+        k,
+        { kind: k as string, label: PLEDGE_KIND_LABELS[k], campaigns: 0, signed: 0, roster: 0, rate: null as number | null, units: 0 },
+      ]),
+    );
     if (!available) return { stats: { available, signed: 0, byKind: [] }, byChild };
     const r = range(p);
     const prefix = `${org.path}%`;
@@ -82,7 +87,8 @@ export class PledgeStatsSource {
       k.roster = num(c.roster);
       k.rate = k.roster ? rate(num(c.rosterSigned), k.roster) : null;
     }
-    for (const k of byKind.values()) if (['production_responsibility', 'fire_food_responsibility', 'food_drug_coordinator'].includes(k.kind)) k.units = k.signed;
+    for (const k of byKind.values())
+      if (['production_responsibility', 'fire_food_responsibility', 'food_drug_coordinator'].includes(k.kind)) k.units = k.signed;
     return { stats: { available, signed: total, byKind: [...byKind.values()].filter((k) => k.campaigns || k.signed) }, byChild };
   }
 }
@@ -101,7 +107,9 @@ export class PublicityStatsSource {
     const msgs: SqlRow[] = await this.ds
       .getRepository(Message)
       .createQueryBuilder('m')
-      .select('m.category', 'category').addSelect('COUNT(*)', 'n').addSelect('SUM(COALESCE(m.audienceSize, 0))', 'aud')
+      .select('m.category', 'category')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('SUM(COALESCE(m.audienceSize, 0))', 'aud')
       .addSelect('SUM(CASE WHEN m.ackRequired THEN COALESCE(m.audienceSize, 0) ELSE 0 END)', 'ackAud')
       .where(where, r)
       .groupBy('m.category')
@@ -136,7 +144,13 @@ export class PublicityStatsSource {
       ackAudience += num(m.ackAud);
       out.reads += num(rc?.reads);
       out.acks += num(rc?.acks);
-      out.byCategory.push({ category: m.category, label: MESSAGE_CATEGORY_LABELS[m.category as MessageCategory] ?? m.category, messages: num(m.n), deliveries: num(m.aud), reads: num(rc?.reads) });
+      out.byCategory.push({
+        category: m.category,
+        label: MESSAGE_CATEGORY_LABELS[m.category as MessageCategory] ?? m.category,
+        messages: num(m.n),
+        deliveries: num(m.aud),
+        reads: num(rc?.reads),
+      });
     }
     out.pushes = num(pushes?.n);
     out.readRate = rate(out.reads, out.deliveries);

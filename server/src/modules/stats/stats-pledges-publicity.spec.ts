@@ -25,7 +25,13 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
     return res.body;
   };
   const summary = async (who: string, orgId?: number) =>
-    ok(t.http.get('/api/stats/summary').query(orgId ? { orgId } : {}).set(await t.as(who)), 200);
+    ok(
+      t.http
+        .get('/api/stats/summary')
+        .query(orgId ? { orgId } : {})
+        .set(await t.as(who)),
+      200,
+    );
 
   // ---- pledges ------------------------------------------------------------------------------------
 
@@ -33,18 +39,37 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
     (await ok(t.http.get('/api/pledge-templates').set(await t.as('town')), 200)).find((x: any) => x.kind === kind).latest.id as number;
 
   const campaign = async (who: string, orgKey: string, kind: string) =>
-    (await ok(t.http.post('/api/pledge-campaigns').set(await t.as(who)).send({ templateVersionId: await versionOf(kind), orgId: t.seed.org[orgKey].id, deadline: inDays(20) }))).id as number;
+    (
+      await ok(
+        t.http
+          .post('/api/pledge-campaigns')
+          .set(await t.as(who))
+          .send({ templateVersionId: await versionOf(kind), orgId: t.seed.org[orgKey].id, deadline: inDays(20) }),
+      )
+    ).id as number;
 
   /** Imports a roster of `n` students (CSV) and returns their roster ids. */
   const roster = async (who: string, id: number, prefix: string, n: number) => {
     const lines = ['学生姓名,班级,监护人,联系电话'];
     for (let i = 0; i < n; i++) lines.push(`${prefix}学生${i},三年级一班,${prefix}家长${i},1380000${String(i).padStart(4, '0')}`);
-    const res = await ok(t.http.post(`/api/pledge-campaigns/${id}/roster`).set(await t.as(who)).attach('file', Buffer.from(lines.join('\r\n'), 'utf8'), 'roster.csv'), 200);
+    const res = await ok(
+      t.http
+        .post(`/api/pledge-campaigns/${id}/roster`)
+        .set(await t.as(who))
+        .attach('file', Buffer.from(lines.join('\r\n'), 'utf8'), 'roster.csv'),
+      200,
+    );
     expect(res.imported).toBe(n);
     // The picker finds a child by exact name only (privacy), as a parent would type it.
     const ids: number[] = [];
     for (let i = 0; i < n; i++) {
-      const rows = await ok(t.http.get(`/api/pledge-campaigns/${id}/roster`).query({ q: `${prefix}学生${i}` }).set(await t.as(who)), 200);
+      const rows = await ok(
+        t.http
+          .get(`/api/pledge-campaigns/${id}/roster`)
+          .query({ q: `${prefix}学生${i}` })
+          .set(await t.as(who)),
+        200,
+      );
       expect(rows).toHaveLength(1);
       ids.push(rows[0].id);
     }
@@ -55,11 +80,23 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
   const rosterPhone = async (rosterId: number) => (await t.ds.query('SELECT phone FROM pledge_roster_entry WHERE id = ?', [rosterId]))[0].phone as string;
   const sign = async (signer: string, id: number, student: string, rosterId?: number) =>
     ok(
-      t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as(signer)).send({
-        ...(rosterId ? { rosterId } : {}),
-        fields: { studentName: student, className: '三年级一班', guardianName: '张德明', relation: '父亲', phone: rosterId ? await rosterPhone(rosterId) : '13900000001' },
-        signatures: [{ role: 'guardian', image: sigs[0] }, { role: 'student', image: sigs[1] }],
-      }),
+      t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await t.as(signer))
+        .send({
+          ...(rosterId ? { rosterId } : {}),
+          fields: {
+            studentName: student,
+            className: '三年级一班',
+            guardianName: '张德明',
+            relation: '父亲',
+            phone: rosterId ? await rosterPhone(rosterId) : '13900000001',
+          },
+          signatures: [
+            { role: 'guardian', image: sigs[0] },
+            { role: 'student', image: sigs[1] },
+          ],
+        }),
     );
 
   it('signs known pledges in 柳林村, 河口村 and the town', async () => {
@@ -77,15 +114,31 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
     const e = await campaign('village2', 'v_hekou', 'drowning');
     await sign('parent', e, '河口丙');
     await sign('parent', e, '河口丁');
-    const csv = ['学生姓名,班级,监护人,联系电话', '河口丙,三年级一班,张德明,13900000001', '河口戊,三年级一班,王某,13800001111', '河口己,三年级一班,李某,13800001112'].join('\r\n');
-    expect((await ok(t.http.post(`/api/pledge-campaigns/${e}/roster`).set(await t.as('village2')).attach('file', Buffer.from(csv, 'utf8'), 'r.csv'), 200)).imported).toBe(3);
+    const csv = [
+      '学生姓名,班级,监护人,联系电话',
+      '河口丙,三年级一班,张德明,13900000001',
+      '河口戊,三年级一班,王某,13800001111',
+      '河口己,三年级一班,李某,13800001112',
+    ].join('\r\n');
+    expect(
+      (
+        await ok(
+          t.http
+            .post(`/api/pledge-campaigns/${e}/roster`)
+            .set(await t.as('village2'))
+            .attach('file', Buffer.from(csv, 'utf8'), 'r.csv'),
+          200,
+        )
+      ).imported,
+    ).toBe(3);
     // The town itself: drowning with a roster of 2, 1 signed.
     const d = await campaign('town', 'town', 'drowning');
     await sign('parent', d, '任意', (await roster('town', d, '镇', 2))[0]);
   });
 
   it("each village's pledge figures are its own; the town's are the sum", async () => {
-    const kinds = (s: any) => Object.fromEntries(s.pledges.byKind.map((k: any) => [k.kind, { campaigns: k.campaigns, signed: k.signed, roster: k.roster, rate: k.rate }]));
+    const kinds = (s: any) =>
+      Object.fromEntries(s.pledges.byKind.map((k: any) => [k.kind, { campaigns: k.campaigns, signed: k.signed, roster: k.roster, rate: k.rate }]));
     const liulin = await summary('village');
     expect(liulin.org.id).toBe(t.seed.org.v_liulin.id);
     expect(liulin.pledges.signed).toBe(5);
@@ -118,10 +171,25 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
   // ---- publicity ----------------------------------------------------------------------------------
 
   const publish = async (who: string, orgKey: string, category: string, ackRequired: boolean) => {
-    const m = await ok(t.http.post('/api/messages').set(await t.as(who)).send({
-      title: `${t.seed.org[orgKey].name}安全提醒`, category, ackRequired, body: [{ type: 'p', text: '请注意安全。' }], audience: { orgIds: [t.seed.org[orgKey].id] },
-    }));
-    await ok(t.http.post(`/api/messages/${m.id}/publish`).set(await t.as(who)).send({}), 200);
+    const m = await ok(
+      t.http
+        .post('/api/messages')
+        .set(await t.as(who))
+        .send({
+          title: `${t.seed.org[orgKey].name}安全提醒`,
+          category,
+          ackRequired,
+          body: [{ type: 'p', text: '请注意安全。' }],
+          audience: { orgIds: [t.seed.org[orgKey].id] },
+        }),
+    );
+    await ok(
+      t.http
+        .post(`/api/messages/${m.id}/publish`)
+        .set(await t.as(who))
+        .send({}),
+      200,
+    );
     const st = await ok(t.http.get(`/api/messages/${m.id}/stats`).set(await t.as(who)), 200);
     return { id: m.id as number, audience: st.audienceSize as number };
   };
@@ -132,7 +200,11 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
       .map((u) => (u.openid ?? '').slice(4));
   const receipt = async (who: string, id: number, what: 'read' | 'ack') => ok(t.http.post(`/api/messages/${id}/${what}`).set(await t.as(who)), 200);
   const usersUnder = (orgKey: string) =>
-    t.ds.getRepository(User).createQueryBuilder('u').where('u.orgPath LIKE :p AND u.disabled = :d', { p: `${t.seed.org[orgKey].path}%`, d: false }).getCount();
+    t.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.orgPath LIKE :p AND u.disabled = :d', { p: `${t.seed.org[orgKey].path}%`, d: false })
+      .getCount();
 
   const pub: Record<string, { id: number; audience: number }> = {};
   it('publishes known messages with known reads and acknowledgements', async () => {
@@ -164,7 +236,8 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
   });
 
   it("each village's publicity figures are its own; the town's are the sum", async () => {
-    const cats = (s: any) => Object.fromEntries(s.publicity.byCategory.map((c: any) => [c.category, { messages: c.messages, deliveries: c.deliveries, reads: c.reads }]));
+    const cats = (s: any) =>
+      Object.fromEntries(s.publicity.byCategory.map((c: any) => [c.category, { messages: c.messages, deliveries: c.deliveries, reads: c.reads }]));
     const liulin = (await summary('village')).publicity;
     expect(liulin).toMatchObject({ messages: 2, deliveries: pub.m1.audience + pub.m2.audience, reads: 9, acks: 3 });
     expect(liulin.readRate).toBe(rate(9, pub.m1.audience + pub.m2.audience));
@@ -174,7 +247,14 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
       fire: { messages: 1, deliveries: pub.m2.audience, reads: 4 },
     });
     const hekou = (await summary('village2')).publicity;
-    expect(hekou).toMatchObject({ messages: 1, deliveries: pub.m3.audience, reads: 3, acks: 2, readRate: rate(3, pub.m3.audience), ackRate: rate(2, pub.m3.audience) });
+    expect(hekou).toMatchObject({
+      messages: 1,
+      deliveries: pub.m3.audience,
+      reads: 3,
+      acks: 2,
+      readRate: rate(3, pub.m3.audience),
+      ackRate: rate(2, pub.m3.audience),
+    });
     expect((await summary('town', t.seed.org.v_liulin.id)).publicity).toEqual(liulin);
     const town = (await summary('town')).publicity;
     const all = pub.m1.audience + pub.m2.audience + pub.m3.audience + pub.m4.audience;
@@ -190,10 +270,22 @@ describe(`statistics: pledges and publicity agree exactly (${TEST_DB})`, () => {
   });
 
   it('a withdrawn message still counts (it was sent); a period before it counts nothing', async () => {
-    await ok(t.http.post(`/api/messages/${pub.m2.id}/withdraw`).set(await t.as('village')).send({}), 200);
+    await ok(
+      t.http
+        .post(`/api/messages/${pub.m2.id}/withdraw`)
+        .set(await t.as('village'))
+        .send({}),
+      200,
+    );
     expect((await summary('village')).publicity).toMatchObject({ messages: 2, reads: 9 });
     const lastYear = String(new Date().getFullYear() - 1);
-    const old = await ok(t.http.get('/api/stats/summary').query({ from: `${lastYear}-01-01`, to: `${lastYear}-12-31` }).set(await t.as('village')), 200);
+    const old = await ok(
+      t.http
+        .get('/api/stats/summary')
+        .query({ from: `${lastYear}-01-01`, to: `${lastYear}-12-31` })
+        .set(await t.as('village')),
+      200,
+    );
     expect(old.publicity).toMatchObject({ messages: 0, reads: 0, acks: 0 });
     expect(old.pledges.signed).toBe(0);
   });

@@ -50,11 +50,15 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
       months[k] = (months[k] ?? 0) + 1;
     }
     const stored: any[] = await t.ds.query('SELECT campaignId, month, signed FROM pledge_month');
-    expect(sorted(Object.fromEntries(stored.filter((r) => Number(r.signed)).map((r) => [`${r.campaignId}|${r.month}`, Number(r.signed)])))).toEqual(sorted(months));
+    expect(sorted(Object.fromEntries(stored.filter((r) => Number(r.signed)).map((r) => [`${r.campaignId}|${r.month}`, Number(r.signed)])))).toEqual(
+      sorted(months),
+    );
 
     const linked: any[] = await t.ds.query('SELECT campaignId, COUNT(*) AS n FROM pledge_roster_entry WHERE signatureId IS NOT NULL GROUP BY campaignId');
     const camps: any[] = await t.ds.query('SELECT id, rosterSigned FROM pledge_campaign WHERE rosterSigned <> 0');
-    expect(sorted(Object.fromEntries(camps.map((c) => [String(c.id), Number(c.rosterSigned)])))).toEqual(sorted(Object.fromEntries(linked.map((r) => [String(r.campaignId), Number(r.n)]))));
+    expect(sorted(Object.fromEntries(camps.map((c) => [String(c.id), Number(c.rosterSigned)])))).toEqual(
+      sorted(Object.fromEntries(linked.map((r) => [String(r.campaignId), Number(r.n)]))),
+    );
 
     const field: Record<string, { n: number; total: number }> = {};
     const add = (k: string, v: number | null) => {
@@ -62,11 +66,15 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
       cur.n += 1;
       cur.total += v ?? 0;
     };
-    for (const r of await t.ds.query('SELECT orgPath, date, type, kind, sector FROM field_record')) add([r.date.slice(0, 7), r.orgPath, r.type, r.kind, r.sector ?? '', ''].join('|'), null);
-    for (const r of await t.ds.query('SELECT orgPath, date, type, kind, sector, metric, value FROM field_metric')) add([r.date.slice(0, 7), r.orgPath, r.type, r.kind, r.sector ?? '', r.metric].join('|'), Number(r.value));
+    for (const r of await t.ds.query('SELECT orgPath, date, type, kind, sector FROM field_record'))
+      add([r.date.slice(0, 7), r.orgPath, r.type, r.kind, r.sector ?? '', ''].join('|'), null);
+    for (const r of await t.ds.query('SELECT orgPath, date, type, kind, sector, metric, value FROM field_metric'))
+      add([r.date.slice(0, 7), r.orgPath, r.type, r.kind, r.sector ?? '', r.metric].join('|'), Number(r.value));
     const fm: any[] = await t.ds.query('SELECT * FROM field_month');
     const storedField = Object.fromEntries(
-      fm.filter((r) => Number(r.n) !== 0 || Number(r.total) !== 0).map((r) => [[r.month, r.orgPath, r.type, r.kind, r.sector, r.metric].join('|'), { n: Number(r.n), total: Number(r.total) }]),
+      fm
+        .filter((r) => Number(r.n) !== 0 || Number(r.total) !== 0)
+        .map((r) => [[r.month, r.orgPath, r.type, r.kind, r.sector, r.metric].join('|'), { n: Number(r.n), total: Number(r.total) }]),
     );
     // every metric here is a whole number, so the sums are exact in any order
     expect(sorted(storedField)).toEqual(sorted(field));
@@ -104,7 +112,9 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
     const records: Record<string, number> = {};
     const sectors: Record<string, { inspections: number; enforcements: number; penalties: number; units: number; issues: number }> = {};
     const sector = (s: string) => (sectors[s] ??= { inspections: 0, enforcements: 0, penalties: 0, units: 0, issues: 0 });
-    const recs = (await t.ds.query('SELECT id, orgPath, date, type, kind, sector FROM field_record')).filter((r: any) => r.orgPath.startsWith(org.path) && r.date >= from && r.date <= to);
+    const recs = (await t.ds.query('SELECT id, orgPath, date, type, kind, sector FROM field_record')).filter(
+      (r: any) => r.orgPath.startsWith(org.path) && r.date >= from && r.date <= to,
+    );
     for (const r of recs) {
       records[`${r.type}.${r.kind}`] = (records[`${r.type}.${r.kind}`] ?? 0) + 1;
       const c = child(r.orgPath);
@@ -117,7 +127,9 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
       }
     }
     const metrics: Record<string, number> = {};
-    const mets = (await t.ds.query('SELECT orgPath, date, type, kind, sector, metric, value FROM field_metric')).filter((m: any) => m.orgPath.startsWith(org.path) && m.date >= from && m.date <= to);
+    const mets = (await t.ds.query('SELECT orgPath, date, type, kind, sector, metric, value FROM field_metric')).filter(
+      (m: any) => m.orgPath.startsWith(org.path) && m.date >= from && m.date <= to,
+    );
     for (const m of mets) {
       if (m.sector && m.type === 'inspection' && m.metric === 'units') sector(m.sector).units += Number(m.value);
       if (m.sector && m.type === 'inspection' && m.metric === 'issues') sector(m.sector).issues += Number(m.value);
@@ -125,12 +137,23 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
       const k = `${m.type}.${m.kind}.${m.metric}`;
       metrics[k] = round2((metrics[k] ?? 0) + Number(m.value));
     }
-    return { signed, signedByKind: sorted(signedByKind), rates: sorted(rates), records: sorted(records), metrics: sorted(metrics), sectors: sorted(sectors), byChild };
+    return {
+      signed,
+      signedByKind: sorted(signedByKind),
+      rates: sorted(rates),
+      records: sorted(records),
+      metrics: sorted(metrics),
+      sectors: sorted(sectors),
+      byChild,
+    };
   };
 
   /** The same figures as the summary endpoint answers them. */
   const answered = async (org: { id: number; path: string }, from: string, to: string) => {
-    const res = await t.http.get('/api/stats/summary').query({ orgId: org.id, from, to }).set(await t.as('county'));
+    const res = await t.http
+      .get('/api/stats/summary')
+      .query({ orgId: org.id, from, to })
+      .set(await t.as('county'));
     expect(res.status).toBe(200);
     const b = res.body;
     const records: Record<string, number> = {};
@@ -141,7 +164,8 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
     }
     const sectors: Record<string, unknown> = {};
     for (const s of b.fieldwork.bySector) {
-      if (s.inspections || s.enforcements || s.units || s.issues) sectors[s.sector] = { inspections: s.inspections, enforcements: s.enforcements, penalties: s.penalties, units: s.units, issues: s.issues };
+      if (s.inspections || s.enforcements || s.units || s.issues)
+        sectors[s.sector] = { inspections: s.inspections, enforcements: s.enforcements, penalties: s.penalties, units: s.units, issues: s.issues };
     }
     return {
       signed: b.pledges.signed,
@@ -173,13 +197,22 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
         const got = await answered(org, from, to);
         const label = `${org.path} ${from}..${to}`;
         expect({ label, ...got, children: undefined }).toEqual({
-          label, signed: want.signed, signedByKind: want.signedByKind, rates: want.rates, records: want.records, metrics: want.metrics,
+          label,
+          signed: want.signed,
+          signedByKind: want.signedByKind,
+          rates: want.rates,
+          records: want.records,
+          metrics: want.metrics,
           sectors: Object.fromEntries(Object.entries(want.sectors).filter(([, s]) => s.inspections || s.enforcements || s.units || s.issues)),
           children: undefined,
         });
         for (const c of got.children) {
           const w = want.byChild[String(c.orgId)] ?? { signatures: 0, fieldRecords: 0, inspections: 0 };
-          expect({ label, orgId: c.orgId, signatures: c.signatures, fieldRecords: c.fieldRecords, inspections: c.inspections }).toEqual({ label, orgId: c.orgId, ...w });
+          expect({ label, orgId: c.orgId, signatures: c.signatures, fieldRecords: c.fieldRecords, inspections: c.inspections }).toEqual({
+            label,
+            orgId: c.orgId,
+            ...w,
+          });
         }
       }
     }
@@ -204,7 +237,17 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
     const id = c.body.id;
     const fields = (name: string, cls: string, phone: string) => ({ studentName: name, className: cls, guardianName: '王家长', relation: '父亲', phone });
     const sign = async (body: Record<string, unknown>, key: string) =>
-      t.http.post(`/api/pledge-campaigns/${id}/signatures`).set(await t.as('parent')).set('Idempotency-Key', key).send({ ...body, signatures: [{ role: 'guardian', image: sig }, { role: 'student', image: sig2 }] });
+      t.http
+        .post(`/api/pledge-campaigns/${id}/signatures`)
+        .set(await t.as('parent'))
+        .set('Idempotency-Key', key)
+        .send({
+          ...body,
+          signatures: [
+            { role: 'guardian', image: sig },
+            { role: 'student', image: sig2 },
+          ],
+        });
     // before any roster: two pledges (one of them will be on the roster)
     expect((await sign({ fields: fields('王小明', '一年级一班', '13800000001') }, 'rollup-key-a')).status).toBe(201);
     expect((await sign({ fields: fields('钱多多', '一年级三班', '13800000009') }, 'rollup-key-b')).status).toBe(201);
@@ -220,7 +263,10 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
       ['赵小刚', '一年级二班', '赵平', '13800000003'],
       ['孙小美', '一年级二班', '孙红', '13800000004'],
     ];
-    const imp = await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(school).attach('file', await xlsxOf(roster), '名单.xlsx');
+    const imp = await t.http
+      .post(`/api/pledge-campaigns/${id}/roster`)
+      .set(school)
+      .attach('file', await xlsxOf(roster), '名单.xlsx');
     expect(imp.status).toBe(200);
     expect(Number((await t.ds.query('SELECT rosterSigned FROM pledge_campaign WHERE id = ?', [id]))[0].rosterSigned)).toBe(1);
     await checkRollups();
@@ -234,11 +280,16 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
     ]);
     expect(results.map((r) => r.status)).toEqual([201, 201]);
     // the same entry again is a duplicate: refused, nothing counted
-    expect((await sign({ rosterId: entry('赵小刚'), fields: { guardianName: '赵平', relation: '母亲', phone: '13800000003' } }, 'rollup-key-e')).status).toBe(409);
+    expect((await sign({ rosterId: entry('赵小刚'), fields: { guardianName: '赵平', relation: '母亲', phone: '13800000003' } }, 'rollup-key-e')).status).toBe(
+      409,
+    );
     expect(Number((await t.ds.query('SELECT rosterSigned FROM pledge_campaign WHERE id = ?', [id]))[0].rosterSigned)).toBe(3);
     await checkRollups();
     // a new file without 孙小美 (unsigned: dropped) and with a new pupil; signed entries stay
-    const imp2 = await t.http.post(`/api/pledge-campaigns/${id}/roster`).set(school).attach('file', await xlsxOf([...roster.slice(0, 4), ['周小天', '一年级三班', '周强', '13800000005']]), '名单2.xlsx');
+    const imp2 = await t.http
+      .post(`/api/pledge-campaigns/${id}/roster`)
+      .set(school)
+      .attach('file', await xlsxOf([...roster.slice(0, 4), ['周小天', '一年级三班', '周强', '13800000005']]), '名单2.xlsx');
     expect(imp2.status).toBe(200);
     expect(imp2.body.replaced).toBe(1);
     await checkRollups();
@@ -263,8 +314,21 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
       if (res.status !== 200) throw new Error(`edit ${path}/${id}: ${res.status} ${JSON.stringify(res.body)}`);
     };
     const a = await create('inspections', { date: d, kind: 'routine', sector: 'fire', orgId: o.v_liulin.id, metrics: { inspectors: 3, units: 4, issues: 2 } });
-    const b = await create('inspections', { date: lastMonthDay, kind: 'special', sector: 'road_traffic', orgId: o.v_hekou.id, campaign: '汛期专项', metrics: { inspectors: 5, vehicles: 0 } });
-    const c = await create('enforcements', { date: d, kind: 'simple', sector: 'fireworks', orgId: o.town.id, metrics: { amount: 500, hazards: 1, rectified: 1 } });
+    const b = await create('inspections', {
+      date: lastMonthDay,
+      kind: 'special',
+      sector: 'road_traffic',
+      orgId: o.v_hekou.id,
+      campaign: '汛期专项',
+      metrics: { inspectors: 5, vehicles: 0 },
+    });
+    const c = await create('enforcements', {
+      date: d,
+      kind: 'simple',
+      sector: 'fireworks',
+      orgId: o.town.id,
+      metrics: { amount: 500, hazards: 1, rectified: 1 },
+    });
     const e = await create('activities', { date: addDays(d, -40), kind: 'publicity_event', orgId: o.v_liulin.id, metrics: { leaflets: 300, banners: 2 } });
     await checkRollups();
     await checkSummaries();
@@ -274,7 +338,10 @@ describe(`statistics rollups of signatures and field work (${TEST_DB})`, () => {
     await edit('enforcements', c, { orgId: o.v_hekou.id, sector: 'hazardous_chemicals', metrics: { amount: 800, hazards: 2 } });
     await edit('activities', e, { date: lastMonthDay, metrics: { leaflets: 250 } });
     // two edits of one record at once take turns: the rollup ends at whichever committed last
-    await Promise.all([edit('inspections', a, { metrics: { inspectors: 7, units: 2 } }), edit('inspections', a, { metrics: { inspectors: 9, units: 3, vehicles: 1 } })]);
+    await Promise.all([
+      edit('inspections', a, { metrics: { inspectors: 7, units: 2 } }),
+      edit('inspections', a, { metrics: { inspectors: 9, units: 3, vehicles: 1 } }),
+    ]);
     await checkRollups();
     await checkSummaries();
   });

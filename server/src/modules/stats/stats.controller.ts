@@ -13,29 +13,51 @@ import { ReportService } from './report.service';
 import { StatsService } from './stats.service';
 
 export class StatsQueryDto implements StatsQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
-  @ApiPropertyOptional({ example: '2026-01-01' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: '2026-01-01' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be YYYY-MM-DD' })
   from?: string;
-  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: '2026-12-31' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be YYYY-MM-DD' })
   to?: string;
 }
 
 export class ReportQueryDto extends StatsQueryDto {
-  @ApiPropertyOptional({ enum: REPORT_FORMS, description: 'annual = 年度安全生产和消防工作总结; duty = 述职述廉报告（安全生产部分）; campaign = 专项整治三年行动工作总结' })
-  @IsOptional() @IsIn(REPORT_FORMS)
+  @ApiPropertyOptional({
+    enum: REPORT_FORMS,
+    description: 'annual = 年度安全生产和消防工作总结; duty = 述职述廉报告（安全生产部分）; campaign = 专项整治三年行动工作总结',
+  })
+  @IsOptional()
+  @IsIn(REPORT_FORMS)
   form?: ReportForm;
 }
 
 export class DashboardQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 }
 
 export class MonthlyBriefQueryDto implements MonthlyBriefQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
-  @ApiPropertyOptional({ example: '2026-05' }) @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @ApiPropertyOptional({ example: '2026-05' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
   month?: string;
 }
 
@@ -52,7 +74,10 @@ function sendDocx(res: Response, buf: Buffer, filename: string) {
 @ApiBearerAuth()
 @Controller('stats')
 export class StatsController {
-  constructor(private readonly stats: StatsService, private readonly reports: ReportService) {}
+  constructor(
+    private readonly stats: StatsService,
+    private readonly reports: ReportService,
+  ) {}
 
   @Get('summary')
   @Roles(...OFFICER_ROLES)

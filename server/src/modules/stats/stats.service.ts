@@ -74,7 +74,10 @@ export class StatsService {
       const yearEnd = `${f.slice(0, 4)}-12-31`;
       t = yearEnd < today ? yearEnd : today;
     }
-    for (const [k, v] of [['from', f], ['to', t]] as const) {
+    for (const [k, v] of [
+      ['from', f],
+      ['to', t],
+    ] as const) {
       if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new BadRequestException([`${k} must be YYYY-MM-DD`]);
     }
     if (f > t) throw new BadRequestException(['from must not be after to']);
@@ -101,7 +104,18 @@ export class StatsService {
     const sector = (code: string) => {
       let s = sectors.get(code);
       if (!s) {
-        s = { sector: code, label: HAZARD_CATEGORY_LABELS[code as HazardCategory] ?? code, inspections: 0, enforcements: 0, units: 0, issues: 0, issuesRectified: 0, penalties: 0, hazards: 0, hazardsRectified: 0 };
+        s = {
+          sector: code,
+          label: HAZARD_CATEGORY_LABELS[code as HazardCategory] ?? code,
+          inspections: 0,
+          enforcements: 0,
+          units: 0,
+          issues: 0,
+          issuesRectified: 0,
+          penalties: 0,
+          hazards: 0,
+          hazardsRectified: 0,
+        };
         sectors.set(code, s);
       }
       return s;
@@ -177,7 +191,19 @@ export class StatsService {
    */
   async hazards(org: OrgUnit, p: Period, now = new Date()): Promise<HazardAgg> {
     const empty: HazardStats = {
-      available: this.hasHazards(), found: 0, rectified: 0, closed: 0, rectificationRate: null, major: 0, overdue: 0, escalated: 0, rejected: 0, inProgress: 0, avgDaysToClose: null, byCategory: [], fromFieldWork: 0,
+      available: this.hasHazards(),
+      found: 0,
+      rectified: 0,
+      closed: 0,
+      rectificationRate: null,
+      major: 0,
+      overdue: 0,
+      escalated: 0,
+      rejected: 0,
+      inProgress: 0,
+      avgDaysToClose: null,
+      byCategory: [],
+      fromFieldWork: 0,
     };
     const byChild = new Map<string, { found: number; rectified: number }>();
     if (!empty.available) return { stats: empty, byChild };
@@ -193,7 +219,9 @@ export class StatsService {
       : Promise.resolve([]);
     const fromHazards = edges.length
       ? this.ds.query(
-          `SELECT orgPath, category, ${counterSums(this.sql.mysql).map((e, i) => `${e} AS ${counters[i]}`).join(', ')} FROM hazard
+          `SELECT orgPath, category, ${counterSums(this.sql.mysql)
+            .map((e, i) => `${e} AS ${counters[i]}`)
+            .join(', ')} FROM hazard
             WHERE orgPath LIKE ? AND (${edges.map(() => '(createdAt >= ? AND createdAt < ?)').join(' OR ')}) GROUP BY orgPath, category`,
           [prefix, ...edges.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))])],
         )
@@ -228,16 +256,38 @@ export class StatsService {
     for (const k of [...rows.keys()].sort()) {
       const v = rows.get(k)!;
       if (v.found + v.rejected === 0) continue; // a rollup row left with closings only, or emptied by transitions
-      s.found += v.found; s.rectified += v.rectified; s.closed += v.closed; s.major += v.major;
-      s.escalated += v.escalated; s.rejected += v.rejected; s.inProgress += v.inProgress;
+      s.found += v.found;
+      s.rectified += v.rectified;
+      s.closed += v.closed;
+      s.major += v.major;
+      s.escalated += v.escalated;
+      s.rejected += v.rejected;
+      s.inProgress += v.inProgress;
       closeSeconds += v.closeSeconds;
       closedTimed += v.closedTimed;
       let c = cats.get(v.category);
-      if (!c) cats.set(v.category, (c = { category: v.category as HazardCategory, label: HAZARD_CATEGORY_LABELS[v.category as HazardCategory] ?? v.category, found: 0, rectified: 0, closed: 0, major: 0, inProgress: 0 }));
-      c.found += v.found; c.rectified += v.rectified; c.closed += v.closed; c.major += v.major; c.inProgress += v.inProgress;
+      if (!c)
+        cats.set(
+          v.category,
+          (c = {
+            category: v.category as HazardCategory,
+            label: HAZARD_CATEGORY_LABELS[v.category as HazardCategory] ?? v.category,
+            found: 0,
+            rectified: 0,
+            closed: 0,
+            major: 0,
+            inProgress: 0,
+          }),
+        );
+      c.found += v.found;
+      c.rectified += v.rectified;
+      c.closed += v.closed;
+      c.major += v.major;
+      c.inProgress += v.inProgress;
       const ck = childOfPath(v.orgPath, org.path);
       const b = byChild.get(ck) ?? { found: 0, rectified: 0 };
-      b.found += v.found; b.rectified += v.rectified;
+      b.found += v.found;
+      b.rectified += v.rectified;
       byChild.set(ck, b);
     }
     s.rectificationRate = rate(s.rectified, s.found);
@@ -271,7 +321,10 @@ export class StatsService {
           )
         : none,
       edges.length
-        ? this.ds.query(`SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`, [scope.p, ...edgeArgs])
+        ? this.ds.query(
+            `SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`,
+            [scope.p, ...edgeArgs],
+          )
         : none,
     ];
     // Metric sums per (type, kind, sector, metric), head-count kinds aside; `n` = metric rows (a metric entered as 0 still shows).
@@ -308,7 +361,10 @@ export class StatsService {
     const campaignQuery = this.ds
       .getRepository(FieldRecord)
       .createQueryBuilder('r')
-      .select('r.campaign', 'name').addSelect('COUNT(*)', 'n').addSelect('MIN(r.date)', 'first').addSelect('MAX(r.date)', 'last')
+      .select('r.campaign', 'name')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('MIN(r.date)', 'first')
+      .addSelect('MAX(r.date)', 'last')
       .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
       .andWhere('r.campaign IS NOT NULL')
       .groupBy('r.campaign')
@@ -319,7 +375,8 @@ export class StatsService {
       .getRepository(FieldRecord)
       .createQueryBuilder('r')
       .where("r.type = 'drill' AND r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to", scope)
-      .orderBy('r.date', 'ASC').addOrderBy('r.id', 'ASC')
+      .orderBy('r.date', 'ASC')
+      .addOrderBy('r.id', 'ASC')
       .limit(100)
       .getMany();
     const [recRows, metricRows, snapRows, campaignRows, drillRows] = await Promise.all([
@@ -429,16 +486,26 @@ export class StatsService {
       year,
       thisMonth: {
         // 销号 this month: hazards closed in the month (whenever found) — the same figure as the trend's last bar.
-        found: ms.hazards.found, closed: this.hasHazards() ? trend[trend.length - 1]?.closed ?? 0 : 0, inProgress: ms.hazards.inProgress, overdue: ms.hazards.overdue,
-        fieldRecords: ms.fieldwork.records, signatures: ms.pledges.signed,
+        found: ms.hazards.found,
+        closed: this.hasHazards() ? (trend[trend.length - 1]?.closed ?? 0) : 0,
+        inProgress: ms.hazards.inProgress,
+        overdue: ms.hazards.overdue,
+        fieldRecords: ms.fieldwork.records,
+        signatures: ms.pledges.signed,
       },
       thisYear: {
-        found: ys.hazards.found, closed: ys.hazards.closed, rectificationRate: ys.hazards.rectificationRate,
-        fieldRecords: ys.fieldwork.records, signatures: ys.pledges.signed, drills,
+        found: ys.hazards.found,
+        closed: ys.hazards.closed,
+        rectificationRate: ys.hazards.rectificationRate,
+        fieldRecords: ys.fieldwork.records,
+        signatures: ys.pledges.signed,
+        drills,
       },
       trend,
       byCategory: ys.hazards.byCategory.map((c) => ({ category: c.category, label: c.label, found: c.found, closed: c.closed })),
-      byChild: ys.children.filter((c) => c.hazardsFound > 0 || ['village', 'community'].includes(c.type)).map((c) => ({ orgId: c.orgId, orgName: c.orgName, found: c.hazardsFound, closed: c.hazardsRectified })),
+      byChild: ys.children
+        .filter((c) => c.hazardsFound > 0 || ['village', 'community'].includes(c.type))
+        .map((c) => ({ orgId: c.orgId, orgName: c.orgName, found: c.hazardsFound, closed: c.hazardsRectified })),
       pledges: ys.pledges.byKind.map((k) => ({ kind: k.kind, label: k.label, signed: k.signed, roster: k.roster, rate: k.rate })),
       figures: ys.figures,
     };
@@ -461,7 +528,10 @@ function mergeRows(rows: SqlRow[], keys: string[], withValue: boolean): SqlRow[]
       if (withValue) cur.v += num(row.v);
     }
   }
-  return [...out.keys()].sort().map((k) => out.get(k)!).filter((r) => r.n > 0);
+  return [...out.keys()]
+    .sort()
+    .map((k) => out.get(k)!)
+    .filter((r) => r.n > 0);
 }
 
 function round2(n: number): number {

@@ -5,7 +5,7 @@ import { FieldRecord } from '../fieldwork/field-record.entity';
 import { createTestApp, TestApp } from '../../testing/test-app';
 
 // jszip comes with exceljs (a docx is a zip); borrowed from there rather than added as a dependency.
- 
+
 const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 /**
@@ -19,7 +19,22 @@ describe('field work and statistics', () => {
   const YEAR = '2025';
   // What we recorded, summed as we go.
   const exp = {
-    town: { inspections: 0, inspectors: 0, vehicles: 0, units: 0, fireInspections: 0, fireIssues: 0, enforcements: 0, simple: { fireworks: 0, hazardous_chemicals: 0, industry_trade: 0 } as Record<string, number>, drills: 0, participants: 0, leaflets: 0, banners: 0, slogans: 0, talks: 0 },
+    town: {
+      inspections: 0,
+      inspectors: 0,
+      vehicles: 0,
+      units: 0,
+      fireInspections: 0,
+      fireIssues: 0,
+      enforcements: 0,
+      simple: { fireworks: 0, hazardous_chemicals: 0, industry_trade: 0 } as Record<string, number>,
+      drills: 0,
+      participants: 0,
+      leaflets: 0,
+      banners: 0,
+      slogans: 0,
+      talks: 0,
+    },
     liulin: { inspections: 0, inspectors: 0, records: 0 },
     hekou: { inspections: 0, inspectors: 0 },
   };
@@ -46,7 +61,15 @@ describe('field work and statistics', () => {
       const sector = ['fire', 'industry_trade', 'fireworks', 'food_drug'][i % 4];
       const m = { inspectors: next(6), vehicles: next(3), units: next(5), issues: next(4) };
       const where = i % 5 === 0 ? o.v_liulin.id : i % 5 === 1 ? o.v_hekou.id : o.town.id;
-      await post('inspections', { date: day(i), kind: i % 3 ? 'routine' : 'special', sector, campaign: i % 3 ? undefined : '重大事故隐患专项整治行动', orgId: where, metrics: m, units: [{ orgId: o.e_daqiang.id }, { name: '路边小卖部' }] });
+      await post('inspections', {
+        date: day(i),
+        kind: i % 3 ? 'routine' : 'special',
+        sector,
+        campaign: i % 3 ? undefined : '重大事故隐患专项整治行动',
+        orgId: where,
+        metrics: m,
+        units: [{ orgId: o.e_daqiang.id }, { name: '路边小卖部' }],
+      });
       exp.town.inspections++;
       exp.town.inspectors += m.inspectors;
       exp.town.vehicles += m.vehicles;
@@ -75,7 +98,13 @@ describe('field work and statistics', () => {
       await post('enforcements', { date: day(i + 3), kind: 'check', sector: 'fire', metrics: {} });
       exp.town.enforcements++;
     }
-    await post('drills', { date: `${YEAR}-04-20`, kind: 'joint', title: '镇村联合应急演练', tags: ['防洪度汛演练', '森林防灭火演练', '地质灾害演练'], metrics: { participants: 300 } });
+    await post('drills', {
+      date: `${YEAR}-04-20`,
+      kind: 'joint',
+      title: '镇村联合应急演练',
+      tags: ['防洪度汛演练', '森林防灭火演练', '地质灾害演练'],
+      metrics: { participants: 300 },
+    });
     await post('drills', { date: `${YEAR}-06-10`, kind: 'fire', orgId: o.s_middle.id, metrics: { participants: 120 } });
     exp.town.drills = 2;
     exp.town.participants = 420;
@@ -108,9 +137,17 @@ describe('field work and statistics', () => {
     const rows: Partial<Hazard>[] = [];
     const mk = (i: number, org: typeof o.town, status: string, category: string, extra: Partial<Hazard> = {}) =>
       rows.push({
-        code: `YH-${YEAR}-9${String(i).padStart(5, '0')}`, category: category as any, level: 'general', status: status as any, description: '测试隐患',
-        orgId: org.id, orgPath: org.path, reporterId: t.seed.user.town.id, createdAt: new Date(`${YEAR}-03-10T02:00:00Z`),
-        closedAt: status === 'closed' ? new Date(`${YEAR}-03-14T02:00:00Z`) : null, ...extra,
+        code: `YH-${YEAR}-9${String(i).padStart(5, '0')}`,
+        category: category as any,
+        level: 'general',
+        status: status as any,
+        description: '测试隐患',
+        orgId: org.id,
+        orgPath: org.path,
+        reporterId: t.seed.user.town.id,
+        createdAt: new Date(`${YEAR}-03-10T02:00:00Z`),
+        closedAt: status === 'closed' ? new Date(`${YEAR}-03-14T02:00:00Z`) : null,
+        ...extra,
       });
     let i = 0;
     for (let k = 0; k < 10; k++) mk(i++, o.v_liulin, 'closed', 'fire');
@@ -128,7 +165,10 @@ describe('field work and statistics', () => {
   const fig = (s: any, key: string) => s.figures.find((f: any) => f.key === key)?.value;
 
   it('the town summary agrees exactly with the records', async () => {
-    const res = await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.town.id, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }).set(town);
+    const res = await t.http
+      .get('/api/stats/summary')
+      .query({ orgId: t.seed.org.town.id, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
+      .set(town);
     expect(res.status).toBe(200);
     const s = res.body;
     expect(fig(s, 'inspections.records')).toBe(exp.town.inspections);
@@ -162,14 +202,20 @@ describe('field work and statistics', () => {
   });
 
   it("a village's summary counts only its own subtree; it cannot ask for the town", async () => {
-    const res = await t.http.get('/api/stats/summary').query({ from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }).set(village);
+    const res = await t.http
+      .get('/api/stats/summary')
+      .query({ from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
+      .set(village);
     expect(res.status).toBe(200);
     expect(res.body.org.id).toBe(t.seed.org.v_liulin.id);
     expect(fig(res.body, 'inspections.records')).toBe(exp.liulin.inspections);
     expect(fig(res.body, 'inspections.inspectors')).toBe(exp.liulin.inspectors);
     expect(res.body.hazards.found).toBe(13);
     expect(fig(res.body, 'enforcement.simple')).toBe(0);
-    const hekou = await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.v_hekou.id, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }).set(town);
+    const hekou = await t.http
+      .get('/api/stats/summary')
+      .query({ orgId: t.seed.org.v_hekou.id, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
+      .set(town);
     expect(fig(hekou.body, 'inspections.inspectors')).toBe(exp.hekou.inspectors);
     expect(hekou.body.hazards.escalated).toBe(6);
     expect((await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.town.id }).set(village)).status).toBe(403);
@@ -183,48 +229,95 @@ describe('field work and statistics', () => {
   });
 
   it('validates metrics per kind, naming the field', async () => {
-    const bad = await t.http.post('/api/inspections').set(town).send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2, leaflets: 5 } });
+    const bad = await t.http
+      .post('/api/inspections')
+      .set(town)
+      .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2, leaflets: 5 } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringContaining('metrics.leaflets')]));
     const missing = await t.http.post('/api/drills').set(town).send({ kind: 'fire', metrics: {} });
     expect(missing.body.message).toEqual(['metrics.participants is required for fire']);
-    const frac = await t.http.post('/api/activities').set(town).send({ kind: 'publicity_event', metrics: { banners: 1.5 } });
+    const frac = await t.http
+      .post('/api/activities')
+      .set(town)
+      .send({ kind: 'publicity_event', metrics: { banners: 1.5 } });
     expect(frac.body.message).toEqual(['metrics.banners must be a whole number']);
     const kind = await t.http.post('/api/activities').set(town).send({ kind: 'nope' });
     expect(kind.status).toBe(400);
     expect(kind.body.message[0]).toMatch(/^kind must be one of/);
     const noSector = await t.http.post('/api/enforcements').set(town).send({ kind: 'simple', metrics: {} });
     expect(noSector.body.message).toEqual(['sector is required for simple']);
-    expect((await t.http.post('/api/inspections').set(await t.as('resident')).send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 1 } })).status).toBe(403);
-    expect((await t.http.post('/api/inspections').set(village).send({ kind: 'routine', sector: 'fire', orgId: t.seed.org.v_hekou.id, metrics: { inspectors: 1 } })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/inspections')
+          .set(await t.as('resident'))
+          .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 1 } })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/inspections')
+          .set(village)
+          .send({ kind: 'routine', sector: 'fire', orgId: t.seed.org.v_hekou.id, metrics: { inspectors: 1 } })
+      ).status,
+    ).toBe(403);
   });
 
   it('keeps the history of edits and the statistics follow the edit', async () => {
     const rec = await post('drills', { date: `${YEAR}-07-01`, kind: 'flood', metrics: { participants: 50 } });
-    const ed = await t.http.patch(`/api/drills/${rec.id}`).set(town).send({ metrics: { participants: 80 }, notes: '补录人数' });
+    const ed = await t.http
+      .patch(`/api/drills/${rec.id}`)
+      .set(town)
+      .send({ metrics: { participants: 80 }, notes: '补录人数' });
     expect(ed.status).toBe(200);
     expect(ed.body).toMatchObject({ revisions: 1, metrics: { participants: 80 }, notes: '补录人数' });
     const revs = await t.http.get(`/api/drills/${rec.id}/revisions`).set(town);
     expect(revs.body).toHaveLength(1);
     expect(revs.body[0].previous.metrics).toEqual({ participants: 50 });
     expect(revs.body[0].editedByName).toBe('张建国');
-    const s = (await t.http.get('/api/stats/summary').query({ from: `${YEAR}-07-01`, to: `${YEAR}-07-01` }).set(town)).body;
+    const s = (
+      await t.http
+        .get('/api/stats/summary')
+        .query({ from: `${YEAR}-07-01`, to: `${YEAR}-07-01` })
+        .set(town)
+    ).body;
     expect(fig(s, 'drills.participants')).toBe(80);
-    const bad = await t.http.patch(`/api/drills/${rec.id}`).set(town).send({ metrics: { participants: -1 } });
+    const bad = await t.http
+      .patch(`/api/drills/${rec.id}`)
+      .set(town)
+      .send({ metrics: { participants: -1 } });
     expect(bad.body.message).toEqual(['metrics.participants must not be negative']);
   });
 
   it('an Idempotency-Key retry makes no second record', async () => {
     const body = { date: `${YEAR}-08-08`, kind: 'plan_filing', units: [{ orgId: t.seed.org.e_chemical.id }], metrics: { plans: 1 } };
-    const a = await t.http.post('/api/activities').set({ ...town, 'Idempotency-Key': 'fw-retry-0001' }).send(body);
-    const b = await t.http.post('/api/activities').set({ ...town, 'Idempotency-Key': 'fw-retry-0001' }).send(body);
+    const a = await t.http
+      .post('/api/activities')
+      .set({ ...town, 'Idempotency-Key': 'fw-retry-0001' })
+      .send(body);
+    const b = await t.http
+      .post('/api/activities')
+      .set({ ...town, 'Idempotency-Key': 'fw-retry-0001' })
+      .send(body);
     expect(b.body.id).toBe(a.body.id);
-    const s = (await t.http.get('/api/stats/summary').query({ from: `${YEAR}-08-08`, to: `${YEAR}-08-08` }).set(town)).body;
+    const s = (
+      await t.http
+        .get('/api/stats/summary')
+        .query({ from: `${YEAR}-08-08`, to: `${YEAR}-08-08` })
+        .set(town)
+    ).body;
     expect(fig(s, 'plans.filed')).toBe(1);
   });
 
   it('inspection findings become ledger hazards linked to the record', async () => {
-    const rec = await post('inspections', { kind: 'routine', sector: 'gas', metrics: { inspectors: 2 }, findings: [{ category: 'gas', description: '液化气钢瓶存放在厨房灶台旁' }] });
+    const rec = await post('inspections', {
+      kind: 'routine',
+      sector: 'gas',
+      metrics: { inspectors: 2 },
+      findings: [{ category: 'gas', description: '液化气钢瓶存放在厨房灶台旁' }],
+    });
     expect(rec.hazardIds).toHaveLength(1);
     const h = await t.ds.getRepository(Hazard).findOneByOrFail({ id: rec.hazardIds[0] });
     expect(h.category).toBe('gas');
@@ -233,11 +326,16 @@ describe('field work and statistics', () => {
   });
 
   it('writes the year-end report with the figures and no XX left', async () => {
-    const res = await t.http.get('/api/stats/summary.docx').query({ from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }).set(town).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await t.http
+      .get('/api/stats/summary.docx')
+      .query({ from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
+      .set(town)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/wordprocessingml/);
     const xml = await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string');
@@ -256,14 +354,24 @@ describe('field work and statistics', () => {
     expect(text).toContain('二、存在的主要问题');
     expect(text).toContain('【请填写】');
     expect(text).not.toMatch(/X{2,}|undefined|NaN|null/);
-    const brief = await t.http.get('/api/stats/monthly-brief.docx').query({ month: `${YEAR}-03` }).set(town).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const brief = await t.http
+      .get('/api/stats/monthly-brief.docx')
+      .query({ month: `${YEAR}-03` })
+      .set(town)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     const bx = (await (await JSZip.loadAsync(brief.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
     // The brief reads the one 月会商 definition (/api/reports/monthly): reported in March (the rejected one too), closed in March.
-    const mr = (await t.http.get('/api/reports/monthly').query({ month: `${YEAR}-03` }).set(town)).body;
+    const mr = (
+      await t.http
+        .get('/api/reports/monthly')
+        .query({ month: `${YEAR}-03` })
+        .set(town)
+    ).body;
     expect(mr).toMatchObject({ reported: 21, closed: 12, inProgress: 3 });
     expect(bx).toContain('共上报安全隐患21件');
     expect(bx).toContain('本月妥善处置（销号）12件');
@@ -279,10 +387,20 @@ describe('field work and statistics', () => {
     // the month's tile and the trend's last bar are the same figure.
     const repo = t.ds.getRepository(Hazard);
     const now = Date.now();
-    await repo.save(repo.create({
-      code: 'YH-DASH-000001', category: 'fire' as any, level: 'general', status: 'closed' as any, description: '上月发现本月销号', orgId: t.seed.org.v_liulin.id,
-      orgPath: t.seed.org.v_liulin.path, reporterId: t.seed.user.town.id, createdAt: new Date(now - 40 * 86400_000), closedAt: new Date(now - 60_000),
-    }));
+    await repo.save(
+      repo.create({
+        code: 'YH-DASH-000001',
+        category: 'fire' as any,
+        level: 'general',
+        status: 'closed' as any,
+        description: '上月发现本月销号',
+        orgId: t.seed.org.v_liulin.id,
+        orgPath: t.seed.org.v_liulin.path,
+        reporterId: t.seed.user.town.id,
+        createdAt: new Date(now - 40 * 86400_000),
+        closedAt: new Date(now - 60_000),
+      }),
+    );
     await rebuildHazardCounts(t.ds);
     const after = (await t.http.get('/api/stats/dashboard').set(town)).body;
     const last = after.trend[after.trend.length - 1];

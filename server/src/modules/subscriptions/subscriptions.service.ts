@@ -56,7 +56,9 @@ export class SubscriptionsService implements SubscribePush {
   async mine(user: AuthUser): Promise<SubscriptionsDto> {
     const keys = SUBSCRIBE_TEMPLATE_KEYS.filter((k) => this.templateId(k));
     const ids = keys.map((k) => this.templateId(k)!);
-    const rows = ids.length ? await this.consents.createQueryBuilder('c').where('c.userId = :u', { u: user.id }).andWhere('c.templateId IN (:...ids)', { ids }).getMany() : [];
+    const rows = ids.length
+      ? await this.consents.createQueryBuilder('c').where('c.userId = :u', { u: user.id }).andWhere('c.templateId IN (:...ids)', { ids }).getMany()
+      : [];
     return {
       templates: keys.map((key) => {
         const r = rows.find((x) => x.templateId === this.templateId(key));
@@ -84,10 +86,9 @@ export class SubscriptionsService implements SubscribePush {
   }
 
   private async ensureRow(userId: number, templateId: string, m: EntityManager = this.ds.manager): Promise<void> {
-    const sql =
-      isMysql(this.ds)
-        ? 'INSERT IGNORE INTO subscription_consent (userId, templateId, remaining, banned, updatedAt) VALUES (?, ?, 0, 0, NOW(3))'
-        : "INSERT OR IGNORE INTO subscription_consent (userId, templateId, remaining, banned, updatedAt) VALUES (?, ?, 0, 0, strftime('%Y-%m-%d %H:%M:%f','now'))";
+    const sql = isMysql(this.ds)
+      ? 'INSERT IGNORE INTO subscription_consent (userId, templateId, remaining, banned, updatedAt) VALUES (?, ?, 0, 0, NOW(3))'
+      : "INSERT OR IGNORE INTO subscription_consent (userId, templateId, remaining, banned, updatedAt) VALUES (?, ?, 0, 0, strftime('%Y-%m-%d %H:%M:%f','now'))";
     await m.query(sql, [userId, templateId]);
   }
 
@@ -115,12 +116,22 @@ export class SubscriptionsService implements SubscribePush {
 
   /** Gives back a consent WeChat did not use (the send failed before reaching the user). */
   async refund(userId: number, templateId: string, m: EntityManager = this.ds.manager): Promise<void> {
-    await m.createQueryBuilder().update(SubscriptionConsent).set({ remaining: () => 'remaining + 1' }).where('userId = :userId AND templateId = :templateId', { userId, templateId }).execute();
+    await m
+      .createQueryBuilder()
+      .update(SubscriptionConsent)
+      .set({ remaining: () => 'remaining + 1' })
+      .where('userId = :userId AND templateId = :templateId', { userId, templateId })
+      .execute();
   }
 
   /** WeChat answered 43101: our count was wrong (the user turned it off) — nothing is left. */
   async zero(userId: number, templateId: string, m: EntityManager = this.ds.manager): Promise<void> {
-    await m.createQueryBuilder().update(SubscriptionConsent).set({ remaining: 0 }).where('userId = :userId AND templateId = :templateId', { userId, templateId }).execute();
+    await m
+      .createQueryBuilder()
+      .update(SubscriptionConsent)
+      .set({ remaining: 0 })
+      .where('userId = :userId AND templateId = :templateId', { userId, templateId })
+      .execute();
   }
 
   /**
@@ -149,7 +160,12 @@ export class SubscriptionsService implements SubscribePush {
   }
 
   /** The notifications feature's hook (SUBSCRIBE_PUSH). */
-  async send(input: { userId: number; template: 'hazard_deadline' | 'hazard_update' | 'pledge'; page: string; data: Record<string, { value: string }> }): Promise<boolean> {
+  async send(input: {
+    userId: number;
+    template: 'hazard_deadline' | 'hazard_update' | 'pledge';
+    page: string;
+    data: Record<string, { value: string }>;
+  }): Promise<boolean> {
     const key: SubscribeTemplateKey = input.template === 'hazard_deadline' ? 'hazardDeadline' : input.template === 'pledge' ? 'pledge' : 'hazardUpdate';
     return (await this.trySend(input.userId, key, input.data, input.page)) === 'sent';
   }

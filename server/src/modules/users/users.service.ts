@@ -41,7 +41,10 @@ export class UsersService {
     if (dto.openid && (await this.users.exist({ where: { openid: dto.openid } }))) throw new ConflictException('该微信账号已存在');
     const row = await this.users.manager.transaction(async (m) => {
       const saved = await m.save(this.users.create({ ...dto, openid: dto.openid ?? null, orgId: org.id, orgPath: org.path }));
-      await this.audit.record({ actor: user, action: 'user.create', orgPath: org.path, targetType: 'user', targetId: saved.id, detail: { role: saved.role, orgId: org.id } }, m);
+      await this.audit.record(
+        { actor: user, action: 'user.create', orgPath: org.path, targetType: 'user', targetId: saved.id, detail: { role: saved.role, orgId: org.id } },
+        m,
+      );
       return saved;
     });
     return mapUser(row, org.name, true);
@@ -66,9 +69,12 @@ export class UsersService {
       await m.save(row);
       // role, unit and access changes go to the audit log with the change, in the same transaction
       const at = { actor: user, targetType: 'user', targetId: row.id } as const;
-      if (row.role !== before.role) await this.audit.record({ ...at, action: 'user.role_change', orgPath: row.orgPath ?? '/', detail: { from: before.role, to: row.role } }, m);
-      if (row.orgId !== before.orgId) await this.audit.record({ ...at, action: 'user.org_change', orgPath: row.orgPath ?? '/', detail: { from: before.orgId, to: row.orgId } }, m);
-      if (row.disabled !== before.disabled) await this.audit.record({ ...at, action: row.disabled ? 'user.disable' : 'user.enable', orgPath: row.orgPath ?? '/' }, m);
+      if (row.role !== before.role)
+        await this.audit.record({ ...at, action: 'user.role_change', orgPath: row.orgPath ?? '/', detail: { from: before.role, to: row.role } }, m);
+      if (row.orgId !== before.orgId)
+        await this.audit.record({ ...at, action: 'user.org_change', orgPath: row.orgPath ?? '/', detail: { from: before.orgId, to: row.orgId } }, m);
+      if (row.disabled !== before.disabled)
+        await this.audit.record({ ...at, action: row.disabled ? 'user.disable' : 'user.enable', orgPath: row.orgPath ?? '/' }, m);
     });
     if (!orgName && row.orgId) orgName = (await this.orgs.findOne({ where: { id: row.orgId } }))?.name ?? null;
     return mapUser(row, orgName, true);

@@ -12,7 +12,10 @@ export type SecVerdict = 'pass' | 'review' | 'risky';
 @Injectable()
 export class ContentSecurityService {
   private readonly logger = new Logger('ContentSecurity');
-  constructor(private readonly cfg: AppConfig, private readonly wechat: WechatClient) {}
+  constructor(
+    private readonly cfg: AppConfig,
+    private readonly wechat: WechatClient,
+  ) {}
 
   get enabled(): boolean {
     return this.cfg.WECHAT_CONTENT_SECURITY && this.wechat.configured;

@@ -13,7 +13,9 @@ import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
 /** sha1 hex of the sorted, concatenated parts (sorted by UTF-16 code unit, as the examples sort). */
 export function pushSignature(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** Constant-time comparison of a received hex signature with the expected one. */

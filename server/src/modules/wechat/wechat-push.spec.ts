@@ -50,16 +50,23 @@ describe('message-push crypto against the document examples', () => {
   });
 });
 
-const jpeg = (bg: string) => sharp({ create: { width: 320, height: 240, channels: 3, background: bg } }).jpeg().toBuffer();
+const jpeg = (bg: string) =>
+  sharp({ create: { width: 320, height: 240, channels: 3, background: bg } })
+    .jpeg()
+    .toBuffer();
 
 /** Shared steps of the journeys below. */
 function helpers(t: () => TestApp, wx: () => FakeWechat) {
   const upload = async (who: string, bg: string) => {
-    const res = await t().http.post('/api/media').set(await t().as(who)).attach('file', await jpeg(bg), { filename: 'p.jpg', contentType: 'image/jpeg' });
+    const res = await t()
+      .http.post('/api/media')
+      .set(await t().as(who))
+      .attach('file', await jpeg(bg), { filename: 'p.jpg', contentType: 'image/jpeg' });
     expect(res.status).toBe(201);
     return res.body.id as number;
   };
-  const row = async (id: number) => (await t().ds.query('SELECT secStatus, secTraceId FROM media WHERE id = ?', [id]))[0] as { secStatus: string; secTraceId: string };
+  const row = async (id: number) =>
+    (await t().ds.query('SELECT secStatus, secTraceId FROM media WHERE id = ?', [id]))[0] as { secStatus: string; secTraceId: string };
   const trace = async (id: number) => {
     const r = await row(id);
     expect(wx().mediaChecks.map((c) => c.trace_id)).toContain(r.secTraceId);
@@ -68,16 +75,24 @@ function helpers(t: () => TestApp, wx: () => FakeWechat) {
   /** The resident reports with one photo; 柳林村's officer answers with a photo of their own. */
   const hazardWithPhotos = async () => {
     const p1 = await upload('resident', '#a33');
-    const hz = await t().http.post('/api/hazards').set(await t().as('resident')).send({ category: 'fire', description: '柴草堆在灶台旁边', photoIds: [p1] });
+    const hz = await t()
+      .http.post('/api/hazards')
+      .set(await t().as('resident'))
+      .send({ category: 'fire', description: '柴草堆在灶台旁边', photoIds: [p1] });
     expect(hz.status).toBe(201);
     const p2 = await upload('village', '#3a3');
-    const c = await t().http.post(`/api/hazards/${hz.body.id}/comment`).set(await t().as('village')).send({ note: '已到现场查看', photoIds: [p2] });
+    const c = await t()
+      .http.post(`/api/hazards/${hz.body.id}/comment`)
+      .set(await t().as('village'))
+      .send({ note: '已到现场查看', photoIds: [p2] });
     expect(c.status).toBe(200);
     return { hazardId: hz.body.id as number, p1, p2 };
   };
   /** Photo ids the viewer gets in the hazard detail (report and timeline). */
   const photosSeen = async (who: string, hazardId: number) => {
-    const d = await t().http.get(`/api/hazards/${hazardId}`).set(await t().as(who));
+    const d = await t()
+      .http.get(`/api/hazards/${hazardId}`)
+      .set(await t().as(who));
     expect(d.status).toBe(200);
     const all = [...d.body.photos, ...d.body.timeline.flatMap((e: { photos: unknown[] }) => e.photos)] as { id: number; url: string }[];
     return new Map(all.map((p) => [p.id, p.url]));
@@ -111,7 +126,10 @@ function pushApp(mode: 'plain' | 'safe' | null, opts: { seed?: 'none'; env?: Rec
 
 describe('message push, plain mode (token only)', () => {
   const app = pushApp('plain');
-  const h = helpers(() => app.t, () => app.wx);
+  const h = helpers(
+    () => app.t,
+    () => app.wx,
+  );
 
   it('URL verification echoes echostr with the right signature, 401 with a wrong one', async () => {
     const ok = await app.wx.verifyPushUrl(app.url);
@@ -160,7 +178,10 @@ describe('message push, plain mode (token only)', () => {
 
   it('acknowledges other events, unknown trace ids and a non-JSON Content-Type, changing nothing', async () => {
     const before = await app.t.ds.query("SELECT COUNT(*) AS n FROM media WHERE secStatus = 'pending'");
-    expect(await app.wx.push(app.url, { ToUserName: 'gh_fake0000001', MsgType: 'event', Event: 'debug_demo', debug_str: 'hello world' })).toEqual({ status: 200, text: 'success' });
+    expect(await app.wx.push(app.url, { ToUserName: 'gh_fake0000001', MsgType: 'event', Event: 'debug_demo', debug_str: 'hello world' })).toEqual({
+      status: 200,
+      text: 'success',
+    });
     expect(await app.wx.push(app.url, app.wx.mediaCheckEvent('no-such-trace', 'risky'))).toEqual({ status: 200, text: 'success' });
     const { p1 } = await h.hazardWithPhotos();
     const asText = await app.wx.deliverPush(app.url, app.wx.signPush(app.wx.mediaCheckEvent(await h.trace(p1), 'review')), 'text/plain');
@@ -173,7 +194,10 @@ describe('message push, plain mode (token only)', () => {
 
 describe('message push, safe mode (token + EncodingAESKey)', () => {
   const app = pushApp('safe');
-  const h = helpers(() => app.t, () => app.wx);
+  const h = helpers(
+    () => app.t,
+    () => app.wx,
+  );
 
   it('risky: never shown to residents (uploader included), officers still see it', async () => {
     const { hazardId, p1 } = await h.hazardWithPhotos();
@@ -212,7 +236,11 @@ describe('message push, safe mode (token + EncodingAESKey)', () => {
     expect((await h.photosSeen('village', hazardId)).has(p2)).toBe(true);
 
     // 人工复核: an officer of the place decides; others cannot, and a bad verdict is named
-    const review = async (who: string, id: number, body: unknown) => app.t.http.post(`/api/media/${id}/review`).set(await app.t.as(who)).send(body as object);
+    const review = async (who: string, id: number, body: unknown) =>
+      app.t.http
+        .post(`/api/media/${id}/review`)
+        .set(await app.t.as(who))
+        .send(body as object);
     expect((await review('resident', p2, { verdict: 'pass' })).status).toBe(403);
     expect((await review('village2', p2, { verdict: 'pass' })).status).toBe(404); // 河口村's officer: not their place
     const bad = await review('village', p2, { verdict: 'ok' });

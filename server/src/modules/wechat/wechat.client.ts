@@ -3,7 +3,11 @@ import { AppConfig } from '../../config/app-config';
 
 /** A non-zero `errcode` from WeChat. */
 export class WechatError extends Error {
-  constructor(readonly errcode: number, readonly errmsg: string, readonly api: string) {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+    readonly api: string,
+  ) {
     super(`WeChat ${api} errcode ${errcode}: ${errmsg}`);
   }
 }
@@ -134,7 +138,11 @@ export class WechatClient {
    * 5 minutes): POST /wxa/business/getuserphonenumber. Throws WechatError (40029 invalid code, …).
    */
   async getPhoneNumber(code: string): Promise<{ phoneNumber: string; purePhoneNumber: string; countryCode: string }> {
-    const body = await this.post<{ phone_info?: { phoneNumber: string; purePhoneNumber: string; countryCode: string } }>('getuserphonenumber', 'wxa/business/getuserphonenumber', { code });
+    const body = await this.post<{ phone_info?: { phoneNumber: string; purePhoneNumber: string; countryCode: string } }>(
+      'getuserphonenumber',
+      'wxa/business/getuserphonenumber',
+      { code },
+    );
     if (!body?.phone_info?.purePhoneNumber) throw new WechatError(-1, 'no phone_info in the answer', 'getuserphonenumber');
     const { phoneNumber, purePhoneNumber, countryCode } = body.phone_info;
     return { phoneNumber, purePhoneNumber, countryCode };
@@ -149,7 +157,12 @@ export class WechatClient {
    * Subscribe message (POST /cgi-bin/message/subscribe/send) → WeChat's `msgid` as text (null if WeChat gave none).
    * Throws WechatError 43101 when the user has no consent left.
    */
-  async sendSubscribeMessage(input: { openid: string; templateId: string; page?: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }> {
+  async sendSubscribeMessage(input: {
+    openid: string;
+    templateId: string;
+    page?: string;
+    data: Record<string, { value: string }>;
+  }): Promise<{ msgid: string | null }> {
     const body = await this.post<{ msgid?: number | string }>('subscribe_send', 'cgi-bin/message/subscribe/send', {
       touser: input.openid,
       template_id: input.templateId,

@@ -11,72 +11,114 @@ export class CreateInvitationDto implements CreateInvitationRequest {
   @IsIn(INVITABLE, { message: 'role 必须是干部角色（网格员、村安全负责人、镇安监办、行业部门、县应急管理局、系统管理员）' })
   role: Role;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'orgId 必须是单位编号' }) @Min(1, { message: 'orgId 必须是单位编号' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt({ message: 'orgId 必须是单位编号' })
+  @Min(1, { message: 'orgId 必须是单位编号' })
   orgId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: ADMIN_LIMITS.invitationMaxUses, default: 1 })
-  @IsOptional() @IsInt({ message: 'maxUses 必须是整数' }) @Min(1, { message: 'maxUses 至少为 1' })
+  @IsOptional()
+  @IsInt({ message: 'maxUses 必须是整数' })
+  @Min(1, { message: 'maxUses 至少为 1' })
   @Max(ADMIN_LIMITS.invitationMaxUses, { message: `maxUses 最多 ${ADMIN_LIMITS.invitationMaxUses} 次` })
   maxUses?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: ADMIN_LIMITS.invitationMaxHours, default: 72 })
-  @IsOptional() @IsInt({ message: 'hours 必须是整数' }) @Min(1, { message: 'hours 至少 1 小时' })
+  @IsOptional()
+  @IsInt({ message: 'hours 必须是整数' })
+  @Min(1, { message: 'hours 至少 1 小时' })
   @Max(ADMIN_LIMITS.invitationMaxHours, { message: `hours 最长 ${ADMIN_LIMITS.invitationMaxHours} 小时（30 天）` })
   hours?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 60, { message: 'note 最多 60 个字' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 60, { message: 'note 最多 60 个字' })
   note?: string;
 }
 
 export class AcceptInvitationDto {
-  @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9_-]{8,32}$/, { message: 'code 邀请码格式不对' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{8,32}$/, { message: 'code 邀请码格式不对' })
   code: string;
 }
 
 export class InvitationListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'only invitations still usable' })
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   activeOnly?: boolean;
 }
 
 export class PeopleQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[])
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES as unknown as string[])
   role?: Role;
 
-  @ApiPropertyOptional({ description: 'name or phone (digits) contains' }) @IsOptional() @IsString() @Length(1, 50)
+  @ApiPropertyOptional({ description: 'name or phone (digits) contains' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
   q?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   includeDisabled?: boolean;
 
-  @ApiPropertyOptional({ description: 'officers only (every role but resident)' }) @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional({ description: 'officers only (every role but resident)' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   officersOnly?: boolean;
 }
 
 export class UpdatePersonDto implements UpdatePersonRequest {
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[], { message: 'role 不是有效的角色' })
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES as unknown as string[], { message: 'role 不是有效的角色' })
   role?: Role;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'orgId 必须是单位编号' }) @Min(1, { message: 'orgId 必须是单位编号' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt({ message: 'orgId 必须是单位编号' })
+  @Min(1, { message: 'orgId 必须是单位编号' })
   orgId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'disabled 必须是 true 或 false' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'disabled 必须是 true 或 false' })
   disabled?: boolean;
 }
 
 export class HandoverDto implements HandoverRequest {
-  @ApiProperty() @IsInt({ message: 'toUserId 必须是接手干部的编号' }) @Min(1, { message: 'toUserId 必须是接手干部的编号' })
+  @ApiProperty()
+  @IsInt({ message: 'toUserId 必须是接手干部的编号' })
+  @Min(1, { message: 'toUserId 必须是接手干部的编号' })
   toUserId: number;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
   disable?: boolean;
 }
 
 export class UnitImportQueryDto {
   @ApiPropertyOptional({ description: 'true: only check and preview, store nothing' })
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   dryRun?: boolean;
 }

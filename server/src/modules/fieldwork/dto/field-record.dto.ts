@@ -14,111 +14,172 @@ import {
   UpdateFieldRecordRequest,
 } from '@xiangan/shared';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsPositive, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { FieldRecord } from '../field-record.entity';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class FieldUnitRefDto implements FieldUnitRef {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 }
 
 export class FieldFindingDto implements FieldFinding {
-  @ApiProperty({ enum: HAZARD_CATEGORY_CODES }) @IsIn(HAZARD_CATEGORY_CODES)
+  @ApiProperty({ enum: HAZARD_CATEGORY_CODES })
+  @IsIn(HAZARD_CATEGORY_CODES)
   category: HazardCategory;
 
-  @ApiProperty() @IsString() @MinLength(2) @MaxLength(1000)
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
   description: string;
 
-  @ApiPropertyOptional({ enum: ['general', 'major'] }) @IsOptional() @IsIn(['general', 'major'])
+  @ApiPropertyOptional({ enum: ['general', 'major'] })
+  @IsOptional()
+  @IsIn(['general', 'major'])
   level?: 'general' | 'major';
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 }
 
 class FieldRecordFieldsDto {
-  @ApiPropertyOptional({ example: '2026-04-20' }) @IsOptional() @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: '2026-04-20' })
+  @IsOptional()
+  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
   date?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES }) @IsOptional() @IsIn(HAZARD_CATEGORY_CODES)
+  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES })
+  @IsOptional()
+  @IsIn(HAZARD_CATEGORY_CODES)
   sector?: HazardCategory;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(FIELD_LIMITS.campaignMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(FIELD_LIMITS.campaignMax)
   campaign?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(FIELD_LIMITS.titleMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(FIELD_LIMITS.titleMax)
   title?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' } }) @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' } })
+  @IsOptional()
+  @IsObject()
   metrics?: Record<string, number>;
 
   @ApiPropertyOptional({ type: [FieldUnitRefDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(FIELD_LIMITS.unitsMax) @ValidateNested({ each: true }) @Type(() => FieldUnitRefDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(FIELD_LIMITS.unitsMax)
+  @ValidateNested({ each: true })
+  @Type(() => FieldUnitRefDto)
   units?: FieldUnitRefDto[];
 
-  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(500) @IsInt({ each: true }) @IsPositive({ each: true })
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsInt({ each: true })
+  @IsPositive({ each: true })
   hazardIds?: number[];
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(FIELD_LIMITS.partyMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(FIELD_LIMITS.partyMax)
   party?: string;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(32, { each: true })
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(32, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(FIELD_LIMITS.notesMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(FIELD_LIMITS.notesMax)
   notes?: string;
 }
 
 export class UpdateFieldRecordDto extends FieldRecordFieldsDto implements UpdateFieldRecordRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   kind?: string;
 }
 
 export class CreateFieldRecordDto extends FieldRecordFieldsDto implements CreateFieldRecordRequest {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(32)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(32)
   kind: string;
 
   @ApiPropertyOptional({ type: [FieldFindingDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(FIELD_LIMITS.findingsMax) @ValidateNested({ each: true }) @Type(() => FieldFindingDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(FIELD_LIMITS.findingsMax)
+  @ValidateNested({ each: true })
+  @Type(() => FieldFindingDto)
   findings?: FieldFindingDto[];
 }
 
 export class FieldRecordQueryDto extends PageQueryDto implements FieldRecordQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   kind?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsIn(HAZARD_CATEGORY_CODES)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIn(HAZARD_CATEGORY_CODES)
   sector?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
   from?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
   to?: string;
 }
 
@@ -133,12 +194,12 @@ export function mapFieldRecord(r: FieldRecord, names: { org: Map<number, string>
     orgId: r.orgId,
     orgName: names.org.get(r.orgId) ?? null,
     sector: (r.sector as HazardCategory) ?? null,
-    sectorLabel: r.sector ? HAZARD_CATEGORY_LABELS[r.sector as HazardCategory] ?? r.sector : null,
+    sectorLabel: r.sector ? (HAZARD_CATEGORY_LABELS[r.sector as HazardCategory] ?? r.sector) : null,
     campaign: r.campaign,
     title: r.title,
     metrics: r.metrics ?? {},
     units,
-    unitNames: units.map((u) => u.name ?? (u.orgId ? names.org.get(u.orgId) ?? `#${u.orgId}` : '')).filter(Boolean),
+    unitNames: units.map((u) => u.name ?? (u.orgId ? (names.org.get(u.orgId) ?? `#${u.orgId}`) : '')).filter(Boolean),
     hazardIds: r.hazardIds ?? [],
     party: r.party,
     tags: r.tags ?? [],

@@ -1,13 +1,42 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  AnswerHazardRequest, AssignHazardRequest, CreateHazardRequest, EscalateHazardRequest, HAZARD_CATEGORY_CODES, HAZARD_LEVELS,
-  HAZARD_STATUSES, HazardCategory, HazardLevel, HazardListQuery, LIMITS, NoteRequest, PHONE_PATTERN, RectifyHazardRequest,
-  RejectHazardRequest, VerifyHazardRequest, ConfirmFixedRequest,
+  AnswerHazardRequest,
+  AssignHazardRequest,
+  CreateHazardRequest,
+  EscalateHazardRequest,
+  HAZARD_CATEGORY_CODES,
+  HAZARD_LEVELS,
+  HAZARD_STATUSES,
+  HazardCategory,
+  HazardLevel,
+  HazardListQuery,
+  LIMITS,
+  NoteRequest,
+  PHONE_PATTERN,
+  RectifyHazardRequest,
+  RejectHazardRequest,
+  VerifyHazardRequest,
+  ConfirmFixedRequest,
 } from '@xiangan/shared';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsLatitude, IsLongitude, IsNotEmpty, IsOptional, IsString, Matches,
-  MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsLatitude,
+  IsLongitude,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 
@@ -29,141 +58,244 @@ export class CreateHazardDto implements CreateHazardRequest {
   category: HazardCategory;
 
   @ApiProperty({ maxLength: LIMITS.hazardDescriptionMax })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(LIMITS.hazardDescriptionMax)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.hazardDescriptionMax)
   description: string;
 
   @ApiPropertyOptional({ type: [Number], maxItems: LIMITS.hazardPhotosMax })
-  @IsOptional() @IsArray() @ArrayMaxSize(LIMITS.hazardPhotosMax) @IsInt({ each: true }) @Min(1, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.hazardPhotosMax)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
   photoIds?: number[];
 
-  @ApiPropertyOptional() @IsOptional() @IsLatitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLatitude()
   lat?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsLongitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLongitude()
   lng?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
   address?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   anonymous?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(PHONE_PATTERN, { message: 'contactPhone must be an 11-digit mobile number' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'contactPhone must be an 11-digit mobile number' })
   contactPhone?: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS }) @IsOptional() @IsIn(HAZARD_LEVELS)
+  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
+  @IsOptional()
+  @IsIn(HAZARD_LEVELS)
   level?: HazardLevel;
 }
 
 export class HazardListQueryDto extends PageQueryDto implements HazardListQuery {
   @ApiPropertyOptional({ description: 'one state or several, comma separated' })
-  @IsOptional() @Validate(StatusList)
+  @IsOptional()
+  @Validate(StatusList)
   status?: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES }) @IsOptional() @IsIn(HAZARD_CATEGORY_CODES)
+  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES })
+  @IsOptional()
+  @IsIn(HAZARD_CATEGORY_CODES)
   category?: HazardCategory;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS }) @IsOptional() @IsIn(HAZARD_LEVELS)
+  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
+  @IsOptional()
+  @IsIn(HAZARD_LEVELS)
   level?: HazardLevel;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(50)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(50)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'YYYY-MM-DD or ISO time (reported on/after)' }) @IsOptional() @IsISO8601()
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD or ISO time (reported on/after)' })
+  @IsOptional()
+  @IsISO8601()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'YYYY-MM-DD (inclusive) or ISO time' }) @IsOptional() @IsISO8601()
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD (inclusive) or ISO time' })
+  @IsOptional()
+  @IsISO8601()
   to?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   mine?: boolean;
 }
 
 export class MapQueryDto {
   @ApiProperty({ description: 'minLng,minLat,maxLng,maxLat' })
-  @IsString() @Matches(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, { message: 'bbox must be minLng,minLat,maxLng,maxLat' })
+  @IsString()
+  @Matches(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, { message: 'bbox must be minLng,minLat,maxLng,maxLat' })
   bbox: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsIn(HAZARD_CATEGORY_CODES)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIn(HAZARD_CATEGORY_CODES)
   category?: HazardCategory;
 }
 
 export class MonthlyQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiProperty({ example: '2026-05' }) @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @ApiProperty({ example: '2026-05' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
   month: string;
 }
 
 export class AssignHazardDto implements AssignHazardRequest {
-  @ApiProperty() @IsInt() @Min(1)
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
   responsibleOrgId: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   responsibleUserId?: number;
 
-  @ApiProperty({ description: 'YYYY-MM-DD (end of that day, China time) or ISO time' }) @IsISO8601()
+  @ApiProperty({ description: 'YYYY-MM-DD (end of that day, China time) or ISO time' })
+  @IsISO8601()
   deadline: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS }) @IsOptional() @IsIn(HAZARD_LEVELS)
+  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
+  @IsOptional()
+  @IsIn(HAZARD_LEVELS)
   level?: HazardLevel;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(LIMITS.noteMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(LIMITS.noteMax)
   note?: string;
 }
 
 class PhotosDto {
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional() @IsArray() @ArrayMaxSize(LIMITS.hazardPhotosMax) @IsInt({ each: true }) @Min(1, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.hazardPhotosMax)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
   photoIds?: number[];
 }
 
 export class RectifyHazardDto extends PhotosDto implements RectifyHazardRequest {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(LIMITS.noteMax)
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.noteMax)
   note: string;
 }
 
 export class VerifyHazardDto extends PhotosDto implements VerifyHazardRequest {
-  @ApiProperty() @IsBoolean()
+  @ApiProperty()
+  @IsBoolean()
   passed: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(LIMITS.noteMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(LIMITS.noteMax)
   note?: string;
 }
 
 export class RejectHazardDto implements RejectHazardRequest {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(LIMITS.noteMax)
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.noteMax)
   reason: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   duplicateOfId?: number;
 }
 
 export class EscalateHazardDto implements EscalateHazardRequest {
-  @ApiProperty({ example: '青山县交通运输局' }) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(60)
+  @ApiProperty({ example: '青山县交通运输局' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60)
   department: string;
 
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(LIMITS.noteMax)
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.noteMax)
   note: string;
 }
 
 export class AnswerHazardDto implements AnswerHazardRequest {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(LIMITS.noteMax)
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.noteMax)
   note: string;
 }
 
 export class NoteDto extends PhotosDto implements NoteRequest {
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(LIMITS.noteMax)
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LIMITS.noteMax)
   note: string;
 }
 
@@ -172,15 +304,24 @@ export class ReopenHazardDto extends NoteDto {}
 
 /** `start` takes an optional note. */
 export class StartHazardDto extends PhotosDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(LIMITS.noteMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(LIMITS.noteMax)
   note?: string;
 }
 
 /** The reporter's answer to 修好了吗？ (a note is required when not fixed). */
 export class ConfirmFixedDto extends PhotosDto implements ConfirmFixedRequest {
-  @ApiProperty() @IsBoolean()
+  @ApiProperty()
+  @IsBoolean()
   fixed: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(LIMITS.noteMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(LIMITS.noteMax)
   note?: string;
 }

@@ -1,46 +1,83 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { HAZARD_OVERDUE_CLIMB_DAYS_MAX, HazardSettingsRequest, SetBoundaryRequest, CreateOrgUnitRequest, ORG_TYPES, OrgType, OrgUnitDto, UpdateOrgUnitRequest } from '@xiangan/shared';
+import {
+  HAZARD_OVERDUE_CLIMB_DAYS_MAX,
+  HazardSettingsRequest,
+  SetBoundaryRequest,
+  CreateOrgUnitRequest,
+  ORG_TYPES,
+  OrgType,
+  OrgUnitDto,
+  UpdateOrgUnitRequest,
+} from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import { Allow, IsDefined, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { OrgUnit } from '../org-unit.entity';
 
 export class CreateOrgUnitDto implements CreateOrgUnitRequest {
-  @ApiProperty() @IsInt() @Min(1)
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
   parentId: number;
 
-  @ApiProperty({ enum: ORG_TYPES }) @IsIn(ORG_TYPES as unknown as string[])
+  @ApiProperty({ enum: ORG_TYPES })
+  @IsIn(ORG_TYPES as unknown as string[])
   type: OrgType;
 
-  @ApiProperty() @IsString() @Length(1, 100)
+  @ApiProperty()
+  @IsString()
+  @Length(1, 100)
   name: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
   code?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   population?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsLatitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLatitude()
   lat?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsLongitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLongitude()
   lng?: number;
 }
 
 export class UpdateOrgUnitDto implements UpdateOrgUnitRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 32)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
   code?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   population?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsLatitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLatitude()
   lat?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsLongitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLongitude()
   lng?: number;
 }
 
@@ -67,14 +104,23 @@ export class SetBoundaryDto implements SetBoundaryRequest {
 }
 
 export class HazardSettingsDto implements HazardSettingsRequest {
-  @ApiProperty({ minimum: 1, maximum: HAZARD_OVERDUE_CLIMB_DAYS_MAX }) @IsInt() @Min(1) @Max(HAZARD_OVERDUE_CLIMB_DAYS_MAX)
+  @ApiProperty({ minimum: 1, maximum: HAZARD_OVERDUE_CLIMB_DAYS_MAX })
+  @IsInt()
+  @Min(1)
+  @Max(HAZARD_OVERDUE_CLIMB_DAYS_MAX)
   overdueClimbDays: number;
 }
 
 export class LocateQueryDto {
-  @ApiProperty() @Type(() => Number) @IsDefined() @IsLatitude()
+  @ApiProperty()
+  @Type(() => Number)
+  @IsDefined()
+  @IsLatitude()
   lat: number;
 
-  @ApiProperty() @Type(() => Number) @IsDefined() @IsLongitude()
+  @ApiProperty()
+  @Type(() => Number)
+  @IsDefined()
+  @IsLongitude()
   lng: number;
 }

@@ -1,121 +1,205 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  CreatePledgeCampaignRequest, CreatePledgeTemplateRequest, CreatePledgeTemplateVersionRequest, LIMITS, PLEDGE_FIELD_TYPES,
-  PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeCampaignDto, PledgeCampaignStatus, PledgeFieldSpec, PledgeFieldType, PledgeKind,
-  PledgeSignatureDto, PledgeSignerImageInput, PledgeSignerSpec, PledgeTemplateVersionDto, SignPledgeRequest, VoidPledgeSignatureRequest,
+  CreatePledgeCampaignRequest,
+  CreatePledgeTemplateRequest,
+  CreatePledgeTemplateVersionRequest,
+  LIMITS,
+  PLEDGE_FIELD_TYPES,
+  PLEDGE_KIND_LABELS,
+  PLEDGE_KINDS,
+  PledgeCampaignDto,
+  PledgeCampaignStatus,
+  PledgeFieldSpec,
+  PledgeFieldType,
+  PledgeKind,
+  PledgeSignatureDto,
+  PledgeSignerImageInput,
+  PledgeSignerSpec,
+  PledgeTemplateVersionDto,
+  SignPledgeRequest,
+  VoidPledgeSignatureRequest,
 } from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, MaxLength, Min,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { PledgeCampaign, PledgeSignature, PledgeTemplateVersion } from '../pledge.entities';
 
 export class PledgeSignerSpecDto implements PledgeSignerSpec {
-  @ApiProperty() @IsString() @Matches(/^[a-z][a-z_]{1,23}$/, { message: 'role must be lower-case letters and _' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[a-z][a-z_]{1,23}$/, { message: 'role must be lower-case letters and _' })
   role: string;
 
-  @ApiProperty() @IsString() @Length(1, 20)
+  @ApiProperty()
+  @IsString()
+  @Length(1, 20)
   label: string;
 }
 
 export class PledgeFieldSpecDto implements PledgeFieldSpec {
-  @ApiProperty() @IsString() @Matches(/^[a-zA-Z][a-zA-Z0-9]{1,23}$/, { message: 'key must be letters and digits' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[a-zA-Z][a-zA-Z0-9]{1,23}$/, { message: 'key must be letters and digits' })
   key: string;
 
-  @ApiProperty() @IsString() @Length(1, 20)
+  @ApiProperty()
+  @IsString()
+  @Length(1, 20)
   label: string;
 
-  @ApiProperty({ enum: PLEDGE_FIELD_TYPES }) @IsIn(PLEDGE_FIELD_TYPES as unknown as string[])
+  @ApiProperty({ enum: PLEDGE_FIELD_TYPES })
+  @IsIn(PLEDGE_FIELD_TYPES as unknown as string[])
   type: PledgeFieldType;
 
-  @ApiProperty() @IsBoolean()
+  @ApiProperty()
+  @IsBoolean()
   required: boolean;
 }
 
 export class CreatePledgeTemplateVersionDto implements CreatePledgeTemplateVersionRequest {
-  @ApiProperty() @IsString() @Length(2, LIMITS.titleMax)
+  @ApiProperty()
+  @IsString()
+  @Length(2, LIMITS.titleMax)
   title: string;
 
-  @ApiProperty() @IsString() @Length(20, 20000)
+  @ApiProperty()
+  @IsString()
+  @Length(20, 20000)
   body: string;
 
   @ApiProperty({ type: [PledgeSignerSpecDto] })
-  @ValidateNested({ each: true }) @Type(() => PledgeSignerSpecDto) @ArrayMinSize(1) @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => PledgeSignerSpecDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
   signers: PledgeSignerSpecDto[];
 
   @ApiProperty({ type: [PledgeFieldSpecDto] })
-  @ValidateNested({ each: true }) @Type(() => PledgeFieldSpecDto) @ArrayMinSize(1) @ArrayMaxSize(12)
+  @ValidateNested({ each: true })
+  @Type(() => PledgeFieldSpecDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
   fields: PledgeFieldSpecDto[];
 }
 
 export class CreatePledgeTemplateDto extends CreatePledgeTemplateVersionDto implements CreatePledgeTemplateRequest {
-  @ApiProperty({ enum: PLEDGE_KINDS }) @IsIn(PLEDGE_KINDS as unknown as string[])
+  @ApiProperty({ enum: PLEDGE_KINDS })
+  @IsIn(PLEDGE_KINDS as unknown as string[])
   kind: PledgeKind;
 
-  @ApiPropertyOptional({ description: 'owner unit (in scope); default the caller\'s unit; admins may omit it for a county-wide text' })
-  @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional({ description: "owner unit (in scope); default the caller's unit; admins may omit it for a county-wide text" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   orgId?: number;
 }
 
 export class CreatePledgeCampaignDto implements CreatePledgeCampaignRequest {
-  @ApiProperty() @IsInt() @Min(1)
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
   templateVersionId: number;
 
-  @ApiProperty() @IsInt() @Min(1)
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
   orgId: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(2, LIMITS.titleMax)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(2, LIMITS.titleMax)
   title?: string;
 
-  @ApiProperty({ example: '2026-07-01T16:00:00.000Z' }) @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2026-07-01T16:00:00.000Z' })
+  @IsISO8601({ strict: true })
   deadline: string;
 }
 
 export class CampaignListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: PLEDGE_KINDS }) @IsOptional() @IsIn(PLEDGE_KINDS as unknown as string[])
+  @ApiPropertyOptional({ enum: PLEDGE_KINDS })
+  @IsOptional()
+  @IsIn(PLEDGE_KINDS as unknown as string[])
   kind?: PledgeKind;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   orgId?: number;
 }
 
 export class UnsignedQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: '班级 / 单位' }) @IsOptional() @IsString() @MaxLength(60)
+  @ApiPropertyOptional({ description: '班级 / 单位' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
   group?: string;
 }
 
 export class RosterPickQueryDto {
-  @ApiProperty({ description: '学生姓名（或单位名称），至少 2 个字' }) @IsString() @Length(2, 30)
+  @ApiProperty({ description: '学生姓名（或单位名称），至少 2 个字' })
+  @IsString()
+  @Length(2, 30)
   q: string;
 }
 
 export class SignerImageDto implements PledgeSignerImageInput {
-  @ApiProperty() @IsString() @Length(1, 24)
+  @ApiProperty()
+  @IsString()
+  @Length(1, 24)
   role: string;
 
-  @ApiProperty({ description: 'data:image/png;base64,…' }) @IsString() @MaxLength(Math.ceil((LIMITS.signatureMaxBytes * 4) / 3) + 64)
+  @ApiProperty({ description: 'data:image/png;base64,…' })
+  @IsString()
+  @MaxLength(Math.ceil((LIMITS.signatureMaxBytes * 4) / 3) + 64)
   image: string;
 }
 
 export class SignPledgeDto implements SignPledgeRequest {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   rosterId?: number;
 
   @ApiPropertyOptional({ description: 'WeChat getPhoneNumber code (required for WeChat accounts)' })
-  @IsOptional() @IsString() @Length(1, 128, { message: 'phoneCode must be 1–128 characters' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128, { message: 'phoneCode must be 1–128 characters' })
   phoneCode?: string;
 
   @ApiPropertyOptional({ description: "the signer's phone, typed (h5); must match the roster entry's phone" })
-  @IsOptional() @IsString() @MaxLength(20, { message: 'phone 应为 11 位手机号' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20, { message: 'phone 应为 11 位手机号' })
   phone?: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) @IsObject()
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsObject()
   fields: Record<string, string>;
 
   @ApiProperty({ type: [SignerImageDto] })
-  @ValidateNested({ each: true }) @Type(() => SignerImageDto) @ArrayMinSize(1) @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => SignerImageDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
   signatures: SignerImageDto[];
 }
 
@@ -168,7 +252,12 @@ export function mapSignature(s: PledgeSignature, c: PledgeCampaign, signerLabels
     seq: s.seq,
     group: s.groupName,
     fields: s.fields,
-    images: s.images.map((i) => ({ role: i.role, label: signerLabels[i.role] ?? i.role, sha256: i.sha256, url: `/api/pledge-signatures/${s.id}/images/${i.role}` })),
+    images: s.images.map((i) => ({
+      role: i.role,
+      label: signerLabels[i.role] ?? i.role,
+      sha256: i.sha256,
+      url: `/api/pledge-signatures/${s.id}/images/${i.role}`,
+    })),
     signedAt: s.signedAt.toISOString(),
     templateVersionId: s.templateVersionId,
     contentHash: s.contentHash,
@@ -180,6 +269,7 @@ export function mapSignature(s: PledgeSignature, c: PledgeCampaign, signerLabels
 
 export class VoidPledgeSignatureDto implements VoidPledgeSignatureRequest {
   @ApiProperty({ description: '作废原因，2–200 字' })
-  @IsString({ message: 'reason 作废原因不能为空' }) @Length(2, 200, { message: 'reason 作废原因应为 2–200 个字' })
+  @IsString({ message: 'reason 作废原因不能为空' })
+  @Length(2, 200, { message: 'reason 作废原因应为 2–200 个字' })
   reason: string;
 }

@@ -40,136 +40,257 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RiskSiteDtoIn implements RiskSiteRequest {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiProperty({ enum: RISK_SITE_KINDS }) @IsIn(RISK_SITE_KINDS)
+  @ApiProperty({ enum: RISK_SITE_KINDS })
+  @IsIn(RISK_SITE_KINDS)
   kind: RiskSiteKind;
 
-  @ApiProperty({ maxLength: L.nameMax }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(L.nameMax)
+  @ApiProperty({ maxLength: L.nameMax })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(L.nameMax)
   name: string;
 
-  @ApiPropertyOptional({ maxLength: L.addressMax }) @IsOptional() @Transform(trim) @IsString() @MaxLength(L.addressMax)
+  @ApiPropertyOptional({ maxLength: L.addressMax })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(L.addressMax)
   address?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsLatitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLatitude()
   lat?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsLongitude()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLongitude()
   lng?: number;
 
-  @ApiPropertyOptional({ enum: RESERVOIR_SIZES }) @IsOptional() @IsIn(RESERVOIR_SIZES)
+  @ApiPropertyOptional({ enum: RESERVOIR_SIZES })
+  @IsOptional()
+  @IsIn(RESERVOIR_SIZES)
   sizeClass?: ReservoirSize;
 
-  @ApiPropertyOptional({ maxLength: L.personMax }) @IsOptional() @Transform(trim) @IsString() @MaxLength(L.personMax)
+  @ApiPropertyOptional({ maxLength: L.personMax })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(L.personMax)
   responsibleName?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(PHONE_PATTERN, { message: 'responsiblePhone must be an 11-digit mobile number' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'responsiblePhone must be an 11-digit mobile number' })
   responsiblePhone?: string;
 
-  @ApiPropertyOptional({ maximum: L.signsMax }) @IsOptional() @IsInt() @Min(0) @Max(L.signsMax)
+  @ApiPropertyOptional({ maximum: L.signsMax })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(L.signsMax)
   warningSigns?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   enterpriseOrgId?: number;
 
-  @ApiPropertyOptional({ maxLength: L.notesMax }) @IsOptional() @Transform(trim) @IsString() @MaxLength(L.notesMax)
+  @ApiPropertyOptional({ maxLength: L.notesMax })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(L.notesMax)
   notes?: string;
 }
 
 export class RiskSiteQueryDto extends PageQueryDto implements RiskSiteQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: RISK_SITE_KINDS }) @IsOptional() @IsIn(RISK_SITE_KINDS)
+  @ApiPropertyOptional({ enum: RISK_SITE_KINDS })
+  @IsOptional()
+  @IsIn(RISK_SITE_KINDS)
   kind?: RiskSiteKind;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toBool)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
   archived?: boolean;
 }
 
 export class PatrolFindingDto {
-  @ApiProperty({ enum: HAZARD_CATEGORY_CODES }) @IsIn(HAZARD_CATEGORY_CODES)
+  @ApiProperty({ enum: HAZARD_CATEGORY_CODES })
+  @IsIn(HAZARD_CATEGORY_CODES)
   category: string;
 
-  @ApiProperty() @Transform(trim) @IsString() @MinLength(2) @MaxLength(1000)
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
   description: string;
 }
 
 export class SitePatrolDtoIn implements SitePatrolRequest {
-  @ApiPropertyOptional({ example: '2026-06-20' }) @IsOptional() @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: '2026-06-20' })
+  @IsOptional()
+  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
   date?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @IsOptional() @IsInt() @Min(1) @Max(100)
+  @ApiPropertyOptional({ minimum: 1, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   inspectors?: number;
 
-  @ApiPropertyOptional({ maximum: L.signsMax }) @IsOptional() @IsInt() @Min(0) @Max(L.signsMax)
+  @ApiPropertyOptional({ maximum: L.signsMax })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(L.signsMax)
   warningSigns?: number;
 
   @ApiPropertyOptional({ type: [PatrolFindingDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PatrolFindingDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => PatrolFindingDto)
   findings?: PatrolFindingDto[];
 
-  @ApiPropertyOptional({ type: [Number] }) @IsOptional() @IsArray() @ArrayMaxSize(L.hazardIdsMax) @IsInt({ each: true }) @IsPositive({ each: true })
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.hazardIdsMax)
+  @IsInt({ each: true })
+  @IsPositive({ each: true })
   hazardIds?: number[];
 
-  @ApiPropertyOptional({ maxLength: L.notesMax }) @IsOptional() @Transform(trim) @IsString() @MaxLength(L.notesMax)
+  @ApiPropertyOptional({ maxLength: L.notesMax })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(L.notesMax)
   notes?: string;
 }
 
 export class SitePatrolQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   siteId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
   from?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
   to?: string;
 }
 
 export class IncidentDtoIn implements IncidentRequest {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiProperty({ enum: INCIDENT_KINDS }) @IsIn(INCIDENT_KINDS)
+  @ApiProperty({ enum: INCIDENT_KINDS })
+  @IsIn(INCIDENT_KINDS)
   kind: IncidentKind;
 
-  @ApiProperty({ example: '2026-06-20' }) @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-06-20' })
+  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
   date: string;
 
-  @ApiProperty({ maxLength: L.nameMax }) @Transform(trim) @IsString() @MinLength(2) @MaxLength(L.nameMax)
+  @ApiProperty({ maxLength: L.nameMax })
+  @Transform(trim)
+  @IsString()
+  @MinLength(2)
+  @MaxLength(L.nameMax)
   title: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   deaths?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   injuries?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1e10)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(1e10)
   loss?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
   siteId?: number;
 
-  @ApiPropertyOptional({ maxLength: L.descriptionMax }) @IsOptional() @Transform(trim) @IsString() @MaxLength(L.descriptionMax)
+  @ApiPropertyOptional({ maxLength: L.descriptionMax })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(L.descriptionMax)
   description?: string;
 }
 
 export class IncidentQueryDto extends PageQueryDto implements IncidentQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @IsPositive()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: INCIDENT_KINDS }) @IsOptional() @IsIn(INCIDENT_KINDS)
+  @ApiPropertyOptional({ enum: INCIDENT_KINDS })
+  @IsOptional()
+  @IsIn(INCIDENT_KINDS)
   kind?: IncidentKind;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
   from?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
   to?: string;
 }

@@ -6,51 +6,84 @@ import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import type { User } from '../user.entity';
 
 export class CreateUserDto implements CreateUserRequest {
-  @ApiProperty() @IsString() @Length(1, 50)
+  @ApiProperty()
+  @IsString()
+  @Length(1, 50)
   name: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
   phone?: string;
 
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES as unknown as string[])
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES as unknown as string[])
   role: Role;
 
-  @ApiProperty() @IsInt() @Min(1)
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
   orgId: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
   openid?: string;
 }
 
 export class UpdateUserDto implements UpdateUserRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
   phone?: string;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[])
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES as unknown as string[])
   role?: Role;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   disabled?: boolean;
 }
 
 export class UserListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[])
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES as unknown as string[])
   role?: Role;
 
   @ApiPropertyOptional({ description: 'only officers (for picking whom to assign)' })
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   officersOnly?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
   q?: string;
 }
 
