@@ -104,7 +104,9 @@ test('an admin imports a grid boundary, a resident joins the grid, a report insi
   const r = await newPhonePage(suite.browser);
   await suite.loginAs(r.page, '王桂英', { waitHome: true });
   await r.page.goto(`${suite.server.baseUrl}/#/pages/pick-village/index`);
-  await tap(r.page, '柳林村');
+  // the village's own row on the picker (tapping the first visible "柳林村" could hit the home page's header while the
+  // router still shows it, before the picker's list has arrived)
+  await r.page.locator('.pick__item', { hasText: '柳林村' }).filter({ visible: true }).first().click();
   await visible(r.page, '选择所在网格');
   await visible(r.page, '不选网格，只选柳林村');
   await saveScreenshot(r.page, 'boundaries-4-pick-grid-390');
