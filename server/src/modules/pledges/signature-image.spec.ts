@@ -6,7 +6,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { assertSigned, inkStats, inkStatsDirect, inkStatsSharp } from './signature-image';
+import { assertSigned, DIRECT_MAX_PIXELS, INK_MIN_PIXELS, inkStats, inkStatsDirect, inkStatsSharp } from './signature-image';
 import { blankPng, dotPng, drawSignaturePng } from './signature-art';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -166,6 +166,20 @@ describe('signature ink check: the one-pass PNG reader', () => {
       expect({ name, direct: inkStatsDirect(png) }).toEqual({ name, direct: null });
       expect({ name, stats: await inkStats(png) }).toEqual({ name, stats: await inkStatsSharp(png) });
     }
+  });
+
+  it('leaves a canvas larger than full HD to libvips on the thread pool, with the same answer (no 64 MB inflate on the event loop)', async () => {
+    expect(DIRECT_MAX_PIXELS).toBeLessThan(4096 * 4096);
+    const atCap = await sharp(strokesSvg(1920, 1080, '#ffffff'))
+      .png()
+      .toBuffer();
+    const over = await sharp(strokesSvg(1921, 1080, '#ffffff'))
+      .png()
+      .toBuffer();
+    expect(inkStatsDirect(atCap)).not.toBeNull();
+    expect(inkStatsDirect(over)).toBeNull();
+    expect(await inkStats(over)).toEqual(await inkStatsSharp(over));
+    expect((await inkStats(over)).ink).toBeGreaterThan(INK_MIN_PIXELS);
   });
 
   it('refuses a damaged PNG as before (a bad checksum, cut short)', async () => {

@@ -42,6 +42,13 @@ const INK_LEVEL = 180;
 const MAX_PIXELS = 4096 * 4096;
 
 /**
+ * Most pixels the one-pass reader takes on the event loop: a full-HD canvas (8 MB of RGBA, a few ms). A phone's
+ * signature pad is well under it (390 px at 3× is about 1170 × 600). Anything larger — a small upload can inflate
+ * to 64 MB — goes to libvips on the thread pool, so one request never holds the event loop for long.
+ */
+export const DIRECT_MAX_PIXELS = 1920 * 1080;
+
+/**
  * Counts "ink" — pixels darker than INK_LEVEL once drawn onto white paper — and the bounding box of the strokes.
  * What phones send (8-bit RGBA or RGB, not interlaced) is read here in one pass: node's zlib inflates the image
  * data, each scanline is unfiltered (PNG filters 0–4) in place and scanned at once, compositing onto white and
@@ -78,7 +85,7 @@ export function inkStatsDirect(png: Buffer): InkStats | null {
       const [depth, colour, compression, filter, interlace] = png.subarray(o + 16, o + 21);
       if (depth !== 8 || (colour !== 6 && colour !== 2) || compression !== 0 || filter !== 0 || interlace !== 0) return null;
       channels = colour === 6 ? 4 : 3;
-      if (!width || !height || width * height > MAX_PIXELS) return null;
+      if (!width || !height || width * height > DIRECT_MAX_PIXELS) return null;
     } else if (type === 'IDAT') idat.push(png.subarray(o + 8, o + 8 + len));
     else if (type === 'IEND') {
       ended = true;
