@@ -100,17 +100,40 @@ const OFFICER_PAGES: Target[] = [
   { name: 'admin-templates', route: () => '/admin/templates/index', ready: '承诺书模板' },
 ];
 
+/** API requests each page has in flight, and when the last one ended (see settled()). */
+const traffic = new WeakMap<Page, { inFlight: number; quietSince: number }>();
+
 async function openContext(browser: Browser, width: number): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ...PHONE, viewport: { width, height: 760 } });
   const page = await context.newPage();
+  const t = { inFlight: 0, quietSince: Date.now() };
+  traffic.set(page, t);
+  const isApi = (url: string) => url.includes('/api/');
+  page.on('request', (r) => isApi(r.url()) && t.inFlight++);
+  const done = (r: { url(): string }) => {
+    if (!isApi(r.url())) return;
+    t.inFlight = Math.max(0, t.inFlight - 1);
+    t.quietSince = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
   return { context, page };
+}
+
+/** Waits until the page's API calls have all answered and none started for `quietMs` (lists and counts drawn). */
+async function settled(page: Page, quietMs = 250, timeoutMs = 5000): Promise<void> {
+  const t = traffic.get(page);
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end && (!t || t.inFlight > 0 || Date.now() - t.quietSince < quietMs)) await page.waitForTimeout(50);
+  // one frame for React to draw what arrived
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 async function open(page: Page, t: Target): Promise<void> {
   await page.goto(`${suite.server.baseUrl}/#${t.route()}`);
   await page.getByText(t.ready, { exact: true }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 20000 });
   // data arrives after the frame; let lists and counts settle
-  await page.waitForTimeout(600);
+  await settled(page);
 }
 
 /** Turns 长辈模式 on with the switch on 我的 and checks the switch says so. */
@@ -169,7 +192,9 @@ function measure(page: Page, floors: Floors): Promise<Measured> {
 }
 
 async function axe(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page: page as any }).analyze();
+  // legacy mode runs axe.run() in the page itself: the h5 build has no frames, and the default (partial runs finished in
+  // a blank page the builder opens each time) cost about twice as long per page for the same result
+  const r = await new AxeBuilder({ page: page as any }).setLegacyMode(true).analyze();
   return r.violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')
     .map(
@@ -217,66 +242,70 @@ async function checkHomeLayout(page: Page, label: string, problems: string[]): P
   for (const w of layout.wrapped) problems.push(`${label} home: chip "${w}" wraps inside`);
 }
 
+/**
+ * Checks `targets` as `account` (null: signed out) in `lanes` browser tabs at once, each with its own context and
+ * sign-in: axe is most of the time and runs on one core per tab, so two tabs halve the sweep on a 2-core machine.
+ */
+async function sweep(
+  width: number,
+  elderMode: boolean,
+  account: string | null,
+  targets: Target[],
+  floors: Floors,
+  label: string,
+  problems: string[],
+  lanes = 2,
+): Promise<void> {
+  const shotAt = (name: string) => (width === 360 && elderMode ? `elder-360-${name}` : undefined);
+  const parts = Array.from({ length: Math.min(lanes, targets.length) }, (_, i) => targets.filter((_, j) => j % lanes === i));
+  await Promise.all(
+    parts.map(async (part) => {
+      const { context, page } = await openContext(suite.browser, width);
+      try {
+        if (account) {
+          await pickDemoAccount(page, suite.server.baseUrl, account, { waitHome: true });
+          if (elderMode) await switchElderOn(page);
+        }
+        for (const t of part) {
+          // one page that does not draw is a problem of its own, not the end of the sweep
+          await check(page, t, floors, label, problems, shotAt(t.name)).catch((e) => problems.push(`${label} ${t.name}: ${String(e).split('\n')[0]}`));
+        }
+        if (account && part.some((t) => t.name === 'home')) await checkHomeLayout(page, label, problems);
+      } finally {
+        await context.close();
+      }
+    }),
+  );
+}
+
+function report(problems: string[], file: string): void {
+  if (!problems.length) return;
+  problems.sort();
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  writeFileSync(join(ARTIFACTS_DIR, file), problems.join('\n') + '\n');
+}
+
 for (const width of [390, 360, 320]) {
   for (const elderMode of [false, true]) {
     const label = `${width}px${elderMode ? ' 长辈模式' : ''}`;
     test(`resident pages at ${label}: axe, text and tap-target sizes, fit`, async () => {
       const problems: string[] = [];
-      const shotAt = (name: string) => (width === 360 && elderMode ? `elder-360-${name}` : undefined);
-
-      // login page (before anyone is signed in)
-      {
-        const { context, page } = await openContext(suite.browser, width);
-        await check(
-          page,
-          { name: 'login', route: () => '/pages/login/index', ready: '王桂英' },
-          elderMode ? NORMAL_RESIDENT : NORMAL_RESIDENT,
-          label,
-          problems,
-          shotAt('login'),
-        );
-        await context.close();
-      }
-      // resident
-      {
-        const { context, page } = await openContext(suite.browser, width);
-        await pickDemoAccount(page, suite.server.baseUrl, '王桂英', { waitHome: true });
-        if (elderMode) await switchElderOn(page);
-        for (const t of RESIDENT_PAGES) await check(page, t, elderMode ? ELDER : NORMAL_RESIDENT, label, problems, shotAt(t.name));
-        await checkHomeLayout(page, label, problems);
-        await context.close();
-      }
-      // parent on the signing page
-      {
-        const { context, page } = await openContext(suite.browser, width);
-        await pickDemoAccount(page, suite.server.baseUrl, '张德明', { waitHome: true });
-        if (elderMode) await switchElderOn(page);
-        for (const t of PARENT_PAGES) await check(page, t, elderMode ? ELDER : NORMAL_RESIDENT, label, problems, shotAt(t.name));
-        await context.close();
-      }
-      if (problems.length) {
-        mkdirSync(ARTIFACTS_DIR, { recursive: true });
-        writeFileSync(join(ARTIFACTS_DIR, `elder-problems-${width}${elderMode ? '-elder' : ''}.txt`), problems.join('\n') + '\n');
-      }
+      const floors = elderMode ? ELDER : NORMAL_RESIDENT;
+      await sweep(width, elderMode, '王桂英', RESIDENT_PAGES, floors, label, problems);
+      // the login page, before anyone is signed in, beside the parent on the signing page
+      await Promise.all([
+        sweep(width, elderMode, null, [{ name: 'login', route: () => '/pages/login/index', ready: '王桂英' }], NORMAL_RESIDENT, label, problems),
+        sweep(width, elderMode, '张德明', PARENT_PAGES, floors, label, problems),
+      ]);
+      report(problems, `elder-problems-${width}${elderMode ? '-elder' : ''}.txt`);
       expect(problems).toEqual([]);
     }, 300_000);
     test(`every officer and administration page at ${label}: axe, text and tap-target sizes, fit`, async () => {
       const problems: string[] = [];
-      const shotAt = (name: string) => (width === 360 && elderMode ? `elder-360-${name}` : undefined);
-      const { context, page } = await openContext(suite.browser, width);
-      await pickDemoAccount(page, suite.server.baseUrl, '张建国', { waitHome: true });
-      if (elderMode) await switchElderOn(page);
       const floors = elderMode ? ELDER : NORMAL_OFFICER;
-      await check(page, { name: 'officer-home', route: () => '/pages/index/index', ready: '隐患台账' }, floors, label, problems, shotAt('officer-home'));
-      for (const t of OFFICER_PAGES) {
-        // one page that does not draw is a problem of its own, not the end of the sweep
-        await check(page, t, floors, label, problems, shotAt(t.name)).catch((e) => problems.push(`${label} ${t.name}: ${String(e).split('\n')[0]}`));
-      }
-      await context.close();
-      if (problems.length) {
-        mkdirSync(ARTIFACTS_DIR, { recursive: true });
-        writeFileSync(join(ARTIFACTS_DIR, `elder-problems-officer-${width}${elderMode ? '-elder' : ''}.txt`), problems.join('\n') + '\n');
-      }
+      const home: Target = { name: 'officer-home', route: () => '/pages/index/index', ready: '隐患台账' };
+      await sweep(width, elderMode, '张建国', [home, ...OFFICER_PAGES], floors, label, problems);
+      report(problems, `elder-problems-officer-${width}${elderMode ? '-elder' : ''}.txt`);
       expect(problems).toEqual([]);
     }, 600_000);
   }
