@@ -134,7 +134,8 @@ export default function LedgerPage() {
           <View className="lg-desc">{h.description.slice(0, 50)}</View>
           <View className="lg-meta">
             {h.orgName} · {shortTime(h.reportedAt)}
-            {h.deadline ? ` · 期限 ${shortTime(h.deadline, true)}` : ''}
+            {h.deadline ? ' · ' : ''}
+            {h.deadline ? <Text className="lg-nowrap">期限 {shortTime(h.deadline, true)}</Text> : null}
             {h.responsibleOrgName ? ` · ${h.responsibleOrgName}` : ''}
           </View>
         </Card>
