@@ -36,6 +36,7 @@ both() { # both NAME1 'CMD1' NAME2 'CMD2' — two checks at once (CMD is a shell
   done
 }
 
+start=$SECONDS
 log "installing dependencies"
 pnpm install --frozen-lockfile --reporter=silent || exit 1
 log "building"
@@ -69,6 +70,14 @@ failures() { # failures FILE.json — each failed test's name and the head of it
     }' "$1"
 }
 
+slowest() { # slowest FILE.json — the three test files that took longest (where the test command's time goes)
+  [ -f "$1" ] && node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const t = r.testResults.map((s) => [s.name.split("/").slice(-2).join("/"), Math.round((s.endTime - s.startTime) / 1000)]);
+    t.sort((a, b) => b[1] - a[1]);
+    process.stdout.write("; slowest " + t.slice(0, 3).map(([n, s]) => `${n} ${s} s`).join(", "));' "$1"
+}
+
 jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   local name="$1" dir="$2"; shift 2
   log "tests: $name"
@@ -76,8 +85,10 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   local envs=() cmd=()
   while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do envs+=("$1"); shift; done
   [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci --forceExit)
+  local t0=$SECONDS
   (cd "$dir" && env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
+  log "$name: $((SECONDS - t0)) s$(slowest "$out/$name.json")"
   [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; failures "$out/$name.json" >&2; }
   return 0
 }
@@ -90,6 +101,7 @@ jest_run server-mariadb server CI=true TEST_DB=mysql
 jest_run e2e test CI=true npx jest --ci --forceExit --selectProjects api weapp --maxWorkers=2
 jest_run e2e-browser test CI=true npx jest --ci --forceExit --selectProjects browser --runInBand
 
+log "all tests and checks: $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 node - "$out" "$extra_pass" "$extra_fail" <<'JS'
 const fs = require('fs'); const path = require('path');
 const [dir, xp, xf] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
