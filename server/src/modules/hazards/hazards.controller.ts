@@ -83,7 +83,7 @@ export class HazardsController {
     // Validate scope before the first byte goes out (an error after that cannot become a 403).
     const rows = this.ledger.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
     const first = await rows.next();
-    const { q: _text, page: _p, pageSize: _s, ...filters } = q as HazardListQueryDto & { q?: string; page?: number; pageSize?: number };
+    const { q: _text, page: _p, pageSize: _s, ...filters } = q;
     await onPrimary(() =>
       this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }),
     );
