@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FieldFinding } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import type { OrgUnit } from '../orgs/org-unit.entity';
-import { HazardsService } from '../hazards/hazards.service';
+import { HazardIntakeService } from '../hazards/hazard-intake.service';
 import type { CreateHazardDto } from '../hazards/dto/hazard.dto';
 
 /**
@@ -12,7 +12,7 @@ import type { CreateHazardDto } from '../hazards/dto/hazard.dto';
  */
 @Injectable()
 export class HazardFindingsPort {
-  constructor(private readonly hazards: HazardsService) {}
+  constructor(private readonly hazards: HazardIntakeService) {}
 
   async createFromFindings(user: AuthUser, org: OrgUnit, findings: FieldFinding[], clientKey?: string): Promise<number[]> {
     const ids: number[] = [];

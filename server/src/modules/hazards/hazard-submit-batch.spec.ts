@@ -5,13 +5,13 @@ import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { Media } from '../media/media.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { rebuildHazardCounts } from './hazard-counts.service';
-import { HazardsService } from './hazards.service';
+import { HazardIntakeService } from './hazard-intake.service';
 
 /** Group commit of reports (hazard-submit-batcher.ts): the guarantees of one report hold for every report of a batch. */
 describe('hazards: reports written in batches', () => {
   let t: TestApp;
   let sequence: SequenceService;
-  let service: HazardsService;
+  let service: HazardIntakeService;
   let queue: JobQueue;
   const body = (i: number, extra: Record<string, unknown> = {}) => ({
     category: ['fire', 'gas', 'drowning'][i % 3],
@@ -46,7 +46,7 @@ describe('hazards: reports written in batches', () => {
   beforeAll(async () => {
     t = await createTestApp();
     sequence = t.app.get(SequenceService);
-    service = t.app.get(HazardsService);
+    service = t.app.get(HazardIntakeService);
     queue = t.app.get(JOB_QUEUE);
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAt
 /**
  * A hazard (隐患). Indexes are laid out for the ledger at a million rows: the scope prefix
  * (`orgPath LIKE '/1/6/%'`) leads, then the columns the ledger filters, counts and sorts by, so the
- * counts per state and the page of ids come from the index alone (see hazards.service listIds).
+ * counts per state and the page of ids come from the index alone (see hazard-ledger.service list).
  */
 @Entity('hazard')
 @Index('uq_hazard_code', ['code'], { unique: true })

@@ -25,7 +25,11 @@ import {
 } from './dto/hazard.dto';
 import { AuditService } from '../audit/audit.service';
 import { writeLedgerXlsx } from './hazard-export';
-import { HazardsService } from './hazards.service';
+import { HazardDetailService } from './hazard-detail.service';
+import { HazardGeometryService } from './hazard-geometry.service';
+import { HazardIntakeService } from './hazard-intake.service';
+import { HazardLedgerService } from './hazard-ledger.service';
+import { HazardWorkflowService } from './hazard-workflow.service';
 import { MonthlyReportService } from './monthly-report.service';
 
 @ApiTags('hazards')
@@ -33,7 +37,11 @@ import { MonthlyReportService } from './monthly-report.service';
 @Controller('hazards')
 export class HazardsController {
   constructor(
-    private readonly hazards: HazardsService,
+    private readonly intake: HazardIntakeService,
+    private readonly ledger: HazardLedgerService,
+    private readonly geometry: HazardGeometryService,
+    private readonly details: HazardDetailService,
+    private readonly workflow: HazardWorkflowService,
     private readonly audit: AuditService,
   ) {}
 
@@ -48,7 +56,7 @@ export class HazardsController {
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') key?: string,
   ) {
-    const { created, replayed } = await this.hazards.submit(user, dto, key);
+    const { created, replayed } = await this.intake.submit(user, dto, key);
     if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return created;
   }
@@ -57,14 +65,14 @@ export class HazardsController {
   @Roles(...ROLES)
   @ReplicaRead()
   list(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto) {
-    return this.hazards.list(user, q);
+    return this.ledger.list(user, q);
   }
 
   @Get('map')
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   map(@CurrentUser() user: AuthUser, @Query() q: MapQueryDto) {
-    return this.hazards.map(user, q);
+    return this.geometry.map(user, q);
   }
 
   @Get('export.xlsx')
@@ -73,9 +81,9 @@ export class HazardsController {
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async export(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto, @Res() res: Response) {
     // Validate scope before the first byte goes out (an error after that cannot become a 403).
-    const rows = this.hazards.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
+    const rows = this.ledger.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
     const first = await rows.next();
-    const { q: _text, page: _p, pageSize: _s, ...filters } = q as HazardListQueryDto & { q?: string; page?: number; pageSize?: number };
+    const { q: _text, page: _p, pageSize: _s, ...filters } = q;
     await onPrimary(() =>
       this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }),
     );
@@ -92,63 +100,63 @@ export class HazardsController {
   @Get(':id')
   @Roles(...ROLES)
   detail(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number) {
-    return this.hazards.detail(user, id);
+    return this.details.detail(user, id);
   }
 
   @Post(':id/assign')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.assign)
   assign(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: AssignHazardDto) {
-    return this.hazards.assign(user, id, dto);
+    return this.workflow.assign(user, id, dto);
   }
 
   @Post(':id/start')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.start)
   start(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: StartHazardDto) {
-    return this.hazards.start(user, id, dto);
+    return this.workflow.start(user, id, dto);
   }
 
   @Post(':id/rectify')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.rectify)
   rectify(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RectifyHazardDto) {
-    return this.hazards.rectify(user, id, dto);
+    return this.workflow.rectify(user, id, dto);
   }
 
   @Post(':id/verify')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.verify)
   verify(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: VerifyHazardDto) {
-    return this.hazards.verify(user, id, dto);
+    return this.workflow.verify(user, id, dto);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.reject)
   reject(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RejectHazardDto) {
-    return this.hazards.reject(user, id, dto);
+    return this.workflow.reject(user, id, dto);
   }
 
   @Post(':id/escalate')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.escalate)
   escalate(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: EscalateHazardDto) {
-    return this.hazards.escalate(user, id, dto);
+    return this.workflow.escalate(user, id, dto);
   }
 
   @Post(':id/answer')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.answer)
   answer(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: AnswerHazardDto) {
-    return this.hazards.answer(user, id, dto);
+    return this.workflow.answer(user, id, dto);
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.reopen)
   reopen(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: ReopenHazardDto) {
-    return this.hazards.reopen(user, id, dto);
+    return this.workflow.reopen(user, id, dto);
   }
 
   /** The reporter answers 修好了吗？ after 销号: fixed is recorded, not fixed reopens (as 重新打开). */
@@ -156,14 +164,14 @@ export class HazardsController {
   @HttpCode(200)
   @Roles(...ROLES)
   confirm(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: ConfirmFixedDto) {
-    return this.hazards.confirm(user, id, dto);
+    return this.workflow.confirm(user, id, dto);
   }
 
   @Post(':id/comment')
   @HttpCode(200)
   @Roles(...HAZARD_ACTION_ROLES.comment)
   comment(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: NoteDto) {
-    return this.hazards.comment(user, id, dto);
+    return this.workflow.comment(user, id, dto);
   }
 }
 

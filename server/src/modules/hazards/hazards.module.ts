@@ -5,15 +5,31 @@ import { Hazard } from './hazard.entity';
 import { HazardRemindersService } from './hazard-reminders.service';
 import { HazardRecipients } from './hazard-recipients';
 import { HazardsController, ReportsController } from './hazards.controller';
+import { HazardAccess } from './hazard-access';
 import { HazardCountService } from './hazard-counts.service';
-import { HazardsService } from './hazards.service';
+import { HazardDetailService } from './hazard-detail.service';
+import { HazardGeometryService } from './hazard-geometry.service';
+import { HazardIntakeService } from './hazard-intake.service';
+import { HazardLedgerService } from './hazard-ledger.service';
+import { HazardWorkflowService } from './hazard-workflow.service';
 import { MonthlyReportService } from './monthly-report.service';
 
 /** 隐患随手拍 and the closed-loop ledger: reports, the state machine, reminders, map, export, 月会商. */
 @Module({
   imports: [TypeOrmModule.forFeature([Hazard, HazardEvent])],
   controllers: [HazardsController, ReportsController],
-  providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService, HazardRecipients],
-  exports: [HazardsService, HazardCountService],
+  providers: [
+    HazardAccess,
+    HazardIntakeService,
+    HazardLedgerService,
+    HazardWorkflowService,
+    HazardDetailService,
+    HazardGeometryService,
+    HazardCountService,
+    HazardRemindersService,
+    MonthlyReportService,
+    HazardRecipients,
+  ],
+  exports: [HazardIntakeService, HazardCountService],
 })
 export class HazardsModule {}

@@ -4,7 +4,7 @@ import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { HazardCountService, rebuildHazardCounts } from './hazard-counts.service';
 import { dueMonthOf, tallyUnitsOf } from './hazard-tally';
-import { HazardsService, RANK_WALK_MAX } from './hazards.service';
+import { HazardLedgerService, RANK_WALK_MAX } from './hazard-ledger.service';
 
 import { HazardRemindersService } from './hazard-reminders.service';
 
@@ -440,7 +440,7 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(counted).toBeGreaterThanOrEqual(1);
     await expectOrder('', '', []);
     // the same pages when the ledger walks the urgency index (a county's plan) and when it merges per unit (a town's)
-    const svc = t.app.get(HazardsService);
+    const svc = t.app.get(HazardLedgerService);
     for (const max of [Infinity, 0]) {
       svc.ledgerWalkMax = max;
       await expectOrder('', '', []);

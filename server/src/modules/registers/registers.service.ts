@@ -22,7 +22,7 @@ import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import { todayInChina } from '../fieldwork/fieldwork.service';
 import { Hazard } from '../hazards/hazard.entity';
-import { HazardsService } from '../hazards/hazards.service';
+import { HazardIntakeService } from '../hazards/hazard-intake.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SitePatrolDtoIn, SitePatrolQueryDto } from './dto/registers.dto';
@@ -36,7 +36,7 @@ export class RegistersService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
-    private readonly hazards: HazardsService,
+    private readonly hazards: HazardIntakeService,
   ) {}
 
   // ---- sites ------------------------------------------------------------------------------------------

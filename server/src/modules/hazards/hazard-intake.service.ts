@@ -1,0 +1,184 @@
+import { BadRequestException, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { HazardCreatedDto, isOfficer } from '@xiangan/shared';
+import { DataSource, Repository } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { SequenceService } from '../../common/db/sequence.service';
+import { RefsService } from '../../common/scope/refs.service';
+import { ScopeService } from '../../common/scope/scope.service';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { MediaService } from '../media/media.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { locateUnit } from '../orgs/org-locate';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { ContentSecurityService } from '../wechat/content-security.service';
+import { CreateHazardDto } from './dto/hazard.dto';
+import { HazardCountService } from './hazard-counts.service';
+import { duplicateNote, HazardGeometryService } from './hazard-geometry.service';
+import { HazardRecipients } from './hazard-recipients';
+import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
+import { Hazard } from './hazard.entity';
+
+/**
+ * Reports coming in (隐患随手拍): the checks of one report, the place it lies in, the batched write, and what
+ * follows in a job — probable duplicates for the officers and a notice to the first responders.
+ */
+@Injectable()
+export class HazardIntakeService implements OnModuleInit {
+  constructor(
+    private readonly ds: DataSource,
+    @InjectRepository(Hazard) private readonly hazards: Repository<Hazard>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    private readonly scope: ScopeService,
+    sequence: SequenceService,
+    media: MediaService,
+    private readonly cs: ContentSecurityService,
+    private readonly notifications: NotificationsService,
+    counts: HazardCountService,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly refs: RefsService,
+    private readonly recipients: HazardRecipients,
+    private readonly geometry: HazardGeometryService,
+  ) {
+    this.batcher = new HazardSubmitBatcher(ds, sequence, media, counts, queue);
+  }
+
+  /** Writes reports in batches (group commit): see hazard-submit-batcher.ts. */
+  readonly batcher: HazardSubmitBatcher;
+
+  onModuleInit() {
+    // After a report is stored: probable duplicates for the officers, and the first responders hear of it.
+    // One job per written batch, carrying what it needs of each hazard (nothing is read back).
+    this.queue.register<ReportedJobData>(HAZARD_REPORTED_JOB, async (data, ctx) => {
+      const hazards = data.hazards ?? (data.id ? await this.reportedFacts(data.id) : []);
+      if (!hazards.length) return;
+      await this.recordProbableDuplicates(hazards, ctx.attempt > 1);
+      await this.notifyFirstResponders(hazards);
+    });
+  }
+
+  /**
+   * A report: the checks that need only the request (validation, content security, the place) run here, then the
+   * batcher writes it with whatever other reports are waiting (one counter upsert and one transaction for all:
+   * hazard, its first timeline event and the count row each). A retry with the same key answers the first report.
+   * Duplicate hints and notices follow in a job.
+   */
+  async create(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<HazardCreatedDto> {
+    return (await this.submit(user, dto, clientKey)).created;
+  }
+
+  /** `replayed`: the key had already made this reporter's hazard; that one is answered. */
+  async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<SubmitOutcome> {
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
+    const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
+    const org = await this.placeOf(user, dto.orgId, dto.lat != null && dto.lng != null ? { lat: dto.lat, lng: dto.lng } : null);
+    // Own uploads for a hazard (attached ones too: a retry of this report names its own photos; attach refuses others).
+    await this.refs.require(user, 'media', dto.photoIds, 'photoIds', { purpose: 'hazard' });
+    const level = dto.level === 'major' && !isOfficer(user.role) ? 'general' : (dto.level ?? 'general'); // a villager cannot grade a hazard
+    return this.batcher.submit({ user, dto, clientKey: clientKey ?? null, level, verdict, org: { id: org.id, path: org.path }, now: new Date() });
+  }
+
+  /** The job data of a hazard stored before reports were batched (a job still queued in Redis across a deploy). */
+  private async reportedFacts(id: number): Promise<ReportedHazard[]> {
+    const h = await this.hazards.findOne({ where: { id }, select: ['id', 'code', 'category', 'description', 'lat', 'lng', 'orgPath', 'createdAt'] });
+    return h
+      ? [
+          {
+            id: h.id,
+            code: h.code,
+            category: h.category,
+            description: h.description,
+            lat: h.lat,
+            lng: h.lng,
+            orgPath: h.orgPath,
+            createdAt: h.createdAt.getTime(),
+          },
+        ]
+      : [];
+  }
+
+  /**
+   * The unit a report lies in. A position inside a unit's boundary (a grid) puts it there — when the reporter chose
+   * no unit, or chose one that holds that boundary (the village around the grid); otherwise the unit chosen (an
+   * officer's must be in scope), else the reporter's own.
+   */
+  private async placeOf(user: AuthUser, orgId?: number, at?: { lat: number; lng: number } | null): Promise<Pick<OrgUnit, 'id' | 'path'>> {
+    const located = at ? await locateUnit(this.ds, at) : null;
+    const chosen = await this.chosenPlace(user, orgId);
+    if (located && (!chosen || located.path.startsWith(chosen.path))) return { id: located.id, path: located.path };
+    if (chosen) return chosen;
+    throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
+  }
+
+  private async chosenPlace(user: AuthUser, orgId?: number): Promise<Pick<OrgUnit, 'id' | 'path'> | null> {
+    if (orgId) {
+      if (isOfficer(user.role)) return this.scope.requireOrg(user, orgId);
+      const o = await this.orgs.findOne({ where: { id: orgId } });
+      if (!o || o.archived) throw new BadRequestException([`orgId ${orgId} is not a known unit`]);
+      if (['county', 'town', 'department'].includes(o.type)) throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
+      return o;
+    }
+    // The caller's own unit: the guard has just read it from the database with the user.
+    if (user.orgId && user.orgPath) return { id: user.orgId, path: user.orgPath };
+    return null;
+  }
+
+  /** A `duplicate` event on each new hazard that has open reports close by (one INSERT for the batch). */
+  private async recordProbableDuplicates(hs: ReportedHazard[], retry: boolean): Promise<void> {
+    let todo = hs;
+    if (retry) {
+      // A retried job may have stored these already (the notices are deduplicated by key, these events are not).
+      const done: { hazardId: number }[] = await this.ds.query(
+        `SELECT hazardId FROM hazard_event WHERE action = 'duplicate' AND hazardId IN (${hs.map(() => '?').join(', ')})`,
+        hs.map((h) => h.id),
+      );
+      const seen = new Set(done.map((d) => Number(d.hazardId)));
+      todo = hs.filter((h) => !seen.has(h.id));
+    }
+    const near = await this.geometry.nearbyOpenMany(todo);
+    if (!near.size) return;
+    const params = [...near].flatMap(([hazardId, n]) => [
+      hazardId,
+      'duplicate',
+      duplicateNote(n.map((x) => x.code)).slice(0, 500),
+      JSON.stringify({ ids: n.map((x) => x.id), codes: n.map((x) => x.code) }),
+    ]);
+    await this.ds.query(`INSERT INTO hazard_event (hazardId, action, note, data) VALUES ${[...near].map(() => '(?, ?, ?, ?)').join(', ')}`, params);
+  }
+
+  /**
+   * Grid and village officers over each place hear of a new report at once (the review queue): one read of the
+   * officers of every unit above the batch's places, and all notices in one INSERT (once per officer and hazard).
+   */
+  private async notifyFirstResponders(hs: ReportedHazard[]): Promise<void> {
+    // A unit's path and those above it: '/1/2/7/' → '/1/', '/1/2/', '/1/2/7/' (users carry their unit's path, indexed).
+    const above = (path: string) => this.scope.ancestorIds(path).map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`);
+    const paths = [...new Set(hs.flatMap((h) => above(h.orgPath)))];
+    if (!paths.length) return;
+    const officers: { id: number; orgPath: string }[] = await this.ds.query(
+      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${paths.map(() => '?').join(', ')}) AND role IN ('grid_officer', 'village_officer') AND disabled = 0 ORDER BY id`,
+      paths,
+    );
+    const notices: { userId: number; kind: string; title: string; body: string; link: string; dedupeKey: string }[] = [];
+    for (const h of hs) {
+      const over = new Set(above(h.orgPath));
+      let ids = officers
+        .filter((o) => over.has(o.orgPath))
+        .slice(0, 20)
+        .map((o) => Number(o.id));
+      // No grid or village officer over the place: the nearest unit above with any officer hears of it.
+      if (!ids.length) ids = (await this.recipients.nearest(h.orgPath))?.userIds ?? [];
+      for (const userId of ids) {
+        notices.push({
+          userId,
+          kind: 'hazard_reported',
+          title: `新隐患 ${h.code}`,
+          body: h.description.slice(0, 80),
+          link: `/officer/hazard/index?id=${h.id}`,
+          dedupeKey: `hazard:${h.id}:reported`,
+        });
+      }
+    }
+    if (notices.length) await this.notifications.notifyEach(notices);
+  }
+}

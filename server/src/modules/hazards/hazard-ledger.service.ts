@@ -1,0 +1,317 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { HAZARD_STATUSES, HazardLedgerDto, HazardStatus, isOfficer } from '@xiangan/shared';
+import { DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { dbTime, isMysql } from '../../common/db/dialect';
+import { pageOf } from '../../common/http/page-query.dto';
+import { ScopeService } from '../../common/scope/scope.service';
+import { MediaService } from '../media/media.service';
+import { OrgUnit } from '../orgs/org-unit.entity';
+import { HazardListQueryDto } from './dto/hazard.dto';
+import { mapHazardSummary } from './dto/hazard.mapper';
+import { HazardAccess } from './hazard-access';
+import { HazardCountService } from './hazard-counts.service';
+import { HazardEvent } from './hazard-event.entity';
+import { ExportFacts, exportFacts } from './hazard-export';
+import { LedgerFilter, ledgerFilter, OPEN_WORK, orderByUrgency, rawLedgerConditions, whereLedger, whereState } from './hazard-ledger-filter';
+import { chinaMonth, readTally, tallyUnitOf } from './hazard-tally';
+import { Hazard } from './hazard.entity';
+
+/** Most index entries the ledger will walk in urgency order for one page before it prefers per-unit walks. */
+export const RANK_WALK_MAX = 5_000;
+
+/** What a ledger row (mapHazardSummary) reads of a hazard. */
+const SUMMARY_COLUMNS = [
+  'id',
+  'code',
+  'category',
+  'level',
+  'status',
+  'description',
+  'address',
+  'orgId',
+  'responsibleOrgId',
+  'deadline',
+  'contactPhone',
+  'createdAt',
+  'closedAt',
+] as const;
+type HazardSummaryRow = Pick<Hazard, (typeof SUMMARY_COLUMNS)[number]>;
+
+/** The ledger (台账): its filters, counts per state, the page in urgency order and how it is read, and the export's rows. */
+@Injectable()
+export class HazardLedgerService {
+  constructor(
+    private readonly ds: DataSource,
+    @InjectRepository(Hazard) private readonly hazards: Repository<Hazard>,
+    @InjectRepository(HazardEvent) private readonly events: Repository<HazardEvent>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    private readonly scope: ScopeService,
+    private readonly media: MediaService,
+    private readonly counts: HazardCountService,
+    private readonly access: HazardAccess,
+  ) {}
+
+  /** Most index entries one ledger page may walk in urgency order before per-unit walks are preferred (tests move it). */
+  ledgerWalkMax = RANK_WALK_MAX;
+
+  /** The request's filters, its unit resolved (an officer's must be in scope); a resident sees only their own reports. */
+  private async filterOf(user: AuthUser, q: HazardListQueryDto): Promise<LedgerFilter> {
+    const officer = isOfficer(user.role);
+    let orgPath: string | null = null;
+    if (q.orgId) {
+      const org = officer ? await this.scope.requireOrg(user, q.orgId) : await this.orgs.findOne({ where: { id: q.orgId } });
+      if (!org) throw new NotFoundException(`单位 ${q.orgId} 不存在`);
+      orgPath = org.path;
+    }
+    return ledgerFilter(q, !officer || !!q.mine, orgPath);
+  }
+
+  /** The caller's hazards under every filter but the state ones. */
+  private base(user: AuthUser, f: LedgerFilter): SelectQueryBuilder<Hazard> {
+    const qb = this.hazards.createQueryBuilder('h');
+    this.access.applyScope(qb, user);
+    return whereLedger(this.ds, qb, user.id, f);
+  }
+
+  /**
+   * The ledger. Counts per state answer the same filters except state; the page is sorted by urgency
+   * (open major hazards, then overdue, then newest). Ids are picked from the index first and rows
+   * fetched after ("deferred join"), so a deep town subtree sorts index entries, not whole rows.
+   */
+  async list(user: AuthUser, q: HazardListQueryDto): Promise<HazardLedgerDto> {
+    const { page, pageSize, skip } = pageOf(q);
+    const now = new Date();
+    const f = await this.filterOf(user, q);
+    const t = (d: Date) => dbTime(this.ds, d);
+
+    // Officers over a subtree (not departments, whose scope is two paths; not text search): counts and overdue
+    // from hazard_tally, the page from one index walk in urgency order (a subtree holding much of everything)
+    // or merged from per-unit walks (a small one). Everything else: the plain queries below.
+    const fast = isOfficer(user.role) && user.role !== 'department_officer' && !f.mine && !f.text;
+    const subtree = f.orgPath ?? this.scope.prefix(user);
+    const keyFilter = { category: f.category, level: f.level };
+    const tallied = fast && !f.from && !f.to;
+
+    const counts: HazardLedgerDto['counts'] = {};
+    for (const s of HAZARD_STATUSES) counts[s] = 0;
+    if (tallied) {
+      const unit = tallyUnitOf(subtree);
+      const { month, start } = chinaMonth(now);
+      let overdue = 0;
+      for (const r of await readTally(this.ds, [unit], keyFilter)) {
+        counts[r.status] = (counts[r.status] ?? 0) + r.n;
+        if (r.dueMonth && r.dueMonth < month) overdue += r.n;
+      }
+      // Work due earlier this month whose deadline has passed: a short range of idx_hazard_deadline.
+      const live = await this.base(user, f)
+        .useIndex('idx_hazard_deadline')
+        .select('COUNT(*)', 'n')
+        .andWhere('h.status IN (:...work) AND h.deadline >= :monthStart AND h.deadline < :now', { work: OPEN_WORK, monthStart: t(start), now: t(now) })
+        .getRawOne<{ n: string }>();
+      counts.overdue = overdue + Number(live?.n ?? 0);
+    } else {
+      const countRows = await this.base(user, f)
+        .select('h.status', 'status')
+        .addSelect('COUNT(*)', 'n')
+        .groupBy('h.status')
+        .getRawMany<{ status: HazardStatus; n: string }>();
+      for (const r of countRows) counts[r.status] = Number(r.n);
+      const od = await this.base(user, f)
+        .useIndex('idx_hazard_work')
+        .select('COUNT(*)', 'n')
+        .andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: t(now) })
+        .getRawOne<{ n: string }>();
+      counts.overdue = Number(od?.n ?? 0);
+    }
+    const stateTotal = (f.statuses ?? HAZARD_STATUSES).reduce((a, st) => a + (counts[st as HazardStatus] ?? 0), 0);
+
+    const listQb = this.base(user, f);
+    whereState(this.ds, listQb, f, now);
+    const total =
+      tallied && f.overdue === undefined
+        ? stateTotal
+        : !f.statuses && f.overdue === undefined
+          ? stateTotal
+          : f.overdue === true && !f.statuses
+            ? (counts.overdue ?? 0)
+            : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
+
+    let pageIds: number[] | null = null;
+    if (fast) {
+      // Walking the urgency index reads about (skip + pageSize) × everything ÷ this subtree's matches entries.
+      const matches = f.overdue === true ? (counts.overdue ?? 0) : stateTotal;
+      const walk = tallied && matches > 0 ? ((skip + pageSize) * (await this.everything())) / matches : Infinity;
+      if (walk <= this.ledgerWalkMax) pageIds = await this.ledgerPage(listQb, { walk: subtree }, f, skip, pageSize, now);
+      else {
+        // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
+        const units = await this.counts.units(subtree, { ...keyFilter, statuses: f.statuses });
+        pageIds =
+          this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
+            ? await this.ledgerPage(listQb, { walk: subtree }, f, skip, pageSize, now)
+            : await this.ledgerPage(listQb, { units: units.map((u) => u.orgId) }, f, skip, pageSize, now);
+      }
+    }
+    if (!pageIds) {
+      if (f.overdue === true) listQb.useIndex('idx_hazard_work');
+      const idRows = await orderByUrgency(this.ds, listQb.select('h.id', 'id'), now).offset(skip).limit(pageSize).getRawMany<{ id: number | string }>();
+      pageIds = idRows.map((r) => Number(r.id));
+    }
+    const ids = pageIds;
+    const { rows, names } = await this.summaryRows(ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((id) => byId.get(id)!).filter(Boolean);
+    const photos = await this.media.byEntities('hazard', ids);
+    const items = ordered.map((h) => {
+      const first = (photos.get(h.id) ?? []).find((m) => this.media.visibleBySecurity(user, m));
+      return mapHazardSummary(h, names, first ? this.media.refOf(first, user).thumbUrl : null, now);
+    });
+    return { items, total, page, pageSize, counts };
+  }
+
+  /**
+   * The ledger page's rows: only the columns a summary shows, with both unit names joined, in one plain query.
+   * (Loading whole Hazard entities and then the names was two TypeORM finds — its query building and entity
+   * hydration were a tenth of a ledger page's server CPU, bench/RESULTS.md.) Each value is converted by the
+   * driver exactly as TypeORM converts it when it hydrates the entity (dates from either dialect).
+   */
+  private async summaryRows(ids: number[]): Promise<{ rows: HazardSummaryRow[]; names: Map<number, string> }> {
+    const names = new Map<number, string>();
+    if (!ids.length) return { rows: [], names };
+    const meta = this.ds.getMetadata(Hazard);
+    const cols = SUMMARY_COLUMNS.map((p) => meta.findColumnWithPropertyName(p)!);
+    const raw: Record<string, unknown>[] = await this.ds.query(
+      `SELECT ${cols.map((c) => `h.${c.databaseName} AS ${c.propertyName}`).join(', ')}, o.name AS orgName, r.name AS responsibleOrgName
+         FROM hazard h LEFT JOIN org_unit o ON o.id = h.orgId LEFT JOIN org_unit r ON r.id = h.responsibleOrgId
+        WHERE h.id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    const driver = this.ds.driver;
+    const rows = raw.map((r) => {
+      const row = {} as Record<string, unknown>;
+      for (const c of cols) row[c.propertyName] = driver.prepareHydratedValue(r[c.propertyName], c);
+      const h = row as unknown as HazardSummaryRow;
+      if (r.orgName != null) names.set(h.orgId, String(r.orgName));
+      if (h.responsibleOrgId && r.responsibleOrgName != null) names.set(h.responsibleOrgId, String(r.responsibleOrgName));
+      return h;
+    });
+    return { rows, names };
+  }
+
+  /** How many hazards there are in all (tally unit 0): the ledger's planning estimate, re-read every 10 s. */
+  private everythingCache = { n: 0, at: 0 };
+  private async everything(): Promise<number> {
+    if (Date.now() - this.everythingCache.at > 10_000) {
+      const r = await this.ds.query('SELECT COALESCE(SUM(n), 0) AS n FROM hazard_tally WHERE unitId = 0');
+      this.everythingCache = { n: Number(r[0]?.n ?? 0), at: Date.now() };
+    }
+    return this.everythingCache.n;
+  }
+
+  /**
+   * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree:
+   * either one walk down idx_hazard_rank filtered by the subtree's path in the index (`walk`: cheap when the
+   * subtree holds a good share of all hazards, e.g. a county), or per unit from idx_hazard_unit_page — each unit
+   * walks its own entries in order and stops after skip + pageSize matches — merged (`units`: a town or a village).
+   * Work past its deadline whose stored priority has not caught up yet (the minute job) is found by
+   * idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read too much
+   * (very deep pages of a big subtree): the caller falls back to the plain query.
+   */
+  private async ledgerPage(
+    listQb: SelectQueryBuilder<Hazard>,
+    plan: { walk: string | null } | { units: number[] },
+    f: LedgerFilter,
+    skip: number,
+    pageSize: number,
+    now: Date,
+  ): Promise<number[] | null> {
+    if ('units' in plan && !plan.units.length) return [];
+    const stale = await listQb
+      .clone()
+      .useIndex('idx_hazard_stale')
+      .select('h.id', 'id')
+      .addSelect('h.createdAt', 'createdAt')
+      .andWhere('h.status IN (:...staleWork) AND h.priority = 0 AND h.deadline < :staleNow', { staleWork: OPEN_WORK, staleNow: dbTime(this.ds, now) })
+      .limit(1000)
+      .getRawMany<{ id: number | string; createdAt: Date | string }>();
+    if (stale.length >= 1000) return null;
+    const limit = skip + pageSize + stale.length;
+    if ('units' in plan && plan.units.length * limit > 50_000) return null;
+
+    const { conds, params } = rawLedgerConditions(this.ds, f, now);
+    const mysql = isMysql(this.ds);
+    const order = `ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${limit}`;
+    let rows: { id: number | string; priority: number | string; createdAt: Date | string }[];
+    if ('walk' in plan) {
+      const where = [...(plan.walk ? ['h.orgPath LIKE ?'] : []), ...conds];
+      const hint = mysql ? ' FORCE INDEX (idx_hazard_rank)' : '';
+      rows = await this.ds.query(`SELECT h.id, h.priority, h.createdAt FROM hazard h${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`, [
+        ...(plan.walk ? [`${plan.walk}%`] : []),
+        ...params,
+      ]);
+    } else {
+      const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
+      const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
+      const parts: string[] = [];
+      const all: unknown[] = [];
+      plan.units.forEach((u, i) => {
+        parts.push(
+          `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ${order}) u${i}`,
+        );
+        all.push(...params);
+      });
+      rows = await this.ds.query(parts.join(' UNION ALL '), all);
+    }
+    const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(`${String(v).replace(' ', 'T')}Z`));
+    const merged = new Map<number, { id: number; p: number; at: number }>();
+    for (const r of rows) merged.set(Number(r.id), { id: Number(r.id), p: Number(r.priority), at: ms(r.createdAt) });
+    for (const r of stale) {
+      const cur = merged.get(Number(r.id));
+      if (cur) cur.p = Math.max(cur.p, 1);
+      else merged.set(Number(r.id), { id: Number(r.id), p: 1, at: ms(r.createdAt) });
+    }
+    return [...merged.values()]
+      .sort((a, b) => b.p - a.p || b.at - a.at || b.id - a.id)
+      .slice(skip, skip + pageSize)
+      .map((r) => r.id);
+  }
+
+  /**
+   * The export's rows in the ledger's order (open major hazards, then overdue, then newest), with what the timeline
+   * adds (整改措施, 验收, 上报县级, 县级答复). Paged by offset over the same order (at most HAZARD_EXPORT_MAX_ROWS rows).
+   */
+  async *exportRows(user: AuthUser, q: HazardListQueryDto, max: number): AsyncGenerator<{ h: Hazard; names: Map<number, string>; facts: ExportFacts }> {
+    const now = new Date();
+    const f = await this.filterOf(user, q);
+    let sent = 0;
+    const allOrgs = await this.orgs.find({ select: ['id', 'name'] });
+    const names = new Map(allOrgs.map((o) => [o.id, o.name]));
+    while (sent < max) {
+      const qb = this.base(user, f);
+      whereState(this.ds, qb, f, now);
+      const ids = (
+        await orderByUrgency(this.ds, qb.select('h.id', 'id').addSelect('h.createdAt', 'createdAt'), now)
+          .offset(sent)
+          .limit(Math.min(1000, max - sent))
+          .getRawMany<{ id: number | string }>()
+      ).map((r) => Number(r.id));
+      if (!ids.length) return;
+      const rows = await this.hazards.find({ where: { id: In(ids) } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const events = await this.events.find({
+        where: { hazardId: In(ids), action: In(['rectify', 'verify', 'escalate', 'answer', 'remind']) },
+        select: ['id', 'hazardId', 'action', 'note', 'data', 'createdAt', 'dedupeKey'],
+        order: { id: 'ASC' },
+      });
+      const byHazard = new Map<number, HazardEvent[]>();
+      for (const e of events) byHazard.set(e.hazardId, [...(byHazard.get(e.hazardId) ?? []), e]);
+      for (const id of ids) {
+        const h = byId.get(id);
+        if (h) yield { h, names, facts: exportFacts(byHazard.get(id) ?? []) };
+      }
+      sent += ids.length;
+      if (ids.length < 1000) return;
+    }
+  }
+}
