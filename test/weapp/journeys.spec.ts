@@ -254,6 +254,20 @@ test('an officer opens every officer page without a script error or a failed req
   clean(app);
 });
 
+test('an officer who closes the chat-file picker (导入名单) sees no error: nothing was picked, nothing is sent', async () => {
+  const phone = w.phone('dev:demo-town');
+  const c = await openCampaign();
+  const app = await phone.launch({ path: 'officer/campaign/index', query: { id: String(c.id) } });
+  await app.waitText('导入名单（Excel / CSV）');
+  app.tap('导入名单（Excel / CSV）');
+  await app.waitFor(() => app.calls.some((x) => x.name === 'chooseMessageFile'), 10000, 'the chat-file picker');
+  await app.idle(300);
+  // the harness's picker answers 'chooseMessageFile:fail cancel', as WeChat does when the user closes it
+  expect(app.modals).toEqual([]);
+  expect(app.requests.filter((r) => r.api === 'uploadFile')).toEqual([]);
+  clean(app);
+});
+
 test('consent is asked on a tap for each template a resident can receive, and the server keeps it', async () => {
   const phone = w.phone('dev:demo-parent');
   phone.privacyAgreed = true;

@@ -1,5 +1,4 @@
 /** Hazards (隐患随手拍 and the ledger): every call the pages make, typed with @xiangan/shared. */
-import Taro from '@tarojs/taro';
 import type {
   AnswerHazardRequest,
   AssignHazardRequest,
@@ -25,7 +24,8 @@ import type {
 import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import type { Tone } from '../components';
 import { apiUrl } from './config';
-import { api, ApiError, authHeader, buildQuery, newIdempotencyKey, sendAuthed } from './request';
+import { openFile } from '../platform/files';
+import { api, buildQuery, newIdempotencyKey } from './request';
 import { beijingToday } from '../utils/time';
 
 export const hazardsApi = {
@@ -77,28 +77,7 @@ export function shortTime(iso: string | null | undefined, withYear = false): str
   return withYear ? s.slice(0, 10) : `${s.slice(5, 10)} ${s.slice(11, 16)}`;
 }
 
-/** export.xlsx: h5 downloads through the browser; weapp downloads then opens the document. */
-export async function exportLedger(q: HazardListQuery): Promise<void> {
-  const url = apiUrl('/hazards/export.xlsx') + buildQuery(q as Record<string, string | number | boolean | undefined>);
-  if (process.env.TARO_ENV === 'h5') {
-    const res = await sendAuthed(
-      () => fetch(url, { headers: authHeader() }),
-      (r) => r.status,
-    );
-    if (!res.ok) throw new ApiError(res.status, (await res.json().catch(() => ({}))).message ?? '导出失败');
-    const blob = await res.blob();
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `隐患台账-${beijingToday()}.xlsx`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    return;
-  }
-  const r = await sendAuthed(
-    () => Taro.downloadFile({ url, header: authHeader() }),
-    (x) => x.statusCode,
-  );
-  if (r.statusCode !== 200) throw new ApiError(r.statusCode, '导出失败');
-  await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'xlsx', showMenu: true });
+/** export.xlsx: h5 saves it; weapp opens it in WeChat's viewer. */
+export function exportLedger(q: HazardListQuery): Promise<void> {
+  return openFile('/hazards/export.xlsx' + buildQuery(q as Record<string, string | number | boolean | undefined>), `隐患台账-${beijingToday()}.xlsx`);
 }

@@ -1,5 +1,4 @@
 /** Pledge API calls (承诺书): campaigns, roster, signing, my pledges, officer progress and exports. */
-import Taro from '@tarojs/taro';
 import type {
   CreatePledgeCampaignRequest,
   Paginated,
@@ -16,7 +15,8 @@ import type {
   SignPledgeRequest,
 } from '@xiangan/shared';
 import { apiUrl } from './config';
-import { api, authHeader, sendAuthed, toApiError, withRetries } from './request';
+import { fetchFile, openFile, uploadFile, type PickedFile } from '../platform/files';
+import { api } from './request';
 
 export const pledgesApi = {
   campaigns: (query: { page?: number; pageSize?: number; kind?: string } = {}) => api.get<Paginated<PledgeCampaignDto>>('/pledge-campaigns', { query }),
@@ -45,60 +45,13 @@ export const pledgesApi = {
 /** Absolute URL of an image the server signed (works in <Image> without headers). */
 export const signedImageUrl = (path: string) => apiUrl(path);
 
-/** Uploads a roster file (.xlsx / .csv). h5: a File from <input type=file>; weapp: a temp path from chooseMessageFile. */
-export async function uploadRoster(id: number, file: File | string, name = 'roster.xlsx'): Promise<PledgeRosterImportResult> {
-  const url = apiUrl(`/pledge-campaigns/${id}/roster`);
-  if (process.env.TARO_ENV === 'h5' && typeof file !== 'string') {
-    const form = new FormData();
-    form.append('file', file, file.name || name);
-    const res = await sendAuthed(
-      () => fetch(url, { method: 'POST', headers: authHeader(), body: form }),
-      (r) => r.status,
-    );
-    const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw toApiError(res.status, body);
-    return body as PledgeRosterImportResult;
-  }
-  return withRetries(async () => {
-    const res = await sendAuthed(
-      () => Taro.uploadFile({ url, filePath: file as string, name: 'file', header: authHeader() }),
-      (r) => r.statusCode,
-    );
-    if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, res.data);
-    return JSON.parse(res.data) as PledgeRosterImportResult;
-  }, false);
+/** Uploads a roster file (.xlsx / .csv) the officer picked. Not retried: a second import would count twice. */
+export function uploadRoster(id: number, picked: PickedFile): Promise<PledgeRosterImportResult> {
+  return uploadFile<PledgeRosterImportResult>(`/pledge-campaigns/${id}/roster`, picked);
 }
 
-/** Fetches a binary the API serves behind the token (QR code, exports). h5 → object URL; weapp → temp file path. */
-export async function fetchBinary(path: string): Promise<string> {
-  const url = apiUrl(path);
-  if (process.env.TARO_ENV === 'h5') {
-    const res = await sendAuthed(
-      () => fetch(url, { headers: authHeader() }),
-      (r) => r.status,
-    );
-    if (!res.ok) throw toApiError(res.status, await res.json().catch(() => ({})));
-    return URL.createObjectURL(await res.blob());
-  }
-  const res = await sendAuthed(
-    () => Taro.downloadFile({ url, header: authHeader() }),
-    (r) => r.statusCode,
-  );
-  if (res.statusCode !== 200) throw toApiError(res.statusCode, '');
-  return res.tempFilePath;
-}
+/** A binary the API serves behind the token (a QR code). h5 → object URL; weapp → temp file path. */
+export const fetchBinary = fetchFile;
 
 /** Downloads an export and opens it (weapp: openDocument; h5: browser download). */
-export async function openExport(path: string, filename: string): Promise<void> {
-  const local = await fetchBinary(path);
-  if (process.env.TARO_ENV === 'h5') {
-    const a = document.createElement('a');
-    a.href = local;
-    a.download = filename;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    return;
-  }
-  await Taro.openDocument({ filePath: local, showMenu: true, fileType: filename.endsWith('.pdf') ? 'pdf' : 'xlsx' });
-}
+export const openExport = openFile;

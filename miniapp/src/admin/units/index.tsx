@@ -3,7 +3,8 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { type Boundary, BOUNDARY_ORG_TYPES, ORG_TYPE_LABELS, type OrgUnitDto, type UnitImportChange, type UnitImportResult } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
-import { adminApi, openUnitTemplate, pickXlsx, uploadUnits } from '../../services/admin';
+import { pickFile, type PickedFile } from '../../platform/files';
+import { adminApi, openUnitTemplate, uploadUnits } from '../../services/admin';
 import { boundaryApi, boundaryOutlineSvg, type BoundaryPreview, boundarySaveError, parseBoundaryFile, pickGeoJsonText } from '../../services/boundary';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
@@ -18,7 +19,7 @@ export default function Units() {
   const [open, setOpen] = useState<Record<number, boolean>>({});
   const [editing, setEditing] = useState<OrgUnitDto | null>(null);
   const [form, setForm] = useState({ name: '', code: '', population: '' });
-  const [file, setFile] = useState<File | string | null>(null);
+  const [file, setFile] = useState<PickedFile | null>(null);
   const [preview, setPreview] = useState<UnitImportResult | null>(null);
   // 边界: the unit whose boundary is open, what it has now, and a file read but not yet saved
   const [bounding, setBounding] = useState<OrgUnitDto | null>(null);
@@ -35,7 +36,7 @@ export default function Units() {
 
   const choose = async () => {
     try {
-      const f = await pickXlsx();
+      const f = await pickFile(['xlsx']);
       if (!f) return;
       setFile(f);
       setPreview(await uploadUnits(f, true));

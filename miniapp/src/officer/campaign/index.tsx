@@ -3,6 +3,7 @@ import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
 import { maskName, type PledgeCampaignDetailDto, type PledgeSignatureDto, type PledgeUnsignedDto, type PledgeVerifyResult } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
+import { pickFile } from '../../platform/files';
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
@@ -66,21 +67,9 @@ export default function Campaign() {
 
   const importRoster = async () => {
     try {
-      let res;
-      if (process.env.TARO_ENV === 'h5') {
-        const file = await new Promise<File | null>((resolve) => {
-          const input = document.createElement('input');
-          input.type = 'file';
-          input.accept = '.xlsx,.csv';
-          input.onchange = () => resolve(input.files?.[0] ?? null);
-          input.click();
-        });
-        if (!file) return;
-        res = await uploadRoster(id, file);
-      } else {
-        const picked = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['xlsx', 'csv'] });
-        res = await uploadRoster(id, picked.tempFiles[0].path, picked.tempFiles[0].name);
-      }
+      const picked = await pickFile(['xlsx', 'csv']);
+      if (!picked) return;
+      const res = await uploadRoster(id, picked);
       Taro.showToast({ title: `已导入 ${res.imported} 人`, icon: 'success' });
       await load();
     } catch (e) {
