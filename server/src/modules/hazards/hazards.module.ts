@@ -8,12 +8,13 @@ import { HazardsController, ReportsController } from './hazards.controller';
 import { HazardCountService } from './hazard-counts.service';
 import { HazardsService } from './hazards.service';
 import { MonthlyReportService } from './monthly-report.service';
+import { HazardStatsSource } from './hazards.stats';
 
 /** 隐患随手拍 and the closed-loop ledger: reports, the state machine, reminders, map, export, 月会商. */
 @Module({
   imports: [TypeOrmModule.forFeature([Hazard, HazardEvent])],
   controllers: [HazardsController, ReportsController],
-  providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService, HazardRecipients],
-  exports: [HazardsService, HazardCountService],
+  providers: [HazardsService, HazardCountService, HazardRemindersService, MonthlyReportService, HazardRecipients, HazardStatsSource],
+  exports: [HazardsService, HazardCountService, MonthlyReportService, HazardStatsSource],
 })
 export class HazardsModule {}

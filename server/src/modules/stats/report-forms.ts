@@ -419,7 +419,7 @@ export function campaignReport(s: StatsSummaryDto, openItems: OpenItem[], today:
       .filter(Boolean)
       .map((x) => `${x}。`),
   );
-  const forest = s.registers?.available
+  const forest = s.registers
     ? s.registers.incidents.find((x) => x.kind === 'forest_fire')?.count
       ? `发生森林火灾${s.registers.incidents.find((x) => x.kind === 'forest_fire')!.count}起`
       : '辖区内无一起森林火灾发生'
