@@ -181,7 +181,6 @@ export interface IncidentQuery extends PageQuery {
 
 /** What the summary says of the registers: sites on the register at the period's end, patrols and incidents in it. */
 export interface RegisterStats {
-  available: boolean;
   sites: { kind: RiskSiteKind; label: string; unit: string; count: number; warningSigns: number; patrols: number }[];
   /** Reservoirs of 小（2）型 and up. */
   reservoirsSmall2Up: number;

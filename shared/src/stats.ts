@@ -27,8 +27,6 @@ export interface HazardFigures {
 }
 
 export interface HazardStats extends HazardFigures {
-  /** False when the hazard ledger is not installed (figures are then zero). */
-  available: boolean;
   byCategory: ({ category: string; label: string } & Pick<HazardFigures, 'found' | 'rectified' | 'closed' | 'major' | 'inProgress'>)[];
   /** Found through field work (inspections/enforcement linked to the ledger). */
   fromFieldWork: number;
@@ -47,13 +45,11 @@ export interface PledgeKindStats {
 }
 
 export interface PledgeStats {
-  available: boolean;
   signed: number;
   byKind: PledgeKindStats[];
 }
 
 export interface PublicityStats {
-  available: boolean;
   /** Messages published in the period. */
   messages: number;
   /** Deliveries (one per addressee) — 推送微信 N 条. */

@@ -301,22 +301,20 @@ export async function seedFieldwork(ctx: SeedContext): Promise<void> {
   add('activity', 'info_board', fixed('04-08'), { units: 10 });
   add('activity', 'publicity_event', fixed('06-10'), { adPushes: 4, adItems: 120, videos: 2 }, { title: '安全生产月公益广告推送' });
 
-  // Link inspections to ledger hazards of the same sector and month (if the ledger was seeded).
-  if (ds.hasMetadata(Hazard)) {
-    const hz = await ds
-      .getRepository(Hazard)
-      .createQueryBuilder('h')
-      .select(['h.id', 'h.category', 'h.createdAt'])
-      .where('h.orgPath LIKE :p', { p: `${o.town.path}%` })
-      .getMany();
-    const used = new Set<number>();
-    for (const rec of recs) {
-      if (rec.r.type !== 'inspection') continue;
-      const h = hz.find((x) => !used.has(x.id) && x.category === rec.r.sector && x.createdAt.toISOString().slice(0, 7) === rec.r.date!.slice(0, 7));
-      if (h) {
-        used.add(h.id);
-        rec.r.hazardIds = [h.id];
-      }
+  // Link inspections to ledger hazards of the same sector and month.
+  const hz = await ds
+    .getRepository(Hazard)
+    .createQueryBuilder('h')
+    .select(['h.id', 'h.category', 'h.createdAt'])
+    .where('h.orgPath LIKE :p', { p: `${o.town.path}%` })
+    .getMany();
+  const used = new Set<number>();
+  for (const rec of recs) {
+    if (rec.r.type !== 'inspection') continue;
+    const h = hz.find((x) => !used.has(x.id) && x.category === rec.r.sector && x.createdAt.toISOString().slice(0, 7) === rec.r.date!.slice(0, 7));
+    if (h) {
+      used.add(h.id);
+      rec.r.hazardIds = [h.id];
     }
   }
 

@@ -3,12 +3,13 @@ import { HazardsModule } from '../hazards/hazards.module';
 import { FIELD_CONTROLLERS } from './fieldwork.controller';
 import { FieldworkService } from './fieldwork.service';
 import { HazardFindingsPort } from './hazard-findings.port';
+import { FieldworkStatsSource } from './fieldwork.stats';
 
 /** Field work log: inspections, enforcement, drills, activities (training, publicity, filings…). */
 @Module({
   imports: [HazardsModule],
   controllers: FIELD_CONTROLLERS,
-  providers: [FieldworkService, HazardFindingsPort],
-  exports: [FieldworkService],
+  providers: [FieldworkService, HazardFindingsPort, FieldworkStatsSource],
+  exports: [FieldworkService, FieldworkStatsSource],
 })
 export class FieldworkModule {}

@@ -6,7 +6,7 @@ import { OrgPathColumn } from '../../common/db/columns';
  * The statistics' rollup: what the hazards of one unit, reported in one China month (`YYYY-MM` of createdAt
  * at UTC+8), of one category add up to — kept in the same transaction as every hazard write
  * (HazardCountService.change), rebuilt from the hazards by rebuildHazardCounts. A county-year summary reads
- * these rows (≤ units × 12 × categories) instead of a million hazards; see StatsService.hazards for how
+ * these rows (≤ units × 12 × categories) instead of a million hazards; see HazardStatsSource.stats (hazards.stats.ts) for how
  * partial months at the edges of a period are added from the hazards themselves.
  *
  * Overdue work is not here: it depends on the clock, and is counted live from open work.

@@ -13,6 +13,7 @@ import { HazardIntakeService } from './hazard-intake.service';
 import { HazardLedgerService } from './hazard-ledger.service';
 import { HazardWorkflowService } from './hazard-workflow.service';
 import { MonthlyReportService } from './monthly-report.service';
+import { HazardStatsSource } from './hazards.stats';
 
 /** 隐患随手拍 and the closed-loop ledger: reports, the state machine, reminders, map, export, 月会商. */
 @Module({
@@ -29,7 +30,8 @@ import { MonthlyReportService } from './monthly-report.service';
     HazardRemindersService,
     MonthlyReportService,
     HazardRecipients,
+    HazardStatsSource,
   ],
-  exports: [HazardIntakeService, HazardCountService],
+  exports: [HazardIntakeService, HazardCountService, MonthlyReportService, HazardStatsSource],
 })
 export class HazardsModule {}

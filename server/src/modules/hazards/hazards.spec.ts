@@ -7,6 +7,7 @@ import { dueMonthOf, tallyUnitsOf } from './hazard-tally';
 import { HazardLedgerService, RANK_WALK_MAX } from './hazard-ledger.service';
 
 import { HazardRemindersService } from './hazard-reminders.service';
+import { dbTime } from '../../common/db/dialect';
 
 const tomorrow = () => new Date(Date.now() + 86400_000 * 3).toISOString().slice(0, 10);
 
@@ -583,24 +584,53 @@ describe('hazards: report, ledger and the closed loop', () => {
 
   it('monthly report (月会商) figures match the records', async () => {
     const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const start = new Date(`${month}-01T00:00:00+08:00`);
+    const [y, m] = month.split('-').map(Number);
+    const end = new Date(Date.UTC(y, m, 1) - 8 * 3600_000); // the next month's first day, China time
     const h = await report('resident', { category: 'geological', description: '堡坎开裂' });
     await act('village', h.id, 'escalate', { department: '青山县自然资源局', note: '需专业评估' });
+    // Last month's work, which the month must leave out: reported, escalated, rejected and closed then, one closed this
+    // month (closed here, not reported), one overdue then (not this month's overdue).
+    const before = (days: number) => new Date(start.getTime() - days * 86400_000);
+    const old = await Promise.all([1, 2, 3, 4, 5].map((i) => report('resident', { category: 'geological', description: `上月堡坎开裂第${i}处` })));
+    await act('village', old[0].id, 'escalate', { department: '青山县自然资源局', note: '上月上报' });
+    await act('village', old[1].id, 'reject', { reason: '上月核实不属实' });
+    const at = (d: Date) => dbTime(t.ds, d);
+    for (const o of old) await t.ds.query('UPDATE hazard SET createdAt = ? WHERE id = ?', [at(before(6)), o.id]);
+    await t.ds.query('UPDATE hazard_event SET createdAt = ? WHERE hazardId IN (?, ?, ?, ?, ?)', [at(before(5)), ...old.map((o) => o.id)]);
+    await t.ds.query("UPDATE hazard SET status = 'closed', closedAt = ? WHERE id = ?", [at(before(2)), old[2].id]);
+    await t.ds.query("UPDATE hazard SET status = 'closed', closedAt = ? WHERE id = ?", [at(new Date(Date.now() - 60_000)), old[3].id]);
+    await t.ds.query("UPDATE hazard SET status = 'assigned', deadline = ? WHERE id = ?", [at(before(3)), old[4].id]);
+    await rebuildHazardCounts(t.ds);
     const res = await t.http.get(`/api/reports/monthly?month=${month}`).set(await t.as('village'));
     expect(res.status).toBe(200);
     const p = `${t.seed.org.v_liulin.path}%`;
     const q = async (sql: string, args: unknown[] = []) => Number((await t.ds.query(sql, [p, ...args]))[0].n);
-    expect(res.body.reported).toBe(await q('SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ?'));
-    expect(res.body.closed).toBe(await q("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status = 'closed'"));
+    const window = [at(start), at(end)];
+    expect(res.body.reported).toBe(await q('SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND createdAt >= ? AND createdAt < ?', window));
+    expect(res.body.closed).toBe(
+      await q("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status = 'closed' AND closedAt >= ? AND closedAt < ?", window),
+    );
     expect(res.body.inProgress).toBe(
       await q("SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND status IN ('reported','assigned','rectifying','rectified')"),
     );
-    expect(res.body.escalated).toBe(
-      await q("SELECT COUNT(DISTINCT e.hazardId) AS n FROM hazard_event e JOIN hazard h ON h.id = e.hazardId WHERE h.orgPath LIKE ? AND e.action = 'escalate'"),
-    );
-    expect(res.body.rejected).toBe(
-      await q("SELECT COUNT(DISTINCT e.hazardId) AS n FROM hazard_event e JOIN hazard h ON h.id = e.hazardId WHERE h.orgPath LIKE ? AND e.action = 'reject'"),
+    const events = (action: string) =>
+      q(
+        `SELECT COUNT(DISTINCT e.hazardId) AS n FROM hazard_event e JOIN hazard h ON h.id = e.hazardId
+          WHERE h.orgPath LIKE ? AND e.action = '${action}' AND e.createdAt >= ? AND e.createdAt < ?`,
+        window,
+      );
+    expect(res.body.escalated).toBe(await events('escalate'));
+    expect(res.body.rejected).toBe(await events('reject'));
+    expect(res.body.overdue).toBe(
+      await q(
+        `SELECT COUNT(*) AS n FROM hazard WHERE orgPath LIKE ? AND deadline >= ? AND deadline < ? AND status <> 'rejected'
+          AND (rectifiedAt IS NULL OR rectifiedAt > deadline) AND (closedAt IS NULL OR closedAt > deadline)`,
+        [at(start), at(new Date(Math.min(end.getTime(), Date.now())))],
+      ),
     );
     expect(res.body.escalated).toBeGreaterThanOrEqual(1);
+    expect(res.body.closed).toBeGreaterThanOrEqual(1);
     const geo = res.body.byCategory.find((c: { category: string }) => c.category === 'geological');
     expect(geo).toMatchObject({ label: '地质灾害', reported: 1 });
     // 正在办理 lists what it counts: the escalated hazard is 上报县级, not in the list.

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   isOfficer,
@@ -12,49 +12,24 @@ import {
   PledgeVoidDto,
 } from '@xiangan/shared';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { isTransientDbError } from '../../common/http/http-exception.filter';
 import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import { AppConfig } from '../../config/app-config';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
-import { AuditService } from '../audit/audit.service';
-import { monthCn } from '../hazards/hazard-month.rollup';
 import { WechatClient, WechatError } from '../wechat/wechat.client';
-import { campaignStatus, mapSignature, SignPledgeDto } from './dto/pledge.dto';
-import { ChainRecord, chainHash, identityKey, sha256, subjectName, voidChainHash } from './pledge-chain';
-import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
+import { mapSignature, SignPledgeDto } from './dto/pledge.dto';
+import { identityKey, sha256, subjectName } from './pledge-chain';
+import { assertOpen, PledgeChainWriter } from './pledge-chain-writer';
+import { PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersion, PledgeVoid } from './pledge.entities';
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
-import { signedUpsert } from './pledge-month.rollup';
 import { readSignatureImage } from './signature-art';
 import { verifyCampaignChain } from './pledge-verify';
-import { isMysql } from '../../common/db/dialect';
 import { letterUnitOf } from './letter-unit';
 
-/** A signature ready to be chained: checked, images stored, waiting for its seq. */
-interface Prepared {
-  campaignId: number;
-  /** The campaign's roster kind when the request was checked (re-checked under the lock; not stored). */
-  rosterKind: string | null;
-  rosterEntryId: number | null;
-  groupName: string | null;
-  /** The unit a 责任书 is for (see letter-unit.ts); stored beside the chain, not in it. */
-  unitOrgId: number | null;
-  dedupeKey: string;
-  signerUserId: number;
-  clientKey: string;
-  templateVersionId: number;
-  contentHash: string;
-  fields: Record<string, string>;
-  images: { role: string; key: string; sha256: string }[];
-}
-
-type Outcome = { ok: PledgeSignature; replay?: boolean } | { err: HttpException };
-
-const BATCH_MAX = 64;
 /** How long the signing path reuses a campaign row (deadline, closing and roster kind are re-checked under the lock). */
 const CAMPAIGN_TTL_MS = 2_000;
 const IMAGE_URL_TTL_S = 3600;
@@ -62,9 +37,6 @@ const IMAGE_URL_TTL_S = 3600;
 @Injectable()
 export class PledgeSignaturesService {
   private readonly logger = new Logger('PledgeSignatures');
-  /** Per campaign (per process on SQLite): signatures waiting to be appended, and whether a writer runs. */
-  private readonly queues = new Map<number, { item: Prepared; resolve: (o: Outcome) => void }[]>();
-  private readonly running = new Set<number>();
   private readonly campaignCache = new Map<number, { c: PledgeCampaign; at: number }>();
 
   constructor(
@@ -75,12 +47,8 @@ export class PledgeSignaturesService {
     private readonly cfg: AppConfig,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly wechat: WechatClient,
-    private readonly audit: AuditService,
+    private readonly chain: PledgeChainWriter,
   ) {}
-
-  private get mysql(): boolean {
-    return isMysql(this.ds);
-  }
 
   // ---- signing ---------------------------------------------------------------------------------
 
@@ -161,7 +129,7 @@ export class PledgeSignaturesService {
     clientKey: string,
   ): Promise<{ signature: PledgeSignatureDto; replayed: boolean }> {
     const c = await this.campaignForSigning(campaignId);
-    this.assertOpen(c);
+    assertOpen(c);
     const version = await this.templates.version(c.templateVersionId);
     const signer = await this.signerPhone(user, dto);
 
@@ -228,7 +196,7 @@ export class PledgeSignaturesService {
     const images = decoded.map((d) => ({ role: d.role, key: `pledges/${c.id}/${stamp}-${d.role}.png`, sha256: sha256(d.png) }));
     await Promise.all(decoded.map((d, i) => this.storage.put(images[i].key, d.png, 'image/png')));
 
-    const outcome = await this.append({
+    const outcome = await this.chain.append({
       campaignId: c.id,
       rosterKind: c.rosterKind ?? null,
       rosterEntryId: entry?.id ?? null,
@@ -253,183 +221,6 @@ export class PledgeSignaturesService {
   private identityOf(c: PledgeCampaign, fields: Record<string, string>): string {
     const student = 'studentName' in fields || c.rosterKind === 'student';
     return identityKey(subjectName(fields), student ? fields.className : '', fields.phone);
-  }
-
-  private assertOpen(c: PledgeCampaign, now = new Date()): void {
-    const st = campaignStatus(c, now);
-    if (st === 'closed') throw new ConflictException(`《${c.title}》已关闭，不能再签署`);
-    if (st === 'expired') throw new ConflictException(`《${c.title}》已于 ${fmtChina(c.deadline)} 截止，不能再签署`);
-  }
-
-  private duplicate(s: PledgeSignature): ConflictException {
-    return new ConflictException(`已于 ${fmtChina(s.signedAt)} 签署过（编号 ${s.seq}），不能重复签署`);
-  }
-
-  /**
-   * Appends to the campaign's chain. Requests for one campaign queue here and are written in batches,
-   * each batch one transaction holding the campaign row lock (MySQL `SELECT … FOR UPDATE`), so any number
-   * of processes produce one unbroken chain; a unique (campaignId, seq) makes a fork impossible regardless.
-   */
-  private append(item: Prepared): Promise<Outcome> {
-    const lane = this.mysql ? item.campaignId : 0; // SQLite: one writer per process anyway
-    return new Promise((resolve) => {
-      const q = this.queues.get(lane) ?? [];
-      q.push({ item, resolve });
-      this.queues.set(lane, q);
-      if (!this.running.has(lane)) void this.drain(lane);
-    });
-  }
-
-  private async drain(lane: number): Promise<void> {
-    this.running.add(lane);
-    try {
-      for (;;) {
-        const q = this.queues.get(lane);
-        if (!q?.length) break;
-        const batch = q.splice(0, BATCH_MAX);
-        // group by campaign (one lane may carry several on SQLite)
-        const byCampaign = new Map<number, typeof batch>();
-        for (const b of batch) byCampaign.set(b.item.campaignId, [...(byCampaign.get(b.item.campaignId) ?? []), b]);
-        for (const [campaignId, part] of byCampaign) {
-          let outcomes: Outcome[] | null = null;
-          for (let attempt = 0; !outcomes; attempt++) {
-            try {
-              outcomes = await this.ds.transaction((m) =>
-                this.commitBatch(
-                  m,
-                  campaignId,
-                  part.map((p) => p.item),
-                ),
-              );
-            } catch (err) {
-              if (attempt < 4 && (isTransientDbError(err) || (err as Error).message === 'chain head moved')) {
-                await new Promise((r) => setTimeout(r, 20 * (attempt + 1) + Math.random() * 30));
-                continue;
-              }
-              this.logger.error(`chain append failed for campaign ${campaignId}: ${(err as Error).message}`);
-              const e = isTransientDbError(err) ? new HttpException('服务繁忙，请稍后重试', 503) : new HttpException('签名保存失败，请重试', 500);
-              outcomes = part.map(() => ({ err: e }));
-            }
-          }
-          part.forEach((p, i) => p.resolve(outcomes![i]));
-        }
-      }
-    } finally {
-      this.running.delete(lane);
-      if (this.queues.get(lane)?.length) void this.drain(lane);
-      else this.queues.delete(lane);
-    }
-  }
-
-  private async commitBatch(m: EntityManager, campaignId: number, items: Prepared[]): Promise<Outcome[]> {
-    const lock = this.mysql ? ' FOR UPDATE' : '';
-    const [head] = await m.query(
-      `SELECT id, seq, lastHash, deadline, closedAt, title, rosterKind, templateVersionId FROM pledge_campaign WHERE id = ?${lock}`,
-      [campaignId],
-    );
-    if (!head) return items.map(() => ({ err: new NotFoundException(`承诺书活动 ${campaignId} 不存在`) }));
-    const c = m.create(PledgeCampaign, {
-      id: head.id,
-      title: head.title,
-      deadline: toDate(head.deadline),
-      closedAt: head.closedAt ? toDate(head.closedAt) : null,
-    });
-    let seq = Number(head.seq);
-    let prev: string = head.lastHash;
-    const startSeq = seq;
-
-    const dupes = await m.find(PledgeSignature, { where: { campaignId, activeKey: In(items.map((i) => i.dedupeKey)) } });
-    const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
-    const replays = await m.find(PledgeSignature, {
-      where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) },
-    });
-    const now = new Date();
-    const outcomes: (Outcome | { twin: number })[] = [];
-    const rows: PledgeSignature[] = [];
-    const inBatch = new Map<string, number>(); // signer + key → index of the outcome that key got in this batch
-    for (const it of items) {
-      const replay = replays.find((r) => r.signerUserId === it.signerUserId && r.clientKey === it.clientKey);
-      if (replay) {
-        outcomes.push({ ok: replay, replay: true });
-        continue;
-      }
-      const keyOf = `${it.signerUserId}:${it.clientKey}`;
-      const twin = inBatch.get(keyOf);
-      if (twin !== undefined) {
-        // the same key twice in one batch (a retry overtaking its first attempt): it shares the first one's fate
-        outcomes.push({ twin });
-        continue;
-      }
-      inBatch.set(keyOf, outcomes.length);
-      if ((head.rosterKind ?? null) !== it.rosterKind || Number(head.templateVersionId) !== it.templateVersionId) {
-        outcomes.push({ err: new ConflictException('承诺书活动刚刚更新（名单或版本），请刷新后重新签署') });
-        continue;
-      }
-      const dup = byKey.get(it.dedupeKey);
-      if (dup) {
-        outcomes.push({ err: dup.id ? this.duplicate(dup) : new ConflictException('同一份承诺书正在提交，请勿重复签署') });
-        continue;
-      }
-      try {
-        this.assertOpen(c, now);
-      } catch (err) {
-        outcomes.push({ err: err as HttpException });
-        continue;
-      }
-      seq += 1;
-      const rec: ChainRecord = { ...it, seq, signedAt: new Date(now.getTime()) };
-      const hash = chainHash(prev, rec);
-      const { rosterKind: _checked, ...cols } = it;
-      const row = m.create(PledgeSignature, { ...cols, seq, signedAt: rec.signedAt, prevHash: prev, chainHash: hash, activeKey: it.dedupeKey, voidedAt: null });
-      rows.push(row);
-      byKey.set(it.dedupeKey, m.create(PledgeSignature, { ...row, id: 0 }));
-      outcomes.push({ ok: row });
-      prev = hash;
-    }
-    const settleTwins = (): Outcome[] =>
-      outcomes.map((o) => {
-        if (!('twin' in o)) return o;
-        const first = outcomes[o.twin] as Outcome;
-        return 'ok' in first ? { ok: first.ok, replay: true } : first;
-      });
-    if (!rows.length) return settleTwins();
-    await m.insert(PledgeSignature, rows);
-    const saved = await m.find(PledgeSignature, { where: { campaignId, seq: In(rows.map((r) => r.seq)) } });
-    const bySeq = new Map(saved.map((s) => [s.seq, s]));
-    for (let i = 0; i < outcomes.length; i++) {
-      const o = outcomes[i];
-      if ('ok' in o && !o.replay) outcomes[i] = { ok: bySeq.get(o.ok.seq)! };
-    }
-    const settled = settleTwins();
-    // roster entries → their signature, one statement for the whole batch
-    // (an entry keeps the signature it has; the count of entries newly linked goes to the campaign's rosterSigned —
-    // an entry dropped by a roster import since the signer picked it is not counted)
-    const linked = saved.filter((s) => s.rosterEntryId);
-    let newlyLinked = 0;
-    if (linked.length) {
-      const res = await m.queryRunner!.query(
-        `UPDATE pledge_roster_entry SET signatureId = CASE id ${linked.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${linked.map(() => '?').join(',')}) AND signatureId IS NULL`,
-        [...linked.flatMap((s) => [s.rosterEntryId, s.id]), ...linked.map((s) => s.rosterEntryId)],
-        true,
-      );
-      newlyLinked = Number(res.affected ?? 0);
-    }
-    // the statistics' rollup: this batch's signatures per China month (one upsert; only this campaign's rows,
-    // which its row lock already serialises)
-    const up = signedUpsert(
-      campaignId,
-      rows.map((r) => r.signedAt),
-      this.mysql,
-    );
-    if (up) await m.query(up[0], up[1]);
-    const moved = await m
-      .createQueryBuilder()
-      .update(PledgeCampaign)
-      .set({ seq, lastHash: prev, ...(newlyLinked ? { rosterSigned: () => `rosterSigned + ${newlyLinked}` } : {}) })
-      .where('id = :id AND seq = :startSeq', { id: campaignId, startSeq })
-      .execute();
-    if (!moved.affected) throw new Error('chain head moved');
-    return settled;
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -538,8 +329,7 @@ export class PledgeSignaturesService {
 
   /**
    * An officer in scope voids a signature (e.g. signed by someone who is not the guardian): a void link is
-   * appended to the campaign's chain (the signature itself stays, unchanged), the pledge counts as unsigned
-   * again — its roster entry freed, the statistics' month count lowered — so the real signer can sign. Audited.
+   * appended to the campaign's chain, so the real signer can sign (PledgeChainWriter.appendVoid). Audited.
    */
   async voidSignature(user: AuthUser, id: number, reason: string): Promise<PledgeSignatureDetailDto> {
     const s0 = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
@@ -551,48 +341,7 @@ export class PledgeSignaturesService {
       .replace(/\s+/g, ' ')
       .trim();
     if (why.length < 2 || why.length > 200) throw new BadRequestException(['reason 作废原因应为 2–200 个字']);
-    await this.ds.transaction(async (m) => {
-      const lock = this.mysql ? ' FOR UPDATE' : '';
-      const [head] = await m.query(`SELECT id, seq, lastHash FROM pledge_campaign WHERE id = ?${lock}`, [c.id]);
-      const s = (await m.findOne(PledgeSignature, { where: { id } }))!;
-      if (s.voidedAt) throw new ConflictException(`该签名已于 ${fmtChina(s.voidedAt)} 作废`);
-      const startSeq = Number(head.seq);
-      const seq = startSeq + 1;
-      const voidedAt = new Date();
-      const rec = { campaignId: c.id, seq, signatureId: s.id, signatureSeq: s.seq, signatureHash: s.chainHash, reason: why, voidedById: user.id, voidedAt };
-      const hash = voidChainHash(head.lastHash, rec);
-      await m.insert(PledgeVoid, { ...rec, voidedByName: user.name?.slice(0, 50) ?? null, prevHash: head.lastHash, chainHash: hash });
-      const marked = await m.update(PledgeSignature, { id: s.id, voidedAt: IsNull() }, { activeKey: null, voidedAt });
-      if (!marked.affected) throw new ConflictException('该签名刚刚已被作废');
-      const freed = await m.queryRunner!.query('UPDATE pledge_roster_entry SET signatureId = NULL WHERE signatureId = ?', [s.id], true);
-      const unlinked = Number(freed.affected ?? 0);
-      await m.query('UPDATE pledge_month SET signed = signed - 1 WHERE campaignId = ? AND month = ? AND signed > 0', [c.id, monthCn(s.signedAt)]);
-      const moved = await m
-        .createQueryBuilder()
-        .update(PledgeCampaign)
-        .set({ seq, lastHash: hash, voidCount: () => 'voidCount + 1', ...(unlinked ? { rosterSigned: () => `rosterSigned - ${unlinked}` } : {}) })
-        .where('id = :id AND seq = :startSeq', { id: c.id, startSeq })
-        .execute();
-      if (!moved.affected) throw new HttpException('服务繁忙，请稍后重试', 503);
-      await this.audit.record(
-        {
-          actor: user,
-          action: 'signature.void',
-          orgPath: c.orgPath,
-          targetType: 'pledge_signature',
-          targetId: s.id,
-          detail: { campaignId: c.id, signatureSeq: s.seq, voidSeq: seq, reason: why },
-        },
-        m,
-      );
-    });
+    await this.chain.appendVoid(user, c, id, why);
     return this.get(user, id);
   }
-}
-
-function toDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  const s = String(v);
-  // SQLite returns `YYYY-MM-DD HH:MM:SS.mmm` in UTC
-  return new Date(/Z|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }

@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../common/idempotency/idempotency.intercep
 import { ScopeService } from '../../common/scope/scope.service';
 import { marks, readTime } from './db-util';
 import { Message, MessageReceipt } from './message.entity';
-import { feedItemOf, PublicityService } from './publicity.service';
+import { feedItemOf, MessageView } from './message-view';
 
 /** A raw row of the feed statement (types differ between MySQL and SQLite: read through readTime / Number). */
 interface CardRow {
@@ -38,7 +38,7 @@ export class FeedService {
   constructor(
     private readonly ds: DataSource,
     private readonly scope: ScopeService,
-    private readonly publicity: PublicityService,
+    private readonly view: MessageView,
     @InjectRepository(MessageReceipt) private readonly receipts: Repository<MessageReceipt>,
   ) {}
 
@@ -123,7 +123,7 @@ export class FeedService {
     );
   }
 
-  /** Feed cards; image blocks rendered by PublicityService.renderBodies (one media read, only when there are images). */
+  /** Feed cards; image blocks rendered by MessageView.renderBodies (one media read, only when there are images). */
   private async cards(rows: CardRow[]): Promise<FeedMessageDto[]> {
     const msgs = rows.map(
       (r) =>
@@ -137,7 +137,7 @@ export class FeedService {
           createdAt: readTime(r.createdAt)!,
         }) as Message,
     );
-    const bodies = await this.publicity.renderBodies(msgs.map((m) => m.body));
+    const bodies = await this.view.renderBodies(msgs.map((m) => m.body));
     return rows.map((r, i) => {
       const receipt = { readAt: readTime(r.readAt), ackedAt: readTime(r.ackedAt) };
       return { ...feedItemOf(msgs[i], r.orgName ?? null, receipt, readTime(r.remindedAt), bodies[i]), body: bodies[i], inAudience: true };

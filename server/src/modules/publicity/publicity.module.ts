@@ -6,12 +6,14 @@ import { Message, MessageAudience, MessageDelivery, MessageReceipt, MessageRemin
 import { PublicityController } from './publicity.controller';
 import { PublicityService } from './publicity.service';
 import { ReachService } from './reach.service';
+import { PublicityStatsSource } from './publicity.stats';
+import { MessageView } from './message-view';
 
 /** 宣传推送: compose, schedule, feed, reach, subscribe-message fan-out. */
 @Module({
   imports: [TypeOrmModule.forFeature([Message, MessageAudience, MessageReceipt, MessageDelivery, MessageReminder])],
   controllers: [PublicityController],
-  providers: [PublicityService, FeedService, ReachService, DeliveryService],
-  exports: [PublicityService, FeedService],
+  providers: [PublicityService, MessageView, FeedService, ReachService, DeliveryService, PublicityStatsSource],
+  exports: [PublicityService, FeedService, PublicityStatsSource],
 })
 export class PublicityModule {}

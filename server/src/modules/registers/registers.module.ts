@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { HazardsModule } from '../hazards/hazards.module';
 import { IncidentsController, RiskSitesController, SitePatrolsController } from './registers.controller';
 import { RegistersService } from './registers.service';
+import { RegisterStatsSource } from './registers.stats';
 
 /** Risk-site register (重点场所/风险点), patrols at the sites, incidents (事故、火灾、溺水). */
 @Module({
   imports: [HazardsModule],
   controllers: [RiskSitesController, SitePatrolsController, IncidentsController],
-  providers: [RegistersService],
+  providers: [RegistersService, RegisterStatsSource],
+  exports: [RegisterStatsSource],
 })
 export class RegistersModule {}

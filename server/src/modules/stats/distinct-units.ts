@@ -1,17 +1,15 @@
 import { DistinctUnitStats, FieldUnitRef, LETTER_KINDS, PUBLICITY_KINDS } from '@xiangan/shared';
-import type { DataSource } from 'typeorm';
+import { In, Like, Repository } from 'typeorm';
+import { num, Period } from '../../common/stats/period';
+import type { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
 import { OrgUnit } from '../orgs/org-unit.entity';
-import { PledgeCampaign } from '../pledges/pledge.entities';
-import { RiskSite } from '../registers/registers.entities';
-import { addDays, cnDayStart, dbTime, num } from './sql';
-import type { Period } from './stats.service';
+import type { PledgeStatsSource } from '../pledges/pledges.stats';
+import type { RegisterStatsSource } from '../registers/registers.stats';
 
 /** A unit's identity across paper and e-signatures: its name with spaces taken out (org ids resolve to their names). */
 export function unitKey(name: string): string {
   return name.replace(/\s+/g, '');
 }
-
-type LetterRow = { kind: string; sector: string | null; units: FieldUnitRef[] | string | null; metrics: Record<string, number> | string | null };
 
 const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
@@ -22,30 +20,25 @@ const json = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JS
  * on paper and online, or twice, counts once, renamed or not. A record that names no unit adds its `units` count as
  * it stands (nothing to tell them apart by). Voided signatures do not count.
  */
-export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Promise<DistinctUnitStats> {
-  const prefix = `${org.path}%`;
+export async function distinctUnits(
+  src: { fieldwork: FieldworkStatsSource; pledges: PledgeStatsSource; registers: RegisterStatsSource; orgs: Repository<OrgUnit> },
+  org: OrgUnit,
+  p: Period,
+): Promise<DistinctUnitStats> {
   const kinds = [...Object.keys(LETTER_KINDS), 'plan_filing', ...PUBLICITY_KINDS];
-  const rows: LetterRow[] = await ds.query(
-    `SELECT kind, sector, units, metrics FROM field_record WHERE type = 'activity' AND kind IN (${kinds.map(() => '?').join(',')})
-      AND orgPath LIKE ? AND date >= ? AND date <= ? ORDER BY id`,
-    [...kinds, prefix, p.from, p.to],
-  );
+  const rows = await src.fieldwork.unitRecords(org, p, kinds);
   const orgIds = new Set<number>();
   for (const r of rows) for (const u of json<FieldUnitRef[]>(r.units) ?? []) if (u.orgId) orgIds.add(u.orgId);
   const names = new Map<number, string>();
   const types = new Map<number, string>();
   if (orgIds.size) {
-    for (const o of await ds.getRepository(OrgUnit).findByIds([...orgIds])) {
+    for (const o of await src.orgs.findBy({ id: In([...orgIds]) })) {
       names.set(o.id, o.name);
       types.set(o.id, o.type);
     }
   }
   // Gas stations: enterprises the risk-site register lists as a 加油站, or named so.
-  const gasIds = new Set<number>();
-  if (orgIds.size && ds.hasMetadata(RiskSite)) {
-    for (const r of await ds.query("SELECT DISTINCT enterpriseOrgId AS id FROM risk_site WHERE kind = 'gas_station' AND enterpriseOrgId IS NOT NULL"))
-      gasIds.add(Number(r.id));
-  }
+  const gasIds = orgIds.size ? await src.registers.gasStationOrgIds() : new Set<number>();
   const reach = {
     enterprise: new Set<string>(),
     gas: new Set<string>(),
@@ -57,10 +50,10 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
   // Letters meet by unit id: a unit picked from the tree is its id; a name written on paper, or an e-signature stored
   // before signatures carried their unit, is the id of the one unit of the subtree so named, else the name itself.
   const treeByName = new Map<string, number | null>();
-  for (const u of (await ds.query(`SELECT id, name FROM org_unit WHERE path LIKE ? AND type IN ('enterprise','village','community','school')`, [prefix])) as {
-    id: number;
-    name: string;
-  }[]) {
+  for (const u of await src.orgs.find({
+    select: { id: true, name: true },
+    where: { path: Like(`${org.path}%`), type: In(['enterprise', 'village', 'community', 'school']) },
+  })) {
     const k = unitKey(u.name);
     treeByName.set(k, treeByName.has(k) ? null : Number(u.id)); // two units of one name: the name decides nothing
   }
@@ -105,13 +98,12 @@ export async function distinctUnits(ds: DataSource, org: OrgUnit, p: Period): Pr
 
   // E-signatures of the matching pledge campaigns, signed in the period, in campaigns of the subtree.
   const pledgeKinds = Object.entries(LETTER_KINDS).filter(([, pk]) => pk);
-  if (ds.hasMetadata(PledgeCampaign) && pledgeKinds.length) {
-    const sigs: { kind: string; groupName: string | null; fields: Record<string, string> | string | null; id: number; unitOrgId: number | null }[] =
-      await ds.query(
-        `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id, s.unitOrgId AS unitOrgId FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
-        WHERE c.kind IN (${pledgeKinds.map(() => '?').join(',')}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
-        [...pledgeKinds.map(([, pk]) => pk), prefix, dbTime(cnDayStart(p.from)), dbTime(cnDayStart(addDays(p.to, 1)))],
-      );
+  if (pledgeKinds.length) {
+    const sigs = await src.pledges.letterSignatures(
+      org,
+      p,
+      pledgeKinds.map(([, pk]) => pk),
+    );
     for (const s of sigs) {
       const letter = pledgeKinds.find(([, pk]) => pk === s.kind)![0];
       const f = json<Record<string, string>>(s.fields) ?? {};

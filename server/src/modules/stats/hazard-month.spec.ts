@@ -283,7 +283,6 @@ describe('hazard_month rollup and the summary built on it', () => {
         const exp = direct(rows, unit.path, from, to, now);
         const h = res.body.hazards;
         const got = { ...h, byCategory: h.byCategory.map(({ label: _label, ...c }: any) => c) };
-        delete got.available;
         delete got.fromFieldWork;
         const { byChild, ...want } = exp;
         expect({ unit: unit.id, from, to, ...got }).toEqual({ unit: unit.id, from, to, ...want });

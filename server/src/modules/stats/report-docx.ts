@@ -142,7 +142,7 @@ export function figuresTable(s: StatsSummaryDto): Table {
 /** The registers in the reports' sentences (三年行动: 12个烟花爆竹经营点、1个液化气经营点…; 9个地质灾害点和5处山洪灾害隐患点…). */
 export function registerSentences(s: StatsSummaryDto): string[] {
   const reg = s.registers;
-  if (!reg?.available) return [];
+  if (!reg) return [];
   const site = (k: string) => reg.sites.find((x) => x.kind === k);
   const words = (ks: string[]) =>
     ks
@@ -185,7 +185,7 @@ export function registerSentences(s: StatsSummaryDto): string[] {
 /** 全年无安全生产事故 / 无一起森林火灾 — said only from the incident register, never assumed. */
 export function incidentWords(s: StatsSummaryDto): string {
   const reg = s.registers;
-  if (!reg?.available) return '';
+  if (!reg) return '';
   const n = (k: string) => reg.incidents.find((x) => x.kind === k)?.count ?? 0;
   const area = areaWord(s.org.type);
   const span = periodSpan(s);

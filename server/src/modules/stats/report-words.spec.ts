@@ -6,7 +6,6 @@ describe('report words from the risk-site register', () => {
   const summary = (sites: { kind: string; label: string; unit: string; count: number; warningSigns: number }[], small2Up = 0) =>
     ({
       registers: {
-        available: true,
         sites: sites.map((x) => ({ ...x, patrols: 0 })),
         reservoirsSmall2Up: small2Up,
         waterWarningSigns: 0,

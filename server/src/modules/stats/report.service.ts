@@ -1,24 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
+import { addDays, addMonths, Period } from '../../common/stats/period';
 import { todayInChina } from '../fieldwork/fieldwork.service';
-import { HazardEvent } from '../hazards/hazard-event.entity';
-import { Hazard } from '../hazards/hazard.entity';
-import { OrgUnit } from '../orgs/org-unit.entity';
+import { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
+import { HazardStatsSource } from '../hazards/hazards.stats';
 import { MonthlyReportService } from '../hazards/monthly-report.service';
-import { buildMonthlyBrief, OpenItem } from './report-docx';
+import { buildMonthlyBrief } from './report-docx';
 import { buildReport, ReportForm, reportFilename } from './report-forms';
-import { addDays, cnDayStart, dbTime } from './sql';
-import { Period, StatsService } from './stats.service';
+import { StatsService } from './stats.service';
 
+/** The Word documents: the year-end report in its three forms and the monthly 会商 brief. */
 @Injectable()
 export class ReportService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly stats: StatsService,
+    private readonly hazards: HazardStatsSource,
+    private readonly monthly: MonthlyReportService,
+    private readonly fieldwork: FieldworkStatsSource,
   ) {}
 
   /** The report in one of the three forms, for the unit and period asked (annual by default). */
@@ -31,7 +31,7 @@ export class ReportService {
   ): Promise<{ buffer: Buffer; filename: string }> {
     const org = await this.scope.targetOrg(user, orgId);
     const s = await this.stats.summaryFor(org, p);
-    const items = await this.openItems(org, p.to);
+    const items = await this.hazards.openItems(org, p.to);
     const today = todayInChina(now);
     return { buffer: await buildReport(form, s, items, p.to < today ? p.to : today, user.name), filename: reportFilename(form, s) };
   }
@@ -43,74 +43,28 @@ export class ReportService {
   async monthlyBrief(user: AuthUser, orgId: number | undefined, month?: string, now = new Date()): Promise<{ buffer: Buffer; filename: string }> {
     const org = await this.scope.targetOrg(user, orgId);
     const m = month ?? todayInChina(now).slice(0, 7);
-    const monthEnd = addDays(`${addMonth(m)}-01`, -1);
-    const inMonth = await this.stats.summaryFor(org, { from: `${m}-01`, to: monthEnd });
-    const hasLedger = this.ds.hasMetadata(Hazard) && this.ds.hasMetadata(HazardEvent);
-    const r = hasLedger
-      ? await new MonthlyReportService(
-          this.ds,
-          this.ds.getRepository(Hazard),
-          this.ds.getRepository(HazardEvent),
-          this.ds.getRepository(OrgUnit),
-          this.scope,
-        ).forOrg(org, m, now)
-      : null;
+    const monthEnd = addDays(`${addMonths(m, 1)}-01`, -1);
+    const r = await this.monthly.forOrg(org, m, now);
+    const fieldwork = await this.fieldwork.stats(org, { from: `${m}-01`, to: monthEnd });
     const buffer = await buildMonthlyBrief({
       orgName: org.name,
       orgType: org.type,
       month: m,
-      reported: r?.reported ?? 0,
-      closed: r?.closed ?? 0,
-      inProgress: r?.inProgress ?? 0,
-      escalated: r?.escalated ?? 0,
-      overdue: r?.overdue ?? 0,
-      byCategory: (r?.byCategory ?? []).filter((c) => c.reported).map((c) => ({ label: c.label, reported: c.reported })),
-      openItems: (r?.openItems ?? []).map((o) => ({
+      reported: r.reported,
+      closed: r.closed,
+      inProgress: r.inProgress,
+      escalated: r.escalated,
+      overdue: r.overdue,
+      byCategory: r.byCategory.filter((c) => c.reported).map((c) => ({ label: c.label, reported: c.reported })),
+      openItems: r.openItems.map((o) => ({
         code: o.code,
         category: o.category,
         status: o.status,
         note: o.latestNote,
         description: o.description ?? null,
       })),
-      fieldRecords: inMonth.fieldwork.records,
+      fieldRecords: fieldwork.records,
     });
     return { buffer, filename: `${org.name}${m}安全生产会商简报.docx` };
   }
-
-  /** Hazards still being worked on, each with its latest note (what is being done). */
-  private async openItems(org: OrgUnit, to: string, limit = 10): Promise<OpenItem[]> {
-    if (!this.ds.hasMetadata(Hazard)) return [];
-    const rows = await this.ds
-      .getRepository(Hazard)
-      .createQueryBuilder('h')
-      .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description'])
-      .where("h.orgPath LIKE :p AND h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", {
-        p: `${org.path}%`,
-        to: dbTime(cnDayStart(addDays(to, 1))),
-      })
-      .orderBy('h.createdAt', 'ASC')
-      .limit(limit)
-      .getMany();
-    if (!rows.length || !this.ds.hasMetadata(HazardEvent))
-      return rows.map((h) => ({ code: h.code, category: h.category, status: h.status, note: null, description: h.description }));
-    const notes = await this.ds
-      .getRepository(HazardEvent)
-      .createQueryBuilder('e')
-      .select(['e.hazardId', 'e.note', 'e.id'])
-      .where('e.hazardId IN (:...ids) AND e.note IS NOT NULL', { ids: rows.map((h) => h.id) })
-      .orderBy('e.id', 'DESC')
-      .getMany();
-    return rows.map((h) => ({
-      code: h.code,
-      category: h.category,
-      status: h.status,
-      note: notes.find((e) => e.hazardId === h.id)?.note ?? null,
-      description: h.description,
-    }));
-  }
-}
-
-function addMonth(m: string): string {
-  const [y, mm] = m.split('-').map(Number);
-  return mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
 }

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { isSnapshotMetric } from '@xiangan/shared';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 import { drawSignaturePng, pngDataUrl } from '../pledges/signature-art';
-import { childOfPath } from './sql';
+import { childOfPath } from '../../common/stats/period';
 
 /**
  * The statistics' rollups of signatures (pledge_month, pledge_campaign.rosterSigned) and field work (field_month):

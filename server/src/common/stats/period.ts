@@ -1,23 +1,20 @@
-import type { DataSource } from 'typeorm';
-import { isMysql } from '../../common/db/dialect';
-import { monthSql } from '../hazards/hazard-month.rollup';
+import type { OrgUnit } from '../../modules/orgs/org-unit.entity';
 
-/** The few SQL spellings that differ between MySQL/MariaDB and SQLite. */
-export class Sql {
-  readonly mysql: boolean;
-  constructor(ds: DataSource) {
-    this.mysql = isMysql(ds);
-  }
+/**
+ * The reporting layer's shared ground. Each feature exports a statistics source (`<feature>.stats.ts`: an
+ * injectable class whose `stats(org, period)` reads that feature's own tables and nothing else) and
+ * `modules/stats` composes them; these are the period and SQL helpers the sources share.
+ */
 
-  /** Whole seconds from `a` to `b` (both datetime columns), truncated toward zero — the hazard rollup's rule. */
-  seconds(a: string, b: string): string {
-    return monthSql(this.mysql).seconds(a, b);
-  }
+/** Days `YYYY-MM-DD`, both ends inclusive, China time. */
+export interface Period {
+  from: string;
+  to: string;
+}
 
-  /** `YYYY-MM` of a UTC datetime column, in China time. */
-  monthCn(col: string): string {
-    return monthSql(this.mysql).month(col);
-  }
+/** What every feature's statistics source answers: its figures for a unit's subtree over a period. */
+export interface StatsSource<T> {
+  stats(org: OrgUnit, p: Period): Promise<T>;
 }
 
 /** A datetime literal both databases compare correctly against a DATETIME(3) column (UTC). */
@@ -67,4 +64,17 @@ export function childOfPath(path: string, parentPath: string): string {
   const rest = path.slice(parentPath.length);
   const i = rest.indexOf('/');
   return i > 0 ? rest.slice(0, i) : '';
+}
+
+/** The period as a half-open UTC range of datetime literals: [its first day's start, the day after its end). */
+export function periodRange(p: Period): { from: string; to: string } {
+  return { from: dbTime(cnDayStart(p.from)), to: dbTime(cnDayStart(addDays(p.to, 1))) };
+}
+
+/** `(col >= ? AND col < ?) OR …` over day ranges, and its arguments: the edge days of a period split by months. */
+export function dayRanges(col: string, days: { from: string; to: string }[]): { sql: string; args: string[] } {
+  return {
+    sql: days.map(() => `(${col} >= ? AND ${col} < ?)`).join(' OR '),
+    args: days.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))]),
+  };
 }
