@@ -94,12 +94,15 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
 }
 
 jest_run shared shared CI=true
-jest_run server-sqlite server CI=true
-jest_run server-mariadb server CI=true TEST_DB=mysql
-# API and weapp specs each drive their own server process (free port, private temp dir; the fault and replica
-# specs start private MariaDB/Redis), so two run at once; the browser specs (Chromium + a server each) one at a time.
+# the server specs on the two databases side by side: each run is one jest worker (jest takes cores − 1), and the
+# MariaDB run spends much of its time waiting on the database
+jest_run server-sqlite server CI=true &
+jest_run server-mariadb server CI=true TEST_DB=mysql &
+wait
+# API, weapp and browser specs each drive their own server process (free port, private temp dir; the fault and replica
+# specs start private MariaDB/Redis; a browser spec its own Chromium), so two run at once.
 jest_run e2e test CI=true npx jest --ci --forceExit --selectProjects api weapp --maxWorkers=2
-jest_run e2e-browser test CI=true npx jest --ci --forceExit --selectProjects browser --runInBand
+jest_run e2e-browser test CI=true npx jest --ci --forceExit --selectProjects browser --maxWorkers=2
 
 log "all tests and checks: $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 node - "$out" "$extra_pass" "$extra_fail" <<'JS'
