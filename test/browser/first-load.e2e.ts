@@ -6,7 +6,7 @@
  * (CDP: 150 ms latency, 1.6 Mbit/s — Lighthouse's slow 4G), so the order of the requests is the network's and not a
  * race. Checked from the browser's own resource timing:
  * - the route's page chunk starts before app.js has finished arriving (index.html preloads it);
- * - on pages whose largest paint is their list or text (login's accounts, feed, pledge signing, ledger), that GET
+ * - on pages whose largest paint is their list or text (feed, pledge signing, ledger), that GET
  *   also starts before app.js has arrived, is sent once (the app takes the early answer, see takePrefetched in
  *   services/request.ts, instead of asking again), and nothing is left untaken;
  * - the page then draws (its data on screen).
@@ -43,7 +43,7 @@ interface Target {
   ready: string | RegExp;
 }
 const PAGES: Target[] = [
-  { name: 'login', who: null, route: () => '/pages/login/index', data: () => '/api/auth/dev/accounts', ready: '王桂英' },
+  { name: 'login', who: null, route: () => '/pages/login/index', data: null, ready: '王桂英' },
   { name: 'home', who: 'resident', route: () => '/pages/index/index', data: null, ready: '隐患随手拍' },
   { name: 'feed', who: 'resident', route: () => '/pages/feed/index', data: () => '/api/feed?page=1&pageSize=20', ready: '安全宣传' },
   {
