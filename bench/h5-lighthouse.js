@@ -8,6 +8,10 @@
  *
  *   node bench/h5-lighthouse.js              (needs server/dist and miniapp/dist/h5 built; serves them on SQLite)
  *   RUNS=3 node bench/h5-lighthouse.js
+ *   H5_BUILD=/tmp/old/h5 node bench/h5-lighthouse.js   (another h5 build than miniapp/dist/h5)
+ *   H5_BUILD=/tmp/old/h5,miniapp/dist/h5 node bench/h5-lighthouse.js   (A/B: each run of A followed by the same run of B,
+ *                                                                      so both builds meet the same machine load)
+ *   PAGES=home,feed LH_DUMP=/tmp/lh node bench/h5-lighthouse.js   (some pages; each run's full report kept as JSON)
  *
  * Floors (issue "older villagers"): resident pages ≤ 200 KB transferred on first load, LCP ≤ 2.5 s, CLS ≤ 0.05,
  * accessibility ≥ 95. Prints one line per page and the floors each misses, and returns the figures to run-all.js.
@@ -20,6 +24,10 @@ const { ROOT, startServer } = require('./lib');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const RUNS = Number(process.env.RUNS || 5);
+// one build, or two (`H5_BUILD=old,new`: A/B, runs alternating page by page)
+const H5_BUILDS = (process.env.H5_BUILD || path.join(ROOT, 'miniapp', 'dist', 'h5')).split(',').map((d) => path.resolve(d));
+const ONLY = process.env.PAGES ? process.env.PAGES.split(',') : null;
+const DUMP = process.env.LH_DUMP || '';
 const FLAGS = [
   '--headless=new',
   '--no-sandbox',
@@ -31,8 +39,10 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+// a run where Lighthouse could not compute a figure (NaN) is left out of its median
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!s.length) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
@@ -55,85 +65,103 @@ async function firstOpenCampaign(base, token) {
   return open.id;
 }
 
+/** Median of each figure over the runs, and the floors the medians miss. */
+function summarise(p, runs) {
+  const m = {};
+  for (const k of Object.keys(runs[0])) m[k] = Number(median(runs.map((x) => x[k])).toFixed(k === 'cls' ? 3 : 2));
+  const miss = [];
+  if (p.resident && m.kb > 200) miss.push(`first load ${m.kb} KB > 200`);
+  if (m.lcpS > 2.5) miss.push(`LCP ${m.lcpS} s > 2.5`);
+  if (m.cls > 0.05) miss.push(`CLS ${m.cls} > 0.05`);
+  if (m.a11y < 95) miss.push(`accessibility ${m.a11y} < 95`);
+  return { m, miss };
+}
+
 async function run() {
   const lighthouse = (await import('lighthouse')).default;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xa-lh-'));
-  const srv = await startServer(undefined, {
-    SQLITE_PATH: path.join(dir, 'demo.sqlite'),
-    H5_DIR: path.join(ROOT, 'miniapp', 'dist', 'h5'),
-    LOG_LEVEL: 'warn',
-  });
+  // one server (own demo database) per build; with two builds their runs alternate, so both see the same machine load
+  const builds = [];
+  for (const [i, h5] of H5_BUILDS.entries()) {
+    const srv = await startServer(undefined, { SQLITE_PATH: path.join(dir, `demo-${i}.sqlite`), H5_DIR: h5, LOG_LEVEL: 'warn' });
+    builds.push({ label: H5_BUILDS.length > 1 ? `[${i === 0 ? 'A' : 'B'} ${path.basename(path.dirname(h5)) || h5}] ` : '', srv });
+  }
   const port = 9300 + Math.floor(Math.random() * 500);
   // a persistent context is Chromium's default one, which Lighthouse's tab shares: storage and cache are the same
   const ctx = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: CHROMIUM,
     args: [...FLAGS, `--remote-debugging-port=${port}`],
   });
-  const results = {};
+  const results = builds.map(() => ({}));
   try {
-    const resident = await devLogin(srv.base, 'demo-resident', 'resident');
-    const town = await devLogin(srv.base, 'demo-town', 'town_officer');
-    // one the resident can open (the pages take it as ?c=)
-    const campaign = await firstOpenCampaign(srv.base, resident.token);
-    const pages = [
-      { name: 'login', path: '/#/pages/login/index', token: null, resident: true },
-      { name: 'home', path: '/#/pages/index/index', token: resident, resident: true },
-      { name: 'report', path: '/#/pages/report/index', token: resident, resident: true },
-      { name: 'feed', path: '/#/pages/feed/index', token: resident, resident: true },
-      { name: 'pledgeSign', path: `/#/pages/pledge-sign/index?c=${campaign}`, token: resident, resident: true },
-      { name: 'ledger', path: '/#/officer/ledger/index', token: town, resident: false },
-    ];
-    for (const p of pages) {
-      const runs = [];
+    for (const b of builds) {
+      const resident = await devLogin(b.srv.base, 'demo-resident', 'resident');
+      const town = await devLogin(b.srv.base, 'demo-town', 'town_officer');
+      // one the resident can open (the pages take it as ?c=)
+      const campaign = await firstOpenCampaign(b.srv.base, resident.token);
+      b.pages = [
+        { name: 'login', path: '/#/pages/login/index', token: null, resident: true },
+        { name: 'home', path: '/#/pages/index/index', token: resident, resident: true },
+        { name: 'report', path: '/#/pages/report/index', token: resident, resident: true },
+        { name: 'feed', path: '/#/pages/feed/index', token: resident, resident: true },
+        { name: 'pledgeSign', path: `/#/pages/pledge-sign/index?c=${campaign}`, token: resident, resident: true },
+        { name: 'ledger', path: '/#/officer/ledger/index', token: town, resident: false },
+      ];
+    }
+    if (DUMP) fs.mkdirSync(DUMP, { recursive: true });
+    for (const [pi, p0] of builds[0].pages.entries()) {
+      if (ONLY && !ONLY.includes(p0.name)) continue;
+      const runs = builds.map(() => []);
       for (let i = 0; i < RUNS; i++) {
-        // a returning user: the token and the profile the app cached at its last login, where the app keeps them
-        // (Taro's h5 storage: {"data": value}); then empty the HTTP cache
-        const setup = await ctx.newPage();
-        await setup.goto(`${srv.base}/robots-none.txt`).catch(() => {});
-        await setup.evaluate((s) => {
-          localStorage.clear();
-          if (s) localStorage.setItem('xa_token', JSON.stringify({ data: s.token }));
-          if (s) localStorage.setItem('xa_me', JSON.stringify({ data: s.user }));
-        }, p.token);
-        const cdp = await ctx.newCDPSession(setup);
-        await cdp.send('Network.clearBrowserCache');
-        await setup.close();
-        const r = await lighthouse(`${srv.base}${p.path}`, {
-          port,
-          output: 'json',
-          logLevel: 'error',
-          disableStorageReset: true,
-          onlyCategories: ['performance', 'accessibility'],
-          formFactor: 'mobile',
-        });
-        const a = r.lhr.audits;
-        runs.push({
-          kb: a['total-byte-weight'].numericValue / 1024,
-          lcpS: a['largest-contentful-paint'].numericValue / 1000,
-          cls: a['cumulative-layout-shift'].numericValue,
-          a11y: Math.round((r.lhr.categories.accessibility.score ?? 0) * 100),
-          perf: Math.round((r.lhr.categories.performance.score ?? 0) * 100),
-        });
+        for (const [bi, b] of builds.entries()) {
+          const p = b.pages[pi];
+          // a returning user: the token and the profile the app cached at its last login, where the app keeps them
+          // (Taro's h5 storage: {"data": value}); then empty the HTTP cache
+          const setup = await ctx.newPage();
+          await setup.goto(`${b.srv.base}/robots-none.txt`).catch(() => {});
+          await setup.evaluate((s) => {
+            localStorage.clear();
+            if (s) localStorage.setItem('xa_token', JSON.stringify({ data: s.token }));
+            if (s) localStorage.setItem('xa_me', JSON.stringify({ data: s.user }));
+          }, p.token);
+          const cdp = await ctx.newCDPSession(setup);
+          await cdp.send('Network.clearBrowserCache');
+          await setup.close();
+          const r = await lighthouse(`${b.srv.base}${p.path}`, {
+            port,
+            output: 'json',
+            logLevel: 'error',
+            disableStorageReset: true,
+            onlyCategories: ['performance', 'accessibility'],
+            formFactor: 'mobile',
+          });
+          if (DUMP) fs.writeFileSync(path.join(DUMP, `${bi ? 'B-' : builds.length > 1 ? 'A-' : ''}${p.name}-${i + 1}.json`), JSON.stringify(r.lhr));
+          const a = r.lhr.audits;
+          runs[bi].push({
+            kb: a['total-byte-weight'].numericValue / 1024,
+            lcpS: a['largest-contentful-paint'].numericValue / 1000,
+            cls: a['cumulative-layout-shift'].numericValue,
+            a11y: Math.round((r.lhr.categories.accessibility.score ?? 0) * 100),
+            perf: Math.round((r.lhr.categories.performance.score ?? 0) * 100),
+          });
+        }
       }
-      const m = {};
-      for (const k of Object.keys(runs[0])) m[k] = Number(median(runs.map((x) => x[k])).toFixed(k === 'cls' ? 3 : 2));
-      const miss = [];
-      if (p.resident && m.kb > 200) miss.push(`first load ${m.kb} KB > 200`);
-      if (m.lcpS > 2.5) miss.push(`LCP ${m.lcpS} s > 2.5`);
-      if (m.cls > 0.05) miss.push(`CLS ${m.cls} > 0.05`);
-      if (m.a11y < 95) miss.push(`accessibility ${m.a11y} < 95`);
-      console.log(
-        `${p.name.padEnd(11)} ${String(m.kb).padStart(7)} KB  LCP ${m.lcpS} s  CLS ${m.cls}  a11y ${m.a11y}  perf ${m.perf}` +
-          (miss.length ? `   MISSES: ${miss.join('; ')}` : '   floors met'),
-      );
-      results[p.name] = m;
+      for (const [bi, b] of builds.entries()) {
+        const { m, miss } = summarise(p0, runs[bi]);
+        console.log(
+          `${b.label}${p0.name.padEnd(11)} ${String(m.kb).padStart(7)} KB  LCP ${m.lcpS} s  CLS ${m.cls}  a11y ${m.a11y}  perf ${m.perf}` +
+            `  (LCP runs ${runs[bi].map((x) => x.lcpS.toFixed(2)).join(' ')})` +
+            (miss.length ? `   MISSES: ${miss.join('; ')}` : '   floors met'),
+        );
+        results[bi][p0.name] = m;
+      }
     }
   } finally {
     await ctx.close();
-    await srv.stop();
+    for (const b of builds) await b.srv.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return results;
+  return builds.length > 1 ? results : results[0];
 }
 
 module.exports = { run };

@@ -5,6 +5,8 @@ import prodConfig from './prod';
 // A release weapp without an https TARO_APP_API_BASE is refused (see weapp-api-base.js)
 
 const { checkWeappApiBase } = require('./weapp-api-base');
+// h5: the first page's chunk is preloaded from index.html (see route-preload.js)
+const { RoutePreloadPlugin } = require('./route-preload');
 
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
@@ -60,6 +62,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // own ~96 KB copy of the component library. One shared async chunk for it (and one for the F2 charts, which
       // only the stats page draws) is fetched once and cached for a year.
       webpackChain(chain) {
+        // launch/login/token key as in src/app.config.ts and src/services/config.ts
+        chain.plugin('xa-route-preload').use(RoutePreloadPlugin, [{ launch: 'pages/index/index', login: 'pages/login/index', tokenKey: 'xa_token' }]);
         chain.optimization.merge({
           splitChunks: {
             cacheGroups: {

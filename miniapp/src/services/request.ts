@@ -277,6 +277,35 @@ export function authHeader(): Record<string, string> {
 
 // ---- request -----------------------------------------------------------------------------------
 
+interface Prefetched {
+  token: string;
+  at: number;
+  res: Promise<{ status: number; body: string }>;
+}
+
+/**
+ * h5: the answer that index.html's inline script fetched for this exact GET while the app's scripts downloaded (the
+ * first page's list or text, which is what its largest paint waits for). Taken once, only when sent with the same
+ * token and under 10 s old; a fetch that failed gives null and the call is sent as usual. Whatever the status, the
+ * answer then goes through the same handling as a sent one (401 → login page, 5xx → retried by sending).
+ */
+async function takePrefetched(url: string, token: string): Promise<{ statusCode: number; data: unknown } | null> {
+  const box = (window as unknown as { __xaPrefetch?: Record<string, Prefetched> }).__xaPrefetch;
+  const e = box?.[url];
+  if (!box || !e) return null;
+  delete box[url];
+  if (e.token !== token || Date.now() - e.at > 10_000) return null;
+  const got = await e.res.catch(() => null);
+  if (!got) return null;
+  let data: unknown = got.body;
+  try {
+    data = JSON.parse(got.body);
+  } catch {
+    /* not JSON: kept as text, as Taro.request gives it */
+  }
+  return { statusCode: got.status, data };
+}
+
 export async function request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
   const header: Record<string, string> = { Accept: 'application/json', ...opts.header };
@@ -293,21 +322,25 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
       // read the token on every attempt: a login may have happened meanwhile
       const sentToken = getToken();
       const h = opts.auth === false ? header : { ...header, ...authHeader() };
-      let res: Taro.request.SuccessCallbackResult<string | Record<string, unknown> | ArrayBuffer>;
-      try {
-        res = await Taro.request({
-          url,
-          method: method as keyof Taro.request.Method,
-          data: opts.data as Record<string, unknown> | undefined,
-          header: h,
-          timeout: opts.timeout ?? 15000,
-          dataType: 'json',
-          responseType: 'text',
-        });
-      } catch (err) {
-        const msg = (err as { errMsg?: string })?.errMsg ?? String(err);
-        throw new ApiError(0, /timeout/i.test(msg) ? '网络超时，请稍后重试' : '网络连接失败，请检查网络后重试', 'NetworkError');
-      }
+      let res: { statusCode: number; data: unknown };
+      // h5: the first page's data may have been fetched already, while the app loaded (index.html)
+      const early = process.env.TARO_ENV === 'h5' && method === 'GET' ? await takePrefetched(url, opts.auth === false ? '' : sentToken) : null;
+      if (early) res = early;
+      else
+        try {
+          res = await Taro.request({
+            url,
+            method: method as keyof Taro.request.Method,
+            data: opts.data as Record<string, unknown> | undefined,
+            header: h,
+            timeout: opts.timeout ?? 15000,
+            dataType: 'json',
+            responseType: 'text',
+          });
+        } catch (err) {
+          const msg = (err as { errMsg?: string })?.errMsg ?? String(err);
+          throw new ApiError(0, /timeout/i.test(msg) ? '网络超时，请稍后重试' : '网络连接失败，请检查网络后重试', 'NetworkError');
+        }
       if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T;
       if (res.statusCode === 401 && !plumbing) {
         // a token that expired, or a call that beat the launch login: log in again silently, once, and resend
