@@ -9,7 +9,7 @@
  * - on pages whose largest paint is their list or text (feed, pledge signing, ledger), that GET
  *   also starts before app.js has arrived, is sent once (the app takes the early answer, see takePrefetched in
  *   services/request.ts, instead of asking again), and nothing is left untaken;
- * - the page then draws (its data on screen).
+ * - the page then draws (its data on screen), and no API GET is sent twice.
  */
 import type { Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
@@ -97,7 +97,7 @@ test(`on a slow network the page chunk and its data load beside app.js: ${PAGES.
     const sent: string[] = [];
     page.on('request', (r) => {
       const u = new URL(r.url());
-      if (u.pathname.startsWith('/api/')) sent.push(u.pathname + u.search);
+      if (u.pathname.startsWith('/api/') && r.method() === 'GET') sent.push(u.pathname + u.search);
     });
     await page.goto(`${suite.server.baseUrl}/#${t.route()}`);
     await page.getByText(t.ready, { exact: true }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -109,6 +109,10 @@ test(`on a slow network the page chunk and its data load beside app.js: ${PAGES.
     const chunk = list.find((e) => /^\/js\/.+\.js$/.test(e.path) && !initial.has(e.path));
     if (!app || !chunk) problems.push(`${t.name}: app.js or the page chunk not seen (${list.map((e) => e.path).join(', ')})`);
     else if (chunk.start >= app.end) problems.push(`${t.name}: page chunk ${chunk.path} asked at ${chunk.start} ms, after app.js arrived at ${app.end} ms`);
+    // a weak network pays for every request: no GET twice on a first load (home asked for /api/me three times)
+    const counts = new Map<string, number>();
+    for (const s of sent) counts.set(s, (counts.get(s) ?? 0) + 1);
+    for (const [url, n] of counts) if (n > 1) problems.push(`${t.name}: ${url} sent ${n} times on the first load`);
     if (t.data && app) {
       const url = t.data();
       const times = sent.filter((s) => s === url).length;

@@ -63,13 +63,20 @@ onUnauthorized(() => {
 });
 
 let booting: Promise<void> | null = null;
+/** When /me last answered, and the read in flight: a page shown right after start-up does not ask again. */
+let meAt = 0;
+let meInFlight: Promise<MeDto> | null = null;
+const ME_FRESH_MS = 5000;
 
 async function doBootstrap(): Promise<void> {
   const token = getToken();
   if (token) {
     if (state.status !== 'ready') set({ token });
     try {
-      const me = await authApi.me(true);
+      // a page drawn from the cached profile meanwhile (refreshMe) waits for this read instead of sending its own
+      meInFlight = authApi.me(true).finally(() => (meInFlight = null));
+      const me = await meInFlight;
+      meAt = Date.now();
       cacheMe(me);
       set({ status: 'ready', me, offline: false });
       return;
@@ -150,8 +157,12 @@ export const session = {
     cacheMe(me);
     set({ me, status: 'ready' });
   },
+  /** The profile from the server, unless it answered in the last few seconds (then the one in hand). */
   async refreshMe(): Promise<MeDto> {
-    const me = await authApi.me();
+    if (state.me && Date.now() - meAt < ME_FRESH_MS) return state.me;
+    meInFlight ??= authApi.me().finally(() => (meInFlight = null));
+    const me = await meInFlight;
+    meAt = Date.now();
     session.setMe(me);
     return me;
   },

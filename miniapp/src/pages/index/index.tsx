@@ -1,7 +1,7 @@
 import { View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { isOfficer, ROLE_LABELS } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BigTile, Loading, PageShell } from '../../components';
 import { session, useSession } from '../../store/session';
 import { LOGIN_PAGE } from '../../services/config';
@@ -51,9 +51,13 @@ export default function Home() {
   // to accept, overdue and escalated hazards (the ledger's counts)
   const [feed, setFeed] = useState<{ unread: number; pendingAck: number } | null>(null);
   const [work, setWork] = useState<{ reported: number; overdue: number; escalated: number } | null>(null);
+  // on the first show both the show hook and the ready effect call this: one round of requests, not two
+  const lastRefresh = useRef(0);
   const refresh = () => {
     const s = session.get();
     if (s.status !== 'ready' || s.offline || !s.me) return;
+    if (Date.now() - lastRefresh.current < 1500) return;
+    lastRefresh.current = Date.now();
     session.refreshMe().catch(() => undefined);
     notificationsApi
       .list(1)
