@@ -22,6 +22,7 @@ import { isMysql } from '../../common/db/dialect';
 import { assertZipWithinLimits, cellText } from '../../common/upload/zip-limits';
 import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
+import { fieldErrors } from '../../common/http/field-labels';
 
 /** Rows per INSERT / UPDATE statement (well under MySQL's packet and SQLite's variable limits). */
 const CHUNK = 300;
@@ -135,7 +136,7 @@ export class UnitImportService {
 
   async run(actor: AuthUser, file: { buffer: Buffer } | undefined, dryRun: boolean): Promise<UnitImportResult> {
     const started = Date.now();
-    if (!file?.buffer?.length) throw new BadRequestException(['file 请选择要导入的 Excel（.xlsx）文件']);
+    if (!file?.buffer?.length) throw fieldErrors([{ field: 'file', message: '请选择要导入的 Excel（.xlsx）文件' }]);
     if (file.buffer.length > ADMIN_LIMITS.unitImportMaxBytes) {
       throw new PayloadTooLargeException(`file 文件太大：最多 ${ADMIN_LIMITS.unitImportMaxBytes / 1024 / 1024} MB`);
     }
@@ -165,25 +166,25 @@ export class UnitImportService {
     result.errors = errors.list.sort((a, b) => a.row - b.row);
     result.ms = Date.now() - started;
     if (!dryRun && result.errors.length) {
-      throw new BadRequestException(result.errors.map((e) => (e.row ? `第 ${e.row} 行「${e.column}」：${e.message}` : e.message)));
+      throw fieldErrors(result.errors.map((e) => ({ field: 'file', message: e.row ? `第 ${e.row} 行「${e.column ? HEAD[e.column as UnitImportColumn] : ''}」：${e.message}` : e.message })));
     }
     return result;
   }
 
   private async readRows(buf: Buffer, errors: ImportErrors): Promise<Row[]> {
-    if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b)) throw new BadRequestException(['file 不是 Excel（.xlsx）文件；请用下载的模板填写']);
+    if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b)) throw fieldErrors([{ field: 'file', message: '上传的不是 Excel（.xlsx）文件；请用下载的模板填写' }]);
     // the unpacked size is checked before any parser sees the file (a 2 MB zip can unpack to gigabytes)
     await assertZipWithinLimits(buf, { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes });
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.read(Readable.from(buf));
     } catch {
-      throw new BadRequestException(['file 不是有效的 Excel（.xlsx）文件']);
+      throw fieldErrors([{ field: 'file', message: '上传的不是有效的 Excel（.xlsx）文件' }]);
     }
     const ws = wb.worksheets[0];
-    if (!ws) throw new BadRequestException(['file 文件里没有工作表']);
+    if (!ws) throw fieldErrors([{ field: 'file', message: '上传的文件里没有工作表' }]);
     if (ws.rowCount > ADMIN_LIMITS.unitImportMaxRows + 1) {
-      throw new BadRequestException([`file 行数太多：最多 ${ADMIN_LIMITS.unitImportMaxRows} 个单位（本文件 ${ws.rowCount - 1} 行）`]);
+      throw fieldErrors([{ field: 'file', message: `上传的文件行数太多：最多 ${ADMIN_LIMITS.unitImportMaxRows} 个单位（本文件 ${ws.rowCount - 1} 行）` }]);
     }
     const header = ws.getRow(1);
     const col: Partial<Record<UnitImportColumn, number>> = {};

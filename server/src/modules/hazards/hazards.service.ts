@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   availableActions,
@@ -64,6 +64,7 @@ import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobDa
 import { chinaMonth, keyConditions, readTally, tallyUnitOf } from './hazard-tally';
 import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
+import { fieldError } from '../../common/http/field-labels';
 
 export { chinaYear, HAZARD_REPORTED_JOB } from './hazard-submit-batcher';
 
@@ -248,7 +249,7 @@ export class HazardsService implements OnModuleInit {
 
   /** `replayed`: the key had already made this reporter's hazard; that one is answered. */
   async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<SubmitOutcome> {
-    if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) throw fieldError('lat', '和经度要一起填写（或都不填）');
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
     const org = await this.placeOf(user, dto.orgId, dto.lat != null && dto.lng != null ? { lat: dto.lat, lng: dto.lng } : null);
     // Own uploads for a hazard (attached ones too: a retry of this report names its own photos; attach refuses others).
@@ -286,15 +287,15 @@ export class HazardsService implements OnModuleInit {
     const chosen = await this.chosenPlace(user, orgId);
     if (located && (!chosen || located.path.startsWith(chosen.path))) return { id: located.id, path: located.path } as OrgUnit;
     if (chosen) return chosen;
-    throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
+    throw fieldError('orgId', '不能为空：请选择隐患所在的村（社区）', '所在单位');
   }
 
   private async chosenPlace(user: AuthUser, orgId?: number): Promise<OrgUnit | null> {
     if (orgId) {
       if (isOfficer(user.role)) return this.scope.requireOrg(user, orgId);
       const o = await this.orgs.findOne({ where: { id: orgId } });
-      if (!o || o.archived) throw new BadRequestException([`orgId ${orgId} is not a known unit`]);
-      if (['county', 'town', 'department'].includes(o.type)) throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
+      if (!o || o.archived) throw fieldError('orgId', '不存在或已撤销', '所在单位');
+      if (['county', 'town', 'department'].includes(o.type)) throw fieldError('orgId', '须为村、社区、网格、学校或企业', '所在单位');
       return o;
     }
     // The caller's own unit: the guard has just read it from the database with the user.
@@ -1028,14 +1029,14 @@ export class HazardsService implements OnModuleInit {
 
   async assign(user: AuthUser, id: number, dto: AssignHazardDto) {
     const deadline = parseDeadline(dto.deadline);
-    if (Number.isNaN(deadline.getTime())) throw new BadRequestException(['deadline must be a date']);
-    if (deadline.getTime() < Date.now() - 60_000) throw new BadRequestException(['deadline must not be in the past']);
+    if (Number.isNaN(deadline.getTime())) throw fieldError('deadline', '须为日期', '整改期限');
+    if (deadline.getTime() < Date.now() - 60_000) throw fieldError('deadline', '不能早于现在', '整改期限');
     // The county may assign anywhere in the county; everyone else inside their own subtree.
     const org = await this.scope.requireOrg(user, dto.responsibleOrgId);
     if (dto.responsibleUserId) {
       const u = await this.users.findOne({ where: { id: dto.responsibleUserId } });
       if (!u || u.disabled || !isOfficer(u.role) || !u.orgPath?.startsWith(org.path)) {
-        throw new BadRequestException(['responsibleUserId must be an officer of the responsible unit']);
+        throw fieldError('responsibleUserId', '须为责任单位的在职干部');
       }
     }
     return this.transition(user, id, {
@@ -1068,7 +1069,7 @@ export class HazardsService implements OnModuleInit {
   }
 
   verify(user: AuthUser, id: number, dto: VerifyHazardDto) {
-    if (!dto.passed && !dto.note) throw new BadRequestException(['note is required when verification fails (say what is still wrong)']);
+    if (!dto.passed && !dto.note) throw fieldError('note', '不能为空：验收不通过时请写明还有什么问题');
     return this.transition(user, id, {
       action: 'verify',
       to: dto.passed ? 'closed' : 'rectifying',
@@ -1082,7 +1083,7 @@ export class HazardsService implements OnModuleInit {
   async reject(user: AuthUser, id: number, dto: RejectHazardDto) {
     let original: Hazard | null = null;
     if (dto.duplicateOfId) {
-      if (dto.duplicateOfId === id) throw new BadRequestException(['duplicateOfId must be another hazard']);
+      if (dto.duplicateOfId === id) throw fieldError('duplicateOfId', '须为另一条隐患');
       await this.refs.require(user, 'hazard', [dto.duplicateOfId], 'duplicateOfId');
       original = await this.hazards.findOneOrFail({ where: { id: dto.duplicateOfId } });
     }
@@ -1128,7 +1129,7 @@ export class HazardsService implements OnModuleInit {
     const h = await this.loadVisible(user, id);
     if (h.reporterId !== user.id) throw new ForbiddenException('只有上报人可以回答「修好了吗」');
     if (!dto.fixed) {
-      if (!dto.note?.trim()) throw new BadRequestException(['note is required when it is not fixed (say what is still wrong)']);
+      if (!dto.note?.trim()) throw fieldError('note', '不能为空：未整改到位时请写明还有什么问题');
       return this.reopen(user, id, { note: dto.note, photoIds: dto.photoIds }, { questionnaire: true });
     }
     if (h.status !== 'closed' || !h.closedAt) throw new ConflictException(`当前状态为「${HAZARD_STATUS_LABELS[h.status]}」，还不能确认修好`);
@@ -1162,7 +1163,7 @@ export class HazardsService implements OnModuleInit {
   async map(user: AuthUser, q: MapQueryDto): Promise<HazardMapDto> {
     const [minLng, minLat, maxLng, maxLat] = q.bbox.split(',').map(Number);
     if (minLng > maxLng || minLat > maxLat || minLat < -90 || maxLat > 90 || minLng < -180 || maxLng > 180) {
-      throw new BadRequestException(['bbox must be minLng,minLat,maxLng,maxLat with min ≤ max']);
+      throw fieldError('bbox', '不对：最小经纬度须不大于最大经纬度');
     }
     const now = new Date();
     const qb = this.hazards

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ChildStats,
@@ -31,6 +31,7 @@ import { PledgeStatsSource, PublicityStatsSource } from './sources';
 import { counterSums, MONTH_COUNTERS } from '../hazards/hazard-month.rollup';
 import { addDays, childOfPath, cnDayStart, dbTime, num, rate, splitByMonths, Sql } from './sql';
 import type { SqlRow } from '../../common/db/sql-row';
+import { fieldError } from '../../common/http/field-labels';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -78,9 +79,9 @@ export class StatsService {
       ['from', f],
       ['to', t],
     ] as const) {
-      if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new BadRequestException([`${k} must be YYYY-MM-DD`]);
+      if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw fieldError(k, '须为日期（如 2026-05-01）');
     }
-    if (f > t) throw new BadRequestException(['from must not be after to']);
+    if (f > t) throw fieldError('from', '不能晚于结束日期');
     return { from: f, to: t };
   }
 
