@@ -18,7 +18,10 @@ function argsOf(dto: object | undefined, property: string, key: string): { args:
   return { args: [], each: false };
 }
 
-/** What is wrong, said after the field's name, for each class-validator constraint the DTOs use. */
+/**
+ * What is wrong, said after the field's name, for each class-validator constraint the DTOs use. The bounds come from
+ * the decorator (`@Max(5)`); when the body was not an object of the form at all (a JSON array) they are not known.
+ */
 const PREDICATES: Record<string, (a: unknown[]) => string> = {
   isDefined: () => '不能为空',
   isNotEmpty: () => '不能为空',
@@ -27,18 +30,18 @@ const PREDICATES: Record<string, (a: unknown[]) => string> = {
   isInt: () => '须为整数',
   isNumber: () => '须为数字',
   isPositive: () => '须大于 0',
-  min: ([n]) => `不能小于 ${n}`,
-  max: ([n]) => `不能大于 ${n}`,
+  min: ([n]) => (n === undefined ? '太小' : `不能小于 ${n}`),
+  max: ([n]) => (n === undefined ? '太大' : `不能大于 ${n}`),
   isIn: () => '不是可选的值',
   isEnum: () => '不是可选的值',
   isBoolean: () => '须为“是”或“否”',
   isArray: () => '须为一组值',
   isObject: () => '格式不对',
-  arrayMaxSize: ([n]) => `最多 ${n} 项`,
-  arrayMinSize: ([n]) => `至少 ${n} 项`,
-  minLength: ([n]) => `至少 ${n} 个字`,
-  maxLength: ([n]) => `最多 ${n} 个字`,
-  isLength: ([lo, hi]) => (hi === undefined ? `至少 ${lo} 个字` : !lo ? `最多 ${hi} 个字` : `须为 ${lo}–${hi} 个字`),
+  arrayMaxSize: ([n]) => (n === undefined ? '项数太多' : `最多 ${n} 项`),
+  arrayMinSize: ([n]) => (n === undefined ? '项数太少' : `至少 ${n} 项`),
+  minLength: ([n]) => (n === undefined ? '太短' : `至少 ${n} 个字`),
+  maxLength: ([n]) => (n === undefined ? '太长' : `最多 ${n} 个字`),
+  isLength: ([lo, hi]) => (lo === undefined && hi === undefined ? '长度不对' : hi === undefined ? `至少 ${lo} 个字` : !lo ? `最多 ${hi} 个字` : `须为 ${lo}–${hi} 个字`),
   matches: () => '格式不对',
   isIso8601: () => '须为日期时间（如 2026-05-01T08:00:00+08:00）',
   isDateString: () => '须为日期时间',
@@ -102,10 +105,10 @@ class AppValidationPipe extends ValidationPipe {
 }
 
 /** The 400 text for an XML-illegal character found by `findXmlIllegal`. */
-export const xmlProblem = (b: { path: string; char: string }): FieldProblem => ({
-  field: b.path,
-  message: describe(b.path, `含有无法保存的特殊字符（${b.char}），请删除后重新提交`),
-});
+export function xmlProblem(b: { path: string; char: string }): FieldProblem {
+  const field = b.path.replace(/\[(\d+)\]/g, '.$1'); // `body[1].text` → `body.1.text`, as class-validator paths read
+  return { field, message: describe(field, `含有无法保存的特殊字符「${b.char}」，请删除后重新提交`) };
+}
 
 /**
  * 400 naming every bad field in Chinese (`message`), with the paths beside (`fields`); unknown fields are refused,

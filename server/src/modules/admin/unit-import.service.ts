@@ -166,7 +166,7 @@ export class UnitImportService {
     result.errors = errors.list.sort((a, b) => a.row - b.row);
     result.ms = Date.now() - started;
     if (!dryRun && result.errors.length) {
-      throw fieldErrors(result.errors.map((e) => ({ field: 'file', message: e.row ? `第 ${e.row} 行「${e.column ? HEAD[e.column as UnitImportColumn] : ''}」：${e.message}` : e.message })));
+      throw fieldErrors(result.errors.map((e) => ({ field: 'file', message: e.row ? `第 ${e.row} 行「${e.column}」：${e.message}` : e.message })));
     }
     return result;
   }
