@@ -286,7 +286,8 @@ function judge(op: string, payload: string, r: Answer, failures: Failure[], acce
   if (!msg || (Array.isArray(msg) && msg.length === 0)) failures.push({ op, payload, status: r.status, body: `4xx without a message: ${brief}` });
   const english = notPlainChinese(r);
   if (english.length) failures.push({ op, payload, status: r.status, body: `not plain Chinese: ${JSON.stringify(english).slice(0, 200)}` });
-  if (r.status === 400 && Array.isArray(r.body?.fields) && r.body.fields.every((f: any) => typeof f.field === 'string' && typeof f.message === 'string')) withFields++;
+  if (r.status === 400 && Array.isArray(r.body?.fields) && r.body.fields.every((f: any) => typeof f.field === 'string' && typeof f.message === 'string'))
+    withFields++;
 }
 
 /** 400s that carried the machine-readable `fields` (path + sentence) beside `message`. */
@@ -303,9 +304,7 @@ const ALLOWED_LATIN = /\b(MB|KB|Excel|WPS|PNG|JPEG|JPG|WebP|GeoJSON|Polygon|Mult
 function notPlainChinese(r: Answer): string[] {
   if (![400, 413, 415].includes(r.status) || typeof r.body !== 'object' || Buffer.isBuffer(r.body)) return [];
   const list: unknown[] = Array.isArray(r.body?.message) ? r.body.message : [r.body?.message];
-  return list
-    .map(String)
-    .filter((m) => !/[\u4e00-\u9fff]/.test(m) || /[A-Za-z]{2,}/.test(m.replace(/「[^」]*」/g, '').replace(ALLOWED_LATIN, '')));
+  return list.map(String).filter((m) => !/[\u4e00-\u9fff]/.test(m) || /[A-Za-z]{2,}/.test(m.replace(/「[^」]*」/g, '').replace(ALLOWED_LATIN, '')));
 }
 
 // ------------------------------------------------------------------ the tests
@@ -412,7 +411,8 @@ test('hostile query strings on every GET never answer 5xx; their 400s are plain 
       if (r.status < 0 || r.status >= 500)
         failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: JSON.stringify(r.body).slice(0, 200) });
       const english = notPlainChinese(r);
-      if (english.length) failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: `not plain Chinese: ${JSON.stringify(english).slice(0, 200)}` });
+      if (english.length)
+        failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: `not plain Chinese: ${JSON.stringify(english).slice(0, 200)}` });
     }
   }
   console.log(`fuzz: ${sent} hostile query strings, ${failures.length} failures`);

@@ -33,7 +33,8 @@ export function plainBodyErrors(parser: RequestHandler): RequestHandler {
       if (!err) return next();
       const type = (err as { type?: string }).type;
       if (type === 'entity.parse.failed') return next(new BadRequestException(['提交的内容格式不对（不是有效的 JSON），请刷新后重试']));
-      if (type === 'encoding.unsupported' || type === 'charset.unsupported') return next(new UnsupportedMediaTypeException('提交的内容编码不支持，请刷新后重试'));
+      if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+        return next(new UnsupportedMediaTypeException('提交的内容编码不支持，请刷新后重试'));
       if (type === 'request.aborted' || type === 'request.size.invalid') return next(new BadRequestException(['提交的内容没有完整收到，请重试']));
       if (type !== 'entity.too.large' && !(err instanceof HttpException) && (err as { status?: number }).status === 400) {
         return next(new BadRequestException(['提交的内容无法读取，请刷新后重试']));

@@ -41,7 +41,8 @@ const PREDICATES: Record<string, (a: unknown[]) => string> = {
   arrayMinSize: ([n]) => (n === undefined ? '项数太少' : `至少 ${n} 项`),
   minLength: ([n]) => (n === undefined ? '太短' : `至少 ${n} 个字`),
   maxLength: ([n]) => (n === undefined ? '太长' : `最多 ${n} 个字`),
-  isLength: ([lo, hi]) => (lo === undefined && hi === undefined ? '长度不对' : hi === undefined ? `至少 ${lo} 个字` : !lo ? `最多 ${hi} 个字` : `须为 ${lo}–${hi} 个字`),
+  isLength: ([lo, hi]) =>
+    lo === undefined && hi === undefined ? '长度不对' : hi === undefined ? `至少 ${lo} 个字` : !lo ? `最多 ${hi} 个字` : `须为 ${lo}–${hi} 个字`,
   matches: () => '格式不对',
   isIso8601: () => '须为日期时间（如 2026-05-01T08:00:00+08:00）',
   isDateString: () => '须为日期时间',
@@ -74,7 +75,10 @@ function collect(errors: ValidationError[], path: string, prefix: string, out: F
     const dto = e.target ? (e.target as object).constructor : undefined;
     const spec = labelOf(e.property, dto) ?? { label: unknownLabel(e.property) };
     for (const [key, msg] of Object.entries(e.constraints ?? {})) {
-      out.push({ field: p, message: prefix + (key === 'whitelistValidation' ? `不认识的字段「${e.property}」，请删除后重新提交` : sentence(spec.label, key, msg, dto, e.property)) });
+      out.push({
+        field: p,
+        message: prefix + (key === 'whitelistValidation' ? `不认识的字段「${e.property}」，请删除后重新提交` : sentence(spec.label, key, msg, dto, e.property)),
+      });
     }
     if (e.children?.length) {
       if (isIndex(e.children[0].property)) collect(e.children, p, prefix, out, spec);

@@ -17,8 +17,6 @@ export interface RefContext {
 /** The subset of `ids` the user may name; the owning module registers it, with the same rule as reading by id. */
 export type RefRule = (user: AuthUser, ids: number[], ctx: RefContext) => Promise<Set<number>>;
 
-const LABEL: Record<RefKind, string> = { hazard: '隐患', media: '图片' };
-
 /**
  * The one check for ids inside request bodies (photos, images in a message, linked or duplicate hazards…):
  * each id must be one the caller could read by id — and, for media, be their own upload for that purpose.
@@ -45,7 +43,7 @@ export class RefsService {
 
   /** The refusal text for one id (callers that collect several errors, e.g. message blocks). */
   refusal(kind: RefKind, field: string, id: number): FieldProblem {
-    return { field, message: describe(field, `中的${LABEL[kind]}（编号 ${id}）不存在或不在您的权限范围内`) };
+    return { field, message: describe(field, `（编号 ${id}）不存在或不在您的权限范围内`) };
   }
 
   /** Unique ids in order, or 400 naming the field for every id the caller may not name. */

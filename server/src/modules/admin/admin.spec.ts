@@ -11,6 +11,7 @@ import { PledgeCampaign } from '../pledges/pledge.entities';
 import { User } from '../users/user.entity';
 import { createAdminInvitation } from './invitation-code';
 import { Invitation } from './invitation.entity';
+import { named } from '../../testing/fields';
 
 type Cell = string | number | null;
 const HEADER: Cell[] = ['类型', '名称', '上级', '区划代码', '人口'];
@@ -191,7 +192,7 @@ describe('unit tree import (empty production-like database, first admin by invit
     const noParent = await upload(t, admin, await xlsx([['村', '某村']], ['类型', '名称']), true);
     expect(noParent.body.errors).toEqual([expect.objectContaining({ row: 1, column: '上级', message: expect.stringContaining('缺少') })]);
     const csv = await upload(t, admin, Buffer.from('类型,名称,上级\n村,某村,青山县'), true);
-    expect([csv.status, csv.body.message[0]]).toEqual([400, expect.stringMatching(/^file /)]);
+    expect([csv.status, named(csv.body)[0]]).toEqual([400, expect.stringMatching(/^file /)]);
     const many = Array.from({ length: ADMIN_LIMITS.unitImportMaxRows + 1 }, (_, i): Cell[] => ['网格', `网格${i}`, '青山县/第4镇/第4镇1村', '', null]);
     const tooMany = await upload(t, admin, await xlsx(many), true);
     expect([tooMany.status, tooMany.body.message[0]]).toEqual([400, expect.stringContaining(`最多 ${ADMIN_LIMITS.unitImportMaxRows}`)]);
@@ -291,9 +292,9 @@ describe('invitations and people (demo town)', () => {
     const admin = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'admin' });
     expect(admin.status).toBe(403);
     const wrongType = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'grid_officer', orgId: hekou.id });
-    expect([wrongType.status, wrongType.body.message[0]]).toEqual([400, expect.stringMatching(/^orgId：「河口村」是村，网格员只能属于网格/)]);
+    expect([wrongType.status, named(wrongType.body)[0]]).toEqual([400, expect.stringMatching(/^orgId 所属单位：「河口村」是村，网格员只能属于网格/)]);
     const resident = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'resident', orgId: hekou.id });
-    expect([resident.status, resident.body.message[0]]).toEqual([400, expect.stringMatching(/^role /)]);
+    expect([resident.status, named(resident.body)[0]]).toEqual([400, expect.stringMatching(/^role /)]);
     const village = await t.as('village');
     expect((await t.http.post('/api/invitations').set(village).send({ role: 'grid_officer', orgId: t.seed.org.g_liulin_1.id })).status).toBe(403);
     // lists: the town officer sees their town's invitations; 白沙镇's officer sees none of them

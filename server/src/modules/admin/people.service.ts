@@ -44,7 +44,8 @@ export class PeopleService {
   }
 
   async update(actor: AuthUser, id: number, dto: UpdatePersonDto): Promise<PersonDto> {
-    if (dto.role === undefined && dto.orgId === undefined && dto.disabled === undefined) throw fieldErrors([{ field: 'role', message: '角色、单位、停用至少填写一项' }]);
+    if (dto.role === undefined && dto.orgId === undefined && dto.disabled === undefined)
+      throw fieldErrors([{ field: 'role', message: '角色、单位、停用至少填写一项' }]);
     return this.ds.transaction(async (m) => {
       const row = await m.findOne(User, { where: { id } });
       if (!row) throw new NotFoundException(`用户 ${id} 不存在`);
@@ -85,7 +86,8 @@ export class PeopleService {
       assertCanManage(actor, from, this.scope);
       const to = await m.findOne(User, { where: { id: dto.toUserId } });
       if (!to || !this.scope.covers(actor, to.orgPath)) throw new NotFoundException(`toUserId：用户 ${dto.toUserId} 不存在`);
-      if (to.disabled || !isOfficer(to.role)) throw fieldErrors([{ field: 'toUserId', message: `接手的干部：${to.name ?? '该用户'}不是在职干部，不能接手工作` }]);
+      if (to.disabled || !isOfficer(to.role))
+        throw fieldErrors([{ field: 'toUserId', message: `接手的干部：${to.name ?? '该用户'}不是在职干部，不能接手工作` }]);
       const hazards = await m
         .createQueryBuilder()
         .update(Hazard)

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { Injectable, PayloadTooLargeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ADMIN_LIMITS,
@@ -172,7 +172,8 @@ export class UnitImportService {
   }
 
   private async readRows(buf: Buffer, errors: ImportErrors): Promise<Row[]> {
-    if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b)) throw fieldErrors([{ field: 'file', message: '上传的不是 Excel（.xlsx）文件；请用下载的模板填写' }]);
+    if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b))
+      throw fieldErrors([{ field: 'file', message: '上传的不是 Excel（.xlsx）文件；请用下载的模板填写' }]);
     // the unpacked size is checked before any parser sees the file (a 2 MB zip can unpack to gigabytes)
     await assertZipWithinLimits(buf, { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes });
     const wb = new ExcelJS.Workbook();

@@ -1,12 +1,4 @@
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isOfficer, LIMITS, MEDIA_PURPOSES, MediaPurpose, MediaRef, MediaUploadedDto } from '@xiangan/shared';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

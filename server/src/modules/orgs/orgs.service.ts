@@ -59,7 +59,11 @@ export class OrgsService {
   async create(user: AuthUser, dto: CreateOrgUnitDto): Promise<OrgUnitDto> {
     const parent = await this.scope.requireOrg(user, dto.parentId);
     if (!ORG_CHILD_TYPES[parent.type].includes(dto.type)) {
-      throw fieldError('type', `：${ORG_TYPE_LABELS[dto.type as keyof typeof ORG_TYPE_LABELS] ?? dto.type}不能放在${ORG_TYPE_LABELS[parent.type]}下面`, '单位类型');
+      throw fieldError(
+        'type',
+        `：${ORG_TYPE_LABELS[dto.type as keyof typeof ORG_TYPE_LABELS] ?? dto.type}不能放在${ORG_TYPE_LABELS[parent.type]}下面`,
+        '单位类型',
+      );
     }
     return this.orgs.manager.transaction(async (tx) => {
       const row = await tx.save(OrgUnit, tx.create(OrgUnit, { ...dto, parentId: parent.id, path: '/pending/' }));
@@ -84,8 +88,7 @@ export class OrgsService {
     if (!(BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type)) {
       throw fieldError('boundary', `只能给村、社区或网格设置（这个单位是${ORG_TYPE_LABELS[o.type]}）`);
     }
-    if (dto.boundary === undefined || dto.boundary === null)
-      throw fieldError('boundary', '不能为空（要清除边界请用删除）');
+    if (dto.boundary === undefined || dto.boundary === null) throw fieldError('boundary', '不能为空（要清除边界请用删除）');
     const v = validateBoundary(dto.boundary);
     if ('errors' in v) throw fieldErrors(v.errors.map((message) => ({ field: 'boundary', message })));
     const box = boundaryBox(v.boundary);

@@ -219,7 +219,9 @@ export class PledgeCampaignsService {
     if (campaignStatus(c) === 'closed') throw new ConflictException('该活动已关闭，不能再导入名单');
     const { kind, rows } = await parseRoster(file);
     if (c.rosterKind && c.rosterKind !== kind)
-      throw fieldErrors([{ field: 'file', message: `上传的是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单` }]);
+      throw fieldErrors([
+        { field: 'file', message: `上传的是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单` },
+      ]);
     return this.ds.transaction(async (m) => {
       // The campaign row first (MySQL): signing batches link entries and count them under the same lock, so the
       // rosterSigned figure set below cannot miss a batch committing meanwhile.

@@ -181,7 +181,8 @@ export class PledgeSignaturesService {
     // fields: exactly the declared ones, required present, phone valid
     const errors: FieldProblem[] = [];
     const fields: Record<string, string> = {};
-    for (const k of Object.keys(dto.fields)) if (!version.fields.some((f) => f.key === k)) errors.push({ field: `fields.${k}`, message: `这份承诺书没有「${k}」这一项` });
+    for (const k of Object.keys(dto.fields))
+      if (!version.fields.some((f) => f.key === k)) errors.push({ field: `fields.${k}`, message: `这份承诺书没有「${k}」这一项` });
     for (const f of version.fields) {
       // the phone field holds the signer's checked phone (a verified one replaces whatever was typed)
       const raw = fromRoster[f.key] ?? (f.key === 'phone' && (signer.verified || dto.fields.phone === undefined) ? signer.phone : dto.fields[f.key]);
@@ -194,7 +195,8 @@ export class PledgeSignaturesService {
     }
     const roles = dto.signatures.map((s) => s.role);
     for (const s of version.signers) if (!roles.includes(s.role)) errors.push(problem(`signatures.${s.role}`, '签名不能为空', s.label));
-    for (const r of roles) if (!version.signers.some((s) => s.role === r)) errors.push({ field: `signatures.${r}`, message: `这份承诺书没有「${r}」这位签名人` });
+    for (const r of roles)
+      if (!version.signers.some((s) => s.role === r)) errors.push({ field: `signatures.${r}`, message: `这份承诺书没有「${r}」这位签名人` });
     if (new Set(roles).size !== roles.length) errors.push(problem('signatures', '：每位签名人只签一次'));
     if (errors.length) throw fieldErrors(errors);
 

@@ -203,8 +203,7 @@ export class PublicityService implements OnModuleInit {
       const at = new Date(dto.scheduledAt);
       const now = Date.now();
       if (at.getTime() <= now + 30_000) throw fieldError('scheduledAt', '须至少晚于现在 1 分钟（立即发布请不填）');
-      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000)
-        throw fieldError('scheduledAt', `须在 ${PUBLICITY_LIMITS.scheduleDaysMax} 天以内`);
+      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000) throw fieldError('scheduledAt', `须在 ${PUBLICITY_LIMITS.scheduleDaysMax} 天以内`);
       const r = await this.messages.update({ id, status: 'draft' }, { status: 'scheduled', scheduledAt: at });
       if (!r.affected) throw new ConflictException('消息已不是草稿');
       await this.queue.add(JOB_PUBLISH_ONE, { id }, { jobId: `publish-${id}-${at.getTime()}`, delayMs: at.getTime() - now, attempts: 5, backoffMs: 2000 });

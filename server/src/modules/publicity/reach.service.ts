@@ -75,8 +75,7 @@ export class ReachService {
     if (orgId) {
       breakdownOf = await this.orgs.findOne({ where: { id: orgId } });
       if (!breakdownOf) throw new NotFoundException(`单位 ${orgId} 不存在`);
-      if (!targets.some((t) => breakdownOf!.path.startsWith(t.path)))
-        throw fieldError('orgId', '须在这条消息的发送范围内');
+      if (!targets.some((t) => breakdownOf!.path.startsWith(t.path))) throw fieldError('orgId', '须在这条消息的发送范围内');
     } else if (targets.length === 1) breakdownOf = targets[0];
     const rowsUnits: { unit: OrgUnit; exact: boolean }[] = breakdownOf
       ? [
@@ -158,7 +157,8 @@ export class ReachService {
    */
   async remind(user: AuthUser, id: number, orgIds?: number[]): Promise<RemindUnitsResponse> {
     const msg = await this.publicity.manageable(user, id);
-    if (msg.status !== 'published') throw new BadRequestException([`只有已发布的消息可以催阅（当前：${MESSAGE_STATUS_LABELS[msg.status as MessageStatus] ?? msg.status}）`]);
+    if (msg.status !== 'published')
+      throw new BadRequestException([`只有已发布的消息可以催阅（当前：${MESSAGE_STATUS_LABELS[msg.status as MessageStatus] ?? msg.status}）`]);
     const targets = await this.targets(id);
     let units: OrgUnit[];
     if (orgIds?.length) {
