@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createValidationPipe } from './common/http/validation';
-import { jsonDepthLimit } from './common/http/json-depth';
+import { jsonDepthLimit, plainBodyErrors } from './common/http/json-depth';
 import { docsCsp, inlineScriptHashes, securityHeaders } from './common/http/security-headers';
 import { seedIfEmpty } from './database/seed';
 import { apiCompression, serveH5 } from './common/http/h5-static';
@@ -42,9 +42,9 @@ export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: bo
   const h5Served = !!h5Index && existsSync(h5Index);
   // CSP & co.; the h5 page's own inline scripts are allowed by their hashes, nothing else inline
   app.use(...securityHeaders({ inlineScriptHashes: h5Served ? inlineScriptHashes(readFileSync(h5Index, 'utf8')) : [] }));
-  app.use(express.json({ limit: '2mb' }));
+  app.use(plainBodyErrors(express.json({ limit: '2mb' })));
   app.use(jsonDepthLimit(32));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(plainBodyErrors(express.urlencoded({ extended: false, limit: '100kb' })));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

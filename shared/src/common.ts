@@ -12,11 +12,21 @@ export interface PageQuery {
   pageSize?: number;
 }
 
-/** Body of every error answer: `{ statusCode, error, message }`. `message` names each bad field. */
+/** One refused request field: its path (`signatures.1.image`, `metrics.participants`) and the Chinese sentence. */
+export interface ApiFieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * Body of every error answer: `{ statusCode, error, message }`. `message` is what a user reads, in Chinese, naming
+ * each bad field by its label (`第 2 位签名：签名图片无法读取`); a 400 about request fields adds `fields` with the path of each.
+ */
 export interface ApiError {
   statusCode: number;
   error: string;
   message: string | string[];
+  fields?: ApiFieldError[];
 }
 
 export const LIMITS = {

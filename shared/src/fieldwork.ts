@@ -233,32 +233,53 @@ export function kindLabel(type: FieldType, kind: string): string {
   return FIELD_KINDS[type]?.[kind]?.label ?? kind;
 }
 
+/** One refused field of a record: its path (`metrics.participants`) and the sentence a user reads. */
+export interface FieldRecordProblem {
+  field: string;
+  message: string;
+}
+
 /**
- * Checks a record's kind, sector and metrics against the catalogue; returns the 400 messages
- * (each naming the field), empty when valid.
+ * Checks a record's kind, sector and metrics against the catalogue; returns the 400 problems, each naming the
+ * field in the form's own words (`请填写参演观摩人数`), empty when valid. The quick-entry page says the same.
  */
-export function validateFieldRecord(type: FieldType, kind: string, metrics: Record<string, unknown> | undefined, sector?: string | null): string[] {
+export function validateFieldRecord(type: FieldType, kind: string, metrics: Record<string, unknown> | undefined, sector?: string | null): FieldRecordProblem[] {
   const rule = FIELD_KINDS[type]?.[kind];
-  if (!rule) return [`kind must be one of: ${Object.keys(FIELD_KINDS[type] ?? {}).join(', ')}`];
-  const out: string[] = [];
-  if (rule.sectorRequired && !sector) out.push(`sector is required for ${kind}`);
+  const kinds = Object.values(FIELD_KINDS[type] ?? {}).map((k) => k.label);
+  if (!rule) return [{ field: 'kind', message: `类型不是可选的值（可选：${kinds.join('、')}）` }];
+  const out: FieldRecordProblem[] = [];
+  if (rule.sectorRequired && !sector) out.push({ field: 'sector', message: `${rule.label}须选择行业领域` });
   const m = metrics ?? {};
-  if (typeof m !== 'object' || Array.isArray(m)) return [...out, 'metrics must be an object'];
+  if (typeof m !== 'object' || Array.isArray(m)) return [...out, { field: 'metrics', message: '数量格式不对' }];
   for (const key of Object.keys(m)) {
-    if (!rule.metrics[key]) out.push(`metrics.${key} is not a metric of ${kind} (allowed: ${Object.keys(rule.metrics).join(', ')})`);
+    if (!rule.metrics[key]) out.push({ field: `metrics.${key}`, message: `${rule.label}没有「${key}」这项数量` });
   }
   for (const [key, r] of Object.entries(rule.metrics)) {
     const v = m[key];
+    const field = `metrics.${key}`;
     if (v === undefined || v === null) {
-      if (r.required) out.push(`metrics.${key} is required for ${kind}`);
+      if (r.required) out.push({ field, message: missingMetricMessage(r) });
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) out.push(`metrics.${key} must be a number`);
-    else if (v < 0) out.push(`metrics.${key} must not be negative`);
-    else if (!r.decimal && !Number.isInteger(v)) out.push(`metrics.${key} must be a whole number`);
-    else if (v > r.max) out.push(`metrics.${key} must not be greater than ${r.max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) out.push({ field, message: `${r.label}须为数字` });
+    else if (v < 0) out.push({ field, message: `${r.label}不能小于 0` });
+    else if (!r.decimal && !Number.isInteger(v)) out.push({ field, message: `${r.label}须为整数` });
+    else if (v > r.max) out.push({ field, message: `${r.label}不能大于 ${r.max} ${r.unit}` });
   }
   return out;
+}
+
+/** What the form and the server say when a required count is not filled in: 请填写参演观摩人数（人）. */
+export function missingMetricMessage(r: MetricRule): string {
+  return `请填写${r.label}（${r.unit}）`;
+}
+
+/** The required counts of a kind left empty (null / undefined) in `metrics`, as the sentence the form shows. */
+export function missingMetrics(type: FieldType, kind: string, metrics: Record<string, unknown>): string | null {
+  const missing = Object.entries(FIELD_KINDS[type]?.[kind]?.metrics ?? {})
+    .filter(([key, r]) => r.required && metrics[key] == null)
+    .map(([, r]) => r);
+  return missing.length ? `请填写${missing.map((r) => `${r.label}（${r.unit}）`).join('、')}` : null;
 }
 
 export interface FieldUnitRef {

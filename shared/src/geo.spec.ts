@@ -18,7 +18,7 @@ describe('WGS-84 → GCJ-02', () => {
 
 describe('boundaries', () => {
   it('validates GeoJSON naming the field', () => {
-    expect(validateBoundary({ type: 'Point', coordinates: [1, 2] })).toEqual({ errors: ['boundary.type must be Polygon or MultiPolygon'] });
+    expect(validateBoundary({ type: 'Point', coordinates: [1, 2] })).toEqual({ errors: ['边界必须是面（Polygon 或 MultiPolygon），不能是点或线'] });
     expect(
       validateBoundary({
         type: 'Polygon',
@@ -30,7 +30,7 @@ describe('boundaries', () => {
           ],
         ],
       }),
-    ).toEqual({ errors: ['boundary.coordinates[0] must be a ring of at least 4 positions'] });
+    ).toEqual({ errors: ['边界的第 1 圈至少要有 4 个点（首尾相同）'] });
     expect(
       'errors' in
         validateBoundary({

@@ -78,30 +78,30 @@ export const HAZARD_OVERDUE_CLIMB_DAYS_MAX = 30;
  * Checks a boundary and answers it normalised (a Feature is unwrapped to its geometry), or the reasons it is not one.
  * Rings must have ≥ 4 positions, be closed, and lie within lng −180..180 / lat −90..90.
  */
-export function validateBoundary(input: unknown, field = 'boundary'): { boundary: Boundary } | { errors: string[] } {
+export function validateBoundary(input: unknown): { boundary: Boundary } | { errors: string[] } {
   let g = input as { type?: unknown; coordinates?: unknown; geometry?: unknown };
   if (g && typeof g === 'object' && g.type === 'Feature') g = g.geometry as typeof g;
-  if (!g || typeof g !== 'object') return { errors: [`${field} must be a GeoJSON Polygon or MultiPolygon`] };
-  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return { errors: [`${field}.type must be Polygon or MultiPolygon`] };
+  if (!g || typeof g !== 'object') return { errors: ['文件里没有多边形边界（需要 GeoJSON 的 Polygon 或 MultiPolygon）'] };
+  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return { errors: ['边界必须是面（Polygon 或 MultiPolygon），不能是点或线'] };
   const polygons = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown;
-  if (!Array.isArray(polygons) || !polygons.length) return { errors: [`${field}.coordinates must hold at least one polygon`] };
+  if (!Array.isArray(polygons) || !polygons.length) return { errors: ['边界里没有坐标'] };
   let points = 0;
   for (const [pi, poly] of (polygons as unknown[]).entries()) {
-    if (!Array.isArray(poly) || !poly.length) return { errors: [`${field}.coordinates[${pi}] must hold at least one ring`] };
+    if (!Array.isArray(poly) || !poly.length) return { errors: [`边界第 ${pi + 1} 块里没有坐标`] };
     for (const [ri, ring] of (poly as unknown[]).entries()) {
-      const where = `${field}.coordinates${g.type === 'MultiPolygon' ? `[${pi}]` : ''}[${ri}]`;
-      if (!Array.isArray(ring) || ring.length < 4) return { errors: [`${where} must be a ring of at least 4 positions`] };
+      const where = `边界${g.type === 'MultiPolygon' ? `第 ${pi + 1} 块` : ''}的第 ${ri + 1} 圈`;
+      if (!Array.isArray(ring) || ring.length < 4) return { errors: [`${where}至少要有 4 个点（首尾相同）`] };
       for (const p of ring as unknown[]) {
         if (!Array.isArray(p) || p.length < 2 || !p.slice(0, 2).every((x) => typeof x === 'number' && Number.isFinite(x))) {
-          return { errors: [`${where} must hold [lng, lat] number pairs`] };
+          return { errors: [`${where}的坐标必须是 [经度, 纬度] 数字`] };
         }
-        if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) return { errors: [`${where} has a position outside lng -180..180 / lat -90..90`] };
+        if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) return { errors: [`${where}有坐标超出范围（经度 -180～180，纬度 -90～90）；请确认是经纬度坐标`] };
       }
       const a = ring[0] as number[];
       const b = ring[ring.length - 1] as number[];
-      if (a[0] !== b[0] || a[1] !== b[1]) return { errors: [`${where} must be closed (last position = first)`] };
+      if (a[0] !== b[0] || a[1] !== b[1]) return { errors: [`${where}没有闭合：最后一个点要与第一个点相同`] };
       points += ring.length;
-      if (points > BOUNDARY_MAX_POINTS) return { errors: [`${field} must hold at most ${BOUNDARY_MAX_POINTS} positions`] };
+      if (points > BOUNDARY_MAX_POINTS) return { errors: [`边界的点太多，最多 ${BOUNDARY_MAX_POINTS} 个；请简化后再导入`] };
     }
   }
   const strip = (r: number[][]) => r.map((p) => [p[0], p[1]]);

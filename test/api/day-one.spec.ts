@@ -184,7 +184,7 @@ test('a county goes from an empty database to its first officers without the dev
   const own = await api('POST', '/invitations', { token: townToken, body: { role: 'village_officer', orgId: v31.id } });
   expect([own.status, own.body.orgName]).toEqual([201, '第3镇1村']);
   const other = await api('POST', '/invitations', { token: townToken, body: { role: 'village_officer', orgId: v41.id } });
-  expect([other.status, other.body.message]).toEqual([403, 'orgId：单位「第4镇1村」不在您的管辖范围内']);
+  expect([other.status, other.body.message]).toEqual([403, '单位「第4镇1村」不在您的管辖范围内']);
   const higher = await api('POST', '/invitations', { token: townToken, body: { role: 'admin' } });
   expect(higher.status).toBe(403);
   const villageToken = await wechatLogin('o-village-3-1');

@@ -284,11 +284,32 @@ function judge(op: string, payload: string, r: Answer, failures: Failure[], acce
   }
   const msg = r.body?.message;
   if (!msg || (Array.isArray(msg) && msg.length === 0)) failures.push({ op, payload, status: r.status, body: `4xx without a message: ${brief}` });
+  const english = notPlainChinese(r);
+  if (english.length) failures.push({ op, payload, status: r.status, body: `not plain Chinese: ${JSON.stringify(english).slice(0, 200)}` });
+  if (r.status === 400 && Array.isArray(r.body?.fields) && r.body.fields.every((f: any) => typeof f.field === 'string' && typeof f.message === 'string'))
+    withFields++;
+}
+
+/** 400s that carried the machine-readable `fields` (path + sentence) beside `message`. */
+let withFields = 0;
+
+/** Words a Chinese message may carry: file formats, sizes and the like, not field names or English sentences. */
+const ALLOWED_LATIN = /\b(MB|KB|Excel|WPS|PNG|JPEG|JPG|WebP|GeoJSON|Polygon|MultiPolygon|https|xlsx|csv|JSON|T\d\d)\b/g;
+
+/**
+ * The messages of a refusal a user reads (400, 413, 415) that are not plain Chinese: each must contain Chinese and no
+ * ASCII word (a property path like `signatures.0.image` or `orgId`, or an English sentence) outside 「」 quotes, which
+ * hold a name the user sent (`不认识的字段「isAdmin」`).
+ */
+function notPlainChinese(r: Answer): string[] {
+  if (![400, 413, 415].includes(r.status) || typeof r.body !== 'object' || Buffer.isBuffer(r.body)) return [];
+  const list: unknown[] = Array.isArray(r.body?.message) ? r.body.message : [r.body?.message];
+  return list.map(String).filter((m) => !/[\u4e00-\u9fff]/.test(m) || /[A-Za-z]{2,}/.test(m.replace(/「[^」]*」/g, '').replace(ALLOWED_LATIN, '')));
 }
 
 // ------------------------------------------------------------------ the tests
 
-test('every write operation: hostile JSON bodies and path ids answer 4xx with a message; rejected ones store nothing', async () => {
+test('every write operation: hostile JSON bodies and path ids answer 4xx with a message (plain Chinese naming the field for 400/413/415); rejected ones store nothing', async () => {
   const valid = await validBodies();
   const ops: { key: string; method: string; path: string; op: any }[] = [];
   for (const [path, item] of Object.entries<any>(doc.paths)) {
@@ -352,16 +373,17 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
   }
   console.log(
     `fuzz: ${ops.length} write operations, ${sent} hostile requests, ${failures.length} failures; ${accepted.length} accepted as text (${accepted.slice(0, 12).join('; ')}${accepted.length > 12 ? '…' : ''}); ` +
-      `row counts unchanged after ${unchanged.length} all-rejected operations; ${xmlRefused} XML-illegal texts refused with 400`,
+      `row counts unchanged after ${unchanged.length} all-rejected operations; ${xmlRefused} XML-illegal texts refused with 400; ${withFields} 400s with fields`,
   );
   expect(failures).toEqual([]);
   expect(xmlRefused).toBeGreaterThan(50);
+  expect(withFields).toBeGreaterThan(200);
   // the stored profile did not take a role from a body
   const me = await w.api.call('GET', '/api/me', { token: w.s['demo-parent'].token });
   expect(me.body.role ?? me.body.user?.role).toBe('resident');
 });
 
-test('hostile query strings on every GET never answer 5xx', async () => {
+test('hostile query strings on every GET never answer 5xx; their 400s are plain Chinese', async () => {
   const failures: Failure[] = [];
   let sent = 0;
   const token = w.s['demo-town'].token;
@@ -388,6 +410,9 @@ test('hostile query strings on every GET never answer 5xx', async () => {
       sent++;
       if (r.status < 0 || r.status >= 500)
         failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: JSON.stringify(r.body).slice(0, 200) });
+      const english = notPlainChinese(r);
+      if (english.length)
+        failures.push({ op: `GET ${path}`, payload: bad.slice(0, 40), status: r.status, body: `not plain Chinese: ${JSON.stringify(english).slice(0, 200)}` });
     }
   }
   console.log(`fuzz: ${sent} hostile query strings, ${failures.length} failures`);

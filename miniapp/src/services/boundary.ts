@@ -3,7 +3,7 @@
  * is wrong, and save it (PUT /orgs/:id/boundary, DELETE clears). The server checks it again (shared validateBoundary).
  */
 import Taro from '@tarojs/taro';
-import { type Boundary, boundaryBox, BOUNDARY_MAX_POINTS, validateBoundary } from '@xiangan/shared';
+import { type Boundary, boundaryBox, validateBoundary } from '@xiangan/shared';
 import { ApiError, api, errorText } from './request';
 
 export const boundaryApi = {
@@ -22,26 +22,9 @@ export interface BoundaryPreview {
   box: { minLat: number; maxLat: number; minLng: number; maxLng: number };
 }
 
-/** The server's / validator's English reasons (which name the field) said in Chinese for the person importing. */
-export function boundaryErrorZh(msg: string): string {
-  const rules: [RegExp, string][] = [
-    [/must be a GeoJSON Polygon or MultiPolygon/, '文件里没有多边形边界（需要 GeoJSON 的 Polygon 或 MultiPolygon）'],
-    [/\.type must be Polygon or MultiPolygon/, '边界必须是面（Polygon 或 MultiPolygon），不能是点或线'],
-    [/must hold at least one (polygon|ring)/, '边界里没有坐标'],
-    [/ring of at least 4 positions/, '边界的每一圈至少要有 4 个点（首尾相同）'],
-    [/\[lng, lat\] number pairs/, '坐标必须是 [经度, 纬度] 数字'],
-    [/outside lng/, '有坐标超出范围（经度 -180～180，纬度 -90～90）；请确认是经纬度坐标'],
-    [/must be closed/, '边界没有闭合：每一圈的最后一个点要与第一个点相同'],
-    [/at most \d+ positions/, `边界的点太多，最多 ${BOUNDARY_MAX_POINTS} 个；请简化后再导入`],
-    [/can only be set on a village, community or grid/, '只有村、社区、网格可以设置边界'],
-  ];
-  for (const [re, zh] of rules) if (re.test(msg)) return zh;
-  return msg;
-}
-
-/** An error from saving a boundary, in Chinese (the server's Chinese messages as they are). */
+/** An error from saving a boundary: the server's and shared validator's Chinese messages as they are. */
 export function boundarySaveError(err: unknown): string {
-  if (err instanceof ApiError && err.statusCode === 400 && err.messages.length) return err.messages.map(boundaryErrorZh).join('；');
+  if (err instanceof ApiError && err.statusCode === 400 && err.messages.length) return err.messages.join('；');
   return errorText(err);
 }
 
@@ -64,7 +47,7 @@ export function parseBoundaryFile(text: string): BoundaryPreview {
     g = polys[0];
   }
   const v = validateBoundary(g);
-  if ('errors' in v) throw new Error(v.errors.map(boundaryErrorZh).join('；'));
+  if ('errors' in v) throw new Error(v.errors.join('；'));
   const polygons = v.boundary.type === 'Polygon' ? [v.boundary.coordinates] : v.boundary.coordinates;
   const points = polygons.reduce((n, p) => n + p.reduce((m, r) => m + r.length, 0), 0);
   return { boundary: v.boundary, points, polygons: polygons.length, box: boundaryBox(v.boundary) };

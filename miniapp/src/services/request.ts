@@ -381,55 +381,12 @@ const STATUS_TEXT: Record<number, string> = {
 
 const hasChinese = (s: string) => /[\u4e00-\u9fa5]/.test(s);
 
-/** Chinese names of request fields the server names in its 400 messages. */
-const FIELD_ZH: Record<string, string> = {
-  file: '文件',
-  contactPhone: '联系电话',
-  phone: '手机号',
-  description: '情况说明',
-  address: '地点',
-  photos: '照片',
-  category: '类别',
-  deadline: '截止日期',
-  date: '日期',
-  note: '说明',
-  name: '姓名',
-  title: '标题',
-  orgId: '所在单位',
-  fields: '填写内容',
-  signatures: '签名',
-};
-
-/**
- * The server's 400 messages start with the field's path (`file 是空的`, `signatures.guardian 监护人签名不能为空`,
- * `contactPhone must be …`). People see the field in Chinese and no English: a Chinese message loses the path (or
- * gets the field's Chinese name when it starts right after it); an English one about a known field becomes a plain
- * Chinese sentence naming it.
- */
-export function plainMessage(msg: string): string {
-  const m = /^([A-Za-z][\w]*)((?:\.[\w]+|\[\d+\])*)(?::)?\s+([\s\S]*)$/.exec(msg);
-  if (!m) return msg;
-  const [, head, rest, text] = m;
-  const zh = FIELD_ZH[head];
-  if (hasChinese(text)) {
-    // `signatures.guardian 监护人签名…` already names the signer; `file 是空的` needs its subject
-    return !rest && zh && !text.startsWith(zh) ? `${zh}${text}` : text;
-  }
-  if (!zh) return msg;
-  if (/is required|should not be empty|must not be empty/.test(text)) return `请填写${zh}`;
-  if (/11-digit/.test(text)) return `${zh}应为 11 位手机号`;
-  const min = /longer than or equal to (\d+)/.exec(text);
-  if (min) return `${zh}至少 ${min[1]} 个字`;
-  const max = /shorter than or equal to (\d+)/.exec(text);
-  if (max) return `${zh}最多 ${max[1]} 个字`;
-  return `${zh}填写有误，请检查`;
-}
-
 /** A message an older villager can read: the server's Chinese text when it has one, else plain words by status. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.isNetwork) return err.message;
-    const zh = err.messages.map(plainMessage).filter(hasChinese);
+    // the server names each field in Chinese (`第 2 位签名：…`, `手机号须为 11 位大陆手机号`); shown as it is
+    const zh = err.messages.filter(hasChinese);
     if (zh.length) return zh.join('；');
     if (err.statusCode >= 500) return '服务器繁忙，请稍后再试';
     return STATUS_TEXT[err.statusCode] ?? '操作没有成功，请稍后再试';

@@ -10,6 +10,7 @@ import {
   HAZARD_CATEGORIES,
   HazardCategory,
   LETTER_KINDS,
+  missingMetrics,
   OrgUnitDto,
   PUBLICITY_KINDS,
 } from '@xiangan/shared';
@@ -30,7 +31,8 @@ export default function FieldworkPage() {
   const [kind, setKind] = useState<string>('routine');
   const [date, setDate] = useState(today());
   const [sector, setSector] = useState<string>('fire');
-  const [metrics, setMetrics] = useState<Record<string, number>>({});
+  // a count left empty (or cleared) is absent, not 0, so a required one is reported missing
+  const [metrics, setMetrics] = useState<Record<string, number | undefined>>({});
   const [campaign, setCampaign] = useState('');
   const [notes, setNotes] = useState('');
   const [editing, setEditing] = useState<FieldRecordDto | null>(null);
@@ -92,16 +94,14 @@ export default function FieldworkPage() {
     setKey(newIdempotencyKey());
   };
   const submit = async () => {
-    // say which count is missing, in the form's own words (the server's 400 names only the field key)
-    const missing = Object.entries(rule.metrics)
-      .filter(([m, r]) => r.required && metrics[m] == null)
-      .map(([, r]) => r.label);
-    if (missing.length) {
-      Taro.showToast({ title: `请填写${missing.join('、')}`, icon: 'none', duration: 3000 });
+    // say which count is missing, in the words the server's 400 uses too (`请填写参演观摩人数（人）`)
+    const missing = missingMetrics(type, kind, metrics);
+    if (missing) {
+      Taro.showToast({ title: missing, icon: 'none', duration: 3000 });
       return;
     }
     // A letter or an info board with units picked and no count typed counts the units picked.
-    const m = { ...metrics };
+    const m: Record<string, number> = Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => e[1] != null));
     if (units.length && rule.metrics.units && !m.units && type === 'activity') m.units = units.length;
     const body = {
       date,
@@ -278,8 +278,8 @@ export default function FieldworkPage() {
                 className="fw-num"
                 type={r.decimal ? 'digit' : 'number'}
                 placeholder={r.label}
-                value={String(metrics[m] ?? 0)}
-                onInput={(e) => setMetrics((x) => ({ ...x, [m]: Number(e.detail.value) || 0 }))}
+                value={metrics[m] == null ? '' : String(metrics[m])}
+                onInput={(e) => setMetrics((x) => ({ ...x, [m]: e.detail.value.trim() === '' ? undefined : Number(e.detail.value) || 0 }))}
               />
               <View className="fw-btn" onClick={() => step(m, 1)} {...a11y()}>
                 ＋

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, PayloadTooLargeException } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import type { FieldProblem } from './field-labels';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -39,7 +40,10 @@ export function isTransientDbError(err: unknown): boolean {
   );
 }
 
-/** Every error leaves as `{ statusCode, error, message }`. */
+/**
+ * Every error leaves as `{ statusCode, error, message }`; a 400 about request fields adds
+ * `fields: [{ field: 'signatures.1.image', message }]` (the machine path beside each Chinese sentence).
+ */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
@@ -49,18 +53,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | string[] = '服务器内部错误，请稍后再试';
+    let fields: FieldProblem[] | undefined;
     const ex = exception as { type?: string; status?: number; statusCode?: number; message?: string };
 
     if (exception instanceof HttpException) {
       status = exception.getStatus();
-      const body = exception.getResponse() as string | { message?: string | string[] };
+      const body = exception.getResponse() as string | { message?: string | string[]; fields?: FieldProblem[] };
       message = typeof body === 'string' ? body : (body.message ?? exception.message);
+      if (typeof body === 'object' && Array.isArray(body.fields)) fields = body.fields;
     } else if (ex?.type === 'entity.too.large' || exception instanceof PayloadTooLargeException) {
       status = 413;
       message = '提交的内容过大';
     } else if (ex?.type === 'entity.parse.failed') {
       status = 400;
-      message = ['body is not valid JSON'];
+      message = ['提交的内容格式不对（不是有效的 JSON），请刷新后重试'];
     } else if (typeof ex?.status === 'number' && ex.status >= 400 && ex.status < 500) {
       // body-parser / multer errors carry a status
       status = ex.status;
@@ -76,6 +82,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
-    res.status(status).json({ statusCode: status, error: REASONS[status] ?? 'Error', message });
+    res.status(status).json({ statusCode: status, error: REASONS[status] ?? 'Error', message, ...(fields ? { fields } : {}) });
   }
 }

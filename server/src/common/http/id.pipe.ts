@@ -1,4 +1,5 @@
-import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { fieldError } from './field-labels';
 
 /** Path ids: a positive integer, or a 400 naming the parameter. */
 @Injectable()
@@ -6,7 +7,7 @@ export class IdPipe implements PipeTransform<string, number> {
   transform(value: string, meta: ArgumentMetadata): number {
     const n = Number(value);
     if (!/^\d{1,12}$/.test(String(value)) || !Number.isSafeInteger(n) || n <= 0) {
-      throw new BadRequestException([`${meta.data ?? 'id'} must be a positive integer`]);
+      throw fieldError(meta.data ?? 'id', '须为正整数', '编号');
     }
     return n;
   }

@@ -18,6 +18,7 @@ import { loadConfig } from '../../config/app-config';
 import { createMysqlDatabase, createTestApp, TEST_DB, TestApp } from '../../testing/test-app';
 import { XML_ILLEGAL } from '../text/xml-text';
 import { createValidationPipe } from './validation';
+import { named } from '../../testing/fields';
 
 const STRONG = 'k7Qz-9vTn2Lw_Xa4Rb8Ye1Hc6Jd3Mf5Pg0Us';
 const binary = (r: any, cb: (err: Error | null, body: Buffer) => void) => {
@@ -74,7 +75,7 @@ describe('XML-illegal characters (finding 6)', () => {
       .set(await t.as('resident'))
       .send({ category: 'fire', description: `电线私拉${ch}乱接`, lat: 29.583, lng: 106.487 });
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual([`description 含有无法保存的特殊字符（${code}），请删除后重新提交`]);
+    expect(named(res.body)).toEqual([`description 情况描述含有无法保存的特殊字符「${code}」，请删除后重新提交`]);
     expect(await hazards()).toBe(before);
   });
 
@@ -92,10 +93,10 @@ describe('XML-illegal characters (finding 6)', () => {
         audience: { orgIds: [t.seed.org.v_hekou.id] },
       });
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual(
+    expect(named(res.body)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^title 含有无法保存的特殊字符（U\+FFFE）/),
-        expect.stringMatching(/^body\[1\]\.text 含有无法保存的特殊字符（U\+FFFF）/),
+        expect.stringMatching(/^title 标题含有无法保存的特殊字符「U\+FFFE」/),
+        expect.stringMatching(/^body\.1\.text 第 2 段正文：文字含有无法保存的特殊字符「U\+FFFF」/),
       ]),
     );
   });
@@ -106,7 +107,7 @@ describe('XML-illegal characters (finding 6)', () => {
       .query({ q: '电线\uFFFF' })
       .set(await t.as('town'));
     expect(res.status).toBe(400);
-    expect(res.body.message[0]).toMatch(/^q 含有无法保存的特殊字符（U\+FFFF）/);
+    expect(named(res.body)[0]).toMatch(/^q 搜索内容含有无法保存的特殊字符「U\+FFFF」/);
   });
 
   it('multipart text fields are covered (the image upload and any @Body of a multipart route)', async () => {
@@ -119,7 +120,7 @@ describe('XML-illegal characters (finding 6)', () => {
       .field('purpose', 'hazard\uFFFF')
       .attach('file', jpeg, 'a.jpg');
     expect(res.status).toBe(400);
-    expect(res.body.message[0]).toMatch(/^purpose 含有无法保存的特殊字符（U\+FFFF）/);
+    expect(named(res.body)[0]).toMatch(/^purpose 图片用途含有无法保存的特殊字符「U\+FFFF」/);
 
     // a multipart route whose text fields arrive through @Body(): the same global pipe applies
     class Form {
@@ -142,7 +143,7 @@ describe('XML-illegal characters (finding 6)', () => {
       const http = supertest(app.getHttpServer());
       const bad = await http.post('/form').field('note', '备注\u0007').attach('file', jpeg, 'a.jpg');
       expect(bad.status).toBe(400);
-      expect(bad.body.message).toEqual(['note 含有无法保存的特殊字符（U+0007），请删除后重新提交']);
+      expect(named(bad.body)).toEqual(['note 说明含有无法保存的特殊字符「U+0007」，请删除后重新提交']);
       const ok = await http.post('/form').field('note', '备注\t换行\n').attach('file', jpeg, 'a.jpg');
       expect(ok.status).toBe(201);
     } finally {

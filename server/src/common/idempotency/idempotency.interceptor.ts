@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   CallHandler,
   ExecutionContext,
   Injectable,
@@ -16,6 +15,7 @@ import { from, Observable, of, switchMap, catchError, throwError } from 'rxjs';
 import { QueryFailedError, Repository } from 'typeorm';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { isMysql } from '../db/dialect';
+import { fieldErrors } from '../http/field-labels';
 
 export const IDEMPOTENT = 'xiangan:idempotent';
 export interface IdempotentOptions {
@@ -70,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = req.header('idempotency-key');
     if (!key || !req.user) return next.handle();
     if (!KEY_PATTERN.test(key) || key.length > LIMITS.idempotencyKeyMax) {
-      throw new BadRequestException(['Idempotency-Key must be 8–64 characters of letters, digits, _ . : -']);
+      throw fieldErrors([{ field: 'Idempotency-Key', message: '请求编号格式不对，请刷新后重试' }]);
     }
     if (opts.storedByHandler) return next.handle();
     const route = `${req.method} ${req.route?.path ?? req.path}`.slice(0, 120);

@@ -1,7 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, BadRequestException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ScopeService } from './scope.service';
 import type { AuthUser } from '../auth/auth-user';
+import { fieldError } from '../http/field-labels';
 
 export const ORG_SCOPE = 'xiangan:org-scope';
 export interface OrgScopeSpec {
@@ -34,7 +35,7 @@ export class OrgScopeGuard implements CanActivate {
       if (raw === undefined || raw === null || raw === '') continue;
       const values = Array.isArray(raw) ? raw : [raw];
       const ids = values.map(Number);
-      if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new BadRequestException([`${s.field} must be a positive integer`]);
+      if (ids.some((n) => !Number.isInteger(n) || n <= 0)) throw fieldError(s.field, '须为单位编号（正整数）');
       await this.scope.requireOrgs(user, ids);
     }
     return true;

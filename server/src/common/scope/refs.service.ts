@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
+import { describe, FieldProblem, fieldErrors } from '../http/field-labels';
 
 /** Records a request body may name by id (units go through ScopeService.requireOrgs: the unit tree is not secret). */
 export type RefKind = 'hazard' | 'media';
@@ -15,8 +16,6 @@ export interface RefContext {
 
 /** The subset of `ids` the user may name; the owning module registers it, with the same rule as reading by id. */
 export type RefRule = (user: AuthUser, ids: number[], ctx: RefContext) => Promise<Set<number>>;
-
-const LABEL: Record<RefKind, string> = { hazard: '隐患', media: '图片' };
 
 /**
  * The one check for ids inside request bodies (photos, images in a message, linked or duplicate hazards…):
@@ -43,8 +42,8 @@ export class RefsService {
   }
 
   /** The refusal text for one id (callers that collect several errors, e.g. message blocks). */
-  refusal(kind: RefKind, field: string, id: number): string {
-    return `${field} ${id}：${LABEL[kind]}不存在或不在您的权限范围内`;
+  refusal(kind: RefKind, field: string, id: number): FieldProblem {
+    return { field, message: describe(field, `（编号 ${id}）不存在或不在您的权限范围内`) };
   }
 
   /** Unique ids in order, or 400 naming the field for every id the caller may not name. */
@@ -53,7 +52,7 @@ export class RefsService {
     if (!unique.length) return [];
     const ok = await this.allowed(user, kind, unique, ctx);
     const bad = unique.filter((id) => !ok.has(id));
-    if (bad.length) throw new BadRequestException(bad.map((id) => this.refusal(kind, field, id)));
+    if (bad.length) throw fieldErrors(bad.map((id) => this.refusal(kind, field, id)));
     return unique;
   }
 }

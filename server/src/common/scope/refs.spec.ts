@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../../modules/jobs/job-queue';
+import { named } from '../../testing/fields';
 
 /**
  * Ids inside request bodies go through the same visibility rule as reading them by id (RefsService), and
@@ -63,7 +64,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
           body: [para('注意用电'), { type: 'image', mediaId: hazardPhoto }],
         });
       expect(res.status).toBe(400);
-      expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^body\\.1\\.mediaId ${hazardPhoto}`))]);
+      expect(named(res.body)).toEqual([expect.stringMatching(new RegExp(`^body\\.1\\.mediaId .*（编号 ${hazardPhoto}）`))]);
       expect(await count('SELECT COUNT(*) AS n FROM message')).toBe(before);
     });
 
@@ -76,7 +77,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
           .set(town)
           .send({ title: '石桥镇防火', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId }] });
         expect(res.status).toBe(400);
-        expect(res.body.message[0]).toMatch(/^body\.0\.mediaId /);
+        expect(named(res.body)[0]).toMatch(/^body\.0\.mediaId /);
       }
       // the officer's own publicity image is fine
       const own = await upload('town', 'message');
@@ -100,7 +101,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
         .set(town2)
         .send({ body: [para('看护好孩子'), { type: 'image', mediaId: hazardPhoto }] });
       expect(res.status).toBe(400);
-      expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^body\\.1\\.mediaId ${hazardPhoto}`))]);
+      expect(named(res.body)).toEqual([expect.stringMatching(new RegExp(`^body\\.1\\.mediaId .*（编号 ${hazardPhoto}）`))]);
       const stored = await t.ds.query('SELECT body FROM message WHERE id = ?', [draft.body.id]);
       expect(JSON.stringify(stored[0].body)).not.toContain('image');
     });
@@ -152,7 +153,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
       const before = await count('SELECT COUNT(*) AS n FROM hazard WHERE reporterId = ?', [t.seed.user.parent.id]);
       const res = await report('parent', { orgId: t.seed.org.v_hekou.id, photoIds: [others] });
       expect(res.status).toBe(400);
-      expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^photoIds ${others}`))]);
+      expect(named(res.body)).toEqual([expect.stringMatching(new RegExp(`^photoIds .*（编号 ${others}）`))]);
       expect(await count('SELECT COUNT(*) AS n FROM hazard WHERE reporterId = ?', [t.seed.user.parent.id])).toBe(before);
       const media = await t.ds.query('SELECT entityId FROM media WHERE id = ?', [others]);
       expect(media[0].entityId).toBeNull();
@@ -162,7 +163,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
       const msgImage = await upload('village', 'message');
       const res = await report('village', { orgId: t.seed.org.v_liulin.id, photoIds: [msgImage] });
       expect(res.status).toBe(400);
-      expect(res.body.message[0]).toMatch(new RegExp(`^photoIds ${msgImage}`));
+      expect(named(res.body)[0]).toMatch(new RegExp(`^photoIds .*（编号 ${msgImage}）`));
       const media = await t.ds.query('SELECT entityId FROM media WHERE id = ?', [msgImage]);
       expect(media[0].entityId).toBeNull();
     });
@@ -194,7 +195,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
         .set(await t.as('village'))
         .send({ reason: '重复上报', duplicateOfId: hekouHazard });
       expect(res.status).toBe(400);
-      expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^duplicateOfId ${hekouHazard}`))]);
+      expect(named(res.body)).toEqual([expect.stringMatching(new RegExp(`^duplicateOfId .*（编号 ${hekouHazard}）`))]);
       expect((await t.ds.query('SELECT status, duplicateOfId FROM hazard WHERE id = ?', [mine.body.id]))[0]).toMatchObject({
         status: 'reported',
         duplicateOfId: null,
@@ -209,7 +210,7 @@ describe('ids in request bodies are scoped like reads by id', () => {
         .set(village)
         .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2 }, hazardIds: [hekouHazard] });
       expect(res.status).toBe(400);
-      expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^hazardIds ${hekouHazard}`))]);
+      expect(named(res.body)).toEqual([expect.stringMatching(new RegExp(`^hazardIds .*（编号 ${hekouHazard}）`))]);
       expect(await count('SELECT COUNT(*) AS n FROM field_record')).toBe(before);
       const ok = await t.http
         .post('/api/inspections')

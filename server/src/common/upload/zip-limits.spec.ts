@@ -9,6 +9,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { assertZipWithinLimits, readXlsxRows } from './zip-limits';
+import { named } from '../../testing/fields';
 
 const MB = 1024 * 1024;
 
@@ -195,12 +196,12 @@ describe('unpacked-size and row limits on uploaded .xlsx (issue 13 finding 5)', 
     const lying = await xlsxWithSheet(big, (e) => (e.name === 'xl/worksheets/sheet1.xml' ? { ...e, declaredSize: 1000 } : e));
     const res1 = await upload(lying);
     expect(res1.status).toBe(400);
-    expect(res1.body.message[0]).toMatch(/^file 不是有效的 Excel（.xlsx）文件/);
+    expect(named(res1.body)[0]).toMatch(/^file 上传的不是有效的 Excel（.xlsx）文件/);
 
     const hidden = await xlsxWithSheet(sheetXml(5), (e) => e, [{ name: 'xl/sharedStrings.xml', data: Buffer.alloc(40 * MB, 0x20), hidden: true }]);
     const res2 = await upload(hidden);
     expect(res2.status).toBe(400);
-    expect(res2.body.message[0]).toMatch(/^file 不是有效的 Excel（.xlsx）文件/);
+    expect(named(res2.body)[0]).toMatch(/^file 上传的不是有效的 Excel（.xlsx）文件/);
 
     const many = zipOf(Array.from({ length: LIMITS.rosterMaxZipEntries + 1 }, (_, i) => ({ name: `x/${i}.xml`, data: Buffer.from('<a/>') })));
     const res3 = await upload(many);

@@ -2,6 +2,7 @@ import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
+import { fieldErrors } from '../http/field-labels';
 
 /**
  * Every uploaded file that is unpacked on the server (an .xlsx is a zip) goes through here before any parser
@@ -19,7 +20,7 @@ const fmtMb = (n: number) => `${Math.round((n / MB) * 10) / 10} MB`;
 /** Bit 3 of the general purpose flag: sizes follow the data in a data descriptor of 12–24 bytes. */
 const DATA_DESCRIPTOR = 0x08;
 
-const notZip = (what: string) => new BadRequestException([`file 不是有效的${what}文件，请在 Excel 或 WPS 中重新保存后上传`]);
+const notZip = (what: string) => fieldErrors([{ field: 'file', message: `上传的不是有效的${what}文件，请在 Excel 或 WPS 中重新保存后上传` }]);
 
 function open(buf: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -155,7 +156,7 @@ export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<
     if (err instanceof PayloadTooLargeException || err instanceof BadRequestException) throw err;
     throw notZip(' Excel（.xlsx）');
   }
-  if (!sheets) throw new BadRequestException(['file 中没有工作表']);
+  if (!sheets) throw fieldErrors([{ field: 'file', message: '上传的文件中没有工作表' }]);
   return rows;
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { FileUpload } from '../../common/upload/file-upload.interceptor';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { ADMIN_LIMITS, ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { Response } from 'express';
@@ -41,7 +41,7 @@ export class UnitImportController {
   @Roles('admin')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: ADMIN_LIMITS.unitImportMaxBytes, files: 1, fields: 5 } }))
+  @UseInterceptors(FileUpload({ what: '单位表', maxBytes: ADMIN_LIMITS.unitImportMaxBytes }))
   run(@CurrentUser() user: AuthUser, @Query() q: UnitImportQueryDto, @UploadedFile() file: Express.Multer.File | undefined) {
     return this.units.run(user, file, !!q.dryRun);
   }

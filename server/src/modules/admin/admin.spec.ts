@@ -11,6 +11,7 @@ import { PledgeCampaign } from '../pledges/pledge.entities';
 import { User } from '../users/user.entity';
 import { createAdminInvitation } from './invitation-code';
 import { Invitation } from './invitation.entity';
+import { named } from '../../testing/fields';
 
 type Cell = string | number | null;
 const HEADER: Cell[] = ['类型', '名称', '上级', '区划代码', '人口'];
@@ -191,7 +192,7 @@ describe('unit tree import (empty production-like database, first admin by invit
     const noParent = await upload(t, admin, await xlsx([['村', '某村']], ['类型', '名称']), true);
     expect(noParent.body.errors).toEqual([expect.objectContaining({ row: 1, column: '上级', message: expect.stringContaining('缺少') })]);
     const csv = await upload(t, admin, Buffer.from('类型,名称,上级\n村,某村,青山县'), true);
-    expect([csv.status, csv.body.message[0]]).toEqual([400, expect.stringMatching(/^file /)]);
+    expect([csv.status, named(csv.body)[0]]).toEqual([400, expect.stringMatching(/^file /)]);
     const many = Array.from({ length: ADMIN_LIMITS.unitImportMaxRows + 1 }, (_, i): Cell[] => ['网格', `网格${i}`, '青山县/第4镇/第4镇1村', '', null]);
     const tooMany = await upload(t, admin, await xlsx(many), true);
     expect([tooMany.status, tooMany.body.message[0]]).toEqual([400, expect.stringContaining(`最多 ${ADMIN_LIMITS.unitImportMaxRows}`)]);
@@ -266,7 +267,7 @@ describe('invitations and people (demo town)', () => {
     expect((await t.http.post('/api/invitations/accept').set(invitee).send({ code: created.body.code })).status).toBe(200);
     const other = await wechatUser('o-someone-else');
     const used = await t.http.post('/api/invitations/accept').set(other).send({ code: created.body.code });
-    expect([used.status, used.body.message]).toEqual([409, 'code：此邀请已被使用']);
+    expect([used.status, used.body.message]).toEqual([409, '此邀请已被使用']);
     expect((await t.http.get('/api/me').set(other)).body.role).toBe('resident');
     const detail = await t.http.get(`/api/invitations/${created.body.id}`).set(admin);
     expect(detail.body).toMatchObject({ usedCount: 1, status: 'used_up', uses: [expect.objectContaining({ userId: me.body.id })] });
@@ -285,15 +286,15 @@ describe('invitations and people (demo town)', () => {
     const ok = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'village_officer', orgId: hekou.id, maxUses: 3 });
     expect(ok.status).toBe(201);
     const otherTown = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'village_officer', orgId: t.seed.org.v_baisha.id });
-    expect([otherTown.status, otherTown.body.message]).toEqual([403, expect.stringMatching(/^orgId：单位「白沙村」不在您的管辖范围内/)]);
+    expect([otherTown.status, otherTown.body.message]).toEqual([403, expect.stringMatching(/^单位「白沙村」不在您的管辖范围内/)]);
     const county = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'county_officer', orgId: t.seed.org.county.id });
-    expect([county.status, county.body.message]).toEqual([403, expect.stringMatching(/^role：不能授予高于您自己/)]);
+    expect([county.status, county.body.message]).toEqual([403, expect.stringMatching(/^不能授予高于您自己/)]);
     const admin = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'admin' });
     expect(admin.status).toBe(403);
     const wrongType = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'grid_officer', orgId: hekou.id });
-    expect([wrongType.status, wrongType.body.message[0]]).toEqual([400, expect.stringMatching(/^orgId：「河口村」是村，网格员只能属于网格/)]);
+    expect([wrongType.status, named(wrongType.body)[0]]).toEqual([400, expect.stringMatching(/^orgId 所属单位：「河口村」是村，网格员只能属于网格/)]);
     const resident = await t.http.post('/api/invitations').set(townOfficer).send({ role: 'resident', orgId: hekou.id });
-    expect([resident.status, resident.body.message[0]]).toEqual([400, expect.stringMatching(/^role /)]);
+    expect([resident.status, named(resident.body)[0]]).toEqual([400, expect.stringMatching(/^role /)]);
     const village = await t.as('village');
     expect((await t.http.post('/api/invitations').set(village).send({ role: 'grid_officer', orgId: t.seed.org.g_liulin_1.id })).status).toBe(403);
     // lists: the town officer sees their town's invitations; 白沙镇's officer sees none of them
@@ -337,11 +338,11 @@ describe('invitations and people (demo town)', () => {
     await t.ds.getRepository(Invitation).update(a.body.id, { expiresAt: new Date(Date.now() - 1000) });
     const u = await wechatUser('o-late');
     const late = await t.http.post('/api/invitations/accept').set(u).send({ code: a.body.code });
-    expect([late.status, late.body.message]).toEqual([409, 'code：此邀请已过期，请向邀请人重新索取']);
+    expect([late.status, late.body.message]).toEqual([409, '此邀请已过期，请向邀请人重新索取']);
     const b = await t.http.post('/api/invitations').set(admin).send({ role: 'grid_officer', orgId: t.seed.org.g_hekou_1.id });
     expect((await t.http.post(`/api/invitations/${b.body.id}/revoke`).set(admin)).body.status).toBe('revoked');
     const revoked = await t.http.post('/api/invitations/accept').set(u).send({ code: b.body.code });
-    expect([revoked.status, revoked.body.message]).toEqual([409, 'code：此邀请已被撤销']);
+    expect([revoked.status, revoked.body.message]).toEqual([409, '此邀请已被撤销']);
     expect((await t.http.get('/api/me').set(u)).body).toMatchObject({ role: 'resident', orgId: null });
     expect((await t.http.post('/api/invitations/accept').set(u).send({ code: 'nope-nope-nope' })).status).toBe(404);
     expect((await t.http.post('/api/invitations/accept').set(u).send({ code: 'x' })).status).toBe(400);

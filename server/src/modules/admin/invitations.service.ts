@@ -38,7 +38,7 @@ export class InvitationsService {
     let org: OrgUnit | null = null;
     if (dto.orgId) {
       org = await this.ds.getRepository(OrgUnit).findOne({ where: { id: dto.orgId, archived: false } });
-      if (!org) throw new NotFoundException(`orgId：单位 ${dto.orgId} 不存在`);
+      if (!org) throw new NotFoundException(`单位 ${dto.orgId} 不存在`);
     }
     assertCanGrant(actor, dto.role, org, this.scope);
     const row = await this.ds.getRepository(Invitation).save(
@@ -130,10 +130,10 @@ export class InvitationsService {
       const already = await m.findOne(InvitationUse, { where: { invitationId: inv.id, userId: me.id } });
       if (already && me.role === inv.role && me.orgId === inv.orgId) return { role: me.role, orgId: me.orgId, orgName };
       const status = invitationStatus(inv);
-      if (status === 'revoked') throw new ConflictException('code：此邀请已被撤销');
-      if (status === 'expired') throw new ConflictException('code：此邀请已过期，请向邀请人重新索取');
-      if (status === 'used_up') throw new ConflictException('code：此邀请已被使用');
-      if (inv.orgId && (!org || org.archived)) throw new ConflictException('code：邀请的单位已撤销');
+      if (status === 'revoked') throw new ConflictException('此邀请已被撤销');
+      if (status === 'expired') throw new ConflictException('此邀请已过期，请向邀请人重新索取');
+      if (status === 'used_up') throw new ConflictException('此邀请已被使用');
+      if (inv.orgId && (!org || org.archived)) throw new ConflictException('邀请的单位已撤销');
       if (me.role === 'admin' && inv.role !== 'admin') throw new ConflictException('您已是系统管理员，不能接受较低角色的邀请');
       const claimed = await m
         .createQueryBuilder()
@@ -141,7 +141,7 @@ export class InvitationsService {
         .set({ usedCount: () => 'usedCount + 1' })
         .where('id = :id AND usedCount < maxUses AND revokedAt IS NULL AND expiresAt > :now', { id: inv.id, now: new Date() })
         .execute();
-      if (!claimed.affected) throw new ConflictException('code：此邀请已被使用');
+      if (!claimed.affected) throw new ConflictException('此邀请已被使用');
       if (!already) await m.insert(InvitationUse, { invitationId: inv.id, userId: me.id, previousRole: me.role, previousOrgId: me.orgId });
       const before = { role: me.role, orgId: me.orgId, orgPath: me.orgPath };
       me.role = inv.role;

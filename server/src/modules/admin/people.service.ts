@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HAZARD_OPEN_STATUSES, HandoverResult, isOfficer, maskPhone, Paginated, PersonDto, ROLE_LABELS } from '@xiangan/shared';
 import { DataSource, In, IsNull } from 'typeorm';
@@ -12,6 +12,7 @@ import { User } from '../users/user.entity';
 import { assertCanGrant, assertCanManage } from './authority';
 import { HandoverDto, PeopleQueryDto, UpdatePersonDto } from './dto/admin.dto';
 import { PeopleAudit } from './people-audit';
+import { fieldError, fieldErrors } from '../../common/http/field-labels';
 
 /** People in the caller's subtree: find, change role / unit, disable, hand an officer's open work to another. */
 @Injectable()
@@ -43,7 +44,8 @@ export class PeopleService {
   }
 
   async update(actor: AuthUser, id: number, dto: UpdatePersonDto): Promise<PersonDto> {
-    if (dto.role === undefined && dto.orgId === undefined && dto.disabled === undefined) throw new BadRequestException(['role、orgId、disabled 至少填写一项']);
+    if (dto.role === undefined && dto.orgId === undefined && dto.disabled === undefined)
+      throw fieldErrors([{ field: 'role', message: '角色、单位、停用至少填写一项' }]);
     return this.ds.transaction(async (m) => {
       const row = await m.findOne(User, { where: { id } });
       if (!row) throw new NotFoundException(`用户 ${id} 不存在`);
@@ -55,11 +57,11 @@ export class PeopleService {
       const orgId = dto.orgId ?? row.orgId;
       if (orgId) {
         org = await m.findOne(OrgUnit, { where: { id: orgId } });
-        if (!org || (org.archived && dto.orgId)) throw new NotFoundException(`orgId：单位 ${orgId} 不存在`);
+        if (!org || (org.archived && dto.orgId)) throw new NotFoundException(`单位 ${orgId} 不存在`);
       }
       if (dto.role !== undefined || dto.orgId !== undefined) {
         if (role === 'resident') {
-          if (org && !this.scope.covers(actor, org.path)) throw new ForbiddenException(`orgId：单位「${org.name}」不在您的管辖范围内`);
+          if (org && !this.scope.covers(actor, org.path)) throw new ForbiddenException(`单位「${org.name}」不在您的管辖范围内`);
         } else assertCanGrant(actor, role, org, this.scope);
       }
       row.role = role;
@@ -77,14 +79,15 @@ export class PeopleService {
    * officer in scope, in one transaction; by default the leaver's account is disabled in the same step.
    */
   async handover(actor: AuthUser, id: number, dto: HandoverDto): Promise<HandoverResult> {
-    if (dto.toUserId === id) throw new BadRequestException(['toUserId 接手的人不能是离任者本人']);
+    if (dto.toUserId === id) throw fieldError('toUserId', '不能是离任者本人');
     return this.ds.transaction(async (m) => {
       const from = await m.findOne(User, { where: { id } });
       if (!from) throw new NotFoundException(`用户 ${id} 不存在`);
       assertCanManage(actor, from, this.scope);
       const to = await m.findOne(User, { where: { id: dto.toUserId } });
-      if (!to || !this.scope.covers(actor, to.orgPath)) throw new NotFoundException(`toUserId：用户 ${dto.toUserId} 不存在`);
-      if (to.disabled || !isOfficer(to.role)) throw new BadRequestException([`toUserId：${to.name ?? '该用户'}不是在职干部，不能接手工作`]);
+      if (!to || !this.scope.covers(actor, to.orgPath)) throw new NotFoundException(`接手干部（编号 ${dto.toUserId}）不存在`);
+      if (to.disabled || !isOfficer(to.role))
+        throw fieldErrors([{ field: 'toUserId', message: `接手的干部：${to.name ?? '该用户'}不是在职干部，不能接手工作` }]);
       const hazards = await m
         .createQueryBuilder()
         .update(Hazard)

@@ -1,8 +1,8 @@
-import { BadRequestException } from '@nestjs/common';
 import { ADMIN_LIMITS, ORG_TYPES, OrgType, UNIT_IMPORT_COLUMNS, UnitImportColumn, LIMITS, UnitImportError } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { assertZipWithinLimits, cellText } from '../../common/upload/zip-limits';
+import { fieldErrors } from '../../common/http/field-labels';
 
 /** The unit import's spreadsheet: its template and its rows read and checked cell by cell (see UnitImportService). */
 
@@ -91,19 +91,20 @@ export async function unitImportTemplate(): Promise<Buffer> {
 
 /** The rows of the file, each checked; a row with a bad cell is reported and left out. */
 export async function readUnitRows(buf: Buffer, errors: ImportErrors): Promise<Row[]> {
-  if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b)) throw new BadRequestException(['file 不是 Excel（.xlsx）文件；请用下载的模板填写']);
+  if (!(buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b))
+    throw fieldErrors([{ field: 'file', message: '上传的不是 Excel（.xlsx）文件；请用下载的模板填写' }]);
   // the unpacked size is checked before any parser sees the file (a 2 MB zip can unpack to gigabytes)
   await assertZipWithinLimits(buf, { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes });
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.read(Readable.from(buf));
   } catch {
-    throw new BadRequestException(['file 不是有效的 Excel（.xlsx）文件']);
+    throw fieldErrors([{ field: 'file', message: '上传的不是有效的 Excel（.xlsx）文件' }]);
   }
   const ws = wb.worksheets[0];
-  if (!ws) throw new BadRequestException(['file 文件里没有工作表']);
+  if (!ws) throw fieldErrors([{ field: 'file', message: '上传的文件里没有工作表' }]);
   if (ws.rowCount > ADMIN_LIMITS.unitImportMaxRows + 1) {
-    throw new BadRequestException([`file 行数太多：最多 ${ADMIN_LIMITS.unitImportMaxRows} 个单位（本文件 ${ws.rowCount - 1} 行）`]);
+    throw fieldErrors([{ field: 'file', message: `上传的文件行数太多：最多 ${ADMIN_LIMITS.unitImportMaxRows} 个单位（本文件 ${ws.rowCount - 1} 行）` }]);
   }
   const header = ws.getRow(1);
   const col: Partial<Record<UnitImportColumn, number>> = {};

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { Injectable, PayloadTooLargeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ADMIN_LIMITS, UnitImportResult } from '@xiangan/shared';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { Node, planUnitImport } from './unit-import-plan';
 import { ImportErrors, readUnitRows, unitImportTemplate } from './unit-import-sheet';
+import { fieldErrors } from '../../common/http/field-labels';
 
 /** Rows per INSERT / UPDATE statement (well under MySQL's packet and SQLite's variable limits). */
 const CHUNK = 300;
@@ -33,9 +34,9 @@ export class UnitImportService {
 
   async run(actor: AuthUser, file: { buffer: Buffer } | undefined, dryRun: boolean): Promise<UnitImportResult> {
     const started = Date.now();
-    if (!file?.buffer?.length) throw new BadRequestException(['file 请选择要导入的 Excel（.xlsx）文件']);
+    if (!file?.buffer?.length) throw fieldErrors([{ field: 'file', message: '请选择要导入的 Excel（.xlsx）文件' }]);
     if (file.buffer.length > ADMIN_LIMITS.unitImportMaxBytes) {
-      throw new PayloadTooLargeException(`file 文件太大：最多 ${ADMIN_LIMITS.unitImportMaxBytes / 1024 / 1024} MB`);
+      throw new PayloadTooLargeException(`单位表格文件太大：最多 ${ADMIN_LIMITS.unitImportMaxBytes / 1024 / 1024} MB`);
     }
     const errors = new ImportErrors();
     const rows = await readUnitRows(file.buffer, errors);
@@ -63,7 +64,7 @@ export class UnitImportService {
     result.errors = errors.list.sort((a, b) => a.row - b.row);
     result.ms = Date.now() - started;
     if (!dryRun && result.errors.length) {
-      throw new BadRequestException(result.errors.map((e) => (e.row ? `第 ${e.row} 行「${e.column}」：${e.message}` : e.message)));
+      throw fieldErrors(result.errors.map((e) => ({ field: 'file', message: e.row ? `第 ${e.row} 行「${e.column}」：${e.message}` : e.message })));
     }
     return result;
   }

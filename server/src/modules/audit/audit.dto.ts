@@ -7,7 +7,7 @@ import { PageQueryDto } from '../../common/http/page-query.dto';
 export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
   @IsOptional()
-  @IsIn(AUDIT_ACTIONS as unknown as string[], { message: `action must be one of ${AUDIT_ACTIONS.join(', ')}` })
+  @IsIn(AUDIT_ACTIONS as unknown as string[], { message: '不是可选的操作类型' })
   action?: AuditAction;
 
   @ApiPropertyOptional()
@@ -26,11 +26,11 @@ export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
 
   @ApiPropertyOptional({ description: 'ISO time, inclusive' })
   @IsOptional()
-  @IsISO8601({}, { message: 'from must be an ISO 8601 time' })
+  @IsISO8601({}, { message: '须为时间（如 2026-05-01T08:00:00+08:00）' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO time, exclusive' })
   @IsOptional()
-  @IsISO8601({}, { message: 'to must be an ISO 8601 time' })
+  @IsISO8601({}, { message: '须为时间（如 2026-05-01T08:00:00+08:00）' })
   to?: string;
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AUDIT_ACTION_LABELS, AuditAction, AuditLogDto, Paginated } from '@xiangan/shared';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -9,6 +9,7 @@ import { ScopeService } from '../../common/scope/scope.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { AuditLogQueryDto } from './audit.dto';
 import { AuditLog } from './audit-log.entity';
+import { fieldError } from '../../common/http/field-labels';
 
 export interface AuditEntry {
   actor: AuthUser | null;
@@ -64,7 +65,7 @@ export class AuditService {
     if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });
     const from = q.from ? new Date(q.from) : null;
     const to = q.to ? new Date(q.to) : null;
-    if (from && to && from.getTime() >= to.getTime()) throw new BadRequestException(['from must be before to']);
+    if (from && to && from.getTime() >= to.getTime()) throw fieldError('from', '须早于结束时间', '开始时间');
     if (from) qb.andWhere('a.at >= :from', { from });
     if (to) qb.andWhere('a.at < :to', { to });
     const [rows, total] = await qb.orderBy('a.id', 'DESC').skip(skip).take(pageSize).getManyAndCount();

@@ -2,6 +2,7 @@ import { AUDIT_ACTIONS } from '@xiangan/shared';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 import { User } from '../users/user.entity';
 import { AuditLog } from './audit-log.entity';
+import { named } from '../../testing/fields';
 
 const inDays = (d: number) => new Date(Date.now() + d * 86400_000).toISOString();
 const binary = (res: any, cb: (e: Error | null, b: Buffer) => void) => {
@@ -116,10 +117,10 @@ describe(`audit log (${TEST_DB})`, () => {
     expect((await logs({ pageSize: 101 })).status).toBe(400);
     const badAction = await logs({ action: 'export.everything' });
     expect(badAction.status).toBe(400);
-    expect(badAction.body.message.join()).toMatch(/^action/);
+    expect(named(badAction.body).join()).toMatch(/^action/);
     const badFrom = await logs({ from: '昨天' });
     expect(badFrom.status).toBe(400);
-    expect(badFrom.body.message.join()).toMatch(/from/);
+    expect(named(badFrom.body).join()).toMatch(/from/);
     expect((await logs({ from: inDays(1), to: inDays(-1) })).status).toBe(400);
     expect(AUDIT_ACTIONS).toContain('signature.void');
   });

@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  ForbiddenException,
-  HttpException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  ServiceUnavailableException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { ForbiddenException, HttpException, Injectable, Logger, NotFoundException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isOfficer, LoginResponse, MeDto } from '@xiangan/shared';
@@ -18,6 +9,7 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { WechatClient, WechatError, WX_ERR } from '../wechat/wechat.client';
 import { DevLoginDto, UpdateMeDto } from './dto/auth.dto';
+import { fieldError } from '../../common/http/field-labels';
 
 @Injectable()
 export class AuthService {
@@ -66,7 +58,7 @@ export class AuthService {
     let org: OrgUnit | null = null;
     if (dto.orgId) {
       org = await this.orgs.findOne({ where: { id: dto.orgId } });
-      if (!org) throw new BadRequestException([`orgId ${dto.orgId} does not exist`]);
+      if (!org) throw fieldError('orgId', '不存在', '所属单位');
     }
     let user = await this.users.findOne({ where: { openid } });
     if (!user) user = this.users.create({ openid, role: 'resident' });
@@ -76,7 +68,7 @@ export class AuthService {
       user.orgId = org.id;
       user.orgPath = org.path;
     }
-    if (isOfficer(user.role) && !user.orgId) throw new BadRequestException(['orgId is required for an officer role']);
+    if (isOfficer(user.role) && !user.orgId) throw fieldError('orgId', '不能为空：干部需要所属单位', '所属单位');
     try {
       user = await this.users.save(user);
     } catch {
@@ -109,9 +101,9 @@ export class AuthService {
     if (dto.orgId !== undefined) {
       if (isOfficer(u.role)) throw new ForbiddenException('干部的所属单位由管理员设置');
       const org = await this.orgs.findOne({ where: { id: dto.orgId } });
-      if (!org) throw new BadRequestException([`orgId ${dto.orgId} does not exist`]);
+      if (!org) throw fieldError('orgId', '不存在', '所属单位');
       if (!['village', 'community', 'grid', 'school', 'enterprise', 'town'].includes(org.type))
-        throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
+        throw fieldError('orgId', '须为村、社区、网格、学校或企业', '所属单位');
       u.orgId = org.id;
       u.orgPath = org.path;
     }

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
+import { named } from '../../testing/fields';
 
 describe('config at start-up', () => {
   it('refuses a production start with the default JWT secret, naming it', () => {
@@ -77,7 +78,7 @@ describe('WeChat login against the fake WeChat server', () => {
   it('names the missing field when the code is absent', async () => {
     const res = await t.http.post('/api/auth/wechat').send({});
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^code /)]));
+    expect(named(res.body)).toEqual(expect.arrayContaining([expect.stringMatching(/^code /)]));
   });
 });
 

@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FieldRecordDto, FieldRecordPage, FieldRevisionDto, FieldType, isOfficer, validateFieldRecord } from '@xiangan/shared';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -13,6 +13,7 @@ import { FieldMetric, FieldRecord, FieldRecordHazard, FieldRecordRevision } from
 import { FieldFacts, fieldMonthDeltas, fieldMonthUpsert } from './field-month.rollup';
 import { isMysql } from '../../common/db/dialect';
 import { HazardFindingsPort } from './hazard-findings.port';
+import { fieldError, fieldErrors, problem } from '../../common/http/field-labels';
 
 /** Today as `YYYY-MM-DD` in China (UTC+8), where the work is done. */
 export function todayInChina(now = new Date()): string {
@@ -34,11 +35,11 @@ export class FieldworkService {
       if (again) return this.detail(user, again);
     }
     const errors = validateFieldRecord(type, dto.kind, dto.metrics, dto.sector);
-    if (dto.findings?.length && type !== 'inspection' && type !== 'enforcement') errors.push('findings are only taken on inspections and enforcement cases');
-    if (errors.length) throw new BadRequestException(errors);
+    if (dto.findings?.length && type !== 'inspection' && type !== 'enforcement') errors.push(problem('findings', '只在安全检查和执法中填写'));
+    if (errors.length) throw fieldErrors(errors);
     const org = await this.orgFor(user, dto.orgId);
     await this.checkUnits(user, dto.units?.map((u) => u.orgId).filter((x): x is number => !!x) ?? []);
-    if (dto.units?.some((u) => !u.orgId && !u.name?.trim())) throw new BadRequestException(['units each need an orgId or a name']);
+    if (dto.units?.some((u) => !u.orgId && !u.name?.trim())) throw fieldError('units', '：每个单位须选择系统中的单位或填写名称');
     const date = dto.date ?? todayInChina();
     this.checkDate(date);
     let hazardIds = await this.checkHazards(user, dto.hazardIds ?? []);
@@ -117,7 +118,7 @@ export class FieldworkService {
     const metrics = dto.metrics ?? (dto.kind && dto.kind !== r.kind ? {} : (r.metrics ?? {}));
     const sector = dto.sector !== undefined ? dto.sector : r.sector;
     const errors = validateFieldRecord(type, kind, metrics, sector);
-    if (errors.length) throw new BadRequestException(errors);
+    if (errors.length) throw fieldErrors(errors);
     if (dto.date) this.checkDate(dto.date);
     const org = dto.orgId && dto.orgId !== r.orgId ? await this.orgFor(user, dto.orgId) : null;
     if (dto.units) {
@@ -125,7 +126,7 @@ export class FieldworkService {
         user,
         dto.units.map((u) => u.orgId).filter((x): x is number => !!x),
       );
-      if (dto.units.some((u) => !u.orgId && !u.name?.trim())) throw new BadRequestException(['units each need an orgId or a name']);
+      if (dto.units.some((u) => !u.orgId && !u.name?.trim())) throw fieldError('units', '：每个单位须选择系统中的单位或填写名称');
     }
     // Links the record already holds stay (an editor may not see every one); new ones are checked.
     const held = new Set(r.hazardIds ?? []);
@@ -251,8 +252,8 @@ export class FieldworkService {
 
   private checkDate(date: string): void {
     const d = new Date(`${date}T00:00:00Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw new BadRequestException(['date must be a real calendar day']);
-    if (date > todayInChina(new Date(Date.now() + 86400_000))) throw new BadRequestException(['date must not be in the future']);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw fieldError('date', '不是真实的日子');
+    if (date > todayInChina(new Date(Date.now() + 86400_000))) throw fieldError('date', '不能晚于今天');
   }
 
   /** Linked hazards: each one the caller could open by id (RefsService; 400 naming the field otherwise). */

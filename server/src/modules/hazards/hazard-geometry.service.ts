@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   HAZARD_DUPLICATE_DAYS,
@@ -16,6 +16,7 @@ import { MapQueryDto } from './dto/hazard.dto';
 import { HazardAccess } from './hazard-access';
 import type { ReportedHazard } from './hazard-submit-batcher';
 import { Hazard } from './hazard.entity';
+import { fieldError } from '../../common/http/field-labels';
 
 /** Where a probable duplicate of `h` may lie: its box of ±radius and the days before it (then `distanceM` decides). */
 export function duplicateWindow(h: { lat: number; lng: number; createdAt: Date }) {
@@ -107,7 +108,7 @@ export class HazardGeometryService {
   async map(user: AuthUser, q: MapQueryDto): Promise<HazardMapDto> {
     const [minLng, minLat, maxLng, maxLat] = q.bbox.split(',').map(Number);
     if (minLng > maxLng || minLat > maxLat || minLat < -90 || maxLat > 90 || minLng < -180 || maxLng > 180) {
-      throw new BadRequestException(['bbox must be minLng,minLat,maxLng,maxLat with min ≤ max']);
+      throw fieldError('bbox', '不对：最小经纬度须不大于最大经纬度');
     }
     const now = new Date();
     const qb = this.hazards

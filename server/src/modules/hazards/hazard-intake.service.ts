@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HazardCreatedDto, isOfficer } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
@@ -18,6 +18,7 @@ import { duplicateNote, HazardGeometryService } from './hazard-geometry.service'
 import { HazardRecipients } from './hazard-recipients';
 import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
 import { Hazard } from './hazard.entity';
+import { fieldError } from '../../common/http/field-labels';
 
 /**
  * Reports coming in (隐患随手拍): the checks of one report, the place it lies in, the batched write, and what
@@ -69,7 +70,7 @@ export class HazardIntakeService implements OnModuleInit {
 
   /** `replayed`: the key had already made this reporter's hazard; that one is answered. */
   async submit(user: AuthUser, dto: CreateHazardDto, clientKey?: string): Promise<SubmitOutcome> {
-    if ((dto.lat === undefined) !== (dto.lng === undefined)) throw new BadRequestException(['lat and lng must be given together']);
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) throw fieldError('lat', '和经度要一起填写（或都不填）');
     const verdict = await this.cs.assertText(user.openid, 'description', dto.description);
     const org = await this.placeOf(user, dto.orgId, dto.lat != null && dto.lng != null ? { lat: dto.lat, lng: dto.lng } : null);
     // Own uploads for a hazard (attached ones too: a retry of this report names its own photos; attach refuses others).
@@ -107,15 +108,15 @@ export class HazardIntakeService implements OnModuleInit {
     const chosen = await this.chosenPlace(user, orgId);
     if (located && (!chosen || located.path.startsWith(chosen.path))) return { id: located.id, path: located.path };
     if (chosen) return chosen;
-    throw new BadRequestException(['orgId is required: choose the village the hazard is in']);
+    throw fieldError('orgId', '不能为空：请选择隐患所在的村（社区）', '所在单位');
   }
 
   private async chosenPlace(user: AuthUser, orgId?: number): Promise<Pick<OrgUnit, 'id' | 'path'> | null> {
     if (orgId) {
       if (isOfficer(user.role)) return this.scope.requireOrg(user, orgId);
       const o = await this.orgs.findOne({ where: { id: orgId } });
-      if (!o || o.archived) throw new BadRequestException([`orgId ${orgId} is not a known unit`]);
-      if (['county', 'town', 'department'].includes(o.type)) throw new BadRequestException(['orgId must be a village, community, grid, school or enterprise']);
+      if (!o || o.archived) throw fieldError('orgId', '不存在或已撤销', '所在单位');
+      if (['county', 'town', 'department'].includes(o.type)) throw fieldError('orgId', '须为村、社区、网格、学校或企业', '所在单位');
       return o;
     }
     // The caller's own unit: the guard has just read it from the database with the user.

@@ -3,6 +3,7 @@ import { squareAround } from '@xiangan/shared';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { HazardRemindersService } from './hazard-reminders.service';
+import { named } from '../../testing/fields';
 
 /** The closed loop never drops a hazard: routing to grids, notices that always reach someone, reminders that climb, the questionnaire. */
 describe('hazards: the loop reaches a person', () => {
@@ -58,7 +59,7 @@ describe('hazards: the loop reaches a person', () => {
         },
       });
     expect(bad.status).toBe(400);
-    expect(bad.body.message.join('\n')).toContain('boundary.coordinates[0]');
+    expect(named(bad.body).join('\n')).toContain('boundary 边界的第 1 圈');
     expect(
       (
         await t.http
@@ -171,7 +172,7 @@ describe('hazards: the loop reaches a person', () => {
           .put(`/api/orgs/${t.seed.org.town.id}/hazard-settings`)
           .set(await t.as('town'))
           .send({ overdueClimbDays: 0 })
-      ).body.message.join(),
+      ).body.fields.map((f: { field: string }) => f.field),
     ).toContain('overdueClimbDays');
     expect(
       (
@@ -237,7 +238,7 @@ describe('hazards: the loop reaches a person', () => {
     expect((await act('parent', h.id, 'confirm', { fixed: false, note: 'x' })).status).toBe(404);
     const noReason = await act('resident', h.id, 'confirm', { fixed: false });
     expect(noReason.status).toBe(400);
-    expect(noReason.body.message.join()).toContain('note');
+    expect(named(noReason.body).join()).toContain('note');
     d = await act('resident', h.id, 'confirm', { fixed: false, note: '盖板又松了，孩子踩上去会掉' });
     expect(d.status).toBe(200);
     expect(d.body.status).toBe('reported');

@@ -6,6 +6,7 @@ import { Media } from '../media/media.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { rebuildHazardCounts } from './hazard-counts.service';
 import { HazardIntakeService } from './hazard-intake.service';
+import { named } from '../../testing/fields';
 
 /** Group commit of reports (hazard-submit-batcher.ts): the guarantees of one report hold for every report of a batch. */
 describe('hazards: reports written in batches', () => {
@@ -212,7 +213,7 @@ describe('hazards: reports written in batches', () => {
     expect(g1.status).toBe(201);
     expect(g2.status).toBe(201);
     expect(bd.status).toBe(400);
-    expect(JSON.stringify(bd.body.message)).toContain('photoIds');
+    expect(JSON.stringify(named(bd.body))).toContain('photoIds');
     expect(g1.body.code).not.toBe(g2.body.code);
     const rows: { clientKey: string }[] = await t.ds.query(
       "SELECT clientKey FROM hazard WHERE clientKey IN ('batch-good-1-key', 'batch-bad-1-key', 'batch-good-2-key') ORDER BY clientKey",

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_ACTION_LABELS, HAZARD_STATUS_LABELS, HAZARD_TRANSITIONS, HazardAction, HazardDetailDto, HazardStatus, isOfficer } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
@@ -29,6 +29,7 @@ import { confirmKey, HazardDetailService } from './hazard-detail.service';
 import { HazardEvent } from './hazard-event.entity';
 import { HazardRecipients } from './hazard-recipients';
 import { Hazard } from './hazard.entity';
+import { fieldError } from '../../common/http/field-labels';
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 
@@ -199,14 +200,14 @@ export class HazardWorkflowService {
 
   async assign(user: AuthUser, id: number, dto: AssignHazardDto) {
     const deadline = parseDeadline(dto.deadline);
-    if (Number.isNaN(deadline.getTime())) throw new BadRequestException(['deadline must be a date']);
-    if (deadline.getTime() < Date.now() - 60_000) throw new BadRequestException(['deadline must not be in the past']);
+    if (Number.isNaN(deadline.getTime())) throw fieldError('deadline', '须为日期', '整改期限');
+    if (deadline.getTime() < Date.now() - 60_000) throw fieldError('deadline', '不能早于现在', '整改期限');
     // The county may assign anywhere in the county; everyone else inside their own subtree.
     const org = await this.scope.requireOrg(user, dto.responsibleOrgId);
     if (dto.responsibleUserId) {
       const u = await this.users.findOne({ where: { id: dto.responsibleUserId } });
       if (!u || u.disabled || !isOfficer(u.role) || !u.orgPath?.startsWith(org.path)) {
-        throw new BadRequestException(['responsibleUserId must be an officer of the responsible unit']);
+        throw fieldError('responsibleUserId', '须为责任单位的在职干部');
       }
     }
     return this.transition(user, id, {
@@ -239,7 +240,7 @@ export class HazardWorkflowService {
   }
 
   verify(user: AuthUser, id: number, dto: VerifyHazardDto) {
-    if (!dto.passed && !dto.note) throw new BadRequestException(['note is required when verification fails (say what is still wrong)']);
+    if (!dto.passed && !dto.note) throw fieldError('note', '不能为空：验收不通过时请写明还有什么问题');
     return this.transition(user, id, {
       action: 'verify',
       to: dto.passed ? 'closed' : 'rectifying',
@@ -253,7 +254,7 @@ export class HazardWorkflowService {
   async reject(user: AuthUser, id: number, dto: RejectHazardDto) {
     let original: Hazard | null = null;
     if (dto.duplicateOfId) {
-      if (dto.duplicateOfId === id) throw new BadRequestException(['duplicateOfId must be another hazard']);
+      if (dto.duplicateOfId === id) throw fieldError('duplicateOfId', '须为另一条隐患');
       await this.refs.require(user, 'hazard', [dto.duplicateOfId], 'duplicateOfId');
       original = await this.hazards.findOneOrFail({ where: { id: dto.duplicateOfId } });
     }
@@ -299,7 +300,7 @@ export class HazardWorkflowService {
     const h = await this.access.loadVisible(user, id);
     if (h.reporterId !== user.id) throw new ForbiddenException('只有上报人可以回答「修好了吗」');
     if (!dto.fixed) {
-      if (!dto.note?.trim()) throw new BadRequestException(['note is required when it is not fixed (say what is still wrong)']);
+      if (!dto.note?.trim()) throw fieldError('note', '不能为空：未整改到位时请写明还有什么问题');
       return this.reopen(user, id, { note: dto.note, photoIds: dto.photoIds }, { questionnaire: true });
     }
     if (h.status !== 'closed' || !h.closedAt) throw new ConflictException(`当前状态为「${HAZARD_STATUS_LABELS[h.status]}」，还不能确认修好`);

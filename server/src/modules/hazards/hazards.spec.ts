@@ -8,6 +8,7 @@ import { HazardLedgerService, RANK_WALK_MAX } from './hazard-ledger.service';
 
 import { HazardRemindersService } from './hazard-reminders.service';
 import { dbTime } from '../../common/db/dialect';
+import { named } from '../../testing/fields';
 
 const tomorrow = () => new Date(Date.now() + 86400_000 * 3).toISOString().slice(0, 10);
 
@@ -70,7 +71,7 @@ describe('hazards: report, ledger and the closed loop', () => {
       .set(await t.as('resident'))
       .send({ category: 'volcano', description: '', contactPhone: '123', lat: 99 });
     expect(res.status).toBe(400);
-    const msg = res.body.message.join('\n');
+    const msg = named(res.body).join('\n');
     for (const f of ['category', 'description', 'contactPhone', 'lat']) expect(msg).toContain(f);
   });
 
@@ -209,9 +210,9 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect((await act('town', other.id, 'assign', { responsibleOrgId: 999999, deadline: tomorrow() })).status).toBe(404);
     const bad = await act('town', other.id, 'assign', { responsibleOrgId: liulin, responsibleUserId: t.seed.user.village2.id, deadline: tomorrow() });
     expect(bad.status).toBe(400);
-    expect(bad.body.message.join('')).toContain('responsibleUserId');
+    expect(named(bad.body).join('')).toContain('responsibleUserId');
     // failing verification needs a reason; reject needs a reason
-    expect((await act('town', other.id, 'reject', {})).body.message.join('')).toContain('reason');
+    expect(named((await act('town', other.id, 'reject', {})).body).join('')).toContain('reason 退回原因');
   });
 
   it('keeps villages apart: another village cannot see or act (404), residents see only their own', async () => {

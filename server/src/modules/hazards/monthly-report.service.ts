@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_CATEGORY_LABELS, HAZARD_OPEN_STATUSES, HazardCategory, HazardStatus, MonthlyReportDto } from '@xiangan/shared';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
@@ -8,6 +8,7 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { dbTime } from '../../common/db/dialect';
+import { fieldError } from '../../common/http/field-labels';
 
 /** Open and not handed to the county: what the town itself is still working on (正在办理). */
 const IN_PROGRESS: HazardStatus[] = HAZARD_OPEN_STATUSES.filter((s) => s !== 'escalated');
@@ -54,7 +55,7 @@ export class MonthlyReportService {
   /** The one definition of 月会商, for `/api/reports/monthly` and the Word brief (stats/report.service.ts) alike. */
   async forOrg(org: OrgUnit, month: string, now = new Date()): Promise<MonthlyReportDto> {
     const { start, end } = monthRange(month);
-    if (start.getTime() > now.getTime()) throw new BadRequestException(['month must not be in the future']);
+    if (start.getTime() > now.getTime()) throw fieldError('month', '不能是以后的月份');
     const prefix = `${org.path}%`;
 
     // Every hazard that can figure in the month: reported by its end and touched in or after it, or still open.

@@ -1,60 +1,16 @@
-import {
-  BadRequestException,
-  Body,
-  CallHandler,
-  Controller,
-  ExecutionContext,
-  Get,
-  HttpCode,
-  Injectable,
-  NestInterceptor,
-  Param,
-  PayloadTooLargeException,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LIMITS, MediaReviewRequest, ROLES } from '@xiangan/shared';
 import { IsIn } from 'class-validator';
 import type { Request, Response } from 'express';
-import multer from 'multer';
-import { Observable } from 'rxjs';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { MediaService } from './media.service';
-import { findXmlIllegal } from '../../common/text/xml-text';
+import { FileUpload } from '../../common/upload/file-upload.interceptor';
 
-/** Reads the multipart body into memory after the guards ran, with a size limit answered 413 in plain words. */
-@Injectable()
-export class ImageUploadInterceptor implements NestInterceptor {
-  private readonly single = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: LIMITS.uploadMaxBytes, files: 1, fields: 4, fieldSize: 1024 },
-  }).single('file');
-
-  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const res = ctx.switchToHttp().getResponse<Response>();
-    await new Promise<void>((resolve, reject) =>
-      this.single(req, res, (err: unknown) => {
-        if (!err) return resolve();
-        const code = (err as { code?: string }).code;
-        if (code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLargeException(`图片不能超过 ${LIMITS.uploadMaxBytes / 1024 / 1024} MB，请压缩后再上传`));
-        if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT')
-          return reject(new BadRequestException(['file: send one image in the multipart field "file"']));
-        reject(new BadRequestException([`file: ${(err as Error).message}`]));
-      }),
-    );
-    // the route reads its text fields from req.body (no @Body pipe): the same XML-character rule as every other field
-    const bad = findXmlIllegal(req.body);
-    if (bad.length) throw new BadRequestException(bad.map((b) => `${b.path} 含有无法保存的特殊字符（${b.char}），请删除后重新提交`));
-    return next.handle();
-  }
-}
+/** Reads the multipart image after the guards ran; a too-large file is a 413 in plain words. */
+export const ImageUploadInterceptor = FileUpload({ what: '图片', maxBytes: LIMITS.uploadMaxBytes, fields: 4, fieldSize: 1024 });
 
 function send(res: Response, r: { stream: NodeJS.ReadableStream; mime: string; etag: string; signed: boolean }) {
   res.setHeader('Content-Type', r.mime);

@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isOfficer, LIMITS, MEDIA_PURPOSES, MediaPurpose, MediaRef, MediaUploadedDto } from '@xiangan/shared';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -20,6 +11,7 @@ import { AppConfig } from '../../config/app-config';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { ContentSecurityService } from '../wechat/content-security.service';
 import { Media } from './media.entity';
+import { fieldError, fieldErrors } from '../../common/http/field-labels';
 
 /** Who may see media attached to an entity kind; the owning module registers it (hazards → hazard scope). */
 export type MediaAccessPolicy = (user: AuthUser, entityId: number) => Promise<boolean>;
@@ -74,10 +66,10 @@ export class MediaService {
 
   async upload(user: AuthUser, file: { buffer: Buffer; size: number } | undefined, purposeRaw: unknown): Promise<MediaUploadedDto> {
     const purpose = (purposeRaw ?? 'hazard') as MediaPurpose;
-    if (!MEDIA_PURPOSES.includes(purpose)) throw new BadRequestException([`purpose must be one of ${MEDIA_PURPOSES.join(', ')}`]);
+    if (!MEDIA_PURPOSES.includes(purpose)) throw fieldError('purpose', '不是可选的值');
     // Publicity images are readable by every signed-in user, so only officers may create them.
     if (purpose === 'message' && !isOfficer(user.role)) throw new ForbiddenException('只有工作人员可以上传宣传图片');
-    if (!file?.buffer?.length) throw new BadRequestException(['file is required (multipart field "file")']);
+    if (!file?.buffer?.length) throw fieldErrors([{ field: 'file', message: '请选择图片后上传' }]);
     if (file.size > LIMITS.uploadMaxBytes) throw new PayloadTooLargeException(`图片不能超过 ${LIMITS.uploadMaxBytes / 1024 / 1024} MB`);
 
     const kind = sniffImage(file.buffer);
@@ -189,7 +181,7 @@ export class MediaService {
     const purpose = ATTACH_PURPOSE[kind];
     const r = await repo.update({ id: In(unique), ownerId: ownerUserId, entityId: IsNull(), ...(purpose ? { purpose } : {}) }, { entityKind: kind, entityId });
     if ((r.affected ?? 0) !== unique.length) {
-      throw new BadRequestException([`${field}: 图片必须是您本人为此上传、且尚未用在别处的`]);
+      throw fieldError(field, '须是您本人为此上传、且尚未用在别处的图片');
     }
     return unique;
   }

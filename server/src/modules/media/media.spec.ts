@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { createTestApp, TestApp } from '../../testing/test-app';
+import { named } from '../../testing/fields';
 
 /** A small JPEG carrying GPS and camera EXIF, as a phone would send it. */
 async function jpegWithGps(): Promise<Buffer> {
@@ -152,7 +153,7 @@ describe('media upload and access', () => {
       .set(await t.as('resident'))
       .send({ category: 'fire', description: '测试', photoIds: [mine.body.id] });
     expect(res.status).toBe(400);
-    expect(res.body.message.join(' ')).toMatch(/photoIds/);
+    expect(named(res.body).join(' ')).toMatch(/photoIds/);
     const ok = await t.http
       .post('/api/hazards')
       .set(await t.as('parent'))

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   Boundary,
@@ -17,6 +17,7 @@ import { ScopeService } from '../../common/scope/scope.service';
 import { CreateOrgUnitDto, HazardSettingsDto, mapOrgUnit, SetBoundaryDto, UpdateOrgUnitDto } from './dto/org.dto';
 import { locateUnit } from './org-locate';
 import { OrgUnit } from './org-unit.entity';
+import { fieldError, fieldErrors } from '../../common/http/field-labels';
 
 @Injectable()
 export class OrgsService {
@@ -58,7 +59,11 @@ export class OrgsService {
   async create(user: AuthUser, dto: CreateOrgUnitDto): Promise<OrgUnitDto> {
     const parent = await this.scope.requireOrg(user, dto.parentId);
     if (!ORG_CHILD_TYPES[parent.type].includes(dto.type)) {
-      throw new BadRequestException([`type ${dto.type} cannot be placed under a ${parent.type}`]);
+      throw fieldError(
+        'type',
+        `：${ORG_TYPE_LABELS[dto.type as keyof typeof ORG_TYPE_LABELS] ?? dto.type}不能放在${ORG_TYPE_LABELS[parent.type]}下面`,
+        '单位类型',
+      );
     }
     return this.orgs.manager.transaction(async (tx) => {
       const row = await tx.save(OrgUnit, tx.create(OrgUnit, { ...dto, parentId: parent.id, path: '/pending/' }));
@@ -81,12 +86,11 @@ export class OrgsService {
   async setBoundary(user: AuthUser, id: number, dto: SetBoundaryDto): Promise<OrgUnitDto & { boundary: Boundary | null }> {
     const o = await this.scope.requireOrg(user, id);
     if (!(BOUNDARY_ORG_TYPES as readonly string[]).includes(o.type)) {
-      throw new BadRequestException([`boundary can only be set on a village, community or grid (this unit is a ${ORG_TYPE_LABELS[o.type]})`]);
+      throw fieldError('boundary', `只能给村、社区或网格设置（这个单位是${ORG_TYPE_LABELS[o.type]}）`);
     }
-    if (dto.boundary === undefined || dto.boundary === null)
-      throw new BadRequestException(['boundary is required (a GeoJSON Polygon or MultiPolygon; DELETE clears it)']);
+    if (dto.boundary === undefined || dto.boundary === null) throw fieldError('boundary', '不能为空（要清除边界请用删除）');
     const v = validateBoundary(dto.boundary);
-    if ('errors' in v) throw new BadRequestException(v.errors);
+    if ('errors' in v) throw fieldErrors(v.errors.map((message) => ({ field: 'boundary', message })));
     const box = boundaryBox(v.boundary);
     await this.orgs.update(o.id, { boundary: v.boundary, ...box });
     return { ...mapOrgUnit({ ...o, ...box }), boundary: v.boundary };
@@ -106,7 +110,7 @@ export class OrgsService {
   /** A town's hazard settings: after how many overdue days reminders climb to the unit above. */
   async setHazardSettings(user: AuthUser, id: number, dto: HazardSettingsDto): Promise<OrgUnitDto> {
     const o = await this.scope.requireOrg(user, id);
-    if (o.type !== 'town') throw new BadRequestException([`overdueClimbDays is set per town (this unit is a ${ORG_TYPE_LABELS[o.type]})`]);
+    if (o.type !== 'town') throw fieldError('overdueClimbDays', `只能按镇设置（这个单位是${ORG_TYPE_LABELS[o.type]}）`);
     await this.orgs.update(o.id, { overdueClimbDays: dto.overdueClimbDays });
     return mapOrgUnit({ ...o, overdueClimbDays: dto.overdueClimbDays });
   }

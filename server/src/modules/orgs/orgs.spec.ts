@@ -1,4 +1,5 @@
 import { createTestApp, TestApp } from '../../testing/test-app';
+import { named } from '../../testing/fields';
 
 function flatten(tree: any[]): any[] {
   return tree.flatMap((n) => [n, ...flatten(n.children ?? [])]);
@@ -75,7 +76,7 @@ describe('units, accounts and scope', () => {
     expect(res.body.path).toBe(`${t.seed.org.town.path}${res.body.id}/`);
     const bad = await t.http.post('/api/orgs').set(admin).send({ parentId: t.seed.org.g_liulin_1.id, type: 'village', name: '网格下的村' });
     expect(bad.status).toBe(400);
-    expect(bad.body.message.join()).toMatch(/type village cannot be placed under a grid/);
+    expect(named(bad.body).join()).toMatch(/type 单位类型：村不能放在网格下面/);
     const del = await t.http.delete(`/api/orgs/${t.seed.org.v_liulin.id}`).set(admin);
     expect(del.status).toBe(409);
   });
@@ -86,12 +87,12 @@ describe('units, accounts and scope', () => {
     const res = await t.http.post('/api/orgs').set(admin).send({ parentId: 'x', type: 'planet', name: '', lat: 200, hacker: true });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('Bad Request');
-    const msg: string[] = res.body.message;
+    const msg: string[] = named(res.body);
     for (const field of ['parentId', 'type', 'name', 'lat', 'hacker']) expect(msg.some((m) => m.startsWith(field))).toBe(true);
     expect((await t.http.get('/api/orgs').set(admin)).body).toEqual(before);
     const badId = await t.http.get('/api/orgs/abc').set(admin);
     expect(badId.status).toBe(400);
-    expect(badId.body.message).toEqual(['id must be a positive integer']);
+    expect(named(badId.body)).toEqual(['id 编号须为正整数']);
   });
 
   it('lists users in scope with masked phones, and caps the page size at 100', async () => {
@@ -113,7 +114,7 @@ describe('units, accounts and scope', () => {
       .query({ pageSize: 101 })
       .set(await t.as('village'));
     expect(tooBig.status).toBe(400);
-    expect(tooBig.body.message.join()).toMatch(/pageSize must not be greater than 100/);
+    expect(named(tooBig.body).join()).toMatch(/pageSize 每页条数不能大于 100/);
   });
 
   it('lets a resident choose their village, but not an officer', async () => {
@@ -128,7 +129,7 @@ describe('units, accounts and scope', () => {
     expect(officer.status).toBe(403);
     const badPhone = await t.http.patch('/api/me').set(me).send({ phone: '123' });
     expect(badPhone.status).toBe(400);
-    expect(badPhone.body.message[0]).toMatch(/^phone /);
+    expect(named(badPhone.body)[0]).toMatch(/^phone /);
   });
 
   it('admin can disable an account; its token stops working at once', async () => {

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   isOfficer,
@@ -31,6 +31,7 @@ import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeCampaign, PledgeReminder, PledgeRosterEntry, PledgeSignature } from './pledge.entities';
 import { isMysql } from '../../common/db/dialect';
 import { parseRoster } from './roster-import';
+import { fieldError, fieldErrors } from '../../common/http/field-labels';
 
 /** Reminders for one campaign at most this often (a class group should not be spammed). */
 export const REMIND_INTERVAL_MS = 10 * 60 * 1000;
@@ -74,7 +75,7 @@ export class PledgeCampaignsService {
     const org = await this.scope.requireOrg(user, dto.orgId);
     const version = await this.templates.versionFor(user, dto.templateVersionId, org.path);
     const deadline = new Date(dto.deadline);
-    if (deadline.getTime() <= Date.now()) throw new BadRequestException(['deadline must be in the future']);
+    if (deadline.getTime() <= Date.now()) throw fieldError('deadline', '须晚于现在', '签署截止时间');
     const repo = this.ds.getRepository(PledgeCampaign);
     const c = await repo.save(
       repo.create({
@@ -214,11 +215,13 @@ export class PledgeCampaignsService {
 
   async importRoster(user: AuthUser, id: number, file: Express.Multer.File | undefined): Promise<PledgeRosterImportResult> {
     const c = await this.loadForOfficer(user, id);
-    if (!file) throw new BadRequestException(['file is required (multipart field "file", .xlsx or .csv)']);
+    if (!file) throw fieldErrors([{ field: 'file', message: '请选择名单文件（.xlsx 或 .csv）后上传' }]);
     if (campaignStatus(c) === 'closed') throw new ConflictException('该活动已关闭，不能再导入名单');
     const { kind, rows } = await parseRoster(file);
     if (c.rosterKind && c.rosterKind !== kind)
-      throw new BadRequestException([`file 是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单`]);
+      throw fieldErrors([
+        { field: 'file', message: `上传的是${kind === 'student' ? '学生' : '企业'}名单，而本活动已有${c.rosterKind === 'student' ? '学生' : '企业'}名单` },
+      ]);
     return this.ds.transaction(async (m) => {
       // The campaign row first (MySQL): signing batches link entries and count them under the same lock, so the
       // rosterSigned figure set below cannot miss a batch committing meanwhile.

@@ -53,7 +53,7 @@ export class PledgeExportsService {
 
   private async countAndCheck(campaignId: number, group?: string): Promise<number> {
     const n = await this.ds.getRepository(PledgeSignature).count({ where: { campaignId, voidedAt: IsNull(), ...(group ? { groupName: group } : {}) } });
-    if (n > EXPORT_MAX_ROWS) throw new PayloadTooLargeException(`共 ${n} 份，超过单次导出上限 ${EXPORT_MAX_ROWS} 份，请按班级（group）分批导出`);
+    if (n > EXPORT_MAX_ROWS) throw new PayloadTooLargeException(`共 ${n} 份，超过单次导出上限 ${EXPORT_MAX_ROWS} 份，请按班级分批导出`);
     return n;
   }
 

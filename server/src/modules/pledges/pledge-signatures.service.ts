@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   isOfficer,
@@ -29,6 +29,7 @@ import { assertSigned, decodeSignatureDataUrl } from './signature-image';
 import { readSignatureImage } from './signature-art';
 import { verifyCampaignChain } from './pledge-verify';
 import { letterUnitOf } from './letter-unit';
+import { FieldProblem, fieldError, fieldErrors, problem } from '../../common/http/field-labels';
 
 /** How long the signing path reuses a campaign row (deadline, closing and roster kind are re-checked under the lock). */
 const CAMPAIGN_TTL_MS = 2_000;
@@ -93,31 +94,31 @@ export class PledgeSignaturesService {
    */
   private async signerPhone(user: AuthUser, dto: SignPledgeDto): Promise<{ phone: string; verified: boolean }> {
     if (dto.phoneCode) {
-      if (!this.wechat.configured) throw new BadRequestException(['phoneCode 本服务未接入微信手机号验证，请直接填写手机号（phone）']);
+      if (!this.wechat.configured) throw fieldErrors([{ field: 'phoneCode', message: '本服务未接入微信手机号验证，请直接填写手机号' }]);
       let info: { purePhoneNumber: string; countryCode: string };
       try {
         info = await this.wechat.getPhoneNumber(dto.phoneCode);
       } catch (err) {
         if (err instanceof WechatError && [40029, 40163, 47001, 40013].includes(err.errcode)) {
-          throw new BadRequestException(['phoneCode 手机号授权已失效，请重新点击“使用微信手机号”']);
+          throw fieldErrors([{ field: 'phoneCode', message: '微信手机号授权已失效，请重新点击“使用微信手机号”' }]);
         }
         this.logger.warn(`getPhoneNumber failed: ${(err as Error).message}`);
         throw new HttpException('微信手机号验证暂时不可用，请稍后重试', 503);
       }
       const phone = info.purePhoneNumber.replace(/\D/g, '');
-      if (info.countryCode !== '86' || !PHONE_PATTERN.test(phone)) throw new BadRequestException(['phoneCode 请使用中国大陆手机号']);
+      if (info.countryCode !== '86' || !PHONE_PATTERN.test(phone)) throw fieldErrors([{ field: 'phoneCode', message: '请使用中国大陆手机号' }]);
       return { phone, verified: true };
     }
     if (this.wechat.configured && user.openid && !user.openid.startsWith('dev:')) {
-      throw new BadRequestException(['phoneCode 请点击“使用微信手机号”验证监护人（负责人）手机号后再签署']);
+      throw fieldErrors([{ field: 'phoneCode', message: '请点击“使用微信手机号”验证监护人（负责人）手机号后再签署' }]);
     }
     const typed = typeof dto.phone === 'string' && dto.phone.trim() ? dto.phone : typeof dto.fields?.phone === 'string' ? dto.fields.phone : '';
     const phone = typed.replace(/[\s-]/g, '');
     const field = typeof dto.phone === 'string' && dto.phone.trim() ? 'phone' : 'fields.phone';
-    if (!phone) throw new BadRequestException([`${field} 请填写监护人（负责人）手机号`]);
-    if (!PHONE_PATTERN.test(phone)) throw new BadRequestException([`${field} 应为 11 位手机号`]);
+    if (!phone) throw fieldErrors([{ field, message: '请填写监护人（负责人）手机号' }]);
+    if (!PHONE_PATTERN.test(phone)) throw fieldErrors([{ field, message: '监护人（负责人）手机号应为 11 位手机号' }]);
     if (dto.phone && typeof dto.fields?.phone === 'string' && dto.fields.phone.trim() && dto.fields.phone.replace(/[\s-]/g, '') !== phone) {
-      throw new BadRequestException(['fields.phone 与填写的手机号（phone）不一致']);
+      throw fieldErrors([{ field: 'fields.phone', message: '承诺书上的手机号与验证的手机号不一致' }]);
     }
     return { phone, verified: false };
   }
@@ -137,7 +138,7 @@ export class PledgeSignaturesService {
     let picked: PledgeRosterEntry | null = null;
     if (c.rosterKind && dto.rosterId) {
       picked = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { id: dto.rosterId, campaignId: c.id } });
-      if (!picked) throw new BadRequestException([`rosterId ${dto.rosterId} 不在本活动名单中`]);
+      if (!picked) throw fieldError('rosterId', '不在本活动名单中');
     }
     const fromRoster: Record<string, string> = !picked
       ? {}
@@ -146,24 +147,26 @@ export class PledgeSignaturesService {
         : { unitName: picked.name };
 
     // fields: exactly the declared ones, required present, phone valid
-    const errors: string[] = [];
+    const errors: FieldProblem[] = [];
     const fields: Record<string, string> = {};
-    for (const k of Object.keys(dto.fields)) if (!version.fields.some((f) => f.key === k)) errors.push(`fields.${k} is not a field of this pledge`);
+    for (const k of Object.keys(dto.fields))
+      if (!version.fields.some((f) => f.key === k)) errors.push({ field: `fields.${k}`, message: `这份承诺书没有「${k}」这一项` });
     for (const f of version.fields) {
       // the phone field holds the signer's checked phone (a verified one replaces whatever was typed)
       const raw = fromRoster[f.key] ?? (f.key === 'phone' && (signer.verified || dto.fields.phone === undefined) ? signer.phone : dto.fields[f.key]);
       const v = typeof raw === 'string' ? raw.replace(/\s+/g, ' ').trim() : raw === undefined || raw === null ? '' : null;
-      if (v === null) errors.push(`fields.${f.key} must be a string`);
-      else if (!v && f.required) errors.push(`fields.${f.key} ${f.label}不能为空`);
-      else if (v.length > 60) errors.push(`fields.${f.key} ${f.label}不能超过 60 个字`);
-      else if (v && f.type === 'phone' && !PHONE_PATTERN.test(v.replace(/[\s-]/g, ''))) errors.push(`fields.${f.key} ${f.label}应为 11 位手机号`);
+      if (v === null) errors.push(problem(`fields.${f.key}`, '须为文字', f.label));
+      else if (!v && f.required) errors.push(problem(`fields.${f.key}`, '不能为空', f.label));
+      else if (v.length > 60) errors.push(problem(`fields.${f.key}`, '不能超过 60 个字', f.label));
+      else if (v && f.type === 'phone' && !PHONE_PATTERN.test(v.replace(/[\s-]/g, ''))) errors.push(problem(`fields.${f.key}`, '应为 11 位手机号', f.label));
       else if (v) fields[f.key] = f.type === 'phone' ? v.replace(/[\s-]/g, '') : v;
     }
     const roles = dto.signatures.map((s) => s.role);
-    for (const s of version.signers) if (!roles.includes(s.role)) errors.push(`signatures.${s.role} ${s.label}签名不能为空`);
-    for (const r of roles) if (!version.signers.some((s) => s.role === r)) errors.push(`signatures.${r} is not a signer of this pledge`);
-    if (new Set(roles).size !== roles.length) errors.push('signatures must have one image per signer');
-    if (errors.length) throw new BadRequestException(errors);
+    for (const s of version.signers) if (!roles.includes(s.role)) errors.push(problem(`signatures.${s.role}`, '签名不能为空', s.label));
+    for (const r of roles)
+      if (!version.signers.some((s) => s.role === r)) errors.push({ field: `signatures.${r}`, message: `这份承诺书没有「${r}」这位签名人` });
+    if (new Set(roles).size !== roles.length) errors.push(problem('signatures', '：每位签名人只签一次'));
+    if (errors.length) throw fieldErrors(errors);
 
     // roster: the picked entry is authoritative for who the pledge is about
     let entry: PledgeRosterEntry | null = null;
@@ -172,7 +175,7 @@ export class PledgeSignaturesService {
       else {
         const key = this.identityOf(c, fields);
         entry = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { campaignId: c.id, dedupeKey: key } });
-        if (!entry) throw new BadRequestException(['rosterId 名单中没有找到该学生（单位），请在名单中搜索姓名后选择，或联系老师核对']);
+        if (!entry) throw fieldErrors([{ field: 'rosterId', message: '名单中没有找到该学生（单位），请在名单中搜索姓名后选择，或联系老师核对' }]);
       }
       // only the guardian (person in charge) the roster names may sign: their phone must be the entry's
       if (!entry.phone) throw new ForbiddenException('名单中没有登记联系电话，暂时不能签署，请联系老师补登');
@@ -183,15 +186,16 @@ export class PledgeSignaturesService {
         fields.studentName = entry.name;
         fields.className = entry.groupName;
       } else if (version.fields.some((f) => f.key === 'unitName')) fields.unitName = entry.name;
-    } else if (dto.rosterId) throw new BadRequestException(['rosterId 本活动没有名单']);
+    } else if (dto.rosterId) throw fieldErrors([{ field: 'rosterId', message: '本活动没有名单，不用选择学生（单位）' }]);
     const dedupeKey = entry ? entry.dedupeKey : this.identityOf(c, fields);
     const groupName = entry ? entry.groupName : (fields.className ?? fields.unitName ?? null);
     const unitOrgId = await letterUnitOf(this.ds, c.kind, c.orgPath, fields.unitName, user);
 
     // images: decoded, non-blank, hashed, stored before the chain is touched. A duplicate (same pledge signed
     // before) is found under the chain lock; checking here as well would cost every signature a round trip.
-    const decoded = dto.signatures.map((s) => ({ role: s.role, png: decodeSignatureDataUrl(`signatures.${s.role}`, s.image) }));
-    await Promise.all(decoded.map((d) => assertSigned(`signatures.${d.role}`, version.signers.find((s) => s.role === d.role)!.label, d.png)));
+    const signerLabel = (role: string) => version.signers.find((s) => s.role === role)!.label;
+    const decoded = dto.signatures.map((s) => ({ role: s.role, png: decodeSignatureDataUrl(`signatures.${s.role}`, s.image, signerLabel(s.role)) }));
+    await Promise.all(decoded.map((d) => assertSigned(`signatures.${d.role}`, signerLabel(d.role), d.png)));
     const stamp = randomUUID();
     const images = decoded.map((d) => ({ role: d.role, key: `pledges/${c.id}/${stamp}-${d.role}.png`, sha256: sha256(d.png) }));
     await Promise.all(decoded.map((d, i) => this.storage.put(images[i].key, d.png, 'image/png')));
@@ -340,7 +344,7 @@ export class PledgeSignaturesService {
     const why = String(reason ?? '')
       .replace(/\s+/g, ' ')
       .trim();
-    if (why.length < 2 || why.length > 200) throw new BadRequestException(['reason 作废原因应为 2–200 个字']);
+    if (why.length < 2 || why.length > 200) throw fieldError('reason', '应为 2–200 个字', '作废原因');
     await this.chain.appendVoid(user, c, id, why);
     return this.get(user, id);
   }

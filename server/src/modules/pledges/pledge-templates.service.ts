@@ -17,6 +17,7 @@ import { mapVersion } from './dto/pledge.dto';
 import { canonicalJson, sha256 } from './pledge-chain';
 import { DEFAULT_PLEDGE_TEMPLATES } from './pledge-defaults';
 import { PledgeCampaign, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from './pledge.entities';
+import { FieldProblem, fieldErrors, problem } from '../../common/http/field-labels';
 
 /** SHA-256 of the canonical wording: what a signer saw is pinned by this hash in every signature. */
 export function versionContentHash(v: { kind: string; title: string; body: string; signers: unknown; fields: unknown }): string {
@@ -24,15 +25,15 @@ export function versionContentHash(v: { kind: string; title: string; body: strin
 }
 
 function checkSpec(req: CreatePledgeTemplateVersionRequest): void {
-  const errors: string[] = [];
+  const errors: FieldProblem[] = [];
   const roles = req.signers.map((s) => s.role);
-  if (new Set(roles).size !== roles.length) errors.push('signers must have distinct roles');
+  if (new Set(roles).size !== roles.length) errors.push(problem('signers', '中有重复的签名人代码'));
   const keys = req.fields.map((f) => f.key);
-  if (new Set(keys).size !== keys.length) errors.push('fields must have distinct keys');
+  if (new Set(keys).size !== keys.length) errors.push(problem('fields', '中有重复的字段代码', '填写项'));
   if (!req.fields.some((f) => ['studentName', 'unitName', 'signerName', 'principalName'].includes(f.key))) {
-    errors.push('fields must include one of studentName, unitName, signerName, principalName (who the pledge is for)');
+    errors.push(problem('fields', '须包含学生姓名、单位名称、签署人姓名或负责人姓名之一（承诺书是谁的）', '填写项'));
   }
-  if (errors.length) throw new BadRequestException(errors);
+  if (errors.length) throw fieldErrors(errors);
 }
 
 @Injectable()
@@ -211,7 +212,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     const v = await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id: versionId } });
     const t = v ? await this.ds.getRepository(PledgeTemplate).findOne({ where: { id: v.templateId } }) : null;
     if (!v || !t || !this.visible(user, t)) throw new NotFoundException(`承诺书版本 ${versionId} 不存在`);
-    if (!this.usableAt(t, orgPath)) throw new BadRequestException([`templateVersionId ${versionId} 是其他单位的承诺书，不能用于本单位的活动`]);
+    if (!this.usableAt(t, orgPath)) throw fieldErrors([{ field: 'templateVersionId', message: '这是其他单位的承诺书，不能用于本单位的活动' }]);
     return v;
   }
 

@@ -9,6 +9,7 @@ import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 import { AuditLog } from '../audit/audit-log.entity';
 import { PledgeRosterEntry, PledgeSignature, PledgeVoid } from './pledge.entities';
 import { drawSignaturePng, pngDataUrl } from './signature-art';
+import { named } from '../../testing/fields';
 
 const inDays = (d: number) => new Date(Date.now() + d * 86400_000).toISOString();
 
@@ -59,7 +60,7 @@ describe(`pledge security (${TEST_DB})`, () => {
         .set(attacker)
         .send({ rosterId: entry.id, phone: '13700000001', fields, signatures: images });
       expect(typed.status).toBe(400);
-      expect(typed.body.message.join()).toMatch(/^phoneCode/);
+      expect(named(typed.body).join()).toMatch(/^phoneCode/);
       const wrong = await t.http
         .post(`/api/pledge-campaigns/${id}/signatures`)
         .set(attacker)
@@ -81,7 +82,7 @@ describe(`pledge security (${TEST_DB})`, () => {
         .set(guardian)
         .send({ rosterId: entry.id, phoneCode: code, fields, signatures: images });
       expect(reused.status).toBe(400);
-      expect(reused.body.message.join()).toMatch(/^phoneCode/);
+      expect(named(reused.body).join()).toMatch(/^phoneCode/);
       expect(
         (
           await t.http
@@ -111,7 +112,7 @@ describe(`pledge security (${TEST_DB})`, () => {
         .set(await t.as('resident'))
         .send({ rosterId: entry.id, fields, signatures: images });
       expect(none.status).toBe(400);
-      expect(none.body.message.join()).toMatch(/phone/);
+      expect(named(none.body).join()).toMatch(/phone/);
       expect((await t.ds.getRepository(PledgeRosterEntry).findOneByOrFail({ id: entry.id })).signatureId).toBeNull();
       const un = await t.http.get(`/api/pledge-campaigns/${id}/unsigned`).set(await t.as('school'));
       expect(un.body.total).toBe(1);
@@ -126,7 +127,7 @@ describe(`pledge security (${TEST_DB})`, () => {
         .set(await t.as('parent'))
         .send({ fields: { studentName: '无名单', className: '一班', ...fields }, signatures: images });
       expect(noPhone.status).toBe(400);
-      expect(noPhone.body.message.join()).toMatch(/phone/);
+      expect(named(noPhone.body).join()).toMatch(/phone/);
       const withCode = await t.http
         .post(`/api/pledge-campaigns/${open.body.id}/signatures`)
         .set(await wechatUser('o-no-roster'))
@@ -181,7 +182,7 @@ describe(`pledge security (${TEST_DB})`, () => {
       ).toBe(403);
       const noReason = await t.http.post(voidUrl).set(school).send({});
       expect(noReason.status).toBe(400);
-      expect(noReason.body.message.join()).toMatch(/^reason/);
+      expect(named(noReason.body).join()).toMatch(/^reason/);
       const voided = await t.http.post(voidUrl).set(school).send({ reason: '非监护人代签，家长来电核实' });
       expect(voided.status).toBe(200);
       expect(voided.body.void).toMatchObject({ seq: 2, reason: '非监护人代签，家长来电核实', voidedByName: t.seed.user.school.name });

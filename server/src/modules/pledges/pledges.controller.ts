@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { FileUpload } from '../../common/upload/file-upload.interceptor';
 import { Throttle } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { LIMITS, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
@@ -107,7 +107,7 @@ export class PledgeCampaignsController {
   @Roles(...CAMPAIGN_MANAGERS)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: LIMITS.rosterMaxBytes, files: 1, fields: 5 } }))
+  @UseInterceptors(FileUpload({ what: '名单文件', maxBytes: LIMITS.rosterMaxBytes }))
   importRoster(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @UploadedFile() file: Express.Multer.File | undefined) {
     return this.campaigns.importRoster(user, id, file);
   }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 import { PledgeSignature } from './pledge.entities';
 import { blankPng, dotPng, drawSignaturePng, pngDataUrl } from './signature-art';
+import { named } from '../../testing/fields';
 
 const inDays = (d: number) => new Date(Date.now() + d * 86400_000).toISOString();
 
@@ -120,7 +121,7 @@ describe(`pledges (${TEST_DB})`, () => {
           fields: [{ key: 'phone', label: '电话', type: 'phone', required: true }],
         });
       expect(bad.status).toBe(400);
-      expect(bad.body.message.join()).toMatch(/studentName/);
+      expect(named(bad.body).join()).toMatch(/^fields 填写项须包含学生姓名、单位名称、签署人姓名或负责人姓名之一/);
       expect(
         (
           await t.http
@@ -275,7 +276,7 @@ describe(`pledges (${TEST_DB})`, () => {
         ],
       });
       expect(blank.status).toBe(400);
-      expect(blank.body.message.join()).toMatch(/signatures\.guardian/);
+      expect(named(blank.body).join()).toMatch(/signatures\.guardian/);
       const dot = await sign('parent', id, {
         fields: studentFields('空白'),
         signatures: [
@@ -284,10 +285,10 @@ describe(`pledges (${TEST_DB})`, () => {
         ],
       });
       expect(dot.status).toBe(400);
-      expect(dot.body.message.join()).toMatch(/signatures\.student/);
+      expect(named(dot.body).join()).toMatch(/signatures\.student/);
       const missing = await sign('parent', id, { fields: studentFields('空白'), signatures: [{ role: 'guardian', image: sig }] });
       expect(missing.status).toBe(400);
-      expect(missing.body.message.join()).toMatch(/signatures\.student/);
+      expect(named(missing.body).join()).toMatch(/signatures\.student/);
       const notPng = await sign('parent', id, {
         fields: studentFields('空白'),
         signatures: [
@@ -304,7 +305,7 @@ describe(`pledges (${TEST_DB})`, () => {
         ],
       });
       expect(badPhone.status).toBe(400);
-      expect(badPhone.body.message.join()).toMatch(/fields\.phone/);
+      expect(named(badPhone.body).join()).toMatch(/fields\.phone/);
       expect(await t.ds.getRepository(PledgeSignature).count({ where: { campaignId: id } })).toBe(0);
     });
 

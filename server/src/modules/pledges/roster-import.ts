@@ -2,6 +2,7 @@ import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeExce
 import { LIMITS, PHONE_PATTERN, PLEDGE_ROSTER_COLUMNS, PledgeRosterKind } from '@xiangan/shared';
 import { cellText, readXlsxRows } from '../../common/upload/zip-limits';
 import { identityKey } from './pledge-chain';
+import { fieldErrors } from '../../common/http/field-labels';
 
 export interface RosterRow {
   rowNo: number;
@@ -87,17 +88,20 @@ export async function parseRoster(file: {
   if (file.buffer.length > LIMITS.rosterMaxBytes) throw new PayloadTooLargeException(`名单文件不能超过 ${LIMITS.rosterMaxBytes / 1024 / 1024} MB`);
   const raw = await readRows(file);
   const headerIdx = raw.findIndex((r) => r.some((c) => c.trim() !== ''));
-  if (headerIdx < 0) throw new BadRequestException(['file 是空的']);
+  if (headerIdx < 0) throw fieldErrors([{ field: 'file', message: '上传的名单是空的' }]);
   const header = raw[headerIdx].map((c) => c.trim());
   const kind: PledgeRosterKind | null = header.includes('学生姓名') ? 'student' : header.includes('单位名称') ? 'enterprise' : null;
   if (!kind) {
-    throw new BadRequestException([
-      `file 第 ${headerIdx + 1} 行应为表头：学生名单列为 ${PLEDGE_ROSTER_COLUMNS.student.join('、')}；企业名单列为 ${PLEDGE_ROSTER_COLUMNS.enterprise.join('、')}`,
+    throw fieldErrors([
+      {
+        field: 'file',
+        message: `名单第 ${headerIdx + 1} 行应为表头：学生名单列为 ${PLEDGE_ROSTER_COLUMNS.student.join('、')}；企业名单列为 ${PLEDGE_ROSTER_COLUMNS.enterprise.join('、')}`,
+      },
     ]);
   }
   const cols = PLEDGE_ROSTER_COLUMNS[kind];
   const missing = cols.filter((c) => !header.includes(c));
-  if (missing.length) throw new BadRequestException([`file 表头缺少列：${missing.join('、')}`]);
+  if (missing.length) throw fieldErrors([{ field: 'file', message: `名单表头缺少列：${missing.join('、')}` }]);
   const at = Object.fromEntries(cols.map((c) => [c, header.indexOf(c)]));
 
   const errors: string[] = [];
@@ -142,6 +146,6 @@ export async function parseRoster(file: {
   }
   if (errors.length)
     throw new BadRequestException([`名单有 ${errors.length >= 200 ? '200 处以上' : `${errors.length} 处`}错误，未导入任何一行，请改正后重新上传`, ...errors]);
-  if (!rows.length) throw new BadRequestException(['file 中没有名单数据']);
+  if (!rows.length) throw fieldErrors([{ field: 'file', message: '上传的文件中没有名单数据' }]);
   return { kind, rows };
 }

@@ -192,7 +192,10 @@ describe('signature ink check: the one-pass PNG reader', () => {
       expect(inkStatsDirect(bad)).toBeNull();
       const err = await assertSigned('signatures.guardian', '监护人', bad).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BadRequestException);
-      expect((err as BadRequestException).getResponse()).toMatchObject({ message: ['signatures.guardian 图片无法读取，请重新签名'] });
+      expect((err as BadRequestException).getResponse()).toMatchObject({
+        message: ['监护人签名图片无法读取，请重新签名'],
+        fields: [{ field: 'signatures.guardian', message: '监护人签名图片无法读取，请重新签名' }],
+      });
     }
   });
 });

@@ -1,7 +1,8 @@
-import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { LIMITS } from '@xiangan/shared';
 import sharp from 'sharp';
 import { crc32, inflateSync } from 'node:zlib';
+import { fieldErrors } from '../../common/http/field-labels';
 
 // libvips' operation cache keeps recent decoded images for reuse; every upload here is new, so it only costs memory
 // and hashing (~0.2 ms CPU per 1000×400 decode measured). Process-wide, and equally useless for other uploads.
@@ -22,16 +23,17 @@ export interface InkStats {
   box: { w: number; h: number };
 }
 
-export function decodeSignatureDataUrl(field: string, dataUrl: unknown): Buffer {
-  if (typeof dataUrl !== 'string') throw new BadRequestException([`${field} must be a PNG data URL`]);
+/** `label` names the signer (监护人); errors carry the path `field` in `fields`. */
+export function decodeSignatureDataUrl(field: string, dataUrl: unknown, label = ''): Buffer {
+  if (typeof dataUrl !== 'string') throw fieldErrors([{ field, message: `${label}签名图片须为 PNG 图片，请重新签名` }]);
   const m = DATA_URL.exec(dataUrl.slice(0, 40).includes('base64,') ? dataUrl : '');
-  if (!m) throw new UnsupportedMediaTypeException(`${field} 必须是 PNG 图片（data:image/png;base64,…）`);
+  if (!m) throw new UnsupportedMediaTypeException(`${label}签名图片须为 PNG 图片，请重新签名`);
   if (m[1].length > Math.ceil((LIMITS.signatureMaxBytes * 4) / 3) + 8) {
-    throw new PayloadTooLargeException(`${field} 签名图片过大（不超过 ${LIMITS.signatureMaxBytes / 1024} KB）`);
+    throw new PayloadTooLargeException(`${label}签名图片太大（最大 ${LIMITS.signatureMaxBytes / 1024} KB）`);
   }
   const buf = Buffer.from(m[1], 'base64');
-  if (buf.length > LIMITS.signatureMaxBytes) throw new PayloadTooLargeException(`${field} 签名图片过大（不超过 ${LIMITS.signatureMaxBytes / 1024} KB）`);
-  if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_MAGIC)) throw new UnsupportedMediaTypeException(`${field} 不是 PNG 图片`);
+  if (buf.length > LIMITS.signatureMaxBytes) throw new PayloadTooLargeException(`${label}签名图片太大（最大 ${LIMITS.signatureMaxBytes / 1024} KB）`);
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(PNG_MAGIC)) throw new UnsupportedMediaTypeException(`${label}签名图片不是 PNG 图片，请重新签名`);
   return buf;
 }
 
@@ -255,11 +257,11 @@ export async function assertSigned(field: string, label: string, png: Buffer): P
   try {
     s = await inkStats(png);
   } catch {
-    throw new BadRequestException([`${field} 图片无法读取，请重新签名`]);
+    throw fieldErrors([{ field, message: `${label}签名图片无法读取，请重新签名` }]);
   }
-  if (s.width < 100 || s.height < 50) throw new BadRequestException([`${field} 签名区域太小，请在整块签名板上签名`]);
+  if (s.width < 100 || s.height < 50) throw fieldErrors([{ field, message: `${label}签名区域太小，请在整块签名板上签名` }]);
   if (s.ink < INK_MIN_PIXELS || s.box.w < INK_MIN_BOX_WIDTH || s.box.h < INK_MIN_BOX_HEIGHT) {
-    throw new BadRequestException([`${field} ${label}签名为空或过于简单，请用手指写下完整的名字`]);
+    throw fieldErrors([{ field, message: `${label}签名为空或过于简单，请用手指写下完整的名字` }]);
   }
   return s;
 }

@@ -26,6 +26,7 @@ import { dbTime, inTransaction, marks, rate } from './db-util';
 import { CreateMessageDto, MessageListQueryDto, PublishMessageDto, UpdateMessageDto } from './dto/publicity.dto';
 import { Message, MessageAudience } from './message.entity';
 import { feedItemOf, MessageView } from './message-view';
+import { fieldError, fieldErrors, FieldProblem, problem } from '../../common/http/field-labels';
 
 export const JOB_FANOUT = 'publicity.fanout';
 export const JOB_PUBLISH_DUE = 'publicity.publish-due';
@@ -67,18 +68,18 @@ export class PublicityService implements OnModuleInit {
    * a hazard photo or anyone else's upload answers like a missing image (RefsService).
    */
   private async cleanBody(user: AuthUser, body: MessageBlock[], keep: number[] = []): Promise<MessageBlock[]> {
-    const errors: string[] = [];
+    const errors: FieldProblem[] = [];
     const out: MessageBlock[] = [];
     let total = 0;
     body.forEach((b, i) => {
       const text = b.text?.trim() ?? '';
       total += text.length;
-      if ((b.type === 'p' || b.type === 'h') && !text) errors.push(`body.${i}.text must not be empty for a ${b.type} block`);
-      if (b.type === 'image' && !b.mediaId) errors.push(`body.${i}.mediaId is required for an image block`);
-      if (b.type === 'video' && !b.url) errors.push(`body.${i}.url is required for a video block (https link)`);
-      if (b.type !== 'p' && b.bold) errors.push(`body.${i}.bold is only allowed on a p block`);
-      if (b.type !== 'image' && b.mediaId) errors.push(`body.${i}.mediaId is only allowed on an image block`);
-      if (b.type === 'image' && b.url) errors.push(`body.${i}.url must not be given for an image block (the server sets it)`);
+      if ((b.type === 'p' || b.type === 'h') && !text) errors.push(problem(`body.${i}.text`, '不能为空'));
+      if (b.type === 'image' && !b.mediaId) errors.push(problem(`body.${i}.mediaId`, '不能为空：请选择图片'));
+      if (b.type === 'video' && !b.url) errors.push(problem(`body.${i}.url`, '不能为空：请填写视频的 https 链接', '视频链接'));
+      if (b.type !== 'p' && b.bold) errors.push(problem(`body.${i}.bold`, '只能用于正文段落'));
+      if (b.type !== 'image' && b.mediaId) errors.push(problem(`body.${i}.mediaId`, '只能放在图片段'));
+      if (b.type === 'image' && b.url) errors.push(problem(`body.${i}.url`, '不用填写：图片段的链接由系统生成'));
       const clean: MessageBlock = { type: b.type };
       if (text) clean.text = text;
       if (b.type === 'p' && b.bold) clean.bold = true;
@@ -86,13 +87,13 @@ export class PublicityService implements OnModuleInit {
       if (b.type === 'video') clean.url = b.url;
       out.push(clean);
     });
-    if (total > 20000) errors.push('body must be at most 20000 characters in all');
+    if (total > 20000) errors.push(problem('body', '总共最多 20000 个字'));
     const ids = out.filter((b) => b.type === 'image').map((b) => b.mediaId!);
     if (ids.length) {
       const ok = await this.refs.allowed(user, 'media', ids, { purpose: 'message', keep });
       out.forEach((b, i) => b.type === 'image' && !ok.has(b.mediaId!) && errors.push(this.refs.refusal('media', `body.${i}.mediaId`, b.mediaId!)));
     }
-    if (errors.length) throw new BadRequestException(errors);
+    if (errors.length) throw fieldErrors(errors);
     return out;
   }
 
@@ -202,9 +203,8 @@ export class PublicityService implements OnModuleInit {
     if (dto.scheduledAt) {
       const at = new Date(dto.scheduledAt);
       const now = Date.now();
-      if (at.getTime() <= now + 30_000) throw new BadRequestException(['scheduledAt must be at least a minute in the future (leave it out to publish now)']);
-      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000)
-        throw new BadRequestException([`scheduledAt must be within ${PUBLICITY_LIMITS.scheduleDaysMax} days`]);
+      if (at.getTime() <= now + 30_000) throw fieldError('scheduledAt', '须至少晚于现在 1 分钟（立即发布请不填）');
+      if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000) throw fieldError('scheduledAt', `须在 ${PUBLICITY_LIMITS.scheduleDaysMax} 天以内`);
       const r = await this.messages.update({ id, status: 'draft' }, { status: 'scheduled', scheduledAt: at });
       if (!r.affected) throw new ConflictException('消息已不是草稿');
       await this.queue.add(JOB_PUBLISH_ONE, { id }, { jobId: `publish-${id}-${at.getTime()}`, delayMs: at.getTime() - now, attempts: 5, backoffMs: 2000 });

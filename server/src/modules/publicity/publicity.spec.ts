@@ -8,6 +8,7 @@ import { DeliveryService } from './delivery.service';
 import { Message, MessageDelivery } from './message.entity';
 import { PublicityService } from './publicity.service';
 import { SubscriptionConsent } from '../subscriptions/subscription-consent.entity';
+import { named } from '../../testing/fields';
 
 const TPL = 'tpl-publicity-0001';
 const para = (text: string, bold = false) => ({ type: 'p', text, ...(bold ? { bold } : {}) });
@@ -62,7 +63,7 @@ describe('publicity: compose, feed, reach (API)', () => {
         ],
       });
     expect(res.status).toBe(400);
-    expect(res.body.message).toEqual(
+    expect(named(res.body)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^title /),
         expect.stringMatching(/^category /),
@@ -76,7 +77,7 @@ describe('publicity: compose, feed, reach (API)', () => {
       .set(town)
       .send({ title: 't', category: 'fire', audience: { orgIds: [t.seed.org.town.id] }, body: [{ type: 'image', mediaId: 999999 }] });
     expect(img.status).toBe(400);
-    expect(img.body.message).toEqual([expect.stringMatching(/^body\.0\.mediaId 999999/)]);
+    expect(named(img.body)).toEqual([expect.stringMatching(/^body\.0\.mediaId .*（编号 999999）/)]);
   });
 
   it('refuses audience units outside the officer scope (403) and unknown ones (404)', async () => {
@@ -384,7 +385,7 @@ describe('publicity: compose, feed, reach (API)', () => {
         .set(u.headers)
         .send({ templateIds: ['tpl-unknown'], results: { 'tpl-unknown': 'accept' } });
       expect(bad.status).toBe(400);
-      expect(bad.body.message[0]).toMatch(/^templateIds /);
+      expect(named(bad.body)[0]).toMatch(/^templateIds /);
       const ban = await t.http
         .post('/api/subscriptions')
         .set(u.headers)

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MessageStatsDto, PUBLICITY_LIMITS, ReachUnitDto, RemindUnitsResponse } from '@xiangan/shared';
+import { MESSAGE_STATUS_LABELS, MessageStatsDto, MessageStatus, PUBLICITY_LIMITS, ReachUnitDto, RemindUnitsResponse } from '@xiangan/shared';
 import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
@@ -10,6 +10,7 @@ import { dbTime, iso, marks, rate, readTime } from './db-util';
 import { Message, MessageAudience, MessageReminder } from './message.entity';
 import { PublicityService } from './publicity.service';
 import type { SqlRow } from '../../common/db/sql-row';
+import { fieldError } from '../../common/http/field-labels';
 
 export const JOB_REMIND = 'publicity.remind';
 
@@ -74,8 +75,7 @@ export class ReachService {
     if (orgId) {
       breakdownOf = await this.orgs.findOne({ where: { id: orgId } });
       if (!breakdownOf) throw new NotFoundException(`单位 ${orgId} 不存在`);
-      if (!targets.some((t) => breakdownOf!.path.startsWith(t.path)))
-        throw new BadRequestException(['orgId must be a unit inside the audience of this message']);
+      if (!targets.some((t) => breakdownOf!.path.startsWith(t.path))) throw fieldError('orgId', '须在这条消息的发送范围内');
     } else if (targets.length === 1) breakdownOf = targets[0];
     const rowsUnits: { unit: OrgUnit; exact: boolean }[] = breakdownOf
       ? [
@@ -157,13 +157,14 @@ export class ReachService {
    */
   async remind(user: AuthUser, id: number, orgIds?: number[]): Promise<RemindUnitsResponse> {
     const msg = await this.publicity.manageable(user, id);
-    if (msg.status !== 'published') throw new BadRequestException([`只有已发布的消息可以催阅（当前：${msg.status}）`]);
+    if (msg.status !== 'published')
+      throw new BadRequestException([`只有已发布的消息可以催阅（当前：${MESSAGE_STATUS_LABELS[msg.status as MessageStatus] ?? msg.status}）`]);
     const targets = await this.targets(id);
     let units: OrgUnit[];
     if (orgIds?.length) {
       units = await this.orgs.find({ where: { id: In([...new Set(orgIds)]) } });
       const bad = [...new Set(orgIds)].filter((o) => !units.some((u) => u.id === o && targets.some((t) => u.path.startsWith(t.path))));
-      if (bad.length) throw new BadRequestException([`orgIds must be units inside the audience (not: ${bad.join(', ')})`]);
+      if (bad.length) throw fieldError('orgIds', `须在这条消息的发送范围内（不在范围内的单位编号：${bad.join('、')}）`);
     } else {
       const s = await this.stats(user, id);
       units = await this.orgs.find({ where: { id: In(s.units.filter((u) => u.lagging).map((u) => u.orgId)) } });

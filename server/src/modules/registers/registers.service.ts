@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   INCIDENT_KIND_LABELS,
@@ -29,6 +29,7 @@ import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SiteP
 import { Incident, RiskSite, SitePatrol } from './registers.entities';
 import type { SqlRow } from '../../common/db/sql-row';
 import type { CreateHazardDto } from '../hazards/dto/hazard.dto';
+import { FieldProblem, fieldError, fieldErrors, problem } from '../../common/http/field-labels';
 
 /** Risk-site register, patrols at the sites, incidents — every row under a unit, every request checked against scope. */
 @Injectable()
@@ -107,10 +108,10 @@ export class RegistersService {
   }
 
   private async checkSite(user: AuthUser, dto: RiskSiteDtoIn): Promise<void> {
-    const errors: string[] = [];
-    if (dto.sizeClass && dto.kind !== 'reservoir') errors.push('sizeClass is only for reservoirs（只有水库填写规模）');
-    if ((dto.lat === undefined) !== (dto.lng === undefined)) errors.push('lat and lng must be given together');
-    if (errors.length) throw new BadRequestException(errors);
+    const errors: FieldProblem[] = [];
+    if (dto.sizeClass && dto.kind !== 'reservoir') errors.push(problem('sizeClass', '只有水库填写'));
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) errors.push(problem('lat', '和经度要一起填写（或都不填）'));
+    if (errors.length) throw fieldErrors(errors);
     if (dto.enterpriseOrgId) await this.scope.requireOrg(user, dto.enterpriseOrgId);
   }
 
@@ -177,7 +178,7 @@ export class RegistersService {
       const again = await this.ds.getRepository(SitePatrol).findOne({ where: { createdById: user.id, clientKey } });
       if (again) return this.mapPatrols([again]).then((x) => x[0]);
     }
-    if (site.archivedAt) throw new BadRequestException(['siteId: 该风险点已撤销，不能再登记巡查']);
+    if (site.archivedAt) throw fieldError('siteId', '已撤销，不能再登记巡查');
     const date = dto.date ?? todayInChina();
     checkDate(date);
     let hazardIds = await this.checkHazards(user, dto.hazardIds ?? []);
@@ -258,7 +259,7 @@ export class RegistersService {
     const rows = await this.ds.getRepository(Hazard).find({ where: { id: In(unique) }, select: { id: true, orgPath: true } });
     for (const id of unique) {
       const h = rows.find((x) => x.id === id);
-      if (!h || !this.scope.covers(user, h.orgPath)) throw new BadRequestException([`hazardIds: hazard ${id} not found in your scope`]);
+      if (!h || !this.scope.covers(user, h.orgPath)) throw fieldError('hazardIds', `中的隐患 ${id} 不存在或不在您的权限范围内`);
     }
     return unique;
   }
@@ -319,7 +320,7 @@ export class RegistersService {
   /** A site named in a request body: outside the caller's scope it is a 400 naming the field, as if it did not exist. */
   private async loadSiteForBody(user: AuthUser, id: number): Promise<RiskSite> {
     const s = await this.ds.getRepository(RiskSite).findOne({ where: { id } });
-    if (!s || !this.scope.covers(user, s.orgPath)) throw new BadRequestException([`siteId: 风险点 ${id} 不存在`]);
+    if (!s || !this.scope.covers(user, s.orgPath)) throw fieldError('siteId', `${id} 不存在`);
     return s;
   }
 
@@ -359,7 +360,7 @@ function incidentFields(dto: IncidentDtoIn): Partial<Incident> {
 
 function checkDate(date: string): void {
   const d = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw new BadRequestException(['date must be a real calendar day']);
-  if (date > todayInChina(new Date(Date.now() + 86400_000))) throw new BadRequestException(['date must not be in the future']);
-  if (date < '2000-01-01') throw new BadRequestException(['date must not be before 2000-01-01']);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw fieldError('date', '不是真实的日子');
+  if (date > todayInChina(new Date(Date.now() + 86400_000))) throw fieldError('date', '不能晚于今天');
+  if (date < '2000-01-01') throw fieldError('date', '不能早于 2000 年 1 月 1 日');
 }

@@ -1,5 +1,6 @@
 import { Hazard } from '../hazards/hazard.entity';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
+import { named } from '../../testing/fields';
 
 /**
  * The registers through the API: risk sites (kind, place, person masked in lists, warning signs, reservoir size),
@@ -83,17 +84,17 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
   it('refuses bad input naming the field, and keeps what was stored', async () => {
     const bad = await t.http.post('/api/risk-sites').set(town).send({ kind: 'volcano', name: 'x' });
     expect(bad.status).toBe(400);
-    expect(bad.body.message.join(' ')).toMatch(/kind/);
-    expect(bad.body.message.join(' ')).toMatch(/name/);
+    expect(named(bad.body).join(' ')).toMatch(/kind/);
+    expect(named(bad.body).join(' ')).toMatch(/name/);
     const size = await t.http.post('/api/risk-sites').set(town).send({ kind: 'pond', name: '某山塘', sizeClass: 'small2' });
     expect(size.status).toBe(400);
-    expect(size.body.message[0]).toMatch(/^sizeClass/);
+    expect(named(size.body)[0]).toMatch(/^sizeClass/);
     const phone = await t.http.put(`/api/risk-sites/${ids.pond}`).set(village).send({ kind: 'pond', name: '柳林村大山塘', responsiblePhone: '12345' });
     expect(phone.status).toBe(400);
-    expect(phone.body.message[0]).toMatch(/^responsiblePhone/);
+    expect(named(phone.body)[0]).toMatch(/^responsiblePhone/);
     expect((await ok(t.http.get(`/api/risk-sites/${ids.pond}`).set(village), 200)).responsiblePhone).toBe('13908231002');
     const future = await t.http.post('/api/incidents').set(town).send({ kind: 'fire', date: '2999-01-01', title: '未来的火' });
-    expect(future.body.message).toEqual(['date must not be in the future']);
+    expect(named(future.body)).toEqual(['date 日期不能晚于今天']);
     expect((await t.http.get('/api/risk-sites').query({ pageSize: 101 }).set(town)).status).toBe(400);
   });
 
@@ -107,7 +108,7 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
     expect((await t.http.post('/api/risk-sites').set(village2).send({ kind: 'pond', name: '别村山塘', orgId: t.seed.org.v_liulin.id })).status).toBe(403);
     const other = await t.http.post('/api/incidents').set(village2).send({ kind: 'drowning', date: today, title: '测试', siteId: ids.pond });
     expect(other.status).toBe(400);
-    expect(other.body.message[0]).toMatch(/^siteId/);
+    expect(named(other.body)[0]).toMatch(/^siteId/);
     expect((await t.http.get('/api/risk-sites').set(await t.as('resident'))).status).toBe(403);
     expect(
       (

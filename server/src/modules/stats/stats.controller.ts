@@ -21,11 +21,11 @@ export class StatsQueryDto implements StatsQuery {
   orgId?: number;
   @ApiPropertyOptional({ example: '2026-01-01' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '须为日期（如 2026-05-01）' })
   from?: string;
   @ApiPropertyOptional({ example: '2026-12-31' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '须为日期（如 2026-05-01）' })
   to?: string;
 }
 
@@ -57,7 +57,7 @@ export class MonthlyBriefQueryDto implements MonthlyBriefQuery {
   orgId?: number;
   @ApiPropertyOptional({ example: '2026-05' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '须为年月（如 2026-05）' })
   month?: string;
 }
 

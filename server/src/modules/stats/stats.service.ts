@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ChildStats, DashboardDto, FieldSectorStats, FieldStats, HAZARD_CATEGORY_LABELS, HazardCategory, StatsSummaryDto } from '@xiangan/shared';
 import { Repository } from 'typeorm';
@@ -14,6 +14,7 @@ import { PublicityStatsSource } from '../publicity/publicity.stats';
 import { RegisterStatsSource } from '../registers/registers.stats';
 import { distinctUnits } from './distinct-units';
 import { buildFigures } from './report-figures';
+import { fieldError } from '../../common/http/field-labels';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -55,9 +56,9 @@ export class StatsService {
       ['from', f],
       ['to', t],
     ] as const) {
-      if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw new BadRequestException([`${k} must be YYYY-MM-DD`]);
+      if (!DAY.test(v) || Number.isNaN(new Date(`${v}T00:00:00Z`).getTime())) throw fieldError(k, '须为日期（如 2026-05-01）');
     }
-    if (f > t) throw new BadRequestException(['from must not be after to']);
+    if (f > t) throw fieldError('from', '不能晚于结束日期');
     return { from: f, to: t };
   }
 

@@ -3,6 +3,7 @@ import { rebuildHazardCounts } from '../hazards/hazard-counts.service';
 import { Like } from 'typeorm';
 import { FieldRecord } from '../fieldwork/field-record.entity';
 import { createTestApp, TestApp } from '../../testing/test-app';
+import { named } from '../../testing/fields';
 
 // jszip comes with exceljs (a docx is a zip); borrowed from there rather than added as a dependency.
 
@@ -234,19 +235,19 @@ describe('field work and statistics', () => {
       .set(town)
       .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2, leaflets: 5 } });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringContaining('metrics.leaflets')]));
+    expect(named(bad.body)).toEqual(expect.arrayContaining([expect.stringContaining('metrics.leaflets')]));
     const missing = await t.http.post('/api/drills').set(town).send({ kind: 'fire', metrics: {} });
-    expect(missing.body.message).toEqual(['metrics.participants is required for fire']);
+    expect(named(missing.body)).toEqual(['metrics.participants 请填写参演观摩人数（人）']);
     const frac = await t.http
       .post('/api/activities')
       .set(town)
       .send({ kind: 'publicity_event', metrics: { banners: 1.5 } });
-    expect(frac.body.message).toEqual(['metrics.banners must be a whole number']);
+    expect(named(frac.body)).toEqual(['metrics.banners 悬挂横幅须为整数']);
     const kind = await t.http.post('/api/activities').set(town).send({ kind: 'nope' });
     expect(kind.status).toBe(400);
-    expect(kind.body.message[0]).toMatch(/^kind must be one of/);
+    expect(named(kind.body)[0]).toMatch(/^kind 类型不是可选的值（可选：/);
     const noSector = await t.http.post('/api/enforcements').set(town).send({ kind: 'simple', metrics: {} });
-    expect(noSector.body.message).toEqual(['sector is required for simple']);
+    expect(named(noSector.body)).toEqual(['sector 简易程序当场处罚须选择行业领域']);
     expect(
       (
         await t.http
@@ -288,7 +289,7 @@ describe('field work and statistics', () => {
       .patch(`/api/drills/${rec.id}`)
       .set(town)
       .send({ metrics: { participants: -1 } });
-    expect(bad.body.message).toEqual(['metrics.participants must not be negative']);
+    expect(named(bad.body)).toEqual(['metrics.participants 参演观摩人数不能小于 0']);
   });
 
   it('an Idempotency-Key retry makes no second record', async () => {

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SUBSCRIBE_TEMPLATE_KEYS, SubscribeTemplateKey, SubscriptionsDto } from '@xiangan/shared';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -10,6 +10,7 @@ import type { SubscribePush } from '../notifications/notifications.service';
 import { SubscriptionConsent } from './subscription-consent.entity';
 import { SubscribeDto } from './subscriptions.dto';
 import { isMysql } from '../../common/db/dialect';
+import { fieldError } from '../../common/http/field-labels';
 
 export type TrySendResult = 'sent' | 'no_consent' | 'skipped' | 'failed';
 
@@ -71,9 +72,9 @@ export class SubscriptionsService implements SubscribePush {
   async record(user: AuthUser, dto: SubscribeDto): Promise<SubscriptionsDto> {
     const known = new Set(SUBSCRIBE_TEMPLATE_KEYS.map((k) => this.templateId(k)).filter(Boolean));
     const bad = dto.templateIds.filter((t) => !known.has(t));
-    if (bad.length) throw new BadRequestException([`templateIds must be templates this mini-program uses (unknown: ${bad.join(', ')})`]);
+    if (bad.length) throw fieldError('templateIds', `中有本小程序不用的模板（${bad.length} 个）`);
     const missing = dto.templateIds.filter((t) => !dto.results[t]);
-    if (missing.length) throw new BadRequestException([`results must give an answer for ${missing.join(', ')}`]);
+    if (missing.length) throw fieldError('results', `缺少 ${missing.length} 个模板的答复`);
     for (const t of dto.templateIds) {
       const r = dto.results[t];
       if (r === 'accept') await this.addConsent(user.id, t, 1);

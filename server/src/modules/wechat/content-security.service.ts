@@ -1,7 +1,8 @@
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LIMITS } from '@xiangan/shared';
 import { AppConfig } from '../../config/app-config';
 import { WechatClient, WechatError, WX_ERR } from './wechat.client';
+import { fieldError } from '../../common/http/field-labels';
 
 export type SecVerdict = 'pass' | 'review' | 'risky';
 
@@ -46,7 +47,7 @@ export class ContentSecurityService {
   async assertText(openid: string | null, field: string, text: string | undefined | null, scene: 1 | 2 | 3 | 4 = 2): Promise<SecVerdict> {
     if (!text) return 'pass';
     const v = await this.checkText(openid, text, scene);
-    if (v === 'risky') throw new BadRequestException([`${field} 含有不当内容，请修改后再提交`]);
+    if (v === 'risky') throw fieldError(field, '含有不当内容，请修改后再提交');
     return v;
   }
 

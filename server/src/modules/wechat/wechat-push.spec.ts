@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/app-config';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { aesKeyOf, decryptPush, PushDecryptError, pushSignature } from './wechat-push.crypto';
 import { mediaCheckVerdict } from './wechat-push.service';
+import { named } from '../../testing/fields';
 
 /**
  * The worked examples of the mini-program message-push document (数据格式 JSON, Token "AAAAA",
@@ -245,7 +246,7 @@ describe('message push, safe mode (token + EncodingAESKey)', () => {
     expect((await review('village2', p2, { verdict: 'pass' })).status).toBe(404); // 河口村's officer: not their place
     const bad = await review('village', p2, { verdict: 'ok' });
     expect(bad.status).toBe(400);
-    expect(JSON.stringify(bad.body.message)).toContain('verdict');
+    expect(JSON.stringify(named(bad.body))).toContain('verdict');
     const ok = await review('village', p2, { verdict: 'pass' });
     expect(ok.status).toBe(200);
     expect(ok.body.check).toBeUndefined();

@@ -3,45 +3,47 @@ import { ADMIN_LIMITS, CreateInvitationRequest, HandoverRequest, Role, ROLES, Up
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
+import { Label } from '../../../common/http/field-labels';
 
 const INVITABLE = ROLES.filter((r) => r !== 'resident');
 
 export class CreateInvitationDto implements CreateInvitationRequest {
   @ApiProperty({ enum: INVITABLE })
-  @IsIn(INVITABLE, { message: 'role 必须是干部角色（网格员、村安全负责人、镇安监办、行业部门、县应急管理局、系统管理员）' })
+  @IsIn(INVITABLE, { message: '须为干部角色（网格员、村安全负责人、镇安监办、行业部门、县应急管理局、系统管理员）' })
   role: Role;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsInt({ message: 'orgId 必须是单位编号' })
-  @Min(1, { message: 'orgId 必须是单位编号' })
+  @IsInt({ message: '须为单位编号' })
+  @Min(1, { message: '须为单位编号' })
   orgId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: ADMIN_LIMITS.invitationMaxUses, default: 1 })
   @IsOptional()
-  @IsInt({ message: 'maxUses 必须是整数' })
-  @Min(1, { message: 'maxUses 至少为 1' })
-  @Max(ADMIN_LIMITS.invitationMaxUses, { message: `maxUses 最多 ${ADMIN_LIMITS.invitationMaxUses} 次` })
+  @IsInt({ message: '须为整数' })
+  @Min(1, { message: '至少为 1' })
+  @Max(ADMIN_LIMITS.invitationMaxUses, { message: `最多 ${ADMIN_LIMITS.invitationMaxUses} 次` })
   maxUses?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: ADMIN_LIMITS.invitationMaxHours, default: 72 })
   @IsOptional()
-  @IsInt({ message: 'hours 必须是整数' })
-  @Min(1, { message: 'hours 至少 1 小时' })
-  @Max(ADMIN_LIMITS.invitationMaxHours, { message: `hours 最长 ${ADMIN_LIMITS.invitationMaxHours} 小时（30 天）` })
+  @IsInt({ message: '须为整数' })
+  @Min(1, { message: '至少 1 小时' })
+  @Max(ADMIN_LIMITS.invitationMaxHours, { message: `最长 ${ADMIN_LIMITS.invitationMaxHours} 小时（30 天）` })
   hours?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(0, 60, { message: 'note 最多 60 个字' })
+  @Length(0, 60, { message: '最多 60 个字' })
   note?: string;
 }
 
 export class AcceptInvitationDto {
   @ApiProperty()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{8,32}$/, { message: 'code 邀请码格式不对' })
+  @Matches(/^[A-Za-z0-9_-]{8,32}$/, { message: '格式不对' })
+  @Label('邀请码')
   code: string;
 }
 
@@ -88,25 +90,25 @@ export class PeopleQueryDto extends PageQueryDto {
 export class UpdatePersonDto implements UpdatePersonRequest {
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
-  @IsIn(ROLES as unknown as string[], { message: 'role 不是有效的角色' })
+  @IsIn(ROLES as unknown as string[], { message: '不是有效的角色' })
   role?: Role;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsInt({ message: 'orgId 必须是单位编号' })
-  @Min(1, { message: 'orgId 必须是单位编号' })
+  @IsInt({ message: '须为单位编号' })
+  @Min(1, { message: '须为单位编号' })
   orgId?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsBoolean({ message: 'disabled 必须是 true 或 false' })
+  @IsBoolean({ message: '须为“是”或“否”' })
   disabled?: boolean;
 }
 
 export class HandoverDto implements HandoverRequest {
   @ApiProperty()
-  @IsInt({ message: 'toUserId 必须是接手干部的编号' })
-  @Min(1, { message: 'toUserId 必须是接手干部的编号' })
+  @IsInt({ message: '须为接手干部的编号' })
+  @Min(1, { message: '须为接手干部的编号' })
   toUserId: number;
 
   @ApiPropertyOptional({ default: true })

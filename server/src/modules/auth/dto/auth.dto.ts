@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DevLoginRequest, PHONE_PATTERN, Role, ROLES, WechatLoginRequest } from '@xiangan/shared';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { Label } from '../../../common/http/field-labels';
 
 export class WechatLoginDto implements WechatLoginRequest {
   @ApiProperty({ description: 'code from wx.login' })
   @IsString()
   @Length(1, 128)
+  @Label('微信登录凭证')
   code: string;
 }
 
@@ -13,7 +15,7 @@ export class DevLoginDto implements DevLoginRequest {
   @ApiProperty()
   @IsString()
   @Length(1, 60)
-  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: 'openid may contain letters, digits and _ . : - only' })
+  @Matches(/^[A-Za-z0-9_.:-]+$/, { message: '只能含字母、数字和 _ . : -' })
   openid: string;
 
   @ApiPropertyOptional({ enum: ROLES })
@@ -31,6 +33,7 @@ export class DevLoginDto implements DevLoginRequest {
   @IsOptional()
   @IsString()
   @Length(1, 50)
+  @Label('姓名')
   name?: string;
 }
 
@@ -39,11 +42,12 @@ export class UpdateMeDto {
   @IsOptional()
   @IsString()
   @Length(1, 50)
+  @Label('姓名')
   name?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
+  @Matches(PHONE_PATTERN, { message: '须为 11 位大陆手机号' })
   phone?: string;
 
   /** A resident picks their village (officers' units are set by an admin). */

@@ -17,6 +17,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsPositive, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { FieldRecord } from '../field-record.entity';
+import { Label } from '../../../common/http/field-labels';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -32,6 +33,7 @@ export class FieldUnitRefDto implements FieldUnitRef {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @Label('单位名称')
   name?: string;
 }
 
@@ -61,7 +63,7 @@ export class FieldFindingDto implements FieldFinding {
 class FieldRecordFieldsDto {
   @ApiPropertyOptional({ example: '2026-04-20' })
   @IsOptional()
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
   @ApiPropertyOptional()
@@ -174,12 +176,12 @@ export class FieldRecordQueryDto extends PageQueryDto implements FieldRecordQuer
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   from?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   to?: string;
 }
 

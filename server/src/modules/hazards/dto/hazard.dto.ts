@@ -39,6 +39,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
+import { Label } from '../../../common/http/field-labels';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -48,7 +49,7 @@ class StatusList implements ValidatorConstraintInterface {
     return typeof v === 'string' && v.split(',').every((s) => (HAZARD_STATUSES as readonly string[]).includes(s));
   }
   defaultMessage() {
-    return `status must be one or more (comma separated) of ${HAZARD_STATUSES.join(', ')}`;
+    return '不是可选的状态';
   }
 }
 
@@ -102,7 +103,7 @@ export class CreateHazardDto implements CreateHazardRequest {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'contactPhone must be an 11-digit mobile number' })
+  @Matches(PHONE_PATTERN, { message: '须为 11 位手机号' })
   contactPhone?: string;
 
   @ApiPropertyOptional({ enum: HAZARD_LEVELS })
@@ -167,7 +168,7 @@ export class HazardListQueryDto extends PageQueryDto implements HazardListQuery 
 export class MapQueryDto {
   @ApiProperty({ description: 'minLng,minLat,maxLng,maxLat' })
   @IsString()
-  @Matches(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, { message: 'bbox must be minLng,minLat,maxLng,maxLat' })
+  @Matches(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, { message: '格式不对（应为 最小经度,最小纬度,最大经度,最大纬度）' })
   bbox: string;
 
   @ApiPropertyOptional()
@@ -185,7 +186,7 @@ export class MonthlyQueryDto {
   orgId?: number;
 
   @ApiProperty({ example: '2026-05' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '须为年月（如 2026-05）' })
   month: string;
 }
 
@@ -203,6 +204,7 @@ export class AssignHazardDto implements AssignHazardRequest {
 
   @ApiProperty({ description: 'YYYY-MM-DD (end of that day, China time) or ISO time' })
   @IsISO8601()
+  @Label('整改期限')
   deadline: string;
 
   @ApiPropertyOptional({ enum: HAZARD_LEVELS })
@@ -256,6 +258,7 @@ export class RejectHazardDto implements RejectHazardRequest {
   @IsString()
   @IsNotEmpty()
   @MaxLength(LIMITS.noteMax)
+  @Label('退回原因')
   reason: string;
 
   @ApiPropertyOptional()

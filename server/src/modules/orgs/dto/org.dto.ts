@@ -12,6 +12,7 @@ import {
 import { Type } from 'class-transformer';
 import { Allow, IsDefined, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { OrgUnit } from '../org-unit.entity';
+import { Label } from '../../../common/http/field-labels';
 
 export class CreateOrgUnitDto implements CreateOrgUnitRequest {
   @ApiProperty()
@@ -21,17 +22,20 @@ export class CreateOrgUnitDto implements CreateOrgUnitRequest {
 
   @ApiProperty({ enum: ORG_TYPES })
   @IsIn(ORG_TYPES as unknown as string[])
+  @Label('单位类型')
   type: OrgType;
 
   @ApiProperty()
   @IsString()
   @Length(1, 100)
+  @Label('单位名称')
   name: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @Length(1, 32)
+  @Label('单位代码')
   code?: string;
 
   @ApiPropertyOptional()
@@ -56,12 +60,14 @@ export class UpdateOrgUnitDto implements UpdateOrgUnitRequest {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @Label('单位名称')
   name?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @Length(1, 32)
+  @Label('单位代码')
   code?: string;
 
   @ApiPropertyOptional()

@@ -38,32 +38,37 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { PledgeCampaign, PledgeSignature, PledgeTemplateVersion } from '../pledge.entities';
+import { Label } from '../../../common/http/field-labels';
 
 export class PledgeSignerSpecDto implements PledgeSignerSpec {
   @ApiProperty()
   @IsString()
-  @Matches(/^[a-z][a-z_]{1,23}$/, { message: 'role must be lower-case letters and _' })
+  @Matches(/^[a-z][a-z_]{1,23}$/, { message: '只能用小写字母和 _' })
+  @Label('签名人代码')
   role: string;
 
   @ApiProperty()
   @IsString()
   @Length(1, 20)
+  @Label('签名人名称')
   label: string;
 }
 
 export class PledgeFieldSpecDto implements PledgeFieldSpec {
   @ApiProperty()
   @IsString()
-  @Matches(/^[a-zA-Z][a-zA-Z0-9]{1,23}$/, { message: 'key must be letters and digits' })
+  @Matches(/^[a-zA-Z][a-zA-Z0-9]{1,23}$/, { message: '只能用字母和数字（字母开头）' })
   key: string;
 
   @ApiProperty()
   @IsString()
   @Length(1, 20)
+  @Label('填写项名称')
   label: string;
 
   @ApiProperty({ enum: PLEDGE_FIELD_TYPES })
   @IsIn(PLEDGE_FIELD_TYPES as unknown as string[])
+  @Label('填写项类型')
   type: PledgeFieldType;
 
   @ApiProperty()
@@ -80,6 +85,7 @@ export class CreatePledgeTemplateVersionDto implements CreatePledgeTemplateVersi
   @ApiProperty()
   @IsString()
   @Length(20, 20000)
+  @Label('承诺书正文')
   body: string;
 
   @ApiProperty({ type: [PledgeSignerSpecDto] })
@@ -94,6 +100,7 @@ export class CreatePledgeTemplateVersionDto implements CreatePledgeTemplateVersi
   @Type(() => PledgeFieldSpecDto)
   @ArrayMinSize(1)
   @ArrayMaxSize(12)
+  @Label('填写项')
   fields: PledgeFieldSpecDto[];
 }
 
@@ -128,6 +135,7 @@ export class CreatePledgeCampaignDto implements CreatePledgeCampaignRequest {
 
   @ApiProperty({ example: '2026-07-01T16:00:00.000Z' })
   @IsISO8601({ strict: true })
+  @Label('签署截止时间')
   deadline: string;
 }
 
@@ -157,6 +165,7 @@ export class RosterPickQueryDto {
   @ApiProperty({ description: '学生姓名（或单位名称），至少 2 个字' })
   @IsString()
   @Length(2, 30)
+  @Label('姓名')
   q: string;
 }
 
@@ -164,6 +173,7 @@ export class SignerImageDto implements PledgeSignerImageInput {
   @ApiProperty()
   @IsString()
   @Length(1, 24)
+  @Label('签名人')
   role: string;
 
   @ApiProperty({ description: 'data:image/png;base64,…' })
@@ -182,13 +192,13 @@ export class SignPledgeDto implements SignPledgeRequest {
   @ApiPropertyOptional({ description: 'WeChat getPhoneNumber code (required for WeChat accounts)' })
   @IsOptional()
   @IsString()
-  @Length(1, 128, { message: 'phoneCode must be 1–128 characters' })
+  @Length(1, 128, { message: '格式不对，请重新点击“使用微信手机号”' })
   phoneCode?: string;
 
   @ApiPropertyOptional({ description: "the signer's phone, typed (h5); must match the roster entry's phone" })
   @IsOptional()
   @IsString()
-  @MaxLength(20, { message: 'phone 应为 11 位手机号' })
+  @MaxLength(20, { message: '应为 11 位手机号' })
   phone?: string;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
@@ -269,7 +279,8 @@ export function mapSignature(s: PledgeSignature, c: PledgeCampaign, signerLabels
 
 export class VoidPledgeSignatureDto implements VoidPledgeSignatureRequest {
   @ApiProperty({ description: '作废原因，2–200 字' })
-  @IsString({ message: 'reason 作废原因不能为空' })
-  @Length(2, 200, { message: 'reason 作废原因应为 2–200 个字' })
+  @IsString({ message: '不能为空' })
+  @Length(2, 200, { message: '应为 2–200 个字' })
+  @Label('作废原因')
   reason: string;
 }

@@ -37,12 +37,14 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
+import { Label } from '../../../common/http/field-labels';
 
 const CATEGORY_CODES = MESSAGE_CATEGORIES.map((c) => c.code) as string[];
 
 export class MessageBlockDto implements MessageBlock {
   @ApiProperty({ enum: MESSAGE_BLOCK_TYPES })
   @IsIn(MESSAGE_BLOCK_TYPES as unknown as string[])
+  @Label('段落类型')
   type: MessageBlockType;
 
   @ApiPropertyOptional()

@@ -35,6 +35,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
+import { Label } from '../../../common/http/field-labels';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -55,6 +56,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
   @IsString()
   @MinLength(2)
   @MaxLength(L.nameMax)
+  @Label('风险点名称')
   name: string;
 
   @ApiPropertyOptional({ maxLength: L.addressMax })
@@ -88,7 +90,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'responsiblePhone must be an 11-digit mobile number' })
+  @Matches(PHONE_PATTERN, { message: '须为 11 位手机号' })
   responsiblePhone?: string;
 
   @ApiPropertyOptional({ maximum: L.signsMax })
@@ -147,7 +149,7 @@ export class PatrolFindingDto {
 export class SitePatrolDtoIn implements SitePatrolRequest {
   @ApiPropertyOptional({ example: '2026-06-20' })
   @IsOptional()
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100 })
@@ -205,12 +207,12 @@ export class SitePatrolQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   from?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   to?: string;
 }
 
@@ -226,7 +228,7 @@ export class IncidentDtoIn implements IncidentRequest {
   kind: IncidentKind;
 
   @ApiProperty({ example: '2026-06-20' })
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   date: string;
 
   @ApiProperty({ maxLength: L.nameMax })
@@ -286,11 +288,11 @@ export class IncidentQueryDto extends PageQueryDto implements IncidentQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, { message: 'from must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   from?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(DATE, { message: 'to must be YYYY-MM-DD' })
+  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
   to?: string;
 }

@@ -4,16 +4,18 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import type { User } from '../user.entity';
+import { Label } from '../../../common/http/field-labels';
 
 export class CreateUserDto implements CreateUserRequest {
   @ApiProperty()
   @IsString()
   @Length(1, 50)
+  @Label('姓名')
   name: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
+  @Matches(PHONE_PATTERN, { message: '须为 11 位大陆手机号' })
   phone?: string;
 
   @ApiProperty({ enum: ROLES })
@@ -37,11 +39,12 @@ export class UpdateUserDto implements UpdateUserRequest {
   @IsOptional()
   @IsString()
   @Length(1, 50)
+  @Label('姓名')
   name?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'phone must be an 11-digit mainland mobile number' })
+  @Matches(PHONE_PATTERN, { message: '须为 11 位大陆手机号' })
   phone?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
