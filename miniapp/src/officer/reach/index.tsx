@@ -1,10 +1,10 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { MessageStatsDto } from '@xiangan/shared';
-import { useCallback, useEffect, useState } from 'react';
-import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { useState } from 'react';
+import { Card, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { pct, publicityApi } from '../../services/publicity';
-import { errorText, toastError } from '../../services/request';
+import { useRemote } from '../../hooks/use-remote';
+import { toastError } from '../../services/request';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
 
@@ -13,27 +13,13 @@ export default function Reach() {
   const { id: idRaw, orgId: orgRaw } = useRouter().params;
   const id = Number(idRaw);
   const [orgId, setOrgId] = useState<number | undefined>(orgRaw ? Number(orgRaw) : undefined);
-  const [s, setS] = useState<MessageStatsDto | null>(null);
-  const [err, setErr] = useState('');
-  const load = useCallback(
-    () =>
-      publicityApi
-        .stats(id, orgId)
-        .then(setS)
-        .catch((e) => setErr(errorText(e))),
-    [id, orgId],
-  );
-  useEffect(() => void load(), [load]);
-  if (err)
-    return (
-      <PageShell title="到达情况">
-        <Empty text={err} />
-      </PageShell>
-    );
+  const remote = useRemote(() => publicityApi.stats(id, orgId), [id, orgId]);
+  const s = remote.data;
+  const load = remote.reload;
   if (!s)
     return (
       <PageShell title="到达情况">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   const lagging = s.units.filter((u) => u.lagging);

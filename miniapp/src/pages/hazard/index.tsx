@@ -1,8 +1,8 @@
 import { Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import type { HazardDetailDto } from '@xiangan/shared';
+import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
+import { useRemote } from '../../hooks/use-remote';
 import { hazardsApi } from '../../services/hazards';
 import { toastError } from '../../services/request';
 import { HazardHead, Timeline } from './HazardView';
@@ -10,15 +10,14 @@ import { HazardHead, Timeline } from './HazardView';
 /** The reporter follows a report; "没修好" reopens a closed one within 30 days. */
 export default function HazardPage() {
   const id = Number(useRouter().params.id);
-  const [h, setH] = useState<HazardDetailDto | null>(null);
+  const remote = useRemote(() => hazardsApi.detail(id), [id], { onShow: true });
+  const { data: h, setData: setH } = remote;
   const [note, setNote] = useState('');
   const [reopening, setReopening] = useState(false);
-  const load = () => hazardsApi.detail(id).then(setH).catch(toastError);
-  useDidShow(() => void load());
   if (!h)
     return (
       <PageShell title="隐患详情">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   const canReopen = h.actions.includes('reopen') && !h.askReporter;

@@ -1,44 +1,34 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { FeedMessageDto } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
-import { Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { chinaTime, publicityApi } from '../../services/publicity';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
-import { errorText, toastError } from '../../services/request';
+import { useRemote } from '../../hooks/use-remote';
+import { toastError } from '../../services/request';
 import MessageBody from './MessageBody';
 import '../feed/index.scss';
 
 /** One notice: opening it marks it read; 已阅并知晓 when the sender asks for it. */
 export default function MessagePage() {
   const id = Number(useRouter().params.id);
-  const [m, setM] = useState<FeedMessageDto | null>(null);
-  const [err, setErr] = useState('');
+  const remote = useRemote(() => publicityApi.open(id), [id]);
+  const { data: m, setData: setM } = remote;
   const [asked, setAsked] = useState(false);
   useSubscribeTemplates();
+  // opening it marks it read (once it is on screen)
+  const unread = m && !m.read;
   useEffect(() => {
+    if (!unread) return;
     publicityApi
-      .open(id)
-      .then((msg) => {
-        setM(msg);
-        if (!msg.read)
-          publicityApi
-            .read(id)
-            .then((r) => setM((x) => (x ? { ...x, read: true, readAt: r.readAt } : x)))
-            .catch(() => undefined);
-      })
-      .catch((e) => setErr(errorText(e)));
-  }, [id]);
-  if (err)
-    return (
-      <PageShell title="安全宣传">
-        <Empty text={err} />
-      </PageShell>
-    );
+      .read(id)
+      .then((r) => setM((x) => (x ? { ...x, read: true, readAt: r.readAt } : x)))
+      .catch(() => undefined);
+  }, [id, unread, setM]);
   if (!m)
     return (
       <PageShell title="安全宣传">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   const ack = async () => {

@@ -1,10 +1,8 @@
 import { Image, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
-import type { PledgeSignatureDetailDto } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
-import { Card, Empty, Loading, PageShell } from '../../components';
+import { Card, Loading, PageShell } from '../../components';
 import { pledgesApi, signedImageUrl } from '../../services/pledges';
-import { errorText } from '../../services/request';
+import { useRemote } from '../../hooks/use-remote';
 import '../pledge-sign/index.scss';
 
 const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
@@ -12,21 +10,12 @@ const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).
 /** One signed pledge, as its signer (or an officer in scope) sees it: the text, the fields, the signatures, the hash. */
 export default function PledgeView() {
   const id = Number(useRouter().params.id);
-  const [s, setS] = useState<PledgeSignatureDetailDto | null>(null);
-  const [err, setErr] = useState('');
-  useEffect(() => {
-    pledgesApi.signature(id).then(setS, (e) => setErr(errorText(e)));
-  }, [id]);
-  if (err)
-    return (
-      <PageShell title="我的承诺书">
-        <Empty text={err} />
-      </PageShell>
-    );
+  const remote = useRemote(() => pledgesApi.signature(id), [id]);
+  const s = remote.data;
   if (!s)
     return (
       <PageShell title="我的承诺书">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   return (
