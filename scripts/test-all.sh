@@ -81,10 +81,11 @@ slowest() { # slowest FILE.json — the three test files that took longest (wher
 jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   local name="$1" dir="$2"; shift 2
   log "tests: $name"
-  # ENV… then, optionally, the jest command line (default: npx jest --ci --forceExit)
+  # ENV… then, optionally, the jest command line (default: npx jest --ci — no --forceExit: a test that leaves a
+  # connection or timer behind must show, not be cut off; the server suites end by themselves, see docs/DECISIONS.md)
   local envs=() cmd=()
   while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do envs+=("$1"); shift; done
-  [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci --forceExit)
+  [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci)
   local t0=$SECONDS
   (cd "$dir" && env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
@@ -96,6 +97,7 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
 jest_run shared shared CI=true
 jest_run server-sqlite server CI=true
 jest_run server-mariadb server CI=true TEST_DB=mysql
+# (test/ keeps --forceExit for now: its suites were not yet shown to end by themselves.)
 # API and weapp specs each drive their own server process (free port, private temp dir; the fault and replica
 # specs start private MariaDB/Redis), so two run at once; the browser specs (Chromium + a server each) one at a time.
 jest_run e2e test CI=true npx jest --ci --forceExit --selectProjects api weapp --maxWorkers=2
