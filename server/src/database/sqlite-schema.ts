@@ -55,12 +55,13 @@ export async function adoptSynchronizedSqlite(ds: DataSource): Promise<'new' | '
   if (await has(`name = '${MIGRATIONS_TABLE}'`)) return 'migrated';
   if (!(await has(`name NOT LIKE 'sqlite_%'`))) return 'new';
   const [first] = await new MigrationExecutor(ds).getAllMigrations();
+  if (!first?.instance) throw new Error('no SQLite migrations found (dist/migrations/sqlite): rebuild the server');
   const scratch = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
   await scratch.initialize();
   let baseline: Record<string, unknown>;
   try {
     const qr = scratch.createQueryRunner();
-    await first.instance!.up(qr);
+    await first.instance.up(qr);
     await qr.release();
     baseline = await sqliteSchema(scratch);
   } finally {
