@@ -81,13 +81,16 @@ slowest() { # slowest FILE.json — the three test files that took longest (wher
 jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   local name="$1" dir="$2"; shift 2
   log "tests: $name"
-  # ENV… then, optionally, the jest command line (default: npx jest --ci --forceExit)
+  # ENV… then, optionally, the jest command line (default: npx jest --ci — no --forceExit: a test that leaves a
+  # connection or timer behind must show, not be cut off; the server suites end by themselves, see docs/DECISIONS.md)
   local envs=() cmd=()
   while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do envs+=("$1"); shift; done
-  [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci --forceExit)
+  [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci)
   local t0=$SECONDS
-  (cd "$dir" && env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
+  # a watchdog: a run that does not end (an open handle) is stopped after 40 min, its results file kept
+  (cd "$dir" && timeout --kill-after=10 2400 env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
+  if [ $rc = 124 ] || [ $rc = 137 ]; then log "✘ $name did not end by itself within 40 min (an open handle?): stopped"; fi
   log "$name: $((SECONDS - t0)) s$(slowest "$out/$name.json")"
   [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; failures "$out/$name.json" >&2; }
   return 0
@@ -99,6 +102,7 @@ jest_run shared shared CI=true
 jest_run server-sqlite server CI=true &
 jest_run server-mariadb server CI=true TEST_DB=mysql &
 wait
+# (test/ keeps --forceExit for now: its suites were not yet shown to end by themselves.)
 # API, weapp and browser specs each drive their own server process (free port, private temp dir; the fault and replica
 # specs start private MariaDB/Redis; a browser spec its own Chromium), so two run at once.
 jest_run e2e test CI=true npx jest --ci --forceExit --selectProjects api weapp --maxWorkers=2

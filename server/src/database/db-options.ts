@@ -11,10 +11,15 @@ export interface DbSettings {
   DB_POOL_SIZE: number;
 }
 
+/** The migration files of one chain: compiled `dist/migrations[/sqlite]/*.js`; under jest (sources) the `.ts` files, never `.d.ts`. */
+function migrationFiles(...dir: string[]): string[] {
+  return [join(__dirname, '..', 'migrations', ...dir, __filename.endsWith('.ts') ? '*[0-9]-*.ts' : '*.js')];
+}
+
 /**
- * MySQL/MariaDB (DATABASE_URL=mysql://…): schema only through migrations.
- * SQLite (no DATABASE_URL): the embedded file a fresh machine needs nothing for; its schema is kept
- * in step with the entities by TypeORM (never done against MySQL).
+ * Both databases build their schema only through migrations, each from its own chain:
+ * MySQL/MariaDB (DATABASE_URL=mysql://…) from `migrations/`, the embedded SQLite file (no DATABASE_URL)
+ * from `migrations/sqlite/`. `pnpm --filter @xiangan/server migration:check` proves both match the entities.
  */
 export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
   if (cfg.DATABASE_URL) {
@@ -24,8 +29,7 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       entities: ENTITIES,
-      // compiled: dist/migrations/*.js; under jest (sources): src/migrations/*.ts — never the .d.ts files
-      migrations: [join(__dirname, '..', 'migrations', __filename.endsWith('.ts') ? '*[0-9]-*.ts' : '*.js')],
+      migrations: migrationFiles(),
       migrationsTableName: 'typeorm_migrations',
       migrationsRun: false,
       synchronize: false,
@@ -43,7 +47,10 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
     type: 'better-sqlite3',
     database: file,
     entities: ENTITIES,
-    synchronize: true,
+    migrations: migrationFiles('sqlite'),
+    migrationsTableName: 'typeorm_migrations',
+    migrationsRun: false,
+    synchronize: false,
     // WAL lets readers run beside the writer; busy_timeout waits for the lock instead of failing.
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('journal_mode = WAL');

@@ -1,13 +1,19 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { isMysql } from '../common/db/dialect';
+import { adoptSynchronizedSqlite } from './sqlite-schema';
 
 /**
- * Runs pending MySQL migrations under a named lock, so several replicas starting at once
- * migrate exactly once. SQLite keeps its schema in step by itself.
+ * Runs pending migrations. MySQL: under a named lock, so several replicas starting at once migrate exactly once.
+ * SQLite (one process owns the file): its own chain, after taking over a file built before SQLite had migrations.
  */
 export async function migrateWithLock(ds: DataSource): Promise<number> {
-  if (!isMysql(ds)) return 0;
+  if (!isMysql(ds)) {
+    await adoptSynchronizedSqlite(ds);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    if (done.length) new Logger('Migrations').log(`applied ${done.map((m) => m.name).join(', ')}`);
+    return done.length;
+  }
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {

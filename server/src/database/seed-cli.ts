@@ -1,12 +1,12 @@
-/** `pnpm --filter @xiangan/server seed`: runs migrations (MySQL) and seeds the demo town into an empty database. */
+/** `pnpm --filter @xiangan/server seed`: runs pending migrations and seeds the demo town into an empty database. */
 import 'reflect-metadata';
 import dataSource, { dbConfig } from './data-source';
 import { seedIfEmpty } from './seed';
-import { isMysql } from '../common/db/dialect';
+import { migrateWithLock } from './migrate';
 
 (async () => {
   await dataSource.initialize();
-  if (isMysql(dataSource)) await dataSource.runMigrations();
+  await migrateWithLock(dataSource);
   const seeded = await seedIfEmpty(dataSource, dbConfig);
   console.log(seeded ? 'demo town seeded' : 'database already has units; nothing seeded');
   await dataSource.destroy();

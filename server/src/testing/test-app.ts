@@ -1,6 +1,7 @@
 /**
- * A running app on a fresh database for integration tests: SQLite in memory by default,
- * MariaDB with TEST_DB=mysql (a new database per test file, built by the real migrations).
+ * A running app on a fresh database for integration tests, its schema built by the real migrations (as in
+ * production): SQLite in memory by default (the SQLite chain), MariaDB with TEST_DB=mysql (a new database per
+ * test file, the MySQL chain).
  */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { rmSync } from 'node:fs';
