@@ -73,7 +73,7 @@ test.each(PAGES.map((p) => [p.name, p] as const))('%s: a lost first answer shows
     },
   );
   await page.goto(`${suite.server.baseUrl}/#${t.route()}`);
-  const retry = page.getByRole('button', { name: '重新加载' }).filter({ visible: true }).first();
+  const retry = page.getByText('重新加载', { exact: true }).filter({ visible: true }).first();
   await retry.waitFor({ timeout: 30000 });
   expect(lost).toBeGreaterThanOrEqual(1);
   down = false;
