@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
+  distanceMeters,
   HAZARD_DUPLICATE_DAYS,
   HAZARD_DUPLICATE_RADIUS_M,
   HAZARD_MAP_MAX_POINTS,
@@ -32,15 +33,8 @@ export function duplicateWindow(h: { lat: number; lng: number; createdAt: Date }
   };
 }
 
-/** Great-circle distance in metres. */
-export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const R = 6371000;
-  const toRad = (x: number) => (x * Math.PI) / 180;
-  const dLat = toRad(b.lat - a.lat);
-  const dLng = toRad(b.lng - a.lng);
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * R * Math.asin(Math.sqrt(s));
-}
+/** Great-circle distance in metres (the one in `shared`, which the mini-program uses too). */
+export const distanceM = distanceMeters;
 
 /** The timeline note of a `duplicate` event naming the codes of the open reports close by. */
 export function duplicateNote(codes: string[]): string {
