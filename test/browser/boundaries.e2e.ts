@@ -62,7 +62,7 @@ test('an admin imports a grid boundary, a resident joins the grid, a report insi
   await saveScreenshot(a.page, 'boundaries-1-two-polygons');
   // an unclosed ring
   await chooseFile(a.page, { type: 'FeatureCollection', features: [feature(RING.slice(0, 4).concat([[W, S + 0.001]]))] });
-  await visible(a.page, /边界没有闭合/);
+  await visible(a.page, /边界的第 1 圈没有闭合/);
   expect(await shown(a.page, '保存边界').isVisible()).toBe(false);
   expect((await api.call('GET', `/api/orgs/${grid2.id}/boundary`, { token: admin.token })).body.boundary).toEqual(before);
 
