@@ -58,6 +58,9 @@ test('town officer logs in, sees the officer tiles and opens the ledger in the s
 
   await page.getByText('隐患台账', { exact: true }).click();
   await page.waitForURL(/#\/officer\/ledger\/index/);
+  // the subpackage page has drawn its filters and a row (a screenshot right after the URL change could be blank)
+  await visible(page, '查询');
+  await page.locator('.lg-item').filter({ visible: true }).first().waitFor();
   await saveScreenshot(page, 'shell-officer-ledger');
   expect(errors).toEqual([]);
   await context.close();
