@@ -10,3 +10,4 @@ export * from './admin';
 export * from './audit';
 export * from './geo';
 export * from './registers';
+export * from './time';
