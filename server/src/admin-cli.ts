@@ -1,3 +1,4 @@
+import { beijingTime } from '@xiangan/shared';
 /**
  * `pnpm --filter @xiangan/server admin:invite` (in the container: `node dist/admin-cli.js invite`):
  * prints a one-time, expiring invitation link and a terminal QR for the first administrator.
@@ -49,7 +50,7 @@ async function main(argv: string[]) {
       );
       return;
     }
-    const china = new Date(inv.expiresAt.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
+    const china = beijingTime(inv.expiresAt);
     console.log(await QRCode.toString(link, { type: 'terminal', small: true, errorCorrectionLevel: 'M' }));
     console.log('首位管理员邀请（只能使用一次）');
     console.log(`  链接：${link}`);

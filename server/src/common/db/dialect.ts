@@ -1,5 +1,4 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
 
 /** MySQL or MariaDB (the production database), as opposed to the embedded SQLite file. */
 export function isMysql(dsOrManager: DataSource | EntityManager): boolean {
@@ -7,9 +6,13 @@ export function isMysql(dsOrManager: DataSource | EntityManager): boolean {
   return ds.options.type === 'mysql' || ds.options.type === 'mariadb';
 }
 
-/** A Date as a raw-query parameter: MySQL takes the Date (connection timezone Z), SQLite the UTC text TypeORM stores. */
-export function dbTime(dsOrManager: DataSource | EntityManager, d: Date): Date | string {
-  return isMysql(dsOrManager) ? d : DateUtils.mixedDateToUtcDatetimeString(d);
+/**
+ * A Date as a query parameter: UTC text `YYYY-MM-DD HH:mm:ss.SSS` — what TypeORM stores in SQLite, and what MySQL
+ * and MariaDB compare correctly against a DATETIME(3) column (the connection's timezone is Z). The one way to
+ * pass a time into SQL on both databases.
+ */
+export function dbTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 /** A datetime read by a raw query: a Date on MySQL, UTC text on SQLite. */

@@ -1,9 +1,12 @@
+import { dbTime } from '../db/dialect';
 import type { OrgUnit } from '../../modules/orgs/org-unit.entity';
+import { addDays, addMonths, beijingDayStart } from '@xiangan/shared';
 
 /**
  * The reporting layer's shared ground. Each feature exports a statistics source (`<feature>.stats.ts`: an
  * injectable class whose `stats(org, period)` reads that feature's own tables and nothing else) and
- * `modules/stats` composes them; these are the period and SQL helpers the sources share.
+ * `modules/stats` composes them; these are the period helpers the sources share (days and months in China time
+ * from `@xiangan/shared`'s time module, SQL pieces from `common/db/sql.ts`).
  */
 
 /** Days `YYYY-MM-DD`, both ends inclusive, China time. */
@@ -15,29 +18,6 @@ export interface Period {
 /** What every feature's statistics source answers: its figures for a unit's subtree over a period. */
 export interface StatsSource<T> {
   stats(org: OrgUnit, p: Period): Promise<T>;
-}
-
-/** A datetime literal both databases compare correctly against a DATETIME(3) column (UTC). */
-export function dbTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** Local (China) day `YYYY-MM-DD` → the UTC instant it starts. */
-export function cnDayStart(day: string): Date {
-  return new Date(`${day}T00:00:00+08:00`);
-}
-
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** The month after `YYYY-MM` (`delta` months on). */
-export function addMonths(month: string, delta: number): string {
-  const d = new Date(`${month}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + delta);
-  return d.toISOString().slice(0, 7);
 }
 
 /**
@@ -55,9 +35,6 @@ export function splitByMonths(from: string, to: string): { months: { first: stri
   return { months: { first, last }, edges };
 }
 
-export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-export const rate = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
-
 /** The id of the child of `parentPath` that `path` lies under ('' for the unit itself): `/1/6/` + `/1/6/9/31/` → `9`. */
 export function childOfPath(path: string, parentPath: string): string {
   if (!path.startsWith(parentPath)) return '';
@@ -68,13 +45,13 @@ export function childOfPath(path: string, parentPath: string): string {
 
 /** The period as a half-open UTC range of datetime literals: [its first day's start, the day after its end). */
 export function periodRange(p: Period): { from: string; to: string } {
-  return { from: dbTime(cnDayStart(p.from)), to: dbTime(cnDayStart(addDays(p.to, 1))) };
+  return { from: dbTime(beijingDayStart(p.from)), to: dbTime(beijingDayStart(addDays(p.to, 1))) };
 }
 
 /** `(col >= ? AND col < ?) OR …` over day ranges, and its arguments: the edge days of a period split by months. */
 export function dayRanges(col: string, days: { from: string; to: string }[]): { sql: string; args: string[] } {
   return {
     sql: days.map(() => `(${col} >= ? AND ${col} < ?)`).join(' OR '),
-    args: days.flatMap((e) => [dbTime(cnDayStart(e.from)), dbTime(cnDayStart(addDays(e.to, 1)))]),
+    args: days.flatMap((e) => [dbTime(beijingDayStart(e.from)), dbTime(beijingDayStart(addDays(e.to, 1)))]),
   };
 }

@@ -3,6 +3,7 @@ import { FieldMetric, FieldRecord, FieldRecordHazard } from '../../modules/field
 import { Hazard } from '../../modules/hazards/hazard.entity';
 import type { SeedContext } from './context';
 import { rebuildFieldMonth } from '../../modules/fieldwork/field-month.rollup';
+import { beijingToday } from '@xiangan/shared';
 
 /**
  * A year of the demo town's field work at the scale of the reference report (石桥镇): about 60
@@ -13,9 +14,9 @@ import { rebuildFieldMonth } from '../../modules/fieldwork/field-month.rollup';
  */
 export async function seedFieldwork(ctx: SeedContext): Promise<void> {
   const { ds, org: o, user: u } = ctx;
-  const cn = new Date(ctx.now.getTime() + 8 * 3600_000);
+  const today = beijingToday(0, ctx.now);
+  const cn = new Date(`${today}T00:00:00Z`);
   const year = cn.getUTCFullYear();
-  const today = cn.toISOString().slice(0, 10);
   const dayOfYear = Math.floor((Date.UTC(year, cn.getUTCMonth(), cn.getUTCDate()) - Date.UTC(year, 0, 1)) / 86400_000);
   /** A day of this year at fraction f (0–1) of the time elapsed so far. */
   const at = (f: number) => new Date(Date.UTC(year, 0, 1) + Math.floor(Math.min(0.999, Math.max(0, f)) * dayOfYear) * 86400_000).toISOString().slice(0, 10);

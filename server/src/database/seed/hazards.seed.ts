@@ -1,5 +1,5 @@
 import type { HazardCategory, HazardStatus, Role } from '@xiangan/shared';
-import { boundaryBox, formatHazardCode, squareAround } from '@xiangan/shared';
+import { beijingDate, beijingDayEnd, beijingYear, boundaryBox, formatHazardCode, squareAround } from '@xiangan/shared';
 import { Like } from 'typeorm';
 import { Counter } from '../../common/db/counter.entity';
 import { HazardEvent } from '../../modules/hazards/hazard-event.entity';
@@ -194,7 +194,7 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
     if (p.outcome === 'overdue') created = now - ctx.int(20, 30) * DAY;
     if (p.outcome === 'wall' || p.outcome === 'rail') created = now - ctx.int(25, 40) * DAY;
     const picked = placeFor(p.place, p.category);
-    const year = new Date(created + 8 * 3600_000).getUTCFullYear();
+    const year = beijingYear(created);
     const seq = (seqByYear.get(year) ?? 0) + 1;
     seqByYear.set(year, seq);
     // a few from the demo resident so "我的上报" has history; most from villagers; some from grid officers on patrol
@@ -280,7 +280,7 @@ export async function seedHazards(ctx: SeedContext): Promise<void> {
       continue;
     }
     const deadlineDays = p.outcome === 'overdue' ? ctx.int(5, 10) : p.outcome === 'wall' || p.outcome === 'rail' ? ctx.int(45, 60) : ctx.int(3, 15);
-    const deadline = new Date(new Date(t + deadlineDays * DAY + 8 * 3600_000).toISOString().slice(0, 10) + 'T23:59:59.999+08:00');
+    const deadline = beijingDayEnd(beijingDate(t + deadlineDays * DAY));
     ev('assign', t, 'reported', 'assigned', officer, `请${resp.name}限期整改`, {
       responsibleOrgId: resp.id,
       responsibleOrgName: resp.name,

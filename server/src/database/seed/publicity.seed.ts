@@ -1,3 +1,4 @@
+import { beijingYear } from '@xiangan/shared';
 import { campaignCalendar } from '../../modules/publicity/calendar';
 import { Message, MessageAudience, MessageDelivery, MessageReceipt } from '../../modules/publicity/message.entity';
 import { SubscriptionConsent } from '../../modules/subscriptions/subscription-consent.entity';
@@ -39,7 +40,7 @@ export async function seedPublicity(ctx: SeedContext): Promise<void> {
     .insert([...consenting].map((userId) => ({ userId, templateId: ctx.publicityTemplate, remaining: ctx.int(0, 3), banned: false })));
 
   const yearAgo = new Date(now.getTime() - 365 * 86400_000);
-  const y = new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
+  const y = beijingYear(now);
   const presets = [...campaignCalendar(y - 1, now).presets, ...campaignCalendar(y, now).presets];
   // Besides the calendar, the routine reminders an 安监办 sends through the year.
   const routine = [

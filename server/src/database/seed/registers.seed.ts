@@ -1,5 +1,6 @@
 import { Incident, RiskSite, SitePatrol } from '../../modules/registers/registers.entities';
 import type { SeedContext } from './context';
+import { beijingToday, beijingYear } from '@xiangan/shared';
 
 /**
  * The demo town's risk-site register at the reference report's scale (三年行动 summary: 12个烟花爆竹经营点, 1个液化气经营点,
@@ -9,9 +10,8 @@ import type { SeedContext } from './context';
  */
 export async function seedRegisters(ctx: SeedContext): Promise<void> {
   const { ds, org: o, user: u } = ctx;
-  const cn = new Date(ctx.now.getTime() + 8 * 3600_000);
-  const year = cn.getUTCFullYear();
-  const today = cn.toISOString().slice(0, 10);
+  const today = beijingToday(0, ctx.now);
+  const year = beijingYear(ctx.now);
   const created = new Date(Date.UTC(year - 1, 11, 1));
   const villages = ['v_shiqiao', 'v_liulin', 'v_hekou', 'v_wangjiaba', 'v_taoyuan', 'v_longtan', 'v_zhangjiawan'].map((k) => o[k]).filter(Boolean);
   const sites: Partial<RiskSite>[] = [];

@@ -10,6 +10,7 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { Node, planUnitImport } from './unit-import-plan';
 import { ImportErrors, readUnitRows, unitImportTemplate } from './unit-import-sheet';
 import { fieldErrors } from '../../common/http/field-labels';
+import { marks } from '../../common/db/sql';
 
 /** Rows per INSERT / UPDATE statement (well under MySQL's packet and SQLite's variable limits). */
 const CHUNK = 300;
@@ -129,7 +130,7 @@ export class UnitImportService {
       for (let i = 0; i < paths.length; i += CHUNK) {
         const chunk = paths.slice(i, i + CHUNK);
         const ids = chunk.map(([id]) => id);
-        await m.query(`UPDATE org_unit SET path = CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${ids.map(() => '?').join(',')})`, [
+        await m.query(`UPDATE org_unit SET path = CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${marks(ids.length)})`, [
           ...chunk.flat(),
           ...ids,
         ]);

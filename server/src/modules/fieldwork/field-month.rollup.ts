@@ -3,6 +3,7 @@
  * the merged delta of an edit (new − old) as one upsert, and the SQL that rebuilds the table from field_record and
  * field_metric (seeders; benches that bulk-load field work load this file from server/dist).
  */
+import { marks } from '../../common/db/sql';
 
 /** What the rollup needs of one record: its key columns and its metric rows. */
 export interface FieldFacts {
@@ -60,7 +61,7 @@ export function fieldMonthUpsert(deltas: FieldMonthDelta[], mysql: boolean): [st
     ? 'ON DUPLICATE KEY UPDATE n = n + VALUES(n), total = total + VALUES(total)'
     : `ON CONFLICT (${KEYS.join(', ')}) DO UPDATE SET n = n + excluded.n, total = total + excluded.total`;
   return [
-    `INSERT INTO field_month (${cols.join(', ')}) VALUES ${deltas.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ')} ${add}`,
+    `INSERT INTO field_month (${cols.join(', ')}) VALUES ${deltas.map(() => `(${marks(cols.length)})`).join(', ')} ${add}`,
     deltas.flatMap((d) => [...KEYS.map((c) => d[c]), d.n, d.total]),
   ];
 }

@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { FieldRecordDto, FieldRecordPage, FieldRevisionDto, FieldType, isOfficer, validateFieldRecord } from '@xiangan/shared';
+import { beijingToday, FieldRecordDto, FieldRecordPage, FieldRevisionDto, FieldType, isCalendarDay, isOfficer, validateFieldRecord } from '@xiangan/shared';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
@@ -14,11 +14,6 @@ import { FieldFacts, fieldMonthDeltas, fieldMonthUpsert } from './field-month.ro
 import { isMysql } from '../../common/db/dialect';
 import { HazardFindingsPort } from './hazard-findings.port';
 import { fieldError, fieldErrors, problem } from '../../common/http/field-labels';
-
-/** Today as `YYYY-MM-DD` in China (UTC+8), where the work is done. */
-export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 @Injectable()
 export class FieldworkService {
@@ -40,7 +35,7 @@ export class FieldworkService {
     const org = await this.orgFor(user, dto.orgId);
     await this.checkUnits(user, dto.units?.map((u) => u.orgId).filter((x): x is number => !!x) ?? []);
     if (dto.units?.some((u) => !u.orgId && !u.name?.trim())) throw fieldError('units', '：每个单位须选择系统中的单位或填写名称');
-    const date = dto.date ?? todayInChina();
+    const date = dto.date ?? beijingToday();
     this.checkDate(date);
     let hazardIds = await this.checkHazards(user, dto.hazardIds ?? []);
     if (dto.findings?.length) {
@@ -251,9 +246,8 @@ export class FieldworkService {
   }
 
   private checkDate(date: string): void {
-    const d = new Date(`${date}T00:00:00Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw fieldError('date', '不是真实的日子');
-    if (date > todayInChina(new Date(Date.now() + 86400_000))) throw fieldError('date', '不能晚于今天');
+    if (!isCalendarDay(date)) throw fieldError('date', '不是真实的日子');
+    if (date > beijingToday(1)) throw fieldError('date', '不能晚于今天');
   }
 
   /** Linked hazards: each one the caller could open by id (RefsService; 400 naming the field otherwise). */

@@ -13,7 +13,8 @@ import {
 } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
-import { childOfPath, num, Period, splitByMonths, StatsSource } from '../../common/stats/period';
+import { marks, num } from '../../common/db/sql';
+import { childOfPath, Period, splitByMonths, StatsSource } from '../../common/stats/period';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { FieldRecord, FieldRecordHazard } from './field-record.entity';
 
@@ -48,7 +49,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
   async stats(org: OrgUnit, p: Period): Promise<FieldworkAgg> {
     const scope = { p: `${org.path}%`, from: p.from, to: p.to };
     const { months, edges } = splitByMonths(p.from, p.to);
-    const snapMarks = SNAPSHOT_KINDS.map(() => '?').join(',');
+    const snapMarks = marks(SNAPSHOT_KINDS.length);
     const edgeDays = edges.map(() => '(date >= ? AND date <= ?)').join(' OR ');
     const edgeArgs = edges.flatMap((e) => [e.from, e.to]);
     const none = Promise.resolve([] as SqlRow[]);
@@ -208,7 +209,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
   /** Activity records of the given kinds dated in the period, in id order. */
   unitRecords(org: OrgUnit, p: Period, kinds: string[]): Promise<UnitRecord[]> {
     return this.ds.query(
-      `SELECT kind, sector, units, metrics FROM field_record WHERE type = 'activity' AND kind IN (${kinds.map(() => '?').join(',')})
+      `SELECT kind, sector, units, metrics FROM field_record WHERE type = 'activity' AND kind IN (${marks(kinds.length)})
         AND orgPath LIKE ? AND date >= ? AND date <= ? ORDER BY id`,
       [...kinds, `${org.path}%`, p.from, p.to],
     );

@@ -44,7 +44,7 @@ export interface CountFilter {
  * themselves: for seeders, bulk loads and tests that write hazards directly. Normal writes never need it.
  */
 export async function rebuildHazardCounts(m: EntityManager | DataSource, now = new Date()): Promise<void> {
-  const t = dbTime(m, now);
+  const t = dbTime(now);
   await m.query(`UPDATE hazard SET priority = ${PRIORITY_SQL}`, [t]);
   for (const sql of rebuildMonthSql(isMysql(m))) await m.query(sql);
   await rebuildTally(m);
@@ -72,10 +72,6 @@ export class HazardCountService implements OnModuleInit {
       { concurrency: 1 },
     );
     await this.queue.every(HAZARD_PRIORITY_JOB, 60_000);
-  }
-
-  private t(d: Date): Date | string {
-    return dbTime(this.ds, d);
   }
 
   /**
@@ -123,7 +119,7 @@ export class HazardCountService implements OnModuleInit {
       .createQueryBuilder()
       .update('hazard')
       .set({ priority: 1 })
-      .where(`status IN (${q(OPEN_WORK)}) AND priority = 0 AND deadline < :now`, { now: this.t(now) })
+      .where(`status IN (${q(OPEN_WORK)}) AND priority = 0 AND deadline < :now`, { now: dbTime(now) })
       .execute();
     return r.affected ?? 0;
   }

@@ -1,15 +1,8 @@
 import ExcelJS from 'exceljs';
-import { HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, isOverdue } from '@xiangan/shared';
+import { beijingDate, beijingTime, HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, isOverdue } from '@xiangan/shared';
 import type { Response } from 'express';
 import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
 import type { Hazard } from './hazard.entity';
-
-/** China-time `YYYY-MM-DD HH:mm` (officials read local time). */
-function local(d: Date | null, withTime = true): string {
-  if (!d) return '';
-  const s = new Date(d.getTime() + 8 * 3600_000).toISOString();
-  return withTime ? `${s.slice(0, 10)} ${s.slice(11, 16)}` : s.slice(0, 10);
-}
 
 export const EXPORT_COLUMNS = [
   '编号',
@@ -45,7 +38,7 @@ export function exportFacts(
   const f: ExportFacts = { measures: null, verified: null, escalated: null, countyAnswer: null };
   const climbs: string[] = [];
   for (const e of events) {
-    const day = local(e.createdAt, false);
+    const day = beijingDate(e.createdAt);
     if (e.action === 'rectify') f.measures = e.note;
     if (e.action === 'verify')
       f.verified = `${day} ${(e.data as { passed?: boolean } | null)?.passed === false ? '未通过' : '通过'}${e.note ? `：${e.note}` : ''}`;
@@ -96,18 +89,18 @@ export async function writeLedgerXlsx(
       category: HAZARD_CATEGORY_LABELS[h.category] ?? h.category,
       level: HAZARD_LEVEL_LABELS[h.level] ?? h.level,
       place: [names.get(h.orgId), h.address].filter(Boolean).join(' '),
-      found: local(h.createdAt),
+      found: beijingTime(h.createdAt),
       description: h.description,
       // A hazard that went to the county says so, whoever then held it (the county's answer closes it without a unit).
       responsible: [h.responsibleOrgId ? (names.get(h.responsibleOrgId) ?? '') : '', h.escalatedTo ? `${h.escalatedTo}（上报县级）` : '']
         .filter(Boolean)
         .join('；'),
-      deadline: h.deadline ? local(h.deadline, false) : h.escalatedTo ? (h.status === 'escalated' ? '待县级答复' : '县级办理') : '',
+      deadline: h.deadline ? beijingDate(h.deadline) : h.escalatedTo ? (h.status === 'escalated' ? '待县级答复' : '县级办理') : '',
       status: HAZARD_STATUS_LABELS[h.status],
       measures: facts?.measures ?? '',
-      rectified: local(h.rectifiedAt),
+      rectified: beijingTime(h.rectifiedAt),
       verified: facts?.verified ?? '',
-      closed: local(h.closedAt),
+      closed: beijingTime(h.closedAt),
       overdue: overdue ? '是' : '否',
       escalated: facts?.escalated ?? '',
       countyAnswer: facts?.countyAnswer ?? '',

@@ -18,6 +18,7 @@ import { HazardAccess } from './hazard-access';
 import type { ReportedHazard } from './hazard-submit-batcher';
 import { Hazard } from './hazard.entity';
 import { fieldError } from '../../common/http/field-labels';
+import { marks } from '../../common/db/sql';
 
 /** Where a probable duplicate of `h` may lie: its box of ±radius and the days before it (then `distanceM` decides). */
 export function duplicateWindow(h: { lat: number; lng: number; createdAt: Date }) {
@@ -57,7 +58,7 @@ export class HazardGeometryService {
     const qb = this.hazards
       .createQueryBuilder('h')
       .where('h.category = :c', { c: h.category })
-      .andWhere('h.createdAt >= :since AND h.createdAt <= :until', { since: dbTime(this.ds, w.since), until: dbTime(this.ds, w.until) })
+      .andWhere('h.createdAt >= :since AND h.createdAt <= :until', { since: dbTime(w.since), until: dbTime(w.until) })
       .andWhere('h.id <> :id', { id: h.id })
       .andWhere('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES })
       .andWhere('h.lat BETWEEN :la1 AND :la2 AND h.lng BETWEEN :ln1 AND :ln2', { la1: w.la1, la2: w.la2, ln1: w.ln1, ln2: w.ln2 })
@@ -76,11 +77,11 @@ export class HazardGeometryService {
     const located = hs.filter((h): h is ReportedHazard & { lat: number; lng: number } => h.lat != null && h.lng != null);
     const out = new Map<number, { id: number; code: string }[]>();
     if (!located.length) return out;
-    const open = HAZARD_OPEN_STATUSES.map(() => '?').join(', ');
+    const open = marks(HAZARD_OPEN_STATUSES.length);
     const params: unknown[] = [];
     const parts = located.map((h, i) => {
       const w = duplicateWindow({ lat: h.lat, lng: h.lng, createdAt: new Date(h.createdAt) });
-      params.push(h.id, h.category, dbTime(this.ds, w.since), dbTime(this.ds, w.until), h.id, ...HAZARD_OPEN_STATUSES, w.la1, w.la2, w.ln1, w.ln2);
+      params.push(h.id, h.category, dbTime(w.since), dbTime(w.until), h.id, ...HAZARD_OPEN_STATUSES, w.la1, w.la2, w.ln1, w.ln2);
       return `SELECT * FROM (SELECT ? AS forId, id, code, lat, lng, createdAt FROM hazard WHERE category = ? AND createdAt >= ? AND createdAt <= ?
         AND id <> ? AND status IN (${open}) AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ? ORDER BY createdAt DESC LIMIT 20) d${i}`;
     });

@@ -19,6 +19,7 @@ import { HazardRecipients } from './hazard-recipients';
 import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
 import { Hazard } from './hazard.entity';
 import { fieldError } from '../../common/http/field-labels';
+import { marks } from '../../common/db/sql';
 
 /**
  * Reports coming in (隐患随手拍): the checks of one report, the place it lies in, the batched write, and what
@@ -130,7 +131,7 @@ export class HazardIntakeService implements OnModuleInit {
     if (retry) {
       // A retried job may have stored these already (the notices are deduplicated by key, these events are not).
       const done: { hazardId: number }[] = await this.ds.query(
-        `SELECT hazardId FROM hazard_event WHERE action = 'duplicate' AND hazardId IN (${hs.map(() => '?').join(', ')})`,
+        `SELECT hazardId FROM hazard_event WHERE action = 'duplicate' AND hazardId IN (${marks(hs.length)})`,
         hs.map((h) => h.id),
       );
       const seen = new Set(done.map((d) => Number(d.hazardId)));
@@ -157,7 +158,7 @@ export class HazardIntakeService implements OnModuleInit {
     const paths = [...new Set(hs.flatMap((h) => above(h.orgPath)))];
     if (!paths.length) return;
     const officers: { id: number; orgPath: string }[] = await this.ds.query(
-      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${paths.map(() => '?').join(', ')}) AND role IN ('grid_officer', 'village_officer') AND disabled = 0 ORDER BY id`,
+      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${marks(paths.length)}) AND role IN ('grid_officer', 'village_officer') AND disabled = 0 ORDER BY id`,
       paths,
     );
     const notices: { userId: number; kind: string; title: string; body: string; link: string; dedupeKey: string }[] = [];

@@ -1,4 +1,4 @@
-import { HAZARD_OPEN_STATUSES, HazardCategory, HazardLevel, HazardStatus } from '@xiangan/shared';
+import { HAZARD_OPEN_STATUSES, HazardCategory, HazardLevel, HazardStatus, parseBeijing } from '@xiangan/shared';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { dbTime } from '../../common/db/dialect';
 import type { HazardListQueryDto } from './dto/hazard.dto';
@@ -27,12 +27,6 @@ export interface LedgerFilter {
   to?: Date;
 }
 
-/** `from`/`to` filters: a date means the whole day in China time. */
-function parseDayBound(s: string, end: boolean): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return new Date(`${s}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00`);
-  return new Date(s);
-}
-
 export function ledgerFilter(q: HazardListQueryDto, mine: boolean, orgPath: string | null): LedgerFilter {
   return {
     mine,
@@ -42,8 +36,8 @@ export function ledgerFilter(q: HazardListQueryDto, mine: boolean, orgPath: stri
     level: q.level,
     overdue: q.overdue,
     text: q.q || undefined,
-    from: q.from ? parseDayBound(q.from, false) : undefined,
-    to: q.to ? parseDayBound(q.to, true) : undefined,
+    from: q.from ? parseBeijing(q.from, 'start') : undefined,
+    to: q.to ? parseBeijing(q.to, 'end') : undefined,
   };
 }
 
@@ -52,8 +46,8 @@ export function whereLedger(ds: DataSource, qb: SelectQueryBuilder<Hazard>, me: 
   if (f.mine) qb.andWhere('h.reporterId = :mine', { mine: me });
   if (f.category) qb.andWhere('h.category = :category', { category: f.category });
   if (f.level) qb.andWhere('h.level = :level', { level: f.level });
-  if (f.from) qb.andWhere('h.createdAt >= :from', { from: dbTime(ds, f.from) });
-  if (f.to) qb.andWhere('h.createdAt <= :to', { to: dbTime(ds, f.to) });
+  if (f.from) qb.andWhere('h.createdAt >= :from', { from: dbTime(f.from) });
+  if (f.to) qb.andWhere('h.createdAt <= :to', { to: dbTime(f.to) });
   if (f.text) {
     // '!' as the LIKE escape: the same on MySQL (where backslash is special in literals) and SQLite
     const s = f.text.replace(/[!%_]/g, (c) => `!${c}`);
@@ -73,14 +67,14 @@ export function whereLedger(ds: DataSource, qb: SelectQueryBuilder<Hazard>, me: 
 /** The state filters: the states chosen, and overdue or not. */
 export function whereState(ds: DataSource, qb: SelectQueryBuilder<Hazard>, f: LedgerFilter, now: Date): void {
   if (f.statuses) qb.andWhere('h.status IN (:...statuses)', { statuses: f.statuses });
-  if (f.overdue === true) qb.andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: dbTime(ds, now) });
+  if (f.overdue === true) qb.andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: dbTime(now) });
   if (f.overdue === false)
     qb.andWhere(
       new Brackets((w) =>
         w
           .where('h.status NOT IN (:...work)', { work: OPEN_WORK })
           .orWhere('h.deadline IS NULL')
-          .orWhere('h.deadline >= :now', { now: dbTime(ds, now) }),
+          .orWhere('h.deadline >= :now', { now: dbTime(now) }),
       ),
     );
 }
@@ -92,7 +86,7 @@ export function orderByUrgency(ds: DataSource, qb: SelectQueryBuilder<Hazard>, n
       `CASE WHEN h.level = 'major' AND h.status IN (:...openAll) THEN 0 WHEN h.status IN (:...work) AND h.deadline < :now THEN 1 ELSE 2 END`,
       'urgency',
     )
-    .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: dbTime(ds, now) })
+    .setParameters({ openAll: HAZARD_OPEN_STATUSES, work: OPEN_WORK, now: dbTime(now) })
     .orderBy('urgency', 'ASC')
     .addOrderBy('h.createdAt', 'DESC')
     .addOrderBy('h.id', 'DESC');
@@ -103,19 +97,19 @@ export function rawLedgerConditions(ds: DataSource, f: LedgerFilter, now: Date):
   const { conds, params } = keyConditions('h', { statuses: f.statuses, category: f.category, level: f.level });
   if (f.from) {
     conds.push('h.createdAt >= ?');
-    params.push(dbTime(ds, f.from));
+    params.push(dbTime(f.from));
   }
   if (f.to) {
     conds.push('h.createdAt <= ?');
-    params.push(dbTime(ds, f.to));
+    params.push(dbTime(f.to));
   }
   if (f.overdue === false) {
     conds.push(`(h.status NOT IN ('assigned', 'rectifying') OR h.deadline IS NULL OR h.deadline >= ?)`);
-    params.push(dbTime(ds, now));
+    params.push(dbTime(now));
   }
   if (f.overdue === true) {
     conds.push(`h.status IN ('assigned', 'rectifying') AND h.deadline < ?`);
-    params.push(dbTime(ds, now));
+    params.push(dbTime(now));
   }
   return { conds, params };
 }

@@ -17,6 +17,7 @@ import { ExportFacts, exportFacts } from './hazard-export';
 import { LedgerFilter, ledgerFilter, OPEN_WORK, orderByUrgency, rawLedgerConditions, whereLedger, whereState } from './hazard-ledger-filter';
 import { chinaMonth, readTally, tallyUnitOf } from './hazard-tally';
 import { Hazard } from './hazard.entity';
+import { marks } from '../../common/db/sql';
 
 /** Most index entries the ledger will walk in urgency order for one page before it prefers per-unit walks. */
 export const RANK_WALK_MAX = 5_000;
@@ -84,7 +85,7 @@ export class HazardLedgerService {
     const { page, pageSize, skip } = pageOf(q);
     const now = new Date();
     const f = await this.filterOf(user, q);
-    const t = (d: Date) => dbTime(this.ds, d);
+    const t = (d: Date) => dbTime(d);
 
     // Officers over a subtree (not departments, whose scope is two paths; not text search): counts and overdue
     // from hazard_tally, the page from one index walk in urgency order (a subtree holding much of everything)
@@ -184,7 +185,7 @@ export class HazardLedgerService {
     const raw: Record<string, unknown>[] = await this.ds.query(
       `SELECT ${cols.map((c) => `h.${c.databaseName} AS ${c.propertyName}`).join(', ')}, o.name AS orgName, r.name AS responsibleOrgName
          FROM hazard h LEFT JOIN org_unit o ON o.id = h.orgId LEFT JOIN org_unit r ON r.id = h.responsibleOrgId
-        WHERE h.id IN (${ids.map(() => '?').join(', ')})`,
+        WHERE h.id IN (${marks(ids.length)})`,
       ids,
     );
     const driver = this.ds.driver;
@@ -232,7 +233,7 @@ export class HazardLedgerService {
       .useIndex('idx_hazard_stale')
       .select('h.id', 'id')
       .addSelect('h.createdAt', 'createdAt')
-      .andWhere('h.status IN (:...staleWork) AND h.priority = 0 AND h.deadline < :staleNow', { staleWork: OPEN_WORK, staleNow: dbTime(this.ds, now) })
+      .andWhere('h.status IN (:...staleWork) AND h.priority = 0 AND h.deadline < :staleNow', { staleWork: OPEN_WORK, staleNow: dbTime(now) })
       .limit(1000)
       .getRawMany<{ id: number | string; createdAt: Date | string }>();
     if (stale.length >= 1000) return null;

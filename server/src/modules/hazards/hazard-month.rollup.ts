@@ -1,3 +1,4 @@
+import { beijingMonth } from '@xiangan/shared';
 /**
  * The hazard_month rollup's arithmetic, with no framework in it: what one hazard contributes, how deltas
  * are merged into one upsert, and the SQL that rebuilds the table from the hazards (used by
@@ -5,13 +6,7 @@
  */
 import type { HazardCategory, HazardStatus } from '@xiangan/shared';
 import type { HazardFacts } from './hazard-counts.service';
-
-const CN_OFFSET_MS = 8 * 3600_000;
-
-/** `YYYY-MM` of an instant in China time (UTC+8). */
-export function monthCn(d: Date): string {
-  return new Date(d.getTime() + CN_OFFSET_MS).toISOString().slice(0, 7);
-}
+import { marks } from '../../common/db/sql';
 
 /** Statuses counted as 正在办理 (in progress) by the statistics. */
 export const IN_PROGRESS_STATUSES: HazardStatus[] = ['reported', 'assigned', 'rectifying', 'rectified'];
@@ -78,8 +73,8 @@ export function monthCounters(f: Pick<MonthFacts, 'status' | 'level' | 'createdA
 export function contribution(f: MonthFacts, sign: 1 | -1): MonthDelta[] {
   const key = { orgId: f.orgId, orgPath: f.orgPath, category: f.category };
   const own = monthCounters(f);
-  const rows: MonthDelta[] = [{ ...key, month: monthCn(f.createdAt), ...own }];
-  if (f.status === 'closed' && f.closedAt) rows.push({ ...key, month: monthCn(f.closedAt), ...zero(), closedIn: 1 });
+  const rows: MonthDelta[] = [{ ...key, month: beijingMonth(f.createdAt), ...own }];
+  if (f.status === 'closed' && f.closedAt) rows.push({ ...key, month: beijingMonth(f.closedAt), ...zero(), closedIn: 1 });
   if (sign < 0) for (const r of rows) for (const k of MONTH_COUNTERS) r[k] = -r[k];
   return rows;
 }
@@ -109,7 +104,7 @@ export function mergeMonthDeltas(deltas: MonthDelta[]): MonthDelta[] {
 export function monthUpsert(deltas: MonthDelta[], mysql: boolean): [string, unknown[]] | null {
   if (!deltas.length) return null;
   const cols = ['orgId', 'month', 'category', 'orgPath', ...MONTH_COUNTERS];
-  const row = `(${cols.map(() => '?').join(', ')})`;
+  const row = `(${marks(cols.length)})`;
   const params = deltas.flatMap((d) => [d.orgId, d.month, d.category, d.orgPath, ...MONTH_COUNTERS.map((c) => d[c])]);
   const add = mysql
     ? `ON DUPLICATE KEY UPDATE ${MONTH_COUNTERS.map((c) => `${c} = ${c} + VALUES(${c})`).join(', ')}`

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
+import { marks } from '../../common/db/sql';
 
 /** Officer roles that answer for a unit's hazards (an admin account is not a person on duty). */
 const DUTY_ROLES: Role[] = ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer'];
@@ -30,8 +31,8 @@ export class HazardRecipients {
     if (!chain.length) return null;
     const roles = opts.roles ?? DUTY_ROLES;
     const rows: { id: number; orgPath: string }[] = await this.ds.query(
-      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${chain.map(() => '?').join(', ')})
-         AND role IN (${roles.map(() => '?').join(', ')}) AND disabled = 0 ORDER BY id`,
+      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${marks(chain.length)})
+         AND role IN (${marks(roles.length)}) AND disabled = 0 ORDER BY id`,
       [...chain, ...roles],
     );
     for (const p of chain) {

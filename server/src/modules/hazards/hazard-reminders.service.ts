@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { HAZARD_OVERDUE_CLIMB_DAYS, HAZARD_REMIND_BEFORE_HOURS } from '@xiangan/shared';
+import { beijingDate, HAZARD_OVERDUE_CLIMB_DAYS, HAZARD_REMIND_BEFORE_HOURS } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -45,15 +45,6 @@ export class HazardRemindersService implements OnModuleInit {
     await this.queue.every(HAZARD_REMIND_JOB, EVERY_MS);
   }
 
-  private t(d: Date): Date | string {
-    return dbTime(this.ds, d);
-  }
-
-  /** The China-time day of an instant, `YYYY-MM-DD` (reminders are once per day). */
-  private day(d: Date): string {
-    return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-  }
-
   /**
    * One pass (the schedule runs it every 10 min; tests pass the clock). Before the deadline: the responsible officer,
    * once per deadline. After it: every day, the responsible officer and the officer who assigned it; from the town's
@@ -67,7 +58,7 @@ export class HazardRemindersService implements OnModuleInit {
     const dueSoon = await this.hazards
       .createQueryBuilder('h')
       .where('h.status IN (:...work)', { work: ['assigned', 'rectifying'] })
-      .andWhere('h.deadline >= :now AND h.deadline < :soon', { now: this.t(now), soon: this.t(soon) })
+      .andWhere('h.deadline >= :now AND h.deadline < :soon', { now: dbTime(now), soon: dbTime(soon) })
       .orderBy('h.deadline', 'ASC')
       .take(BATCH)
       .getMany();
@@ -81,7 +72,7 @@ export class HazardRemindersService implements OnModuleInit {
       const page = await this.hazards
         .createQueryBuilder('h')
         .where('h.status IN (:...work)', { work: ['assigned', 'rectifying'] })
-        .andWhere('h.deadline < :now', { now: this.t(now) })
+        .andWhere('h.deadline < :now', { now: dbTime(now) })
         .andWhere('h.id > :lastId', { lastId })
         .orderBy('h.id', 'ASC')
         .take(BATCH)
@@ -140,7 +131,7 @@ export class HazardRemindersService implements OnModuleInit {
     const sent = await this.send(h, recipients, {
       kind: 'hazard_due_soon',
       title: `隐患 ${h.code} 明天到期`,
-      body: `整改期限 ${this.day(deadline)}：${h.description.slice(0, 60)}`,
+      body: `整改期限 ${beijingDate(deadline)}：${h.description.slice(0, 60)}`,
       key,
       phrase: '即将到期',
     });
@@ -151,9 +142,9 @@ export class HazardRemindersService implements OnModuleInit {
 
   private async remindOverdue(h: Hazard, now: Date, byTown: Map<string, number>): Promise<{ sent: number; climbed: boolean }> {
     const deadline = h.deadline!;
-    const today = this.day(now);
+    const today = beijingDate(now);
     // Days past the deadline, counted in China calendar days (the day after the deadline is day 1).
-    const days = Math.max(1, Math.round((Date.parse(today) - Date.parse(this.day(deadline))) / 86400_000));
+    const days = Math.max(1, Math.round((Date.parse(today) - Date.parse(beijingDate(deadline))) / 86400_000));
     const climbAt = this.climbDayOf(h, byTown);
     const responsible = await this.recipients.responsible(h);
     const assigner: { actorId: number | null }[] = await this.ds.query(
@@ -172,7 +163,7 @@ export class HazardRemindersService implements OnModuleInit {
     const sent = await this.send(h, [...to], {
       kind: 'hazard_overdue',
       title: `隐患 ${h.code} 已逾期${days}天`,
-      body: `整改期限 ${this.day(deadline)}：${h.description.slice(0, 60)}`,
+      body: `整改期限 ${beijingDate(deadline)}：${h.description.slice(0, 60)}`,
       key: `hazard:${h.id}:overdue:${deadline.getTime()}:${today}`,
       phrase: '已逾期',
     });

@@ -1,4 +1,4 @@
-import { formatHazardCode, HazardCategory, HazardCreatedDto, HazardLevel, HazardStatus } from '@xiangan/shared';
+import { beijingYear, formatHazardCode, HazardCategory, HazardCreatedDto, HazardLevel, HazardStatus } from '@xiangan/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { dbTime } from '../../common/db/dialect';
@@ -8,16 +8,10 @@ import { JobQueue } from '../jobs/job-queue';
 import { MediaService } from '../media/media.service';
 import type { CreateHazardDto } from './dto/hazard.dto';
 import { HazardCountService, priorityOf } from './hazard-counts.service';
+import { marks } from '../../common/db/sql';
 
 /** Job: probable duplicates and first-responder notices for the hazards of one written batch. */
 export const HAZARD_REPORTED_JOB = 'hazards.reported';
-
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
-/** The year a hazard is numbered in: the calendar year in China. */
-export function chinaYear(d: Date): number {
-  return new Date(d.getTime() + CHINA_OFFSET_MS).getUTCFullYear();
-}
 
 /** A report that passed every per-request check (validation, content security, place), ready to be written. */
 export interface SubmitItem {
@@ -206,7 +200,7 @@ export class HazardSubmitBatcher {
     if (fresh.length) {
       // The codes: one block per year (a batch straddling New Year in China asks twice). A batch that fails leaves a gap.
       const byYear = new Map<number, SubmitItem[]>();
-      for (const i of fresh) byYear.set(chinaYear(i.now), [...(byYear.get(chinaYear(i.now)) ?? []), i]);
+      for (const i of fresh) byYear.set(beijingYear(i.now), [...(byYear.get(beijingYear(i.now)) ?? []), i]);
       for (const [year, group] of byYear) {
         const last = await this.sequence.nextBlock(`hazard:${year}`, group.length);
         group.forEach((item, j) => rows.push({ item, code: formatHazardCode(year, last - group.length + 1 + j), id: 0 }));
@@ -269,7 +263,7 @@ export class HazardSubmitBatcher {
 
   /** One multi-row INSERT; the ids come back by code (auto-increment ids of a multi-row insert need not be consecutive). */
   private async insertHazards(m: EntityManager, rows: Row[]): Promise<void> {
-    const t = (d: Date) => dbTime(m, d);
+    const t = (d: Date) => dbTime(d);
     const params = rows.flatMap(({ item, code }) => {
       const d = item.dto;
       return [
@@ -304,7 +298,7 @@ export class HazardSubmitBatcher {
       return;
     }
     const ids: { id: number; code: string }[] = await m.query(
-      `SELECT id, code FROM hazard WHERE code IN (${rows.map(() => '?').join(', ')})`,
+      `SELECT id, code FROM hazard WHERE code IN (${marks(rows.length)})`,
       rows.map((x) => x.code),
     );
     const byCode = new Map(ids.map((x) => [x.code, Number(x.id)]));
@@ -318,7 +312,7 @@ export class HazardSubmitBatcher {
   private async insertReportEvents(m: EntityManager, rows: Row[], photos: Map<number, number[]>): Promise<void> {
     const params = rows.flatMap(({ item, id }) => {
       const p = photos.get(id);
-      return [id, 'report', 'reported', item.user.id, item.user.role, p?.length ? JSON.stringify(p) : null, dbTime(m, item.now)];
+      return [id, 'report', 'reported', item.user.id, item.user.role, p?.length ? JSON.stringify(p) : null, dbTime(item.now)];
     });
     await m.query(
       `INSERT INTO hazard_event (hazardId, action, toStatus, actorId, actorRole, photoIds, createdAt) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,

@@ -1,23 +1,24 @@
+import { beijingMonth, beijingMonthStart } from '@xiangan/shared';
 import type { HazardStatus } from '@xiangan/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isMysql, readTime } from '../../common/db/dialect';
 import type { HazardFacts } from './hazard-counts.service';
+import { marks } from '../../common/db/sql';
 
 /** Work that can be overdue (the ledger's 逾期): assigned or being rectified, with a deadline. */
 const WORK: readonly HazardStatus[] = ['assigned', 'rectifying'];
-const CHINA_MS = 8 * 3600_000;
 
 /** `YYYY-MM` (China time) of the deadline of open work; '' for anything that cannot be overdue. */
 export function dueMonthOf(status: HazardStatus, deadline: Date | string | null | undefined): string {
   if (!WORK.includes(status) || !deadline) return '';
   const d = deadline instanceof Date ? deadline : readTime(deadline);
-  return d ? new Date(d.getTime() + CHINA_MS).toISOString().slice(0, 7) : '';
+  return d ? beijingMonth(d) : '';
 }
 
 /** The current China-time month and the UTC instant it began. */
 export function chinaMonth(now: Date): { month: string; start: Date } {
-  const month = new Date(now.getTime() + CHINA_MS).toISOString().slice(0, 7);
-  return { month, start: new Date(Date.parse(`${month}-01T00:00:00Z`) - CHINA_MS) };
+  const month = beijingMonth(now);
+  return { month, start: beijingMonthStart(month) };
 }
 
 /** 0 (everything) and every unit on a path: `/1/6/9/` → [0, 1, 6, 9]. */
@@ -114,7 +115,7 @@ export function keyConditions(a: string, f: { statuses?: string[]; category?: st
   const conds: string[] = [];
   const params: unknown[] = [];
   if (f.statuses?.length) {
-    conds.push(`${col('status')} IN (${f.statuses.map(() => '?').join(', ')})`);
+    conds.push(`${col('status')} IN (${marks(f.statuses.length)})`);
     params.push(...f.statuses);
   }
   if (f.category) {
@@ -131,7 +132,7 @@ export function keyConditions(a: string, f: { statuses?: string[]; category?: st
 /** Tally rows of the given units under the category/level filters, summed over the other keys. */
 export async function readTally(m: EntityManager | DataSource, unitIds: number[], f: { category?: string; level?: string }): Promise<TallyRow[]> {
   const key = keyConditions('', f);
-  const where = [`unitId IN (${unitIds.map(() => '?').join(', ')})`, ...key.conds];
+  const where = [`unitId IN (${marks(unitIds.length)})`, ...key.conds];
   const params: unknown[] = [...unitIds, ...key.params];
   const rows: { unitId: number | string; status: HazardStatus; dueMonth: string; n: number | string }[] = await m.query(
     `SELECT unitId, status, dueMonth, SUM(n) AS n FROM hazard_tally WHERE ${where.join(' AND ')} GROUP BY unitId, status, dueMonth`,

@@ -1,6 +1,16 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { HAZARD_ACTION_LABELS, HAZARD_STATUS_LABELS, HAZARD_TRANSITIONS, HazardAction, HazardDetailDto, HazardStatus, isOfficer } from '@xiangan/shared';
+import {
+  beijingDate,
+  HAZARD_ACTION_LABELS,
+  HAZARD_STATUS_LABELS,
+  HAZARD_TRANSITIONS,
+  HazardAction,
+  HazardDetailDto,
+  HazardStatus,
+  isOfficer,
+  parseBeijing,
+} from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { dbTime, isMysql } from '../../common/db/dialect';
@@ -31,15 +41,8 @@ import { HazardRecipients } from './hazard-recipients';
 import { Hazard } from './hazard.entity';
 import { fieldError } from '../../common/http/field-labels';
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
 /** The row changed between the read and the conditional UPDATE without leaving its state: read again. */
 class StaleRead extends Error {}
-
-/** `2026-06-30` → end of that day in China; a full ISO time is taken as given. */
-export function parseDeadline(s: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T23:59:59.999+08:00`) : new Date(s);
-}
 
 interface TransitionSpec {
   action: HazardAction;
@@ -112,8 +115,8 @@ export class HazardWorkflowService {
           .update(Hazard)
           .set({ ...patch, status: to, priority: priorityOf(to, level, deadline) })
           .where('id = :id AND status = :from AND level = :fromLevel', { id, from, fromLevel: h.level })
-          .andWhere(h.deadline ? sameTime('deadline', 'fromDeadline') : 'deadline IS NULL', { fromDeadline: h.deadline ? dbTime(this.ds, h.deadline) : null })
-          .andWhere(h.closedAt ? sameTime('closedAt', 'fromClosedAt') : 'closedAt IS NULL', { fromClosedAt: h.closedAt ? dbTime(this.ds, h.closedAt) : null })
+          .andWhere(h.deadline ? sameTime('deadline', 'fromDeadline') : 'deadline IS NULL', { fromDeadline: h.deadline ? dbTime(h.deadline) : null })
+          .andWhere(h.closedAt ? sameTime('closedAt', 'fromClosedAt') : 'closedAt IS NULL', { fromClosedAt: h.closedAt ? dbTime(h.closedAt) : null })
           .andWhere(h.escalatedTo != null ? 'escalatedTo = :fromEscalatedTo' : 'escalatedTo IS NULL', { fromEscalatedTo: h.escalatedTo })
           .execute();
         if (!r.affected) {
@@ -186,7 +189,7 @@ export class HazardWorkflowService {
         await this.notifications.notify(uid, {
           kind: 'hazard_assigned',
           title: `交办隐患 ${h.code}`,
-          body: `整改期限 ${h.deadline ? new Date(h.deadline.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10) : '未定'}：${h.description.slice(0, 60)}`,
+          body: `整改期限 ${h.deadline ? beijingDate(h.deadline) : '未定'}：${h.description.slice(0, 60)}`,
           link: `/officer/hazard/index?id=${h.id}`,
         });
       }
@@ -199,7 +202,7 @@ export class HazardWorkflowService {
   }
 
   async assign(user: AuthUser, id: number, dto: AssignHazardDto) {
-    const deadline = parseDeadline(dto.deadline);
+    const deadline = parseBeijing(dto.deadline, 'end');
     if (Number.isNaN(deadline.getTime())) throw fieldError('deadline', '须为日期', '整改期限');
     if (deadline.getTime() < Date.now() - 60_000) throw fieldError('deadline', '不能早于现在', '整改期限');
     // The county may assign anywhere in the county; everyone else inside their own subtree.

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { HAZARD_ACTION_ROLES, HAZARD_EXPORT_MAX_ROWS, OFFICER_ROLES, ROLES } from '@xiangan/shared';
+import { beijingToday, HAZARD_ACTION_ROLES, HAZARD_EXPORT_MAX_ROWS, OFFICER_ROLES, ROLES } from '@xiangan/shared';
 import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
@@ -87,7 +87,7 @@ export class HazardsController {
     await onPrimary(() =>
       this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }),
     );
-    const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const stamp = beijingToday();
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="hazards-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`隐患台账-${stamp}.xlsx`)}`);
     async function* all() {

@@ -596,7 +596,7 @@ describe('hazards: report, ledger and the closed loop', () => {
     const old = await Promise.all([1, 2, 3, 4, 5].map((i) => report('resident', { category: 'geological', description: `上月堡坎开裂第${i}处` })));
     await act('village', old[0].id, 'escalate', { department: '青山县自然资源局', note: '上月上报' });
     await act('village', old[1].id, 'reject', { reason: '上月核实不属实' });
-    const at = (d: Date) => dbTime(t.ds, d);
+    const at = (d: Date) => dbTime(d);
     for (const o of old) await t.ds.query('UPDATE hazard SET createdAt = ? WHERE id = ?', [at(before(6)), o.id]);
     await t.ds.query('UPDATE hazard_event SET createdAt = ? WHERE hazardId IN (?, ?, ?, ?, ?)', [at(before(5)), ...old.map((o) => o.id)]);
     await t.ds.query("UPDATE hazard SET status = 'closed', closedAt = ? WHERE id = ?", [at(before(2)), old[2].id]);

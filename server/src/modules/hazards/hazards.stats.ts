@@ -4,7 +4,9 @@ import { HAZARD_CATEGORY_LABELS, HazardCategory, HazardStats, HazardStatus } fro
 import { DataSource } from 'typeorm';
 import { isMysql } from '../../common/db/dialect';
 import type { SqlRow } from '../../common/db/sql-row';
-import { childOfPath, dayRanges, dbTime, num, Period, periodRange, rate, splitByMonths, StatsSource } from '../../common/stats/period';
+import { dbTime } from '../../common/db/dialect';
+import { num, rate } from '../../common/db/sql';
+import { childOfPath, dayRanges, Period, periodRange, splitByMonths, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardEvent } from './hazard-event.entity';
 import { counterSums, MONTH_COUNTERS } from './hazard-month.rollup';

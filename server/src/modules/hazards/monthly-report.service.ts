@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { HAZARD_CATEGORY_LABELS, HAZARD_OPEN_STATUSES, HazardCategory, HazardStatus, MonthlyReportDto } from '@xiangan/shared';
+import { beijingMonthRange, HAZARD_CATEGORY_LABELS, HAZARD_OPEN_STATUSES, HazardCategory, HazardStatus, MonthlyReportDto } from '@xiangan/shared';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -15,16 +15,6 @@ const IN_PROGRESS: HazardStatus[] = HAZARD_OPEN_STATUSES.filter((s) => s !== 'es
 
 /** The most 正在办理 items one monthly answer lists (oldest first); the figure counts them all. */
 export const MONTHLY_OPEN_ITEMS_MAX = 100;
-
-/** `2026-05` → [1 May 00:00, 1 June 00:00) China time. */
-export function monthRange(month: string): { start: Date; end: Date } {
-  const [y, m] = month.split('-').map(Number);
-  const start = new Date(`${month}-01T00:00:00+08:00`);
-  const ny = m === 12 ? y + 1 : y;
-  const nm = m === 12 ? 1 : m + 1;
-  const end = new Date(`${ny}-${String(nm).padStart(2, '0')}-01T00:00:00+08:00`);
-  return { start, end };
-}
 
 /**
  * 月会商: the figures the monthly safety meeting reads out. Definitions (also in docs/DECISIONS.md):
@@ -43,10 +33,6 @@ export class MonthlyReportService {
     private readonly scope: ScopeService,
   ) {}
 
-  private t(d: Date): Date | string {
-    return dbTime(this.ds, d);
-  }
-
   async monthly(user: AuthUser, orgId: number | undefined, month: string, now = new Date()): Promise<MonthlyReportDto> {
     const org = await this.scope.targetOrg(user, orgId);
     return this.forOrg(org, month, now);
@@ -54,7 +40,7 @@ export class MonthlyReportService {
 
   /** The one definition of 月会商, for `/api/reports/monthly` and the Word brief (stats/report.service.ts) alike. */
   async forOrg(org: OrgUnit, month: string, now = new Date()): Promise<MonthlyReportDto> {
-    const { start, end } = monthRange(month);
+    const { start, end } = beijingMonthRange(month);
     if (start.getTime() > now.getTime()) throw fieldError('month', '不能是以后的月份');
     const prefix = `${org.path}%`;
 
@@ -63,11 +49,11 @@ export class MonthlyReportService {
       .createQueryBuilder('h')
       .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description', 'h.orgPath', 'h.createdAt', 'h.closedAt', 'h.rectifiedAt', 'h.deadline'])
       .where('h.orgPath LIKE :p', { p: prefix })
-      .andWhere('h.createdAt < :end', { end: this.t(end) })
+      .andWhere('h.createdAt < :end', { end: dbTime(end) })
       .andWhere(
         new Brackets((w) =>
           w
-            .where('h.createdAt >= :start', { start: this.t(start) })
+            .where('h.createdAt >= :start', { start: dbTime(start) })
             .orWhere('h.closedAt >= :start')
             .orWhere('h.deadline >= :start')
             .orWhere('h.status IN (:...open)', { open: HAZARD_OPEN_STATUSES }),
@@ -82,7 +68,7 @@ export class MonthlyReportService {
       .addSelect('e.action', 'action')
       .where('h.orgPath LIKE :p', { p: prefix })
       .andWhere('e.action IN (:...acts)', { acts: ['escalate', 'reject'] })
-      .andWhere('e.createdAt >= :start AND e.createdAt < :end', { start: this.t(start), end: this.t(end) })
+      .andWhere('e.createdAt >= :start AND e.createdAt < :end', { start: dbTime(start), end: dbTime(end) })
       .getRawMany<{ hazardId: number; action: string }>();
     const escalatedIds = new Set(monthEvents.filter((e) => e.action === 'escalate').map((e) => Number(e.hazardId)));
     const rejectedIds = new Set(monthEvents.filter((e) => e.action === 'reject').map((e) => Number(e.hazardId)));

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  beijingTimeSeconds,
   isOfficer,
   maskName,
   maskPhone,
@@ -299,7 +300,7 @@ export class PledgeCampaignsService {
     if (campaignStatus(c) !== 'open') throw new ConflictException(`活动${campaignStatus(c) === 'closed' ? '已关闭' : '已截止'}，不能再提醒`);
     const now = new Date();
     if (c.lastReminderAt && now.getTime() - c.lastReminderAt.getTime() < REMIND_INTERVAL_MS) {
-      throw new ConflictException(`已于 ${fmtChina(c.lastReminderAt)} 提醒过，请 10 分钟后再试`);
+      throw new ConflictException(`已于 ${beijingTimeSeconds(c.lastReminderAt)} 提醒过，请 10 分钟后再试`);
     }
     // claim the slot: of two officers pressing at once only one reminds
     const claim = await this.ds
@@ -323,7 +324,7 @@ export class PledgeCampaignsService {
           const ok = await this.notifications.notify(u.id, {
             kind: 'pledge_remind',
             title: `请签署《${c.title}》`.slice(0, 100),
-            body: `截止时间 ${fmtChina(c.deadline)}，请打开小程序阅读并签名。`,
+            body: `截止时间 ${beijingTimeSeconds(c.deadline)}，请打开小程序阅读并签名。`,
             link: `/pages/pledge-sign/index?c=${id}`,
             dedupeKey: `pledge:${id}:${reminder.id}`,
           });
@@ -360,11 +361,6 @@ export class PledgeCampaignsService {
     }
     return { png: await QRCode.toBuffer(this.shareUrl(id), { type: 'png', width: 480, margin: 2, errorCorrectionLevel: 'M' }), kind: 'qrcode' };
   }
-}
-
-/** `2026-06-01 18:05:09` in China time: what a parent or officer reads. */
-export function fmtChina(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 export { identityKey };

@@ -5,12 +5,12 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { isMysql } from '../../common/db/dialect';
 import { isTransientDbError } from '../../common/http/http-exception.filter';
 import { AuditService } from '../audit/audit.service';
-import { monthCn } from '../hazards/hazard-month.rollup';
 import { campaignStatus } from './dto/pledge.dto';
 import { ChainRecord, chainHash, voidChainHash } from './pledge-chain';
-import { fmtChina } from './pledge-campaigns.service';
 import { signedUpsert } from './pledge-month.rollup';
 import { PledgeCampaign, PledgeSignature, PledgeVoid } from './pledge.entities';
+import { beijingMonth, beijingTimeSeconds } from '@xiangan/shared';
+import { marks } from '../../common/db/sql';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 export interface Prepared {
@@ -38,11 +38,11 @@ const BATCH_MAX = 64;
 export function assertOpen(c: PledgeCampaign, now = new Date()): void {
   const st = campaignStatus(c, now);
   if (st === 'closed') throw new ConflictException(`《${c.title}》已关闭，不能再签署`);
-  if (st === 'expired') throw new ConflictException(`《${c.title}》已于 ${fmtChina(c.deadline)} 截止，不能再签署`);
+  if (st === 'expired') throw new ConflictException(`《${c.title}》已于 ${beijingTimeSeconds(c.deadline)} 截止，不能再签署`);
 }
 
 function duplicateOf(s: PledgeSignature): ConflictException {
-  return new ConflictException(`已于 ${fmtChina(s.signedAt)} 签署过（编号 ${s.seq}），不能重复签署`);
+  return new ConflictException(`已于 ${beijingTimeSeconds(s.signedAt)} 签署过（编号 ${s.seq}），不能重复签署`);
 }
 
 /**
@@ -208,7 +208,7 @@ export class PledgeChainWriter {
     let newlyLinked = 0;
     if (linked.length) {
       const res = await m.queryRunner!.query(
-        `UPDATE pledge_roster_entry SET signatureId = CASE id ${linked.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${linked.map(() => '?').join(',')}) AND signatureId IS NULL`,
+        `UPDATE pledge_roster_entry SET signatureId = CASE id ${linked.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${marks(linked.length)}) AND signatureId IS NULL`,
         [...linked.flatMap((s) => [s.rosterEntryId, s.id]), ...linked.map((s) => s.rosterEntryId)],
         true,
       );
@@ -241,7 +241,7 @@ export class PledgeChainWriter {
       const lock = this.mysql ? ' FOR UPDATE' : '';
       const [head] = await m.query(`SELECT id, seq, lastHash FROM pledge_campaign WHERE id = ?${lock}`, [c.id]);
       const s = (await m.findOne(PledgeSignature, { where: { id } }))!;
-      if (s.voidedAt) throw new ConflictException(`该签名已于 ${fmtChina(s.voidedAt)} 作废`);
+      if (s.voidedAt) throw new ConflictException(`该签名已于 ${beijingTimeSeconds(s.voidedAt)} 作废`);
       const startSeq = Number(head.seq);
       const seq = startSeq + 1;
       const voidedAt = new Date();
@@ -252,7 +252,7 @@ export class PledgeChainWriter {
       if (!marked.affected) throw new ConflictException('该签名刚刚已被作废');
       const freed = await m.queryRunner!.query('UPDATE pledge_roster_entry SET signatureId = NULL WHERE signatureId = ?', [s.id], true);
       const unlinked = Number(freed.affected ?? 0);
-      await m.query('UPDATE pledge_month SET signed = signed - 1 WHERE campaignId = ? AND month = ? AND signed > 0', [c.id, monthCn(s.signedAt)]);
+      await m.query('UPDATE pledge_month SET signed = signed - 1 WHERE campaignId = ? AND month = ? AND signed > 0', [c.id, beijingMonth(s.signedAt)]);
       const moved = await m
         .createQueryBuilder()
         .update(PledgeCampaign)

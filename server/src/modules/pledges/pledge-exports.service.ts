@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PLEDGE_KIND_LABELS } from '@xiangan/shared';
+import { beijingTimeSeconds, PLEDGE_KIND_LABELS } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
-import { fmtChina, PledgeCampaignsService } from './pledge-campaigns.service';
+import { PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeRosterEntry, PledgeSignature } from './pledge.entities';
 import { readSignatureImage } from './signature-art';
@@ -140,7 +140,7 @@ export class PledgeExportsService {
         });
         doc.x = 48;
         doc.y = top + 108;
-        doc.fontSize(11).text(`签署时间：${fmtChina(s.signedAt)}（北京时间）`, { width });
+        doc.fontSize(11).text(`签署时间：${beijingTimeSeconds(s.signedAt)}（北京时间）`, { width });
         doc.moveDown(0.4).fontSize(7).fillColor('#444');
         doc.text(`正文哈希 SHA-256：${s.contentHash}`, { width });
         for (const img of s.images) doc.text(`${img.role} 签名图片 SHA-256：${img.sha256}`, { width });
@@ -196,7 +196,7 @@ export class PledgeExportsService {
         seq: s.seq,
         group: s.groupName ?? '',
         ...Object.fromEntries(v.fields.map((f) => [`f_${f.key}`, s.fields[f.key] ?? ''])),
-        time: fmtChina(s.signedAt),
+        time: beijingTimeSeconds(s.signedAt),
         hash: s.chainHash,
       }).commit();
     }

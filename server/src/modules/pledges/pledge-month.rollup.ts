@@ -4,13 +4,14 @@
  * adds, and the SQL that rebuilds both from the signatures and rosters. No framework in here: benches that
  * bulk-load signatures load this file from server/dist.
  */
-import { monthCn, monthSql } from '../hazards/hazard-month.rollup';
+import { monthSql } from '../hazards/hazard-month.rollup';
+import { beijingMonth } from '@xiangan/shared';
 
 /** One multi-row upsert adding the batch's signatures per China month (rows in key order): `[sql, params]`, or null. */
 export function signedUpsert(campaignId: number, signedAt: Date[], mysql: boolean): [string, unknown[]] | null {
   const perMonth = new Map<string, number>();
   for (const d of signedAt) {
-    const m = monthCn(d);
+    const m = beijingMonth(d);
     perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
   }
   if (!perMonth.size) return null;

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeStats } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
-import { childOfPath, dayRanges, num, Period, periodRange, rate, splitByMonths, StatsSource } from '../../common/stats/period';
+import { marks, num, rate } from '../../common/db/sql';
+import { childOfPath, dayRanges, Period, periodRange, splitByMonths, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { PledgeCampaign } from './pledge.entities';
 
@@ -105,7 +106,7 @@ export class PledgeStatsSource implements StatsSource<PledgeAgg> {
     const r = periodRange(p);
     return this.ds.query(
       `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id, s.unitOrgId AS unitOrgId FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
-        WHERE c.kind IN (${kinds.map(() => '?').join(',')}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
+        WHERE c.kind IN (${marks(kinds.length)}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
       [...kinds, `${org.path}%`, r.from, r.to],
     );
   }

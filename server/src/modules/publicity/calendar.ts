@@ -1,3 +1,4 @@
+import { beijingToday } from '@xiangan/shared';
 import type { CalendarDto, CalendarPresetDto, MessageBlock, MessageCategory } from '@xiangan/shared';
 
 interface Preset {
@@ -199,8 +200,8 @@ const iso = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '
 
 /** The presets for `year`, in the order of their start dates. */
 export function campaignCalendar(year: number, today = new Date()): CalendarDto {
-  const todayIso = new Date(today.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // China time
-  const in30 = new Date(today.getTime() + 8 * 3600_000 + 30 * 86400_000).toISOString().slice(0, 10);
+  const todayIso = beijingToday(0, today);
+  const in30 = beijingToday(30, today);
   const presets = PRESETS.map((x): CalendarPresetDto => {
     const [fm, fd] = typeof x.from === 'function' ? x.from(year) : x.from;
     const [tm, td] = typeof x.to === 'function' ? x.to(year) : x.to;

@@ -10,7 +10,8 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { isRetryableWechatError, SubscriptionsService } from '../subscriptions/subscriptions.service';
-import { dbTime, inTransaction, marks } from './db-util';
+import { dbTime } from '../../common/db/dialect';
+import { marks } from '../../common/db/sql';
 import { isMysql } from '../../common/db/dialect';
 import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
 import { JOB_FANOUT } from './publicity.service';
@@ -71,15 +72,15 @@ export class DeliveryService implements OnModuleInit {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
     const before = new Date(now.getTime() - this.resumeAfterMs);
     const msgs: { id: number }[] = await this.ds.query(`SELECT id FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`, [
-      dbTime(this.ds, since),
-      dbTime(this.ds, before),
+      dbTime(since),
+      dbTime(before),
     ]);
     const windowTag = Math.floor(now.getTime() / this.resumeAfterMs);
     let n = 0;
     for (const { id } of msgs) {
       const rows: { userId: number }[] = await this.ds.query(
         `SELECT userId FROM message_delivery WHERE messageId = ? AND status = 'pending' AND (claimedAt IS NULL OR claimedAt <= ?) LIMIT 5000`,
-        [Number(id), dbTime(this.ds, before)],
+        [Number(id), dbTime(before)],
       );
       if (!rows.length) continue;
       n += rows.length;
@@ -153,7 +154,7 @@ export class DeliveryService implements OnModuleInit {
     }
     const org = await this.orgs.findOne({ where: { id: msg.orgId } });
     const now = new Date();
-    const claimed = await inTransaction(this.ds, async (m) => {
+    const claimed = await this.ds.transaction(async (m) => {
       const r = await m
         .createQueryBuilder()
         .update(MessageDelivery)
@@ -181,7 +182,7 @@ export class DeliveryService implements OnModuleInit {
     } catch (err) {
       const e = err as Error;
       if (err instanceof WechatError && err.errcode === WX_ERR.NO_SUBSCRIBE_CONSENT) {
-        await inTransaction(this.ds, async (m) => {
+        await this.ds.transaction(async (m) => {
           await this.subs.zero(userId, tpl, m);
           await m.update(MessageDelivery, { messageId, userId }, { status: 'no_consent', error: `43101 ${err.errmsg}`.slice(0, 255) });
         });
@@ -193,7 +194,7 @@ export class DeliveryService implements OnModuleInit {
         return;
       }
       const last = ctx.attempt >= SEND_ATTEMPTS;
-      await inTransaction(this.ds, async (m) => {
+      await this.ds.transaction(async (m) => {
         await this.subs.refund(userId, tpl, m);
         await m.update(MessageDelivery, { messageId, userId }, { status: last ? 'failed' : 'pending', error: e.message.slice(0, 255) });
       });
@@ -234,9 +235,5 @@ export class DeliveryService implements OnModuleInit {
       }
       if (rows.length < BATCH) break;
     }
-  }
-
-  dbTime(d: Date) {
-    return dbTime(this.ds, d);
   }
 }

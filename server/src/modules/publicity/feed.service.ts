@@ -6,7 +6,8 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 import { ScopeService } from '../../common/scope/scope.service';
-import { marks, readTime } from './db-util';
+import { readTime } from '../../common/db/dialect';
+import { marks } from '../../common/db/sql';
 import { Message, MessageReceipt } from './message.entity';
 import { feedItemOf, MessageView } from './message-view';
 

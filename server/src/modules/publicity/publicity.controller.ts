@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { MANAGING_ROLES, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
+import { beijingYear, MANAGING_ROLES, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ReplicaRead } from '../../common/db/read-router';
@@ -135,6 +135,6 @@ export class PublicityController {
   @Get('publicity/calendar')
   @Roles(...OFFICER_ROLES)
   calendar(@Query() q: CalendarQueryDto) {
-    return campaignCalendar(q.year ?? new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
+    return campaignCalendar(q.year ?? beijingYear(Date.now()));
   }
 }

@@ -22,7 +22,7 @@ import { MediaService } from '../media/media.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { User } from '../users/user.entity';
 import { ContentSecurityService } from '../wechat/content-security.service';
-import { dbTime, inTransaction, marks, rate } from './db-util';
+import { marks, rate } from '../../common/db/sql';
 import { CreateMessageDto, MessageListQueryDto, PublishMessageDto, UpdateMessageDto } from './dto/publicity.dto';
 import { Message, MessageAudience } from './message.entity';
 import { feedItemOf, MessageView } from './message-view';
@@ -134,7 +134,7 @@ export class PublicityService implements OnModuleInit {
     const body = await this.cleanBody(user, dto.body);
     const aud = await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles);
     await this.checkText(user, dto.title, body);
-    const id = await inTransaction(this.ds, async (m) => {
+    const id = await this.ds.transaction(async (m) => {
       const r = await m.insert(Message, {
         title: dto.title.trim(),
         body,
@@ -171,7 +171,7 @@ export class PublicityService implements OnModuleInit {
     const body = dto.body ? await this.cleanBody(user, dto.body, held) : undefined;
     const aud = dto.audience ? await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles) : undefined;
     await this.checkText(user, dto.title, body);
-    await inTransaction(this.ds, async (m) => {
+    await this.ds.transaction(async (m) => {
       const patch: Partial<Message> = {};
       if (dto.title !== undefined) patch.title = dto.title.trim();
       if (body) patch.body = body;
@@ -221,7 +221,7 @@ export class PublicityService implements OnModuleInit {
    */
   async goLive(id: number, from: MessageStatus[], dueBefore?: Date): Promise<boolean> {
     const now = new Date();
-    const won = await inTransaction(this.ds, async (m) => {
+    const won = await this.ds.transaction(async (m) => {
       const qb = m
         .createQueryBuilder()
         .update(Message)
@@ -262,7 +262,7 @@ export class PublicityService implements OnModuleInit {
   async withdraw(user: AuthUser, id: number): Promise<MessageDto> {
     const msg = await this.manageable(user, id);
     if (msg.status !== 'published' && msg.status !== 'scheduled') throw new ConflictException(`消息当前状态为${STATE(msg.status)}，不能撤回`);
-    await inTransaction(this.ds, async (m) => {
+    await this.ds.transaction(async (m) => {
       const r = await m.update(Message, { id, status: In(['published', 'scheduled']) }, { status: 'withdrawn', withdrawnAt: new Date() });
       if (!r.affected) throw new ConflictException('消息状态已变化，请刷新');
       await m.update(MessageAudience, { messageId: id }, { feedAt: null });
@@ -320,9 +320,5 @@ export class PublicityService implements OnModuleInit {
       body,
       inAudience: false,
     };
-  }
-
-  dbTime(d: Date) {
-    return dbTime(this.ds, d);
   }
 }

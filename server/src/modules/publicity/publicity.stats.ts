@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { MESSAGE_CATEGORY_LABELS, MessageCategory, PublicityStats } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
-import { num, Period, periodRange, rate, StatsSource } from '../../common/stats/period';
+import { num, rate } from '../../common/db/sql';
+import { Period, periodRange, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { Message, MessageDelivery, MessageReceipt } from './message.entity';
 

@@ -6,7 +6,8 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
-import { dbTime, iso, marks, rate, readTime } from './db-util';
+import { readTime } from '../../common/db/dialect';
+import { iso, marks, rate } from '../../common/db/sql';
 import { Message, MessageAudience, MessageReminder } from './message.entity';
 import { PublicityService } from './publicity.service';
 import type { SqlRow } from '../../common/db/sql-row';
@@ -218,9 +219,5 @@ export class ReachService {
             WHERE u.orgPath LIKE ? AND u.disabled = 0 ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''} AND r.${col} IS NULL`,
       params: [msg.id, `${path}%`, ...roles],
     };
-  }
-
-  dbTime(d: Date) {
-    return dbTime(this.ds, d);
   }
 }

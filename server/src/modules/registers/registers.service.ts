@@ -1,10 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  beijingToday,
   INCIDENT_KIND_LABELS,
   IncidentDto,
   IncidentKind,
   IncidentPage,
+  isCalendarDay,
   maskName,
   maskPhone,
   RESERVOIR_SIZE_LABELS,
@@ -20,7 +22,6 @@ import { DataSource, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
-import { todayInChina } from '../fieldwork/fieldwork.service';
 import { Hazard } from '../hazards/hazard.entity';
 import { HazardIntakeService } from '../hazards/hazard-intake.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -179,7 +180,7 @@ export class RegistersService {
       if (again) return this.mapPatrols([again]).then((x) => x[0]);
     }
     if (site.archivedAt) throw fieldError('siteId', '已撤销，不能再登记巡查');
-    const date = dto.date ?? todayInChina();
+    const date = dto.date ?? beijingToday();
     checkDate(date);
     let hazardIds = await this.checkHazards(user, dto.hazardIds ?? []);
     // Problems found become ledger hazards at the site, through the ledger's own service.
@@ -359,8 +360,7 @@ function incidentFields(dto: IncidentDtoIn): Partial<Incident> {
 }
 
 function checkDate(date: string): void {
-  const d = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) throw fieldError('date', '不是真实的日子');
-  if (date > todayInChina(new Date(Date.now() + 86400_000))) throw fieldError('date', '不能晚于今天');
+  if (!isCalendarDay(date)) throw fieldError('date', '不是真实的日子');
+  if (date > beijingToday(1)) throw fieldError('date', '不能晚于今天');
   if (date < '2000-01-01') throw fieldError('date', '不能早于 2000 年 1 月 1 日');
 }

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
-import { num, Period, periodRange, StatsSource } from '../../common/stats/period';
+import { num } from '../../common/db/sql';
+import { Period, periodRange, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 
 /** The registers' statistics source: read from their own tables (risk_site, site_patrol, incident). */

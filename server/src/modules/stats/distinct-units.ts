@@ -1,6 +1,7 @@
 import { DistinctUnitStats, FieldUnitRef, LETTER_KINDS, PUBLICITY_KINDS } from '@xiangan/shared';
 import { In, Like, Repository } from 'typeorm';
-import { num, Period } from '../../common/stats/period';
+import { num } from '../../common/db/sql';
+import type { Period } from '../../common/stats/period';
 import type { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import type { PledgeStatsSource } from '../pledges/pledges.stats';

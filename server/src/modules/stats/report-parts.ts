@@ -2,6 +2,7 @@ import { Paragraph, Table } from 'docx';
 import type { StatsSummaryDto } from '@xiangan/shared';
 import { figureValue } from './report-figures';
 import { areaWord, body, heading2, incidentWords, monthsIn, OpenItem, openItemWords, placeholder } from './report-docx';
+import { addDays } from '@xiangan/shared';
 
 /**
  * The facts of a summary in the reports' words: how a unit speaks of itself, counts and dates written out, and the
@@ -20,7 +21,7 @@ export function voice(s: StatsSummaryDto) {
   const m1 = Number(s.from.slice(5, 7));
   const months = monthsIn(s.from, s.to);
   const startsMonth = s.from.endsWith('-01');
-  const endsMonth = nextDay(s.to).endsWith('-01');
+  const endsMonth = addDays(s.to, 1).endsWith('-01');
   let periodTitle = s.from === s.to ? cnDay(s.from) : `${cnDay(s.from)}至${cnDay(s.to)}`;
   let periodWords = periodTitle;
   let span = '本期';
@@ -54,11 +55,6 @@ export function voice(s: StatsSummaryDto) {
   return { party, named, area: areaWord(t), self, periodTitle, periodWords, span, spanWork };
 }
 
-function nextDay(d: string): string {
-  const x = new Date(`${d}T00:00:00Z`);
-  x.setUTCDate(x.getUTCDate() + 1);
-  return x.toISOString().slice(0, 10);
-}
 const cnDay = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
 /** Large counts as the reports write them: 15,000 → 1.5万, 15,300 → 1.5万余; smaller ones exact. */

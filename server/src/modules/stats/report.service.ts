@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
-import { addDays, addMonths, Period } from '../../common/stats/period';
-import { todayInChina } from '../fieldwork/fieldwork.service';
+import type { Period } from '../../common/stats/period';
 import { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
 import { HazardStatsSource } from '../hazards/hazards.stats';
 import { MonthlyReportService } from '../hazards/monthly-report.service';
 import { buildMonthlyBrief } from './report-docx';
 import { buildReport, ReportForm, reportFilename } from './report-forms';
 import { StatsService } from './stats.service';
+import { addDays, addMonths, beijingMonth, beijingToday } from '@xiangan/shared';
 
 /** The Word documents: the year-end report in its three forms and the monthly 会商 brief. */
 @Injectable()
@@ -32,7 +32,7 @@ export class ReportService {
     const org = await this.scope.targetOrg(user, orgId);
     const s = await this.stats.summaryFor(org, p);
     const items = await this.hazards.openItems(org, p.to);
-    const today = todayInChina(now);
+    const today = beijingToday(0, now);
     return { buffer: await buildReport(form, s, items, p.to < today ? p.to : today, user.name), filename: reportFilename(form, s) };
   }
 
@@ -42,7 +42,7 @@ export class ReportService {
    */
   async monthlyBrief(user: AuthUser, orgId: number | undefined, month?: string, now = new Date()): Promise<{ buffer: Buffer; filename: string }> {
     const org = await this.scope.targetOrg(user, orgId);
-    const m = month ?? todayInChina(now).slice(0, 7);
+    const m = month ?? beijingMonth(now);
     const monthEnd = addDays(`${addMonths(m, 1)}-01`, -1);
     const r = await this.monthly.forOrg(org, m, now);
     const fieldwork = await this.fieldwork.stats(org, { from: `${m}-01`, to: monthEnd });

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ChildStats, DashboardDto, FieldSectorStats, FieldStats, HAZARD_CATEGORY_LABELS, HazardCategory, StatsSummaryDto } from '@xiangan/shared';
+import { beijingToday, ChildStats, DashboardDto, FieldSectorStats, FieldStats, HAZARD_CATEGORY_LABELS, HazardCategory, StatsSummaryDto } from '@xiangan/shared';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
 import type { Period } from '../../common/stats/period';
 import { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
-import { todayInChina } from '../fieldwork/fieldwork.service';
 import { HazardStatsSource } from '../hazards/hazards.stats';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { PledgeStatsSource } from '../pledges/pledges.stats';
@@ -39,7 +38,7 @@ export class StatsService {
    * is written then). `from` alone: to the end of its year, or today if that is sooner.
    */
   period(from?: string, to?: string, now = new Date()): Period {
-    const today = todayInChina(now);
+    const today = beijingToday(0, now);
     let f = from;
     let t = to;
     if (!f && !t && today.slice(5, 7) === '01') {
@@ -161,7 +160,7 @@ export class StatsService {
 
   async dashboard(user: AuthUser, orgId?: number, now = new Date()): Promise<DashboardDto> {
     const org = await this.scope.targetOrg(user, orgId);
-    const today = todayInChina(now);
+    const today = beijingToday(0, now);
     const year = Number(today.slice(0, 4));
     const month = today.slice(0, 7);
     const yearP = { from: `${year}-01-01`, to: today };

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LIMITS } from '@xiangan/shared';
+import { beijingTime, LIMITS } from '@xiangan/shared';
 import { AppConfig } from '../../config/app-config';
 import { WechatClient, WechatError, WX_ERR } from './wechat.client';
 import { fieldError } from '../../common/http/field-labels';
@@ -66,7 +66,7 @@ export const subscribeValue = {
   /** `phrase`: at most 5 汉字. */
   phrase: (s: string) => ({ value: Array.from(s).slice(0, 5).join('') }),
   /** `time`: `YYYY-MM-DD HH:mm`. */
-  time: (d: Date) => ({ value: new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') }),
+  time: (d: Date) => ({ value: beijingTime(d) }),
   /** `character_string`: ≤ 32 of letters, digits, symbols. */
   code: (s: string) => ({ value: s.slice(0, 32) }),
 };
