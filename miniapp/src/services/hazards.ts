@@ -21,12 +21,11 @@ import type {
   RejectHazardRequest,
   VerifyHazardRequest,
 } from '@xiangan/shared';
-import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
+import { beijingDate, beijingTime, beijingToday, HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import type { Tone } from '../components';
 import { apiUrl } from './config';
 import { openFile } from '../platform/files';
 import { api, buildQuery, newIdempotencyKey } from './request';
-import { beijingToday } from '../utils/time';
 
 export const hazardsApi = {
   /** `key` is kept with the draft so a resend after a lost answer never makes a second report. */
@@ -72,9 +71,7 @@ export const statusText = (s: HazardStatus) => HAZARD_STATUS_LABELS[s];
 
 /** China-time `MM-DD HH:mm` / `YYYY-MM-DD`. */
 export function shortTime(iso: string | null | undefined, withYear = false): string {
-  if (!iso) return '';
-  const s = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return withYear ? s.slice(0, 10) : `${s.slice(5, 10)} ${s.slice(11, 16)}`;
+  return withYear ? beijingDate(iso) : beijingTime(iso).slice(5);
 }
 
 /** export.xlsx: h5 saves it; weapp opens it in WeChat's viewer. */

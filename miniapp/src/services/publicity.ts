@@ -38,8 +38,4 @@ export const publicityApi = {
   calendar: (year?: number) => api.get<CalendarDto>('/publicity/calendar', { query: { year } }),
 };
 
-/** `2026-06-01 09:00` in China time. */
-export const chinaTime = (iso: string | null | undefined) =>
-  iso ? new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16) : '';
-
 export const pct = (r: number | null | undefined) => (r == null ? '—' : `${Math.round(r * 100)}%`);

@@ -1,15 +1,16 @@
 import { Image, Picker, View } from '@tarojs/components';
 import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
 import {
+  beijingTime,
   INVITATION_STATUS_LABELS,
+  type InvitationDto,
   ORG_TYPE_LABELS,
+  type OrgUnitDto,
+  type Role,
   ROLE_LABELS,
   ROLE_RANK,
   ROLE_UNIT_TYPES,
   ROLES,
-  type InvitationDto,
-  type OrgUnitDto,
-  type Role,
 } from '@xiangan/shared';
 import { useMemo, useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
@@ -21,7 +22,6 @@ import '../admin.scss';
 
 const USES = [1, 5, 20, 100];
 const DAYS = [1, 3, 7, 30];
-const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
 
 function flatten(tree: OrgUnitDto[], depth = 0, out: { o: OrgUnitDto; depth: number }[] = []) {
   for (const o of tree) {
@@ -155,7 +155,7 @@ export default function Invitations() {
         {current ? (
           <Card title={`邀请：${current.orgName ?? '全县'} ${current.roleLabel}`}>
             <View className="adm__muted">
-              {INVITATION_STATUS_LABELS[current.status]} · 已用 {current.usedCount}/{current.maxUses} · 有效至 {china(current.expiresAt)}
+              {INVITATION_STATUS_LABELS[current.status]} · 已用 {current.usedCount}/{current.maxUses} · 有效至 {beijingTime(current.expiresAt)}
             </View>
             {qr ? <Image className="adm__qr" src={qr} mode="aspectFit" /> : null}
             {process.env.TARO_ENV === 'weapp' ? (
@@ -171,7 +171,7 @@ export default function Invitations() {
                 <View className="adm__main">已使用</View>
                 {current.uses.map((u) => (
                   <View key={u.userId} className="adm__muted">
-                    {u.name || `用户 ${u.userId}`} · {china(u.usedAt)}
+                    {u.name || `用户 ${u.userId}`} · {beijingTime(u.usedAt)}
                   </View>
                 ))}
               </View>
@@ -215,7 +215,7 @@ export default function Invitations() {
                   </View>
                   <View className="adm__cell">
                     <View className="adm__cell-label">有效至</View>
-                    <View className="adm__cell-value">{china(inv.expiresAt)}</View>
+                    <View className="adm__cell-value">{beijingTime(inv.expiresAt)}</View>
                   </View>
                   <View className="adm__cell adm__actions">
                     <View className="adm__link" onClick={() => show(inv)}>

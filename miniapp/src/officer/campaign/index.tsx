@@ -1,6 +1,14 @@
 import { Image, Input, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
-import { maskName, type PledgeCampaignDetailDto, type PledgeSignatureDto, type PledgeUnsignedDto, type PledgeVerifyResult } from '@xiangan/shared';
+import {
+  beijingDate,
+  beijingTime,
+  maskName,
+  type PledgeCampaignDetailDto,
+  type PledgeSignatureDto,
+  type PledgeUnsignedDto,
+  type PledgeVerifyResult,
+} from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { pickFile } from '../../platform/files';
@@ -8,10 +16,8 @@ import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../service
 import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
 import { a11y } from '../../utils/a11y';
-import { beijingDate, beijingTime } from '../../utils/time';
 
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
-const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(5, 16);
 const subject = (s: PledgeSignatureDto) => maskName(s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? s.fields.principalName ?? '') ?? '';
 
 /** Officer: one campaign — progress by class/unit, unsigned list, reminder, roster import, share card + QR, exports. */
@@ -218,7 +224,7 @@ export default function Campaign() {
                 style={{ fontSize: '30rpx', padding: '14rpx 0', color: s.void ? '#94a3b8' : '#0f172a', borderBottom: '1px solid #eef2f7' }}
                 onClick={() => !s.void && setVoiding(voiding === s.id ? null : s.id)}
               >
-                第 {s.seq} 份 · {s.group ?? ''} · {subject(s)} · {china(s.signedAt)}
+                第 {s.seq} 份 · {s.group ?? ''} · {subject(s)} · {beijingTime(s.signedAt).slice(5)}
                 {s.void ? `（已作废：${s.void.reason}）` : ''}
               </View>
               {voiding === s.id ? (
@@ -244,7 +250,7 @@ export default function Campaign() {
         {chain ? (
           <View style={{ fontSize: '28rpx', color: '#475569' }}>
             {chain.r.images ? `已逐张核对 ${chain.r.images.checked} 张签名图片` : '只核对了签名记录，签名图片未逐张核对'} · 共 {chain.r.count} 环 · 校验于{' '}
-            {china(chain.at)}（北京时间）
+            {beijingTime(chain.at).slice(5)}（北京时间）
           </View>
         ) : null}
         {chain?.r.firstBroken ? (

@@ -2,11 +2,11 @@ import { Input, Picker, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { OrgUnitDto, PledgeCampaignDto, PledgeTemplateDto } from '@xiangan/shared';
 import { useState } from 'react';
+import { beijingDate, beijingDayEnd, beijingToday } from '@xiangan/shared';
 import { Card, Empty, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { pledgesApi } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
-import { beijingDate, beijingToday } from '../../utils/time';
 
 const STATUS: Record<string, [string, 'success' | 'default' | 'warning']> = {
   open: ['签署中', 'success'],
@@ -48,7 +48,7 @@ export default function Campaigns() {
       const c = await pledgesApi.create({
         templateVersionId: t.latest.id,
         orgId: u.id,
-        deadline: new Date(`${deadline}T23:59:59+08:00`).toISOString(),
+        deadline: beijingDayEnd(deadline).toISOString(),
         ...(title.trim() ? { title: title.trim() } : {}),
       });
       Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` });

@@ -1,6 +1,7 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import {
+  beijingToday,
   FIELD_KINDS,
   FIELD_TYPE_LABELS,
   FieldFinding,
@@ -23,13 +24,12 @@ import './index.scss';
 import { a11y } from '../../utils/a11y';
 
 const TYPES: FieldType[] = ['inspection', 'enforcement', 'drill', 'activity'];
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Quick entry in the field: type and kind by big buttons, date today, counts with steppers. */
 export default function FieldworkPage() {
   const [type, setType] = useState<FieldType>('inspection');
   const [kind, setKind] = useState<string>('routine');
-  const [date, setDate] = useState(today());
+  const [date, setDate] = useState(beijingToday());
   const [sector, setSector] = useState<string>('fire');
   // a count left empty (or cleared) is absent, not 0, so a required one is reported missing
   const [metrics, setMetrics] = useState<Record<string, number | undefined>>({});
@@ -177,7 +177,7 @@ export default function FieldworkPage() {
         ))}
       </View>
       <Card title={editing ? `修改：${editing.kindLabel}` : rule.label}>
-        <Picker mode="date" value={date} end={today()} onChange={(e) => setDate(e.detail.value)}>
+        <Picker mode="date" value={date} end={beijingToday()} onChange={(e) => setDate(e.detail.value)}>
           <View className="fw-row">
             <Text className="fw-label">日期</Text>
             <Text className="fw-value">{date}</Text>

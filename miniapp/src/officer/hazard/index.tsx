@@ -1,7 +1,7 @@
 import { Picker, Switch, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import type { HazardAction, HazardDetailDto, HazardLevel, OrgUnitDto } from '@xiangan/shared';
-import { COUNTY_DEPARTMENTS } from '@xiangan/shared';
+import { beijingToday, COUNTY_DEPARTMENTS } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, openNavigation, PageShell, PointPreview, PrimaryButton, StatusTag } from '../../components';
@@ -14,7 +14,6 @@ import { chooseImages, uploadImages } from '../../services/upload';
 import { a11y } from '../../utils/a11y';
 
 const COUNTY_DEPTS: string[] = [...COUNTY_DEPARTMENTS];
-const todayPlus = (d: number) => new Date(Date.now() + d * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** One hazard for an officer: the facts, photos, timeline, and the actions the state machine allows. */
 export default function OfficerHazardPage() {
@@ -23,7 +22,7 @@ export default function OfficerHazardPage() {
   const [form, setForm] = useState<HazardAction | null>(null);
   const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
   const [unitIdx, setUnitIdx] = useState(0);
-  const [deadline, setDeadline] = useState(todayPlus(7));
+  const [deadline, setDeadline] = useState(beijingToday(7));
   const [level, setLevel] = useState<HazardLevel>('general');
   const [note, setNote] = useState('');
   const [passed, setPassed] = useState(true);
@@ -133,7 +132,7 @@ export default function OfficerHazardPage() {
                 </Picker>
               </Field>
               <Field label="整改期限" required>
-                <Picker mode="date" value={deadline} start={todayPlus(0)} onChange={(e) => setDeadline(e.detail.value)}>
+                <Picker mode="date" value={deadline} start={beijingToday(0)} onChange={(e) => setDeadline(e.detail.value)}>
                   <View className="xa-input">{deadline} ▾</View>
                 </Picker>
               </Field>

@@ -1,6 +1,6 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { INCIDENT_KIND_LABELS, INCIDENT_KINDS, IncidentDto, IncidentKind, OrgUnitDto } from '@xiangan/shared';
+import { beijingToday, INCIDENT_KIND_LABELS, INCIDENT_KINDS, IncidentDto, IncidentKind, OrgUnitDto } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { Card, Empty, PageShell, PrimaryButton } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
@@ -8,8 +8,6 @@ import { registersApi } from '../../services/registers';
 import { toastError } from '../../services/request';
 import { a11y } from '../../utils/a11y';
 import '../fieldwork/index.scss';
-
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * 事故和事件: accidents, fires, forest fires, drownings. The year-end report says "全年无安全生产事故" and
@@ -19,7 +17,7 @@ export default function IncidentsPage() {
   const [items, setItems] = useState<IncidentDto[]>([]);
   const [orgs, setOrgs] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
   const [kind, setKind] = useState<IncidentKind>('production_accident');
-  const [date, setDate] = useState(today());
+  const [date, setDate] = useState(beijingToday());
   const [title, setTitle] = useState('');
   const [orgId, setOrgId] = useState<number | undefined>(undefined);
   const [deaths, setDeaths] = useState(0);
@@ -67,7 +65,7 @@ export default function IncidentsPage() {
         ))}
       </View>
       <Card title={`登记${INCIDENT_KIND_LABELS[kind]}`}>
-        <Picker mode="date" value={date} end={today()} onChange={(e) => setDate(e.detail.value)}>
+        <Picker mode="date" value={date} end={beijingToday()} onChange={(e) => setDate(e.detail.value)}>
           <View className="fw-row">
             <Text className="fw-label">日期</Text>
             <Text className="fw-value">{date}</Text>

@@ -2,8 +2,9 @@ import { View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import type { MessageListItemDto } from '@xiangan/shared';
 import { useState } from 'react';
+import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
-import { chinaTime, pct, publicityApi } from '../../services/publicity';
+import { pct, publicityApi } from '../../services/publicity';
 import { toastError } from '../../services/request';
 import '../publish/index.scss';
 
@@ -39,7 +40,7 @@ export default function Messages() {
             onClick={() => Taro.navigateTo({ url: m.status === 'draft' ? `/officer/publish/index?id=${m.id}` : `/officer/reach/index?id=${m.id}` })}
           >
             <View style={{ fontSize: '30rpx', color: '#475569', lineHeight: 1.7 }}>
-              {m.categoryLabel} · {m.status === 'scheduled' ? `定时 ${chinaTime(m.scheduledAt)}` : chinaTime(m.publishedAt ?? m.updatedAt)}
+              {m.categoryLabel} · {m.status === 'scheduled' ? `定时 ${beijingTime(m.scheduledAt)}` : beijingTime(m.publishedAt ?? m.updatedAt)}
               {m.status === 'published' ? (
                 <View>
                   发送 {m.audienceSize ?? 0} 人 · 已读 {m.readCount}（{pct(m.readRate)}）

@@ -1,17 +1,15 @@
 import { Picker, Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
 import type { MonthlyReportDto } from '@xiangan/shared';
-import { HAZARD_STATUS_LABELS } from '@xiangan/shared';
+import { beijingMonth, HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Loading, PageShell } from '../../components';
 import { hazardsApi, shortTime } from '../../services/hazards';
 import { toastError } from '../../services/request';
 
-const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
-
 /** 月会商: the figures read out at the monthly safety meeting. */
 export default function MonthlyPage() {
-  const [month, setMonth] = useState(thisMonth());
+  const [month, setMonth] = useState(beijingMonth(Date.now()));
   const [r, setR] = useState<MonthlyReportDto | null>(null);
   const load = (m = month) => hazardsApi.monthly(m).then(setR).catch(toastError);
   useDidShow(() => void load());
@@ -31,7 +29,7 @@ export default function MonthlyPage() {
         mode="date"
         fields="month"
         value={month}
-        end={thisMonth()}
+        end={beijingMonth(Date.now())}
         onChange={(e) => (setMonth(e.detail.value.slice(0, 7)), void load(e.detail.value.slice(0, 7)))}
       >
         <View className="xa-input" style={{ background: '#fff', borderRadius: '12px', padding: '0 24px', fontSize: '34px', marginBottom: '16px' }}>

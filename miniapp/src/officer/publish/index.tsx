@@ -1,14 +1,15 @@
 import { Image, Input, Picker, Textarea, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import {
-  MESSAGE_CATEGORIES,
-  ROLE_LABELS,
+  beijingIso,
   type CalendarPresetDto,
   type FeedMessageDto,
+  MESSAGE_CATEGORIES,
   type MessageBlock,
   type MessageCategory,
   type OrgUnitDto,
   type Role,
+  ROLE_LABELS,
 } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { Card, FormRow, PageShell, PrimaryButton, StatusTag } from '../../components';
@@ -116,7 +117,7 @@ export default function Publish() {
   });
   const doPublish = run(async () => {
     const id = await save();
-    const scheduledAt = date ? new Date(`${date}T${time}:00+08:00`).toISOString() : undefined;
+    const scheduledAt = date ? beijingIso(date, time) : undefined;
     await publicityApi.publish(id, scheduledAt ? { scheduledAt } : {});
     Taro.showToast({ title: scheduledAt ? '已定时' : '已发布', icon: 'success' });
     Taro.redirectTo({ url: `/officer/reach/index?id=${id}` });

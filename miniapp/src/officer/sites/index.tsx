@@ -1,16 +1,17 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import {
+  beijingToday,
   HAZARD_CATEGORIES,
   HazardCategory,
+  OrgUnitDto,
   RESERVOIR_SIZE_LABELS,
   RESERVOIR_SIZES,
+  ReservoirSize,
   RISK_SITE_KIND_LABELS,
   RISK_SITE_KINDS,
   RiskSiteDto,
   RiskSiteKind,
-  ReservoirSize,
-  OrgUnitDto,
 } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { Card, Empty, PageShell, PrimaryButton } from '../../components';
@@ -18,8 +19,6 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { registersApi } from '../../services/registers';
 import { newIdempotencyKey, toastError } from '../../services/request';
 import '../fieldwork/index.scss';
-
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The ledger category a problem found at a site of each kind goes under (the officer may pick another). */
 const SITE_CATEGORY: Record<RiskSiteKind, HazardCategory> = {
@@ -90,7 +89,7 @@ export default function SitesPage() {
     try {
       await registersApi.patrol(
         s.id,
-        { date: today(), warningSigns: s.warningSigns, findings: finding ? [{ category: patrolling.category, description: finding }] : undefined },
+        { date: beijingToday(), warningSigns: s.warningSigns, findings: finding ? [{ category: patrolling.category, description: finding }] : undefined },
         newIdempotencyKey(),
       );
       Taro.showToast({ title: finding ? '已记录，问题已录入隐患台账' : '已记录巡查', icon: 'none' });

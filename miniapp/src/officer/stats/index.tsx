@@ -2,6 +2,7 @@ import { Picker, Text, View } from '@tarojs/components';
 import { useDidShow } from '@tarojs/taro';
 import type { DashboardDto, OrgUnitDto, StatsSummaryDto } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
+import { beijingToday } from '@xiangan/shared';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { getSummary } from '../../services/stats';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
@@ -31,7 +32,6 @@ const FORMS = [
 ] as const;
 const PERIODS = ['全年', '季度', '月份', '三年', '自定'] as const;
 type PeriodKind = (typeof PERIODS)[number];
-const cnToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
@@ -47,7 +47,7 @@ function periodOf(kind: PeriodKind, year: number, q: number, m: number, from: st
 
 export default function StatsPage() {
   const [d, setD] = useState<DashboardDto | null>(null);
-  const today = cnToday();
+  const today = beijingToday();
   const thisYear = Number(today.slice(0, 4));
   // The year-end report is written in January: then last year is the default.
   const [year, setYear] = useState(today.slice(5, 7) === '01' ? thisYear - 1 : thisYear);

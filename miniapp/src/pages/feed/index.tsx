@@ -2,9 +2,10 @@ import { Image, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import type { FeedItemDto } from '@xiangan/shared';
 import { useState } from 'react';
+import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { apiUrl } from '../../services/config';
-import { chinaTime, publicityApi } from '../../services/publicity';
+import { publicityApi } from '../../services/publicity';
 import { toastError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { useSession } from '../../store/session';
@@ -71,7 +72,7 @@ export default function Feed() {
             {m.summary ? <View className="pub-card__summary">{m.summary}</View> : null}
             <View className="pub-card__meta">
               {!m.read ? <StatusTag tone="danger" text="未读" /> : null}
-              {m.publisherOrgName} · {chinaTime(m.publishedAt).slice(0, 10)}
+              {m.publisherOrgName} · {beijingTime(m.publishedAt).slice(0, 10)}
               {m.ackRequired ? m.acked ? <StatusTag tone="success" text="已知晓" /> : <StatusTag tone="warning" text="请确认" /> : null}
               {m.remindedAt ? <StatusTag tone="danger" text="催阅" /> : null}
             </View>

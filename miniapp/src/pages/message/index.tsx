@@ -1,8 +1,9 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
+import { beijingTime } from '@xiangan/shared';
 import { Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
-import { chinaTime, publicityApi } from '../../services/publicity';
+import { publicityApi } from '../../services/publicity';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { useRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
@@ -50,7 +51,7 @@ export default function MessagePage() {
   const footer = m.ackRequired ? (
     m.acked ? (
       <View>
-        <View className="pub-acked">✓ 您已阅并知晓（{chinaTime(m.ackedAt)}）</View>
+        <View className="pub-acked">✓ 您已阅并知晓（{beijingTime(m.ackedAt)}）</View>
         {process.env.TARO_ENV === 'weapp' && !asked ? (
           <PrimaryButton type="secondary" onClick={subscribe}>
             以后有新的安全提醒通知我
@@ -76,7 +77,7 @@ export default function MessagePage() {
       <View className="pub-title">{m.title}</View>
       <View className="pub-meta">
         <StatusTag tone="primary" text={m.categoryLabel} />
-        {m.publisherOrgName} · {chinaTime(m.publishedAt)}
+        {m.publisherOrgName} · {beijingTime(m.publishedAt)}
       </View>
       <MessageBody body={m.body} />
     </PageShell>

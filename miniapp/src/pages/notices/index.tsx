@@ -2,12 +2,11 @@ import { View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import type { NotificationDto } from '@xiangan/shared';
 import { useState } from 'react';
+import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { notificationsApi } from '../../services/notifications';
 import { toastError } from '../../services/request';
 import './index.scss';
-
-const when = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ');
 
 /** 消息提醒: what the server reminded this person of (整改期限, 签承诺书, 阅读宣传…), newest first. */
 export default function NoticesPage() {
@@ -72,7 +71,7 @@ export default function NoticesPage() {
             </View>
             {n.body ? <View className="nt-item__body">{n.body}</View> : null}
             <View className="nt-item__time">
-              {when(n.createdAt)}
+              {beijingTime(n.createdAt).slice(5)}
               {n.link ? ' · 点击查看 ›' : ''}
             </View>
           </Card>

@@ -1,6 +1,6 @@
 import { Input, ScrollView, Text, View } from '@tarojs/components';
 import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
-import { PLEDGE_RELATIONS, type PledgeCampaignDetailDto, type PledgeFieldSpec, type PledgeRosterPickDto } from '@xiangan/shared';
+import { beijingDate, PLEDGE_RELATIONS, type PledgeCampaignDetailDto, type PledgeFieldSpec, type PledgeRosterPickDto } from '@xiangan/shared';
 import { createRef, useEffect, useMemo, useRef, useState } from 'react';
 import { Card, Empty, Field, Loading, PageShell, PrimaryButton } from '../../components';
 import { pledgesApi } from '../../services/pledges';
@@ -10,7 +10,6 @@ import { pledgeShareCard } from '../../services/share';
 import SignaturePad, { type SignaturePadHandle } from './SignaturePad';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
-import { beijingDate } from '../../utils/time';
 
 /** `?c=12` from a share card / h5 QR, or `scene=c%3D12` from a mini-program code. */
 function campaignIdFrom(params: Record<string, string | undefined>): number {

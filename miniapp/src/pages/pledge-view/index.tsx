@@ -1,11 +1,10 @@
 import { Image, Text, View } from '@tarojs/components';
 import { useRouter } from '@tarojs/taro';
+import { beijingTime } from '@xiangan/shared';
 import { Card, Loading, PageShell } from '../../components';
 import { pledgesApi, signedImageUrl } from '../../services/pledges';
 import { useRemote } from '../../hooks/use-remote';
 import '../pledge-sign/index.scss';
-
-const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
 
 /** One signed pledge, as its signer (or an officer in scope) sees it: the text, the fields, the signatures, the hash. */
 export default function PledgeView() {
@@ -23,11 +22,11 @@ export default function PledgeView() {
       {s.void ? (
         <Card title={<Text id="signed-void">这份签名已作废</Text>}>
           <Text style={{ fontSize: '30rpx', color: '#b91c1c' }}>
-            {china(s.void.voidedAt)} 作废：{s.void.reason}
+            {beijingTime(s.void.voidedAt)} 作废：{s.void.reason}
           </Text>
         </Card>
       ) : null}
-      <Card title={<Text id="signed-ok">已签署 · {china(s.signedAt)}</Text>}>
+      <Card title={<Text id="signed-ok">已签署 · {beijingTime(s.signedAt)}</Text>}>
         {s.version.fields.map((f) => (
           <View key={f.key} className="pledge-text__para">
             {f.label}：{s.fields[f.key] ?? '—'}

@@ -2,11 +2,10 @@ import { View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { PledgeCampaignDto, PledgeSignatureDto } from '@xiangan/shared';
 import { useState } from 'react';
+import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, StatusTag } from '../../components';
 import { pledgesApi } from '../../services/pledges';
 import { toastError } from '../../services/request';
-
-const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
 
 /** Resident: pledges open to me, and the ones I have signed. */
 export default function Pledges() {
@@ -38,7 +37,7 @@ export default function Pledges() {
             onClick={() => Taro.navigateTo({ url: `/pages/pledge-sign/index?c=${c.id}` })}
           >
             <View className="xa-meta">
-              {c.orgName} · 截止 {china(c.deadline).slice(0, 10)}
+              {c.orgName} · 截止 {beijingTime(c.deadline).slice(0, 10)}
             </View>
           </Card>
         ))
@@ -55,7 +54,7 @@ export default function Pledges() {
             onClick={() => Taro.navigateTo({ url: `/pages/pledge-view/index?id=${s.id}` })}
           >
             <View className="xa-meta">
-              {s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {china(s.signedAt)}
+              {s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? ''} · {beijingTime(s.signedAt)}
             </View>
           </Card>
         ))
