@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger, NotFoundException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isOfficer, LIMITS, MEDIA_PURPOSES, MediaPurpose, MediaRef, MediaUploadedDto } from '@xiangan/shared';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
@@ -12,6 +12,7 @@ import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { ContentSecurityService } from '../wechat/content-security.service';
 import { Media } from './media.entity';
 import { fieldError, fieldErrors } from '../../common/http/field-labels';
+import { urlSignature, verifyUrlSignature } from '../../common/security/signed-url';
 
 /** Who may see media attached to an entity kind; the owning module registers it (hazards → hazard scope). */
 export type MediaAccessPolicy = (user: AuthUser, entityId: number) => Promise<boolean>;
@@ -31,6 +32,9 @@ export const ATTACH_PURPOSE: Record<string, MediaPurpose> = { hazard: 'hazard' }
 
 /** Signed URLs stay valid this long; rounded to the hour so the same image keeps one URL (phone caches work). */
 const URL_TTL_S = 6 * 3600;
+
+/** What a media link signs: the image, its variant, and whether it is an officer's link (still valid after a risky verdict). */
+const mediaPayload = (id: number, variant: 'full' | 'thumb', staff: boolean) => `${id}:${variant}${staff ? ':staff' : ''}`;
 
 @Injectable()
 export class MediaService {
@@ -236,29 +240,17 @@ export class MediaService {
 
   // ---- reading bytes -----------------------------------------------------------------------------
 
-  private sign(id: number, variant: 'full' | 'thumb', exp: number, staff = false): string {
-    return createHmac('sha256', this.cfg.JWT_SECRET)
-      .update(`media:${id}:${variant}:${exp}${staff ? ':staff' : ''}`)
-      .digest('base64url')
-      .slice(0, 32);
-  }
-
   /**
    * `/api/media/12?exp=…&sig=…`: a capability URL handed only to users allowed to see the image
    * (an <Image> on the phone cannot send a bearer header). Expiry rounded to the hour.
    */
   signedPath(id: number, variant: 'full' | 'thumb', ttlS = URL_TTL_S, staff = false): string {
     const exp = Math.ceil((Date.now() / 1000 + ttlS) / 3600) * 3600;
-    return `/api/media/${id}${variant === 'thumb' ? '/thumb' : ''}?exp=${exp}${staff ? '&o=1' : ''}&sig=${this.sign(id, variant, exp, staff)}`;
+    return `/api/media/${id}${variant === 'thumb' ? '/thumb' : ''}?exp=${exp}${staff ? '&o=1' : ''}&sig=${urlSignature(this.cfg.JWT_SECRET, 'media', mediaPayload(id, variant, staff), exp)}`;
   }
 
   private validSignature(id: number, variant: 'full' | 'thumb', exp?: string, sig?: string, staff = false): boolean {
-    if (!exp || !sig || !/^\d{1,12}$/.test(exp)) return false;
-    const e = Number(exp);
-    if (e * 1000 < Date.now()) return false;
-    const want = Buffer.from(this.sign(id, variant, e, staff));
-    const got = Buffer.from(sig);
-    return want.length === got.length && timingSafeEqual(want, got);
+    return verifyUrlSignature(this.cfg.JWT_SECRET, 'media', mediaPayload(id, variant, staff), exp, sig);
   }
 
   /** May `user` read this image? Owner; any signed-in user for publicity images; else the entity's policy. */

@@ -11,11 +11,12 @@ import {
   PledgeVerifyResult,
   PledgeVoidDto,
 } from '@xiangan/shared';
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
+import { urlSignature, verifyUrlSignature } from '../../common/security/signed-url';
 import { AppConfig } from '../../config/app-config';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { WechatClient, WechatError } from '../wechat/wechat.client';
@@ -231,11 +232,7 @@ export class PledgeSignaturesService {
 
   private signImageUrl(id: number, role: string): string {
     const exp = Math.floor(Date.now() / 1000) + IMAGE_URL_TTL_S;
-    return `/api/pledge-signatures/${id}/images/${role}?exp=${exp}&sig=${this.hmac(`${id}:${role}:${exp}`)}`;
-  }
-
-  private hmac(s: string): string {
-    return createHmac('sha256', this.cfg.JWT_SECRET).update(`pledge-image:${s}`).digest('base64url').slice(0, 32);
+    return `/api/pledge-signatures/${id}/images/${role}?exp=${exp}&sig=${urlSignature(this.cfg.JWT_SECRET, 'pledge-image', `${id}:${role}`, exp)}`;
   }
 
   private async dto(s: PledgeSignature, c: PledgeCampaign, version?: PledgeTemplateVersion): Promise<PledgeSignatureDto> {
@@ -263,9 +260,7 @@ export class PledgeSignaturesService {
 
   /** PNG of one signer's signature; the URL carries a short-lived HMAC so <image> tags work without headers. */
   async image(id: number, role: string, exp: string, sig: string): Promise<Buffer> {
-    const e = Number(exp);
-    const expected = this.hmac(`${id}:${role}:${exp}`);
-    if (!Number.isInteger(e) || e < Date.now() / 1000 || !sig || sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+    if (!verifyUrlSignature(this.cfg.JWT_SECRET, 'pledge-image', `${id}:${role}`, exp, sig)) {
       throw new ForbiddenException('图片链接已失效，请刷新页面');
     }
     const s = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
