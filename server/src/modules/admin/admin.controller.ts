@@ -18,6 +18,7 @@ import {
 import { InvitationsService } from './invitations.service';
 import { PeopleService } from './people.service';
 import { UnitImportService } from './unit-import.service';
+import { FILE_TYPES, sendDownload } from '../../common/http/download';
 
 @ApiTags('admin')
 @Controller('unit-import')
@@ -29,9 +30,7 @@ export class UnitImportController {
   @Public()
   async template(@Res() res: Response) {
     const buf = await this.units.template();
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="units-template.xlsx"; filename*=UTF-8''${encodeURIComponent('单位导入模板.xlsx')}`);
-    res.end(buf);
+    sendDownload(res, { type: FILE_TYPES.xlsx, filename: '单位导入模板.xlsx', fallback: 'units-template.xlsx', personal: false }, buf);
   }
 
   /** multipart `file` (.xlsx). `?dryRun=true`: check and preview only. Without it: apply in one transaction (400 naming each bad row). */

@@ -31,6 +31,7 @@ import { HazardIntakeService } from './hazard-intake.service';
 import { HazardLedgerService } from './hazard-ledger.service';
 import { HazardWorkflowService } from './hazard-workflow.service';
 import { MonthlyReportService } from './monthly-report.service';
+import { FILE_TYPES, startDownload } from '../../common/http/download';
 
 @ApiTags('hazards')
 @ApiBearerAuth()
@@ -78,7 +79,7 @@ export class HazardsController {
   @Get('export.xlsx')
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiProduces(FILE_TYPES.xlsx)
   async export(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto, @Res() res: Response) {
     // Validate scope before the first byte goes out (an error after that cannot become a 403).
     const rows = this.ledger.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
@@ -88,8 +89,7 @@ export class HazardsController {
       this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }),
     );
     const stamp = beijingToday();
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="hazards-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`隐患台账-${stamp}.xlsx`)}`);
+    startDownload(res, { type: FILE_TYPES.xlsx, filename: `隐患台账-${stamp}.xlsx`, fallback: `hazards-${stamp}.xlsx` });
     async function* all() {
       if (!first.done) yield first.value;
       yield* rows;

@@ -15,6 +15,7 @@ import { PledgeCampaignsService } from './pledge-campaigns.service';
 import { PledgeTemplatesService } from './pledge-templates.service';
 import { PledgeRosterEntry, PledgeSignature } from './pledge.entities';
 import { readSignatureImage } from './signature-art';
+import { FILE_TYPES, startDownload } from '../../common/http/download';
 
 /** One PDF or sheet holds at most this many signed pledges; larger campaigns export per class (`?group=`). */
 export const EXPORT_MAX_ROWS = 3000;
@@ -94,8 +95,7 @@ export class PledgeExportsService {
     });
     doc.registerFont('cjk', font.buf, font.family);
     stripOnWrite(doc, 'text'); // no XML-illegal characters (lone surrogates, U+FFFF) reach the font engine
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.pdf"; filename*=UTF-8''${encodeURIComponent(`${c.title}-签名.pdf`)}`);
+    startDownload(res, { type: FILE_TYPES.pdf, filename: `${c.title}-签名.pdf`, fallback: `pledges-${campaignId}.pdf` });
     doc.pipe(res);
     let pages = 0;
     try {
@@ -179,8 +179,7 @@ export class PledgeExportsService {
         targetId: c.id,
         detail: { group: group ?? null },
       });
-    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    res.setHeader('Content-Disposition', `attachment; filename="pledges-${campaignId}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${c.title}-汇总.xlsx`)}`);
+    startDownload(res, { type: FILE_TYPES.xlsx, filename: `${c.title}-汇总.xlsx`, fallback: `pledges-${campaignId}.xlsx` });
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
     const ws = stripOnWrite(wb.addWorksheet('已签'), 'addRow'); // XML-illegal characters dropped from every row
     ws.columns = [

@@ -537,5 +537,29 @@ describe(`pledges (${TEST_DB})`, () => {
       expect(qr.headers['content-type']).toBe('image/png');
       expect(qr.headers['x-qrcode-kind']).toBe('qrcode');
     });
+
+    it("names the files by the campaign's Chinese title, intact through RFC 5987, with an ASCII fallback and no caching", async () => {
+      const title = "暑期防溺水 (2026) '一班'*";
+      const made = await t.http
+        .post('/api/pledge-campaigns')
+        .set(await t.as('school'))
+        .send({ templateVersionId: drowningVersionId, orgId: t.seed.org.s_primary.id, deadline: inDays(30), title });
+      expect(made.status).toBe(201);
+      const id = made.body.id as number;
+      for (const [ext, suffix] of [
+        ['xlsx', '汇总'],
+        ['pdf', '签名'],
+      ]) {
+        const res = await t.http.get(`/api/pledge-campaigns/${id}/signatures.${ext}`).set(await t.as('school'));
+        expect(res.status).toBe(200);
+        const cd = String(res.headers['content-disposition']);
+        // RFC 6266 + RFC 5987: filename*=UTF-8''<value-chars> where value-chars are attr-char or %XX only
+        const m = /^attachment; filename="([\x20-\x21\x23-\x5b\x5d-\x7e]*)"; filename\*=UTF-8''((?:[A-Za-z0-9!#$&+.^_`|~-]|%[0-9A-F]{2})+)$/.exec(cd);
+        expect(m).not.toBeNull();
+        expect(m![1]).toBe(`pledges-${id}.${ext}`);
+        expect(decodeURIComponent(m![2])).toBe(`${title}-${suffix}.${ext}`);
+        expect(res.headers['cache-control']).toBe('private, no-store');
+      }
+    });
   });
 });

@@ -11,6 +11,7 @@ import { ReplicaRead } from '../../common/db/read-router';
 import { OrgScope } from '../../common/scope/org-scope.guard';
 import { ReportService } from './report.service';
 import { StatsService } from './stats.service';
+import { FILE_TYPES, sendDownload } from '../../common/http/download';
 
 export class StatsQueryDto implements StatsQuery {
   @ApiPropertyOptional()
@@ -61,13 +62,8 @@ export class MonthlyBriefQueryDto implements MonthlyBriefQuery {
   month?: string;
 }
 
-const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
 function sendDocx(res: Response, buf: Buffer, filename: string) {
-  res.setHeader('Content-Type', DOCX);
-  res.setHeader('Content-Disposition', `attachment; filename="report.docx"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(buf);
+  sendDownload(res, { type: FILE_TYPES.docx, filename, fallback: 'report.docx' }, buf);
 }
 
 @ApiTags('stats')
