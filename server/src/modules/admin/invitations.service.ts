@@ -15,6 +15,7 @@ import { PeopleAudit } from './people-audit';
 import { AcceptInvitationDto, CreateInvitationDto, InvitationListQueryDto } from './dto/admin.dto';
 import { Invitation, InvitationUse } from './invitation.entity';
 import { INVITE_PAGE, invitationLink, newInvitationCode } from './invitation-code';
+import { unitNames } from '../../common/db/unit-names';
 
 export function invitationStatus(i: Invitation, now = new Date()): InvitationStatus {
   if (i.revokedAt) return 'revoked';
@@ -168,9 +169,10 @@ export class InvitationsService {
   }
 
   private async toDtos(rows: Invitation[]): Promise<InvitationDto[]> {
-    const orgIds = [...new Set(rows.map((r) => r.orgId).filter((x): x is number => !!x))];
-    const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: ['id', 'name'] }) : [];
-    const orgNames = new Map(orgs.map((o) => [o.id, o.name]));
+    const orgNames = await unitNames(
+      this.ds,
+      rows.map((r) => r.orgId),
+    );
     const creators = await this.userNames(rows.map((r) => r.createdById));
     const now = new Date();
     return rows.map((r) => ({

@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HAZARD_OPEN_STATUSES, HandoverResult, isOfficer, maskPhone, Paginated, PersonDto, ROLE_LABELS } from '@xiangan/shared';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -13,6 +13,7 @@ import { assertCanGrant, assertCanManage } from './authority';
 import { HandoverDto, PeopleQueryDto, UpdatePersonDto } from './dto/admin.dto';
 import { PeopleAudit } from './people-audit';
 import { fieldError, fieldErrors } from '../../common/http/field-labels';
+import { unitNames } from '../../common/db/unit-names';
 
 /** People in the caller's subtree: find, change role / unit, disable, hand an officer's open work to another. */
 @Injectable()
@@ -112,9 +113,10 @@ export class PeopleService {
 
   private async toDtos(rows: User[], m = this.ds.manager): Promise<PersonDto[]> {
     const ids = rows.map((r) => r.id);
-    const orgIds = [...new Set(rows.map((r) => r.orgId).filter((x): x is number => !!x))];
-    const orgs = orgIds.length ? await m.find(OrgUnit, { where: { id: In(orgIds) }, select: ['id', 'name'] }) : [];
-    const orgNames = new Map(orgs.map((o) => [o.id, o.name]));
+    const orgNames = await unitNames(
+      m,
+      rows.map((r) => r.orgId),
+    );
     const count = async (q: Promise<{ k: number; n: string | number }[]>) => new Map((await q).map((x) => [Number(x.k), Number(x.n)]));
     const hz = ids.length
       ? await count(

@@ -18,6 +18,7 @@ import { ScopeService } from '../../common/scope/scope.service';
 import { MediaService } from '../media/media.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { Hazard } from './hazard.entity';
+import { unitNames } from '../../common/db/unit-names';
 
 /** The 409 every illegal transition answers, naming the current state. */
 export function illegalTransition(status: HazardStatus, action: HazardAction): ConflictException {
@@ -87,10 +88,7 @@ export class HazardAccess implements OnModuleInit {
 
   /** Unit names by id (the ones that exist). */
   async unitNames(ids: (number | null | undefined)[]): Promise<Map<number, string>> {
-    const unique = [...new Set(ids.filter((x): x is number => !!x))];
-    if (!unique.length) return new Map();
-    const rows = await this.orgs.find({ where: { id: In(unique) }, select: ['id', 'name'] });
-    return new Map(rows.map((o) => [o.id, o.name]));
+    return unitNames(this.ds, ids);
   }
 
   /**

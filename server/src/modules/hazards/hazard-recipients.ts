@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Role } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
 import { marks } from '../../common/db/sql';
+import { unitNameOfPath } from '../../common/db/unit-names';
 
 /** Officer roles that answer for a unit's hazards (an admin account is not a person on duty). */
 const DUTY_ROLES: Role[] = ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer'];
@@ -57,9 +58,7 @@ export class HazardRecipients {
   }
 
   /** The unit names along paths (for timeline notes). */
-  async unitName(path: string): Promise<string | null> {
-    const id = Number(path.split('/').filter(Boolean).pop());
-    const r = await this.ds.query('SELECT name FROM org_unit WHERE id = ?', [id]);
-    return r[0]?.name ?? null;
+  unitName(path: string): Promise<string | null> {
+    return unitNameOfPath(this.ds, path);
   }
 }

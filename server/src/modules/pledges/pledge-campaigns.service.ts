@@ -33,6 +33,7 @@ import { PledgeCampaign, PledgeReminder, PledgeRosterEntry, PledgeSignature } fr
 import { isMysql } from '../../common/db/dialect';
 import { parseRoster } from './roster-import';
 import { fieldError, fieldErrors } from '../../common/http/field-labels';
+import { unitNames } from '../../common/db/unit-names';
 
 /** Reminders for one campaign at most this often (a class group should not be spammed). */
 export const REMIND_INTERVAL_MS = 10 * 60 * 1000;
@@ -64,12 +65,6 @@ export class PledgeCampaignsService {
     const c = await this.load(id);
     if (!isOfficer(user.role) || !this.scope.covers(user, c.orgPath)) throw new NotFoundException(`承诺书活动 ${id} 不存在`);
     return c;
-  }
-
-  private async orgNames(ids: number[]): Promise<Map<number, string>> {
-    if (!ids.length) return new Map();
-    const rows = await this.ds.getRepository(OrgUnit).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, name: true } });
-    return new Map(rows.map((o) => [o.id, o.name]));
   }
 
   async create(user: AuthUser, dto: CreatePledgeCampaignDto): Promise<PledgeCampaignDetailDto> {
@@ -150,7 +145,10 @@ export class PledgeCampaignsService {
     }
     qb.orderBy('c.deadline', 'DESC').addOrderBy('c.id', 'DESC').skip(skip).take(pageSize);
     const [rows, total] = await qb.getManyAndCount();
-    const names = await this.orgNames(rows.map((r) => r.orgId));
+    const names = await unitNames(
+      this.ds,
+      rows.map((r) => r.orgId),
+    );
     const items = rows.map((c) => ({
       ...mapCampaign(c, names.get(c.orgId) ?? ''),
       ...(isOfficer(user.role) ? {} : { mySignatureId: mine.get(c.id) ?? null }),
@@ -170,7 +168,7 @@ export class PledgeCampaignsService {
     const c = await this.load(id);
     const officerView = isOfficer(user.role) && this.scope.covers(user, c.orgPath);
     if (isOfficer(user.role) && !officerView) throw new NotFoundException(`承诺书活动 ${id} 不存在`);
-    const names = await this.orgNames([c.orgId]);
+    const names = await unitNames(this.ds, [c.orgId]);
     const version = await this.templates.versionDto(c.templateVersionId);
     const mine = officerView
       ? null

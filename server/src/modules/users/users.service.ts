@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException, ForbiddenException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { OFFICER_ROLES, Paginated, UserDto } from '@xiangan/shared';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { CreateUserDto, mapUser, UpdateUserDto, UserListQueryDto } from './dto/user.dto';
 import { User } from './user.entity';
+import { unitNames } from '../../common/db/unit-names';
 
 @Injectable()
 export class UsersService {
@@ -80,10 +81,7 @@ export class UsersService {
     return mapUser(row, orgName, true);
   }
 
-  async orgNames(ids: (number | null)[]): Promise<Map<number, string>> {
-    const unique = [...new Set(ids.filter((x): x is number => !!x))];
-    if (!unique.length) return new Map();
-    const rows = await this.orgs.find({ where: { id: In(unique) }, select: ['id', 'name'] });
-    return new Map(rows.map((r) => [r.id, r.name]));
+  orgNames(ids: (number | null)[]): Promise<Map<number, string>> {
+    return unitNames(this.orgs.manager, ids);
   }
 }
