@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_STATUSES, HazardLedgerDto, HazardStatus, isOfficer } from '@xiangan/shared';
 import { DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { dbTime, isMysql } from '../../common/db/dialect';
+import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import { MediaService } from '../media/media.service';
@@ -264,7 +264,7 @@ export class HazardLedgerService {
       });
       rows = await this.ds.query(parts.join(' UNION ALL '), all);
     }
-    const ms = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(`${String(v).replace(' ', 'T')}Z`));
+    const ms = (v: unknown) => readTime(v)?.getTime() ?? NaN;
     const merged = new Map<number, { id: number; p: number; at: number }>();
     for (const r of rows) merged.set(Number(r.id), { id: Number(r.id), p: Number(r.priority), at: ms(r.createdAt) });
     for (const r of stale) {

@@ -2,7 +2,7 @@ import { ConflictException, HttpException, Injectable, Logger, NotFoundException
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { isMysql } from '../../common/db/dialect';
+import { isMysql, readTime } from '../../common/db/dialect';
 import { isTransientDbError } from '../../common/http/http-exception.filter';
 import { AuditService } from '../audit/audit.service';
 import { campaignStatus } from './dto/pledge.dto';
@@ -131,8 +131,8 @@ export class PledgeChainWriter {
     const c = m.create(PledgeCampaign, {
       id: head.id,
       title: head.title,
-      deadline: toDate(head.deadline),
-      closedAt: head.closedAt ? toDate(head.closedAt) : null,
+      deadline: readTime(head.deadline)!,
+      closedAt: head.closedAt ? readTime(head.closedAt) : null,
     });
     let seq = Number(head.seq);
     let prev: string = head.lastHash;
@@ -273,11 +273,4 @@ export class PledgeChainWriter {
       );
     });
   }
-}
-
-function toDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  const s = String(v);
-  // SQLite returns `YYYY-MM-DD HH:MM:SS.mmm` in UTC
-  return new Date(/Z|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }
