@@ -8,6 +8,7 @@ import { drawSignaturePng, SEED_SIGNATURE_PREFIX } from '../../modules/pledges/s
 import type { SeedContext } from './context';
 import { rebuildPledgeMonth } from '../../modules/pledges/pledge-month.rollup';
 import { isMysql } from '../../common/db/dialect';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '罗', '谢', '唐'];
 const GIVEN = [
@@ -217,7 +218,7 @@ export async function seedPledges(ctx: SeedContext): Promise<void> {
   const units = await ds
     .getRepository(OrgUnit)
     .createQueryBuilder('o')
-    .where('o.path LIKE :p', { p: `${town.path}%` })
+    .where(...subtreeWhere('o.path', town.path, 'p'))
     .getMany();
   const persons = (n: string) => ({
     name: n,

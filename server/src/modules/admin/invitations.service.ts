@@ -62,7 +62,7 @@ export class InvitationsService {
   async list(actor: AuthUser, q: InvitationListQueryDto): Promise<Paginated<InvitationDto>> {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.ds.getRepository(Invitation).createQueryBuilder('i');
-    if (actor.role !== 'admin') qb.where('i.orgPath LIKE :p', { p: `${actor.orgPath ?? '/__none__/'}%` });
+    this.scope.restrict(qb, 'i.orgPath', actor, 'p');
     if (q.activeOnly) {
       qb.andWhere('i.revokedAt IS NULL AND i.usedCount < i.maxUses AND i.expiresAt > :now', { now: new Date() });
     }
@@ -156,7 +156,7 @@ export class InvitationsService {
   private async load(actor: AuthUser, id: number): Promise<Invitation> {
     const row = await this.ds.getRepository(Invitation).findOne({ where: { id } });
     if (!row) throw new NotFoundException(`邀请 ${id} 不存在`);
-    if (actor.role !== 'admin' && !(actor.orgPath && row.orgPath.startsWith(actor.orgPath))) throw new NotFoundException(`邀请 ${id} 不存在`);
+    if (!this.scope.covers(actor, row.orgPath)) throw new NotFoundException(`邀请 ${id} 不存在`);
     return row;
   }
 

@@ -30,7 +30,7 @@ export class PeopleService {
     if (!q.includeDisabled) qb.andWhere('u.disabled = :d', { d: false });
     if (q.orgId) {
       const org = await this.scope.requireOrg(actor, q.orgId);
-      qb.andWhere('u.orgPath LIKE :op', { op: `${org.path}%` });
+      this.scope.restrict(qb, 'u.orgPath', org.path, 'op');
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.officersOnly) qb.andWhere('u.role <> :res', { res: 'resident' });

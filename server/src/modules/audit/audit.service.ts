@@ -59,7 +59,7 @@ export class AuditService {
     this.scope.restrict(qb, 'a.orgPath', user);
     if (q.orgId) {
       const org = await this.scope.requireOrg(user, q.orgId);
-      qb.andWhere('a.orgPath LIKE :sub', { sub: `${org.path}%` });
+      this.scope.restrict(qb, 'a.orgPath', org.path, 'sub');
     }
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });

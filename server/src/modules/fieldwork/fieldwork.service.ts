@@ -84,7 +84,7 @@ export class FieldworkService {
     this.scope.restrict(qb, 'r.orgPath', user);
     if (q.orgId) {
       const org = await this.scope.requireOrg(user, q.orgId);
-      qb.andWhere('r.orgPath LIKE :op', { op: `${org.path}%` });
+      this.scope.restrict(qb, 'r.orgPath', org.path, 'op');
     }
     if (q.kind) qb.andWhere('r.kind = :kind', { kind: q.kind });
     if (q.sector) qb.andWhere('r.sector = :sector', { sector: q.sector });

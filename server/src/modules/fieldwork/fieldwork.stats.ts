@@ -16,6 +16,7 @@ import type { SqlRow } from '../../common/db/sql-row';
 import { childOfPath, num, Period, splitByMonths, StatsSource } from '../../common/stats/period';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { FieldRecord, FieldRecordHazard } from './field-record.entity';
+import { subtreeSql, subtreeWhere } from '../../common/scope/subtree';
 
 /** Field work's figures for a period; stats composes them with the ledger's into the summary's sectors and units. */
 export interface FieldworkAgg extends Pick<FieldStats, 'records' | 'byKind' | 'campaigns' | 'drills'> {
@@ -46,7 +47,9 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
    * same figures as one pass over the period's rows. Head-counts, 专项行动 and drills are read live (short ranges).
    */
   async stats(org: OrgUnit, p: Period): Promise<FieldworkAgg> {
-    const scope = { p: `${org.path}%`, from: p.from, to: p.to };
+    const under = subtreeSql('orgPath', org.path);
+    const [recUnder, sp] = subtreeWhere('r.orgPath', org.path, 'p');
+    const scope = { ...sp, from: p.from, to: p.to };
     const { months, edges } = splitByMonths(p.from, p.to);
     const snapMarks = SNAPSHOT_KINDS.map(() => '?').join(',');
     const edgeDays = edges.map(() => '(date >= ? AND date <= ?)').join(' OR ');
@@ -56,15 +59,15 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
     const recParts: Promise<SqlRow[]>[] = [
       months
         ? this.ds.query(
-            `SELECT orgPath, type, kind, sector, SUM(n) AS n FROM field_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric = ''
+            `SELECT orgPath, type, kind, sector, SUM(n) AS n FROM field_month WHERE month >= ? AND month <= ? AND ${under.sql} AND metric = ''
               GROUP BY orgPath, type, kind, sector`,
-            [months.first, months.last, scope.p],
+            [months.first, months.last, ...under.params],
           )
         : none,
       edges.length
         ? this.ds.query(
-            `SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`,
-            [scope.p, ...edgeArgs],
+            `SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE ${under.sql} AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`,
+            [...under.params, ...edgeArgs],
           )
         : none,
     ];
@@ -73,16 +76,16 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       months
         ? this.ds.query(
             `SELECT type, kind, sector, metric, SUM(n) AS n, SUM(total) AS v FROM field_month
-              WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric <> '' AND kind NOT IN (${snapMarks})
+              WHERE month >= ? AND month <= ? AND ${under.sql} AND metric <> '' AND kind NOT IN (${snapMarks})
               GROUP BY type, kind, sector, metric`,
-            [months.first, months.last, scope.p, ...SNAPSHOT_KINDS],
+            [months.first, months.last, ...under.params, ...SNAPSHOT_KINDS],
           )
         : none,
       edges.length
         ? this.ds.query(
             `SELECT type, kind, sector, metric, COUNT(*) AS n, SUM(value) AS v FROM field_metric
-              WHERE orgPath LIKE ? AND (${edgeDays}) AND kind NOT IN (${snapMarks}) GROUP BY type, kind, sector, metric`,
-            [scope.p, ...edgeArgs, ...SNAPSHOT_KINDS],
+              WHERE ${under.sql} AND (${edgeDays}) AND kind NOT IN (${snapMarks}) GROUP BY type, kind, sector, metric`,
+            [...under.params, ...edgeArgs, ...SNAPSHOT_KINDS],
           )
         : none,
     ];
@@ -93,10 +96,10 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
     const snapQuery: Promise<SqlRow[]> = this.ds.query(
       `SELECT m.id AS id, m.orgPath AS orgPath, m.type AS type, m.kind AS kind, m.metric AS metric, m.value AS v FROM field_metric m
          JOIN (SELECT orgPath, type, kind, metric, MAX(date) AS d FROM field_metric
-                WHERE (${snapWhere}) AND orgPath LIKE ? AND date <= ? GROUP BY orgPath, type, kind, metric) last
+                WHERE (${snapWhere}) AND ${under.sql} AND date <= ? GROUP BY orgPath, type, kind, metric) last
            ON m.orgPath = last.orgPath AND m.type = last.type AND m.kind = last.kind AND m.metric = last.metric AND m.date = last.d
         ORDER BY m.id`,
-      [...snapPairs.flat(), scope.p, p.to],
+      [...snapPairs.flat(), ...under.params, p.to],
     );
     // 专项行动: idx_field_record_campaign (campaign, orgPath, date) holds every column, and only records naming one.
     const campaignQuery = this.ds
@@ -106,7 +109,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       .addSelect('COUNT(*)', 'n')
       .addSelect('MIN(r.date)', 'first')
       .addSelect('MAX(r.date)', 'last')
-      .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
+      .where(`${recUnder} AND r.date >= :from AND r.date <= :to`, scope)
       .andWhere('r.campaign IS NOT NULL')
       .groupBy('r.campaign')
       .orderBy('MIN(r.date)', 'ASC')
@@ -115,7 +118,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
     const drillQuery = this.ds
       .getRepository(FieldRecord)
       .createQueryBuilder('r')
-      .where("r.type = 'drill' AND r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to", scope)
+      .where(`r.type = 'drill' AND ${recUnder} AND r.date >= :from AND r.date <= :to`, scope)
       .orderBy('r.date', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .limit(100)
@@ -199,7 +202,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       .getRepository(FieldRecordHazard)
       .createQueryBuilder('l')
       .select('COUNT(DISTINCT l.hazardId)', 'n')
-      .where('l.orgPath LIKE :p', { p: `${org.path}%` })
+      .where(...subtreeWhere('l.orgPath', org.path, 'p'))
       .andWhere('l.date >= :from AND l.date <= :to', p)
       .getRawOne();
     return num(row?.n);
@@ -207,10 +210,11 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
 
   /** Activity records of the given kinds dated in the period, in id order. */
   unitRecords(org: OrgUnit, p: Period, kinds: string[]): Promise<UnitRecord[]> {
+    const under = subtreeSql('orgPath', org.path);
     return this.ds.query(
       `SELECT kind, sector, units, metrics FROM field_record WHERE type = 'activity' AND kind IN (${kinds.map(() => '?').join(',')})
-        AND orgPath LIKE ? AND date >= ? AND date <= ? ORDER BY id`,
-      [...kinds, `${org.path}%`, p.from, p.to],
+        AND ${under.sql} AND date >= ? AND date <= ? ORDER BY id`,
+      [...kinds, ...under.params, p.from, p.to],
     );
   }
 }

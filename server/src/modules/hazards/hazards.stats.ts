@@ -9,6 +9,7 @@ import type { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardEvent } from './hazard-event.entity';
 import { counterSums, MONTH_COUNTERS } from './hazard-month.rollup';
 import { Hazard } from './hazard.entity';
+import { subtreeSql, subtreeWhere } from '../../common/scope/subtree';
 
 /** The ledger's figures; how many of its hazards field work found is field work's to say (composed by stats). */
 export type LedgerStats = Omit<HazardStats, 'fromFieldWork'>;
@@ -57,14 +58,14 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
       byCategory: [],
     };
     const byChild = new Map<string, { found: number; rectified: number }>();
-    const prefix = `${org.path}%`;
+    const under = subtreeSql('orgPath', org.path);
     const { months, edges } = splitByMonths(p.from, p.to);
     const counters = MONTH_COUNTERS.filter((c) => c !== 'closedIn');
     const fromRollup: Promise<SqlRow[]> = months
       ? this.ds.query(
           `SELECT orgPath, category, ${counters.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM hazard_month
-            WHERE month >= ? AND month <= ? AND orgPath LIKE ? GROUP BY orgPath, category`,
-          [months.first, months.last, prefix],
+            WHERE month >= ? AND month <= ? AND ${under.sql} GROUP BY orgPath, category`,
+          [months.first, months.last, ...under.params],
         )
       : Promise.resolve([]);
     const edgeDays = dayRanges('createdAt', edges);
@@ -73,15 +74,15 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
           `SELECT orgPath, category, ${counterSums(isMysql(this.ds))
             .map((e, i) => `${e} AS ${counters[i]}`)
             .join(', ')} FROM hazard
-            WHERE orgPath LIKE ? AND (${edgeDays.sql}) GROUP BY orgPath, category`,
-          [prefix, ...edgeDays.args],
+            WHERE ${under.sql} AND (${edgeDays.sql}) GROUP BY orgPath, category`,
+          [...under.params, ...edgeDays.args],
         )
       : Promise.resolve([]);
     // Overdue: open work (status leads idx_hazard_work, so only that slice of the subtree is read) past its deadline.
     const r = periodRange(p);
     const overdue: Promise<SqlRow[]> = this.ds.query(
-      `SELECT COUNT(*) AS n FROM hazard WHERE status IN ('assigned', 'rectifying') AND orgPath LIKE ? AND deadline < ? AND createdAt >= ? AND createdAt < ?`,
-      [prefix, dbTime(now), r.from, r.to],
+      `SELECT COUNT(*) AS n FROM hazard WHERE status IN ('assigned', 'rectifying') AND ${under.sql} AND deadline < ? AND createdAt >= ? AND createdAt < ?`,
+      [...under.params, dbTime(now), r.from, r.to],
     );
     const [rollupRows, edgeRows, overdueRows] = await Promise.all([fromRollup, fromHazards, overdue]);
     // Both sources per (orgPath, category), folded in that order (the order categories of equal count are listed in).
@@ -144,9 +145,10 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
    * whenever reported — the server stamps closedAt with its clock, so nothing closes after today).
    */
   async trend(org: OrgUnit, from: string, to: string): Promise<Map<string, { found: number; closed: number }>> {
+    const under = subtreeSql('orgPath', org.path);
     const rows: SqlRow[] = await this.ds.query(
-      'SELECT month AS m, SUM(found) AS found, SUM(closedIn) AS closedIn FROM hazard_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? GROUP BY month',
-      [from, to, `${org.path}%`],
+      `SELECT month AS m, SUM(found) AS found, SUM(closedIn) AS closedIn FROM hazard_month WHERE month >= ? AND month <= ? AND ${under.sql} GROUP BY month`,
+      [from, to, ...under.params],
     );
     return new Map(rows.map((r) => [String(r.m), { found: num(r.found), closed: num(r.closedIn) }]));
   }
@@ -157,10 +159,8 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
       .getRepository(Hazard)
       .createQueryBuilder('h')
       .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description'])
-      .where("h.orgPath LIKE :p AND h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", {
-        p: `${org.path}%`,
-        to: periodRange({ from: to, to }).to,
-      })
+      .where(...subtreeWhere('h.orgPath', org.path, 'p'))
+      .andWhere("h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", { to: periodRange({ from: to, to }).to })
       .orderBy('h.createdAt', 'ASC')
       .limit(limit)
       .getMany();

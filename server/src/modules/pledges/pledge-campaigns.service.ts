@@ -32,6 +32,7 @@ import { PledgeCampaign, PledgeReminder, PledgeRosterEntry, PledgeSignature } fr
 import { isMysql } from '../../common/db/dialect';
 import { parseRoster } from './roster-import';
 import { fieldError, fieldErrors } from '../../common/http/field-labels';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** Reminders for one campaign at most this often (a class group should not be spammed). */
 export const REMIND_INTERVAL_MS = 10 * 60 * 1000;
@@ -112,7 +113,7 @@ export class PledgeCampaignsService {
       this.scope.restrict(qb, 'c.orgPath', user);
       if (q.orgId) {
         const org = await this.scope.requireOrg(user, q.orgId);
-        qb.andWhere('c.orgPath LIKE :sub', { sub: `${org.path}%` });
+        this.scope.restrict(qb, 'c.orgPath', org.path, 'sub');
       }
     } else {
       // Residents: campaigns addressed to their unit or an ancestor, the schools of their town,
@@ -137,11 +138,11 @@ export class PledgeCampaignsService {
         new Brackets((w) => {
           w.where('1 = 0');
           if (paths.length) w.orWhere('c.orgPath IN (:...paths)', { paths });
-          if (townPath)
-            w.orWhere('(c.orgPath LIKE :town AND c.orgId IN (SELECT o.id FROM org_unit o WHERE o.type = :school AND o.path LIKE :town))', {
-              town: `${townPath}%`,
-              school: 'school',
-            });
+          if (townPath) {
+            const [inTown, town] = subtreeWhere('c.orgPath', townPath, 'town');
+            const [schoolInTown] = subtreeWhere('o.path', townPath, 'town');
+            w.orWhere(`(${inTown} AND c.orgId IN (SELECT o.id FROM org_unit o WHERE o.type = :school AND ${schoolInTown}))`, { ...town, school: 'school' });
+          }
           if (ids.length) w.orWhere('c.id IN (:...ids)', { ids });
         }),
       );

@@ -18,6 +18,7 @@ import { canonicalJson, sha256 } from './pledge-chain';
 import { DEFAULT_PLEDGE_TEMPLATES } from './pledge-defaults';
 import { PledgeCampaign, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from './pledge.entities';
 import { FieldProblem, fieldErrors, problem } from '../../common/http/field-labels';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** SHA-256 of the canonical wording: what a signer saw is pinned by this hash in every signature. */
 export function versionContentHash(v: { kind: string; title: string; body: string; signers: unknown; fields: unknown }): string {
@@ -184,7 +185,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
       const lineage = this.lineage(user.orgPath);
       qb.where('t.orgPath IS NULL');
       if (lineage.length) qb.orWhere('t.orgPath IN (:...lineage)', { lineage });
-      if (user.orgPath) qb.orWhere('t.orgPath LIKE :below', { below: `${user.orgPath}%` });
+      if (user.orgPath) qb.orWhere(...subtreeWhere('t.orgPath', user.orgPath, 'below'));
     }
     const templates = await qb.orderBy('t.id', 'ASC').getMany();
     const versions = await this.ds.getRepository(PledgeTemplateVersion).find({ where: { id: In(templates.map((t) => t.latestVersionId ?? 0)) } });

@@ -15,6 +15,7 @@ import { isMysql } from '../../common/db/dialect';
 import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
 import { JOB_FANOUT } from './publicity.service';
 import { JOB_REMIND, ReachService } from './reach.service';
+import { subtreesSql } from '../../common/scope/subtree';
 
 export const JOB_SEND = 'publicity.send';
 export const JOB_RESUME = 'publicity.resume';
@@ -109,14 +110,15 @@ export class DeliveryService implements OnModuleInit {
     if (!paths.length) return;
     const roles = msg.roles ?? [];
     const ignore = isMysql(this.ds) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    const under = subtreesSql('u.orgPath', paths);
     let after = 0;
     for (;;) {
       const rows: { id: number; orgPath: string }[] = await this.ds.query(
         `SELECT u.id, u.orgPath FROM subscription_consent c JOIN app_user u ON u.id = c.userId
           WHERE c.templateId = ? AND c.remaining > 0 AND c.userId > ? AND u.disabled = 0 AND u.openid IS NOT NULL AND u.openid NOT LIKE 'dev:%'
-            AND (${paths.map(() => 'u.orgPath LIKE ?').join(' OR ')}) ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
+            AND ${under.sql} ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
           ORDER BY c.userId LIMIT ${BATCH}`,
-        [tpl, after, ...paths.map((p) => `${p}%`), ...roles],
+        [tpl, after, ...under.params, ...roles],
       );
       if (!rows.length) break;
       after = Number(rows[rows.length - 1].id);

@@ -6,6 +6,7 @@ import type { SqlRow } from '../../common/db/sql-row';
 import { num, Period, periodRange, rate, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { Message, MessageDelivery, MessageReceipt } from './message.entity';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** 宣传推送's statistics source: read from its own tables (message, message_receipt, message_delivery). */
 @Injectable()
@@ -14,8 +15,9 @@ export class PublicityStatsSource implements StatsSource<PublicityStats> {
 
   async stats(org: OrgUnit, p: Period): Promise<PublicityStats> {
     const out: PublicityStats = { messages: 0, deliveries: 0, pushes: 0, reads: 0, acks: 0, readRate: null, ackRate: null, byCategory: [] };
-    const r = { p: `${org.path}%`, ...periodRange(p) };
-    const where = "m.orgPath LIKE :p AND m.publishedAt >= :from AND m.publishedAt < :to AND m.status IN ('published','withdrawn')";
+    const [under, sp] = subtreeWhere('m.orgPath', org.path, 'p');
+    const r = { ...sp, ...periodRange(p) };
+    const where = `${under} AND m.publishedAt >= :from AND m.publishedAt < :to AND m.status IN ('published','withdrawn')`;
     const msgs: SqlRow[] = await this.ds
       .getRepository(Message)
       .createQueryBuilder('m')

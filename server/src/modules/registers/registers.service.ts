@@ -73,7 +73,7 @@ export class RegistersService {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.ds.getRepository(RiskSite).createQueryBuilder('s');
     this.scope.restrict(qb, 's.orgPath', user);
-    if (q.orgId) qb.andWhere('s.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (q.orgId) this.scope.restrict(qb, 's.orgPath', (await this.scope.requireOrg(user, q.orgId)).path, 'op');
     if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
     if (!q.archived) qb.andWhere('s.archivedAt IS NULL');
     const [rows, total] = await qb.orderBy('s.kind', 'ASC').addOrderBy('s.id', 'ASC').skip(skip).take(pageSize).getManyAndCount();
@@ -223,7 +223,7 @@ export class RegistersService {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.ds.getRepository(SitePatrol).createQueryBuilder('p');
     this.scope.restrict(qb, 'p.orgPath', user);
-    if (q.orgId) qb.andWhere('p.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (q.orgId) this.scope.restrict(qb, 'p.orgPath', (await this.scope.requireOrg(user, q.orgId)).path, 'op');
     if (q.siteId) qb.andWhere('p.siteId = :sid', { sid: (await this.loadSite(user, q.siteId)).id });
     if (q.from) qb.andWhere('p.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('p.date <= :to', { to: q.to });
@@ -295,7 +295,7 @@ export class RegistersService {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.ds.getRepository(Incident).createQueryBuilder('i');
     this.scope.restrict(qb, 'i.orgPath', user);
-    if (q.orgId) qb.andWhere('i.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (q.orgId) this.scope.restrict(qb, 'i.orgPath', (await this.scope.requireOrg(user, q.orgId)).path, 'op');
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.from) qb.andWhere('i.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('i.date <= :to', { to: q.to });
