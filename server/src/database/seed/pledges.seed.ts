@@ -50,7 +50,15 @@ interface Subject {
  */
 export async function seedPledges(ctx: SeedContext): Promise<void> {
   const ds = ctx.ds;
-  await new PledgeTemplatesService(ds, new ScopeService(ds.getRepository(OrgUnit))).ensureDefaults();
+  await new PledgeTemplatesService(
+    ds.getRepository(OrgUnit),
+    ds.getRepository(PledgeCampaign),
+    ds.getRepository(PledgeSignature),
+    ds.getRepository(PledgeTemplate),
+    ds.getRepository(PledgeTemplateVersion),
+    ds,
+    new ScopeService(ds.getRepository(OrgUnit)),
+  ).ensureDefaults();
   const templates = await ds.getRepository(PledgeTemplate).find();
   const versionOf = async (kind: string) => {
     const t = templates.find((x) => x.kind === kind && x.builtinKey === kind)!;

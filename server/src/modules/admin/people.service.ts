@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_OPEN_STATUSES, HandoverResult, isOfficer, maskPhone, Paginated, PersonDto, ROLE_LABELS } from '@xiangan/shared';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -18,6 +18,7 @@ import { fieldError, fieldErrors } from '../../common/http/field-labels';
 @Injectable()
 export class PeopleService {
   constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly audit: PeopleAudit,
@@ -25,7 +26,7 @@ export class PeopleService {
 
   async list(actor: AuthUser, q: PeopleQueryDto): Promise<Paginated<PersonDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(User).createQueryBuilder('u');
+    const qb = this.users.createQueryBuilder('u');
     this.scope.restrict(qb, 'u.orgPath', actor);
     if (!q.includeDisabled) qb.andWhere('u.disabled = :d', { d: false });
     if (q.orgId) {

@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { FieldRecordDto, FieldRecordPage, FieldRevisionDto, FieldType, isOfficer, validateFieldRecord } from '@xiangan/shared';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -23,6 +23,10 @@ export function todayInChina(now = new Date()): string {
 @Injectable()
 export class FieldworkService {
   constructor(
+    @InjectRepository(FieldRecord) private readonly fieldRecords: Repository<FieldRecord>,
+    @InjectRepository(FieldRecordRevision) private readonly fieldRecordRevisions: Repository<FieldRecordRevision>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly findings: HazardFindingsPort,
@@ -31,7 +35,7 @@ export class FieldworkService {
 
   async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string): Promise<FieldRecordDto> {
     if (clientKey) {
-      const again = await this.ds.getRepository(FieldRecord).findOne({ where: { createdById: user.id, clientKey } });
+      const again = await this.fieldRecords.findOne({ where: { createdById: user.id, clientKey } });
       if (again) return this.detail(user, again);
     }
     const errors = validateFieldRecord(type, dto.kind, dto.metrics, dto.sector);
@@ -80,7 +84,7 @@ export class FieldworkService {
 
   async list(type: FieldType, user: AuthUser, q: FieldRecordQueryDto): Promise<FieldRecordPage> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(FieldRecord).createQueryBuilder('r').where('r.type = :type', { type });
+    const qb = this.fieldRecords.createQueryBuilder('r').where('r.type = :type', { type });
     this.scope.restrict(qb, 'r.orgPath', user);
     if (q.orgId) {
       const org = await this.scope.requireOrg(user, q.orgId);
@@ -101,7 +105,7 @@ export class FieldworkService {
 
   async revisions(type: FieldType, user: AuthUser, id: number): Promise<FieldRevisionDto[]> {
     const r = await this.load(type, user, id);
-    const revs = await this.ds.getRepository(FieldRecordRevision).find({ where: { recordId: r.id }, order: { id: 'DESC' } });
+    const revs = await this.fieldRecordRevisions.find({ where: { recordId: r.id }, order: { id: 'DESC' } });
     const users = await this.userNames(revs.map((v) => v.editedById));
     return revs.map((v) => ({
       id: v.id,
@@ -229,7 +233,7 @@ export class FieldworkService {
   }
 
   private async load(type: FieldType, user: AuthUser, id: number): Promise<FieldRecord> {
-    const r = await this.ds.getRepository(FieldRecord).findOne({ where: { id, type } });
+    const r = await this.fieldRecords.findOne({ where: { id, type } });
     // Out of scope answers like missing: existence is not revealed.
     if (!r || !this.scope.covers(user, r.orgPath)) throw new NotFoundException(`记录 ${id} 不存在`);
     return r;
@@ -267,14 +271,14 @@ export class FieldworkService {
       orgIds.add(r.orgId);
       for (const u of r.units ?? []) if (u.orgId) orgIds.add(u.orgId);
     }
-    const orgs = orgIds.size ? await this.ds.getRepository(OrgUnit).find({ where: { id: In([...orgIds]) }, select: { id: true, name: true } }) : [];
+    const orgs = orgIds.size ? await this.orgs.find({ where: { id: In([...orgIds]) }, select: { id: true, name: true } }) : [];
     return { org: new Map(orgs.map((o) => [o.id, o.name])), user: await this.userNames(rows.map((r) => r.createdById)) };
   }
 
   private async userNames(ids: number[]): Promise<Map<number, string>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
-    const users = await this.ds.getRepository(User).find({ where: { id: In(unique) }, select: { id: true, name: true } });
+    const users = await this.users.find({ where: { id: In(unique) }, select: { id: true, name: true } });
     return new Map(users.map((u) => [u.id, u.name ?? '']));
   }
 }

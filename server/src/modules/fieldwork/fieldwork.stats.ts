@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   FIELD_KINDS,
   FieldKindStats,
@@ -11,7 +11,7 @@ import {
   SNAPSHOT_KINDS,
   SNAPSHOT_METRICS,
 } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
 import { childOfPath, num, Period, splitByMonths, StatsSource } from '../../common/stats/period';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -39,7 +39,12 @@ export interface UnitRecord {
 /** Field work's statistics source: read from its own tables (field_record, field_month, field_metric, field_record_hazard). */
 @Injectable()
 export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(FieldRecord) private readonly fieldRecords: Repository<FieldRecord>,
+    @InjectRepository(FieldRecordHazard) private readonly fieldRecordHazards: Repository<FieldRecordHazard>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   /**
    * Field work in the period, under the unit. Record counts and metric sums: whole China months from the rollup
@@ -102,8 +107,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       [...snapPairs.flat(), ...under.params, p.to],
     );
     // 专项行动: idx_field_record_campaign (campaign, orgPath, date) holds every column, and only records naming one.
-    const campaignQuery = this.ds
-      .getRepository(FieldRecord)
+    const campaignQuery = this.fieldRecords
       .createQueryBuilder('r')
       .select('r.campaign', 'name')
       .addSelect('COUNT(*)', 'n')
@@ -115,8 +119,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       .orderBy('MIN(r.date)', 'ASC')
       .limit(50)
       .getRawMany();
-    const drillQuery = this.ds
-      .getRepository(FieldRecord)
+    const drillQuery = this.fieldRecords
       .createQueryBuilder('r')
       .where(`r.type = 'drill' AND ${recUnder} AND r.date >= :from AND r.date <= :to`, scope)
       .orderBy('r.date', 'ASC')
@@ -130,7 +133,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       campaignQuery,
       drillQuery,
     ]);
-    const drillOrgs = drillRows.length ? await this.ds.getRepository(OrgUnit).findByIds([...new Set(drillRows.map((d) => d.orgId))]) : [];
+    const drillOrgs = drillRows.length ? await this.orgs.findByIds([...new Set(drillRows.map((d) => d.orgId))]) : [];
 
     const kinds = new Map<string, FieldKindStats>();
     const kindOf = (type: FieldType, kind: string) => {
@@ -198,8 +201,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
 
   /** Ledger hazards found through field work: linked from inspections / enforcement dated in the period. */
   async linkedHazards(org: OrgUnit, p: Period): Promise<number> {
-    const row: SqlRow | undefined = await this.ds
-      .getRepository(FieldRecordHazard)
+    const row: SqlRow | undefined = await this.fieldRecordHazards
       .createQueryBuilder('l')
       .select('COUNT(DISTINCT l.hazardId)', 'n')
       .where(...subtreeWhere('l.orgPath', org.path, 'p'))

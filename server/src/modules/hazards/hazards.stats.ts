@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_CATEGORY_LABELS, HazardCategory, HazardStats, HazardStatus } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { isMysql } from '../../common/db/dialect';
 import type { SqlRow } from '../../common/db/sql-row';
 import { childOfPath, dayRanges, dbTime, num, Period, periodRange, rate, splitByMonths, StatsSource } from '../../common/stats/period';
@@ -35,7 +35,11 @@ export interface LedgerOpenItem {
  */
 @Injectable()
 export class HazardStatsSource implements StatsSource<LedgerAgg> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(Hazard) private readonly hazards: Repository<Hazard>,
+    @InjectRepository(HazardEvent) private readonly hazardEvents: Repository<HazardEvent>,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   /**
    * The ledger's figures for hazards reported in the period, under the unit. Whole China months come from the
@@ -155,8 +159,7 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
 
   /** Hazards reported by the end of day `to` and still being worked on, oldest first, each with its latest note. */
   async openItems(org: OrgUnit, to: string, limit = 10): Promise<LedgerOpenItem[]> {
-    const rows = await this.ds
-      .getRepository(Hazard)
+    const rows = await this.hazards
       .createQueryBuilder('h')
       .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description'])
       .where(...subtreeWhere('h.orgPath', org.path, 'p'))
@@ -165,8 +168,7 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
       .limit(limit)
       .getMany();
     const notes = rows.length
-      ? await this.ds
-          .getRepository(HazardEvent)
+      ? await this.hazardEvents
           .createQueryBuilder('e')
           .select(['e.hazardId', 'e.note', 'e.id'])
           .where('e.hazardId IN (:...ids) AND e.note IS NOT NULL', { ids: rows.map((h) => h.id) })

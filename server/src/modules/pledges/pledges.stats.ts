@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeStats } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
 import { childOfPath, dayRanges, num, Period, periodRange, rate, splitByMonths, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
@@ -26,7 +26,10 @@ export interface LetterSignature {
 /** The pledges feature's statistics source: read from its own tables (pledge_campaign, pledge_month, pledge_signature, pledge_void). */
 @Injectable()
 export class PledgeStatsSource implements StatsSource<PledgeAgg> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(PledgeCampaign) private readonly pledgeCampaigns: Repository<PledgeCampaign>,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   async stats(org: OrgUnit, p: Period): Promise<PledgeAgg> {
     const byChild = new Map<string, number>();
@@ -68,8 +71,7 @@ export class PledgeStatsSource implements StatsSource<PledgeAgg> {
     // Campaigns running in the period (created before its end, deadline after its start): roster, and the roster
     // entries that have signed (pledge_campaign.rosterSigned, kept by signing and roster import; a pledge signed
     // before the roster came and not on it is not counted).
-    const campaigns = this.ds
-      .getRepository(PledgeCampaign)
+    const campaigns = this.pledgeCampaigns
       .createQueryBuilder('c')
       .select('c.kind', 'kind')
       .addSelect('COUNT(*)', 'campaigns')

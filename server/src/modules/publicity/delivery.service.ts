@@ -40,6 +40,8 @@ export class DeliveryService implements OnModuleInit {
   private readonly resumeAfterMs: number;
 
   constructor(
+    @InjectRepository(MessageAudience) private readonly messageAudiences: Repository<MessageAudience>,
+    @InjectRepository(MessageReminder) private readonly messageReminders: Repository<MessageReminder>,
     private readonly ds: DataSource,
     private readonly wechat: WechatClient,
     private readonly subs: SubscriptionsService,
@@ -106,7 +108,7 @@ export class DeliveryService implements OnModuleInit {
     if (!tpl) return; // in-app only: the feed is the delivery
     const msg = await this.messages.findOne({ where: { id: messageId } });
     if (!msg || msg.status !== 'published') return;
-    const paths = [...new Set((await this.ds.getRepository(MessageAudience).find({ where: { messageId } })).map((a) => a.targetOrgPath))];
+    const paths = [...new Set((await this.messageAudiences.find({ where: { messageId } })).map((a) => a.targetOrgPath))];
     if (!paths.length) return;
     const roles = msg.roles ?? [];
     const ignore = isMysql(this.ds) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
@@ -205,7 +207,7 @@ export class DeliveryService implements OnModuleInit {
 
   /** 催阅 for one unit: an in-app notice to each pending user, and a subscribe message where consent is left. */
   async remind(reminderId: number): Promise<void> {
-    const rem = await this.ds.getRepository(MessageReminder).findOne({ where: { id: reminderId } });
+    const rem = await this.messageReminders.findOne({ where: { id: reminderId } });
     if (!rem) return;
     const msg = await this.messages.findOne({ where: { id: rem.messageId } });
     if (!msg || msg.status !== 'published') return;
