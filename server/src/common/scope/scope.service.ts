@@ -82,9 +82,13 @@ export class ScopeService {
     return rows;
   }
 
-  /** The unit an officer's query is about: the given one (checked) or their own. */
-  async targetOrg(user: AuthUser, orgId?: number | null): Promise<OrgUnit> {
-    if (orgId) return this.requireOrg(user, orgId);
+  /**
+   * The unit an officer's query is about: the one `@OrgScope` already checked (`@ScopedOrg()`), a unit id to check
+   * here, or else their own.
+   */
+  async targetOrg(user: AuthUser, org?: OrgUnit | number | null): Promise<OrgUnit> {
+    if (org && typeof org === 'object') return org;
+    if (org) return this.requireOrg(user, org);
     if (user.orgId) {
       const own = await this.orgs.findOne({ where: { id: user.orgId } });
       if (own) return own;

@@ -33,7 +33,8 @@ export class FieldworkService {
     private readonly refs: RefsService,
   ) {}
 
-  async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string): Promise<FieldRecordDto> {
+  /** `unit`: the body's orgId as `@OrgScope` checked it; none named: the caller's own unit. */
+  async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string, unit?: OrgUnit): Promise<FieldRecordDto> {
     if (clientKey) {
       const again = await this.fieldRecords.findOne({ where: { createdById: user.id, clientKey } });
       if (again) return this.detail(user, again);
@@ -41,7 +42,7 @@ export class FieldworkService {
     const errors = validateFieldRecord(type, dto.kind, dto.metrics, dto.sector);
     if (dto.findings?.length && type !== 'inspection' && type !== 'enforcement') errors.push(problem('findings', '只在安全检查和执法中填写'));
     if (errors.length) throw fieldErrors(errors);
-    const org = await this.orgFor(user, dto.orgId);
+    const org = await this.orgFor(user, unit);
     await this.checkUnits(user, dto.units?.map((u) => u.orgId).filter((x): x is number => !!x) ?? []);
     if (dto.units?.some((u) => !u.orgId && !u.name?.trim())) throw fieldError('units', '：每个单位须选择系统中的单位或填写名称');
     const date = dto.date ?? todayInChina();
@@ -82,14 +83,11 @@ export class FieldworkService {
     return this.detail(user, saved);
   }
 
-  async list(type: FieldType, user: AuthUser, q: FieldRecordQueryDto): Promise<FieldRecordPage> {
+  async list(type: FieldType, user: AuthUser, q: FieldRecordQueryDto, unit?: OrgUnit): Promise<FieldRecordPage> {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.fieldRecords.createQueryBuilder('r').where('r.type = :type', { type });
     this.scope.restrict(qb, 'r.orgPath', user);
-    if (q.orgId) {
-      const org = await this.scope.requireOrg(user, q.orgId);
-      this.scope.restrict(qb, 'r.orgPath', org.path, 'op');
-    }
+    if (unit) this.scope.restrict(qb, 'r.orgPath', unit.path, 'op');
     if (q.kind) qb.andWhere('r.kind = :kind', { kind: q.kind });
     if (q.sector) qb.andWhere('r.sector = :sector', { sector: q.sector });
     if (q.from) qb.andWhere('r.date >= :from', { from: q.from });
@@ -116,7 +114,7 @@ export class FieldworkService {
     }));
   }
 
-  async update(type: FieldType, user: AuthUser, id: number, dto: UpdateFieldRecordDto): Promise<FieldRecordDto> {
+  async update(type: FieldType, user: AuthUser, id: number, dto: UpdateFieldRecordDto, unit?: OrgUnit): Promise<FieldRecordDto> {
     const r = await this.load(type, user, id);
     const kind = dto.kind ?? r.kind;
     const metrics = dto.metrics ?? (dto.kind && dto.kind !== r.kind ? {} : (r.metrics ?? {}));
@@ -124,7 +122,7 @@ export class FieldworkService {
     const errors = validateFieldRecord(type, kind, metrics, sector);
     if (errors.length) throw fieldErrors(errors);
     if (dto.date) this.checkDate(dto.date);
-    const org = dto.orgId && dto.orgId !== r.orgId ? await this.orgFor(user, dto.orgId) : null;
+    const org = unit && unit.id !== r.orgId ? unit : null;
     if (dto.units) {
       await this.checkUnits(
         user,
@@ -243,8 +241,8 @@ export class FieldworkService {
     return mapFieldRecord(r, await this.names([r]));
   }
 
-  private async orgFor(user: AuthUser, orgId?: number): Promise<OrgUnit> {
-    if (orgId) return this.scope.requireOrg(user, orgId);
+  private async orgFor(user: AuthUser, unit?: OrgUnit): Promise<OrgUnit> {
+    if (unit) return unit;
     if (!user.orgId) throw new ForbiddenException('您还没有所属单位');
     return this.scope.requireOrg(user, user.orgId);
   }

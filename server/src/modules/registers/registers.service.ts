@@ -48,18 +48,19 @@ export class RegistersService {
 
   // ---- sites ------------------------------------------------------------------------------------------
 
-  async createSite(user: AuthUser, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
-    const org = await this.scope.targetOrg(user, dto.orgId);
+  /** `unit`: the body's orgId as `@OrgScope` checked it; none named: the caller's own unit. */
+  async createSite(user: AuthUser, dto: RiskSiteDtoIn, unit?: OrgUnit): Promise<RiskSiteDto> {
+    const org = await this.scope.targetOrg(user, unit);
     await this.checkSite(user, dto);
     const row = await this.riskSites.save(this.riskSites.create({ ...this.siteFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
     return this.siteDetail(user, row.id);
   }
 
   /** PUT: the site's fields as given (a field left out is cleared, like a form sent whole). */
-  async updateSite(user: AuthUser, id: number, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
+  async updateSite(user: AuthUser, id: number, dto: RiskSiteDtoIn, unit?: OrgUnit): Promise<RiskSiteDto> {
     const site = await this.loadSite(user, id);
     await this.checkSite(user, dto);
-    const org = dto.orgId && dto.orgId !== site.orgId ? await this.scope.requireOrg(user, dto.orgId) : null;
+    const org = unit && unit.id !== site.orgId ? unit : null;
     Object.assign(site, this.siteFields(dto), org ? { orgId: org.id, orgPath: org.path } : {});
     await this.riskSites.save(site);
     if (org) await this.sitePatrols.update({ siteId: site.id }, { orgPath: org.path });
@@ -73,11 +74,11 @@ export class RegistersService {
     return this.siteDetail(user, id);
   }
 
-  async listSites(user: AuthUser, q: RiskSiteQueryDto): Promise<RiskSitePage> {
+  async listSites(user: AuthUser, q: RiskSiteQueryDto, unit?: OrgUnit): Promise<RiskSitePage> {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.riskSites.createQueryBuilder('s');
     this.scope.restrict(qb, 's.orgPath', user);
-    if (q.orgId) this.scope.restrict(qb, 's.orgPath', (await this.scope.requireOrg(user, q.orgId)).path, 'op');
+    if (unit) this.scope.restrict(qb, 's.orgPath', unit.path, 'op');
     if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
     if (!q.archived) qb.andWhere('s.archivedAt IS NULL');
     const [rows, total] = await qb.orderBy('s.kind', 'ASC').addOrderBy('s.id', 'ASC').skip(skip).take(pageSize).getManyAndCount();
@@ -222,11 +223,11 @@ export class RegistersService {
     return (await this.mapPatrols([row]))[0];
   }
 
-  async listPatrols(user: AuthUser, q: SitePatrolQueryDto): Promise<SitePatrolPage> {
+  async listPatrols(user: AuthUser, q: SitePatrolQueryDto, unit?: OrgUnit): Promise<SitePatrolPage> {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.sitePatrols.createQueryBuilder('p');
     this.scope.restrict(qb, 'p.orgPath', user);
-    if (q.orgId) this.scope.restrict(qb, 'p.orgPath', (await this.scope.requireOrg(user, q.orgId)).path, 'op');
+    if (unit) this.scope.restrict(qb, 'p.orgPath', unit.path, 'op');
     if (q.siteId) qb.andWhere('p.siteId = :sid', { sid: (await this.loadSite(user, q.siteId)).id });
     if (q.from) qb.andWhere('p.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('p.date <= :to', { to: q.to });
@@ -269,19 +270,19 @@ export class RegistersService {
 
   // ---- incidents --------------------------------------------------------------------------------------
 
-  async createIncident(user: AuthUser, dto: IncidentDtoIn): Promise<IncidentDto> {
-    const org = await this.scope.targetOrg(user, dto.orgId);
+  async createIncident(user: AuthUser, dto: IncidentDtoIn, unit?: OrgUnit): Promise<IncidentDto> {
+    const org = await this.scope.targetOrg(user, unit);
     checkDate(dto.date);
     if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
     const row = await this.incidents.save(this.incidents.create({ ...incidentFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
     return this.incidentDetail(user, row.id);
   }
 
-  async updateIncident(user: AuthUser, id: number, dto: IncidentDtoIn): Promise<IncidentDto> {
+  async updateIncident(user: AuthUser, id: number, dto: IncidentDtoIn, unit?: OrgUnit): Promise<IncidentDto> {
     const row = await this.loadIncident(user, id);
     checkDate(dto.date);
     if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
-    const org = dto.orgId && dto.orgId !== row.orgId ? await this.scope.requireOrg(user, dto.orgId) : null;
+    const org = unit && unit.id !== row.orgId ? unit : null;
     Object.assign(row, incidentFields(dto), org ? { orgId: org.id, orgPath: org.path } : {});
     await this.incidents.save(row);
     return this.incidentDetail(user, id);
@@ -292,11 +293,11 @@ export class RegistersService {
     await this.incidents.delete({ id: row.id });
   }
 
-  async listIncidents(user: AuthUser, q: IncidentQueryDto): Promise<IncidentPage> {
+  async listIncidents(user: AuthUser, q: IncidentQueryDto, unit?: OrgUnit): Promise<IncidentPage> {
     const { page, pageSize, skip } = pageOf(q);
     const qb = this.incidents.createQueryBuilder('i');
     this.scope.restrict(qb, 'i.orgPath', user);
-    if (q.orgId) this.scope.restrict(qb, 'i.orgPath', (await this.scope.requireOrg(user, q.orgId)).path, 'op');
+    if (unit) this.scope.restrict(qb, 'i.orgPath', unit.path, 'op');
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.from) qb.andWhere('i.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('i.date <= :to', { to: q.to });

@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ReplicaRead } from '../../common/db/read-router';
-import { OrgScope } from '../../common/scope/org-scope.guard';
+import { OrgScope, ScopedOrg } from '../../common/scope/org-scope.guard';
+import { OrgUnit } from '../orgs/org-unit.entity';
 import { DashboardQueryDto, MonthlyBriefQueryDto, ReportQueryDto, StatsQueryDto } from './dto/stats.dto';
 import { ReportService } from './report.service';
 import { StatsService } from './stats.service';
@@ -32,24 +33,24 @@ export class StatsController {
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  summary(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto) {
-    return this.stats.summary(user, q.orgId, this.stats.period(q.from, q.to));
+  summary(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @ScopedOrg() org?: OrgUnit) {
+    return this.stats.summary(user, org, this.stats.period(q.from, q.to));
   }
 
   @Get('dashboard')
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  dashboard(@CurrentUser() user: AuthUser, @Query() q: DashboardQueryDto) {
-    return this.stats.dashboard(user, q.orgId);
+  dashboard(@CurrentUser() user: AuthUser, @Query() _q: DashboardQueryDto, @ScopedOrg() org?: OrgUnit) {
+    return this.stats.dashboard(user, org);
   }
 
   @Get('summary.docx')
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: ReportQueryDto, @Res() res: Response) {
-    const { buffer, filename } = await this.reports.yearReport(user, q.orgId, this.stats.period(q.from, q.to), q.form);
+  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: ReportQueryDto, @Res() res: Response, @ScopedOrg() org?: OrgUnit) {
+    const { buffer, filename } = await this.reports.yearReport(user, org, this.stats.period(q.from, q.to), q.form);
     sendDocx(res, buffer, filename);
   }
 
@@ -57,8 +58,8 @@ export class StatsController {
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  async monthlyBrief(@CurrentUser() user: AuthUser, @Query() q: MonthlyBriefQueryDto, @Res() res: Response) {
-    const { buffer, filename } = await this.reports.monthlyBrief(user, q.orgId, q.month);
+  async monthlyBrief(@CurrentUser() user: AuthUser, @Query() q: MonthlyBriefQueryDto, @Res() res: Response, @ScopedOrg() org?: OrgUnit) {
+    const { buffer, filename } = await this.reports.monthlyBrief(user, org, q.month);
     sendDocx(res, buffer, filename);
   }
 }

@@ -62,8 +62,9 @@ export class StatsService {
     return { from: f, to: t };
   }
 
-  async summary(user: AuthUser, orgId: number | undefined, p: Period): Promise<StatsSummaryDto> {
-    const org = await this.scope.targetOrg(user, orgId);
+  /** `unit`: the unit `@OrgScope` checked (or an id to check here); none: the caller's own. */
+  async summary(user: AuthUser, unit: OrgUnit | number | undefined, p: Period): Promise<StatsSummaryDto> {
+    const org = await this.scope.targetOrg(user, unit);
     return this.summaryFor(org, p);
   }
 
@@ -159,8 +160,8 @@ export class StatsService {
 
   // ---- dashboard ------------------------------------------------------------------------------------
 
-  async dashboard(user: AuthUser, orgId?: number, now = new Date()): Promise<DashboardDto> {
-    const org = await this.scope.targetOrg(user, orgId);
+  async dashboard(user: AuthUser, unit?: OrgUnit | number, now = new Date()): Promise<DashboardDto> {
+    const org = await this.scope.targetOrg(user, unit);
     const today = todayInChina(now);
     const year = Number(today.slice(0, 4));
     const month = today.slice(0, 7);
