@@ -21,6 +21,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthController } from './modules/health/health.controller';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { OrgsModule } from './modules/orgs/orgs.module';
+import { UsersModule } from './modules/users/users.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { WechatModule } from './modules/wechat/wechat.module';
 import { WechatPushModule } from './modules/wechat/wechat-push.module';
@@ -90,6 +91,7 @@ export class AppModule {
         StorageModule,
         AuthModule,
         OrgsModule,
+        UsersModule,
         // feature modules
         MediaModule,
         NotificationsModule,

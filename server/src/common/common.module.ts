@@ -9,12 +9,11 @@ import { SequenceService } from './db/sequence.service';
 import { ScopeService } from './scope/scope.service';
 import { RefsService } from './scope/refs.service';
 import { OrgUnit } from '../modules/orgs/org-unit.entity';
-import { User } from '../modules/users/user.entity';
 
 /** Shared mechanisms every feature module uses: scope, sequences, idempotency records. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OrgUnit, User, IdempotencyRecord])],
+  imports: [TypeOrmModule.forFeature([OrgUnit, IdempotencyRecord])],
   providers: [ScopeService, SequenceService, RefsService, ReadRouter, ReplicaReadInterceptor, { provide: APP_INTERCEPTOR, useClass: WriteTracker }],
   exports: [ScopeService, SequenceService, RefsService, TypeOrmModule, ReadRouter, ReplicaReadInterceptor],
 })

@@ -4,6 +4,10 @@ import { isOfficer } from '@xiangan/shared';
 import { In, Repository, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { OrgUnit } from '../../modules/orgs/org-unit.entity';
 import type { AuthUser } from '../auth/auth-user';
+import { subtreeSql, subtreeWhere, within } from './subtree';
+
+/** Whose subtree: a user's scope (an admin's is everything) or a unit's path. */
+export type ScopeOf = AuthUser | string;
 
 /**
  * The one scope mechanism: an officer's scope is the subtree of their unit (paths `/1/2/` prefix),
@@ -20,8 +24,7 @@ export class ScopeService {
   /** True when the unit at `path` is inside the user's subtree. */
   covers(user: AuthUser, path: string | null | undefined): boolean {
     if (this.isAdmin(user)) return true;
-    if (!path) return false;
-    return !!user.orgPath && path.startsWith(user.orgPath);
+    return !!user.orgPath && within(path, user.orgPath);
   }
 
   /** The path prefix to filter by, or null for no limit (admin). */
@@ -31,11 +34,31 @@ export class ScopeService {
     return user.orgPath ?? '/__none__/';
   }
 
-  /** Adds `column LIKE 'prefix%'` (an index range scan) unless the caller is an admin. */
-  restrict<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string, user: AuthUser, param = 'scopePrefix'): SelectQueryBuilder<T> {
-    const p = this.prefix(user);
-    if (p !== null) qb.andWhere(`${column} LIKE :${param}`, { [param]: `${p}%` });
+  /** The path whose subtree `who` means, or null for no limit (an admin). */
+  private pathOf(who: ScopeOf): string | null {
+    return typeof who === 'string' ? who : this.prefix(who);
+  }
+
+  /**
+   * Adds the subtree predicate (`column LIKE 'prefix%'`, an index range scan) for a user's scope (nothing for an
+   * admin) or for a unit's path.
+   */
+  restrict<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string, who: ScopeOf, param = 'scopePrefix'): SelectQueryBuilder<T> {
+    const where = this.where(column, who, param);
+    if (where) qb.andWhere(...where);
     return qb;
+  }
+
+  /** The subtree predicate with a named parameter (for `where`/`orWhere` inside Brackets), or null for an admin. */
+  where(column: string, who: ScopeOf, param = 'scopePrefix'): [string, Record<string, string>] | null {
+    const p = this.pathOf(who);
+    return p === null ? null : subtreeWhere(column, p, param);
+  }
+
+  /** The subtree predicate for hand-written `?` SQL, or null for an admin. */
+  sql(column: string, who: ScopeOf): { sql: string; params: [string] } | null {
+    const p = this.pathOf(who);
+    return p === null ? null : subtreeSql(column, p);
   }
 
   /** Loads a unit the officer may act on: 404 when missing, 403 when outside the subtree. */
@@ -59,9 +82,13 @@ export class ScopeService {
     return rows;
   }
 
-  /** The unit an officer's query is about: the given one (checked) or their own. */
-  async targetOrg(user: AuthUser, orgId?: number | null): Promise<OrgUnit> {
-    if (orgId) return this.requireOrg(user, orgId);
+  /**
+   * The unit an officer's query is about: the one `@OrgScope` already checked (`@ScopedOrg()`), a unit id to check
+   * here, or else their own.
+   */
+  async targetOrg(user: AuthUser, org?: OrgUnit | number | null): Promise<OrgUnit> {
+    if (org && typeof org === 'object') return org;
+    if (org) return this.requireOrg(user, org);
     if (user.orgId) {
       const own = await this.orgs.findOne({ where: { id: user.orgId } });
       if (own) return own;

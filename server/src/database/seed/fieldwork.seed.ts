@@ -4,6 +4,7 @@ import { Hazard } from '../../modules/hazards/hazard.entity';
 import type { SeedContext } from './context';
 import { rebuildFieldMonth } from '../../modules/fieldwork/field-month.rollup';
 import { beijingToday } from '@xiangan/shared';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /**
  * A year of the demo town's field work at the scale of the reference report (石桥镇): about 60
@@ -307,7 +308,7 @@ export async function seedFieldwork(ctx: SeedContext): Promise<void> {
     .getRepository(Hazard)
     .createQueryBuilder('h')
     .select(['h.id', 'h.category', 'h.createdAt'])
-    .where('h.orgPath LIKE :p', { p: `${o.town.path}%` })
+    .where(...subtreeWhere('h.orgPath', o.town.path, 'p'))
     .getMany();
   const used = new Set<number>();
   for (const rec of recs) {

@@ -8,6 +8,7 @@ import { drawSignaturePng, SEED_SIGNATURE_PREFIX } from '../../modules/pledges/s
 import type { SeedContext } from './context';
 import { rebuildPledgeMonth } from '../../modules/pledges/pledge-month.rollup';
 import { isMysql } from '../../common/db/dialect';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '罗', '谢', '唐'];
 const GIVEN = [
@@ -49,7 +50,15 @@ interface Subject {
  */
 export async function seedPledges(ctx: SeedContext): Promise<void> {
   const ds = ctx.ds;
-  await new PledgeTemplatesService(ds, new ScopeService(ds.getRepository(OrgUnit))).ensureDefaults();
+  await new PledgeTemplatesService(
+    ds.getRepository(OrgUnit),
+    ds.getRepository(PledgeCampaign),
+    ds.getRepository(PledgeSignature),
+    ds.getRepository(PledgeTemplate),
+    ds.getRepository(PledgeTemplateVersion),
+    ds,
+    new ScopeService(ds.getRepository(OrgUnit)),
+  ).ensureDefaults();
   const templates = await ds.getRepository(PledgeTemplate).find();
   const versionOf = async (kind: string) => {
     const t = templates.find((x) => x.kind === kind && x.builtinKey === kind)!;
@@ -217,7 +226,7 @@ export async function seedPledges(ctx: SeedContext): Promise<void> {
   const units = await ds
     .getRepository(OrgUnit)
     .createQueryBuilder('o')
-    .where('o.path LIKE :p', { p: `${town.path}%` })
+    .where(...subtreeWhere('o.path', town.path, 'p'))
     .getMany();
   const persons = (n: string) => ({
     name: n,

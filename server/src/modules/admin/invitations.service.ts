@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { InvitationDto, InvitationPreviewDto, InvitationStatus, Paginated, ROLE_LABELS } from '@xiangan/shared';
 import QRCode from 'qrcode';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -28,6 +28,10 @@ export function invitationStatus(i: Invitation, now = new Date()): InvitationSta
 export class InvitationsService {
   private readonly logger = new Logger('Invitations');
   constructor(
+    @InjectRepository(Invitation) private readonly invitations: Repository<Invitation>,
+    @InjectRepository(InvitationUse) private readonly invitationUses: Repository<InvitationUse>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly cfg: AppConfig,
     private readonly scope: ScopeService,
@@ -38,12 +42,12 @@ export class InvitationsService {
   async create(actor: AuthUser, dto: CreateInvitationDto): Promise<InvitationDto> {
     let org: OrgUnit | null = null;
     if (dto.orgId) {
-      org = await this.ds.getRepository(OrgUnit).findOne({ where: { id: dto.orgId, archived: false } });
+      org = await this.orgs.findOne({ where: { id: dto.orgId, archived: false } });
       if (!org) throw new NotFoundException(`单位 ${dto.orgId} 不存在`);
     }
     assertCanGrant(actor, dto.role, org, this.scope);
-    const row = await this.ds.getRepository(Invitation).save(
-      this.ds.getRepository(Invitation).create({
+    const row = await this.invitations.save(
+      this.invitations.create({
         code: newInvitationCode(),
         role: dto.role,
         orgId: org?.id ?? null,
@@ -62,8 +66,8 @@ export class InvitationsService {
   /** Invitations for units in the caller's subtree (a town officer: their town's). */
   async list(actor: AuthUser, q: InvitationListQueryDto): Promise<Paginated<InvitationDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(Invitation).createQueryBuilder('i');
-    if (actor.role !== 'admin') qb.where('i.orgPath LIKE :p', { p: `${actor.orgPath ?? '/__none__/'}%` });
+    const qb = this.invitations.createQueryBuilder('i');
+    this.scope.restrict(qb, 'i.orgPath', actor, 'p');
     if (q.activeOnly) {
       qb.andWhere('i.revokedAt IS NULL AND i.usedCount < i.maxUses AND i.expiresAt > :now', { now: new Date() });
     }
@@ -74,7 +78,7 @@ export class InvitationsService {
   async get(actor: AuthUser, id: number): Promise<InvitationDto> {
     const row = await this.load(actor, id);
     const [dto] = await this.toDtos([row]);
-    const uses = await this.ds.getRepository(InvitationUse).find({ where: { invitationId: id }, order: { id: 'ASC' } });
+    const uses = await this.invitationUses.find({ where: { invitationId: id }, order: { id: 'ASC' } });
     const names = await this.userNames(uses.map((u) => u.userId));
     dto.uses = uses.map((u) => ({ userId: u.userId, name: names.get(u.userId) ?? null, usedAt: u.usedAt.toISOString() }));
     return dto;
@@ -84,7 +88,7 @@ export class InvitationsService {
     const row = await this.load(actor, id);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
-      await this.ds.getRepository(Invitation).update(row.id, { revokedAt: row.revokedAt });
+      await this.invitations.update(row.id, { revokedAt: row.revokedAt });
     }
     return (await this.toDtos([row]))[0];
   }
@@ -105,9 +109,9 @@ export class InvitationsService {
 
   /** What the invite page shows before accepting: role and unit only. */
   async preview(code: string): Promise<InvitationPreviewDto> {
-    const row = await this.ds.getRepository(Invitation).findOne({ where: { code } });
+    const row = await this.invitations.findOne({ where: { code } });
     if (!row) throw new NotFoundException('邀请不存在，请向邀请人重新索取');
-    const org = row.orgId ? await this.ds.getRepository(OrgUnit).findOne({ where: { id: row.orgId } }) : null;
+    const org = row.orgId ? await this.orgs.findOne({ where: { id: row.orgId } }) : null;
     return {
       role: row.role,
       roleLabel: ROLE_LABELS[row.role],
@@ -155,16 +159,16 @@ export class InvitationsService {
   }
 
   private async load(actor: AuthUser, id: number): Promise<Invitation> {
-    const row = await this.ds.getRepository(Invitation).findOne({ where: { id } });
+    const row = await this.invitations.findOne({ where: { id } });
     if (!row) throw new NotFoundException(`邀请 ${id} 不存在`);
-    if (actor.role !== 'admin' && !(actor.orgPath && row.orgPath.startsWith(actor.orgPath))) throw new NotFoundException(`邀请 ${id} 不存在`);
+    if (!this.scope.covers(actor, row.orgPath)) throw new NotFoundException(`邀请 ${id} 不存在`);
     return row;
   }
 
   private async userNames(ids: (number | null)[]): Promise<Map<number, string | null>> {
     const unique = [...new Set(ids.filter((x): x is number => !!x))];
     if (!unique.length) return new Map();
-    const rows = await this.ds.getRepository(User).find({ where: { id: In(unique) }, select: ['id', 'name'] });
+    const rows = await this.users.find({ where: { id: In(unique) }, select: ['id', 'name'] });
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

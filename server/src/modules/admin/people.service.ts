@@ -1,7 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_OPEN_STATUSES, HandoverResult, isOfficer, maskPhone, Paginated, PersonDto, ROLE_LABELS } from '@xiangan/shared';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -19,6 +19,7 @@ import { unitNames } from '../../common/db/unit-names';
 @Injectable()
 export class PeopleService {
   constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly audit: PeopleAudit,
@@ -26,12 +27,12 @@ export class PeopleService {
 
   async list(actor: AuthUser, q: PeopleQueryDto): Promise<Paginated<PersonDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(User).createQueryBuilder('u');
+    const qb = this.users.createQueryBuilder('u');
     this.scope.restrict(qb, 'u.orgPath', actor);
     if (!q.includeDisabled) qb.andWhere('u.disabled = :d', { d: false });
     if (q.orgId) {
       const org = await this.scope.requireOrg(actor, q.orgId);
-      qb.andWhere('u.orgPath LIKE :op', { op: `${org.path}%` });
+      this.scope.restrict(qb, 'u.orgPath', org.path, 'op');
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.officersOnly) qb.andWhere('u.role <> :res', { res: 'resident' });

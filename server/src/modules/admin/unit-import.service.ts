@@ -11,6 +11,7 @@ import { Node, planUnitImport } from './unit-import-plan';
 import { ImportErrors, readUnitRows, unitImportTemplate } from './unit-import-sheet';
 import { fieldErrors } from '../../common/http/field-labels';
 import { marks } from '../../common/db/sql';
+import { subtreeSql } from '../../common/scope/subtree';
 
 /** Rows per INSERT / UPDATE statement (well under MySQL's packet and SQLite's variable limits). */
 const CHUNK = 300;
@@ -116,7 +117,8 @@ export class UnitImportService {
         });
         await m.createQueryBuilder().insert().into(OrgUnit).values(values).updateEntity(false).execute();
       }
-      const back: { id: number | string; path: string }[] = await m.query('SELECT id, path FROM org_unit WHERE path LIKE ?', [`/pending/${token}/%`]);
+      const pending = subtreeSql('path', `/pending/${token}/`);
+      const back: { id: number | string; path: string }[] = await m.query(`SELECT id, path FROM org_unit WHERE ${pending.sql}`, pending.params);
       const idAt = new Map(back.map((b) => [Number(b.path.split('/')[3]), Number(b.id)]));
       const paths: [number, string][] = [];
       for (let i = 0; i < level.length; i++) {
@@ -173,7 +175,8 @@ export async function rewritePaths(m: EntityManager, oldPath: string, newPath: s
       if (!/(^p|P)ath$/.test(c.databaseName)) continue;
       const col = q(c.databaseName);
       const set = mysql ? `CONCAT(?, SUBSTRING(${col}, ?))` : `? || substr(${col}, ?)`;
-      await m.query(`UPDATE ${q(meta.tableName)} SET ${col} = ${set} WHERE ${col} LIKE ?`, [newPath, oldPath.length + 1, `${oldPath}%`]);
+      const under = subtreeSql(col, oldPath);
+      await m.query(`UPDATE ${q(meta.tableName)} SET ${col} = ${set} WHERE ${under.sql}`, [newPath, oldPath.length + 1, ...under.params]);
     }
   }
 }

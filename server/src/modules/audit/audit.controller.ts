@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
-import { AuditLogQueryDto } from './audit.dto';
+import { AuditLogQueryDto } from './dto/audit.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { AUDIT_ACTION_LABELS, AuditAction, AuditLogDto, Paginated } from '@xiangan/shared';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
-import { AuditLogQueryDto } from './audit.dto';
+import { AuditLogQueryDto } from './dto/audit.dto';
 import { AuditLog } from './audit-log.entity';
 import { fieldError } from '../../common/http/field-labels';
 
@@ -28,6 +28,8 @@ const DETAIL_MAX_CHARS = 2000;
 @Injectable()
 export class AuditService {
   constructor(
+    @InjectRepository(AuditLog) private readonly auditLogs: Repository<AuditLog>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
   ) {}
@@ -55,11 +57,11 @@ export class AuditService {
 
   async list(user: AuthUser, q: AuditLogQueryDto): Promise<Paginated<AuditLogDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(AuditLog).createQueryBuilder('a');
+    const qb = this.auditLogs.createQueryBuilder('a');
     this.scope.restrict(qb, 'a.orgPath', user);
     if (q.orgId) {
       const org = await this.scope.requireOrg(user, q.orgId);
-      qb.andWhere('a.orgPath LIKE :sub', { sub: `${org.path}%` });
+      this.scope.restrict(qb, 'a.orgPath', org.path, 'sub');
     }
     if (q.action) qb.andWhere('a.action = :action', { action: q.action });
     if (q.actorId) qb.andWhere('a.actorId = :actorId', { actorId: q.actorId });
@@ -70,7 +72,7 @@ export class AuditService {
     if (to) qb.andWhere('a.at < :to', { to });
     const [rows, total] = await qb.orderBy('a.id', 'DESC').skip(skip).take(pageSize).getManyAndCount();
     const orgIds = [...new Set(rows.map((r) => lastId(r.orgPath)).filter((x): x is number => !!x))];
-    const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
+    const orgs = orgIds.length ? await this.orgs.find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
     const names = new Map(orgs.map((o) => [o.id, o.name]));
     const items = rows.map((r): AuditLogDto => {
       const orgId = lastId(r.orgPath);

@@ -5,7 +5,8 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
-import { OrgScope } from '../../common/scope/org-scope.guard';
+import { OrgScope, ScopedOrg } from '../../common/scope/org-scope.guard';
+import { OrgUnit } from '../orgs/org-unit.entity';
 import { CreateFieldRecordDto, FieldRecordQueryDto, UpdateFieldRecordDto } from './dto/field-record.dto';
 import { FieldworkService } from './fieldwork.service';
 
@@ -24,15 +25,15 @@ function fieldController(type: FieldType): Type<unknown> {
     @Roles(...MANAGING_ROLES)
     @Idempotent()
     @OrgScope({ in: 'body', field: 'orgId' })
-    create(@CurrentUser() user: AuthUser, @Body() dto: CreateFieldRecordDto, @Headers('idempotency-key') key?: string) {
-      return this.svc.create(type, user, dto, key);
+    create(@CurrentUser() user: AuthUser, @Body() dto: CreateFieldRecordDto, @Headers('idempotency-key') key?: string, @ScopedOrg() org?: OrgUnit) {
+      return this.svc.create(type, user, dto, key, org);
     }
 
     @Get()
     @Roles(...OFFICER_ROLES)
     @OrgScope({ in: 'query', field: 'orgId' })
-    list(@CurrentUser() user: AuthUser, @Query() q: FieldRecordQueryDto) {
-      return this.svc.list(type, user, q);
+    list(@CurrentUser() user: AuthUser, @Query() q: FieldRecordQueryDto, @ScopedOrg() org?: OrgUnit) {
+      return this.svc.list(type, user, q, org);
     }
 
     @Get(':id')
@@ -51,23 +52,23 @@ function fieldController(type: FieldType): Type<unknown> {
     @Put(':id')
     @Roles(...MANAGING_ROLES)
     @OrgScope({ in: 'body', field: 'orgId' })
-    replace(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
-      return this.svc.update(type, user, id, dto);
+    replace(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto, @ScopedOrg() org?: OrgUnit) {
+      return this.svc.update(type, user, id, dto, org);
     }
 
     @Patch(':id')
     @Roles(...MANAGING_ROLES)
     @OrgScope({ in: 'body', field: 'orgId' })
-    update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
-      return this.svc.update(type, user, id, dto);
+    update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto, @ScopedOrg() org?: OrgUnit) {
+      return this.svc.update(type, user, id, dto, org);
     }
 
     /** The same as PATCH: `wx.request` has no PATCH method, so the mini-program sends PUT (PATCH stays for other clients). */
     @Put(':id')
     @Roles(...MANAGING_ROLES)
     @OrgScope({ in: 'body', field: 'orgId' })
-    updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto) {
-      return this.svc.update(type, user, id, dto);
+    updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto, @ScopedOrg() org?: OrgUnit) {
+      return this.svc.update(type, user, id, dto, org);
     }
   }
   Object.defineProperty(FieldRecordsController, 'name', { value: `${type[0].toUpperCase()}${type.slice(1)}RecordsController` });

@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { beijingToday, FieldRecordDto, FieldRecordPage, FieldRevisionDto, FieldType, isCalendarDay, isOfficer, validateFieldRecord } from '@xiangan/shared';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -18,21 +18,26 @@ import { fieldError, fieldErrors, problem } from '../../common/http/field-labels
 @Injectable()
 export class FieldworkService {
   constructor(
+    @InjectRepository(FieldRecord) private readonly fieldRecords: Repository<FieldRecord>,
+    @InjectRepository(FieldRecordRevision) private readonly fieldRecordRevisions: Repository<FieldRecordRevision>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly findings: HazardFindingsPort,
     private readonly refs: RefsService,
   ) {}
 
-  async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string): Promise<FieldRecordDto> {
+  /** `unit`: the body's orgId as `@OrgScope` checked it; none named: the caller's own unit. */
+  async create(type: FieldType, user: AuthUser, dto: CreateFieldRecordDto, clientKey?: string, unit?: OrgUnit): Promise<FieldRecordDto> {
     if (clientKey) {
-      const again = await this.ds.getRepository(FieldRecord).findOne({ where: { createdById: user.id, clientKey } });
+      const again = await this.fieldRecords.findOne({ where: { createdById: user.id, clientKey } });
       if (again) return this.detail(user, again);
     }
     const errors = validateFieldRecord(type, dto.kind, dto.metrics, dto.sector);
     if (dto.findings?.length && type !== 'inspection' && type !== 'enforcement') errors.push(problem('findings', '只在安全检查和执法中填写'));
     if (errors.length) throw fieldErrors(errors);
-    const org = await this.orgFor(user, dto.orgId);
+    const org = await this.orgFor(user, unit);
     await this.checkUnits(user, dto.units?.map((u) => u.orgId).filter((x): x is number => !!x) ?? []);
     if (dto.units?.some((u) => !u.orgId && !u.name?.trim())) throw fieldError('units', '：每个单位须选择系统中的单位或填写名称');
     const date = dto.date ?? beijingToday();
@@ -73,14 +78,11 @@ export class FieldworkService {
     return this.detail(user, saved);
   }
 
-  async list(type: FieldType, user: AuthUser, q: FieldRecordQueryDto): Promise<FieldRecordPage> {
+  async list(type: FieldType, user: AuthUser, q: FieldRecordQueryDto, unit?: OrgUnit): Promise<FieldRecordPage> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(FieldRecord).createQueryBuilder('r').where('r.type = :type', { type });
+    const qb = this.fieldRecords.createQueryBuilder('r').where('r.type = :type', { type });
     this.scope.restrict(qb, 'r.orgPath', user);
-    if (q.orgId) {
-      const org = await this.scope.requireOrg(user, q.orgId);
-      qb.andWhere('r.orgPath LIKE :op', { op: `${org.path}%` });
-    }
+    if (unit) this.scope.restrict(qb, 'r.orgPath', unit.path, 'op');
     if (q.kind) qb.andWhere('r.kind = :kind', { kind: q.kind });
     if (q.sector) qb.andWhere('r.sector = :sector', { sector: q.sector });
     if (q.from) qb.andWhere('r.date >= :from', { from: q.from });
@@ -96,7 +98,7 @@ export class FieldworkService {
 
   async revisions(type: FieldType, user: AuthUser, id: number): Promise<FieldRevisionDto[]> {
     const r = await this.load(type, user, id);
-    const revs = await this.ds.getRepository(FieldRecordRevision).find({ where: { recordId: r.id }, order: { id: 'DESC' } });
+    const revs = await this.fieldRecordRevisions.find({ where: { recordId: r.id }, order: { id: 'DESC' } });
     const users = await this.userNames(revs.map((v) => v.editedById));
     return revs.map((v) => ({
       id: v.id,
@@ -107,7 +109,7 @@ export class FieldworkService {
     }));
   }
 
-  async update(type: FieldType, user: AuthUser, id: number, dto: UpdateFieldRecordDto): Promise<FieldRecordDto> {
+  async update(type: FieldType, user: AuthUser, id: number, dto: UpdateFieldRecordDto, unit?: OrgUnit): Promise<FieldRecordDto> {
     const r = await this.load(type, user, id);
     const kind = dto.kind ?? r.kind;
     const metrics = dto.metrics ?? (dto.kind && dto.kind !== r.kind ? {} : (r.metrics ?? {}));
@@ -115,7 +117,7 @@ export class FieldworkService {
     const errors = validateFieldRecord(type, kind, metrics, sector);
     if (errors.length) throw fieldErrors(errors);
     if (dto.date) this.checkDate(dto.date);
-    const org = dto.orgId && dto.orgId !== r.orgId ? await this.orgFor(user, dto.orgId) : null;
+    const org = unit && unit.id !== r.orgId ? unit : null;
     if (dto.units) {
       await this.checkUnits(
         user,
@@ -224,7 +226,7 @@ export class FieldworkService {
   }
 
   private async load(type: FieldType, user: AuthUser, id: number): Promise<FieldRecord> {
-    const r = await this.ds.getRepository(FieldRecord).findOne({ where: { id, type } });
+    const r = await this.fieldRecords.findOne({ where: { id, type } });
     // Out of scope answers like missing: existence is not revealed.
     if (!r || !this.scope.covers(user, r.orgPath)) throw new NotFoundException(`记录 ${id} 不存在`);
     return r;
@@ -234,8 +236,8 @@ export class FieldworkService {
     return mapFieldRecord(r, await this.names([r]));
   }
 
-  private async orgFor(user: AuthUser, orgId?: number): Promise<OrgUnit> {
-    if (orgId) return this.scope.requireOrg(user, orgId);
+  private async orgFor(user: AuthUser, unit?: OrgUnit): Promise<OrgUnit> {
+    if (unit) return unit;
     if (!user.orgId) throw new ForbiddenException('您还没有所属单位');
     return this.scope.requireOrg(user, user.orgId);
   }
@@ -261,14 +263,14 @@ export class FieldworkService {
       orgIds.add(r.orgId);
       for (const u of r.units ?? []) if (u.orgId) orgIds.add(u.orgId);
     }
-    const orgs = orgIds.size ? await this.ds.getRepository(OrgUnit).find({ where: { id: In([...orgIds]) }, select: { id: true, name: true } }) : [];
+    const orgs = orgIds.size ? await this.orgs.find({ where: { id: In([...orgIds]) }, select: { id: true, name: true } }) : [];
     return { org: new Map(orgs.map((o) => [o.id, o.name])), user: await this.userNames(rows.map((r) => r.createdById)) };
   }
 
   private async userNames(ids: number[]): Promise<Map<number, string>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
-    const users = await this.ds.getRepository(User).find({ where: { id: In(unique) }, select: { id: true, name: true } });
+    const users = await this.users.find({ where: { id: In(unique) }, select: { id: true, name: true } });
     return new Map(users.map((u) => [u.id, u.name ?? '']));
   }
 }

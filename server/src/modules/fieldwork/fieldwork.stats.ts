@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   FIELD_KINDS,
   FieldKindStats,
@@ -11,12 +11,13 @@ import {
   SNAPSHOT_KINDS,
   SNAPSHOT_METRICS,
 } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
 import { marks, num } from '../../common/db/sql';
 import { childOfPath, Period, splitByMonths, StatsSource } from '../../common/stats/period';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { FieldRecord, FieldRecordHazard } from './field-record.entity';
+import { subtreeSql, subtreeWhere } from '../../common/scope/subtree';
 
 /** Field work's figures for a period; stats composes them with the ledger's into the summary's sectors and units. */
 export interface FieldworkAgg extends Pick<FieldStats, 'records' | 'byKind' | 'campaigns' | 'drills'> {
@@ -39,7 +40,12 @@ export interface UnitRecord {
 /** Field work's statistics source: read from its own tables (field_record, field_month, field_metric, field_record_hazard). */
 @Injectable()
 export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(FieldRecord) private readonly fieldRecords: Repository<FieldRecord>,
+    @InjectRepository(FieldRecordHazard) private readonly fieldRecordHazards: Repository<FieldRecordHazard>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   /**
    * Field work in the period, under the unit. Record counts and metric sums: whole China months from the rollup
@@ -47,7 +53,9 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
    * same figures as one pass over the period's rows. Head-counts, 专项行动 and drills are read live (short ranges).
    */
   async stats(org: OrgUnit, p: Period): Promise<FieldworkAgg> {
-    const scope = { p: `${org.path}%`, from: p.from, to: p.to };
+    const under = subtreeSql('orgPath', org.path);
+    const [recUnder, sp] = subtreeWhere('r.orgPath', org.path, 'p');
+    const scope = { ...sp, from: p.from, to: p.to };
     const { months, edges } = splitByMonths(p.from, p.to);
     const snapMarks = marks(SNAPSHOT_KINDS.length);
     const edgeDays = edges.map(() => '(date >= ? AND date <= ?)').join(' OR ');
@@ -57,15 +65,15 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
     const recParts: Promise<SqlRow[]>[] = [
       months
         ? this.ds.query(
-            `SELECT orgPath, type, kind, sector, SUM(n) AS n FROM field_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric = ''
+            `SELECT orgPath, type, kind, sector, SUM(n) AS n FROM field_month WHERE month >= ? AND month <= ? AND ${under.sql} AND metric = ''
               GROUP BY orgPath, type, kind, sector`,
-            [months.first, months.last, scope.p],
+            [months.first, months.last, ...under.params],
           )
         : none,
       edges.length
         ? this.ds.query(
-            `SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE orgPath LIKE ? AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`,
-            [scope.p, ...edgeArgs],
+            `SELECT orgPath, type, kind, sector, COUNT(*) AS n FROM field_record WHERE ${under.sql} AND (${edgeDays}) GROUP BY orgPath, type, kind, sector`,
+            [...under.params, ...edgeArgs],
           )
         : none,
     ];
@@ -74,16 +82,16 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       months
         ? this.ds.query(
             `SELECT type, kind, sector, metric, SUM(n) AS n, SUM(total) AS v FROM field_month
-              WHERE month >= ? AND month <= ? AND orgPath LIKE ? AND metric <> '' AND kind NOT IN (${snapMarks})
+              WHERE month >= ? AND month <= ? AND ${under.sql} AND metric <> '' AND kind NOT IN (${snapMarks})
               GROUP BY type, kind, sector, metric`,
-            [months.first, months.last, scope.p, ...SNAPSHOT_KINDS],
+            [months.first, months.last, ...under.params, ...SNAPSHOT_KINDS],
           )
         : none,
       edges.length
         ? this.ds.query(
             `SELECT type, kind, sector, metric, COUNT(*) AS n, SUM(value) AS v FROM field_metric
-              WHERE orgPath LIKE ? AND (${edgeDays}) AND kind NOT IN (${snapMarks}) GROUP BY type, kind, sector, metric`,
-            [scope.p, ...edgeArgs, ...SNAPSHOT_KINDS],
+              WHERE ${under.sql} AND (${edgeDays}) AND kind NOT IN (${snapMarks}) GROUP BY type, kind, sector, metric`,
+            [...under.params, ...edgeArgs, ...SNAPSHOT_KINDS],
           )
         : none,
     ];
@@ -94,29 +102,27 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
     const snapQuery: Promise<SqlRow[]> = this.ds.query(
       `SELECT m.id AS id, m.orgPath AS orgPath, m.type AS type, m.kind AS kind, m.metric AS metric, m.value AS v FROM field_metric m
          JOIN (SELECT orgPath, type, kind, metric, MAX(date) AS d FROM field_metric
-                WHERE (${snapWhere}) AND orgPath LIKE ? AND date <= ? GROUP BY orgPath, type, kind, metric) last
+                WHERE (${snapWhere}) AND ${under.sql} AND date <= ? GROUP BY orgPath, type, kind, metric) last
            ON m.orgPath = last.orgPath AND m.type = last.type AND m.kind = last.kind AND m.metric = last.metric AND m.date = last.d
         ORDER BY m.id`,
-      [...snapPairs.flat(), scope.p, p.to],
+      [...snapPairs.flat(), ...under.params, p.to],
     );
     // 专项行动: idx_field_record_campaign (campaign, orgPath, date) holds every column, and only records naming one.
-    const campaignQuery = this.ds
-      .getRepository(FieldRecord)
+    const campaignQuery = this.fieldRecords
       .createQueryBuilder('r')
       .select('r.campaign', 'name')
       .addSelect('COUNT(*)', 'n')
       .addSelect('MIN(r.date)', 'first')
       .addSelect('MAX(r.date)', 'last')
-      .where('r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to', scope)
+      .where(`${recUnder} AND r.date >= :from AND r.date <= :to`, scope)
       .andWhere('r.campaign IS NOT NULL')
       .groupBy('r.campaign')
       .orderBy('MIN(r.date)', 'ASC')
       .limit(50)
       .getRawMany();
-    const drillQuery = this.ds
-      .getRepository(FieldRecord)
+    const drillQuery = this.fieldRecords
       .createQueryBuilder('r')
-      .where("r.type = 'drill' AND r.orgPath LIKE :p AND r.date >= :from AND r.date <= :to", scope)
+      .where(`r.type = 'drill' AND ${recUnder} AND r.date >= :from AND r.date <= :to`, scope)
       .orderBy('r.date', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .limit(100)
@@ -128,7 +134,7 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
       campaignQuery,
       drillQuery,
     ]);
-    const drillOrgs = drillRows.length ? await this.ds.getRepository(OrgUnit).findByIds([...new Set(drillRows.map((d) => d.orgId))]) : [];
+    const drillOrgs = drillRows.length ? await this.orgs.findByIds([...new Set(drillRows.map((d) => d.orgId))]) : [];
 
     const kinds = new Map<string, FieldKindStats>();
     const kindOf = (type: FieldType, kind: string) => {
@@ -196,11 +202,10 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
 
   /** Ledger hazards found through field work: linked from inspections / enforcement dated in the period. */
   async linkedHazards(org: OrgUnit, p: Period): Promise<number> {
-    const row: SqlRow | undefined = await this.ds
-      .getRepository(FieldRecordHazard)
+    const row: SqlRow | undefined = await this.fieldRecordHazards
       .createQueryBuilder('l')
       .select('COUNT(DISTINCT l.hazardId)', 'n')
-      .where('l.orgPath LIKE :p', { p: `${org.path}%` })
+      .where(...subtreeWhere('l.orgPath', org.path, 'p'))
       .andWhere('l.date >= :from AND l.date <= :to', p)
       .getRawOne();
     return num(row?.n);
@@ -208,10 +213,11 @@ export class FieldworkStatsSource implements StatsSource<FieldworkAgg> {
 
   /** Activity records of the given kinds dated in the period, in id order. */
   unitRecords(org: OrgUnit, p: Period, kinds: string[]): Promise<UnitRecord[]> {
+    const under = subtreeSql('orgPath', org.path);
     return this.ds.query(
       `SELECT kind, sector, units, metrics FROM field_record WHERE type = 'activity' AND kind IN (${marks(kinds.length)})
-        AND orgPath LIKE ? AND date >= ? AND date <= ? ORDER BY id`,
-      [...kinds, `${org.path}%`, p.from, p.to],
+        AND ${under.sql} AND date >= ? AND date <= ? ORDER BY id`,
+      [...kinds, ...under.params, p.from, p.to],
     );
   }
 }

@@ -69,13 +69,15 @@ export class HazardAccess implements OnModuleInit {
       qb.andWhere('h.reporterId = :me', { me: user.id });
       return;
     }
-    const p = this.scope.prefix(user);
-    if (p === null) return;
-    // A department works on what is assigned to it wherever it lies; others see the places under them.
-    if (user.role === 'department_officer') {
-      qb.andWhere(new Brackets((w) => w.where('h.orgPath LIKE :sp', { sp: `${p}%` }).orWhere('h.responsibleOrgPath LIKE :sp', { sp: `${p}%` })));
+    const place = this.scope.where('h.orgPath', user, 'sp');
+    if (!place) return;
+    // A department works on what is assigned to it wherever it lies (the same predicate on the responsible
+    // unit); others see the places under them.
+    const assigned = this.scope.where('h.responsibleOrgPath', user, 'sp');
+    if (user.role === 'department_officer' && assigned) {
+      qb.andWhere(new Brackets((w) => w.where(...place).orWhere(...assigned)));
     } else {
-      qb.andWhere('h.orgPath LIKE :sp', { sp: `${p}%` });
+      qb.andWhere(...place);
     }
   }
 

@@ -5,6 +5,7 @@ import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
 import { mergeMonthDeltas, monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
 import { applyTally, keyConditions, rebuildTally } from './hazard-tally';
+import { subtreeSql } from '../../common/scope/subtree';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -104,8 +105,9 @@ export class HazardCountService implements OnModuleInit {
    */
   async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number; n: number }[]> {
     const key = keyConditions('t', f);
-    const parts = [...(prefix !== null ? ['o.path LIKE ?'] : []), ...key.conds];
-    const params = [...(prefix !== null ? [`${prefix}%`] : []), ...key.params];
+    const sub = prefix !== null ? subtreeSql('o.path', prefix) : null;
+    const parts = [...(sub ? [sub.sql] : []), ...key.conds];
+    const params = [...(sub ? sub.params : []), ...key.params];
     const rows: { orgId: number; n: string | number }[] = await this.ds.query(
       `SELECT t.unitId AS orgId, SUM(t.n) AS n FROM org_unit o JOIN hazard_tally t ON t.unitId = o.id ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} GROUP BY t.unitId HAVING SUM(t.n) > 0`,
       params,

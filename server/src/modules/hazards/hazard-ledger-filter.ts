@@ -4,6 +4,7 @@ import { dbTime } from '../../common/db/dialect';
 import type { HazardListQueryDto } from './dto/hazard.dto';
 import { keyConditions } from './hazard-tally';
 import type { Hazard } from './hazard.entity';
+import { escapeLike, subtreeWhere } from '../../common/scope/subtree';
 
 /** Work that can be overdue: assigned or being rectified, with a deadline. */
 export const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -49,8 +50,8 @@ export function whereLedger(ds: DataSource, qb: SelectQueryBuilder<Hazard>, me: 
   if (f.from) qb.andWhere('h.createdAt >= :from', { from: dbTime(f.from) });
   if (f.to) qb.andWhere('h.createdAt <= :to', { to: dbTime(f.to) });
   if (f.text) {
-    // '!' as the LIKE escape: the same on MySQL (where backslash is special in literals) and SQLite
-    const s = f.text.replace(/[!%_]/g, (c) => `!${c}`);
+    // '!' as the LIKE escape (common/scope/subtree.ts): the same on MySQL and SQLite
+    const s = escapeLike(f.text);
     qb.andWhere(
       new Brackets((w) =>
         w
@@ -60,7 +61,7 @@ export function whereLedger(ds: DataSource, qb: SelectQueryBuilder<Hazard>, me: 
       ),
     );
   }
-  if (f.orgPath) qb.andWhere('h.orgPath LIKE :op', { op: `${f.orgPath}%` });
+  if (f.orgPath) qb.andWhere(...subtreeWhere('h.orgPath', f.orgPath, 'op'));
   return qb;
 }
 

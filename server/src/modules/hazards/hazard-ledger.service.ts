@@ -18,6 +18,7 @@ import { LedgerFilter, ledgerFilter, OPEN_WORK, orderByUrgency, rawLedgerConditi
 import { chinaMonth, readTally, tallyUnitOf } from './hazard-tally';
 import { Hazard } from './hazard.entity';
 import { marks } from '../../common/db/sql';
+import { subtreeSql } from '../../common/scope/subtree';
 
 /** Most index entries the ledger will walk in urgency order for one page before it prefers per-unit walks. */
 export const RANK_WALK_MAX = 5_000;
@@ -245,10 +246,11 @@ export class HazardLedgerService {
     const order = `ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${limit}`;
     let rows: { id: number | string; priority: number | string; createdAt: Date | string }[];
     if ('walk' in plan) {
-      const where = [...(plan.walk ? ['h.orgPath LIKE ?'] : []), ...conds];
+      const walk = plan.walk ? subtreeSql('h.orgPath', plan.walk) : null;
+      const where = [...(walk ? [walk.sql] : []), ...conds];
       const hint = mysql ? ' FORCE INDEX (idx_hazard_rank)' : '';
       rows = await this.ds.query(`SELECT h.id, h.priority, h.createdAt FROM hazard h${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order}`, [
-        ...(plan.walk ? [`${plan.walk}%`] : []),
+        ...(walk ? walk.params : []),
         ...params,
       ]);
     } else {

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isMysql, readTime } from '../../common/db/dialect';
 import type { HazardFacts } from './hazard-counts.service';
 import { marks } from '../../common/db/sql';
+import { subtreeJoinSql } from '../../common/scope/subtree';
 
 /** Work that can be overdue (the ledger's 逾期): assigned or being rectified, with a deadline. */
 const WORK: readonly HazardStatus[] = ['assigned', 'rectifying'];
@@ -82,14 +83,13 @@ export function tallyRebuildSql(mysql: boolean): string[] {
   const due = mysql
     ? `CASE WHEN status IN ('assigned','rectifying') AND deadline IS NOT NULL THEN DATE_FORMAT(DATE_ADD(deadline, INTERVAL 8 HOUR), '%Y-%m') ELSE '' END`
     : `CASE WHEN status IN ('assigned','rectifying') AND deadline IS NOT NULL THEN strftime('%Y-%m', deadline, '+8 hours') ELSE '' END`;
-  const prefix = mysql ? `CONCAT(u.path, '%')` : `u.path || '%'`;
   // Group the hazards per unit first (tens of thousands of rows at most), then spread each group over the units of its path.
   return [
     'DELETE FROM hazard_tally',
     `INSERT INTO hazard_tally (unitId, status, category, level, dueMonth, n)
      SELECT u.id, g.status, g.category, g.level, g.dueMonth, SUM(g.n)
        FROM (SELECT orgPath, status, category, level, ${due} AS dueMonth, COUNT(*) AS n FROM hazard GROUP BY orgPath, status, category, level, ${due}) g
-       JOIN (SELECT id, path FROM org_unit UNION ALL SELECT 0, '/') u ON g.orgPath LIKE ${prefix}
+       JOIN (SELECT id, path FROM org_unit UNION ALL SELECT 0, '/') u ON ${subtreeJoinSql('g.orgPath', 'u.path', mysql)}
       GROUP BY u.id, g.status, g.category, g.level, g.dueMonth`,
   ];
 }

@@ -1,3 +1,4 @@
+import { UsersModule } from '../users/users.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HazardEvent } from './hazard-event.entity';
@@ -17,7 +18,7 @@ import { HazardStatsSource } from './hazards.stats';
 
 /** 隐患随手拍 and the closed-loop ledger: reports, the state machine, reminders, map, export, 月会商. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Hazard, HazardEvent])],
+  imports: [TypeOrmModule.forFeature([Hazard, HazardEvent]), UsersModule],
   controllers: [HazardsController, ReportsController],
   providers: [
     HazardAccess,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_CATEGORY_LABELS, HazardCategory, HazardStats, HazardStatus } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { isMysql } from '../../common/db/dialect';
 import type { SqlRow } from '../../common/db/sql-row';
 import { dbTime } from '../../common/db/dialect';
@@ -11,6 +11,7 @@ import type { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardEvent } from './hazard-event.entity';
 import { counterSums, MONTH_COUNTERS } from './hazard-month.rollup';
 import { Hazard } from './hazard.entity';
+import { subtreeSql, subtreeWhere } from '../../common/scope/subtree';
 
 /** The ledger's figures; how many of its hazards field work found is field work's to say (composed by stats). */
 export type LedgerStats = Omit<HazardStats, 'fromFieldWork'>;
@@ -36,7 +37,11 @@ export interface LedgerOpenItem {
  */
 @Injectable()
 export class HazardStatsSource implements StatsSource<LedgerAgg> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(Hazard) private readonly hazards: Repository<Hazard>,
+    @InjectRepository(HazardEvent) private readonly hazardEvents: Repository<HazardEvent>,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   /**
    * The ledger's figures for hazards reported in the period, under the unit. Whole China months come from the
@@ -59,14 +64,14 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
       byCategory: [],
     };
     const byChild = new Map<string, { found: number; rectified: number }>();
-    const prefix = `${org.path}%`;
+    const under = subtreeSql('orgPath', org.path);
     const { months, edges } = splitByMonths(p.from, p.to);
     const counters = MONTH_COUNTERS.filter((c) => c !== 'closedIn');
     const fromRollup: Promise<SqlRow[]> = months
       ? this.ds.query(
           `SELECT orgPath, category, ${counters.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM hazard_month
-            WHERE month >= ? AND month <= ? AND orgPath LIKE ? GROUP BY orgPath, category`,
-          [months.first, months.last, prefix],
+            WHERE month >= ? AND month <= ? AND ${under.sql} GROUP BY orgPath, category`,
+          [months.first, months.last, ...under.params],
         )
       : Promise.resolve([]);
     const edgeDays = dayRanges('createdAt', edges);
@@ -75,15 +80,15 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
           `SELECT orgPath, category, ${counterSums(isMysql(this.ds))
             .map((e, i) => `${e} AS ${counters[i]}`)
             .join(', ')} FROM hazard
-            WHERE orgPath LIKE ? AND (${edgeDays.sql}) GROUP BY orgPath, category`,
-          [prefix, ...edgeDays.args],
+            WHERE ${under.sql} AND (${edgeDays.sql}) GROUP BY orgPath, category`,
+          [...under.params, ...edgeDays.args],
         )
       : Promise.resolve([]);
     // Overdue: open work (status leads idx_hazard_work, so only that slice of the subtree is read) past its deadline.
     const r = periodRange(p);
     const overdue: Promise<SqlRow[]> = this.ds.query(
-      `SELECT COUNT(*) AS n FROM hazard WHERE status IN ('assigned', 'rectifying') AND orgPath LIKE ? AND deadline < ? AND createdAt >= ? AND createdAt < ?`,
-      [prefix, dbTime(now), r.from, r.to],
+      `SELECT COUNT(*) AS n FROM hazard WHERE status IN ('assigned', 'rectifying') AND ${under.sql} AND deadline < ? AND createdAt >= ? AND createdAt < ?`,
+      [...under.params, dbTime(now), r.from, r.to],
     );
     const [rollupRows, edgeRows, overdueRows] = await Promise.all([fromRollup, fromHazards, overdue]);
     // Both sources per (orgPath, category), folded in that order (the order categories of equal count are listed in).
@@ -146,29 +151,26 @@ export class HazardStatsSource implements StatsSource<LedgerAgg> {
    * whenever reported — the server stamps closedAt with its clock, so nothing closes after today).
    */
   async trend(org: OrgUnit, from: string, to: string): Promise<Map<string, { found: number; closed: number }>> {
+    const under = subtreeSql('orgPath', org.path);
     const rows: SqlRow[] = await this.ds.query(
-      'SELECT month AS m, SUM(found) AS found, SUM(closedIn) AS closedIn FROM hazard_month WHERE month >= ? AND month <= ? AND orgPath LIKE ? GROUP BY month',
-      [from, to, `${org.path}%`],
+      `SELECT month AS m, SUM(found) AS found, SUM(closedIn) AS closedIn FROM hazard_month WHERE month >= ? AND month <= ? AND ${under.sql} GROUP BY month`,
+      [from, to, ...under.params],
     );
     return new Map(rows.map((r) => [String(r.m), { found: num(r.found), closed: num(r.closedIn) }]));
   }
 
   /** Hazards reported by the end of day `to` and still being worked on, oldest first, each with its latest note. */
   async openItems(org: OrgUnit, to: string, limit = 10): Promise<LedgerOpenItem[]> {
-    const rows = await this.ds
-      .getRepository(Hazard)
+    const rows = await this.hazards
       .createQueryBuilder('h')
       .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description'])
-      .where("h.orgPath LIKE :p AND h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", {
-        p: `${org.path}%`,
-        to: periodRange({ from: to, to }).to,
-      })
+      .where(...subtreeWhere('h.orgPath', org.path, 'p'))
+      .andWhere("h.status IN ('assigned','rectifying','rectified') AND h.createdAt < :to", { to: periodRange({ from: to, to }).to })
       .orderBy('h.createdAt', 'ASC')
       .limit(limit)
       .getMany();
     const notes = rows.length
-      ? await this.ds
-          .getRepository(HazardEvent)
+      ? await this.hazardEvents
           .createQueryBuilder('e')
           .select(['e.hazardId', 'e.note', 'e.id'])
           .where('e.hazardId IN (:...ids) AND e.note IS NOT NULL', { ids: rows.map((h) => h.id) })

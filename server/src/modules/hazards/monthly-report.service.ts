@@ -9,6 +9,7 @@ import { HazardEvent } from './hazard-event.entity';
 import { Hazard } from './hazard.entity';
 import { dbTime } from '../../common/db/dialect';
 import { fieldError } from '../../common/http/field-labels';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** Open and not handed to the county: what the town itself is still working on (正在办理). */
 const IN_PROGRESS: HazardStatus[] = HAZARD_OPEN_STATUSES.filter((s) => s !== 'escalated');
@@ -42,13 +43,12 @@ export class MonthlyReportService {
   async forOrg(org: OrgUnit, month: string, now = new Date()): Promise<MonthlyReportDto> {
     const { start, end } = beijingMonthRange(month);
     if (start.getTime() > now.getTime()) throw fieldError('month', '不能是以后的月份');
-    const prefix = `${org.path}%`;
 
     // Every hazard that can figure in the month: reported by its end and touched in or after it, or still open.
     const rows = await this.hazards
       .createQueryBuilder('h')
       .select(['h.id', 'h.code', 'h.category', 'h.status', 'h.description', 'h.orgPath', 'h.createdAt', 'h.closedAt', 'h.rectifiedAt', 'h.deadline'])
-      .where('h.orgPath LIKE :p', { p: prefix })
+      .where(...subtreeWhere('h.orgPath', org.path, 'p'))
       .andWhere('h.createdAt < :end', { end: dbTime(end) })
       .andWhere(
         new Brackets((w) =>
@@ -66,7 +66,7 @@ export class MonthlyReportService {
       .innerJoin(Hazard, 'h', 'h.id = e.hazardId')
       .select('e.hazardId', 'hazardId')
       .addSelect('e.action', 'action')
-      .where('h.orgPath LIKE :p', { p: prefix })
+      .where(...subtreeWhere('h.orgPath', org.path, 'p'))
       .andWhere('e.action IN (:...acts)', { acts: ['escalate', 'reject'] })
       .andWhere('e.createdAt >= :start AND e.createdAt < :end', { start: dbTime(start), end: dbTime(end) })
       .getRawMany<{ hazardId: number; action: string }>();

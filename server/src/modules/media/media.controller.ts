@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { LIMITS, MediaReviewRequest, ROLES } from '@xiangan/shared';
-import { IsIn } from 'class-validator';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { LIMITS, ROLES } from '@xiangan/shared';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
+import { MediaReviewDto } from './dto/media.dto';
 import { MediaService } from './media.service';
 import { FileUpload } from '../../common/upload/file-upload.interceptor';
 
@@ -19,12 +19,6 @@ function send(res: Response, r: { stream: NodeJS.ReadableStream; mime: string; e
   res.setHeader('Content-Disposition', 'inline');
   r.stream.on('error', () => res.destroy());
   r.stream.pipe(res);
-}
-
-export class MediaReviewDto implements MediaReviewRequest {
-  @ApiProperty({ enum: ['pass', 'risky'], description: 'pass: shown to whoever may see the record; risky: hidden from every resident' })
-  @IsIn(['pass', 'risky'])
-  verdict: 'pass' | 'risky';
 }
 
 @ApiTags('media')

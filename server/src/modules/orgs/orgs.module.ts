@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OrgsController } from './orgs.controller';
 import { OrgsService } from './orgs.service';
-import { UsersController } from '../users/users.controller';
-import { UsersService } from '../users/users.service';
 
-/** Units and accounts (the org tree and the people in it). */
+/** Units (the org tree). */
 @Module({
-  controllers: [OrgsController, UsersController],
-  providers: [OrgsService, UsersService],
-  exports: [OrgsService, UsersService],
+  controllers: [OrgsController],
+  providers: [OrgsService],
+  exports: [OrgsService],
 })
 export class OrgsModule {}

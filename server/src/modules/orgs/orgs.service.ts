@@ -35,7 +35,7 @@ export class OrgsService {
     if (isOfficer(user.role)) prefix = this.scope.prefix(user);
     else prefix = await this.residentRoot(user);
     const qb = this.orgs.createQueryBuilder('o').where('o.archived = :a', { a: false }).orderBy('o.path', 'ASC').addOrderBy('o.id', 'ASC');
-    if (prefix) qb.andWhere('o.path LIKE :p', { p: `${prefix}%` });
+    if (prefix) this.scope.restrict(qb, 'o.path', prefix, 'p');
     const rows = await qb.getMany();
     return buildTree(rows.map(mapOrgUnit));
   }

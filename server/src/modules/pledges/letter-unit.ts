@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { OrgUnit } from '../orgs/org-unit.entity';
+import { subtreeWhere, within } from '../../common/scope/subtree';
 
 /** The unit types a 责任书 of each kind is signed for (a coordinator's letter is a person's: none). */
 export const LETTER_UNIT_TYPES: Record<string, string[]> = {
@@ -30,12 +31,13 @@ export async function letterUnitOf(
       .getRepository(OrgUnit)
       .createQueryBuilder('o')
       .select(['o.id AS id', 'o.name AS name'])
-      .where('o.path LIKE :p AND o.type IN (:...types)', { p: `${campaignPath}%`, types })
+      .where(...subtreeWhere('o.path', campaignPath, 'p'))
+      .andWhere('o.type IN (:...types)', { types })
       .getRawMany();
     const hit = rows.filter((r) => unitNameKey(r.name) === key);
     if (hit.length === 1) return Number(hit[0].id);
   }
-  if (signer.orgId && signer.orgPath?.startsWith(campaignPath)) {
+  if (signer.orgId && within(signer.orgPath, campaignPath)) {
     const own = await ds.getRepository(OrgUnit).findOne({ where: { id: signer.orgId }, select: ['id', 'type'] });
     if (own && types.includes(own.type)) return own.id;
   }

@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   beijingTimeSeconds,
   isOfficer,
@@ -16,7 +16,7 @@ import {
   PledgeUnsignedDto,
 } from '@xiangan/shared';
 import QRCode from 'qrcode';
-import { Brackets, DataSource, In, IsNull, Not } from 'typeorm';
+import { Brackets, DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -34,6 +34,7 @@ import { isMysql } from '../../common/db/dialect';
 import { parseRoster } from './roster-import';
 import { fieldError, fieldErrors } from '../../common/http/field-labels';
 import { unitNames } from '../../common/db/unit-names';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** Reminders for one campaign at most this often (a class group should not be spammed). */
 export const REMIND_INTERVAL_MS = 10 * 60 * 1000;
@@ -42,6 +43,12 @@ export const REMIND_INTERVAL_MS = 10 * 60 * 1000;
 export class PledgeCampaignsService {
   private readonly logger = new Logger('PledgeCampaigns');
   constructor(
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(PledgeCampaign) private readonly pledgeCampaigns: Repository<PledgeCampaign>,
+    @InjectRepository(PledgeReminder) private readonly pledgeReminders: Repository<PledgeReminder>,
+    @InjectRepository(PledgeRosterEntry) private readonly pledgeRosterEntries: Repository<PledgeRosterEntry>,
+    @InjectRepository(PledgeSignature) private readonly pledgeSignatures: Repository<PledgeSignature>,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly templates: PledgeTemplatesService,
@@ -55,7 +62,7 @@ export class PledgeCampaignsService {
   }
 
   async load(id: number): Promise<PledgeCampaign> {
-    const c = await this.ds.getRepository(PledgeCampaign).findOne({ where: { id } });
+    const c = await this.pledgeCampaigns.findOne({ where: { id } });
     if (!c) throw new NotFoundException(`承诺书活动 ${id} 不存在`);
     return c;
   }
@@ -72,7 +79,7 @@ export class PledgeCampaignsService {
     const version = await this.templates.versionFor(user, dto.templateVersionId, org.path);
     const deadline = new Date(dto.deadline);
     if (deadline.getTime() <= Date.now()) throw fieldError('deadline', '须晚于现在', '签署截止时间');
-    const repo = this.ds.getRepository(PledgeCampaign);
+    const repo = this.pledgeCampaigns;
     const c = await repo.save(
       repo.create({
         templateVersionId: version.id,
@@ -95,49 +102,45 @@ export class PledgeCampaignsService {
   async close(user: AuthUser, id: number): Promise<PledgeCampaignDetailDto> {
     const c = await this.loadForOfficer(user, id);
     if (c.closedAt) throw new ConflictException('该活动已关闭');
-    await this.ds.getRepository(PledgeCampaign).update({ id, closedAt: IsNull() }, { closedAt: new Date() });
+    await this.pledgeCampaigns.update({ id, closedAt: IsNull() }, { closedAt: new Date() });
     return this.detail(user, id);
   }
 
   async list(user: AuthUser, q: CampaignListQueryDto): Promise<Paginated<PledgeCampaignDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(PledgeCampaign).createQueryBuilder('c');
+    const qb = this.pledgeCampaigns.createQueryBuilder('c');
     if (q.kind) qb.andWhere('c.kind = :kind', { kind: q.kind });
     let mine = new Map<number, number>();
     if (isOfficer(user.role)) {
       this.scope.restrict(qb, 'c.orgPath', user);
       if (q.orgId) {
         const org = await this.scope.requireOrg(user, q.orgId);
-        qb.andWhere('c.orgPath LIKE :sub', { sub: `${org.path}%` });
+        this.scope.restrict(qb, 'c.orgPath', org.path, 'sub');
       }
     } else {
       // Residents: campaigns addressed to their unit or an ancestor, the schools of their town,
       // campaigns whose roster lists their phone, and campaigns they signed.
-      const me = await this.ds.getRepository(User).findOne({ where: { id: user.id }, select: { id: true, phone: true } });
+      const me = await this.users.findOne({ where: { id: user.id }, select: { id: true, phone: true } });
       const ancestors = this.scope.ancestorIds(user.orgPath);
       const paths: string[] = [];
       let acc = '/';
       for (const a of ancestors) paths.push((acc = `${acc}${a}/`));
       const townPath = await this.townPathOf(user.orgPath);
-      const signedRows = await this.ds
-        .getRepository(PledgeSignature)
-        .find({ where: { signerUserId: user.id, voidedAt: IsNull() }, select: { id: true, campaignId: true } });
+      const signedRows = await this.pledgeSignatures.find({ where: { signerUserId: user.id, voidedAt: IsNull() }, select: { id: true, campaignId: true } });
       mine = new Map(signedRows.map((s) => [s.campaignId, s.id]));
       const rosterIds = me?.phone
-        ? (await this.ds.getRepository(PledgeRosterEntry).find({ where: { phone: me.phone }, select: { campaignId: true }, take: 200 })).map(
-            (r) => r.campaignId,
-          )
+        ? (await this.pledgeRosterEntries.find({ where: { phone: me.phone }, select: { campaignId: true }, take: 200 })).map((r) => r.campaignId)
         : [];
       const ids = [...new Set([...mine.keys(), ...rosterIds])];
       qb.andWhere(
         new Brackets((w) => {
           w.where('1 = 0');
           if (paths.length) w.orWhere('c.orgPath IN (:...paths)', { paths });
-          if (townPath)
-            w.orWhere('(c.orgPath LIKE :town AND c.orgId IN (SELECT o.id FROM org_unit o WHERE o.type = :school AND o.path LIKE :town))', {
-              town: `${townPath}%`,
-              school: 'school',
-            });
+          if (townPath) {
+            const [inTown, town] = subtreeWhere('c.orgPath', townPath, 'town');
+            const [schoolInTown] = subtreeWhere('o.path', townPath, 'town');
+            w.orWhere(`(${inTown} AND c.orgId IN (SELECT o.id FROM org_unit o WHERE o.type = :school AND ${schoolInTown}))`, { ...town, school: 'school' });
+          }
           if (ids.length) w.orWhere('c.id IN (:...ids)', { ids });
         }),
       );
@@ -159,7 +162,7 @@ export class PledgeCampaignsService {
   private async townPathOf(path: string | null): Promise<string | null> {
     const ids = this.scope.ancestorIds(path);
     if (!ids.length) return null;
-    const town = await this.ds.getRepository(OrgUnit).findOne({ where: { id: In(ids), type: 'town' } });
+    const town = await this.orgs.findOne({ where: { id: In(ids), type: 'town' } });
     return town?.path ?? null;
   }
 
@@ -172,7 +175,7 @@ export class PledgeCampaignsService {
     const version = await this.templates.versionDto(c.templateVersionId);
     const mine = officerView
       ? null
-      : await this.ds.getRepository(PledgeSignature).findOne({ where: { campaignId: id, signerUserId: user.id, voidedAt: IsNull() }, select: { id: true } });
+      : await this.pledgeSignatures.findOne({ where: { campaignId: id, signerUserId: user.id, voidedAt: IsNull() }, select: { id: true } });
     return {
       ...mapCampaign(c, names.get(c.orgId) ?? ''),
       ...(officerView ? {} : { mySignatureId: mine?.id ?? null }),
@@ -184,8 +187,7 @@ export class PledgeCampaignsService {
   }
 
   async progress(c: PledgeCampaign): Promise<PledgeProgressGroup[]> {
-    const roster = await this.ds
-      .getRepository(PledgeRosterEntry)
+    const roster = await this.pledgeRosterEntries
       .createQueryBuilder('r')
       .select('r.groupName', 'grp')
       .addSelect('COUNT(*)', 'total')
@@ -193,8 +195,7 @@ export class PledgeCampaignsService {
       .where('r.campaignId = :id', { id: c.id })
       .groupBy('r.groupName')
       .getRawMany<{ grp: string; total: string; signed: string }>();
-    const off = await this.ds
-      .getRepository(PledgeSignature)
+    const off = await this.pledgeSignatures
       .createQueryBuilder('s')
       .select('s.groupName', 'grp')
       .addSelect('COUNT(*)', 'signed')
@@ -263,7 +264,7 @@ export class PledgeCampaignsService {
     const st = campaignStatus(c);
     if (st !== 'open') throw new ConflictException(`《${c.title}》${st === 'closed' ? '已关闭' : '已截止'}，不能再查找名单`);
     const name = q.replace(/\s+/g, '');
-    const rows = await this.ds.getRepository(PledgeRosterEntry).find({ where: { campaignId: id, name }, order: { groupName: 'ASC', id: 'ASC' }, take: 20 });
+    const rows = await this.pledgeRosterEntries.find({ where: { campaignId: id, name }, order: { groupName: 'ASC', id: 'ASC' }, take: 20 });
     const mustPick = rows.length > 1;
     return rows.map((r) => ({ id: r.id, name: r.name, group: mustPick ? r.groupName : null, guardianName: maskName(r.guardianName) }));
   }
@@ -271,7 +272,7 @@ export class PledgeCampaignsService {
   async unsigned(user: AuthUser, id: number, q: UnsignedQueryDto): Promise<Paginated<PledgeUnsignedDto>> {
     await this.loadForOfficer(user, id);
     const { page, pageSize, skip } = pageOf(q);
-    const [rows, total] = await this.ds.getRepository(PledgeRosterEntry).findAndCount({
+    const [rows, total] = await this.pledgeRosterEntries.findAndCount({
       where: { campaignId: id, signatureId: IsNull(), ...(q.group ? { groupName: q.group } : {}) },
       order: { groupName: 'ASC', rowNo: 'ASC' },
       skip,
@@ -309,15 +310,13 @@ export class PledgeCampaignsService {
       .andWhere(c.lastReminderAt ? 'lastReminderAt = :last' : 'lastReminderAt IS NULL', { last: c.lastReminderAt })
       .execute();
     if (!claim.affected) throw new ConflictException('刚刚已有人发送提醒');
-    const unsigned = await this.ds
-      .getRepository(PledgeRosterEntry)
-      .find({ where: { campaignId: id, signatureId: IsNull() }, select: { id: true, phone: true, name: true } });
+    const unsigned = await this.pledgeRosterEntries.find({ where: { campaignId: id, signatureId: IsNull() }, select: { id: true, phone: true, name: true } });
     const phones = [...new Set(unsigned.map((u) => u.phone).filter((p): p is string => !!p))];
-    const reminder = await this.ds.getRepository(PledgeReminder).save({ campaignId: id, createdById: user.id, unsignedCount: unsigned.length, notified: 0 });
+    const reminder = await this.pledgeReminders.save({ campaignId: id, createdById: user.id, unsignedCount: unsigned.length, notified: 0 });
     let notified = 0;
     if (this.notifications && phones.length) {
       for (let i = 0; i < phones.length; i += 500) {
-        const users = await this.ds.getRepository(User).find({ where: { phone: In(phones.slice(i, i + 500)) }, select: { id: true } });
+        const users = await this.users.find({ where: { phone: In(phones.slice(i, i + 500)) }, select: { id: true } });
         for (const u of users) {
           const ok = await this.notifications.notify(u.id, {
             kind: 'pledge_remind',
@@ -343,7 +342,7 @@ export class PledgeCampaignsService {
       // no signers to reach automatically: the officer shares the card / QR in the class group
       this.logger.log(`campaign ${id}: reminder recorded (no in-app notifications module)`);
     }
-    await this.ds.getRepository(PledgeReminder).update({ id: reminder.id }, { notified });
+    await this.pledgeReminders.update({ id: reminder.id }, { notified });
     return { id: reminder.id, remindedAt: now.toISOString(), unsignedCount: unsigned.length, notified };
   }
 

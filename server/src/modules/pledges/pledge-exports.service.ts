@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { beijingTimeSeconds, PLEDGE_KIND_LABELS } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { DataSource, IsNull } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
@@ -44,7 +44,8 @@ function cjkFont(cfg: AppConfig): { buf: Buffer; family?: string } {
 export class PledgeExportsService {
   private readonly logger = new Logger('PledgeExports');
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectRepository(PledgeRosterEntry) private readonly pledgeRosterEntries: Repository<PledgeRosterEntry>,
+    @InjectRepository(PledgeSignature) private readonly pledgeSignatures: Repository<PledgeSignature>,
     private readonly campaigns: PledgeCampaignsService,
     private readonly templates: PledgeTemplatesService,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
@@ -53,7 +54,7 @@ export class PledgeExportsService {
   ) {}
 
   private async countAndCheck(campaignId: number, group?: string): Promise<number> {
-    const n = await this.ds.getRepository(PledgeSignature).count({ where: { campaignId, voidedAt: IsNull(), ...(group ? { groupName: group } : {}) } });
+    const n = await this.pledgeSignatures.count({ where: { campaignId, voidedAt: IsNull(), ...(group ? { groupName: group } : {}) } });
     if (n > EXPORT_MAX_ROWS) throw new PayloadTooLargeException(`共 ${n} 份，超过单次导出上限 ${EXPORT_MAX_ROWS} 份，请按班级分批导出`);
     return n;
   }
@@ -61,10 +62,7 @@ export class PledgeExportsService {
   private async *signatures(campaignId: number, group?: string): AsyncGenerator<PledgeSignature> {
     for (let after = 0; ;) {
       // voided signatures stay in the chain (verify shows them) but not in the exported pledges
-      const qb = this.ds
-        .getRepository(PledgeSignature)
-        .createQueryBuilder('s')
-        .where('s.campaignId = :id AND s.seq > :after AND s.voidedAt IS NULL', { id: campaignId, after });
+      const qb = this.pledgeSignatures.createQueryBuilder('s').where('s.campaignId = :id AND s.seq > :after AND s.voidedAt IS NULL', { id: campaignId, after });
       if (group) qb.andWhere('s.groupName = :group', { group });
       const rows = await qb.orderBy('s.seq', 'ASC').take(200).getMany();
       if (!rows.length) return;
@@ -210,9 +208,11 @@ export class PledgeExportsService {
         { header: '联系电话', key: 'phone', width: 15 },
       ];
       un.getRow(1).font = { bold: true };
-      const rows = await this.ds
-        .getRepository(PledgeRosterEntry)
-        .find({ where: { campaignId, signatureId: IsNull(), ...(group ? { groupName: group } : {}) }, order: { groupName: 'ASC', rowNo: 'ASC' }, take: 20000 });
+      const rows = await this.pledgeRosterEntries.find({
+        where: { campaignId, signatureId: IsNull(), ...(group ? { groupName: group } : {}) },
+        order: { groupName: 'ASC', rowNo: 'ASC' },
+        take: 20000,
+      });
       // an officer exporting their own roster to chase signatures gets the full phone (it is their file)
       for (const r of rows) un.addRow({ row: r.rowNo, group: r.groupName, name: r.name, guardian: r.guardianName ?? '', phone: r.phone ?? '' }).commit();
       un.commit();

@@ -1,5 +1,5 @@
 import { ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   isOfficer,
   maskName,
@@ -12,7 +12,7 @@ import {
   PledgeVoidDto,
 } from '@xiangan/shared';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -42,6 +42,10 @@ export class PledgeSignaturesService {
   private readonly campaignCache = new Map<number, { c: PledgeCampaign; at: number }>();
 
   constructor(
+    @InjectRepository(PledgeCampaign) private readonly pledgeCampaigns: Repository<PledgeCampaign>,
+    @InjectRepository(PledgeRosterEntry) private readonly pledgeRosterEntries: Repository<PledgeRosterEntry>,
+    @InjectRepository(PledgeSignature) private readonly pledgeSignatures: Repository<PledgeSignature>,
+    @InjectRepository(PledgeVoid) private readonly pledgeVoids: Repository<PledgeVoid>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly campaigns: PledgeCampaignsService,
@@ -67,7 +71,7 @@ export class PledgeSignaturesService {
       if (idempotencyKey && err instanceof HttpException && err.getStatus() < 500) {
         const [earlier] = await this.ds.query('SELECT id FROM pledge_signature WHERE signerUserId = ? AND clientKey = ?', [user.id, clientKey]);
         if (earlier) {
-          const s = (await this.ds.getRepository(PledgeSignature).findOneBy({ id: earlier.id }))!;
+          const s = (await this.pledgeSignatures.findOneBy({ id: earlier.id }))!;
           return { signature: await this.dto(s, await this.campaigns.load(s.campaignId)), replayed: true };
         }
       }
@@ -138,7 +142,7 @@ export class PledgeSignaturesService {
     // a picked roster entry supplies who the pledge is about (student + class, or the unit)
     let picked: PledgeRosterEntry | null = null;
     if (c.rosterKind && dto.rosterId) {
-      picked = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { id: dto.rosterId, campaignId: c.id } });
+      picked = await this.pledgeRosterEntries.findOne({ where: { id: dto.rosterId, campaignId: c.id } });
       if (!picked) throw fieldError('rosterId', '不在本活动名单中');
     }
     const fromRoster: Record<string, string> = !picked
@@ -175,7 +179,7 @@ export class PledgeSignaturesService {
       if (picked) entry = picked;
       else {
         const key = this.identityOf(c, fields);
-        entry = await this.ds.getRepository(PledgeRosterEntry).findOne({ where: { campaignId: c.id, dedupeKey: key } });
+        entry = await this.pledgeRosterEntries.findOne({ where: { campaignId: c.id, dedupeKey: key } });
         if (!entry) throw fieldErrors([{ field: 'rosterId', message: '名单中没有找到该学生（单位），请在名单中搜索姓名后选择，或联系老师核对' }]);
       }
       // only the guardian (person in charge) the roster names may sign: their phone must be the entry's
@@ -245,7 +249,7 @@ export class PledgeSignaturesService {
 
   /** The caller's own signature, or an officer's in scope; everyone else 404. */
   private async loadReadable(user: AuthUser, id: number): Promise<{ s: PledgeSignature; c: PledgeCampaign }> {
-    const s = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
+    const s = await this.pledgeSignatures.findOne({ where: { id } });
     if (!s) throw new NotFoundException(`签名 ${id} 不存在`);
     const c = await this.campaigns.load(s.campaignId);
     if (s.signerUserId !== user.id && !(isOfficer(user.role) && this.scope.covers(user, c.orgPath))) throw new NotFoundException(`签名 ${id} 不存在`);
@@ -263,7 +267,7 @@ export class PledgeSignaturesService {
     if (!verifyUrlSignature(this.cfg.JWT_SECRET, 'pledge-image', `${id}:${role}`, exp, sig)) {
       throw new ForbiddenException('图片链接已失效，请刷新页面');
     }
-    const s = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
+    const s = await this.pledgeSignatures.findOne({ where: { id } });
     const img = s?.images.find((i) => i.role === role);
     if (!s || !img) throw new NotFoundException('签名图片不存在');
     return readSignatureImage(this.storage, img.key);
@@ -271,10 +275,8 @@ export class PledgeSignaturesService {
 
   async mine(user: AuthUser, q: PageQueryDto): Promise<Paginated<PledgeSignatureDto>> {
     const { page, pageSize, skip } = pageOf(q);
-    const [rows, total] = await this.ds
-      .getRepository(PledgeSignature)
-      .findAndCount({ where: { signerUserId: user.id }, order: { id: 'DESC' }, skip, take: pageSize });
-    const camps = await this.ds.getRepository(PledgeCampaign).find({ where: { id: In([0, ...rows.map((r) => r.campaignId)]) } });
+    const [rows, total] = await this.pledgeSignatures.findAndCount({ where: { signerUserId: user.id }, order: { id: 'DESC' }, skip, take: pageSize });
+    const camps = await this.pledgeCampaigns.find({ where: { id: In([0, ...rows.map((r) => r.campaignId)]) } });
     const items = await Promise.all(
       rows.map((r) =>
         this.dto(
@@ -289,7 +291,7 @@ export class PledgeSignaturesService {
   async listForOfficer(user: AuthUser, campaignId: number, q: PageQueryDto): Promise<Paginated<PledgeSignatureDto>> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
     const { page, pageSize, skip } = pageOf(q);
-    const [rows, total] = await this.ds.getRepository(PledgeSignature).findAndCount({ where: { campaignId }, order: { seq: 'ASC' }, skip, take: pageSize });
+    const [rows, total] = await this.pledgeSignatures.findAndCount({ where: { campaignId }, order: { seq: 'ASC' }, skip, take: pageSize });
     const version = await this.templates.version(c.templateVersionId);
     // a list: phones and people's names masked (one signature by id shows them in full); units' names stay
     const masked = (f: Record<string, string>, v: PledgeTemplateVersion) =>
@@ -322,7 +324,7 @@ export class PledgeSignaturesService {
   // ---- voiding ---------------------------------------------------------------------------------
 
   async voidOf(signatureId: number): Promise<PledgeVoidDto | null> {
-    const v = await this.ds.getRepository(PledgeVoid).findOne({ where: { signatureId } });
+    const v = await this.pledgeVoids.findOne({ where: { signatureId } });
     return v ? { seq: v.seq, reason: v.reason, voidedAt: v.voidedAt.toISOString(), voidedByName: v.voidedByName } : null;
   }
 
@@ -331,7 +333,7 @@ export class PledgeSignaturesService {
    * appended to the campaign's chain, so the real signer can sign (PledgeChainWriter.appendVoid). Audited.
    */
   async voidSignature(user: AuthUser, id: number, reason: string): Promise<PledgeSignatureDetailDto> {
-    const s0 = await this.ds.getRepository(PledgeSignature).findOne({ where: { id } });
+    const s0 = await this.pledgeSignatures.findOne({ where: { id } });
     if (!s0) throw new NotFoundException(`签名 ${id} 不存在`);
     const c = await this.campaigns.loadForOfficer(user, s0.campaignId).catch(() => {
       throw new NotFoundException(`签名 ${id} 不存在`);

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   CreatePledgeTemplateRequest,
   CreatePledgeTemplateVersionRequest,
@@ -8,7 +8,7 @@ import {
   PledgeTemplateDto,
   PledgeTemplateVersionDto,
 } from '@xiangan/shared';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -18,6 +18,7 @@ import { canonicalJson, sha256 } from './pledge-chain';
 import { DEFAULT_PLEDGE_TEMPLATES } from './pledge-defaults';
 import { PledgeCampaign, PledgeSignature, PledgeTemplate, PledgeTemplateVersion } from './pledge.entities';
 import { FieldProblem, fieldErrors, problem } from '../../common/http/field-labels';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** SHA-256 of the canonical wording: what a signer saw is pinned by this hash in every signature. */
 export function versionContentHash(v: { kind: string; title: string; body: string; signers: unknown; fields: unknown }): string {
@@ -40,6 +41,11 @@ function checkSpec(req: CreatePledgeTemplateVersionRequest): void {
 export class PledgeTemplatesService implements OnApplicationBootstrap {
   private readonly logger = new Logger('PledgeTemplates');
   constructor(
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(PledgeCampaign) private readonly pledgeCampaigns: Repository<PledgeCampaign>,
+    @InjectRepository(PledgeSignature) private readonly pledgeSignatures: Repository<PledgeSignature>,
+    @InjectRepository(PledgeTemplate) private readonly pledgeTemplates: Repository<PledgeTemplate>,
+    @InjectRepository(PledgeTemplateVersion) private readonly pledgeTemplateVersions: Repository<PledgeTemplateVersion>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
   ) {}
@@ -55,7 +61,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
 
   /** The five shipped texts, once per database (unique builtinKey makes concurrent starts safe). */
   async ensureDefaults(): Promise<void> {
-    const existing = await this.ds.getRepository(PledgeTemplate).find({ where: { builtinKey: In([...PLEDGE_KINDS]) } });
+    const existing = await this.pledgeTemplates.find({ where: { builtinKey: In([...PLEDGE_KINDS]) } });
     for (const kind of PLEDGE_KINDS) {
       if (existing.some((t) => t.builtinKey === kind)) continue;
       try {
@@ -143,7 +149,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
   }
 
   private async loadVisible(user: AuthUser, id: number): Promise<PledgeTemplate> {
-    const t = await this.ds.getRepository(PledgeTemplate).findOne({ where: { id } });
+    const t = await this.pledgeTemplates.findOne({ where: { id } });
     if (!t || !this.visible(user, t)) throw new NotFoundException(`承诺书模板 ${id} 不存在`);
     return t;
   }
@@ -156,7 +162,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
     defaults: Set<number>,
   ): Promise<PledgeTemplateDto[]> {
     const orgIds = [...new Set(templates.map((t) => t.orgId).filter((x): x is number => !!x))];
-    const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
+    const orgs = orgIds.length ? await this.orgs.find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
     return templates
       .map((t) => {
         const v = versions.find((x) => x.id === t.latestVersionId);
@@ -179,15 +185,15 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
 
   /** The templates the caller sees; per kind the default is the one owned by the nearest unit up from theirs. */
   async list(user: AuthUser): Promise<PledgeTemplateDto[]> {
-    const qb = this.ds.getRepository(PledgeTemplate).createQueryBuilder('t');
+    const qb = this.pledgeTemplates.createQueryBuilder('t');
     if (!this.scope.isAdmin(user)) {
       const lineage = this.lineage(user.orgPath);
       qb.where('t.orgPath IS NULL');
       if (lineage.length) qb.orWhere('t.orgPath IN (:...lineage)', { lineage });
-      if (user.orgPath) qb.orWhere('t.orgPath LIKE :below', { below: `${user.orgPath}%` });
+      if (user.orgPath) qb.orWhere(...subtreeWhere('t.orgPath', user.orgPath, 'below'));
     }
     const templates = await qb.orderBy('t.id', 'ASC').getMany();
-    const versions = await this.ds.getRepository(PledgeTemplateVersion).find({ where: { id: In(templates.map((t) => t.latestVersionId ?? 0)) } });
+    const versions = await this.pledgeTemplateVersions.find({ where: { id: In(templates.map((t) => t.latestVersionId ?? 0)) } });
     const locked = await this.lockedIds(versions.map((v) => v.id));
     const defaults = new Set<number>();
     const mine = (t: PledgeTemplate) => !t.orgPath || (!!user.orgPath && user.orgPath.startsWith(t.orgPath));
@@ -201,7 +207,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
 
   async get(user: AuthUser, id: number): Promise<PledgeTemplateDto & { versions: PledgeTemplateVersionDto[] }> {
     const t = await this.loadVisible(user, id);
-    const versions = await this.ds.getRepository(PledgeTemplateVersion).find({ where: { templateId: id }, order: { version: 'DESC' } });
+    const versions = await this.pledgeTemplateVersions.find({ where: { templateId: id }, order: { version: 'DESC' } });
     const locked = await this.lockedIds(versions.map((v) => v.id));
     const [dto] = await this.dtoOf(user, [t], versions, locked, new Set((await this.list(user)).filter((x) => x.isDefault).map((x) => x.id)));
     return { ...dto, versions: versions.map((v) => mapVersion(v, locked.has(v.id))) };
@@ -209,8 +215,8 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
 
   /** A version a campaign for the unit at `orgPath` may use (404 otherwise: ids in a body follow the read rule). */
   async versionFor(user: AuthUser, versionId: number, orgPath: string): Promise<PledgeTemplateVersion> {
-    const v = await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id: versionId } });
-    const t = v ? await this.ds.getRepository(PledgeTemplate).findOne({ where: { id: v.templateId } }) : null;
+    const v = await this.pledgeTemplateVersions.findOne({ where: { id: versionId } });
+    const t = v ? await this.pledgeTemplates.findOne({ where: { id: v.templateId } }) : null;
     if (!v || !t || !this.visible(user, t)) throw new NotFoundException(`承诺书版本 ${versionId} 不存在`);
     if (!this.usableAt(t, orgPath)) throw fieldErrors([{ field: 'templateVersionId', message: '这是其他单位的承诺书，不能用于本单位的活动' }]);
     return v;
@@ -222,7 +228,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
   async version(id: number): Promise<PledgeTemplateVersion> {
     const hit = this.versionCache.get(id);
     if (hit) return hit;
-    const v = await this.ds.getRepository(PledgeTemplateVersion).findOne({ where: { id } });
+    const v = await this.pledgeTemplateVersions.findOne({ where: { id } });
     if (!v) throw new NotFoundException(`承诺书版本 ${id} 不存在`);
     if (this.versionCache.size > 500) this.versionCache.clear();
     this.versionCache.set(id, v);
@@ -237,8 +243,7 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
   /** Versions some signature refers to. */
   async lockedIds(ids: number[]): Promise<Set<number>> {
     if (!ids.length) return new Set();
-    const rows = await this.ds
-      .getRepository(PledgeCampaign)
+    const rows = await this.pledgeCampaigns
       .createQueryBuilder('c')
       .select('DISTINCT c.templateVersionId', 'id')
       .where('c.templateVersionId IN (:...ids)', { ids })
@@ -284,6 +289,6 @@ export class PledgeTemplatesService implements OnApplicationBootstrap {
   }
 
   async signatureCount(versionId: number): Promise<number> {
-    return this.ds.getRepository(PledgeSignature).count({ where: { templateVersionId: versionId } });
+    return this.pledgeSignatures.count({ where: { templateVersionId: versionId } });
   }
 }

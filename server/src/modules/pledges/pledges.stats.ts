@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { PLEDGE_KIND_LABELS, PLEDGE_KINDS, PledgeStats } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
 import { marks, num, rate } from '../../common/db/sql';
 import { childOfPath, dayRanges, Period, periodRange, splitByMonths, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { PledgeCampaign } from './pledge.entities';
+import { subtreeSql, subtreeWhere } from '../../common/scope/subtree';
 
 export interface PledgeAgg {
   stats: PledgeStats;
@@ -26,7 +27,10 @@ export interface LetterSignature {
 /** The pledges feature's statistics source: read from its own tables (pledge_campaign, pledge_month, pledge_signature, pledge_void). */
 @Injectable()
 export class PledgeStatsSource implements StatsSource<PledgeAgg> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(PledgeCampaign) private readonly pledgeCampaigns: Repository<PledgeCampaign>,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   async stats(org: OrgUnit, p: Period): Promise<PledgeAgg> {
     const byChild = new Map<string, number>();
@@ -37,7 +41,7 @@ export class PledgeStatsSource implements StatsSource<PledgeAgg> {
       ]),
     );
     const r = periodRange(p);
-    const prefix = `${org.path}%`;
+    const under = subtreeSql('c.orgPath', org.path);
     // Signatures made in the period, in campaigns of the subtree, per (kind, campaign unit) — the child unit is worked
     // out from the path here. Whole China months from the rollup pledge_month (kept by every signing batch), the days
     // at either edge from the signatures (idx_pledge_signature_campaign_signed).
@@ -45,37 +49,37 @@ export class PledgeStatsSource implements StatsSource<PledgeAgg> {
     const fromRollup: Promise<SqlRow[]> = months
       ? this.ds.query(
           `SELECT c.kind AS kind, c.orgPath AS orgPath, SUM(pm.signed) AS n FROM pledge_month pm JOIN pledge_campaign c ON c.id = pm.campaignId
-            WHERE pm.month >= ? AND pm.month <= ? AND c.orgPath LIKE ? GROUP BY c.kind, c.orgPath`,
-          [months.first, months.last, prefix],
+            WHERE pm.month >= ? AND pm.month <= ? AND ${under.sql} GROUP BY c.kind, c.orgPath`,
+          [months.first, months.last, ...under.params],
         )
       : Promise.resolve([]);
     const edgeDays = dayRanges('s.signedAt', edges);
     const fromSignatures: Promise<SqlRow[]> = edges.length
       ? this.ds.query(
           `SELECT c.kind AS kind, c.orgPath AS orgPath, COUNT(*) AS n FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
-            WHERE c.orgPath LIKE ? AND (${edgeDays.sql}) GROUP BY c.kind, c.orgPath`,
-          [prefix, ...edgeDays.args],
+            WHERE ${under.sql} AND (${edgeDays.sql}) GROUP BY c.kind, c.orgPath`,
+          [...under.params, ...edgeDays.args],
         )
       : Promise.resolve([]);
     // voided signatures on those edge days (void links are few: read from pledge_void) come off again
     const voidedOnEdges: Promise<SqlRow[]> = edges.length
       ? this.ds.query(
           `SELECT c.kind AS kind, c.orgPath AS orgPath, 0 - COUNT(*) AS n FROM pledge_void v JOIN pledge_signature s ON s.id = v.signatureId JOIN pledge_campaign c ON c.id = v.campaignId
-            WHERE c.orgPath LIKE ? AND (${edgeDays.sql}) GROUP BY c.kind, c.orgPath`,
-          [prefix, ...edgeDays.args],
+            WHERE ${under.sql} AND (${edgeDays.sql}) GROUP BY c.kind, c.orgPath`,
+          [...under.params, ...edgeDays.args],
         )
       : Promise.resolve([]);
     // Campaigns running in the period (created before its end, deadline after its start): roster, and the roster
     // entries that have signed (pledge_campaign.rosterSigned, kept by signing and roster import; a pledge signed
     // before the roster came and not on it is not counted).
-    const campaigns = this.ds
-      .getRepository(PledgeCampaign)
+    const campaigns = this.pledgeCampaigns
       .createQueryBuilder('c')
       .select('c.kind', 'kind')
       .addSelect('COUNT(*)', 'campaigns')
       .addSelect('SUM(c.rosterCount)', 'roster')
       .addSelect('SUM(c.rosterSigned)', 'rosterSigned')
-      .where('c.orgPath LIKE :p AND c.createdAt < :to AND c.deadline >= :from', { p: prefix, ...r })
+      .where(...subtreeWhere('c.orgPath', org.path, 'p'))
+      .andWhere('c.createdAt < :to AND c.deadline >= :from', r)
       .groupBy('c.kind')
       .getRawMany();
     const [rollupRows, edgeRows, voidRows, camp] = await Promise.all([fromRollup, fromSignatures, voidedOnEdges, campaigns]);
@@ -104,10 +108,11 @@ export class PledgeStatsSource implements StatsSource<PledgeAgg> {
   /** Letters signed online in the period, not voided, in campaigns of the subtree whose kind is one of `kinds`. */
   letterSignatures(org: OrgUnit, p: Period, kinds: string[]): Promise<LetterSignature[]> {
     const r = periodRange(p);
+    const under = subtreeSql('c.orgPath', org.path);
     return this.ds.query(
       `SELECT c.kind AS kind, s.groupName AS groupName, s.fields AS fields, s.id AS id, s.unitOrgId AS unitOrgId FROM pledge_signature s JOIN pledge_campaign c ON c.id = s.campaignId
-        WHERE c.kind IN (${marks(kinds.length)}) AND c.orgPath LIKE ? AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
-      [...kinds, `${org.path}%`, r.from, r.to],
+        WHERE c.kind IN (${marks(kinds.length)}) AND ${under.sql} AND s.signedAt >= ? AND s.signedAt < ? AND s.voidedAt IS NULL`,
+      [...kinds, ...under.params, r.from, r.to],
     );
   }
 }

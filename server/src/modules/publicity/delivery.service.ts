@@ -16,6 +16,7 @@ import { isMysql } from '../../common/db/dialect';
 import { Message, MessageAudience, MessageDelivery, MessageReminder } from './message.entity';
 import { JOB_FANOUT } from './publicity.service';
 import { JOB_REMIND, ReachService } from './reach.service';
+import { subtreesSql } from '../../common/scope/subtree';
 
 export const JOB_SEND = 'publicity.send';
 export const JOB_RESUME = 'publicity.resume';
@@ -40,6 +41,8 @@ export class DeliveryService implements OnModuleInit {
   private readonly resumeAfterMs: number;
 
   constructor(
+    @InjectRepository(MessageAudience) private readonly messageAudiences: Repository<MessageAudience>,
+    @InjectRepository(MessageReminder) private readonly messageReminders: Repository<MessageReminder>,
     private readonly ds: DataSource,
     private readonly wechat: WechatClient,
     private readonly subs: SubscriptionsService,
@@ -106,18 +109,19 @@ export class DeliveryService implements OnModuleInit {
     if (!tpl) return; // in-app only: the feed is the delivery
     const msg = await this.messages.findOne({ where: { id: messageId } });
     if (!msg || msg.status !== 'published') return;
-    const paths = [...new Set((await this.ds.getRepository(MessageAudience).find({ where: { messageId } })).map((a) => a.targetOrgPath))];
+    const paths = [...new Set((await this.messageAudiences.find({ where: { messageId } })).map((a) => a.targetOrgPath))];
     if (!paths.length) return;
     const roles = msg.roles ?? [];
     const ignore = isMysql(this.ds) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    const under = subtreesSql('u.orgPath', paths);
     let after = 0;
     for (;;) {
       const rows: { id: number; orgPath: string }[] = await this.ds.query(
         `SELECT u.id, u.orgPath FROM subscription_consent c JOIN app_user u ON u.id = c.userId
           WHERE c.templateId = ? AND c.remaining > 0 AND c.userId > ? AND u.disabled = 0 AND u.openid IS NOT NULL AND u.openid NOT LIKE 'dev:%'
-            AND (${paths.map(() => 'u.orgPath LIKE ?').join(' OR ')}) ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
+            AND ${under.sql} ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
           ORDER BY c.userId LIMIT ${BATCH}`,
-        [tpl, after, ...paths.map((p) => `${p}%`), ...roles],
+        [tpl, after, ...under.params, ...roles],
       );
       if (!rows.length) break;
       after = Number(rows[rows.length - 1].id);
@@ -204,7 +208,7 @@ export class DeliveryService implements OnModuleInit {
 
   /** 催阅 for one unit: an in-app notice to each pending user, and a subscribe message where consent is left. */
   async remind(reminderId: number): Promise<void> {
-    const rem = await this.ds.getRepository(MessageReminder).findOne({ where: { id: reminderId } });
+    const rem = await this.messageReminders.findOne({ where: { id: reminderId } });
     if (!rem) return;
     const msg = await this.messages.findOne({ where: { id: rem.messageId } });
     if (!msg || msg.status !== 'published') return;

@@ -14,7 +14,7 @@ import {
   MessageListQueryDto,
   PublishMessageDto,
   RemindUnitsDto,
-  StatsQueryDto,
+  MessageStatsQueryDto,
   UpdateMessageDto,
 } from './dto/publicity.dto';
 import { FeedService } from './feed.service';
@@ -86,7 +86,7 @@ export class PublicityController {
 
   @Get('messages/:id/stats')
   @Roles(...OFFICER_ROLES)
-  stats(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() q: StatsQueryDto) {
+  stats(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query() q: MessageStatsQueryDto) {
     return this.reach.stats(user, id, q.orgId);
   }
 

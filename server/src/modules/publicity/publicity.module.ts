@@ -1,3 +1,4 @@
+import { UsersModule } from '../users/users.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeliveryService } from './delivery.service';
@@ -11,7 +12,7 @@ import { MessageView } from './message-view';
 
 /** 宣传推送: compose, schedule, feed, reach, subscribe-message fan-out. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message, MessageAudience, MessageReceipt, MessageDelivery, MessageReminder])],
+  imports: [TypeOrmModule.forFeature([Message, MessageAudience, MessageReceipt, MessageDelivery, MessageReminder]), UsersModule],
   controllers: [PublicityController],
   providers: [PublicityService, MessageView, FeedService, ReachService, DeliveryService, PublicityStatsSource],
   exports: [PublicityService, FeedService, PublicityStatsSource],

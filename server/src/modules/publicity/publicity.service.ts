@@ -27,6 +27,7 @@ import { CreateMessageDto, MessageListQueryDto, PublishMessageDto, UpdateMessage
 import { Message, MessageAudience } from './message.entity';
 import { feedItemOf, MessageView } from './message-view';
 import { fieldError, fieldErrors, FieldProblem, problem } from '../../common/http/field-labels';
+import { subtreesSql } from '../../common/scope/subtree';
 
 export const JOB_FANOUT = 'publicity.fanout';
 export const JOB_PUBLISH_DUE = 'publicity.publish-due';
@@ -191,9 +192,9 @@ export class PublicityService implements OnModuleInit {
   /** Users addressed by a message now: one indexed range per target subtree on app_user.orgPath. */
   async countAudience(paths: string[], roles: string[], m: EntityManager = this.ds.manager): Promise<number> {
     if (!paths.length) return 0;
-    const where = paths.map(() => 'orgPath LIKE ?').join(' OR ');
+    const { sql: where, params: likes } = subtreesSql('orgPath', paths);
     const roleSql = roles.length ? ` AND role IN (${marks(roles.length)})` : '';
-    const rows = await m.query(`SELECT COUNT(*) AS n FROM app_user WHERE (${where}) AND disabled = 0${roleSql}`, [...paths.map((p) => `${p}%`), ...roles]);
+    const rows = await m.query(`SELECT COUNT(*) AS n FROM app_user WHERE (${where}) AND disabled = 0${roleSql}`, [...likes, ...roles]);
     return Number(rows[0].n);
   }
 

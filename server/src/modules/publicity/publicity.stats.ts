@@ -1,24 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { MESSAGE_CATEGORY_LABELS, MessageCategory, PublicityStats } from '@xiangan/shared';
-import { DataSource } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
 import { num, rate } from '../../common/db/sql';
 import { Period, periodRange, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
 import { Message, MessageDelivery, MessageReceipt } from './message.entity';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** 宣传推送's statistics source: read from its own tables (message, message_receipt, message_delivery). */
 @Injectable()
 export class PublicityStatsSource implements StatsSource<PublicityStats> {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    @InjectRepository(MessageDelivery) private readonly messageDeliveries: Repository<MessageDelivery>,
+    @InjectRepository(MessageReceipt) private readonly messageReceipts: Repository<MessageReceipt>,
+  ) {}
 
   async stats(org: OrgUnit, p: Period): Promise<PublicityStats> {
     const out: PublicityStats = { messages: 0, deliveries: 0, pushes: 0, reads: 0, acks: 0, readRate: null, ackRate: null, byCategory: [] };
-    const r = { p: `${org.path}%`, ...periodRange(p) };
-    const where = "m.orgPath LIKE :p AND m.publishedAt >= :from AND m.publishedAt < :to AND m.status IN ('published','withdrawn')";
-    const msgs: SqlRow[] = await this.ds
-      .getRepository(Message)
+    const [under, sp] = subtreeWhere('m.orgPath', org.path, 'p');
+    const r = { ...sp, ...periodRange(p) };
+    const where = `${under} AND m.publishedAt >= :from AND m.publishedAt < :to AND m.status IN ('published','withdrawn')`;
+    const msgs: SqlRow[] = await this.messages
       .createQueryBuilder('m')
       .select('m.category', 'category')
       .addSelect('COUNT(*)', 'n')
@@ -27,8 +32,7 @@ export class PublicityStatsSource implements StatsSource<PublicityStats> {
       .where(where, r)
       .groupBy('m.category')
       .getRawMany();
-    const receipts: SqlRow[] = await this.ds
-      .getRepository(MessageReceipt)
+    const receipts: SqlRow[] = await this.messageReceipts
       .createQueryBuilder('x')
       .innerJoin(Message, 'm', 'm.id = x.messageId')
       .select('m.category', 'category')
@@ -37,8 +41,7 @@ export class PublicityStatsSource implements StatsSource<PublicityStats> {
       .where(where, r)
       .groupBy('m.category')
       .getRawMany();
-    const pushes: SqlRow | undefined = await this.ds
-      .getRepository(MessageDelivery)
+    const pushes: SqlRow | undefined = await this.messageDeliveries
       .createQueryBuilder('d')
       .innerJoin(Message, 'm', 'm.id = d.messageId')
       .select('COUNT(*)', 'n')

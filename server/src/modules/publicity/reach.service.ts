@@ -12,6 +12,7 @@ import { Message, MessageAudience, MessageReminder } from './message.entity';
 import { PublicityService } from './publicity.service';
 import type { SqlRow } from '../../common/db/sql-row';
 import { fieldError } from '../../common/http/field-labels';
+import { subtreeSql, subtreesSql } from '../../common/scope/subtree';
 
 export const JOB_REMIND = 'publicity.remind';
 
@@ -42,19 +43,19 @@ export class ReachService {
 
   /** Audience, read, acked and delivered counts per user unit path under `prefixes` (index ranges, grouped). */
   private async countsByPath(msg: Message, prefixes: string[]): Promise<PathCounts> {
-    const like = prefixes.map(() => 'orgPath LIKE ?').join(' OR ');
+    const { sql: like, params: likes } = subtreesSql('orgPath', prefixes);
+    const { sql: userLike } = subtreesSql('userOrgPath', prefixes);
     const roles = msg.roles ?? [];
     const roleSql = roles.length ? ` AND role IN (${marks(roles.length)})` : '';
-    const likes = prefixes.map((p) => `${p}%`);
     const fold = (rows: SqlRow[], col = 'n') => new Map<string, number>(rows.map((r) => [String(r.p), Number(r[col])]));
     const [aud, rec, del] = await Promise.all([
       this.ds.query(`SELECT orgPath AS p, COUNT(*) AS n FROM app_user WHERE (${like}) AND disabled = 0${roleSql} GROUP BY orgPath`, [...likes, ...roles]),
       this.ds.query(
-        `SELECT userOrgPath AS p, COUNT(readAt) AS r, COUNT(ackedAt) AS a FROM message_receipt WHERE messageId = ? AND (${like.replace(/orgPath/g, 'userOrgPath')}) GROUP BY userOrgPath`,
+        `SELECT userOrgPath AS p, COUNT(readAt) AS r, COUNT(ackedAt) AS a FROM message_receipt WHERE messageId = ? AND (${userLike}) GROUP BY userOrgPath`,
         [msg.id, ...likes],
       ),
       this.ds.query(
-        `SELECT userOrgPath AS p, COUNT(*) AS n FROM message_delivery WHERE messageId = ? AND status = 'sent' AND (${like.replace(/orgPath/g, 'userOrgPath')}) GROUP BY userOrgPath`,
+        `SELECT userOrgPath AS p, COUNT(*) AS n FROM message_delivery WHERE messageId = ? AND status = 'sent' AND (${userLike}) GROUP BY userOrgPath`,
         [msg.id, ...likes],
       ),
     ]);
@@ -214,10 +215,11 @@ export class ReachService {
   pendingSql(msg: Message, path: string): { sql: string; params: unknown[] } {
     const roles = msg.roles ?? [];
     const col = msg.ackRequired ? 'ackedAt' : 'readAt';
+    const under = subtreeSql('u.orgPath', path);
     return {
       sql: `app_user u LEFT JOIN message_receipt r ON r.messageId = ? AND r.userId = u.id
-            WHERE u.orgPath LIKE ? AND u.disabled = 0 ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''} AND r.${col} IS NULL`,
-      params: [msg.id, `${path}%`, ...roles],
+            WHERE ${under.sql} AND u.disabled = 0 ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''} AND r.${col} IS NULL`,
+      params: [msg.id, ...under.params, ...roles],
     };
   }
 }

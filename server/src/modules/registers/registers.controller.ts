@@ -5,7 +5,8 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
-import { OrgScope } from '../../common/scope/org-scope.guard';
+import { OrgScope, ScopedOrg } from '../../common/scope/org-scope.guard';
+import { OrgUnit } from '../orgs/org-unit.entity';
 import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SitePatrolDtoIn, SitePatrolQueryDto } from './dto/registers.dto';
 import { RegistersService } from './registers.service';
 
@@ -18,15 +19,15 @@ export class RiskSitesController {
   @Post()
   @Roles(...MANAGING_ROLES)
   @OrgScope({ in: 'body', field: 'orgId' })
-  create(@CurrentUser() user: AuthUser, @Body() dto: RiskSiteDtoIn) {
-    return this.svc.createSite(user, dto);
+  create(@CurrentUser() user: AuthUser, @Body() dto: RiskSiteDtoIn, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.createSite(user, dto, org);
   }
 
   @Get()
   @Roles(...OFFICER_ROLES)
   @OrgScope({ in: 'query', field: 'orgId' })
-  list(@CurrentUser() user: AuthUser, @Query() q: RiskSiteQueryDto) {
-    return this.svc.listSites(user, q);
+  list(@CurrentUser() user: AuthUser, @Query() q: RiskSiteQueryDto, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.listSites(user, q, org);
   }
 
   @Get(':id')
@@ -38,8 +39,8 @@ export class RiskSitesController {
   @Put(':id')
   @Roles(...MANAGING_ROLES)
   @OrgScope({ in: 'body', field: 'orgId' })
-  update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RiskSiteDtoIn) {
-    return this.svc.updateSite(user, id, dto);
+  update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: RiskSiteDtoIn, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.updateSite(user, id, dto, org);
   }
 
   @Delete(':id')
@@ -65,8 +66,8 @@ export class SitePatrolsController {
   @Get()
   @Roles(...OFFICER_ROLES)
   @OrgScope({ in: 'query', field: 'orgId' })
-  list(@CurrentUser() user: AuthUser, @Query() q: SitePatrolQueryDto) {
-    return this.svc.listPatrols(user, q);
+  list(@CurrentUser() user: AuthUser, @Query() q: SitePatrolQueryDto, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.listPatrols(user, q, org);
   }
 }
 
@@ -79,15 +80,15 @@ export class IncidentsController {
   @Post()
   @Roles(...MANAGING_ROLES)
   @OrgScope({ in: 'body', field: 'orgId' })
-  create(@CurrentUser() user: AuthUser, @Body() dto: IncidentDtoIn) {
-    return this.svc.createIncident(user, dto);
+  create(@CurrentUser() user: AuthUser, @Body() dto: IncidentDtoIn, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.createIncident(user, dto, org);
   }
 
   @Get()
   @Roles(...OFFICER_ROLES)
   @OrgScope({ in: 'query', field: 'orgId' })
-  list(@CurrentUser() user: AuthUser, @Query() q: IncidentQueryDto) {
-    return this.svc.listIncidents(user, q);
+  list(@CurrentUser() user: AuthUser, @Query() q: IncidentQueryDto, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.listIncidents(user, q, org);
   }
 
   @Get(':id')
@@ -99,8 +100,8 @@ export class IncidentsController {
   @Put(':id')
   @Roles(...MANAGING_ROLES)
   @OrgScope({ in: 'body', field: 'orgId' })
-  update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: IncidentDtoIn) {
-    return this.svc.updateIncident(user, id, dto);
+  update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: IncidentDtoIn, @ScopedOrg() org?: OrgUnit) {
+    return this.svc.updateIncident(user, id, dto, org);
   }
 
   @Delete(':id')

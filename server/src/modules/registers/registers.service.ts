@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   beijingToday,
   INCIDENT_KIND_LABELS,
@@ -18,7 +18,7 @@ import {
   SitePatrolDto,
   SitePatrolPage,
 } from '@xiangan/shared';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
@@ -36,6 +36,12 @@ import { FieldProblem, fieldError, fieldErrors, problem } from '../../common/htt
 @Injectable()
 export class RegistersService {
   constructor(
+    @InjectRepository(Hazard) private readonly hazardsRepo: Repository<Hazard>,
+    @InjectRepository(Incident) private readonly incidents: Repository<Incident>,
+    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    @InjectRepository(RiskSite) private readonly riskSites: Repository<RiskSite>,
+    @InjectRepository(SitePatrol) private readonly sitePatrols: Repository<SitePatrol>,
+    @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly scope: ScopeService,
     private readonly hazards: HazardIntakeService,
@@ -43,38 +49,37 @@ export class RegistersService {
 
   // ---- sites ------------------------------------------------------------------------------------------
 
-  async createSite(user: AuthUser, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
-    const org = await this.scope.targetOrg(user, dto.orgId);
+  /** `unit`: the body's orgId as `@OrgScope` checked it; none named: the caller's own unit. */
+  async createSite(user: AuthUser, dto: RiskSiteDtoIn, unit?: OrgUnit): Promise<RiskSiteDto> {
+    const org = await this.scope.targetOrg(user, unit);
     await this.checkSite(user, dto);
-    const row = await this.ds
-      .getRepository(RiskSite)
-      .save(this.ds.getRepository(RiskSite).create({ ...this.siteFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
+    const row = await this.riskSites.save(this.riskSites.create({ ...this.siteFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
     return this.siteDetail(user, row.id);
   }
 
   /** PUT: the site's fields as given (a field left out is cleared, like a form sent whole). */
-  async updateSite(user: AuthUser, id: number, dto: RiskSiteDtoIn): Promise<RiskSiteDto> {
+  async updateSite(user: AuthUser, id: number, dto: RiskSiteDtoIn, unit?: OrgUnit): Promise<RiskSiteDto> {
     const site = await this.loadSite(user, id);
     await this.checkSite(user, dto);
-    const org = dto.orgId && dto.orgId !== site.orgId ? await this.scope.requireOrg(user, dto.orgId) : null;
+    const org = unit && unit.id !== site.orgId ? unit : null;
     Object.assign(site, this.siteFields(dto), org ? { orgId: org.id, orgPath: org.path } : {});
-    await this.ds.getRepository(RiskSite).save(site);
-    if (org) await this.ds.getRepository(SitePatrol).update({ siteId: site.id }, { orgPath: org.path });
+    await this.riskSites.save(site);
+    if (org) await this.sitePatrols.update({ siteId: site.id }, { orgPath: org.path });
     return this.siteDetail(user, id);
   }
 
   /** Off the register from now on (still counted for the periods it was on it). */
   async archiveSite(user: AuthUser, id: number): Promise<RiskSiteDto> {
     const site = await this.loadSite(user, id);
-    if (!site.archivedAt) await this.ds.getRepository(RiskSite).update({ id }, { archivedAt: new Date() });
+    if (!site.archivedAt) await this.riskSites.update({ id }, { archivedAt: new Date() });
     return this.siteDetail(user, id);
   }
 
-  async listSites(user: AuthUser, q: RiskSiteQueryDto): Promise<RiskSitePage> {
+  async listSites(user: AuthUser, q: RiskSiteQueryDto, unit?: OrgUnit): Promise<RiskSitePage> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(RiskSite).createQueryBuilder('s');
+    const qb = this.riskSites.createQueryBuilder('s');
     this.scope.restrict(qb, 's.orgPath', user);
-    if (q.orgId) qb.andWhere('s.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (unit) this.scope.restrict(qb, 's.orgPath', unit.path, 'op');
     if (q.kind) qb.andWhere('s.kind = :kind', { kind: q.kind });
     if (!q.archived) qb.andWhere('s.archivedAt IS NULL');
     const [rows, total] = await qb.orderBy('s.kind', 'ASC').addOrderBy('s.id', 'ASC').skip(skip).take(pageSize).getManyAndCount();
@@ -117,7 +122,7 @@ export class RegistersService {
   }
 
   private async loadSite(user: AuthUser, id: number): Promise<RiskSite> {
-    const s = await this.ds.getRepository(RiskSite).findOne({ where: { id } });
+    const s = await this.riskSites.findOne({ where: { id } });
     if (!s || !this.scope.covers(user, s.orgPath)) throw new NotFoundException(`风险点 ${id} 不存在`);
     return s;
   }
@@ -126,10 +131,9 @@ export class RegistersService {
     const ids = rows.map((r) => r.id);
     const orgIds = [...new Set(rows.map((r) => r.orgId))];
     const [orgs, patrols] = await Promise.all([
-      orgIds.length ? this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [],
+      orgIds.length ? this.orgs.find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [],
       ids.length
-        ? this.ds
-            .getRepository(SitePatrol)
+        ? this.sitePatrols
             .createQueryBuilder('p')
             .select('p.siteId', 'siteId')
             .addSelect('COUNT(*)', 'n')
@@ -176,7 +180,7 @@ export class RegistersService {
   async createPatrol(user: AuthUser, siteId: number, dto: SitePatrolDtoIn, clientKey?: string): Promise<SitePatrolDto> {
     const site = await this.loadSite(user, siteId);
     if (clientKey) {
-      const again = await this.ds.getRepository(SitePatrol).findOne({ where: { createdById: user.id, clientKey } });
+      const again = await this.sitePatrols.findOne({ where: { createdById: user.id, clientKey } });
       if (again) return this.mapPatrols([again]).then((x) => x[0]);
     }
     if (site.archivedAt) throw fieldError('siteId', '已撤销，不能再登记巡查');
@@ -220,11 +224,11 @@ export class RegistersService {
     return (await this.mapPatrols([row]))[0];
   }
 
-  async listPatrols(user: AuthUser, q: SitePatrolQueryDto): Promise<SitePatrolPage> {
+  async listPatrols(user: AuthUser, q: SitePatrolQueryDto, unit?: OrgUnit): Promise<SitePatrolPage> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(SitePatrol).createQueryBuilder('p');
+    const qb = this.sitePatrols.createQueryBuilder('p');
     this.scope.restrict(qb, 'p.orgPath', user);
-    if (q.orgId) qb.andWhere('p.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (unit) this.scope.restrict(qb, 'p.orgPath', unit.path, 'op');
     if (q.siteId) qb.andWhere('p.siteId = :sid', { sid: (await this.loadSite(user, q.siteId)).id });
     if (q.from) qb.andWhere('p.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('p.date <= :to', { to: q.to });
@@ -236,8 +240,8 @@ export class RegistersService {
     const siteIds = [...new Set(rows.map((r) => r.siteId))];
     const userIds = [...new Set(rows.map((r) => r.createdById))];
     const [sites, users] = await Promise.all([
-      siteIds.length ? this.ds.getRepository(RiskSite).find({ where: { id: In(siteIds) }, select: { id: true, name: true } }) : [],
-      userIds.length ? this.ds.getRepository(User).find({ where: { id: In(userIds) }, select: { id: true, name: true } }) : [],
+      siteIds.length ? this.riskSites.find({ where: { id: In(siteIds) }, select: { id: true, name: true } }) : [],
+      userIds.length ? this.users.find({ where: { id: In(userIds) }, select: { id: true, name: true } }) : [],
     ]);
     return rows.map((r) => ({
       id: r.id,
@@ -257,7 +261,7 @@ export class RegistersService {
   private async checkHazards(user: AuthUser, ids: number[]): Promise<number[]> {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
-    const rows = await this.ds.getRepository(Hazard).find({ where: { id: In(unique) }, select: { id: true, orgPath: true } });
+    const rows = await this.hazardsRepo.find({ where: { id: In(unique) }, select: { id: true, orgPath: true } });
     for (const id of unique) {
       const h = rows.find((x) => x.id === id);
       if (!h || !this.scope.covers(user, h.orgPath)) throw fieldError('hazardIds', `中的隐患 ${id} 不存在或不在您的权限范围内`);
@@ -267,36 +271,34 @@ export class RegistersService {
 
   // ---- incidents --------------------------------------------------------------------------------------
 
-  async createIncident(user: AuthUser, dto: IncidentDtoIn): Promise<IncidentDto> {
-    const org = await this.scope.targetOrg(user, dto.orgId);
+  async createIncident(user: AuthUser, dto: IncidentDtoIn, unit?: OrgUnit): Promise<IncidentDto> {
+    const org = await this.scope.targetOrg(user, unit);
     checkDate(dto.date);
     if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
-    const row = await this.ds
-      .getRepository(Incident)
-      .save(this.ds.getRepository(Incident).create({ ...incidentFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
+    const row = await this.incidents.save(this.incidents.create({ ...incidentFields(dto), orgId: org.id, orgPath: org.path, createdById: user.id }));
     return this.incidentDetail(user, row.id);
   }
 
-  async updateIncident(user: AuthUser, id: number, dto: IncidentDtoIn): Promise<IncidentDto> {
+  async updateIncident(user: AuthUser, id: number, dto: IncidentDtoIn, unit?: OrgUnit): Promise<IncidentDto> {
     const row = await this.loadIncident(user, id);
     checkDate(dto.date);
     if (dto.siteId) await this.loadSiteForBody(user, dto.siteId);
-    const org = dto.orgId && dto.orgId !== row.orgId ? await this.scope.requireOrg(user, dto.orgId) : null;
+    const org = unit && unit.id !== row.orgId ? unit : null;
     Object.assign(row, incidentFields(dto), org ? { orgId: org.id, orgPath: org.path } : {});
-    await this.ds.getRepository(Incident).save(row);
+    await this.incidents.save(row);
     return this.incidentDetail(user, id);
   }
 
   async deleteIncident(user: AuthUser, id: number): Promise<void> {
     const row = await this.loadIncident(user, id);
-    await this.ds.getRepository(Incident).delete({ id: row.id });
+    await this.incidents.delete({ id: row.id });
   }
 
-  async listIncidents(user: AuthUser, q: IncidentQueryDto): Promise<IncidentPage> {
+  async listIncidents(user: AuthUser, q: IncidentQueryDto, unit?: OrgUnit): Promise<IncidentPage> {
     const { page, pageSize, skip } = pageOf(q);
-    const qb = this.ds.getRepository(Incident).createQueryBuilder('i');
+    const qb = this.incidents.createQueryBuilder('i');
     this.scope.restrict(qb, 'i.orgPath', user);
-    if (q.orgId) qb.andWhere('i.orgPath LIKE :op', { op: `${(await this.scope.requireOrg(user, q.orgId)).path}%` });
+    if (unit) this.scope.restrict(qb, 'i.orgPath', unit.path, 'op');
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.from) qb.andWhere('i.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('i.date <= :to', { to: q.to });
@@ -313,21 +315,21 @@ export class RegistersService {
   }
 
   private async loadIncident(user: AuthUser, id: number): Promise<Incident> {
-    const r = await this.ds.getRepository(Incident).findOne({ where: { id } });
+    const r = await this.incidents.findOne({ where: { id } });
     if (!r || !this.scope.covers(user, r.orgPath)) throw new NotFoundException(`事件 ${id} 不存在`);
     return r;
   }
 
   /** A site named in a request body: outside the caller's scope it is a 400 naming the field, as if it did not exist. */
   private async loadSiteForBody(user: AuthUser, id: number): Promise<RiskSite> {
-    const s = await this.ds.getRepository(RiskSite).findOne({ where: { id } });
+    const s = await this.riskSites.findOne({ where: { id } });
     if (!s || !this.scope.covers(user, s.orgPath)) throw fieldError('siteId', `${id} 不存在`);
     return s;
   }
 
   private async mapIncidents(rows: Incident[]): Promise<IncidentDto[]> {
     const orgIds = [...new Set(rows.map((r) => r.orgId))];
-    const orgs = orgIds.length ? await this.ds.getRepository(OrgUnit).find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
+    const orgs = orgIds.length ? await this.orgs.find({ where: { id: In(orgIds) }, select: { id: true, name: true } }) : [];
     return rows.map((r) => ({
       id: r.id,
       orgId: r.orgId,

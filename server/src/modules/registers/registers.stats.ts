@@ -6,6 +6,7 @@ import type { SqlRow } from '../../common/db/sql-row';
 import { num } from '../../common/db/sql';
 import { Period, periodRange, StatsSource } from '../../common/stats/period';
 import type { OrgUnit } from '../orgs/org-unit.entity';
+import { subtreeSql } from '../../common/scope/subtree';
 
 /** The registers' statistics source: read from their own tables (risk_site, site_patrol, incident). */
 @Injectable()
@@ -19,18 +20,18 @@ export class RegisterStatsSource implements StatsSource<RegisterStats> {
   async stats(org: OrgUnit, p: Period): Promise<RegisterStats> {
     const out: RegisterStats = { sites: [], reservoirsSmall2Up: 0, waterWarningSigns: 0, patrols: 0, incidents: [] };
     const ds = this.ds;
-    const prefix = `${org.path}%`;
+    const under = subtreeSql('orgPath', org.path);
     const { from: start, to: end } = periodRange(p);
     const [sites, patrols, incidents] = await Promise.all([
       ds.query(
         `SELECT kind, COUNT(*) AS n, SUM(warningSigns) AS signs, SUM(CASE WHEN sizeClass IS NOT NULL THEN 1 ELSE 0 END) AS sized FROM risk_site
-        WHERE orgPath LIKE ? AND createdAt < ? AND (archivedAt IS NULL OR archivedAt >= ?) GROUP BY kind`,
-        [prefix, end, start],
+        WHERE ${under.sql} AND createdAt < ? AND (archivedAt IS NULL OR archivedAt >= ?) GROUP BY kind`,
+        [...under.params, end, start],
       ),
-      ds.query('SELECT kind, COUNT(*) AS n FROM site_patrol WHERE orgPath LIKE ? AND date >= ? AND date <= ? GROUP BY kind', [prefix, p.from, p.to]),
+      ds.query(`SELECT kind, COUNT(*) AS n FROM site_patrol WHERE ${under.sql} AND date >= ? AND date <= ? GROUP BY kind`, [...under.params, p.from, p.to]),
       ds.query(
-        'SELECT kind, COUNT(*) AS n, SUM(deaths) AS deaths, SUM(injuries) AS injuries FROM incident WHERE orgPath LIKE ? AND date >= ? AND date <= ? GROUP BY kind',
-        [prefix, p.from, p.to],
+        `SELECT kind, COUNT(*) AS n, SUM(deaths) AS deaths, SUM(injuries) AS injuries FROM incident WHERE ${under.sql} AND date >= ? AND date <= ? GROUP BY kind`,
+        [...under.params, p.from, p.to],
       ),
     ]);
     for (const kind of RISK_SITE_KINDS) {

@@ -1,11 +1,12 @@
 import { DistinctUnitStats, FieldUnitRef, LETTER_KINDS, PUBLICITY_KINDS } from '@xiangan/shared';
-import { In, Like, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { num } from '../../common/db/sql';
 import type { Period } from '../../common/stats/period';
 import type { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import type { PledgeStatsSource } from '../pledges/pledges.stats';
 import type { RegisterStatsSource } from '../registers/registers.stats';
+import { subtreeWhere } from '../../common/scope/subtree';
 
 /** A unit's identity across paper and e-signatures: its name with spaces taken out (org ids resolve to their names). */
 export function unitKey(name: string): string {
@@ -51,10 +52,12 @@ export async function distinctUnits(
   // Letters meet by unit id: a unit picked from the tree is its id; a name written on paper, or an e-signature stored
   // before signatures carried their unit, is the id of the one unit of the subtree so named, else the name itself.
   const treeByName = new Map<string, number | null>();
-  for (const u of await src.orgs.find({
-    select: { id: true, name: true },
-    where: { path: Like(`${org.path}%`), type: In(['enterprise', 'village', 'community', 'school']) },
-  })) {
+  for (const u of await src.orgs
+    .createQueryBuilder('o')
+    .select(['o.id', 'o.name'])
+    .where(...subtreeWhere('o.path', org.path, 'p'))
+    .andWhere('o.type IN (:...types)', { types: ['enterprise', 'village', 'community', 'school'] })
+    .getMany()) {
     const k = unitKey(u.name);
     treeByName.set(k, treeByName.has(k) ? null : Number(u.id)); // two units of one name: the name decides nothing
   }

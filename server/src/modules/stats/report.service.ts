@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { OrgUnit } from '../orgs/org-unit.entity';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
 import type { Period } from '../../common/stats/period';
@@ -24,12 +25,12 @@ export class ReportService {
   /** The report in one of the three forms, for the unit and period asked (annual by default). */
   async yearReport(
     user: AuthUser,
-    orgId: number | undefined,
+    unit: OrgUnit | number | undefined,
     p: Period,
     form: ReportForm = 'annual',
     now = new Date(),
   ): Promise<{ buffer: Buffer; filename: string }> {
-    const org = await this.scope.targetOrg(user, orgId);
+    const org = await this.scope.targetOrg(user, unit);
     const s = await this.stats.summaryFor(org, p);
     const items = await this.hazards.openItems(org, p.to);
     const today = beijingToday(0, now);
@@ -40,8 +41,8 @@ export class ReportService {
    * The monthly 会商 brief: the figures of `/api/reports/monthly` (MonthlyReportService.forOrg — one definition),
    * written out, plus the month's field work.
    */
-  async monthlyBrief(user: AuthUser, orgId: number | undefined, month?: string, now = new Date()): Promise<{ buffer: Buffer; filename: string }> {
-    const org = await this.scope.targetOrg(user, orgId);
+  async monthlyBrief(user: AuthUser, unit: OrgUnit | number | undefined, month?: string, now = new Date()): Promise<{ buffer: Buffer; filename: string }> {
+    const org = await this.scope.targetOrg(user, unit);
     const m = month ?? beijingMonth(now);
     const monthEnd = addDays(`${addMonths(m, 1)}-01`, -1);
     const r = await this.monthly.forOrg(org, m, now);

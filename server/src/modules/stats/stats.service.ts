@@ -61,8 +61,9 @@ export class StatsService {
     return { from: f, to: t };
   }
 
-  async summary(user: AuthUser, orgId: number | undefined, p: Period): Promise<StatsSummaryDto> {
-    const org = await this.scope.targetOrg(user, orgId);
+  /** `unit`: the unit `@OrgScope` checked (or an id to check here); none: the caller's own. */
+  async summary(user: AuthUser, unit: OrgUnit | number | undefined, p: Period): Promise<StatsSummaryDto> {
+    const org = await this.scope.targetOrg(user, unit);
     return this.summaryFor(org, p);
   }
 
@@ -158,8 +159,8 @@ export class StatsService {
 
   // ---- dashboard ------------------------------------------------------------------------------------
 
-  async dashboard(user: AuthUser, orgId?: number, now = new Date()): Promise<DashboardDto> {
-    const org = await this.scope.targetOrg(user, orgId);
+  async dashboard(user: AuthUser, unit?: OrgUnit | number, now = new Date()): Promise<DashboardDto> {
+    const org = await this.scope.targetOrg(user, unit);
     const today = beijingToday(0, now);
     const year = Number(today.slice(0, 4));
     const month = today.slice(0, 7);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
-import { SubscribeDto } from './subscriptions.dto';
+import { SubscribeDto } from './dto/subscriptions.dto';
 import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('publicity')

@@ -1,3 +1,4 @@
+import { UsersModule } from '../users/users.module';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SUBSCRIBE_PUSH } from '../notifications/notifications.service';
@@ -8,7 +9,7 @@ import { SubscriptionsService } from './subscriptions.service';
 /** Subscribe-message consents; global so hazards and pledges can call SubscriptionsService.trySend. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([SubscriptionConsent])],
+  imports: [TypeOrmModule.forFeature([SubscriptionConsent]), UsersModule],
   controllers: [SubscriptionsController],
   providers: [SubscriptionsService, { provide: SUBSCRIBE_PUSH, useExisting: SubscriptionsService }],
   exports: [SubscriptionsService, SUBSCRIBE_PUSH],

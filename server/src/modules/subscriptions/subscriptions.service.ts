@@ -8,7 +8,7 @@ import { User } from '../users/user.entity';
 import { WechatClient, WechatError, WX_ERR } from '../wechat/wechat.client';
 import type { SubscribePush } from '../notifications/notifications.service';
 import { SubscriptionConsent } from './subscription-consent.entity';
-import { SubscribeDto } from './subscriptions.dto';
+import { SubscribeDto } from './dto/subscriptions.dto';
 import { isMysql } from '../../common/db/dialect';
 import { fieldError } from '../../common/http/field-labels';
 

@@ -27,7 +27,7 @@ export class UsersService {
     this.scope.restrict(qb, 'u.orgPath', user);
     if (q.orgId) {
       const org = await this.scope.requireOrg(user, q.orgId);
-      qb.andWhere('u.orgPath LIKE :op', { op: `${org.path}%` });
+      this.scope.restrict(qb, 'u.orgPath', org.path, 'op');
     }
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.officersOnly) qb.andWhere('u.role IN (:...officers)', { officers: OFFICER_ROLES });

@@ -170,7 +170,7 @@ export class MessageListQueryDto extends PageQueryDto implements MessageListQuer
   category?: MessageCategory;
 }
 
-export class StatsQueryDto {
+export class MessageStatsQueryDto {
   @ApiPropertyOptional({ description: 'Break down under this unit (inside the audience)' })
   @IsOptional()
   @Type(() => Number)

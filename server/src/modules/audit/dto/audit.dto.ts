@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { AUDIT_ACTIONS, AuditAction, AuditLogQuery } from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
-import { PageQueryDto } from '../../common/http/page-query.dto';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
 
 export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
