@@ -132,10 +132,11 @@ describe('the auth guard reuses a user row for a few seconds at most', () => {
     expect((await t.http.get('/api/me').set(me)).status).toBe(200);
     await new Promise((r) => setTimeout(r, AUTH_USER_TTL_MS + 200)); // the cached row has run out
     // each read of a row takes 300 ms, so all eight requests miss while the first read is still out
-    const findOne = Repository.prototype.findOne;
-    const userReads = jest.spyOn(Repository.prototype, 'findOne').mockImplementation(async function (this: Repository<any>, ...args) {
+    // the guard reads the row with one plain statement through the User repository
+    const query = Repository.prototype.query;
+    const userReads = jest.spyOn(Repository.prototype, 'query').mockImplementation(async function (this: Repository<any>, ...args) {
       await new Promise((r) => setTimeout(r, 300));
-      return findOne.apply(this, args);
+      return query.apply(this, args);
     });
     try {
       const answers = await Promise.all(Array.from({ length: 8 }, () => t.http.get('/api/orgs').set(me)));
