@@ -6,6 +6,9 @@
  * 1. scratch database; the built server (server/dist/main.js) runs the real migrations and seeds the demo county;
  * 2. 18 more towns × 8 villages are added (a county of ~20 towns), and HAZARD_ROWS hazards are bulk-loaded
  *    with multi-row INSERTs, spread over every village of the county (so one town holds ~1/20 of them);
+ *    HAZARD_BENCH_DB=<name> keeps that database and reuses it when it already holds HAZARD_ROWS hazards (the bulk
+ *    load is skipped: for repeated runs while working on the ledger; the submits of earlier runs stay in it);
+ *    HAZARD_BENCH_ONLY=ledger stops after the ledger figures;
  * 3. ledger list over HTTP as the 石桥镇 officer (filtered + paged) — p50/p95 — next to mysql2 running the
  *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to raw mysql2 doing the
  *    same writes in one transaction (and a bare INSERT), and to those writes behind a bare node:http server (the
@@ -223,9 +226,18 @@ async function startBareHttp(dbUrl) {
 }
 
 async function run() {
-  const name = `xa_bench_hz_${process.pid}`;
+  const keep = process.env.HAZARD_BENCH_DB || '';
+  if (keep && !/^\w+$/.test(keep)) throw new Error('HAZARD_BENCH_DB: letters, digits and _ only');
+  const name = keep || `xa_bench_hz_${process.pid}`;
   const admin = await createConnection(MYSQL);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const [[had]] = await admin.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [name, 'hazard']);
+  let reuse = false;
+  if (keep && Number(had.n)) {
+    const [[{ n }]] = await admin.query(`SELECT COUNT(*) AS n FROM \`${name}\`.hazard`);
+    reuse = Number(n) >= ROWS;
+    if (!reuse) await admin.query(`DROP DATABASE \`${name}\``);
+  }
+  if (!reuse) await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const dbUrl = `${MYSQL}/${name}`;
   let server;
@@ -233,9 +245,13 @@ async function run() {
   try {
     server = await startServer(dbUrl);
     const db = await createConnection({ uri: dbUrl, timezone: 'Z' });
-    await addTowns(db);
-    process.stderr.write(`bulk loading ${ROWS} hazards…\n`);
-    const load = await bulkLoad(db, ROWS);
+    let load = { seconds: 0, rowsPerSec: 0 };
+    if (reuse) process.stderr.write(`reusing ${name} (HAZARD_BENCH_DB)\n`);
+    else {
+      await addTowns(db);
+      process.stderr.write(`bulk loading ${ROWS} hazards…\n`);
+      load = await bulkLoad(db, ROWS);
+    }
     const [[{ total }]] = await db.query('SELECT COUNT(*) AS total FROM hazard');
     const [[town]] = await db.query("SELECT id, path FROM org_unit WHERE name = '石桥镇'");
     const [[{ inTown }]] = await db.query('SELECT COUNT(*) AS inTown FROM hazard WHERE orgPath LIKE ?', [`${town.path}%`]);
@@ -314,6 +330,17 @@ async function run() {
       return pool.query(`${sql} ORDER BY priority DESC, createdAt DESC, id DESC LIMIT 20 OFFSET ${lim - 20}`);
     });
 
+    if (process.env.HAZARD_BENCH_ONLY === 'ledger')
+      return {
+        rows: Number(total),
+        rowsInTown: Number(inTown),
+        listHttpMs: list,
+        listRawIdsQueryMs: rawList,
+        listRawCountTableMs: rawCountTable,
+        listRawUnitPageMs: rawUnitPage,
+        cpuMsPerItem: { ledgerPage: { server: listServerCpuMs } },
+        loadAvg: require('node:os').loadavg().map(r2),
+      };
     // submit throughput over HTTP (idempotency key, sequence, insert, event, duplicate scan, notifications);
     // the load comes from node:http with keep-alive (fetch costs the shared cores about twice as much per request)
     const resident = await login(server.base, 'demo-resident');
@@ -431,7 +458,7 @@ async function run() {
       server.child.kill('SIGTERM');
       await sleep(500);
     }
-    if (!process.env.BENCH_KEEP_DB) {
+    if (!process.env.BENCH_KEEP_DB && !keep) {
       const c = await createConnection(MYSQL);
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();

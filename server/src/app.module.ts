@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule, JwtSignOptions } from '@nestjs/jwt';
@@ -77,7 +78,9 @@ export class AppModule {
         // HS256 only, on signing and on verifying (a token naming another algorithm is refused); the guard also requires `exp`
         JwtModule.register({
           global: true,
-          secret: cfg.JWT_SECRET,
+          // a KeyObject, not the string: given a string, jsonwebtoken first tries it as a PEM public/private key and
+          // builds (and throws away) an exception on every verify and sign before taking it as the HMAC secret
+          secret: createSecretKey(Buffer.from(cfg.JWT_SECRET, 'utf8')),
           signOptions: {
             algorithm: 'HS256',
             expiresIn: (/^[0-9]+$/.test(cfg.JWT_EXPIRES_IN) ? Number(cfg.JWT_EXPIRES_IN) : cfg.JWT_EXPIRES_IN) as JwtSignOptions['expiresIn'],

@@ -7,6 +7,7 @@ import { EntitySubscriberInterface, RemoveEvent, Repository, UpdateEvent } from 
 import { User } from '../../modules/users/user.entity';
 import { IS_PUBLIC, ROLES } from './decorators';
 import type { AuthUser } from './auth-user';
+import type { SqlRow } from '../db/sql-row';
 
 /**
  * How long a user row read for auth is reused by this process. A change made through this process (TypeORM
@@ -105,8 +106,21 @@ export class AuthGuard implements CanActivate {
 
   private async read(sub: number, now: number): Promise<AuthUser | null> {
     const gen = this.generation;
-    const u = await this.users.findOne({ where: { id: sub } });
-    const user: AuthUser | null = !u || u.disabled ? null : { id: u.id, role: u.role, orgId: u.orgId, orgPath: u.orgPath, openid: u.openid, name: u.name };
+    // one plain statement for the columns a request needs (a TypeORM findOne built and hydrated a whole User: most
+    // of an authenticated request's TypeORM time when the row is not cached, bench/RESULTS.md 2026-12-03 night)
+    const rows: SqlRow[] = await this.users.query('SELECT id, role, orgId, orgPath, openid, name, disabled FROM app_user WHERE id = ?', [sub]);
+    const u = rows[0];
+    const user: AuthUser | null =
+      !u || Number(u.disabled)
+        ? null
+        : {
+            id: Number(u.id),
+            role: u.role as Role,
+            orgId: u.orgId == null ? null : Number(u.orgId),
+            orgPath: (u.orgPath as string | null) ?? null,
+            openid: (u.openid as string | null) ?? null,
+            name: (u.name as string | null) ?? null,
+          };
     if (this.rows.size >= USER_CACHE_MAX) this.rows.clear();
     if (gen === this.generation) this.rows.set(sub, { user, at: now });
     return user;

@@ -1,7 +1,9 @@
 import { AUTH_USER_TTL_MS } from '../../common/auth/auth.guard';
 import { User } from '../users/user.entity';
 import { Repository } from 'typeorm';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
+import { KeyObject } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig, ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { named } from '../../testing/fields';
@@ -132,10 +134,11 @@ describe('the auth guard reuses a user row for a few seconds at most', () => {
     expect((await t.http.get('/api/me').set(me)).status).toBe(200);
     await new Promise((r) => setTimeout(r, AUTH_USER_TTL_MS + 200)); // the cached row has run out
     // each read of a row takes 300 ms, so all eight requests miss while the first read is still out
-    const findOne = Repository.prototype.findOne;
-    const userReads = jest.spyOn(Repository.prototype, 'findOne').mockImplementation(async function (this: Repository<any>, ...args) {
+    // the guard reads the row with one plain statement through the User repository
+    const query = Repository.prototype.query;
+    const userReads = jest.spyOn(Repository.prototype, 'query').mockImplementation(async function (this: Repository<any>, ...args) {
       await new Promise((r) => setTimeout(r, 300));
-      return findOne.apply(this, args);
+      return query.apply(this, args);
     });
     try {
       const answers = await Promise.all(Array.from({ length: 8 }, () => t.http.get('/api/orgs').set(me)));
@@ -145,6 +148,17 @@ describe('the auth guard reuses a user row for a few seconds at most', () => {
     } finally {
       userReads.mockRestore();
     }
+  });
+
+  it('verifies with the secret as a KeyObject (a string made jsonwebtoken throw a PEM parse per token), tokens unchanged', async () => {
+    const jwt = t.app.get(JwtService);
+    expect((jwt as unknown as { options: { secret: unknown } }).options.secret).toBeInstanceOf(KeyObject);
+    // a token signed with the secret as plain text (as before) still passes
+    const me = await t.login('key-object');
+    const id = (await t.http.get('/api/me').set(me)).body.id;
+    const cfg = t.app.get(AppConfig);
+    const token = jwt.sign({ sub: id, role: 'resident' }, { secret: cfg.JWT_SECRET, algorithm: 'HS256', expiresIn: 600 });
+    expect((await t.http.get('/api/me').set({ Authorization: `Bearer ${token}` })).body.id).toBe(id);
   });
 
   it('a tampered or expired token is refused even though a valid one was seen', async () => {

@@ -101,18 +101,18 @@ export class HazardCountService implements OnModuleInit {
   /**
    * Units of the subtree (`prefix` null = everywhere) whose tally has matching hazards: every unit that holds
    * matching hazards itself, and their ancestors inside the subtree (walking one that holds none of its own costs
-   * one index dive) — the candidates of the ledger's per-unit page plan.
+   * one index dive) — the candidates of the ledger's per-unit page plan. A unit qualifies at its first tally row
+   * with a match (rows never go below 0, so "some row > 0" is "the sum > 0"): summing every matching row of every
+   * unit read a town's whole tally (thousands of rows, one per month of deadlines) for a yes or no each.
    */
-  async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number; n: number }[]> {
+  async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number }[]> {
     const key = keyConditions('t', f);
     const sub = prefix !== null ? subtreeSql('o.path', prefix) : null;
-    const parts = [...(sub ? [sub.sql] : []), ...key.conds];
-    const params = [...(sub ? sub.params : []), ...key.params];
-    const rows: { orgId: number; n: string | number }[] = await this.ds.query(
-      `SELECT t.unitId AS orgId, SUM(t.n) AS n FROM org_unit o JOIN hazard_tally t ON t.unitId = o.id ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} GROUP BY t.unitId HAVING SUM(t.n) > 0`,
-      params,
+    const rows: { orgId: number | string }[] = await this.ds.query(
+      `SELECT o.id AS orgId FROM org_unit o WHERE ${sub ? `${sub.sql} AND ` : ''}EXISTS (SELECT 1 FROM hazard_tally t WHERE t.unitId = o.id${key.conds.map((c) => ` AND ${c}`).join('')} AND t.n > 0)`,
+      [...(sub ? sub.params : []), ...key.params],
     );
-    return rows.map((r) => ({ orgId: Number(r.orgId), n: Number(r.n) }));
+    return rows.map((r) => ({ orgId: Number(r.orgId) }));
   }
 
   /** Work whose deadline passed moves up to priority 1 (idx_hazard_stale: reads only those rows). */

@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
+import type { Media } from '../media/media.entity';
 import { MediaService } from '../media/media.service';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardListQueryDto } from './dto/hazard.dto';
@@ -40,6 +41,7 @@ const SUMMARY_COLUMNS = [
   'closedAt',
 ] as const;
 type HazardSummaryRow = Pick<Hazard, (typeof SUMMARY_COLUMNS)[number]>;
+type StaleRow = { id: number | string; createdAt: Date | string };
 
 /** The ledger (台账): its filters, counts per state, the page in urgency order and how it is read, and the export's rows. */
 @Injectable()
@@ -96,41 +98,53 @@ export class HazardLedgerService {
     const keyFilter = { category: f.category, level: f.level };
     const tallied = fast && !f.from && !f.to;
 
+    // The reads that do not depend on each other go out together (each is one round trip on its own pool
+    // connection): the counts, the stale-work check of the fast page, and — when a filter makes the subtree's
+    // matches few, so per-unit walks are likely — the units holding matches. The page waits for them; the rows
+    // and the photos of the page go out together after it.
+    const listQb = this.base(user, f);
+    whereState(this.ds, listQb, f, now);
+    const keyed = !!(f.statuses || f.category || f.level || f.overdue === true);
+    const staleP = fast ? this.staleWork(listQb, now) : null;
+    const unitsP = fast && tallied && keyed ? this.counts.units(subtree, { ...keyFilter, statuses: f.statuses }) : null;
+    const everythingP = fast && tallied ? this.everything() : null;
+    // a speculative read the plan ends up not needing must not become an unhandled rejection
+    for (const p of [staleP, unitsP, everythingP]) p?.catch(() => undefined);
+
     const counts: HazardLedgerDto['counts'] = {};
     for (const s of HAZARD_STATUSES) counts[s] = 0;
     if (tallied) {
       const unit = tallyUnitOf(subtree);
       const { month, start } = chinaMonth(now);
       let overdue = 0;
-      for (const r of await readTally(this.ds, [unit], keyFilter)) {
+      // Work due earlier this month whose deadline has passed: a short range of idx_hazard_deadline.
+      const [tally, live] = await Promise.all([
+        readTally(this.ds, [unit], keyFilter),
+        this.base(user, f)
+          .useIndex('idx_hazard_deadline')
+          .select('COUNT(*)', 'n')
+          .andWhere('h.status IN (:...work) AND h.deadline >= :monthStart AND h.deadline < :now', { work: OPEN_WORK, monthStart: t(start), now: t(now) })
+          .getRawOne<{ n: string }>(),
+      ]);
+      for (const r of tally) {
         counts[r.status] = (counts[r.status] ?? 0) + r.n;
         if (r.dueMonth && r.dueMonth < month) overdue += r.n;
       }
-      // Work due earlier this month whose deadline has passed: a short range of idx_hazard_deadline.
-      const live = await this.base(user, f)
-        .useIndex('idx_hazard_deadline')
-        .select('COUNT(*)', 'n')
-        .andWhere('h.status IN (:...work) AND h.deadline >= :monthStart AND h.deadline < :now', { work: OPEN_WORK, monthStart: t(start), now: t(now) })
-        .getRawOne<{ n: string }>();
       counts.overdue = overdue + Number(live?.n ?? 0);
     } else {
-      const countRows = await this.base(user, f)
-        .select('h.status', 'status')
-        .addSelect('COUNT(*)', 'n')
-        .groupBy('h.status')
-        .getRawMany<{ status: HazardStatus; n: string }>();
+      const [countRows, od] = await Promise.all([
+        this.base(user, f).select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>(),
+        this.base(user, f)
+          .useIndex('idx_hazard_work')
+          .select('COUNT(*)', 'n')
+          .andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: t(now) })
+          .getRawOne<{ n: string }>(),
+      ]);
       for (const r of countRows) counts[r.status] = Number(r.n);
-      const od = await this.base(user, f)
-        .useIndex('idx_hazard_work')
-        .select('COUNT(*)', 'n')
-        .andWhere('h.status IN (:...work) AND h.deadline < :now', { work: OPEN_WORK, now: t(now) })
-        .getRawOne<{ n: string }>();
       counts.overdue = Number(od?.n ?? 0);
     }
     const stateTotal = (f.statuses ?? HAZARD_STATUSES).reduce((a, st) => a + (counts[st as HazardStatus] ?? 0), 0);
 
-    const listQb = this.base(user, f);
-    whereState(this.ds, listQb, f, now);
     const total =
       tallied && f.overdue === undefined
         ? stateTotal
@@ -142,17 +156,18 @@ export class HazardLedgerService {
 
     let pageIds: number[] | null = null;
     if (fast) {
+      const stale = (await staleP)!;
       // Walking the urgency index reads about (skip + pageSize) × everything ÷ this subtree's matches entries.
       const matches = f.overdue === true ? (counts.overdue ?? 0) : stateTotal;
-      const walk = tallied && matches > 0 ? ((skip + pageSize) * (await this.everything())) / matches : Infinity;
-      if (walk <= this.ledgerWalkMax) pageIds = await this.ledgerPage(listQb, { walk: subtree }, f, skip, pageSize, now);
+      const walk = tallied && matches > 0 ? ((skip + pageSize) * (await everythingP!)) / matches : Infinity;
+      if (walk <= this.ledgerWalkMax) pageIds = await this.ledgerPage(stale, { walk: subtree }, f, skip, pageSize, now);
       else {
         // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
-        const units = await this.counts.units(subtree, { ...keyFilter, statuses: f.statuses });
+        const units = await (unitsP ?? this.counts.units(subtree, { ...keyFilter, statuses: f.statuses }));
         pageIds =
           this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
-            ? await this.ledgerPage(listQb, { walk: subtree }, f, skip, pageSize, now)
-            : await this.ledgerPage(listQb, { units: units.map((u) => u.orgId) }, f, skip, pageSize, now);
+            ? await this.ledgerPage(stale, { walk: subtree }, f, skip, pageSize, now)
+            : await this.ledgerPage(stale, { units: units.map((u) => u.orgId) }, f, skip, pageSize, now);
       }
     }
     if (!pageIds) {
@@ -161,33 +176,40 @@ export class HazardLedgerService {
       pageIds = idRows.map((r) => Number(r.id));
     }
     const ids = pageIds;
-    const { rows, names } = await this.summaryRows(ids);
+    const { rows, names, photos } = await this.summaryRows(ids, user);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const ordered = ids.map((id) => byId.get(id)!).filter(Boolean);
-    const photos = await this.media.byEntities('hazard', ids);
     const items = ordered.map((h) => {
-      const first = (photos.get(h.id) ?? []).find((m) => this.media.visibleBySecurity(user, m));
+      const first = photos.get(h.id);
       return mapHazardSummary(h, names, first ? this.media.refOf(first, user).thumbUrl : null, now);
     });
     return { items, total, page, pageSize, counts };
   }
 
   /**
-   * The ledger page's rows: only the columns a summary shows, with both unit names joined, in one plain query.
-   * (Loading whole Hazard entities and then the names was two TypeORM finds — its query building and entity
-   * hydration were a tenth of a ledger page's server CPU, bench/RESULTS.md.) Each value is converted by the
-   * driver exactly as TypeORM converts it when it hydrates the entity (dates from either dialect).
+   * The ledger page's rows: only the columns a summary shows, with both unit names and the first photo the caller
+   * may see (its id and verdict: what the thumbnail's signed URL needs) joined, in one plain query. (Loading whole
+   * Hazard entities, then the names, then the photos was three TypeORM finds — their query building and entity
+   * hydration were a tenth of a ledger page's server CPU, and each a round trip, bench/RESULTS.md.) Each value is
+   * converted by the driver exactly as TypeORM converts it when it hydrates the entity (dates from either dialect).
    */
-  private async summaryRows(ids: number[]): Promise<{ rows: HazardSummaryRow[]; names: Map<number, string> }> {
+  private async summaryRows(
+    ids: number[],
+    user: AuthUser,
+  ): Promise<{ rows: HazardSummaryRow[]; names: Map<number, string>; photos: Map<number, { id: number; secStatus: Media['secStatus'] }> }> {
     const names = new Map<number, string>();
-    if (!ids.length) return { rows: [], names };
+    const photos = new Map<number, { id: number; secStatus: Media['secStatus'] }>();
+    if (!ids.length) return { rows: [], names, photos };
     const meta = this.ds.getMetadata(Hazard);
     const cols = SUMMARY_COLUMNS.map((p) => meta.findColumnWithPropertyName(p)!);
+    const visible = this.media.visibleBySecuritySql(user, 'm');
     const raw: Record<string, unknown>[] = await this.ds.query(
-      `SELECT ${cols.map((c) => `h.${c.databaseName} AS ${c.propertyName}`).join(', ')}, o.name AS orgName, r.name AS responsibleOrgName
+      `SELECT ${cols.map((c) => `h.${c.databaseName} AS ${c.propertyName}`).join(', ')}, o.name AS orgName, r.name AS responsibleOrgName,
+              p.id AS photoId, p.secStatus AS photoSec
          FROM hazard h LEFT JOIN org_unit o ON o.id = h.orgId LEFT JOIN org_unit r ON r.id = h.responsibleOrgId
+         LEFT JOIN media p ON p.id = (SELECT MIN(m.id) FROM media m WHERE m.entityKind = 'hazard' AND m.entityId = h.id AND ${visible.sql})
         WHERE h.id IN (${marks(ids.length)})`,
-      ids,
+      [...visible.params, ...ids],
     );
     const driver = this.ds.driver;
     const rows = raw.map((r) => {
@@ -196,9 +218,10 @@ export class HazardLedgerService {
       const h = row as unknown as HazardSummaryRow;
       if (r.orgName != null) names.set(h.orgId, String(r.orgName));
       if (h.responsibleOrgId && r.responsibleOrgName != null) names.set(h.responsibleOrgId, String(r.responsibleOrgName));
+      if (r.photoId != null) photos.set(h.id, { id: Number(r.photoId), secStatus: r.photoSec as Media['secStatus'] });
       return h;
     });
-    return { rows, names };
+    return { rows, names, photos };
   }
 
   /** How many hazards there are in all (tally unit 0): the ledger's planning estimate, re-read every 10 s. */
@@ -212,6 +235,22 @@ export class HazardLedgerService {
   }
 
   /**
+   * Open work of the page's filters past its deadline whose stored priority has not caught up yet (the minute
+   * job): idx_hazard_stale. Null when there are 1000 or more (the page then takes the plain query).
+   */
+  private async staleWork(listQb: SelectQueryBuilder<Hazard>, now: Date): Promise<StaleRow[] | null> {
+    const stale = await listQb
+      .clone()
+      .useIndex('idx_hazard_stale')
+      .select('h.id', 'id')
+      .addSelect('h.createdAt', 'createdAt')
+      .andWhere('h.status IN (:...staleWork) AND h.priority = 0 AND h.deadline < :staleNow', { staleWork: OPEN_WORK, staleNow: dbTime(now) })
+      .limit(1000)
+      .getRawMany<StaleRow>();
+    return stale.length >= 1000 ? null : stale;
+  }
+
+  /**
    * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree:
    * either one walk down idx_hazard_rank filtered by the subtree's path in the index (`walk`: cheap when the
    * subtree holds a good share of all hazards, e.g. a county), or per unit from idx_hazard_unit_page — each unit
@@ -221,7 +260,7 @@ export class HazardLedgerService {
    * (very deep pages of a big subtree): the caller falls back to the plain query.
    */
   private async ledgerPage(
-    listQb: SelectQueryBuilder<Hazard>,
+    stale: StaleRow[] | null,
     plan: { walk: string | null } | { units: number[] },
     f: LedgerFilter,
     skip: number,
@@ -229,15 +268,7 @@ export class HazardLedgerService {
     now: Date,
   ): Promise<number[] | null> {
     if ('units' in plan && !plan.units.length) return [];
-    const stale = await listQb
-      .clone()
-      .useIndex('idx_hazard_stale')
-      .select('h.id', 'id')
-      .addSelect('h.createdAt', 'createdAt')
-      .andWhere('h.status IN (:...staleWork) AND h.priority = 0 AND h.deadline < :staleNow', { staleWork: OPEN_WORK, staleNow: dbTime(now) })
-      .limit(1000)
-      .getRawMany<{ id: number | string; createdAt: Date | string }>();
-    if (stale.length >= 1000) return null;
+    if (!stale) return null;
     const limit = skip + pageSize + stale.length;
     if ('units' in plan && plan.units.length * limit > 50_000) return null;
 

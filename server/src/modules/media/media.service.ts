@@ -233,9 +233,15 @@ export class MediaService {
   }
 
   /** Content security: passed → anyone allowed the record; pending/review → also the uploader and officers; risky → officers only. */
-  visibleBySecurity(viewer: AuthUser, m: Media): boolean {
+  visibleBySecurity(viewer: AuthUser, m: Pick<Media, 'secStatus' | 'ownerId'>): boolean {
     if (m.secStatus === 'pass' || isOfficer(viewer.role)) return true;
     return m.secStatus !== 'risky' && m.ownerId === viewer.id;
+  }
+
+  /** visibleBySecurity as an SQL condition on the media alias `a` (for a query that picks images itself). */
+  visibleBySecuritySql(viewer: AuthUser, a: string): { sql: string; params: unknown[] } {
+    if (isOfficer(viewer.role)) return { sql: '1 = 1', params: [] };
+    return { sql: `(${a}.secStatus = 'pass' OR (${a}.secStatus <> 'risky' AND ${a}.ownerId = ?))`, params: [viewer.id] };
   }
 
   // ---- reading bytes -----------------------------------------------------------------------------
