@@ -9,6 +9,7 @@ import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
 import { a11y } from '../../utils/a11y';
 import { beijingDate, beijingTime } from '../../utils/time';
+import { canShareCard } from '../../platform/system';
 
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
 const china = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(5, 16);
@@ -263,7 +264,7 @@ export default function Campaign() {
         </PrimaryButton>
       </Card>
       <Card title="分享到班级群">
-        {process.env.TARO_ENV === 'weapp' ? (
+        {canShareCard ? (
           <PrimaryButton openType="share">转发签署卡片</PrimaryButton>
         ) : (
           <View style={{ fontSize: '28rpx', wordBreak: 'break-all', color: '#334155' }}>签署链接：{c.shareUrl}</View>

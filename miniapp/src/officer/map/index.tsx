@@ -9,6 +9,7 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
+import { nativeMap } from '../../platform/system';
 
 type Bbox = [number, number, number, number];
 /** Anywhere in China: used only when no unit in scope has coordinates yet. */
@@ -97,7 +98,7 @@ export default function HazardMapPage() {
           )}
         </Card>
       ) : null}
-      {process.env.TARO_ENV === 'weapp' ? (
+      {nativeMap ? (
         <Map
           className="mp-map"
           latitude={(minLat + maxLat) / 2}
