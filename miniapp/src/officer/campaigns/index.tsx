@@ -1,9 +1,10 @@
 import { Input, Picker, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import type { OrgUnitDto, PledgeCampaignDto, PledgeTemplateDto } from '@xiangan/shared';
+import Taro from '@tarojs/taro';
+import type { OrgUnitDto, PledgeTemplateDto } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
+import { useRemote } from '../../hooks/use-remote';
 import { pledgesApi } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { beijingDate, beijingToday } from '../../utils/time';
@@ -17,7 +18,6 @@ const day = (d: number) => beijingToday(d);
 
 /** Officer: campaigns in my scope, and a short form to start one (template, unit, deadline). */
 export default function Campaigns() {
-  const [items, setItems] = useState<PledgeCampaignDto[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [templates, setTemplates] = useState<PledgeTemplateDto[]>([]);
   const [units, setUnits] = useState<OrgUnitDto[]>([]);
@@ -26,8 +26,8 @@ export default function Campaigns() {
   const [deadline, setDeadline] = useState(day(14));
   const [title, setTitle] = useState('');
 
-  const load = () => pledgesApi.campaigns({ pageSize: 100 }).then((r) => setItems(r.items), toastError);
-  useDidShow(() => void load());
+  const remote = useRemote(() => pledgesApi.campaigns({ pageSize: 100 }).then((r) => r.items), [], { onShow: true });
+  const items = remote.data;
 
   const openForm = async () => {
     try {
@@ -61,7 +61,7 @@ export default function Campaigns() {
   if (!items)
     return (
       <PageShell title="承诺书活动">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   return (

@@ -1,31 +1,21 @@
 import { View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
-import type { MessageListItemDto } from '@xiangan/shared';
-import { useState } from 'react';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { useRemote } from '../../hooks/use-remote';
 import { chinaTime, pct, publicityApi } from '../../services/publicity';
-import { toastError } from '../../services/request';
 import '../publish/index.scss';
 
 const TONE = { draft: 'default', scheduled: 'warning', published: 'success', withdrawn: 'danger' } as const;
 
 /** Officer: messages of my units with how many read / acknowledged. */
 export default function Messages() {
-  const [items, setItems] = useState<MessageListItemDto[] | null>(null);
-  const load = () =>
-    publicityApi
-      .list({ pageSize: 50 })
-      .then((r) => setItems(r.items))
-      .catch((e) => {
-        toastError(e);
-        setItems([]);
-      });
-  useDidShow(() => void load());
-  usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
+  const remote = useRemote(() => publicityApi.list({ pageSize: 50 }).then((r) => r.items), [], { onShow: true });
+  usePullDownRefresh(() => void remote.reload().finally(() => Taro.stopPullDownRefresh()));
+  const items = remote.data;
   if (!items)
     return (
       <PageShell title="我发布的宣传">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   return (
