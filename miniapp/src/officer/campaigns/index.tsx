@@ -1,6 +1,6 @@
 import { Input, Picker, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
-import type { OrgUnitDto, PledgeTemplateDto } from '@xiangan/shared';
+import { type OrgUnitDto, PLEDGE_CAMPAIGN_STATUS_LABELS, type PledgeTemplateDto } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
@@ -9,11 +9,7 @@ import { pledgesApi } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { beijingDate, beijingToday } from '../../utils/time';
 
-const STATUS: Record<string, [string, 'success' | 'default' | 'warning']> = {
-  open: ['签署中', 'success'],
-  expired: ['已截止', 'default'],
-  closed: ['已关闭', 'default'],
-};
+const TONE = { open: 'success', expired: 'default', closed: 'default' } as const;
 const day = (d: number) => beijingToday(d);
 
 /** Officer: campaigns in my scope, and a short form to start one (template, unit, deadline). */
@@ -117,10 +113,10 @@ export default function Campaigns() {
           <Card
             key={c.id}
             title={c.title}
-            extra={<StatusTag tone={STATUS[c.status][1]} text={STATUS[c.status][0]} />}
+            extra={<StatusTag tone={TONE[c.status]} text={PLEDGE_CAMPAIGN_STATUS_LABELS[c.status]} />}
             onClick={() => Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` })}
           >
-            <View style={{ fontSize: '30rpx', color: '#475569' }}>
+            <View className="xa-meta">
               {c.orgName} · 已签 {c.signedCount}
               {c.rosterCount ? ` / ${c.rosterCount}` : ''} 份 · 截止 {beijingDate(c.deadline)}
             </View>

@@ -11,7 +11,9 @@ import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages, uploadImages } from '../../services/upload';
+import { COLOR } from '../../styles/colors';
 import { a11y } from '../../utils/a11y';
+import './index.scss';
 
 const COUNTY_DEPTS: string[] = [...COUNTY_DEPARTMENTS];
 const todayPlus = (d: number) => new Date(Date.now() + d * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
@@ -96,12 +98,7 @@ export default function OfficerHazardPage() {
       {h.probableDuplicates.length ? (
         <Card title="附近可能重复的上报">
           {h.probableDuplicates.map((d) => (
-            <View
-              key={d.id}
-              style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }}
-              onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })}
-              {...a11y()}
-            >
+            <View key={d.id} className="oh-row" onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })} {...a11y()}>
               <Text>
                 {d.code} {d.description.slice(0, 12)}
               </Text>
@@ -111,7 +108,7 @@ export default function OfficerHazardPage() {
         </Card>
       ) : null}
       {!form ? (
-        <View style={{ display: 'flex', flexWrap: 'wrap', gap: '16px', margin: '16px 0' }}>
+        <View className="oh-actions">
           {h.actions.map((a) => (
             <PrimaryButton key={a} block={false} type={a === 'reject' ? 'danger' : a === 'comment' ? 'plain' : 'primary'} onClick={() => open(a)}>
               {HAZARD_ACTION_LABELS[a]}
@@ -150,9 +147,9 @@ export default function OfficerHazardPage() {
             </>
           ) : null}
           {form === 'verify' ? (
-            <View style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', fontSize: '32px', padding: '16px 0' }}>
+            <View className="oh-row">
               <Text>{passed ? '验收合格，销号' : '不合格，退回整改'}</Text>
-              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color="#2e7d32" />
+              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color={COLOR.success} />
             </View>
           ) : null}
           {form === 'escalate' ? (
@@ -197,7 +194,7 @@ export default function OfficerHazardPage() {
               </PrimaryButton>
             </Field>
           ) : null}
-          <View style={{ display: 'flex', gap: '16px' }}>
+          <View className="oh-buttons">
             <PrimaryButton type="plain" onClick={() => setForm(null)}>
               取消
             </PrimaryButton>

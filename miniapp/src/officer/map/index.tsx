@@ -7,6 +7,7 @@ import { Card, PageShell } from '../../components';
 import { hazardsApi, statusText } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
+import { COLOR } from '../../styles/colors';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
 import { nativeMap } from '../../platform/system';
@@ -34,13 +35,21 @@ async function scopeArea(): Promise<{ bbox: Bbox; places: Place[] }> {
   return { bbox: [Math.min(...lngs) - pad, Math.min(...lats) - pad, Math.max(...lngs) + pad, Math.max(...lats) + pad], places };
 }
 const colour = (p: HazardMapPoint) =>
-  p.level === 'major' ? '#d32f2f' : p.overdue ? '#e65100' : p.status === 'reported' ? '#1a6fd1' : p.status === 'escalated' ? '#7b1fa2' : '#2e7d32';
+  p.level === 'major'
+    ? COLOR.danger
+    : p.overdue
+      ? COLOR.warning
+      : p.status === 'reported'
+        ? COLOR.primary
+        : p.status === 'escalated'
+          ? COLOR.escalated
+          : COLOR.success;
 const LEGEND = [
-  ['#d32f2f', '重大隐患'],
-  ['#e65100', '已逾期'],
-  ['#1a6fd1', '待受理'],
-  ['#2e7d32', '整改中'],
-  ['#7b1fa2', '上报县级'],
+  [COLOR.danger, '重大隐患'],
+  [COLOR.warning, '已逾期'],
+  [COLOR.primary, '待受理'],
+  [COLOR.success, '整改中'],
+  [COLOR.escalated, '上报县级'],
 ];
 
 /** 安全隐患分布图: weapp uses the native map; h5 plots the points (no map tiles are reachable there). */
@@ -119,7 +128,7 @@ export default function HazardMapPage() {
                 borderRadius: 6,
                 padding: 6,
                 display: 'BYCLICK' as const,
-                bgColor: '#ffffff',
+                bgColor: COLOR.card,
                 textAlign: 'center' as const,
                 anchorX: 0,
                 anchorY: 0,

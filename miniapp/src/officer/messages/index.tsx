@@ -28,7 +28,7 @@ export default function Messages() {
             extra={<StatusTag tone={TONE[m.status]} text={m.statusLabel} />}
             onClick={() => Taro.navigateTo({ url: m.status === 'draft' ? `/officer/publish/index?id=${m.id}` : `/officer/reach/index?id=${m.id}` })}
           >
-            <View style={{ fontSize: '30rpx', color: '#475569', lineHeight: 1.7 }}>
+            <View className="xa-meta pubc-meta">
               {m.categoryLabel} · {m.status === 'scheduled' ? `定时 ${chinaTime(m.scheduledAt)}` : chinaTime(m.publishedAt ?? m.updatedAt)}
               {m.status === 'published' ? (
                 <View>

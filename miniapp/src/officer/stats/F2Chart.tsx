@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { Axis, Canvas, Chart, Interval, jsx, Line } from '@antv/f2';
 import { useEffect, useMemo, useRef } from 'react';
 import { type CanvasNode, frameCalls, measureCanvas } from '../../platform/canvas';
+import { COLOR } from '../../styles/colors';
 
 export interface SeriesRow {
   x: string;
@@ -49,7 +50,7 @@ export function F2Chart({
       const max = Math.max(1, ...data.map((r) => r.value));
       const step = Math.max(1, Math.ceil(max / 4));
       const cats = new Set(data.map((r) => r.x)).size;
-      const label = { fontSize: 15, fill: '#444' };
+      const label = { fontSize: 15, fill: COLOR.text2 };
       const geom =
         kind === 'bar'
           ? jsx(Interval, { x: 'x', y: 'value', color: { field: 'series', range: colors }, adjust: 'dodge' })
