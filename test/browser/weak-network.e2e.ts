@@ -2,7 +2,7 @@
  * A weak network never leaves a page dead-ended: when a page's first load fails (the request is lost), the page says
  * so and offers 重新加载; a tap loads it. Checked on the pages that show one record (a hazard, a notice, a signed
  * pledge — opened from a subscribe message or a share link, where there is no list to go back to), on the
- * resident's pledge list and on the officer's reach, messages and campaigns pages.
+ * resident's pledge list and on the officer's hazard, monthly, reach, messages and campaigns pages.
  */
 import { Api, DEMO } from '../support/api';
 import { PHONE } from '../support/chromium';
@@ -52,6 +52,20 @@ const PAGES: Target[] = [
     route: () => `/officer/reach/index?id=${rec.message.id}`,
     api: () => `/api/messages/${rec.message.id}/stats`,
     ready: () => '到达情况',
+  },
+  {
+    name: 'officer hazard',
+    who: 'town',
+    route: () => `/officer/hazard/index?id=${rec.hazard.id}`,
+    api: () => `/api/hazards/${rec.hazard.id}`,
+    ready: () => rec.hazard.code,
+  },
+  {
+    name: 'officer monthly',
+    who: 'town',
+    route: () => '/officer/monthly/index',
+    api: () => '/api/reports/monthly',
+    ready: () => '妥善处置',
   },
   {
     name: 'pledges',

@@ -1,7 +1,7 @@
 /**
  * Hazard report drafts that get sent, once, whatever the network does.
  *
- *   const { id } = await saveHazardDraft({ ...form, request }, draftId);   // photos kept durably (draft-photos.ts)
+ *   const { id } = await saveHazardDraft({ ...form, request }, draftId);   // photos kept durably (platform/photos.ts)
  *   const res = await sendHazardDraft(id, (step) => Taro.showLoading({ title: step }));
  *   startDraftAutoSend();       // app launch: sends waiting drafts now and whenever the network comes back
  *   deleteHazardDraft(id);      // removes the draft and its kept photos

@@ -1,11 +1,12 @@
 import { Picker, Switch, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import type { HazardAction, HazardDetailDto, HazardLevel, OrgUnitDto } from '@xiangan/shared';
+import Taro, { useRouter } from '@tarojs/taro';
+import type { HazardAction, HazardLevel, OrgUnitDto } from '@xiangan/shared';
 import { COUNTY_DEPARTMENTS } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, openNavigation, PageShell, PointPreview, PrimaryButton, StatusTag } from '../../components';
 import { HazardHead, Timeline } from '../../pages/hazard/HazardView';
+import { useRemote } from '../../hooks/use-remote';
 import { hazardsApi, statusText, statusTone } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
@@ -21,7 +22,6 @@ const todayPlus = (d: number) => new Date(Date.now() + d * 86400_000 + 8 * 3600_
 /** One hazard for an officer: the facts, photos, timeline, and the actions the state machine allows. */
 export default function OfficerHazardPage() {
   const id = Number(useRouter().params.id);
-  const [h, setH] = useState<HazardDetailDto | null>(null);
   const [form, setForm] = useState<HazardAction | null>(null);
   const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
   const [unitIdx, setUnitIdx] = useState(0);
@@ -33,12 +33,8 @@ export default function OfficerHazardPage() {
   const [photos, setPhotos] = useState<string[]>([]);
   const [dupOf, setDupOf] = useState<number | null>(null);
 
-  const load = () =>
-    hazardsApi
-      .detail(id)
-      .then((d) => (setH(d), setLevel(d.level)))
-      .catch(toastError);
-  useDidShow(() => void load());
+  const remote = useRemote(() => hazardsApi.detail(id).then((d) => (setLevel(d.level), d)), [id], { onShow: true });
+  const h = remote.data;
   useSubscribeTemplates();
   const open = async (a: HazardAction) => {
     setForm(a);
@@ -65,7 +61,7 @@ export default function OfficerHazardPage() {
       else if (form === 'start') body = { note: note || undefined };
       else body = { note, photoIds };
       const next = await hazardsApi.act(id, form, body as never);
-      setH(next);
+      remote.setData(next);
       setForm(null);
       Taro.showToast({ title: `已${HAZARD_ACTION_LABELS[form]}`, icon: 'success' });
     } catch (err) {
@@ -75,13 +71,13 @@ export default function OfficerHazardPage() {
   if (!h)
     return (
       <PageShell title="隐患处理">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   const needsNote = form && !['assign', 'start', 'verify'].includes(form);
   return (
     <PageShell title="隐患处理">
-      <HazardHead h={h} officer onPhotoReviewed={load} />
+      <HazardHead h={h} officer onPhotoReviewed={remote.reload} />
       {h.lat != null && h.lng != null ? (
         <Card title="隐患位置">
           <PointPreview lat={h.lat} lng={h.lng} label={h.address ?? h.code} />
@@ -202,7 +198,7 @@ export default function OfficerHazardPage() {
           </View>
         </Card>
       )}
-      <Timeline h={h} onPhotoReviewed={load} />
+      <Timeline h={h} onPhotoReviewed={remote.reload} />
     </PageShell>
   );
 }
