@@ -7,7 +7,7 @@
  * PointPreview — one point on a small map (weapp <Map>; h5 a plain point display: no map tiles are reachable there).
  * openNavigation(lat, lng, name) — weapp openLocation; h5 an Amap marker link (a map app or the web map opens).
  */
-import { Input, Map, Picker, Text, View } from '@tarojs/components';
+import { Input, Picker, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { OrgUnitDto } from '@xiangan/shared';
 import { formatLatLng } from '@xiangan/shared';
@@ -15,6 +15,7 @@ import { useEffect, useState } from 'react';
 import { flattenOrgs, orgsApi } from '../services/orgs';
 import { chooseLocationOnMap, getCurrentLocation } from '../platform/location';
 import { nativeMap } from '../platform/system';
+import { NativeMap } from '../platform/ui';
 import Field from './Field';
 import PrimaryButton from './PrimaryButton';
 import './location.scss';
@@ -50,7 +51,7 @@ export async function openNavigation(lat: number, lng: number, name: string, add
 export function PointPreview({ lat, lng, label }: { lat: number; lng: number; label?: string }) {
   if (nativeMap) {
     return (
-      <Map
+      <NativeMap
         className="lp-map"
         latitude={lat}
         longitude={lng}

@@ -11,9 +11,9 @@ import Taro from '@tarojs/taro';
 import { useEffect, type ReactNode } from 'react';
 import { useElder } from '../store/elder';
 import { a11y } from '../utils/a11y';
-import PrivacyDialog from './PrivacyDialog';
 import './styles.scss';
-import { hasPrivacyGuide, nativeTitleBar } from '../platform/system';
+import { nativeTitleBar } from '../platform/system';
+import { PlatformPrivacyDialog } from '../platform/ui';
 
 export interface PageShellProps {
   title?: string;
@@ -56,7 +56,7 @@ export default function PageShell({ title, heading, subtitle, footer, flush, cla
       {subtitle ? <View className="xa-page__sub">{subtitle}</View> : null}
       <View className={flush ? 'xa-page__body--flush' : 'xa-page__body'}>{children}</View>
       {footer ? <View className="xa-page__footer">{footer}</View> : null}
-      {hasPrivacyGuide ? <PrivacyDialog /> : null}
+      <PlatformPrivacyDialog />
     </View>
   );
 }

@@ -1,4 +1,4 @@
-import { Map, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { HazardMapDto, HazardMapPoint } from '@xiangan/shared';
 import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
@@ -8,9 +8,10 @@ import { hazardsApi, statusText } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { COLOR } from '../../styles/colors';
+import { nativeMap } from '../../platform/system';
+import { NativeMap } from '../../platform/ui';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
-import { nativeMap } from '../../platform/system';
 
 type Bbox = [number, number, number, number];
 /** Anywhere in China: used only when no unit in scope has coordinates yet. */
@@ -108,7 +109,7 @@ export default function HazardMapPage() {
         </Card>
       ) : null}
       {nativeMap ? (
-        <Map
+        <NativeMap
           className="mp-map"
           latitude={(minLat + maxLat) / 2}
           longitude={(minLng + maxLng) / 2}
