@@ -23,7 +23,6 @@ function files(dir: string): string[] {
 }
 
 test('styles/colors.ts holds the colours of tokens.scss under the same names', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the mini-program's own module, read as plain TS by jest
   const { COLOR } = require('../../miniapp/src/styles/colors') as { COLOR: Record<string, string> };
   const scss = tokens();
   expect(Object.keys(COLOR).length).toBeGreaterThan(5);
