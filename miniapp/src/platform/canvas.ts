@@ -29,12 +29,12 @@ export function measureCanvas(id: string, boxSelector: string, done: (node: Canv
       el.style.height = `${box.clientHeight}px`;
       done(el, w, box.clientHeight);
     }
-    return;
+  } else {
+    Taro.createSelectorQuery()
+      .select(`#${id}`)
+      .fields({ node: true, size: true })
+      .exec((res) => done(res?.[0]?.node, res?.[0]?.width, res?.[0]?.height));
   }
-  Taro.createSelectorQuery()
-    .select(`#${id}`)
-    .fields({ node: true, size: true })
-    .exec((res) => done(res?.[0]?.node, res?.[0]?.width, res?.[0]?.height));
 }
 
 /**
@@ -42,11 +42,12 @@ export function measureCanvas(id: string, boxSelector: string, done: (node: Canv
  * those of the canvas node. A frame asked for while `live()` is false no longer runs (its chart is gone).
  */
 export function frameCalls(node: CanvasNode, live: () => boolean): Record<string, unknown> {
-  if (process.env.TARO_ENV === 'h5') return {};
-  return {
-    createImage: () => node.createImage!(),
-    requestAnimationFrame: (cb: (t: number) => void) => node.requestAnimationFrame!((t: number) => live() && cb(t)),
-    cancelAnimationFrame: (frame: number) => node.cancelAnimationFrame!(frame),
-    offscreenCanvas: Taro.createOffscreenCanvas?.({ type: '2d' }),
-  };
+  return process.env.TARO_ENV === 'h5'
+    ? {}
+    : {
+        createImage: () => node.createImage!(),
+        requestAnimationFrame: (cb: (t: number) => void) => node.requestAnimationFrame!((t: number) => live() && cb(t)),
+        cancelAnimationFrame: (frame: number) => node.cancelAnimationFrame!(frame),
+        offscreenCanvas: Taro.createOffscreenCanvas?.({ type: '2d' }),
+      };
 }

@@ -31,20 +31,24 @@ export async function pickTextFile(o: { accept: string; extensions: string[]; ma
     if (!file) return null;
     if (file.size > o.maxBytes) throw new Error(o.tooBig);
     return file.text();
+  } else {
+    const picked = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: o.extensions });
+    const f = picked.tempFiles[0];
+    if (!f) return null;
+    if (f.size > o.maxBytes) throw new Error(o.tooBig);
+    return Taro.getFileSystemManager().readFileSync(f.path, 'utf8') as string;
   }
-  const picked = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: o.extensions });
-  const f = picked.tempFiles[0];
-  if (!f) return null;
-  if (f.size > o.maxBytes) throw new Error(o.tooBig);
-  return Taro.getFileSystemManager().readFileSync(f.path, 'utf8') as string;
 }
 
 /** Base64 of an ASCII text (h5 btoa; weapp has no btoa). */
 export function asciiBase64(text: string): string {
-  if (process.env.TARO_ENV === 'h5') return btoa(text);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return Taro.arrayBufferToBase64(bytes.buffer);
+  if (process.env.TARO_ENV === 'h5') {
+    return btoa(text);
+  } else {
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return Taro.arrayBufferToBase64(bytes.buffer);
+  }
 }
 
 /** weapp: the JSON error body a refused download wrote into its temporary file (for the server's message). */

@@ -9,16 +9,20 @@ export async function pickPhotoPaths(count: number): Promise<string[]> {
   if (process.env.TARO_ENV === 'weapp') {
     const r = await Taro.chooseMedia({ count, mediaType: ['image'], sourceType: ['camera', 'album'], sizeType: ['compressed'] });
     return r.tempFiles.map((f) => f.tempFilePath);
+  } else {
+    const r = await Taro.chooseImage({ count, sizeType: ['compressed'], sourceType: ['camera', 'album'] });
+    return r.tempFilePaths;
   }
-  const r = await Taro.chooseImage({ count, sizeType: ['compressed'], sourceType: ['camera', 'album'] });
-  return r.tempFilePaths;
 }
 
 /** A JPEG of the photo no longer than `maxEdge` px on its longest side (the original when it cannot be read). */
 export async function shrinkPhoto(path: string, maxEdge: number, quality: number): Promise<string> {
-  if (process.env.TARO_ENV === 'h5') return shrinkInBrowser(path, maxEdge, quality);
-  const r = await Taro.compressImage({ src: path, quality: Math.round(quality * 100), compressedWidth: maxEdge } as Taro.compressImage.Option);
-  return r.tempFilePath || path;
+  if (process.env.TARO_ENV === 'h5') {
+    return shrinkInBrowser(path, maxEdge, quality);
+  } else {
+    const r = await Taro.compressImage({ src: path, quality: Math.round(quality * 100), compressedWidth: maxEdge } as Taro.compressImage.Option);
+    return r.tempFilePath || path;
+  }
 }
 
 function shrinkInBrowser(src: string, maxEdge: number, quality: number): Promise<string> {

@@ -3,7 +3,9 @@
  * reads `process.env.TARO_ENV`. Pages and services ask `canShareCard`, never "is this weapp".
  *
  * Taro replaces `process.env.TARO_ENV` at build time, so each flag is a literal `true`/`false` in its bundle and the
- * minifier drops the branch the platform cannot take (measured in bench/RESULTS.md, "platform layer").
+ * minifier drops the branch the platform cannot take. Inside platform/, write each difference as if/else or a ternary
+ * on `process.env.TARO_ENV` (not an early return): webpack then never sees the other side, so the Taro APIs and
+ * components only it calls stay out of the bundle. A component only one platform has goes in ui.tsx.
  *
  *   {canShareCard ? <PrimaryButton openType="share">转发</PrimaryButton> : <View>链接：{url}</View>}
  */
@@ -49,8 +51,7 @@ export function browserPageUrl(): string | null {
 
 /** Screen-reader role props: h5 real ARIA `role` + `tabIndex` (keyboard); WeChat reads its own `aria-role`. */
 export function roleProps(role: string, disabled?: boolean): Record<string, unknown> {
-  if (process.env.TARO_ENV === 'h5') return { role, tabIndex: disabled ? -1 : 0 };
-  return { 'aria-role': role };
+  return process.env.TARO_ENV === 'h5' ? { role, tabIndex: disabled ? -1 : 0 } : { 'aria-role': role };
 }
 
 /** Props that make a scrolling text region reachable and named for a screen reader (h5 only; WeChat reads it as is). */
@@ -88,7 +89,7 @@ export function markDocument(className: string, on: boolean): void {
 export function onNetworkBack(fn: () => void): void {
   if (process.env.TARO_ENV === 'h5') {
     if (typeof window !== 'undefined') window.addEventListener('online', fn);
-    return;
+  } else {
+    Taro.onNetworkStatusChange((r) => r.isConnected && fn());
   }
-  Taro.onNetworkStatusChange((r) => r.isConnected && fn());
 }
