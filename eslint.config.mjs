@@ -45,6 +45,21 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
+    // a platform difference lives in src/platform/ (a named flag or function there); pages and services never test
+    // the platform themselves
+    files: ['miniapp/src/**/*.{ts,tsx}'],
+    ignores: ['miniapp/src/platform/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='TARO_ENV']",
+          message: 'process.env.TARO_ENV only in miniapp/src/platform/: add a named flag or function there (docs/DEVELOPING.md, Mini-program)',
+        },
+      ],
+    },
+  },
+  {
     // tests, fakes and benches handle loose JSON and load built files with require()
     files: ['test/**/*.ts', '**/*.spec.ts', 'server/src/testing/**/*.ts'],
     // (the weapp harness's fakes keep `self` for methods WeChat calls with another `this`)

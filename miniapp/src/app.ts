@@ -3,7 +3,7 @@ import type { PropsWithChildren } from 'react';
 import { elder } from './store/elder';
 import { session } from './store/session';
 import { startDraftAutoSend } from './utils/hazard-drafts';
-import { installPrivacyHandler } from './utils/privacy';
+import { installPrivacyHandler } from './platform/privacy';
 import './app.scss';
 
 const userKey = () => (session.get().me ? String(session.get().me!.id) : null);

@@ -1,8 +1,8 @@
 /**
  * A weak network never leaves a page dead-ended: when a page's first load fails (the request is lost), the page says
  * so and offers 重新加载; a tap loads it. Checked on the pages that show one record (a hazard, a notice, a signed
- * pledge — opened from a subscribe message or a share link, where there is no list to go back to) and on the
- * officer's reach page.
+ * pledge — opened from a subscribe message or a share link, where there is no list to go back to), on the
+ * resident's pledge list and on the officer's hazard, monthly, reach, messages and campaigns pages.
  */
 import { Api, DEMO } from '../support/api';
 import { PHONE } from '../support/chromium';
@@ -52,6 +52,41 @@ const PAGES: Target[] = [
     route: () => `/officer/reach/index?id=${rec.message.id}`,
     api: () => `/api/messages/${rec.message.id}/stats`,
     ready: () => '到达情况',
+  },
+  {
+    name: 'officer hazard',
+    who: 'town',
+    route: () => `/officer/hazard/index?id=${rec.hazard.id}`,
+    api: () => `/api/hazards/${rec.hazard.id}`,
+    ready: () => rec.hazard.code,
+  },
+  {
+    name: 'officer monthly',
+    who: 'town',
+    route: () => '/officer/monthly/index',
+    api: () => '/api/reports/monthly',
+    ready: () => '妥善处置',
+  },
+  {
+    name: 'pledges',
+    who: 'resident',
+    route: () => '/pages/pledges/index',
+    api: () => '/api/pledge-campaigns',
+    ready: () => '待我签署',
+  },
+  {
+    name: 'officer messages',
+    who: 'town',
+    route: () => '/officer/messages/index',
+    api: () => '/api/messages',
+    ready: () => '发布新宣传',
+  },
+  {
+    name: 'officer campaigns',
+    who: 'town',
+    route: () => '/officer/campaigns/index',
+    api: () => '/api/pledge-campaigns',
+    ready: () => '发起承诺书签署',
   },
 ];
 

@@ -7,13 +7,15 @@
  * PointPreview — one point on a small map (weapp <Map>; h5 a plain point display: no map tiles are reachable there).
  * openNavigation(lat, lng, name) — weapp openLocation; h5 an Amap marker link (a map app or the web map opens).
  */
-import { Input, Map, Picker, Text, View } from '@tarojs/components';
+import { Input, Picker, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { OrgUnitDto } from '@xiangan/shared';
 import { formatLatLng } from '@xiangan/shared';
 import { useEffect, useState } from 'react';
 import { flattenOrgs, orgsApi } from '../services/orgs';
-import { chooseLocationOnMap, getCurrentLocation } from '../utils/location';
+import { chooseLocationOnMap, getCurrentLocation } from '../platform/location';
+import { nativeMap } from '../platform/system';
+import { NativeMap } from '../platform/ui';
 import Field from './Field';
 import PrimaryButton from './PrimaryButton';
 import './location.scss';
@@ -37,7 +39,7 @@ export function navigationUrl(lat: number, lng: number, name: string): string {
 }
 
 export async function openNavigation(lat: number, lng: number, name: string, address?: string): Promise<void> {
-  if (process.env.TARO_ENV === 'weapp') {
+  if (nativeMap) {
     await Taro.openLocation({ latitude: lat, longitude: lng, name, address: address ?? '', scale: 17 }).catch(() =>
       Taro.showToast({ title: '无法打开地图', icon: 'none' }),
     );
@@ -47,9 +49,9 @@ export async function openNavigation(lat: number, lng: number, name: string, add
 }
 
 export function PointPreview({ lat, lng, label }: { lat: number; lng: number; label?: string }) {
-  if (process.env.TARO_ENV === 'weapp') {
+  if (nativeMap) {
     return (
-      <Map
+      <NativeMap
         className="lp-map"
         latitude={lat}
         longitude={lng}
@@ -121,7 +123,7 @@ export default function LocationPicker({ value, onChange }: { value: PlaceValue;
     <>
       <Field label="4. 在哪里" hint={has ? `已定位：${formatLatLng({ lat: value.lat!, lng: value.lng! })}` : '定位后工作人员能更快找到'}>
         {has ? <PointPreview lat={value.lat!} lng={value.lng!} label={value.address || '隐患位置'} /> : null}
-        {has && process.env.TARO_ENV !== 'weapp' ? (
+        {has && !nativeMap ? (
           <View className="lp-nudge">
             <Text className="lp-nudge__label">位置不准？点箭头挪一挪（每次约{STEP_M}米）</Text>
             <View className="lp-nudge__row">
@@ -145,7 +147,7 @@ export default function LocationPicker({ value, onChange }: { value: PlaceValue;
           <PrimaryButton type="secondary" size="small" onClick={locate} loading={locating}>
             {has ? '重新定位' : '获取我的位置'}
           </PrimaryButton>
-          {process.env.TARO_ENV === 'weapp' ? (
+          {nativeMap ? (
             <PrimaryButton type="secondary" size="small" onClick={choose}>
               在地图上选
             </PrimaryButton>

@@ -11,8 +11,9 @@ import Taro from '@tarojs/taro';
 import { useEffect, type ReactNode } from 'react';
 import { useElder } from '../store/elder';
 import { a11y } from '../utils/a11y';
-import PrivacyDialog from './PrivacyDialog';
 import './styles.scss';
+import { nativeTitleBar } from '../platform/system';
+import { PlatformPrivacyDialog } from '../platform/ui';
 
 export interface PageShellProps {
   title?: string;
@@ -42,21 +43,20 @@ export default function PageShell({ title, heading, subtitle, footer, flush, cla
   useEffect(() => {
     if (title) Taro.setNavigationBarTitle({ title }).catch(() => undefined);
   }, [title]);
-  const h5 = process.env.TARO_ENV === 'h5';
-  const showHeading = heading ?? h5;
+  const showHeading = heading ?? !nativeTitleBar;
   const elderOn = useElder();
   return (
     <View className={`xa-page ${elderOn ? 'xa-elder' : ''} ${footer ? 'xa-page--with-footer' : ''} ${className ?? ''}`}>
       {showHeading && title ? (
         <View className="xa-page__head">
-          {h5 ? <BackLink /> : null}
+          {nativeTitleBar ? null : <BackLink />}
           <View className="xa-page__title">{title}</View>
         </View>
       ) : null}
       {subtitle ? <View className="xa-page__sub">{subtitle}</View> : null}
       <View className={flush ? 'xa-page__body--flush' : 'xa-page__body'}>{children}</View>
       {footer ? <View className="xa-page__footer">{footer}</View> : null}
-      {process.env.TARO_ENV === 'weapp' ? <PrivacyDialog /> : null}
+      <PlatformPrivacyDialog />
     </View>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
-import { agreePrivacy, disagreePrivacy, onPrivacyRequest, openPrivacyContract, PRIVACY_SUMMARY } from '../utils/privacy';
+import { agreePrivacy, disagreePrivacy, onPrivacyRequest, openPrivacyContract, PRIVACY_SUMMARY } from '../platform/privacy';
 import { a11y } from '../utils/a11y';
 import PrimaryButton from './PrimaryButton';
 import './styles.scss';

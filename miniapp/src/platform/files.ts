@@ -15,6 +15,42 @@ export interface PickedFile {
   name: string;
 }
 
+/**
+ * Picks a text file and answers its text, or null when nothing was picked (h5: a file input accepting `accept`;
+ * weapp: a file from a chat with one of `extensions`, read with the file manager). A file over `maxBytes` throws `tooBig`.
+ */
+export async function pickTextFile(o: { accept: string; extensions: string[]; maxBytes: number; tooBig: string }): Promise<string | null> {
+  if (process.env.TARO_ENV === 'h5') {
+    const file = await new Promise<File | null>((resolve) => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = o.accept;
+      input.onchange = () => resolve(input.files?.[0] ?? null);
+      input.click();
+    });
+    if (!file) return null;
+    if (file.size > o.maxBytes) throw new Error(o.tooBig);
+    return file.text();
+  } else {
+    const picked = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: o.extensions });
+    const f = picked.tempFiles[0];
+    if (!f) return null;
+    if (f.size > o.maxBytes) throw new Error(o.tooBig);
+    return Taro.getFileSystemManager().readFileSync(f.path, 'utf8') as string;
+  }
+}
+
+/** Base64 of an ASCII text (h5 btoa; weapp has no btoa). */
+export function asciiBase64(text: string): string {
+  if (process.env.TARO_ENV === 'h5') {
+    return btoa(text);
+  } else {
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return Taro.arrayBufferToBase64(bytes.buffer);
+  }
+}
+
 /** weapp: the JSON error body a refused download wrote into its temporary file (for the server's message). */
 function errorBodyOf(tempFilePath: string | undefined): string {
   if (!tempFilePath) return '';

@@ -2,8 +2,8 @@
  * A village's / community's / grid's boundary: read a GeoJSON file, check it here so the preview can say in Chinese what
  * is wrong, and save it (PUT /orgs/:id/boundary, DELETE clears). The server checks it again (shared validateBoundary).
  */
-import Taro from '@tarojs/taro';
 import { type Boundary, boundaryBox, validateBoundary } from '@xiangan/shared';
+import { asciiBase64, pickTextFile } from '../platform/files';
 import { ApiError, api, errorText } from './request';
 
 export const boundaryApi = {
@@ -54,24 +54,13 @@ export function parseBoundaryFile(text: string): BoundaryPreview {
 }
 
 /** Picks a .geojson / .json file and answers its text (h5: a file input; weapp: from a chat, read with the file manager). */
-export async function pickGeoJsonText(): Promise<string | null> {
-  if (process.env.TARO_ENV === 'h5') {
-    const file = await new Promise<File | null>((resolve) => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.accept = '.geojson,.json,application/geo+json,application/json';
-      input.onchange = () => resolve(input.files?.[0] ?? null);
-      input.click();
-    });
-    if (!file) return null;
-    if (file.size > BOUNDARY_FILE_MAX_BYTES) throw new Error('文件太大（最多 1 MB）；请只导出本单位的边界');
-    return file.text();
-  }
-  const picked = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['geojson', 'json'] });
-  const f = picked.tempFiles[0];
-  if (!f) return null;
-  if (f.size > BOUNDARY_FILE_MAX_BYTES) throw new Error('文件太大（最多 1 MB）；请只导出本单位的边界');
-  return Taro.getFileSystemManager().readFileSync(f.path, 'utf8') as string;
+export function pickGeoJsonText(): Promise<string | null> {
+  return pickTextFile({
+    accept: '.geojson,.json,application/geo+json,application/json',
+    extensions: ['geojson', 'json'],
+    maxBytes: BOUNDARY_FILE_MAX_BYTES,
+    tooBig: '文件太大（最多 1 MB）；请只导出本单位的边界',
+  });
 }
 
 /** An outline of the boundary as an SVG data URL (for an Image; north up, shapes scaled to fit; ASCII only). */
@@ -87,8 +76,5 @@ export function boundaryOutlineSvg(b: Boundary, size = 240): string {
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}"><path d="${d}" fill="#2e7d5b" fill-opacity="0.2" stroke="#2e7d5b" stroke-width="2" fill-rule="evenodd"/></svg>`;
   // base64 (the text is ASCII): WeChat's <image> takes base64 data URLs
-  if (process.env.TARO_ENV === 'h5') return `data:image/svg+xml;base64,${btoa(svg)}`;
-  const bytes = new Uint8Array(svg.length);
-  for (let i = 0; i < svg.length; i++) bytes[i] = svg.charCodeAt(i);
-  return `data:image/svg+xml;base64,${Taro.arrayBufferToBase64(bytes.buffer)}`;
+  return `data:image/svg+xml;base64,${asciiBase64(svg)}`;
 }

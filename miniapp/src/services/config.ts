@@ -4,8 +4,10 @@
  * `https://xiangan.example.gov.cn/api`; a value without the trailing `/api` gets it appended). A release build refuses
  * to run without it (config/weapp-api-base.js): the 127.0.0.1 default below is for dev builds only.
  */
+import { sameOriginApi } from '../platform/system';
+
 function computeApiBase(): string {
-  if (process.env.TARO_ENV === 'h5') return '/api';
+  if (sameOriginApi) return '/api';
   const raw = (process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000/api').replace(/\/+$/, '');
   return /\/api$/.test(raw) ? raw : `${raw}/api`;
 }

@@ -17,6 +17,7 @@
 import Taro from '@tarojs/taro';
 import type { ApiError as ApiErrorBody } from '@xiangan/shared';
 import { apiUrl, HOME_PAGE, LOGIN_PAGE, TOKEN_KEY } from './config';
+import { browserPageUrl, inBrowser, rawPageOptions } from '../platform/system';
 
 /** No PATCH: `wx.request` does not offer it (the server answers PUT wherever it answers PATCH). */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -105,16 +106,15 @@ export function setAuthGate(g: AuthGate): void {
  * the page decodes itself): keep such a value as it is, or the page would decode a different string. h5 decodes them.
  */
 function queryValue(v: string): string {
-  if (process.env.TARO_ENV === 'weapp' && /^[\w%.~!*'(),:;@+/-]*$/.test(v)) return v;
+  if (rawPageOptions && /^[\w%.~!*'(),:;@+/-]*$/.test(v)) return v;
   return encodeURIComponent(v);
 }
 
 /** The page on screen as `/pages/x/index?a=1` (its query kept: a QR code's `scene`, a message id). */
 export function currentPageUrl(): string {
   // h5 (hash router): the address bar holds the page and its query as opened
-  if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined' && window.location.hash.startsWith('#/')) {
-    return window.location.hash.slice(1);
-  }
+  const inAddressBar = browserPageUrl();
+  if (inAddressBar !== null) return inAddressBar;
   const pages = Taro.getCurrentPages();
   const page = pages[pages.length - 1] as { route?: string; path?: string; options?: Record<string, unknown> } | undefined;
   if (!page) return '';
@@ -324,7 +324,7 @@ export async function request<T = unknown>(path: string, opts: RequestOptions = 
       const h = opts.auth === false ? header : { ...header, ...authHeader() };
       let res: { statusCode: number; data: unknown };
       // h5: the first page's data may have been fetched already, while the app loaded (index.html)
-      const early = process.env.TARO_ENV === 'h5' && method === 'GET' ? await takePrefetched(url, opts.auth === false ? '' : sentToken) : null;
+      const early = inBrowser && method === 'GET' ? await takePrefetched(url, opts.auth === false ? '' : sentToken) : null;
       if (early) res = early;
       else
         try {

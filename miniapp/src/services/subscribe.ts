@@ -16,17 +16,17 @@ import Taro from '@tarojs/taro';
 import type { SubscribeTemplateKey, SubscriptionsDto } from '@xiangan/shared';
 import { useEffect } from 'react';
 import { api } from './request';
+import { canSubscribe } from '../platform/system';
 
 export const MAX_TEMPLATES_PER_ASK = 3;
 const ANSWERS = ['accept', 'reject', 'ban', 'filter'];
-const isWeapp = process.env.TARO_ENV === 'weapp';
 
 let templates: SubscriptionsDto['templates'] | null = null;
 let loading: Promise<void> | null = null;
 
 /** Fetch the configured templates once (again after `force`). Never throws. */
 export function prefetchSubscriptions(force = false): Promise<void> {
-  if (!isWeapp) return Promise.resolve();
+  if (!canSubscribe) return Promise.resolve();
   if (templates && !force) return Promise.resolve();
   if (!loading) {
     loading = api
@@ -62,7 +62,7 @@ export function templateIdsFor(keys: SubscribeTemplateKey[]): string[] {
  * when nothing is configured or the templates have not arrived yet, or on any failure) — never rejects.
  */
 export function askSubscribe(keys: SubscribeTemplateKey[]): Promise<string[]> {
-  if (!isWeapp) return Promise.resolve([]);
+  if (!canSubscribe) return Promise.resolve([]);
   const ids = templateIdsFor(keys);
   if (!ids.length) {
     void prefetchSubscriptions(true); // maybe the page-load fetch failed: be ready for the next tap

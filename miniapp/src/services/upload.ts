@@ -8,7 +8,8 @@
 import Taro from '@tarojs/taro';
 import { apiUrl } from './config';
 import { ApiError, authHeader, awaitLogin, getToken, handleUnauthorized, recoverFrom401, toApiError, withRetries } from './request';
-import { ensurePrivacy } from '../utils/privacy';
+import { pickPhotoPaths, photoFileName, shrinkPhoto } from '../platform/images';
+import { ensurePrivacy } from '../platform/privacy';
 
 export interface UploadedMedia {
   id: number | string;
@@ -16,6 +17,7 @@ export interface UploadedMedia {
   [k: string]: unknown;
 }
 
+/** Longest edge and JPEG quality of an uploaded photo. */
 const MAX_EDGE = 1600;
 const QUALITY = 0.7;
 
@@ -23,48 +25,19 @@ const QUALITY = 0.7;
 export async function chooseImages(count = 1): Promise<string[]> {
   if (!(await ensurePrivacy())) return [];
   try {
-    if (process.env.TARO_ENV === 'weapp') {
-      const r = await Taro.chooseMedia({ count, mediaType: ['image'], sourceType: ['camera', 'album'], sizeType: ['compressed'] });
-      return r.tempFiles.map((f) => f.tempFilePath);
-    }
-    const r = await Taro.chooseImage({ count, sizeType: ['compressed'], sourceType: ['camera', 'album'] });
-    return r.tempFilePaths;
+    return await pickPhotoPaths(count);
   } catch {
     return [];
   }
 }
 
-/** weapp: Taro.compressImage; h5: canvas downscale to ≤1600 px JPEG q 0.7. Falls back to the original. */
+/** ≤ 1600 px, JPEG quality 0.7. Falls back to the original. */
 export async function compressImage(path: string): Promise<string> {
   try {
-    if (process.env.TARO_ENV === 'h5') return await compressInBrowser(path);
-    const r = await Taro.compressImage({ src: path, quality: Math.round(QUALITY * 100), compressedWidth: MAX_EDGE } as Taro.compressImage.Option);
-    return r.tempFilePath || path;
+    return await shrinkPhoto(path, MAX_EDGE, QUALITY);
   } catch {
     return path;
   }
-}
-
-function compressInBrowser(src: string): Promise<string> {
-  return new Promise((resolve) => {
-    const img = new Image();
-    img.onload = () => {
-      const scale = Math.min(1, MAX_EDGE / Math.max(img.naturalWidth, img.naturalHeight));
-      const w = Math.max(1, Math.round(img.naturalWidth * scale));
-      const h = Math.max(1, Math.round(img.naturalHeight * scale));
-      const canvas = document.createElement('canvas');
-      canvas.width = w;
-      canvas.height = h;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return resolve(src);
-      ctx.fillStyle = '#fff'; // PNG transparency → white, not black, in JPEG
-      ctx.fillRect(0, 0, w, h);
-      ctx.drawImage(img, 0, 0, w, h);
-      canvas.toBlob((blob) => resolve(blob ? URL.createObjectURL(blob) : src), 'image/jpeg', QUALITY);
-    };
-    img.onerror = () => resolve(src);
-    img.src = src;
-  });
 }
 
 export interface UploadOptions {
@@ -93,7 +66,7 @@ export async function uploadImage(filePath: string, opts: UploadOptions = {}): P
           header: authHeader(),
           formData: opts.formData,
           timeout: 60000,
-          ...(process.env.TARO_ENV === 'h5' ? { fileName: opts.raw ? 'image.png' : 'photo.jpg' } : {}),
+          ...photoFileName(opts.raw ? 'image.png' : 'photo.jpg'),
         } as Taro.uploadFile.Option);
       } catch {
         throw new ApiError(0, '网络连接失败，照片没有传上去，请稍后重试', 'NetworkError');

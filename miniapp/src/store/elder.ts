@@ -11,6 +11,7 @@
  */
 import Taro from '@tarojs/taro';
 import { useSyncExternalStore } from 'react';
+import { markDocument, systemFontPx } from '../platform/system';
 
 const KEY = 'xa_elder_';
 /** A font setting at or above this many CSS px counts as large (the usual default is 16–17). */
@@ -20,27 +21,6 @@ const listeners = new Set<() => void>();
 let userId: string | null = null;
 let on = false;
 let started = false;
-
-/** The phone's font setting in px, or 0 when unknown. */
-export function systemFontPx(): number {
-  try {
-    if (process.env.TARO_ENV === 'h5') {
-      // the root font size is set by Taro's layout script; an element with `font-size: medium` still gets the
-      // browser's own default size, which is what the user set in the browser.
-      const probe = document.createElement('div');
-      probe.style.cssText = 'position:absolute;visibility:hidden;font-size:medium';
-      document.body.appendChild(probe);
-      const px = parseFloat(getComputedStyle(probe).fontSize) || 0;
-      probe.remove();
-      return px;
-    }
-    const t = Taro as unknown as { getAppBaseInfo?: () => { fontSizeSetting?: number } };
-    const base = typeof t.getAppBaseInfo === 'function' ? t.getAppBaseInfo() : undefined;
-    return Number(base?.fontSizeSetting ?? Taro.getSystemInfoSync().fontSizeSetting ?? 0) || 0;
-  } catch {
-    return 0;
-  }
-}
 
 function stored(id: string | null): boolean | null {
   if (!id) return null;
@@ -55,7 +35,7 @@ function stored(id: string | null): boolean | null {
 function apply(next: boolean) {
   if (next === on) return;
   on = next;
-  if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') document.documentElement.classList.toggle('xa-elder', on);
+  markDocument('xa-elder', on);
   listeners.forEach((l) => l());
 }
 

@@ -11,6 +11,7 @@ import { useSyncExternalStore } from 'react';
 import { isOfficer, type LoginResponse, type MeDto } from '@xiangan/shared';
 import { authApi, loginWithWechat } from '../services/auth';
 import { ApiError, getToken, onUnauthorized, setAuthGate, setToken } from '../services/request';
+import { wechatIdentity } from '../platform/system';
 
 export type SessionStatus = 'loading' | 'ready' | 'anon';
 
@@ -92,7 +93,7 @@ async function doBootstrap(): Promise<void> {
     }
   }
   // weapp logs in silently with the WeChat code; h5 (and a weapp whose server lacks WeChat credentials) uses the login page
-  if (process.env.TARO_ENV === 'weapp') {
+  if (wechatIdentity) {
     try {
       apply(await loginWithWechat());
       return;
@@ -113,7 +114,7 @@ let relogging: Promise<boolean> | null = null;
 
 /** One silent login shared by every call that got a 401 meanwhile. weapp only: h5 has no silent login. */
 function relogin(): Promise<boolean> {
-  if (process.env.TARO_ENV !== 'weapp') return Promise.resolve(false);
+  if (!wechatIdentity) return Promise.resolve(false);
   if (!relogging) {
     relogging = loginWithWechat()
       .then((res) => (apply(res), true))

@@ -1,3 +1,4 @@
+import { roleProps } from '../platform/system';
 /**
  * Accessibility props for a tappable View, right for each platform.
  *
@@ -22,13 +23,7 @@ export interface A11yOptions {
 }
 
 export function a11y({ role = 'button', label, checked, selected, disabled }: A11yOptions = {}): Record<string, unknown> {
-  const p: Record<string, unknown> = {};
-  if (process.env.TARO_ENV === 'h5') {
-    p.role = role;
-    p.tabIndex = disabled ? -1 : 0;
-  } else {
-    p['aria-role'] = role;
-  }
+  const p = roleProps(role, disabled);
   if (label) p['aria-label'] = label;
   if (checked !== undefined) p['aria-checked'] = checked ? 'true' : 'false';
   if (selected !== undefined) p['aria-selected'] = selected ? 'true' : 'false';

@@ -1,7 +1,7 @@
 /**
  * Hazard report drafts that get sent, once, whatever the network does.
  *
- *   const { id } = await saveHazardDraft({ ...form, request }, draftId);   // photos kept durably (draft-photos.ts)
+ *   const { id } = await saveHazardDraft({ ...form, request }, draftId);   // photos kept durably (platform/photos.ts)
  *   const res = await sendHazardDraft(id, (step) => Taro.showLoading({ title: step }));
  *   startDraftAutoSend();       // app launch: sends waiting drafts now and whenever the network comes back
  *   deleteHazardDraft(id);      // removes the draft and its kept photos
@@ -17,9 +17,10 @@ import { hazardsApi } from '../services/hazards';
 import { awaitLogin, errorText, getToken, isApiError } from '../services/request';
 import { uploadImage } from '../services/upload';
 import { getDraft, listDrafts, removeDraft, saveDraft } from './drafts';
-import { dropPhoto, keepPhoto, photoUrl, PhotoMissingError } from './draft-photos';
+import { dropPhoto, keepPhoto, keptPhotosAreCompressed, photoUrl, PhotoMissingError } from '../platform/photos';
+import { onNetworkBack } from '../platform/system';
 
-export { PhotoMissingError, PhotoStorageError } from './draft-photos';
+export { PhotoMissingError, PhotoStorageError } from '../platform/photos';
 
 const KIND = 'hazard';
 
@@ -116,7 +117,7 @@ async function doSend(id: string, onStep?: (text: string) => void): Promise<Haza
         throw err instanceof PhotoMissingError ? new PhotoMissingError(i) : err;
       }
       // weapp photos were compressed when kept; h5 keeps the original bytes and compresses now
-      const m = await uploadImage(src, process.env.TARO_ENV === 'weapp' && photos[i].kept ? { raw: true } : {});
+      const m = await uploadImage(src, keptPhotosAreCompressed && photos[i].kept ? { raw: true } : {});
       photos[i] = { ...photos[i], id: Number(m.id) };
       saveDraft(KIND, { ...data, photos }, id); // an uploaded photo is not uploaded again
     }
@@ -181,11 +182,7 @@ export function startDraftAutoSend(): void {
   if (started) return;
   started = true;
   const flush = () => void flushHazardDrafts();
-  if (process.env.TARO_ENV === 'h5') {
-    if (typeof window !== 'undefined') window.addEventListener('online', flush);
-  } else {
-    Taro.onNetworkStatusChange((r) => r.isConnected && flush());
-  }
+  onNetworkBack(flush);
   // first try once the app has settled (the launch login is awaited by every request)
   setTimeout(flush, 1500);
 }

@@ -19,6 +19,7 @@ import { fetchBinary } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
+import { canShareCard } from '../../platform/system';
 
 const USES = [1, 5, 20, 100];
 const DAYS = [1, 3, 7, 30];
@@ -158,11 +159,7 @@ export default function Invitations() {
               {INVITATION_STATUS_LABELS[current.status]} · 已用 {current.usedCount}/{current.maxUses} · 有效至 {beijingTime(current.expiresAt)}
             </View>
             {qr ? <Image className="adm__qr" src={qr} mode="aspectFit" /> : null}
-            {process.env.TARO_ENV === 'weapp' ? (
-              <PrimaryButton openType="share">转发邀请卡片</PrimaryButton>
-            ) : (
-              <View className="adm__cell-value">邀请链接：{current.link}</View>
-            )}
+            {canShareCard ? <PrimaryButton openType="share">转发邀请卡片</PrimaryButton> : <View className="adm__cell-value">邀请链接：{current.link}</View>}
             <PrimaryButton type="plain" onClick={() => Taro.setClipboardData({ data: current.link })}>
               复制邀请链接
             </PrimaryButton>

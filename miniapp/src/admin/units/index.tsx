@@ -150,7 +150,7 @@ export default function Units() {
     const isOpen = !!open[o.id];
     return (
       <View key={o.id}>
-        <View className="adm__tree-node" style={{ paddingLeft: `${depth * 32}px` }}>
+        <View className="adm__tree-node" style={{ paddingLeft: Taro.pxTransform(depth * 32) }}>
           <View className="adm__tree-toggle" onClick={() => setOpen({ ...open, [o.id]: !isOpen })}>
             {kids.length ? (isOpen ? '−' : '+') : ''}
           </View>

@@ -4,6 +4,7 @@ import {
   beijingDate,
   beijingTime,
   maskName,
+  PLEDGE_CAMPAIGN_STATUS_LABELS,
   type PledgeCampaignDetailDto,
   type PledgeSignatureDto,
   type PledgeUnsignedDto,
@@ -12,10 +13,12 @@ import {
 import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { pickFile } from '../../platform/files';
+import { canShareCard } from '../../platform/system';
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
 import { a11y } from '../../utils/a11y';
+import './index.scss';
 
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '—');
 const subject = (s: PledgeSignatureDto) => maskName(s.fields.studentName ?? s.fields.unitName ?? s.fields.signerName ?? s.fields.principalName ?? '') ?? '';
@@ -148,18 +151,17 @@ export default function Campaign() {
           </View>
         }
       >
-        <View style={{ fontSize: '30rpx', color: '#475569' }}>
-          截止 {beijingDate(c.deadline)} · {c.status === 'open' ? '签署中' : c.status === 'expired' ? '已截止' : '已关闭'}
+        <View className="xa-meta">
+          截止 {beijingDate(c.deadline)} · {PLEDGE_CAMPAIGN_STATUS_LABELS[c.status]}
         </View>
-        {c.lastReminderAt ? <View style={{ fontSize: '28rpx', color: '#64748b' }}>上次提醒 {beijingTime(c.lastReminderAt)}</View> : null}
+        {c.lastReminderAt ? <View className="cp-note">上次提醒 {beijingTime(c.lastReminderAt)}</View> : null}
       </Card>
       {c.progress?.length ? (
         <Card title={c.rosterKind === 'enterprise' ? '按单位' : '按班级'}>
           {c.progress.map((g) => (
             <View
               key={g.group}
-              className="progress-row"
-              style={{ display: 'flex', justifyContent: 'space-between', fontSize: '32rpx', padding: '16rpx 0', borderBottom: '1px solid #eef2f7' }}
+              className="progress-row cp-row cp-row--split"
               onClick={() => {
                 setGroup(g.group);
                 void load(g.group);
@@ -198,16 +200,14 @@ export default function Campaign() {
         >
           {unsigned.length ? (
             unsigned.map((u) => (
-              <View key={u.rosterId} className="unsigned-row" style={{ fontSize: '30rpx', padding: '12rpx 0' }}>
+              <View key={u.rosterId} className="unsigned-row cp-row">
                 {u.group} · {u.name} · {u.guardianName ?? ''} {u.phone ?? ''}
               </View>
             ))
           ) : (
-            <View style={{ fontSize: '30rpx' }}>全部签完了</View>
+            <View className="cp-row">全部签完了</View>
           )}
-          {unsignedTotal > unsigned.length ? (
-            <View style={{ fontSize: '26rpx', color: '#64748b' }}>仅显示前 {unsigned.length} 人，完整名单请导出 Excel</View>
-          ) : null}
+          {unsignedTotal > unsigned.length ? <View className="cp-note">仅显示前 {unsigned.length} 人，完整名单请导出 Excel</View> : null}
           {c.status === 'open' && unsignedTotal ? (
             <PrimaryButton type="secondary" onClick={remind}>
               提醒未签家长
@@ -219,16 +219,12 @@ export default function Campaign() {
         <Card title={<View id="signed-title">已签名单（点一份可作废）</View>}>
           {signed.map((s) => (
             <View key={s.id}>
-              <View
-                className="signed-row"
-                style={{ fontSize: '30rpx', padding: '14rpx 0', color: s.void ? '#94a3b8' : '#0f172a', borderBottom: '1px solid #eef2f7' }}
-                onClick={() => !s.void && setVoiding(voiding === s.id ? null : s.id)}
-              >
+              <View className={`signed-row cp-row ${s.void ? 'cp-row--void' : ''}`} onClick={() => !s.void && setVoiding(voiding === s.id ? null : s.id)}>
                 第 {s.seq} 份 · {s.group ?? ''} · {subject(s)} · {beijingTime(s.signedAt).slice(5)}
                 {s.void ? `（已作废：${s.void.reason}）` : ''}
               </View>
               {voiding === s.id ? (
-                <View style={{ padding: '12rpx 0' }}>
+                <View className="cp-pad">
                   <Input
                     className="xa-input"
                     id="void-reason"
@@ -248,36 +244,32 @@ export default function Campaign() {
       ) : null}
       <Card title={<View id="chain-status">签名链：{!chain ? '未校验' : chain.r.ok ? '完整' : `发现问题：${chain.r.problemCount} 处`}</View>}>
         {chain ? (
-          <View style={{ fontSize: '28rpx', color: '#475569' }}>
+          <View className="cp-note">
             {chain.r.images ? `已逐张核对 ${chain.r.images.checked} 张签名图片` : '只核对了签名记录，签名图片未逐张核对'} · 共 {chain.r.count} 环 · 校验于{' '}
             {beijingTime(chain.at).slice(5)}（北京时间）
           </View>
         ) : null}
         {chain?.r.firstBroken ? (
-          <View className="chain-problem" style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>
+          <View className="chain-problem cp-problem">
             签名链在第 {chain.r.firstBroken.seq} 环断开：{chain.r.firstBroken.reason}
           </View>
         ) : null}
         {chain?.r.images?.problems.map((p) => (
-          <View key={`${p.id}-${p.role}`} className="chain-problem" style={{ fontSize: '30rpx', color: '#b91c1c', padding: '10rpx 0' }}>
+          <View key={`${p.id}-${p.role}`} className="chain-problem cp-problem">
             {p.reason}
           </View>
         ))}
-        {chain?.r.images?.unlisted ? <View style={{ fontSize: '28rpx', color: '#b91c1c' }}>另有 {chain.r.images.unlisted} 张图片有问题未列出</View> : null}
+        {chain?.r.images?.unlisted ? <View className="cp-problem cp-problem--more">另有 {chain.r.images.unlisted} 张图片有问题未列出</View> : null}
         <PrimaryButton type="secondary" id="chain-verify" disabled={checking} onClick={checkChain}>
           {checking ? '正在校验…' : '校验（含全部签名图片）'}
         </PrimaryButton>
       </Card>
       <Card title="分享到班级群">
-        {process.env.TARO_ENV === 'weapp' ? (
-          <PrimaryButton openType="share">转发签署卡片</PrimaryButton>
-        ) : (
-          <View style={{ fontSize: '28rpx', wordBreak: 'break-all', color: '#334155' }}>签署链接：{c.shareUrl}</View>
-        )}
+        {canShareCard ? <PrimaryButton openType="share">转发签署卡片</PrimaryButton> : <View className="cp-link">签署链接：{c.shareUrl}</View>}
         <PrimaryButton type="secondary" onClick={showQr}>
           显示签署二维码
         </PrimaryButton>
-        {qr ? <Image src={qr} mode="widthFix" style={{ width: '480rpx', display: 'block', margin: '0 auto' }} showMenuByLongpress /> : null}
+        {qr ? <Image src={qr} mode="widthFix" className="cp-qr" showMenuByLongpress /> : null}
       </Card>
       <Card title="名单与导出">
         {c.status !== 'closed' ? (
@@ -285,9 +277,7 @@ export default function Campaign() {
             {c.rosterKind ? '重新导入名单' : '导入名单（Excel / CSV）'}
           </PrimaryButton>
         ) : null}
-        <View style={{ fontSize: '26rpx', color: '#64748b', margin: '8rpx 0 16rpx' }}>
-          学生名单列：学生姓名、班级、监护人、联系电话；企业名单列：单位名称、负责人、联系电话
-        </View>
+        <View className="cp-note">学生名单列：学生姓名、班级、监护人、联系电话；企业名单列：单位名称、负责人、联系电话</View>
         <PrimaryButton
           type="secondary"
           id="export-pdf"

@@ -1,23 +1,19 @@
 import { Input, Picker, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import type { OrgUnitDto, PledgeCampaignDto, PledgeTemplateDto } from '@xiangan/shared';
+import Taro from '@tarojs/taro';
+import { type OrgUnitDto, PLEDGE_CAMPAIGN_STATUS_LABELS, type PledgeTemplateDto } from '@xiangan/shared';
 import { useState } from 'react';
 import { beijingDate, beijingDayEnd, beijingToday } from '@xiangan/shared';
 import { Card, Empty, Field, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
+import { useRemote } from '../../hooks/use-remote';
 import { pledgesApi } from '../../services/pledges';
 import { errorText, toastError } from '../../services/request';
 
-const STATUS: Record<string, [string, 'success' | 'default' | 'warning']> = {
-  open: ['签署中', 'success'],
-  expired: ['已截止', 'default'],
-  closed: ['已关闭', 'default'],
-};
+const TONE = { open: 'success', expired: 'default', closed: 'default' } as const;
 const day = (d: number) => beijingToday(d);
 
 /** Officer: campaigns in my scope, and a short form to start one (template, unit, deadline). */
 export default function Campaigns() {
-  const [items, setItems] = useState<PledgeCampaignDto[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [templates, setTemplates] = useState<PledgeTemplateDto[]>([]);
   const [units, setUnits] = useState<OrgUnitDto[]>([]);
@@ -26,8 +22,8 @@ export default function Campaigns() {
   const [deadline, setDeadline] = useState(day(14));
   const [title, setTitle] = useState('');
 
-  const load = () => pledgesApi.campaigns({ pageSize: 100 }).then((r) => setItems(r.items), toastError);
-  useDidShow(() => void load());
+  const remote = useRemote(() => pledgesApi.campaigns({ pageSize: 100 }).then((r) => r.items), [], { onShow: true });
+  const items = remote.data;
 
   const openForm = async () => {
     try {
@@ -61,7 +57,7 @@ export default function Campaigns() {
   if (!items)
     return (
       <PageShell title="承诺书活动">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   return (
@@ -117,10 +113,10 @@ export default function Campaigns() {
           <Card
             key={c.id}
             title={c.title}
-            extra={<StatusTag tone={STATUS[c.status][1]} text={STATUS[c.status][0]} />}
+            extra={<StatusTag tone={TONE[c.status]} text={PLEDGE_CAMPAIGN_STATUS_LABELS[c.status]} />}
             onClick={() => Taro.navigateTo({ url: `/officer/campaign/index?id=${c.id}` })}
           >
-            <View style={{ fontSize: '30rpx', color: '#475569' }}>
+            <View className="xa-meta">
               {c.orgName} · 已签 {c.signedCount}
               {c.rosterCount ? ` / ${c.rosterCount}` : ''} 份 · 截止 {beijingDate(c.deadline)}
             </View>

@@ -1,24 +1,26 @@
 import { Picker, Switch, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow, useRouter } from '@tarojs/taro';
-import type { HazardAction, HazardDetailDto, HazardLevel, OrgUnitDto } from '@xiangan/shared';
+import Taro, { useRouter } from '@tarojs/taro';
+import type { HazardAction, HazardLevel, OrgUnitDto } from '@xiangan/shared';
 import { beijingToday, COUNTY_DEPARTMENTS } from '@xiangan/shared';
 import { HAZARD_ACTION_LABELS, HAZARD_LEVEL_LABELS, HAZARD_LEVELS, LIMITS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, openNavigation, PageShell, PointPreview, PrimaryButton, StatusTag } from '../../components';
 import { HazardHead, Timeline } from '../../pages/hazard/HazardView';
+import { useRemote } from '../../hooks/use-remote';
 import { hazardsApi, statusText, statusTone } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { chooseImages, uploadImages } from '../../services/upload';
+import { COLOR } from '../../styles/colors';
 import { a11y } from '../../utils/a11y';
+import './index.scss';
 
 const COUNTY_DEPTS: string[] = [...COUNTY_DEPARTMENTS];
 
 /** One hazard for an officer: the facts, photos, timeline, and the actions the state machine allows. */
 export default function OfficerHazardPage() {
   const id = Number(useRouter().params.id);
-  const [h, setH] = useState<HazardDetailDto | null>(null);
   const [form, setForm] = useState<HazardAction | null>(null);
   const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
   const [unitIdx, setUnitIdx] = useState(0);
@@ -30,12 +32,8 @@ export default function OfficerHazardPage() {
   const [photos, setPhotos] = useState<string[]>([]);
   const [dupOf, setDupOf] = useState<number | null>(null);
 
-  const load = () =>
-    hazardsApi
-      .detail(id)
-      .then((d) => (setH(d), setLevel(d.level)))
-      .catch(toastError);
-  useDidShow(() => void load());
+  const remote = useRemote(() => hazardsApi.detail(id).then((d) => (setLevel(d.level), d)), [id], { onShow: true });
+  const h = remote.data;
   useSubscribeTemplates();
   const open = async (a: HazardAction) => {
     setForm(a);
@@ -62,7 +60,7 @@ export default function OfficerHazardPage() {
       else if (form === 'start') body = { note: note || undefined };
       else body = { note, photoIds };
       const next = await hazardsApi.act(id, form, body as never);
-      setH(next);
+      remote.setData(next);
       setForm(null);
       Taro.showToast({ title: `已${HAZARD_ACTION_LABELS[form]}`, icon: 'success' });
     } catch (err) {
@@ -72,13 +70,13 @@ export default function OfficerHazardPage() {
   if (!h)
     return (
       <PageShell title="隐患处理">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   const needsNote = form && !['assign', 'start', 'verify'].includes(form);
   return (
     <PageShell title="隐患处理">
-      <HazardHead h={h} officer onPhotoReviewed={load} />
+      <HazardHead h={h} officer onPhotoReviewed={remote.reload} />
       {h.lat != null && h.lng != null ? (
         <Card title="隐患位置">
           <PointPreview lat={h.lat} lng={h.lng} label={h.address ?? h.code} />
@@ -95,12 +93,7 @@ export default function OfficerHazardPage() {
       {h.probableDuplicates.length ? (
         <Card title="附近可能重复的上报">
           {h.probableDuplicates.map((d) => (
-            <View
-              key={d.id}
-              style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '12px 0', fontSize: '30px' }}
-              onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })}
-              {...a11y()}
-            >
+            <View key={d.id} className="oh-row" onClick={() => Taro.navigateTo({ url: `/officer/hazard/index?id=${d.id}` })} {...a11y()}>
               <Text>
                 {d.code} {d.description.slice(0, 12)}
               </Text>
@@ -110,7 +103,7 @@ export default function OfficerHazardPage() {
         </Card>
       ) : null}
       {!form ? (
-        <View style={{ display: 'flex', flexWrap: 'wrap', gap: '16px', margin: '16px 0' }}>
+        <View className="oh-actions">
           {h.actions.map((a) => (
             <PrimaryButton key={a} block={false} type={a === 'reject' ? 'danger' : a === 'comment' ? 'plain' : 'primary'} onClick={() => open(a)}>
               {HAZARD_ACTION_LABELS[a]}
@@ -149,9 +142,9 @@ export default function OfficerHazardPage() {
             </>
           ) : null}
           {form === 'verify' ? (
-            <View style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', fontSize: '32px', padding: '16px 0' }}>
+            <View className="oh-row">
               <Text>{passed ? '验收合格，销号' : '不合格，退回整改'}</Text>
-              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color="#2e7d32" />
+              <Switch checked={passed} onChange={(e) => setPassed(e.detail.value)} color={COLOR.success} />
             </View>
           ) : null}
           {form === 'escalate' ? (
@@ -196,7 +189,7 @@ export default function OfficerHazardPage() {
               </PrimaryButton>
             </Field>
           ) : null}
-          <View style={{ display: 'flex', gap: '16px' }}>
+          <View className="oh-buttons">
             <PrimaryButton type="plain" onClick={() => setForm(null)}>
               取消
             </PrimaryButton>
@@ -204,7 +197,7 @@ export default function OfficerHazardPage() {
           </View>
         </Card>
       )}
-      <Timeline h={h} onPhotoReviewed={load} />
+      <Timeline h={h} onPhotoReviewed={remote.reload} />
     </PageShell>
   );
 }

@@ -1,4 +1,4 @@
-import { Map, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import type { HazardMapDto, HazardMapPoint } from '@xiangan/shared';
 import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
@@ -7,6 +7,9 @@ import { Card, PageShell } from '../../components';
 import { hazardsApi, statusText } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { toastError } from '../../services/request';
+import { COLOR } from '../../styles/colors';
+import { nativeMap } from '../../platform/system';
+import { NativeMap } from '../../platform/ui';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
 
@@ -33,13 +36,21 @@ async function scopeArea(): Promise<{ bbox: Bbox; places: Place[] }> {
   return { bbox: [Math.min(...lngs) - pad, Math.min(...lats) - pad, Math.max(...lngs) + pad, Math.max(...lats) + pad], places };
 }
 const colour = (p: HazardMapPoint) =>
-  p.level === 'major' ? '#d32f2f' : p.overdue ? '#e65100' : p.status === 'reported' ? '#1a6fd1' : p.status === 'escalated' ? '#7b1fa2' : '#2e7d32';
+  p.level === 'major'
+    ? COLOR.danger
+    : p.overdue
+      ? COLOR.warning
+      : p.status === 'reported'
+        ? COLOR.primary
+        : p.status === 'escalated'
+          ? COLOR.escalated
+          : COLOR.success;
 const LEGEND = [
-  ['#d32f2f', '重大隐患'],
-  ['#e65100', '已逾期'],
-  ['#1a6fd1', '待受理'],
-  ['#2e7d32', '整改中'],
-  ['#7b1fa2', '上报县级'],
+  [COLOR.danger, '重大隐患'],
+  [COLOR.warning, '已逾期'],
+  [COLOR.primary, '待受理'],
+  [COLOR.success, '整改中'],
+  [COLOR.escalated, '上报县级'],
 ];
 
 /** 安全隐患分布图: weapp uses the native map; h5 plots the points (no map tiles are reachable there). */
@@ -97,8 +108,8 @@ export default function HazardMapPage() {
           )}
         </Card>
       ) : null}
-      {process.env.TARO_ENV === 'weapp' ? (
-        <Map
+      {nativeMap ? (
+        <NativeMap
           className="mp-map"
           latitude={(minLat + maxLat) / 2}
           longitude={(minLng + maxLng) / 2}
@@ -118,7 +129,7 @@ export default function HazardMapPage() {
                 borderRadius: 6,
                 padding: 6,
                 display: 'BYCLICK' as const,
-                bgColor: '#ffffff',
+                bgColor: COLOR.card,
                 textAlign: 'center' as const,
                 anchorX: 0,
                 anchorY: 0,

@@ -1,32 +1,22 @@
 import { View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
-import type { MessageListItemDto } from '@xiangan/shared';
-import { useState } from 'react';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { useRemote } from '../../hooks/use-remote';
 import { pct, publicityApi } from '../../services/publicity';
-import { toastError } from '../../services/request';
 import '../publish/index.scss';
 
 const TONE = { draft: 'default', scheduled: 'warning', published: 'success', withdrawn: 'danger' } as const;
 
 /** Officer: messages of my units with how many read / acknowledged. */
 export default function Messages() {
-  const [items, setItems] = useState<MessageListItemDto[] | null>(null);
-  const load = () =>
-    publicityApi
-      .list({ pageSize: 50 })
-      .then((r) => setItems(r.items))
-      .catch((e) => {
-        toastError(e);
-        setItems([]);
-      });
-  useDidShow(() => void load());
-  usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()));
+  const remote = useRemote(() => publicityApi.list({ pageSize: 50 }).then((r) => r.items), [], { onShow: true });
+  usePullDownRefresh(() => void remote.reload().finally(() => Taro.stopPullDownRefresh()));
+  const items = remote.data;
   if (!items)
     return (
       <PageShell title="我发布的宣传">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
   return (
@@ -39,7 +29,7 @@ export default function Messages() {
             extra={<StatusTag tone={TONE[m.status]} text={m.statusLabel} />}
             onClick={() => Taro.navigateTo({ url: m.status === 'draft' ? `/officer/publish/index?id=${m.id}` : `/officer/reach/index?id=${m.id}` })}
           >
-            <View style={{ fontSize: '30rpx', color: '#475569', lineHeight: 1.7 }}>
+            <View className="xa-meta pubc-meta">
               {m.categoryLabel} · {m.status === 'scheduled' ? `定时 ${beijingTime(m.scheduledAt)}` : beijingTime(m.publishedAt ?? m.updatedAt)}
               {m.status === 'published' ? (
                 <View>

@@ -1,21 +1,15 @@
 import { Canvas as TaroCanvas, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Axis, Canvas, Chart, Interval, jsx, Line } from '@antv/f2';
-import type { CanvasProps } from '@antv/f2';
 import { useEffect, useMemo, useRef } from 'react';
+import { type CanvasNode, frameCalls, measureCanvas } from '../../platform/canvas';
+import { COLOR } from '../../styles/colors';
 
 export interface SeriesRow {
   x: string;
   series: string;
   value: number;
 }
-
-/** What the chart draws into: h5's <canvas>, or weapp's Canvas 2D node (which carries its own frame and image calls). */
-type CanvasNode = HTMLCanvasElement & {
-  createImage?(): HTMLImageElement;
-  requestAnimationFrame?(cb: (t: number) => void): number;
-  cancelAnimationFrame?(frame: number): void;
-};
 
 let seq = 0;
 
@@ -56,7 +50,7 @@ export function F2Chart({
       const max = Math.max(1, ...data.map((r) => r.value));
       const step = Math.max(1, Math.ceil(max / 4));
       const cats = new Set(data.map((r) => r.x)).size;
-      const label = { fontSize: 15, fill: '#444' };
+      const label = { fontSize: 15, fill: COLOR.text2 };
       const geom =
         kind === 'bar'
           ? jsx(Interval, { x: 'x', y: 'value', color: { field: 'series', range: colors }, adjust: 'dodge' })
@@ -70,16 +64,7 @@ export function F2Chart({
         children: [jsx(Axis, { field: 'x', style: { label } }), jsx(Axis, { field: 'value', style: { label } }), geom],
       });
       // In weapp the frame/image functions live on the canvas node, not on a window.
-      const weapp =
-        process.env.TARO_ENV === 'h5'
-          ? {}
-          : {
-              createImage: () => node.createImage!(),
-              // a frame asked for by a chart that is gone since (redrawn, page closed) must not run: its scene is freed
-              requestAnimationFrame: (cb: (t: number) => void) => node.requestAnimationFrame!((t: number) => live.current === mine && cb(t)),
-              cancelAnimationFrame: (frame: number) => node.cancelAnimationFrame!(frame),
-              offscreenCanvas: Taro.createOffscreenCanvas?.({ type: '2d' }) as unknown as CanvasProps['offscreenCanvas'],
-            };
+      const weapp = frameCalls(node, () => live.current === mine);
       const props = { context, pixelRatio: dpr, width, height: h, children, animate: false, ...weapp };
       // a new picture for new figures: F2's update() of a live chart failed in syncHierarchy when the page re-rendered
       chart.current?.destroy?.();
@@ -87,24 +72,7 @@ export function F2Chart({
       live.current = mine;
       chart.current.render();
     };
-    const t = setTimeout(() => {
-      if (process.env.TARO_ENV === 'h5') {
-        const host = document.getElementById(id);
-        const el = (host?.tagName === 'CANVAS' ? host : host?.querySelector('canvas')) as HTMLCanvasElement | null;
-        const box = (host?.closest('.st-chart') ?? host) as HTMLElement | null;
-        if (el && box) {
-          const w = box.clientWidth;
-          el.style.width = `${w}px`;
-          el.style.height = `${box.clientHeight}px`;
-          draw(el, w, box.clientHeight);
-        }
-      } else {
-        Taro.createSelectorQuery()
-          .select(`#${id}`)
-          .fields({ node: true, size: true })
-          .exec((res) => draw(res?.[0]?.node, res?.[0]?.width, res?.[0]?.height));
-      }
-    }, 50);
+    const t = setTimeout(() => measureCanvas(id, '.st-chart', draw), 50);
     return () => {
       cancelled = true;
       clearTimeout(t);

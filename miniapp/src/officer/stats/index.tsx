@@ -8,11 +8,12 @@ import { getSummary } from '../../services/stats';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
 import { toastError } from '../../services/request';
 import { getDashboard, openReport } from '../../services/stats';
+import { COLOR } from '../../styles/colors';
 import { F2Chart } from './F2Chart';
 import './index.scss';
 
 /** Charts: AntV F2 on a Canvas 2D node (weapp and h5); pledge progress as plain progress bars. */
-const COLORS = ['#e8833a', '#2e9e5b'];
+const COLORS = [COLOR.chartA, COLOR.chartB];
 
 function Legend({ names }: { names: [string, string] }) {
   return (

@@ -10,6 +10,7 @@ import { toastError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { useSession } from '../../store/session';
 import './index.scss';
+import { canSubscribe } from '../../platform/system';
 
 /** Everyone: safety notices addressed to my village / unit, newest first. */
 export default function Feed() {
@@ -47,7 +48,7 @@ export default function Feed() {
     );
   return (
     <PageShell title="安全宣传">
-      {process.env.TARO_ENV === 'weapp' && !asked ? (
+      {canSubscribe && !asked ? (
         <View className="mb">
           <PrimaryButton type="secondary" onClick={subscribe}>
             有新的安全提醒时通知我

@@ -10,6 +10,7 @@ import { notificationsApi } from '../../services/notifications';
 import { publicityApi } from '../../services/publicity';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
+import { wechatIdentity } from '../../platform/system';
 
 /** Resident entries (also shown to officers, smaller). */
 const RESIDENT_TILES = [
@@ -87,7 +88,6 @@ export default function Home() {
   }
 
   const officer = isOfficer(me.role);
-  const h5 = process.env.TARO_ENV === 'h5';
   const switchRole = () => Taro.navigateTo({ url: `${LOGIN_PAGE}?switch=1` });
   const logout = async () => {
     const r = await Taro.showModal({ title: '退出登录', content: '确定要退出吗？', confirmText: '退出', cancelText: '取消' });
@@ -114,12 +114,12 @@ export default function Home() {
           <View className="home__link" onClick={() => Taro.navigateTo({ url: '/pages/me/index' })} {...a11y({ role: 'link' })}>
             我的
           </View>
-          {h5 || me.devLogin ? (
+          {!wechatIdentity || me.devLogin ? (
             <View className="home__link" onClick={switchRole} {...a11y()}>
               切换身份
             </View>
           ) : null}
-          {h5 ? (
+          {!wechatIdentity ? (
             <View className="home__link" onClick={logout} {...a11y()}>
               退出
             </View>

@@ -9,8 +9,7 @@ import { ApiError, safeRedirect, toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import { a11y } from '../../utils/a11y';
 import './index.scss';
-
-const isWeapp = process.env.TARO_ENV === 'weapp';
+import { wechatIdentity } from '../../platform/system';
 
 export default function Login() {
   const router = useRouter();
@@ -92,7 +91,7 @@ export default function Login() {
         <View className="login__slogan">乡镇安全生产 · 隐患随手拍 · 承诺书</View>
       </View>
       <View className="login__body">
-        {isWeapp ? (
+        {wechatIdentity ? (
           <View className="mb">
             <PrimaryButton onClick={wechatLogin}>微信一键登录</PrimaryButton>
           </View>
@@ -110,10 +109,10 @@ export default function Login() {
           </>
         ) : null}
 
-        {accounts && !accounts.length && !isWeapp ? <Empty text={devOff ? '演示登录未开启，请在微信中打开“乡安”小程序' : '暂无演示账号'} /> : null}
+        {accounts && !accounts.length && !wechatIdentity ? <Empty text={devOff ? '演示登录未开启，请在微信中打开“乡安”小程序' : '暂无演示账号'} /> : null}
 
         {/* under the accounts once they are known: drawn earlier, the list arriving would push it down (a layout shift) */}
-        {accounts !== null || isWeapp ? <View className="login__foot">登录即表示您同意《乡安隐私保护指引》</View> : null}
+        {accounts !== null || wechatIdentity ? <View className="login__foot">登录即表示您同意《乡安隐私保护指引》</View> : null}
       </View>
     </PageShell>
   );

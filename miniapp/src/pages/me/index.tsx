@@ -5,9 +5,10 @@ import { Card, Loading, PageShell, PrimaryButton, Toggle } from '../../component
 import { LOGIN_PAGE } from '../../services/config';
 import { elder, useElder } from '../../store/elder';
 import { session, useSession } from '../../store/session';
-import { openPrivacyContract, PRIVACY_SUMMARY } from '../../utils/privacy';
+import { openPrivacyContract, PRIVACY_SUMMARY } from '../../platform/privacy';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
+import { hasPrivacyGuide } from '../../platform/system';
 
 export default function Me() {
   const { me } = useSession();
@@ -76,7 +77,7 @@ export default function Me() {
           </View>
         ))}
         <View className="me__privacy-item">匿名上报的隐患，工作人员也看不到您的姓名。</View>
-        {process.env.TARO_ENV === 'weapp' ? (
+        {hasPrivacyGuide ? (
           <PrimaryButton type="plain" onClick={openPrivacyContract}>
             查看完整《隐私保护指引》
           </PrimaryButton>

@@ -9,6 +9,7 @@ import { useRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import MessageBody from './MessageBody';
 import '../feed/index.scss';
+import { canSubscribe } from '../../platform/system';
 
 /** One notice: opening it marks it read; 已阅并知晓 when the sender asks for it. */
 export default function MessagePage() {
@@ -52,7 +53,7 @@ export default function MessagePage() {
     m.acked ? (
       <View>
         <View className="pub-acked">✓ 您已阅并知晓（{beijingTime(m.ackedAt)}）</View>
-        {process.env.TARO_ENV === 'weapp' && !asked ? (
+        {canSubscribe && !asked ? (
           <PrimaryButton type="secondary" onClick={subscribe}>
             以后有新的安全提醒通知我
           </PrimaryButton>
@@ -67,7 +68,7 @@ export default function MessagePage() {
         </PrimaryButton>
       </View>
     )
-  ) : process.env.TARO_ENV === 'weapp' && !asked ? (
+  ) : canSubscribe && !asked ? (
     <PrimaryButton type="secondary" onClick={subscribe}>
       以后有新的安全提醒通知我
     </PrimaryButton>

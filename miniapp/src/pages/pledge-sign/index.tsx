@@ -7,9 +7,10 @@ import { pledgesApi } from '../../services/pledges';
 import { errorText, newIdempotencyKey, toastError } from '../../services/request';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { pledgeShareCard } from '../../services/share';
-import SignaturePad, { type SignaturePadHandle } from './SignaturePad';
+import SignaturePad, { type SignaturePadHandle } from '../../platform/SignaturePad';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
+import { regionProps, wechatIdentity } from '../../platform/system';
 
 /** `?c=12` from a share card / h5 QR, or `scene=c%3D12` from a mini-program code. */
 function campaignIdFrom(params: Record<string, string | undefined>): number {
@@ -48,9 +49,8 @@ export default function PledgeSign() {
 
   const pads = useMemo(() => Object.fromEntries((c?.version.signers ?? []).map((s) => [s.role, createRef<SignaturePadHandle>()])), [c]);
   const rosterFields = c?.rosterKind === 'student' ? ['studentName', 'className'] : c?.rosterKind === 'enterprise' ? ['unitName'] : [];
-  const weapp = process.env.TARO_ENV === 'weapp';
   // in WeChat the phone comes verified from getPhoneNumber: no phone field to type
-  const visibleFields = (c?.version.fields ?? []).filter((f) => !(picked && rosterFields.includes(f.key)) && !(weapp && f.key === 'phone'));
+  const visibleFields = (c?.version.fields ?? []).filter((f) => !(picked && rosterFields.includes(f.key)) && !(wechatIdentity && f.key === 'phone'));
   const hasPhoneField = (c?.version.fields ?? []).some((f) => f.key === 'phone');
   const paragraphs = useMemo(() => (c?.version.body ?? '').split('\n').filter(Boolean), [c]);
 
@@ -91,7 +91,7 @@ export default function PledgeSign() {
       if (f.required && !v) errs[f.key] = `请填写${f.label}`;
       else if (v && f.type === 'phone' && !/^1[3-9]\d{9}$/.test(v.replace(/[\s-]/g, ''))) errs[f.key] = '请填写 11 位手机号';
     }
-    if (!weapp && !hasPhoneField && !/^1[3-9]\d{9}$/.test(signerPhone.replace(/[\s-]/g, ''))) errs.signerPhone = '请填写名单中登记的 11 位手机号';
+    if (!wechatIdentity && !hasPhoneField && !/^1[3-9]\d{9}$/.test(signerPhone.replace(/[\s-]/g, ''))) errs.signerPhone = '请填写名单中登记的 11 位手机号';
     setErrors(errs);
     if (c.rosterKind && !picked) {
       Taro.showToast({ title: '请先在名单中找到并选择学生', icon: 'none' });
@@ -173,14 +173,7 @@ export default function PledgeSign() {
           </PrimaryButton>
         </Card>
       ) : null}
-      <ScrollView
-        scrollY
-        className="pledge-text"
-        id="pledge-text"
-        lowerThreshold={60}
-        onScrollToLower={() => setRead(true)}
-        {...(process.env.TARO_ENV === 'h5' ? { tabIndex: 0, role: 'region', 'aria-label': '承诺书全文' } : {})}
-      >
+      <ScrollView scrollY className="pledge-text" id="pledge-text" lowerThreshold={60} onScrollToLower={() => setRead(true)} {...regionProps('承诺书全文')}>
         <View className="pledge-text__title">{c.version.title}</View>
         {paragraphs.map((p, i) => (
           <View key={i} className="pledge-text__para">
@@ -240,7 +233,7 @@ export default function PledgeSign() {
               </View>
             </View>
           ))}
-          {!weapp && !hasPhoneField ? (
+          {!wechatIdentity && !hasPhoneField ? (
             <Field label="监护人（负责人）手机号" required hint="须是名单中登记的手机号" error={errors.signerPhone}>
               <Input
                 className="xa-input"
@@ -253,7 +246,7 @@ export default function PledgeSign() {
               />
             </Field>
           ) : null}
-          {weapp ? (
+          {wechatIdentity ? (
             <>
               <View className="pledge-tip">提交时会请您授权微信手机号，须与名单中登记的监护人手机号一致。</View>
               <PrimaryButton

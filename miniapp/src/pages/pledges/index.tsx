@@ -1,30 +1,27 @@
 import { View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import type { PledgeCampaignDto, PledgeSignatureDto } from '@xiangan/shared';
-import { useState } from 'react';
+import Taro from '@tarojs/taro';
 import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, StatusTag } from '../../components';
+import { useRemote } from '../../hooks/use-remote';
 import { pledgesApi } from '../../services/pledges';
-import { toastError } from '../../services/request';
 
 /** Resident: pledges open to me, and the ones I have signed. */
 export default function Pledges() {
-  const [open, setOpen] = useState<PledgeCampaignDto[] | null>(null);
-  const [mine, setMine] = useState<PledgeSignatureDto[]>([]);
-  useDidShow(() => {
-    Promise.all([pledgesApi.campaigns({ pageSize: 50 }), pledgesApi.mine()])
-      .then(([c, m]) => {
-        setOpen(c.items.filter((x) => x.status === 'open' && !x.mySignatureId));
-        setMine(m.items);
-      })
-      .catch(toastError);
-  });
-  if (!open)
+  const remote = useRemote(
+    async () => {
+      const [c, m] = await Promise.all([pledgesApi.campaigns({ pageSize: 50 }), pledgesApi.mine()]);
+      return { open: c.items.filter((x) => x.status === 'open' && !x.mySignatureId), mine: m.items };
+    },
+    [],
+    { onShow: true },
+  );
+  if (!remote.data)
     return (
       <PageShell title="签承诺书">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
+  const { open, mine } = remote.data;
   return (
     <PageShell title="签承诺书">
       <View className="xa-page__sub">待我签署</View>

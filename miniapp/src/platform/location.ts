@@ -35,9 +35,12 @@ function browserLocation(): Promise<GeoPoint> {
 export async function getCurrentLocation(opts: { silent?: boolean } = {}): Promise<GeoPoint | null> {
   if (!(await ensurePrivacy())) return null;
   try {
-    if (process.env.TARO_ENV === 'h5') return await browserLocation();
-    const res = await Taro.getLocation({ type: 'gcj02', isHighAccuracy: true, highAccuracyExpireTime: 4000 });
-    return { lat: res.latitude, lng: res.longitude, accuracy: res.accuracy };
+    if (process.env.TARO_ENV === 'h5') {
+      return await browserLocation();
+    } else {
+      const res = await Taro.getLocation({ type: 'gcj02', isHighAccuracy: true, highAccuracyExpireTime: 4000 });
+      return { lat: res.latitude, lng: res.longitude, accuracy: res.accuracy };
+    }
   } catch (err) {
     if (!opts.silent) {
       const msg = (err as { errMsg?: string })?.errMsg ?? '';
@@ -54,12 +57,15 @@ export async function getCurrentLocation(opts: { silent?: boolean } = {}): Promi
 
 /** weapp: pick a point on the map (needs chooseLocation in requiredPrivateInfos). h5: null. */
 export async function chooseLocationOnMap(): Promise<(GeoPoint & { address: string; name: string }) | null> {
-  if (process.env.TARO_ENV !== 'weapp') return null;
-  if (!(await ensurePrivacy())) return null;
-  try {
-    const r = await Taro.chooseLocation({});
-    return { lat: r.latitude, lng: r.longitude, address: r.address, name: r.name };
-  } catch {
+  if (process.env.TARO_ENV !== 'weapp') {
     return null;
+  } else {
+    if (!(await ensurePrivacy())) return null;
+    try {
+      const r = await Taro.chooseLocation({});
+      return { lat: r.latitude, lng: r.longitude, address: r.address, name: r.name };
+    } catch {
+      return null;
+    }
   }
 }

@@ -16,6 +16,8 @@ import { createStore, del, get, set } from 'idb-keyval';
 
 /** Budget for saved draft photos in weapp (WeChat's limit for all saved files is 10 MB). */
 export const SAVED_PHOTOS_MAX_BYTES = 9 * 1024 * 1024;
+/** weapp compresses a photo when it keeps it (it uploads as it is); h5 keeps the original bytes (compressed at upload). */
+export const keptPhotosAreCompressed = process.env.TARO_ENV === 'weapp';
 const IDB_PREFIX = 'idb:';
 
 export class PhotoMissingError extends Error {

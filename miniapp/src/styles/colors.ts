@@ -1,0 +1,19 @@
+/**
+ * The colour tokens of styles/tokens.scss for code that cannot use SCSS: native <Map> markers and callouts, canvas
+ * charts, inline colours chosen per record. Same names as the SCSS variables, camelCased; colors.spec.ts checks that
+ * both files agree.
+ */
+export const COLOR = {
+  primary: '#1a6fd1',
+  success: '#176b2c',
+  warning: '#a84800',
+  danger: '#c62828',
+  text: '#1b1f24',
+  text2: '#454d57',
+  line: '#d9dee5',
+  card: '#ffffff',
+  escalated: '#7b1fa2',
+  lineSoft: '#eef1f5',
+  chartA: '#e8833a',
+  chartB: '#2e9e5b',
+} as const;
