@@ -21,7 +21,7 @@ export const WIDTHS = [390, 360, 320] as const;
 
 /** The file's server and Chromium. ELDER_H5_DIR runs the sweep against another h5 build (e.g. one with a too-small target, to see it fail). */
 export function elderSuite() {
-  return h5Suite(process.env.ELDER_H5_DIR ? () => startServer({ env: { H5_DIR: process.env.ELDER_H5_DIR }, requireH5: false }) : undefined);
+  return h5Suite(process.env.ELDER_H5_DIR ? () => startServer({ env: { H5_DIR: process.env.ELDER_H5_DIR }, requireH5: false, timeout: 300_000 }) : undefined);
 }
 export type ElderSuite = ReturnType<typeof elderSuite>;
 
