@@ -17,11 +17,16 @@ ensure_redis || exit 1
 
 out="$root/test/artifacts/results"
 rm -rf "$out"; mkdir -p "$out"
-extra_pass=0; extra_fail=0
+# a non-jest check's result is a file (checks run in two lanes at once, so no shell counter): checks/NAME.ok or .fail
+mkdir -p "$out/checks"
+verdict() { # verdict NAME RC
+  if [ "$2" = 0 ]; then touch "$out/checks/$1.ok"; log "✔ $1"
+  else touch "$out/checks/$1.fail"; log "✘ $1 (see test/artifacts/results/$1.log)"; tail -20 "$out/$1.log" >&2; fi
+}
 check() { # check NAME CMD… — a non-jest check counted as one test
   local name="$1"; shift
-  if "$@" >"$out/$name.log" 2>&1; then extra_pass=$((extra_pass + 1)); log "✔ $name"
-  else extra_fail=$((extra_fail + 1)); log "✘ $name (see test/artifacts/results/$name.log)"; tail -20 "$out/$name.log" >&2; fi
+  "$@" >"$out/$name.log" 2>&1
+  verdict "$name" $?
 }
 
 both() { # both NAME1 'CMD1' NAME2 'CMD2' — two checks at once (CMD is a shell line), each counted as one test
@@ -30,8 +35,7 @@ both() { # both NAME1 'CMD1' NAME2 'CMD2' — two checks at once (CMD is a shell
   (bash -c "$c2" >"$out/$n2.log" 2>&1; echo $? >"$out/$n2.rc") &
   wait
   for n in "$n1" "$n2"; do
-    if [ "$(cat "$out/$n.rc" 2>/dev/null)" = 0 ]; then extra_pass=$((extra_pass + 1)); log "✔ $n"
-    else extra_fail=$((extra_fail + 1)); log "✘ $n (see test/artifacts/results/$n.log)"; tail -20 "$out/$n.log" >&2; fi
+    verdict "$n" "$(cat "$out/$n.rc" 2>/dev/null || echo 1)"
     rm -f "$out/$n.rc"
   done
 }
@@ -42,19 +46,6 @@ pnpm install --frozen-lockfile --reporter=silent || exit 1
 log "building"
 pnpm --filter @xiangan/shared build >"$out/build-shared.log" 2>&1 || { cat "$out/build-shared.log"; exit 1; }
 pnpm --filter @xiangan/server build >"$out/build-server.log" 2>&1 || { cat "$out/build-server.log"; exit 1; }
-# Independent steps two at a time (the machine this is measured on has 2 cores; each step is mostly one):
-# the two mini-program builds side by side (they write dist/h5 and dist/weapp), then the checks beside the typecheck.
-# the weapp suite routes this origin to the test server; a release build refuses to run without an https API base
-both build-h5 "pnpm --filter @xiangan/miniapp build:h5" \
-     build-weapp "env TARO_APP_API_BASE=https://api.xiangan.test/api pnpm --filter @xiangan/miniapp build:weapp"
-check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
-both typecheck "pnpm -r --if-present run typecheck" \
-     migrations-match-entities "pnpm --filter @xiangan/server migration:check"
-check openapi-document-committed node server/dist/openapi-cli.js --check
-# the rest of `pnpm check` (the typecheck ran above): ESLint with no warnings, and Prettier's formatting
-both lint "pnpm run lint" \
-     format "pnpm run format:check"
-
 failures() { # failures FILE.json — each failed test's name and the head of its message (CI shows only this)
   [ -f "$1" ] || { echo "  (no jest results: the runner crashed)"; return; }
   node -e '
@@ -88,27 +79,60 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   [ $# -gt 0 ] && cmd=("$@") || cmd=(npx jest --ci)
   local t0=$SECONDS
   # a watchdog: a run that does not end (an open handle) is stopped after 40 min, its results file kept
-  (cd "$dir" && timeout --kill-after=10 2400 env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
+  # and, where /usr/bin/time is installed, the CPU seconds (user + system) of the run and every process it waited for
+  # (its workers, the servers and Chromiums they started): on a shared machine wall time is noisy, CPU time much less
+  local cpu=()
+  [ -x /usr/bin/time ] && cpu=(/usr/bin/time -q -f '%U %S' -o "$out/$name.cpu")
+  (cd "$dir" && timeout --kill-after=10 2400 "${cpu[@]}" env "${envs[@]}" "${cmd[@]}" --json --outputFile="$out/$name.json" >"$out/$name.log" 2>&1)
   local rc=$?
   if [ $rc = 124 ] || [ $rc = 137 ]; then log "✘ $name did not end by itself within 40 min (an open handle?): stopped"; fi
-  log "$name: $((SECONDS - t0)) s$(slowest "$out/$name.json")"
+  # jest force-stops a worker that does not exit 500 ms after its last file: name it (something left open, or a busy machine)
+  grep -q 'failed to exit gracefully\|did not exit one second' "$out/$name.log" && log "⚠ $name: a jest worker did not exit by itself (see its log)"
+  local used=""
+  [ -s "$out/$name.cpu" ] && used=$(awk '{ printf " (CPU %d s)", $1 + $2 }' "$out/$name.cpu")
+  log "$name: $((SECONDS - t0)) s$used$(slowest "$out/$name.json")"
   [ $rc = 0 ] || { log "✘ $name failed (see test/artifacts/results/$name.log)"; failures "$out/$name.json" >&2; }
   return 0
 }
 
-jest_run shared shared CI=true
-# the server specs on the two databases side by side: each run is one jest worker (jest takes cores − 1), and the
-# MariaDB run spends much of its time waiting on the database
-jest_run server-sqlite server CI=true &
-jest_run server-mariadb server CI=true TEST_DB=mysql &
-wait
-# (test/ keeps --forceExit for now: its suites were not yet shown to end by themselves.)
+# Two lanes from here (measured on a 2-core machine: each lane keeps about one core busy, and the MariaDB specs and
+# the browser specs spend much of their time waiting — see bench/RESULTS.md "The test command's time"):
+#   lane 1: shared, the server specs on SQLite ∥ MariaDB, then (once the mini-program builds are there) the API and
+#           weapp specs, then the checks (typecheck ∥ migrations, openapi, lint ∥ format);
+#   lane 2: the two mini-program builds side by side, the size check, then the browser specs two files at a time.
 # API, weapp and browser specs each drive their own server process (free port, private temp dir; the fault and replica
-# specs start private MariaDB/Redis; a browser spec its own Chromium), so two run at once.
-jest_run e2e test CI=true npx jest --ci --forceExit --selectProjects api weapp --maxWorkers=2
-jest_run e2e-browser test CI=true npx jest --ci --forceExit --selectProjects browser --maxWorkers=2
+# specs start private MariaDB/Redis, others scratch databases on the shared one; a browser spec its own Chromium).
+(
+  jest_run shared shared CI=true
+  # each server run is one jest worker (jest takes cores − 1); the MariaDB run spends much of its time waiting
+  jest_run server-sqlite server CI=true &
+  jest_run server-mariadb server CI=true TEST_DB=mysql &
+  wait
+  while [ ! -f "$out/.builds-done" ]; do sleep 1; done
+  jest_run e2e test CI=true npx jest --ci --selectProjects api weapp --maxWorkers=2
+  both typecheck "pnpm -r --if-present run typecheck" \
+       migrations-match-entities "pnpm --filter @xiangan/server migration:check"
+  check openapi-document-committed node server/dist/openapi-cli.js --check
+  # the rest of `pnpm check` (the typecheck ran above): ESLint with no warnings, and Prettier's formatting
+  both lint "pnpm run lint" \
+       format "pnpm run format:check"
+) &
+lane1=$!
+(
+  # the two mini-program builds side by side (they write dist/h5 and dist/weapp)
+  # the weapp suite routes this origin to the test server; a release build refuses to run without an https API base
+  both build-h5 "pnpm --filter @xiangan/miniapp build:h5" \
+       build-weapp "env TARO_APP_API_BASE=https://api.xiangan.test/api pnpm --filter @xiangan/miniapp build:weapp"
+  touch "$out/.builds-done"
+  check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
+  jest_run e2e-browser test CI=true npx jest --ci --selectProjects browser --maxWorkers=2
+) &
+lane2=$!
+wait $lane1 $lane2
+rm -f "$out/.builds-done"
 
 log "all tests and checks: $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
+extra_pass=$(find "$out/checks" -name "*.ok" | wc -l); extra_fail=$(find "$out/checks" -name "*.fail" | wc -l)
 node - "$out" "$extra_pass" "$extra_fail" <<'JS'
 const fs = require('fs'); const path = require('path');
 const [dir, xp, xf] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
