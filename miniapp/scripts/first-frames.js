@@ -58,6 +58,7 @@ function serve() {
   return new Promise((ok) => srv.listen(0, '127.0.0.1', () => ok(srv)));
 }
 
+/* global document, getComputedStyle -- snapshot() runs in Chromium */
 /** In the page: the app's page as static HTML (runs in Chromium). */
 function snapshot(cut) {
   const page = document.querySelector('#app .taro_page');

@@ -97,11 +97,18 @@ async function open(t: Target, width: number, elder: boolean) {
       // layout shifts from the first paint on
       (window as unknown as { __shifts: number[] }).__shifts = [];
       new PerformanceObserver((l) => {
-        for (const e of l.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] }[])
+        for (const e of l.getEntries() as unknown as {
+          value: number;
+          hadRecentInput: boolean;
+          sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
+        }[])
           if (!e.hadRecentInput) {
             (window as unknown as { __shifts: number[] }).__shifts.push(e.value);
             (window as unknown as { __why: string[] }).__why = ((window as unknown as { __why: string[] }).__why || []).concat(
-              e.sources.map((x) => `${(x.node as Element)?.className ?? x.node?.nodeName} ${JSON.stringify(x.previousRect)}→${JSON.stringify(x.currentRect)} @${Math.round(performance.now())}`),
+              e.sources.map(
+                (x) =>
+                  `${(x.node as Element)?.className ?? x.node?.nodeName} ${JSON.stringify(x.previousRect)}→${JSON.stringify(x.currentRect)} @${Math.round(performance.now())}`,
+              ),
             );
           }
       }).observe({ type: 'layout-shift', buffered: true });
