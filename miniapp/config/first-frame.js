@@ -67,8 +67,9 @@ function bodyScript({ frames, router, holes, elderKey, largeFontPx }) {
     '+m.id)).data}catch(x){}var el=o==="on";if(o!=="on"&&o!=="off"){var p=d.createElement("div");p.style.cssText="position:absolute;visibility:hidden;font-size:medium";d.body.appendChild(p);el=parseFloat(getComputedStyle(p).fontSize)>=' +
     largeFontPx +
     ';d.body.removeChild(p)}' +
+    // the frame stands still (its 正在加载… ring too): an animation would be redrawn on every frame while the runtime starts
     'var st=d.createElement("style");st.textContent=' +
-    JSON.stringify(router) +
+    JSON.stringify(router + '\n#xa-first-frame *{animation:none!important}') +
     ';d.head.appendChild(st);' +
     'var r=d.createElement("div");r.id="xa-first-frame";r.className="taro_router";r.setAttribute("inert","");r.setAttribute("aria-hidden","true");r.style.cssText="position:fixed;top:0;left:0;right:0;bottom:0;z-index:1";r.innerHTML=h;' +
     'if(el){var x=r.querySelectorAll(".xa-page");for(var i=0;i<x.length;i++)x[i].className+=" xa-elder"}' +
@@ -76,6 +77,16 @@ function bodyScript({ frames, router, holes, elderKey, largeFontPx }) {
     'var done=function(){if(r.parentNode)r.parentNode.removeChild(r);if(ob)ob.disconnect()},' +
     'ob=w.MutationObserver?new MutationObserver(function(){if(d.querySelector("#app .xa-page"))done()}):null;' +
     'if(ob)ob.observe(d.documentElement,{childList:true,subtree:true});setTimeout(done,20000)}catch(x){}}(window,document);'
+  );
+}
+
+/** End of <body> (ES5): the app's scripts in order; with a frame shown, in the task after its first paint. */
+function loaderScript(scripts) {
+  return (
+    '!function(w,d){var s=' +
+    JSON.stringify(scripts) +
+    ';function go(){for(var i=0;i<s.length;i++){var e=d.createElement("script");e.src=s[i];e.async=false;d.body.appendChild(e)}}' +
+    'if(w.__xaFF&&w.requestAnimationFrame)w.requestAnimationFrame(function(){setTimeout(go,0)});else go()}(window,document);'
   );
 }
 
@@ -98,6 +109,17 @@ class FirstFramePlugin {
       if (html.includes(MARK)) return;
       const head = `<script ${MARK}>${headScript({ ...this.opts, keys: Object.keys(ff.pages) })}</script>`;
       const body = `<script ${MARK}>${bodyScript({ ...this.opts, frames: ff.pages, router: ff.router, holes: ff.holes })}</script>`;
+      // the app's scripts: fetched as early as before (preloads where the deferred tags were), run by a loader at the
+      // end of <body> — after the frame has been painted when there is one. Deferred scripts that arrive before the
+      // first paint run before it (a fast network, a cached visit), so the frame would wait for the runtime after all.
+      const scripts = [];
+      html = html.replace(/<script defer="defer" src="([^"]+)"><\/script>/g, (_m, src) => {
+        scripts.push(src);
+        return `<link rel="preload" as="script" href="${src}">`;
+      });
+      if (!scripts.length) throw new Error('first-frame: index.html has no deferred app scripts');
+      const loader = `<script ${MARK}>${loaderScript(scripts)}</script>`;
+      html = html.replace('</body>', loader + '</body>');
       const at = html.indexOf('</title>');
       const b = html.indexOf('<body>');
       if (at < 0 || b < 0) throw new Error('first-frame: index.html has no </title> or <body>');
@@ -107,4 +129,4 @@ class FirstFramePlugin {
   }
 }
 
-module.exports = { FirstFramePlugin, headScript, bodyScript };
+module.exports = { FirstFramePlugin, headScript, bodyScript, loaderScript };
