@@ -7,6 +7,8 @@ import prodConfig from './prod';
 const { checkWeappApiBase } = require('./weapp-api-base');
 // h5: the first page's chunk is preloaded from index.html (see route-preload.js)
 const { RoutePreloadPlugin } = require('./route-preload');
+// h5: the entry page's static first frame, drawn from index.html before the app runs (see first-frame.js)
+const { FirstFramePlugin } = require('./first-frame');
 
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
@@ -64,6 +66,18 @@ export default defineConfig<'webpack5'>(async (merge) => {
       webpackChain(chain) {
         // launch/login/token key as in src/app.config.ts and src/services/config.ts
         chain.plugin('xa-route-preload').use(RoutePreloadPlugin, [{ launch: 'pages/index/index', login: 'pages/login/index', tokenKey: 'xa_token' }]);
+        // after route-preload (its head script must come first in index.html); keys as in store/session.ts and store/elder.ts
+        chain.plugin('xa-first-frame').use(FirstFramePlugin, [
+          {
+            file: require('path').resolve(__dirname, '..', 'src', 'first-frames.json'),
+            launch: 'pages/index/index',
+            login: 'pages/login/index',
+            tokenKey: 'xa_token',
+            meKey: 'xa_me',
+            elderKey: 'xa_elder_',
+            largeFontPx: 20,
+          },
+        ]);
         chain.optimization.merge({
           splitChunks: {
             cacheGroups: {

@@ -9,6 +9,9 @@
  * chunk files, from a route → files table taken from this build's chunk graph. When the router asks for the
  * chunk, webpack's <script>/<link> find the bytes already fetched.
  *
+ * When the route has a static first frame (`window.__xaFF`, set by config/first-frame.js's script just before this one),
+ * its stylesheet is added as a render-blocking stylesheet instead: the frame is drawn with the page's own CSS.
+ *
  * The server allows the inline script by its SHA-256 (computed from the served index.html), like the rem snippet.
  * Plain JS so the config can require it and a test can load it.
  */
@@ -43,7 +46,7 @@ function preloadScript(table, { publicPath, launch, login, tokenKey }) {
   const compact = {};
   for (const [route, files] of Object.entries(table)) compact[route] = files.join(',');
   return (
-    '!function(d,l){try{var t=' +
+    '!function(d,l,w){try{var t=' +
     JSON.stringify(compact) +
     ',r=l.hash.replace(/^#\\/?/,"").split("?")[0]||' +
     JSON.stringify(launch) +
@@ -53,9 +56,9 @@ function preloadScript(table, { publicPath, launch, login, tokenKey }) {
     JSON.stringify(tokenKey) +
     '))r=' +
     JSON.stringify(login) +
-    ';(t[r]||"").split(",").forEach(function(f){if(!f)return;var k=d.createElement("link");k.rel="preload";k.as=/\\.css$/.test(f)?"style":"script";k.href=' +
+    ';(t[r]||"").split(",").forEach(function(f){if(!f)return;var k=d.createElement("link"),c=/\\.css$/.test(f);if(c&&w.__xaFF){k.rel="stylesheet";k.setAttribute("blocking","render")}else{k.rel="preload";k.as=c?"style":"script"}k.href=' +
     JSON.stringify(publicPath) +
-    '+f;d.head.appendChild(k)})}catch(e){}}(document,location);'
+    '+f;d.head.appendChild(k)})}catch(e){}}(document,location,window);'
   );
 }
 

@@ -1,0 +1,183 @@
+/**
+ * Issue 17 (LCP): each entry page's first frame is on screen before the app's scripts have run, and the app's page
+ * takes its place without anything moving.
+ *
+ * Every entry page (login, home, report, feed, pledge signing, the officer ledger) is opened cold as the visitor the
+ * bench measures (signed out for login, a returning resident / town officer otherwise) with app.js held back by
+ * route interception and every API answer held too. Checked:
+ * - while app.js is held, the page's static first frame (config/first-frame.js) shows the page's own title / words,
+ *   with the page's CSS (its sizes), and in 长辈模式 when the user chose it;
+ * - once app.js is let through, the app's page replaces it: the frame is gone, every text of the frame sits where the
+ *   app draws the same text (±1 px, same font size), and the swap makes no layout shift;
+ * - the frame equals what the page draws first (`src/first-frames.json` was taken from the current pages).
+ * At 390 and 360 px; 长辈模式 (the remembered choice) on home, report and ledger.
+ */
+import type { Page, Route } from 'playwright-core';
+import { Api, DEMO } from '../support/api';
+import { PHONE, saveScreenshot } from '../support/chromium';
+import { h5Suite } from '../support/h5';
+import { startServer } from '../support/server';
+
+// FIRST_FRAME_H5_DIR runs the suite against another h5 build (e.g. the one before the change, to see it fail)
+const suite = h5Suite(process.env.FIRST_FRAME_H5_DIR ? () => startServer({ env: { H5_DIR: process.env.FIRST_FRAME_H5_DIR }, requireH5: false }) : undefined);
+
+type Who = 'resident' | 'town';
+let sessions: Record<Who, { token: string; user: { id: number; name?: string; orgName?: string } }>;
+let campaignId: number;
+
+beforeAll(async () => {
+  const api = new Api(suite.server.baseUrl);
+  const [resident, town] = await Promise.all([api.login(DEMO.resident), api.login(DEMO.town)]);
+  sessions = { resident: { token: resident.token, user: resident.user }, town: { token: town.token, user: town.user } };
+  const list = await api.call('GET', '/api/pledge-campaigns?pageSize=20', { token: resident.token });
+  campaignId = (list.body.items.find((c: { status: string }) => c.status === 'open') ?? list.body.items[0]).id;
+});
+
+interface Target {
+  name: string;
+  who: Who | null;
+  route: () => string;
+  /** words of the page's first view that the frame must show (its title or first label) */
+  words: () => string[];
+}
+const PAGES: Target[] = [
+  { name: 'login', who: null, route: () => '/pages/login/index', words: () => ['乡安', '乡镇安全生产 · 隐患随手拍 · 承诺书'] },
+  { name: 'home', who: 'resident', route: () => '/pages/index/index', words: () => ['隐患随手拍', '签承诺书', sessions.resident.user.name ?? ''] },
+  { name: 'report', who: 'resident', route: () => '/pages/report/index', words: () => ['隐患随手拍', '道路交通'] },
+  { name: 'feed', who: 'resident', route: () => '/pages/feed/index', words: () => ['安全宣传'] },
+  { name: 'pledge-sign', who: 'resident', route: () => `/pages/pledge-sign/index?c=${campaignId}`, words: () => ['签署承诺书'] },
+  { name: 'ledger', who: 'town', route: () => '/officer/ledger/index', words: () => ['隐患台账'] },
+];
+
+interface Box {
+  text: string;
+  cls: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  font: string;
+}
+/** Every element with its own text under `root`, with its box and font size. */
+const boxes = (page: Page, root: string): Promise<Box[]> =>
+  page.evaluate((sel) => {
+    const r = document.querySelector(sel);
+    if (!r) return [];
+    const out: Box[] = [];
+    for (const el of r.querySelectorAll('*')) {
+      const own = [...el.childNodes]
+        .filter((n) => n.nodeType === 3)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      if (!own) continue;
+      const b = el.getBoundingClientRect();
+      if (!b.width || b.top > innerHeight) continue;
+      // the frame's stand-ins for the runtime's custom elements carry xa-ff-<tag>; the page's own classes are compared
+      const cls = (el.getAttribute('class') ?? '')
+        .split(/\s+/)
+        .filter((c) => c && !c.startsWith('xa-ff-'))
+        .join(' ');
+      out.push({ text: own, cls, x: b.x, y: b.y, w: b.width, h: b.height, font: getComputedStyle(el).fontSize });
+    }
+    return out;
+  }, root);
+
+async function open(t: Target, width: number, elder: boolean) {
+  const context = await suite.browser.newContext({ ...PHONE, viewport: { width, height: 780 } });
+  const who = t.who ? sessions[t.who] : null;
+  await context.addInitScript(
+    ({ token, me, elder }) => {
+      if (sessionStorage.getItem('xa_ff_seeded')) return;
+      sessionStorage.setItem('xa_ff_seeded', '1');
+      localStorage.clear();
+      if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
+      if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
+      if (me && elder) localStorage.setItem(`xa_elder_${me.id}`, JSON.stringify({ data: 'on' }));
+      // layout shifts from the first paint on
+      (window as unknown as { __shifts: number[] }).__shifts = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries() as unknown as {
+          value: number;
+          hadRecentInput: boolean;
+          sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
+        }[])
+          if (!e.hadRecentInput) {
+            (window as unknown as { __shifts: number[] }).__shifts.push(e.value);
+            (window as unknown as { __why: string[] }).__why = ((window as unknown as { __why: string[] }).__why || []).concat(
+              e.sources.map(
+                (x) =>
+                  `${(x.node as Element)?.className ?? x.node?.nodeName} ${JSON.stringify(x.previousRect)}→${JSON.stringify(x.currentRect)} @${Math.round(performance.now())}`,
+              ),
+            );
+          }
+      }).observe({ type: 'layout-shift', buffered: true });
+    },
+    { token: who?.token ?? '', me: who?.user ?? null, elder },
+  );
+  const page = await context.newPage();
+  // app.js and every API answer held until released
+  let releaseApp!: () => void;
+  const appGate = new Promise<void>((ok) => (releaseApp = ok));
+  let releaseApi!: () => void;
+  const apiGate = new Promise<void>((ok) => (releaseApi = ok));
+  await page.route(/\/js\/app\.[0-9a-f]+\.js$/, async (r: Route) => {
+    await appGate;
+    await r.continue().catch(() => undefined);
+  });
+  await page.route(/\/api\//, async (r: Route) => {
+    await apiGate;
+    await r.continue().catch(() => undefined);
+  });
+  return { context, page, releaseApp, releaseApi };
+}
+
+const cases: [string, number, boolean, Target][] = [];
+for (const t of PAGES) for (const w of [390, 360]) cases.push([t.name, w, false, t]);
+for (const t of PAGES.filter((p) => ['home', 'report', 'ledger'].includes(p.name))) cases.push([t.name, 360, true, t]);
+
+test.each(cases)('%s at %i px, 长辈模式 %s: the first frame shows before app.js, then the page takes its place unmoved', async (_name, width, elder, t) => {
+  const { context, page, releaseApp, releaseApi } = await open(t, width, elder);
+  const tag = `first-frame-${t.name}-${width}${elder ? '-elder' : ''}`;
+  try {
+    await page.goto(`${suite.server.baseUrl}/#${t.route()}`, { waitUntil: 'commit' });
+    // app.js has not arrived: the frame alone is on screen, with the page's words
+    await page.locator('#xa-first-frame .xa-page').waitFor({ state: 'visible', timeout: 30_000 });
+    for (const w of t.words()) await page.locator('#xa-first-frame').getByText(w, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('#app .xa-page').count()).toBe(0);
+    if (elder) expect(await page.locator('#xa-first-frame .xa-page.xa-elder').count()).toBe(1);
+    const frame = await boxes(page, '#xa-first-frame');
+    expect(frame.length).toBeGreaterThan(0);
+    await saveScreenshot(page, `${tag}-frame`);
+
+    // the app runs (its data still held): its page replaces the frame, each text where the frame drew it
+    releaseApp();
+    await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.waitForTimeout(300);
+    expect(await page.locator('#xa-first-frame').count()).toBe(0);
+    const app = await boxes(page, '#app');
+    const moved: string[] = [];
+    const seen = new Map<string, number>();
+    for (const f of frame) {
+      // the n-th text of this class and words in the frame is the n-th in the page
+      const k = `${f.cls}|${f.text}`;
+      const n = seen.get(k) ?? 0;
+      seen.set(k, n + 1);
+      const a = app.filter((x) => x.text === f.text && x.cls === f.cls)[n];
+      if (!a) moved.push(`「${f.text}」(${f.cls}) not drawn by the page`);
+      else if (Math.abs(a.x - f.x) > 1 || Math.abs(a.y - f.y) > 1 || Math.abs(a.w - f.w) > 1 || Math.abs(a.h - f.h) > 1 || a.font !== f.font)
+        moved.push(`「${f.text}」 frame ${f.x},${f.y} ${f.w}×${f.h} ${f.font} → page ${a.x},${a.y} ${a.w}×${a.h} ${a.font}`);
+    }
+    expect(moved).toEqual([]);
+    const shifts = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts);
+    const why = await page.evaluate(() => (window as unknown as { __why: string[] }).__why);
+    expect([shifts, why]).toEqual([[], undefined]);
+    releaseApi();
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await saveScreenshot(page, `${tag}-page`);
+  } finally {
+    releaseApp();
+    releaseApi();
+    await context.close();
+  }
+});
