@@ -63,7 +63,9 @@ function serve() {
 function snapshot(cut) {
   const page = document.querySelector('#app .taro_page');
   // the runtime's own base and router rules (margins, the page box), which the frame needs before the runtime runs
-  const router = [...new Set([...document.querySelectorAll('style')].map((s) => s.textContent).filter((t) => /\.taro_router|^html,body\{/.test(t)))];
+  // (not the style a frame drawn from an earlier first-frames.json put there: taking it again would nest its rules)
+  const styles = [...document.querySelectorAll('style')].filter((s) => !/xa-ff-|#xa-first-frame/.test(s.textContent));
+  const router = [...new Set(styles.map((s) => s.textContent).filter((t) => /\.taro_router|^html,body\{/.test(t)))];
   const keep = new Set(['class', 'role', 'aria-label', 'aria-hidden', 'aria-checked', 'placeholder']);
   const tags = new Set();
   function copy(el) {
@@ -111,7 +113,7 @@ function snapshot(cut) {
   root.appendChild(p);
   // the runtime's rules for the custom elements the frame uses, as zero-specificity rules on their stand-ins
   const rules = [];
-  for (const st of document.querySelectorAll('style'))
+  for (const st of styles)
     for (const r of st.sheet ? st.sheet.cssRules : [])
       if (r.selectorText && /taro-[a-z-]+-core/.test(r.selectorText)) {
         const used = (r.selectorText.match(/taro-[a-z-]+-core/g) || []).every((t) => tags.has(t));
