@@ -7,7 +7,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ReplicaRead } from '../../common/db/read-router';
 import { OrgScope, ScopedOrg } from '../../common/scope/org-scope.guard';
 import { OrgUnit } from '../orgs/org-unit.entity';
-import { DashboardQueryDto, MonthlyBriefQueryDto, ReportQueryDto, StatsQueryDto } from './dto/stats.dto';
+import { MonthlyBriefQueryDto, OrgQueryDto, ReportQueryDto, StatsQueryDto } from './dto/stats.dto';
 import { ReportService } from './report.service';
 import { StatsService } from './stats.service';
 import { FILE_TYPES, sendDownload } from '../../common/http/download';
@@ -37,7 +37,7 @@ export class StatsController {
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  dashboard(@CurrentUser() user: AuthUser, @Query() _q: DashboardQueryDto, @ScopedOrg() org?: OrgUnit) {
+  dashboard(@CurrentUser() user: AuthUser, @Query() _q: OrgQueryDto, @ScopedOrg() org?: OrgUnit) {
     return this.stats.dashboard(user, org);
   }
 

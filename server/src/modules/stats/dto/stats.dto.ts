@@ -4,13 +4,17 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsPositive, Matches } from 'class-validator';
 import { REPORT_FORMS, ReportForm } from '../report-forms';
 
-export class StatsQueryDto implements StatsQuery {
+/** A statistics route's unit: the caller's own when left out. */
+export class OrgQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @IsPositive()
   orgId?: number;
+}
+
+export class StatsQueryDto extends OrgQueryDto implements StatsQuery {
   @ApiPropertyOptional({ example: '2026-01-01' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '须为日期（如 2026-05-01）' })
@@ -31,22 +35,7 @@ export class ReportQueryDto extends StatsQueryDto {
   form?: ReportForm;
 }
 
-export class DashboardQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
-  orgId?: number;
-}
-
-export class MonthlyBriefQueryDto implements MonthlyBriefQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
-  orgId?: number;
+export class MonthlyBriefQueryDto extends OrgQueryDto implements MonthlyBriefQuery {
   @ApiPropertyOptional({ example: '2026-05' })
   @IsOptional()
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '须为年月（如 2026-05）' })
