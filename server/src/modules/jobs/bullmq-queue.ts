@@ -87,15 +87,21 @@ export class BullMqQueue implements JobQueue {
 
   async idle(timeoutMs = 30_000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
+    let quiet = 0;
     for (;;) {
       let busy = 0;
       for (const q of this.queues.values()) {
-        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        // Read the states in the order a job moves through them (delayed → waiting → active), so a job that moves
+        // on between two reads is still seen in the later one. Read the other way round, a delayed job promoted
+        // between the reads was counted in neither, and idle() said true while it was about to run.
+        // A job scheduler (every()) always keeps its next run delayed: that is not work outstanding.
+        busy += (await q.getDelayed()).filter((j) => !j.repeatJobKey).length;
+        const c = await q.getJobCounts('prioritized', 'waiting', 'waiting-children', 'active');
         busy += c.waiting + c.active + c.prioritized + c['waiting-children'];
-        // a job scheduler (every()) always keeps its next run delayed: that is not work outstanding
-        if (c.delayed) busy += (await q.getDelayed(0, c.delayed - 1)).filter((j) => !j.repeatJobKey).length;
       }
-      if (busy === 0) return true;
+      // a retry moves a job backwards (active → delayed) and can slip between the reads once: idle means two quiet reads
+      if (busy === 0 && quiet++ > 0) return true;
+      if (busy > 0) quiet = 0;
       if (Date.now() > until) return false;
       await new Promise((r) => setTimeout(r, 100));
     }
