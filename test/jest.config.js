@@ -27,6 +27,9 @@ const common = {
 
 module.exports = {
   testTimeout: 120000,
+  // names the run: its servers start from one seeded copy of the demo town (support/server.ts)
+  globalSetup: '<rootDir>/support/global-setup.js',
+  globalTeardown: '<rootDir>/support/global-teardown.js',
   projects: [
     { ...common, displayName: 'api', testMatch: ['<rootDir>/api/**/*.e2e.ts', '<rootDir>/api/**/*.spec.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/browser/**/*.e2e.ts'] },
