@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../../config/app-config';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { ReadRouter } from './read-router';
@@ -28,6 +29,30 @@ describe('read replica configuration', () => {
   it('refuses replicas without a MySQL primary, and a negative lag limit', () => {
     expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'mysql://ro@h/db' })).toThrow(/DATABASE_REPLICA_URLS: needs DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_MAX_LAG_SECONDS: '-1' })).toThrow(/DATABASE_REPLICA_MAX_LAG_SECONDS/);
+  });
+});
+
+describe('replica checks', () => {
+  it('runs one check at a time: a check due while one is still waiting on a slow replica joins it', async () => {
+    const cfg = loadConfig({ DATABASE_URL: 'mysql://app@10.0.0.1:3306/xiangan', DATABASE_REPLICA_URLS: 'mysql://ro@10.0.0.2:3306/xiangan' });
+    const router = new ReadRouter({} as DataSource, cfg);
+    // the replica's pool, answering SHOW SLAVE STATUS after 200 ms (a slow replica on a busy machine)
+    let queries = 0;
+    const replica = (router as unknown as { replicas: { ds: unknown }[] }).replicas[0];
+    replica.ds = {
+      isInitialized: true,
+      query: async () => {
+        queries++;
+        await new Promise((r) => setTimeout(r, 200));
+        return [{ Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes', Seconds_Behind_Master: 0 }];
+      },
+      destroy: async () => undefined,
+    };
+    await Promise.all([router.check(), router.check(), router.check()]);
+    expect(queries).toBe(1);
+    expect(router.health()[0]).toMatchObject({ ok: true, lagSeconds: 0 });
+    await router.check();
+    expect(queries).toBe(2);
   });
 });
 

@@ -173,8 +173,19 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
     return this.replicas.map(({ name, ok, lagSeconds, reason }) => ({ name, ok, lagSeconds, reason }));
   }
 
-  /** Check every replica once: reachable, both replication threads running, lag within the limit. */
+  /**
+   * Check every replica once: reachable, both replication threads running, lag within the limit. A check still
+   * running when the next one is due (a slow replica takes up to the 3 s timeout, the interval may be 1 s) is not
+   * joined by a second: two at once could see one fail, close that replica's pool and pull it from under the other.
+   */
   async check(): Promise<void> {
+    if (this.checking) return this.checking;
+    this.checking = this.checkOnce().finally(() => (this.checking = null));
+    return this.checking;
+  }
+  private checking: Promise<void> | null = null;
+
+  private async checkOnce(): Promise<void> {
     const limit = this.cfg.DATABASE_REPLICA_MAX_LAG_SECONDS;
     await Promise.all(
       this.replicas.map(async (r) => {
