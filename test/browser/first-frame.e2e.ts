@@ -146,6 +146,9 @@ test.each(cases)('%s at %i px, 长辈模式 %s: the first frame shows before app
     for (const w of t.words()) await page.locator('#xa-first-frame').getByText(w, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
     expect(await page.locator('#app .xa-page').count()).toBe(0);
     if (elder) expect(await page.locator('#xa-first-frame .xa-page.xa-elder').count()).toBe(1);
+    // the page's stylesheet is render-blocking, so nobody sees the frame before it applies; but layout can be read
+    // before then (on a busy machine the frame was measured unstyled): measure what is painted
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet]')).every((l) => l.sheet !== null));
     const frame = await boxes(page, '#xa-first-frame');
     expect(frame.length).toBeGreaterThan(0);
     await saveScreenshot(page, `${tag}-frame`);
