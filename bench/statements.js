@@ -11,7 +11,6 @@
  *
  *   node bench/statements.js submit|sign seq|par [N=32]   (env: MYSQL_URL, XA_SERVER_MAIN for another build)
  */
-const fs = require('node:fs');
 const path = require('node:path');
 const { startServer, httpClient, sleep } = require('./lib');
 
@@ -25,7 +24,9 @@ const CATS = ['road_traffic', 'construction', 'industry_trade', 'hazardous_chemi
 async function strokes() {
   let d = '';
   for (let s = 0; s < 5; s++) d += `<path d="M ${80 + s * 170} 200 q 40 -120 80 0 t 60 40" fill="none" stroke="#111" stroke-width="7"/>`;
-  return sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="400">${d}</svg>`)).png().toBuffer();
+  return sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="400">${d}</svg>`))
+    .png()
+    .toBuffer();
 }
 
 async function main() {
@@ -42,7 +43,8 @@ async function main() {
     let send;
     if (what === 'submit') {
       const auth = { authorization: `Bearer ${(await login('demo-resident')).token}` };
-      const body = (i) => JSON.stringify({ category: CATS[i % CATS.length], description: `语句记录 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 });
+      const body = (i) =>
+        JSON.stringify({ category: CATS[i % CATS.length], description: `语句记录 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 });
       send = (i) => c.request('POST', '/api/hazards', { ...auth, ...json, 'Idempotency-Key': `stmts-${process.pid}-${i}` }, body(i));
     } else {
       const town = await login('demo-town');
@@ -54,7 +56,12 @@ async function main() {
             'POST',
             '/api/pledge-campaigns',
             { ...tauth, ...json },
-            JSON.stringify({ templateVersionId: tpl.latest.id, orgId: town.user.orgId, title: '语句记录责任书', deadline: new Date(Date.now() + 86400_000).toISOString() }),
+            JSON.stringify({
+              templateVersionId: tpl.latest.id,
+              orgId: town.user.orgId,
+              title: '语句记录责任书',
+              deadline: new Date(Date.now() + 86400_000).toISOString(),
+            }),
           )
         ).body,
       );
