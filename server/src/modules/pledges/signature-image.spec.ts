@@ -235,6 +235,27 @@ describe('signature ink check: the one-pass PNG reader', () => {
     }
   });
 
+  it('reads canvases whose rows outgrow the scratch buffer (one kept, one of its own) as libvips does', async () => {
+    const wide: [string, Buffer][] = [
+      // 36 kB rows: two do not fit the 64 KB default
+      [
+        '9000 × 60',
+        await sharp(strokesSvg(9000, 60, null))
+          .png({ adaptiveFiltering: true })
+          .toBuffer(),
+      ],
+      // 132 kB rows, every filter: over what the reader keeps between calls
+      ['33000 × 8', everyFilterPng(33000, 8, 4)],
+    ];
+    for (const [name, png] of wide) {
+      const direct = inkStatsDirect(png);
+      expect({ name, direct: direct !== null }).toEqual({ name, direct: true });
+      expect({ name, stats: direct }).toEqual({ name, stats: await inkStatsSharp(png) });
+    }
+    const small = await drawSignaturePng(2);
+    expect(inkStatsDirect(small)).toEqual(await inkStatsSharp(small));
+  });
+
   it('never holds the whole pixel buffer: reading a 1000×400 signature allocates far less than its 1.6 MB of pixels', async () => {
     const png = await drawSignaturePng(4, 1000, 400);
     const first = inkStatsDirect(png); // warm: the reader's scratch buffer is made once

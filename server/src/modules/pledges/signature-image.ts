@@ -166,8 +166,9 @@ function streamInflate(idat: Buffer[], expected: number, scan: InkScan): boolean
   const handle = z._handle;
   const result = z._writeState; // [output space left, input left] after each writeSync
   const need = Math.max(64 * 1024, 2 * scan.rowLen);
-  if (scratch.length < need) scratch = Buffer.allocUnsafe(need);
-  const buf = scratch;
+  // kept for the next call up to 256 KB (rows of 32k RGBA pixels); an odd, very wide canvas gets its own
+  if (scratch.length < need && need <= 256 * 1024) scratch = Buffer.allocUnsafe(need);
+  const buf = scratch.length >= need ? scratch : Buffer.allocUnsafe(need);
   inf.failed = false;
   handle.reset();
   let held = 0; // bytes in buf not yet made into rows (less than one row)
