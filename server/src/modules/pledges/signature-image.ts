@@ -221,6 +221,9 @@ function inflateWhole(idat: Buffer[], scan: InkScan): InkStats | null {
   return scan.result();
 }
 
+/** Zeros, grown to the longest row seen; InkScan compares rows with a view of it. */
+let blankRow = new Uint8Array(0);
+
 /**
  * Rows in, ink counted: each filtered scanline is unfiltered into `cur` against `prev` (the row above; zeros
  * above the first, as PNG defines), then scanned. Both row buffers are 4-byte aligned and padded with zeros so
@@ -234,6 +237,8 @@ class InkScan {
   private cur: Uint8Array;
   private prevWords: Int32Array;
   private curWords: Int32Array;
+  /** Zeros as long as a row buffer (never written). */
+  private readonly blank: Uint8Array;
   private y = 0;
   private ink = 0;
   private minX: number;
@@ -251,6 +256,8 @@ class InkScan {
     const padded = (this.stride + 15) & ~15;
     this.prev = new Uint8Array(padded);
     this.cur = new Uint8Array(padded);
+    if (blankRow.length < padded) blankRow = new Uint8Array(padded);
+    this.blank = blankRow.subarray(0, padded);
     this.prevWords = new Int32Array(this.prev.buffer);
     this.curWords = new Int32Array(this.cur.buffer);
     this.minX = width;
@@ -272,8 +279,10 @@ class InkScan {
       else if (rgba) this.unfilterRgba(ft, buf, s);
       else this.unfilterBytes(ft, buf, s);
       const before = this.ink;
-      if (rgba) this.scanRgba(cur, this.curWords, width);
-      else this.scanRgb(cur, width);
+      // a fully transparent row (most of a signature pad) is told by one native compare
+      if (rgba) {
+        if (Buffer.compare(cur, this.blank) !== 0) this.scanRgba(cur, this.curWords, width);
+      } else this.scanRgb(cur, width);
       if (this.ink !== before) {
         if (this.y < this.minY) this.minY = this.y;
         this.maxY = this.y;
