@@ -7,7 +7,7 @@
  * general_log on (log_output = TABLE) only while the measured requests run, and counts the statements of this
  * server's own connections (the log is global: other databases' traffic on the same MariaDB is left out by
  * connection id). Used for bench/RESULTS.md, "what one submit asks of MariaDB". Needs a MariaDB you may reconfigure
- * for a few seconds (it sets general_log back to 0 at the end).
+ * for a few seconds (general_log back to 0, log_output as it was, the log table emptied at the end).
  *
  *   node bench/statements.js submit|sign seq|par [N=32]   (env: MYSQL_URL, XA_SERVER_MAIN for another build)
  */
@@ -83,6 +83,7 @@ async function main() {
     for (let i = N; i < N + 20; i++) await ok(i); // warm-up: JIT, pools, caches
     await sleep(500);
     const [pl] = await admin.query('SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ?', [db]);
+    const [[{ output }]] = await admin.query('SELECT @@GLOBAL.log_output AS output');
     await admin.query("SET GLOBAL log_output = 'TABLE'");
     await admin.query('TRUNCATE mysql.general_log');
     await admin.query('SET GLOBAL general_log = 1');
@@ -92,6 +93,7 @@ async function main() {
       await sleep(1500); // the in-process job after each batch
     } finally {
       await admin.query('SET GLOBAL general_log = 0');
+      await admin.query('SET GLOBAL log_output = ?', [output]); // as it was (the table keeps what was logged)
     }
     const [rows] = await admin.query("SELECT thread_id, argument FROM mysql.general_log WHERE command_type IN ('Query', 'Execute')");
     const [opened] = await admin.query('SELECT DISTINCT thread_id FROM mysql.general_log WHERE argument LIKE ?', [`%${db}%`]);
@@ -104,6 +106,7 @@ async function main() {
         .replace(/\b\d+(\.\d+)?\b/g, '?')
         .replace(/\((\?, )*\?\)(, \((\?, )*\?\))+/g, '(…), …')
         .slice(0, 160);
+    await admin.query('TRUNCATE mysql.general_log');
     const counts = new Map();
     for (const a of mine) counts.set(shape(a), (counts.get(shape(a)) || 0) + 1);
     console.log(`${what} ${mode}: ${N} requests, ${mine.length} statements, ${(mine.length / N).toFixed(1)} per request`);
