@@ -198,4 +198,75 @@ describe('signature ink check: the one-pass PNG reader', () => {
       });
     }
   });
+
+  /** A PNG of the given rows (filter byte + pixels each) whose zlib stream is `deflated` as given, with valid CRCs. */
+  function pngOf(w: number, h: number, deflated: Buffer): Buffer {
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(w, 0);
+    ihdr.writeUInt32BE(h, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 6;
+    return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflated), chunk('IEND', Buffer.alloc(0))]);
+  }
+
+  it('refuses image data that is short, overlong or corrupt inside intact chunks, and reads the next PNG as before', async () => {
+    const w = 120,
+      h = 60;
+    const rows = Buffer.alloc(h * (w * 4 + 1)); // filter 0, transparent
+    for (let y = 20; y < 40; y++) for (let x = 10; x < 110; x++) rows.writeUInt32BE(0x101010ff, y * (w * 4 + 1) + 1 + x * 4);
+    const good = pngOf(w, h, deflateSync(rows));
+    const stats = inkStatsDirect(good);
+    expect(stats).toEqual({ width: w, height: h, ink: 2000, box: { w: 100, h: 20 } });
+    expect(stats).toEqual(await inkStatsSharp(good));
+    const deflated = deflateSync(rows);
+    const corrupt = Buffer.from(deflated);
+    corrupt[corrupt.length - 2] ^= 0x55; // the Adler-32 at the end of the stream
+    const bad: [string, Buffer][] = [
+      ['one row short', pngOf(w, h, deflateSync(rows.subarray(0, rows.length - (w * 4 + 1))))],
+      ['one byte over', pngOf(w, h, deflateSync(Buffer.concat([rows, Buffer.from([0])])))],
+      ['stream cut short', pngOf(w, h, deflated.subarray(0, deflated.length - 9))],
+      ['checksum of the stream wrong', pngOf(w, h, corrupt)],
+      ['unknown filter', pngOf(w, h, deflateSync(Buffer.concat([Buffer.from([7]), rows.subarray(1)])))],
+    ];
+    for (const [name, png] of bad) {
+      expect({ name, direct: inkStatsDirect(png) }).toEqual({ name, direct: null });
+      // after each refusal the reader still reads a good PNG (its zlib stream is reset or replaced)
+      expect({ name, after: inkStatsDirect(good) }).toEqual({ name, after: stats });
+    }
+  });
+
+  it('reads canvases whose rows outgrow the scratch buffer (one kept, one of its own) as libvips does', async () => {
+    const wide: [string, Buffer][] = [
+      // 36 kB rows: two do not fit the 64 KB default
+      [
+        '9000 × 60',
+        await sharp(strokesSvg(9000, 60, null))
+          .png({ adaptiveFiltering: true })
+          .toBuffer(),
+      ],
+      // 132 kB rows, every filter: over what the reader keeps between calls
+      ['33000 × 8', everyFilterPng(33000, 8, 4)],
+    ];
+    for (const [name, png] of wide) {
+      const direct = inkStatsDirect(png);
+      expect({ name, direct: direct !== null }).toEqual({ name, direct: true });
+      expect({ name, stats: direct }).toEqual({ name, stats: await inkStatsSharp(png) });
+    }
+    const small = await drawSignaturePng(2);
+    expect(inkStatsDirect(small)).toEqual(await inkStatsSharp(small));
+  });
+
+  it('never holds the whole pixel buffer: reading a 1000×400 signature allocates far less than its 1.6 MB of pixels', async () => {
+    const png = await drawSignaturePng(4, 1000, 400);
+    const first = inkStatsDirect(png); // warm: the reader's scratch buffer is made once
+    expect(first).toEqual(await inkStatsSharp(png));
+    const grown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = process.memoryUsage().arrayBuffers;
+      expect(inkStatsDirect(png)).toEqual(first);
+      grown.push(process.memoryUsage().arrayBuffers - before);
+    }
+    // the old reader inflated all 1000 × 400 × 4 + 400 bytes into one buffer per call
+    expect(Math.min(...grown)).toBeLessThan(256 * 1024);
+  });
 });
