@@ -3,6 +3,7 @@
  * Resident pages live in the main package (pages/…); officer pages in the `officer` subpackage
  * (paths relative to `officer/`). The first page is the launch page.
  */
+import { COLOR } from './styles/colors';
 export default defineAppConfig({
   pages: [
     // shell pages
@@ -82,10 +83,10 @@ export default defineAppConfig({
   },
   window: {
     backgroundTextStyle: 'dark',
-    navigationBarBackgroundColor: '#1a6fd1',
+    navigationBarBackgroundColor: COLOR.primary,
     navigationBarTitleText: '乡安',
     navigationBarTextStyle: 'white',
-    backgroundColor: '#f1f4f8',
+    backgroundColor: COLOR.bg,
   },
   permission: {
     'scope.userLocation': { desc: '您的位置信息将用于上报隐患时记录隐患所在地点' },

@@ -1,7 +1,7 @@
 /**
  * The design tokens stay one source: the colours code needs outside SCSS (native map markers, canvas charts) in
- * styles/colors.ts equal those of styles/tokens.scss, and officer and administration pages name no colour of their
- * own (a hex literal there is a second red for "major" waiting to happen). Reads the sources; needs no build.
+ * styles/colors.ts equal those of styles/tokens.scss, and no page, component or module names a colour of its own (a
+ * hex or rgba literal is a second red for "major" waiting to happen). Reads the sources; needs no build.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -29,18 +29,20 @@ test('styles/colors.ts holds the colours of tokens.scss under the same names', (
   for (const [name, value] of Object.entries(COLOR)) expect([name, value.toLowerCase()]).toEqual([name, scss[name]]);
 });
 
-test('officer and administration pages take their colours from the tokens', () => {
+test('every page, component and module takes its colours from the tokens', () => {
+  const own = new Set(['styles/tokens.scss', 'styles/colors.ts']);
   const found: string[] = [];
-  for (const dir of ['officer', 'admin']) {
-    for (const f of files(join(SRC, dir))) {
-      readFileSync(f, 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          const code = line.replace(/\/\/.*$/, '');
-          const hex = code.match(/#[0-9a-fA-F]{3,8}\b/);
-          if (hex && !/&#/.test(code)) found.push(`${relative(SRC, f)}:${i + 1} ${hex[0]}`);
-        });
-    }
+  for (const f of files(SRC)) {
+    const name = relative(SRC, f).split('\\').join('/');
+    if (own.has(name)) continue;
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const code = line.replace(/\/\/.*$/, '');
+        // a hex colour, or rgb()/rgba()/hsl() written with numbers (rgba($token, 0.5) is fine)
+        const hit = code.match(/#[0-9a-fA-F]{3,8}\b/) ?? code.match(/\b(?:rgba?|hsla?)\(\s*[\d.]/);
+        if (hit && !/&#/.test(code)) found.push(`${name}:${i + 1} ${hit[0]}`);
+      });
   }
   expect(found).toEqual([]);
 });

@@ -9,6 +9,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { a11y } from '../utils/a11y';
 import './styles.scss';
+import { COLOR } from '../styles/colors';
 
 export interface BigTileProps {
   title: string;
@@ -21,7 +22,7 @@ export interface BigTileProps {
   badge?: number | string;
 }
 
-export default function BigTile({ title, desc, icon, color = '#1a6fd1', size = 'large', url, onClick, badge }: BigTileProps) {
+export default function BigTile({ title, desc, icon, color = COLOR.primary, size = 'large', url, onClick, badge }: BigTileProps) {
   const tap = () => {
     if (onClick) return onClick();
     if (url) Taro.navigateTo({ url }).catch(() => Taro.showToast({ title: '页面打不开，请稍后再试', icon: 'none' }));

@@ -6,6 +6,7 @@
 import { Canvas, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { COLOR } from '../styles/colors';
 
 export interface SignaturePadHandle {
   isEmpty(): boolean;
@@ -19,7 +20,7 @@ interface Props {
   onChange?: (empty: boolean) => void;
 }
 
-const INK = '#111111';
+const INK = COLOR.ink;
 const HEIGHT_CSS = 200; // px in h5; 400rpx in weapp
 
 function setupCtx(ctx: CanvasRenderingContext2D, dpr: number) {

@@ -3,6 +3,7 @@
  *   weapp: chooseMedia / compressImage (temporary files);  h5: Taro's file input (blob: URLs) / a canvas downscale.
  */
 import Taro from '@tarojs/taro';
+import { COLOR } from '../styles/colors';
 
 /** Picks up to `count` photos; their local paths. Rejects when the user cancels. */
 export async function pickPhotoPaths(count: number): Promise<string[]> {
@@ -37,7 +38,7 @@ function shrinkInBrowser(src: string, maxEdge: number, quality: number): Promise
       canvas.height = h;
       const ctx = canvas.getContext('2d');
       if (!ctx) return resolve(src);
-      ctx.fillStyle = '#fff'; // PNG transparency → white, not black, in JPEG
+      ctx.fillStyle = COLOR.card; // PNG transparency → white, not black, in JPEG
       ctx.fillRect(0, 0, w, h);
       ctx.drawImage(img, 0, 0, w, h);
       canvas.toBlob((blob) => resolve(blob ? URL.createObjectURL(blob) : src), 'image/jpeg', quality);

@@ -5,6 +5,7 @@
 import { type Boundary, boundaryBox, validateBoundary } from '@xiangan/shared';
 import { asciiBase64, pickTextFile } from '../platform/files';
 import { ApiError, api, errorText } from './request';
+import { COLOR } from '../styles/colors';
 
 export const boundaryApi = {
   get: (id: number) => api.get<{ id: number; boundary: Boundary | null }>(`/orgs/${id}/boundary`),
@@ -74,7 +75,7 @@ export function boundaryOutlineSvg(b: Boundary, size = 240): string {
     .flat()
     .map((ring) => `M${ring.map(([lng, lat]) => `${(8 + (lng - box.minLng) * k).toFixed(1)},${(8 + (box.maxLat - lat) * k).toFixed(1)}`).join('L')}Z`)
     .join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}"><path d="${d}" fill="#2e7d5b" fill-opacity="0.2" stroke="#2e7d5b" stroke-width="2" fill-rule="evenodd"/></svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}"><path d="${d}" fill="${COLOR.boundary}" fill-opacity="0.2" stroke="${COLOR.boundary}" stroke-width="2" fill-rule="evenodd"/></svg>`;
   // base64 (the text is ASCII): WeChat's <image> takes base64 data URLs
   return `data:image/svg+xml;base64,${asciiBase64(svg)}`;
 }

@@ -16,4 +16,10 @@ export const COLOR = {
   lineSoft: '#eef1f5',
   chartA: '#e8833a',
   chartB: '#2e9e5b',
+  bg: '#f1f4f8',
+  publicity: '#c25400',
+  fieldwork: '#6a3fb5',
+  places: '#00796b',
+  ink: '#111111',
+  boundary: '#2e7d5b',
 } as const;

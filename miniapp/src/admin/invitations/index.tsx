@@ -1,5 +1,5 @@
 import { Image, Picker, View } from '@tarojs/components';
-import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro';
+import Taro, { useShareAppMessage } from '@tarojs/taro';
 import {
   beijingTime,
   INVITATION_STATUS_LABELS,
@@ -16,6 +16,7 @@ import { useMemo, useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
 import { adminApi } from '../../services/admin';
 import { fetchBinary } from '../../services/pledges';
+import { useRemote } from '../../hooks/use-remote';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
@@ -35,8 +36,16 @@ function flatten(tree: OrgUnitDto[], depth = 0, out: { o: OrgUnitDto; depth: num
 /** 邀请干部: choose a role and a unit, then share the card (weapp) or show the QR; the list shows who used each. */
 export default function Invitations() {
   const { me } = useSession();
-  const [units, setUnits] = useState<{ o: OrgUnitDto; depth: number }[]>([]);
-  const [list, setList] = useState<InvitationDto[] | null>(null);
+  const remote = useRemote(
+    async () => {
+      const [tree, page] = await Promise.all([adminApi.orgTree(), adminApi.invitations()]);
+      return { units: flatten(tree), list: page.items };
+    },
+    [],
+    { onShow: true },
+  );
+  const units = useMemo(() => remote.data?.units ?? [], [remote.data]);
+  const list = remote.data?.list ?? null;
   const [role, setRole] = useState<Role>('village_officer');
   const [unitIdx, setUnitIdx] = useState(-1);
   const [usesIdx, setUsesIdx] = useState(0);
@@ -50,16 +59,7 @@ export default function Invitations() {
   );
   const fitting = useMemo(() => units.filter((u) => ROLE_UNIT_TYPES[role].includes(u.o.type)), [units, role]);
 
-  const load = async () => {
-    try {
-      const [tree, page] = await Promise.all([adminApi.orgTree(), adminApi.invitations()]);
-      setUnits(flatten(tree));
-      setList(page.items);
-    } catch (e) {
-      toastError(e);
-    }
-  };
-  useDidShow(() => void load());
+  const load = remote.reload;
 
   useShareAppMessage(() => ({
     title: current ? `邀请您担任${current.orgName ?? ''}${current.roleLabel}` : '乡安干部邀请',
@@ -178,7 +178,7 @@ export default function Invitations() {
 
         <Card title="已发出的邀请">
           {!list ? (
-            <Loading />
+            <Loading error={remote.error} onRetry={remote.reload} />
           ) : !list.length ? (
             <View className="adm__muted">还没有邀请</View>
           ) : (

@@ -1,10 +1,11 @@
 import { Input, Picker, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import { ROLE_LABELS, ROLE_RANK, ROLE_UNIT_TYPES, ROLES, type OrgUnitDto, type PersonDto, type Role } from '@xiangan/shared';
+import Taro from '@tarojs/taro';
+import { ROLE_LABELS, ROLE_RANK, ROLE_UNIT_TYPES, ROLES, type OrgUnitDto, type Role } from '@xiangan/shared';
 import { useMemo, useState } from 'react';
 import { Card, Loading, PageShell } from '../../components';
 import { adminApi } from '../../services/admin';
-import { errorText, toastError } from '../../services/request';
+import { useRemote } from '../../hooks/use-remote';
+import { errorText } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
 
@@ -28,45 +29,32 @@ export default function People() {
   const [q, setQ] = useState('');
   const [filter, setFilter] = useState(0);
   const [showDisabled, setShowDisabled] = useState(false);
-  const [rows, setRows] = useState<PersonDto[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [units, setUnits] = useState<OrgUnitDto[]>([]);
+  // a filter reads again at once; the search words on confirm
+  const remote = useRemote(
+    () =>
+      adminApi.people({
+        q: q.trim() || undefined,
+        role: FILTERS[filter].role,
+        officersOnly: FILTERS[filter].officersOnly,
+        includeDisabled: showDisabled || undefined,
+      }),
+    [filter, showDisabled],
+    { onShow: true },
+  );
+  const rows = remote.data?.items ?? null;
+  const total = remote.data?.total ?? 0;
+  const load = () => void remote.reload();
+  const units = useRemote(() => adminApi.orgTree().then((t) => flatten(t)), [], { onShow: true }).data ?? [];
   /** Officers in scope who can take over a leaver's work (not only those in the current search). */
-  const [officers, setOfficers] = useState<PersonDto[]>([]);
+  const officers = useRemote(() => adminApi.people({ officersOnly: true }).then((p) => p.items), [], { onShow: true }).data ?? [];
 
   const roles = useMemo(() => ROLES.filter((r) => me?.role === 'admin' || (me && ROLE_RANK[r] <= ROLE_RANK[me.role] && r !== 'admin')), [me]);
-
-  const load = async (text = q, f = filter, disabled = showDisabled) => {
-    try {
-      const page = await adminApi.people({
-        q: text.trim() || undefined,
-        role: FILTERS[f].role,
-        officersOnly: FILTERS[f].officersOnly,
-        includeDisabled: disabled || undefined,
-      });
-      setRows(page.items);
-      setTotal(page.total);
-    } catch (e) {
-      toastError(e);
-    }
-  };
-  useDidShow(() => {
-    void load();
-    adminApi.orgTree().then(
-      (t) => setUnits(flatten(t)),
-      () => undefined,
-    );
-    adminApi.people({ officersOnly: true }).then(
-      (p) => setOfficers(p.items),
-      () => undefined,
-    );
-  });
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
     try {
       await fn();
       Taro.showToast({ title: done, icon: 'success' });
-      await load();
+      await remote.reload();
     } catch (e) {
       Taro.showModal({ title: '没有成功', content: errorText(e), showCancel: false });
     }
@@ -81,18 +69,11 @@ export default function People() {
             placeholder="输入姓名或手机号查找"
             value={q}
             onInput={(e) => setQ(e.detail.value)}
-            onConfirm={() => load()}
+            onConfirm={load}
             confirmType="search"
           />
           {FILTERS.map((f, i) => (
-            <View
-              key={f.label}
-              className={`adm__chip ${filter === i ? 'adm__chip--on' : ''}`}
-              onClick={() => {
-                setFilter(i);
-                void load(q, i);
-              }}
-            >
+            <View key={f.label} className={`adm__chip ${filter === i ? 'adm__chip--on' : ''}`} onClick={() => (filter === i ? load() : setFilter(i))}>
               {f.label}
             </View>
           ))}
@@ -100,7 +81,6 @@ export default function People() {
             className={`adm__chip ${showDisabled ? 'adm__chip--on' : ''}`}
             onClick={() => {
               setShowDisabled(!showDisabled);
-              void load(q, filter, !showDisabled);
             }}
           >
             含已停用
@@ -108,7 +88,7 @@ export default function People() {
         </View>
         <Card title={`共 ${total} 人`}>
           {!rows ? (
-            <Loading />
+            <Loading error={remote.error} onRetry={remote.reload} />
           ) : !rows.length ? (
             <View className="adm__muted">没有找到人员</View>
           ) : (

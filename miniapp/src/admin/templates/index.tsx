@@ -1,9 +1,10 @@
 import { Input, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import type { PledgeTemplateDto } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
-import { api, errorText, toastError } from '../../services/request';
+import { useRemote } from '../../hooks/use-remote';
+import { api, errorText } from '../../services/request';
 import { pledgesApi } from '../../services/pledges';
 import '../admin.scss';
 
@@ -12,13 +13,13 @@ import '../admin.scss';
  * signed). Who may change which template is the server's rule: a refusal is shown as it comes.
  */
 export default function Templates() {
-  const [list, setList] = useState<PledgeTemplateDto[] | null>(null);
+  const remote = useRemote(() => pledgesApi.templates(), [], { onShow: true });
+  const list = remote.data;
   const [editing, setEditing] = useState<PledgeTemplateDto | null>(null);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
 
-  const load = () => pledgesApi.templates().then(setList, toastError);
-  useDidShow(() => void load());
+  const load = remote.reload;
 
   const save = async () => {
     if (!editing) return;
@@ -55,7 +56,7 @@ export default function Templates() {
         ) : null}
         <Card title="模板">
           {!list ? (
-            <Loading />
+            <Loading error={remote.error} onRetry={remote.reload} />
           ) : (
             <View className="adm__table">
               <View className="adm__head">

@@ -1,11 +1,12 @@
 import { Image, Input, Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { type Boundary, BOUNDARY_ORG_TYPES, ORG_TYPE_LABELS, type OrgUnitDto, type UnitImportChange, type UnitImportResult } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
 import { pickFile, type PickedFile } from '../../platform/files';
 import { adminApi, openUnitTemplate, uploadUnits } from '../../services/admin';
 import { boundaryApi, boundaryOutlineSvg, type BoundaryPreview, boundarySaveError, parseBoundaryFile, pickGeoJsonText } from '../../services/boundary';
+import { useRemote } from '../../hooks/use-remote';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
@@ -15,7 +16,6 @@ export default function Units() {
   const { me } = useSession();
   const admin = me?.role === 'admin';
   const canBound = admin || me?.role === 'town_officer';
-  const [tree, setTree] = useState<OrgUnitDto[] | null>(null);
   const [open, setOpen] = useState<Record<number, boolean>>({});
   const [editing, setEditing] = useState<OrgUnitDto | null>(null);
   const [form, setForm] = useState({ name: '', code: '', population: '' });
@@ -27,12 +27,17 @@ export default function Units() {
   const [geo, setGeo] = useState<BoundaryPreview | null>(null);
   const [geoError, setGeoError] = useState('');
 
-  const load = () =>
-    adminApi.orgTree().then((t) => {
-      setTree(t);
-      if (t[0]) setOpen((o) => ({ [t[0].id]: true, ...o }));
-    }, toastError);
-  useDidShow(() => void load());
+  const remote = useRemote(
+    () =>
+      adminApi.orgTree().then((t) => {
+        if (t[0]) setOpen((o) => ({ [t[0].id]: true, ...o }));
+        return t;
+      }),
+    [],
+    { onShow: true },
+  );
+  const tree = remote.data;
+  const load = remote.reload;
 
   const choose = async () => {
     try {
@@ -306,7 +311,13 @@ export default function Units() {
         ) : null}
 
         <Card title="单位树">
-          {!tree ? <Loading /> : tree.length ? tree.map((o) => renderNode(o, 0)) : <View className="adm__muted">还没有单位。请先下载模板，填好后导入。</View>}
+          {!tree ? (
+            <Loading error={remote.error} onRetry={remote.reload} />
+          ) : tree.length ? (
+            tree.map((o) => renderNode(o, 0))
+          ) : (
+            <View className="adm__muted">还没有单位。请先下载模板，填好后导入。</View>
+          )}
         </Card>
       </View>
     </PageShell>

@@ -1,20 +1,12 @@
 import { Image, Input, View } from '@tarojs/components';
-import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro';
-import {
-  beijingDate,
-  beijingTime,
-  maskName,
-  PLEDGE_CAMPAIGN_STATUS_LABELS,
-  type PledgeCampaignDetailDto,
-  type PledgeSignatureDto,
-  type PledgeUnsignedDto,
-  type PledgeVerifyResult,
-} from '@xiangan/shared';
+import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
+import { beijingDate, beijingTime, maskName, PLEDGE_CAMPAIGN_STATUS_LABELS, type PledgeSignatureDto, type PledgeVerifyResult } from '@xiangan/shared';
 import { useState } from 'react';
-import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
+import { Card, Loading, PageShell, PrimaryButton } from '../../components';
 import { pickFile } from '../../platform/files';
 import { canShareCard } from '../../platform/system';
 import { fetchBinary, openExport, pledgesApi, uploadRoster } from '../../services/pledges';
+import { useRemote } from '../../hooks/use-remote';
 import { errorText, toastError } from '../../services/request';
 import { pledgeShareCard } from '../../services/share';
 import { a11y } from '../../utils/a11y';
@@ -26,38 +18,31 @@ const subject = (s: PledgeSignatureDto) => maskName(s.fields.studentName ?? s.fi
 /** Officer: one campaign — progress by class/unit, unsigned list, reminder, roster import, share card + QR, exports. */
 export default function Campaign() {
   const id = Number(useRouter().params.id);
-  const [c, setC] = useState<PledgeCampaignDetailDto | null>(null);
-  const [unsigned, setUnsigned] = useState<PledgeUnsignedDto[]>([]);
-  const [unsignedTotal, setUnsignedTotal] = useState(0);
   const [group, setGroup] = useState<string | undefined>();
   const [qr, setQr] = useState('');
-  const [err, setErr] = useState('');
-  const [signed, setSigned] = useState<PledgeSignatureDto[]>([]);
   const [voiding, setVoiding] = useState<number | null>(null);
   const [reason, setReason] = useState('');
   // chain status: the cheap chain check on every visit, the full one (every image re-hashed) on 校验
   const [chain, setChain] = useState<{ r: PledgeVerifyResult; at: string } | null>(null);
   const [checking, setChecking] = useState(false);
 
-  const load = async (g = group) => {
-    try {
-      const d = await pledgesApi.campaign(id);
-      setC(d);
-      if (d.rosterKind) {
-        const u = await pledgesApi.unsigned(id, 1, g);
-        setUnsigned(u.items);
-        setUnsignedTotal(u.total);
-      }
-      setSigned((await pledgesApi.signatures(id)).items);
+  // the campaign, its unsigned list (of the chosen class/unit) and the signed ones; again on every show
+  const remote = useRemote(
+    async () => {
+      const c = await pledgesApi.campaign(id);
+      const u = c.rosterKind ? await pledgesApi.unsigned(id, 1, group) : null;
+      const signed = (await pledgesApi.signatures(id)).items;
       // a failed status check leaves the rest of the page usable (校验 retries it)
       void pledgesApi.verify(id, false).then(
         (r) => setChain({ r, at: new Date().toISOString() }),
         () => setChain(null),
       );
-    } catch (e) {
-      setErr(errorText(e));
-    }
-  };
+      return { c, unsigned: u?.items ?? [], unsignedTotal: u?.total ?? 0, signed };
+    },
+    [id, group],
+    { onShow: true },
+  );
+  const load = remote.reload;
 
   const checkChain = async () => {
     setChecking(true);
@@ -69,10 +54,9 @@ export default function Campaign() {
       setChecking(false);
     }
   };
-  useDidShow(() => void load());
 
   // a designed image, never a screenshot of this page (it lists the children who have not signed)
-  useShareAppMessage(() => pledgeShareCard(id, c?.title));
+  useShareAppMessage(() => pledgeShareCard(id, remote.data?.c.title));
 
   const importRoster = async () => {
     try {
@@ -128,18 +112,13 @@ export default function Campaign() {
     }
   };
 
-  if (err)
+  if (!remote.data)
     return (
       <PageShell title="签署进度">
-        <Empty text={err} />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
-  if (!c)
-    return (
-      <PageShell title="签署进度">
-        <Loading />
-      </PageShell>
-    );
+  const { c, unsigned, unsignedTotal, signed } = remote.data;
   const total = c.rosterCount;
   return (
     <PageShell title="签署进度" subtitle={`${c.title} · ${c.orgName}`}>
@@ -164,7 +143,6 @@ export default function Campaign() {
               className="progress-row cp-row cp-row--split"
               onClick={() => {
                 setGroup(g.group);
-                void load(g.group);
               }}
               {...a11y()}
             >
@@ -189,7 +167,6 @@ export default function Campaign() {
               <View
                 onClick={() => {
                   setGroup(undefined);
-                  void load('');
                 }}
                 {...a11y()}
               >

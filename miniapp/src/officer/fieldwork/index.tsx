@@ -1,5 +1,5 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import {
   beijingToday,
   FIELD_KINDS,
@@ -12,13 +12,13 @@ import {
   HazardCategory,
   LETTER_KINDS,
   missingMetrics,
-  OrgUnitDto,
   PUBLICITY_KINDS,
 } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
-import { Card, Empty, PageShell, PrimaryButton } from '../../components';
+import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { createFieldRecord, listFieldRecords, updateFieldRecord } from '../../services/fieldwork';
+import { useRemote } from '../../hooks/use-remote';
 import { newIdempotencyKey, toastError } from '../../services/request';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
@@ -36,10 +36,9 @@ export default function FieldworkPage() {
   const [campaign, setCampaign] = useState('');
   const [notes, setNotes] = useState('');
   const [editing, setEditing] = useState<FieldRecordDto | null>(null);
-  const [recent, setRecent] = useState<FieldRecordDto[]>([]);
   const [key, setKey] = useState(newIdempotencyKey());
   // What the reports need beyond the counts: who did it, which units, what was found, the party, drill subjects.
-  const [orgs, setOrgs] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const orgs = useRemote(() => orgsApi.tree().then((t) => flattenOrgs(t)), []).data ?? [];
   const [orgId, setOrgId] = useState<number | undefined>(undefined);
   const [units, setUnits] = useState<FieldUnitRef[]>([]);
   const [unitName, setUnitName] = useState('');
@@ -48,7 +47,6 @@ export default function FieldworkPage() {
   const [party, setParty] = useState('');
   const [title, setTitle] = useState('');
   const [tags, setTags] = useState<string[]>([]);
-  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t)), toastError), []);
   const rule = FIELD_KINDS[type][kind];
   // 行业领域 belongs to inspections and enforcement (and kinds that ask for it); publicity and school talks may name a
   // topic (食品安全宣传牌, 用电用气明白纸, 食品安全进校园); a drill or a meeting has none.
@@ -69,8 +67,9 @@ export default function FieldworkPage() {
     .map(([, r]) => r.label);
   const unitLabel = (u: FieldUnitRef) => u.name ?? orgs.find((o) => o.unit.id === u.orgId)?.unit.name ?? `#${u.orgId}`;
 
-  const load = (t = type) => listFieldRecords(t, { pageSize: 10 }).then((p) => setRecent(p.items), toastError);
-  useDidShow(() => void load());
+  const remote = useRemote(() => listFieldRecords(type, { pageSize: 10 }).then((p) => p.items), [type], { onShow: true });
+  const recent = remote.data ?? [];
+  const load = remote.reload;
 
   const pickType = (t: FieldType) => {
     setType(t);
@@ -78,7 +77,6 @@ export default function FieldworkPage() {
     setSector(t === 'activity' ? '' : 'fire');
     setMetrics({});
     setEditing(null);
-    void load(t);
   };
   const step = (m: string, d: number) => setMetrics((x) => ({ ...x, [m]: Math.max(0, (x[m] ?? 0) + d) }));
   const reset = () => {
@@ -319,7 +317,7 @@ export default function FieldworkPage() {
         <Textarea className="fw-notes" placeholder="备注" value={notes} maxlength={2000} onInput={(e) => setNotes(e.detail.value)} />
       </Card>
       <Card title="最近记录">
-        {recent.length === 0 && <Empty text="还没有记录" />}
+        {!remote.data ? <Loading error={remote.error} onRetry={remote.reload} /> : recent.length === 0 ? <Empty text="还没有记录" /> : null}
         {recent.map((r) => (
           <View key={r.id} className="fw-item" onClick={() => edit(r)} {...a11y()}>
             <Text className="fw-item-title">

@@ -1,10 +1,11 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import { beijingToday, INCIDENT_KIND_LABELS, INCIDENT_KINDS, IncidentDto, IncidentKind, OrgUnitDto } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
-import { Card, Empty, PageShell, PrimaryButton } from '../../components';
+import Taro from '@tarojs/taro';
+import { beijingToday, INCIDENT_KIND_LABELS, INCIDENT_KINDS, IncidentDto, IncidentKind } from '@xiangan/shared';
+import { useState } from 'react';
+import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { registersApi } from '../../services/registers';
+import { useRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import { a11y } from '../../utils/a11y';
 import '../fieldwork/index.scss';
@@ -14,8 +15,9 @@ import '../fieldwork/index.scss';
  * "无一起森林火灾" only when nothing of that kind is entered here.
  */
 export default function IncidentsPage() {
-  const [items, setItems] = useState<IncidentDto[]>([]);
-  const [orgs, setOrgs] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const remote = useRemote(() => registersApi.incidents({ pageSize: 50 }).then((p) => p.items), [], { onShow: true });
+  const items = remote.data ?? [];
+  const orgs = useRemote(() => orgsApi.tree().then((t) => flattenOrgs(t, ['town', 'village', 'community', 'school', 'enterprise'])), []).data ?? [];
   const [kind, setKind] = useState<IncidentKind>('production_accident');
   const [date, setDate] = useState(beijingToday());
   const [title, setTitle] = useState('');
@@ -23,9 +25,7 @@ export default function IncidentsPage() {
   const [deaths, setDeaths] = useState(0);
   const [injuries, setInjuries] = useState(0);
   const [description, setDescription] = useState('');
-  const load = () => registersApi.incidents({ pageSize: 50 }).then((p) => setItems(p.items), toastError);
-  useDidShow(() => void load());
-  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community', 'school', 'enterprise'])), toastError), []);
+  const load = remote.reload;
   const orgIdx = Math.max(
     0,
     orgs.findIndex((o) => o.unit.id === orgId),
@@ -106,7 +106,7 @@ export default function IncidentsPage() {
         <Textarea className="fw-notes" placeholder="经过和处置情况" value={description} maxlength={2000} onInput={(e) => setDescription(e.detail.value)} />
       </Card>
       <Card title="已登记">
-        {items.length === 0 && <Empty text="没有登记事故和事件" />}
+        {!remote.data ? <Loading error={remote.error} onRetry={remote.reload} /> : items.length === 0 ? <Empty text="没有登记事故和事件" /> : null}
         {items.map((i) => (
           <View key={i.id} className="fw-item" onClick={() => void remove(i)}>
             <Text className="fw-item-title">

@@ -1,10 +1,11 @@
 import { Input, Picker, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import type { HazardLedgerDto, HazardListQuery, HazardStatus, HazardSummaryDto } from '@xiangan/shared';
+import Taro from '@tarojs/taro';
+import type { HazardListQuery, HazardStatus } from '@xiangan/shared';
 import { HAZARD_CATEGORIES, HAZARD_CATEGORY_LABELS, HAZARD_STATUS_LABELS } from '@xiangan/shared';
 import { useState } from 'react';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { exportLedger, hazardsApi, shortTime, statusText, statusTone } from '../../services/hazards';
+import { usePagedRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
@@ -28,8 +29,6 @@ export default function LedgerPage() {
   const [chip, setChip] = useState<Chip>('all');
   const [cat, setCat] = useState(0);
   const [q, setQ] = useState('');
-  const [data, setData] = useState<HazardLedgerDto | null>(null);
-  const [items, setItems] = useState<HazardSummaryDto[]>([]);
   const query = (page: number): HazardListQuery => ({
     page,
     pageSize: 20,
@@ -37,29 +36,11 @@ export default function LedgerPage() {
     ...(CAT_OPTIONS[cat].code ? { category: CAT_OPTIONS[cat].code as HazardListQuery['category'] } : {}),
     ...(q.trim() ? { q: q.trim() } : {}),
   });
-  const load = async (page = 1, c = chip) => {
-    try {
-      const r = await hazardsApi.list({
-        ...query(page),
-        ...(c === 'overdue'
-          ? { overdue: true, status: undefined }
-          : c !== 'all'
-            ? { status: c, overdue: undefined }
-            : { status: undefined, overdue: undefined }),
-      });
-      setData(r);
-      setItems((cur) => (page === 1 ? r.items : [...cur, ...r.items]));
-    } catch (err) {
-      toastError(err);
-    }
-  };
-  useDidShow(() => void load(1));
-  usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
-  useReachBottom(() => data && items.length < data.total && void load(data.page + 1));
-  const pick = (c: Chip) => {
-    setChip(c);
-    void load(1, c);
-  };
+  // a chip reads again at once; the category and the search words when 查询 is tapped
+  const remote = usePagedRemote((page) => hazardsApi.list(query(page)), [chip], { onShow: true });
+  const data = remote.data;
+  const items = data?.items ?? [];
+  const load = () => void remote.reload();
   const total = data
     ? Object.entries(data.counts)
         .filter(([k]) => k !== 'overdue')
@@ -72,7 +53,7 @@ export default function LedgerPage() {
           <View
             key={c.key}
             className={`lg-chip ${chip === c.key ? 'lg-chip--on' : ''} ${c.key === 'overdue' ? 'lg-chip--warn' : ''}`}
-            onClick={() => pick(c.key)}
+            onClick={() => (c.key === chip ? load() : setChip(c.key))}
             {...a11y({ role: 'radio', checked: chip === c.key })}
           >
             <Text className="lg-chip__n">{c.key === 'all' ? total : (data?.counts[c.key] ?? '-')}</Text>
@@ -84,15 +65,8 @@ export default function LedgerPage() {
         <Picker mode="selector" range={CAT_OPTIONS.map((c) => c.label)} value={cat} onChange={(e) => setCat(Number(e.detail.value))}>
           <View className="lg-filter">{CAT_OPTIONS[cat].label} ▾</View>
         </Picker>
-        <Input
-          className="lg-search"
-          value={q}
-          placeholder="搜编号/内容/地点"
-          confirmType="search"
-          onInput={(e) => setQ(e.detail.value)}
-          onConfirm={() => load(1)}
-        />
-        <View className="lg-filter lg-filter--go" onClick={() => load(1)} {...a11y()}>
+        <Input className="lg-search" value={q} placeholder="搜编号/内容/地点" confirmType="search" onInput={(e) => setQ(e.detail.value)} onConfirm={load} />
+        <View className="lg-filter lg-filter--go" onClick={load} {...a11y()}>
           查询
         </View>
       </View>
@@ -112,7 +86,7 @@ export default function LedgerPage() {
           导出Excel
         </PrimaryButton>
       </View>
-      {!data ? <Loading /> : !items.length ? <Empty text="没有符合条件的隐患" /> : null}
+      {!data ? <Loading error={remote.error} onRetry={remote.reload} /> : !items.length ? <Empty text="没有符合条件的隐患" /> : null}
       {items.map((h) => (
         <Card
           key={h.id}

@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
-import type { HazardMapDto, HazardMapPoint } from '@xiangan/shared';
+import Taro from '@tarojs/taro';
+import type { HazardMapPoint } from '@xiangan/shared';
 import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
-import { useState } from 'react';
-import { Card, PageShell } from '../../components';
+import { useRef, useState } from 'react';
+import { Card, Loading, PageShell } from '../../components';
 import { hazardsApi, statusText } from '../../services/hazards';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
-import { toastError } from '../../services/request';
+import { useRemote } from '../../hooks/use-remote';
 import { COLOR } from '../../styles/colors';
 import { nativeMap } from '../../platform/system';
 import { NativeMap } from '../../platform/ui';
@@ -55,25 +55,29 @@ const LEGEND = [
 
 /** 安全隐患分布图: weapp uses the native map; h5 plots the points (no map tiles are reachable there). */
 export default function HazardMapPage() {
-  const [points, setPoints] = useState<HazardMapPoint[]>([]);
-  const [unlocated, setUnlocated] = useState<HazardMapDto['unlocated']>({ total: 0, items: [] });
   const [showUnlocated, setShowUnlocated] = useState(false);
   const [sel, setSel] = useState<HazardMapPoint | null>(null);
-  const [area, setArea] = useState<{ bbox: Bbox; places: Place[] } | null>(null);
-  const bbox = area?.bbox ?? null;
-  useDidShow(
-    () =>
-      void (async () => {
-        const a = area ?? (await scopeArea());
-        setArea(a);
-        const m = await hazardsApi.map(a.bbox);
-        setPoints(m.points);
-        setUnlocated(m.unlocated);
-      })().catch(toastError),
+  // the scope's extent is read once; the points every time the page shows
+  const scope = useRef<{ bbox: Bbox; places: Place[] } | null>(null);
+  const remote = useRemote(
+    async () => {
+      const area = scope.current ?? (scope.current = await scopeArea());
+      return { area, ...(await hazardsApi.map(area.bbox)) };
+    },
+    [],
+    { onShow: true },
   );
+  if (!remote.data)
+    return (
+      <PageShell title="隐患分布图">
+        <Loading error={remote.error} onRetry={remote.reload} />
+      </PageShell>
+    );
+  const { area, points, unlocated } = remote.data;
+  const bbox = area.bbox;
   const open = (id: number) => Taro.navigateTo({ url: `/officer/hazard/index?id=${id}` });
   // the plot spans the points and the village landmarks
-  const places = area?.places ?? [];
+  const places = area.places;
   const lats = [...points.map((p) => p.lat), ...places.map((p) => p.lat)];
   const lngs = [...points.map((p) => p.lng), ...places.map((p) => p.lng)];
   // plot the points' own extent (or the scope's when there are none)

@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components';
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { useRemote } from '../../hooks/use-remote';
@@ -10,8 +10,7 @@ const TONE = { draft: 'default', scheduled: 'warning', published: 'success', wit
 
 /** Officer: messages of my units with how many read / acknowledged. */
 export default function Messages() {
-  const remote = useRemote(() => publicityApi.list({ pageSize: 50 }).then((r) => r.items), [], { onShow: true });
-  usePullDownRefresh(() => void remote.reload().finally(() => Taro.stopPullDownRefresh()));
+  const remote = useRemote(() => publicityApi.list({ pageSize: 50 }).then((r) => r.items), [], { onShow: true, pull: true });
   const items = remote.data;
   if (!items)
     return (

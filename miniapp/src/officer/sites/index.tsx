@@ -1,10 +1,9 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import {
   beijingToday,
   HAZARD_CATEGORIES,
   HazardCategory,
-  OrgUnitDto,
   RESERVOIR_SIZE_LABELS,
   RESERVOIR_SIZES,
   ReservoirSize,
@@ -13,10 +12,11 @@ import {
   RiskSiteDto,
   RiskSiteKind,
 } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
-import { Card, Empty, PageShell, PrimaryButton } from '../../components';
+import { useState } from 'react';
+import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { registersApi } from '../../services/registers';
+import { useRemote } from '../../hooks/use-remote';
 import { newIdempotencyKey, toastError } from '../../services/request';
 import '../fieldwork/index.scss';
 
@@ -40,9 +40,10 @@ const SITE_CATEGORY: Record<RiskSiteKind, HazardCategory> = {
 /** 风险点台账: the sites the reports count (烟花爆竹经营点, 加油站, 地质灾害点, 水库, 山塘…), with patrols at each. */
 export default function SitesPage() {
   const [kind, setKind] = useState<RiskSiteKind>('fireworks_shop');
-  const [items, setItems] = useState<RiskSiteDto[]>([]);
-  const [total, setTotal] = useState(0);
-  const [orgs, setOrgs] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
+  const remote = useRemote(() => registersApi.sites({ kind, pageSize: 100 }), [kind], { onShow: true });
+  const items = remote.data?.items ?? [];
+  const total = remote.data?.total ?? 0;
+  const orgs = useRemote(() => orgsApi.tree().then((t) => flattenOrgs(t, ['town', 'village', 'community'])), []).data ?? [];
   const [adding, setAdding] = useState(false);
   const [form, setForm] = useState<{
     orgId?: number;
@@ -53,9 +54,7 @@ export default function SitesPage() {
     responsiblePhone: string;
     warningSigns: number;
   }>({ name: '', address: '', responsibleName: '', responsiblePhone: '', warningSigns: 0 });
-  const load = (k = kind) => registersApi.sites({ kind: k, pageSize: 100 }).then((p) => (setItems(p.items), setTotal(p.total)), toastError);
-  useDidShow(() => void load());
-  useEffect(() => void orgsApi.tree().then((t) => setOrgs(flattenOrgs(t, ['town', 'village', 'community'])), toastError), []);
+  const load = remote.reload;
   const orgIdx = Math.max(
     0,
     orgs.findIndex((o) => o.unit.id === form.orgId),
@@ -108,7 +107,7 @@ export default function SitesPage() {
     >
       <View className="fw-kinds">
         {RISK_SITE_KINDS.map((k) => (
-          <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => (setKind(k), setAdding(false), void load(k))}>
+          <View key={k} className={`fw-kind ${k === kind ? 'on' : ''}`} onClick={() => (setKind(k), setAdding(false))}>
             {RISK_SITE_KIND_LABELS[k].label}
           </View>
         ))}
@@ -183,7 +182,7 @@ export default function SitesPage() {
         </Card>
       )}
       <Card title={`${info.label}：共${total}${info.unit}`}>
-        {items.length === 0 && <Empty text="还没有登记" />}
+        {!remote.data ? <Loading error={remote.error} onRetry={remote.reload} /> : items.length === 0 ? <Empty text="还没有登记" /> : null}
         {items.map((s) => (
           <View key={s.id} className="fw-item">
             <Text className="fw-item-title">

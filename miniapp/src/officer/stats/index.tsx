@@ -1,11 +1,10 @@
 import { Picker, Text, View } from '@tarojs/components';
-import { useDidShow } from '@tarojs/taro';
-import type { DashboardDto, OrgUnitDto, StatsSummaryDto } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { beijingToday } from '@xiangan/shared';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
 import { getSummary } from '../../services/stats';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
+import { useRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import { getDashboard, openReport } from '../../services/stats';
 import { COLOR } from '../../styles/colors';
@@ -47,7 +46,7 @@ function periodOf(kind: PeriodKind, year: number, q: number, m: number, from: st
 }
 
 export default function StatsPage() {
-  const [d, setD] = useState<DashboardDto | null>(null);
+  const dash = useRemote(getDashboard, [], { onShow: true });
   const today = beijingToday();
   const thisYear = Number(today.slice(0, 4));
   // The year-end report is written in January: then last year is the default.
@@ -58,14 +57,18 @@ export default function StatsPage() {
   const [from, setFrom] = useState(`${thisYear}-01-01`);
   const [to, setTo] = useState(today);
   const [formIdx, setFormIdx] = useState(0);
-  const [units, setUnits] = useState<{ unit: OrgUnitDto; trail: string[] }[]>([]);
   const [orgId, setOrgId] = useState<number | undefined>(undefined);
-  const [sum, setSum] = useState<StatsSummaryDto | null>(null);
-  useDidShow(() => void getDashboard().then(setD, toastError));
-  useEffect(() => void orgsApi.tree().then((t) => setUnits(flattenOrgs(t, ['county', 'town', 'village', 'community'])), toastError), []);
+  const units = useRemote(() => orgsApi.tree().then((t) => flattenOrgs(t, ['county', 'town', 'village', 'community'])), []).data ?? [];
   const p = periodOf(pk, year, quarter, month, from, to);
-  useEffect(() => void getSummary({ orgId, from: p.from, to: p.to }).then(setSum, toastError), [orgId, p.from, p.to]);
-  if (!d) return <Loading />;
+  const summary = useRemote(() => getSummary({ orgId, from: p.from, to: p.to }), [orgId, p.from, p.to]);
+  const sum = summary.data;
+  const d = dash.data;
+  if (!d)
+    return (
+      <PageShell title="统计与总结">
+        <Loading error={dash.error} onRetry={dash.reload} />
+      </PageShell>
+    );
   const figures = (sum?.figures ?? []).filter((f) => f.value > 0);
   const unitIdx = Math.max(
     0,
@@ -237,7 +240,7 @@ export default function StatsPage() {
         </Picker>
       </Card>
       <Card title={`${unitName}${p.title}数据（写入总结）`}>
-        {!sum && <Loading />}
+        {!sum && <Loading error={summary.error} onRetry={summary.reload} />}
         {sum && figures.length === 0 && <Text>这段时间还没有记录</Text>}
         {figures.map((f) => (
           <View key={f.key} className="st-fig">

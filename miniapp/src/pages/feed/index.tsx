@@ -1,12 +1,11 @@
 import { Image, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import type { FeedItemDto } from '@xiangan/shared';
+import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { apiUrl } from '../../services/config';
 import { publicityApi } from '../../services/publicity';
-import { toastError } from '../../services/request';
+import { usePagedRemote } from '../../hooks/use-remote';
 import { askSubscribe, useSubscribeTemplates } from '../../services/subscribe';
 import { useSession } from '../../store/session';
 import './index.scss';
@@ -14,9 +13,7 @@ import { canSubscribe } from '../../platform/system';
 
 /** Everyone: safety notices addressed to my village / unit, newest first. */
 export default function Feed() {
-  const [items, setItems] = useState<FeedItemDto[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(1);
+  const remote = usePagedRemote((page) => publicityApi.feed(page, 20), [], { onShow: true });
   const [asked, setAsked] = useState(false);
   const { me } = useSession();
   useSubscribeTemplates();
@@ -26,26 +23,13 @@ export default function Feed() {
     setAsked(true);
     if ((await asking).length) Taro.showToast({ title: '有新提醒会通知您', icon: 'success' });
   };
-  const load = async (p = 1) => {
-    try {
-      const r = await publicityApi.feed(p, 20);
-      setItems((prev) => (p === 1 ? r.items : [...(prev ?? []), ...r.items]));
-      setTotal(r.total);
-      setPage(p);
-    } catch (e) {
-      toastError(e);
-      if (p === 1) setItems([]);
-    }
-  };
-  useDidShow(() => void load(1));
-  usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
-  useReachBottom(() => items && items.length < total && void load(page + 1));
-  if (!items)
+  if (!remote.data)
     return (
       <PageShell title="安全宣传">
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       </PageShell>
     );
+  const { items } = remote.data;
   return (
     <PageShell title="安全宣传">
       {canSubscribe && !asked ? (
@@ -82,7 +66,7 @@ export default function Feed() {
       ) : (
         <Empty text="暂时没有发给您的安全宣传" />
       )}
-      {items.length && items.length >= total ? <View className="pub-end">没有更多了</View> : null}
+      {items.length && !remote.more ? <View className="pub-end">没有更多了</View> : null}
     </PageShell>
   );
 }

@@ -11,22 +11,23 @@ import { publicityApi } from '../../services/publicity';
 import './index.scss';
 import { a11y } from '../../utils/a11y';
 import { wechatIdentity } from '../../platform/system';
+import { COLOR } from '../../styles/colors';
 
 /** Resident entries (also shown to officers, smaller). */
 const RESIDENT_TILES = [
-  { title: '隐患随手拍', desc: '拍照上报隐患', icon: '拍', color: '#c62828', url: '/pages/report/index' },
-  { title: '我的上报', desc: '查看处理进度', icon: '查', color: '#1a6fd1', url: '/pages/my-reports/index' },
-  { title: '签承诺书', desc: '防溺水·假期安全', icon: '签', color: '#1e7e34', url: '/pages/pledges/index' },
-  { title: '安全宣传', desc: '通知和安全知识', icon: '宣', color: '#c25400', url: '/pages/feed/index' },
+  { title: '隐患随手拍', desc: '拍照上报隐患', icon: '拍', color: COLOR.danger, url: '/pages/report/index' },
+  { title: '我的上报', desc: '查看处理进度', icon: '查', color: COLOR.primary, url: '/pages/my-reports/index' },
+  { title: '签承诺书', desc: '防溺水·假期安全', icon: '签', color: COLOR.success, url: '/pages/pledges/index' },
+  { title: '安全宣传', desc: '通知和安全知识', icon: '宣', color: COLOR.publicity, url: '/pages/feed/index' },
 ];
 
 const OFFICER_TILES = [
-  { title: '隐患台账', desc: '受理·交办·销号', icon: '账', color: '#c62828', url: '/officer/ledger/index' },
-  { title: '承诺书活动', desc: '发起·查看未签', icon: '签', color: '#1e7e34', url: '/officer/campaigns/index' },
-  { title: '发布宣传', desc: '推送·查看阅读', icon: '宣', color: '#c25400', url: '/officer/publish/index' },
-  { title: '工作台账', desc: '检查·执法·演练', icon: '记', color: '#6a3fb5', url: '/officer/fieldwork/index' },
-  { title: '统计与总结', desc: '数据·年度总结', icon: '统', color: '#1a6fd1', url: '/officer/stats/index' },
-  { title: '隐患地图', desc: '按位置查看隐患', icon: '图', color: '#00796b', url: '/officer/map/index' },
+  { title: '隐患台账', desc: '受理·交办·销号', icon: '账', color: COLOR.danger, url: '/officer/ledger/index' },
+  { title: '承诺书活动', desc: '发起·查看未签', icon: '签', color: COLOR.success, url: '/officer/campaigns/index' },
+  { title: '发布宣传', desc: '推送·查看阅读', icon: '宣', color: COLOR.publicity, url: '/officer/publish/index' },
+  { title: '工作台账', desc: '检查·执法·演练', icon: '记', color: COLOR.fieldwork, url: '/officer/fieldwork/index' },
+  { title: '统计与总结', desc: '数据·年度总结', icon: '统', color: COLOR.primary, url: '/officer/stats/index' },
+  { title: '隐患地图', desc: '按位置查看隐患', icon: '图', color: COLOR.places, url: '/officer/map/index' },
 ];
 
 const VILLAGE_ASKED_KEY = 'xa_village_asked';

@@ -1,10 +1,11 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { INVITATION_STATUS_LABELS, type InvitationPreviewDto } from '@xiangan/shared';
-import { useEffect, useState } from 'react';
+import { INVITATION_STATUS_LABELS } from '@xiangan/shared';
+import { useState } from 'react';
 import { Card, Loading, PageShell, PrimaryButton } from '../../components';
 import { adminApi, invitationCodeFrom } from '../../services/admin';
 import { HOME_PAGE, LOGIN_PAGE } from '../../services/config';
+import { useRemote } from '../../hooks/use-remote';
 import { errorText } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
@@ -17,17 +18,10 @@ export default function Invite() {
   const router = useRouter();
   const code = invitationCodeFrom(router.params as Record<string, string | undefined>);
   const { status, me } = useSession();
-  const [preview, setPreview] = useState<InvitationPreviewDto | null>(null);
-  const [error, setError] = useState('');
   const [done, setDone] = useState(false);
-
-  useEffect(() => {
-    if (!code) {
-      setError('链接里没有邀请码，请向邀请人重新索取');
-      return;
-    }
-    adminApi.previewInvitation(code).then(setPreview, (e) => setError(errorText(e)));
-  }, [code]);
+  const remote = useRemote(() => (code ? adminApi.previewInvitation(code) : Promise.resolve(null)), [code]);
+  const preview = remote.data;
+  const error = code ? remote.error : '链接里没有邀请码，请向邀请人重新索取';
 
   const login = () => {
     const back = `/pages/invite/index?code=${encodeURIComponent(code)}`;
@@ -49,6 +43,11 @@ export default function Invite() {
       <PageShell title="接受邀请">
         <Card title="邀请不可用">
           <View className="invite__bad">{error}</View>
+          {code ? (
+            <PrimaryButton type="secondary" onClick={remote.reload}>
+              重新加载
+            </PrimaryButton>
+          ) : null}
           <PrimaryButton type="secondary" onClick={() => Taro.reLaunch({ url: HOME_PAGE })}>
             回到首页
           </PrimaryButton>

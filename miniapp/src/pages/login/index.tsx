@@ -10,6 +10,7 @@ import { session, useSession } from '../../store/session';
 import { a11y } from '../../utils/a11y';
 import './index.scss';
 import { wechatIdentity } from '../../platform/system';
+import { COLOR } from '../../styles/colors';
 
 export default function Login() {
   const router = useRouter();
@@ -103,9 +104,9 @@ export default function Login() {
           <>
             <View className="login__tip">演示环境：点一下选择身份进入</View>
             {residents.length ? <View className="login__group">村民 / 家长</View> : null}
-            {residents.map((a) => row(a, '#1e7e34'))}
+            {residents.map((a) => row(a, COLOR.success))}
             {officers.length ? <View className="login__group">工作人员</View> : null}
-            {officers.map((a) => row(a, '#1a6fd1'))}
+            {officers.map((a) => row(a, COLOR.primary))}
           </>
         ) : null}
 

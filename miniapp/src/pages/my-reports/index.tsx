@@ -1,36 +1,18 @@
 import { Image, Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import type { HazardSummaryDto } from '@xiangan/shared';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { HAZARD_CATEGORY_LABELS } from '@xiangan/shared';
 import { useState } from 'react';
-import { Card, Empty, PageShell, PrimaryButton, StatusTag } from '../../components';
+import { Card, Empty, Loading, PageShell, PrimaryButton, StatusTag } from '../../components';
 import { hazardsApi, mediaSrc, shortTime, statusText, statusTone } from '../../services/hazards';
-import { toastError } from '../../services/request';
+import { usePagedRemote } from '../../hooks/use-remote';
 import { countDrafts } from '../../utils/drafts';
 import './index.scss';
 
 export default function MyReportsPage() {
-  const [items, setItems] = useState<HazardSummaryDto[] | null>(null);
-  const [page, setPage] = useState(1);
-  const [total, setTotal] = useState(0);
   const [drafts, setDrafts] = useState(0);
-  const load = async (p = 1) => {
-    try {
-      const r = await hazardsApi.list({ mine: true, page: p, pageSize: 20 });
-      setItems((cur) => (p === 1 ? r.items : [...(cur ?? []), ...r.items]));
-      setPage(p);
-      setTotal(r.total);
-    } catch (err) {
-      toastError(err);
-      if (p === 1) setItems([]);
-    }
-  };
-  useDidShow(() => {
-    setDrafts(countDrafts('hazard'));
-    void load(1);
-  });
-  usePullDownRefresh(() => void load(1).finally(() => Taro.stopPullDownRefresh()));
-  useReachBottom(() => items && items.length < total && void load(page + 1));
+  const remote = usePagedRemote((page) => hazardsApi.list({ mine: true, page, pageSize: 20 }), [], { onShow: true });
+  const items = remote.data?.items ?? null;
+  useDidShow(() => setDrafts(countDrafts('hazard')));
   return (
     <PageShell title="我的上报">
       {drafts ? (
@@ -38,7 +20,7 @@ export default function MyReportsPage() {
           <Text className="mr-draft">有 {drafts} 条草稿没发出去，点这里重新提交 ›</Text>
         </Card>
       ) : null}
-      {items && !items.length ? <Empty text="您还没有上报过隐患" /> : null}
+      {!items ? <Loading error={remote.error} onRetry={remote.reload} /> : !items.length ? <Empty text="您还没有上报过隐患" /> : null}
       {(items ?? []).map((h) => (
         <Card
           key={h.id}

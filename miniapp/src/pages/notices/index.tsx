@@ -1,50 +1,27 @@
 import { View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import type { NotificationDto } from '@xiangan/shared';
-import { useState } from 'react';
 import { beijingTime } from '@xiangan/shared';
 import { Card, Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { notificationsApi } from '../../services/notifications';
+import { usePagedRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import './index.scss';
 
 /** 消息提醒: what the server reminded this person of (整改期限, 签承诺书, 阅读宣传…), newest first. */
 export default function NoticesPage() {
-  const [items, setItems] = useState<NotificationDto[] | null>(null);
-  const [unread, setUnread] = useState(0);
-  const [page, setPage] = useState(1);
-  const [total, setTotal] = useState(0);
-
-  const load = async (p = 1) => {
-    const r = await notificationsApi.list(p);
-    setItems((prev) => (p === 1 || !prev ? r.items : [...prev, ...r.items]));
-    setUnread(r.unread);
-    setTotal(r.total);
-    setPage(p);
-  };
-  useDidShow(() => void load(1).catch(toastError));
-  usePullDownRefresh(
-    () =>
-      void load(1)
-        .catch(toastError)
-        .finally(() => Taro.stopPullDownRefresh()),
-  );
-  useReachBottom(() => {
-    if (items && items.length < total) void load(page + 1).catch(toastError);
-  });
+  const remote = usePagedRemote((page) => notificationsApi.list(page), [], { onShow: true });
+  const items = remote.data?.items ?? null;
+  const unread = remote.data?.unread ?? 0;
 
   const open = async (n: NotificationDto) => {
     if (!n.read) {
       await notificationsApi.read(n.id).catch(() => undefined);
-      setItems((xs) => xs?.map((x) => (x.id === n.id ? { ...x, read: true } : x)) ?? null);
-      setUnread((u) => Math.max(0, u - 1));
+      remote.setData((d) => d && { ...d, unread: Math.max(0, d.unread - 1), items: d.items.map((x) => (x.id === n.id ? { ...x, read: true } : x)) });
     }
     if (n.link) Taro.navigateTo({ url: n.link }).catch(() => Taro.showToast({ title: '该内容已无法打开', icon: 'none' }));
   };
-  const readAll = async () => {
-    await notificationsApi.readAll();
-    await load(1);
-  };
+  const readAll = () => notificationsApi.readAll().then(remote.reload, toastError);
 
   return (
     <PageShell
@@ -59,7 +36,7 @@ export default function NoticesPage() {
       }
     >
       {items === null ? (
-        <Loading />
+        <Loading error={remote.error} onRetry={remote.reload} />
       ) : items.length === 0 ? (
         <Empty text="还没有提醒。整改期限、签承诺书、阅读通知的提醒会出现在这里。" />
       ) : (

@@ -1,11 +1,12 @@
 import { View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { ORG_TYPE_LABELS, type OrgUnitDto } from '@xiangan/shared';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Empty, Loading, PageShell, PrimaryButton } from '../../components';
 import { authApi } from '../../services/auth';
 import { HOME_PAGE } from '../../services/config';
 import { flattenOrgs, orgsApi } from '../../services/orgs';
+import { useRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import { session, useSession } from '../../store/session';
 import './index.scss';
@@ -18,20 +19,12 @@ import { a11y } from '../../utils/a11y';
 export default function PickVillage() {
   const first = useRouter().params.first === '1';
   const { me } = useSession();
-  const [tree, setTree] = useState<OrgUnitDto[] | null>(null);
   const [saving, setSaving] = useState(0);
   // the village whose grids are being offered
   const [village, setVillage] = useState<OrgUnitDto | null>(null);
 
-  useEffect(() => {
-    orgsApi
-      .tree()
-      .then(setTree)
-      .catch((err) => {
-        toastError(err);
-        setTree([]);
-      });
-  }, []);
+  const remote = useRemote(() => orgsApi.tree(), []);
+  const tree = remote.data;
 
   // grouped by the town they belong to
   const groups = useMemo(() => {
@@ -114,7 +107,7 @@ export default function PickVillage() {
         ) : undefined
       }
     >
-      {tree === null ? <Loading /> : null}
+      {tree === null ? <Loading error={remote.error} onRetry={remote.reload} /> : null}
       {tree && !groups.length ? <Empty text="没有可选择的村（社区）" /> : null}
       {groups.map(([town, units]) => (
         <View key={town}>

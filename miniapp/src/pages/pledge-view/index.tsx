@@ -5,6 +5,7 @@ import { Card, Loading, PageShell } from '../../components';
 import { pledgesApi, signedImageUrl } from '../../services/pledges';
 import { useRemote } from '../../hooks/use-remote';
 import '../pledge-sign/index.scss';
+import { COLOR } from '../../styles/colors';
 
 /** One signed pledge, as its signer (or an officer in scope) sees it: the text, the fields, the signatures, the hash. */
 export default function PledgeView() {
@@ -21,7 +22,7 @@ export default function PledgeView() {
     <PageShell title="我的承诺书" subtitle={`${s.campaignTitle}`}>
       {s.void ? (
         <Card title={<Text id="signed-void">这份签名已作废</Text>}>
-          <Text style={{ fontSize: '30rpx', color: '#b91c1c' }}>
+          <Text style={{ fontSize: '30rpx', color: COLOR.danger }}>
             {beijingTime(s.void.voidedAt)} 作废：{s.void.reason}
           </Text>
         </Card>
@@ -35,7 +36,7 @@ export default function PledgeView() {
       </Card>
       {s.images.map((i) => (
         <Card key={i.role} title={`${i.label}签名`}>
-          <Image src={signedImageUrl(i.url)} mode="widthFix" style={{ width: '100%', background: '#fff' }} />
+          <Image src={signedImageUrl(i.url)} mode="widthFix" style={{ width: '100%', background: COLOR.card }} />
         </Card>
       ))}
       <View className="pledge-text" style={{ height: 'auto' }}>
