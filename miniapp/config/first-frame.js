@@ -257,7 +257,7 @@ function bodyScript({ frames, router, holes, elderKey, largeFontPx, labels }) {
     fillFrame.toString().replace(/\n\s*/g, '\n') +
     ')(d,r,f.key,JSON.parse(a.body),' +
     JSON.stringify(labels) +
-    ');if(filled)d.documentElement.classList.add("xa-ff-data")}catch(x){}if(filled&&w.requestAnimationFrame)w.requestAnimationFrame(function(){setTimeout(settle,0)});else settle()},settle);setTimeout(settle,' +
+    ');if(filled)d.documentElement.classList.add("xa-ff-data")}catch(x){}if(filled&&w.requestAnimationFrame)w.requestAnimationFrame(function(){w.requestAnimationFrame(function(){setTimeout(settle,0)})});else settle()},settle);setTimeout(settle,' +
     WAIT_MS +
     ')}else settle();' +
     // out when the app's page is there — with the data drawn, when the app's page has drawn it too (or after 3 s)
@@ -267,13 +267,26 @@ function bodyScript({ frames, router, holes, elderKey, largeFontPx, labels }) {
   );
 }
 
-/** End of <body> (ES5): the app's scripts in order; with a frame shown, in the task after its first paint. */
+/** In <head> where the app's deferred scripts were (ES5): their preloads, asked after the page's first GET. */
+function appPreloadScript(scripts) {
+  return (
+    '!function(d){var s=' +
+    JSON.stringify(scripts) +
+    ';for(var i=0;i<s.length;i++){var l=d.createElement("link");l.rel="preload";l.as="script";l.href=s[i];d.head.appendChild(l)}}(document);'
+  );
+}
+
+/**
+ * End of <body> (ES5): the app's scripts in order; with a frame shown, once its first paint is on screen (two
+ * animation frames: in the task right after the paint the frame may not be presented yet, and the runtime's start
+ * is one long task that would hold it back) — and with data drawn into it, once that paint is on screen too.
+ */
 function loaderScript(scripts) {
   return (
     '!function(w,d){var s=' +
     JSON.stringify(scripts) +
     ';function go(){for(var i=0;i<s.length;i++){var e=d.createElement("script");e.src=s[i];e.async=false;d.body.appendChild(e)}}' +
-    'if(w.__xaFF&&w.requestAnimationFrame)w.requestAnimationFrame(function(){setTimeout(function(){w.__xaFFWait?w.__xaFFWait(go):go()},0)});else go()}(window,document);'
+    'if(w.__xaFF&&w.requestAnimationFrame)w.requestAnimationFrame(function(){w.requestAnimationFrame(function(){setTimeout(function(){w.__xaFFWait?w.__xaFFWait(go):go()},0)})});else go()}(window,document);'
   );
 }
 
@@ -316,15 +329,22 @@ class FirstFramePlugin {
       assertEs5('body', bodyJs);
       const head = `<script ${MARK}>${headJs}</script>`;
       const body = `<script ${MARK}>${bodyJs}</script>`;
-      // the app's scripts: fetched as early as before (preloads where the deferred tags were), run by a loader at the
-      // end of <body> — after the frame has been painted when there is one. Deferred scripts that arrive before the
+      // the app's scripts: preloaded from <head>, run by a loader at the end of <body> — after the frame has been painted when there is one. Deferred scripts that arrive before the
       // first paint run before it (a fast network, a cached visit), so the frame would wait for the runtime after all.
+      // Their preloads are added by a script where the deferred tags were, after index.html's early GET and
+      // route-preload's page CSS and chunk: static <link>s would be found by the preload scanner and asked first,
+      // and on HTTP/1.1 (6 connections a host) the first GET and the page's CSS waited for a connection behind
+      // ~160 KB of app scripts (seen in Lighthouse's network records: login's 2 KB accounts answer ended with the
+      // page chunk, after all three scripts, 200 ms after it was asked on localhost).
       const scripts = [];
       html = html.replace(/<script defer="defer" src="([^"]+)"><\/script>/g, (_m, src) => {
         scripts.push(src);
-        return `<link rel="preload" as="script" href="${src}">`;
+        return scripts.length === 1 ? '<!--xa-app-preload-->' : '';
       });
       if (!scripts.length) throw new Error('first-frame: index.html has no deferred app scripts');
+      const preloadJs = appPreloadScript(scripts);
+      assertEs5('app preload', preloadJs);
+      html = html.replace('<!--xa-app-preload-->', `<script ${MARK}>${preloadJs}</script>`);
       const loaderJs = loaderScript(scripts);
       assertEs5('loader', loaderJs);
       const loader = `<script ${MARK}>${loaderJs}</script>`;
@@ -338,4 +358,4 @@ class FirstFramePlugin {
   }
 }
 
-module.exports = { FirstFramePlugin, headScript, bodyScript, loaderScript, fillFrame, DATA_READY };
+module.exports = { FirstFramePlugin, headScript, bodyScript, loaderScript, appPreloadScript, fillFrame, DATA_READY };
