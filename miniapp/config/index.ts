@@ -9,6 +9,7 @@ const { checkWeappApiBase } = require('./weapp-api-base');
 const { RoutePreloadPlugin } = require('./route-preload');
 // h5: the entry page's static first frame, drawn from index.html before the app runs (see first-frame.js)
 const { FirstFramePlugin } = require('./first-frame');
+const { HAZARD_CATEGORY_LABELS, HAZARD_STATUS_LABELS, ROLE_LABELS } = require('@xiangan/shared');
 
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
@@ -76,6 +77,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
             meKey: 'xa_me',
             elderKey: 'xa_elder_',
             largeFontPx: 20,
+            // the labels the data pages' first screens show (the frame draws the early GET's answer with them)
+            labels: { category: HAZARD_CATEGORY_LABELS, status: HAZARD_STATUS_LABELS, role: ROLE_LABELS },
           },
         ]);
         chain.optimization.merge({

@@ -31,7 +31,21 @@ beforeAll(async () => {
   sessions = { resident: { token: resident.token, user: resident.user }, town: { token: town.token, user: town.user } };
   const list = await api.call('GET', '/api/pledge-campaigns?pageSize=20', { token: resident.token });
   campaignId = (list.body.items.find((c: { status: string }) => c.status === 'open') ?? list.body.items[0]).id;
+  // what each data page's first screen shows once its first GET has answered
+  const [accounts, feed, campaign, ledger] = await Promise.all([
+    api.call('GET', '/api/auth/dev/accounts'),
+    api.call('GET', '/api/feed?page=1&pageSize=20', { token: resident.token }),
+    api.call('GET', `/api/pledge-campaigns/${campaignId}`, { token: resident.token }),
+    api.call('GET', '/api/hazards?page=1&pageSize=20', { token: town.token }),
+  ]);
+  firstData = {
+    login: accounts.body[0].name,
+    feed: feed.body.items[0].title,
+    'pledge-sign': campaign.body.version.title,
+    ledger: ledger.body.items[0].code,
+  };
 });
+let firstData: Record<string, string>;
 
 interface Target {
   name: string;
@@ -131,6 +145,64 @@ async function open(t: Target, width: number, elder: boolean) {
   });
   return { context, page, releaseApp, releaseApi };
 }
+
+/**
+ * Issue 17 (LCP on the data pages): with the page's first GET answered and app.js still held, the frame draws that
+ * answer (login's demo accounts, the feed's cards, the pledge letter, the ledger's rows and counts) — the largest
+ * element of those pages no longer waits for Taro's runtime. Then the app runs and takes over each text where the
+ * frame drew it, without a layout shift and without going back to 正在加载… (the frame stays until the app's page
+ * has drawn the same data). Fails on the build before (the frame kept 正在加载… until app.js ran).
+ */
+const dataCases: [string, number, boolean, Target][] = [];
+for (const t of PAGES.filter((p) => ['login', 'feed', 'pledge-sign', 'ledger'].includes(p.name)))
+  for (const w of [390, 360]) dataCases.push([t.name, w, false, t]);
+dataCases.push(['ledger', 360, true, PAGES.find((p) => p.name === 'ledger')!]);
+
+test.each(dataCases)(
+  '%s at %i px, 长辈模式 %s: the first GET is drawn in the frame before app.js, and the page takes it over unmoved',
+  async (_name, width, elder, t) => {
+    const { context, page, releaseApp, releaseApi } = await open(t, width, elder);
+    const tag = `first-frame-data-${t.name}-${width}${elder ? '-elder' : ''}`;
+    try {
+      releaseApi();
+      await page.goto(`${suite.server.baseUrl}/#${t.route()}`, { waitUntil: 'commit' });
+      // app.js held: the frame shows the data, not 正在加载…
+      await page.locator('#xa-first-frame').getByText(firstData[t.name], { exact: true }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await page.locator('#xa-first-frame .xa-loading').count()).toBe(0);
+      expect(await page.locator('#app .xa-page').count()).toBe(0);
+      if (elder) expect(await page.locator('#xa-first-frame .xa-page.xa-elder').count()).toBe(1);
+      const frame = await boxes(page, '#xa-first-frame');
+      await saveScreenshot(page, `${tag}-frame`);
+
+      // the app runs: the frame goes once the app's page has drawn the same data, every text where the frame drew it
+      releaseApp();
+      await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
+      await page.locator('#xa-first-frame').waitFor({ state: 'detached', timeout: 10_000 });
+      await page.waitForTimeout(300);
+      const app = await boxes(page, '#app');
+      const moved: string[] = [];
+      const seen = new Map<string, number>();
+      for (const f of frame) {
+        const k = `${f.cls}|${f.text}`;
+        const n = seen.get(k) ?? 0;
+        seen.set(k, n + 1);
+        const a = app.filter((x) => x.text === f.text && x.cls === f.cls)[n];
+        if (!a) moved.push(`「${f.text}」(${f.cls}) not drawn by the page`);
+        else if (Math.abs(a.x - f.x) > 1 || Math.abs(a.y - f.y) > 1 || Math.abs(a.w - f.w) > 1 || Math.abs(a.h - f.h) > 1 || a.font !== f.font)
+          moved.push(`「${f.text}」 frame ${f.x},${f.y} ${f.w}×${f.h} ${f.font} → page ${a.x},${a.y} ${a.w}×${a.h} ${a.font}`);
+      }
+      expect(moved).toEqual([]);
+      const shifts = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts);
+      const why = await page.evaluate(() => (window as unknown as { __why: string[] }).__why);
+      expect([shifts, why]).toEqual([[], undefined]);
+      await saveScreenshot(page, `${tag}-page`);
+    } finally {
+      releaseApp();
+      releaseApi();
+      await context.close();
+    }
+  },
+);
 
 const cases: [string, number, boolean, Target][] = [];
 for (const t of PAGES) for (const w of [390, 360]) cases.push([t.name, w, false, t]);

@@ -43,7 +43,7 @@ interface Target {
   ready: string | RegExp;
 }
 const PAGES: Target[] = [
-  { name: 'login', who: null, route: () => '/pages/login/index', data: null, ready: '王桂英' },
+  { name: 'login', who: null, route: () => '/pages/login/index', data: () => '/api/auth/dev/accounts', ready: '王桂英' },
   { name: 'home', who: 'resident', route: () => '/pages/index/index', data: null, ready: '隐患随手拍' },
   { name: 'feed', who: 'resident', route: () => '/pages/feed/index', data: () => '/api/feed?page=1&pageSize=20', ready: '安全宣传' },
   {
