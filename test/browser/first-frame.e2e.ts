@@ -97,6 +97,30 @@ const boxes = (page: Page, root: string): Promise<Box[]> =>
     return out;
   }, root);
 
+/** The frame's texts once its render-blocking stylesheet has loaded: nobody sees the frame before then, but layout can be
+ * read earlier (on a busy machine the frame was once measured unstyled). */
+async function frameBoxes(page: Page): Promise<Box[]> {
+  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet]')).every((l) => l.sheet !== null));
+  return boxes(page, '#xa-first-frame');
+}
+
+/** Each text of the frame that the app's page does not draw in the same place, size and font (±1 px). */
+function moved(frame: Box[], app: Box[]): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  for (const f of frame) {
+    // the n-th text of this class and words in the frame is the n-th in the page
+    const k = `${f.cls}|${f.text}`;
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    const a = app.filter((x) => x.text === f.text && x.cls === f.cls)[n];
+    if (!a) out.push(`「${f.text}」(${f.cls}) not drawn by the page`);
+    else if (Math.abs(a.x - f.x) > 1 || Math.abs(a.y - f.y) > 1 || Math.abs(a.w - f.w) > 1 || Math.abs(a.h - f.h) > 1 || a.font !== f.font)
+      out.push(`「${f.text}」 frame ${f.x},${f.y} ${f.w}×${f.h} ${f.font} → page ${a.x},${a.y} ${a.w}×${a.h} ${a.font}`);
+  }
+  return out;
+}
+
 async function open(t: Target, width: number, elder: boolean) {
   const context = await suite.browser.newContext({ ...PHONE, viewport: { width, height: 780 } });
   const who = t.who ? sessions[t.who] : null;
@@ -171,7 +195,7 @@ test.each(dataCases)(
       expect(await page.locator('#xa-first-frame .xa-loading').count()).toBe(0);
       expect(await page.locator('#app .xa-page').count()).toBe(0);
       if (elder) expect(await page.locator('#xa-first-frame .xa-page.xa-elder').count()).toBe(1);
-      const frame = await boxes(page, '#xa-first-frame');
+      const frame = await frameBoxes(page);
       await saveScreenshot(page, `${tag}-frame`);
 
       // the app runs: the frame goes once the app's page has drawn the same data, every text where the frame drew it
@@ -179,19 +203,7 @@ test.each(dataCases)(
       await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
       await page.locator('#xa-first-frame').waitFor({ state: 'detached', timeout: 10_000 });
       await page.waitForTimeout(300);
-      const app = await boxes(page, '#app');
-      const moved: string[] = [];
-      const seen = new Map<string, number>();
-      for (const f of frame) {
-        const k = `${f.cls}|${f.text}`;
-        const n = seen.get(k) ?? 0;
-        seen.set(k, n + 1);
-        const a = app.filter((x) => x.text === f.text && x.cls === f.cls)[n];
-        if (!a) moved.push(`「${f.text}」(${f.cls}) not drawn by the page`);
-        else if (Math.abs(a.x - f.x) > 1 || Math.abs(a.y - f.y) > 1 || Math.abs(a.w - f.w) > 1 || Math.abs(a.h - f.h) > 1 || a.font !== f.font)
-          moved.push(`「${f.text}」 frame ${f.x},${f.y} ${f.w}×${f.h} ${f.font} → page ${a.x},${a.y} ${a.w}×${a.h} ${a.font}`);
-      }
-      expect(moved).toEqual([]);
+      expect(moved(frame, await boxes(page, '#app'))).toEqual([]);
       const shifts = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts);
       const why = await page.evaluate(() => (window as unknown as { __why: string[] }).__why);
       expect([shifts, why]).toEqual([[], undefined]);
@@ -218,10 +230,7 @@ test.each(cases)('%s at %i px, 长辈模式 %s: the first frame shows before app
     for (const w of t.words()) await page.locator('#xa-first-frame').getByText(w, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
     expect(await page.locator('#app .xa-page').count()).toBe(0);
     if (elder) expect(await page.locator('#xa-first-frame .xa-page.xa-elder').count()).toBe(1);
-    // the page's stylesheet is render-blocking, so nobody sees the frame before it applies; but layout can be read
-    // before then (on a busy machine the frame was measured unstyled): measure what is painted
-    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet]')).every((l) => l.sheet !== null));
-    const frame = await boxes(page, '#xa-first-frame');
+    const frame = await frameBoxes(page);
     expect(frame.length).toBeGreaterThan(0);
     await saveScreenshot(page, `${tag}-frame`);
 
@@ -230,20 +239,7 @@ test.each(cases)('%s at %i px, 长辈模式 %s: the first frame shows before app
     await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
     await page.waitForTimeout(300);
     expect(await page.locator('#xa-first-frame').count()).toBe(0);
-    const app = await boxes(page, '#app');
-    const moved: string[] = [];
-    const seen = new Map<string, number>();
-    for (const f of frame) {
-      // the n-th text of this class and words in the frame is the n-th in the page
-      const k = `${f.cls}|${f.text}`;
-      const n = seen.get(k) ?? 0;
-      seen.set(k, n + 1);
-      const a = app.filter((x) => x.text === f.text && x.cls === f.cls)[n];
-      if (!a) moved.push(`「${f.text}」(${f.cls}) not drawn by the page`);
-      else if (Math.abs(a.x - f.x) > 1 || Math.abs(a.y - f.y) > 1 || Math.abs(a.w - f.w) > 1 || Math.abs(a.h - f.h) > 1 || a.font !== f.font)
-        moved.push(`「${f.text}」 frame ${f.x},${f.y} ${f.w}×${f.h} ${f.font} → page ${a.x},${a.y} ${a.w}×${a.h} ${a.font}`);
-    }
-    expect(moved).toEqual([]);
+    expect(moved(frame, await boxes(page, '#app'))).toEqual([]);
     const shifts = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts);
     const why = await page.evaluate(() => (window as unknown as { __why: string[] }).__why);
     expect([shifts, why]).toEqual([[], undefined]);
