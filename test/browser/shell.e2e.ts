@@ -163,7 +163,7 @@ test('an officer sees a new report in 消息提醒 with an unread badge, and ope
   await saveScreenshot(page, 'shell-officer-notices');
   await page.locator('.nt-item', { hasText: code }).filter({ visible: true }).click();
   await page.waitForURL(/officer\/hazard\/index\?id=/);
-  await page.getByText('村东头水塘没有护栏，孩子放学常在边上玩').first().waitFor({ state: 'visible' });
+  await shown(page, '村东头水塘没有护栏，孩子放学常在边上玩').waitFor({ state: 'visible' });
   expect(errors).toEqual([]);
   await context.close();
 });
