@@ -150,6 +150,9 @@ describe('signature ink check: the one-pass PNG reader', () => {
       const split = splitIdat(png, 3);
       expect(chunkTypes(split).filter((t) => t === 'IDAT').length).toBeGreaterThanOrEqual(2);
       expect({ name, split: inkStatsDirect(split) }).toEqual({ name, split: direct });
+      // the fallback where node's zlib handle is missing (whole-image inflate) counts the same
+      expect({ name, whole: inkStatsDirect(png, 'whole') }).toEqual({ name, whole: direct });
+      expect({ name, wholeSplit: inkStatsDirect(split, 'whole') }).toEqual({ name, wholeSplit: direct });
     }
   });
 
@@ -190,6 +193,7 @@ describe('signature ink check: the one-pass PNG reader', () => {
     const cut = png.subarray(0, Math.floor(png.length * 0.6));
     for (const bad of [badCrc, cut]) {
       expect(inkStatsDirect(bad)).toBeNull();
+      expect(inkStatsDirect(bad, 'whole')).toBeNull();
       const err = await assertSigned('signatures.guardian', '监护人', bad).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BadRequestException);
       expect((err as BadRequestException).getResponse()).toMatchObject({
