@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { HazardCategory } from '@xiangan/shared';
 import { OrgPathColumn } from '../../common/db/columns';
+import { MONTH_COUNTERS } from './hazard-month.rollup';
 
 /**
  * The statistics' rollup: what the hazards of one unit, reported in one China month (`YYYY-MM` of createdAt
@@ -16,21 +17,7 @@ import { OrgPathColumn } from '../../common/db/columns';
  * Month leads: a period is one range, whatever the subtree and however many years are stored; the subtree
  * (orgPath prefix) and every counter are read from the index alone.
  */
-@Index('idx_hazard_month_range', [
-  'month',
-  'orgPath',
-  'category',
-  'found',
-  'rectified',
-  'closed',
-  'major',
-  'inProgress',
-  'rejected',
-  'escalated',
-  'closedTimed',
-  'closeSeconds',
-  'closedIn',
-])
+@Index('idx_hazard_month_range', ['month', 'orgPath', 'category', ...MONTH_COUNTERS])
 export class HazardMonth {
   @PrimaryColumn({ type: 'int' })
   orgId: number;
