@@ -20,6 +20,7 @@ import { useRemote } from '../../hooks/use-remote';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
+import { AdminTable } from '../AdminTable';
 import { canShareCard } from '../../platform/system';
 
 const USES = [1, 5, 20, 100];
@@ -182,51 +183,29 @@ export default function Invitations() {
           ) : !list.length ? (
             <View className="adm__muted">还没有邀请</View>
           ) : (
-            <View className="adm__table">
-              <View className="adm__head">
-                {['角色', '单位', '状态', '已用', '有效至', '操作'].map((h) => (
-                  <View key={h} className="adm__cell">
-                    {h}
+            <AdminTable
+              rows={list}
+              rowKey={(inv) => inv.id}
+              columns={[
+                { title: '角色', main: true, cell: (inv) => inv.roleLabel },
+                { title: '单位', cell: (inv) => inv.orgName ?? '全县' },
+                { title: '状态', cell: (inv) => INVITATION_STATUS_LABELS[inv.status] },
+                { title: '已用', cell: (inv) => `${inv.usedCount}/${inv.maxUses}` },
+                { title: '有效至', cell: (inv) => beijingTime(inv.expiresAt) },
+              ]}
+              actions={(inv) => (
+                <>
+                  <View className="adm__link" onClick={() => show(inv)}>
+                    查看
                   </View>
-                ))}
-              </View>
-              {list.map((inv) => (
-                <View key={inv.id} className="adm__row">
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">角色</View>
-                    <View className="adm__cell-value adm__main">{inv.roleLabel}</View>
-                  </View>
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">单位</View>
-                    <View className="adm__cell-value">{inv.orgName ?? '全县'}</View>
-                  </View>
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">状态</View>
-                    <View className="adm__cell-value">{INVITATION_STATUS_LABELS[inv.status]}</View>
-                  </View>
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">已用</View>
-                    <View className="adm__cell-value">
-                      {inv.usedCount}/{inv.maxUses}
+                  {inv.status === 'active' ? (
+                    <View className="adm__link adm__danger" onClick={() => revoke(inv)}>
+                      撤销
                     </View>
-                  </View>
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">有效至</View>
-                    <View className="adm__cell-value">{beijingTime(inv.expiresAt)}</View>
-                  </View>
-                  <View className="adm__cell adm__actions">
-                    <View className="adm__link" onClick={() => show(inv)}>
-                      查看
-                    </View>
-                    {inv.status === 'active' ? (
-                      <View className="adm__link adm__danger" onClick={() => revoke(inv)}>
-                        撤销
-                      </View>
-                    ) : null}
-                  </View>
-                </View>
-              ))}
-            </View>
+                  ) : null}
+                </>
+              )}
+            />
           )}
         </Card>
       </View>

@@ -8,6 +8,7 @@ import { useRemote } from '../../hooks/use-remote';
 import { errorText } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
+import { AdminTable } from '../AdminTable';
 
 const FILTERS: { label: string; role?: Role; officersOnly?: boolean }[] = [
   { label: '全部' },
@@ -92,79 +93,54 @@ export default function People() {
           ) : !rows.length ? (
             <View className="adm__muted">没有找到人员</View>
           ) : (
-            <View className="adm__table">
-              <View className="adm__head">
-                {['姓名', '手机号', '角色', '单位', '未办结', '操作'].map((h) => (
-                  <View key={h} className="adm__cell">
-                    {h}
-                  </View>
-                ))}
-              </View>
-              {rows.map((p) => {
+            <AdminTable
+              rows={rows}
+              rowKey={(p) => p.id}
+              columns={[
+                { title: '姓名', main: true, cell: (p) => `${p.name || `用户 ${p.id}`}${p.disabled ? '（已停用）' : ''}` },
+                { title: '手机号', cell: (p) => p.phone || '未填' },
+                { title: '角色', cell: (p) => p.roleLabel },
+                { title: '单位', cell: (p) => p.orgName || '未选择' },
+                { title: '未办结', cell: (p) => `隐患 ${p.openHazards} · 活动 ${p.openCampaigns}` },
+              ]}
+              actions={(p) => {
                 const unitChoices = units.filter((u) => ROLE_UNIT_TYPES[p.role].includes(u.type));
                 const others = officers.filter((o) => o.id !== p.id && !o.disabled);
                 return (
-                  <View key={p.id} className="adm__row">
-                    <View className="adm__cell">
-                      <View className="adm__cell-label">姓名</View>
-                      <View className="adm__cell-value adm__main">
-                        {p.name || `用户 ${p.id}`}
-                        {p.disabled ? '（已停用）' : ''}
-                      </View>
-                    </View>
-                    <View className="adm__cell">
-                      <View className="adm__cell-label">手机号</View>
-                      <View className="adm__cell-value">{p.phone || '未填'}</View>
-                    </View>
-                    <View className="adm__cell">
-                      <View className="adm__cell-label">角色</View>
-                      <View className="adm__cell-value">{p.roleLabel}</View>
-                    </View>
-                    <View className="adm__cell">
-                      <View className="adm__cell-label">单位</View>
-                      <View className="adm__cell-value">{p.orgName || '未选择'}</View>
-                    </View>
-                    <View className="adm__cell">
-                      <View className="adm__cell-label">未办结</View>
-                      <View className="adm__cell-value">
-                        隐患 {p.openHazards} · 活动 {p.openCampaigns}
-                      </View>
-                    </View>
-                    <View className="adm__cell adm__actions">
+                  <>
+                    <Picker
+                      mode="selector"
+                      range={roles.map((r) => ROLE_LABELS[r])}
+                      onChange={(e) => act(() => adminApi.updatePerson(p.id, { role: roles[Number(e.detail.value)] }), '角色已修改')}
+                    >
+                      <View className="adm__link">改角色</View>
+                    </Picker>
+                    <Picker
+                      mode="selector"
+                      range={unitChoices.map((u) => u.name)}
+                      onChange={(e) => act(() => adminApi.updatePerson(p.id, { orgId: unitChoices[Number(e.detail.value)].id }), '单位已修改')}
+                    >
+                      <View className="adm__link">改单位</View>
+                    </Picker>
+                    {p.role !== 'resident' && (p.openHazards || p.openCampaigns) && others.length ? (
                       <Picker
                         mode="selector"
-                        range={roles.map((r) => ROLE_LABELS[r])}
-                        onChange={(e) => act(() => adminApi.updatePerson(p.id, { role: roles[Number(e.detail.value)] }), '角色已修改')}
+                        range={others.map((o) => `${o.name || o.id}（${o.roleLabel}）`)}
+                        onChange={(e) => act(() => adminApi.handover(p.id, others[Number(e.detail.value)].id), '已移交并停用')}
                       >
-                        <View className="adm__link">改角色</View>
+                        <View className="adm__link">离任移交</View>
                       </Picker>
-                      <Picker
-                        mode="selector"
-                        range={unitChoices.map((u) => u.name)}
-                        onChange={(e) => act(() => adminApi.updatePerson(p.id, { orgId: unitChoices[Number(e.detail.value)].id }), '单位已修改')}
-                      >
-                        <View className="adm__link">改单位</View>
-                      </Picker>
-                      {p.role !== 'resident' && (p.openHazards || p.openCampaigns) && others.length ? (
-                        <Picker
-                          mode="selector"
-                          range={others.map((o) => `${o.name || o.id}（${o.roleLabel}）`)}
-                          onChange={(e) => act(() => adminApi.handover(p.id, others[Number(e.detail.value)].id), '已移交并停用')}
-                        >
-                          <View className="adm__link">离任移交</View>
-                        </Picker>
-                      ) : null}
-                      <View
-                        className={`adm__link ${p.disabled ? '' : 'adm__danger'}`}
-                        onClick={() => act(() => adminApi.updatePerson(p.id, { disabled: !p.disabled }), p.disabled ? '已启用' : '已停用')}
-                      >
-                        {p.disabled ? '启用' : '停用'}
-                      </View>
+                    ) : null}
+                    <View
+                      className={`adm__link ${p.disabled ? '' : 'adm__danger'}`}
+                      onClick={() => act(() => adminApi.updatePerson(p.id, { disabled: !p.disabled }), p.disabled ? '已启用' : '已停用')}
+                    >
+                      {p.disabled ? '启用' : '停用'}
                     </View>
-                  </View>
+                  </>
                 );
-              })}
-            </View>
+              }}
+            />
           )}
         </Card>
       </View>

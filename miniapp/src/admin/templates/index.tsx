@@ -7,6 +7,7 @@ import { useRemote } from '../../hooks/use-remote';
 import { api, errorText } from '../../services/request';
 import { pledgesApi } from '../../services/pledges';
 import '../admin.scss';
+import { AdminTable } from '../AdminTable';
 
 /**
  * 承诺书模板: the templates the caller may use; 修改 saves a new version (signed pledges keep the version they
@@ -58,45 +59,27 @@ export default function Templates() {
           {!list ? (
             <Loading error={remote.error} onRetry={remote.reload} />
           ) : (
-            <View className="adm__table">
-              <View className="adm__head">
-                {['标题', '类别', '版本', '操作'].map((h) => (
-                  <View key={h} className="adm__cell">
-                    {h}
-                  </View>
-                ))}
-              </View>
-              {list.map((t) => (
-                <View key={t.id} className="adm__row">
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">标题</View>
-                    <View className="adm__cell-value adm__main">{t.title}</View>
-                  </View>
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">类别</View>
-                    <View className="adm__cell-value">{t.kindLabel}</View>
-                  </View>
-                  <View className="adm__cell">
-                    <View className="adm__cell-label">版本</View>
-                    <View className="adm__cell-value">
-                      第 {t.latest.version} 版，共 {t.versionCount} 版
-                    </View>
-                  </View>
-                  <View className="adm__cell adm__actions">
-                    <View
-                      className="adm__link"
-                      onClick={() => {
-                        setEditing(t);
-                        setTitle(t.latest.title);
-                        setBody(t.latest.body);
-                      }}
-                    >
-                      修改
-                    </View>
-                  </View>
+            <AdminTable
+              rows={list}
+              rowKey={(t) => t.id}
+              columns={[
+                { title: '标题', main: true, cell: (t) => t.title },
+                { title: '类别', cell: (t) => t.kindLabel },
+                { title: '版本', cell: (t) => `第 ${t.latest.version} 版，共 ${t.versionCount} 版` },
+              ]}
+              actions={(t) => (
+                <View
+                  className="adm__link"
+                  onClick={() => {
+                    setEditing(t);
+                    setTitle(t.latest.title);
+                    setBody(t.latest.body);
+                  }}
+                >
+                  修改
                 </View>
-              ))}
-            </View>
+              )}
+            />
           )}
         </Card>
       </View>
