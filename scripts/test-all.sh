@@ -95,6 +95,19 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   return 0
 }
 
+# The MariaDB runs (server specs with TEST_DB=mysql, the API specs' scratch databases) use a private mariadbd on tmpfs
+# without durability (scripts/private-mariadb.sh): on the shared server each scratch database's migrations waited on a
+# fsync per DDL statement. The shared 127.0.0.1:3306 stays what a developer's `TEST_DB=mysql npx jest` uses.
+privdb="${TMPDIR:-/tmp}/xa-test-mariadb-$$"
+[ -d /dev/shm ] && [ -w /dev/shm ] && privdb="/dev/shm/xa-test-mariadb-$$"
+if mysql_url=$(bash scripts/private-mariadb.sh start "$privdb" 2>"$out/private-mariadb.log"); then
+  log "a private MariaDB for the test databases at $mysql_url ($privdb)"
+else
+  mysql_url=mysql://root@127.0.0.1:3306
+  log "⚠ no private MariaDB (see test/artifacts/results/private-mariadb.log): the tests use the shared one"
+fi
+trap 'bash scripts/private-mariadb.sh stop "$privdb"' EXIT
+
 # Two lanes from here (measured on a 2-core machine: each lane keeps about one core busy, and the MariaDB specs and
 # the browser specs spend much of their time waiting — see bench/RESULTS.md "The test command's time"):
 #   lane 1: shared, the server specs on SQLite ∥ MariaDB, then (once the mini-program builds are there) the API and
@@ -106,10 +119,10 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   jest_run shared shared CI=true
   # each server run is one jest worker (jest takes cores − 1); the MariaDB run spends much of its time waiting
   jest_run server-sqlite server CI=true &
-  jest_run server-mariadb server CI=true TEST_DB=mysql &
+  jest_run server-mariadb server CI=true TEST_DB=mysql TEST_MYSQL_URL="$mysql_url" &
   wait
   while [ ! -f "$out/.builds-done" ]; do sleep 1; done
-  jest_run e2e test CI=true npx jest --ci --selectProjects api weapp --maxWorkers=2
+  jest_run e2e test CI=true TEST_MYSQL_URL="$mysql_url" npx jest --ci --selectProjects api weapp --maxWorkers=2
   both typecheck "pnpm -r --if-present run typecheck" \
        migrations-match-entities "pnpm --filter @xiangan/server migration:check"
   check openapi-document-committed node server/dist/openapi-cli.js --check
