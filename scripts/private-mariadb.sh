@@ -31,6 +31,8 @@ start)
 stop)
   if [ -f "$dir/mysqld.pid" ]; then
     pid=$(cat "$dir/mysqld.pid")
+    # what the test databases cost the daemon (user + system CPU seconds), for bench/RESULTS.md
+    [ -r "/proc/$pid/stat" ] && awk -v t="$(getconf CLK_TCK)" '{ printf "private MariaDB: %d CPU s\n", ($14 + $15) / t }' "/proc/$pid/stat" >&2
     kill "$pid" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null
