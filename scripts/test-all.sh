@@ -95,27 +95,46 @@ jest_run() { # jest_run NAME DIR ENV… [JEST COMMAND…]
   return 0
 }
 
-# Two lanes from here (measured on a 2-core machine: each lane keeps about one core busy, and the MariaDB specs and
-# the browser specs spend much of their time waiting — see bench/RESULTS.md "The test command's time"):
-#   lane 1: shared, the server specs on SQLite ∥ MariaDB, then (once the mini-program builds are there) the API and
-#           weapp specs, then the checks (typecheck ∥ migrations, openapi, lint ∥ format);
-#   lane 2: the two mini-program builds side by side, the size check, then the browser specs two files at a time.
-# API, weapp and browser specs each drive their own server process (free port, private temp dir; the fault and replica
-# specs start private MariaDB/Redis, others scratch databases on the shared one; a browser spec its own Chromium).
-(
-  jest_run shared shared CI=true
-  # each server run is one jest worker (jest takes cores − 1); the MariaDB run spends much of its time waiting
-  jest_run server-sqlite server CI=true &
-  jest_run server-mariadb server CI=true TEST_DB=mysql &
-  wait
-  while [ ! -f "$out/.builds-done" ]; do sleep 1; done
-  jest_run e2e test CI=true npx jest --ci --selectProjects api weapp --maxWorkers=2
+# The MariaDB runs (server specs with TEST_DB=mysql, the API specs' scratch databases) use a private mariadbd on tmpfs
+# without durability (scripts/private-mariadb.sh): on the shared server each scratch database's migrations waited on a
+# fsync per DDL statement. The shared 127.0.0.1:3306 stays what a developer's `TEST_DB=mysql npx jest` uses.
+privdb="${TMPDIR:-/tmp}/xa-test-mariadb-$$"
+[ -d /dev/shm ] && [ -w /dev/shm ] && privdb="/dev/shm/xa-test-mariadb-$$"
+if mysql_url=$(bash scripts/private-mariadb.sh start "$privdb" 2>"$out/private-mariadb.log"); then
+  log "a private MariaDB for the test databases at $mysql_url ($privdb)"
+else
+  mysql_url=mysql://root@127.0.0.1:3306
+  log "⚠ no private MariaDB (see test/artifacts/results/private-mariadb.log): the tests use the shared one"
+fi
+trap 'bash scripts/private-mariadb.sh stop "$privdb" 2>&1 | while read -r l; do log "$l"; done' EXIT
+
+checks() { # the checks (need no mini-program build): run once, at the end of whichever lane gets there first
+  mkdir "$out/.checks-taken" 2>/dev/null || return 0
   both typecheck "pnpm -r --if-present run typecheck" \
        migrations-match-entities "pnpm --filter @xiangan/server migration:check"
   check openapi-document-committed node server/dist/openapi-cli.js --check
   # the rest of `pnpm check` (the typecheck ran above): ESLint with no warnings, and Prettier's formatting
   both lint "pnpm run lint" \
        format "pnpm run format:check"
+}
+
+# Two lanes from here (measured on a 2-core machine: each lane keeps about one core busy, and the MariaDB specs and
+# the browser specs spend much of their time waiting — see bench/RESULTS.md "The test command's time"):
+#   lane 1: shared, the server specs on SQLite ∥ MariaDB, then (once the mini-program builds are there) the API and
+#           weapp specs;
+#   lane 2: the two mini-program builds side by side, the size check, then the browser specs two files at a time;
+#   then the checks (typecheck ∥ migrations, openapi, lint ∥ format) in the lane that ends first.
+# API, weapp and browser specs each drive their own server process (free port, private temp dir; the fault and replica
+# specs start private MariaDB/Redis, others scratch databases on the private one above; a browser spec its own Chromium).
+(
+  jest_run shared shared CI=true
+  # each server run is one jest worker (jest takes cores − 1); the MariaDB run spends much of its time waiting
+  jest_run server-sqlite server CI=true &
+  jest_run server-mariadb server CI=true TEST_DB=mysql TEST_MYSQL_URL="$mysql_url" &
+  wait
+  while [ ! -f "$out/.builds-done" ]; do sleep 1; done
+  jest_run e2e test CI=true TEST_MYSQL_URL="$mysql_url" npx jest --ci --selectProjects api weapp --maxWorkers=2
+  checks
 ) &
 lane1=$!
 (
@@ -126,10 +145,11 @@ lane1=$!
   touch "$out/.builds-done"
   check weapp-main-package-under-2MB pnpm --filter @xiangan/miniapp size:weapp
   jest_run e2e-browser test CI=true npx jest --ci --selectProjects browser --maxWorkers=2
+  checks
 ) &
 lane2=$!
 wait $lane1 $lane2
-rm -f "$out/.builds-done"
+rm -rf "$out/.builds-done" "$out/.checks-taken"
 
 log "all tests and checks: $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 extra_pass=$(find "$out/checks" -name "*.ok" | wc -l); extra_fail=$(find "$out/checks" -name "*.fail" | wc -l)

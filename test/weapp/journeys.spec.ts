@@ -60,16 +60,25 @@ async function signPledge(app: MiniApp, detail: any) {
     if (f.type === 'relation') app.tap(PLEDGE_RELATIONS[0]);
     else app.input(`请输入${f.label}`, f.type === 'phone' ? `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` : '张小明');
   }
-  await new Promise((r) => setTimeout(r, 300)); // the pads find their canvas node 50 ms after mounting
-  for (const s of detail.version.signers)
-    app.draw(`pad-${s.role}`, [
-      [20, 40],
-      [80, 60],
-      [140, 50],
-      [200, 90],
-      [260, 70],
-    ]);
-  await app.waitText('已签名');
+  // the pads find their canvas node 50 ms after mounting (later on a busy machine: a stroke drawn before that is lost),
+  // so the strokes are drawn again until the page says 已签名 (a fixed 300 ms wait timed out once under load)
+  await new Promise((r) => setTimeout(r, 300));
+  for (let tries = 1; ; tries++) {
+    for (const s of detail.version.signers)
+      app.draw(`pad-${s.role}`, [
+        [20, 40],
+        [80, 60],
+        [140, 50],
+        [200, 90],
+        [260, 70],
+      ]);
+    try {
+      await app.waitText('已签名', tries < 5 ? 2000 : 15000);
+      break;
+    } catch (e) {
+      if (tries >= 5) throw e;
+    }
+  }
   // in WeChat the phone comes verified from getPhoneNumber (the account's own number), not typed
   app.phone.phoneNumber ??= `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
   app.tap('验证手机号并提交签名');

@@ -10,6 +10,8 @@ import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app.factory';
 import { AppConfig, loadConfig } from '../config/app-config';
+import { buildDataSourceOptions } from '../database/db-options';
+import { migrateWithLock } from '../database/migrate';
 import { seedDemo } from '../database/seed';
 import { SeedContext } from '../database/seed/context';
 import { DEMO_USERS } from '../database/seed/orgs.seed';
@@ -34,12 +36,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Creates a new empty MariaDB database and returns its URL. */
-export async function createMysqlDatabase(prefix = 'xa_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * Creates a new MariaDB database and returns its URL. `migrated` (what createTestApp asks for): the schema the
+ * migrations build, copied from this jest run's template database — the migrations ran once, through TypeORM, into
+ * that template (see migratedTemplate); a database made this way has every migration recorded, so the app's own
+ * migrateWithLock finds nothing to do. Without a run name (jest.global-setup.js) or with TEST_DB_TEMPLATE=0 the
+ * database stays empty and the app migrates it itself.
+ */
+export async function createMysqlDatabase(prefix = 'xa_t', opts: { migrated?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const conn = await createConnection(MYSQL_BASE);
-  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await conn.end();
+  const conn = await createConnection({ uri: MYSQL_BASE, multipleStatements: true });
+  try {
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const template = opts.migrated ? await migratedTemplate() : null;
+    if (template) await conn.query(template.copyInto(name));
+  } finally {
+    await conn.end();
+  }
   return {
     url: `${MYSQL_BASE}/${name}`,
     drop: async () => {
@@ -48,6 +61,78 @@ export async function createMysqlDatabase(prefix = 'xa_t'): Promise<{ url: strin
       await c.end();
     },
   };
+}
+
+/** The template database's name for this jest run (jest.global-setup.js names the run; its teardown drops it). */
+export function templateDatabaseName(run = process.env.XA_SERVER_RUN): string | null {
+  return run && process.env.TEST_DB_TEMPLATE !== '0' ? `xa_tpl_${run.replace(/[^a-z0-9]/gi, '_')}` : null;
+}
+
+let templateOnce: Promise<{ copyInto(db: string): string } | null> | null = null;
+
+/**
+ * The migrated schema of this run, built once: the first worker to ask creates the template database under a
+ * MariaDB named lock and runs the real migrations into it (migrateWithLock, as an app's start does); every worker
+ * then reads the template's tables (SHOW CREATE TABLE, foreign keys included) and the rows the migrations wrote once,
+ * and makes each new database as one batch of CREATE TABLE … plus INSERT … SELECT for the tables with rows.
+ * A migration's DDL costs a fsync per statement; ~350 statements per database was most of the MariaDB suite's wait.
+ */
+function migratedTemplate(): Promise<{ copyInto(db: string): string } | null> {
+  const tpl = templateDatabaseName();
+  if (!tpl) return Promise.resolve(null);
+  templateOnce ??= (async () => {
+    const conn = await createConnection({ uri: MYSQL_BASE, multipleStatements: true });
+    try {
+      const [[{ got }]] = (await conn.query('SELECT GET_LOCK(?, 300) AS got', [tpl])) as any;
+      if (Number(got) !== 1) throw new Error(`could not take the lock for template database ${tpl}`);
+      try {
+        const [ready] = (await conn.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [
+          tpl,
+          'xa_template_ready',
+        ])) as any;
+        if (!ready.length) {
+          await conn.query(`DROP DATABASE IF EXISTS \`${tpl}\`; CREATE DATABASE \`${tpl}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+          const ds = new DataSource(buildDataSourceOptions({ DATABASE_URL: `${MYSQL_BASE}/${tpl}`, SQLITE_PATH: ':memory:', DB_POOL_SIZE: 2 }));
+          await ds.initialize();
+          try {
+            await migrateWithLock(ds);
+          } finally {
+            await ds.destroy();
+          }
+          await conn.query(`CREATE TABLE \`${tpl}\`.xa_template_ready (id INT PRIMARY KEY)`);
+        }
+      } finally {
+        await conn.query('SELECT RELEASE_LOCK(?)', [tpl]);
+      }
+      const [objects] = (await conn.query(
+        'SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME',
+        [tpl],
+      )) as any;
+      const [triggers] = (await conn.query('SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?', [tpl])) as any;
+      const [routines] = (await conn.query('SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?', [tpl])) as any;
+      const other = objects.filter((o: any) => o.type !== 'BASE TABLE');
+      // a copy knows tables only: a view, trigger or routine added by a migration must be copied here too
+      if (other.length || triggers.length || routines.length) {
+        throw new Error(`template ${tpl} has objects the copy does not make (views, triggers or routines): add them to migratedTemplate`);
+      }
+      const tables = objects.map((o: any) => String(o.name)).filter((t: string) => t !== 'xa_template_ready');
+      const creates: string[] = [];
+      const fills: string[] = [];
+      for (const t of tables) {
+        const [[row]] = (await conn.query(`SHOW CREATE TABLE \`${tpl}\`.\`${t}\``)) as any;
+        creates.push(String(row['Create Table']).replace(/^CREATE TABLE /, 'CREATE TABLE __DB__.'));
+        const [[{ n }]] = (await conn.query(`SELECT COUNT(*) AS n FROM \`${tpl}\`.\`${t}\``)) as any;
+        if (Number(n) > 0) fills.push(`INSERT INTO __DB__.\`${t}\` SELECT * FROM \`${tpl}\`.\`${t}\``);
+      }
+      const batch = ['USE __DB__', 'SET @xa_fk = @@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS = 0', ...creates, ...fills, 'SET FOREIGN_KEY_CHECKS = @xa_fk'].join(
+        ';\n',
+      );
+      return { copyInto: (db: string) => batch.split('__DB__').join(`\`${db}\``) };
+    } finally {
+      await conn.end();
+    }
+  })();
+  return templateOnce;
 }
 
 export interface TestAppOptions {
@@ -71,7 +156,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...opts.env,
   };
   if (TEST_DB === 'mysql' && !env.DATABASE_URL) {
-    const db = await createMysqlDatabase();
+    const db = await createMysqlDatabase('xa_t', { migrated: true });
     env.DATABASE_URL = db.url;
     dropDb = db.drop;
   } else if (!env.DATABASE_URL) {

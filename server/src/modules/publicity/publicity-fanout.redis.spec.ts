@@ -51,7 +51,7 @@ describe('publicity fan-out with Redis: 2,000 users, worker killed half-way, res
       JOBS_STALLED_INTERVAL_MS: '1500',
     };
     if (TEST_DB === 'mysql') {
-      const db = await createMysqlDatabase('xa_fanout');
+      const db = await createMysqlDatabase('xa_fanout', { migrated: true });
       env.DATABASE_URL = db.url;
       dropDb = db.drop;
     } else env.SQLITE_PATH = sqlitePath;
