@@ -106,6 +106,32 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     expect(await id(p)).toBe(grid1().id);
   });
 
+  it('a change is seen at its own commit, whatever other transactions commit while it is open (MariaDB)', async () => {
+    if (!isMysql(t.ds)) return; // the embedded SQLite runs one transaction at a time
+    const p = at(0.003, -0.003);
+    const elsewhere = squareAround({ lat: village.lat + 0.08, lng: village.lng }, 300);
+    expect(await id(p)).toBe(grid1().id);
+    let release!: () => void;
+    const wait = new Promise<void>((r) => (release = r));
+    let changed!: () => void;
+    const changedInside = new Promise<void>((r) => (changed = r));
+    const tx = t.ds.transaction(async (m) => {
+      await m.getRepository(OrgUnit).update(grid1().id, { boundary: elsewhere, ...boundaryBox(elsewhere) });
+      changed();
+      await wait;
+    });
+    await changedInside;
+    // another transaction, touching no unit, commits first; the copy is read again before the first commits
+    await t.ds.transaction((m) => m.query('SELECT 1'));
+    expect(await id(p)).toBe(grid1().id);
+    release();
+    await tx;
+    expect(await id(p)).toBeNull();
+    const back = squareAround(p, 300);
+    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
+    expect(await id(p)).toBe(grid1().id);
+  });
+
   it('sees a change made by another process (plain SQL, updatedAt stamped) within UNIT_LOCATE_CHECK_MS', async () => {
     const p = at(0.003, -0.003);
     expect(await id(p)).toBe(grid1().id);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Boundary, boundaryContains, LatLng, OrgType } from '@xiangan/shared';
-import type { DataSource, EntityManager, EntitySubscriberInterface, Repository } from 'typeorm';
+import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, Repository } from 'typeorm';
 import { onPrimary } from '../../common/db/read-router';
 import { readTime } from '../../common/db/dialect';
 import type { SqlRow } from '../../common/db/sql-row';
@@ -80,26 +80,29 @@ export class UnitLocator {
   private loading: Promise<UnitShape[]> | null = null;
   /** Bumped on every change seen: a load that raced one is used once but not kept. */
   private generation = 0;
-  /** A unit changed inside a transaction not yet committed: drop the copy again at its commit. */
-  private changedInTransaction = false;
+  /** Transactions (by query runner) that changed a unit and have not committed yet: the copy is dropped again at their commit. */
+  private readonly changedIn = new WeakSet<QueryRunner>();
 
   constructor(@InjectRepository(OrgUnit) orgs: Repository<OrgUnit>) {
     this.ds = orgs.manager.connection;
-    const changed = (inTransaction: boolean) => {
+    const changed = (qr: QueryRunner | undefined) => {
       this.invalidate();
-      if (inTransaction) this.changedInTransaction = true;
+      if (qr?.isTransactionActive) this.changedIn.add(qr);
     };
     // registered on this app's DataSource only, so test apps never share a copy
     const subscriber: EntitySubscriberInterface<OrgUnit> = {
       listenTo: () => OrgUnit,
-      afterInsert: (e) => changed(e.queryRunner.isTransactionActive),
-      afterUpdate: (e) => changed(e.queryRunner.isTransactionActive),
-      afterRemove: (e) => changed(e.queryRunner.isTransactionActive),
-      afterSoftRemove: (e) => changed(e.queryRunner.isTransactionActive),
-      afterTransactionCommit: () => {
-        if (!this.changedInTransaction) return;
-        this.changedInTransaction = false;
+      afterInsert: (e) => changed(e.queryRunner),
+      afterUpdate: (e) => changed(e.queryRunner),
+      afterRemove: (e) => changed(e.queryRunner),
+      afterSoftRemove: (e) => changed(e.queryRunner),
+      afterTransactionCommit: (e) => {
+        if (!this.changedIn.has(e.queryRunner)) return;
+        this.changedIn.delete(e.queryRunner);
         this.invalidate();
+      },
+      afterTransactionRollback: (e) => {
+        this.changedIn.delete(e.queryRunner);
       },
     };
     this.ds.subscribers.push(subscriber);
