@@ -60,6 +60,7 @@ const STATUS_MIX = [
 
 const r2 = (x) => Math.round(x * 100) / 100;
 const { spawn, execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const { cpuMs, cpuMeter, freePort, httpClient, pct, profMark, sleep, startServer } = require('./lib');
 const { reportTarget, writeReport } = require('./same-writes');
 
@@ -203,13 +204,32 @@ async function measured(total, conc, fn, pids) {
   return { perSec, cpu };
 }
 
+/**
+ * The MariaDB the bench talks to: of the mariadbd/mysqld processes, the one listening on MYSQL's port (another
+ * engineer's private server on another port — a test's — must not be measured instead: pidof lists the newest first).
+ */
 function mariadbPid() {
+  const port = String(new URL(MYSQL).port || 3306);
   for (const name of ['mariadbd', 'mysqld']) {
+    let pids = [];
     try {
-      return Number(execFileSync('pidof', [name]).toString().trim().split(' ')[0]);
+      pids = execFileSync('pidof', [name]).toString().trim().split(' ').map(Number);
     } catch {
-      /* next */
+      continue;
     }
+    const portOf = (pid) => {
+      try {
+        const arg = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .find((a) => a.startsWith('--port='));
+        return arg ? arg.slice('--port='.length) : '3306';
+      } catch {
+        return '';
+      }
+    };
+    const mine = pids.find((pid) => portOf(pid) === port);
+    if (mine) return mine;
+    if (pids.length) return pids[0];
   }
   return 0;
 }

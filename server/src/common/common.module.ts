@@ -9,13 +9,22 @@ import { SequenceService } from './db/sequence.service';
 import { ScopeService } from './scope/scope.service';
 import { RefsService } from './scope/refs.service';
 import { OrgUnit } from '../modules/orgs/org-unit.entity';
+import { UnitLocator } from '../modules/orgs/org-locate';
 
-/** Shared mechanisms every feature module uses: scope, sequences, idempotency records. */
+/** Shared mechanisms every feature module uses: scope, sequences, idempotency records, the unit a position lies in. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OrgUnit, IdempotencyRecord])],
-  providers: [ScopeService, SequenceService, RefsService, ReadRouter, ReplicaReadInterceptor, { provide: APP_INTERCEPTOR, useClass: WriteTracker }],
-  exports: [ScopeService, SequenceService, RefsService, TypeOrmModule, ReadRouter, ReplicaReadInterceptor],
+  providers: [
+    ScopeService,
+    SequenceService,
+    RefsService,
+    UnitLocator,
+    ReadRouter,
+    ReplicaReadInterceptor,
+    { provide: APP_INTERCEPTOR, useClass: WriteTracker },
+  ],
+  exports: [ScopeService, SequenceService, RefsService, UnitLocator, TypeOrmModule, ReadRouter, ReplicaReadInterceptor],
 })
 export class CommonModule {
   constructor(ds: DataSource) {

@@ -12,7 +12,7 @@ import {
 } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { dbTime, readTime } from '../../common/db/dialect';
+import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 import { MapQueryDto } from './dto/hazard.dto';
 import { HazardAccess } from './hazard-access';
 import type { ReportedHazard } from './hazard-submit-batcher';
@@ -71,19 +71,28 @@ export class HazardGeometryService {
 
   /**
    * Open reports of the same category close by in the last days, for several new hazards in one statement
-   * (a UNION ALL of one short idx_hazard_dup range each); newest first per hazard, no scope (the job's view).
+   * (a UNION ALL of one idx_hazard_dup range each); newest first per hazard, no scope (the job's view).
+   *
+   * Each range reads only the index: every column it tests or returns is in idx_hazard_dup (the primary key
+   * rides along), and the codes are joined for the at most 20 rows it keeps. Reading `code` in the range itself
+   * fetched the full row of every hazard of that category in the window (a backward scan gets no index condition
+   * pushdown): 324 rows and ~990 page reads per report at 200k hazards. On MariaDB the index is named, so the
+   * optimizer does not estimate the ranges of five other indexes for each part (half the statement's time).
    */
   async nearbyOpenMany(hs: ReportedHazard[]): Promise<Map<number, { id: number; code: string }[]>> {
     const located = hs.filter((h): h is ReportedHazard & { lat: number; lng: number } => h.lat != null && h.lng != null);
     const out = new Map<number, { id: number; code: string }[]>();
     if (!located.length) return out;
     const open = marks(HAZARD_OPEN_STATUSES.length);
+    const hint = isMysql(this.ds) ? ' FORCE INDEX (idx_hazard_dup)' : '';
     const params: unknown[] = [];
     const parts = located.map((h, i) => {
       const w = duplicateWindow({ lat: h.lat, lng: h.lng, createdAt: new Date(h.createdAt) });
       params.push(h.id, h.category, dbTime(w.since), dbTime(w.until), h.id, ...HAZARD_OPEN_STATUSES, w.la1, w.la2, w.ln1, w.ln2);
-      return `SELECT * FROM (SELECT ? AS forId, id, code, lat, lng, createdAt FROM hazard WHERE category = ? AND createdAt >= ? AND createdAt <= ?
-        AND id <> ? AND status IN (${open}) AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ? ORDER BY createdAt DESC LIMIT 20) d${i}`;
+      return `SELECT d${i}.forId, d${i}.id, x${i}.code, d${i}.lat, d${i}.lng, d${i}.createdAt
+        FROM (SELECT ? AS forId, id, lat, lng, createdAt FROM hazard${hint} WHERE category = ? AND createdAt >= ? AND createdAt <= ?
+        AND id <> ? AND status IN (${open}) AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ? ORDER BY createdAt DESC LIMIT 20) d${i}
+        JOIN hazard x${i} ON x${i}.id = d${i}.id`;
     });
     const rows: { forId: number; id: number; code: string; lat: number; lng: number; createdAt: unknown }[] = await this.ds.query(
       parts.join(' UNION ALL '),

@@ -9,7 +9,7 @@ import { ScopeService } from '../../common/scope/scope.service';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { MediaService } from '../media/media.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { locateUnit } from '../orgs/org-locate';
+import { UnitLocator } from '../orgs/org-locate';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { ContentSecurityService } from '../wechat/content-security.service';
 import { CreateHazardDto } from './dto/hazard.dto';
@@ -41,6 +41,7 @@ export class HazardIntakeService implements OnModuleInit {
     private readonly refs: RefsService,
     private readonly recipients: HazardRecipients,
     private readonly geometry: HazardGeometryService,
+    private readonly locator: UnitLocator,
   ) {
     this.batcher = new HazardSubmitBatcher(ds, sequence, media, counts, queue);
   }
@@ -105,7 +106,7 @@ export class HazardIntakeService implements OnModuleInit {
    * officer's must be in scope), else the reporter's own.
    */
   private async placeOf(user: AuthUser, orgId?: number, at?: { lat: number; lng: number } | null): Promise<Pick<OrgUnit, 'id' | 'path'>> {
-    const located = at ? await locateUnit(this.ds, at) : null;
+    const located = at ? await this.locator.locate(at) : null;
     const chosen = await this.chosenPlace(user, orgId);
     if (located && (!chosen || located.path.startsWith(chosen.path))) return { id: located.id, path: located.path };
     if (chosen) return chosen;

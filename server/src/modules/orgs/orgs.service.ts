@@ -15,7 +15,7 @@ import { Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { ScopeService } from '../../common/scope/scope.service';
 import { CreateOrgUnitDto, HazardSettingsDto, mapOrgUnit, SetBoundaryDto, UpdateOrgUnitDto } from './dto/org.dto';
-import { locateUnit } from './org-locate';
+import { UnitLocator } from './org-locate';
 import { OrgUnit } from './org-unit.entity';
 import { fieldError, fieldErrors } from '../../common/http/field-labels';
 
@@ -24,6 +24,7 @@ export class OrgsService {
   constructor(
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
     private readonly scope: ScopeService,
+    private readonly locator: UnitLocator,
   ) {}
 
   /**
@@ -117,7 +118,7 @@ export class OrgsService {
 
   /** Which unit (and village) a position lies in, by the boundaries set (the report form picks the village from it). */
   async locate(lat: number, lng: number): Promise<LocateDto> {
-    const u = await locateUnit(this.orgs.manager, { lat, lng });
+    const u = await this.locator.locate({ lat, lng });
     if (!u) return { unit: null, village: null };
     let village: LocateDto['village'] = null;
     if (u.type === 'village' || u.type === 'community') village = { id: u.id, name: u.name };
