@@ -106,8 +106,12 @@ export class HazardLedgerService {
     // connection): the counts, the stale-work check of the fast page, and — when a filter makes the subtree's
     // matches few, so per-unit walks are likely — the units holding matches. The page waits for them; the rows
     // and the photos of the page go out together after it.
-    const listQb = this.base(user, f);
-    whereState(this.ds, listQb, f, now);
+    // every filter, state ones too (built only when a plain query needs it: the fast plan reads without it)
+    const listQb = () => {
+      const qb = this.base(user, f);
+      whereState(this.ds, qb, f, now);
+      return qb;
+    };
     const keyed = !!(f.statuses || f.category || f.level || f.overdue === true);
     // the fast plan's reads are plain SQL (building and cloning a QueryBuilder for each was a tenth of its CPU)
     const raw = fast ? this.rawWhere(user, f, now) : null;
@@ -154,7 +158,7 @@ export class HazardLedgerService {
           ? stateTotal
           : f.overdue === true && !f.statuses
             ? (counts.overdue ?? 0)
-            : Number((await listQb.clone().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
+            : Number((await listQb().select('COUNT(*)', 'n').getRawOne<{ n: string }>())?.n ?? 0);
 
     let pageIds: number[] | PageSql | null = null;
     if (fast) {
@@ -173,8 +177,9 @@ export class HazardLedgerService {
       }
     }
     if (!pageIds) {
-      if (f.overdue === true) listQb.useIndex('idx_hazard_work');
-      const idRows = await orderByUrgency(this.ds, listQb.select('h.id', 'id'), now).offset(skip).limit(pageSize).getRawMany<{ id: number | string }>();
+      const qb = listQb();
+      if (f.overdue === true) qb.useIndex('idx_hazard_work');
+      const idRows = await orderByUrgency(this.ds, qb.select('h.id', 'id'), now).offset(skip).limit(pageSize).getRawMany<{ id: number | string }>();
       pageIds = idRows.map((r) => Number(r.id));
     }
     const { rows, names, photos } = await this.summaryRows(pageIds, user);
