@@ -193,6 +193,7 @@ function fillFrame(d, r, key, x, T) {
           : '本承诺书已关闭';
     add(out, V('pledge-tip', tip));
     var nb = add(body.cloneNode(false), out);
+    nb.setAttribute('data-xa-ff-data', '');
     body.parentNode.replaceChild(nb, body);
     nb.parentNode.insertBefore(V('xa-page__sub', x.orgName + ' · 截止 ' + end), nb);
     return true;
