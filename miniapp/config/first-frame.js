@@ -19,7 +19,9 @@
  *    by index.html's inline script, `window.__xaPrefetch`): the frame draws that answer itself when it arrives
  *    (`fillFrame`, plain DOM, text nodes only) and stays until the app's page has drawn the same data;
  *  - at the end of <body>, a loader that runs the app's scripts after the frame's first paint — and, on those four
- *    pages, after the data's paint (at most WAIT_MS later; the scripts keep downloading meanwhile).
+ *    pages, after the data's paint (at most WAIT_MS later; the scripts keep downloading meanwhile) — "after the paint"
+ *    meaning once Chromium has reported its largest-contentful-paint entry (at most LCP_WAIT_MS more), so that the
+ *    frame's largest paint is the page's last LCP candidate and comes before the app's scripts begin to run.
  * The server allows these scripts by their SHA-256 (computed from the served index.html), like the others.
  * Plain JS so the config can require it and a test can load it.
  */
