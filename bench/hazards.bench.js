@@ -24,27 +24,8 @@ const LIST_REQUESTS = Number(process.env.LIST_REQUESTS || 200);
 const SUBMITS = Number(process.env.SUBMITS || 1200);
 const CONCURRENCY = 16;
 
-const CATS = [
-  'road_traffic',
-  'construction',
-  'industry_trade',
-  'hazardous_chemicals',
-  'fireworks',
-  'fire',
-  'gas',
-  'rural_power',
-  'food_drug',
-  'forest_fire',
-  'geological',
-  'flood_reservoir',
-  'drowning',
-  'crowded_places',
-  'campus',
-  'special_equipment',
-  'confined_space',
-  'non_coal_mine',
-  'other',
-];
+/** The hazard categories, in the order of shared's list (the bulk load picks by index). */
+const CATS = require('@xiangan/shared').HAZARD_CATEGORIES.map((c) => c.code);
 // a realistic ledger: most closed, some open
 const OPEN = ['reported', 'assigned', 'rectifying', 'rectified', 'escalated'];
 const WORK = ['assigned', 'rectifying'];

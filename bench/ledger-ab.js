@@ -15,27 +15,8 @@ const { cpuMs, pct, profMark, startServer } = require('./lib');
 const MYSQL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const N = Number(process.env.LEDGER_AB_ROUNDS || 400);
 const r2 = (x) => Math.round(x * 100) / 100;
-const CATS = [
-  'road_traffic',
-  'construction',
-  'industry_trade',
-  'hazardous_chemicals',
-  'fireworks',
-  'fire',
-  'gas',
-  'rural_power',
-  'food_drug',
-  'forest_fire',
-  'geological',
-  'flood_reservoir',
-  'drowning',
-  'crowded_places',
-  'campus',
-  'special_equipment',
-  'confined_space',
-  'non_coal_mine',
-  'other',
-];
+/** The hazard categories, in the order of shared's list (the bulk load picks by index). */
+const CATS = require('@xiangan/shared').HAZARD_CATEGORIES.map((c) => c.code);
 
 async function main() {
   const [a, b, db] = process.argv.slice(2);
