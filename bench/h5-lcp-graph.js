@@ -16,20 +16,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { ROOT, startServer } = require('./lib');
+const { CHROMIUM, LIGHTHOUSE_FLAGS, h5Pages, returningUser } = require('./h5-lib');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const H5 = path.resolve(process.env.H5_BUILD || path.join(ROOT, 'miniapp', 'dist', 'h5'));
 const PAGE = process.env.PAGE || 'feed';
-
-async function devLogin(base, openid) {
-  const r = await fetch(`${base}/api/auth/dev`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ openid }),
-  });
-  const body = await r.json();
-  return { token: body.token, user: body.user };
-}
 
 async function run() {
   const lighthouse = (await import('lighthouse')).default;
@@ -43,43 +33,13 @@ async function run() {
   const port = 9300 + Math.floor(Math.random() * 500);
   const ctx = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-      `--remote-debugging-port=${port}`,
-    ],
+    args: [...LIGHTHOUSE_FLAGS, `--remote-debugging-port=${port}`],
   });
   try {
-    const resident = await devLogin(srv.base, 'demo-resident');
-    const town = await devLogin(srv.base, 'demo-town');
-    const cr = await fetch(`${srv.base}/api/pledge-campaigns?pageSize=20`, { headers: { authorization: `Bearer ${resident.token}` } });
-    const camps = (await cr.json()).items || [];
-    const campaign = (camps.find((c) => c.status === 'open') || camps[0]).id;
-    const pages = {
-      login: ['/#/pages/login/index', null],
-      home: ['/#/pages/index/index', resident],
-      report: ['/#/pages/report/index', resident],
-      feed: ['/#/pages/feed/index', resident],
-      pledgeSign: [`/#/pages/pledge-sign/index?c=${campaign}`, resident],
-      ledger: ['/#/officer/ledger/index', town],
-    };
-    const [p, who] = pages[PAGE];
-    const setup = await ctx.newPage();
-    await setup.goto(`${srv.base}/robots-none.txt`).catch(() => {});
-    await setup.evaluate((s) => {
-      localStorage.clear();
-      if (s) localStorage.setItem('xa_token', JSON.stringify({ data: s.token }));
-      if (s) localStorage.setItem('xa_me', JSON.stringify({ data: s.user }));
-    }, who);
-    const cdp = await ctx.newCDPSession(setup);
-    await cdp.send('Network.clearBrowserCache');
-    await setup.close();
+    const page = (await h5Pages(srv.base)).find((x) => x.name === PAGE);
+    if (!page) throw new Error(`PAGE=${PAGE}: one of login, home, report, feed, pledgeSign, ledger`);
+    const p = page.path;
+    await returningUser(ctx, srv.base, page.session);
     const art = path.join(dir, 'artifacts');
     const r = await lighthouse(`${srv.base}${p}`, {
       port,

@@ -21,50 +21,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { ROOT, startServer } = require('./lib');
+const { CHROMIUM, LIGHTHOUSE_FLAGS, median, h5Pages, returningUser } = require('./h5-lib');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const RUNS = Number(process.env.RUNS || 5);
 // one build, or two (`H5_BUILD=old,new`: A/B, runs alternating page by page)
 const H5_BUILDS = (process.env.H5_BUILD || path.join(ROOT, 'miniapp', 'dist', 'h5')).split(',').map((d) => path.resolve(d));
 const ONLY = process.env.PAGES ? process.env.PAGES.split(',') : null;
 const DUMP = process.env.LH_DUMP || '';
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-// a run where Lighthouse could not compute a figure (NaN) is left out of its median
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-async function devLogin(base, openid, role) {
-  const r = await fetch(`${base}/api/auth/dev`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ openid }),
-  });
-  if (!r.ok) throw new Error(`dev login ${openid} (${role}): ${r.status} ${await r.text()}`);
-  const body = await r.json();
-  return { token: body.token, user: body.user };
-}
-
-async function firstOpenCampaign(base, token) {
-  const r = await fetch(`${base}/api/pledge-campaigns?pageSize=20`, { headers: { authorization: `Bearer ${token}` } });
-  const body = await r.json();
-  const open = (body.items || []).find((c) => c.status === 'open') || (body.items || [])[0];
-  if (!open) throw new Error('no pledge campaign in the demo town');
-  return open.id;
-}
-
 /** Median of each figure over the runs, and the floors the medians miss. */
 function summarise(p, runs) {
   const m = {};
@@ -90,24 +53,11 @@ async function run() {
   // a persistent context is Chromium's default one, which Lighthouse's tab shares: storage and cache are the same
   const ctx = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: CHROMIUM,
-    args: [...FLAGS, `--remote-debugging-port=${port}`],
+    args: [...LIGHTHOUSE_FLAGS, `--remote-debugging-port=${port}`],
   });
   const results = builds.map(() => ({}));
   try {
-    for (const b of builds) {
-      const resident = await devLogin(b.srv.base, 'demo-resident', 'resident');
-      const town = await devLogin(b.srv.base, 'demo-town', 'town_officer');
-      // one the resident can open (the pages take it as ?c=)
-      const campaign = await firstOpenCampaign(b.srv.base, resident.token);
-      b.pages = [
-        { name: 'login', path: '/#/pages/login/index', token: null, resident: true },
-        { name: 'home', path: '/#/pages/index/index', token: resident, resident: true },
-        { name: 'report', path: '/#/pages/report/index', token: resident, resident: true },
-        { name: 'feed', path: '/#/pages/feed/index', token: resident, resident: true },
-        { name: 'pledgeSign', path: `/#/pages/pledge-sign/index?c=${campaign}`, token: resident, resident: true },
-        { name: 'ledger', path: '/#/officer/ledger/index', token: town, resident: false },
-      ];
-    }
+    for (const b of builds) b.pages = await h5Pages(b.srv.base);
     if (DUMP) fs.mkdirSync(DUMP, { recursive: true });
     for (const [pi, p0] of builds[0].pages.entries()) {
       if (ONLY && !ONLY.includes(p0.name)) continue;
@@ -115,18 +65,8 @@ async function run() {
       for (let i = 0; i < RUNS; i++) {
         for (const [bi, b] of builds.entries()) {
           const p = b.pages[pi];
-          // a returning user: the token and the profile the app cached at its last login, where the app keeps them
-          // (Taro's h5 storage: {"data": value}); then empty the HTTP cache
-          const setup = await ctx.newPage();
-          await setup.goto(`${b.srv.base}/robots-none.txt`).catch(() => {});
-          await setup.evaluate((s) => {
-            localStorage.clear();
-            if (s) localStorage.setItem('xa_token', JSON.stringify({ data: s.token }));
-            if (s) localStorage.setItem('xa_me', JSON.stringify({ data: s.user }));
-          }, p.token);
-          const cdp = await ctx.newCDPSession(setup);
-          await cdp.send('Network.clearBrowserCache');
-          await setup.close();
+          // a returning user (token and profile as the app keeps them), the HTTP cache empty
+          await returningUser(ctx, b.srv.base, p.session);
           const r = await lighthouse(`${b.srv.base}${p.path}`, {
             port,
             output: 'json',

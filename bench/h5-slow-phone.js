@@ -19,31 +19,14 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { ROOT, startServer } = require('./lib');
+const { CHROMIUM, median, h5Pages, storeSession } = require('./h5-lib');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const RUNS = Number(process.env.RUNS || 3);
 const H5_BUILDS = (process.env.H5_BUILD || path.join(ROOT, 'miniapp', 'dist', 'h5')).split(',').map((d) => path.resolve(d));
 const ONLY = process.env.PAGES ? process.env.PAGES.split(',') : null;
 // Lighthouse 12's mobileSlow4G, devtools throttling (constants.js: throttling.mobileSlow4G × its devtools adjustments)
 const NET = { offline: false, latency: 562.5, downloadThroughput: (1474.56 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
 const CPU = 4;
-
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-async function devLogin(base, openid) {
-  const r = await fetch(`${base}/api/auth/dev`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ openid }),
-  });
-  if (!r.ok) throw new Error(`dev login ${openid}: ${r.status}`);
-  const body = await r.json();
-  return { token: body.token, user: body.user };
-}
 
 /** In the page from its first script on: paints, LCP entries, the app's scripts going in, the app's page appearing. */
 function probe() {
@@ -75,38 +58,16 @@ async function run() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] });
   const out = builds.map(() => ({}));
   try {
-    for (const b of builds) {
-      const resident = await devLogin(b.srv.base, 'demo-resident');
-      const town = await devLogin(b.srv.base, 'demo-town');
-      const r = await fetch(`${b.srv.base}/api/pledge-campaigns?pageSize=20`, { headers: { authorization: `Bearer ${resident.token}` } });
-      const items = (await r.json()).items || [];
-      const campaign = (items.find((c) => c.status === 'open') || items[0]).id;
-      b.pages = [
-        ['login', '/#/pages/login/index', null],
-        ['home', '/#/pages/index/index', resident],
-        ['report', '/#/pages/report/index', resident],
-        ['feed', '/#/pages/feed/index', resident],
-        ['pledgeSign', `/#/pages/pledge-sign/index?c=${campaign}`, resident],
-        ['ledger', '/#/officer/ledger/index', town],
-      ];
-    }
-    for (const [pi, [name]] of builds[0].pages.entries()) {
+    for (const b of builds) b.pages = await h5Pages(b.srv.base);
+    for (const [pi, { name }] of builds[0].pages.entries()) {
       if (ONLY && !ONLY.includes(name)) continue;
       const runs = builds.map(() => []);
       for (let i = 0; i < RUNS; i++)
         for (const [bi, b] of builds.entries()) {
-          const [, p, who] = b.pages[pi];
+          const { path: p, session: who } = b.pages[pi];
           const ctx = await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-          await ctx.addInitScript(
-            ({ s }) => {
-              if (sessionStorage.getItem('xa_seeded')) return;
-              sessionStorage.setItem('xa_seeded', '1');
-              localStorage.clear();
-              if (s) localStorage.setItem('xa_token', JSON.stringify({ data: s.token }));
-              if (s) localStorage.setItem('xa_me', JSON.stringify({ data: s.user }));
-            },
-            { s: who },
-          );
+          // a returning user, stored before the page's first script (once: not again on its reloads)
+          await ctx.addInitScript(storeSession, { session: who, once: true });
           await ctx.addInitScript(probe);
           const page = await ctx.newPage();
           const cdp = await ctx.newCDPSession(page);
