@@ -17,6 +17,20 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
   const at = (dLat: number, dLng: number) => ({ lat: village.lat + dLat, lng: village.lng + dLng });
   const id = async (p: { lat: number; lng: number }) => (await locator.locate(p))?.id ?? null;
   const orgs = () => t.ds.getRepository(OrgUnit);
+  /** Moves grid 1's boundary inside a transaction left open (uncommitted) until `release()`; `tx` ends with it. */
+  const moveInOpenTransaction = async (boundary: ReturnType<typeof squareAround>) => {
+    let release!: () => void;
+    const wait = new Promise<void>((r) => (release = r));
+    let changed!: () => void;
+    const changedInside = new Promise<void>((r) => (changed = r));
+    const tx = t.ds.transaction(async (m) => {
+      await m.getRepository(OrgUnit).update(grid1().id, { boundary, ...boundaryBox(boundary) });
+      changed();
+      await wait;
+    });
+    await changedInside;
+    return { release, tx };
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -85,16 +99,7 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     const p = at(0.003, -0.003);
     const elsewhere = squareAround({ lat: village.lat + 0.07, lng: village.lng }, 300);
     expect(await id(p)).toBe(grid1().id);
-    let release!: () => void;
-    const wait = new Promise<void>((r) => (release = r));
-    let changed!: () => void;
-    const changedInside = new Promise<void>((r) => (changed = r));
-    const tx = t.ds.transaction(async (m) => {
-      await m.getRepository(OrgUnit).update(grid1().id, { boundary: elsewhere, ...boundaryBox(elsewhere) });
-      changed();
-      await wait;
-    });
-    await changedInside;
+    const { release, tx } = await moveInOpenTransaction(elsewhere);
     // on MariaDB the copy is read again here from another connection, before the commit, and must not be kept
     // (the embedded SQLite has one connection: a read here already sees the transaction's change)
     if (isMysql(t.ds)) expect(await id(p)).toBe(grid1().id);
@@ -111,16 +116,7 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     const p = at(0.003, -0.003);
     const elsewhere = squareAround({ lat: village.lat + 0.08, lng: village.lng }, 300);
     expect(await id(p)).toBe(grid1().id);
-    let release!: () => void;
-    const wait = new Promise<void>((r) => (release = r));
-    let changed!: () => void;
-    const changedInside = new Promise<void>((r) => (changed = r));
-    const tx = t.ds.transaction(async (m) => {
-      await m.getRepository(OrgUnit).update(grid1().id, { boundary: elsewhere, ...boundaryBox(elsewhere) });
-      changed();
-      await wait;
-    });
-    await changedInside;
+    const { release, tx } = await moveInOpenTransaction(elsewhere);
     // another transaction, touching no unit, commits first; the copy is read again before the first commits
     await t.ds.transaction((m) => m.query('SELECT 1'));
     expect(await id(p)).toBe(grid1().id);
