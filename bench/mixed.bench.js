@@ -6,7 +6,9 @@
  * inserts (the ledger page + counts, the feed page, a hazard-shaped insert) at the same concurrency.
  *
  * Loopback only; bounded: at most MIXED_MAX_STEPS steps of MIXED_STEP_SECONDS each (default 16 × 8 s; it stops at the first step whose p99 passes 300 ms).
- *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS)
+ * With MIXED_PROCESSES=2 (bench/mixed-two-processes.bench.js) two server processes share the database, as stateless
+ * replicas behind a balancer: the requests go round-robin over them and the server CPU is the sum of both.
+ *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS, MIXED_PROCESSES)
  */
 const os = require('node:os');
 const path = require('node:path');
@@ -49,16 +51,17 @@ async function signature(variant) {
   return `data:image/png;base64,${(await sharp(Buffer.from(svg)).png().toBuffer()).toString('base64')}`;
 }
 
-async function run() {
+async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}) {
   const dbName = `xa_bench_mixed_${Date.now().toString(36)}`;
   const admin = await mysql.createConnection(MYSQL_URL);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const dbUrl = `${MYSQL_URL}/${dbName}`;
-  let server;
+  const servers = [];
   try {
-    server = await startServer(dbUrl);
-    const base = server.base;
+    // the first one migrates and seeds; the others start on the ready database
+    for (let p = 0; p < processes; p++) servers.push(await startServer(dbUrl));
+    const base = servers[0].base;
     const login = async (openid, role, orgId) => (await call(base, 'POST', '/api/auth/dev', null, { openid, ...(role ? { role, orgId } : {}) })).body;
     const town = await login('demo-town');
     const village = await login('demo-village-hekou');
@@ -96,6 +99,8 @@ async function run() {
     ).body;
 
     let n = 0;
+    // the load's requests go round-robin over the processes (setup and logins go to the first: tokens are stateless)
+    const at = () => servers[n % servers.length].base;
     const ops = [
       // [weight, name, fn]
       [
@@ -104,7 +109,7 @@ async function run() {
         () => {
           const r = residents[n % residents.length];
           return call(
-            base,
+            at(),
             'POST',
             '/api/hazards',
             r.token,
@@ -125,7 +130,7 @@ async function run() {
         () => {
           const r = residents[n % residents.length];
           return call(
-            base,
+            at(),
             'POST',
             `/api/pledge-campaigns/${camp.id}/signatures`,
             r.token,
@@ -146,9 +151,9 @@ async function run() {
           );
         },
       ],
-      [30, 'ledger page', () => call(base, 'GET', `/api/hazards?page=1&pageSize=20${n % 2 ? '&status=reported' : ''}`, officers[n % officers.length].token)],
-      [10, 'hazard detail', () => call(base, 'GET', `/api/hazards/${someHazard.id}`, town.token)],
-      [20, 'feed', () => call(base, 'GET', '/api/feed?page=1&pageSize=20', (n % 3 ? residents[n % residents.length] : officers[n % officers.length]).token)],
+      [30, 'ledger page', () => call(at(), 'GET', `/api/hazards?page=1&pageSize=20${n % 2 ? '&status=reported' : ''}`, officers[n % officers.length].token)],
+      [10, 'hazard detail', () => call(at(), 'GET', `/api/hazards/${someHazard.id}`, town.token)],
+      [20, 'feed', () => call(at(), 'GET', '/api/feed?page=1&pageSize=20', (n % 3 ? residents[n % residents.length] : officers[n % officers.length]).token)],
     ];
     const total = ops.reduce((a, o) => a + o[0], 0);
     const pick = (i) => {
@@ -172,7 +177,7 @@ async function run() {
       const inflight = [];
       const t0 = performance.now();
       const from = Number(process.hrtime.bigint() / 1000n);
-      const cpu = cpuMeter([server.child.pid]);
+      const cpu = cpuMeter(servers.map((x) => x.child.pid));
       const count = Math.round(rate * STEP_S);
       for (let i = 0; i < count; i++) {
         const due = t0 + (i * 1000) / rate;
@@ -254,6 +259,7 @@ async function run() {
     const rawPerSec = Math.round(rawDone / 6);
 
     return {
+      processes,
       p99LimitMs: P99_LIMIT,
       sustainedRpsAtP99Under300: best ? best.achievedRps : 0,
       firstFailingStep: steps[steps.length - 1] !== best ? steps[steps.length - 1] : 'none within the step limit',
@@ -268,7 +274,7 @@ async function run() {
       mixedVsRaw: best ? Math.round((best.achievedRps / rawPerSec) * 100) / 100 : 0,
     };
   } finally {
-    if (server) await server.stop();
+    for (const x of servers) await x.stop();
     const c = await mysql.createConnection(MYSQL_URL);
     await c.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await c.end();
