@@ -123,8 +123,9 @@ export class HazardLedgerFastPlan {
   /**
    * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree:
    * either one walk down idx_hazard_rank filtered by the subtree's path in the index (`walk`: cheap when the
-   * subtree holds a good share of all hazards, e.g. a county), or per unit from idx_hazard_unit_page — each unit
-   * walks its own entries in order and stops after skip + pageSize matches — merged (`units`: a town or a village).
+   * subtree holds a good share of all hazards, e.g. a county), or per unit — each unit walks its own entries in order
+   * and stops after skip + pageSize matches — merged (`units`: a town or a village). A unit's walk is
+   * idx_hazard_unit_category under a category filter (only that category's entries), else idx_hazard_unit_page.
    * Work past its deadline whose stored priority has not caught up yet (the minute job) is found by
    * idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read too much
    * (very deep pages of a big subtree): the caller falls back to the plain query. With no such stale work (the
@@ -151,7 +152,7 @@ export class HazardLedgerFastPlan {
       all = [...(walk ? walk.params : []), ...params];
       if (!stale.length) return { sql, params: all };
     } else {
-      const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
+      const hint = mysql ? ` FORCE INDEX (${f.category ? 'idx_hazard_unit_category' : 'idx_hazard_unit_page'})` : '';
       const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
       const parts: string[] = [];
       all = [];
