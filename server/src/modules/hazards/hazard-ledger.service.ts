@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_STATUSES, HazardLedgerDto, HazardStatus, isOfficer } from '@xiangan/shared';
 import { DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { dbTime, isMysql, readTime } from '../../common/db/dialect';
+import { dbTime } from '../../common/db/dialect';
 import { pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import type { Media } from '../media/media.entity';
@@ -15,11 +15,10 @@ import { HazardAccess } from './hazard-access';
 import { HazardCountService } from './hazard-counts.service';
 import { HazardEvent } from './hazard-event.entity';
 import { ExportFacts, exportFacts } from './hazard-export';
-import { LedgerFilter, ledgerFilter, OPEN_WORK, orderByUrgency, rawLedgerConditions, whereLedger, whereState } from './hazard-ledger-filter';
-import { chinaMonth, keyConditions, tallyUnitOf } from './hazard-tally';
+import { HazardLedgerFastPlan, PageSql } from './hazard-ledger-fast';
+import { LedgerFilter, ledgerFilter, OPEN_WORK, orderByUrgency, whereLedger, whereState } from './hazard-ledger-filter';
 import { Hazard } from './hazard.entity';
 import { marks } from '../../common/db/sql';
-import { subtreeSql } from '../../common/scope/subtree';
 
 /** Most index entries the ledger will walk in urgency order for one page before it prefers per-unit walks. */
 export const RANK_WALK_MAX = 5_000;
@@ -41,13 +40,12 @@ const SUMMARY_COLUMNS = [
   'closedAt',
 ] as const;
 type HazardSummaryRow = Pick<Hazard, (typeof SUMMARY_COLUMNS)[number]>;
-type StaleRow = { id: number | string; createdAt: Date | string };
-type RawWhere = { conds: string[]; params: unknown[] };
-/** A statement choosing one ledger page: its rows' `id`, `priority`, `createdAt`, the page's rows only. */
-type PageSql = { sql: string; params: unknown[] };
-const WORK_SQL = OPEN_WORK.map((x) => `'${x}'`).join(', ');
 
-/** The ledger (台账): its filters, counts per state, the page in urgency order and how it is read, and the export's rows. */
+/**
+ * The ledger (台账): its filters, counts per state, the page in urgency order, the choice between the fast plan
+ * (HazardLedgerFastPlan: an officer's subtree, from the tally and the urgency indexes) and the plain queries, the
+ * page's rows, and the export's rows.
+ */
 @Injectable()
 export class HazardLedgerService {
   constructor(
@@ -59,6 +57,7 @@ export class HazardLedgerService {
     private readonly media: MediaService,
     private readonly counts: HazardCountService,
     private readonly access: HazardAccess,
+    private readonly fastPlan: HazardLedgerFastPlan,
   ) {}
 
   /** Most index entries one ledger page may walk in urgency order before per-unit walks are preferred (tests move it). */
@@ -114,29 +113,21 @@ export class HazardLedgerService {
     };
     const keyed = !!(f.statuses || f.category || f.level || f.overdue === true);
     // the fast plan's reads are plain SQL (building and cloning a QueryBuilder for each was a tenth of its CPU)
-    const raw = fast ? this.rawWhere(user, f, now) : null;
-    const staleP = raw ? this.staleWork(raw.all, now) : null;
+    const raw = fast ? this.fastPlan.where(user, f, now) : null;
+    const staleP = raw ? this.fastPlan.staleWork(raw.all, now) : null;
     // (only below the county: a county's filtered matches are many, so its page walks the index and the units read
     // would be a wasted 5–7 ms of database time at 1M hazards — measured, the county+category p50 doubled with it)
     const belowCounty = !!subtree && subtree.split('/').filter(Boolean).length > 1;
     const unitsP = fast && tallied && keyed && belowCounty ? this.counts.units(subtree, { ...keyFilter, statuses: f.statuses }) : null;
-    const everythingP = fast && tallied ? this.everything() : null;
+    const everythingP = fast && tallied ? this.fastPlan.everything() : null;
     // a speculative read the plan ends up not needing must not become an unhandled rejection
     for (const p of [staleP, unitsP, everythingP]) p?.catch(() => undefined);
 
-    const counts: HazardLedgerDto['counts'] = {};
-    for (const s of HAZARD_STATUSES) counts[s] = 0;
-    if (tallied) {
-      const unit = tallyUnitOf(subtree);
-      const { month, start } = chinaMonth(now);
-      let overdue = 0;
-      const [tally, live] = await Promise.all([this.tallyCounts(unit, keyFilter, month), this.liveOverdue(raw!.base, start, now)]);
-      for (const r of tally) {
-        counts[r.status] = (counts[r.status] ?? 0) + Number(r.n);
-        overdue += Number(r.overdue);
-      }
-      counts.overdue = overdue + live;
-    } else {
+    let counts: HazardLedgerDto['counts'];
+    if (tallied) counts = await this.fastPlan.counts(subtree, keyFilter, raw!.base, now);
+    else {
+      counts = {};
+      for (const s of HAZARD_STATUSES) counts[s] = 0;
       const [countRows, od] = await Promise.all([
         this.base(user, f).select('h.status', 'status').addSelect('COUNT(*)', 'n').groupBy('h.status').getRawMany<{ status: HazardStatus; n: string }>(),
         this.base(user, f)
@@ -165,14 +156,14 @@ export class HazardLedgerService {
       // Walking the urgency index reads about (skip + pageSize) × everything ÷ this subtree's matches entries.
       const matches = f.overdue === true ? (counts.overdue ?? 0) : stateTotal;
       const walk = tallied && matches > 0 ? ((skip + pageSize) * (await everythingP!)) / matches : Infinity;
-      if (walk <= this.ledgerWalkMax) pageIds = await this.ledgerPage(stale, { walk: subtree }, f, skip, pageSize, now);
+      if (walk <= this.ledgerWalkMax) pageIds = await this.fastPlan.page(stale, { walk: subtree }, f, skip, pageSize, now);
       else {
         // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
         const units = await (unitsP ?? this.counts.units(subtree, { ...keyFilter, statuses: f.statuses }));
         pageIds =
           this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
-            ? await this.ledgerPage(stale, { walk: subtree }, f, skip, pageSize, now)
-            : await this.ledgerPage(stale, { units: units.map((u) => u.orgId) }, f, skip, pageSize, now);
+            ? await this.fastPlan.page(stale, { walk: subtree }, f, skip, pageSize, now)
+            : await this.fastPlan.page(stale, { units: units.map((u) => u.orgId) }, f, skip, pageSize, now);
       }
     }
     if (!pageIds) {
@@ -234,145 +225,6 @@ export class HazardLedgerService {
       return h;
     });
     return { rows, names, photos };
-  }
-
-  /** How many hazards there are in all (tally unit 0): the ledger's planning estimate, re-read every 10 s. */
-  private everythingCache = { n: 0, at: 0 };
-  private async everything(): Promise<number> {
-    if (Date.now() - this.everythingCache.at > 10_000) {
-      const r = await this.ds.query('SELECT COALESCE(SUM(n), 0) AS n FROM hazard_tally WHERE unitId = 0');
-      this.everythingCache = { n: Number(r[0]?.n ?? 0), at: Date.now() };
-    }
-    return this.everythingCache.n;
-  }
-
-  /**
-   * The fast plan's conditions as plain SQL over alias `h`, as base() and whereState() put them: `base` the caller's
-   * subtree and every filter but the state ones (what the counts answer), `all` with the state filters too.
-   */
-  private rawWhere(user: AuthUser, f: LedgerFilter, now: Date): { base: RawWhere; all: RawWhere } {
-    const place: RawWhere = { conds: [], params: [] };
-    for (const w of [this.scope.sql('h.orgPath', user), f.orgPath ? subtreeSql('h.orgPath', f.orgPath) : null]) {
-      if (!w) continue;
-      place.conds.push(w.sql);
-      place.params.push(...w.params);
-    }
-    const join = (x: RawWhere): RawWhere => ({ conds: [...place.conds, ...x.conds], params: [...place.params, ...x.params] });
-    return {
-      base: join(rawLedgerConditions(this.ds, { ...f, statuses: undefined, overdue: undefined }, now)),
-      all: join(rawLedgerConditions(this.ds, f, now)),
-    };
-  }
-
-  /**
-   * The subtree's counts per state from its tally rows, and how many of them fell due before this month (overdue
-   * unless closed since: the tally moves them out). Grouped by state alone — the primary key's order, no temporary
-   * table — and summed in the database: at 1M hazards a county's 2,800 tally rows take 0.9 ms this way against 2.3 ms
-   * grouped by state and month with ~80 rows summed here (MariaDB, bench/RESULTS.md 2026-12-04 ledger).
-   */
-  private tallyCounts(
-    unit: number,
-    f: { category?: string; level?: string },
-    month: string,
-  ): Promise<{ status: HazardStatus; n: number | string; overdue: number | string }[]> {
-    const key = keyConditions('', f);
-    return this.ds.query(
-      `SELECT status, SUM(n) AS n, SUM(CASE WHEN dueMonth <> '' AND dueMonth < ? THEN n ELSE 0 END) AS overdue
-         FROM hazard_tally WHERE ${['unitId = ?', ...key.conds].join(' AND ')} GROUP BY status`,
-      [month, unit, ...key.params],
-    );
-  }
-
-  /** Work due earlier this month whose deadline has passed: a short range of idx_hazard_deadline. */
-  private async liveOverdue(w: RawWhere, monthStart: Date, now: Date): Promise<number> {
-    const hint = isMysql(this.ds) ? ' USE INDEX (idx_hazard_deadline)' : '';
-    const r: { n: number | string }[] = await this.ds.query(
-      `SELECT COUNT(*) AS n FROM hazard h${hint} WHERE ${[...w.conds, `h.status IN (${WORK_SQL}) AND h.deadline >= ? AND h.deadline < ?`].join(' AND ')}`,
-      [...w.params, dbTime(monthStart), dbTime(now)],
-    );
-    return Number(r[0]?.n ?? 0);
-  }
-
-  /**
-   * Open work of the page's filters past its deadline whose stored priority has not caught up yet (the minute
-   * job): idx_hazard_stale. Null when there are 1000 or more (the page then takes the plain query).
-   */
-  private async staleWork(w: RawWhere, now: Date): Promise<StaleRow[] | null> {
-    const hint = isMysql(this.ds) ? ' USE INDEX (idx_hazard_stale)' : '';
-    const stale: StaleRow[] = await this.ds.query(
-      `SELECT h.id AS id, h.createdAt AS createdAt FROM hazard h${hint} WHERE ${[
-        ...w.conds,
-        `h.status IN (${WORK_SQL}) AND h.priority = 0 AND h.deadline < ?`,
-      ].join(' AND ')} LIMIT 1000`,
-      [...w.params, dbTime(now)],
-    );
-    return stale.length >= 1000 ? null : stale;
-  }
-
-  /**
-   * One page of the ledger in urgency order (priority DESC, createdAt DESC, id DESC) for an officer's subtree:
-   * either one walk down idx_hazard_rank filtered by the subtree's path in the index (`walk`: cheap when the
-   * subtree holds a good share of all hazards, e.g. a county), or per unit from idx_hazard_unit_page — each unit
-   * walks its own entries in order and stops after skip + pageSize matches — merged (`units`: a town or a village).
-   * Work past its deadline whose stored priority has not caught up yet (the minute job) is found by
-   * idx_hazard_stale and ranked as overdue, so the order is exact. Null when the merge would read too much
-   * (very deep pages of a big subtree): the caller falls back to the plain query. With no such stale work (the
-   * usual case: the minute job keeps up) the database orders and cuts the page itself, and what comes back is that
-   * statement, for the rows' read to wrap: the page costs one round trip instead of two.
-   */
-  private async ledgerPage(
-    stale: StaleRow[] | null,
-    plan: { walk: string | null } | { units: number[] },
-    f: LedgerFilter,
-    skip: number,
-    pageSize: number,
-    now: Date,
-  ): Promise<number[] | PageSql | null> {
-    if ('units' in plan && !plan.units.length) return [];
-    if (!stale) return null;
-    const limit = skip + pageSize + stale.length;
-    if ('units' in plan && plan.units.length * limit > 50_000) return null;
-
-    const { conds, params } = rawLedgerConditions(this.ds, f, now);
-    const mysql = isMysql(this.ds);
-    const order = `ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC LIMIT ${limit}`;
-    let sql: string;
-    let all: unknown[];
-    if ('walk' in plan) {
-      const walk = plan.walk ? subtreeSql('h.orgPath', plan.walk) : null;
-      const where = [...(walk ? [walk.sql] : []), ...conds];
-      const hint = mysql ? ' FORCE INDEX (idx_hazard_rank)' : '';
-      const cut = stale.length ? `LIMIT ${limit}` : `LIMIT ${pageSize} OFFSET ${skip}`;
-      sql = `SELECT h.id, h.priority, h.createdAt FROM hazard h${hint}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY h.priority DESC, h.createdAt DESC, h.id DESC ${cut}`;
-      all = [...(walk ? walk.params : []), ...params];
-      if (!stale.length) return { sql, params: all };
-    } else {
-      const hint = mysql ? ' FORCE INDEX (idx_hazard_unit_page)' : '';
-      const extra = conds.length ? ` AND ${conds.join(' AND ')}` : '';
-      const parts: string[] = [];
-      all = [];
-      plan.units.forEach((u, i) => {
-        parts.push(
-          `SELECT id, priority, createdAt FROM (SELECT h.id, h.priority, h.createdAt FROM hazard h${hint} WHERE h.orgId = ${Number(u)}${extra} ${order}) u${i}`,
-        );
-        all.push(...params);
-      });
-      sql = parts.join(' UNION ALL ');
-      if (!stale.length) return { sql: `${sql} ORDER BY priority DESC, createdAt DESC, id DESC LIMIT ${pageSize} OFFSET ${skip}`, params: all };
-    }
-    const rows: { id: number | string; priority: number | string; createdAt: Date | string }[] = await this.ds.query(sql, all);
-    const ms = (v: unknown) => readTime(v)?.getTime() ?? NaN;
-    const merged = new Map<number, { id: number; p: number; at: number }>();
-    for (const r of rows) merged.set(Number(r.id), { id: Number(r.id), p: Number(r.priority), at: ms(r.createdAt) });
-    for (const r of stale) {
-      const cur = merged.get(Number(r.id));
-      if (cur) cur.p = Math.max(cur.p, 1);
-      else merged.set(Number(r.id), { id: Number(r.id), p: 1, at: ms(r.createdAt) });
-    }
-    return [...merged.values()]
-      .sort((a, b) => b.p - a.p || b.at - a.at || b.id - a.id)
-      .slice(skip, skip + pageSize)
-      .map((r) => r.id);
   }
 
   /**

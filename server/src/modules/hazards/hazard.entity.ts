@@ -12,6 +12,11 @@ import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAt
 @Index('uq_hazard_client_key', ['reporterId', 'clientKey'], { unique: true })
 /** The ledger page, one unit at a time, read in urgency order from the index alone (see HazardLedgerQuery). */
 @Index('idx_hazard_unit_page', ['orgId', 'priority', 'createdAt', 'id', 'status', 'category', 'level', 'deadline'])
+/**
+ * The same walk for one category (a town's category filter): each unit reads only that category's entries, in urgency
+ * order, instead of walking all of its entries for the ~1 in 14 that match (bench/RESULTS.md 2026-12-04 ledger2).
+ */
+@Index('idx_hazard_unit_category', ['orgId', 'category', 'priority', 'createdAt', 'id', 'status', 'level', 'deadline'])
 /** Open work of a subtree: the overdue count and the overdue page (status leads, so the subtree range is short). */
 @Index('idx_hazard_work', ['status', 'orgPath', 'deadline', 'category', 'level', 'priority', 'createdAt'])
 /** Open work whose stored priority lags its deadline (normally none; the refresh job empties it each minute). */

@@ -11,6 +11,7 @@ import { HazardCountService } from './hazard-counts.service';
 import { HazardDetailService } from './hazard-detail.service';
 import { HazardGeometryService } from './hazard-geometry.service';
 import { HazardIntakeService } from './hazard-intake.service';
+import { HazardLedgerFastPlan } from './hazard-ledger-fast';
 import { HazardLedgerService } from './hazard-ledger.service';
 import { HazardWorkflowService } from './hazard-workflow.service';
 import { MonthlyReportService } from './monthly-report.service';
@@ -24,6 +25,7 @@ import { HazardStatsSource } from './hazards.stats';
     HazardAccess,
     HazardIntakeService,
     HazardLedgerService,
+    HazardLedgerFastPlan,
     HazardWorkflowService,
     HazardDetailService,
     HazardGeometryService,

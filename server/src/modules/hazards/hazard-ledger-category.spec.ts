@@ -1,0 +1,102 @@
+import { HAZARD_CATEGORIES } from '@xiangan/shared';
+import { createTestApp, TEST_DB, TestApp } from '../../testing/test-app';
+import { rebuildHazardCounts } from './hazard-counts.service';
+import { HazardLedgerService, RANK_WALK_MAX } from './hazard-ledger.service';
+
+/**
+ * A town's ledger filtered by category, read per unit: each unit walks only that category's index entries
+ * (idx_hazard_unit_category), in urgency order — and the pages, totals and counts stay exactly those of the plain
+ * query over the whole subtree.
+ */
+describe('ledger: a town filtered by category walks each unit by category', () => {
+  let t: TestApp;
+  const cats = HAZARD_CATEGORIES.slice(0, 3).map((c) => c.code);
+  const statuses = ['reported', 'assigned', 'rectifying', 'closed', 'rejected'];
+  const sqlTime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const units = ['v_shiqiao', 'v_liulin', 'v_hekou', 'v_wangjiaba', 'e_gas_station'].map((k) => t.seed.org[k]);
+    const [{ id: reporterId }] = await t.ds.query('SELECT id FROM app_user ORDER BY id LIMIT 1');
+    const now = Date.now();
+    for (let i = 0; i < 180; i++) {
+      const u = units[i % units.length];
+      const status = statuses[(i * 7) % statuses.length];
+      // work due in the past and in the future, a few major, creation times that tie now and then
+      const deadline = status === 'assigned' || status === 'rectifying' ? new Date(now + ((i % 5) - 2) * 86400_000) : null;
+      await t.ds.query(
+        `INSERT INTO hazard (code, category, level, status, description, priority, textCheck, orgId, orgPath, reporterId, anonymous, deadline, createdAt, updatedAt)
+         VALUES (?, ?, ?, ?, ?, 0, 'pass', ?, ?, ?, 0, ?, ?, ?)`,
+        [
+          `YH-T-${String(i).padStart(6, '0')}`,
+          cats[(i * 5) % cats.length],
+          i % 11 === 0 ? 'major' : 'general',
+          status,
+          `类别台账 ${i}`,
+          u.id,
+          u.path,
+          reporterId,
+          deadline ? sqlTime(deadline) : null,
+          sqlTime(new Date(now - Math.floor(i / 3) * 3600_000)),
+          sqlTime(new Date(now)),
+        ],
+      );
+    }
+    await rebuildHazardCounts(t.ds);
+  });
+  afterAll(async () => {
+    t.app.get(HazardLedgerService).ledgerWalkMax = RANK_WALK_MAX;
+    await t.close();
+  });
+
+  it('reads idx_hazard_unit_category per unit, and every page equals the plain ORDER BY over the town', async () => {
+    const svc = t.app.get(HazardLedgerService);
+    svc.ledgerWalkMax = 0; // the per-unit plan (a town's, at scale), whatever this small database's share
+    const query = jest.spyOn(t.ds, 'query');
+    try {
+      for (const cat of cats) {
+        const now = sqlTime(new Date());
+        const want: number[] = (
+          await t.ds.query(
+            `SELECT id FROM hazard WHERE orgPath LIKE ? AND category = ? ORDER BY CASE WHEN level = 'major' AND status IN ('reported','assigned','rectifying','rectified','escalated') THEN 0 ` +
+              `WHEN status IN ('assigned','rectifying') AND deadline < ? THEN 1 ELSE 2 END, createdAt DESC, id DESC`,
+            [`${t.seed.org.town.path}%`, cat, now],
+          )
+        ).map((r: { id: number | string }) => Number(r.id));
+        expect(want.length).toBeGreaterThan(20);
+        const got: number[] = [];
+        for (let page = 1; page < 20; page++) {
+          query.mockClear();
+          const r = await t.http.get(`/api/hazards?category=${cat}&pageSize=8&page=${page}`).set(await t.as('town'));
+          expect(r.status).toBe(200);
+          expect(r.body.total).toBe(want.length);
+          got.push(...r.body.items.map((x: { id: number }) => x.id));
+
+          // the statement that chose the page: one walk per unit, each on the category index
+          const call = query.mock.calls.find(([sql]) => /UNION ALL|FROM \(SELECT h\.id, h\.priority/.test(String(sql)));
+          expect(call).toBeDefined();
+          const [sql, params] = call as [string, unknown[]];
+          const walks = (sql.match(/WHERE h\.orgId = \d+/g) ?? []).length;
+          expect(walks).toBeGreaterThanOrEqual(1);
+          const used = await indexesUsed(sql, params);
+          expect(used.filter((k) => k.startsWith('idx_hazard_unit'))).toEqual(Array(walks).fill('idx_hazard_unit_category'));
+          if (r.body.items.length < 8) break;
+        }
+        expect(got).toEqual(want);
+      }
+    } finally {
+      query.mockRestore();
+      svc.ledgerWalkMax = RANK_WALK_MAX;
+    }
+  });
+
+  /** The indexes the database's plan reads `hazard` through, one per table access. */
+  async function indexesUsed(sql: string, params: unknown[]): Promise<string[]> {
+    if (TEST_DB === 'mysql') {
+      const rows: { key: string | null }[] = await t.ds.query(`EXPLAIN ${sql}`, params);
+      return rows.map((r) => r.key ?? '');
+    }
+    const rows: { detail: string }[] = await t.ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
+    return rows.map((r) => /USING (?:COVERING )?INDEX (\w+)/.exec(r.detail)?.[1] ?? '').filter(Boolean);
+  }
+});
