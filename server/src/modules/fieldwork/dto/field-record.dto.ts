@@ -18,6 +18,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsPositive, I
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { FieldRecord } from '../field-record.entity';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalQueryId } from '../../../common/dto/query-fields';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -156,11 +157,7 @@ export class CreateFieldRecordDto extends FieldRecordFieldsDto implements Create
 }
 
 export class FieldRecordQueryDto extends PageQueryDto implements FieldRecordQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
   @ApiPropertyOptional()

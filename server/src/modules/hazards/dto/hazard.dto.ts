@@ -18,7 +18,7 @@ import {
   VerifyHazardRequest,
   ConfirmFixedRequest,
 } from '@xiangan/shared';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -40,6 +40,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalQueryId } from '../../../common/dto/query-fields';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -123,11 +124,7 @@ export class HazardListQueryDto extends PageQueryDto implements HazardListQuery 
   @IsIn(HAZARD_CATEGORY_CODES)
   category?: HazardCategory;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 
   @ApiPropertyOptional({ enum: HAZARD_LEVELS })
@@ -178,11 +175,7 @@ export class MapQueryDto {
 }
 
 export class MonthlyQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 
   @ApiProperty({ example: '2026-05' })

@@ -39,6 +39,7 @@ import {
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { PledgeCampaign, PledgeSignature, PledgeTemplateVersion } from '../pledge.entities';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalQueryId } from '../../../common/dto/query-fields';
 
 export class PledgeSignerSpecDto implements PledgeSignerSpec {
   @ApiProperty()
@@ -145,11 +146,7 @@ export class CampaignListQueryDto extends PageQueryDto {
   @IsIn(PLEDGE_KINDS as unknown as string[])
   kind?: PledgeKind;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 }
 

@@ -36,6 +36,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalQueryId } from '../../../common/dto/query-fields';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -115,11 +116,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
 }
 
 export class RiskSiteQueryDto extends PageQueryDto implements RiskSiteQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
   @ApiPropertyOptional({ enum: RISK_SITE_KINDS })
@@ -191,18 +188,10 @@ export class SitePatrolDtoIn implements SitePatrolRequest {
 }
 
 export class SitePatrolQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   siteId?: number;
 
   @ApiPropertyOptional()
@@ -274,11 +263,7 @@ export class IncidentDtoIn implements IncidentRequest {
 }
 
 export class IncidentQueryDto extends PageQueryDto implements IncidentQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
   @ApiPropertyOptional({ enum: INCIDENT_KINDS })
