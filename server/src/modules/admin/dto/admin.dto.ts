@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
+import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 const INVITABLE = ROLES.filter((r) => r !== 'resident');
 
@@ -60,9 +60,7 @@ export class PeopleQueryDto extends PageQueryDto {
   @OptionalQueryId({ min: 1 })
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
+  @OptionalOneOf(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'name or phone (digits) contains' })

@@ -3,7 +3,7 @@ import { AUDIT_ACTIONS, AuditAction, AuditLogQuery } from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
+import { OptionalQueryId } from '../../../common/dto/fields';
 
 export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DevLoginRequest, Role, ROLES, WechatLoginRequest } from '@xiangan/shared';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { Label } from '../../../common/http/field-labels';
 import { PickFields } from '../../../common/dto/mapped-dto';
 import { UpdateUserDto } from '../../users/dto/user.dto';
+import { OptionalOneOf } from '../../../common/dto/fields';
 
 export class WechatLoginDto implements WechatLoginRequest {
   @ApiProperty({ description: 'code from wx.login' })
@@ -20,9 +21,7 @@ export class DevLoginDto implements DevLoginRequest {
   @Matches(/^[A-Za-z0-9_.:-]+$/, { message: '只能含字母、数字和 _ . : -' })
   openid: string;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
+  @OptionalOneOf(ROLES)
   role?: Role;
 
   @ApiPropertyOptional()

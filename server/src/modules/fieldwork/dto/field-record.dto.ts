@@ -18,9 +18,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsPositive, I
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { FieldRecord } from '../field-record.entity';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
-
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+import { DAY_PATTERN, OptionalDay, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class FieldUnitRefDto implements FieldUnitRef {
   @ApiPropertyOptional()
@@ -64,7 +62,7 @@ export class FieldFindingDto implements FieldFinding {
 class FieldRecordFieldsDto {
   @ApiPropertyOptional({ example: '2026-04-20' })
   @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
   @ApiPropertyOptional()
@@ -73,9 +71,7 @@ class FieldRecordFieldsDto {
   @IsPositive()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(HAZARD_CATEGORY_CODES)
+  @OptionalOneOf(HAZARD_CATEGORY_CODES)
   sector?: HazardCategory;
 
   @ApiPropertyOptional()
@@ -171,14 +167,10 @@ export class FieldRecordQueryDto extends PageQueryDto implements FieldRecordQuer
   @IsIn(HAZARD_CATEGORY_CODES)
   sector?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   from?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   to?: string;
 }
 

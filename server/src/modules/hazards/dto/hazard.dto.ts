@@ -40,7 +40,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
+import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -107,9 +107,7 @@ export class CreateHazardDto implements CreateHazardRequest {
   @Matches(PHONE_PATTERN, { message: '须为 11 位手机号' })
   contactPhone?: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
-  @IsOptional()
-  @IsIn(HAZARD_LEVELS)
+  @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 }
 
@@ -119,17 +117,13 @@ export class HazardListQueryDto extends PageQueryDto implements HazardListQuery 
   @Validate(StatusList)
   status?: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(HAZARD_CATEGORY_CODES)
+  @OptionalOneOf(HAZARD_CATEGORY_CODES)
   category?: HazardCategory;
 
   @OptionalQueryId({ min: 1 })
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
-  @IsOptional()
-  @IsIn(HAZARD_LEVELS)
+  @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 
   @ApiPropertyOptional()
@@ -200,9 +194,7 @@ export class AssignHazardDto implements AssignHazardRequest {
   @Label('整改期限')
   deadline: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
-  @IsOptional()
-  @IsIn(HAZARD_LEVELS)
+  @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 
   @ApiPropertyOptional()

@@ -39,7 +39,7 @@ import {
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { PledgeCampaign, PledgeSignature, PledgeTemplateVersion } from '../pledge.entities';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
+import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class PledgeSignerSpecDto implements PledgeSignerSpec {
   @ApiProperty()
@@ -141,9 +141,7 @@ export class CreatePledgeCampaignDto implements CreatePledgeCampaignRequest {
 }
 
 export class CampaignListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: PLEDGE_KINDS })
-  @IsOptional()
-  @IsIn(PLEDGE_KINDS as unknown as string[])
+  @OptionalOneOf(PLEDGE_KINDS)
   kind?: PledgeKind;
 
   @OptionalQueryId({ min: 1 })

@@ -38,6 +38,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalOneOf } from '../../../common/dto/fields';
 
 const CATEGORY_CODES = MESSAGE_CATEGORIES.map((c) => c.code) as string[];
 
@@ -134,9 +135,7 @@ export class UpdateMessageDto implements UpdateMessageRequest {
   @Type(() => MessageBlockDto)
   body?: MessageBlockDto[];
 
-  @ApiPropertyOptional({ enum: CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(CATEGORY_CODES)
+  @OptionalOneOf(CATEGORY_CODES)
   category?: MessageCategory;
 
   @ApiPropertyOptional({ type: MessageAudienceDto })
@@ -159,14 +158,10 @@ export class PublishMessageDto implements PublishMessageRequest {
 }
 
 export class MessageListQueryDto extends PageQueryDto implements MessageListQuery {
-  @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
-  @IsOptional()
-  @IsIn(MESSAGE_STATUSES as unknown as string[])
+  @OptionalOneOf(MESSAGE_STATUSES)
   status?: MessageStatus;
 
-  @ApiPropertyOptional({ enum: CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(CATEGORY_CODES)
+  @OptionalOneOf(CATEGORY_CODES)
   category?: MessageCategory;
 }
 

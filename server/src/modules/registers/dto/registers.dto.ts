@@ -36,9 +36,8 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
+import { DAY_PATTERN, OptionalDay, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RiskSiteDtoIn implements RiskSiteRequest {
@@ -77,9 +76,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
   @IsLongitude()
   lng?: number;
 
-  @ApiPropertyOptional({ enum: RESERVOIR_SIZES })
-  @IsOptional()
-  @IsIn(RESERVOIR_SIZES)
+  @OptionalOneOf(RESERVOIR_SIZES)
   sizeClass?: ReservoirSize;
 
   @ApiPropertyOptional({ maxLength: L.personMax })
@@ -119,9 +116,7 @@ export class RiskSiteQueryDto extends PageQueryDto implements RiskSiteQuery {
   @OptionalQueryId()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: RISK_SITE_KINDS })
-  @IsOptional()
-  @IsIn(RISK_SITE_KINDS)
+  @OptionalOneOf(RISK_SITE_KINDS)
   kind?: RiskSiteKind;
 
   @ApiPropertyOptional()
@@ -146,7 +141,7 @@ export class PatrolFindingDto {
 export class SitePatrolDtoIn implements SitePatrolRequest {
   @ApiPropertyOptional({ example: '2026-06-20' })
   @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100 })
@@ -194,14 +189,10 @@ export class SitePatrolQueryDto extends PageQueryDto {
   @OptionalQueryId()
   siteId?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   from?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   to?: string;
 }
 
@@ -217,7 +208,7 @@ export class IncidentDtoIn implements IncidentRequest {
   kind: IncidentKind;
 
   @ApiProperty({ example: '2026-06-20' })
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date: string;
 
   @ApiProperty({ maxLength: L.nameMax })
@@ -266,18 +257,12 @@ export class IncidentQueryDto extends PageQueryDto implements IncidentQuery {
   @OptionalQueryId()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: INCIDENT_KINDS })
-  @IsOptional()
-  @IsIn(INCIDENT_KINDS)
+  @OptionalOneOf(INCIDENT_KINDS)
   kind?: IncidentKind;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   from?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   to?: string;
 }

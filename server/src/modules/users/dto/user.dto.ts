@@ -6,7 +6,7 @@ import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import type { User } from '../user.entity';
 import { Label } from '../../../common/http/field-labels';
 import { OptionalFields } from '../../../common/dto/mapped-dto';
-import { OptionalQueryId } from '../../../common/dto/query-fields';
+import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class CreateUserDto implements CreateUserRequest {
   @ApiProperty()
@@ -47,9 +47,7 @@ export class UserListQueryDto extends PageQueryDto {
   @OptionalQueryId({ min: 1 })
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
+  @OptionalOneOf(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'only officers (for picking whom to assign)' })

@@ -13,7 +13,7 @@ async function read(metatype: new () => object, query: Record<string, string>): 
   }
 }
 
-describe('OptionalQueryId', () => {
+describe('shared field rules', () => {
   it('reads an id from the query string as a number and names the field in its 400s, as the written-out rules did', async () => {
     expect(await read(FieldRecordQueryDto, { orgId: '12' })).toMatchObject({ orgId: 12 });
     expect((await read(FieldRecordQueryDto, {})) as { orgId?: number }).toEqual({});
@@ -21,5 +21,15 @@ describe('OptionalQueryId', () => {
     expect(await read(SitePatrolQueryDto, { orgId: '0', siteId: '1.5' })).toEqual(['单位须大于 0', '风险点须为整数']);
     expect(await read(HazardListQueryDto, { orgId: '0', level: 'x' })).toEqual(['单位不能小于 1', '等级不是可选的值']);
     expect(await read(UserListQueryDto, { orgId: 'a', role: 'x' })).toEqual(['单位不能小于 1', '单位须为整数', '角色不是可选的值']);
+  });
+
+  it('OptionalOneOf and OptionalDay refuse what the written-out rules refused, in the same words', async () => {
+    expect(await read(FieldRecordQueryDto, { sector: 'x', from: '2026-13-01', to: '2026-05-01' })).toEqual([
+      '行业领域不是可选的值',
+      '开始日期须为日期（如 2026-05-01）',
+    ]);
+    expect(await read(SitePatrolQueryDto, { from: '2026-05-01', to: '5月1日' })).toEqual(['结束日期须为日期（如 2026-05-01）']);
+    expect(await read(UserListQueryDto, { role: 'town_officer' })).toMatchObject({ role: 'town_officer' });
+    expect(await read(HazardListQueryDto, { level: 'major', category: 'nope' })).toEqual(['类别不是可选的值']);
   });
 });
