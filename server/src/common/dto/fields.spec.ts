@@ -1,13 +1,13 @@
 import { BadRequestException } from '@nestjs/common';
 import { createValidationPipe } from '../http/validation';
 import { FieldRecordQueryDto } from '../../modules/fieldwork/dto/field-record.dto';
-import { SitePatrolQueryDto } from '../../modules/registers/dto/registers.dto';
-import { HazardListQueryDto } from '../../modules/hazards/dto/hazard.dto';
+import { AssignHazardDto, HazardListQueryDto } from '../../modules/hazards/dto/hazard.dto';
+import { RiskSiteDtoIn, SitePatrolQueryDto } from '../../modules/registers/dto/registers.dto';
 import { UserListQueryDto } from '../../modules/users/dto/user.dto';
 
-async function read(metatype: new () => object, query: Record<string, string>): Promise<object | string[]> {
+async function read(metatype: new () => object, query: Record<string, unknown>, type: 'query' | 'body' = 'query'): Promise<object | string[]> {
   try {
-    return (await createValidationPipe().transform(query, { type: 'query', metatype, data: '' })) as object;
+    return (await createValidationPipe().transform(query, { type, metatype, data: '' })) as object;
   } catch (e) {
     return ((e as BadRequestException).getResponse() as { message: string[] }).message;
   }
@@ -31,5 +31,14 @@ describe('shared field rules', () => {
     expect(await read(SitePatrolQueryDto, { from: '2026-05-01', to: '5月1日' })).toEqual(['结束日期须为日期（如 2026-05-01）']);
     expect(await read(UserListQueryDto, { role: 'town_officer' })).toMatchObject({ role: 'town_officer' });
     expect(await read(HazardListQueryDto, { level: 'major', category: 'nope' })).toEqual(['类别不是可选的值']);
+  });
+
+  it('OptionalId in a body: no conversion from text, the same words', async () => {
+    expect(await read(AssignHazardDto, { responsibleOrgId: 1, deadline: '2026-05-01', responsibleUserId: 0 }, 'body')).toEqual(['责任人不能小于 1']);
+    expect(await read(RiskSiteDtoIn, { kind: 'pond', name: '山塘', orgId: '3', enterpriseOrgId: -1 }, 'body')).toEqual([
+      '单位须大于 0',
+      '单位须为整数',
+      '所属企业须大于 0',
+    ]);
   });
 });

@@ -9,13 +9,18 @@ import { IsIn, IsInt, IsOptional, IsPositive, Matches, Min } from 'class-validat
  * messages and their order read as before.
  */
 
+const idAbove0 = (opts: { min?: 1 }) => (opts.min ? Min(opts.min) : IsPositive());
+
 /**
- * An optional record id in a query string (`?orgId=12`, `?siteId=3`), read as a number: a whole number above 0
- * (`单位须大于 0`), or with `{ min: 1 }` the older forms' wording (`单位不能小于 1`).
+ * An optional record id in a body (`orgId`, `siteId`, `mediaId`): a whole number above 0 (`单位须大于 0`), or with
+ * `{ min: 1 }` the older forms' wording (`单位不能小于 1`).
  */
+export const OptionalId = (opts: { min?: 1 } = {}): PropertyDecorator => applyDecorators(idAbove0(opts), IsInt(), IsOptional(), ApiPropertyOptional());
+
+/** The same in a query string (`?orgId=12`), read as a number first. */
 export const OptionalQueryId = (opts: { min?: 1 } = {}): PropertyDecorator =>
   applyDecorators(
-    opts.min ? Min(opts.min) : IsPositive(),
+    idAbove0(opts),
     IsInt(),
     Type(() => Number),
     IsOptional(),

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DevLoginRequest, Role, ROLES, WechatLoginRequest } from '@xiangan/shared';
-import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Label } from '../../../common/http/field-labels';
 import { PickFields } from '../../../common/dto/mapped-dto';
 import { UpdateUserDto } from '../../users/dto/user.dto';
-import { OptionalOneOf } from '../../../common/dto/fields';
+import { OptionalId, OptionalOneOf } from '../../../common/dto/fields';
 
 export class WechatLoginDto implements WechatLoginRequest {
   @ApiProperty({ description: 'code from wx.login' })
@@ -24,10 +24,7 @@ export class DevLoginDto implements DevLoginRequest {
   @OptionalOneOf(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   orgId?: number;
 
   @ApiPropertyOptional()

@@ -18,13 +18,10 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsPositive, I
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { FieldRecord } from '../field-record.entity';
 import { Label } from '../../../common/http/field-labels';
-import { DAY_PATTERN, OptionalDay, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
+import { DAY_PATTERN, OptionalDay, OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class FieldUnitRefDto implements FieldUnitRef {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @ApiPropertyOptional()
@@ -52,10 +49,7 @@ export class FieldFindingDto implements FieldFinding {
   @IsIn(['general', 'major'])
   level?: 'general' | 'major';
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 }
 
@@ -65,10 +59,7 @@ class FieldRecordFieldsDto {
   @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @OptionalOneOf(HAZARD_CATEGORY_CODES)

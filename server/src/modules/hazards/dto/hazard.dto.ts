@@ -40,7 +40,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
+import { OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -91,10 +91,7 @@ export class CreateHazardDto implements CreateHazardRequest {
   @MaxLength(200)
   address?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   orgId?: number;
 
   @ApiPropertyOptional()
@@ -183,10 +180,7 @@ export class AssignHazardDto implements AssignHazardRequest {
   @Min(1)
   responsibleOrgId: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   responsibleUserId?: number;
 
   @ApiProperty({ description: 'YYYY-MM-DD (end of that day, China time) or ISO time' })
@@ -246,10 +240,7 @@ export class RejectHazardDto implements RejectHazardRequest {
   @Label('退回原因')
   reason: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   duplicateOfId?: number;
 }
 

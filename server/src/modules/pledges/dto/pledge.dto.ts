@@ -39,7 +39,7 @@ import {
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { PledgeCampaign, PledgeSignature, PledgeTemplateVersion } from '../pledge.entities';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
+import { OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class PledgeSignerSpecDto implements PledgeSignerSpec {
   @ApiProperty()
@@ -178,10 +178,7 @@ export class SignerImageDto implements PledgeSignerImageInput {
 }
 
 export class SignPledgeDto implements SignPledgeRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   rosterId?: number;
 
   @ApiPropertyOptional({ description: 'WeChat getPhoneNumber code (required for WeChat accounts)' })

@@ -38,7 +38,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
-import { OptionalOneOf } from '../../../common/dto/fields';
+import { OptionalId, OptionalOneOf } from '../../../common/dto/fields';
 
 const CATEGORY_CODES = MESSAGE_CATEGORIES.map((c) => c.code) as string[];
 
@@ -59,10 +59,7 @@ export class MessageBlockDto implements MessageBlock {
   @IsBoolean()
   bold?: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   mediaId?: number;
 
   /** Video link (https only). For images the server fills the URL itself. */

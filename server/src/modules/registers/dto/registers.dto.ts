@@ -36,15 +36,12 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
-import { DAY_PATTERN, OptionalDay, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
+import { DAY_PATTERN, OptionalDay, OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RiskSiteDtoIn implements RiskSiteRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @ApiProperty({ enum: RISK_SITE_KINDS })
@@ -98,10 +95,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
   @Max(L.signsMax)
   warningSigns?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   enterpriseOrgId?: number;
 
   @ApiPropertyOptional({ maxLength: L.notesMax })
@@ -197,10 +191,7 @@ export class SitePatrolQueryDto extends PageQueryDto {
 }
 
 export class IncidentDtoIn implements IncidentRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @ApiProperty({ enum: INCIDENT_KINDS })
@@ -239,10 +230,7 @@ export class IncidentDtoIn implements IncidentRequest {
   @Max(1e10)
   loss?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   siteId?: number;
 
   @ApiPropertyOptional({ maxLength: L.descriptionMax })
