@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { createValidationPipe } from '../http/validation';
 import { FieldRecordQueryDto } from '../../modules/fieldwork/dto/field-record.dto';
-import { AssignHazardDto, HazardListQueryDto } from '../../modules/hazards/dto/hazard.dto';
+import { AssignHazardDto, HazardListQueryDto, RectifyHazardDto, VerifyHazardDto } from '../../modules/hazards/dto/hazard.dto';
 import { RiskSiteDtoIn, SitePatrolQueryDto } from '../../modules/registers/dto/registers.dto';
 import { UserListQueryDto } from '../../modules/users/dto/user.dto';
 
@@ -40,5 +40,12 @@ describe('shared field rules', () => {
       '单位须为整数',
       '所属企业须大于 0',
     ]);
+  });
+
+  it("hazard transitions' notes: required or optional, trimmed, as before", async () => {
+    expect(await read(RectifyHazardDto, { note: '   ', photoIds: [0] }, 'body')).toEqual(['说明不能为空', '照片的每一项不能小于 1']);
+    expect(await read(RectifyHazardDto, { note: ' 已加装护栏 ' }, 'body')).toMatchObject({ note: '已加装护栏' });
+    expect(await read(VerifyHazardDto, { passed: true, note: 5 }, 'body')).toEqual(['说明最多 500 个字', '说明须为文字']);
+    expect(await read(VerifyHazardDto, { passed: true, note: 'x'.repeat(2000) }, 'body')).toEqual(['说明最多 500 个字']);
   });
 });

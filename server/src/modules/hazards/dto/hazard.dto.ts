@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AnswerHazardRequest,
@@ -53,6 +54,10 @@ class StatusList implements ValidatorConstraintInterface {
     return '不是可选的状态';
   }
 }
+
+/** The note a transition carries (trimmed, at most LIMITS.noteMax), required or optional: the stacks written out, in their order. */
+const RequiredNote = (): PropertyDecorator => applyDecorators(MaxLength(LIMITS.noteMax), IsNotEmpty(), IsString(), Transform(trim), ApiProperty());
+const OptionalNote = (): PropertyDecorator => applyDecorators(MaxLength(LIMITS.noteMax), IsString(), Transform(trim), IsOptional(), ApiPropertyOptional());
 
 export class CreateHazardDto implements CreateHazardRequest {
   @ApiProperty({ enum: HAZARD_CATEGORY_CODES })
@@ -191,11 +196,7 @@ export class AssignHazardDto implements AssignHazardRequest {
   @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
 
@@ -210,11 +211,7 @@ class PhotosDto {
 }
 
 export class RectifyHazardDto extends PhotosDto implements RectifyHazardRequest {
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
@@ -223,11 +220,7 @@ export class VerifyHazardDto extends PhotosDto implements VerifyHazardRequest {
   @IsBoolean()
   passed: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
 
@@ -252,29 +245,17 @@ export class EscalateHazardDto implements EscalateHazardRequest {
   @MaxLength(60)
   department: string;
 
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
 export class AnswerHazardDto implements AnswerHazardRequest {
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
 export class NoteDto extends PhotosDto implements NoteRequest {
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
@@ -283,11 +264,7 @@ export class ReopenHazardDto extends NoteDto {}
 
 /** `start` takes an optional note. */
 export class StartHazardDto extends PhotosDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
 
@@ -297,10 +274,6 @@ export class ConfirmFixedDto extends PhotosDto implements ConfirmFixedRequest {
   @IsBoolean()
   fixed: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
