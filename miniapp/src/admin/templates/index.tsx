@@ -2,12 +2,13 @@ import { Input, Textarea, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { PledgeTemplateDto } from '@xiangan/shared';
 import { useState } from 'react';
-import { Card, Field, Loading, PageShell, PrimaryButton } from '../../components';
+import { Card, Field, Loading, PageShell } from '../../components';
 import { useRemote } from '../../hooks/use-remote';
 import { api, errorText } from '../../services/request';
 import { pledgesApi } from '../../services/pledges';
 import '../admin.scss';
 import { AdminTable } from '../AdminTable';
+import { SaveCancel } from '../SaveCancel';
 
 /**
  * 承诺书模板: the templates the caller may use; 修改 saves a new version (signed pledges keep the version they
@@ -45,14 +46,7 @@ export default function Templates() {
             <Field label="正文" required hint="保存后成为新版本；已签的承诺书不受影响">
               <Textarea className="xa-textarea" value={body} maxlength={-1} autoHeight onInput={(e) => setBody(e.detail.value)} />
             </Field>
-            <View className="adm__actions">
-              <PrimaryButton size="small" block={false} onClick={save}>
-                保存
-              </PrimaryButton>
-              <PrimaryButton type="secondary" size="small" block={false} onClick={() => setEditing(null)}>
-                取消
-              </PrimaryButton>
-            </View>
+            <SaveCancel onSave={save} onCancel={() => setEditing(null)} />
           </Card>
         ) : null}
         <Card title="模板">

@@ -10,6 +10,7 @@ import { useRemote } from '../../hooks/use-remote';
 import { errorText, toastError } from '../../services/request';
 import { useSession } from '../../store/session';
 import '../admin.scss';
+import { SaveCancel } from '../SaveCancel';
 
 /** 单位: the tree (tap to open, 修改 to edit), and for admins the spreadsheet import with a preview before applying. */
 export default function Units() {
@@ -212,24 +213,21 @@ export default function Units() {
             {preview ? (
               <View>
                 <View className="adm__summary">
-                  <View>
-                    共 <Text className="adm__num">{preview.rows}</Text> 行
-                  </View>
-                  <View>
-                    新建 <Text className="adm__num">{preview.created.length}</Text>
-                  </View>
-                  <View>
-                    移动 <Text className="adm__num">{preview.moved.length}</Text>
-                  </View>
-                  <View>
-                    改名 <Text className="adm__num">{preview.renamed.length}</Text>
-                  </View>
-                  <View>
-                    更新 <Text className="adm__num">{preview.updated.length}</Text>
-                  </View>
-                  <View>
-                    未变 <Text className="adm__num">{preview.unchanged}</Text>
-                  </View>
+                  {(
+                    [
+                      ['共', preview.rows, '行'],
+                      ['新建', preview.created.length],
+                      ['移动', preview.moved.length],
+                      ['改名', preview.renamed.length],
+                      ['更新', preview.updated.length],
+                      ['未变', preview.unchanged],
+                    ] as [string, number, string?][]
+                  ).map(([what, n, unit]) => (
+                    <View key={what}>
+                      {what} <Text className="adm__num">{n}</Text>
+                      {unit ? ` ${unit}` : null}
+                    </View>
+                  ))}
                 </View>
                 {preview.errors.length ? (
                   <View>
@@ -270,14 +268,7 @@ export default function Units() {
             <Field label="人口">
               <Input className="xa-input" type="number" value={form.population} onInput={(e) => setForm({ ...form, population: e.detail.value })} />
             </Field>
-            <View className="adm__actions">
-              <PrimaryButton size="small" block={false} onClick={save}>
-                保存
-              </PrimaryButton>
-              <PrimaryButton type="secondary" size="small" block={false} onClick={() => setEditing(null)}>
-                取消
-              </PrimaryButton>
-            </View>
+            <SaveCancel onSave={save} onCancel={() => setEditing(null)} />
           </Card>
         ) : null}
 

@@ -21,6 +21,7 @@ import { createFieldRecord, listFieldRecords, updateFieldRecord } from '../../se
 import { useRemote } from '../../hooks/use-remote';
 import { newIdempotencyKey, toastError } from '../../services/request';
 import './index.scss';
+import { RecordItem } from '../RecordItem';
 import { a11y } from '../../utils/a11y';
 
 const TYPES: FieldType[] = ['inspection', 'enforcement', 'drill', 'activity'];
@@ -319,18 +320,16 @@ export default function FieldworkPage() {
       <Card title="最近记录">
         {!remote.data ? <Loading error={remote.error} onRetry={remote.reload} /> : recent.length === 0 ? <Empty text="还没有记录" /> : null}
         {recent.map((r) => (
-          <View key={r.id} className="fw-item" onClick={() => edit(r)} {...a11y()}>
-            <Text className="fw-item-title">
-              {r.date} {r.kindLabel}
-              {r.sectorLabel ? ` · ${r.sectorLabel}` : ''}
-            </Text>
-            <Text className="fw-item-sub">
-              {Object.entries(r.metrics)
+          <RecordItem
+            key={r.id}
+            onTap={() => edit(r)}
+            title={`${r.date} ${r.kindLabel}${r.sectorLabel ? ` · ${r.sectorLabel}` : ''}`}
+            sub={`${
+              Object.entries(r.metrics)
                 .map(([m, v]) => `${FIELD_KINDS[r.type][r.kind]?.metrics[m]?.label ?? m}${v}${FIELD_KINDS[r.type][r.kind]?.metrics[m]?.unit ?? ''}`)
-                .join('，') || '—'}
-              {r.revisions ? `（已修改${r.revisions}次）` : ''}
-            </Text>
-          </View>
+                .join('，') || '—'
+            }${r.revisions ? `（已修改${r.revisions}次）` : ''}`}
+          />
         ))}
       </Card>
     </PageShell>

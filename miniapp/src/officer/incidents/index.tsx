@@ -9,6 +9,7 @@ import { useRemote } from '../../hooks/use-remote';
 import { toastError } from '../../services/request';
 import { a11y } from '../../utils/a11y';
 import '../fieldwork/index.scss';
+import { RecordItem } from '../RecordItem';
 
 /**
  * 事故和事件: accidents, fires, forest fires, drownings. The year-end report says "全年无安全生产事故" and
@@ -108,16 +109,12 @@ export default function IncidentsPage() {
       <Card title="已登记">
         {!remote.data ? <Loading error={remote.error} onRetry={remote.reload} /> : items.length === 0 ? <Empty text="没有登记事故和事件" /> : null}
         {items.map((i) => (
-          <View key={i.id} className="fw-item" onClick={() => void remove(i)}>
-            <Text className="fw-item-title">
-              {i.date} {i.kindLabel} · {i.title}
-            </Text>
-            <Text className="fw-item-sub">
-              {i.orgName ?? ''}
-              {i.deaths ? ` · 死亡${i.deaths}人` : ''}
-              {i.injuries ? ` · 受伤${i.injuries}人` : ''}
-            </Text>
-          </View>
+          <RecordItem
+            key={i.id}
+            onTap={() => void remove(i)}
+            title={`${i.date} ${i.kindLabel} · ${i.title}`}
+            sub={`${i.orgName ?? ''}${i.deaths ? ` · 死亡${i.deaths}人` : ''}${i.injuries ? ` · 受伤${i.injuries}人` : ''}`}
+          />
         ))}
       </Card>
     </PageShell>

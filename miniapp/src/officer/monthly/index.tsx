@@ -7,6 +7,18 @@ import { hazardsApi, shortTime } from '../../services/hazards';
 import { COLOR } from '../../styles/colors';
 import './index.scss';
 
+/** One category's or unit's month: 上报 · 处置 · 在办. */
+function TallyLine({ name, tally }: { name: string; tally: { reported: number; closed: number; inProgress: number } }) {
+  return (
+    <View className="mo-line">
+      <Text>{name}</Text>
+      <Text>
+        上报 {tally.reported} · 处置 {tally.closed} · 在办 {tally.inProgress}
+      </Text>
+    </View>
+  );
+}
+
 /** 月会商: the figures read out at the monthly safety meeting. */
 export default function MonthlyPage() {
   const [month, setMonth] = useState(beijingMonth(Date.now()));
@@ -61,22 +73,12 @@ export default function MonthlyPage() {
           </Card>
           <Card title="按类别">
             {r.byCategory.map((c) => (
-              <View key={c.category} className="mo-line">
-                <Text>{c.label}</Text>
-                <Text>
-                  上报 {c.reported} · 处置 {c.closed} · 在办 {c.inProgress}
-                </Text>
-              </View>
+              <TallyLine key={c.category} name={c.label} tally={c} />
             ))}
           </Card>
           <Card title="按村（单位）">
             {r.byUnit.map((u) => (
-              <View key={u.orgId} className="mo-line">
-                <Text>{u.orgName}</Text>
-                <Text>
-                  上报 {u.reported} · 处置 {u.closed} · 在办 {u.inProgress}
-                </Text>
-              </View>
+              <TallyLine key={u.orgId} name={u.orgName} tally={u} />
             ))}
           </Card>
         </>

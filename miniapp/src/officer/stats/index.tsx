@@ -25,6 +25,28 @@ function Legend({ names }: { names: [string, string] }) {
   );
 }
 
+/**
+ * A card with two series per row (found, and closed or rectified), named alike in the legend and the chart: a line
+ * over months, or bars across (one row per line, 90 a row, at least 360 tall).
+ */
+function FoundClosedCard(props: { title: string; names: [string, string]; rows: { x: string; found: number; closed: number }[]; bars?: boolean }) {
+  const { title, names, rows, bars } = props;
+  const data = rows.flatMap((r) => [
+    { x: r.x, series: names[0], value: r.found },
+    { x: r.x, series: names[1], value: r.closed },
+  ]);
+  return (
+    <Card title={title}>
+      <Legend names={names} />
+      {bars ? (
+        <F2Chart kind="bar" transposed height={Math.max(360, rows.length * 90)} colors={COLORS} data={data} />
+      ) : (
+        <F2Chart kind="line" colors={COLORS} data={data} />
+      )}
+    </Card>
+  );
+}
+
 const FORMS = [
   { form: 'annual', label: '年度（季度）工作总结', file: '安全生产和消防工作总结' },
   { form: 'duty', label: '述职述廉报告（安全生产部分）', file: '述职述廉报告（安全生产部分）' },
@@ -97,43 +119,23 @@ export default function StatsPage() {
           <Text className="st-t">全年整改率</Text>
         </View>
       </View>
-      <Card title={`${d.year}年每月隐患：上报 / 销号`}>
-        <Legend names={['上报', '销号']} />
-        <F2Chart
-          kind="line"
-          colors={COLORS}
-          data={d.trend.flatMap((t) => [
-            { x: `${Number(t.month.slice(5))}月`, series: '上报', value: t.found },
-            { x: `${Number(t.month.slice(5))}月`, series: '销号', value: t.closed },
-          ])}
-        />
-      </Card>
-      <Card title="按行业领域：上报 / 销号">
-        <Legend names={['上报', '销号']} />
-        <F2Chart
-          kind="bar"
-          transposed
-          height={Math.max(360, d.byCategory.slice(0, 8).length * 90)}
-          colors={COLORS}
-          data={[...d.byCategory.slice(0, 8)].reverse().flatMap((c) => [
-            { x: c.label, series: '上报', value: c.found },
-            { x: c.label, series: '销号', value: c.closed },
-          ])}
-        />
-      </Card>
-      <Card title="按村（社区）和单位：上报 / 已整改">
-        <Legend names={['上报', '已整改']} />
-        <F2Chart
-          kind="bar"
-          transposed
-          height={Math.max(360, d.byChild.length * 90)}
-          colors={COLORS}
-          data={[...d.byChild].reverse().flatMap((c) => [
-            { x: c.orgName, series: '上报', value: c.found },
-            { x: c.orgName, series: '已整改', value: c.closed },
-          ])}
-        />
-      </Card>
+      <FoundClosedCard
+        title={`${d.year}年每月隐患：上报 / 销号`}
+        names={['上报', '销号']}
+        rows={d.trend.map((t) => ({ x: `${Number(t.month.slice(5))}月`, found: t.found, closed: t.closed }))}
+      />
+      <FoundClosedCard
+        title="按行业领域：上报 / 销号"
+        names={['上报', '销号']}
+        bars
+        rows={[...d.byCategory.slice(0, 8)].reverse().map((c) => ({ x: c.label, found: c.found, closed: c.closed }))}
+      />
+      <FoundClosedCard
+        title="按村（社区）和单位：上报 / 已整改"
+        names={['上报', '已整改']}
+        bars
+        rows={[...d.byChild].reverse().map((c) => ({ x: c.orgName, found: c.found, closed: c.closed }))}
+      />
       {d.pledges.length > 0 && (
         <Card title="承诺书签订进度">
           {d.pledges.map((p) => {

@@ -8,6 +8,12 @@ const STUDENT_FIELDS: PledgeFieldSpec[] = [
   { key: 'phone', label: '联系电话', type: 'phone', required: true },
 ];
 
+/** A student pledge is signed by the guardian and the student. */
+const STUDENT_SIGNERS: CreatePledgeTemplateRequest['signers'] = [
+  { role: 'guardian', label: '家长（监护人）' },
+  { role: 'student', label: '学生' },
+];
+
 const UNIT_FIELDS = (unitLabel: string, personLabel: string): PledgeFieldSpec[] => [
   { key: 'unitName', label: unitLabel, type: 'text', required: true },
   { key: 'principalName', label: personLabel, type: 'text', required: true },
@@ -19,10 +25,7 @@ export const DEFAULT_PLEDGE_TEMPLATES: Record<PledgeKind, CreatePledgeTemplateRe
   drowning: {
     kind: 'drowning',
     title: '预防学生溺水安全承诺书',
-    signers: [
-      { role: 'guardian', label: '家长（监护人）' },
-      { role: 'student', label: '学生' },
-    ],
+    signers: STUDENT_SIGNERS,
     fields: STUDENT_FIELDS,
     body: [
       '溺水是造成中小学生意外死亡的“头号杀手”。夏季气温高、雨水多，河塘水库水位上涨，学生私自下水游泳极易发生溺水事故。为切实保护孩子的生命安全，学校与家长共同做好防溺水教育和监管，我们郑重承诺：',
@@ -43,10 +46,7 @@ export const DEFAULT_PLEDGE_TEMPLATES: Record<PledgeKind, CreatePledgeTemplateRe
   holiday_safety: {
     kind: 'holiday_safety',
     title: '假期学生安全承诺书',
-    signers: [
-      { role: 'guardian', label: '家长（监护人）' },
-      { role: 'student', label: '学生' },
-    ],
+    signers: STUDENT_SIGNERS,
     fields: STUDENT_FIELDS,
     body: [
       '假期即将来临，学生离开学校回到家庭和社会，安全监护责任主要由家长承担。为让孩子度过一个平安、健康、快乐的假期，家长和学生共同承诺：',

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ADMIN_LIMITS, CreateInvitationRequest, HandoverRequest, Role, ROLES, UpdatePersonRequest } from '@xiangan/shared';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 const INVITABLE = ROLES.filter((r) => r !== 'resident');
 
@@ -56,16 +57,10 @@ export class InvitationListQueryDto extends PageQueryDto {
 }
 
 export class PeopleQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
+  @OptionalOneOf(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'name or phone (digits) contains' })

@@ -3,6 +3,7 @@ import { AUDIT_ACTIONS, AuditAction, AuditLogQuery } from '@xiangan/shared';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
+import { OptionalQueryId } from '../../../common/dto/fields';
 
 export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
@@ -10,11 +11,7 @@ export class AuditLogQueryDto extends PageQueryDto implements AuditLogQuery {
   @IsIn(AUDIT_ACTIONS as unknown as string[], { message: '不是可选的操作类型' })
   action?: AuditAction;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   actorId?: number;
 
   @ApiPropertyOptional({ description: 'entries about this unit and its subtree' })

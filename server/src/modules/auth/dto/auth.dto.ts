@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DevLoginRequest, PHONE_PATTERN, Role, ROLES, WechatLoginRequest } from '@xiangan/shared';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { DevLoginRequest, Role, ROLES, WechatLoginRequest } from '@xiangan/shared';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Label } from '../../../common/http/field-labels';
+import { PickFields } from '../../../common/dto/mapped-dto';
+import { UpdateUserDto } from '../../users/dto/user.dto';
+import { OptionalId, OptionalOneOf } from '../../../common/dto/fields';
 
 export class WechatLoginDto implements WechatLoginRequest {
   @ApiProperty({ description: 'code from wx.login' })
@@ -18,15 +21,10 @@ export class DevLoginDto implements DevLoginRequest {
   @Matches(/^[A-Za-z0-9_.:-]+$/, { message: '只能含字母、数字和 _ . : -' })
   openid: string;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
+  @OptionalOneOf(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   orgId?: number;
 
   @ApiPropertyOptional()
@@ -37,23 +35,5 @@ export class DevLoginDto implements DevLoginRequest {
   name?: string;
 }
 
-export class UpdateMeDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 50)
-  @Label('姓名')
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(PHONE_PATTERN, { message: '须为 11 位大陆手机号' })
-  phone?: string;
-
-  /** A resident picks their village (officers' units are set by an admin). */
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  orgId?: number;
-}
+/** What a user may change on themself: name, phone and (a resident) their village — the admin form's rules. */
+export class UpdateMeDto extends PickFields(UpdateUserDto, ['name', 'phone', 'orgId']) {}

@@ -18,14 +18,10 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsPositive, I
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { FieldRecord } from '../field-record.entity';
 import { Label } from '../../../common/http/field-labels';
-
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+import { DAY_PATTERN, OptionalDay, OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class FieldUnitRefDto implements FieldUnitRef {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @ApiPropertyOptional()
@@ -53,28 +49,20 @@ export class FieldFindingDto implements FieldFinding {
   @IsIn(['general', 'major'])
   level?: 'general' | 'major';
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 }
 
 class FieldRecordFieldsDto {
   @ApiPropertyOptional({ example: '2026-04-20' })
   @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(HAZARD_CATEGORY_CODES)
+  @OptionalOneOf(HAZARD_CATEGORY_CODES)
   sector?: HazardCategory;
 
   @ApiPropertyOptional()
@@ -156,11 +144,7 @@ export class CreateFieldRecordDto extends FieldRecordFieldsDto implements Create
 }
 
 export class FieldRecordQueryDto extends PageQueryDto implements FieldRecordQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
   @ApiPropertyOptional()
@@ -174,14 +158,10 @@ export class FieldRecordQueryDto extends PageQueryDto implements FieldRecordQuer
   @IsIn(HAZARD_CATEGORY_CODES)
   sector?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   from?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   to?: string;
 }
 

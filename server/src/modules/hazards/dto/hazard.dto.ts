@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AnswerHazardRequest,
@@ -18,7 +19,7 @@ import {
   VerifyHazardRequest,
   ConfirmFixedRequest,
 } from '@xiangan/shared';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -40,6 +41,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -52,6 +54,10 @@ class StatusList implements ValidatorConstraintInterface {
     return '不是可选的状态';
   }
 }
+
+/** The note a transition carries (trimmed, at most LIMITS.noteMax), required or optional: the stacks written out, in their order. */
+const RequiredNote = (): PropertyDecorator => applyDecorators(MaxLength(LIMITS.noteMax), IsNotEmpty(), IsString(), Transform(trim), ApiProperty());
+const OptionalNote = (): PropertyDecorator => applyDecorators(MaxLength(LIMITS.noteMax), IsString(), Transform(trim), IsOptional(), ApiPropertyOptional());
 
 export class CreateHazardDto implements CreateHazardRequest {
   @ApiProperty({ enum: HAZARD_CATEGORY_CODES })
@@ -90,10 +96,7 @@ export class CreateHazardDto implements CreateHazardRequest {
   @MaxLength(200)
   address?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   orgId?: number;
 
   @ApiPropertyOptional()
@@ -106,9 +109,7 @@ export class CreateHazardDto implements CreateHazardRequest {
   @Matches(PHONE_PATTERN, { message: '须为 11 位手机号' })
   contactPhone?: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
-  @IsOptional()
-  @IsIn(HAZARD_LEVELS)
+  @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 }
 
@@ -118,21 +119,13 @@ export class HazardListQueryDto extends PageQueryDto implements HazardListQuery 
   @Validate(StatusList)
   status?: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(HAZARD_CATEGORY_CODES)
+  @OptionalOneOf(HAZARD_CATEGORY_CODES)
   category?: HazardCategory;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
-  @IsOptional()
-  @IsIn(HAZARD_LEVELS)
+  @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 
   @ApiPropertyOptional()
@@ -178,11 +171,7 @@ export class MapQueryDto {
 }
 
 export class MonthlyQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 
   @ApiProperty({ example: '2026-05' })
@@ -196,10 +185,7 @@ export class AssignHazardDto implements AssignHazardRequest {
   @Min(1)
   responsibleOrgId: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   responsibleUserId?: number;
 
   @ApiProperty({ description: 'YYYY-MM-DD (end of that day, China time) or ISO time' })
@@ -207,16 +193,10 @@ export class AssignHazardDto implements AssignHazardRequest {
   @Label('整改期限')
   deadline: string;
 
-  @ApiPropertyOptional({ enum: HAZARD_LEVELS })
-  @IsOptional()
-  @IsIn(HAZARD_LEVELS)
+  @OptionalOneOf(HAZARD_LEVELS)
   level?: HazardLevel;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
 
@@ -231,11 +211,7 @@ class PhotosDto {
 }
 
 export class RectifyHazardDto extends PhotosDto implements RectifyHazardRequest {
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
@@ -244,11 +220,7 @@ export class VerifyHazardDto extends PhotosDto implements VerifyHazardRequest {
   @IsBoolean()
   passed: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
 
@@ -261,10 +233,7 @@ export class RejectHazardDto implements RejectHazardRequest {
   @Label('退回原因')
   reason: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   duplicateOfId?: number;
 }
 
@@ -276,29 +245,17 @@ export class EscalateHazardDto implements EscalateHazardRequest {
   @MaxLength(60)
   department: string;
 
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
 export class AnswerHazardDto implements AnswerHazardRequest {
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
 export class NoteDto extends PhotosDto implements NoteRequest {
-  @ApiProperty()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(LIMITS.noteMax)
+  @RequiredNote()
   note: string;
 }
 
@@ -307,11 +264,7 @@ export class ReopenHazardDto extends NoteDto {}
 
 /** `start` takes an optional note. */
 export class StartHazardDto extends PhotosDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }
 
@@ -321,10 +274,6 @@ export class ConfirmFixedDto extends PhotosDto implements ConfirmFixedRequest {
   @IsBoolean()
   fixed: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(LIMITS.noteMax)
+  @OptionalNote()
   note?: string;
 }

@@ -13,6 +13,7 @@ import { Type } from 'class-transformer';
 import { Allow, IsDefined, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { OrgUnit } from '../org-unit.entity';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalFields } from '../../../common/dto/mapped-dto';
 
 export class CreateOrgUnitDto implements CreateOrgUnitRequest {
   @ApiProperty()
@@ -55,37 +56,8 @@ export class CreateOrgUnitDto implements CreateOrgUnitRequest {
   lng?: number;
 }
 
-export class UpdateOrgUnitDto implements UpdateOrgUnitRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  @Label('单位名称')
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 32)
-  @Label('单位代码')
-  code?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  population?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsLatitude()
-  lat?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsLongitude()
-  lng?: number;
-}
+/** What an admin may change on a unit: the create form's fields but its place (parent, type), each optional. */
+export class UpdateOrgUnitDto extends OptionalFields(CreateOrgUnitDto, ['name', 'code', 'population', 'lat', 'lng']) implements UpdateOrgUnitRequest {}
 
 export function mapOrgUnit(o: OrgUnit): OrgUnitDto {
   return {

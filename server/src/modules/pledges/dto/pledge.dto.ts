@@ -39,6 +39,7 @@ import {
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import type { PledgeCampaign, PledgeSignature, PledgeTemplateVersion } from '../pledge.entities';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class PledgeSignerSpecDto implements PledgeSignerSpec {
   @ApiProperty()
@@ -140,16 +141,10 @@ export class CreatePledgeCampaignDto implements CreatePledgeCampaignRequest {
 }
 
 export class CampaignListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: PLEDGE_KINDS })
-  @IsOptional()
-  @IsIn(PLEDGE_KINDS as unknown as string[])
+  @OptionalOneOf(PLEDGE_KINDS)
   kind?: PledgeKind;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 }
 
@@ -183,10 +178,7 @@ export class SignerImageDto implements PledgeSignerImageInput {
 }
 
 export class SignPledgeDto implements SignPledgeRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   rosterId?: number;
 
   @ApiPropertyOptional({ description: 'WeChat getPhoneNumber code (required for WeChat accounts)' })

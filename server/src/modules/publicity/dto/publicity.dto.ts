@@ -38,6 +38,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalId, OptionalOneOf } from '../../../common/dto/fields';
 
 const CATEGORY_CODES = MESSAGE_CATEGORIES.map((c) => c.code) as string[];
 
@@ -58,10 +59,7 @@ export class MessageBlockDto implements MessageBlock {
   @IsBoolean()
   bold?: boolean;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalId({ min: 1 })
   mediaId?: number;
 
   /** Video link (https only). For images the server fills the URL itself. */
@@ -134,9 +132,7 @@ export class UpdateMessageDto implements UpdateMessageRequest {
   @Type(() => MessageBlockDto)
   body?: MessageBlockDto[];
 
-  @ApiPropertyOptional({ enum: CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(CATEGORY_CODES)
+  @OptionalOneOf(CATEGORY_CODES)
   category?: MessageCategory;
 
   @ApiPropertyOptional({ type: MessageAudienceDto })
@@ -159,14 +155,10 @@ export class PublishMessageDto implements PublishMessageRequest {
 }
 
 export class MessageListQueryDto extends PageQueryDto implements MessageListQuery {
-  @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
-  @IsOptional()
-  @IsIn(MESSAGE_STATUSES as unknown as string[])
+  @OptionalOneOf(MESSAGE_STATUSES)
   status?: MessageStatus;
 
-  @ApiPropertyOptional({ enum: CATEGORY_CODES })
-  @IsOptional()
-  @IsIn(CATEGORY_CODES)
+  @OptionalOneOf(CATEGORY_CODES)
   category?: MessageCategory;
 }
 

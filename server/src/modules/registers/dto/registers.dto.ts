@@ -36,15 +36,12 @@ import {
 } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import { Label } from '../../../common/http/field-labels';
+import { DAY_PATTERN, OptionalDay, OptionalId, OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RiskSiteDtoIn implements RiskSiteRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @ApiProperty({ enum: RISK_SITE_KINDS })
@@ -76,9 +73,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
   @IsLongitude()
   lng?: number;
 
-  @ApiPropertyOptional({ enum: RESERVOIR_SIZES })
-  @IsOptional()
-  @IsIn(RESERVOIR_SIZES)
+  @OptionalOneOf(RESERVOIR_SIZES)
   sizeClass?: ReservoirSize;
 
   @ApiPropertyOptional({ maxLength: L.personMax })
@@ -100,10 +95,7 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
   @Max(L.signsMax)
   warningSigns?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   enterpriseOrgId?: number;
 
   @ApiPropertyOptional({ maxLength: L.notesMax })
@@ -115,16 +107,10 @@ export class RiskSiteDtoIn implements RiskSiteRequest {
 }
 
 export class RiskSiteQueryDto extends PageQueryDto implements RiskSiteQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: RISK_SITE_KINDS })
-  @IsOptional()
-  @IsIn(RISK_SITE_KINDS)
+  @OptionalOneOf(RISK_SITE_KINDS)
   kind?: RiskSiteKind;
 
   @ApiPropertyOptional()
@@ -149,7 +135,7 @@ export class PatrolFindingDto {
 export class SitePatrolDtoIn implements SitePatrolRequest {
   @ApiPropertyOptional({ example: '2026-06-20' })
   @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100 })
@@ -191,36 +177,21 @@ export class SitePatrolDtoIn implements SitePatrolRequest {
 }
 
 export class SitePatrolQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   siteId?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   from?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   to?: string;
 }
 
 export class IncidentDtoIn implements IncidentRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   orgId?: number;
 
   @ApiProperty({ enum: INCIDENT_KINDS })
@@ -228,7 +199,7 @@ export class IncidentDtoIn implements IncidentRequest {
   kind: IncidentKind;
 
   @ApiProperty({ example: '2026-06-20' })
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @Matches(DAY_PATTERN, { message: '须为日期（如 2026-05-01）' })
   date: string;
 
   @ApiProperty({ maxLength: L.nameMax })
@@ -259,10 +230,7 @@ export class IncidentDtoIn implements IncidentRequest {
   @Max(1e10)
   loss?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @OptionalId()
   siteId?: number;
 
   @ApiPropertyOptional({ maxLength: L.descriptionMax })
@@ -274,25 +242,15 @@ export class IncidentDtoIn implements IncidentRequest {
 }
 
 export class IncidentQueryDto extends PageQueryDto implements IncidentQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: INCIDENT_KINDS })
-  @IsOptional()
-  @IsIn(INCIDENT_KINDS)
+  @OptionalOneOf(INCIDENT_KINDS)
   kind?: IncidentKind;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   from?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DATE, { message: '须为日期（如 2026-05-01）' })
+  @OptionalDay()
   to?: string;
 }

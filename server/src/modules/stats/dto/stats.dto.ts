@@ -1,16 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { MonthlyBriefQuery, StatsQuery } from '@xiangan/shared';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsPositive, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { REPORT_FORMS, ReportForm } from '../report-forms';
+import { OptionalQueryId } from '../../../common/dto/fields';
 
 /** A statistics route's unit: the caller's own when left out. */
 export class OrgQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @OptionalQueryId()
   orgId?: number;
 }
 

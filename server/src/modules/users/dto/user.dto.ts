@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CreateUserRequest, maskPhone, PHONE_PATTERN, Role, ROLES, UpdateUserRequest, UserDto } from '@xiangan/shared';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { PageQueryDto, toBool } from '../../../common/http/page-query.dto';
 import type { User } from '../user.entity';
 import { Label } from '../../../common/http/field-labels';
+import { OptionalFields } from '../../../common/dto/mapped-dto';
+import { OptionalOneOf, OptionalQueryId } from '../../../common/dto/fields';
 
 export class CreateUserDto implements CreateUserRequest {
   @ApiProperty()
@@ -34,30 +36,7 @@ export class CreateUserDto implements CreateUserRequest {
   openid?: string;
 }
 
-export class UpdateUserDto implements UpdateUserRequest {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 50)
-  @Label('姓名')
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(PHONE_PATTERN, { message: '须为 11 位大陆手机号' })
-  phone?: string;
-
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
-  role?: Role;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  orgId?: number;
-
+export class UpdateUserDto extends OptionalFields(CreateUserDto, ['name', 'phone', 'role', 'orgId']) implements UpdateUserRequest {
   @ApiPropertyOptional()
   @IsOptional()
   @IsBoolean()
@@ -65,16 +44,10 @@ export class UpdateUserDto implements UpdateUserRequest {
 }
 
 export class UserListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @OptionalQueryId({ min: 1 })
   orgId?: number;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES as unknown as string[])
+  @OptionalOneOf(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'only officers (for picking whom to assign)' })
