@@ -1,4 +1,4 @@
-import { bodies, tomorrow, useHazards } from './__tests__/hazards.fixture';
+import { tomorrow, useHazards } from './__tests__/hazards.fixture';
 
 /** Who sees a hazard and what: villages apart, the reporter hidden or masked, a ledger row equal to its detail, the map. */
 describe('hazards: report, ledger and the closed loop', () => {
