@@ -29,6 +29,13 @@ describe('publicity: compose, feed, reach (API)', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     }
+    /** The user accepts one more publicity message (one tap on WeChat's consent sheet). */
+    const accept = (u: { headers: Record<string, string> }) =>
+      t.http
+        .post('/api/subscriptions')
+        .set(u.headers)
+        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
+        .expect(200);
     const remaining = async (userId: number) => (await t.ds.getRepository(SubscriptionConsent).findOne({ where: { userId, templateId: TPL } }))?.remaining ?? 0;
 
     it('counts one-time consents: accept adds one, ban clears, unknown templates are refused', async () => {
@@ -37,11 +44,7 @@ describe('publicity: compose, feed, reach (API)', () => {
         { key: 'publicity', templateId: TPL, remaining: 0, banned: false },
       ]);
       for (let i = 0; i < 2; i++)
-        await t.http
-          .post('/api/subscriptions')
-          .set(u.headers)
-          .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
-          .expect(200);
+        await accept(u);
       await t.http
         .post('/api/subscriptions')
         .set(u.headers)
@@ -68,16 +71,8 @@ describe('publicity: compose, feed, reach (API)', () => {
       const none = await wxUser('o-sub-none', 'v_taoyuan');
       const outside = await wxUser('o-sub-out', 'v_longtan');
       for (const u of [a, b, c, outside])
-        await t.http
-          .post('/api/subscriptions')
-          .set(u.headers)
-          .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
-          .expect(200);
-      await t.http
-        .post('/api/subscriptions')
-        .set(a.headers)
-        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
-        .expect(200); // a has 2
+        await accept(u);
+      await accept(a); // a has 2
       wx.noConsent.add('o-sub-c');
       wx.failNextSends = 1; // one send answers -1 "system busy" and is retried
       wx.expireTokenOnce = true; // the token expires mid-way: refreshed and retried by WechatClient
@@ -117,11 +112,7 @@ describe('publicity: compose, feed, reach (API)', () => {
 
     it('re-enqueues a send whose job was lost (pending long after publishing), still once per user', async () => {
       const u = await wxUser('o-sub-lost', 'v_zhangjiawan');
-      await t.http
-        .post('/api/subscriptions')
-        .set(u.headers)
-        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
-        .expect(200);
+      await accept(u);
       const m = await draft({ orgIds: [t.seed.org.v_zhangjiawan.id] }, { title: '张家湾村汛期提醒', category: 'disaster' });
       await publish(m.id);
       await settled(m.id, 1);
@@ -129,11 +120,7 @@ describe('publicity: compose, feed, reach (API)', () => {
       // as if Redis lost the job: the row is pending again, published 10 minutes ago, and no job exists
       await t.ds.getRepository(MessageDelivery).update({ messageId: m.id, userId: u.id }, { status: 'pending', claimedAt: null });
       await t.ds.getRepository(Message).update(m.id, { publishedAt: new Date(Date.now() - 10 * 60_000) });
-      await t.http
-        .post('/api/subscriptions')
-        .set(u.headers)
-        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
-        .expect(200);
+      await accept(u);
       const d = t.app.get(DeliveryService);
       expect(await d.resumePending()).toBeGreaterThanOrEqual(1);
       const rows = await settled(m.id, 1);
@@ -166,11 +153,7 @@ describe('publicity: compose, feed, reach (API)', () => {
       const svc = t.app.get(DeliveryService)['subs'];
       expect(await svc.trySend(u.id, 'hazardUpdate', {}, 'pages/index/index')).toBe('skipped');
       expect(await svc.trySend(u.id, 'publicity', { thing1: { value: 'x' } }, 'pages/index/index')).toBe('no_consent');
-      await t.http
-        .post('/api/subscriptions')
-        .set(u.headers)
-        .send({ templateIds: [TPL], results: { [TPL]: 'accept' } })
-        .expect(200);
+      await accept(u);
       expect(await svc.trySend(u.id, 'publicity', { thing1: { value: 'x' } }, 'pages/index/index')).toBe('sent');
       expect(await remaining(u.id)).toBe(0);
     });

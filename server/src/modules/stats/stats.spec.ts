@@ -1,13 +1,9 @@
 import { Like } from 'typeorm';
-import { bytes } from '../../testing/download';
+import { bytes, docxText } from '../../testing/download';
 import { FieldRecord } from '../fieldwork/field-record.entity';
 import { rebuildHazardCounts } from '../hazards/hazard-counts.service';
 import { Hazard } from '../hazards/hazard.entity';
 import { useStats, YEAR } from './__tests__/stats.fixture';
-
-// jszip comes with exceljs (a docx is a zip); borrowed from there rather than added as a dependency.
-
-const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 /**
  * A year of field work recorded through the API with known counts (and hazards put straight into
@@ -221,8 +217,7 @@ describe('field work and statistics', () => {
       .parse(bytes);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/wordprocessingml/);
-    const xml = await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string');
-    const text = xml.replace(/<[^>]+>/g, '');
+    const text = await docxText(res.body);
     expect(text).toContain(`石桥镇${YEAR}年度安全生产和消防工作总结`);
     expect(text).toContain(`出动检查人员${exp.town.inspectors}人次`);
     expect(text).toContain(`检查生产经营单位${exp.town.units}家次`);
@@ -243,7 +238,7 @@ describe('field work and statistics', () => {
       .set(f.town)
       .buffer(true)
       .parse(bytes);
-    const bx = (await (await JSZip.loadAsync(brief.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+    const bx = await docxText(brief.body);
     // The brief reads the one 月会商 definition (/api/reports/monthly): reported in March (the rejected one too), closed in March.
     const mr = (
       await t.http

@@ -87,6 +87,9 @@ export function yearOfRecords(t: TestApp): YearOfRecords {
     );
     recs.push(r);
   };
+  /** An activity record (training, publicity, letters, head-counts…) of `org`. */
+  const activity = (kind: string, date: string, org: string, metrics: Record<string, number>, more: Pick<Rec, 'sector' | 'units'> = {}) =>
+    add({ type: 'activity', kind, date, org, metrics, ...more });
   const d = (m: number, day = 10) => `${Y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 
   /** 'enters a year of field work, registers and incidents' */
@@ -130,7 +133,7 @@ export function yearOfRecords(t: TestApp): YearOfRecords {
     await add({ type: 'drill', kind: 'joint', date: d(4, 20), org: 'town', metrics: { participants: 300 } });
     await add({ type: 'drill', kind: 'fire', date: d(6, 12), org: 's_middle', metrics: { participants: 120 } });
     await add({ type: 'drill', kind: 'drowning', date: d(7, 2), org: 'v_liulin', metrics: { participants: 45 } });
-    for (let m = 1; m <= 12; m++) await add({ type: 'activity', kind: 'meeting_monthly', date: d(m, 5), org: 'town', metrics: { attendees: 30 } });
+    for (let m = 1; m <= 12; m++) await activity('meeting_monthly', d(m, 5), 'town', { attendees: 30 });
     for (const [k, n] of [
       ['training_safety', 3],
       ['training_fire', 2],
@@ -138,17 +141,9 @@ export function yearOfRecords(t: TestApp): YearOfRecords {
       ['training_food_coordinator', 4],
       ['training_food_expert', 2],
     ] as const) {
-      for (let i = 0; i < n; i++) await add({ type: 'activity', kind: k, date: d(i + 3, 15), org: 'town', metrics: { attendees: 40 } });
+      for (let i = 0; i < n; i++) await activity(k, d(i + 3, 15), 'town', { attendees: 40 });
     }
-    for (let i = 0; i < 5; i++)
-      await add({
-        type: 'activity',
-        kind: 'school_talk',
-        date: d(i + 3, 8),
-        org: 's_primary',
-        sector: i < 2 ? 'food_drug' : undefined,
-        metrics: { attendees: 200 },
-      });
+    for (let i = 0; i < 5; i++) await activity('school_talk', d(i + 3, 8), 's_primary', { attendees: 200 }, { sector: i < 2 ? 'food_drug' : undefined });
     // Publicity: topics (food boards, power/gas leaflets) and reach to units of each type; the same units again.
     const reachUnits = [
       { orgId: o.e_daqiang.id },
@@ -166,116 +161,58 @@ export function yearOfRecords(t: TestApp): YearOfRecords {
       metrics: { boards: 12, leaflets: 5000, brochures: 800, bags: 300, people: 20, reach: 1200 },
       units: reachUnits,
     });
-    await add({
-      type: 'activity',
-      kind: 'publicity_event',
-      date: d(5, 3),
-      org: 'town',
-      sector: 'gas',
-      metrics: { brochures: 1500, banners: 30, slogans: 200, vehicleTrips: 12 },
-      units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { name: '石桥加油站' }],
-    });
-    await add({
-      type: 'activity',
-      kind: 'publicity_event',
-      date: d(9, 3),
-      org: 'v_hekou',
-      sector: 'rural_power',
-      metrics: { brochures: 600 },
-      units: [{ orgId: o.v_hekou.id }],
-    });
-    await add({
-      type: 'activity',
-      kind: 'publicity_large',
-      date: d(6, 16),
-      org: 'town',
-      metrics: { leaflets: 10000, banners: 80, slogans: 400, ledPlays: 1300, adPushes: 5, adItems: 120, videos: 2, people: 60, vehicleTrips: 28 },
-      units: [{ orgId: o.e_chemical.id }, { orgId: o.s_middle.id }],
-    });
-    await add({ type: 'activity', kind: 'publicity_large', date: d(11, 9), org: 'town', metrics: { leaflets: 2000, banners: 10, boards: 5 } });
+    await activity(
+      'publicity_event',
+      d(5, 3),
+      'town',
+      { brochures: 1500, banners: 30, slogans: 200, vehicleTrips: 12 },
+      { sector: 'gas', units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { name: '石桥加油站' }] },
+    );
+    await activity('publicity_event', d(9, 3), 'v_hekou', { brochures: 600 }, { sector: 'rural_power', units: [{ orgId: o.v_hekou.id }] });
+    await activity(
+      'publicity_large',
+      d(6, 16),
+      'town',
+      { leaflets: 10000, banners: 80, slogans: 400, ledPlays: 1300, adPushes: 5, adItems: 120, videos: 2, people: 60, vehicleTrips: 28 },
+      { units: [{ orgId: o.e_chemical.id }, { orgId: o.s_middle.id }] },
+    );
+    await activity('publicity_large', d(11, 9), 'town', { leaflets: 2000, banners: 10, boards: 5 });
     // Letters: 大强 on paper twice (by id and by name), 华丰 on paper; villages on paper; coordinators; builders.
-    await add({
-      type: 'activity',
-      kind: 'letter_production',
-      date: d(1, 20),
-      org: 'town',
-      metrics: { units: 2 },
-      units: [{ orgId: o.e_daqiang.id }, { orgId: o.e_textile.id }],
-    });
-    await add({ type: 'activity', kind: 'letter_production', date: d(2, 20), org: 'town', metrics: { units: 1 }, units: [{ name: '青山大强钢铁有限公司' }] });
-    await add({
-      type: 'activity',
-      kind: 'letter_fire_food',
-      date: d(1, 21),
-      org: 'town',
-      metrics: { units: 3 },
-      units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { orgId: o.v_shiqiao.id }],
-    });
-    await add({
-      type: 'activity',
-      kind: 'letter_food_coordinator',
-      date: d(1, 22),
-      org: 'town',
-      metrics: { units: 2 },
-      units: [{ name: '王秀英' }, { name: '赵志强' }],
-    });
-    await add({
-      type: 'activity',
-      kind: 'letter_construction',
-      date: d(3, 22),
-      org: 'town',
-      metrics: { units: 2 },
-      units: [{ name: '宏达建筑公司' }, { name: '青山路桥公司' }],
-    });
-    await add({ type: 'activity', kind: 'pledge_offline', date: d(6, 25), org: 's_primary', metrics: { count: 943 } });
-    await add({ type: 'activity', kind: 'pledge_offline_drowning', date: d(6, 26), org: 's_primary', metrics: { count: 1200 } });
-    await add({ type: 'activity', kind: 'pledge_offline_drowning', date: d(7, 1), org: 's_middle', metrics: { count: 860 } });
-    await add({ type: 'activity', kind: 'plan_filing', date: d(3, 2), org: 'town', metrics: { plans: 9 }, units: [{ orgId: o.e_daqiang.id }] });
-    await add({
-      type: 'activity',
-      kind: 'plan_filing',
-      date: d(5, 2),
-      org: 'town',
-      metrics: { plans: 3 },
-      units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }],
-    });
-    await add({ type: 'activity', kind: 'county_letter', date: d(4, 2), org: 'town', metrics: { received: 4, closed: 3 } });
-    await add({ type: 'activity', kind: 'county_letter', date: d(10, 2), org: 'town', metrics: { received: 4, closed: 4 } });
+    await activity('letter_production', d(1, 20), 'town', { units: 2 }, { units: [{ orgId: o.e_daqiang.id }, { orgId: o.e_textile.id }] });
+    await activity('letter_production', d(2, 20), 'town', { units: 1 }, { units: [{ name: '青山大强钢铁有限公司' }] });
+    await activity(
+      'letter_fire_food',
+      d(1, 21),
+      'town',
+      { units: 3 },
+      { units: [{ orgId: o.v_liulin.id }, { orgId: o.v_hekou.id }, { orgId: o.v_shiqiao.id }] },
+    );
+    await activity('letter_food_coordinator', d(1, 22), 'town', { units: 2 }, { units: [{ name: '王秀英' }, { name: '赵志强' }] });
+    await activity('letter_construction', d(3, 22), 'town', { units: 2 }, { units: [{ name: '宏达建筑公司' }, { name: '青山路桥公司' }] });
+    await activity('pledge_offline', d(6, 25), 's_primary', { count: 943 });
+    await activity('pledge_offline_drowning', d(6, 26), 's_primary', { count: 1200 });
+    await activity('pledge_offline_drowning', d(7, 1), 's_middle', { count: 860 });
+    await activity('plan_filing', d(3, 2), 'town', { plans: 9 }, { units: [{ orgId: o.e_daqiang.id }] });
+    await activity('plan_filing', d(5, 2), 'town', { plans: 3 }, { units: [{ orgId: o.e_chemical.id }, { orgId: o.e_textile.id }] });
+    await activity('county_letter', d(4, 2), 'town', { received: 4, closed: 3 });
+    await activity('county_letter', d(10, 2), 'town', { received: 4, closed: 4 });
     for (let m = 1; m <= 12; m++) {
-      await add({
-        type: 'activity',
-        kind: 'traffic',
-        date: d(m, 28),
-        org: 'town',
-        metrics: {
-          drunkDriving: next(10),
-          violations: 300 + next(29),
-          unlicensed: next(20),
-          majorHazards: m % 6 ? 0 : 3,
-          generalHazards: next(3),
-          violationsCorrected: next(8),
-          ...(m === 3 || m === 8 ? { persuaders: m === 3 ? 100 : 105 } : {}),
-        },
+      await activity('traffic', d(m, 28), 'town', {
+        drunkDriving: next(10),
+        violations: 300 + next(29),
+        unlicensed: next(20),
+        majorHazards: m % 6 ? 0 : 3,
+        generalHazards: next(3),
+        violationsCorrected: next(8),
+        ...(m === 3 || m === 8 ? { persuaders: m === 3 ? 100 : 105 } : {}),
       });
     }
-    await add({
-      type: 'activity',
-      kind: 'food_registration',
-      date: d(4, 11),
-      org: 'town',
-      metrics: { stalls: 6, licenses: 12, healthCerts: 40, stallCerts: 9 },
-    });
-    await add({
-      type: 'activity',
-      kind: 'food_registration',
-      date: d(9, 11),
-      org: 'town',
-      metrics: { stalls: 2, licenses: 3, healthCerts: 10, stallCerts: 1 },
-    });
-    await add({ type: 'activity', kind: 'info_board', date: d(5, 11), org: 'town', metrics: { units: 18 } });
+    await activity('food_registration', d(4, 11), 'town', { stalls: 6, licenses: 12, healthCerts: 40, stallCerts: 9 });
+    await activity('food_registration', d(9, 11), 'town', { stalls: 2, licenses: 3, healthCerts: 10, stallCerts: 1 });
+    await activity('info_board', d(5, 11), 'town', { units: 18 });
     // Head-counts: staff in November of the year before only, then June.
-    await add({ type: 'activity', kind: 'staff', date: '2024-11-20', org: 'town', metrics: { certHolders: 12, safetyManagers: 5 } });
-    await add({ type: 'activity', kind: 'staff', date: d(6, 1), org: 'town', metrics: { certHolders: 15, safetyManagers: 7 } });
+    await activity('staff', '2024-11-20', 'town', { certHolders: 12, safetyManagers: 5 });
+    await activity('staff', d(6, 1), 'town', { certHolders: 15, safetyManagers: 7 });
   };
 
   /** 'signs pledges online and publishes WeChat messages through the year' */
