@@ -35,7 +35,14 @@ export default tseslint.config(
     // the server logs through Nest's Logger (levels, redaction), never the console
     files: ['server/src/**/*.ts'],
     // (main.ts and the CLIs print before any logger exists, or to a terminal on purpose)
-    ignores: ['server/src/**/*.spec.ts', 'server/src/**/__tests__/**', 'server/src/testing/**', 'server/src/main.ts', 'server/src/*-cli.ts', 'server/src/database/seed-cli.ts'],
+    ignores: [
+      'server/src/**/*.spec.ts',
+      'server/src/**/__tests__/**',
+      'server/src/testing/**',
+      'server/src/main.ts',
+      'server/src/*-cli.ts',
+      'server/src/database/seed-cli.ts',
+    ],
     rules: { 'no-console': 'error' },
   },
   {

@@ -146,7 +146,11 @@ export const POLICY: Record<string, Policy> = {
   'POST /api/invitations/{id}/revoke': { roles: ['admin', 'town_officer'], scope: 'org' },
   'GET /api/invitations/{id}/qrcode': { roles: ['admin', 'town_officer'], scope: 'org' },
   'GET /api/people': { roles: ['admin', 'town_officer'], scope: 'org', note: 'phones masked' },
-  'PUT /api/people/{id}': { roles: ['admin', 'town_officer'], scope: 'org', note: "never above the actor's role or outside their subtree (server/invitations.spec)" },
+  'PUT /api/people/{id}': {
+    roles: ['admin', 'town_officer'],
+    scope: 'org',
+    note: "never above the actor's role or outside their subtree (server/invitations.spec)",
+  },
   'POST /api/people/{id}/handover': { roles: ['admin', 'town_officer'], scope: 'org' },
 
   // ---- audit log (append-only; admins only)

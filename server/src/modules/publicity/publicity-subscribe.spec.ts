@@ -43,8 +43,7 @@ describe('publicity: compose, feed, reach (API)', () => {
       expect((await t.http.get('/api/subscriptions').set(u.headers)).body.templates).toEqual([
         { key: 'publicity', templateId: TPL, remaining: 0, banned: false },
       ]);
-      for (let i = 0; i < 2; i++)
-        await accept(u);
+      for (let i = 0; i < 2; i++) await accept(u);
       await t.http
         .post('/api/subscriptions')
         .set(u.headers)
@@ -70,8 +69,7 @@ describe('publicity: compose, feed, reach (API)', () => {
       const c = await wxUser('o-sub-c', 'v_taoyuan');
       const none = await wxUser('o-sub-none', 'v_taoyuan');
       const outside = await wxUser('o-sub-out', 'v_longtan');
-      for (const u of [a, b, c, outside])
-        await accept(u);
+      for (const u of [a, b, c, outside]) await accept(u);
       await accept(a); // a has 2
       wx.noConsent.add('o-sub-c');
       wx.failNextSends = 1; // one send answers -1 "system busy" and is retried
