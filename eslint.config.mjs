@@ -35,7 +35,14 @@ export default tseslint.config(
     // the server logs through Nest's Logger (levels, redaction), never the console
     files: ['server/src/**/*.ts'],
     // (main.ts and the CLIs print before any logger exists, or to a terminal on purpose)
-    ignores: ['server/src/**/*.spec.ts', 'server/src/testing/**', 'server/src/main.ts', 'server/src/*-cli.ts', 'server/src/database/seed-cli.ts'],
+    ignores: [
+      'server/src/**/*.spec.ts',
+      'server/src/**/__tests__/**',
+      'server/src/testing/**',
+      'server/src/main.ts',
+      'server/src/*-cli.ts',
+      'server/src/database/seed-cli.ts',
+    ],
     rules: { 'no-console': 'error' },
   },
   {
@@ -61,7 +68,7 @@ export default tseslint.config(
   },
   {
     // tests, fakes and benches handle loose JSON and load built files with require()
-    files: ['test/**/*.ts', '**/*.spec.ts', 'server/src/testing/**/*.ts'],
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/__tests__/**/*.ts', 'server/src/testing/**/*.ts'],
     // (the weapp harness's fakes keep `self` for methods WeChat calls with another `this`)
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-this-alias': 'off' },
   },

@@ -128,11 +128,11 @@ export const POLICY: Record<string, Policy> = {
   // ---- day one in a county: unit import, invitations, people (admins; a town officer within their town)
   'PUT /api/orgs/{id}': { roles: ADMIN, scope: 'none', note: 'same as PATCH (wx.request has no PATCH)' },
   'GET /api/unit-import/template': { roles: 'public', scope: 'public', note: 'the empty spreadsheet template, no data' },
-  'POST /api/unit-import': { roles: ADMIN, scope: 'none', note: 'the whole unit tree: admins only (server/admin.spec)' },
+  'POST /api/unit-import': { roles: ADMIN, scope: 'none', note: 'the whole unit tree: admins only (server/unit-import.spec)' },
   'POST /api/invitations': {
     roles: ['admin', 'town_officer'],
     scope: 'org',
-    note: "orgId in the body within the creator's subtree, role never above the creator's (server/admin.spec, api/day-one.spec)",
+    note: "orgId in the body within the creator's subtree, role never above the creator's (server/invitations.spec, api/day-one.spec)",
   },
   'GET /api/invitations': { roles: ['admin', 'town_officer'], scope: 'org' },
   'GET /api/invitations/code/{code}': {
@@ -142,11 +142,15 @@ export const POLICY: Record<string, Policy> = {
     note: 'the code is the secret; answers role and unit name only',
   },
   'POST /api/invitations/accept': { roles: ALL, scope: 'own', note: "the caller takes the invitation's role and unit" },
-  'GET /api/invitations/{id}': { roles: ['admin', 'town_officer'], scope: 'org', note: 'outside the subtree answers 404 (server/admin.spec)' },
+  'GET /api/invitations/{id}': { roles: ['admin', 'town_officer'], scope: 'org', note: 'outside the subtree answers 404 (server/invitations.spec)' },
   'POST /api/invitations/{id}/revoke': { roles: ['admin', 'town_officer'], scope: 'org' },
   'GET /api/invitations/{id}/qrcode': { roles: ['admin', 'town_officer'], scope: 'org' },
   'GET /api/people': { roles: ['admin', 'town_officer'], scope: 'org', note: 'phones masked' },
-  'PUT /api/people/{id}': { roles: ['admin', 'town_officer'], scope: 'org', note: "never above the actor's role or outside their subtree (server/admin.spec)" },
+  'PUT /api/people/{id}': {
+    roles: ['admin', 'town_officer'],
+    scope: 'org',
+    note: "never above the actor's role or outside their subtree (server/invitations.spec)",
+  },
   'POST /api/people/{id}/handover': { roles: ['admin', 'town_officer'], scope: 'org' },
 
   // ---- audit log (append-only; admins only)

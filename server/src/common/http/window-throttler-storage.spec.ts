@@ -1,3 +1,5 @@
+import { ThrottlerStorage } from '@nestjs/throttler';
+import { createTestApp } from '../../testing/test-app';
 import { WindowThrottlerStorage } from './window-throttler-storage';
 
 /** The storage on a hand-moved clock: every figure below follows from the times alone. */
@@ -74,5 +76,15 @@ describe('WindowThrottlerStorage', () => {
     await hit();
     tick(45_500);
     expect((await hit()).timeToExpire).toBe(15);
+  });
+
+  it("stops its sweep when the app closes, so a closed app is not kept in memory by the interval's closure", async () => {
+    const t = await createTestApp({ seed: 'none' });
+    const s = t.app.get<WindowThrottlerStorage>(ThrottlerStorage);
+    expect(s).toBeInstanceOf(WindowThrottlerStorage);
+    const sweep = (s as unknown as { sweep: NodeJS.Timeout & { _destroyed: boolean } }).sweep;
+    expect(sweep._destroyed).toBe(false);
+    await t.close();
+    expect(sweep._destroyed).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -25,7 +26,7 @@ const SWEEP_MS = 60_000;
  * `blockDuration`, refused hits are not counted, and counting starts afresh when a block ends.
  * With REDIS_URL set, the Redis storage is used instead so that replicas share their counts.
  */
-export class WindowThrottlerStorage implements ThrottlerStorage {
+export class WindowThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly slots = new Map<string, Slot>();
   private readonly sweep: NodeJS.Timeout;
 
@@ -33,6 +34,16 @@ export class WindowThrottlerStorage implements ThrottlerStorage {
     // unref'd: it never keeps a process (or a test) alive
     this.sweep = setInterval(() => this.evictIdle(), SWEEP_MS);
     this.sweep.unref();
+  }
+
+  /**
+   * Stops the sweep when the app closes. Unref'd is not enough: a live interval still holds this storage, and
+   * through it the closed app and everything its code loaded — in a jest worker, every test file's app until the
+   * worker ends (a worker that grew to ~1.2 GB then took longer than jest's 500 ms to exit: "A worker process has
+   * failed to exit gracefully").
+   */
+  onApplicationShutdown(): void {
+    clearInterval(this.sweep);
   }
 
   get size(): number {

@@ -1,3 +1,4 @@
+import { bytes } from '../../testing/download';
 import sharp from 'sharp';
 import { createTestApp, TestApp } from '../../testing/test-app';
 import { named } from '../../testing/fields';
@@ -37,28 +38,14 @@ describe('media upload and access', () => {
     const res = await upload('resident', original);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: expect.any(Number), url: expect.stringContaining(`/api/media/${res.body.id}?`), width: 640, height: 480 });
-    const stored = await t.http
-      .get(res.body.url)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const stored = await t.http.get(res.body.url).buffer(true).parse(bytes);
     expect(stored.status).toBe(200);
     expect(stored.headers['content-type']).toBe('image/jpeg');
     const meta = await sharp(stored.body as Buffer).metadata();
     expect(meta.exif).toBeUndefined();
     expect(meta.xmp).toBeUndefined();
     expect((stored.body as Buffer).includes(Buffer.from('TestPhone'))).toBe(false);
-    const thumb = await t.http
-      .get(res.body.thumbUrl)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    const thumb = await t.http.get(res.body.thumbUrl).buffer(true).parse(bytes);
     const tm = await sharp(thumb.body as Buffer).metadata();
     expect(Math.max(tm.width!, tm.height!)).toBe(360);
     const row = await t.ds.query('SELECT sha256, size, secStatus FROM media WHERE id = ?', [res.body.id]);

@@ -1,3 +1,4 @@
+import { bytes, docxText } from '../../testing/download';
 import { Hazard } from '../hazards/hazard.entity';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 import { named } from '../../testing/fields';
@@ -201,18 +202,13 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
   });
 
   it('the year report says it from the registers: sites checked, waters signed, no accident, no forest fire', async () => {
-    const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
     const res = await t.http
       .get('/api/stats/summary.docx')
       .query({ from: `${year}-01-01`, to: today })
       .set(town)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    const text = (await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+      .parse(bytes);
+    const text = await docxText(res.body);
     expect(text).toContain('辖区内的12个烟花爆竹经营点');
     expect(text).toContain('汛期重点排查9个地质灾害点，以及2个小2型以上的水库');
     expect(text).toContain('设立警示标志13块，开展巡查1次');
@@ -224,12 +220,8 @@ describe(`registers: risk sites, patrols, incidents (${TEST_DB})`, () => {
       .query({ from: `${year}-01-01`, to: today })
       .set(town)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    const text2 = (await (await JSZip.loadAsync(again.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+      .parse(bytes);
+    const text2 = await docxText(again.body);
     expect(text2).not.toContain('无安全生产事故');
     expect(text2).toMatch(/(全年|本期)发生安全生产事故1起/);
   });

@@ -1,3 +1,4 @@
+import { docxText } from '../../testing/download';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
@@ -54,7 +55,7 @@ describe('demo documents in the three forms', () => {
       if (name === 'village-annual') {
         // 柳林村 holds no enforcement or traffic records: no 强化监管 heading over a lone closing sentence; 无事故 closes
         // the hazard section instead.
-        const text = (await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+        const text = await docxText(res.body);
         expect(text).not.toContain('强化监管，严格执法');
         expect(text).toContain('通过以上工作，确保了全村全年无安全生产事故发生');
       }

@@ -1,8 +1,7 @@
+import { bytes, docxText } from '../../testing/download';
 import { drawSignaturePng, pngDataUrl } from '../pledges/signature-art';
 import { StatsService } from './stats.service';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
-
-const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
 
 /**
  * The figures the reports got wrong in realistic use, each against records made through the API with known
@@ -29,19 +28,10 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
   const post = (path: string, body: object, who = town) => ok(t.http.post(`/api/${path}`).set(who).send(body));
   const summary = (q: Record<string, unknown>, who = town) => ok(t.http.get('/api/stats/summary').query(q).set(who), 200);
   const fig = (s: any, key: string) => s.figures.find((f: any) => f.key === key)?.value;
-  const docxText = async (path: string, q: Record<string, unknown>) => {
-    const res = await t.http
-      .get(path)
-      .query(q)
-      .set(town)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+  const getDocx = async (path: string, q: Record<string, unknown>) => {
+    const res = await t.http.get(path).query(q).set(town).buffer(true).parse(bytes);
     expect(res.status).toBe(200);
-    return { text: (await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, ''), res };
+    return { text: await docxText(res.body), res };
   };
 
   it('责任书: a unit that signs on paper and online, or twice, counts once', async () => {
@@ -75,7 +65,7 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     const s = await summary({ from: today, to: today });
     expect(fig(s, 'letters.production')).toBe(3); // 大强, 华丰, 鑫源
     expect(fig(s, 'letters.fireFood')).toBe(2); // 柳林村, 河口村
-    const { text } = await docxText('/api/stats/summary.docx', { from: today, to: today });
+    const { text } = await getDocx('/api/stats/summary.docx', { from: today, to: today });
     expect(text).toContain('与全镇3家生产经营单位签订了《安全生产责任书》');
   });
 
@@ -127,7 +117,7 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     const v = await summary({ from: '2025-01-01', to: '2025-12-31' }, await t.as('village'));
     expect(fig(v, 'traffic.persuaders')).toBe(20);
     // The report's 平均每月: 12 tallies over the 12 months of the year asked with `from` alone (the period ends with its year).
-    const { text } = await docxText('/api/stats/summary.docx', { from: '2025-01-01' });
+    const { text } = await getDocx('/api/stats/summary.docx', { from: '2025-01-01' });
     expect(text).toContain(`平均每月${Math.round(violations / 12)}起`);
     expect(text).toContain('两站两员125人');
     expect((await summary({ from: '2025-01-01' })).to).toBe('2025-12-31');
@@ -170,7 +160,7 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
     expect(r.escalated).toBe(5);
     expect(r.openItems).toHaveLength(r.inProgress);
     expect(r.openItems.some((o: any) => o.status === 'escalated')).toBe(false);
-    const { text } = await docxText('/api/stats/monthly-brief.docx', { month });
+    const { text } = await getDocx('/api/stats/monthly-brief.docx', { month });
     expect(text).toContain(`共上报安全隐患${r.reported}件`);
     expect(text).toContain(`本月妥善处置（销号）${r.closed}件`);
     expect(text).toContain(`正在办理${r.inProgress}件`);
@@ -180,7 +170,7 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
   });
 
   it('three forms, each right for the unit and the period; zero sections left out; no ledger codes in prose', async () => {
-    const q3 = await docxText('/api/stats/summary.docx', { from: '2025-07-01', to: '2025-09-30' });
+    const q3 = await getDocx('/api/stats/summary.docx', { from: '2025-07-01', to: '2025-09-30' });
     expect(decodeURIComponent(String(q3.res.headers['content-disposition']))).toContain('石桥镇2025年第三季度安全生产和消防工作总结.docx');
     expect(q3.text).toContain('石桥镇2025年第三季度安全生产和消防工作总结');
     expect(q3.text).toContain('石桥镇党委、政府始终把');
@@ -193,12 +183,8 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
       .query({ from: '2025-01-01', to: '2025-12-31', form: 'annual' })
       .set(await t.as('village'))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    const vt = (await (await JSZip.loadAsync(village.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+      .parse(bytes);
+    const vt = await docxText(village.body);
     expect(vt).toContain('柳林村2025年度安全生产和消防工作总结');
     expect(vt).toContain('柳林村两委始终把');
     expect(vt).toContain('全村安全生产和消防形势');
@@ -208,25 +194,21 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
       .query({ from: '2025-01-01', to: '2025-12-31', orgId: t.seed.org.county.id })
       .set(await t.as('county'))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    const ct = (await (await JSZip.loadAsync(county.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+      .parse(bytes);
+    const ct = await docxText(county.body);
     expect(ct).toContain('全县安全生产和消防形势');
     expect(ct).toContain('县委、县政府始终把');
-    const duty = await docxText('/api/stats/summary.docx', { from: '2025-01-01', to: '2025-12-31', form: 'duty' });
+    const duty = await getDocx('/api/stats/summary.docx', { from: '2025-01-01', to: '2025-12-31', form: 'duty' });
     expect(duty.text).toContain('述职述廉报告（安全生产部分）');
     expect(duty.text).toContain('我紧紧围绕全镇工作大局');
     expect(duty.text).toContain('两站两员125人');
     // The officer downloading it is the one reporting: signed with the account's name, not a blank to fill.
     expect(duty.text).toContain('述职人：张建国');
-    const camp = await docxText('/api/stats/summary.docx', { from: '2023-01-01', to: '2025-12-31', form: 'campaign' });
+    const camp = await getDocx('/api/stats/summary.docx', { from: '2023-01-01', to: '2025-12-31', form: 'campaign' });
     expect(camp.text).toContain('石桥镇安全生产专项整治三年行动工作总结（2023—2025年）');
     expect(camp.text).toContain('（一）道路交通安全整治');
     expect(camp.text).toContain('查获酒驾');
-    const month = await docxText('/api/stats/monthly-brief.docx', { month: today.slice(0, 7) });
+    const month = await getDocx('/api/stats/monthly-brief.docx', { month: today.slice(0, 7) });
     expect(month.text).not.toMatch(/YH-\d{4}-\d+/);
     // A second hazard with the same words and progress: 正在办理 names it once, not twice in a row.
     const twin = await ok(
@@ -242,7 +224,7 @@ describe(`report figures that were wrong (${TEST_DB})`, () => {
         .send({ responsibleOrgId: t.seed.org.v_liulin.id, deadline: new Date(Date.now() + 5 * 86400_000).toISOString(), note: '正在安装公路防护设施' }),
       200,
     );
-    const year = await docxText('/api/stats/summary.docx', { from: `${today.slice(0, 4)}-01-01`, to: today });
+    const year = await getDocx('/api/stats/summary.docx', { from: `${today.slice(0, 4)}-01-01`, to: today });
     expect(year.text).not.toMatch(/YH-\d{4}-\d+/);
     expect(year.text).toContain('公路急弯处缺少防护栏，正在安装公路防护设施');
     expect(year.text.split('公路急弯处缺少防护栏，正在安装公路防护设施').length - 1).toBe(1);

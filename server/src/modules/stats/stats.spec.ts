@@ -1,23 +1,16 @@
-import { Hazard } from '../hazards/hazard.entity';
-import { rebuildHazardCounts } from '../hazards/hazard-counts.service';
 import { Like } from 'typeorm';
+import { bytes, docxText } from '../../testing/download';
 import { FieldRecord } from '../fieldwork/field-record.entity';
-import { createTestApp, TestApp } from '../../testing/test-app';
-import { named } from '../../testing/fields';
-
-// jszip comes with exceljs (a docx is a zip); borrowed from there rather than added as a dependency.
-
-const JSZip = require(require.resolve('jszip', { paths: [require.resolve('exceljs')] }));
+import { rebuildHazardCounts } from '../hazards/hazard-counts.service';
+import { Hazard } from '../hazards/hazard.entity';
+import { useStats, YEAR } from './__tests__/stats.fixture';
 
 /**
  * A year of field work recorded through the API with known counts (and hazards put straight into
  * the ledger table), then every summary figure checked against those counts, scope included.
  */
 describe('field work and statistics', () => {
-  let t: TestApp;
-  let town: Record<string, string>;
-  let village: Record<string, string>;
-  const YEAR = '2025';
+  const { t, f, post, fig } = useStats();
   // What we recorded, summed as we go.
   const exp = {
     town: {
@@ -42,18 +35,6 @@ describe('field work and statistics', () => {
   let rnd = 7;
   const next = (max: number) => ((rnd = (rnd * 1103515245 + 12345) % 2147483648), (rnd % max) + 1);
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    town = await t.as('town');
-    village = await t.as('village');
-  });
-  afterAll(async () => t?.close());
-
-  const post = async (path: string, body: object, who = town) => {
-    const res = await t.http.post(`/api/${path}`).set(who).send(body);
-    if (res.status !== 201) throw new Error(`${path} ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
   const day = (i: number) => `${YEAR}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
 
   it('records a year of field work with known counts', async () => {
@@ -122,7 +103,7 @@ describe('field work and statistics', () => {
     await post('activities', { date: `${YEAR}-02-01`, kind: 'staff', metrics: { certHolders: 12, safetyManagers: 5 } });
     await post('activities', { date: `${YEAR}-09-01`, kind: 'staff', metrics: { certHolders: 15, safetyManagers: 7 } });
     // A village officer records in the village.
-    await post('inspections', { date: `${YEAR}-05-05`, kind: 'routine', sector: 'drowning', metrics: { inspectors: 3 } }, village);
+    await post('inspections', { date: `${YEAR}-05-05`, kind: 'routine', sector: 'drowning', metrics: { inspectors: 3 } }, f.village);
     exp.town.inspections++;
     exp.town.inspectors += 3;
     exp.liulin.inspections++;
@@ -163,13 +144,11 @@ describe('field work and statistics', () => {
     expect(await repo.count({ where: { code: Like(`YH-${YEAR}-9%`) } })).toBe(rows.length);
   });
 
-  const fig = (s: any, key: string) => s.figures.find((f: any) => f.key === key)?.value;
-
   it('the town summary agrees exactly with the records', async () => {
     const res = await t.http
       .get('/api/stats/summary')
       .query({ orgId: t.seed.org.town.id, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
-      .set(town);
+      .set(f.town);
     expect(res.status).toBe(200);
     const s = res.body;
     expect(fig(s, 'inspections.records')).toBe(exp.town.inspections);
@@ -206,7 +185,7 @@ describe('field work and statistics', () => {
     const res = await t.http
       .get('/api/stats/summary')
       .query({ from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
-      .set(village);
+      .set(f.village);
     expect(res.status).toBe(200);
     expect(res.body.org.id).toBe(t.seed.org.v_liulin.id);
     expect(fig(res.body, 'inspections.records')).toBe(exp.liulin.inspections);
@@ -216,131 +195,29 @@ describe('field work and statistics', () => {
     const hekou = await t.http
       .get('/api/stats/summary')
       .query({ orgId: t.seed.org.v_hekou.id, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
-      .set(town);
+      .set(f.town);
     expect(fig(hekou.body, 'inspections.inspectors')).toBe(exp.hekou.inspectors);
     expect(hekou.body.hazards.escalated).toBe(6);
-    expect((await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.town.id }).set(village)).status).toBe(403);
-    expect((await t.http.get('/api/stats/summary.docx').query({ orgId: t.seed.org.v_hekou.id }).set(village)).status).toBe(403);
+    expect((await t.http.get('/api/stats/summary').query({ orgId: t.seed.org.town.id }).set(f.village)).status).toBe(403);
+    expect((await t.http.get('/api/stats/summary.docx').query({ orgId: t.seed.org.v_hekou.id }).set(f.village)).status).toBe(403);
     expect((await t.http.get('/api/stats/summary').set(await t.as('resident'))).status).toBe(403);
     // The village's list never shows the neighbour's records; a neighbour's record answers 404.
-    const list = await t.http.get('/api/inspections').query({ pageSize: 100 }).set(village);
+    const list = await t.http.get('/api/inspections').query({ pageSize: 100 }).set(f.village);
     expect(list.body.total).toBe(exp.liulin.records);
-    const other = await t.http.get('/api/inspections').query({ orgId: t.seed.org.v_hekou.id }).set(town);
-    expect((await t.http.get(`/api/inspections/${other.body.items[0].id}`).set(village)).status).toBe(404);
-  });
-
-  it('validates metrics per kind, naming the field', async () => {
-    const bad = await t.http
-      .post('/api/inspections')
-      .set(town)
-      .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 2, leaflets: 5 } });
-    expect(bad.status).toBe(400);
-    expect(named(bad.body)).toEqual(expect.arrayContaining([expect.stringContaining('metrics.leaflets')]));
-    const missing = await t.http.post('/api/drills').set(town).send({ kind: 'fire', metrics: {} });
-    expect(named(missing.body)).toEqual(['metrics.participants 请填写参演观摩人数（人）']);
-    const frac = await t.http
-      .post('/api/activities')
-      .set(town)
-      .send({ kind: 'publicity_event', metrics: { banners: 1.5 } });
-    expect(named(frac.body)).toEqual(['metrics.banners 悬挂横幅须为整数']);
-    const kind = await t.http.post('/api/activities').set(town).send({ kind: 'nope' });
-    expect(kind.status).toBe(400);
-    expect(named(kind.body)[0]).toMatch(/^kind 类型不是可选的值（可选：/);
-    const noSector = await t.http.post('/api/enforcements').set(town).send({ kind: 'simple', metrics: {} });
-    expect(named(noSector.body)).toEqual(['sector 简易程序当场处罚须选择行业领域']);
-    expect(
-      (
-        await t.http
-          .post('/api/inspections')
-          .set(await t.as('resident'))
-          .send({ kind: 'routine', sector: 'fire', metrics: { inspectors: 1 } })
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await t.http
-          .post('/api/inspections')
-          .set(village)
-          .send({ kind: 'routine', sector: 'fire', orgId: t.seed.org.v_hekou.id, metrics: { inspectors: 1 } })
-      ).status,
-    ).toBe(403);
-  });
-
-  it('keeps the history of edits and the statistics follow the edit', async () => {
-    const rec = await post('drills', { date: `${YEAR}-07-01`, kind: 'flood', metrics: { participants: 50 } });
-    const ed = await t.http
-      .patch(`/api/drills/${rec.id}`)
-      .set(town)
-      .send({ metrics: { participants: 80 }, notes: '补录人数' });
-    expect(ed.status).toBe(200);
-    expect(ed.body).toMatchObject({ revisions: 1, metrics: { participants: 80 }, notes: '补录人数' });
-    const revs = await t.http.get(`/api/drills/${rec.id}/revisions`).set(town);
-    expect(revs.body).toHaveLength(1);
-    expect(revs.body[0].previous.metrics).toEqual({ participants: 50 });
-    expect(revs.body[0].editedByName).toBe('张建国');
-    const s = (
-      await t.http
-        .get('/api/stats/summary')
-        .query({ from: `${YEAR}-07-01`, to: `${YEAR}-07-01` })
-        .set(town)
-    ).body;
-    expect(fig(s, 'drills.participants')).toBe(80);
-    const bad = await t.http
-      .patch(`/api/drills/${rec.id}`)
-      .set(town)
-      .send({ metrics: { participants: -1 } });
-    expect(named(bad.body)).toEqual(['metrics.participants 参演观摩人数不能小于 0']);
-  });
-
-  it('an Idempotency-Key retry makes no second record', async () => {
-    const body = { date: `${YEAR}-08-08`, kind: 'plan_filing', units: [{ orgId: t.seed.org.e_chemical.id }], metrics: { plans: 1 } };
-    const a = await t.http
-      .post('/api/activities')
-      .set({ ...town, 'Idempotency-Key': 'fw-retry-0001' })
-      .send(body);
-    const b = await t.http
-      .post('/api/activities')
-      .set({ ...town, 'Idempotency-Key': 'fw-retry-0001' })
-      .send(body);
-    expect(b.body.id).toBe(a.body.id);
-    const s = (
-      await t.http
-        .get('/api/stats/summary')
-        .query({ from: `${YEAR}-08-08`, to: `${YEAR}-08-08` })
-        .set(town)
-    ).body;
-    expect(fig(s, 'plans.filed')).toBe(1);
-  });
-
-  it('inspection findings become ledger hazards linked to the record', async () => {
-    const rec = await post('inspections', {
-      kind: 'routine',
-      sector: 'gas',
-      metrics: { inspectors: 2 },
-      findings: [{ category: 'gas', description: '液化气钢瓶存放在厨房灶台旁' }],
-    });
-    expect(rec.hazardIds).toHaveLength(1);
-    const h = await t.ds.getRepository(Hazard).findOneByOrFail({ id: rec.hazardIds[0] });
-    expect(h.category).toBe('gas');
-    const s = (await t.http.get('/api/stats/summary').set(town)).body;
-    expect(s.hazards.fromFieldWork).toBeGreaterThanOrEqual(1);
+    const other = await t.http.get('/api/inspections').query({ orgId: t.seed.org.v_hekou.id }).set(f.town);
+    expect((await t.http.get(`/api/inspections/${other.body.items[0].id}`).set(f.village)).status).toBe(404);
   });
 
   it('writes the year-end report with the figures and no XX left', async () => {
     const res = await t.http
       .get('/api/stats/summary.docx')
       .query({ from: `${YEAR}-01-01`, to: `${YEAR}-12-31` })
-      .set(town)
+      .set(f.town)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(bytes);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/wordprocessingml/);
-    const xml = await (await JSZip.loadAsync(res.body as Buffer)).file('word/document.xml')!.async('string');
-    const text = xml.replace(/<[^>]+>/g, '');
+    const text = await docxText(res.body);
     expect(text).toContain(`石桥镇${YEAR}年度安全生产和消防工作总结`);
     expect(text).toContain(`出动检查人员${exp.town.inspectors}人次`);
     expect(text).toContain(`检查生产经营单位${exp.town.units}家次`);
@@ -358,56 +235,20 @@ describe('field work and statistics', () => {
     const brief = await t.http
       .get('/api/stats/monthly-brief.docx')
       .query({ month: `${YEAR}-03` })
-      .set(town)
+      .set(f.town)
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    const bx = (await (await JSZip.loadAsync(brief.body as Buffer)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '');
+      .parse(bytes);
+    const bx = await docxText(brief.body);
     // The brief reads the one 月会商 definition (/api/reports/monthly): reported in March (the rejected one too), closed in March.
     const mr = (
       await t.http
         .get('/api/reports/monthly')
         .query({ month: `${YEAR}-03` })
-        .set(town)
+        .set(f.town)
     ).body;
     expect(mr).toMatchObject({ reported: 21, closed: 12, inProgress: 3 });
     expect(bx).toContain('共上报安全隐患21件');
     expect(bx).toContain('本月妥善处置（销号）12件');
     expect(bx).toContain('正在办理3件');
-  });
-
-  it('the dashboard answers for the officer home', async () => {
-    const res = await t.http.get('/api/stats/dashboard').set(town);
-    expect(res.status).toBe(200);
-    expect(res.body.trend.length).toBeGreaterThanOrEqual(1);
-    expect(res.body.org.name).toBe('石桥镇');
-    // A hazard found last month and closed now counts in this month's 销号, not in its 上报;
-    // the month's tile and the trend's last bar are the same figure.
-    const repo = t.ds.getRepository(Hazard);
-    const now = Date.now();
-    await repo.save(
-      repo.create({
-        code: 'YH-DASH-000001',
-        category: 'fire' as any,
-        level: 'general',
-        status: 'closed' as any,
-        description: '上月发现本月销号',
-        orgId: t.seed.org.v_liulin.id,
-        orgPath: t.seed.org.v_liulin.path,
-        reporterId: t.seed.user.town.id,
-        createdAt: new Date(now - 40 * 86400_000),
-        closedAt: new Date(now - 60_000),
-      }),
-    );
-    await rebuildHazardCounts(t.ds);
-    const after = (await t.http.get('/api/stats/dashboard').set(town)).body;
-    const last = after.trend[after.trend.length - 1];
-    expect(after.thisMonth.closed).toBe(res.body.thisMonth.closed + 1);
-    expect(after.thisMonth.found).toBe(res.body.thisMonth.found);
-    expect(after.thisMonth.closed).toBe(last.closed);
-    expect(after.thisMonth.found).toBe(last.found);
   });
 });
