@@ -125,10 +125,11 @@ export async function serveH5(fastify: FastifyInstance, dir: string): Promise<vo
   await fastify.register(fastifyStatic, {
     root: dir,
     prefix: '/',
-    index: 'index.html',
+    // `/` is its own route below: @fastify/static 9 answers 404 to `/` when the client accepts a precompressed variant
+    index: false,
     preCompressed: true,
     cacheControl: false,
-    decorateReply: false,
     setHeaders: (res, path) => res.setHeader('Cache-Control', cacheControlFor(path)),
   });
+  fastify.get('/', (_req, reply) => reply.sendFile('index.html'));
 }

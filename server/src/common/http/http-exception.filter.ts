@@ -50,7 +50,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<FastifyReply>();
-    if (res.sent || res.raw.headersSent) return;
+    if (res.sent || res.raw.headersSent) {
+      // a download that failed after its answer started: end the connection rather than leave the client waiting
+      if (!res.raw.writableEnded) res.raw.destroy();
+      return;
+    }
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | string[] = '服务器内部错误，请稍后再试';
     let fields: FieldProblem[] | undefined;

@@ -91,7 +91,7 @@ export function registerBodyParsers(fastify: FastifyInstance, o: BodyParserOptio
     const cs = charsetOf(req.headers['content-type']);
     if (cs && (utf8Only ? cs !== 'utf-8' && cs !== 'utf8' : !cs.startsWith('utf-'))) throw new UnsupportedMediaTypeException('提交的内容编码不支持，请刷新后重试');
   };
-  fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json(\s*;|$)/i, (req, payload, done) => {
+  fastify.addContentTypeParser('application/json', (req, payload, done) => {
     try {
       charset(req, false);
     } catch (err) {
