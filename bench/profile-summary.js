@@ -91,14 +91,14 @@ const CONCERNS = [
   ['idempotency', (f) => /app:common\/idempotency/.test(f.pkg)],
   ['logging (pino)', (f) => /^(pino|pino-http|nestjs-pino|sonic-boom|fast-redact|pino-std-serializers)$/.test(f.pkg) || /log-redact/.test(f.url)],
   ['JSON stringify/parse', (f) => !f.url && /^(stringify|parse|JsonStringify|JsonParse)$/.test(f.functionName)],
-  [
-    'body parsing (json-depth.ts parsers, multer)',
-    (f) => /^(multer|busboy|type-is|content-type)$/.test(f.pkg) || /json-depth/.test(f.url),
-  ],
+  ['body parsing (json-depth.ts parsers, multer)', (f) => /^(multer|busboy|type-is|content-type)$/.test(f.pkg) || /json-depth/.test(f.url)],
   ['compression / helmet', (f) => /^(compression|helmet|compressible|negotiator)$/.test(f.pkg) || /security-headers|h5-static/.test(f.url)],
   [
     'fastify + router',
-    (f) => /^(fastify|find-my-way|@fastify\/.+|light-my-request|avvio|fast-querystring|fast-json-stringify|secure-json-parse|toad-cache|path-to-regexp)$/.test(f.pkg),
+    (f) =>
+      /^(fastify|find-my-way|@fastify\/.+|light-my-request|avvio|fast-querystring|fast-json-stringify|secure-json-parse|toad-cache|path-to-regexp)$/.test(
+        f.pkg,
+      ),
   ],
   [
     'Nest core (guards, pipes, interceptors, router) + rxjs',

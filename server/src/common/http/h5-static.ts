@@ -14,7 +14,18 @@ import fastifyStatic from '@fastify/static';
 import compressible from 'compressible';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
-import { brotliCompress, brotliCompressSync, constants as zlib, createBrotliCompress, createDeflate, createGzip, deflate, deflateSync, gzip, gzipSync } from 'node:zlib';
+import {
+  brotliCompress,
+  brotliCompressSync,
+  constants as zlib,
+  createBrotliCompress,
+  createDeflate,
+  createGzip,
+  deflate,
+  deflateSync,
+  gzip,
+  gzipSync,
+} from 'node:zlib';
 import { pipeline, type Readable } from 'node:stream';
 
 /** Names the h5 build gives its hashed files: `js/app.164ef845.js`, `css/app.164ef8456eeeed3974b2.css`, `static/…` */

@@ -89,7 +89,8 @@ export function registerBodyParsers(fastify: FastifyInstance, o: BodyParserOptio
   fastify.removeAllContentTypeParsers();
   const charset = (req: FastifyRequest, utf8Only: boolean): void => {
     const cs = charsetOf(req.headers['content-type']);
-    if (cs && (utf8Only ? cs !== 'utf-8' && cs !== 'utf8' : !cs.startsWith('utf-'))) throw new UnsupportedMediaTypeException('提交的内容编码不支持，请刷新后重试');
+    if (cs && (utf8Only ? cs !== 'utf-8' && cs !== 'utf8' : !cs.startsWith('utf-')))
+      throw new UnsupportedMediaTypeException('提交的内容编码不支持，请刷新后重试');
   };
   fastify.addContentTypeParser('application/json', (req, payload, done) => {
     try {

@@ -45,7 +45,12 @@ export class WechatPushController {
   @ApiQuery({ name: 'encrypt_type', required: false, description: '`aes` in safe mode' })
   @ApiQuery({ name: 'msg_signature', required: false, description: 'safe mode: sha1 over token, timestamp, nonce, Encrypt' })
   @ApiBody({ schema: { type: 'object', description: 'plain mode: the message; safe mode: { ToUserName, Encrypt }' } })
-  async receive(@Query() q: Record<string, unknown>, @Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+  async receive(
+    @Query() q: Record<string, unknown>,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<string> {
     return plain(res, await this.push.receive(q, body, req.ip ?? '?'));
   }
 }
