@@ -43,16 +43,17 @@ function encoded(req: FastifyRequest): boolean {
 type Done = (err: Error | null, body?: unknown) => void;
 
 /**
- * Reads a body up to `limit` bytes (a declared Content-Length over it is refused before reading, as body-parser did),
- * then hands the text to `parse`; every refusal is a Nest exception in Chinese (413 提交的内容过大 from the filter).
+ * Reads a body up to `limit` bytes, then hands the text to `parse`; every refusal is a Nest exception in Chinese (413
+ * 提交的内容过大 from the filter). A body over the limit (declared or counted) is read off to its end before the refusal
+ * is sent, as body-parser did: answering while the client is still writing would cut its upload (EPIPE) before it
+ * could read the 413.
  */
 function readBody(req: FastifyRequest, payload: NodeJS.ReadableStream, limit: number, done: Done, parse: (text: string) => unknown): void {
   if (encoded(req)) return done(new UnsupportedMediaTypeException('提交的内容编码不支持，请刷新后重试'));
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) return done(new PayloadTooLargeException('提交的内容过大'));
   const chunks: Buffer[] = [];
   let size = 0;
-  let over = false;
+  let over = declared > limit;
   let finished = false;
   const finish = (err: Error | null, body?: unknown) => {
     if (finished) return;
@@ -62,15 +63,12 @@ function readBody(req: FastifyRequest, payload: NodeJS.ReadableStream, limit: nu
   payload.on('data', (c: Buffer) => {
     if (over) return;
     size += c.length;
-    if (size > limit) {
-      over = true;
-      return finish(new PayloadTooLargeException('提交的内容过大'));
-    }
-    chunks.push(c);
+    if (size > limit) over = true;
+    else chunks.push(c);
   });
   payload.on('error', () => finish(new BadRequestException(['提交的内容没有完整收到，请重试'])));
   payload.on('end', () => {
-    if (over) return;
+    if (over) return finish(new PayloadTooLargeException('提交的内容过大'));
     if (!Number.isNaN(declared) && declared !== size) return finish(new BadRequestException(['提交的内容没有完整收到，请重试']));
     try {
       finish(null, parse(Buffer.concat(chunks).toString('utf8')));
