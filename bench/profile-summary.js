@@ -91,15 +91,18 @@ const CONCERNS = [
   ['idempotency', (f) => /app:common\/idempotency/.test(f.pkg)],
   ['logging (pino)', (f) => /^(pino|pino-http|nestjs-pino|sonic-boom|fast-redact|pino-std-serializers)$/.test(f.pkg) || /log-redact/.test(f.url)],
   ['JSON stringify/parse', (f) => !f.url && /^(stringify|parse|JsonStringify|JsonParse)$/.test(f.functionName)],
-  [
-    'body parsing (body-parser, raw-body, json depth)',
-    (f) => /^(body-parser|raw-body|iconv-lite|type-is|content-type)$/.test(f.pkg) || /json-depth/.test(f.url),
-  ],
+  ['body parsing (json-depth.ts parsers, multer)', (f) => /^(multer|busboy|type-is|content-type)$/.test(f.pkg) || /json-depth/.test(f.url)],
   ['compression / helmet', (f) => /^(compression|helmet|compressible|negotiator)$/.test(f.pkg) || /security-headers|h5-static/.test(f.url)],
-  ['express + router', (f) => /^(express|router|path-to-regexp|finalhandler|send|on-finished|qs)$/.test(f.pkg)],
+  [
+    'fastify + router',
+    (f) =>
+      /^(fastify|find-my-way|@fastify\/.+|light-my-request|avvio|fast-querystring|fast-json-stringify|secure-json-parse|toad-cache|path-to-regexp)$/.test(
+        f.pkg,
+      ),
+  ],
   [
     'Nest core (guards, pipes, interceptors, router) + rxjs',
-    (f) => /^(@nestjs\/core|@nestjs\/common|@nestjs\/platform-express|rxjs|reflect-metadata)$/.test(f.pkg),
+    (f) => /^(@nestjs\/core|@nestjs\/common|@nestjs\/platform-fastify|rxjs|reflect-metadata)$/.test(f.pkg),
   ],
   ['TypeORM (query building + hydration)', (f) => f.pkg === 'typeorm'],
   [

@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,11 +9,12 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createValidationPipe } from './common/http/validation';
-import { jsonDepthLimit, plainBodyErrors } from './common/http/json-depth';
+import { registerBodyParsers } from './common/http/json-depth';
 import { docsCsp, inlineScriptHashes, securityHeaders } from './common/http/security-headers';
 import { seedIfEmpty } from './database/seed';
 import { apiCompression, serveH5 } from './common/http/h5-static';
 import { migrateWithLock } from './database/migrate';
+import { WECHAT_PUSH_TEXT_LIMIT } from './modules/wechat/wechat-push.module';
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const doc = new DocumentBuilder()
@@ -27,49 +27,57 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * Builds the whole server: API under /api, OpenAPI at /api/docs (unless off), the h5 mini-program on /.
- * main.ts and every test start the app through here, so they run the same thing.
+ * Builds the whole server (Nest on Fastify): API under /api, OpenAPI at /api/docs (unless off), the h5 mini-program
+ * on /. main.ts and every test start the app through here, so they run the same thing. The app comes back ready:
+ * `app.getHttpServer()` can be handed to supertest without a listen.
  */
-export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: boolean } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), { bufferLogs: true, bodyParser: false });
+export async function createApp(cfg: AppConfig = loadConfig(), opts: { seed?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // X-Forwarded-For / -Proto only from the proxies TRUST_PROXY names (default: none, the TCP peer is the client)
+    trustProxy: cfg.trustProxy,
+    // as Express routed: `/api/hazards/` and `/API/hazards` reach the route; long path values reach the id pipe (400)
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(cfg), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  // X-Forwarded-For / -Proto only from the proxies TRUST_PROXY names (default: none, the TCP peer is the client)
-  app.set('trust proxy', cfg.trustProxy);
-  app.disable('x-powered-by');
-  app.use(apiCompression());
+  const fastify = app.getHttpAdapter().getInstance();
+  apiCompression(fastify);
   const h5 = cfg.H5_DIR ? resolve(cfg.H5_DIR) : '';
   const h5Index = h5 ? join(h5, 'index.html') : '';
   const h5Served = !!h5Index && existsSync(h5Index);
   // CSP & co.; the h5 page's own inline scripts are allowed by their hashes, nothing else inline
-  app.use(...securityHeaders({ inlineScriptHashes: h5Served ? inlineScriptHashes(readFileSync(h5Index, 'utf8')) : [] }));
-  app.use(plainBodyErrors(express.json({ limit: '2mb' })));
-  app.use(jsonDepthLimit(32));
-  app.use(plainBodyErrors(express.urlencoded({ extended: false, limit: '100kb' })));
+  securityHeaders(fastify, { inlineScriptHashes: h5Served ? inlineScriptHashes(readFileSync(h5Index, 'utf8')) : [] });
+  registerBodyParsers(fastify, {
+    jsonLimit: 2 * 1024 * 1024,
+    jsonDepth: 32,
+    formLimit: 100 * 1024,
+    textRoutes: [{ method: 'POST', url: '/api/wechat/push', limit: WECHAT_PUSH_TEXT_LIMIT }],
+  });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
   // an invitation link (`/invite?code=…`, what an ordinary QR carries) opens the h5 invite page
-  app.use('/invite', (req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (req.method !== 'GET') return next();
-    const code = String(req.query.code ?? '')
+  fastify.get('/invite', (req, reply) => {
+    const code = String((req.query as Record<string, unknown>).code ?? '')
       .replace(/[^A-Za-z0-9_-]/g, '')
       .slice(0, 32);
-    res.redirect(302, `/#/pages/invite/index?code=${code}`);
+    return reply.redirect(`/#/pages/invite/index?code=${code}`, 302);
   });
 
   // the OpenAPI page: on outside production; in production only with API_DOCS=true
   if (cfg.apiDocsEnabled) {
-    app.use(docsCsp());
+    docsCsp(fastify);
     SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
   }
 
   if (h5Served) {
-    serveH5(app, h5);
+    await serveH5(fastify, h5);
   }
 
   await migrateWithLock(app.get(DataSource));
   await app.init();
+  await fastify.ready();
   if (opts.seed ?? cfg.seedDemo) await seedIfEmpty(app.get(DataSource), cfg);
   return app;
 }

@@ -3,7 +3,7 @@
  * MySQL through `migrations/`: the chain must give exactly the entities' schema, the test app must be built by
  * it, and a file made before SQLite had migrations (TypeORM's `synchronize`) must still start.
  */
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ async function entitiesSchema() {
 }
 
 /** The server as `node dist/main.js` starts it on an embedded file (no demo seed). */
-async function startOn(file: string, storage: string): Promise<NestExpressApplication> {
+async function startOn(file: string, storage: string): Promise<NestFastifyApplication> {
   const cfg = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', H5_DIR: '', SEED_DEMO: 'false', SQLITE_PATH: file, STORAGE_DIR: storage });
   return createApp(cfg, { seed: false });
 }

@@ -3,7 +3,7 @@
  * production): SQLite in memory by default (the SQLite chain), MariaDB with TEST_DB=mysql (a new database per
  * test file, the MySQL chain).
  */
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rmSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
 import supertest from 'supertest';
@@ -23,7 +23,7 @@ export const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:
 export type DemoKey = (typeof DEMO_USERS)[number][0];
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   ds: DataSource;
   cfg: AppConfig;
   http: ReturnType<typeof supertest>;

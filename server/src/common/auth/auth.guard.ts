@@ -73,8 +73,11 @@ export class AuthGuard implements CanActivate {
 
     if (token) {
       const user = await this.resolve(token);
-      if (user) req.user = user;
-      else if (!isPublic) throw new UnauthorizedException('登录已过期，请重新登录');
+      if (user) {
+        req.user = user;
+        // the request log (pino-http) reads the raw request: it names the user on the completion line
+        if (req.raw) req.raw.user = user;
+      } else if (!isPublic) throw new UnauthorizedException('登录已过期，请重新登录');
     }
     if (isPublic) return true;
     if (!req.user) throw new UnauthorizedException('请先登录');

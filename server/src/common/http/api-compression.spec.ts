@@ -1,43 +1,37 @@
 /**
- * API answers compressed by apiCompression(): a JSON answer arriving whole goes out brotli or gzip (by the client's
- * Accept-Encoding) with its Content-Length, decoding to exactly what was sent; small answers, HEAD, no-transform,
- * weighted or deflate-only Accept-Encoding and bodies written in parts keep the streaming middleware's behaviour.
+ * API answers compressed by apiCompression() (an onSend hook): a JSON answer arriving whole goes out brotli or gzip
+ * (by the client's Accept-Encoding) with its Content-Length, decoding to exactly what was sent; small answers, HEAD,
+ * no-transform keep it plain; weighted or deflate-only Accept-Encoding are negotiated in full; bodies sent as a
+ * stream go out compressed in parts.
  */
-import express from 'express';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'node:http';
+import { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { apiCompression } from './h5-static';
 
 const big = { items: Array.from({ length: 40 }, (_, i) => ({ id: i, description: `隐患 ${i}：村道急弯无警示标志，需设置反光镜`, status: 'rectifying' })) };
-let server: Server;
+let app: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  const app = express();
-  app.use(apiCompression());
-  app.get('/big', (_req, res) => {
-    res.json(big);
+  app = Fastify();
+  apiCompression(app);
+  app.get('/big', async () => big);
+  app.get('/small', async () => ({ ok: true }));
+  app.get('/no-transform', async (_req, reply) => {
+    reply.header('Cache-Control', 'no-transform');
+    return big;
   });
-  app.get('/small', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/no-transform', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-transform');
-    res.json(big);
-  });
-  app.get('/parts', (_req, res) => {
-    res.type('json');
+  app.get('/parts', (_req, reply) => {
     const s = JSON.stringify(big);
-    res.write(s.slice(0, 500));
-    res.end(s.slice(500));
+    reply.type('application/json; charset=utf-8').send(Readable.from([s.slice(0, 500), s.slice(500)]));
   });
-  server = app.listen(0);
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(() => app.close());
 
 function get(path: string, headers: Record<string, string>, method = 'GET'): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -69,7 +63,7 @@ it('sends a JSON answer brotli or gzip in one piece, with its length, decoding t
   }
 });
 
-it('leaves the rest to the streaming middleware, as before', async () => {
+it('leaves small, HEAD and no-transform answers plain; weights and deflate negotiated; a stream compressed in parts', async () => {
   const none = await get('/big', {});
   expect(none.headers['content-encoding']).toBeUndefined();
   expect(none.body.toString()).toBe(json);
@@ -81,7 +75,7 @@ it('leaves the rest to the streaming middleware, as before', async () => {
   const noTransform = await get('/no-transform', { 'accept-encoding': 'gzip' });
   expect(noTransform.headers['content-encoding']).toBeUndefined();
   expect(noTransform.body.toString()).toBe(json);
-  // weights and deflate only: compression's own negotiation
+  // weights and deflate only: the full negotiation
   const weighted = await get('/big', { 'accept-encoding': 'br;q=0.1, gzip;q=1' });
   expect(weighted.headers['content-encoding']).toBe('gzip');
   expect(gunzipSync(weighted.body).toString()).toBe(json);

@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { PassThrough } from 'node:stream';
 
 /** The content types of the files the server writes. */
 export const FILE_TYPES = {
@@ -36,16 +37,24 @@ export function contentDisposition(filename: string, fallback?: string, disposit
   return `${disposition}; filename="${asciiName(fallback ?? filename)}"; filename*=UTF-8''${extValue(filename)}`;
 }
 
-/** Sets the headers of a file download and hands back the response to stream the body into (exceljs, pdfkit). */
-export function startDownload(res: Response, d: Download): Response {
-  res.setHeader('Content-Type', d.type);
-  res.setHeader('Content-Disposition', contentDisposition(d.filename, d.fallback));
-  res.setHeader('Cache-Control', d.personal === false ? 'no-cache' : 'private, no-store');
-  return res;
+function downloadHeaders(reply: FastifyReply, d: Download): FastifyReply {
+  return reply
+    .header('Content-Type', d.type)
+    .header('Content-Disposition', contentDisposition(d.filename, d.fallback))
+    .header('Cache-Control', d.personal === false ? 'no-cache' : 'private, no-store');
 }
 
-/** A download whose body is already in memory. */
-export function sendDownload(res: Response, d: Download, body: Buffer): void {
-  startDownload(res, d).setHeader('Content-Length', body.length);
-  res.end(body);
+/**
+ * Sets the headers of a file download, starts the answer and hands back the stream to write the body into (exceljs,
+ * pdfkit); ending that stream ends the answer.
+ */
+export function startDownload(reply: FastifyReply, d: Download): PassThrough {
+  const out = new PassThrough();
+  downloadHeaders(reply, d).send(out);
+  return out;
+}
+
+/** A download whose body is already in memory (sent with its Content-Length). */
+export function sendDownload(reply: FastifyReply, d: Download, body: Buffer): void {
+  downloadHeaders(reply, d).send(body);
 }

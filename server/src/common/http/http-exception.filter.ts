@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, PayloadTooLargeException } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import type { FieldProblem } from './field-labels';
 
@@ -49,8 +49,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
   catch(exception: unknown, host: ArgumentsHost) {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
+    const res = host.switchToHttp().getResponse<FastifyReply>();
+    if (res.sent || res.raw.headersSent) {
+      // a download that failed after its answer started: end the connection rather than leave the client waiting
+      if (!res.raw.writableEnded) res.raw.destroy();
+      return;
+    }
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | string[] = '服务器内部错误，请稍后再试';
     let fields: FieldProblem[] | undefined;
@@ -74,7 +78,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     } else if (isTransientDbError(exception)) {
       status = 503;
       message = '服务暂时不可用，请稍后重试';
-      res.setHeader('Retry-After', '2');
+      res.header('Retry-After', '2');
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
     } else if (exception instanceof QueryFailedError && /Duplicate entry|UNIQUE constraint failed/.test(exception.message)) {
       status = 409;
@@ -82,6 +86,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
-    res.status(status).json({ statusCode: status, error: REASONS[status] ?? 'Error', message, ...(fields ? { fields } : {}) });
+    res.status(status).send({ statusCode: status, error: REASONS[status] ?? 'Error', message, ...(fields ? { fields } : {}) });
   }
 }

@@ -1,6 +1,7 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * What a browser may do with our pages and answers (helmet, plus Permissions-Policy which helmet leaves out).
@@ -41,7 +42,13 @@ export function inlineScriptHashes(html: string): string[] {
   return out;
 }
 
-export function securityHeaders(opts: { inlineScriptHashes?: string[] } = {}): RequestHandler[] {
+type RawHandler = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/**
+ * Helmet's headers, Permissions-Policy and (over TLS) HSTS on every answer, set on the raw response in `onRequest` so
+ * that answers written outside Fastify's reply (streamed downloads) carry them too.
+ */
+export function securityHeaders(fastify: FastifyInstance, opts: { inlineScriptHashes?: string[] } = {}): void {
   const directives = { ...CSP_DIRECTIVES, 'script-src': [...CSP_DIRECTIVES['script-src'], ...(opts.inlineScriptHashes ?? [])] };
   const h = helmet({
     contentSecurityPolicy: { useDefaults: false, directives },
@@ -53,22 +60,28 @@ export function securityHeaders(opts: { inlineScriptHashes?: string[] } = {}): R
     // the mini-program's <image> loads our signed media URLs from WeChat's own origin (a webview renderer on
     // devices and in DevTools): same-origin would block them; access is guarded by the signed URL instead
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  }) as RawHandler;
+  fastify.addHook('onRequest', (req, reply, done) => {
+    h(req.raw, reply.raw, (err) => {
+      if (err) return done(err as Error);
+      reply.raw.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+      // request.protocol reads X-Forwarded-Proto only from a proxy TRUST_PROXY trusts
+      if (req.protocol === 'https') reply.raw.setHeader('Strict-Transport-Security', HSTS);
+      done();
+    });
   });
-  const extra: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
-    // req.secure reads X-Forwarded-Proto only from a proxy TRUST_PROXY trusts
-    if (req.secure) res.setHeader('Strict-Transport-Security', HSTS);
-    next();
-  };
-  return [h, extra];
 }
 
 /**
  * Swagger UI (/api/docs, when on) starts itself with an inline script and style: that page alone gets a CSP
  * allowing them, still with no other origin.
  */
-export function docsCsp(): RequestHandler {
+export function docsCsp(fastify: FastifyInstance): void {
   const directives = { ...CSP_DIRECTIVES, 'script-src': ["'self'", "'unsafe-inline'"] };
-  const csp = helmet.contentSecurityPolicy({ useDefaults: false, directives });
-  return (req, res, next) => (req.path === '/api/docs' || req.path.startsWith('/api/docs/') ? csp(req, res, next) : next());
+  const csp = helmet.contentSecurityPolicy({ useDefaults: false, directives }) as RawHandler;
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/api/docs' && !path.startsWith('/api/docs/')) return done();
+    csp(req.raw, reply.raw, (err) => done(err ? (err as Error) : undefined));
+  });
 }

@@ -6,7 +6,7 @@
 import { Body, Controller, Module, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsOptional, IsString } from 'class-validator';
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
@@ -18,6 +18,8 @@ import { loadConfig } from '../../config/app-config';
 import { createMysqlDatabase, createTestApp, TEST_DB, TestApp } from '../../testing/test-app';
 import { XML_ILLEGAL } from '../text/xml-text';
 import { createValidationPipe } from './validation';
+import { registerBodyParsers } from './json-depth';
+import { FileUpload } from '../upload/file-upload.interceptor';
 import { named } from '../../testing/fields';
 
 const STRONG = 'k7Qz-9vTn2Lw_Xa4Rb8Ye1Hc6Jd3Mf5Pg0Us';
@@ -129,16 +131,18 @@ describe('XML-illegal characters (finding 6)', () => {
     @Controller('form')
     class FormController {
       @Post()
-      @UseInterceptors(FileInterceptor('file'))
+      @UseInterceptors(FileUpload({ what: '图片', maxBytes: 1024 * 1024 }))
       take(@Body() body: Form, @UploadedFile() file: Express.Multer.File | undefined) {
         return { note: body.note, size: file?.size ?? 0 };
       }
     }
     @Module({ controllers: [FormController] })
     class FormModule {}
-    const app = await NestFactory.create(FormModule, { logger: false });
+    const app = await NestFactory.create<NestFastifyApplication>(FormModule, new FastifyAdapter(), { logger: false, bodyParser: false });
+    registerBodyParsers(app.getHttpAdapter().getInstance(), { jsonLimit: 1024, jsonDepth: 32, formLimit: 1024 });
     app.useGlobalPipes(createValidationPipe());
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     try {
       const http = supertest(app.getHttpServer());
       const bad = await http.post('/form').field('note', '备注\u0007').attach('file', jpeg, 'a.jpg');

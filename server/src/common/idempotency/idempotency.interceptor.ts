@@ -10,7 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LIMITS } from '@xiangan/shared';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, Observable, of, switchMap, catchError, throwError } from 'rxjs';
 import { QueryFailedError, Repository } from 'typeorm';
 import { IdempotencyRecord } from './idempotency-record.entity';
@@ -41,6 +41,14 @@ const WAIT_MS = 5_000;
  */
 const LEASE_S = 20;
 
+/**
+ * The route a key was used on, as Express named it before (`/api/hazards`, `/api/pledges/:id/signatures`): the
+ * records already stored keep matching a retry after the move to Fastify.
+ */
+function idempotencyRoute(req: FastifyRequest): string {
+  return req.routeOptions?.url ?? req.url.split('?')[0];
+}
+
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
   const code = e?.driverError?.code ?? e?.code;
@@ -65,22 +73,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const opts = this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT, ctx.getHandler());
     if (!opts) return next.handle();
-    const req = ctx.switchToHttp().getRequest<Request & { user?: { id: number } }>();
-    const res = ctx.switchToHttp().getResponse<Response>();
-    const key = req.header('idempotency-key');
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { user?: { id: number } }>();
+    const res = ctx.switchToHttp().getResponse<FastifyReply>();
+    const header = req.headers['idempotency-key'];
+    const key = Array.isArray(header) ? header.join(', ') : header;
     if (!key || !req.user) return next.handle();
     if (!KEY_PATTERN.test(key) || key.length > LIMITS.idempotencyKeyMax) {
       throw fieldErrors([{ field: 'Idempotency-Key', message: '请求编号格式不对，请刷新后重试' }]);
     }
     if (opts.storedByHandler) return next.handle();
-    const route = `${req.method} ${req.route?.path ?? req.path}`.slice(0, 120);
+    const route = `${req.method} ${idempotencyRoute(req)}`.slice(0, 120);
     const userId = req.user.id;
 
     return from(this.reserve(userId, key, route, res)).pipe(
       switchMap((existing) => {
         if (existing) {
           res.status(existing.statusCode!);
-          res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+          res.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
           return of(existing.body ? JSON.parse(existing.body) : undefined);
         }
         return next.handle().pipe(
@@ -96,7 +105,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** null: this request owns the key and should run. A record: replay it. */
-  private async reserve(userId: number, key: string, route: string, res?: Response): Promise<IdempotencyRecord | null> {
+  private async reserve(userId: number, key: string, route: string, res?: FastifyReply): Promise<IdempotencyRecord | null> {
     try {
       await this.records.insert({ userId, key, route, statusCode: null, body: null });
       return null;
@@ -112,7 +121,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (await this.releaseIfAbandoned(rec.id)) return this.reserve(userId, key, route, res);
       if (Date.now() > deadline) {
         // still running elsewhere: transient, so the phone retries (it does not retry a 409)
-        res?.setHeader('Retry-After', '2');
+        res?.header('Retry-After', '2');
         throw new ServiceUnavailableException('相同的请求正在处理中，请稍后再试');
       }
       await new Promise((r) => setTimeout(r, 200));

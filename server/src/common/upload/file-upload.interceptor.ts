@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, mixin, NestInterceptor, PayloadTooLargeException, Type } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import multer from 'multer';
 import type { Observable } from 'rxjs';
 import { fieldErrors } from '../http/field-labels';
@@ -40,6 +41,10 @@ export function uploadError(err: unknown, o: FileUploadOptions): HttpException {
  * Reads one multipart file (field `file`) into memory after the guards ran, like Nest's FileInterceptor, but every
  * refusal is said in Chinese (Nest passes multer's English through) and the text fields get the XML-character check
  * (the route reads them from req.body without a @Body pipe).
+ *
+ * Fastify leaves a multipart body unread (its content-type parser is a no-op, json-depth.ts); multer reads it here from
+ * the raw request — the same busboy limits and error codes as before — and the file and text fields are put on the
+ * Fastify request, where `@UploadedFile()`, `@Req()` and `@Body()` read them.
  */
 export function FileUpload(o: FileUploadOptions): Type<NestInterceptor> {
   @Injectable()
@@ -50,9 +55,14 @@ export function FileUpload(o: FileUploadOptions): Type<NestInterceptor> {
     }).single('file');
 
     async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-      const req = ctx.switchToHttp().getRequest<Request>();
-      const res = ctx.switchToHttp().getResponse<Response>();
-      await new Promise<void>((resolve, reject) => this.single(req, res, (err: unknown) => (err ? reject(uploadError(err, o)) : resolve())));
+      const req = ctx.switchToHttp().getRequest<FastifyRequest & { file?: Express.Multer.File }>();
+      const res = ctx.switchToHttp().getResponse<FastifyReply>();
+      const raw = req.raw as IncomingMessage & { body?: unknown; file?: Express.Multer.File };
+      await new Promise<void>((resolve, reject) =>
+        this.single(raw as never, res.raw as ServerResponse as never, (err: unknown) => (err ? reject(uploadError(err, o)) : resolve())),
+      );
+      if (raw.body !== undefined) req.body = raw.body;
+      req.file = raw.file;
       const bad = findXmlIllegal(req.body);
       if (bad.length) throw fieldErrors(bad.map(xmlProblem));
       return next.handle();

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, Uploaded
 import { FileUpload } from '../../common/upload/file-upload.interceptor';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { ADMIN_LIMITS, ROLES as ALL_ROLES } from '@xiangan/shared';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
@@ -28,7 +28,7 @@ export class UnitImportController {
   /** The spreadsheet template (no personal data: anyone may download it). */
   @Get('template')
   @Public()
-  async template(@Res() res: Response) {
+  async template(@Res() res: FastifyReply) {
     const buf = await this.units.template();
     sendDownload(res, { type: FILE_TYPES.xlsx, filename: '单位导入模板.xlsx', fallback: 'units-template.xlsx', personal: false }, buf);
   }
@@ -99,12 +99,12 @@ export class InvitationsController {
   @Get(':id/qrcode')
   @ApiBearerAuth()
   @Roles('admin', 'town_officer')
-  async qrcode(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Res() res: Response) {
+  async qrcode(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Res() res: FastifyReply) {
     const { png, kind } = await this.invitations.qrcode(user, id);
-    res.setHeader('Content-Type', png[0] === 0xff ? 'image/jpeg' : 'image/png');
-    res.setHeader('X-Qrcode-Kind', kind);
-    res.setHeader('Cache-Control', 'private, max-age=600');
-    res.end(png);
+    res.header('Content-Type', png[0] === 0xff ? 'image/jpeg' : 'image/png');
+    res.header('X-Qrcode-Kind', kind);
+    res.header('Cache-Control', 'private, max-age=600');
+    res.send(png);
   }
 }
 

@@ -62,14 +62,6 @@ function fieldController(type: FieldType): Type<unknown> {
     update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto, @ScopedOrg() org?: OrgUnit) {
       return this.svc.update(type, user, id, dto, org);
     }
-
-    /** The same as PATCH: `wx.request` has no PATCH method, so the mini-program sends PUT (PATCH stays for other clients). */
-    @Put(':id')
-    @Roles(...MANAGING_ROLES)
-    @OrgScope({ in: 'body', field: 'orgId' })
-    updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateFieldRecordDto, @ScopedOrg() org?: OrgUnit) {
-      return this.svc.update(type, user, id, dto, org);
-    }
   }
   Object.defineProperty(FieldRecordsController, 'name', { value: `${type[0].toUpperCase()}${type.slice(1)}RecordsController` });
   return FieldRecordsController;

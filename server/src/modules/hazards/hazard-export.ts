@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { beijingDate, beijingTime, HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, isOverdue } from '@xiangan/shared';
-import type { Response } from 'express';
+import type { Writable } from 'node:stream';
 import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
 import type { Hazard } from './hazard.entity';
 
@@ -53,7 +53,7 @@ export function exportFacts(
 
 /** Streams the ledger as the officials keep it (one sheet, frozen header, overdue rows tinted), in the ledger's order. */
 export async function writeLedgerXlsx(
-  res: Response,
+  res: Writable,
   rows: AsyncIterable<{ h: Hazard; names: Map<number, string>; facts?: ExportFacts }>,
   title: string,
 ): Promise<number> {

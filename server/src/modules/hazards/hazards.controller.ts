@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { beijingToday, HAZARD_ACTION_ROLES, HAZARD_EXPORT_MAX_ROWS, OFFICER_ROLES, ROLES } from '@xiangan/shared';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { onPrimary, ReplicaRead } from '../../common/db/read-router';
@@ -54,11 +54,11 @@ export class HazardsController {
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateHazardDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @Headers('idempotency-key') key?: string,
   ) {
     const { created, replayed } = await this.intake.submit(user, dto, key);
-    if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    if (replayed) res.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return created;
   }
 
@@ -80,7 +80,7 @@ export class HazardsController {
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @ApiProduces(FILE_TYPES.xlsx)
-  async export(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto, @Res() res: Response) {
+  async export(@CurrentUser() user: AuthUser, @Query() q: HazardListQueryDto, @Res() res: FastifyReply) {
     // Validate scope before the first byte goes out (an error after that cannot become a 403).
     const rows = this.ledger.exportRows(user, q, HAZARD_EXPORT_MAX_ROWS);
     const first = await rows.next();
@@ -89,12 +89,12 @@ export class HazardsController {
       this.audit.record({ actor: user, action: 'export.hazard_ledger', orgPath: user.orgPath ?? '/', targetType: 'hazard_ledger', detail: { ...filters } }),
     );
     const stamp = beijingToday();
-    startDownload(res, { type: FILE_TYPES.xlsx, filename: `隐患台账-${stamp}.xlsx`, fallback: `hazards-${stamp}.xlsx` });
+    const out = startDownload(res, { type: FILE_TYPES.xlsx, filename: `隐患台账-${stamp}.xlsx`, fallback: `hazards-${stamp}.xlsx` });
     async function* all() {
       if (!first.done) yield first.value;
       yield* rows;
     }
-    await writeLedgerXlsx(res, all(), `隐患台账 ${stamp}`);
+    await writeLedgerXlsx(out, all(), `隐患台账 ${stamp}`);
   }
 
   @Get(':id')

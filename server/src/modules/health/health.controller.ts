@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthDto } from '@xiangan/shared';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -26,7 +26,7 @@ export class HealthController {
   /** 200 when the database answers, 503 (status `degraded`) when it does not: load balancers read this. */
   @Get()
   @Public()
-  async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
+  async health(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthDto> {
     let ok = true;
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LIMITS, ROLES } from '@xiangan/shared';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
@@ -12,13 +12,13 @@ import { FileUpload } from '../../common/upload/file-upload.interceptor';
 /** Reads the multipart image after the guards ran; a too-large file is a 413 in plain words. */
 export const ImageUploadInterceptor = FileUpload({ what: '图片', maxBytes: LIMITS.uploadMaxBytes, fields: 4, fieldSize: 1024 });
 
-function send(res: Response, r: { stream: NodeJS.ReadableStream; mime: string; etag: string; signed: boolean }) {
-  res.setHeader('Content-Type', r.mime);
-  res.setHeader('ETag', r.etag);
-  res.setHeader('Cache-Control', r.signed ? 'private, max-age=3600' : 'private, no-cache');
-  res.setHeader('Content-Disposition', 'inline');
-  r.stream.on('error', () => res.destroy());
-  r.stream.pipe(res);
+function send(res: FastifyReply, r: { stream: NodeJS.ReadableStream; mime: string; etag: string; signed: boolean }) {
+  res
+    .header('Content-Type', r.mime)
+    .header('ETag', r.etag)
+    .header('Cache-Control', r.signed ? 'private, max-age=3600' : 'private, no-cache')
+    .header('Content-Disposition', 'inline')
+    .send(r.stream);
 }
 
 @ApiTags('media')
@@ -34,7 +34,7 @@ export class MediaController {
   @ApiBody({
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, purpose: { type: 'string', enum: ['hazard', 'message', 'avatar'] } } },
   })
-  upload(@CurrentUser() user: AuthUser, @Req() req: Request) {
+  upload(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest & { file?: Express.Multer.File }) {
     return this.media.upload(user, req.file, (req.body as Record<string, unknown> | undefined)?.purpose);
   }
 
@@ -51,27 +51,27 @@ export class MediaController {
   @Public()
   @ApiQuery({ name: 'o', required: false, description: '`1` on an officer URL (still valid after a risky verdict)' })
   async full(
-    @Req() req: Request,
+    @Req() req: FastifyRequest & { file?: Express.Multer.File },
     @Param('id', IdPipe) id: number,
     @Query('exp') exp: string,
     @Query('sig') sig: string,
     @Query('o') o: string,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
-    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'full', exp, sig, o));
+    send(res, await this.media.open((req as FastifyRequest & { user?: AuthUser }).user, id, 'full', exp, sig, o));
   }
 
   @Get(':id/thumb')
   @Public()
   @ApiQuery({ name: 'o', required: false, description: '`1` on an officer URL (still valid after a risky verdict)' })
   async thumb(
-    @Req() req: Request,
+    @Req() req: FastifyRequest & { file?: Express.Multer.File },
     @Param('id', IdPipe) id: number,
     @Query('exp') exp: string,
     @Query('sig') sig: string,
     @Query('o') o: string,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ) {
-    send(res, await this.media.open((req as Request & { user?: AuthUser }).user, id, 'thumb', exp, sig, o));
+    send(res, await this.media.open((req as FastifyRequest & { user?: AuthUser }).user, id, 'thumb', exp, sig, o));
   }
 }

@@ -78,13 +78,6 @@ export class OrgsController {
     return this.orgs.update(user, id, dto);
   }
 
-  /** The same as PATCH: `wx.request` has no PATCH method, so the mini-program sends PUT (PATCH stays for other clients). */
-  @Put(':id')
-  @Roles('admin')
-  updateByPut(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: UpdateOrgUnitDto) {
-    return this.orgs.update(user, id, dto);
-  }
-
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')

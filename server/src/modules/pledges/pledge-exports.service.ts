@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, PayloadTooLargeException, ServiceUnavailabl
 import { InjectRepository } from '@nestjs/typeorm';
 import { beijingTimeSeconds, PLEDGE_KIND_LABELS } from '@xiangan/shared';
 import ExcelJS from 'exceljs';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { IsNull, Repository } from 'typeorm';
@@ -72,7 +72,7 @@ export class PledgeExportsService {
   }
 
   /** One A4 page per signed pledge: the full text, the fields, each signer's image, the time and the hashes. Streamed. */
-  async pdf(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
+  async pdf(user: AuthUser, campaignId: number, res: FastifyReply, group?: string): Promise<void> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
     const count = await this.countAndCheck(campaignId, group);
     const font = cjkFont(this.cfg);
@@ -93,8 +93,7 @@ export class PledgeExportsService {
     });
     doc.registerFont('cjk', font.buf, font.family);
     stripOnWrite(doc, 'text'); // no XML-illegal characters (lone surrogates, U+FFFF) reach the font engine
-    startDownload(res, { type: FILE_TYPES.pdf, filename: `${c.title}-签名.pdf`, fallback: `pledges-${campaignId}.pdf` });
-    doc.pipe(res);
+    doc.pipe(startDownload(res, { type: FILE_TYPES.pdf, filename: `${c.title}-签名.pdf`, fallback: `pledges-${campaignId}.pdf` }));
     let pages = 0;
     try {
       for await (const s of this.signatures(campaignId, group)) {
@@ -155,7 +154,7 @@ export class PledgeExportsService {
   }
 
   /** Summary sheet of signed pledges plus the unsigned list, streamed. */
-  async xlsx(user: AuthUser, campaignId: number, res: Response, group?: string): Promise<void> {
+  async xlsx(user: AuthUser, campaignId: number, res: FastifyReply, group?: string): Promise<void> {
     const c = await this.campaigns.loadForOfficer(user, campaignId);
     const count = await this.countAndCheck(campaignId, group);
     const v = await this.templates.version(c.templateVersionId);
@@ -177,8 +176,8 @@ export class PledgeExportsService {
         targetId: c.id,
         detail: { group: group ?? null },
       });
-    startDownload(res, { type: FILE_TYPES.xlsx, filename: `${c.title}-汇总.xlsx`, fallback: `pledges-${campaignId}.xlsx` });
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
+    const out = startDownload(res, { type: FILE_TYPES.xlsx, filename: `${c.title}-汇总.xlsx`, fallback: `pledges-${campaignId}.xlsx` });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
     const ws = stripOnWrite(wb.addWorksheet('已签'), 'addRow'); // XML-illegal characters dropped from every row
     ws.columns = [
       { header: '编号', key: 'seq', width: 8 },

@@ -3,7 +3,7 @@ import { FileUpload } from '../../common/upload/file-upload.interceptor';
 import { Throttle } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { LIMITS, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
@@ -135,12 +135,12 @@ export class PledgeCampaignsController {
 
   @Get(':id/qrcode')
   @Roles(...OFFICER_ROLES)
-  async qrcode(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Res() res: Response) {
+  async qrcode(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Res() res: FastifyReply) {
     const { png, kind } = await this.campaigns.qrcode(user, id);
-    res.setHeader('Content-Type', png[0] === 0xff ? 'image/jpeg' : 'image/png');
-    res.setHeader('X-Qrcode-Kind', kind);
-    res.setHeader('Cache-Control', 'private, max-age=3600');
-    res.end(png);
+    res.header('Content-Type', png[0] === 0xff ? 'image/jpeg' : 'image/png');
+    res.header('X-Qrcode-Kind', kind);
+    res.header('Cache-Control', 'private, max-age=3600');
+    res.send(png);
   }
 
   /**
@@ -156,23 +156,23 @@ export class PledgeCampaignsController {
     @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: number,
     @Body() dto: SignPledgeDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @Headers('idempotency-key') key?: string,
   ) {
     const { signature, replayed } = await this.signatures.sign(user, id, dto, key);
-    if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    if (replayed) res.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return signature;
   }
 
   @Get(':id/signatures.pdf')
   @Roles(...OFFICER_ROLES)
-  pdf(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query('group') group: string | undefined, @Res() res: Response) {
+  pdf(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query('group') group: string | undefined, @Res() res: FastifyReply) {
     return this.exportsSvc.pdf(user, id, res, group || undefined);
   }
 
   @Get(':id/signatures.xlsx')
   @Roles(...OFFICER_ROLES)
-  xlsx(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query('group') group: string | undefined, @Res() res: Response) {
+  xlsx(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Query('group') group: string | undefined, @Res() res: FastifyReply) {
     return this.exportsSvc.xlsx(user, id, res, group || undefined);
   }
 
@@ -225,10 +225,10 @@ export class PledgeSignaturesController {
   /** The URL comes from a signature the caller may read; it carries a short-lived HMAC instead of a header. */
   @Get('pledge-signatures/:id/images/:role')
   @Public()
-  async image(@Param('id', IdPipe) id: number, @Param('role') role: string, @Query('exp') exp: string, @Query('sig') sig: string, @Res() res: Response) {
+  async image(@Param('id', IdPipe) id: number, @Param('role') role: string, @Query('exp') exp: string, @Query('sig') sig: string, @Res() res: FastifyReply) {
     const png = await this.signatures.image(id, role, exp, sig);
-    res.setHeader('Content-Type', 'image/png');
-    res.setHeader('Cache-Control', 'private, max-age=3600');
-    res.end(png);
+    res.header('Content-Type', 'image/png');
+    res.header('Cache-Control', 'private, max-age=3600');
+    res.send(png);
   }
 }

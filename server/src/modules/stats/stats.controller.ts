@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OFFICER_ROLES } from '@xiangan/shared';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ReplicaRead } from '../../common/db/read-router';
@@ -12,7 +12,7 @@ import { ReportService } from './report.service';
 import { StatsService } from './stats.service';
 import { FILE_TYPES, sendDownload } from '../../common/http/download';
 
-function sendDocx(res: Response, buf: Buffer, filename: string) {
+function sendDocx(res: FastifyReply, buf: Buffer, filename: string) {
   sendDownload(res, { type: FILE_TYPES.docx, filename, fallback: 'report.docx' }, buf);
 }
 
@@ -45,7 +45,7 @@ export class StatsController {
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: ReportQueryDto, @Res() res: Response, @ScopedOrg() org?: OrgUnit) {
+  async summaryDocx(@CurrentUser() user: AuthUser, @Query() q: ReportQueryDto, @Res() res: FastifyReply, @ScopedOrg() org?: OrgUnit) {
     const { buffer, filename } = await this.reports.yearReport(user, org, this.stats.period(q.from, q.to), q.form);
     sendDocx(res, buffer, filename);
   }
@@ -54,7 +54,7 @@ export class StatsController {
   @Roles(...OFFICER_ROLES)
   @ReplicaRead()
   @OrgScope({ in: 'query', field: 'orgId' })
-  async monthlyBrief(@CurrentUser() user: AuthUser, @Query() q: MonthlyBriefQueryDto, @Res() res: Response, @ScopedOrg() org?: OrgUnit) {
+  async monthlyBrief(@CurrentUser() user: AuthUser, @Query() q: MonthlyBriefQueryDto, @Res() res: FastifyReply, @ScopedOrg() org?: OrgUnit) {
     const { buffer, filename } = await this.reports.monthlyBrief(user, org, q.month);
     sendDocx(res, buffer, filename);
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/decorators';
 import { WechatPushService } from './wechat-push.service';
 
 /** Text answers on success only (a `@Header` would also label the JSON error bodies text/plain). */
-function plain(res: Response, text: string): string {
+function plain(res: FastifyReply, text: string): string {
   res.type('text/plain; charset=utf-8');
   return text;
 }
@@ -32,7 +32,7 @@ export class WechatPushController {
   @ApiQuery({ name: 'timestamp', required: true })
   @ApiQuery({ name: 'nonce', required: true })
   @ApiQuery({ name: 'echostr', required: true })
-  verify(@Query() q: Record<string, unknown>, @Req() req: Request, @Res({ passthrough: true }) res: Response): string {
+  verify(@Query() q: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): string {
     return plain(res, this.push.verifyUrl(q, req.ip ?? '?'));
   }
 
@@ -45,7 +45,12 @@ export class WechatPushController {
   @ApiQuery({ name: 'encrypt_type', required: false, description: '`aes` in safe mode' })
   @ApiQuery({ name: 'msg_signature', required: false, description: 'safe mode: sha1 over token, timestamp, nonce, Encrypt' })
   @ApiBody({ schema: { type: 'object', description: 'plain mode: the message; safe mode: { ToUserName, Encrypt }' } })
-  async receive(@Query() q: Record<string, unknown>, @Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async receive(
+    @Query() q: Record<string, unknown>,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<string> {
     return plain(res, await this.push.receive(q, body, req.ip ?? '?'));
   }
 }
