@@ -13,7 +13,7 @@ import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { redactUrl } from './common/http/log-redact';
 import { AppThrottlerGuard } from './common/http/throttler.guard';
 import { WindowThrottlerStorage } from './common/http/window-throttler-storage';
-import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { ReadRouter, ReplicaRouting } from './common/db/read-router';
 import { OrgScopeGuard } from './common/scope/org-scope.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -118,7 +118,9 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: AppThrottlerGuard },
         { provide: APP_GUARD, useClass: OrgScopeGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // no interceptor runs on every request unless replicas are configured: `@Idempotent()` brings its own, and
+        // replica routing (reads of `@ReplicaRead()` handlers, writers' marks) is global only where there are replicas
+        ...(ReadRouter.configured(cfg) ? [{ provide: APP_INTERCEPTOR, useClass: ReplicaRouting }] : []),
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ReadRouter, ReplicaReadInterceptor, WriteTracker } from './db/read-router';
+import { ReadRouter } from './db/read-router';
 import { DataSource } from 'typeorm';
 import { serializeSqliteTransactions } from './db/sqlite-serial';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -15,16 +14,8 @@ import { UnitLocator } from '../modules/orgs/org-locate';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OrgUnit, IdempotencyRecord])],
-  providers: [
-    ScopeService,
-    SequenceService,
-    RefsService,
-    UnitLocator,
-    ReadRouter,
-    ReplicaReadInterceptor,
-    { provide: APP_INTERCEPTOR, useClass: WriteTracker },
-  ],
-  exports: [ScopeService, SequenceService, RefsService, UnitLocator, TypeOrmModule, ReadRouter, ReplicaReadInterceptor],
+  providers: [ScopeService, SequenceService, RefsService, UnitLocator, ReadRouter],
+  exports: [ScopeService, SequenceService, RefsService, UnitLocator, TypeOrmModule, ReadRouter],
 })
 export class CommonModule {
   constructor(ds: DataSource) {

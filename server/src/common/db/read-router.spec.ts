@@ -1,6 +1,10 @@
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../../config/app-config';
 import { createTestApp, TestApp } from '../../testing/test-app';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { ApplicationConfig } from '@nestjs/core';
+import { HazardsController } from '../../modules/hazards/hazards.controller';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { ReadRouter } from './read-router';
 
 // The routing itself (replica, read-your-writes, lag, failure) is proved against a real MariaDB replication pair
@@ -71,4 +75,26 @@ describe('without replicas', () => {
     const ledger = await t.http.get('/api/hazards').set(await t.as('town'));
     expect(ledger.status).toBe(200);
   });
+  // Each interceptor costs every request it wraps an AsyncResource and an rxjs pipe: without replicas none is global,
+  // a `@ReplicaRead()` handler has none, and an `@Idempotent()` one only its own.
+  it('puts no interceptor on a request that does not need one', async () => {
+    expect(ReadRouter.configured(t.cfg)).toBe(false);
+    expect(t.app.get(ApplicationConfig).getGlobalInterceptors()).toEqual([]);
+    const on = (method: keyof HazardsController) => Reflect.getMetadata(INTERCEPTORS_METADATA, HazardsController.prototype[method]) ?? [];
+    expect(on('list')).toEqual([]);
+    expect(on('create')).toEqual([IdempotencyInterceptor]);
+    // and the idempotent route still replays a retry (its interceptor is there, not only declared)
+    const headers = { ...(await t.as('resident')), 'Idempotency-Key': 'interceptor-check-1' };
+    const body = { category: 'fire', description: '拦截器检查：同一个请求编号只记一次', orgId: t.seed.org.v_hekou.id };
+    const first = await t.http.post('/api/hazards').set(headers).send(body);
+    const again = await t.http.post('/api/hazards').set(headers).send(body);
+    expect(first.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+  });
+});
+
+it('counts replicas as configured only on MySQL with DATABASE_REPLICA_URLS', () => {
+  expect(ReadRouter.configured(loadConfig({ DATABASE_URL: 'mysql://app@10.0.0.1:3306/x', DATABASE_REPLICA_URLS: 'mysql://ro@10.0.0.2:3306/x' }))).toBe(true);
+  expect(ReadRouter.configured(loadConfig({ DATABASE_URL: 'mysql://app@10.0.0.1:3306/x' }))).toBe(false);
+  expect(ReadRouter.configured(loadConfig({}))).toBe(false);
 });

@@ -7,8 +7,9 @@ import {
   NestInterceptor,
   OnApplicationBootstrap,
   OnModuleDestroy,
-  UseInterceptors,
+  SetMetadata,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import IORedis from 'ioredis';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { catchError, finalize, from, Observable, switchMap } from 'rxjs';
@@ -72,7 +73,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly ds: DataSource,
     private readonly cfg: AppConfig,
   ) {
-    if (cfg.dbKind !== 'mysql') return;
+    if (!ReadRouter.configured(cfg)) return;
     for (const url of cfg.replicaUrls) {
       const u = new URL(url);
       const base = buildDataSourceOptions({ DATABASE_URL: url, SQLITE_PATH: '', DB_POOL_SIZE: cfg.DB_POOL_SIZE });
@@ -101,6 +102,11 @@ export class ReadRouter implements OnApplicationBootstrap, OnModuleDestroy {
 
   get enabled(): boolean {
     return this.replicas.length > 0;
+  }
+
+  /** Whether a configuration gives the router replicas (what `enabled` will be): MySQL with DATABASE_REPLICA_URLS. */
+  static configured(cfg: Pick<AppConfig, 'dbKind' | 'replicaUrls'>): boolean {
+    return cfg.dbKind === 'mysql' && cfg.replicaUrls.length > 0;
   }
 
   async onApplicationBootstrap() {
@@ -232,25 +238,31 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Global: a signed-in user's non-GET request marks them as a recent writer (at its start and its end). */
+/**
+ * Replica routing, one global interceptor registered only when replicas are configured (`replicasConfigured`):
+ * without replicas a request passes through no interceptor at all (Nest then skips its interceptor chain, an
+ * AsyncResource and an rxjs pipe per request). A `@ReplicaRead()` handler's reads run on a fit replica, and if the
+ * replica fails the answer comes from the primary; any other request of a signed-in user that is not a GET marks
+ * them as a recent writer (at its start and its end), so their next reads go to the primary.
+ */
 @Injectable()
-export class WriteTracker implements NestInterceptor {
-  constructor(private readonly router: ReadRouter) {}
+export class ReplicaRouting implements NestInterceptor {
+  constructor(
+    private readonly router: ReadRouter,
+    private readonly reflector: Reflector,
+  ) {}
+
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.router.enabled) return next.handle();
+    if (this.reflector.get<boolean | undefined>(REPLICA_READ, ctx.getHandler())) return this.read(ctx, next);
     const req = ctx.switchToHttp().getRequest<{ method: string; user?: { id: number } }>();
     const id = req?.user?.id;
-    if (!this.router.enabled || !id || READ_METHODS.has(req.method)) return next.handle();
+    if (!id || READ_METHODS.has(req.method)) return next.handle();
     this.router.noteWrite(id);
     return next.handle().pipe(finalize(() => this.router.noteWrite(id)));
   }
-}
 
-/** Per handler (`@ReplicaRead()`): run the handler's reads on a fit replica; if the replica fails, answer from the primary. */
-@Injectable()
-export class ReplicaReadInterceptor implements NestInterceptor {
-  constructor(private readonly router: ReadRouter) {}
-  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.router.enabled) return next.handle();
+  private read(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = ctx.switchToHttp();
     return from(this.router.pick(http.getRequest<{ user?: { id: number } }>()?.user?.id)).pipe(
       switchMap((replica) => {
@@ -270,5 +282,7 @@ export class ReplicaReadInterceptor implements NestInterceptor {
   }
 }
 
+const REPLICA_READ = 'xiangan:replica-read';
+
 /** Mark a heavy read-only handler (ledger, map, statistics, exports, feed) as servable by a read replica. */
-export const ReplicaRead = () => UseInterceptors(ReplicaReadInterceptor);
+export const ReplicaRead = () => SetMetadata(REPLICA_READ, true);

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   CallHandler,
   ExecutionContext,
   Injectable,
@@ -6,6 +7,7 @@ import {
   ServiceUnavailableException,
   SetMetadata,
   UnprocessableEntityException,
+  UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -28,7 +30,7 @@ export interface IdempotentOptions {
   storedByHandler?: boolean;
 }
 /** The route accepts `Idempotency-Key`: a retry with the same key gets the first answer and creates nothing. */
-export const Idempotent = (opts: IdempotentOptions = {}) => SetMetadata(IDEMPOTENT, { ...opts });
+export const Idempotent = (opts: IdempotentOptions = {}) => applyDecorators(SetMetadata(IDEMPOTENT, { ...opts }), UseInterceptors(IdempotencyInterceptor));
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,64}$/;
