@@ -32,6 +32,13 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     return { release, tx };
   };
 
+  /** Puts grid 1's boundary back around `p` (a plain update, committed) and checks `p` is found in it again. */
+  const moveBackAround = async (p: { lat: number; lng: number }) => {
+    const back = squareAround(p, 300);
+    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
+    expect(await id(p)).toBe(grid1().id);
+  };
+
   beforeAll(async () => {
     t = await createTestApp();
     locator = t.app.get(UnitLocator);
@@ -90,9 +97,7 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     expect(await id(far)).toBe(grid1().id);
     await orgs().update(grid1().id, { boundary: null, minLat: null, maxLat: null, minLng: null, maxLng: null });
     expect(await id(far)).toBeNull();
-    const back = squareAround(p, 300);
-    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
-    expect(await id(p)).toBe(grid1().id);
+    await moveBackAround(p);
   });
 
   it('a change inside a transaction is seen once it commits, even when the copy was read while it was open', async () => {
@@ -106,9 +111,7 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     release();
     await tx;
     expect(await id(p)).toBeNull();
-    const back = squareAround(p, 300);
-    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
-    expect(await id(p)).toBe(grid1().id);
+    await moveBackAround(p);
   });
 
   it('a change is seen at its own commit, whatever other transactions commit while it is open (MariaDB)', async () => {
@@ -123,9 +126,7 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     release();
     await tx;
     expect(await id(p)).toBeNull();
-    const back = squareAround(p, 300);
-    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
-    expect(await id(p)).toBe(grid1().id);
+    await moveBackAround(p);
   });
 
   it('sees a change made by another process (plain SQL, updatedAt stamped) within UNIT_LOCATE_CHECK_MS', async () => {
@@ -147,9 +148,7 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     expect(await id(p)).toBeNull();
     expect(await id({ lat: village.lat + 0.09, lng: village.lng })).toBe(grid1().id);
     clock.mockRestore();
-    const back = squareAround(p, 300);
-    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
-    expect(await id(p)).toBe(grid1().id);
+    await moveBackAround(p);
   });
 
   it('a unit whose box is missing is never answered, like the database', async () => {
@@ -158,8 +157,6 @@ describe('UnitLocator: the unit a position lies in, from boundaries held in memo
     locator.invalidate();
     expect(await locateUnit(t.ds, p)).toBeNull();
     expect(await id(p)).toBeNull();
-    const back = squareAround(p, 300);
-    await orgs().update(grid1().id, { boundary: back, ...boundaryBox(back) });
-    expect(await id(p)).toBe(grid1().id);
+    await moveBackAround(p);
   });
 });
