@@ -40,9 +40,8 @@ const STATUS_MIX = [
 ];
 
 const r2 = (x) => Math.round(x * 100) / 100;
-const { spawn, execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
-const { cpuMs, cpuMeter, freePort, httpClient, pct, profMark, sleep, startServer } = require('./lib');
+const { spawn } = require('node:child_process');
+const { cpuMs, cpuMeter, freePort, httpClient, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
 const { reportTarget, writeReport } = require('./same-writes');
 
 async function login(base, openid) {
@@ -185,35 +184,6 @@ async function measured(total, conc, fn, pids) {
   return { perSec, cpu };
 }
 
-/**
- * The MariaDB the bench talks to: of the mariadbd/mysqld processes, the one listening on MYSQL's port (another
- * engineer's private server on another port — a test's — must not be measured instead: pidof lists the newest first).
- */
-function mariadbPid() {
-  const port = String(new URL(MYSQL).port || 3306);
-  for (const name of ['mariadbd', 'mysqld']) {
-    let pids = [];
-    try {
-      pids = execFileSync('pidof', [name]).toString().trim().split(' ').map(Number);
-    } catch {
-      continue;
-    }
-    const portOf = (pid) => {
-      try {
-        const arg = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-          .split('\0')
-          .find((a) => a.startsWith('--port='));
-        return arg ? arg.slice('--port='.length) : '3306';
-      } catch {
-        return '';
-      }
-    };
-    const mine = pids.find((pid) => portOf(pid) === port);
-    if (mine) return mine;
-    if (pids.length) return pids[0];
-  }
-  return 0;
-}
 
 /** bench/bare-http-submit.js on a free port: the same writes behind a bare node:http server. */
 async function startBareHttp(dbUrl) {
@@ -346,7 +316,7 @@ async function run() {
     // the load comes from node:http with keep-alive (fetch costs the shared cores about twice as much per request)
     const resident = await login(server.base, 'demo-resident');
     const client = httpClient(server.base, CONCURRENCY);
-    const dbPid = mariadbPid();
+    const dbPid = mariadbPid(MYSQL);
     const pids = { server: server.child.pid, mariadb: dbPid, loadGenerator: 'self' };
     const submitBody = (i, tag) =>
       JSON.stringify({ category: CATS[i % CATS.length], description: `${tag} ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 + (i % 40) * 0.001 });

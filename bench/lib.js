@@ -1,5 +1,5 @@
 /** What every benchmark needs: percentiles, a free port, and the built server started on a scratch database. */
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -152,4 +152,34 @@ function cpuMeter(pids) {
   };
 }
 
-module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, cpuMs, cpuMeter, profArgs, profMark };
+/**
+ * The MariaDB the bench talks to: of the mariadbd/mysqld processes, the one listening on the URL's port (another
+ * engineer's private server on another port — a test's — must not be measured instead: pidof lists the newest first).
+ */
+function mariadbPid(mysqlUrl) {
+  const port = String(new URL(mysqlUrl).port || 3306);
+  for (const name of ['mariadbd', 'mysqld']) {
+    let pids = [];
+    try {
+      pids = execFileSync('pidof', [name]).toString().trim().split(' ').map(Number);
+    } catch {
+      continue;
+    }
+    const portOf = (pid) => {
+      try {
+        const arg = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .find((a) => a.startsWith('--port='));
+        return arg ? arg.slice('--port='.length) : '3306';
+      } catch {
+        return '';
+      }
+    };
+    const mine = pids.find((pid) => portOf(pid) === port);
+    if (mine) return mine;
+    if (pids.length) return pids[0];
+  }
+  return 0;
+}
+
+module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, cpuMs, cpuMeter, mariadbPid, profArgs, profMark };

@@ -8,6 +8,8 @@
  * Loopback only; bounded: at most MIXED_MAX_STEPS steps of MIXED_STEP_SECONDS each (default 16 × 8 s; it stops at the first step whose p99 passes 300 ms).
  * With MIXED_PROCESSES=2 (bench/mixed-two-processes.bench.js) two server processes share the database, as stateless
  * replicas behind a balancer: the requests go round-robin over them and the server CPU is the sum of both.
+ * Each step prints CPU ms per request of the server(s), of MariaDB and of this process (the load generator): on a
+ * machine that runs all three, their sum against the cores says how far the knee can move.
  *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS, MIXED_PROCESSES)
  */
 const os = require('node:os');
@@ -26,7 +28,7 @@ const P99_LIMIT = 300;
 const MAX_OUTSTANDING = 1500;
 
 const r1 = (x) => Math.round(x * 10) / 10;
-const { cpuMeter, pct, profMark, sleep, startServer } = require('./lib');
+const { cpuMeter, cpuMs, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
 
 async function call(base, method, p, token, body, headers = {}) {
   const t = performance.now();
@@ -178,6 +180,10 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       const t0 = performance.now();
       const from = Number(process.hrtime.bigint() / 1000n);
       const cpu = cpuMeter(servers.map((x) => x.child.pid));
+      // and what the rest of the machine spends per request: MariaDB, and this process (the load generator)
+      const dbPid = mariadbPid(MYSQL_URL);
+      const db0 = dbPid ? cpuMs(dbPid) : 0;
+      const gen0 = process.cpuUsage();
       const count = Math.round(rate * STEP_S);
       for (let i = 0; i < count; i++) {
         const due = t0 + (i * 1000) / rate;
@@ -203,6 +209,10 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       const took = (performance.now() - t0) / 1000;
       // server CPU (ms, /proc) per request of the mix; the step's window goes to the profile (BENCH_PROF)
       const serverCpuMs = cpu.perItem(lat.length);
+      const gen = process.cpuUsage(gen0);
+      const per = (ms) => (lat.length ? Math.round((ms / lat.length) * 100) / 100 : NaN);
+      const mariadbCpuMs = dbPid ? per(cpuMs(dbPid) - db0) : NaN;
+      const loadGeneratorCpuMs = per((gen.user + gen.system) / 1000);
       await profMark('mixed', async () => undefined, from);
       const step = {
         offeredRps: rate,
@@ -213,6 +223,8 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
         errors,
         dropped,
         serverCpuMs,
+        mariadbCpuMs,
+        loadGeneratorCpuMs,
         load1: r1(os.loadavg()[0]),
         p99ByOp: Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, r1(pct(v, 99))])),
       };
@@ -266,7 +278,7 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       steps: Object.fromEntries(
         steps.map((x) => [
           `${x.offeredRps}rps`,
-          { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors, serverCpuMsPerRequest: x.serverCpuMs, load1: x.load1 },
+          { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors, serverCpuMsPerRequest: x.serverCpuMs, mariadbCpuMsPerRequest: x.mariadbCpuMs, loadGeneratorCpuMsPerRequest: x.loadGeneratorCpuMs, load1: x.load1 },
         ]),
       ),
       rawMixOpsPerSec: rawPerSec,
