@@ -184,7 +184,6 @@ async function measured(total, conc, fn, pids) {
   return { perSec, cpu };
 }
 
-
 /** bench/bare-http-submit.js on a free port: the same writes behind a bare node:http server. */
 async function startBareHttp(dbUrl) {
   const port = await freePort();

@@ -167,7 +167,8 @@ function mariadbPid(mysqlUrl) {
     }
     const portOf = (pid) => {
       try {
-        const arg = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        const arg = fs
+          .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
           .split('\0')
           .find((a) => a.startsWith('--port='));
         return arg ? arg.slice('--port='.length) : '3306';

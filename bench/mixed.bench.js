@@ -278,7 +278,17 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       steps: Object.fromEntries(
         steps.map((x) => [
           `${x.offeredRps}rps`,
-          { achieved: x.achievedRps, p50: x.p50, p95: x.p95, p99: x.p99, errors: x.errors, serverCpuMsPerRequest: x.serverCpuMs, mariadbCpuMsPerRequest: x.mariadbCpuMs, loadGeneratorCpuMsPerRequest: x.loadGeneratorCpuMs, load1: x.load1 },
+          {
+            achieved: x.achievedRps,
+            p50: x.p50,
+            p95: x.p95,
+            p99: x.p99,
+            errors: x.errors,
+            serverCpuMsPerRequest: x.serverCpuMs,
+            mariadbCpuMsPerRequest: x.mariadbCpuMs,
+            loadGeneratorCpuMsPerRequest: x.loadGeneratorCpuMs,
+            load1: x.load1,
+          },
         ]),
       ),
       rawMixOpsPerSec: rawPerSec,
