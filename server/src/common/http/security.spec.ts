@@ -15,7 +15,8 @@ import { DataSource } from 'typeorm';
 import * as yauzl from 'yauzl';
 import { createApp } from '../../app.factory';
 import { loadConfig } from '../../config/app-config';
-import { createMysqlDatabase, createTestApp, TEST_DB, TestApp } from '../../testing/test-app';
+import { createMysqlDatabase, TEST_DB } from '../../testing/test-app';
+import { useTestApp } from '../../testing/use-test-app';
 import { XML_ILLEGAL } from '../text/xml-text';
 import { createValidationPipe } from './validation';
 import { registerBodyParsers } from './json-depth';
@@ -52,13 +53,10 @@ function zipTexts(buf: Buffer): Promise<Record<string, string>> {
   );
 }
 
-describe('XML-illegal characters (finding 6)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+/** One app (demo seed, default settings) for the two blocks that need no production settings: an app set-up per block cost a second start and seed. */
+const t = useTestApp();
 
+describe('XML-illegal characters (finding 6)', () => {
   const hazards = async () => Number((await t.ds.query('SELECT COUNT(*) AS c FROM hazard'))[0].c);
 
   it.each([
@@ -197,12 +195,6 @@ describe('XML-illegal characters (finding 6)', () => {
 });
 
 describe('JWT: HS256 only, exp required (finding 7)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-
   it('the login token is HS256 with exp; tokens with another algorithm, alg none or no exp are refused', async () => {
     const me = await t.as('resident');
     const token = me.Authorization.slice(7);

@@ -29,7 +29,8 @@ function zipOf(entries: ZEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const comp = deflateRawSync(e.data, { level: 9 });
+    // zlib's default level (6): level 9 took 3× the CPU on the 200,000-row sheet (1.5 against 0.45 s) for a larger file
+    const comp = deflateRawSync(e.data);
     const crc = crc32(e.data) >>> 0;
     const size = e.declaredSize ?? e.data.length;
     const lh = Buffer.alloc(30);

@@ -5,7 +5,8 @@ import { KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig, ConfigError, DEV_JWT_SECRET, loadConfig } from '../../config/app-config';
 import { FakeWechat } from '../../testing/fake-wechat';
-import { createTestApp, TestApp } from '../../testing/test-app';
+import { createTestApp } from '../../testing/test-app';
+import { useTestApp } from '../../testing/use-test-app';
 import { named } from '../../testing/fields';
 
 describe('config at start-up', () => {
@@ -34,18 +35,23 @@ describe('config at start-up', () => {
   });
 });
 
-describe('WeChat login against the fake WeChat server', () => {
-  let wx: FakeWechat;
-  let t: TestApp;
-  beforeAll(async () => {
-    wx = await new FakeWechat().start();
-    t = await createTestApp({ env: wx.env() });
-  });
-  afterAll(async () => {
-    await t.close();
-    await wx.stop();
-  });
+let wx: FakeWechat;
+/**
+ * One app (demo seed, the fake WeChat server's settings) for the WeChat login and the auth guard's blocks, which use
+ * different users: an app set-up per block cost a second start and seed. The production block makes its own.
+ */
+const t = useTestApp(
+  {},
+  {
+    before: async () => {
+      wx = await new FakeWechat().start();
+      return { env: wx.env() };
+    },
+    after: () => wx.stop(),
+  },
+);
 
+describe('WeChat login against the fake WeChat server', () => {
   it('exchanges a wx.login code for a token and creates a resident once', async () => {
     const res = await t.http.post('/api/auth/wechat').send({ code: wx.code('o-villager-1') });
     expect(res.status).toBe(200);
@@ -102,12 +108,6 @@ describe('dev login', () => {
 });
 
 describe('the auth guard reuses a user row for a few seconds at most', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-
   it('a change made outside this process (another replica, by hand) takes effect within AUTH_USER_TTL_MS', async () => {
     const me = await t.login('cache-outside');
     const id = (await t.http.get('/api/me').set(me)).body.id;
