@@ -1,5 +1,5 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import ExcelJS from 'exceljs';
+import type { CellValue, Row } from 'exceljs';
 import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import { fieldErrors } from '../http/field-labels';
@@ -121,8 +121,9 @@ export interface XlsxReadOptions {
  * The first worksheet of an .xlsx as rows of cell values (index = row number − 1; a missing row is []),
  * read as a stream after assertZipWithinLimits: the parse stops at the first row past the limit.
  */
-export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<ExcelJS.CellValue[][]> {
+export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<CellValue[][]> {
   await assertZipWithinLimits(buf, opts.zip);
+  const ExcelJS = await import('exceljs'); // loaded on first use (docs/DECISIONS.md, "Heavy libraries on first use")
   const what = opts.what ?? '表格';
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
     worksheets: 'emit',
@@ -131,14 +132,14 @@ export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<
     styles: 'ignore',
     entries: 'ignore',
   });
-  const rows: ExcelJS.CellValue[][] = [];
+  const rows: CellValue[][] = [];
   let header = 0; // row number of the first non-empty row
   let sheets = 0;
   try {
     for await (const ws of reader) {
       sheets++;
-      for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
-        const values = (Array.isArray(row.values) ? row.values.slice(1) : []) as ExcelJS.CellValue[];
+      for await (const row of ws as unknown as AsyncIterable<Row>) {
+        const values = (Array.isArray(row.values) ? row.values.slice(1) : []) as CellValue[];
         const empty = values.every((v) => v === null || v === undefined || String(v).trim() === '');
         if (!header && !empty) header = row.number;
         if (header && row.number - header > opts.maxDataRows) {
@@ -161,7 +162,7 @@ export async function readXlsxRows(buf: Buffer, opts: XlsxReadOptions): Promise<
 }
 
 /** What a cell shows as text: rich text joined, hyperlinks' text, formulas' results, dates as YYYY-MM-DD. */
-export function cellText(v: ExcelJS.CellValue): string {
+export function cellText(v: CellValue): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((r) => r.text).join('');

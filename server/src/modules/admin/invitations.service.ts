@@ -1,7 +1,6 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { InvitationDto, InvitationPreviewDto, InvitationStatus, Paginated, ROLE_LABELS } from '@xiangan/shared';
-import QRCode from 'qrcode';
 import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
@@ -104,6 +103,7 @@ export class InvitationsService {
       }
     }
     const link = invitationLink(this.cfg.PUBLIC_BASE_URL, row.code);
+    const QRCode = (await import('qrcode')).default; // loaded on first use (docs/DECISIONS.md)
     return { png: await QRCode.toBuffer(link, { type: 'png', width: 480, margin: 2, errorCorrectionLevel: 'M' }), kind: 'qrcode' };
   }
 

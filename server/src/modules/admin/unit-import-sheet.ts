@@ -1,5 +1,4 @@
 import { ADMIN_LIMITS, ORG_TYPES, OrgType, UNIT_IMPORT_COLUMNS, UnitImportColumn, LIMITS, UnitImportError } from '@xiangan/shared';
-import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import { assertZipWithinLimits, cellText } from '../../common/upload/zip-limits';
 import { fieldErrors } from '../../common/http/field-labels';
@@ -56,6 +55,7 @@ export class ImportErrors {
 
 /** The template: the header row, one example per level, the accepted words. */
 export async function unitImportTemplate(): Promise<Buffer> {
+  const ExcelJS = await import('exceljs'); // loaded on first use (docs/DECISIONS.md)
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('单位');
   ws.columns = [
@@ -95,6 +95,7 @@ export async function readUnitRows(buf: Buffer, errors: ImportErrors): Promise<R
     throw fieldErrors([{ field: 'file', message: '上传的不是 Excel（.xlsx）文件；请用下载的模板填写' }]);
   // the unpacked size is checked before any parser sees the file (a 2 MB zip can unpack to gigabytes)
   await assertZipWithinLimits(buf, { maxEntries: LIMITS.rosterMaxZipEntries, maxUnpackedBytes: LIMITS.rosterMaxUnpackedBytes });
+  const ExcelJS = await import('exceljs'); // loaded on first use (docs/DECISIONS.md)
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.read(Readable.from(buf));

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { beijingDate, beijingTime, HAZARD_CATEGORY_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, isOverdue } from '@xiangan/shared';
 import type { Writable } from 'node:stream';
 import { stripOnWrite, stripXmlIllegal } from '../../common/text/xml-text';
@@ -58,6 +57,7 @@ export async function writeLedgerXlsx(
   title: string,
 ): Promise<number> {
   const now = new Date();
+  const ExcelJS = await import('exceljs'); // loaded on first use (docs/DECISIONS.md, "Heavy libraries on first use")
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
   // characters XML cannot hold are dropped from every row (residents' text; rows stored before the input check)
   const ws = stripOnWrite(wb.addWorksheet('隐患台账', { views: [{ state: 'frozen', ySplit: 1 }] }), 'addRow');

@@ -1,6 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { BullMqQueue } from './bullmq-queue';
 import { InProcessQueue } from './in-process-queue';
 import { JOB_QUEUE, JobQueue } from './job-queue';
 
@@ -10,9 +9,10 @@ import { JOB_QUEUE, JobQueue } from './job-queue';
     {
       provide: JOB_QUEUE,
       inject: [AppConfig],
-      useFactory: (cfg: AppConfig): JobQueue =>
+      // BullMQ (and ioredis under it) is loaded only when Redis is configured: every start without it is cheaper
+      useFactory: async (cfg: AppConfig): Promise<JobQueue> =>
         cfg.REDIS_URL
-          ? new BullMqQueue(cfg.REDIS_URL, cfg.JOBS_WORKER, {
+          ? new (await import('./bullmq-queue')).BullMqQueue(cfg.REDIS_URL, cfg.JOBS_WORKER, {
               prefix: cfg.JOBS_PREFIX,
               lockDurationMs: cfg.JOBS_LOCK_MS,
               stalledIntervalMs: cfg.JOBS_STALLED_INTERVAL_MS,

@@ -15,7 +15,6 @@ import {
   PledgeRosterPickDto,
   PledgeUnsignedDto,
 } from '@xiangan/shared';
-import QRCode from 'qrcode';
 import { Brackets, DataSource, In, IsNull, Not, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { pageOf } from '../../common/http/page-query.dto';
@@ -356,6 +355,7 @@ export class PledgeCampaignsService {
         this.logger.warn(`wxacode for campaign ${id} failed, falling back to an h5 QR: ${(err as Error).message}`);
       }
     }
+    const QRCode = (await import('qrcode')).default; // loaded on first use (docs/DECISIONS.md)
     return { png: await QRCode.toBuffer(this.shareUrl(id), { type: 'png', width: 480, margin: 2, errorCorrectionLevel: 'M' }), kind: 'qrcode' };
   }
 }

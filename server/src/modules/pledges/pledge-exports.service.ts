@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, PayloadTooLargeException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { beijingTimeSeconds, PLEDGE_KIND_LABELS } from '@xiangan/shared';
-import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import { IsNull, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { AppConfig } from '../../config/app-config';
@@ -85,6 +83,7 @@ export class PledgeExportsService {
       detail: { group: group ?? null, signatures: count },
     });
     const versionCache = new Map<number, Awaited<ReturnType<PledgeTemplatesService['version']>>>();
+    const PDFDocument = (await import('pdfkit')).default; // loaded on first use (docs/DECISIONS.md)
     const doc = new PDFDocument({
       size: 'A4',
       margin: 48,
@@ -177,6 +176,7 @@ export class PledgeExportsService {
         detail: { group: group ?? null },
       });
     const out = startDownload(res, { type: FILE_TYPES.xlsx, filename: `${c.title}-汇总.xlsx`, fallback: `pledges-${campaignId}.xlsx` });
+    const ExcelJS = await import('exceljs'); // loaded on first use (docs/DECISIONS.md)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
     const ws = stripOnWrite(wb.addWorksheet('已签'), 'addRow'); // XML-illegal characters dropped from every row
     ws.columns = [

@@ -1,16 +1,8 @@
 import { AlignmentType, Packer, Paragraph, Table, TextRun } from 'docx';
 import type { StatsSummaryDto } from '@xiangan/shared';
 import { body, doc, figuresTable, HEAD_FONT, heading1, OpenItem, placeholder, registerSentences, signature, title } from './report-docx';
+import type { ReportForm } from './report-form-names';
 import { bigCount, join, numbered, parts, Sections, voice } from './report-parts';
-
-/** The three report forms of the reference reports. */
-export const REPORT_FORMS = ['annual', 'duty', 'campaign'] as const;
-export type ReportForm = (typeof REPORT_FORMS)[number];
-export const REPORT_FORM_LABELS: Record<ReportForm, string> = {
-  annual: '年度安全生产和消防工作总结',
-  duty: '述职述廉报告（安全生产部分）',
-  campaign: '安全生产专项整治三年行动工作总结',
-};
 
 /** The town's (village's, county's) 安全生产和消防工作总结 for the period, in the reference's structure. */
 export function annualReport(s: StatsSummaryDto, openItems: OpenItem[], today: string): (Paragraph | Table)[] {

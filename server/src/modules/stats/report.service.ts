@@ -6,8 +6,7 @@ import type { Period } from '../../common/stats/period';
 import { FieldworkStatsSource } from '../fieldwork/fieldwork.stats';
 import { HazardStatsSource } from '../hazards/hazards.stats';
 import { MonthlyReportService } from '../hazards/monthly-report.service';
-import { buildMonthlyBrief } from './report-docx';
-import { buildReport, ReportForm, reportFilename } from './report-forms';
+import type { ReportForm } from './report-form-names';
 import { StatsService } from './stats.service';
 import { addDays, addMonths, beijingMonth, beijingToday } from '@xiangan/shared';
 
@@ -34,6 +33,8 @@ export class ReportService {
     const s = await this.stats.summaryFor(org, p);
     const items = await this.hazards.openItems(org, p.to);
     const today = beijingToday(0, now);
+    // the Word writer (docx) is loaded on the first report, not at start (docs/DECISIONS.md)
+    const { buildReport, reportFilename } = await import('./report-forms');
     return { buffer: await buildReport(form, s, items, p.to < today ? p.to : today, user.name), filename: reportFilename(form, s) };
   }
 
@@ -47,6 +48,7 @@ export class ReportService {
     const monthEnd = addDays(`${addMonths(m, 1)}-01`, -1);
     const r = await this.monthly.forOrg(org, m, now);
     const fieldwork = await this.fieldwork.stats(org, { from: `${m}-01`, to: monthEnd });
+    const { buildMonthlyBrief } = await import('./report-docx');
     const buffer = await buildMonthlyBrief({
       orgName: org.name,
       orgType: org.type,

@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { LocalStorage } from './local-storage';
-import { S3Storage } from './s3-storage';
 import { OBJECT_STORAGE, ObjectStorage } from './storage';
 
 @Global()
@@ -10,9 +9,10 @@ import { OBJECT_STORAGE, ObjectStorage } from './storage';
     {
       provide: OBJECT_STORAGE,
       inject: [AppConfig],
-      useFactory: (cfg: AppConfig): ObjectStorage =>
+      // the AWS SDK is loaded only for the s3 driver (it is the largest library the server has)
+      useFactory: async (cfg: AppConfig): Promise<ObjectStorage> =>
         cfg.STORAGE_DRIVER === 's3'
-          ? new S3Storage({
+          ? new (await import('./s3-storage')).S3Storage({
               endpoint: cfg.S3_ENDPOINT!,
               region: cfg.S3_REGION,
               bucket: cfg.S3_BUCKET!,

@@ -1,5 +1,4 @@
 /** What the pledges specs share: one app per file, two drawn signatures, a 防溺水 campaign, a child's form, a signing, a roster. */
-import ExcelJS from 'exceljs';
 import type { TestApp } from '../../../testing/test-app';
 import { useTestApp } from '../../../testing/use-test-app';
 import { drawSignaturePng, pngDataUrl } from '../signature-art';
@@ -7,6 +6,7 @@ import { drawSignaturePng, pngDataUrl } from '../signature-art';
 export const inDays = (d: number) => new Date(Date.now() + d * 86400_000).toISOString();
 
 export async function xlsxOf(rows: (string | number)[][]): Promise<Buffer> {
+  const ExcelJS = await import('exceljs'); // as the app does: loaded by the specs that build a sheet
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('名单');
   for (const r of rows) ws.addRow(r);

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { MonthlyBriefQuery, StatsQuery } from '@xiangan/shared';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { REPORT_FORMS, ReportForm } from '../report-forms';
+import { REPORT_FORMS, ReportForm } from '../report-form-names';
 import { OptionalQueryId } from '../../../common/dto/fields';
 
 /** A statistics route's unit: the caller's own when left out. */
