@@ -43,6 +43,13 @@ export const ONE_SHOT_MAX = 256 * 1024;
 const THRESHOLD = 1024;
 const BROTLI_QUALITY = 4;
 const BROTLI = { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } };
+/**
+ * Whole answers up to ONE_SHOT_MAX (every JSON page) at quality 3: each call sets up a new encoder, whose quality-4
+ * hasher clears a 512 KB table (quality 3: 256 KB); with caches cold between requests, as on a busy server, a
+ * 13.6 KB feed page cost ~0.32 ms of CPU at quality 4 and ~0.18 ms at quality 3, for 2–5 % more bytes (2,962 → 3,017 B; a ledger page 2,048 → 2,141 B) — bench/RESULTS.md,
+ * "Reads: CPU per request". Larger answers and streams keep quality 4.
+ */
+export const ONE_SHOT_BROTLI_QUALITY = 3;
 
 type Method = 'br' | 'gzip' | 'deflate';
 
@@ -82,7 +89,8 @@ function negotiate(req: FastifyRequest): Method | null {
 }
 
 function compressSync(method: Method, body: Buffer): Buffer {
-  if (method === 'br') return brotliCompressSync(body, { params: { ...BROTLI.params, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  if (method === 'br')
+    return brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: ONE_SHOT_BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
   return method === 'gzip' ? gzipSync(body) : deflateSync(body);
 }
 
@@ -96,7 +104,8 @@ function compressAsync(method: Method, body: Buffer): Promise<Buffer> {
 }
 
 /**
- * API responses: brotli (quality 4: about gzip's speed, smaller output) or gzip, from 1 KB up, as an `onSend` hook.
+ * API responses: brotli (quality 3 for a whole answer up to 256 KB, else 4: about gzip's speed and size) or gzip,
+ * from 1 KB up, as an `onSend` hook.
  *
  * A JSON answer arrives whole, so it is compressed in one call and sent with its Content-Length (one synchronous call
  * up to 256 KB — a stream here cost a ledger page ~0.25 ms of the event loop against 0.05–0.1 ms, bench/RESULTS.md
