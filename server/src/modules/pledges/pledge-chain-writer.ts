@@ -12,6 +12,7 @@ import { LetterAsk, letterUnitsOf } from './letter-unit';
 import { PledgeCampaign, PledgeSignature, PledgeVoid } from './pledge.entities';
 import { beijingMonth, beijingTimeSeconds } from '@xiangan/shared';
 import { marks } from '../../common/db/sql';
+import type { SqlRow } from '../../common/db/sql-row';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 export interface Prepared {
@@ -202,17 +203,19 @@ export class PledgeChainWriter {
     const units = await letterUnitsOf(m, asks);
     rows.forEach((r, i) => (r.unitOrgId = units[i]));
     await m.insert(PledgeSignature, rows);
-    const saved = await m.find(PledgeSignature, { where: { campaignId, seq: In(rows.map((r) => r.seq)) } });
-    const bySeq = new Map(saved.map((s) => [s.seq, s]));
-    for (let i = 0; i < outcomes.length; i++) {
-      const o = outcomes[i];
-      if ('ok' in o && !o.replay) outcomes[i] = { ok: bySeq.get(o.ok.seq)! };
-    }
+    // the new rows' ids, read back by seq (the ids of a multi-row insert are not assumed consecutive); every other
+    // column is what was just written, so the rows answer as they are (no second hydration of the whole batch)
+    const ids: SqlRow[] = await m.query(`SELECT id, seq FROM pledge_signature WHERE campaignId = ? AND seq IN (${marks(rows.length)})`, [
+      campaignId,
+      ...rows.map((r) => r.seq),
+    ]);
+    const idOf = new Map(ids.map((r) => [Number(r.seq), Number(r.id)]));
+    for (const r of rows) r.id = idOf.get(r.seq)!;
     const settled = settleTwins();
     // roster entries → their signature, one statement for the whole batch
     // (an entry keeps the signature it has; the count of entries newly linked goes to the campaign's rosterSigned —
     // an entry dropped by a roster import since the signer picked it is not counted)
-    const linked = saved.filter((s) => s.rosterEntryId);
+    const linked = rows.filter((s) => s.rosterEntryId);
     let newlyLinked = 0;
     if (linked.length) {
       const res = await m.queryRunner!.query(
