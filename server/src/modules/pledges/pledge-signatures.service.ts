@@ -201,7 +201,7 @@ export class PledgeSignaturesService {
     await Promise.all(decoded.map((d) => assertSigned(`signatures.${d.role}`, signerLabel(d.role), d.png)));
     const stamp = randomUUID();
     const images = decoded.map((d) => ({ role: d.role, key: `pledges/${c.id}/${stamp}-${d.role}.png`, sha256: sha256(d.png) }));
-    await Promise.all(decoded.map((d, i) => this.storage.put(images[i].key, d.png, 'image/png')));
+    await Promise.all(decoded.map((d, i) => this.storage.put(images[i].key, d.png, 'image/png', { fresh: true })));
 
     const outcome = await this.chain.append({
       campaignId: c.id,
