@@ -8,9 +8,11 @@ import { AuditService } from '../audit/audit.service';
 import { campaignStatus } from './dto/pledge.dto';
 import { ChainRecord, chainHash, voidChainHash } from './pledge-chain';
 import { signedUpsert } from './pledge-month.rollup';
+import { LetterAsk, letterUnitsOf } from './letter-unit';
 import { PledgeCampaign, PledgeSignature, PledgeVoid } from './pledge.entities';
 import { beijingMonth, beijingTimeSeconds } from '@xiangan/shared';
 import { marks } from '../../common/db/sql';
+import type { SqlRow } from '../../common/db/sql-row';
 
 /** A signature ready to be chained: checked, images stored, waiting for its seq. */
 export interface Prepared {
@@ -19,8 +21,11 @@ export interface Prepared {
   rosterKind: string | null;
   rosterEntryId: number | null;
   groupName: string | null;
-  /** The unit a 责任书 is for (see letter-unit.ts); stored beside the chain, not in it. */
-  unitOrgId: number | null;
+  /**
+   * Which unit a 责任书 is for (see letter-unit.ts): answered for the whole batch under the lock, stored beside the
+   * chain (unitOrgId), not in it. Null for other kinds.
+   */
+  letter: LetterAsk | null;
   dedupeKey: string;
   signerUserId: number;
   clientKey: string;
@@ -146,6 +151,7 @@ export class PledgeChainWriter {
     const now = new Date();
     const outcomes: (Outcome | { twin: number })[] = [];
     const rows: PledgeSignature[] = [];
+    const asks: (LetterAsk | null)[] = [];
     const inBatch = new Map<string, number>(); // signer + key → index of the outcome that key got in this batch
     for (const it of items) {
       const replay = replays.find((r) => r.signerUserId === it.signerUserId && r.clientKey === it.clientKey);
@@ -179,9 +185,10 @@ export class PledgeChainWriter {
       seq += 1;
       const rec: ChainRecord = { ...it, seq, signedAt: new Date(now.getTime()) };
       const hash = chainHash(prev, rec);
-      const { rosterKind: _checked, ...cols } = it;
+      const { rosterKind: _checked, letter, ...cols } = it;
       const row = m.create(PledgeSignature, { ...cols, seq, signedAt: rec.signedAt, prevHash: prev, chainHash: hash, activeKey: it.dedupeKey, voidedAt: null });
       rows.push(row);
+      asks.push(letter);
       byKey.set(it.dedupeKey, m.create(PledgeSignature, { ...row, id: 0 }));
       outcomes.push({ ok: row });
       prev = hash;
@@ -193,18 +200,22 @@ export class PledgeChainWriter {
         return 'ok' in first ? { ok: first.ok, replay: true } : first;
       });
     if (!rows.length) return settleTwins();
+    const units = await letterUnitsOf(m, asks);
+    rows.forEach((r, i) => (r.unitOrgId = units[i]));
     await m.insert(PledgeSignature, rows);
-    const saved = await m.find(PledgeSignature, { where: { campaignId, seq: In(rows.map((r) => r.seq)) } });
-    const bySeq = new Map(saved.map((s) => [s.seq, s]));
-    for (let i = 0; i < outcomes.length; i++) {
-      const o = outcomes[i];
-      if ('ok' in o && !o.replay) outcomes[i] = { ok: bySeq.get(o.ok.seq)! };
-    }
+    // the new rows' ids, read back by seq (the ids of a multi-row insert are not assumed consecutive); every other
+    // column is what was just written, so the rows answer as they are (no second hydration of the whole batch)
+    const ids: SqlRow[] = await m.query(`SELECT id, seq FROM pledge_signature WHERE campaignId = ? AND seq IN (${marks(rows.length)})`, [
+      campaignId,
+      ...rows.map((r) => r.seq),
+    ]);
+    const idOf = new Map(ids.map((r) => [Number(r.seq), Number(r.id)]));
+    for (const r of rows) r.id = idOf.get(r.seq)!;
     const settled = settleTwins();
     // roster entries → their signature, one statement for the whole batch
     // (an entry keeps the signature it has; the count of entries newly linked goes to the campaign's rosterSigned —
     // an entry dropped by a roster import since the signer picked it is not counted)
-    const linked = saved.filter((s) => s.rosterEntryId);
+    const linked = rows.filter((s) => s.rosterEntryId);
     let newlyLinked = 0;
     if (linked.length) {
       const res = await m.queryRunner!.query(

@@ -29,7 +29,6 @@ import { PledgeCampaign, PledgeRosterEntry, PledgeSignature, PledgeTemplateVersi
 import { assertSigned, decodeSignatureDataUrl } from './signature-image';
 import { readSignatureImage } from './signature-art';
 import { verifyCampaignChain } from './pledge-verify';
-import { letterUnitOf } from './letter-unit';
 import { FieldProblem, fieldError, fieldErrors, problem } from '../../common/http/field-labels';
 
 /** How long the signing path reuses a campaign row (deadline, closing and roster kind are re-checked under the lock). */
@@ -194,7 +193,6 @@ export class PledgeSignaturesService {
     } else if (dto.rosterId) throw fieldErrors([{ field: 'rosterId', message: '本活动没有名单，不用选择学生（单位）' }]);
     const dedupeKey = entry ? entry.dedupeKey : this.identityOf(c, fields);
     const groupName = entry ? entry.groupName : (fields.className ?? fields.unitName ?? null);
-    const unitOrgId = await letterUnitOf(this.ds, c.kind, c.orgPath, fields.unitName, user);
 
     // images: decoded, non-blank, hashed, stored before the chain is touched. A duplicate (same pledge signed
     // before) is found under the chain lock; checking here as well would cost every signature a round trip.
@@ -203,14 +201,14 @@ export class PledgeSignaturesService {
     await Promise.all(decoded.map((d) => assertSigned(`signatures.${d.role}`, signerLabel(d.role), d.png)));
     const stamp = randomUUID();
     const images = decoded.map((d) => ({ role: d.role, key: `pledges/${c.id}/${stamp}-${d.role}.png`, sha256: sha256(d.png) }));
-    await Promise.all(decoded.map((d, i) => this.storage.put(images[i].key, d.png, 'image/png')));
+    await Promise.all(decoded.map((d, i) => this.storage.put(images[i].key, d.png, 'image/png', { fresh: true })));
 
     const outcome = await this.chain.append({
       campaignId: c.id,
       rosterKind: c.rosterKind ?? null,
       rosterEntryId: entry?.id ?? null,
       groupName,
-      unitOrgId,
+      letter: { kind: c.kind, campaignPath: c.orgPath, unitName: fields.unitName, signer: { orgId: user.orgId, orgPath: user.orgPath } },
       dedupeKey,
       signerUserId: user.id,
       clientKey,

@@ -15,6 +15,18 @@ export interface InkStats {
   box: { w: number; h: number };
 }
 
+/**
+ * What a caller needs to know, at least: this many ink pixels in a box this wide and tall. With it the reader stops
+ * counting once the strokes so far meet it (the answer's ink and box are then those so far: at least the target,
+ * not the whole image's); the rest of the image data is still inflated to its end and every row's filter byte
+ * checked, so a damaged or overlong PNG is refused exactly as before.
+ */
+export interface InkTarget {
+  ink: number;
+  w: number;
+  h: number;
+}
+
 /** Below this grey level (0–255, on white paper) a pixel is ink. */
 export const INK_LEVEL = 180;
 
@@ -55,9 +67,10 @@ function paeth(a: number, b: number, c: number): number {
 /**
  * The one-pass reader; null when the PNG is not the plain 8-bit RGB(A) kind it reads (libvips then does).
  * `inflate`: 'rows' streams the image data a few rows at a time (falling back to 'whole' where node's zlib handle
- * is not there); 'whole' inflates it in one piece — the fallback, chosen directly only by its test.
+ * is not there); 'whole' inflates it in one piece — the fallback, chosen directly only by its test. `enough`: stop
+ * counting once the strokes meet it (see InkTarget); without it every pixel is counted.
  */
-export function inkStatsDirect(png: Buffer, inflate: 'rows' | 'whole' = 'rows'): InkStats | null {
+export function inkStatsDirect(png: Buffer, inflate: 'rows' | 'whole' = 'rows', enough?: InkTarget): InkStats | null {
   // chunks: IHDR first, the IDATs (CRC-checked, as libvips' reader does), up to IEND
   if (png.length < 33 || !png.subarray(0, 8).equals(PNG_MAGIC)) return null;
   const idat: Buffer[] = [];
@@ -87,7 +100,7 @@ export function inkStatsDirect(png: Buffer, inflate: 'rows' | 'whole' = 'rows'):
     o = end;
   }
   if (!ended || !idat.length) return null;
-  const scan = new InkScan(width, height, channels);
+  const scan = new InkScan(width, height, channels, enough);
   const ok = inflate === 'rows' ? streamInflate(idat, height * (width * channels + 1), scan) : null;
   return ok === null ? inflateWhole(idat, scan) : ok ? scan.result() : null;
 }
@@ -193,7 +206,8 @@ let blankRow = new Uint8Array(0);
  * Rows in, ink counted: each filtered scanline is unfiltered into `cur` against `prev` (the row above; zeros
  * above the first, as PNG defines), then scanned. Both row buffers are 4-byte aligned and padded with zeros so
  * RGBA pixels can be read as Int32 words: a fully transparent one is 0, opaque white −1, and four of those are
- * passed over with one OR and one AND.
+ * passed over with one OR and one AND. Once the ink so far meets the caller's target, later rows are not unfiltered
+ * or scanned: only their filter byte is checked.
  */
 class InkScan {
   readonly stride: number;
@@ -210,11 +224,14 @@ class InkScan {
   private minY: number;
   private maxX = -1;
   private maxY = -1;
+  /** The target was met: the remaining rows are only checked, not counted. */
+  private met = false;
 
   constructor(
     readonly width: number,
     readonly height: number,
     readonly channels: number,
+    private readonly enough?: InkTarget,
   ) {
     this.stride = width * channels;
     this.rowLen = this.stride + 1;
@@ -235,12 +252,13 @@ class InkScan {
     const rgba = ch === 4;
     let r = 0;
     for (; r + rowLen <= end && this.y < this.height; r += rowLen, this.y++) {
+      const ft = buf[r];
+      if (ft > 4) return -1;
+      if (this.met) continue;
       const cur = this.cur;
       const prev = this.prev;
       const s = r + 1;
-      const ft = buf[r];
       if (ft === 0) cur.set(buf.subarray(s, s + stride));
-      else if (ft > 4) return -1;
       else if (rgba) this.unfilterRgba(ft, buf, s);
       else this.unfilterBytes(ft, buf, s);
       const before = this.ink;
@@ -251,6 +269,8 @@ class InkScan {
       if (this.ink !== before) {
         if (this.y < this.minY) this.minY = this.y;
         this.maxY = this.y;
+        const t = this.enough;
+        if (t && this.ink >= t.ink && this.maxX - this.minX + 1 >= t.w && this.maxY - this.minY + 1 >= t.h) this.met = true;
       }
       this.prev = cur;
       this.cur = prev;

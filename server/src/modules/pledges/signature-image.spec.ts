@@ -6,7 +6,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { assertSigned, DIRECT_MAX_PIXELS, INK_MIN_PIXELS, inkStats, inkStatsDirect, inkStatsSharp } from './signature-image';
+import { assertSigned, DIRECT_MAX_PIXELS, INK_ENOUGH, INK_MIN_PIXELS, type InkStats, inkStats, inkStatsDirect, inkStatsSharp } from './signature-image';
 import { blankPng, dotPng, drawSignaturePng } from './signature-art';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -237,6 +237,74 @@ describe('signature ink check: the one-pass PNG reader', () => {
       // after each refusal the reader still reads a good PNG (its zlib stream is reset or replaced)
       expect({ name, after: inkStatsDirect(good) }).toEqual({ name, after: stats });
     }
+  });
+
+  it('stops counting once the strokes meet what the check needs, and still refuses image data damaged after that point', async () => {
+    const w = 120,
+      h = 60;
+    const rows = Buffer.alloc(h * (w * 4 + 1)); // filter 0, transparent; ink in rows 20–39, columns 10–109
+    for (let y = 20; y < 40; y++) for (let x = 10; x < 110; x++) rows.writeUInt32BE(0x101010ff, y * (w * 4 + 1) + 1 + x * 4);
+    const good = pngOf(w, h, deflateSync(rows));
+    expect(inkStatsDirect(good)).toEqual({ width: w, height: h, ink: 2000, box: { w: 100, h: 20 } });
+    // 150 pixels in a 40 × 12 box: met on row 31 (12 rows of 100), the rows after it are not counted
+    const met = { width: w, height: h, ink: 1200, box: { w: 100, h: 12 } };
+    expect(inkStatsDirect(good, 'rows', INK_ENOUGH)).toEqual(met);
+    expect(inkStatsDirect(good, 'whole', INK_ENOUGH)).toEqual(met);
+    expect(inkStatsDirect(splitIdat(good, 4), 'rows', INK_ENOUGH)).toEqual(met);
+    expect(await inkStats(good, INK_ENOUGH)).toEqual(met);
+    await expect(assertSigned('signatures.guardian', '监护人', good)).resolves.toEqual(met);
+
+    const meets = (s: InkStats | null) => !!s && s.ink >= INK_ENOUGH.ink && s.box.w >= INK_ENOUGH.w && s.box.h >= INK_ENOUGH.h;
+    // damage in the rows after the target was met is still found: the stream is inflated and every filter byte read
+    const deflated = deflateSync(rows);
+    const corrupt = Buffer.from(deflated);
+    corrupt[corrupt.length - 2] ^= 0x55;
+    const unknownFilter = Buffer.from(rows);
+    unknownFilter[50 * (w * 4 + 1)] = 5;
+    const bad: [string, Buffer][] = [
+      ['unknown filter on row 50', pngOf(w, h, deflateSync(unknownFilter))],
+      ['one row short', pngOf(w, h, deflateSync(rows.subarray(0, rows.length - (w * 4 + 1))))],
+      ['one byte over', pngOf(w, h, deflateSync(Buffer.concat([rows, Buffer.from([0])])))],
+      ['stream cut short', pngOf(w, h, deflated.subarray(0, deflated.length - 9))],
+      ['checksum of the stream wrong', pngOf(w, h, corrupt)],
+    ];
+    for (const [name, png] of bad) {
+      for (const inflate of ['rows', 'whole'] as const)
+        expect({ name, inflate, direct: inkStatsDirect(png, inflate, INK_ENOUGH) }).toEqual({ name, inflate, direct: null });
+      // and assertSigned answers as libvips reads it (as before: what the one-pass reader does not take goes there)
+      const vips = await inkStatsSharp(png).catch(() => null);
+      const err = await assertSigned('signatures.guardian', '监护人', png).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect({ name, refused: err instanceof BadRequestException }).toEqual({ name, refused: !meets(vips) });
+    }
+
+    // on real drawings: what does not meet the target is counted in full (the same refusal); what does, meets it either way
+    const drawings: [string, Buffer][] = [
+      ['drawn signature', await drawSignaturePng(6, 1000, 400)],
+      ['dot', await dotPng()],
+      ['blank', await blankPng()],
+      ['noisy strokes, RGBA, every filter', everyFilterPng(257, 61, 4)],
+      ['noisy strokes, RGB, every filter', everyFilterPng(203, 57, 3)],
+      [
+        'short dash',
+        await sharp(
+          Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><path d="M 40 60 L 200 60" stroke="#111" stroke-width="6"/></svg>'),
+        )
+          .png()
+          .toBuffer(),
+      ],
+    ];
+    let stoppedEarly = 0;
+    for (const [name, png] of drawings) {
+      const full = inkStatsDirect(png);
+      const early = inkStatsDirect(png, 'rows', INK_ENOUGH);
+      expect({ name, meets: meets(early) }).toEqual({ name, meets: meets(full) });
+      if (!meets(full)) expect({ name, early }).toEqual({ name, early: full });
+      else if (early!.ink < full!.ink) stoppedEarly++;
+    }
+    expect(stoppedEarly).toBeGreaterThanOrEqual(2);
   });
 
   it('reads canvases whose rows outgrow the scratch buffer (one kept, one of its own) as libvips does', async () => {

@@ -2,9 +2,9 @@ import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs
 import { LIMITS } from '@xiangan/shared';
 import sharp from 'sharp';
 import { fieldErrors } from '../../common/http/field-labels';
-import { DIRECT_MAX_PIXELS, INK_LEVEL, INK_LIMIT, inkStatsDirect, PNG_MAGIC, type InkStats } from './png-ink';
+import { DIRECT_MAX_PIXELS, INK_LEVEL, INK_LIMIT, inkStatsDirect, PNG_MAGIC, type InkStats, type InkTarget } from './png-ink';
 
-export { DIRECT_MAX_PIXELS, inkStatsDirect, type InkStats };
+export { DIRECT_MAX_PIXELS, inkStatsDirect, type InkStats, type InkTarget };
 
 // libvips' operation cache keeps recent decoded images for reuse; every upload here is new, so it only costs memory
 // and hashing (~0.2 ms CPU per 1000×400 decode measured). Process-wide, and equally useless for other uploads.
@@ -16,6 +16,8 @@ const DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/=\s]+)$/;
 export const INK_MIN_PIXELS = 150;
 export const INK_MIN_BOX_WIDTH = 40;
 export const INK_MIN_BOX_HEIGHT = 12;
+/** What assertSigned needs to see: once the strokes meet it, the one-pass reader stops counting. */
+export const INK_ENOUGH: InkTarget = { ink: INK_MIN_PIXELS, w: INK_MIN_BOX_WIDTH, h: INK_MIN_BOX_HEIGHT };
 
 /** `label` names the signer (监护人); errors carry the path `field` in `fields`. */
 export function decodeSignatureDataUrl(field: string, dataUrl: unknown, label = ''): Buffer {
@@ -41,10 +43,11 @@ const MAX_PIXELS = 4096 * 4096;
  * two row buffers and scanned at once, compositing onto white and taking the luma per pixel. The whole pixel
  * buffer (1.6 MB for a 1000×400 canvas) never exists: allocating and faulting it in per signature cost more than
  * the inflate itself (bench/RESULTS.md). Any other PNG (grey, palette, 16-bit, interlaced) — or one whose chunks
- * or sizes do not add up — goes to libvips as before.
+ * or sizes do not add up — goes to libvips as before. `enough`: the one-pass reader may stop counting once the
+ * strokes meet it (its ink and box are then at least that); libvips always counts the whole image.
  */
-export async function inkStats(png: Buffer): Promise<InkStats> {
-  return inkStatsDirect(png) ?? inkStatsSharp(png);
+export async function inkStats(png: Buffer, enough?: InkTarget): Promise<InkStats> {
+  return inkStatsDirect(png, 'rows', enough) ?? inkStatsSharp(png);
 }
 
 /**
@@ -139,7 +142,7 @@ async function inkStatsVips(png: Buffer): Promise<InkStats> {
 export async function assertSigned(field: string, label: string, png: Buffer): Promise<InkStats> {
   let s: InkStats;
   try {
-    s = await inkStats(png);
+    s = await inkStats(png, INK_ENOUGH);
   } catch {
     throw fieldErrors([{ field, message: `${label}签名图片无法读取，请重新签名` }]);
   }

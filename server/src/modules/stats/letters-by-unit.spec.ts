@@ -1,4 +1,6 @@
 import { drawSignaturePng, pngDataUrl } from '../pledges/signature-art';
+import type { QueryRunner } from 'typeorm';
+import { PledgeChainWriter } from '../pledges/pledge-chain-writer';
 import { createTestApp, TestApp, TEST_DB } from '../../testing/test-app';
 
 /**
@@ -114,5 +116,49 @@ describe(`letters counted by unit id, paper and online (${TEST_DB})`, () => {
       200,
     );
     expect(await letters()).toEqual({ production: 3, fireFood: 1 });
+  });
+  it('signatures sent at once each get their unit, the units read once per chain batch, not per signature', async () => {
+    const o = t.seed.org;
+    const prod = await campaign('production_responsibility');
+    // plain SQL, sent by the DataSource or a transaction's manager (which hands it to the DataSource); the first chain
+    // batch waits at its head read until the other signatures have queued behind it, so the second batch holds them all
+    const writer = t.app.get(PledgeChainWriter) as unknown as { queues: Map<number, unknown[]> };
+    const queued = () => [...writer.queues.values()].reduce((n, q) => n + q.length, 0);
+    const send = t.ds.query.bind(t.ds);
+    let held = false;
+    const query = jest.spyOn(t.ds, 'query').mockImplementation(async (sql: string, params?: unknown[], runner?: QueryRunner) => {
+      if (!held && sql.startsWith('SELECT id, seq, lastHash')) {
+        held = true;
+        for (let i = 0; i < 500 && queued() < 6; i++) await new Promise((r) => setTimeout(r, 10));
+      }
+      return send(sql, params, runner);
+    });
+    const [logistics] = await t.ds.query('SELECT name FROM org_unit WHERE id = ?', [o.e_logistics.id]);
+    const spaced = ` ${[...String(logistics.name)].join(' ')} `;
+    const names = [logistics.name, '鑫源化工贸易有限公司', '新开农家乐', spaced, '鑫源化工贸易有限公司'];
+    let signed: any[];
+    let sqls: string[];
+    try {
+      signed = await Promise.all([
+        ...names.map((n, i) => sign(i % 2 ? 'parent' : 'resident', prod, n)),
+        sign('enterprise', prod, '大强钢铁'), // a short name: the signer's own enterprise
+        sign('resident', prod, '大强钢铁'), // the same short name from someone outside it: no unit
+      ]);
+    } finally {
+      sqls = query.mock.calls.map((c) => String(c[0]));
+      query.mockRestore();
+    }
+    const stored = await t.ds.query(
+      `SELECT id, unitOrgId FROM pledge_signature WHERE id IN (${signed.map(() => '?').join(', ')})`,
+      signed.map((x) => x.id),
+    );
+    const unitOf = new Map(stored.map((r: any) => [Number(r.id), r.unitOrgId === null ? null : Number(r.unitOrgId)]));
+    expect(signed.map((x) => unitOf.get(x.id))).toEqual([o.e_logistics.id, o.e_chemical.id, null, o.e_logistics.id, o.e_chemical.id, o.e_daqiang.id, null]);
+    // one read of the campaign's units by name per chain batch (each batch reads the chain head once)
+    const nameReads = sqls.filter((q) => q.startsWith('SELECT id, name FROM org_unit')).length;
+    const batches = sqls.filter((q) => q.startsWith('SELECT id, seq, lastHash')).length;
+    expect(batches).toBeLessThan(signed.length);
+    expect(nameReads).toBeGreaterThanOrEqual(1);
+    expect(nameReads).toBeLessThanOrEqual(batches);
   });
 });

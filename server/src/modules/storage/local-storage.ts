@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { assertSafeKey, ObjectStorage } from './storage';
+import { assertSafeKey, ObjectStorage, PutOptions } from './storage';
 
 // the callback forms: fs/promises' writeFile goes through a FileHandle and cost ~4× the CPU per small file
 const writeFile = promisify(writeFileCb);
@@ -21,7 +21,7 @@ export class LocalStorage implements ObjectStorage {
     assertSafeKey(key);
     return join(this.root, key);
   }
-  async put(key: string, body: Buffer): Promise<void> {
+  async put(key: string, body: Buffer, _contentType?: string, opts: PutOptions = {}): Promise<void> {
     const p = this.path(key);
     const dir = dirname(p);
     if (!this.dirs.has(dir)) {
@@ -29,18 +29,26 @@ export class LocalStorage implements ObjectStorage {
       if (this.dirs.size > 10_000) this.dirs.clear();
       this.dirs.add(dir);
     }
-    // write then rename: a reader never sees half a file
-    const tmp = `${p}.${process.pid}.${Date.now()}.tmp`;
+    // write then rename, so a reader never sees half a file; a fresh key has no reader yet: written in place, once
+    // (a signature's images: one rename and one thread-pool round trip less per image)
+    const target = opts.fresh ? p : `${p}.${process.pid}.${Date.now()}.tmp`;
+    const flag = opts.fresh ? 'wx' : 'w';
     try {
-      await writeFile(tmp, body);
+      try {
+        await writeFile(target, body, { flag });
+      } catch (err) {
+        // the directory was removed underneath us (cleanup, tests): make it again once
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        this.dirs.delete(dir);
+        await mkdir(dir, { recursive: true });
+        await writeFile(target, body, { flag });
+      }
     } catch (err) {
-      // the directory was removed underneath us (cleanup, tests): make it again once
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.dirs.delete(dir);
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, body);
+      // a fresh file cut short (disk full) is not left under its key; one that was there already is not ours
+      if (opts.fresh && (err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(p, { force: true }).catch(() => undefined);
+      throw err;
     }
-    await rename(tmp, p);
+    if (!opts.fresh) await rename(target, p);
   }
   async get(key: string): Promise<Buffer> {
     return readFile(this.path(key));

@@ -14,6 +14,7 @@ export class S3Storage implements ObjectStorage {
       forcePathStyle: false,
     });
   }
+  /** One PUT is atomic already: a fresh key (see ObjectStorage) needs nothing more. */
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     assertSafeKey(key);
     await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: body, ContentType: contentType }));

@@ -3,10 +3,19 @@ import { Readable } from 'node:stream';
 /** Where uploaded bytes live: local disk by default, S3-compatible object storage (Tencent COS) in production. */
 export interface ObjectStorage {
   readonly driver: 'local' | 's3';
-  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /**
+   * `fresh`: the key was just made (it has a random part) and nothing refers to it until this resolves, so no reader
+   * can see it half written: the local disk writes it in place (no temporary file and rename) and refuses to replace
+   * a file already there (EEXIST).
+   */
+  put(key: string, body: Buffer, contentType: string, opts?: PutOptions): Promise<void>;
   get(key: string): Promise<Buffer>;
   stream(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
+}
+
+export interface PutOptions {
+  fresh?: boolean;
 }
 
 export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
