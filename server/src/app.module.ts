@@ -40,6 +40,9 @@ import { AuditModule } from './modules/audit/audit.module';
 import { RegistersModule } from './modules/registers/registers.module';
 // (end of feature imports)
 
+/** The container's health probe (every few seconds): never a "request completed" line. */
+export const isHealthCheck = (req: IncomingMessage & { originalUrl?: string }): boolean => (req.originalUrl ?? req.url ?? '').split('?')[0] === '/api/health';
+
 @Module({})
 export class AppModule {
   static forRoot(cfg: AppConfig): DynamicModule {
@@ -59,7 +62,9 @@ export class AppModule {
               (req.user ? { userId: req.user.id, role: req.user.role } : undefined) as Record<string, unknown>,
             // the "request completed" line is info: at a quieter level (warn in the benches, error…) no completion
             // handler is attached at all — it only built the line's bindings (user, role) for pino to drop
-            autoLogging: ['fatal', 'error', 'warn', 'silent'].includes(cfg.LOG_LEVEL) ? false : { ignore: (req) => req.url === '/api/health' },
+            // (health checks are not logged: by the time pino-http asks, the middleware layer has cut req.url down to the part
+            // after its mount point, so the path is read from originalUrl, the one the client sent)
+            autoLogging: ['fatal', 'error', 'warn', 'silent'].includes(cfg.LOG_LEVEL) ? false : { ignore: isHealthCheck },
             // query values that are secrets or personal data (signed-URL sig, typed names, codes, phones) never reach the log
             serializers: { req: (r: { method: string; url: string; id: unknown }) => ({ id: r.id, method: r.method, url: redactUrl(r.url) }) },
           },

@@ -58,3 +58,18 @@ test('query values of sig, q, token, code, phone (and names) are redacted in the
   expect(log).toContain('/api/hazards?q=[REDACTED]&page=2');
   expect(log).toContain('phone=[REDACTED]');
 });
+
+test('the health probe (every few seconds in a container) writes no request line; the request after it does', async () => {
+  const before = srv.output().length;
+  for (let i = 0; i < 3; i++) await fetch(`${srv.baseUrl}/api/health`);
+  await fetch(`${srv.baseUrl}/api/health?probe=1`);
+  await fetch(`${srv.baseUrl}/api/dashboard`);
+  await sleep(500); // pino writes asynchronously
+  const lines = srv
+    .output()
+    .slice(before)
+    .split('\n')
+    .filter((l) => l.includes('"req"'));
+  expect(lines.filter((l) => l.includes('/api/health'))).toEqual([]);
+  expect(lines.filter((l) => l.includes('/api/dashboard')).length).toBe(1);
+});
