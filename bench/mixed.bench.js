@@ -28,7 +28,7 @@ const P99_LIMIT = 300;
 const MAX_OUTSTANDING = 1500;
 
 const r1 = (x) => Math.round(x * 10) / 10;
-const { cpuMeter, cpuMs, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
+const { cpuMeter, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
 
 async function call(base, method, p, token, body, headers = {}) {
   const t = performance.now();
@@ -169,6 +169,8 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
 
     const steps = [];
     let rate = START_RPS;
+    // what the rest of the machine spends per request: MariaDB, and this process (the load generator)
+    const dbPid = mariadbPid(MYSQL_URL);
     let best = null;
     for (let s = 0; s < MAX_STEPS; s++) {
       const lat = [];
@@ -180,10 +182,8 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       const t0 = performance.now();
       const from = Number(process.hrtime.bigint() / 1000n);
       const cpu = cpuMeter(servers.map((x) => x.child.pid));
-      // and what the rest of the machine spends per request: MariaDB, and this process (the load generator)
-      const dbPid = mariadbPid(MYSQL_URL);
-      const db0 = dbPid ? cpuMs(dbPid) : 0;
-      const gen0 = process.cpuUsage();
+      const dbCpu = cpuMeter(dbPid ? [dbPid] : []);
+      const genCpu = cpuMeter([process.pid]);
       const count = Math.round(rate * STEP_S);
       for (let i = 0; i < count; i++) {
         const due = t0 + (i * 1000) / rate;
@@ -209,10 +209,8 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       const took = (performance.now() - t0) / 1000;
       // server CPU (ms, /proc) per request of the mix; the step's window goes to the profile (BENCH_PROF)
       const serverCpuMs = cpu.perItem(lat.length);
-      const gen = process.cpuUsage(gen0);
-      const per = (ms) => (lat.length ? Math.round((ms / lat.length) * 100) / 100 : NaN);
-      const mariadbCpuMs = dbPid ? per(cpuMs(dbPid) - db0) : NaN;
-      const loadGeneratorCpuMs = per((gen.user + gen.system) / 1000);
+      const mariadbCpuMs = dbPid ? dbCpu.perItem(lat.length) : NaN;
+      const loadGeneratorCpuMs = genCpu.perItem(lat.length);
       await profMark('mixed', async () => undefined, from);
       const step = {
         offeredRps: rate,
