@@ -41,7 +41,7 @@ import { RegistersModule } from './modules/registers/registers.module';
 // (end of feature imports)
 
 /** The container's health probe (every few seconds): never a "request completed" line. */
-export const isHealthCheck = (req: IncomingMessage & { originalUrl?: string }): boolean => (req.originalUrl ?? req.url ?? '').split('?')[0] === '/api/health';
+const isHealthCheck = (req: IncomingMessage & { originalUrl?: string }): boolean => (req.originalUrl ?? req.url ?? '').split('?')[0] === '/api/health';
 
 @Module({})
 export class AppModule {

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { SqlRow } from '../../common/db/sql-row';
 import { subtreeSql, within } from '../../common/scope/subtree';
 import { marks } from '../../common/db/sql';
@@ -21,11 +22,6 @@ export interface LetterAsk {
   signer: { orgId: number | null; orgPath: string | null };
 }
 
-/** A DataSource or a transaction's EntityManager. */
-interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<SqlRow[]>;
-}
-
 /**
  * The unit each signed 责任书 is for: the unit of the campaign's subtree, of the letter's types, whose name the
  * signer wrote (spaces ignored); else the signer's own unit when it is one of those types inside the subtree (an
@@ -33,7 +29,7 @@ interface Queryable {
  * name. Answers a whole chain batch at once: one read of the subtree's units per campaign kind and path (a batch
  * is one campaign: one read), one read of the signers' own units where a name found none.
  */
-export async function letterUnitsOf(q: Queryable, asks: (LetterAsk | null)[]): Promise<(number | null)[]> {
+export async function letterUnitsOf(q: Pick<EntityManager, 'query'>, asks: (LetterAsk | null)[]): Promise<(number | null)[]> {
   const out: (number | null)[] = asks.map(() => null);
   const byName = new Map<string, { kind: string; path: string; at: number[] }>();
   asks.forEach((a, i) => {
@@ -46,7 +42,7 @@ export async function letterUnitsOf(q: Queryable, asks: (LetterAsk | null)[]): P
   for (const g of byName.values()) {
     const types = LETTER_UNIT_TYPES[g.kind];
     const under = subtreeSql('path', g.path);
-    const rows = await q.query(`SELECT id, name FROM org_unit WHERE ${under.sql} AND type IN (${marks(types.length)})`, [...under.params, ...types]);
+    const rows = await q.query<SqlRow[]>(`SELECT id, name FROM org_unit WHERE ${under.sql} AND type IN (${marks(types.length)})`, [...under.params, ...types]);
     for (const i of g.at) {
       const key = unitNameKey(asks[i]!.unitName!);
       const hit = rows.filter((r) => unitNameKey(String(r.name)) === key);
@@ -59,7 +55,7 @@ export async function letterUnitsOf(q: Queryable, asks: (LetterAsk | null)[]): P
   );
   if (own.length) {
     const ids = [...new Set(own.map((i) => asks[i]!.signer.orgId!))];
-    const rows = await q.query(`SELECT id, type FROM org_unit WHERE id IN (${marks(ids.length)})`, ids);
+    const rows = await q.query<SqlRow[]>(`SELECT id, type FROM org_unit WHERE id IN (${marks(ids.length)})`, ids);
     const typeOf = new Map(rows.map((r) => [Number(r.id), String(r.type)]));
     for (const i of own) {
       const a = asks[i]!;
