@@ -330,3 +330,62 @@ test.each(PAGES.map((t) => [t.name, t] as const))(
     expect(problems).toEqual([]);
   },
 );
+
+/**
+ * A slow compositor (a loaded machine, a cheap phone): the browser reports the frame's paint late, and the app's
+ * scripts still wait for that report. Every PerformanceObserver the page makes is handed its entries 700 ms late; the
+ * moment the loader's observer is told of a paint is recorded, and app.js must go in after it. On a data page the
+ * data's drawing is reported through Element Timing, so a drawing smaller than the frame's largest paint holds the app
+ * too. Fails on the build before (the loader gave up 200 ms after the two animation frames: app.js went in first).
+ */
+test.each([['home'], ['feed']] as const)('%s: a paint reported 700 ms late still holds the app until it is reported', async (name) => {
+  const t = PAGES.find((p) => p.name === name) as Target;
+  const who = sessions[t.who as Who];
+  const context = await suite.browser.newContext({ ...PHONE, viewport: { width: 360, height: 740 } });
+  try {
+    await context.addInitScript(
+      ({ token, me }) => {
+        if (sessionStorage.getItem('xa_ff_seeded')) return;
+        sessionStorage.setItem('xa_ff_seeded', '1');
+        localStorage.clear();
+        localStorage.setItem('xa_token', JSON.stringify({ data: token }));
+        localStorage.setItem('xa_me', JSON.stringify({ data: me }));
+        const w = window as unknown as { __toldAt: number; __appAt: number; PerformanceObserver: typeof PerformanceObserver };
+        w.__toldAt = -1;
+        w.__appAt = -1;
+        const Real = w.PerformanceObserver;
+        class Late extends Real {
+          constructor(cb: PerformanceObserverCallback) {
+            super((list, obs) =>
+              setTimeout(() => {
+                if (w.__toldAt < 0 && list.getEntries().length) w.__toldAt = performance.now();
+                cb(list, obs);
+              }, 700),
+            );
+          }
+        }
+        w.PerformanceObserver = Late;
+        new MutationObserver((ms) => {
+          for (const m of ms)
+            for (const n of m.addedNodes)
+              if (w.__appAt < 0 && n.nodeName === 'SCRIPT' && /\/js\/app\.[0-9a-f]+\.js$/.test((n as HTMLScriptElement).src)) w.__appAt = performance.now();
+        }).observe(document, { childList: true, subtree: true });
+      },
+      { token: who.token, me: who.user },
+    );
+    const page = await context.newPage();
+    await page.goto(`${suite.server.baseUrl}/#${t.route()}`);
+    await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const { toldAt, appAt, data } = await page.evaluate(() => {
+      const w = window as unknown as { __toldAt: number; __appAt: number; __xaFFData?: boolean };
+      return { toldAt: w.__toldAt, appAt: w.__appAt, data: !!w.__xaFFData };
+    });
+    // the data page drew its early GET into the frame (else it would test the home case twice)
+    expect([name, data]).toEqual([name, name === 'feed']);
+    expect(toldAt).toBeGreaterThan(0);
+    expect(appAt).toBeGreaterThanOrEqual(toldAt);
+    await saveScreenshot(page, `late-paint-${name}`);
+  } finally {
+    await context.close();
+  }
+});
