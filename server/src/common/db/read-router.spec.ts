@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../../config/app-config';
 import { createTestApp, TestApp } from '../../testing/test-app';
-import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { ApplicationConfig } from '@nestjs/core';
 import { HazardsController } from '../../modules/hazards/hazards.controller';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { RiskSitesController } from '../../modules/registers/registers.controller';
+import { IdempotencyInterceptor, IdempotencyKeyGuard } from '../idempotency/idempotency.interceptor';
 import { ReadRouter } from './read-router';
 
 // The routing itself (replica, read-your-writes, lag, failure) is proved against a real MariaDB replication pair
@@ -76,20 +77,29 @@ describe('without replicas', () => {
     expect(ledger.status).toBe(200);
   });
   // Each interceptor costs every request it wraps an AsyncResource and an rxjs pipe: without replicas none is global,
-  // a `@ReplicaRead()` handler has none, and an `@Idempotent()` one only its own.
+  // a `@ReplicaRead()` handler has none, an `@Idempotent()` one only its own, and one whose record keeps the key
+  // (submit, signing) none: only a guard checks the key's format there.
   it('puts no interceptor on a request that does not need one', async () => {
     expect(ReadRouter.configured(t.cfg)).toBe(false);
     expect(t.app.get(ApplicationConfig).getGlobalInterceptors()).toEqual([]);
     const on = (method: keyof HazardsController) => Reflect.getMetadata(INTERCEPTORS_METADATA, HazardsController.prototype[method]) ?? [];
     expect(on('list')).toEqual([]);
-    expect(on('create')).toEqual([IdempotencyInterceptor]);
-    // and the idempotent route still replays a retry (its interceptor is there, not only declared)
+    expect(on('create')).toEqual([]);
+    expect(Reflect.getMetadata(INTERCEPTORS_METADATA, RiskSitesController.prototype.patrol)).toEqual([IdempotencyInterceptor]);
+    expect(Reflect.getMetadata(GUARDS_METADATA, HazardsController.prototype.create)).toEqual([IdempotencyKeyGuard]);
+    // and the idempotent route still replays a retry, and still refuses a malformed key before the body is looked at
     const headers = { ...(await t.as('resident')), 'Idempotency-Key': 'interceptor-check-1' };
     const body = { category: 'fire', description: '拦截器检查：同一个请求编号只记一次', orgId: t.seed.org.v_hekou.id };
     const first = await t.http.post('/api/hazards').set(headers).send(body);
     const again = await t.http.post('/api/hazards').set(headers).send(body);
     expect(first.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
+    const bad = await t.http
+      .post('/api/hazards')
+      .set({ ...headers, 'Idempotency-Key': 'bad key!' })
+      .send({});
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toEqual(['请求编号格式不对，请刷新后重试']);
   });
 });
 
