@@ -175,26 +175,42 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
   const events: string[] = [];
   const mark = (e: string) => events.push(`${((Date.now() - start) / 1000).toFixed(1)}s ${e}`);
   let messageId = 0;
+  /**
+   * Waits until every phone has had a request acknowledged since `since` (the load's clock): the fault before is over
+   * for all of them and none still has a request of that time in flight, so the next fault meets a recovered server
+   * (fixed pauses of 2–5 s did this before, and were mostly load that proved nothing new).
+   */
+  const everyPhoneAckedSince = async (what: string, since: number) => {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
+      const phonesAcked = new Set(logicals.filter((l) => l.attempts.some((a) => a.at >= since && a.status >= 200 && a.status < 300)).map((l) => l.user));
+      if (phonesAcked.size === PHONES) {
+        mark(`every phone acknowledged after ${what}`);
+        return;
+      }
+    }
+    throw new Error(`not every phone had a request acknowledged within 60 s after ${what}`);
+  };
+  const now = () => Date.now() - start;
   const director = async () => {
-    await sleep(3000);
+    await everyPhoneAckedSince('the start', 0);
     mark('MariaDB frozen (SIGSTOP)');
     maria.pause();
     await sleep(6000);
     maria.resume();
     mark('MariaDB thawed');
-    await sleep(4000);
+    await everyPhoneAckedSince('the thaw', now());
     mark('MariaDB killed (SIGKILL)');
     await maria.kill();
     await sleep(3000);
     await maria.start();
     mark('MariaDB started again');
-    await sleep(5000);
+    await everyPhoneAckedSince('the MariaDB restart', now());
     mark('server killed (kill -9)');
     await srv.kill9();
     await sleep(1000);
     await srv.start();
     mark('server started again');
-    await sleep(2000);
+    await everyPhoneAckedSince('the server restart', now());
     // publish to 河口村 (the subscribers) and kill Redis while the sends are going out
     const m = await api.call('POST', '/api/messages', {
       token: hekouVillage.token,
@@ -212,10 +228,11 @@ test('faults under load: nothing acknowledged is lost or duplicated, nothing han
     await sleep(4000);
     await redis.start();
     mark('Redis started again');
-    await sleep(4000);
-    stop = true;
+    await everyPhoneAckedSince('the Redis restart', now());
   };
-  await Promise.all([director(), ...Array.from({ length: PHONES }, (_, i) => submit(i))]);
+  // a failed step stops the phones too, so the test ends with its failure instead of running until jest's timeout
+  const directed = director().finally(() => (stop = true));
+  await Promise.all([directed, ...Array.from({ length: PHONES }, (_, i) => submit(i))]);
   mark('load stopped');
 
   // ---------------------------------------------------------------- the server recovered by itself

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { deflateRawSync, deflateSync, crc32 } from 'node:zlib';
 import { Answer } from '../support/api';
-import { diffCounts, rowCounts } from '../support/dbsnap';
+import { diffCounts, RowCounter, rowCounter } from '../support/dbsnap';
 import { buildWorld, jpeg, signatureDataUrl, studentFields, World } from '../support/fixtures';
 import { join } from 'node:path';
 import { scratchDatabase, ScratchDb, SERVER_DIST, ServerProcess, spawnServer } from '../support/proc';
@@ -24,6 +24,7 @@ let db: ScratchDb;
 let srv: ServerProcess;
 let w: World;
 let doc: any;
+let rows: RowCounter;
 const MB = 1024 * 1024;
 
 let wechat: any;
@@ -37,9 +38,11 @@ beforeAll(async () => {
   srv = await spawnServer({ env: { DATABASE_URL: db.url, SEED_DEMO: 'true', ...wechat.env() }, h5: false });
   w = await buildWorld(srv.baseUrl);
   doc = (await w.api.call('GET', '/api/docs-json')).body;
+  rows = await rowCounter(db.url);
 });
 
 afterAll(async () => {
+  await rows?.close();
   await srv?.stop();
   await db?.drop();
   await wechat?.stop();
@@ -321,6 +324,8 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
   const unchanged: string[] = [];
   let sent = 0;
   let xmlRefused = 0;
+  // one operation's "after" is the next one's "before": nothing else writes in between
+  let before = await rows.counts();
   for (const o of ops) {
     if (o.op.requestBody?.content?.['multipart/form-data']) continue; // uploads: own test below
     if (o.path.startsWith('/api/auth/')) {
@@ -330,7 +335,6 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
     const token = o.path.startsWith('/api/auth/') ? undefined : w.s[who].token;
     const pol = POLICY[o.key];
     const realId = (pol?.fixture && w.fx[pol.fixture]) || 999999;
-    const before = await rowCounts(db.url);
     let anyAccepted = false;
     // absurd path ids (never a real record: DELETE / PATCH must not touch anything)
     if (o.path.includes('{')) {
@@ -366,10 +370,11 @@ test('every write operation: hostile JSON bodies and path ids answer 4xx with a 
         if (p.name.startsWith('xml:') && r.status === 400) xmlRefused++;
       }
     }
-    const after = await rowCounts(db.url);
+    const after = await rows.counts();
     const diff = diffCounts(before, after);
     if (!anyAccepted && diff.length) failures.push({ op: o.key, payload: '(all rejected)', status: 0, body: `rows changed: ${diff.join(', ')}` });
     if (!anyAccepted) unchanged.push(o.key);
+    before = after;
   }
   console.log(
     `fuzz: ${ops.length} write operations, ${sent} hostile requests, ${failures.length} failures; ${accepted.length} accepted as text (${accepted.slice(0, 12).join('; ')}${accepted.length > 12 ? '…' : ''}); ` +
@@ -572,7 +577,7 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
   const failures: Failure[] = [];
   const accepted: string[] = [];
   const token = w.s['demo-parent'].token;
-  const before = await rowCounts(db.url);
+  const before = await rows.counts();
   for (const c of cases.filter((x) => !x.acceptable)) {
     const r = await w.api.call('POST', '/api/media', {
       token,
@@ -584,7 +589,7 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
     if (r.status >= 400 && r.status < 500 && ![400, 413, 415, 422].includes(r.status))
       failures.push({ op: 'POST /api/media', payload: c.name, status: r.status, body: 'expected 400/413/415/422' });
   }
-  const after = await rowCounts(db.url);
+  const after = await rows.counts();
   expect(diffCounts(before, after)).toEqual([]);
   // the server is still fine after the bombs
   expect((await w.api.call('GET', '/api/health')).status).toBe(200);
@@ -648,7 +653,7 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
       ],
       ['xlsx that lies about its unpacked size', multipart([{ name: 'file', filename: 'roster.xlsx', type: XLSX, data: inflatingXlsx(8 * MB, 1024) }])],
     ];
-    const b2 = await rowCounts(db.url);
+    const b2 = await rows.counts();
     for (const [name, mp] of rosterCases) {
       const t0 = Date.now();
       const r = await w.api.call('POST', url, { token: vtoken, raw: mp.body as any, headers: { 'content-type': mp.ctype }, timeoutMs: 30_000 });
@@ -656,7 +661,7 @@ test('uploads: traversal names, malformed multipart, wrong types, truncated and 
       if (name.startsWith('xlsx whose entries') && (r.status !== 413 || Date.now() - t0 > 5000))
         failures.push({ op: `POST ${url}`, payload: name, status: r.status, body: `expected a quick 413, took ${Date.now() - t0} ms` });
     }
-    expect(diffCounts(b2, await rowCounts(db.url))).toEqual([]);
+    expect(diffCounts(b2, await rows.counts())).toEqual([]);
   }
   console.log(`fuzz uploads: ${cases.length} media cases, ${failures.length} failures; accepted: ${accepted.join('; ')}`);
   expect(failures).toEqual([]);
