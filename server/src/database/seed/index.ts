@@ -10,6 +10,7 @@ import { seedFieldwork } from './fieldwork.seed';
 import { SEED_PUBLICITY_TEMPLATE, seedPublicity } from './publicity.seed';
 import { seedPledges } from './pledges.seed';
 import { isMysql } from '../../common/db/dialect';
+import { namedLock } from '../migrate';
 import { seedRegisters } from './registers.seed';
 // (end of feature seeder imports)
 
@@ -53,7 +54,7 @@ export async function seedIfEmpty(ds: DataSource, cfg?: AppConfig): Promise<bool
   try {
     if (qr) {
       await qr.connect();
-      const [{ got }] = await qr.query("SELECT GET_LOCK('xiangan_seed', 300) AS got");
+      const [{ got }] = await qr.query(`SELECT GET_LOCK(${namedLock('seed')}, 300) AS got`);
       if (Number(got) !== 1) throw new Error('could not take the seed lock within 300 s');
     }
     if ((await ds.getRepository(OrgUnit).count()) > 0) return false;
@@ -64,7 +65,7 @@ export async function seedIfEmpty(ds: DataSource, cfg?: AppConfig): Promise<bool
     return true;
   } finally {
     if (qr) {
-      await qr.query("SELECT RELEASE_LOCK('xiangan_seed')").catch(() => undefined);
+      await qr.query(`SELECT RELEASE_LOCK(${namedLock('seed')})`).catch(() => undefined);
       await qr.release();
     }
   }
