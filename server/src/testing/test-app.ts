@@ -22,6 +22,15 @@ export const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:
 
 export type DemoKey = (typeof DEMO_USERS)[number][0];
 
+/**
+ * A `*.nodb.spec.ts` file runs on SQLite only (server/jest.config.js leaves it out of the MariaDB run), so it must not
+ * open a database: this makes that name fail at once instead of skipping the file's MariaDB half unnoticed.
+ */
+function refuseInNoDbSpec(what: string): void {
+  const spec = typeof expect === 'undefined' ? undefined : expect.getState().testPath;
+  if (spec && /\.nodb\./.test(spec)) throw new Error(`${what} in ${spec}: a *.nodb.spec.ts file opens no database (rename it *.spec.ts)`);
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   ds: DataSource;
@@ -44,6 +53,7 @@ export interface TestApp {
  * database stays empty and the app migrates it itself.
  */
 export async function createMysqlDatabase(prefix = 'xa_t', opts: { migrated?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+  refuseInNoDbSpec('createMysqlDatabase');
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const conn = await createConnection({ uri: MYSQL_BASE, multipleStatements: true });
   try {
@@ -144,6 +154,7 @@ export interface TestAppOptions {
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  refuseInNoDbSpec('createTestApp');
   let dropDb: (() => Promise<void>) | null = null;
   const env: Record<string, string> = {
     NODE_ENV: 'test',

@@ -6,7 +6,7 @@ import { BadRequestException } from '@nestjs/common';
  * (`signatures.1.role`) travels beside it in the 400 body's `fields` for API clients and tests.
  *
  * Labels come from, in order: `@Label()` on the DTO property (a name whose meaning differs by form), then this
- * table by property name. `field-labels.spec.ts` fails on any validated DTO property that has neither.
+ * table by property name. `field-labels.nodb.spec.ts` fails on any validated DTO property that has neither.
  */
 export interface LabelSpec {
   label: string;

@@ -21,7 +21,8 @@ import { subtreesSql } from '../../common/scope/subtree';
 export const JOB_SEND = 'publicity.send';
 export const JOB_RESUME = 'publicity.resume';
 export const SEND_ATTEMPTS = 5;
-const BATCH = 500;
+/** Users per page when the fan-out and 催阅 walk an audience (the fan-out spec checks that its kill leaves ≥ 2 behind). */
+export const DELIVERY_BATCH = 500;
 
 /** Subscribe-message data of the 宣传推送 template (fields documented in docs/DEVELOPING.md). */
 export function publicityTemplateData(title: string, orgName: string, at: Date, hint: string) {
@@ -120,7 +121,7 @@ export class DeliveryService implements OnModuleInit {
         `SELECT u.id, u.orgPath FROM subscription_consent c JOIN app_user u ON u.id = c.userId
           WHERE c.templateId = ? AND c.remaining > 0 AND c.userId > ? AND u.disabled = 0 AND u.openid IS NOT NULL AND u.openid NOT LIKE 'dev:%'
             AND ${under.sql} ${roles.length ? `AND u.role IN (${marks(roles.length)})` : ''}
-          ORDER BY c.userId LIMIT ${BATCH}`,
+          ORDER BY c.userId LIMIT ${DELIVERY_BATCH}`,
         [tpl, after, ...under.params, ...roles],
       );
       if (!rows.length) break;
@@ -137,7 +138,7 @@ export class DeliveryService implements OnModuleInit {
           opts: { jobId: `msg-${messageId}-user-${r.id}`, attempts: SEND_ATTEMPTS, backoffMs: this.cfg.PUBLICITY_SEND_BACKOFF_MS },
         })),
       );
-      if (rows.length < BATCH) break;
+      if (rows.length < DELIVERY_BATCH) break;
     }
   }
 
@@ -217,7 +218,7 @@ export class DeliveryService implements OnModuleInit {
     const ask = msg.ackRequired ? '阅读并点“已阅并知晓”' : '阅读';
     let after = 0;
     for (;;) {
-      const rows: { id: number }[] = await this.ds.query(`SELECT u.id FROM ${sql} AND u.id > ? ORDER BY u.id LIMIT ${BATCH}`, [...params, after]);
+      const rows: { id: number }[] = await this.ds.query(`SELECT u.id FROM ${sql} AND u.id > ? ORDER BY u.id LIMIT ${DELIVERY_BATCH}`, [...params, after]);
       if (!rows.length) break;
       after = Number(rows[rows.length - 1].id);
       for (const r of rows) {
@@ -237,7 +238,7 @@ export class DeliveryService implements OnModuleInit {
           `pages/message/index?id=${msg.id}`,
         );
       }
-      if (rows.length < BATCH) break;
+      if (rows.length < DELIVERY_BATCH) break;
     }
   }
 }
