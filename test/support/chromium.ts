@@ -5,12 +5,41 @@
  *   const { context, page } = await newPhonePage(browser);   // 390×844 @2x, touch, zh-CN
  *   await saveScreenshot(page, 'shell-resident-home');       // → test/artifacts/shell-resident-home.png
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const ARTIFACTS_DIR = resolve(__dirname, '..', 'artifacts');
+
+/**
+ * Chromium (new headless: the full browser) gives every window a WebUI omnibox popup, drawn ahead in a renderer of
+ * its own — and every browser context is a window: about half of a context's Chromium CPU for a page load of the app
+ * (8 loads: 11.9–14.1 → 6.2–8.2 CPU s, bench/RESULTS.md "Browser specs' CPU"). Nobody here types in an address bar.
+ */
+const NO_OMNIBOX_POPUP = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+/**
+ * Chromium keeps only the last --disable-features, and Playwright passes its own first: ours repeats Playwright's
+ * (playwright-core 1.65) so none of its is lost. launchChromium checks that against what Playwright really passed.
+ */
+const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -21,6 +50,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-component-update',
   '--disable-sync',
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...NO_OMNIBOX_POPUP].join(',')}`,
 ];
 
 export const PHONE = {
@@ -33,8 +63,43 @@ export const PHONE = {
   userAgent: 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36',
 };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const lost = featuresLost();
+  if (lost.length) {
+    await browser.close();
+    throw new Error(`support/chromium.ts: add ${lost.join(', ')} to PLAYWRIGHT_DISABLED_FEATURES (Chromium keeps only the last --disable-features)`);
+  }
+  return browser;
+}
+
+/**
+ * Features a newer Playwright disables that our --disable-features (the last, the one Chromium keeps) does not: read
+ * from the command line of a Chromium this process started (Linux /proc; elsewhere nothing is checked).
+ */
+function featuresLost(): string[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+  for (const pid of pids) {
+    let argv: string[];
+    try {
+      // the 4th field of stat is the parent's pid (after the command's name, which may hold spaces)
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const lists = argv.filter((a) => a.startsWith('--disable-features=')).map((a) => a.slice('--disable-features='.length).split(','));
+    if (!lists.length) continue;
+    const kept = new Set(lists[lists.length - 1]);
+    return [...new Set(lists.flat().filter((f) => f && !kept.has(f)))];
+  }
+  return [];
 }
 
 export interface PhonePage {
