@@ -12,7 +12,7 @@
  * - the frame equals what the page draws first (`src/first-frames.json` was taken from the current pages).
  * At 390 and 360 px; 长辈模式 (the remembered choice) on home, report and ledger.
  */
-import type { Page, Route } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
 import { PHONE, saveScreenshot } from '../support/chromium';
 import { h5Suite } from '../support/h5';
@@ -253,6 +253,31 @@ test.each(cases)('%s at %i px, 长辈模式 %s: the first frame shows before app
   }
 });
 
+/** The tab opens as `who` (signed out when null): the cached token and profile, set once per tab (not on a reload). */
+const seedSession = (context: BrowserContext, who: { token: string; user: unknown } | null) =>
+  context.addInitScript(
+    ({ token, me }) => {
+      if (sessionStorage.getItem('xa_ff_seeded')) return;
+      sessionStorage.setItem('xa_ff_seeded', '1');
+      localStorage.clear();
+      if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
+      if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
+    },
+    { token: who?.token ?? '', me: who?.user ?? null },
+  );
+
+/** `window.__appAt`: the moment the loader puts app.js's <script> in (-1 until then), recorded from the first byte on. */
+const watchAppScript = (context: BrowserContext) =>
+  context.addInitScript(() => {
+    const w = window as unknown as { __appAt: number };
+    w.__appAt = -1;
+    new MutationObserver((ms) => {
+      for (const m of ms)
+        for (const n of m.addedNodes)
+          if (w.__appAt < 0 && n.nodeName === 'SCRIPT' && /\/js\/app\.[0-9a-f]+\.js$/.test((n as HTMLScriptElement).src)) w.__appAt = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+  });
+
 /**
  * Issue 17 (Lighthouse's LCP): the frame's largest paint is the page's last LCP candidate, and it has been reported
  * before the app's scripts are run. Lighthouse's simulated LCP takes every request that ended and every script that
@@ -273,36 +298,24 @@ test.each(PAGES.map((t) => [t.name, t] as const))(
       const context = await suite.browser.newContext({ ...PHONE, viewport: { width: 390, height: 780 } });
       const who = t.who ? sessions[t.who] : null;
       try {
-        await context.addInitScript(
-          ({ token, me }) => {
-            if (sessionStorage.getItem('xa_ff_seeded')) return;
-            sessionStorage.setItem('xa_ff_seeded', '1');
-            localStorage.clear();
-            if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
-            if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
-            const w = window as unknown as { __lcp: { at: number; size: number; inFrame: boolean; inData: boolean; what: string }[]; __appAt: number };
-            w.__lcp = [];
-            w.__appAt = -1;
-            new PerformanceObserver((l) => {
-              for (const e of l.getEntries() as unknown as { startTime: number; size: number; element: Element | null }[])
-                w.__lcp.push({
-                  at: e.startTime,
-                  size: e.size,
-                  // null: the element was taken out before this callback ran (the frame, gone with the app's takeover)
-                  inFrame: !e.element || !!e.element.closest('#xa-first-frame'),
-                  // drawn from the early GET's answer (what the loader waits for on the data pages)
-                  inData: !!e.element?.closest('[data-xa-ff-data]'),
-                  what: `${e.element?.className ?? '?'} 「${(e.element?.textContent ?? '').slice(0, 20)}」`,
-                });
-            }).observe({ type: 'largest-contentful-paint', buffered: true });
-            new MutationObserver((ms) => {
-              for (const m of ms)
-                for (const n of m.addedNodes)
-                  if (w.__appAt < 0 && n.nodeName === 'SCRIPT' && /\/js\/app\.[0-9a-f]+\.js$/.test((n as HTMLScriptElement).src)) w.__appAt = performance.now();
-            }).observe(document, { childList: true, subtree: true });
-          },
-          { token: who?.token ?? '', me: who?.user ?? null },
-        );
+        await seedSession(context, who);
+        await watchAppScript(context);
+        await context.addInitScript(() => {
+          const w = window as unknown as { __lcp: { at: number; size: number; inFrame: boolean; inData: boolean; what: string }[] };
+          w.__lcp = [];
+          new PerformanceObserver((l) => {
+            for (const e of l.getEntries() as unknown as { startTime: number; size: number; element: Element | null }[])
+              w.__lcp.push({
+                at: e.startTime,
+                size: e.size,
+                // null: the element was taken out before this callback ran (the frame, gone with the app's takeover)
+                inFrame: !e.element || !!e.element.closest('#xa-first-frame'),
+                // drawn from the early GET's answer (what the loader waits for on the data pages)
+                inData: !!e.element?.closest('[data-xa-ff-data]'),
+                what: `${e.element?.className ?? '?'} 「${(e.element?.textContent ?? '').slice(0, 20)}」`,
+              });
+          }).observe({ type: 'largest-contentful-paint', buffered: true });
+        });
         const page = await context.newPage();
         await page.goto(`${suite.server.baseUrl}/#${t.route()}`);
         await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -343,36 +356,24 @@ test.each([['home'], ['feed']] as const)('%s: a paint reported 700 ms late still
   const who = sessions[t.who as Who];
   const context = await suite.browser.newContext({ ...PHONE, viewport: { width: 360, height: 740 } });
   try {
-    await context.addInitScript(
-      ({ token, me }) => {
-        if (sessionStorage.getItem('xa_ff_seeded')) return;
-        sessionStorage.setItem('xa_ff_seeded', '1');
-        localStorage.clear();
-        localStorage.setItem('xa_token', JSON.stringify({ data: token }));
-        localStorage.setItem('xa_me', JSON.stringify({ data: me }));
-        const w = window as unknown as { __toldAt: number; __appAt: number; PerformanceObserver: typeof PerformanceObserver };
-        w.__toldAt = -1;
-        w.__appAt = -1;
-        const Real = w.PerformanceObserver;
-        class Late extends Real {
-          constructor(cb: PerformanceObserverCallback) {
-            super((list, obs) =>
-              setTimeout(() => {
-                if (w.__toldAt < 0 && list.getEntries().length) w.__toldAt = performance.now();
-                cb(list, obs);
-              }, 700),
-            );
-          }
+    await seedSession(context, who);
+    await watchAppScript(context);
+    await context.addInitScript(() => {
+      const w = window as unknown as { __toldAt: number; PerformanceObserver: typeof PerformanceObserver };
+      w.__toldAt = -1;
+      const Real = w.PerformanceObserver;
+      class Late extends Real {
+        constructor(cb: PerformanceObserverCallback) {
+          super((list, obs) =>
+            setTimeout(() => {
+              if (w.__toldAt < 0 && list.getEntries().length) w.__toldAt = performance.now();
+              cb(list, obs);
+            }, 700),
+          );
         }
-        w.PerformanceObserver = Late;
-        new MutationObserver((ms) => {
-          for (const m of ms)
-            for (const n of m.addedNodes)
-              if (w.__appAt < 0 && n.nodeName === 'SCRIPT' && /\/js\/app\.[0-9a-f]+\.js$/.test((n as HTMLScriptElement).src)) w.__appAt = performance.now();
-        }).observe(document, { childList: true, subtree: true });
-      },
-      { token: who.token, me: who.user },
-    );
+      }
+      w.PerformanceObserver = Late;
+    });
     const page = await context.newPage();
     await page.goto(`${suite.server.baseUrl}/#${t.route()}`);
     await page.locator('#app .xa-page').first().waitFor({ state: 'visible', timeout: 60_000 });
