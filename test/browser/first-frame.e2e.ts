@@ -15,7 +15,7 @@
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
 import { PHONE, saveScreenshot } from '../support/chromium';
-import { h5Suite } from '../support/h5';
+import { h5Suite, seedSession } from '../support/h5';
 import { startServer } from '../support/server';
 
 // FIRST_FRAME_H5_DIR runs the suite against another h5 build (e.g. the one before the change, to see it fail)
@@ -124,35 +124,27 @@ function moved(frame: Box[], app: Box[]): string[] {
 async function open(t: Target, width: number, elder: boolean) {
   const context = await suite.browser.newContext({ ...PHONE, viewport: { width, height: 780 } });
   const who = t.who ? sessions[t.who] : null;
-  await context.addInitScript(
-    ({ token, me, elder }) => {
-      if (sessionStorage.getItem('xa_ff_seeded')) return;
-      sessionStorage.setItem('xa_ff_seeded', '1');
-      localStorage.clear();
-      if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
-      if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
-      if (me && elder) localStorage.setItem(`xa_elder_${me.id}`, JSON.stringify({ data: 'on' }));
-      // layout shifts from the first paint on
-      (window as unknown as { __shifts: number[] }).__shifts = [];
-      new PerformanceObserver((l) => {
-        for (const e of l.getEntries() as unknown as {
-          value: number;
-          hadRecentInput: boolean;
-          sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
-        }[])
-          if (!e.hadRecentInput) {
-            (window as unknown as { __shifts: number[] }).__shifts.push(e.value);
-            (window as unknown as { __why: string[] }).__why = ((window as unknown as { __why: string[] }).__why || []).concat(
-              e.sources.map(
-                (x) =>
-                  `${(x.node as Element)?.className ?? x.node?.nodeName} ${JSON.stringify(x.previousRect)}→${JSON.stringify(x.currentRect)} @${Math.round(performance.now())}`,
-              ),
-            );
-          }
-      }).observe({ type: 'layout-shift', buffered: true });
-    },
-    { token: who?.token ?? '', me: who?.user ?? null, elder },
-  );
+  await seedSession(context, who, { elder });
+  await context.addInitScript(() => {
+    // layout shifts from the first paint on
+    (window as unknown as { __shifts: number[] }).__shifts = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries() as unknown as {
+        value: number;
+        hadRecentInput: boolean;
+        sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[];
+      }[])
+        if (!e.hadRecentInput) {
+          (window as unknown as { __shifts: number[] }).__shifts.push(e.value);
+          (window as unknown as { __why: string[] }).__why = ((window as unknown as { __why: string[] }).__why || []).concat(
+            e.sources.map(
+              (x) =>
+                `${(x.node as Element)?.className ?? x.node?.nodeName} ${JSON.stringify(x.previousRect)}→${JSON.stringify(x.currentRect)} @${Math.round(performance.now())}`,
+            ),
+          );
+        }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
   const page = await context.newPage();
   // app.js and every API answer held until released
   let releaseApp!: () => void;
@@ -252,19 +244,6 @@ test.each(cases)('%s at %i px, 长辈模式 %s: the first frame shows before app
     await context.close();
   }
 });
-
-/** The tab opens as `who` (signed out when null): the cached token and profile, set once per tab (not on a reload). */
-const seedSession = (context: BrowserContext, who: { token: string; user: unknown } | null) =>
-  context.addInitScript(
-    ({ token, me }) => {
-      if (sessionStorage.getItem('xa_ff_seeded')) return;
-      sessionStorage.setItem('xa_ff_seeded', '1');
-      localStorage.clear();
-      if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
-      if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
-    },
-    { token: who?.token ?? '', me: who?.user ?? null },
-  );
 
 /** `window.__appAt`: the moment the loader puts app.js's <script> in (-1 until then), recorded from the first byte on. */
 const watchAppScript = (context: BrowserContext) =>

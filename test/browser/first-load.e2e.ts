@@ -14,7 +14,7 @@
 import type { Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
 import { PHONE } from '../support/chromium';
-import { h5Suite } from '../support/h5';
+import { h5Suite, seedSession } from '../support/h5';
 import { startServer } from '../support/server';
 
 // FIRST_LOAD_H5_DIR runs the suite against another h5 build (e.g. the one before the change, to see it fail)
@@ -75,16 +75,7 @@ test(`on a slow network the page chunk and its data load beside app.js: ${PAGES.
   for (const t of PAGES) {
     const context = await suite.browser.newContext(PHONE);
     const who = t.who ? sessions[t.who] : null;
-    await context.addInitScript(
-      ({ token, me }) => {
-        if (sessionStorage.getItem('xa_fl_seeded')) return;
-        sessionStorage.setItem('xa_fl_seeded', '1');
-        localStorage.clear();
-        if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
-        if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
-      },
-      { token: who?.token ?? '', me: who?.user ?? null },
-    );
+    await seedSession(context, who);
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');

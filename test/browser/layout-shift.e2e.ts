@@ -11,7 +11,7 @@
 import type { Page } from 'playwright-core';
 import { Api, DEMO } from '../support/api';
 import { PHONE } from '../support/chromium';
-import { h5Suite } from '../support/h5';
+import { h5Suite, seedSession } from '../support/h5';
 import { startServer } from '../support/server';
 
 // CLS_H5_DIR runs the suite against another h5 build (e.g. the one before the fix, to see it fail)
@@ -133,19 +133,7 @@ for (const mode of [
     const one = async (t: Target) => {
       const context = await suite.browser.newContext({ ...PHONE, viewport: { width: mode.width, height: 760 } });
       const who = t.who ? tokens[t.who] : null;
-      // the session as the app keeps it after a login (token and the profile it cached; Taro's h5 storage wraps
-      // values as {"data": …}); 长辈模式 as chosen on 我的
-      await context.addInitScript(
-        ({ token, me, elder }) => {
-          if (sessionStorage.getItem('xa_cls_seeded')) return;
-          sessionStorage.setItem('xa_cls_seeded', '1');
-          localStorage.clear();
-          if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
-          if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
-          if (me && elder) localStorage.setItem(`xa_elder_${me.id}`, JSON.stringify({ data: 'on' }));
-        },
-        { token: who?.token ?? '', me: who?.user ?? null, elder: mode.elder },
-      );
+      await seedSession(context, who, { elder: mode.elder });
       await context.route('**/api/**', async (route) => {
         await new Promise((r) => setTimeout(r, API_DELAY_MS));
         await route.continue().catch(() => undefined);

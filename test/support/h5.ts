@@ -1,5 +1,5 @@
 /** Shared steps of the h5 browser journeys. */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { RunningServer, startServer } from './server';
 
@@ -48,3 +48,21 @@ export const visible = (page: Page, text: string | RegExp) => shown(page, text).
 export const tap = async (page: Page, text: string | RegExp): Promise<void> => {
   await shown(page, text).click();
 };
+
+/**
+ * Every tab of `context` opens as `who` has it after a login: the token and the cached profile (Taro's h5 storage wraps
+ * values as {"data": …}), 长辈模式 as chosen on 我的 when `elder`; signed out when `who` is null. Set once per tab, so
+ * a reload keeps what the app itself stored since.
+ */
+export const seedSession = (context: BrowserContext, who: { token: string; user: { id: number } } | null, opts: { elder?: boolean } = {}) =>
+  context.addInitScript(
+    ({ token, me, elder }) => {
+      if (sessionStorage.getItem('xa_test_seeded')) return;
+      sessionStorage.setItem('xa_test_seeded', '1');
+      localStorage.clear();
+      if (token) localStorage.setItem('xa_token', JSON.stringify({ data: token }));
+      if (me) localStorage.setItem('xa_me', JSON.stringify({ data: me }));
+      if (me && elder) localStorage.setItem(`xa_elder_${me.id}`, JSON.stringify({ data: 'on' }));
+    },
+    { token: who?.token ?? '', me: who?.user ?? null, elder: !!opts.elder },
+  );
