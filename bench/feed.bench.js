@@ -11,6 +11,7 @@
  * 4. GET /api/feed (page 1 and page 3, 20 a page) for FEED_REQUESTS random users over HTTP — p50/p95 — and the
  *    same single statement the service runs (page ids, messages, unit name, receipt, reminder, total) run directly by
  *    mysql2 (the floor the HTTP figure stands on). Load average before and after is printed: the machine is shared.
+ *    The HTTP figures are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 22:30).
  */
 const os = require('node:os');
 const { createConnection } = require('mysql2/promise');
@@ -21,7 +22,7 @@ const MESSAGES = Number(process.env.FEED_MESSAGES || 5_000);
 const REQUESTS = Number(process.env.FEED_REQUESTS || 400);
 
 const r2 = (x) => Math.round(x * 100) / 100;
-const { cpuMeter, pct, profMark, startServer } = require('./lib');
+const { cpuMeter, latencyClient, pct, profMark, startServer } = require('./lib');
 const dt = (d) => d.toISOString().slice(0, 23).replace('T', ' ');
 
 async function insertMany(db, sql, rows, batch = 5000) {
@@ -147,19 +148,21 @@ async function run() {
       });
       headers.push({ Authorization: `Bearer ${(await r.json()).token}` });
     }
+    // the page's latency as the server gives it: node:http, one keep-alive connection (BENCH_CLIENT=fetch: fetch)
+    const lc = latencyClient(base);
     const measure = async (page) => {
       const http = [];
       const raw = [];
       let items = 0;
       // warm-up
-      for (let i = 0; i < 20; i++) await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i % headers.length] });
+      for (let i = 0; i < 20; i++) await lc.get(`/api/feed?page=${page}&pageSize=20`, headers[i % headers.length]);
       // server CPU (ms, /proc) per feed page: the raw queries in between do not run in the server process
       const cpu = cpuMeter([child.pid]);
       await profMark('feed', async () => {
         for (let i = 0; i < sample.length; i++) {
           let t = performance.now();
-          const res = await fetch(`${base}/api/feed?page=${page}&pageSize=20`, { headers: headers[i] });
-          const body = await res.json();
+          const res = await lc.get(`/api/feed?page=${page}&pageSize=20`, headers[i]);
+          const body = res.body;
           http.push(performance.now() - t);
           if (res.status !== 200) throw new Error(`feed ${res.status} ${JSON.stringify(body)}`);
           items += body.items.length;
@@ -184,8 +187,9 @@ async function run() {
     const p1 = await measure(1);
     const p3 = await measure(3);
     const t = performance.now();
-    for (let i = 0; i < 100; i++) await fetch(`${base}/api/feed/unread-count`, { headers: headers[i % headers.length] });
+    for (let i = 0; i < 100; i++) await lc.get('/api/feed/unread-count', headers[i % headers.length]);
     const unreadAvg = r2((performance.now() - t) / 100);
+    lc.close();
     const [[{ n: audienceRows }]] = await db.query('SELECT COUNT(*) AS n FROM message_audience');
     const out = {
       loadavg: { before: loadBefore, after: os.loadavg().map(r2) },
@@ -195,6 +199,7 @@ async function run() {
       receipts: s.receipts,
       seedUsersMs: s.tUsers,
       seedMessagesMs: s.tMessages,
+      client: lc.kind,
       feedPage1: p1,
       feedPage3: p3,
       unreadCountAvgMs: unreadAvg,

@@ -12,7 +12,9 @@
  * 3. ledger list over HTTP as the 石桥镇 officer (filtered + paged) — p50/p95 — next to mysql2 running the
  *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to raw mysql2 doing the
  *    same writes in one transaction (and a bare INSERT), and to those writes behind a bare node:http server (the
- *    ceiling of any HTTP write on the machine), all at the same concurrency, with each process's CPU per item.
+ *    ceiling of any HTTP write on the machine), all at the same concurrency, with each process's CPU per item;
+ *    both servers are warmed up first with SUBMIT_WARMUP (600) submits at that concurrency.
+ * The ledger latencies are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 22:30).
  */
 const { join } = require('node:path');
 const { createConnection, createPool } = require('mysql2/promise');
@@ -21,7 +23,10 @@ const ROOT = join(__dirname, '..');
 const MYSQL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const ROWS = Number(process.env.HAZARD_ROWS || 1_000_000);
 const LIST_REQUESTS = Number(process.env.LIST_REQUESTS || 200);
+const LIST_WARMUP = Number(process.env.LIST_WARMUP || 50);
 const SUBMITS = Number(process.env.SUBMITS || 1200);
+// warm-up submits at the measured concurrency (the batch path only runs under concurrency), the same for the bare server
+const SUBMIT_WARMUP = Number(process.env.SUBMIT_WARMUP ?? 600);
 const CONCURRENCY = 16;
 
 /** The hazard categories, in the order of shared's list (the bulk load picks by index). */
@@ -41,7 +46,7 @@ const STATUS_MIX = [
 
 const r2 = (x) => Math.round(x * 100) / 100;
 const { spawn } = require('node:child_process');
-const { cpuMs, cpuMeter, freePort, httpClient, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
+const { cpuMs, cpuMeter, freePort, httpClient, latencyClient, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
 const { reportTarget, writeReport } = require('./same-writes');
 
 async function login(base, openid) {
@@ -228,10 +233,12 @@ async function run() {
     await db.end();
 
     const headers = await login(server.base, 'demo-town');
+    // the page's latency as the server gives it: node:http, one keep-alive connection (BENCH_CLIENT=fetch: fetch)
+    const lc = latencyClient(server.base);
     const get = async (qs) => {
-      const r = await fetch(`${server.base}/api/hazards?${qs}`, { headers });
-      if (!r.ok) throw new Error(`list ${r.status}`);
-      return r.json();
+      const r = await lc.get(`/api/hazards?${qs}`, headers);
+      if (r.status !== 200) throw new Error(`list ${r.status}`);
+      return r.body;
     };
     const cases = {
       status: (i) => `status=rectifying&pageSize=20&page=${1 + (i % 5)}`,
@@ -242,8 +249,10 @@ async function run() {
     const countyHeaders = await login(server.base, 'demo-county');
     const probe = await get('pageSize=1');
     if (probe.total < Number(inTown)) throw new Error(`town officer sees ${probe.total} of ${inTown} hazards in the town: wrong account`);
-    // warm up
-    for (const f of Object.values(cases)) for (let i = 0; i < 5; i++) await get(f(i));
+    // warm up: LIST_WARMUP (50) pages of each case first — a server just started compiles its hot paths (TurboFan,
+    // on the same two cores) through its first few hundred requests, and with 5 a case that fell on the first case
+    // measured (status: p50 9.9 ms against 6.4 once warm, bench/RESULTS.md 2026-12-04 "The benches' client")
+    for (let i = 0; i < LIST_WARMUP; i++) for (const f of Object.values(cases)) await get(f(i));
     const list = {};
     // server CPU per ledger page (ms, /proc): less sensitive to the other load on the machine than the latencies
     const listCpu = cpuMeter([server.child.pid]);
@@ -256,17 +265,21 @@ async function run() {
     });
     // the whole county (1M hazards, ~170 units) as the county officer
     const countyGet = async (qs) => {
-      const r = await fetch(`${server.base}/api/hazards?${qs}`, { headers: countyHeaders });
-      if (!r.ok) throw new Error(`county list ${r.status}`);
-      return r.json();
+      const r = await lc.get(`/api/hazards?${qs}`, countyHeaders);
+      if (r.status !== 200) throw new Error(`county list ${r.status}`);
+      return r.body;
     };
-    for (let i = 0; i < 5; i++) await countyGet('pageSize=20');
+    for (let i = 0; i < LIST_WARMUP / 2; i++) {
+      await countyGet(`pageSize=20&page=${1 + (i % 5)}`);
+      await countyGet(`category=${CATS[i % CATS.length]}&pageSize=20`);
+    }
     await profMark('ledger', async () => {
       list.countyUnfiltered = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`pageSize=20&page=${1 + (i % 5)}`));
       list.countyCategory = await timeAll(LIST_REQUESTS / 2, (i) => countyGet(`category=${CATS[i % CATS.length]}&pageSize=20`));
     });
     listN += LIST_REQUESTS;
     const listServerCpuMs = listCpu.perItem(listN);
+    lc.close();
 
     process.stderr.write(`list over HTTP: ${JSON.stringify(list)}\n`);
     // raw baseline: the same page-of-ids query the service runs (status filter), without counts or mapping
@@ -305,6 +318,7 @@ async function run() {
         rows: Number(total),
         rowsInTown: Number(inTown),
         listHttpMs: list,
+        listClient: lc.kind,
         listRawIdsQueryMs: rawList,
         listRawCountTableMs: rawCountTable,
         listRawUnitPageMs: rawUnitPage,
@@ -330,7 +344,7 @@ async function run() {
         .then((r) => {
           if (r.status !== 201) throw new Error(`submit ${r.status} ${r.body}`);
         });
-    for (let i = 0; i < 100; i++) await submit(SUBMITS + i); // warm up (JIT, pools)
+    await concurrent(SUBMIT_WARMUP, CONCURRENCY, (i) => submit(SUBMITS + i)); // warm up (JIT, pools, the batch path)
     const submitRun = await profMark('submit', () => measured(SUBMITS, CONCURRENCY, submit, pids));
     // the floor of any authenticated request on this server at the same concurrency (guard + one user read)
     const authedRun = await profMark('me', () =>
@@ -348,19 +362,16 @@ async function run() {
     // the ceiling of any HTTP write here: the raw transaction behind a bare node:http server (no framework)
     const bare = await startBareHttp(dbUrl);
     const bareClient = httpClient(bare.base, CONCURRENCY);
+    const bareSubmit = (i) =>
+      bareClient
+        .request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器'))
+        .then((r) => {
+          if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
+        });
     let bareRun;
     try {
-      bareRun = await measured(
-        SUBMITS,
-        CONCURRENCY,
-        (i) =>
-          bareClient
-            .request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器'))
-            .then((r) => {
-              if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
-            }),
-        { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' },
-      );
+      await concurrent(SUBMIT_WARMUP, CONCURRENCY, (i) => bareSubmit(SUBMITS + i)); // the same warm-up as the real server's
+      bareRun = await measured(SUBMITS, CONCURRENCY, bareSubmit, { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' });
     } finally {
       bareClient.close();
       bare.child.kill();
@@ -397,6 +408,7 @@ async function run() {
       bulkLoadSeconds: r2(load.seconds),
       bulkLoadRowsPerSec: load.rowsPerSec,
       listHttpMs: list,
+      listClient: lc.kind,
       listRawIdsQueryMs: rawList,
       listRawCountsQueryMs: rawCounts,
       listRawCountTableMs: rawCountTable,

@@ -5,6 +5,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const zlib = require('node:zlib');
 
 const ROOT = path.join(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
@@ -105,6 +106,52 @@ function httpClient(base, sockets = 16) {
   return { request, close: () => agent.destroy() };
 }
 
+/**
+ * The client the latency figures (ledger, feed) are timed with: one keep-alive node:http connection that asks for
+ * the compression fetch asks for (`gzip, deflate`: the server does the same work) and unpacks and parses the
+ * answer, as a client must. fetch (undici) added ≈ 1.1 ms of its own to every timed request here (WHATWG streams
+ * and headers in the bench process, bench/RESULTS.md 2026-12-04 "The benches' client"), which is not the server's
+ * latency. BENCH_CLIENT=fetch times with fetch as before, for comparison with earlier runs.
+ * `get(path, headers)` resolves { status, body } with the body parsed as JSON.
+ */
+function latencyClient(base) {
+  if (process.env.BENCH_CLIENT === 'fetch') {
+    return {
+      kind: 'fetch',
+      get: async (urlPath, headers = {}) => {
+        const r = await fetch(base + urlPath, { headers });
+        return { status: r.status, body: await r.json() };
+      },
+      close: () => undefined,
+    };
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(base);
+  const unpack = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, br: zlib.brotliDecompressSync };
+  const get = (urlPath, headers = {}) =>
+    new Promise((resolve, reject) => {
+      const h = { accept: '*/*', 'accept-encoding': 'gzip, deflate', ...headers };
+      const req = http.request({ hostname, port, path: urlPath, method: 'GET', headers: h, agent }, (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () => {
+          try {
+            const raw = Buffer.concat(chunks);
+            const enc = res.headers['content-encoding'];
+            const text = (enc && unpack[enc] ? unpack[enc](raw) : raw).toString();
+            resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null });
+          } catch (e) {
+            reject(e);
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return { kind: 'node:http', get, close: () => agent.destroy() };
+}
+
 /** CPU time (user + system, ms) a process has used so far, from /proc; NaN where /proc is not there. */
 function cpuMs(pid) {
   try {
@@ -183,4 +230,4 @@ function mariadbPid(mysqlUrl) {
   return 0;
 }
 
-module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, cpuMs, cpuMeter, mariadbPid, profArgs, profMark };
+module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, latencyClient, cpuMs, cpuMeter, mariadbPid, profArgs, profMark };
