@@ -13,7 +13,8 @@
  *    same id query the service runs; 4. submit throughput over HTTP (concurrency 16) next to raw mysql2 doing the
  *    same writes in one transaction (and a bare INSERT), and to those writes behind a bare node:http server (the
  *    ceiling of any HTTP write on the machine), all at the same concurrency, with each process's CPU per item;
- *    both servers are warmed up first with SUBMIT_WARMUP (600) submits at that concurrency.
+ *    both servers are warmed up first with SUBMIT_WARMUP (600) submits at that concurrency, then take turns,
+ *    SUBMITS (2000) / SUBMIT_ROUNDS (4) writes at a time.
  * The ledger latencies are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 22:30).
  */
 const { join } = require('node:path');
@@ -24,9 +25,10 @@ const MYSQL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const ROWS = Number(process.env.HAZARD_ROWS || 1_000_000);
 const LIST_REQUESTS = Number(process.env.LIST_REQUESTS || 200);
 const LIST_WARMUP = Number(process.env.LIST_WARMUP || 50);
-const SUBMITS = Number(process.env.SUBMITS || 1200);
+const SUBMITS = Number(process.env.SUBMITS || 2000);
 // warm-up submits at the measured concurrency (the batch path only runs under concurrency), the same for the bare server
 const SUBMIT_WARMUP = Number(process.env.SUBMIT_WARMUP ?? 600);
+const SUBMIT_ROUNDS = Number(process.env.SUBMIT_ROUNDS || 4);
 const CONCURRENCY = 16;
 
 /** The hazard categories, in the order of shared's list (the bulk load picks by index). */
@@ -189,6 +191,15 @@ async function measured(total, conc, fn, pids) {
   return { perSec, cpu };
 }
 
+/** Measured blocks of one side ({ n, perSec, cpu }) as one: items over the time they took, CPU per item weighted by n. */
+function combined(blocks) {
+  const n = blocks.reduce((a, b) => a + b.n, 0);
+  const seconds = blocks.reduce((a, b) => a + b.n / b.perSec, 0);
+  const cpu = {};
+  for (const k of Object.keys(blocks[0].cpu)) cpu[k] = r2(blocks.reduce((a, b) => a + b.cpu[k] * b.n, 0) / n);
+  return { perSec: Math.round(n / seconds), cpu };
+}
+
 /** bench/bare-http-submit.js on a free port: the same writes behind a bare node:http server. */
 async function startBareHttp(dbUrl) {
   const port = await freePort();
@@ -344,8 +355,44 @@ async function run() {
         .then((r) => {
           if (r.status !== 201) throw new Error(`submit ${r.status} ${r.body}`);
         });
-    await concurrent(SUBMIT_WARMUP, CONCURRENCY, (i) => submit(SUBMITS + i)); // warm up (JIT, pools, the batch path)
-    const submitRun = await profMark('submit', () => measured(SUBMITS, CONCURRENCY, submit, pids));
+    // the ceiling of any HTTP write here: the raw transaction behind a bare node:http server (no framework)
+    const bare = await startBareHttp(dbUrl);
+    const bareClient = httpClient(bare.base, CONCURRENCY);
+    const bareSubmit = (i) =>
+      bareClient
+        .request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器'))
+        .then((r) => {
+          if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
+        });
+    const barePids = { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' };
+    let submitRun;
+    let bareRun;
+    try {
+      // both warmed up alike (JIT, pools, and the real server's batch path, which only runs under concurrency)
+      await concurrent(SUBMIT_WARMUP, CONCURRENCY, (i) => submit(SUBMITS + i));
+      await concurrent(SUBMIT_WARMUP, CONCURRENCY, (i) => bareSubmit(SUBMITS + i));
+      // then they take turns, SUBMITS / SUBMIT_ROUNDS writes at a time in the order A B B A …, so both meet the same
+      // moments of MariaDB's own background work (flushing the bulk load's pages, purge): measured one block each
+      // after the other, the bare server's block fell on it in some runs and not in others (ratio 0.47–0.83)
+      const chunk = Math.ceil(SUBMITS / SUBMIT_ROUNDS);
+      const runs = { submit: [], bare: [] };
+      for (let r = 0; r < SUBMIT_ROUNDS; r++) {
+        const from = r * chunk;
+        const n = Math.min(chunk, SUBMITS - from);
+        if (n <= 0) break;
+        const sides = [
+          ['submit', () => profMark('submit', () => measured(n, CONCURRENCY, (i) => submit(from + i), pids))],
+          ['bare', () => measured(n, CONCURRENCY, (i) => bareSubmit(from + i), barePids)],
+        ];
+        if (r % 2) sides.reverse();
+        for (const [side, go] of sides) runs[side].push({ n, ...(await go()) });
+      }
+      submitRun = combined(runs.submit);
+      bareRun = combined(runs.bare);
+    } finally {
+      bareClient.close();
+      bare.child.kill();
+    }
     // the floor of any authenticated request on this server at the same concurrency (guard + one user read)
     const authedRun = await profMark('me', () =>
       measured(
@@ -359,23 +406,6 @@ async function run() {
       ),
     );
     client.close();
-    // the ceiling of any HTTP write here: the raw transaction behind a bare node:http server (no framework)
-    const bare = await startBareHttp(dbUrl);
-    const bareClient = httpClient(bare.base, CONCURRENCY);
-    const bareSubmit = (i) =>
-      bareClient
-        .request('POST', '/', { 'content-type': 'application/json', 'idempotency-key': `bare-${process.pid}-${i}` }, submitBody(i, '裸服务器'))
-        .then((r) => {
-          if (r.status !== 201) throw new Error(`bare http ${r.status} ${r.body}`);
-        });
-    let bareRun;
-    try {
-      await concurrent(SUBMIT_WARMUP, CONCURRENCY, (i) => bareSubmit(SUBMITS + i)); // the same warm-up as the real server's
-      bareRun = await measured(SUBMITS, CONCURRENCY, bareSubmit, { server: bare.child.pid, mariadb: dbPid, loadGenerator: 'self' });
-    } finally {
-      bareClient.close();
-      bare.child.kill();
-    }
     const submitRps = submitRun.perSec;
     const authedGetRps = authedRun.perSec;
     const [[v]] = await pool.query("SELECT id, path FROM org_unit WHERE name = '柳林村'");
