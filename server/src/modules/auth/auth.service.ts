@@ -2,7 +2,8 @@ import { ForbiddenException, HttpException, Injectable, Logger, NotFoundExceptio
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isOfficer, LoginResponse, MeDto } from '@xiangan/shared';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { readTime } from '../../common/db/dialect';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { OrgUnit } from '../orgs/org-unit.entity';
@@ -20,6 +21,7 @@ export class AuthService {
     private readonly wechat: WechatClient,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
+    private readonly ds: DataSource,
   ) {}
 
   /** `wx.login` code → jscode2session → our user (created as a resident on first login). */
@@ -91,9 +93,40 @@ export class AuthService {
     }));
   }
 
+  /**
+   * The caller with their unit's name and type in one plain statement — every launch of the mini-program asks for
+   * it (was two TypeORM finds: two round trips, and query building and hydration were a quarter of its CPU).
+   */
   async me(auth: AuthUser): Promise<MeDto> {
-    const u = await this.users.findOneOrFail({ where: { id: auth.id } });
-    return this.toMe(u);
+    const [r]: {
+      id: number | string;
+      name: string | null;
+      phone: string | null;
+      role: User['role'];
+      orgId: number | string | null;
+      orgPath: string | null;
+      createdAt: Date | string;
+      orgName: string | null;
+      orgType: OrgUnit['type'] | null;
+    }[] = await this.ds.query(
+      `SELECT u.id, u.name, u.phone, u.role, u.orgId, u.orgPath, u.createdAt, o.name AS orgName, o.type AS orgType
+         FROM app_user u LEFT JOIN org_unit o ON o.id = u.orgId WHERE u.id = ?`,
+      [auth.id],
+    );
+    // gone since the guard read it: the same error as before
+    if (!r) return this.toMe(await this.users.findOneOrFail({ where: { id: auth.id } }));
+    return {
+      id: Number(r.id),
+      name: r.name,
+      phone: r.phone,
+      role: r.role,
+      orgId: r.orgId === null ? null : Number(r.orgId),
+      orgName: r.orgName ?? null,
+      orgPath: r.orgPath,
+      orgType: r.orgType ?? null,
+      createdAt: readTime(r.createdAt)!.toISOString(),
+      devLogin: this.cfg.devLoginEnabled,
+    };
   }
 
   async updateMe(auth: AuthUser, dto: UpdateMeDto): Promise<MeDto> {

@@ -1,5 +1,6 @@
 import { AUTH_USER_TTL_MS } from '../../common/auth/auth.guard';
 import { User } from '../users/user.entity';
+import { OrgUnit } from '../orgs/org-unit.entity';
 import { Repository } from 'typeorm';
 import { KeyObject } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
@@ -87,6 +88,45 @@ describe('WeChat login against the fake WeChat server', () => {
     const res = await t.http.post('/api/auth/wechat').send({});
     expect(res.status).toBe(400);
     expect(named(res.body)).toEqual(expect.arrayContaining([expect.stringMatching(/^code /)]));
+  });
+});
+
+describe('GET /api/me', () => {
+  it('answers the caller and their unit as the entities hold them, in one statement besides the guard', async () => {
+    const me = await t.login('demo-village');
+    expect((await t.http.get('/api/me').set(me)).status).toBe(200); // the guard's read of the row is cached now
+    const logQuery = jest.spyOn(t.ds.logger, 'logQuery');
+    let res;
+    let statements: string[];
+    try {
+      res = await t.http.get('/api/me').set(me);
+      // (the guard's own read of the row, should its few seconds have run out on a slow machine, is not the handler's)
+      statements = logQuery.mock.calls
+        .map(([sql]) => sql)
+        .filter((sql) => !sql.startsWith('SELECT id, role, orgId, orgPath, openid, name, disabled FROM app_user'));
+    } finally {
+      logQuery.mockRestore();
+    }
+    expect(res.status).toBe(200);
+    // was two: the user and then their unit, each found by TypeORM (the guard's row is cached)
+    expect(statements).toHaveLength(1);
+    const u = await t.ds.getRepository(User).findOneByOrFail({ id: res.body.id });
+    const org = await t.ds.getRepository(OrgUnit).findOneByOrFail({ id: u.orgId! });
+    expect(res.body).toEqual({
+      id: u.id,
+      name: u.name,
+      phone: u.phone,
+      role: 'village_officer',
+      orgId: org.id,
+      orgName: org.name,
+      orgPath: org.path,
+      orgType: 'village',
+      createdAt: u.createdAt.toISOString(),
+      devLogin: true,
+    });
+    // a caller without a unit
+    const loner = await t.login('me-without-unit');
+    expect((await t.http.get('/api/me').set(loner)).body).toMatchObject({ role: 'resident', orgId: null, orgName: null, orgType: null, orgPath: null });
   });
 });
 
