@@ -107,49 +107,73 @@ function httpClient(base, sockets = 16) {
 }
 
 /**
- * The client the latency figures (ledger, feed) are timed with: one keep-alive node:http connection that asks for
- * the compression fetch asks for (`gzip, deflate`: the server does the same work) and unpacks and parses the
- * answer, as a client must. fetch (undici) added ≈ 1.1 ms of its own to every timed request here (WHATWG streams
- * and headers in the bench process, bench/RESULTS.md 2026-12-04 "The benches' client"), which is not the server's
- * latency. BENCH_CLIENT=fetch times with fetch as before, for comparison with earlier runs.
- * `get(path, headers)` resolves { status, body } with the body parsed as JSON.
+ * The benches' own client for the requests they time or load with: node:http over a keep-alive agent, asking for
+ * the compression fetch asks for (`gzip, deflate`, so the server does the same work) and unpacking the answer, as
+ * a client must. fetch (undici) cost ≈ 1 ms of the shared cores per request at the mixed knee and added ≈ 1.1 ms
+ * of its own to each timed request here (WHATWG streams and headers in the bench process, bench/RESULTS.md
+ * 2026-12-04 "The benches' client") — neither is the server's. BENCH_CLIENT=fetch sends with fetch as before
+ * (for comparison with runs before 2026-12-04 22:00).
+ * `send(method, base, path, headers, payload)` resolves { status, body }: JSON parsed when the answer says JSON,
+ * else the text. `agent`: a keep-alive agent of its own; without one each base gets one with no socket limit (open
+ * loop: a request never waits for a free connection, as with fetch).
  */
-function latencyClient(base) {
+const UNPACK = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, br: zlib.brotliDecompressSync };
+function benchClient({ agent } = {}) {
+  const agents = new Map();
+  const parse = (contentType, text) => {
+    if (!(contentType || '').includes('json')) return text;
+    return text ? JSON.parse(text) : null;
+  };
   if (process.env.BENCH_CLIENT === 'fetch') {
     return {
       kind: 'fetch',
-      get: async (urlPath, headers = {}) => {
-        const r = await fetch(base + urlPath, { headers });
-        return { status: r.status, body: await r.json() };
+      send: async (method, base, urlPath, headers = {}, payload) => {
+        const r = await fetch(base + urlPath, { method, headers, body: payload, signal: AbortSignal.timeout(30_000) });
+        return { status: r.status, body: parse(r.headers.get('content-type'), await r.text()) };
       },
       close: () => undefined,
     };
   }
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const { hostname, port } = new URL(base);
-  const unpack = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, br: zlib.brotliDecompressSync };
-  const get = (urlPath, headers = {}) =>
+  const agentOf = (base) => {
+    if (agent) return agent;
+    if (!agents.has(base)) agents.set(base, new http.Agent({ keepAlive: true }));
+    return agents.get(base);
+  };
+  const send = (method, base, urlPath, headers = {}, payload) =>
     new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(base);
       const h = { accept: '*/*', 'accept-encoding': 'gzip, deflate', ...headers };
-      const req = http.request({ hostname, port, path: urlPath, method: 'GET', headers: h, agent }, (res) => {
+      if (payload !== undefined) h['content-length'] = Buffer.byteLength(payload);
+      const req = http.request({ hostname, port, path: urlPath, method, headers: h, agent: agentOf(base) }, (res) => {
         const chunks = [];
         res.on('data', (d) => chunks.push(d));
         res.on('end', () => {
           try {
             const raw = Buffer.concat(chunks);
-            const enc = res.headers['content-encoding'];
-            const text = (enc && unpack[enc] ? unpack[enc](raw) : raw).toString();
-            resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null });
+            const unpack = UNPACK[res.headers['content-encoding']];
+            resolve({ status: res.statusCode, body: parse(res.headers['content-type'], (unpack ? unpack(raw) : raw).toString()) });
           } catch (e) {
             reject(e);
           }
         });
         res.on('error', reject);
       });
+      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
-  return { kind: 'node:http', get, close: () => agent.destroy() };
+  const close = () => {
+    agent?.destroy();
+    for (const a of agents.values()) a.destroy();
+    agents.clear();
+  };
+  return { kind: 'node:http', send, close };
+}
+
+/** The client the ledger and feed latencies are timed with: benchClient over one keep-alive connection. */
+function latencyClient(base) {
+  const c = benchClient({ agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) });
+  return { kind: c.kind, get: (urlPath, headers) => c.send('GET', base, urlPath, headers), close: c.close };
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc; NaN where /proc is not there. */
@@ -230,4 +254,19 @@ function mariadbPid(mysqlUrl) {
   return 0;
 }
 
-module.exports = { ROOT, SERVER_DIR, sleep, pct, freePort, startServer, httpClient, latencyClient, cpuMs, cpuMeter, mariadbPid, profArgs, profMark };
+module.exports = {
+  ROOT,
+  SERVER_DIR,
+  sleep,
+  pct,
+  freePort,
+  startServer,
+  httpClient,
+  benchClient,
+  latencyClient,
+  cpuMs,
+  cpuMeter,
+  mariadbPid,
+  profArgs,
+  profMark,
+};

@@ -12,10 +12,8 @@
  * machine that runs all three, their sum against the cores says how far the knee can move.
  *   node bench/mixed.bench.js      (env: MYSQL_URL, MIXED_STEP_SECONDS, MIXED_MAX_STEPS, MIXED_START_RPS, MIXED_PROCESSES)
  */
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const zlib = require('node:zlib');
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
@@ -30,55 +28,17 @@ const P99_LIMIT = 300;
 const MAX_OUTSTANDING = 1500;
 
 const r1 = (x) => Math.round(x * 10) / 10;
-const { cpuMeter, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
+const { benchClient, cpuMeter, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
 
-/**
- * One request of the load: node:http over a keep-alive agent per server with no socket limit (open loop: as with
- * fetch, a request never waits for a free connection), asking for the compression fetch asks for and unpacking and
- * parsing the answer. fetch (undici) cost this process ≈ 1 ms of the shared cores per request at the knee —
- * a quarter of the machine's CPU per request, taken from the server under test (bench/RESULTS.md 2026-12-04
- * "The benches' client"). BENCH_CLIENT=fetch loads with fetch as before.
- */
-const agents = new Map();
-const unpack = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, br: zlib.brotliDecompressSync };
-function callHttp(base, method, p, headers, payload) {
-  let agent = agents.get(base);
-  if (!agent) agents.set(base, (agent = new http.Agent({ keepAlive: true })));
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const h = { accept: '*/*', 'accept-encoding': 'gzip, deflate', ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) };
-    const req = http.request({ hostname, port, path: p, method, headers: h, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (d) => chunks.push(d));
-      res.on('end', () => {
-        try {
-          const raw = Buffer.concat(chunks);
-          const enc = res.headers['content-encoding'];
-          const bytes = enc && unpack[enc] ? unpack[enc](raw) : raw;
-          resolve({ status: res.statusCode, body: (res.headers['content-type'] || '').includes('json') ? JSON.parse(bytes.toString()) : bytes });
-        } catch (e) {
-          reject(e);
-        }
-      });
-      res.on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+/** The load's client (bench/lib.js benchClient: node:http, or fetch with BENCH_CLIENT=fetch). */
+const client = benchClient();
 
 async function call(base, method, p, token, body, headers = {}) {
   const t = performance.now();
   const h = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers };
   try {
-    if (process.env.BENCH_CLIENT !== 'fetch') {
-      const r = await callHttp(base, method, p, h, body ? JSON.stringify(body) : undefined);
-      return { ...r, ms: performance.now() - t };
-    }
-    const r = await fetch(base + p, { method, headers: h, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(30_000) });
-    const json = (r.headers.get('content-type') || '').includes('json') ? await r.json() : await r.arrayBuffer();
-    return { status: r.status, body: json, ms: performance.now() - t };
+    const r = await client.send(method, base, p, h, body ? JSON.stringify(body) : undefined);
+    return { ...r, ms: performance.now() - t };
   } catch (e) {
     return { status: -1, body: String(e), ms: performance.now() - t };
   }
@@ -309,7 +269,7 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
 
     return {
       processes,
-      client: process.env.BENCH_CLIENT === 'fetch' ? 'fetch' : 'node:http',
+      client: client.kind,
       p99LimitMs: P99_LIMIT,
       sustainedRpsAtP99Under300: best ? best.achievedRps : 0,
       firstFailingStep: steps[steps.length - 1] !== best ? steps[steps.length - 1] : 'none within the step limit',
@@ -334,8 +294,7 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
       mixedVsRaw: best ? Math.round((best.achievedRps / rawPerSec) * 100) / 100 : 0,
     };
   } finally {
-    for (const a of agents.values()) a.destroy();
-    agents.clear();
+    client.close();
     for (const x of servers) await x.stop();
     const c = await mysql.createConnection(MYSQL_URL);
     await c.query(`DROP DATABASE IF EXISTS \`${dbName}\``);

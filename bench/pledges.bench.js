@@ -29,7 +29,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
 const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
-const { cpuMs, freePort, pct, profArgs, profMark } = require('./lib');
+const { benchClient, cpuMs, freePort, pct, profArgs, profMark } = require('./lib');
 
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const CONCURRENCY = Number(process.env.PLEDGE_BENCH_CONCURRENCY || 32);
@@ -59,22 +59,18 @@ async function signaturePng() {
   return sharp(Buffer.from(svg)).png({ compressionLevel: 6 }).toBuffer();
 }
 
+/** The load's client (bench/lib.js benchClient: node:http, or fetch with BENCH_CLIENT=fetch). */
+const client = benchClient();
+
 async function call(base, method, p, { token, body, headers = {} } = {}) {
   // a string body is sent as it is (the signing loop builds its JSON by concatenation: the client shares the 2 cores)
-  const res = await fetch(base + p, {
+  return client.send(
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(30000),
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
+    base,
+    p,
+    { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  );
 }
 
 /** `processes`: server processes sharing the database (bench/pledges-two-processes.bench.js passes 2). */
@@ -212,10 +208,11 @@ async function run({ processes = PROCESSES_DEFAULT } = {}) {
         },
       ]),
     );
-    const client = process.cpuUsage(clientAtStart);
-    const clientMs = (client.user + client.system) / 1000;
+    const clientCpu = process.cpuUsage(clientAtStart);
+    const clientMs = (clientCpu.user + clientCpu.system) / 1000;
     const total = Object.values(statuses).reduce((a, b) => a + b, 0);
     figures.http = {
+      client: client.kind,
       processes: PROCESSES,
       concurrency: CONCURRENCY,
       seconds: DURATION_S,
@@ -278,6 +275,7 @@ async function run({ processes = PROCESSES_DEFAULT } = {}) {
     figures.rawMysql2 = { concurrency: CONCURRENCY, rows: k, perSecond: +(k / rawSecs).toFixed(1), p50ms: pct(rawLat, 50), p99ms: pct(rawLat, 99) };
     await pool.end();
   } finally {
+    client.close();
     await Promise.all(
       servers.map((s) => {
         if (s.child.exitCode !== null) return null;
