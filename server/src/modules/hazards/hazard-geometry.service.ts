@@ -73,11 +73,12 @@ export class HazardGeometryService {
    * Open reports of the same category close by in the last days, for several new hazards in one statement
    * (a UNION ALL of one idx_hazard_dup range each); newest first per hazard, no scope (the job's view).
    *
-   * Each range reads only the index: every column it tests or returns is in idx_hazard_dup (the primary key
-   * rides along), and the codes are joined for the at most 20 rows it keeps. Reading `code` in the range itself
-   * fetched the full row of every hazard of that category in the window (a backward scan gets no index condition
-   * pushdown): 324 rows and ~990 page reads per report at 200k hazards. On MariaDB the index is named, so the
-   * optimizer does not estimate the ranges of five other indexes for each part (half the statement's time).
+   * Each part reads only the index: idx_hazard_dup is (category, status, lat, lng, createdAt), so a part is one range
+   * per open state over the band of latitude, the longitude and the days tested inside the index (the primary key
+   * rides along), and the codes are joined for the at most 20 rows it keeps. With the index led by the time instead,
+   * a part walked every hazard of that category of the last days anywhere — a province on one database, all of them:
+   * 477 index entries per report against 183 at 1M hazards, the same matches (bench/RESULTS.md 2026-12-04). On
+   * MariaDB the index is named, so the optimizer does not estimate the ranges of five other indexes for each part.
    */
   async nearbyOpenMany(hs: ReportedHazard[]): Promise<Map<number, { id: number; code: string }[]>> {
     const located = hs.filter((h): h is ReportedHazard & { lat: number; lng: number } => h.lat != null && h.lng != null);

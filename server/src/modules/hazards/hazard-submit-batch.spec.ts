@@ -6,6 +6,8 @@ import { Media } from '../media/media.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { rebuildHazardCounts } from './hazard-counts.service';
 import { HazardIntakeService } from './hazard-intake.service';
+import { HazardGeometryService } from './hazard-geometry.service';
+import type { ReportedHazard } from './hazard-submit-batcher';
 import { named } from '../../testing/fields';
 
 /** Group commit of reports (hazard-submit-batcher.ts): the guarantees of one report hold for every report of a batch. */
@@ -259,6 +261,46 @@ describe('hazards: reports written in batches', () => {
     const d = await t.http.get(`/api/hazards/${late.id}`).set(await t.as('town'));
     expect(d.status).toBe(200);
     expect(d.body.probableDuplicates.map((p: { id: number }) => p.id)).toEqual(expect.arrayContaining([earlier.body.id]));
+  });
+
+  it('scans for duplicates by place: its index is led by category, state and latitude; every open state counts, a closed one not', async () => {
+    const cols: string[] =
+      t.cfg.dbKind === 'mysql'
+        ? (
+            (await t.ds.query(
+              "SELECT COLUMN_NAME AS c FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'hazard' AND INDEX_NAME = 'idx_hazard_dup' ORDER BY SEQ_IN_INDEX",
+            )) as { c: string }[]
+          ).map((r) => r.c)
+        : ((await t.ds.query("PRAGMA index_info('idx_hazard_dup')")) as { seqno: number; name: string }[]).sort((a, b) => a.seqno - b.seqno).map((r) => r.name);
+    // led by the time (as before), each report's scan walked every report of its category of the last days, anywhere
+    expect(cols).toEqual(['category', 'status', 'lat', 'lng', 'createdAt']);
+
+    const spot = { category: 'flood_reservoir', lat: 29.6211, lng: 106.5211 };
+    const made: { id: number; code: string }[] = [];
+    for (const [i, description] of ['水库溢洪道被杂物堵塞', '水库堤坝背水坡渗水', '水库边护栏缺失一段'].entries()) {
+      const r = await post('resident', { ...spot, lat: spot.lat + i * 0.0002, description });
+      expect(r.status).toBe(201);
+      made.push(r.body);
+    }
+    expect(await queue.idle(10_000)).toBe(true);
+    await t.ds.query("UPDATE hazard SET status = 'rectifying' WHERE id = ?", [made[1].id]);
+    await t.ds.query("UPDATE hazard SET status = 'closed' WHERE id = ?", [made[2].id]);
+    try {
+      const probe = {
+        id: -1,
+        code: 'YH-PROBE',
+        category: 'flood_reservoir',
+        description: '水库',
+        lat: spot.lat + 0.0001,
+        lng: spot.lng,
+        orgPath: '/',
+        createdAt: Date.now(),
+      };
+      const near = await t.app.get(HazardGeometryService).nearbyOpenMany([probe as ReportedHazard]);
+      expect((near.get(-1) ?? []).map((n) => n.id).sort((a, b) => a - b)).toEqual([made[0].id, made[1].id].sort((a, b) => a - b));
+    } finally {
+      await t.ds.query("UPDATE hazard SET status = 'reported' WHERE id IN (?, ?)", [made[1].id, made[2].id]);
+    }
   });
 
   it('notifyMany stores one notice per user and key, and skips what is already there', async () => {

@@ -27,8 +27,11 @@ import { CreatedAtColumn, DateTimeColumn, DoubleColumn, OrgPathColumn, UpdatedAt
 @Index('idx_hazard_deadline', ['status', 'deadline', 'orgPath', 'category', 'level'])
 /** The ledger page of a subtree that holds much of everything (a county): one walk in urgency order, scope filtered in the index. */
 @Index('idx_hazard_rank', ['priority', 'createdAt', 'id', 'orgPath', 'status', 'category', 'level', 'deadline'])
-/** Probable duplicates of a new report: same category, recent, open, close by — filtered inside the index. */
-@Index('idx_hazard_dup', ['category', 'createdAt', 'status', 'lat', 'lng'])
+/**
+ * Probable duplicates of a new report: same category, open, in a band of latitude (one range per open state), the
+ * longitude and the last days tested inside the index — not every report of that category in the window everywhere.
+ */
+@Index('idx_hazard_dup', ['category', 'status', 'lat', 'lng', 'createdAt'])
 @Index('idx_hazard_reporter', ['reporterId', 'createdAt'])
 @Index('idx_hazard_created', ['createdAt'])
 /** Statistics (stats module): every column the summary aggregates, so a county-year is one index-only pass grouped in index order. */
