@@ -11,7 +11,7 @@
  * 4. GET /api/feed (page 1 and page 3, 20 a page) for FEED_REQUESTS random users over HTTP — p50/p95 — and the
  *    same single statement the service runs (page ids, messages, unit name, receipt, reminder, total) run directly by
  *    mysql2 (the floor the HTTP figure stands on). Load average before and after is printed: the machine is shared.
- *    The HTTP figures are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 22:30).
+ *    The HTTP figures are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 21:34 UTC).
  */
 const os = require('node:os');
 const { createConnection } = require('mysql2/promise');

@@ -15,7 +15,7 @@
  *    ceiling of any HTTP write on the machine), all at the same concurrency, with each process's CPU per item;
  *    both servers are warmed up first with SUBMIT_WARMUP (600) submits at that concurrency, then take turns,
  *    SUBMITS (2000) / SUBMIT_ROUNDS (4) writes at a time.
- * The ledger latencies are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 22:30).
+ * The ledger latencies are timed with node:http (BENCH_CLIENT=fetch: with fetch, as runs before 2026-12-04 21:34 UTC).
  */
 const { join } = require('node:path');
 const { createConnection, createPool } = require('mysql2/promise');
@@ -261,8 +261,8 @@ async function run() {
     const probe = await get('pageSize=1');
     if (probe.total < Number(inTown)) throw new Error(`town officer sees ${probe.total} of ${inTown} hazards in the town: wrong account`);
     // warm up: LIST_WARMUP (50) pages of each case first — a server just started compiles its hot paths (TurboFan,
-    // on the same two cores) through its first few hundred requests, and with 5 a case that fell on the first case
-    // measured (status: p50 9.9 ms against 6.4 once warm, bench/RESULTS.md 2026-12-04 "The benches' client")
+    // on the same two cores) through its first few hundred requests; with 5 a case, the first case measured (status)
+    // carried that (p95 14.2 against 11.5 ms, bench/RESULTS.md 2026-12-04 "The benches' client")
     for (let i = 0; i < LIST_WARMUP; i++) for (const f of Object.values(cases)) await get(f(i));
     const list = {};
     // server CPU per ledger page (ms, /proc): less sensitive to the other load on the machine than the latencies

@@ -112,7 +112,7 @@ function httpClient(base, sockets = 16) {
  * a client must. fetch (undici) cost ≈ 1 ms of the shared cores per request at the mixed knee and added ≈ 1.1 ms
  * of its own to each timed request here (WHATWG streams and headers in the bench process, bench/RESULTS.md
  * 2026-12-04 "The benches' client") — neither is the server's. BENCH_CLIENT=fetch sends with fetch as before
- * (for comparison with runs before 2026-12-04 22:00).
+ * (for comparison with runs before 2026-12-04 21:34 UTC).
  * `send(method, base, path, headers, payload)` resolves { status, body }: JSON parsed when the answer says JSON,
  * else the text. `agent`: a keep-alive agent of its own; without one each base gets one with no socket limit (open
  * loop: a request never waits for a free connection, as with fetch).
