@@ -84,25 +84,34 @@ async function startServer(dbUrl, extraEnv = {}, { main } = {}) {
 }
 
 /**
+ * One request over `agent` (node:http): resolves { status, headers, raw } with the answer's bytes as they came.
+ * `timeoutMs`: the request is given up after that long without activity (none when 0).
+ */
+function sendRaw(agent, method, base, urlPath, headers = {}, payload, timeoutMs = 0) {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const h = payload === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(payload) };
+    const req = http.request({ hostname, port, path: urlPath, method, headers: h, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, raw: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    if (timeoutMs) req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
  * A load generator's HTTP client: node:http over a keep-alive agent of `sockets` connections. It costs the
  * shared cores about half of what fetch (undici) does per request, so more of them are left to the server
  * under test. Resolves { status, body } with the body as text.
  */
 function httpClient(base, sockets = 16) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  const { hostname, port } = new URL(base);
   const request = (method, urlPath, headers = {}, body) =>
-    new Promise((resolve, reject) => {
-      const h = body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
-      const req = http.request({ hostname, port, path: urlPath, method, headers: h, agent }, (res) => {
-        const chunks = [];
-        res.on('data', (d) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    sendRaw(agent, method, base, urlPath, headers, body).then((r) => ({ status: r.status, body: r.raw.toString() }));
   return { request, close: () => agent.destroy() };
 }
 
@@ -139,29 +148,11 @@ function benchClient({ agent } = {}) {
     if (!agents.has(base)) agents.set(base, new http.Agent({ keepAlive: true }));
     return agents.get(base);
   };
-  const send = (method, base, urlPath, headers = {}, payload) =>
-    new Promise((resolve, reject) => {
-      const { hostname, port } = new URL(base);
-      const h = { accept: '*/*', 'accept-encoding': 'gzip, deflate', ...headers };
-      if (payload !== undefined) h['content-length'] = Buffer.byteLength(payload);
-      const req = http.request({ hostname, port, path: urlPath, method, headers: h, agent: agentOf(base) }, (res) => {
-        const chunks = [];
-        res.on('data', (d) => chunks.push(d));
-        res.on('end', () => {
-          try {
-            const raw = Buffer.concat(chunks);
-            const unpack = UNPACK[res.headers['content-encoding']];
-            resolve({ status: res.statusCode, body: parse(res.headers['content-type'], (unpack ? unpack(raw) : raw).toString()) });
-          } catch (e) {
-            reject(e);
-          }
-        });
-        res.on('error', reject);
-      });
-      req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const send = async (method, base, urlPath, headers = {}, payload) => {
+    const r = await sendRaw(agentOf(base), method, base, urlPath, { accept: '*/*', 'accept-encoding': 'gzip, deflate', ...headers }, payload, 30_000);
+    const unpack = UNPACK[r.headers['content-encoding']];
+    return { status: r.status, body: parse(r.headers['content-type'], (unpack ? unpack(r.raw) : r.raw).toString()) };
+  };
   const close = () => {
     agent?.destroy();
     for (const a of agents.values()) a.destroy();
