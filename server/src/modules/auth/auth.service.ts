@@ -115,18 +115,8 @@ export class AuthService {
     );
     // gone since the guard read it: the same error as before
     if (!r) return this.toMe(await this.users.findOneOrFail({ where: { id: auth.id } }));
-    return {
-      id: Number(r.id),
-      name: r.name,
-      phone: r.phone,
-      role: r.role,
-      orgId: r.orgId === null ? null : Number(r.orgId),
-      orgName: r.orgName ?? null,
-      orgPath: r.orgPath,
-      orgType: r.orgType ?? null,
-      createdAt: readTime(r.createdAt)!.toISOString(),
-      devLogin: this.cfg.devLoginEnabled,
-    };
+    const user = { ...r, id: Number(r.id), orgId: r.orgId === null ? null : Number(r.orgId), createdAt: readTime(r.createdAt)! };
+    return this.meOf(user, r.orgName === null ? null : { name: r.orgName, type: r.orgType! });
   }
 
   async updateMe(auth: AuthUser, dto: UpdateMeDto): Promise<MeDto> {
@@ -151,7 +141,10 @@ export class AuthService {
   }
 
   private async toMe(u: User): Promise<MeDto> {
-    const org = u.orgId ? await this.orgs.findOne({ where: { id: u.orgId } }) : null;
+    return this.meOf(u, u.orgId ? await this.orgs.findOne({ where: { id: u.orgId } }) : null);
+  }
+
+  private meOf(u: Pick<User, 'id' | 'name' | 'phone' | 'role' | 'orgId' | 'orgPath' | 'createdAt'>, org: Pick<OrgUnit, 'name' | 'type'> | null): MeDto {
     return {
       id: u.id,
       name: u.name,
