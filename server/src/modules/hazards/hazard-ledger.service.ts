@@ -114,7 +114,10 @@ export class HazardLedgerService {
     const keyed = !!(f.statuses || f.category || f.level || f.overdue === true);
     // the fast plan's reads are plain SQL (building and cloning a QueryBuilder for each was a tenth of its CPU)
     const raw = fast ? this.fastPlan.where(user, f, now) : null;
-    const staleP = raw ? this.fastPlan.staleWork(raw.all, now) : null;
+    // Stale work is open work past its deadline: a page of other states only (待审核, 已销号 …) or of work not
+    // overdue has none, and is not asked (half the ledger pages an officer opens are one state's).
+    const mayBeStale = (!f.statuses || f.statuses.some((s) => (OPEN_WORK as string[]).includes(s))) && f.overdue !== false;
+    const staleP = raw ? (mayBeStale ? this.fastPlan.staleWork(raw.all, now) : Promise.resolve([])) : null;
     // (only below the county: a county's filtered matches are many, so its page walks the index and the units read
     // would be a wasted 5–7 ms of database time at 1M hazards — measured, the county+category p50 doubled with it)
     const belowCounty = !!subtree && subtree.split('/').filter(Boolean).length > 1;

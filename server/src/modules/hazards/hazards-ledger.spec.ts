@@ -159,6 +159,28 @@ describe('hazards: report, ledger and the closed loop', () => {
     for (const r of direct) expect(town.body.counts[r.status]).toBe(Number(r.n));
   });
 
+  it('asks for stale work (open work past its deadline) only when the page can hold open work', async () => {
+    const officer = await t.as('town');
+    const stale = (sql: string) => /h\.priority = 0 AND h\.deadline < \?/.test(sql);
+    const statementsOf = async (qs: string) => {
+      expect((await t.http.get(`/api/hazards?pageSize=5&${qs}`).set(officer)).status).toBe(200); // the guard's row is cached now
+      const logQuery = jest.spyOn(t.ds.logger, 'logQuery');
+      try {
+        expect((await t.http.get(`/api/hazards?pageSize=5&${qs}`).set(officer)).status).toBe(200);
+        return logQuery.mock.calls.map(([sql]) => sql);
+      } finally {
+        logQuery.mockRestore();
+      }
+    };
+    // was asked on every page: a page of 待审核 alone, of closed ones, or of work not overdue can hold none
+    for (const qs of ['status=reported', 'status=closed,rejected', 'status=assigned,rectifying&overdue=false']) {
+      expect({ qs, stale: (await statementsOf(qs)).filter(stale).length }).toEqual({ qs, stale: 0 });
+    }
+    for (const qs of ['page=1', 'status=reported,assigned', 'overdue=true']) {
+      expect({ qs, stale: (await statementsOf(qs)).filter(stale).length }).toEqual({ qs, stale: 1 });
+    }
+  });
+
   it('ledger: counts per state, filters, urgency order, overdue flag, paging limits', async () => {
     const major = await report('resident', { description: '重大：液化气瓶露天存放' });
     await act('village', major.id, 'assign', { responsibleOrgId: unit.liulin, deadline: tomorrow(), level: 'major' });
