@@ -38,7 +38,8 @@ export class HazardDetailService {
     const officer = this.access.officerInScope(user, h);
     const isMine = h.reporterId === user.id;
     const seeReporter = isMine || (officer && !h.anonymous);
-    const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is number => !!x))];
+    // the timeline's people and the reporter (when shown) in one read
+    const actorIds = [...new Set([...events.map((e) => e.actorId), seeReporter ? h.reporterId : null].filter((x): x is number => !!x))];
     const actors = actorIds.length ? await this.users.find({ where: { id: In(actorIds) }, select: ['id', 'name'] }) : [];
     const actorName = new Map(actors.map((a) => [a.id, a.name]));
     const allPhotoIds = events.flatMap((e) => e.photoIds ?? []);
@@ -105,7 +106,6 @@ export class HazardDetailService {
         reportedAt: d.createdAt.toISOString(),
       }));
     }
-    const reporter = seeReporter ? await this.users.findOne({ where: { id: h.reporterId }, select: ['id', 'name'] }) : null;
     const summary = mapHazardSummary(h, names, photos[0]?.thumbUrl ?? null, now);
     return {
       ...summary,
@@ -113,7 +113,7 @@ export class HazardDetailService {
       lat: h.lat,
       lng: h.lng,
       photos,
-      reporterName: seeReporter && !(h.anonymous && !isMine) ? (reporter?.name ?? null) : null,
+      reporterName: seeReporter && !(h.anonymous && !isMine) ? (actorName.get(h.reporterId) ?? null) : null,
       anonymous: h.anonymous,
       isMine,
       rectifiedAt: h.rectifiedAt ? h.rectifiedAt.toISOString() : null,
