@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { HazardCreatedDto, isOfficer } from '@xiangan/shared';
+import { HazardCreatedDto, isOfficer, Role } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { SequenceService } from '../../common/db/sequence.service';
@@ -15,11 +15,14 @@ import { ContentSecurityService } from '../wechat/content-security.service';
 import { CreateHazardDto } from './dto/hazard.dto';
 import { HazardCountService } from './hazard-counts.service';
 import { duplicateNote, HazardGeometryService } from './hazard-geometry.service';
-import { HazardRecipients } from './hazard-recipients';
+import { DUTY_ROLES, pathsUp } from './hazard-recipients';
 import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
 import { Hazard } from './hazard.entity';
 import { fieldError } from '../../common/http/field-labels';
 import { marks } from '../../common/db/sql';
+
+/** Who reviews a new report first: the grid and village officers over its place. */
+const FIRST_RESPONDERS: Role[] = ['grid_officer', 'village_officer'];
 
 /**
  * Reports coming in (隐患随手拍): the checks of one report, the place it lies in, the batched write, and what
@@ -39,7 +42,6 @@ export class HazardIntakeService implements OnModuleInit {
     counts: HazardCountService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly refs: RefsService,
-    private readonly recipients: HazardRecipients,
     private readonly geometry: HazardGeometryService,
     private readonly locator: UnitLocator,
   ) {
@@ -150,27 +152,34 @@ export class HazardIntakeService implements OnModuleInit {
   }
 
   /**
-   * Grid and village officers over each place hear of a new report at once (the review queue): one read of the
-   * officers of every unit above the batch's places, and all notices in one INSERT (once per officer and hazard).
+   * Grid and village officers over each place hear of a new report at once (the review queue); where there is none,
+   * the officers of the nearest unit above that has any (HazardRecipients.nearest's rule), so every report reaches a
+   * person. One read of the officers on duty of every unit above the batch's places answers both, and all notices
+   * go in one INSERT (once per officer and hazard).
    */
   private async notifyFirstResponders(hs: ReportedHazard[]): Promise<void> {
-    // A unit's path and those above it: '/1/2/7/' → '/1/', '/1/2/', '/1/2/7/' (users carry their unit's path, indexed).
-    const above = (path: string) => this.scope.ancestorIds(path).map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`);
-    const paths = [...new Set(hs.flatMap((h) => above(h.orgPath)))];
+    const paths = [...new Set(hs.flatMap((h) => pathsUp(h.orgPath)))];
     if (!paths.length) return;
-    const officers: { id: number; orgPath: string }[] = await this.ds.query(
-      `SELECT id, orgPath FROM app_user WHERE orgPath IN (${marks(paths.length)}) AND role IN ('grid_officer', 'village_officer') AND disabled = 0 ORDER BY id`,
-      paths,
+    const officers: { id: number | string; orgPath: string; role: Role }[] = await this.ds.query(
+      `SELECT id, orgPath, role FROM app_user WHERE orgPath IN (${marks(paths.length)}) AND role IN (${marks(DUTY_ROLES.length)}) AND disabled = 0 ORDER BY id`,
+      [...paths, ...DUTY_ROLES],
     );
     const notices: { userId: number; kind: string; title: string; body: string; link: string; dedupeKey: string }[] = [];
     for (const h of hs) {
-      const over = new Set(above(h.orgPath));
+      const chain = pathsUp(h.orgPath); // the place first, then each unit above it
+      const over = new Set(chain);
       let ids = officers
-        .filter((o) => over.has(o.orgPath))
+        .filter((o) => FIRST_RESPONDERS.includes(o.role) && over.has(o.orgPath))
         .slice(0, 20)
         .map((o) => Number(o.id));
       // No grid or village officer over the place: the nearest unit above with any officer hears of it.
-      if (!ids.length) ids = (await this.recipients.nearest(h.orgPath))?.userIds ?? [];
+      for (const p of ids.length ? [] : chain) {
+        ids = officers
+          .filter((o) => o.orgPath === p)
+          .slice(0, 20)
+          .map((o) => Number(o.id));
+        if (ids.length) break;
+      }
       for (const userId of ids) {
         notices.push({
           userId,

@@ -5,7 +5,7 @@ import { marks } from '../../common/db/sql';
 import { unitNameOfPath } from '../../common/db/unit-names';
 
 /** Officer roles that answer for a unit's hazards (an admin account is not a person on duty). */
-const DUTY_ROLES: Role[] = ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer'];
+export const DUTY_ROLES: Role[] = ['grid_officer', 'village_officer', 'town_officer', 'department_officer', 'county_officer'];
 
 /** `/1/2/7/` → ['/1/2/7/', '/1/2/', '/1/'] (the unit, then each unit above it). */
 export function pathsUp(path: string): string[] {

@@ -303,6 +303,43 @@ describe('hazards: reports written in batches', () => {
     }
   });
 
+  it('finds who hears of a batch\'s reports in one read, where a place has no grid or village officer too', async () => {
+    const { release } = holdNextBatch();
+    const first = post('resident', { category: 'fire', description: '柳林村：先到的一条' });
+    await new Promise((r) => setTimeout(r, 50));
+    // 石桥村 has no grid or village officer (its reports go up to the town's); 柳林村 has its village officer
+    const rest = [
+      post('resident', { category: 'gas', description: '石桥村：桥头液化气罐', orgId: t.seed.org.v_shiqiao.id }),
+      post('parent', { category: 'gas', description: '石桥村：河边电线', orgId: t.seed.org.v_shiqiao.id }),
+      post('resident', { category: 'fire', description: '柳林村：柴堆靠着灶房' }),
+    ];
+    await queuedAtLeast(3);
+    const logQuery = jest.spyOn(t.ds.logger, 'logQuery');
+    let reads: string[];
+    let made: { status: number; body: { id: number } }[];
+    try {
+      release();
+      made = await Promise.all([first, ...rest]);
+      expect(await queue.idle(10_000)).toBe(true);
+      reads = logQuery.mock.calls.map(([sql]) => sql).filter((sql) => /FROM app_user WHERE orgPath IN/.test(sql));
+    } finally {
+      logQuery.mockRestore();
+    }
+    expect(made.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    // two batches (the first report alone, then the three that waited): one read each — was one more for every
+    // report of a place without a grid or village officer
+    expect(reads).toHaveLength(2);
+    const heard = async (id: number) =>
+      (
+        (await t.ds.query("SELECT u.openid FROM notification n JOIN app_user u ON u.id = n.userId WHERE n.dedupeKey = ? ORDER BY u.openid", [
+          `hazard:${id}:reported`,
+        ])) as { openid: string }[]
+      ).map((r) => r.openid);
+    expect(await heard(made[1].body.id)).toEqual(['dev:demo-town']);
+    expect(await heard(made[2].body.id)).toEqual(['dev:demo-town']);
+    for (const r of [made[0], made[3]]) expect(await heard(r.body.id)).toEqual(['dev:demo-village']);
+  });
+
   it('notifyMany stores one notice per user and key, and skips what is already there', async () => {
     const notifications = t.app.get(NotificationsService);
     const users = [t.seed.user.village.id, t.seed.user.grid.id, t.seed.user.town.id];
