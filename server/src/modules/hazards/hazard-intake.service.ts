@@ -33,7 +33,6 @@ export class HazardIntakeService implements OnModuleInit {
   constructor(
     private readonly ds: DataSource,
     @InjectRepository(Hazard) private readonly hazards: Repository<Hazard>,
-    @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
     private readonly scope: ScopeService,
     sequence: SequenceService,
     media: MediaService,
@@ -118,10 +117,14 @@ export class HazardIntakeService implements OnModuleInit {
   private async chosenPlace(user: AuthUser, orgId?: number): Promise<Pick<OrgUnit, 'id' | 'path'> | null> {
     if (orgId) {
       if (isOfficer(user.role)) return this.scope.requireOrg(user, orgId);
-      const o = await this.orgs.findOne({ where: { id: orgId } });
-      if (!o || o.archived) throw fieldError('orgId', '不存在或已撤销', '所在单位');
+      // only what is checked and kept (the whole unit would bring its boundary polygon along, on every report)
+      const [o]: { id: number | string; path: string; type: string; archived: number | boolean }[] = await this.ds.query(
+        'SELECT id, path, type, archived FROM org_unit WHERE id = ?',
+        [orgId],
+      );
+      if (!o || Number(o.archived)) throw fieldError('orgId', '不存在或已撤销', '所在单位');
       if (['county', 'town', 'department'].includes(o.type)) throw fieldError('orgId', '须为村、社区、网格、学校或企业', '所在单位');
-      return o;
+      return { id: Number(o.id), path: o.path };
     }
     // The caller's own unit: the guard has just read it from the database with the user.
     if (user.orgId && user.orgPath) return { id: user.orgId, path: user.orgPath };

@@ -26,6 +26,29 @@ describe('hazards: report, ledger and the closed loop', () => {
     for (const f of ['category', 'description', 'contactPhone', 'lat']) expect(msg).toContain(f);
   });
 
+  it('a villager may put the report in another village, never in a town, an archived or an unknown unit', async () => {
+    const resident = await t.as('resident');
+    const send = (orgId: number) => t.http.post('/api/hazards').set(resident).send({ category: 'fire', description: '邻村路口柴堆', orgId });
+    const other = await send(t.seed.org.v_shiqiao.id);
+    expect(other.status).toBe(201);
+    const [row] = await t.ds.query('SELECT orgId, orgPath FROM hazard WHERE id = ?', [other.body.id]);
+    expect({ orgId: Number(row.orgId), orgPath: row.orgPath }).toEqual({ orgId: t.seed.org.v_shiqiao.id, orgPath: t.seed.org.v_shiqiao.path });
+    const town = await send(t.seed.org.town.id);
+    expect(town.status).toBe(400);
+    expect(named(town.body)).toEqual([expect.stringMatching(/^orgId 所在单位须为村、社区、网格、学校或企业/)]);
+    expect((await send(99_999_999)).status).toBe(400);
+    const before = Number((await t.ds.query('SELECT COUNT(*) AS n FROM hazard'))[0].n);
+    await t.ds.query('UPDATE org_unit SET archived = 1 WHERE id = ?', [t.seed.org.v_shiqiao.id]);
+    try {
+      const archived = await send(t.seed.org.v_shiqiao.id);
+      expect(archived.status).toBe(400);
+      expect(named(archived.body)).toEqual([expect.stringMatching(/^orgId 所在单位不存在或已撤销/)]);
+    } finally {
+      await t.ds.query('UPDATE org_unit SET archived = 0 WHERE id = ?', [t.seed.org.v_shiqiao.id]);
+    }
+    expect(Number((await t.ds.query('SELECT COUNT(*) AS n FROM hazard'))[0].n)).toBe(before);
+  });
+
   it('a retried submission with the same Idempotency-Key creates one hazard', async () => {
     const key = 'retry-key-0001';
     const [a, b, c] = await Promise.all([report('resident', {}, key), report('resident', {}, key), report('resident', {}, key)]);
