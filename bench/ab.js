@@ -5,12 +5,20 @@
  * For each route: server CPU per request (ms, /proc) of each build and B ÷ A. CPU per request is what this
  * compares — the latencies of two processes sharing two busy cores say little.
  *
+ * The requests ask for gzip as phones and the other benches do (bench/lib.js benchClient), so answers are compressed.
+ * Run both orders (A B, then B A): on this 2-core machine the process started second measured 3–24 % more CPU per
+ * request than the first with the same build on both sides (2026-12-05), so one order alone says little. The
+ * change's own factor is √(B÷A of the first order ÷ B÷A of the swapped one).
+ *
  *   node bench/ab.js <A: dist dir> <B: dist dir>      e.g. a build of main in /tmp/base/server/dist, and server/dist
- *   (env: AB_REQUESTS=600 per route, AB_CONCURRENCY=8, MYSQL_URL)
+ *   (env: AB_REQUESTS=600 per route, AB_CONCURRENCY=8, AB_ROUTES=<substring> to run only the routes whose name has
+ *   it, AB_NODE_OPTIONS_A / AB_NODE_OPTIONS_B: NODE_OPTIONS of that build's process — the same build twice with
+ *   different V8 flags compares the flags; MYSQL_URL)
  */
 const path = require('node:path');
 const os = require('node:os');
-const { cpuMs, httpClient, profMark, startServer } = require('./lib');
+const http = require('node:http');
+const { benchClient, cpuMs, profMark, startServer } = require('./lib');
 
 const SERVER_DIR = path.join(__dirname, '..', 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
@@ -28,20 +36,47 @@ async function main() {
   const servers = [];
   try {
     // A migrates and seeds; B starts on the ready database
-    servers.push(await startServer(`${MYSQL_URL}/${db}`, {}, { main: path.join(a, 'main.js') }));
-    servers.push(await startServer(`${MYSQL_URL}/${db}`, {}, { main: path.join(b, 'main.js') }));
-    const login = async (openid) => {
-      const r = await fetch(`${servers[0].base}/api/auth/dev`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ openid }),
-      });
-      return { authorization: `Bearer ${(await r.json()).token}` };
-    };
+    const nodeOptions = (x) => (process.env[`AB_NODE_OPTIONS_${x}`] ? { NODE_OPTIONS: process.env[`AB_NODE_OPTIONS_${x}`] } : {});
+    servers.push(await startServer(`${MYSQL_URL}/${db}`, nodeOptions('A'), { main: path.join(a, 'main.js') }));
+    servers.push(await startServer(`${MYSQL_URL}/${db}`, nodeOptions('B'), { main: path.join(b, 'main.js') }));
+    const json = { 'content-type': 'application/json' };
+    const setup = benchClient();
+    const post = async (urlPath, body, headers = {}) =>
+      (await setup.send('POST', servers[0].base, urlPath, { ...json, ...headers }, JSON.stringify(body))).body;
+    const login = async (openid) => ({ authorization: `Bearer ${(await post('/api/auth/dev', { openid })).token}` });
     const town = await login('demo-town');
     const resident = await login('demo-resident');
-    const clients = servers.map((s) => httpClient(s.base, CONC));
-    const json = { 'content-type': 'application/json' };
+    const villageOfficer = await login('demo-village'); // 柳林村, the resident's village
+    const me = (await setup.send('GET', servers[0].base, '/api/me', resident)).body;
+    // a campaign for the resident's own village, and one hazard whose detail is read
+    const tpl = (await setup.send('GET', servers[0].base, '/api/pledge-templates', town)).body.find((x) => x.kind === 'drowning').latest;
+    const deadline = new Date(Date.now() + 30 * 864e5).toISOString();
+    const camp = await post('/api/pledge-campaigns', { templateVersionId: tpl.id, orgId: me.orgId, deadline }, villageOfficer);
+    if (!camp.id) throw new Error(`no campaign: ${JSON.stringify(camp)}`);
+    const hazard = await post(
+      '/api/hazards',
+      { category: 'fire', description: '对照详情', orgId: me.orgId },
+      { ...resident, 'Idempotency-Key': `ab-detail-${process.pid}` },
+    );
+    const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
+    const ink = (v) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="240"><path d="M 40 ${100 + v} Q 200 ${60 + v} 300 140 T 560 ${120 + v}" fill="none" stroke="#111" stroke-width="5"/></svg>`;
+    const sigs = await Promise.all(
+      [1, 2].map(
+        async (v) =>
+          `data:image/png;base64,${(
+            await sharp(Buffer.from(ink(v * 20)))
+              .png()
+              .toBuffer()
+          ).toString('base64')}`,
+      ),
+    );
+    setup.close();
+    // each build its own keep-alive connections; `request(method, path, headers, body)` answers { status, body }
+    const clients = servers.map((s) => {
+      const c = benchClient({ agent: new http.Agent({ keepAlive: true, maxSockets: CONC }) });
+      return { request: (method, urlPath, headers, body) => c.send(method, s.base, urlPath, headers, body), close: c.close };
+    });
     const routes = {
       'GET /api/me': (c) => c.request('GET', '/api/me', resident),
       'GET /api/hazards (town ledger page)': (c, i) => c.request('GET', `/api/hazards?pageSize=20${i % 2 ? '&status=reported' : ''}`, town),
@@ -53,12 +88,29 @@ async function main() {
           { ...resident, ...json, 'Idempotency-Key': `ab-${process.pid}-${i}` },
           JSON.stringify({ category: 'fire', description: `对照提交 ${i}`, lat: 29.58 + (i % 50) * 0.001, lng: 106.48 }),
         ),
+      'GET /api/hazards/:id (detail)': (c) => c.request('GET', `/api/hazards/${hazard.id}`, town),
+      'POST /api/pledge-campaigns/:id/signatures (sign)': (c, i) =>
+        c.request(
+          'POST',
+          `/api/pledge-campaigns/${camp.id}/signatures`,
+          { ...resident, ...json, 'Idempotency-Key': `ab-sign-${process.pid}-${i}` },
+          JSON.stringify({
+            fields: { studentName: `学生${i}`, className: '三年级一班', guardianName: '家长', relation: '母亲', phone: `136${String(i).padStart(8, '0')}` },
+            signatures: [
+              { role: 'guardian', image: sigs[0] },
+              { role: 'student', image: sigs[1] },
+            ],
+          }),
+        ),
     };
+    if (process.env.AB_ROUTES) for (const k of Object.keys(routes)) if (!k.includes(process.env.AB_ROUTES)) delete routes[k];
     const out = {
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model?.trim()}`,
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       A: path.relative(process.cwd(), a) || a,
       B: path.relative(process.cwd(), b) || b,
+      ...(process.env.AB_NODE_OPTIONS_A ? { nodeOptionsA: process.env.AB_NODE_OPTIONS_A } : {}),
+      ...(process.env.AB_NODE_OPTIONS_B ? { nodeOptionsB: process.env.AB_NODE_OPTIONS_B } : {}),
       requestsPerRoute: N,
       routes: {},
     };

@@ -303,7 +303,7 @@ describe('hazards: reports written in batches', () => {
     }
   });
 
-  it('finds who hears of a batch\'s reports in one read, where a place has no grid or village officer too', async () => {
+  it("finds who hears of a batch's reports in one read, where a place has no grid or village officer too", async () => {
     const { release } = holdNextBatch();
     const first = post('resident', { category: 'fire', description: '柳林村：先到的一条' });
     await new Promise((r) => setTimeout(r, 50));
@@ -331,7 +331,7 @@ describe('hazards: reports written in batches', () => {
     expect(reads).toHaveLength(2);
     const heard = async (id: number) =>
       (
-        (await t.ds.query("SELECT u.openid FROM notification n JOIN app_user u ON u.id = n.userId WHERE n.dedupeKey = ? ORDER BY u.openid", [
+        (await t.ds.query('SELECT u.openid FROM notification n JOIN app_user u ON u.id = n.userId WHERE n.dedupeKey = ? ORDER BY u.openid', [
           `hazard:${id}:reported`,
         ])) as { openid: string }[]
       ).map((r) => r.openid);

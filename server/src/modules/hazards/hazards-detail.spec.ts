@@ -39,7 +39,7 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(JSON.stringify(list.body)).not.toContain('13812345678');
   });
 
-  it('reads the reporter and the timeline\'s people in one statement', async () => {
+  it("reads the reporter and the timeline's people in one statement", async () => {
     const h = await report('resident', { description: '详情：一次读出报告人和经办人' });
     expect((await act('village', h.id, 'assign', bodyFor('assign'))).status).toBe(200);
     const officer = await t.as('village');
@@ -56,7 +56,9 @@ describe('hazards: report, ledger and the closed loop', () => {
     expect(res.status).toBe(200);
     expect(res.body.reporterName).toBe('王桂英');
     // (a probable-duplicate hint from the other tests' reports nearby may stand between them, by nobody)
-    expect(res.body.timeline.filter((e: { actorName: string | null }) => e.actorName).map((e: { action: string; actorName: string }) => [e.action, e.actorName])).toEqual([
+    expect(
+      res.body.timeline.filter((e: { actorName: string | null }) => e.actorName).map((e: { action: string; actorName: string }) => [e.action, e.actorName]),
+    ).toEqual([
       ['report', '王桂英'],
       ['assign', '李春梅'],
     ]);
