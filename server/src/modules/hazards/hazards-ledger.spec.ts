@@ -159,7 +159,7 @@ describe('hazards: report, ledger and the closed loop', () => {
     for (const r of direct) expect(town.body.counts[r.status]).toBe(Number(r.n));
   });
 
-  it('asks for stale work (open work past its deadline) only when the page can hold open work', async () => {
+  it('asks for stale work (open work past its deadline) only when the page can hold open work; the counts in one statement', async () => {
     const officer = await t.as('town');
     const stale = (sql: string) => /h\.priority = 0 AND h\.deadline < \?/.test(sql);
     const statementsOf = async (qs: string) => {
@@ -179,6 +179,12 @@ describe('hazards: report, ledger and the closed loop', () => {
     for (const qs of ['page=1', 'status=reported,assigned', 'overdue=true']) {
       expect({ qs, stale: (await statementsOf(qs)).filter(stale).length }).toEqual({ qs, stale: 1 });
     }
+    // the counts per state and the overdue work due this month come in one statement (were two, sent side by side)
+    const unfiltered = await statementsOf('page=1');
+    expect(unfiltered.filter((sql) => /hazard_tally/.test(sql))).toHaveLength(1);
+    expect(unfiltered.filter((sql) => /h\.deadline >= \?/.test(sql))).toEqual(unfiltered.filter((sql) => /hazard_tally/.test(sql)));
+    // stale work, the counts, the page with its rows: three round trips after the sign-in lookup
+    expect(unfiltered).toHaveLength(3);
   });
 
   it('ledger: counts per state, filters, urgency order, overdue flag, paging limits', async () => {
