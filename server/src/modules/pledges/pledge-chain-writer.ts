@@ -143,11 +143,20 @@ export class PledgeChainWriter {
     let prev: string = head.lastHash;
     const startSeq = seq;
 
-    const dupes = await m.find(PledgeSignature, { where: { campaignId, activeKey: In(items.map((i) => i.dedupeKey)) } });
-    const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
-    const replays = await m.find(PledgeSignature, {
-      where: { signerUserId: In([...new Set(items.map((i) => i.signerUserId))]), clientKey: In(items.map((i) => i.clientKey)) },
+    // In one read (an OR of two unique indexes' ranges: an index-merge union): the batch's keys already signed in
+    // this campaign (duplicates), and its signers' Idempotency-Keys already used (replays) — a row may be both
+    const keys = new Set(items.map((i) => i.dedupeKey));
+    const signers = new Set(items.map((i) => i.signerUserId));
+    const clientKeys = new Set(items.map((i) => i.clientKey));
+    const found = await m.find(PledgeSignature, {
+      where: [
+        { campaignId, activeKey: In([...keys]) },
+        { signerUserId: In([...signers]), clientKey: In([...clientKeys]) },
+      ],
     });
+    const dupes = found.filter((s) => s.campaignId === campaignId && s.activeKey !== null && keys.has(s.activeKey));
+    const byKey = new Map(dupes.map((d) => [d.dedupeKey, d]));
+    const replays = found.filter((s) => signers.has(s.signerUserId) && clientKeys.has(s.clientKey));
     const now = new Date();
     const outcomes: (Outcome | { twin: number })[] = [];
     const rows: PledgeSignature[] = [];

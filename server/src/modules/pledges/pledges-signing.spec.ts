@@ -75,6 +75,25 @@ describe(`pledges (${TEST_DB})`, () => {
       expect((await t.http.get(item.images[0].url.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(403);
     });
 
+    it('looks for duplicates and replays of a signature in one read', async () => {
+      const id = await newCampaign();
+      const first = await sign('parent', id, { fields: studentFields('一次读'), signatures: pair() }, 'key-one-read-0001');
+      expect(first.status).toBe(201);
+      const looks = async (body: any, key: string) => {
+        const logQuery = jest.spyOn(t.ds.logger, 'logQuery');
+        try {
+          const res = await sign('parent', id, body, key);
+          return { status: res.status, reads: logQuery.mock.calls.filter(([sql]) => /FROM [`"]pledge_signature[`"] [`"]PledgeSignature[`"]/.test(sql)).length };
+        } finally {
+          logQuery.mockRestore();
+        }
+      };
+      // a new one, a replay of the first (same key), a duplicate of it (same child, new key): one read each — each was two
+      expect(await looks({ fields: studentFields('一次读二'), signatures: pair() }, 'key-one-read-0002')).toEqual({ status: 201, reads: 1 });
+      expect(await looks({ fields: studentFields('一次读'), signatures: pair() }, 'key-one-read-0001')).toEqual({ status: 201, reads: 1 });
+      expect(await looks({ fields: studentFields('一次读'), signatures: pair() }, 'key-one-read-0003')).toEqual({ status: 409, reads: 1 });
+    });
+
     it('the same key sent four times at once makes one signature; every answer is it, the retries marked replayed', async () => {
       const id = await newCampaign();
       const body = {
