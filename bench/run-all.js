@@ -53,6 +53,23 @@ async function machine() {
   };
 }
 
+/**
+ * The machine's phase: ms for a fixed loop of JSON work (300,000 stringify + parse), run before each bench. This
+ * 2-core VM's speed moves by up to 1.7× within minutes (415–427 ms at one moment, 243–255 ms seven minutes later,
+ * bench/RESULTS.md 2026-12-05); the floors are absolute times and rates, so a run says which phase it ran in.
+ */
+function referenceLoopMs() {
+  const t = process.hrtime.bigint();
+  const o = { a: 1, b: 'x', c: [1, 2, 3], d: { e: '中文字' } };
+  let s = 0;
+  for (let i = 0; i < 300_000; i++) {
+    s += JSON.stringify(o).length;
+    s += JSON.parse('{"x":[1,2,3],"y":"abc"}').x.length;
+  }
+  if (s < 0) throw new Error('unreachable');
+  return Math.round(Number(process.hrtime.bigint() - t) / 1e6);
+}
+
 function table(rows) {
   const head = ['bench', 'figure', 'value', 'ratio (ours / raw)'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -76,7 +93,7 @@ function markdown(m, results) {
       out.push(`| ${r.name} | **failed** | ${r.error.replace(/\|/g, '/').slice(0, 200)} | | `);
       continue;
     }
-    out.push(`| ${r.name} | (took ${r.seconds.toFixed(0)} s) | | |`);
+    out.push(`| ${r.name} | (took ${r.seconds.toFixed(0)} s; reference loop before it ${r.loopMs} ms) | | |`);
     for (const [k, v] of flatten(r.figures)) out.push(`| | ${k} | ${isRatio(k) ? '' : fmt(v)} | ${isRatio(k) ? fmt(v) : ''} |`);
   }
   out.push('', END);
@@ -109,13 +126,14 @@ async function main() {
   const results = [];
   for (const f of files) {
     const name = f.replace(/\.bench\.js$/, '');
+    const loopMs = referenceLoopMs();
     const t = Date.now();
-    console.error(`\n▶ ${name}`);
+    console.error(`\n▶ ${name} (the machine's reference loop: ${loopMs} ms)`);
     try {
       const mod = require(path.join(DIR, f));
       if (typeof mod.run !== 'function') throw new Error(`${f} does not export run()`);
       const figures = await mod.run();
-      results.push({ name, figures, seconds: (Date.now() - t) / 1000 });
+      results.push({ name, figures, seconds: (Date.now() - t) / 1000, loopMs });
       console.error(`✔ ${name} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
     } catch (e) {
       results.push({ name, error: e.message ?? String(e), seconds: (Date.now() - t) / 1000 });
