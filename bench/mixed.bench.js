@@ -18,7 +18,6 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 const SERVER_DIR = path.join(ROOT, 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
-const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
 
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
 const STEP_S = Number(process.env.MIXED_STEP_SECONDS || 8);
@@ -29,6 +28,7 @@ const MAX_OUTSTANDING = 1500;
 
 const r1 = (x) => Math.round(x * 10) / 10;
 const { benchClient, cpuMeter, mariadbPid, pct, profMark, sleep, startServer } = require('./lib');
+const { mixedOps, mixedPeople } = require('./mixed-ops');
 
 /** The load's client (bench/lib.js benchClient: node:http, or fetch with BENCH_CLIENT=fetch). */
 const client = benchClient();
@@ -44,13 +44,6 @@ async function call(base, method, p, token, body, headers = {}) {
   }
 }
 
-async function signature(variant) {
-  let d = `M 40 ${100 + (variant % 40)}`;
-  for (let i = 0; i < 12; i++) d += ` Q ${60 + i * 40} ${60 + ((i * 37 + variant) % 90)} ${80 + i * 40} ${120 + ((i * 53 + variant) % 70)}`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="240"><path d="${d}" fill="none" stroke="#111" stroke-width="5" stroke-linecap="round"/></svg>`;
-  return `data:image/png;base64,${(await sharp(Buffer.from(svg)).png().toBuffer()).toString('base64')}`;
-}
-
 async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}) {
   const dbName = `xa_bench_mixed_${Date.now().toString(36)}`;
   const admin = await mysql.createConnection(MYSQL_URL);
@@ -62,99 +55,13 @@ async function run({ processes = Number(process.env.MIXED_PROCESSES || 1) } = {}
     // the first one migrates and seeds; the others start on the ready database
     for (let p = 0; p < processes; p++) servers.push(await startServer(dbUrl));
     const base = servers[0].base;
-    const login = async (openid, role, orgId) => (await call(base, 'POST', '/api/auth/dev', null, { openid, ...(role ? { role, orgId } : {}) })).body;
-    const town = await login('demo-town');
-    const village = await login('demo-village-hekou');
-    const orgs = (await call(base, 'GET', '/api/orgs', town.token)).body;
-    const flat = {};
-    const walk = (ns) =>
-      (ns || []).forEach((n) => {
-        flat[n.name] ??= n.id;
-        walk(n.children);
-      });
-    walk(Array.isArray(orgs) ? orgs : [orgs]);
-    const villages = ['河口村', '柳林村', '石桥村', '王家坝村'].map((n) => flat[n]);
-    const residents = [];
-    for (let i = 0; i < 60; i++) residents.push(await login(`mixed-res-${i}`, 'resident', villages[i % villages.length]));
-    const officers = [town, village, await login('demo-village'), await login('demo-grid')];
-    const tpls = (await call(base, 'GET', '/api/pledge-templates', town.token)).body;
-    const version = tpls.find((x) => x.kind === 'drowning').latest;
-    const camp = (
-      await call(base, 'POST', '/api/pledge-campaigns', village.token, {
-        templateVersionId: version.id,
-        orgId: flat['河口村'],
-        deadline: new Date(Date.now() + 30 * 864e5).toISOString(),
-      })
-    ).body;
-    const sigs = [await signature(1), await signature(2)];
-    const someHazard = (
-      await call(
-        base,
-        'POST',
-        '/api/hazards',
-        residents[0].token,
-        { category: 'fire', description: '混合负载的第一条隐患', orgId: villages[0] },
-        { 'Idempotency-Key': `mixed-first-${Date.now()}` },
-      )
-    ).body;
+    const people = await mixedPeople(call, base, 'mixed');
+    const { someHazard } = people;
 
     let n = 0;
     // the load's requests go round-robin over the processes (setup and logins go to the first: tokens are stateless)
     const at = () => servers[n % servers.length].base;
-    const ops = [
-      // [weight, name, fn]
-      [
-        25,
-        'report hazard',
-        () => {
-          const r = residents[n % residents.length];
-          return call(
-            at(),
-            'POST',
-            '/api/hazards',
-            r.token,
-            {
-              category: ['fire', 'road_traffic', 'construction'][n % 3],
-              description: `混合负载隐患 ${n}`,
-              orgId: r.user.orgId,
-              lat: 29.56 + (n % 100) / 10000,
-              lng: 106.5,
-            },
-            { 'Idempotency-Key': `mixed-hz-${n}-${Date.now()}` },
-          );
-        },
-      ],
-      [
-        15,
-        'sign pledge',
-        () => {
-          const r = residents[n % residents.length];
-          return call(
-            at(),
-            'POST',
-            `/api/pledge-campaigns/${camp.id}/signatures`,
-            r.token,
-            {
-              fields: {
-                studentName: `学生${n}`,
-                className: `${(n % 6) + 1}年级一班`,
-                guardianName: '家长',
-                relation: '母亲',
-                phone: `136${String(n).padStart(8, '0')}`,
-              },
-              signatures: [
-                { role: 'guardian', image: sigs[0] },
-                { role: 'student', image: sigs[1] },
-              ],
-            },
-            { 'Idempotency-Key': `mixed-sg-${n}-${Date.now()}` },
-          );
-        },
-      ],
-      [30, 'ledger page', () => call(at(), 'GET', `/api/hazards?page=1&pageSize=20${n % 2 ? '&status=reported' : ''}`, officers[n % officers.length].token)],
-      [10, 'hazard detail', () => call(at(), 'GET', `/api/hazards/${someHazard.id}`, town.token)],
-      [20, 'feed', () => call(at(), 'GET', '/api/feed?page=1&pageSize=20', (n % 3 ? residents[n % residents.length] : officers[n % officers.length]).token)],
-    ];
+    const ops = mixedOps(people, call, at, () => n, 'mixed');
     const total = ops.reduce((a, o) => a + o[0], 0);
     const pick = (i) => {
       let x = (i * 7919) % total;
