@@ -67,56 +67,47 @@ async function mixedPeople(call, base, tag) {
  */
 function mixedOps(p, call, at, counter, tag) {
   const { town, residents, officers, camp, sigs, someHazard } = p;
+  /** A resident's write, chosen by the request's number: `make(n, r)` → [path, body]; a key of its own. */
+  const residentWrite = (kind, make) => () => {
+    const n = counter();
+    const r = residents[n % residents.length];
+    const [url, body] = make(n, r);
+    return call(at(), 'POST', url, r.token, body, { 'Idempotency-Key': `${tag}-${kind}-${n}-${Date.now()}` });
+  };
   return [
     [
       25,
       'report hazard',
-      () => {
-        const n = counter();
-        const r = residents[n % residents.length];
-        return call(
-          at(),
-          'POST',
-          '/api/hazards',
-          r.token,
-          {
-            category: ['fire', 'road_traffic', 'construction'][n % 3],
-            description: `混合负载隐患 ${n}`,
-            orgId: r.user.orgId,
-            lat: 29.56 + (n % 100) / 10000,
-            lng: 106.5,
-          },
-          { 'Idempotency-Key': `${tag}-hz-${n}-${Date.now()}` },
-        );
-      },
+      residentWrite('hz', (n, r) => [
+        '/api/hazards',
+        {
+          category: ['fire', 'road_traffic', 'construction'][n % 3],
+          description: `混合负载隐患 ${n}`,
+          orgId: r.user.orgId,
+          lat: 29.56 + (n % 100) / 10000,
+          lng: 106.5,
+        },
+      ]),
     ],
     [
       15,
       'sign pledge',
-      () => {
-        const n = counter();
-        const r = residents[n % residents.length];
-        return call(
-          at(),
-          'POST',
-          `/api/pledge-campaigns/${camp.id}/signatures`,
-          r.token,
-          {
-            fields: {
-              studentName: `学生${n}`,
-              className: `${(n % 6) + 1}年级一班`,
-              guardianName: '家长',
-              relation: '母亲',
-              phone: `136${String(n).padStart(8, '0')}`,
-            },
-            signatures: [
-              { role: 'guardian', image: sigs[0] },
-              { role: 'student', image: sigs[1] },
-            ],
+      residentWrite('sg', (n) => [
+        `/api/pledge-campaigns/${camp.id}/signatures`,
+        {
+          fields: {
+            studentName: `学生${n}`,
+            className: `${(n % 6) + 1}年级一班`,
+            guardianName: '家长',
+            relation: '母亲',
+            phone: `136${String(n).padStart(8, '0')}`,
           },
-          { 'Idempotency-Key': `${tag}-sg-${n}-${Date.now()}` },
-        );
-      },
+          signatures: [
+            { role: 'guardian', image: sigs[0] },
+            { role: 'student', image: sigs[1] },
+          ],
+        },
+      ]),
     ],
     [
       30,
