@@ -15,7 +15,7 @@ import { ContentSecurityService } from '../wechat/content-security.service';
 import { CreateHazardDto } from './dto/hazard.dto';
 import { HazardCountService } from './hazard-counts.service';
 import { duplicateNote, HazardGeometryService } from './hazard-geometry.service';
-import { DUTY_ROLES, pathsUp } from './hazard-recipients';
+import { HazardRecipients, nearestIn, pathsUp } from './hazard-recipients';
 import { HAZARD_REPORTED_JOB, HazardSubmitBatcher, ReportedHazard, ReportedJobData, SubmitOutcome } from './hazard-submit-batcher';
 import { Hazard } from './hazard.entity';
 import { fieldError } from '../../common/http/field-labels';
@@ -41,6 +41,7 @@ export class HazardIntakeService implements OnModuleInit {
     counts: HazardCountService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     private readonly refs: RefsService,
+    private readonly recipients: HazardRecipients,
     private readonly geometry: HazardGeometryService,
     private readonly locator: UnitLocator,
   ) {
@@ -161,12 +162,7 @@ export class HazardIntakeService implements OnModuleInit {
    * go in one INSERT (once per officer and hazard).
    */
   private async notifyFirstResponders(hs: ReportedHazard[]): Promise<void> {
-    const paths = [...new Set(hs.flatMap((h) => pathsUp(h.orgPath)))];
-    if (!paths.length) return;
-    const officers: { id: number | string; orgPath: string; role: Role }[] = await this.ds.query(
-      `SELECT id, orgPath, role FROM app_user WHERE orgPath IN (${marks(paths.length)}) AND role IN (${marks(DUTY_ROLES.length)}) AND disabled = 0 ORDER BY id`,
-      [...paths, ...DUTY_ROLES],
-    );
+    const officers = await this.recipients.onDuty([...new Set(hs.flatMap((h) => pathsUp(h.orgPath)))]);
     const notices: { userId: number; kind: string; title: string; body: string; link: string; dedupeKey: string }[] = [];
     for (const h of hs) {
       const chain = pathsUp(h.orgPath); // the place first, then each unit above it
@@ -174,15 +170,9 @@ export class HazardIntakeService implements OnModuleInit {
       let ids = officers
         .filter((o) => FIRST_RESPONDERS.includes(o.role) && over.has(o.orgPath))
         .slice(0, 20)
-        .map((o) => Number(o.id));
+        .map((o) => o.id);
       // No grid or village officer over the place: the nearest unit above with any officer hears of it.
-      for (const p of ids.length ? [] : chain) {
-        ids = officers
-          .filter((o) => o.orgPath === p)
-          .slice(0, 20)
-          .map((o) => Number(o.id));
-        if (ids.length) break;
-      }
+      if (!ids.length) ids = nearestIn(officers, chain)?.userIds ?? [];
       for (const userId of ids) {
         notices.push({
           userId,
