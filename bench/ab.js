@@ -19,6 +19,7 @@ const path = require('node:path');
 const os = require('node:os');
 const http = require('node:http');
 const { benchClient, cpuMs, profMark, startServer } = require('./lib');
+const { signature } = require('./mixed-ops');
 
 const SERVER_DIR = path.join(__dirname, '..', 'server');
 const mysql = require(require.resolve('mysql2/promise', { paths: [__dirname, SERVER_DIR] }));
@@ -58,19 +59,8 @@ async function main() {
       { category: 'fire', description: '对照详情', orgId: me.orgId },
       { ...resident, 'Idempotency-Key': `ab-detail-${process.pid}` },
     );
-    const sharp = require(require.resolve('sharp', { paths: [SERVER_DIR] }));
-    const ink = (v) =>
-      `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="240"><path d="M 40 ${100 + v} Q 200 ${60 + v} 300 140 T 560 ${120 + v}" fill="none" stroke="#111" stroke-width="5"/></svg>`;
-    const sigs = await Promise.all(
-      [1, 2].map(
-        async (v) =>
-          `data:image/png;base64,${(
-            await sharp(Buffer.from(ink(v * 20)))
-              .png()
-              .toBuffer()
-          ).toString('base64')}`,
-      ),
-    );
+    // the mixed load's stroke images
+    const sigs = [await signature(1), await signature(2)];
     setup.close();
     // each build its own keep-alive connections; `request(method, path, headers, body)` answers { status, body }
     const clients = servers.map((s) => {
