@@ -35,7 +35,12 @@ export interface Prepared {
   images: { role: string; key: string; sha256: string }[];
 }
 
-export type Outcome = { ok: PledgeSignature; replay?: boolean } | { err: HttpException };
+/**
+ * `unsure`: the batch's transaction threw, and where it threw is not known — a connection lost around COMMIT may have
+ * lost only the answer, with the rows stored. What the request stored beside them (its images) must stay until a
+ * later look says no row refers to them (PledgeSignaturesService.settleImages).
+ */
+export type Outcome = { ok: PledgeSignature; replay?: boolean } | { err: HttpException; unsure?: boolean };
 
 const BATCH_MAX = 64;
 
@@ -113,7 +118,7 @@ export class PledgeChainWriter {
               }
               this.logger.error(`chain append failed for campaign ${campaignId}: ${(err as Error).message}`);
               const e = isTransientDbError(err) ? new HttpException('服务繁忙，请稍后重试', 503) : new HttpException('签名保存失败，请重试', 500);
-              outcomes = part.map(() => ({ err: e }));
+              outcomes = part.map(() => ({ err: e, unsure: true }));
             }
           }
           part.forEach((p, i) => p.resolve(outcomes![i]));

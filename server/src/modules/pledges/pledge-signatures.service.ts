@@ -1,4 +1,4 @@
-import { ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, HttpException, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   isOfficer,
@@ -18,6 +18,7 @@ import { PageQueryDto, pageOf } from '../../common/http/page-query.dto';
 import { ScopeService } from '../../common/scope/scope.service';
 import { urlSignature, verifyUrlSignature } from '../../common/security/signed-url';
 import { AppConfig } from '../../config/app-config';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { WechatClient, WechatError } from '../wechat/wechat.client';
 import { mapSignature, SignPledgeDto } from './dto/pledge.dto';
@@ -31,12 +32,25 @@ import { readSignatureImage } from './signature-art';
 import { verifyCampaignChain } from './pledge-verify';
 import { FieldProblem, fieldError, fieldErrors, problem } from '../../common/http/field-labels';
 
+/**
+ * How long the images of a signature save in doubt wait before the look at whether its row was stored: past any
+ * connection's timeout, and past a database pause (a statement sent before it may still be applied when it ends).
+ */
+const IMAGES_SETTLE_AFTER_MS = 5 * 60_000;
+export const PLEDGE_IMAGES_SETTLE_JOB = 'pledge-images-settle';
+/** A signature save whose outcome was not known (see Outcome.unsure): its signer's key and the images it stored. */
+export interface ImagesInDoubt {
+  signerUserId: number;
+  clientKey: string;
+  keys: string[];
+}
+
 /** How long the signing path reuses a campaign row (deadline, closing and roster kind are re-checked under the lock). */
 const CAMPAIGN_TTL_MS = 2_000;
 const IMAGE_URL_TTL_S = 3600;
 
 @Injectable()
-export class PledgeSignaturesService {
+export class PledgeSignaturesService implements OnModuleInit {
   private readonly logger = new Logger('PledgeSignatures');
   private readonly campaignCache = new Map<number, { c: PledgeCampaign; at: number }>();
 
@@ -53,7 +67,12 @@ export class PledgeSignaturesService {
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     private readonly wechat: WechatClient,
     private readonly chain: PledgeChainWriter,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
   ) {}
+
+  onModuleInit() {
+    this.queue.register<ImagesInDoubt>(PLEDGE_IMAGES_SETTLE_JOB, async (doubt) => void (await this.settleImages(doubt)), { concurrency: 1 });
+  }
 
   // ---- signing ---------------------------------------------------------------------------------
 
@@ -217,12 +236,45 @@ export class PledgeSignaturesService {
       fields,
       images,
     });
+    const keys = images.map((i) => i.key);
     if ('err' in outcome) {
-      await Promise.all(images.map((i) => this.storage.delete(i.key).catch(() => undefined)));
+      // a refusal stored nothing; a save in doubt may have stored the row with these images: looked at later
+      if (outcome.unsure) this.settleLater({ signerUserId: user.id, clientKey, keys });
+      else await this.deleteImages(keys);
       throw outcome.err;
     }
-    if (outcome.replay) await Promise.all(images.map((i) => this.storage.delete(i.key).catch(() => undefined)));
+    if (outcome.replay) {
+      // The row answered may be this request's own: the writer's retry after a COMMIT whose answer was lost finds
+      // it as a replay. Only the images no row refers to go.
+      const kept = new Set(outcome.ok.images.map((i) => i.key));
+      await this.deleteImages(keys.filter((k) => !kept.has(k)));
+    }
     return { signature: await this.dto(outcome.ok, c, outcome.ok.templateVersionId === version.id ? version : undefined), replayed: !!outcome.replay };
+  }
+
+  private async deleteImages(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((k) => this.storage.delete(k).catch(() => undefined)));
+  }
+
+  /** Queues the look at a save in doubt; without a queue to take it (Redis down) the images stay (a few KB each). */
+  private settleLater(doubt: ImagesInDoubt): void {
+    this.queue
+      .add(PLEDGE_IMAGES_SETTLE_JOB, doubt, { delayMs: IMAGES_SETTLE_AFTER_MS, attempts: 8, backoffMs: 60_000 })
+      .catch((err) => this.logger.warn(`kept the images of a signature save in doubt (${doubt.keys.join(', ')}): ${(err as Error).message}`));
+  }
+
+  /**
+   * After a save in doubt: deletes those of its images no signature row refers to (the row was stored with them, or
+   * never). The answer's unique key finds the row — stored by this attempt, or by a retry with images of its own.
+   * Throws while the database is unreachable (the job retries). Returns how many were deleted.
+   */
+  async settleImages(doubt: ImagesInDoubt): Promise<number> {
+    const row = await this.pledgeSignatures.findOne({ where: { signerUserId: doubt.signerUserId, clientKey: doubt.clientKey }, select: ['id', 'images'] });
+    const kept = new Set((row?.images ?? []).map((i) => i.key));
+    const gone = doubt.keys.filter((k) => !kept.has(k));
+    await this.deleteImages(gone);
+    if (gone.length) this.logger.log(`deleted ${gone.length} images of a signature save that did not happen (${doubt.clientKey})`);
+    return gone.length;
   }
 
   private identityOf(c: PledgeCampaign, fields: Record<string, string>): string {
