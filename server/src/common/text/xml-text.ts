@@ -12,8 +12,17 @@ export function stripXmlIllegal(s: string): string {
   return XML_ILLEGAL.test(s) ? s.replace(XML_ILLEGAL_ALL, '') : s;
 }
 
+/**
+ * What could be illegal, without the `u` flag (code units, not code points): a control character, any surrogate,
+ * U+FFFE, U+FFFF. Nothing of it in the text → nothing illegal; ~40 % less CPU than XML_ILLEGAL over a 20 KB text
+ * (a signature image's base64, measured), which then decides only for the rest (a surrogate may be half of a pair).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is its purpose
+const XML_SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** `U+FFFF` for the first illegal character of `s`, or null. */
 export function firstXmlIllegal(s: string): string | null {
+  if (!XML_SUSPECT.test(s)) return null;
   const m = XML_ILLEGAL.exec(s);
   if (!m) return null;
   return `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
