@@ -71,7 +71,13 @@ export class PledgeSignaturesService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.queue.register<ImagesInDoubt>(PLEDGE_IMAGES_SETTLE_JOB, async (doubt) => void (await this.settleImages(doubt)), { concurrency: 1 });
+    this.queue.register<ImagesInDoubt>(
+      PLEDGE_IMAGES_SETTLE_JOB,
+      async (doubt) => {
+        await this.settleImages(doubt);
+      },
+      { concurrency: 1 },
+    );
   }
 
   // ---- signing ---------------------------------------------------------------------------------

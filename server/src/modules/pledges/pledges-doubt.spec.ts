@@ -1,7 +1,8 @@
 import { TEST_DB } from '../../testing/test-app';
 import { OBJECT_STORAGE, ObjectStorage } from '../storage/storage';
 import { PledgeSignature } from './pledge.entities';
-import { PledgeSignaturesService } from './pledge-signatures.service';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { PLEDGE_IMAGES_SETTLE_JOB, PledgeSignaturesService } from './pledge-signatures.service';
 import { studentFields, usePledges } from './__tests__/pledges.fixture';
 
 /**
@@ -79,10 +80,19 @@ describe(`pledges: a save in doubt keeps its images (${TEST_DB})`, () => {
     const id = await newCampaign();
     const tx = scripted(['lose', 'lose', 'lose', 'lose', 'lose']);
     const { keys } = putKeys();
+    const queued = jest.spyOn(t.app.get<JobQueue>(JOB_QUEUE), 'add').mockResolvedValue();
     const r = await sign('parent', id, { fields: studentFields('存疑丙'), signatures: pair() }, 'key-doubt-none-01');
     tx.mockRestore();
     expect(r.status).toBe(503);
     expect(keys).toHaveLength(2);
+    // the later look is a job, 5 minutes on, retried while the database is away
+    expect(queued.mock.calls).toEqual([
+      [
+        PLEDGE_IMAGES_SETTLE_JOB,
+        { signerUserId: expect.any(Number), clientKey: 'key-doubt-none-01', keys },
+        expect.objectContaining({ delayMs: 300_000, attempts: 8 }),
+      ],
+    ]);
     expect(await t.ds.getRepository(PledgeSignature).countBy({ campaignId: id })).toBe(0);
     expect(await Promise.all(keys.map(stored))).toEqual([true, true]);
     const signerUserId = (await t.http.get('/api/me').set(await t.as('parent'))).body.id;

@@ -17,8 +17,9 @@ const BASE64_TEXT = /^[A-Za-z0-9+/=\s]+$/;
  * The text is base64 (BASE64_TEXT) — decided without a scan of it when possible. Node's decoder skips what is not
  * base64 (or stops there), so an ASCII text of whole quads, without the URL-safe alphabet's `-` and `_` (which it
  * would read), whose decode is as long as its length says, had nothing skipped: every character was in the alphabet
- * or a closing `=` (a spec holds this against the regex on 3,000 damaged texts). That is what phones send. Anything else (line breaks, padding inside) goes to the regex, as before;
- * it cost ~25 µs for a 20 KB image, half of a signature request's checks of its text (measured).
+ * or a closing `=` (a spec holds this against the regex on 3,000 damaged texts). That is what phones send. Anything
+ * else (line breaks, padding inside) goes to the regex, as before; it cost ~25 µs for a 20 KB image, half of a
+ * signature request's checks of its text (measured).
  */
 function isBase64Text(b64: string, decoded: Buffer): boolean {
   const whole = b64.length % 4 === 0 && decoded.length === Buffer.byteLength(b64, 'base64');
