@@ -49,6 +49,11 @@ export function parseJsonBody(b: Buffer): unknown {
       return ascii ? body : utf8Strings(body);
     }
   }
+  return parseJsonPlain(b);
+}
+
+/** The plain way, as body-parser: the whole body decoded from UTF-8, then parsed. */
+export function parseJsonPlain(b: Buffer): unknown {
   const s = b.toString('utf8');
   if (s.trim().length === 0) return {};
   try {
