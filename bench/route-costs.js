@@ -36,9 +36,10 @@ async function main() {
   const db = `xa_bench_routes_${Date.now().toString(36)}`;
   const admin = await mysql.createConnection(MYSQL_URL);
   await admin.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const srv = await startServer(`${MYSQL_URL}/${db}`);
-  const base = srv.base;
+  let srv = null;
   try {
+    srv = await startServer(`${MYSQL_URL}/${db}`);
+    const base = srv.base;
     const people = await mixedPeople(call, base, 'routes');
     let n = 0;
     // the mixed bench's requests by name, and /api/me
@@ -99,7 +100,8 @@ async function main() {
     }
     console.log(JSON.stringify(out, null, 2));
   } finally {
-    await srv.stop();
+    // a server that did not start (a wrong XA_SERVER_MAIN) leaves no database behind either
+    await srv?.stop();
     await admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
     await admin.end();
   }

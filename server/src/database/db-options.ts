@@ -36,7 +36,9 @@ export function buildDataSourceOptions(cfg: DbSettings): DataSourceOptions {
       supportBigNumbers: true,
       bigNumberStrings: false,
       // A pool large enough for a burst of phones, small enough for one managed MySQL shared by replicas.
-      extra: { connectionLimit: cfg.DB_POOL_SIZE, waitForConnections: true, connectTimeout: 5000 },
+      // maxPreparedStatements: readPrepared's statements kept a connection (mysql2's default, 16,000, times the pools of
+      // a few server processes would pass MariaDB's max_prepared_stmt_count, 16,382); the least recently used is closed
+      extra: { connectionLimit: cfg.DB_POOL_SIZE, waitForConnections: true, connectTimeout: 5000, maxPreparedStatements: 64 },
       logger: new AppTypeOrmLogger(),
       logging: ['error'],
     };

@@ -52,7 +52,8 @@ describe('ledger: a town filtered by category walks each unit by category', () =
   it('reads idx_hazard_unit_category per unit, and every page equals the plain ORDER BY over the town', async () => {
     const svc = t.app.get(HazardLedgerService);
     svc.ledgerWalkMax = 0; // the per-unit plan (a town's, at scale), whatever this small database's share
-    const query = jest.spyOn(t.ds, 'query');
+    // every statement as the DataSource logs it (ds.query and the prepared reads alike)
+    const query = jest.spyOn(t.ds.logger, 'logQuery');
     try {
       for (const cat of cats) {
         const now = sqlTime(new Date());

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { readPrepared } from '../../common/db/prepared';
 import { HAZARD_STATUSES, HazardLedgerDto, HazardStatus } from '@xiangan/shared';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/auth-user';
@@ -52,7 +53,7 @@ export class HazardLedgerFastPlan {
   private everythingCache = { n: 0, at: 0 };
   async everything(): Promise<number> {
     if (Date.now() - this.everythingCache.at > 10_000) {
-      const r = await this.ds.query('SELECT COALESCE(SUM(n), 0) AS n FROM hazard_tally WHERE unitId = 0');
+      const r = await readPrepared<{ n: number | string }>(this.ds, 'SELECT COALESCE(SUM(n), 0) AS n FROM hazard_tally WHERE unitId = 0');
       this.everythingCache = { n: Number(r[0]?.n ?? 0), at: Date.now() };
     }
     return this.everythingCache.n;
@@ -77,7 +78,8 @@ export class HazardLedgerFastPlan {
     const hint = isMysql(this.ds) ? ' USE INDEX (idx_hazard_deadline)' : '';
     const live = `SELECT COUNT(*) FROM hazard h${hint} WHERE ${[...base.conds, `h.status IN (${WORK_SQL}) AND h.deadline >= ? AND h.deadline < ?`].join(' AND ')}`;
     // (MAX of the one value: a column outside GROUP BY would be refused under ONLY_FULL_GROUP_BY, MySQL 8's default)
-    const rows: { status: HazardStatus; n: number | string; overdue: number | string; live: number | string | null }[] = await this.ds.query(
+    const rows = await readPrepared<{ status: HazardStatus; n: number | string; overdue: number | string; live: number | string | null }>(
+      this.ds,
       `SELECT status, SUM(n) AS n, SUM(CASE WHEN dueMonth <> '' AND dueMonth < ? THEN n ELSE 0 END) AS overdue, MAX((${live})) AS live
          FROM hazard_tally WHERE ${['unitId = ?', ...k.conds].join(' AND ')} GROUP BY status`,
       [month, ...base.params, dbTime(start), dbTime(now), tallyUnitOf(subtree), ...k.params],
@@ -97,7 +99,8 @@ export class HazardLedgerFastPlan {
    */
   async staleWork(w: RawWhere, now: Date): Promise<StaleRow[] | null> {
     const hint = isMysql(this.ds) ? ' USE INDEX (idx_hazard_stale)' : '';
-    const stale: StaleRow[] = await this.ds.query(
+    const stale = await readPrepared<StaleRow>(
+      this.ds,
       `SELECT h.id AS id, h.createdAt AS createdAt FROM hazard h${hint} WHERE ${[
         ...w.conds,
         `h.status IN (${WORK_SQL}) AND h.priority = 0 AND h.deadline < ?`,
@@ -152,7 +155,7 @@ export class HazardLedgerFastPlan {
       sql = parts.join(' UNION ALL ');
       if (!stale.length) return { sql: `${sql} ORDER BY priority DESC, createdAt DESC, id DESC LIMIT ${pageSize} OFFSET ${skip}`, params: all };
     }
-    const rows: { id: number | string; priority: number | string; createdAt: Date | string }[] = await this.ds.query(sql, all);
+    const rows = await readPrepared<{ id: number | string; priority: number | string; createdAt: Date | string }>(this.ds, sql, all);
     const ms = (v: unknown) => readTime(v)?.getTime() ?? NaN;
     const merged = new Map<number, { id: number; p: number; at: number }>();
     for (const r of rows) merged.set(Number(r.id), { id: Number(r.id), p: Number(r.priority), at: ms(r.createdAt) });

@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { readPrepared } from '../../common/db/prepared';
 import { InjectRepository } from '@nestjs/typeorm';
 import { HAZARD_STATUSES, HazardLedgerDto, HazardStatus, isOfficer } from '@xiangan/shared';
 import { DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
@@ -212,11 +213,12 @@ export class HazardLedgerService {
     // the page's ids chosen and its rows read in one statement (one round trip and one statement fewer per page),
     // in the page's order; or the rows of ids chosen before
     const raw: Record<string, unknown>[] = Array.isArray(page)
-      ? await this.ds.query(`${select} FROM hazard h ${joins} WHERE h.id IN (${marks(page.length)})`, [...visible.params, ...page])
-      : await this.ds.query(`${select} FROM (${page.sql}) pg JOIN hazard h ON h.id = pg.id ${joins} ORDER BY pg.priority DESC, pg.createdAt DESC, pg.id DESC`, [
-          ...page.params,
-          ...visible.params,
-        ]);
+      ? await readPrepared(this.ds, `${select} FROM hazard h ${joins} WHERE h.id IN (${marks(page.length)})`, [...visible.params, ...page])
+      : await readPrepared(
+          this.ds,
+          `${select} FROM (${page.sql}) pg JOIN hazard h ON h.id = pg.id ${joins} ORDER BY pg.priority DESC, pg.createdAt DESC, pg.id DESC`,
+          [...page.params, ...visible.params],
+        );
     const driver = this.ds.driver;
     const rows = raw.map((r) => {
       const row = {} as Record<string, unknown>;

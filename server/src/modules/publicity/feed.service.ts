@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { readPrepared } from '../../common/db/prepared';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FeedItemDto, FeedMessageDto, MessageBlock, Paginated, ReceiptDto, UnreadCountDto } from '@xiangan/shared';
 import { DataSource, Repository } from 'typeorm';
@@ -75,7 +76,7 @@ export class FeedService {
   async pageIds(user: AuthUser, skip: number, take: number): Promise<number[]> {
     if (!user.orgPath) return [];
     const pg = this.pageSql(user, skip, take);
-    return (await this.ds.query(pg.sql, pg.params)).map((r: { messageId: number }) => Number(r.messageId));
+    return (await readPrepared<{ messageId: number }>(this.ds, pg.sql, pg.params)).map((r) => Number(r.messageId));
   }
 
   private audienceWhere(user: AuthUser, alias = 'a'): { sql: string; params: unknown[] } {
@@ -110,7 +111,8 @@ export class FeedService {
 
   private async cardRows(user: AuthUser, pg: { sql: string; params: unknown[] }, total?: { sql: string; params: unknown[] }): Promise<CardRow[]> {
     const anc = this.scope.ancestorIds(user.orgPath);
-    return this.ds.query(
+    return readPrepared<CardRow>(
+      this.ds,
       `SELECT m.id, m.title, m.body, m.category, m.ackRequired, m.publishedAt, m.createdAt, m.orgId, o.name AS orgName,
               r.readAt, r.ackedAt,
               (SELECT MAX(x.createdAt) FROM message_reminder x WHERE x.messageId = m.id AND x.orgId IN (${marks(anc.length)})) AS remindedAt
