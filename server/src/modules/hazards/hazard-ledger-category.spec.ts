@@ -53,7 +53,7 @@ describe('ledger: a town filtered by category walks each unit by category', () =
     const svc = t.app.get(HazardLedgerService);
     svc.ledgerWalkMax = 0; // the per-unit plan (a town's, at scale), whatever this small database's share
     // every statement as the DataSource logs it (ds.query and the prepared reads alike)
-    const query = jest.spyOn(t.ds.logger, 'logQuery');
+    const logged = jest.spyOn(t.ds.logger, 'logQuery');
     try {
       for (const cat of cats) {
         const now = sqlTime(new Date());
@@ -67,14 +67,14 @@ describe('ledger: a town filtered by category walks each unit by category', () =
         expect(want.length).toBeGreaterThan(20);
         const got: number[] = [];
         for (let page = 1; page < 20; page++) {
-          query.mockClear();
+          logged.mockClear();
           const r = await t.http.get(`/api/hazards?category=${cat}&pageSize=8&page=${page}`).set(await t.as('town'));
           expect(r.status).toBe(200);
           expect(r.body.total).toBe(want.length);
           got.push(...r.body.items.map((x: { id: number }) => x.id));
 
           // the statement that chose the page: one walk per unit, each on the category index
-          const call = query.mock.calls.find(([sql]) => /UNION ALL|FROM \(SELECT h\.id, h\.priority/.test(String(sql)));
+          const call = logged.mock.calls.find(([sql]) => /UNION ALL|FROM \(SELECT h\.id, h\.priority/.test(String(sql)));
           expect(call).toBeDefined();
           const [sql, params] = call as [string, unknown[]];
           const walks = (sql.match(/WHERE h\.orgId = \d+/g) ?? []).length;
@@ -86,7 +86,7 @@ describe('ledger: a town filtered by category walks each unit by category', () =
         expect(got).toEqual(want);
       }
     } finally {
-      query.mockRestore();
+      logged.mockRestore();
       svc.ledgerWalkMax = RANK_WALK_MAX;
     }
   });
