@@ -4,8 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
 import { mergeMonthDeltas, monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
-import { applyTally, keyConditions, rebuildTally } from './hazard-tally';
-import { subtreeSql } from '../../common/scope/subtree';
+import { applyTally, CountFilter, rebuildTally, unitsHoldingSql } from './hazard-tally';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -32,12 +31,6 @@ export interface HazardFacts {
   deadline: Date | null;
   escalatedTo: string | null;
   closedAt: Date | null;
-}
-
-export interface CountFilter {
-  statuses?: string[];
-  category?: string;
-  level?: string;
 }
 
 /**
@@ -98,20 +91,10 @@ export class HazardCountService implements OnModuleInit {
     await applyTally(m, changes);
   }
 
-  /**
-   * Units of the subtree (`prefix` null = everywhere) whose tally has matching hazards: every unit that holds
-   * matching hazards itself, and their ancestors inside the subtree (walking one that holds none of its own costs
-   * one index dive) — the candidates of the ledger's per-unit page plan. A unit qualifies at its first tally row
-   * with a match (rows never go below 0, so "some row > 0" is "the sum > 0"): summing every matching row of every
-   * unit read a town's whole tally (thousands of rows, one per month of deadlines) for a yes or no each.
-   */
+  /** The units of the subtree holding matches (unitsHoldingSql), read on their own. */
   async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number }[]> {
-    const key = keyConditions('t', f);
-    const sub = prefix !== null ? subtreeSql('o.path', prefix) : null;
-    const rows: { orgId: number | string }[] = await this.ds.query(
-      `SELECT o.id AS orgId FROM org_unit o WHERE ${sub ? `${sub.sql} AND ` : ''}EXISTS (SELECT 1 FROM hazard_tally t WHERE t.unitId = o.id${key.conds.map((c) => ` AND ${c}`).join('')} AND t.n > 0)`,
-      [...(sub ? sub.params : []), ...key.params],
-    );
+    const w = unitsHoldingSql(prefix, f);
+    const rows: { orgId: number | string }[] = await this.ds.query(`SELECT o.id AS orgId FROM org_unit o WHERE ${w.sql}`, w.params);
     return rows.map((r) => ({ orgId: Number(r.orgId) }));
   }
 

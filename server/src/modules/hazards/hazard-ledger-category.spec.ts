@@ -1,6 +1,7 @@
 import { HAZARD_CATEGORIES } from '@xiangan/shared';
 import { createTestApp, TEST_DB, TestApp } from '../../testing/test-app';
-import { rebuildHazardCounts } from './hazard-counts.service';
+import { HazardCountService, rebuildHazardCounts } from './hazard-counts.service';
+import { HazardLedgerFastPlan } from './hazard-ledger-fast';
 import { HazardLedgerService, RANK_WALK_MAX } from './hazard-ledger.service';
 
 /**
@@ -79,6 +80,11 @@ describe('ledger: a town filtered by category walks each unit by category', () =
           const [sql, params] = call as [string, unknown[]];
           const walks = (sql.match(/WHERE h\.orgId = \d+/g) ?? []).length;
           expect(walks).toBeGreaterThanOrEqual(1);
+          // the page's own statements (not the sign-in, the cached total): the counts — which carry the units to
+          // walk — the stale-work check, the page with its rows (the units were a fourth statement on every page)
+          const statements = logged.mock.calls.map(([q]) => String(q)).filter((q) => /FROM hazard/.test(q) && !/unitId = 0/.test(q));
+          expect(statements.filter((q) => /^SELECT o\.id AS orgId FROM org_unit/.test(q))).toEqual([]);
+          expect(statements).toHaveLength(3);
           const used = await indexesUsed(sql, params);
           expect(used.filter((k) => k.startsWith('idx_hazard_unit'))).toEqual(Array(walks).fill('idx_hazard_unit_category'));
           if (r.body.items.length < 8) break;
@@ -87,6 +93,28 @@ describe('ledger: a town filtered by category walks each unit by category', () =
       }
     } finally {
       logged.mockRestore();
+      svc.ledgerWalkMax = RANK_WALK_MAX;
+    }
+  });
+
+  it('a units list that may have been cut short (MySQL group_concat_max_len) is read on its own, and the pages are the same', async () => {
+    const svc = t.app.get(HazardLedgerService);
+    const plan = t.app.get(HazardLedgerFastPlan);
+    const counts = t.app.get(HazardCountService);
+    svc.ledgerWalkMax = 0;
+    const page = async () => (await t.http.get(`/api/hazards?category=${cats[0]}&pageSize=8&page=2`).set(await t.as('town'))).body;
+    try {
+      const own = jest.spyOn(counts, 'units');
+      const want = await page();
+      expect(own).not.toHaveBeenCalled();
+      const real = plan.counts.bind(plan);
+      jest.spyOn(plan, 'counts').mockImplementation(async (...a) => ({ ...(await real(...a)), units: null }));
+      const got = await page();
+      expect(own).toHaveBeenCalledTimes(1);
+      expect(got).toEqual(want);
+      expect(got.items).toHaveLength(8);
+    } finally {
+      jest.restoreAllMocks();
       svc.ledgerWalkMax = RANK_WALK_MAX;
     }
   });

@@ -7,7 +7,7 @@ import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 import { ScopeService } from '../../common/scope/scope.service';
 import { subtreeSql } from '../../common/scope/subtree';
 import { LedgerFilter, OPEN_WORK, rawLedgerConditions } from './hazard-ledger-filter';
-import { chinaMonth, keyConditions, tallyUnitOf } from './hazard-tally';
+import { chinaMonth, CountFilter, keyConditions, tallyUnitOf, unitsHoldingSql } from './hazard-tally';
 
 export type StaleRow = { id: number | string; createdAt: Date | string };
 /** Plain SQL conditions over alias `h` and their `?` parameters, in order. */
@@ -17,6 +17,8 @@ export type PageSql = { sql: string; params: unknown[] };
 /** Where a page is read from: one walk of the urgency index over a subtree, or a walk per unit, merged. */
 export type PagePlan = { walk: string | null } | { units: number[] };
 const WORK_SQL = OPEN_WORK.map((x) => `'${x}'`).join(', ');
+/** A units list at least this long may have been cut at MySQL's default `group_concat_max_len` (1,024 bytes). */
+const GROUP_CONCAT_SAFE = 1000;
 
 /**
  * The ledger's fast plan, for an officer over a subtree with no text search: the counts per state from hazard_tally
@@ -69,20 +71,41 @@ export class HazardLedgerFastPlan {
    * whose deadline has passed: a short range of idx_hazard_deadline) as an uncorrelated subquery, run once. It was
    * a second statement sent alongside; one round trip less for every ledger page. When the subtree has no tally rows
    * under these filters it has no such hazards either, so nothing is lost with the rows.
+   *
+   * With `unitsFor` (a page likely to walk per unit), the same statement also carries the units of the subtree
+   * holding matches under those filters (state ones included), as a list: HazardCountService.units' read, which was
+   * a statement of its own on every such page (bench/RESULTS.md 2026-12-05). `units` is null when not asked, or when
+   * the list may have been cut short (MySQL's `group_concat_max_len` is 1,024 bytes by default): the caller then
+   * reads them on their own.
    */
-  async counts(subtree: string | null, key: { category?: string; level?: string }, base: RawWhere, now: Date): Promise<HazardLedgerDto['counts']> {
+  async counts(
+    subtree: string | null,
+    key: { category?: string; level?: string },
+    base: RawWhere,
+    now: Date,
+    unitsFor: CountFilter | null = null,
+  ): Promise<{ counts: HazardLedgerDto['counts']; units: number[] | null }> {
     const counts: HazardLedgerDto['counts'] = {};
     for (const s of HAZARD_STATUSES) counts[s] = 0;
     const { month, start } = chinaMonth(now);
     const k = keyConditions('', key);
     const hint = isMysql(this.ds) ? ' USE INDEX (idx_hazard_deadline)' : '';
     const live = `SELECT COUNT(*) FROM hazard h${hint} WHERE ${[...base.conds, `h.status IN (${WORK_SQL}) AND h.deadline >= ? AND h.deadline < ?`].join(' AND ')}`;
+    const holding = unitsFor ? unitsHoldingSql(subtree, unitsFor) : null;
     // (MAX of the one value: a column outside GROUP BY would be refused under ONLY_FULL_GROUP_BY, MySQL 8's default)
-    const rows = await readPrepared<{ status: HazardStatus; n: number | string; overdue: number | string; live: number | string | null }>(
+    const rows = await readPrepared<{
+      status: HazardStatus;
+      n: number | string;
+      overdue: number | string;
+      live: number | string | null;
+      units?: string | null;
+    }>(
       this.ds,
-      `SELECT status, SUM(n) AS n, SUM(CASE WHEN dueMonth <> '' AND dueMonth < ? THEN n ELSE 0 END) AS overdue, MAX((${live})) AS live
+      `SELECT status, SUM(n) AS n, SUM(CASE WHEN dueMonth <> '' AND dueMonth < ? THEN n ELSE 0 END) AS overdue, MAX((${live})) AS live${
+        holding ? `, MAX((SELECT GROUP_CONCAT(o.id) FROM org_unit o WHERE ${holding.sql})) AS units` : ''
+      }
          FROM hazard_tally WHERE ${['unitId = ?', ...k.conds].join(' AND ')} GROUP BY status`,
-      [month, ...base.params, dbTime(start), dbTime(now), tallyUnitOf(subtree), ...k.params],
+      [month, ...base.params, dbTime(start), dbTime(now), ...(holding ? holding.params : []), tallyUnitOf(subtree), ...k.params],
     );
     let overdue = 0;
     for (const r of rows) {
@@ -90,7 +113,14 @@ export class HazardLedgerFastPlan {
       overdue += Number(r.overdue);
     }
     counts.overdue = overdue + Number(rows[0]?.live ?? 0);
-    return counts;
+    let units: number[] | null = null;
+    if (holding) {
+      // no tally row under the key filters: no match anywhere in the subtree, so no unit to walk
+      const list = rows.length ? rows[0].units : '';
+      const text = list == null ? '' : String(list);
+      if (text.length < GROUP_CONCAT_SAFE) units = text ? text.split(',').map(Number) : [];
+    }
+    return { counts, units };
   }
 
   /**

@@ -103,9 +103,9 @@ export class HazardLedgerService {
     const tallied = fast && !f.from && !f.to;
 
     // The reads that do not depend on each other go out together (each is one round trip on its own pool
-    // connection): the counts, the stale-work check of the fast page, and — when a filter makes the subtree's
-    // matches few, so per-unit walks are likely — the units holding matches. The page waits for them; the rows
-    // and the photos of the page go out together after it.
+    // connection): the counts — carrying, when a filter makes the subtree's matches few so per-unit walks are
+    // likely, the units holding matches — and the stale-work check of the fast page. The page waits for them, and
+    // its rows come with it in one statement.
     // every filter, state ones too (built only when a plain query needs it: the fast plan reads without it)
     const listQb = () => {
       const qb = this.base(user, f);
@@ -122,13 +122,14 @@ export class HazardLedgerService {
     // (only below the county: a county's filtered matches are many, so its page walks the index and the units read
     // would be a wasted 5–7 ms of database time at 1M hazards — measured, the county+category p50 doubled with it)
     const belowCounty = !!subtree && subtree.split('/').filter(Boolean).length > 1;
-    const unitsP = fast && tallied && keyed && belowCounty ? this.counts.units(subtree, { ...keyFilter, statuses: f.statuses }) : null;
+    const unitsFor = fast && tallied && keyed && belowCounty ? { ...keyFilter, statuses: f.statuses } : null;
     const everythingP = fast && tallied ? this.fastPlan.everything() : null;
     // a speculative read the plan ends up not needing must not become an unhandled rejection
-    for (const p of [staleP, unitsP, everythingP]) p?.catch(() => undefined);
+    for (const p of [staleP, everythingP]) p?.catch(() => undefined);
 
     let counts: HazardLedgerDto['counts'];
-    if (tallied) counts = await this.fastPlan.counts(subtree, keyFilter, raw!.base, now);
+    let unitsRead: number[] | null = null;
+    if (tallied) ({ counts, units: unitsRead } = await this.fastPlan.counts(subtree, keyFilter, raw!.base, now, unitsFor));
     else {
       counts = {};
       for (const s of HAZARD_STATUSES) counts[s] = 0;
@@ -163,11 +164,11 @@ export class HazardLedgerService {
       if (walk <= this.ledgerWalkMax) pageIds = await this.fastPlan.page(stale, { walk: subtree }, f, skip, pageSize, now);
       else {
         // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
-        const units = await (unitsP ?? this.counts.units(subtree, { ...keyFilter, statuses: f.statuses }));
+        const units = unitsRead ?? (await this.counts.units(subtree, { ...keyFilter, statuses: f.statuses })).map((u) => u.orgId);
         pageIds =
           this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
             ? await this.fastPlan.page(stale, { walk: subtree }, f, skip, pageSize, now)
-            : await this.fastPlan.page(stale, { units: units.map((u) => u.orgId) }, f, skip, pageSize, now);
+            : await this.fastPlan.page(stale, { units }, f, skip, pageSize, now);
       }
     }
     if (!pageIds) {
