@@ -127,7 +127,7 @@ checks() { # the checks (need no mini-program build)
 # specs start private MariaDB/Redis, others scratch databases on the private one above; a browser spec its own Chromium).
 (
   jest_run shared shared CI=true
-  # each server run is one jest worker (jest takes cores − 1); the MariaDB run spends much of its time waiting
+  # each server run has two jest workers (server/jest.config.js); the MariaDB run spends much of its time waiting
   jest_run server-sqlite server CI=true &
   jest_run server-mariadb server CI=true TEST_DB=mysql TEST_MYSQL_URL="$mysql_url" &
   # the API/weapp specs start when the first server run ends, not the second: the two end 30–70 s apart, and much
