@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { dbTime, isMysql } from '../../common/db/dialect';
 import { mergeMonthDeltas, monthDeltas, monthUpsert, rebuildMonthSql } from './hazard-month.rollup';
-import { applyTally, CountFilter, rebuildTally, unitsHoldingSql } from './hazard-tally';
+import { applyTally, rebuildTally } from './hazard-tally';
 
 export const HAZARD_PRIORITY_JOB = 'hazards.priority';
 const OPEN_WORK: HazardStatus[] = ['assigned', 'rectifying'];
@@ -89,13 +89,6 @@ export class HazardCountService implements OnModuleInit {
     const upsert = monthUpsert(mergeMonthDeltas(months), isMysql(m));
     if (upsert) await m.query(upsert[0], upsert[1]);
     await applyTally(m, changes);
-  }
-
-  /** The units of the subtree holding matches (unitsHoldingSql), read on their own. */
-  async units(prefix: string | null, f: CountFilter): Promise<{ orgId: number }[]> {
-    const w = unitsHoldingSql(prefix, f);
-    const rows: { orgId: number | string }[] = await this.ds.query(`SELECT o.id AS orgId FROM org_unit o WHERE ${w.sql}`, w.params);
-    return rows.map((r) => ({ orgId: Number(r.orgId) }));
   }
 
   /** Work whose deadline passed moves up to priority 1 (idx_hazard_stale: reads only those rows). */

@@ -7,7 +7,7 @@ import { dbTime, isMysql, readTime } from '../../common/db/dialect';
 import { ScopeService } from '../../common/scope/scope.service';
 import { subtreeSql } from '../../common/scope/subtree';
 import { LedgerFilter, OPEN_WORK, rawLedgerConditions } from './hazard-ledger-filter';
-import { chinaMonth, CountFilter, keyConditions, tallyUnitOf, unitsHoldingSql } from './hazard-tally';
+import { chinaMonth, keyConditions, tallyUnitOf } from './hazard-tally';
 
 export type StaleRow = { id: number | string; createdAt: Date | string };
 /** Plain SQL conditions over alias `h` and their `?` parameters, in order. */
@@ -19,6 +19,26 @@ export type PagePlan = { walk: string | null } | { units: number[] };
 const WORK_SQL = OPEN_WORK.map((x) => `'${x}'`).join(', ');
 /** A units list at least this long may have been cut at MySQL's default `group_concat_max_len` (1,024 bytes). */
 const GROUP_CONCAT_SAFE = 1000;
+
+/** The filters a unit's matches are asked under: the key ones and the states. */
+export type CountFilter = { statuses?: string[]; category?: string; level?: string };
+
+/**
+ * The units of the subtree (`prefix` null = everywhere) whose tally has matching hazards, as a condition over
+ * org_unit `o`: every unit that holds matching hazards itself, and their ancestors inside the subtree (walking one
+ * that holds none of its own costs one index dive) — the candidates of the ledger's per-unit page plan. A unit
+ * qualifies at its first tally row with a match (rows never go below 0, so "some row > 0" is "the sum > 0"):
+ * summing every matching row of every unit read a town's whole tally (thousands of rows, one per month of
+ * deadlines) for a yes or no each.
+ */
+function unitsHoldingSql(prefix: string | null, f: CountFilter): { sql: string; params: unknown[] } {
+  const key = keyConditions('t', f);
+  const sub = prefix !== null ? subtreeSql('o.path', prefix) : null;
+  return {
+    sql: `${sub ? `${sub.sql} AND ` : ''}EXISTS (SELECT 1 FROM hazard_tally t WHERE t.unitId = o.id${key.conds.map((c) => ` AND ${c}`).join('')} AND t.n > 0)`,
+    params: [...(sub ? sub.params : []), ...key.params],
+  };
+}
 
 /**
  * The ledger's fast plan, for an officer over a subtree with no text search: the counts per state from hazard_tally
@@ -73,7 +93,7 @@ export class HazardLedgerFastPlan {
    * under these filters it has no such hazards either, so nothing is lost with the rows.
    *
    * With `unitsFor` (a page likely to walk per unit), the same statement also carries the units of the subtree
-   * holding matches under those filters (state ones included), as a list: HazardCountService.units' read, which was
+   * holding matches under those filters (state ones included), as a list: units()' read, which was
    * a statement of its own on every such page (bench/RESULTS.md 2026-12-05). `units` is null when not asked, or when
    * the list may have been cut short (MySQL's `group_concat_max_len` is 1,024 bytes by default): the caller then
    * reads them on their own.
@@ -121,6 +141,13 @@ export class HazardLedgerFastPlan {
       if (text.length < GROUP_CONCAT_SAFE) units = text ? text.split(',').map(Number) : [];
     }
     return { counts, units };
+  }
+
+  /** The units of the subtree holding matches (unitsHoldingSql), read on their own: when counts() did not carry them. */
+  async units(prefix: string | null, f: CountFilter): Promise<number[]> {
+    const w = unitsHoldingSql(prefix, f);
+    const rows: { orgId: number | string }[] = await this.ds.query(`SELECT o.id AS orgId FROM org_unit o WHERE ${w.sql}`, w.params);
+    return rows.map((r) => Number(r.orgId));
   }
 
   /**

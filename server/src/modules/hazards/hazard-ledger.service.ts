@@ -13,7 +13,6 @@ import { OrgUnit } from '../orgs/org-unit.entity';
 import { HazardListQueryDto } from './dto/hazard.dto';
 import { mapHazardSummary } from './dto/hazard.mapper';
 import { HazardAccess } from './hazard-access';
-import { HazardCountService } from './hazard-counts.service';
 import { HazardEvent } from './hazard-event.entity';
 import { ExportFacts, exportFacts } from './hazard-export';
 import { HazardLedgerFastPlan, PageSql } from './hazard-ledger-fast';
@@ -56,7 +55,6 @@ export class HazardLedgerService {
     @InjectRepository(OrgUnit) private readonly orgs: Repository<OrgUnit>,
     private readonly scope: ScopeService,
     private readonly media: MediaService,
-    private readonly counts: HazardCountService,
     private readonly access: HazardAccess,
     private readonly fastPlan: HazardLedgerFastPlan,
   ) {}
@@ -164,7 +162,7 @@ export class HazardLedgerService {
       if (walk <= this.ledgerWalkMax) pageIds = await this.fastPlan.page(stale, { walk: subtree }, f, skip, pageSize, now);
       else {
         // Per-unit walks read about units × (skip + pageSize) entries: take whichever plan reads less.
-        const units = unitsRead ?? (await this.counts.units(subtree, { ...keyFilter, statuses: f.statuses })).map((u) => u.orgId);
+        const units = unitsRead ?? (await this.fastPlan.units(subtree, { ...keyFilter, statuses: f.statuses }));
         pageIds =
           this.ledgerWalkMax > 0 && walk <= units.length * (skip + pageSize)
             ? await this.fastPlan.page(stale, { walk: subtree }, f, skip, pageSize, now)

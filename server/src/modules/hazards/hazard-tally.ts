@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isMysql, readTime } from '../../common/db/dialect';
 import type { HazardFacts } from './hazard-counts.service';
 import { marks } from '../../common/db/sql';
-import { subtreeJoinSql, subtreeSql } from '../../common/scope/subtree';
+import { subtreeJoinSql } from '../../common/scope/subtree';
 
 /** Work that can be overdue (the ledger's 逾期): assigned or being rectified, with a deadline. */
 const WORK: readonly HazardStatus[] = ['assigned', 'rectifying'];
@@ -127,26 +127,6 @@ export function keyConditions(a: string, f: { statuses?: string[]; category?: st
     params.push(f.level);
   }
   return { conds, params };
-}
-
-/** The filters a unit's matches are asked under: the key ones and the states. */
-export type CountFilter = { statuses?: string[]; category?: string; level?: string };
-
-/**
- * The units of the subtree (`prefix` null = everywhere) whose tally has matching hazards, as a condition over
- * org_unit `o`: every unit that holds matching hazards itself, and their ancestors inside the subtree (walking one
- * that holds none of its own costs one index dive) — the candidates of the ledger's per-unit page plan. A unit
- * qualifies at its first tally row with a match (rows never go below 0, so "some row > 0" is "the sum > 0"):
- * summing every matching row of every unit read a town's whole tally (thousands of rows, one per month of
- * deadlines) for a yes or no each.
- */
-export function unitsHoldingSql(prefix: string | null, f: CountFilter): { sql: string; params: unknown[] } {
-  const key = keyConditions('t', f);
-  const sub = prefix !== null ? subtreeSql('o.path', prefix) : null;
-  return {
-    sql: `${sub ? `${sub.sql} AND ` : ''}EXISTS (SELECT 1 FROM hazard_tally t WHERE t.unitId = o.id${key.conds.map((c) => ` AND ${c}`).join('')} AND t.n > 0)`,
-    params: [...(sub ? sub.params : []), ...key.params],
-  };
 }
 
 /** Tally rows of the given units under the category/level filters, summed over the other keys. */
