@@ -41,6 +41,13 @@ const PLAYWRIGHT_DISABLED_FEATURES = [
   'msEdgeUpdateLaunchServicesPreferredVersion',
 ];
 
+/**
+ * Site isolation gives each site a renderer process of its own: a new page whose first URL is the app started three
+ * renderer processes here, and two without it (counted from /proc, 3 contexts of one page each: 9 against 6). These
+ * specs open one origin, their own test server, and what they check is the page, not Chromium's process model.
+ * Without it the browser specs took 630 machine CPU s instead of 761, and 371 s instead of 428 (2 workers, nothing
+ * else running, 2026-12-05; bench/RESULTS.md "The test command on a slow EPYC").
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -50,6 +57,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-site-isolation-trials',
   `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...NO_OMNIBOX_POPUP].join(',')}`,
 ];
 
