@@ -8,7 +8,7 @@
  */
 import { Api, DEMO } from '../support/api';
 import { PHONE } from '../support/chromium';
-import { h5Suite } from '../support/h5';
+import { h5Suite, seedSession } from '../support/h5';
 
 const suite = h5Suite();
 
@@ -29,10 +29,16 @@ const rec = {
   notice: '',
   campaign: { id: 0, title: '' },
 };
+/**
+ * Each test opens its page cold as a signed-in user: the session is seeded (as a login leaves it) rather than picked on
+ * the login page, which other specs drive (shell, elder-*); a login page and a home page less per test.
+ */
+const sessions: Partial<Record<'resident' | 'town', { token: string; user: { id: number } }>> = {};
 
 beforeAll(async () => {
   const api = new Api(suite.server.baseUrl);
   const resident = await api.login(DEMO.resident);
+  sessions.resident = { token: resident.token, user: resident.user };
   const mine = await api.call('GET', '/api/hazards?mine=true&page=1&pageSize=1', { token: resident.token });
   rec.hazard = { id: mine.body.items[0].id, code: mine.body.items[0].code };
   const feed = await api.call('GET', '/api/feed?page=1&pageSize=5', { token: resident.token });
@@ -40,6 +46,7 @@ beforeAll(async () => {
   const notices = await api.call('GET', '/api/notifications?page=1&pageSize=20', { token: resident.token });
   rec.notice = notices.body.items[0]?.title ?? '还没有提醒';
   const town = await api.login(DEMO.town);
+  sessions.town = { token: town.token, user: town.user };
   const ledger = await api.call('GET', '/api/hazards?page=1&pageSize=20', { token: town.token });
   rec.ledgerCode = ledger.body.items[0].code;
   const campaigns = await api.call('GET', '/api/pledge-campaigns?pageSize=20', { token: town.token });
@@ -126,8 +133,8 @@ const PAGES: Target[] = [
 
 test.each(PAGES.map((p) => [p.name, p] as const))('%s: a lost first answer shows 重新加载, and a tap loads the page', async (_name, t) => {
   const context = await suite.browser.newContext(PHONE);
+  await seedSession(context, sessions[t.who === 'town' ? 'town' : 'resident']!);
   const page = await context.newPage();
-  await suite.loginAs(page, t.who === 'town' ? '张建国' : '王桂英', { waitHome: true });
   // the network drops every try of the first load (the app's own retries included), then comes back
   let down = true;
   let lost = 0;
@@ -168,8 +175,8 @@ const RELOADS: Reload[] = [
 
 test.each(RELOADS.map((r) => [r.name, r] as const))('%s: a reload that fails on the way back keeps the list and says why', async (_name, t) => {
   const context = await suite.browser.newContext(PHONE);
+  await seedSession(context, sessions[t.who === 'town' ? 'town' : 'resident']!);
   const page = await context.newPage();
-  await suite.loginAs(page, t.who === 'town' ? '张建国' : '王桂英', { waitHome: true });
   await page.goto(`${suite.server.baseUrl}/#${t.route}`);
   const row = page.getByText(t.row()).filter({ visible: true }).first();
   await row.waitFor({ timeout: 20000 });
