@@ -33,7 +33,7 @@ const rec = {
  * Each test opens its page cold as a signed-in user: the session is seeded (as a login leaves it) rather than picked on
  * the login page, which other specs drive (shell, elder-*); a login page and a home page less per test.
  */
-const sessions: Partial<Record<'resident' | 'town', { token: string; user: { id: number } }>> = {};
+const sessions: Partial<Record<keyof typeof DEMO, { token: string; user: { id: number } }>> = {};
 
 beforeAll(async () => {
   const api = new Api(suite.server.baseUrl);
@@ -133,7 +133,7 @@ const PAGES: Target[] = [
 
 test.each(PAGES.map((p) => [p.name, p] as const))('%s: a lost first answer shows 重新加载, and a tap loads the page', async (_name, t) => {
   const context = await suite.browser.newContext(PHONE);
-  await seedSession(context, sessions[t.who === 'town' ? 'town' : 'resident']!);
+  await seedSession(context, sessions[t.who]!);
   const page = await context.newPage();
   // the network drops every try of the first load (the app's own retries included), then comes back
   let down = true;
@@ -175,7 +175,7 @@ const RELOADS: Reload[] = [
 
 test.each(RELOADS.map((r) => [r.name, r] as const))('%s: a reload that fails on the way back keeps the list and says why', async (_name, t) => {
   const context = await suite.browser.newContext(PHONE);
-  await seedSession(context, sessions[t.who === 'town' ? 'town' : 'resident']!);
+  await seedSession(context, sessions[t.who]!);
   const page = await context.newPage();
   await page.goto(`${suite.server.baseUrl}/#${t.route}`);
   const row = page.getByText(t.row()).filter({ visible: true }).first();
