@@ -20,7 +20,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const mysql = require('mysql2/promise');
 const { pct, startServer } = require('./lib');
-const { HAZARD_CATEGORY_CODES, FIELD_KINDS, SNAPSHOT_KINDS, PLEDGE_KINDS, MESSAGE_CATEGORIES } = require('@xiangan/shared');
+const { HAZARD_CATEGORY_CODES, FIELD_KINDS, SNAPSHOT_KINDS, SNAPSHOT_METRICS, isSnapshotMetric, PLEDGE_KINDS, MESSAGE_CATEGORIES } = require('@xiangan/shared');
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
@@ -403,7 +403,9 @@ async function rawSummary(pool, org, from, to) {
   const t0 = new Date(`${from}T00:00:00+08:00`);
   const t1 = new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86400_000);
   const now = dbTime(new Date());
-  const [hz, fr, fm, sg, cp, rs, mg, rc] = await Promise.all([
+  // head-counts (两站两员, 安全管理员, 执法证): per unit, its latest row on or before the period's last day, summed over units
+  const snapPairs = Object.entries(SNAPSHOT_METRICS).flatMap(([tk, ms]) => ms.map((m) => [...tk.split('.'), m]));
+  const [hz, fr, fm, sg, cp, rs, mg, rc, sn] = await Promise.all([
     pool.query(
       `SELECT category, orgPath,
               SUM(status <> 'rejected') AS found, SUM(status IN ('rectified','closed')) AS rectified, SUM(status = 'closed') AS closed,
@@ -443,13 +445,20 @@ async function rawSummary(pool, org, from, to) {
       `SELECT m.category, COUNT(x.readAt) AS nreads, COUNT(x.ackedAt) AS nacks FROM message_receipt x JOIN message m ON m.id = x.messageId WHERE m.orgPath LIKE ? AND m.publishedAt >= ? AND m.publishedAt < ? AND m.status IN ('published','withdrawn') GROUP BY m.category`,
       [p, dbTime(t0), dbTime(t1)],
     ),
+    pool.query(
+      `SELECT type, kind, metric, SUM(value) AS v FROM (
+         SELECT type, kind, metric, value, ROW_NUMBER() OVER (PARTITION BY orgPath, type, kind, metric ORDER BY date DESC, id DESC) AS nth
+           FROM field_metric WHERE orgPath LIKE ? AND date <= ? AND (${snapPairs.map(() => '(type = ? AND kind = ? AND metric = ?)').join(' OR ')})
+       ) latest WHERE nth = 1 GROUP BY type, kind, metric`,
+      [p, to, ...snapPairs.flat()],
+    ),
   ]);
   const sum = (rows, k) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
   const closedTimed = sum(hz[0], 'closedTimed');
-  // Every metric sum (head-count kinds aside, they are a snapshot) as the summary lists it: per type.kind.metric, 2 decimals.
+  // Every metric as the summary lists it, per type.kind.metric, 2 decimals: a sum over the period, or for a head-count
+  // the snapshot above (a head-count summed over months was the bug of 22839ab).
   const metricSums = {};
-  for (const r of fm[0]) {
-    if (SNAPSHOT_KINDS.includes(r.kind)) continue;
+  for (const r of [...fm[0].filter((r) => !isSnapshotMetric(r.type, r.kind, r.metric)), ...sn[0]]) {
     const k = `${r.type}.${r.kind}.${r.metric}`;
     metricSums[k] = Math.round(((metricSums[k] ?? 0) + Number(r.v)) * 100) / 100;
   }
@@ -642,12 +651,7 @@ async function run() {
       reads: b.publicity.reads,
       acks: b.publicity.acks,
       metricSums: JSON.stringify(
-        Object.fromEntries(
-          b.fieldwork.byKind
-            .filter((k) => !SNAPSHOT_KINDS.includes(k.kind))
-            .flatMap((k) => Object.entries(k.metrics).map(([m, v]) => [`${k.type}.${k.kind}.${m}`, v]))
-            .sort(),
-        ),
+        Object.fromEntries(b.fieldwork.byKind.flatMap((k) => Object.entries(k.metrics).map(([m, v]) => [`${k.type}.${k.kind}.${m}`, v])).sort()),
       ),
       rosterRates: JSON.stringify(
         Object.fromEntries(
