@@ -2,6 +2,7 @@ import {
   applyDecorators,
   CallHandler,
   CanActivate,
+  createParamDecorator,
   ExecutionContext,
   Injectable,
   NestInterceptor,
@@ -12,6 +13,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LIMITS } from '@xiangan/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -38,7 +40,23 @@ export interface IdempotentOptions {
  * submit's server CPU, paired).
  */
 export const Idempotent = (opts: IdempotentOptions = {}) =>
-  applyDecorators(SetMetadata(IDEMPOTENT, { ...opts }), opts.storedByHandler ? UseGuards(IdempotencyKeyGuard) : UseInterceptors(IdempotencyInterceptor));
+  applyDecorators(
+    SetMetadata(IDEMPOTENT, { ...opts }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: '8–64 characters of A–Z a–z 0–9 _ . : -, one per user action: a retry with the same key gets the first answer and creates nothing',
+    }),
+    opts.storedByHandler ? UseGuards(IdempotencyKeyGuard) : UseInterceptors(IdempotencyInterceptor),
+  );
+/**
+ * The request's `Idempotency-Key` header for a handler that stores it in its own record (already format-checked by
+ * `@Idempotent`). Not `@Headers('idempotency-key')`: that one documents the header as required.
+ */
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
+  const header = ctx.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key'];
+  return Array.isArray(header) ? header.join(', ') : header;
+});
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,64}$/;

@@ -20,6 +20,33 @@ describe('PUT does what PATCH does (the mini-program cannot send PATCH)', () => 
     expect(patches.filter((p) => !paths[p].put)).toEqual([]);
   });
 
+  it('the OpenAPI document gives every idempotent route one optional Idempotency-Key header, and no header as required', () => {
+    const { paths } = buildOpenApi(t.app);
+    const keyed: string[] = [];
+    const wrong: string[] = [];
+    for (const [path, ops] of Object.entries(paths))
+      for (const [method, op] of Object.entries(ops as Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>)) {
+        const headers = (op.parameters ?? []).filter((p) => p.in === 'header');
+        if (headers.some((h) => h.required)) wrong.push(`${method} ${path}: a required header`);
+        const keys = headers.filter((h) => h.name.toLowerCase() === 'idempotency-key');
+        if (keys.length > 1) wrong.push(`${method} ${path}: Idempotency-Key ${keys.length} times`);
+        if (keys.length) keyed.push(`${method} ${path}`);
+      }
+    expect(wrong).toEqual([]);
+    // the phone's retried writes: reports, signatures, field work, patrols, and the officer's message steps
+    expect(keyed).toEqual(
+      expect.arrayContaining([
+        'post /api/hazards',
+        'post /api/pledge-campaigns/{id}/signatures',
+        'post /api/drills',
+        'post /api/risk-sites/{id}/patrols',
+        'post /api/messages',
+        'post /api/messages/{id}/publish',
+        'post /api/messages/{id}/remind-units',
+      ]),
+    );
+  });
+
   it('a new resident chooses their village with PUT /api/me', async () => {
     const me = await t.login('put-villager');
     const res = await t.http.put('/api/me').set(me).send({ orgId: t.seed.org.v_taoyuan.id, name: '新村民' });

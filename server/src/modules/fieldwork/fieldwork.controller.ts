@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Put, Query, Type } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { FIELD_TYPE_PATHS, FieldType, MANAGING_ROLES, OFFICER_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IdempotencyKey } from '../../common/idempotency/idempotency.interceptor';
 import { OrgScope, ScopedOrg } from '../../common/scope/org-scope.guard';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { CreateFieldRecordDto, FieldRecordQueryDto, UpdateFieldRecordDto } from './dto/field-record.dto';
@@ -25,7 +25,7 @@ function fieldController(type: FieldType): Type<unknown> {
     @Roles(...MANAGING_ROLES)
     @Idempotent()
     @OrgScope({ in: 'body', field: 'orgId' })
-    create(@CurrentUser() user: AuthUser, @Body() dto: CreateFieldRecordDto, @Headers('idempotency-key') key?: string, @ScopedOrg() org?: OrgUnit) {
+    create(@CurrentUser() user: AuthUser, @Body() dto: CreateFieldRecordDto, @IdempotencyKey() key?: string, @ScopedOrg() org?: OrgUnit) {
       return this.svc.create(type, user, dto, key, org);
     }
 

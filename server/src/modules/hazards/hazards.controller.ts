@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { beijingToday, HAZARD_ACTION_ROLES, HAZARD_EXPORT_MAX_ROWS, OFFICER_ROLES, ROLES } from '@xiangan/shared';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { onPrimary, ReplicaRead } from '../../common/db/read-router';
 import { IdPipe } from '../../common/http/id.pipe';
-import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IdempotencyKey, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
   AnswerHazardDto,
   AssignHazardDto,
@@ -50,13 +50,7 @@ export class HazardsController {
   @Roles(...ROLES)
   // The key is stored on the hazard itself (unique per reporter), so no reservation row is kept: two fewer writes.
   @Idempotent({ storedByHandler: true })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: CreateHazardDto,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @Headers('idempotency-key') key?: string,
-  ) {
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateHazardDto, @Res({ passthrough: true }) res: FastifyReply, @IdempotencyKey() key?: string) {
     const { created, replayed } = await this.intake.submit(user, dto, key);
     if (replayed) res.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return created;

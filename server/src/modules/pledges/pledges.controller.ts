@@ -1,14 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileUpload } from '../../common/upload/file-upload.interceptor';
 import { Throttle } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { LIMITS, OFFICER_ROLES, ROLES as ALL_ROLES } from '@xiangan/shared';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Public, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
 import { PageQueryDto } from '../../common/http/page-query.dto';
-import { Idempotent, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IdempotencyKey, IDEMPOTENT_REPLAYED_HEADER } from '../../common/idempotency/idempotency.interceptor';
 import {
   CampaignListQueryDto,
   CreatePledgeCampaignDto,
@@ -150,14 +150,13 @@ export class PledgeCampaignsController {
    */
   @Post(':id/signatures')
   @Idempotent({ storedByHandler: true })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
   @Roles(...ALL_ROLES)
   async sign(
     @CurrentUser() user: AuthUser,
     @Param('id', IdPipe) id: number,
     @Body() dto: SignPledgeDto,
     @Res({ passthrough: true }) res: FastifyReply,
-    @Headers('idempotency-key') key?: string,
+    @IdempotencyKey() key?: string,
   ) {
     const { signature, replayed } = await this.signatures.sign(user, id, dto, key);
     if (replayed) res.header(IDEMPOTENT_REPLAYED_HEADER, 'true');

@@ -5,6 +5,7 @@ import { CreatedAtColumn, DateTimeColumn, JsonColumn, OrgPathColumn, UpdatedAtCo
 /** A publicity message (宣传推送). The body is a list of blocks, never HTML. */
 @Entity('message')
 @Index('idx_message_status_scheduled', ['status', 'scheduledAt'])
+@Index('uq_message_client_key', ['publisherId', 'clientKey'], { unique: true })
 export class Message {
   @PrimaryGeneratedColumn()
   id: number;
@@ -57,6 +58,14 @@ export class Message {
 
   @UpdatedAtColumn()
   updatedAt: Date;
+
+  /**
+   * The officer's Idempotency-Key for the draft, unique per publisher: a retry after a COMMIT whose answer was lost
+   * (the interceptor then frees its reservation) finds this draft instead of writing a second one. Last, as a column
+   * added later sits in a SQLite table (the migration adds it in place).
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientKey: string | null;
 }
 
 /**

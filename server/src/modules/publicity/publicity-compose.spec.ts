@@ -59,6 +59,36 @@ describe('publicity: compose, feed, reach (API)', () => {
     ).toBe(403);
   });
 
+  it('a draft stored whose answer was lost: the retry with the same Idempotency-Key gets that draft, not a second', async () => {
+    // the connection dies just after COMMIT (the faults spec's kind of failure): the draft is stored, the request fails,
+    // and the interceptor frees its reservation, so the phone's retry runs the handler again
+    const real = t.ds.transaction.bind(t.ds) as (...a: unknown[]) => Promise<unknown>;
+    const spy = jest.spyOn(t.ds, 'transaction').mockImplementationOnce((async (...args: unknown[]) => {
+      await real(...args);
+      throw Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' });
+    }) as never);
+    const title = `草稿重试-${Date.now() % 100000}`;
+    const post = (key: string) =>
+      t.http
+        .post('/api/messages')
+        .set({ ...f.town, 'Idempotency-Key': key })
+        .send({ title, category: 'fire', body: [para('冬季用火用电安全。')], audience: { orgIds: [t.seed.org.town.id] } });
+    const drafts = async () => ((await t.ds.query('SELECT id FROM message WHERE title = ?', [title])) as { id: number }[]).map((r) => Number(r.id));
+    const key = `draft-retry-${Date.now()}`;
+    try {
+      expect((await post(key)).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await drafts()).toHaveLength(1);
+    const retry = await post(key);
+    expect(retry.status).toBe(201);
+    expect(await drafts()).toEqual([retry.body.id]);
+    // another key is another draft
+    expect((await post(`${key}-2`)).status).toBe(201);
+    expect(await drafts()).toHaveLength(2);
+  });
+
   it('withdraw: gone from feeds, the record stays; only drafts can be edited', async () => {
     const m = await draft({ orgIds: [t.seed.org.v_liulin.id] }, { title: '将被撤回' });
     const patched = await t.http.patch(`/api/messages/${m.id}`).set(f.town).send({ title: '将被撤回（改）' });

@@ -6,7 +6,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ReplicaRead } from '../../common/db/read-router';
 import { IdPipe } from '../../common/http/id.pipe';
 import { PageQueryDto } from '../../common/http/page-query.dto';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IdempotencyKey } from '../../common/idempotency/idempotency.interceptor';
 import { campaignCalendar } from './calendar';
 import {
   CalendarQueryDto,
@@ -34,8 +34,8 @@ export class PublicityController {
   @Post('messages')
   @Idempotent()
   @Roles(...MANAGING_ROLES)
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateMessageDto) {
-    return this.publicity.create(user, dto);
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateMessageDto, @IdempotencyKey() key?: string) {
+    return this.publicity.create(user, dto, key);
   }
 
   @Get('messages')

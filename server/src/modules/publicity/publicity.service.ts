@@ -28,6 +28,7 @@ import { Message, MessageAudience } from './message.entity';
 import { feedItemOf, MessageView } from './message-view';
 import { fieldError, fieldErrors, FieldProblem, problem } from '../../common/http/field-labels';
 import { subtreesSql } from '../../common/scope/subtree';
+import { isUniqueViolation } from '../../common/idempotency/idempotency.interceptor';
 
 export const JOB_FANOUT = 'publicity.fanout';
 export const JOB_PUBLISH_DUE = 'publicity.publish-due';
@@ -130,31 +131,47 @@ export class PublicityService implements OnModuleInit {
     for (let i = 0; i < rows.length; i += 200) await m.insert(MessageAudience, rows.slice(i, i + 200));
   }
 
-  async create(user: AuthUser, dto: CreateMessageDto): Promise<MessageDto> {
+  /**
+   * A new draft. `clientKey` (the request's Idempotency-Key) is stored with it: a retry whose first try was stored but
+   * answered with a lost connection gets that draft back, not a second one (the interceptor only replays answers it
+   * managed to store).
+   */
+  async create(user: AuthUser, dto: CreateMessageDto, clientKey?: string): Promise<MessageDto> {
     if (!user.orgId || !user.orgPath) throw new BadRequestException(['您还没有所属单位，不能发布宣传']);
+    const again = () => (clientKey ? this.messages.findOne({ where: { publisherId: user.id, clientKey }, select: { id: true } }) : null);
+    const stored = await again();
+    if (stored) return this.get(user, stored.id) as Promise<MessageDto>;
     const body = await this.cleanBody(user, dto.body);
     const aud = await this.cleanAudience(user, dto.audience.orgIds, dto.audience.roles);
     await this.checkText(user, dto.title, body);
-    const id = await this.ds.transaction(async (m) => {
-      const r = await m.insert(Message, {
-        title: dto.title.trim(),
-        body,
-        category: dto.category,
-        status: 'draft',
-        scheduledAt: null,
-        ackRequired: !!dto.ackRequired,
-        publisherId: user.id,
-        orgId: user.orgId!,
-        orgPath: user.orgPath!,
-        roles: aud.roles,
-        audienceSize: null,
-        publishedAt: null,
-        withdrawnAt: null,
+    const id = await this.ds
+      .transaction(async (m) => {
+        const r = await m.insert(Message, {
+          title: dto.title.trim(),
+          body,
+          category: dto.category,
+          status: 'draft',
+          scheduledAt: null,
+          ackRequired: !!dto.ackRequired,
+          publisherId: user.id,
+          orgId: user.orgId!,
+          orgPath: user.orgPath!,
+          roles: aud.roles,
+          audienceSize: null,
+          publishedAt: null,
+          withdrawnAt: null,
+          clientKey: clientKey ?? null,
+        });
+        const id = Number(r.identifiers[0].id);
+        await this.writeAudience(m, id, aud.units, aud.roles);
+        return id;
+      })
+      .catch(async (err) => {
+        // the same key stored meanwhile (by a try the interceptor had already given up on): that draft is the answer
+        const first = isUniqueViolation(err) ? await again() : null;
+        if (first) return first.id;
+        throw err;
       });
-      const id = Number(r.identifiers[0].id);
-      await this.writeAudience(m, id, aud.units, aud.roles);
-      return id;
-    });
     return this.get(user, id) as Promise<MessageDto>;
   }
 

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MANAGING_ROLES, OFFICER_ROLES } from '@xiangan/shared';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { IdPipe } from '../../common/http/id.pipe';
-import { Idempotent } from '../../common/idempotency/idempotency.interceptor';
+import { Idempotent, IdempotencyKey } from '../../common/idempotency/idempotency.interceptor';
 import { OrgScope, ScopedOrg } from '../../common/scope/org-scope.guard';
 import { OrgUnit } from '../orgs/org-unit.entity';
 import { IncidentDtoIn, IncidentQueryDto, RiskSiteDtoIn, RiskSiteQueryDto, SitePatrolDtoIn, SitePatrolQueryDto } from './dto/registers.dto';
@@ -52,7 +52,7 @@ export class RiskSitesController {
   @Post(':id/patrols')
   @Roles(...MANAGING_ROLES)
   @Idempotent()
-  patrol(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: SitePatrolDtoIn, @Headers('idempotency-key') key?: string) {
+  patrol(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: number, @Body() dto: SitePatrolDtoIn, @IdempotencyKey() key?: string) {
     return this.svc.createPatrol(user, id, dto, key);
   }
 }
