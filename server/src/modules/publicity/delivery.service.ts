@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MESSAGE_CATEGORY_LABELS } from '@xiangan/shared';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { subscribeValue } from '../wechat/content-security.service';
 import { WechatClient, WechatError, WX_ERR } from '../wechat/wechat.client';
 import { JOB_QUEUE, JobContext, JobQueue } from '../jobs/job-queue';
@@ -70,7 +70,8 @@ export class DeliveryService implements OnModuleInit {
   /**
    * Safety net for sends whose job never ran (enqueued while Redis was down, or lost with it): pending
    * rows of messages published in the last week, older than PUBLICITY_RESUME_AFTER_SECONDS, get a new job. The claim
-   * in send() still makes a second job for the same user a no-op, so this can only fill gaps.
+   * in send() still makes a second job for the same user a no-op, so this can only fill gaps. Reminders (催阅) of the
+   * last week not taken by their job by then get one too, claimed the same way in remind(). Returns the jobs queued.
    */
   async resumePending(now = new Date()): Promise<number> {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
@@ -97,7 +98,14 @@ export class DeliveryService implements OnModuleInit {
       );
     }
     if (n) this.logger.warn(`re-enqueued ${n} pending subscribe sends`);
-    return n;
+    // 催阅 whose job never ran (not queued: Redis away, or the reminder's insert answered with a lost connection)
+    const reminders: { id: number }[] = await this.ds.query(
+      `SELECT id FROM message_reminder WHERE startedAt IS NULL AND createdAt >= ? AND createdAt <= ? ORDER BY id LIMIT 1000`,
+      [dbTime(since), dbTime(before)],
+    );
+    for (const { id } of reminders) await this.queue.add(JOB_REMIND, { reminderId: Number(id) }, { jobId: `remind-${id}-r${windowTag}`, attempts: 1 });
+    if (reminders.length) this.logger.warn(`re-enqueued ${reminders.length} reminders whose job never ran`);
+    return n + reminders.length;
   }
 
   /**
@@ -209,6 +217,9 @@ export class DeliveryService implements OnModuleInit {
 
   /** 催阅 for one unit: an in-app notice to each pending user, and a subscribe message where consent is left. */
   async remind(reminderId: number): Promise<void> {
+    // taken once: a second job for the same reminder (queued again by resumePending while the first waited) does nothing
+    const claim = await this.messageReminders.update({ id: reminderId, startedAt: IsNull() }, { startedAt: new Date() });
+    if (!claim.affected) return;
     const rem = await this.messageReminders.findOne({ where: { id: reminderId } });
     if (!rem) return;
     const msg = await this.messages.findOne({ where: { id: rem.messageId } });

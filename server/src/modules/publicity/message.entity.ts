@@ -172,6 +172,7 @@ export class MessageDelivery {
 /** 催阅: an officer reminded a unit about a message (shown in the unit's feed; limits repeats). */
 @Entity('message_reminder')
 @Index('idx_message_reminder', ['messageId', 'orgId'])
+@Index('idx_message_reminder_unstarted', ['startedAt', 'createdAt'])
 export class MessageReminder {
   @PrimaryGeneratedColumn()
   id: number;
@@ -196,4 +197,12 @@ export class MessageReminder {
 
   @CreatedAtColumn()
   createdAt: Date;
+
+  /**
+   * When its job took it: at most once, as a subscribe send may have gone out and is never repeated. Still NULL a
+   * while after `createdAt`: its job was never queued (Redis away, or the insert stored but answered with a lost
+   * connection, so the officer's retry was told 已催阅) and the resume job queues it again. Last: added later.
+   */
+  @DateTimeColumn({ nullable: true })
+  startedAt: Date | null;
 }

@@ -1,4 +1,9 @@
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { User } from '../users/user.entity';
+import { DeliveryService } from './delivery.service';
+import { MessageReminder } from './message.entity';
+import { JOB_REMIND } from './reach.service';
 import { usePublicity } from './__tests__/publicity.fixture';
 
 /** Reach: reads and acknowledgements counted once and shown by unit, reminders to lagging units. */
@@ -88,5 +93,56 @@ describe('publicity: compose, feed, reach (API)', () => {
           .send({ orgIds: [t.seed.org.town2.id] })
       ).status,
     ).toBe(400);
+  });
+
+  it('a reminder whose job could not be queued still goes out, once, when the resume job finds it', async () => {
+    const m = await draft({ orgIds: [t.seed.org.v_hekou.id] }, { title: '液化气钢瓶检查提醒', category: 'gas' });
+    await publish(m.id);
+    const queue = t.app.get<JobQueue>(JOB_QUEUE);
+    const add = queue.add.bind(queue);
+    // the job queue is away for the reminder's job (Redis down); everything else queues as usual
+    const spy = jest
+      .spyOn(queue, 'add')
+      .mockImplementation((name, data, opts) => (name === JOB_REMIND ? Promise.reject(new Error('Connection is closed.')) : add(name, data, opts)));
+    let res;
+    try {
+      res = await t.http
+        .post(`/api/messages/${m.id}/remind-units`)
+        .set(f.town)
+        .send({ orgIds: [t.seed.org.v_hekou.id] });
+    } finally {
+      spy.mockRestore();
+    }
+    // the reminder is stored, so the officer is told it went (a retry would only be told 已催阅)
+    expect(res.status).toBe(200);
+    expect(res.body.reminded.map((r: { orgId: number }) => r.orgId)).toEqual([t.seed.org.v_hekou.id]);
+    await idle();
+    const parent = await t.as('parent');
+    const notices = async () =>
+      ((await t.http.get('/api/notifications').set(parent)).body.items as { title: string }[]).filter((n) => n.title.includes('液化气钢瓶检查提醒'));
+    expect(await notices()).toHaveLength(0);
+    // ten minutes on (past PUBLICITY_RESUME_AFTER_SECONDS), the resume job queues it again
+    const rem = await t.ds.getRepository(MessageReminder).findOneByOrFail({ messageId: m.id });
+    expect(rem.startedAt).toBeNull();
+    await t.ds.getRepository(MessageReminder).update(rem.id, { createdAt: new Date(Date.now() - 10 * 60_000) });
+    const d = t.app.get(DeliveryService);
+    // every pending user of the unit is offered a subscribe send (never repeated: it may have gone out)
+    const sends = jest.spyOn(t.app.get(SubscriptionsService), 'trySend');
+    try {
+      expect(await d.resumePending()).toBeGreaterThanOrEqual(1);
+      await idle();
+      expect(await notices()).toHaveLength(1);
+      expect((await t.ds.getRepository(MessageReminder).findOneByOrFail({ id: rem.id })).startedAt).toEqual(expect.any(Date));
+      const offered = sends.mock.calls.length;
+      expect(offered).toBe(res.body.reminded[0].users);
+      // taken once: a second sweep and a second job for the same reminder send nothing more
+      await d.resumePending();
+      await d.remind(rem.id);
+      await idle();
+      expect(sends.mock.calls.length).toBe(offered);
+      expect(await notices()).toHaveLength(1);
+    } finally {
+      sends.mockRestore();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MESSAGE_STATUS_LABELS, MessageStatsDto, MessageStatus, PUBLICITY_LIMITS, ReachUnitDto, RemindUnitsResponse } from '@xiangan/shared';
 import { DataSource, In, Repository } from 'typeorm';
@@ -26,6 +26,8 @@ interface PathCounts {
 /** Reach of one message: counts by the users' unit paths, folded into the units of a breakdown. */
 @Injectable()
 export class ReachService {
+  private readonly logger = new Logger('PublicityReach');
+
   constructor(
     private readonly ds: DataSource,
     private readonly publicity: PublicityService,
@@ -190,7 +192,10 @@ export class ReachService {
         subscribeQueued: pending.withConsent,
       });
       const reminderId = Number(r.identifiers[0].id);
-      await this.queue.add(JOB_REMIND, { reminderId }, { jobId: `remind-${reminderId}`, attempts: 1 });
+      // the reminder is stored: with the queue away it still goes out, queued again by the resume job within minutes
+      await this.queue
+        .add(JOB_REMIND, { reminderId }, { jobId: `remind-${reminderId}`, attempts: 1 })
+        .catch((e: Error) => this.logger.warn(`reminder ${reminderId} not queued (${e.message}): the resume job will send it`));
       out.reminded.push({ orgId: u.id, name: u.name, users: pending.total });
       out.subscribeQueued += pending.withConsent;
     }
