@@ -70,7 +70,8 @@ export class AppConfig {
    * Safety net of the subscribe-message fan-out: a delivery still pending this long after publishing (its send job
    * lost or failed with a Redis outage) gets a new job from the sweep that runs every minute. The claim on the
    * delivery row keeps a second job from sending twice, so a shorter value costs only idle jobs. A 催阅 reminder its
-   * job has not taken this long after it was made is queued again the same way (claimed by `startedAt`).
+   * job has not taken this long after it was made, and a message published this long ago whose fan-out has not
+   * reached its end (`fannedOutAt`), are queued again the same way.
    */
   @Transform(toInt)
   @IsInt()

@@ -70,18 +70,25 @@ export class DeliveryService implements OnModuleInit {
   /**
    * Safety net for sends whose job never ran (enqueued while Redis was down, or lost with it): pending
    * rows of messages published in the last week, older than PUBLICITY_RESUME_AFTER_SECONDS, get a new job. The claim
-   * in send() still makes a second job for the same user a no-op, so this can only fill gaps. Reminders (催阅) of the
+   * in send() still makes a second job for the same user a no-op, so this can only fill gaps. A message whose fan-out
+   * never reached its end gets that job again (it skips what is done). Reminders (催阅) of the
    * last week not taken by their job by then get one too, claimed the same way in remind(). Returns the jobs queued.
    */
   async resumePending(now = new Date()): Promise<number> {
     const since = new Date(now.getTime() - 7 * 24 * 3600_000);
     const before = new Date(now.getTime() - this.resumeAfterMs);
-    const msgs: { id: number }[] = await this.ds.query(`SELECT id FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`, [
-      dbTime(since),
-      dbTime(before),
-    ]);
+    const msgs: { id: number; fannedOutAt: unknown }[] = await this.ds.query(
+      `SELECT id, fannedOutAt FROM message WHERE status = 'published' AND publishedAt >= ? AND publishedAt <= ?`,
+      [dbTime(since), dbTime(before)],
+    );
     const windowTag = Math.floor(now.getTime() / this.resumeAfterMs);
     let n = 0;
+    // a fan-out that never reached its end (its job lost): again from the start, which changes nothing already done
+    const unfanned = this.subs.canSend('publicity') ? msgs.filter((m) => m.fannedOutAt === null) : [];
+    for (const { id } of unfanned)
+      await this.queue.add(JOB_FANOUT, { messageId: Number(id) }, { jobId: `fanout-${id}-r${windowTag}`, attempts: 10, backoffMs: 5000 });
+    if (unfanned.length) this.logger.warn(`re-enqueued the fan-out of ${unfanned.length} messages`);
+    n += unfanned.length;
     for (const { id } of msgs) {
       const rows: { userId: number }[] = await this.ds.query(
         `SELECT userId FROM message_delivery WHERE messageId = ? AND status = 'pending' AND (claimedAt IS NULL OR claimedAt <= ?) LIMIT 5000`,
@@ -119,7 +126,7 @@ export class DeliveryService implements OnModuleInit {
     const msg = await this.messages.findOne({ where: { id: messageId } });
     if (!msg || msg.status !== 'published') return;
     const paths = [...new Set((await this.messageAudiences.find({ where: { messageId } })).map((a) => a.targetOrgPath))];
-    if (!paths.length) return;
+    if (!paths.length) return this.fannedOut(messageId);
     const roles = msg.roles ?? [];
     const ignore = isMysql(this.ds) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     const under = subtreesSql('u.orgPath', paths);
@@ -148,6 +155,12 @@ export class DeliveryService implements OnModuleInit {
       );
       if (rows.length < DELIVERY_BATCH) break;
     }
+    await this.fannedOut(messageId);
+  }
+
+  /** The fan-out reached its end: the resume sweep leaves the message alone (not `updatedAt`: nobody edited it). */
+  private async fannedOut(messageId: number): Promise<void> {
+    await this.ds.query('UPDATE message SET fannedOutAt = ? WHERE id = ?', [dbTime(new Date()), messageId]);
   }
 
   /** One user's subscribe message. See the class comment for why it can never go out twice. */

@@ -66,6 +66,13 @@ export class Message {
    */
   @Column({ type: 'varchar', length: 64, nullable: true })
   clientKey: string | null;
+
+  /**
+   * When the subscribe fan-out walked the audience to its end. NULL on a message published a while ago: its job was
+   * lost (the process stopped while the queue waited for Redis, say) and the resume sweep queues it again.
+   */
+  @DateTimeColumn({ nullable: true })
+  fannedOutAt: Date | null;
 }
 
 /**

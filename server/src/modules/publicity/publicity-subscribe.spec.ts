@@ -2,7 +2,9 @@ import { named } from '../../testing/fields';
 import { User } from '../users/user.entity';
 import { WechatClient } from '../wechat/wechat.client';
 import { SubscriptionConsent } from '../subscriptions/subscription-consent.entity';
+import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { DeliveryService } from './delivery.service';
+import { JOB_FANOUT } from './publicity.service';
 import { Message, MessageDelivery } from './message.entity';
 import { TPL, usePublicity } from './__tests__/publicity.fixture';
 
@@ -128,6 +130,41 @@ describe('publicity: compose, feed, reach (API)', () => {
       await d.resumePending();
       await new Promise((r) => setTimeout(r, 300));
       expect(wx.sends.slice(before).filter((x) => x.touser === 'o-sub-lost')).toHaveLength(1);
+    });
+
+    it('a fan-out whose job was not queued is queued again by the resume sweep: every consenting user once', async () => {
+      const u = await wxUser('o-sub-nofan', 'v_zhangjiawan');
+      await accept(u);
+      const m = await draft({ orgIds: [t.seed.org.v_zhangjiawan.id] }, { title: '张家湾村防汛转移演练通知', category: 'disaster' });
+      const queue = t.app.get<JobQueue>(JOB_QUEUE);
+      const add = queue.add.bind(queue);
+      // the queue refuses the fan-out job (Redis away); the publish itself is stored
+      const spy = jest
+        .spyOn(queue, 'add')
+        .mockImplementation((name, data, opts) => (name === JOB_FANOUT ? Promise.reject(new Error('Connection is closed.')) : add(name, data, opts)));
+      const before = wx.sends.length;
+      try {
+        // published, so the officer is told so (a retry would only hear 只有草稿可以发布)
+        expect((await t.http.post(`/api/messages/${m.id}/publish`).set(f.town).send({})).status).toBe(200);
+      } finally {
+        spy.mockRestore();
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(wx.sends.slice(before).filter((x) => x.touser === 'o-sub-nofan')).toHaveLength(0);
+      expect((await t.ds.getRepository(Message).findOneByOrFail({ id: m.id })).fannedOutAt).toBeNull();
+      // ten minutes on, the sweep finds a published message never fanned out
+      await t.ds.getRepository(Message).update(m.id, { publishedAt: new Date(Date.now() - 10 * 60_000) });
+      const d = t.app.get(DeliveryService);
+      expect(await d.resumePending()).toBeGreaterThanOrEqual(1);
+      const rows = await settled(m.id, 1);
+      expect(rows.find((r) => r.userId === u.id)?.status).toBe('sent');
+      expect(wx.sends.slice(before).filter((x) => x.touser === 'o-sub-nofan')).toHaveLength(1);
+      expect((await t.ds.getRepository(Message).findOneByOrFail({ id: m.id })).fannedOutAt).toEqual(expect.any(Date));
+      // fanned out: the next sweeps leave it alone, and nobody hears of it twice
+      await accept(u);
+      await d.resumePending();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(wx.sends.slice(before).filter((x) => x.touser === 'o-sub-nofan')).toHaveLength(1);
     });
 
     it('keeps every digit of a 64-bit msgid from WeChat', async () => {

@@ -225,7 +225,10 @@ export class PublicityService implements OnModuleInit {
       if (at.getTime() > now + PUBLICITY_LIMITS.scheduleDaysMax * 86400_000) throw fieldError('scheduledAt', `须在 ${PUBLICITY_LIMITS.scheduleDaysMax} 天以内`);
       const r = await this.messages.update({ id, status: 'draft' }, { status: 'scheduled', scheduledAt: at });
       if (!r.affected) throw new ConflictException('消息已不是草稿');
-      await this.queue.add(JOB_PUBLISH_ONE, { id }, { jobId: `publish-${id}-${at.getTime()}`, delayMs: at.getTime() - now, attempts: 5, backoffMs: 2000 });
+      // scheduled either way: without its timer job the half-minute due sweep publishes it
+      await this.queue
+        .add(JOB_PUBLISH_ONE, { id }, { jobId: `publish-${id}-${at.getTime()}`, delayMs: at.getTime() - now, attempts: 5, backoffMs: 2000 })
+        .catch((e: Error) => this.logger.warn(`message ${id}: timer job not queued (${e.message}); the due sweep publishes it`));
       return this.get(user, id) as Promise<MessageDto>;
     }
     const ok = await this.goLive(id, ['draft']);
@@ -255,7 +258,11 @@ export class PublicityService implements OnModuleInit {
       await m.update(MessageAudience, { messageId: id }, { feedAt: now });
       return true;
     });
-    if (won) await this.queue.add(JOB_FANOUT, { messageId: id }, { jobId: `fanout-${id}`, attempts: 10, backoffMs: 5000 });
+    // published either way: a fan-out job not queued is queued again by the resume sweep (fannedOutAt still NULL)
+    if (won)
+      await this.queue
+        .add(JOB_FANOUT, { messageId: id }, { jobId: `fanout-${id}`, attempts: 10, backoffMs: 5000 })
+        .catch((e: Error) => this.logger.warn(`message ${id}: fan-out not queued (${e.message}); the resume sweep queues it`));
     return won;
   }
 
