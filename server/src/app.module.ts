@@ -3,7 +3,6 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule, JwtSignOptions } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -12,6 +11,7 @@ import { CommonModule } from './common/common.module';
 import { HttpExceptionFilter } from './common/http/http-exception.filter';
 import { redactUrl } from './common/http/log-redact';
 import { AppThrottlerGuard } from './common/http/throttler.guard';
+import { FallbackThrottlerStorage } from './common/http/fallback-throttler-storage';
 import { WindowThrottlerStorage } from './common/http/window-throttler-storage';
 import { ReadRouter, ReplicaRouting } from './common/db/read-router';
 import { OrgScopeGuard } from './common/scope/org-scope.guard';
@@ -75,7 +75,8 @@ export class AppModule {
             { name: 'default', ttl: 60_000, limit: cfg.RATE_LIMIT_PER_MINUTE },
             { name: 'writes', ttl: 60_000, limit: cfg.RATE_LIMIT_WRITES_PER_MINUTE },
           ],
-          storage: cfg.REDIS_URL ? new ThrottlerStorageRedisService(cfg.REDIS_URL) : new WindowThrottlerStorage(),
+          // with REDIS_URL shared by every process, and counted in this one while Redis does not answer
+          storage: cfg.REDIS_URL ? new FallbackThrottlerStorage(cfg.REDIS_URL) : new WindowThrottlerStorage(),
           // per user when signed in, else per address
           // req.ip follows Express's `trust proxy` (TRUST_PROXY): X-Forwarded-For counts only from a trusted proxy
           getTracker: (req: Record<string, unknown>) => {
