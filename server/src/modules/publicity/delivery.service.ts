@@ -88,7 +88,6 @@ export class DeliveryService implements OnModuleInit {
     for (const { id } of unfanned)
       await this.queue.add(JOB_FANOUT, { messageId: Number(id) }, { jobId: `fanout-${id}-r${windowTag}`, attempts: 10, backoffMs: 5000 });
     if (unfanned.length) this.logger.warn(`re-enqueued the fan-out of ${unfanned.length} messages`);
-    n += unfanned.length;
     for (const { id } of msgs) {
       const rows: { userId: number }[] = await this.ds.query(
         `SELECT userId FROM message_delivery WHERE messageId = ? AND status = 'pending' AND (claimedAt IS NULL OR claimedAt <= ?) LIMIT 5000`,
@@ -112,7 +111,7 @@ export class DeliveryService implements OnModuleInit {
     );
     for (const { id } of reminders) await this.queue.add(JOB_REMIND, { reminderId: Number(id) }, { jobId: `remind-${id}-r${windowTag}`, attempts: 1 });
     if (reminders.length) this.logger.warn(`re-enqueued ${reminders.length} reminders whose job never ran`);
-    return n + reminders.length;
+    return unfanned.length + n + reminders.length;
   }
 
   /**
