@@ -3,7 +3,8 @@
  * a villager's report is stored, the rate limits still hold (counted in the process), and what waited for Redis — the
  * report's after-report job, its notice to the village — happens when Redis is back.
  * Fails before: with Redis down every request, health checks too, waited 10–33 s on the rate limiter's Redis
- * connection and answered 500; a report waited for its job to be queued as long as the outage lasted.
+ * connection and answered 500; a report waited for its job to be queued as long as the outage lasted; a SIGTERM
+ * did not stop the server within 30 s.
  */
 import { Api, DEMO } from '../support/api';
 import { PrivateRedis, ServerProcess, sleep, spawnServer, startPrivateRedis } from '../support/proc';
@@ -60,4 +61,15 @@ test('Redis down: answers at once, a report is stored, limits still hold; its no
     if (!heard) await sleep(500);
   }
   expect(heard).toBe(true);
+});
+
+test("Redis down: the server stops on SIGTERM within seconds, not at the platform's SIGKILL", async () => {
+  await redis.kill();
+  await sleep(300);
+  const t0 = Date.now();
+  process.kill(srv.pid()!, 'SIGTERM');
+  while (srv.running() && Date.now() - t0 < 15_000) await sleep(100);
+  // before: still running after 30 s (a worker's close waiting for Redis); now the queue's close is bounded (~3–4 s)
+  // and a stop that does not finish ends the process at 8 s
+  expect({ running: srv.running(), underTenSeconds: Date.now() - t0 < 10_000 }).toEqual({ running: false, underTenSeconds: true });
 });
