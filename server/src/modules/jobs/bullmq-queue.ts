@@ -121,11 +121,7 @@ export class BullMqQueue implements JobQueue {
    * still throws.
    */
   private async handOver(what: string, sent: Promise<unknown>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([sent.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), HAND_OVER_MS)))]).finally(() =>
-      clearTimeout(timer),
-    );
-    if (!late) return;
+    if (await within(sent, HAND_OVER_MS)) return;
     const now = Date.now();
     if (now - this.warnedAt >= 60_000) {
       this.warnedAt = now;
@@ -178,11 +174,14 @@ export function bullJobId(id: string | undefined): string | undefined {
   return `${parseInt(safe, 10)}` === safe ? `%N${safe}` : safe;
 }
 
-/** Waits for `p` at most `ms`. */
-async function within(p: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `p` at most `ms`: true when it settled in time (its rejection then thrown), false when time ran out. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
+  try {
+    return await Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -190,10 +189,10 @@ async function within(p: Promise<unknown>, ms: number): Promise<void> {
  * so a Redis that is down or frozen cannot hold the process open.
  */
 async function closeRedis(c: IORedis): Promise<void> {
-  if (c.status === 'ready') {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([c.quit().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 1000)))]);
-    clearTimeout(timer);
-  }
+  if (c.status === 'ready')
+    await within(
+      c.quit().catch(() => undefined),
+      1000,
+    );
   c.disconnect();
 }

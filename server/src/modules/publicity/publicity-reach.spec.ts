@@ -1,4 +1,3 @@
-import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { User } from '../users/user.entity';
 import { DeliveryService } from './delivery.service';
@@ -8,7 +7,7 @@ import { usePublicity } from './__tests__/publicity.fixture';
 
 /** Reach: reads and acknowledgements counted once and shown by unit, reminders to lagging units. */
 describe('publicity: compose, feed, reach (API)', () => {
-  const { t, f, draft, publish, idle } = usePublicity();
+  const { t, f, draft, publish, idle, refuseJobs } = usePublicity();
 
   it('read and ack are idempotent and counted once; reach shows them by unit', async () => {
     const m = await draft({ orgIds: [t.seed.org.town.id] }, { title: '安全生产月公益广告', category: 'safety_month', ackRequired: true });
@@ -98,12 +97,8 @@ describe('publicity: compose, feed, reach (API)', () => {
   it('a reminder whose job could not be queued still goes out, once, when the resume job finds it', async () => {
     const m = await draft({ orgIds: [t.seed.org.v_hekou.id] }, { title: '液化气钢瓶检查提醒', category: 'gas' });
     await publish(m.id);
-    const queue = t.app.get<JobQueue>(JOB_QUEUE);
-    const add = queue.add.bind(queue);
     // the job queue is away for the reminder's job (Redis down); everything else queues as usual
-    const spy = jest
-      .spyOn(queue, 'add')
-      .mockImplementation((name, data, opts) => (name === JOB_REMIND ? Promise.reject(new Error('Connection is closed.')) : add(name, data, opts)));
+    const spy = refuseJobs(JOB_REMIND);
     let res;
     try {
       res = await t.http

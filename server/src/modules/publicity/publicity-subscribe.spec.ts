@@ -2,7 +2,6 @@ import { named } from '../../testing/fields';
 import { User } from '../users/user.entity';
 import { WechatClient } from '../wechat/wechat.client';
 import { SubscriptionConsent } from '../subscriptions/subscription-consent.entity';
-import { JOB_QUEUE, JobQueue } from '../jobs/job-queue';
 import { DeliveryService } from './delivery.service';
 import { JOB_FANOUT } from './publicity.service';
 import { Message, MessageDelivery } from './message.entity';
@@ -10,7 +9,7 @@ import { TPL, usePublicity } from './__tests__/publicity.fixture';
 
 /** Subscribe messages through the fake WeChat server: consents, the fan-out, a lost job, msgids, trySend. */
 describe('publicity: compose, feed, reach (API)', () => {
-  const { t, wx, f, draft, publish } = usePublicity();
+  const { t, wx, f, draft, publish, refuseJobs } = usePublicity();
 
   describe('subscribe messages (fake WeChat, in-process queue unless REDIS_URL)', () => {
     /** A real WeChat user (login through the fake jscode2session), then placed in a unit. */
@@ -136,12 +135,8 @@ describe('publicity: compose, feed, reach (API)', () => {
       const u = await wxUser('o-sub-nofan', 'v_zhangjiawan');
       await accept(u);
       const m = await draft({ orgIds: [t.seed.org.v_zhangjiawan.id] }, { title: '张家湾村防汛转移演练通知', category: 'disaster' });
-      const queue = t.app.get<JobQueue>(JOB_QUEUE);
-      const add = queue.add.bind(queue);
       // the queue refuses the fan-out job (Redis away); the publish itself is stored
-      const spy = jest
-        .spyOn(queue, 'add')
-        .mockImplementation((name, data, opts) => (name === JOB_FANOUT ? Promise.reject(new Error('Connection is closed.')) : add(name, data, opts)));
+      const spy = refuseJobs(JOB_FANOUT);
       const before = wx.sends.length;
       try {
         // published, so the officer is told so (a retry would only hear 只有草稿可以发布)

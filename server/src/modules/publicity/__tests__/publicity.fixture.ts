@@ -17,6 +17,8 @@ export interface PublicityFixture {
   feedIds(key: string): Promise<number[]>;
   /** Until the job queue has run everything it holds. */
   idle(): Promise<void>;
+  /** From now until `mockRestore()`, the job queue refuses jobs named `job` (Redis away); every other job queues. */
+  refuseJobs(job: string): jest.SpyInstance;
 }
 
 export function usePublicity(): PublicityFixture {
@@ -55,5 +57,12 @@ export function usePublicity(): PublicityFixture {
   const idle = async () => {
     await t.app.get<JobQueue>(JOB_QUEUE).idle(20_000);
   };
-  return { t, wx, f, draft, publish, feedIds, idle };
+  const refuseJobs = (job: string) => {
+    const queue = t.app.get<JobQueue>(JOB_QUEUE);
+    const add = queue.add.bind(queue);
+    return jest
+      .spyOn(queue, 'add')
+      .mockImplementation((name, data, opts) => (name === job ? Promise.reject(new Error('Connection is closed.')) : add(name, data, opts)));
+  };
+  return { t, wx, f, draft, publish, feedIds, idle, refuseJobs };
 }
